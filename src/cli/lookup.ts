@@ -1,0 +1,21 @@
+// Lookups shared by commands, with the error an officer sees when they fail.
+import { text } from '../domain/text.js';
+import type { Db } from '../ledger/open.js';
+import { getRound, listRounds, type Round } from '../ledger/rounds.repo.js';
+import { UserError } from './errors.js';
+
+export function requireRound(db: Db, roundId: string | undefined): Round {
+  if (!roundId) throw new UserError(text('请用 --round 指定申报批次。', 'name the round with --round ID.'), 2);
+  const r = getRound(db, roundId);
+  if (!r) {
+    const known = listRounds(db).map((x) => x.roundId);
+    throw new UserError(
+      text(`没有申报批次 ${roundId}。`, `no round ${roundId}.`),
+      2,
+      known.length
+        ? text(`已有批次：${known.join('、')}`, `rounds in this ledger: ${known.join(', ')}`)
+        : text('用 `jmfund round create` 创建批次。', 'create one with `jmfund round create`.'),
+    );
+  }
+  return r;
+}

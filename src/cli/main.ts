@@ -1,0 +1,84 @@
+// Entry point: builds the program and is the only place that sets the exit code.
+import { Command, CommanderError, Option } from 'commander';
+import { detectLang } from './i18n/index.js';
+import { UserError } from './errors.js';
+import { resultExitCode } from './runner.js';
+import { register as registerLedger } from './commands/ledger.js';
+import { register as registerPolicy } from './commands/policy.js';
+import { register as registerUscc } from './commands/uscc.js';
+import { register as registerRound } from './commands/round.js';
+import { register as registerImport } from './commands/import.js';
+import { register as registerCheck } from './commands/check.js';
+import { register as registerScores } from './commands/scores.js';
+import { register as registerAllocate } from './commands/allocate.js';
+import { register as registerLifecycle } from './commands/lifecycle.js';
+import { register as registerReport } from './commands/report.js';
+import { register as registerDemo } from './commands/demo.js';
+
+export function buildProgram(): Command {
+  const program = new Command('jmfund')
+    .description('江门市工业互联网专项资金 ledger: import, check, score, allocate, notice, file, pay, audit')
+    .version('0.1.0')
+    .option('--db <path>', 'ledger file (else JMFUND_DB, else ./jmfund.db)')
+    .option('--as <officer>', 'officer recorded in the event log (else JMFUND_OFFICER, else the OS user)')
+    .addOption(new Option('--lang <lang>', 'language of messages and reports (else JMFUND_LANG or LANG)').choices(['zh', 'en']))
+    .option('--json', 'machine-readable output on stdout')
+    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .option('--yes', 'answer yes to confirmations (needed when not on a terminal)')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of [
+    registerLedger,
+    registerPolicy,
+    registerUscc,
+    registerRound,
+    registerImport,
+    registerCheck,
+    registerScores,
+    registerAllocate,
+    registerLifecycle,
+    registerReport,
+    registerDemo,
+  ]) {
+    register(program);
+  }
+  program.commands.forEach(function exitOverrideAll(c: Command): void {
+    c.exitOverride();
+    c.commands.forEach(exitOverrideAll);
+  });
+  return program;
+}
+
+function langFromArgv(argv: string[]): 'zh' | 'en' {
+  const i = argv.indexOf('--lang');
+  const eq = argv.find((a) => a.startsWith('--lang='));
+  return detectLang(i >= 0 ? argv[i + 1] : eq?.slice(7));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const lang = langFromArgv(argv);
+  try {
+    await buildProgram().parseAsync(argv);
+    return resultExitCode();
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`jmfund: ${e.text[lang]}\n`);
+      if (e.hint) process.stderr.write(`${lang === 'zh' ? '提示' : 'hint'}: ${e.hint[lang]}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    process.stderr.write(
+      lang === 'zh'
+        ? `jmfund: 内部错误：${err.message}\n账本未被更改。请把这条信息报告给维护人员。\n`
+        : `jmfund: internal error: ${err.message}\nThe ledger was not changed. Please report this message.\n`,
+    );
+    if (process.env.JMFUND_DEBUG) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

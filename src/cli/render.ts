@@ -1,0 +1,76 @@
+// Output: a table on a TTY, tab-separated lines when piped, JSON with --json.
+import { createRequire } from 'node:module';
+import type { Text } from '../domain/text.js';
+import type { Context } from './context.js';
+import type { ExitCode } from './errors.js';
+
+export type Cell = string | number | null | undefined;
+
+export interface Output {
+  /** What --json prints (stdout, nothing else there). */
+  json: unknown;
+  /** What a person reads; written to stdout. */
+  human: (out: Printer) => void;
+  exitCode?: ExitCode;
+}
+
+export interface Printer {
+  line(s?: string): void;
+  heading(t: Text | string): void;
+  table(headers: (Text | string)[], rows: Cell[][], opts?: { align?: ('left' | 'right')[] }): void;
+  /** key: value pairs, aligned. */
+  fields(pairs: [Text | string, Cell][]): void;
+  warn(s: string): void;
+}
+
+const cellText = (c: Cell): string => (c === null || c === undefined ? '' : String(c));
+
+export function makePrinter(ctx: Context, write: (s: string) => void = (s) => process.stdout.write(s)): Printer {
+  const label = (t: Text | string) => (typeof t === 'string' ? t : ctx.t(t));
+  const tty = !!process.stdout.isTTY;
+  return {
+    line: (s = '') => write(`${s}\n`),
+    heading: (t) => write(`\n${label(t)}\n`),
+    table: (headers, rows, opts) => {
+      if (!tty) {
+        // Piped: plain TSV that cut/awk/Excel read; tabs and newlines in cells become spaces.
+        const clean = (c: Cell) => cellText(c).replace(/[\t\r\n]+/g, ' ');
+        write(`${headers.map((h) => clean(label(h))).join('\t')}\n`);
+        for (const r of rows) write(`${r.map(clean).join('\t')}\n`);
+        return;
+      }
+      write(`${renderBoxTable(headers.map(label), rows.map((r) => r.map(cellText)), opts?.align, ctx.color)}\n`);
+    },
+    fields: (pairs) => {
+      const labels = pairs.map(([k]) => label(k));
+      const width = Math.max(...labels.map(displayWidth));
+      pairs.forEach(([, v], i) => write(`${labels[i]}${' '.repeat(width - displayWidth(labels[i]))}  ${cellText(v)}\n`));
+    },
+    warn: (s) => process.stderr.write(`${s}\n`),
+  };
+}
+
+/** Terminal columns taken by a string: CJK and full-width characters take two. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp < 32 || (cp >= 0x300 && cp < 0x370)) continue;
+    w += (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd) ? 2 : 1;
+  }
+  return w;
+}
+
+// cli-table3 is required lazily: commands that print no table start faster.
+const require = createRequire(import.meta.url);
+
+function renderBoxTable(headers: string[], rows: string[][], align: ('left' | 'right')[] | undefined, color: boolean): string {
+  const Table = require('cli-table3') as typeof import('cli-table3');
+  const table = new Table({
+    head: headers,
+    style: { head: color ? ['bold'] : [], border: [] },
+    colAligns: align?.map((a) => (a === 'right' ? 'right' : 'left')),
+  });
+  for (const r of rows) table.push(r);
+  return table.toString();
+}

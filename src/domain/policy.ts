@@ -1,0 +1,75 @@
+// The fund's rules as data (SPEC §3). Numbers live in the policy file; code
+// only reads them, so a round keeps the exact rules it was created under.
+import type { Text } from './text.js';
+
+export const SCORE_METHODS = ['mean', 'trimmed-mean', 'median', 'z-score'] as const;
+export const ALLOCATION_METHODS = ['ranked', 'pro-rata'] as const;
+export const SHORTFALL_RULES = ['skip', 'partial', 'stop'] as const;
+export const TIE_BREAK_KEYS = [
+  'score-desc',
+  'submitted-on-asc',
+  'application-id-asc',
+  'requested-asc',
+  'total-investment-desc',
+] as const;
+
+export type Policy = import('./policy-schema.js').PolicySchemaOutput;
+export type Category = Policy['categories'][number];
+export type District = Policy['region']['districts'][number];
+export type Cluster = Policy['clusters'][number];
+export type ScoreMethod = (typeof SCORE_METHODS)[number];
+export type AllocationMethod = (typeof ALLOCATION_METHODS)[number];
+export type ShortfallRule = (typeof SHORTFALL_RULES)[number];
+export type TieBreakKey = (typeof TIE_BREAK_KEYS)[number];
+
+export interface PolicyIssue {
+  path: string;
+  message: string;
+}
+
+/** Stable JSON (sorted keys) so that the same policy always hashes the same. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+    .join(',')}}`;
+}
+
+const normalizeName = (s: string): string => s.normalize('NFKC').replace(/[\s·•・.、\-_（）()]/g, '').toLowerCase();
+
+export function findCategory(policy: Policy, input: string): Category | undefined {
+  const n = normalizeName(input);
+  return policy.categories.find(
+    (c) => normalizeName(c.key) === n || normalizeName(c.zh) === n || normalizeName(c.en) === n || c.aliases.some((a) => normalizeName(a) === n),
+  );
+}
+
+export function categoryOf(policy: Policy, key: string): Category {
+  const c = policy.categories.find((x) => x.key === key);
+  if (!c) throw new Error(`category ${key} is not in policy ${policy.id}`);
+  return c;
+}
+
+export function findCluster(policy: Policy, input: string): Cluster | undefined {
+  const n = normalizeName(input);
+  return policy.clusters.find((c) => normalizeName(c.key) === n || normalizeName(c.zh) === n || normalizeName(c.en) === n);
+}
+
+/** By Chinese name with or without 区/市, English name, or division code (current or former). */
+export function findDistrict(policy: Policy, input: string): District | undefined {
+  const raw = input.normalize('NFKC').trim();
+  if (/^\d{6}$/.test(raw)) return policy.region.districts.find((d) => d.code === raw || d.formerCodes.includes(raw));
+  const n = normalizeName(raw).replace(/^(广东省)?(江门市)?/, '');
+  const stem = (s: string) => s.replace(/[区市]$/, '');
+  return policy.region.districts.find(
+    (d) => normalizeName(d.zh) === n || stem(normalizeName(d.zh)) === stem(n) || normalizeName(d.en) === n || stem(normalizeName(d.zh)) === n,
+  );
+}
+
+export function categoryName(c: Category): Text {
+  return { zh: c.zh, en: c.en };
+}

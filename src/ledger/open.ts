@@ -1,0 +1,128 @@
+// Opening the ledger: pragmas, schema version, migrations (SPEC §13).
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, readdirSync, readFileSync, chmodSync, closeSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../cli/errors.js';
+import { text } from '../domain/text.js';
+
+export type Db = Database.Database;
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+function migrations(): Migration[] {
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{3}-.*\.sql$/.test(f))
+    .sort()
+    .map((f, i) => {
+      const version = Number(f.slice(0, 3));
+      if (version !== i + 1) throw new Error(`migration ${f} is out of sequence`);
+      return { version, name: f, sql: readFileSync(join(MIGRATIONS_DIR, f), 'utf8') };
+    });
+}
+
+export function schemaVersion(): number {
+  return migrations().length;
+}
+
+/** How long a command waits for another officer's command to finish. */
+export const BUSY_TIMEOUT_MS = Number(process.env.JMFUND_BUSY_TIMEOUT_MS ?? 5000);
+
+function pragmas(db: Db): void {
+  // Rollback journal, not WAL: once a command has exited, the .db file alone
+  // holds every committed change (no -wal beside it).
+  db.pragma('journal_mode = DELETE');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+}
+
+/** Creates a new ledger; refuses to touch an existing file. */
+export function createLedger(path: string): Db {
+  if (existsSync(path)) {
+    throw new UserError(
+      text(`账本 ${path} 已存在，不会覆盖。`, `ledger ${path} already exists; it will not be overwritten.`),
+      2,
+      text('换一个 --db 路径，或直接使用现有账本。', 'choose another --db path, or use the existing ledger.'),
+    );
+  }
+  closeSync(openSync(path, 'wx', 0o600));
+  chmodSync(path, 0o600);
+  const db = new Database(path);
+  pragmas(db);
+  migrate(db, path, false);
+  return db;
+}
+
+export function openLedger(path: string, opts: { readonly?: boolean } = {}): Db {
+  if (!existsSync(path)) {
+    throw new UserError(
+      text(`找不到账本 ${path}。`, `no ledger at ${path}.`),
+      2,
+      text('先运行 `jmfund init`，或用 --db / JMFUND_DB 指定账本。', 'run `jmfund init` first, or name the ledger with --db or JMFUND_DB.'),
+    );
+  }
+  let db: Db;
+  try {
+    db = new Database(path, { fileMustExist: true });
+    pragmas(db);
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (e) {
+    throw new UserError(text(`${path} 不是可用的 jmfund 账本：${(e as Error).message}`, `${path} is not a usable jmfund ledger: ${(e as Error).message}`), 2);
+  }
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const known = schemaVersion();
+  if (version > known) {
+    db.close();
+    throw new UserError(
+      text(`账本 ${path} 由更新版本的 jmfund 创建（结构版本 ${version}，本程序支持 ${known}）。`, `ledger ${path} was made by a newer jmfund (schema ${version}; this one knows ${known}).`),
+      2,
+      text('请升级 jmfund。', 'upgrade jmfund to use it.'),
+    );
+  }
+  if (version === 0) {
+    db.close();
+    throw new UserError(text(`${path} 不是 jmfund 账本。`, `${path} is not a jmfund ledger.`), 2);
+  }
+  if (version < known && !opts.readonly) migrate(db, path, true);
+  return db;
+}
+
+function migrate(db: Db, path: string, backupFirst: boolean): void {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  const todo = migrations().filter((m) => m.version > from);
+  if (todo.length === 0) return;
+  if (backupFirst) {
+    const backup = `${path}.v${from}.bak`;
+    if (!existsSync(backup)) {
+      copyFileSync(path, backup);
+      chmodSync(backup, 0o600);
+    }
+  }
+  db.transaction(() => {
+    for (const m of todo) db.exec(m.sql);
+    db.pragma(`user_version = ${todo[todo.length - 1].version}`);
+  }).immediate();
+}
+
+/** Runs fn in one IMMEDIATE transaction: the whole command lands or nothing does. */
+export function inTransaction<T>(db: Db, fn: () => T): T {
+  try {
+    return db.transaction(fn).immediate();
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      throw new UserError(
+        text('账本正被另一个 jmfund 命令使用，请稍后再试。本命令未作任何更改。', 'ledger busy: another jmfund command is writing it; try again. Nothing was changed.'),
+        2,
+      );
+    }
+    throw e;
+  }
+}
