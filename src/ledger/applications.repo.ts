@@ -1,0 +1,105 @@
+// Reading applications back into the domain type.
+import type { Application } from '../domain/application.js';
+import type { Db } from './open.js';
+
+export interface ApplicationRow {
+  application_id: string;
+  round_id: string;
+  enterprise_name: string;
+  uscc: string;
+  district: string;
+  established_on: string;
+  independent_legal_person: number;
+  category: string;
+  cluster: string | null;
+  project_name: string;
+  total_investment_fen: number;
+  requested_amount_fen: number;
+  employees: number | null;
+  annual_revenue_fen: number | null;
+  other_fiscal_support: number;
+  past_projects_compliant: number;
+  credit_good: number;
+  major_accident: number;
+  ready_to_implement: number;
+  training_events: number | null;
+  trainees: number | null;
+  submitted_on: string;
+  extra_json: string;
+  source_file: string;
+  source_line: number;
+  source_sha256: string;
+  content_hash: string;
+  state: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export function rowToApplication(r: ApplicationRow): Application {
+  return {
+    applicationId: r.application_id,
+    roundId: r.round_id,
+    enterpriseName: r.enterprise_name,
+    uscc: r.uscc,
+    district: r.district,
+    establishedOn: r.established_on,
+    independentLegalPerson: r.independent_legal_person === 1,
+    category: r.category,
+    cluster: r.cluster,
+    projectName: r.project_name,
+    totalInvestmentFen: r.total_investment_fen,
+    requestedAmountFen: r.requested_amount_fen,
+    employees: r.employees,
+    annualRevenueFen: r.annual_revenue_fen,
+    otherFiscalSupport: r.other_fiscal_support === 1,
+    pastProjectsCompliant: r.past_projects_compliant === 1,
+    creditGood: r.credit_good === 1,
+    majorAccident: r.major_accident === 1,
+    readyToImplement: r.ready_to_implement === 1,
+    trainingEvents: r.training_events,
+    trainees: r.trainees,
+    submittedOn: r.submitted_on,
+    extra: JSON.parse(r.extra_json) as Record<string, string>,
+  };
+}
+
+export function applicationToRow(a: Application): Omit<ApplicationRow, 'source_file' | 'source_line' | 'source_sha256' | 'content_hash' | 'state' | 'created_at' | 'updated_at'> {
+  const b = (v: boolean) => (v ? 1 : 0);
+  return {
+    application_id: a.applicationId,
+    round_id: a.roundId,
+    enterprise_name: a.enterpriseName,
+    uscc: a.uscc,
+    district: a.district,
+    established_on: a.establishedOn,
+    independent_legal_person: b(a.independentLegalPerson),
+    category: a.category,
+    cluster: a.cluster,
+    project_name: a.projectName,
+    total_investment_fen: a.totalInvestmentFen,
+    requested_amount_fen: a.requestedAmountFen,
+    employees: a.employees,
+    annual_revenue_fen: a.annualRevenueFen,
+    other_fiscal_support: b(a.otherFiscalSupport),
+    past_projects_compliant: b(a.pastProjectsCompliant),
+    credit_good: b(a.creditGood),
+    major_accident: b(a.majorAccident),
+    ready_to_implement: b(a.readyToImplement),
+    training_events: a.trainingEvents,
+    trainees: a.trainees,
+    submitted_on: a.submittedOn,
+    extra_json: JSON.stringify(a.extra),
+  };
+}
+
+export function getApplication(db: Db, id: string): (Application & { state: string; row: ApplicationRow }) | undefined {
+  const r = db.prepare('SELECT * FROM applications WHERE application_id = ?').get(id) as ApplicationRow | undefined;
+  return r && { ...rowToApplication(r), state: r.state, row: r };
+}
+
+export function roundApplications(db: Db, roundId: string): (Application & { state: string })[] {
+  return (db.prepare('SELECT * FROM applications WHERE round_id = ? ORDER BY application_id').all(roundId) as ApplicationRow[]).map((r) => ({
+    ...rowToApplication(r),
+    state: r.state,
+  }));
+}

@@ -1,0 +1,1 @@
+-- Reserved for its issue; filled in by the work that needs it.
