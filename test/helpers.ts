@@ -1,0 +1,64 @@
+// Shared test helpers: a temporary folder, a real ledger file, and the built
+// binary run as an officer would run it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createLedger, type Db } from '../src/ledger/open.js';
+import { insertRound } from '../src/ledger/rounds.repo.js';
+import { loadPolicy } from '../src/io/policies.js';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const BIN = join(ROOT, 'bin', 'jmfund.js');
+export const FIXTURES = join(ROOT, 'fixtures');
+
+export function tempDir(prefix = 'jmfund-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json<T = unknown>(): T;
+}
+
+/** Runs bin/jmfund with NO_COLOR, English messages and a fixed officer unless env overrides. */
+export function runCli(args: string[], opts: { db?: string; env?: Record<string, string>; cwd?: string; input?: string } = {}): CliResult {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NO_COLOR: '1',
+    JMFUND_LANG: 'en',
+    JMFUND_OFFICER: 'test-officer',
+    ...(opts.db ? { JMFUND_DB: opts.db } : {}),
+    ...opts.env,
+  };
+  const r = spawnSync(process.execPath, [BIN, ...args], { env, cwd: opts.cwd ?? ROOT, encoding: 'utf8', input: opts.input ?? '' });
+  return {
+    code: r.status ?? -1,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    json<T>() {
+      return JSON.parse(r.stdout) as T;
+    },
+  };
+}
+
+/** A new ledger file in a temp folder, with one round under the default policy. */
+export function ledgerWithRound(roundId = 'R1', budgets: Record<string, number> = {}, dates = { opensOn: '2022-03-01', closesOn: '2022-04-30' }): { db: Db; path: string; dir: string } {
+  const dir = tempDir();
+  const path = join(dir, 'ledger.db');
+  const db = createLedger(path);
+  const { policy, hash } = loadPolicy();
+  insertRound(db, {
+    roundId,
+    ...dates,
+    policyId: policy.id,
+    policyHash: hash,
+    policy,
+    createdAt: '2022-03-01T00:00:00.000Z',
+    createdBy: 'test',
+    budgets,
+  });
+  return { db, path, dir };
+}
