@@ -1,0 +1,181 @@
+// Calendar dates as `YYYY-MM-DD` strings. All arithmetic is on whole days via
+// days-from-civil (proleptic Gregorian), so no time zone or DST can shift a date.
+import { type Result, type Text, ok, err, text } from './text.js';
+
+interface Ymd {
+  y: number;
+  m: number;
+  d: number;
+}
+
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+const daysInMonth = (y: number, m: number): number =>
+  m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+
+const MIN_YEAR = 1;
+const MAX_YEAR = 9999;
+
+const validYmd = (y: number, m: number, d: number): boolean =>
+  Number.isInteger(y) && y >= MIN_YEAR && y <= MAX_YEAR && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+
+const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+const fmt = ({ y, m, d }: Ymd): string => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+
+// Days since 1970-01-01 (H. Hinnant's days_from_civil); integers only.
+function daysFromCivil({ y, m, d }: Ymd): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const mp = (m + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function civilFromDays(z0: number): Ymd {
+  const z = z0 + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: era * 400 + yoe + (m <= 2 ? 1 : 0), m, d };
+}
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function toYmd(s: string, fn: string): Ymd {
+  const m = ISO.exec(s);
+  if (m) {
+    const v = { y: +m[1], m: +m[2], d: +m[3] };
+    if (validYmd(v.y, v.m, v.d)) return v;
+  }
+  // Library callers pass stored dates; a bad one is a programming error.
+  throw new RangeError(`${fn}: not a valid YYYY-MM-DD date: ${JSON.stringify(s)}`);
+}
+
+function fromDays(n: number, fn: string): string {
+  const v = civilFromDays(n);
+  if (v.y < MIN_YEAR || v.y > MAX_YEAR) throw new RangeError(`${fn}: result outside years 0001–9999`);
+  return fmt(v);
+}
+
+export function isValidDate(s: string): boolean {
+  const m = typeof s === 'string' ? ISO.exec(s) : null;
+  return !!m && validYmd(+m[1], +m[2], +m[3]);
+}
+
+/** Negative, zero or positive like a sort comparator. */
+export function compareDates(a: string, b: string): number {
+  // Fixed-width YYYY-MM-DD sorts correctly as text.
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function addDays(d: string, n: number): string {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`addDays: day count must be an integer, got ${n}`);
+  return fromDays(daysFromCivil(toYmd(d, 'addDays')) + n, 'addDays');
+}
+
+/** Same month and day n years later (n may be negative); 29 Feb in a non-leap year becomes 28 Feb. */
+export function addYears(d: string, n: number): string {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`addYears: year count must be an integer, got ${n}`);
+  const v = toYmd(d, 'addYears');
+  const y = v.y + n;
+  if (y < MIN_YEAR || y > MAX_YEAR) throw new RangeError('addYears: result outside years 0001–9999');
+  return fmt({ y, m: v.m, d: Math.min(v.d, daysInMonth(y, v.m)) });
+}
+
+/** Days from a to b counting both ends (a = b gives 1); 0 when b is before a. */
+export function daysBetweenInclusive(a: string, b: string): number {
+  const n = daysFromCivil(toYmd(b, 'daysBetweenInclusive')) - daysFromCivil(toYmd(a, 'daysBetweenInclusive')) + 1;
+  return Math.max(0, n);
+}
+
+/** True when the `years`-th anniversary of `established` (29 Feb → 28 Feb) is on or before asOf. */
+export function fullYearsReached(established: string, asOf: string, years: number): boolean {
+  toYmd(asOf, 'fullYearsReached');
+  return compareDates(addYears(established, years), asOf) <= 0;
+}
+
+/** d lies in [asOf − years, asOf], both ends included; later than asOf is outside. */
+export function inWindow(d: string, asOf: string, years: number): boolean {
+  toYmd(d, 'inWindow');
+  const start = addYears(asOf, -years);
+  return compareDates(start, d) <= 0 && compareDates(d, asOf) <= 0;
+}
+
+// Excel's 1900 date system: serial 1 = 1900-01-01 and serial 60 is the
+// non-existent 1900-02-29 (kept from Lotus 1-2-3), so from 61 on the serial is
+// days since 1899-12-30.
+const EXCEL_EPOCH = daysFromCivil({ y: 1899, m: 12, d: 30 });
+const EXCEL_MAX = 2958465; // 9999-12-31
+
+/** Serial day number → date; throws on 0, 60 (Excel's fake 1900-02-29), fractions and values past 9999-12-31. */
+export function excelSerialToDate(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > EXCEL_MAX || n === 60) {
+    throw new RangeError(`excelSerialToDate: not a date serial (1–59, 61–${EXCEL_MAX}): ${n}`);
+  }
+  return fmt(civilFromDays(EXCEL_EPOCH + (n < 60 ? n + 1 : n)));
+}
+
+export function dateToExcelSerial(d: string): number {
+  const days = daysFromCivil(toYmd(d, 'dateToExcelSerial')) - EXCEL_EPOCH;
+  if (days < 2) throw new RangeError(`dateToExcelSerial: dates before 1900-01-01 have no serial: ${d}`);
+  return days < 61 ? days - 1 : days;
+}
+
+const ACCEPTED_ZH = '可接受的写法：2021-05-16、2021-5-16、2021/5/16、2021.5.16、2021年5月16日，或 Excel 日期序号（1–' + EXCEL_MAX + '）';
+const ACCEPTED_EN = 'accepted forms: 2021-05-16, 2021-5-16, 2021/5/16, 2021.5.16, 2021年5月16日, or an Excel date serial (1–' + EXCEL_MAX + ')';
+
+const dateError = (value: string, zhWhy: string, enWhy: string): Text =>
+  text(`日期「${value}」${zhWhy}；${ACCEPTED_ZH}`, `date "${value}" ${enWhy}; ${ACCEPTED_EN}`);
+
+function serialResult(n: number, shown: string): Result<string> {
+  if (n === 60) {
+    return err(
+      dateError(shown, '是 Excel 虚构的 1900-02-29（序号 60），该日期不存在', 'is Excel serial 60, the non-existent 1900-02-29'),
+    );
+  }
+  if (n < 1 || n > EXCEL_MAX) {
+    return err(dateError(shown, `不是有效的 Excel 日期序号（1–${EXCEL_MAX}）`, `is not a valid Excel date serial (1–${EXCEL_MAX})`));
+  }
+  return ok(excelSerialToDate(n));
+}
+
+// Separated forms; one separator used throughout. A trailing time of day
+// (from spreadsheet exports) is ignored.
+const SEPARATED = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$/;
+const CHINESE = /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$/u;
+const TIME = /(?:\s+|T)([01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?$/;
+
+/** Parses a date written in one of the accepted forms into `YYYY-MM-DD`. */
+export function parseDate(input: string | number): Result<string> {
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input) || input < 0) {
+      return err(dateError(String(input), '不是有效的 Excel 日期序号', 'is not a valid Excel date serial'));
+    }
+    // A fractional serial carries a time of day; the date is the whole part.
+    return serialResult(Math.floor(input), String(input));
+  }
+  const raw = String(input ?? '');
+  let s = raw.normalize('NFKC').trim();
+  if (s === '') return err(text(`日期为空；${ACCEPTED_ZH}`, `date is empty; ${ACCEPTED_EN}`));
+  if (/^\d+$/.test(s)) {
+    return s.length > 7
+      ? err(dateError(raw, `不是有效的 Excel 日期序号（1–${EXCEL_MAX}）`, `is not a valid Excel date serial (1–${EXCEL_MAX})`))
+      : serialResult(Number(s), raw);
+  }
+  s = s.replace(TIME, '');
+  const m = SEPARATED.exec(s);
+  const c = m ? null : CHINESE.exec(s);
+  const parts = m ? [m[1], m[3], m[4]] : c ? [c[1], c[2], c[3]] : null;
+  if (!parts) return err(dateError(raw, '无法识别', 'is not a recognised date'));
+  const [y, mo, d] = parts.map(Number);
+  if (!validYmd(y, mo, d)) {
+    return err(dateError(raw, '不是存在的日期', 'is not a real calendar date'));
+  }
+  return ok(fmt({ y, m: mo, d }));
+}

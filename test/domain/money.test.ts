@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { floorToUnit, formatYuan, mulRatioFloor, parseMoney, yuanPlain } from '../../src/domain/money.js';
+
+const fen = (s: string): number => {
+  const r = parseMoney(s);
+  if (!r.ok) throw new Error(`expected ${s} to parse: ${r.error.en}`);
+  return r.value;
+};
+const errorOf = (s: string) => {
+  const r = parseMoney(s);
+  if (r.ok) throw new Error(`expected ${s} to be rejected, got ${r.value}`);
+  return r.error;
+};
+
+describe('parseMoney accepts', () => {
+  it.each([
+    ['1234567.89', 123456789],
+    ['1,234,567.89', 123456789],
+    ['¥1,234,567', 123456700],
+    ['￥1,234,567', 123456700],
+    ['¥ 1234567.5', 123456750],
+    ['1234567元', 123456700],
+    ['1,234,567.80元', 123456780],
+    ['123.45万', 123450000],
+    ['123.45万元', 123450000],
+    ['123.4567万', 123456700],
+    ['123.456789万', 123456789],
+    ['1万', 1000000],
+    ['0.000001万', 1],
+    ['0', 0],
+    ['0.00', 0],
+    ['0.01', 1],
+    ['  42  ', 4200],
+    ['999', 99900],
+    ['1,000', 100000],
+    ['007', 700],
+    // trailing zeros beyond the limit still name a whole fen
+    ['1.230', 123],
+    ['1.2300000万', 1230000],
+    // full-width digits, comma, point and yen sign
+    ['１，２３４．５６', 123456],
+    ['￥１２３．４５万元', 123450000],
+    ['90071992547409.91', Number.MAX_SAFE_INTEGER],
+  ])('%s → %d fen', (input, expected) => {
+    expect(fen(input)).toBe(expected);
+  });
+});
+
+describe('parseMoney rejects', () => {
+  it.each([
+    '',
+    '   ',
+    'abc',
+    '1.2.3',
+    '12,34',
+    '1,2345',
+    ',123',
+    '1,234,56',
+    '1e5',
+    '1E5',
+    'NaN',
+    'Infinity',
+    '.5',
+    '5.',
+    '1 234',
+    '12万万',
+    '元',
+    '¥',
+    '0x10',
+    '+5',
+    '(5)',
+  ])('%j is not an amount', (input) => {
+    const e = errorOf(input);
+    expect(e.zh).toContain('可接受的写法');
+    expect(e.en).toContain('accepted forms');
+    if (input.trim() !== '') {
+      expect(e.zh).toContain(input);
+      expect(e.en).toContain(input);
+    }
+  });
+
+  it.each(['-1', '-0.01', '−5', '¥-100', '-1万'])('%j is negative', (input) => {
+    const e = errorOf(input);
+    expect(e.en).toContain('negative');
+    expect(e.zh).toContain('负');
+    expect(e.en).toContain(input);
+  });
+
+  it.each(['1.234', '0.001', '1,234.567'])('%j has a fraction of a fen (yuan)', (input) => {
+    const e = errorOf(input);
+    expect(e.en).toContain('fraction of a fen');
+    expect(e.en).toContain('at most 2 decimals');
+    expect(e.zh).toContain('两位小数');
+  });
+
+  it.each(['123.4567891万', '0.0000001万元', '1.00000001万'])('%j has a fraction of a fen (万)', (input) => {
+    const e = errorOf(input);
+    expect(e.en).toContain('fraction of a fen');
+    expect(e.en).toContain('6 decimals');
+    expect(e.zh).toContain('六位小数');
+  });
+
+  it('rejects amounts beyond the safe integer range of fen', () => {
+    expect(errorOf('90071992547409.92').en).toContain('exceeds');
+    expect(errorOf('99999999999999999999').en).toContain('exceeds');
+    expect(errorOf('1000000000000万').en).toContain('exceeds');
+  });
+});
+
+describe('formatYuan / yuanPlain', () => {
+  it.each([
+    [0, '0.00', '0.00'],
+    [1, '0.01', '0.01'],
+    [99, '0.99', '0.99'],
+    [100, '1.00', '1.00'],
+    [123456789, '1,234,567.89', '1234567.89'],
+    [100000000, '1,000,000.00', '1000000.00'],
+    [-5, '-0.05', '-0.05'],
+    [-123456789, '-1,234,567.89', '-1234567.89'],
+    [Number.MAX_SAFE_INTEGER, '90,071,992,547,409.91', '90071992547409.91'],
+  ])('%d fen', (f, formatted, plain) => {
+    expect(formatYuan(f)).toBe(formatted);
+    expect(yuanPlain(f)).toBe(plain);
+  });
+
+  it('refuses non-integer fen', () => {
+    expect(() => formatYuan(1.5)).toThrow(RangeError);
+    expect(() => yuanPlain(Number.NaN)).toThrow(RangeError);
+  });
+
+  it('round-trips every safe fen amount through parseMoney', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (f) => {
+        expect(parseMoney(formatYuan(f))).toEqual({ ok: true, value: f });
+        expect(parseMoney(yuanPlain(f))).toEqual({ ok: true, value: f });
+        expect(parseMoney(`¥${formatYuan(f)}`)).toEqual({ ok: true, value: f });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads 万 with six decimals as exact fen', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (f) => {
+        const s = String(f).padStart(7, '0');
+        const wan = `${s.slice(0, -6)}.${s.slice(-6)}万`;
+        expect(parseMoney(wan)).toEqual({ ok: true, value: f });
+      }),
+    );
+  });
+});
+
+describe('floorToUnit', () => {
+  it.each([
+    [0, 100, 0],
+    [99, 100, 0],
+    [100, 100, 100],
+    [123456789, 100, 123456700],
+    [123456789, 1, 123456789],
+    [123456789, 1000000, 123000000],
+    [Number.MAX_SAFE_INTEGER, 100, 9007199254740900],
+    [-1, 100, -100],
+  ])('floorToUnit(%d, %d) = %d', (f, unit, expected) => {
+    expect(floorToUnit(f, unit)).toBe(expected);
+  });
+
+  it('refuses a unit that is not a positive integer', () => {
+    expect(() => floorToUnit(100, 0)).toThrow(RangeError);
+    expect(() => floorToUnit(100, -100)).toThrow(RangeError);
+    expect(() => floorToUnit(100, 0.5)).toThrow(RangeError);
+  });
+
+  it('never exceeds the amount and stays within one unit of it', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 1, max: 1_000_000 }), (f, u) => {
+        const r = floorToUnit(f, u);
+        expect(r % u).toBe(0);
+        expect(r <= f && f - r < u).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('mulRatioFloor', () => {
+  it.each([
+    [100000, 30, 100, 30000],
+    [99999, 30, 100, 29999], // 29999.7 → 29999
+    [1, 1, 3, 0],
+    [10, 1, 3, 3],
+    [0, 7, 9, 0],
+    [-10, 1, 3, -4],
+    [10, 1, -3, -4],
+    [Number.MAX_SAFE_INTEGER, 1, 1, Number.MAX_SAFE_INTEGER],
+    // the product overflows doubles but not BigInt
+    [Number.MAX_SAFE_INTEGER, 3, 10, 2702159776422297],
+  ])('⌊%d × %d / %d⌋ = %d', (f, n, d, expected) => {
+    expect(mulRatioFloor(f, n, d)).toBe(expected);
+  });
+
+  it('refuses a zero denominator, non-integers and unsafe results', () => {
+    expect(() => mulRatioFloor(100, 1, 0)).toThrow(RangeError);
+    expect(() => mulRatioFloor(100, 0.3, 1)).toThrow(RangeError);
+    expect(() => mulRatioFloor(Number.MAX_SAFE_INTEGER, 2, 1)).toThrow(RangeError);
+  });
+
+  it('agrees with exact BigInt floor division', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 1000, max: 100000 }),
+        (f, n, d) => {
+          expect(BigInt(mulRatioFloor(f, n, d))).toBe((BigInt(f) * BigInt(n)) / BigInt(d));
+        },
+      ),
+    );
+  });
+});
