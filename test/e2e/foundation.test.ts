@@ -1,0 +1,157 @@
+// The foundation commands as an officer runs them: init, policy, uscc, round.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { FIXTURES, runCli, tempDir } from '../helpers.js';
+
+const fresh = () => join(tempDir(), 'ledger.db');
+
+describe('jmfund init', () => {
+  it('creates a ledger once and refuses to overwrite it', () => {
+    const db = fresh();
+    const first = runCli(['init'], { db });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('created ledger');
+    const again = runCli(['init'], { db });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists');
+    expect(again.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  });
+
+  it('speaks Chinese with --lang zh', () => {
+    const db = fresh();
+    runCli(['init'], { db });
+    const r = runCli(['--lang', 'zh', 'init'], { db });
+    expect(r.stderr).toContain('已存在');
+  });
+
+  it('says how to start when there is no ledger', () => {
+    const r = runCli(['round', 'list'], { db: join(tempDir(), 'none.db') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('jmfund init');
+  });
+});
+
+describe('jmfund policy', () => {
+  it('lists and shows the bundled policy', () => {
+    const list = runCli(['policy', 'list', '--json']);
+    expect(list.code).toBe(0);
+    expect(list.json<{ id: string }[]>().map((p) => p.id)).toContain('jiangmen-2021');
+    const show = runCli(['policy', 'show', '--json']);
+    expect(show.json<{ id: string; notice: { minDays: number } }>()).toMatchObject({ id: 'jiangmen-2021', notice: { minDays: 7 } });
+    const human = runCli(['policy', 'show']);
+    expect(human.stdout).toContain('sme-cloud');
+    expect(human.stdout).toContain('600,000.00');
+  });
+
+  it('validates a file and names the JSON path of each problem', () => {
+    const ok = runCli(['policy', 'validate', join(FIXTURES, 'policy', 'jiangmen-2024.json')]);
+    expect(ok.code).toBe(0);
+    const bad = runCli(['policy', 'validate', join(FIXTURES, 'policy', 'broken-policy.json')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('categories[2].ratioPercent');
+    expect(bad.stdout).toContain('notice.minDays');
+    const missing = runCli(['policy', 'validate', 'no-such.json']);
+    expect(missing.code).toBe(2);
+  });
+});
+
+describe('jmfund uscc', () => {
+  it('accepts a valid code and explains an invalid one', () => {
+    const r = runCli(['uscc', '91440703123456788M', '91440703123456788X', '9144O703123456788M', '914407', '--json']);
+    expect(r.code).toBe(1);
+    const out = r.json<{ code: string; valid: boolean; errors: string[]; expected_check: string | null; district: string | null; entity_type: string | null }[]>();
+    expect(out[0]).toMatchObject({ valid: true, errors: [], expected_check: 'M', division_code: '440703', district: '蓬江区', entity_type: '91' });
+    expect(out[1]).toMatchObject({ valid: false, expected_check: 'M' });
+    expect(out[1].errors.join()).toContain('should be M');
+    expect(out[2].valid).toBe(false);
+    expect(out[2].errors.join()).toMatch(/O/);
+    expect(out[3].errors.join()).toContain('18');
+  });
+
+  it('exits 0 when every code is valid', () => {
+    expect(runCli(['uscc', '91440703123456788M']).code).toBe(0);
+  });
+});
+
+describe('jmfund round', () => {
+  const withLedger = () => {
+    const db = fresh();
+    runCli(['init'], { db });
+    return db;
+  };
+
+  it('creates, lists and shows a round with budgets in every money form', () => {
+    const db = withLedger();
+    const c = runCli(['round', 'create', '2022-R1', '--opens', '2022/3/1', '--closes', '2022年4月30日', '--budget', 'sme-cloud=300万', '--budget', '产业集群试点=¥5,000,000', '--budget', 'benchmark-enterprise=1,500,000.50', '--json'], { db });
+    expect(c.code).toBe(0);
+    expect(c.json()).toMatchObject({
+      round: '2022-R1',
+      opens_on: '2022-03-01',
+      closes_on: '2022-04-30',
+      budgets_fen: { 'sme-cloud': 300_000_000, 'cluster-pilot': 500_000_000, 'benchmark-enterprise': 150_000_050, 'talent-training': 100_000_000 },
+    });
+    const list = runCli(['round', 'list'], { db });
+    expect(list.stdout.split('\n')[1]).toMatch(/^2022-R1\t2022-03-01\t2022-04-30\tjiangmen-2021\t/);
+    const show = runCli(['round', 'show', '2022-R1', '--json'], { db });
+    expect(show.json()).toMatchObject({ round: '2022-R1', policy: 'jiangmen-2021' });
+  });
+
+  it('refuses a round outside the policy validity (Art. 18) with exit 3', () => {
+    const db = withLedger();
+    const early = runCli(['round', 'create', 'R0', '--opens', '2021-05-15', '--closes', '2021-06-30'], { db });
+    expect(early.code).toBe(3);
+    expect(early.stderr).toContain('Art. 18');
+    const late = runCli(['round', 'create', 'R0', '--opens', '2024-04-01', '--closes', '2024-05-16'], { db });
+    expect(late.code).toBe(3);
+    // The last valid day is fine.
+    expect(runCli(['round', 'create', 'R0', '--opens', '2021-05-16', '--closes', '2024-05-15'], { db }).code).toBe(0);
+  });
+
+  it('uses another policy given as a file', () => {
+    const db = withLedger();
+    const r = runCli(['round', 'create', 'R24', '--opens', '2024-06-01', '--closes', '2024-07-31', '--policy', join(FIXTURES, 'policy', 'jiangmen-2024.json')], { db });
+    expect(r.code).toBe(0);
+  });
+
+  it('refuses bad input and changes nothing', () => {
+    const db = withLedger();
+    const cases: [string[], RegExp][] = [
+      [['round', 'create', 'R1', '--opens', '2022-04-30', '--closes', '2022-03-01'], /before it opens/],
+      [['round', 'create', 'R1', '--opens', '2022-02-30', '--closes', '2022-04-01'], /--opens/],
+      [['round', 'create', 'R1', '--opens', '2022-03-01', '--closes', '2022-04-01', '--budget', 'moon=5'], /unknown category "moon"/],
+      [['round', 'create', 'R1', '--opens', '2022-03-01', '--closes', '2022-04-01', '--budget', 'sme-cloud=-5'], /--budget/],
+      [['round', 'create', 'R1', '--opens', '2022-03-01', '--closes', '2022-04-01', '--budget', 'sme-cloud'], /CATEGORY=AMOUNT/],
+      [['round', 'create', 'R1', '--closes', '2022-04-01'], /--opens/],
+    ];
+    for (const [args, message] of cases) {
+      const r = runCli(args, { db });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(runCli(['round', 'list', '--json'], { db }).json()).toEqual([]);
+    expect(runCli(['round', 'create', 'R1', '--opens', '2022-03-01', '--closes', '2022-04-01'], { db }).code).toBe(0);
+    const dup = runCli(['round', 'create', 'R1', '--opens', '2022-03-01', '--closes', '2022-04-01'], { db });
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toContain('already exists');
+  });
+
+  it('names the known rounds when asked for an unknown one', () => {
+    const db = withLedger();
+    runCli(['round', 'create', 'R1', '--opens', '2022-03-01', '--closes', '2022-04-01'], { db });
+    const r = runCli(['round', 'show', 'R2'], { db });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('R1');
+  });
+});
+
+describe('usage errors', () => {
+  it('exit 2 for an unknown command or option', () => {
+    expect(runCli(['frobnicate']).code).toBe(2);
+    expect(runCli(['round', 'list', '--bogus']).code).toBe(2);
+  });
+  it('--help exits 0', () => {
+    const r = runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('round');
+  });
+});
