@@ -1,0 +1,317 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import fc from 'fast-check';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileReadError } from '../../src/io/decode.js';
+import {
+  CsvParser,
+  TableReadError,
+  plainNumber,
+  readTable,
+  readTableBatches,
+  type RawRow,
+} from '../../src/io/table-reader.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'jmfund-table-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const file = async (name: string, bytes: Buffer | string): Promise<string> => {
+  const p = join(dir, name);
+  await writeFile(p, bytes);
+  return p;
+};
+
+const rowsOf = async (path: string, opts: { encoding?: string; sheet?: string } = {}): Promise<RawRow[]> => {
+  const rows: RawRow[] = [];
+  for await (const r of readTable(path, opts)) rows.push(r);
+  return rows;
+};
+
+const failure = async (path: string, opts: { encoding?: string; sheet?: string } = {}): Promise<unknown> => {
+  try {
+    await rowsOf(path, opts);
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error');
+};
+
+describe('readTable: CSV', () => {
+  it('keeps title rows, skips blank records, and counts the lines of a quoted multi-line field', async () => {
+    const rows = await rowsOf('fixtures/io/multiline.csv');
+    expect(rows.map((r) => r.line)).toEqual([1, 3, 4, 7]);
+    expect(rows[0].cells).toEqual(['2022年江门市工业互联网专项资金申报汇总表', '', '', '']);
+    expect(rows[1].cells).toEqual(['申报编号', '企业名称', '项目名称', '备注']);
+    expect(rows[2].cells).toEqual(['JM-0001', '江门市"五邑"机械有限公司', '设备上云\n二期', '含逗号, 和引号"']);
+    expect(rows[3].cells).toEqual(['JM-0002', '鹤山市纺织有限公司', '数字化车间', '']);
+  });
+
+  it('reads CRLF files the same way, with a BOM', async () => {
+    const lf = await readFile('fixtures/io/multiline.csv', 'utf8');
+    const p = await file('crlf.csv', '\uFEFF' + lf.replace(/\n/g, '\r\n'));
+    const rows = await rowsOf(p);
+    expect(rows.map((r) => r.line)).toEqual([1, 3, 4, 7]);
+    expect(rows[2].cells[2]).toBe('设备上云\r\n二期');
+    expect(rows[3].cells).toEqual(['JM-0002', '鹤山市纺织有限公司', '数字化车间', '']);
+    expect(rows[0].cells[0].charCodeAt(0)).not.toBe(0xfeff);
+  });
+
+  it('reads old Mac files (lone CR)', async () => {
+    const p = await file('cr.csv', 'a,b\r\r1,"x\ny"\r2,z');
+    expect(await rowsOf(p)).toEqual([
+      { line: 1, cells: ['a', 'b'] },
+      { line: 3, cells: ['1', 'x\ny'] },
+      { line: 4, cells: ['2', 'z'] },
+    ]);
+  });
+
+  it('yields records of any width; the caller checks the field count', async () => {
+    const p = await file('ragged.csv', 'a,b,c\n1,2\n1,2,3,4\n"",""\n');
+    expect((await rowsOf(p)).map((r) => r.cells)).toEqual([
+      ['a', 'b', 'c'],
+      ['1', '2'],
+      ['1', '2', '3', '4'],
+    ]);
+  });
+
+  it('keeps a quote inside an unquoted field, and spaces after a closing quote are dropped', async () => {
+    const p = await file('lenient.csv', 'a,台山市"海宴"食品,c\n"x" ,y\n');
+    expect((await rowsOf(p)).map((r) => r.cells)).toEqual([
+      ['a', '台山市"海宴"食品', 'c'],
+      ['x', 'y'],
+    ]);
+  });
+
+  it('reports an unclosed quote with the line where the record starts', async () => {
+    const lines = ['h1,h2,h3', '1,a,b', '2,"multi', 'line",c', '', '3,x,y', '4,"never closed,z', '5,p,q', '6,r,s'];
+    const p = await file('unclosed.csv', lines.join('\r\n') + '\r\n');
+    const e = await failure(p);
+    expect(e).toBeInstanceOf(TableReadError);
+    const err = e as TableReadError;
+    expect(err.code).toBe('unclosed-quote');
+    expect(err.line).toBe(7);
+    expect(err.column).toBe(2);
+    expect(err.text.en).toContain(`${p} line 7: a quoted field is not closed (unclosed quote)`);
+    expect(err.text.zh).toContain(`${p} 第 7 行`);
+    expect(err.message).toBe(err.text.en);
+  });
+
+  it('reports text after a closing quote', async () => {
+    const p = await file('badquote.csv', 'h1,h2,h3\n1,2,3\n4,"ab"c,6\n');
+    const err = (await failure(p)) as TableReadError;
+    expect(err).toBeInstanceOf(TableReadError);
+    expect(err.code).toBe('invalid-closing-quote');
+    expect(err.line).toBe(3);
+    expect(err.column).toBe(2);
+    expect(err.text.en).toContain(`${p} line 3:`);
+    expect(err.text.en).toContain('invalid closing quote');
+  });
+
+  it('reads GB18030 with 堃 珺 燊 𠮷', async () => {
+    const rows = await rowsOf('fixtures/io/gb18030.csv');
+    expect(rows[1]).toEqual({
+      line: 2,
+      cells: ['JM-0001', '江门市堃珺燊科技有限公司', '91440700MA4UXXXX1A', '𠮷祥工业互联网平台'],
+    });
+  });
+
+  it('honours --encoding', async () => {
+    const p = await file('forced.csv', iconv.encode('企业名称\r\n燊\r\n', 'gb18030'));
+    expect((await rowsOf(p, { encoding: 'gb18030' })).map((r) => r.cells[0])).toEqual(['企业名称', '燊']);
+  });
+
+  it('refuses binary and empty files with a FileReadError', async () => {
+    const png = await file('img.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]));
+    expect(((await failure(png)) as FileReadError).code).toBe('binary');
+    const empty = await file('empty.csv', '');
+    expect(((await failure(empty)) as FileReadError).code).toBe('empty');
+    expect(((await failure(join(dir, 'missing.csv'))) as FileReadError).code).toBe('not-found');
+  });
+
+  it('streams a file of several MiB with multi-line fields across chunk boundaries', async () => {
+    const n = 40_000;
+    const parts: string[] = ['id,name,note\r\n'];
+    for (let i = 1; i <= n; i++) {
+      parts.push(i % 7 === 0 ? `${i},"江门""${i}""","line one\r\nline two, 两行"\r\n` : `${i},江门市企业${i},备注${i}\r\n`);
+    }
+    const p = await file('big.csv', parts.join(''));
+    let count = 0;
+    let last: RawRow | undefined;
+    let line = 2;
+    let ok = true;
+    for await (const batch of readTableBatches(p)) {
+      for (const r of batch) {
+        count++;
+        if (r.cells[0] === 'id') continue;
+        const i = Number(r.cells[0]);
+        if (r.line !== line || r.cells.length !== 3) ok = false;
+        if (i % 7 === 0 && (r.cells[1] !== `江门"${i}"` || r.cells[2] !== 'line one\r\nline two, 两行')) ok = false;
+        line += i % 7 === 0 ? 2 : 1;
+        last = r;
+      }
+    }
+    expect(ok).toBe(true);
+    expect(count).toBe(n + 1);
+    expect(last?.cells[0]).toBe(String(n));
+  });
+});
+
+describe('CsvParser', () => {
+  const serialise = (rows: string[][], eol: string): string =>
+    rows
+      .map((r) => r.map((c) => (/[",\r\n]/.test(c) || c === '' ? `"${c.replace(/"/g, '""')}"` : c)).join(','))
+      .join(eol);
+
+  const parseInPieces = (input: string, cuts: number[]): RawRow[] => {
+    const out: RawRow[] = [];
+    const p = new CsvParser('t.csv');
+    let at = 0;
+    for (const c of [...cuts].sort((a, b) => a - b)) {
+      p.feed(input.slice(at, Math.max(at, c)), out);
+      at = Math.max(at, c);
+    }
+    p.feed(input.slice(at), out);
+    p.finish(out);
+    return out;
+  };
+
+  it('gives the same records and line numbers however the text is cut into chunks', () => {
+    const cell = fc.stringMatching(/^[a-z ",\r\n燊𠮷]{0,6}$/);
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.array(fc.nat(200), { maxLength: 6 }),
+        (rows, eol, trailing, cuts) => {
+          const input = serialise(rows, eol) + (trailing ? eol : '');
+          const expected: RawRow[] = [];
+          let line = 1;
+          for (const r of rows) {
+            if (r.some((c) => c.trim() !== '')) expected.push({ line, cells: r });
+            line += 1 + r.join('').split('\n').length - 1;
+          }
+          expect(parseInPieces(input, cuts)).toEqual(expected);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('plainNumber', () => {
+  it('writes what Excel shows in General format, without exponent or float noise', () => {
+    expect(plainNumber(1234567.89)).toBe('1234567.89');
+    expect(plainNumber(1234567.8899999999)).toBe('1234567.89');
+    expect(plainNumber(0.1 + 0.2)).toBe('0.3');
+    expect(plainNumber(600000)).toBe('600000');
+    expect(plainNumber(-42.5)).toBe('-42.5');
+    expect(plainNumber(1e21)).toBe('1000000000000000000000');
+    expect(plainNumber(1.5e-7)).toBe('0.00000015');
+    expect(plainNumber(-0)).toBe('0');
+  });
+});
+
+describe('readTable: XLSX', () => {
+  const TITLE = '2022年江门市工业互联网专项资金申报汇总表';
+  let book: string;
+
+  beforeAll(async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('申报汇总');
+    ws.mergeCells('A1:F1');
+    ws.getCell('A1').value = TITLE;
+    ws.addRow([]);
+    ws.addRow(['企业名称', '成立日期', '项目总投入（元）', '是否独立法人', '备注', '申请补贴金额（元）']);
+    ws.addRow([
+      '江门市堃珺燊科技有限公司',
+      new Date(Date.UTC(2015, 2, 15)),
+      1234567.89,
+      true,
+      { richText: [{ text: '富' }, { text: '文本' }] },
+      { formula: 'C4*0.3', result: 370370.367 },
+    ]);
+    ws.addRow(['鹤山市纺织有限公司', '2021-01-01', 0.1 + 0.2, false]);
+    ws.getCell('F4').numFmt = '#,##0.00';
+    const second = wb.addWorksheet('第二批');
+    second.addRow(['企业名称', '申报日期']);
+    second.addRow(['开平市水口卫浴有限公司', new Date(Date.UTC(2024, 11, 31))]);
+    second.addRow(['台山市公司', { formula: 'B2-1', result: 45656 }]);
+    second.getCell('B3').numFmt = 'yyyy-mm-dd';
+    book = join(dir, 'book.xlsx');
+    await wb.xlsx.writeFile(book);
+  });
+
+  it('reads the first sheet: merged title row, typed numbers, dates, booleans, rich text, formulas', async () => {
+    const rows = await rowsOf(book);
+    expect(rows).toEqual([
+      { line: 1, cells: [TITLE] },
+      { line: 3, cells: ['企业名称', '成立日期', '项目总投入（元）', '是否独立法人', '备注', '申请补贴金额（元）'] },
+      { line: 4, cells: ['江门市堃珺燊科技有限公司', '2015-03-15', '1234567.89', 'true', '富文本', '370370.367'] },
+      { line: 5, cells: ['鹤山市纺织有限公司', '2021-01-01', '0.3', 'false', '', ''] },
+    ]);
+  });
+
+  it('reads the sheet named by `sheet`, with a formula whose result is a date', async () => {
+    expect(await rowsOf(book, { sheet: '第二批' })).toEqual([
+      { line: 1, cells: ['企业名称', '申报日期'] },
+      { line: 2, cells: ['开平市水口卫浴有限公司', '2024-12-31'] },
+      { line: 3, cells: ['台山市公司', '2024-12-30'] },
+    ]);
+  });
+
+  it('lists the sheets when the named one does not exist', async () => {
+    const err = (await failure(book, { sheet: 'Sheet9' })) as TableReadError;
+    expect(err).toBeInstanceOf(TableReadError);
+    expect(err.code).toBe('unknown-sheet');
+    expect(err.text.en).toBe(`${book} has no worksheet named "Sheet9"; its worksheets are: "申报汇总", "第二批"`);
+    expect(err.text.zh).toContain('现有工作表');
+  });
+
+  it('gives the calendar date Excel shows whatever the machine time zone', async () => {
+    const saved = process.env.TZ;
+    try {
+      for (const tz of ['America/Los_Angeles', 'Pacific/Kiritimati', 'Asia/Shanghai']) {
+        process.env.TZ = tz;
+        if (tz === 'America/Los_Angeles') expect(new Date(Date.UTC(2015, 2, 15)).getDate()).toBe(14); // TZ took effect
+        const rows = await rowsOf(book);
+        expect(rows[2].cells[1]).toBe('2015-03-15');
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
+  it('skips a hidden first sheet by default', async () => {
+    const wb = new ExcelJS.Workbook();
+    const hidden = wb.addWorksheet('说明');
+    hidden.state = 'hidden';
+    hidden.addRow(['填表说明']);
+    wb.addWorksheet('数据').addRow(['企业名称']);
+    const p = join(dir, 'hidden.xlsx');
+    await wb.xlsx.writeFile(p);
+    expect(await rowsOf(p)).toEqual([{ line: 1, cells: ['企业名称'] }]);
+  });
+
+  it('recognises a workbook saved under a .csv name', async () => {
+    const p = await file('really-a-book.csv', await readFile(book));
+    expect((await rowsOf(p))[0]).toEqual({ line: 1, cells: [TITLE] });
+  });
+
+  it('reports a broken workbook', async () => {
+    const p = await file('broken.xlsx', 'this is not a zip file');
+    const err = await failure(p);
+    expect(err).toBeInstanceOf(TableReadError);
+    expect((err as TableReadError).code).toMatch(/xlsx-invalid|no-sheet/);
+    expect((err as TableReadError).text.en).toContain(p);
+  });
+});
