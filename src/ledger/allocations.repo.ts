@@ -1,0 +1,232 @@
+// Allocation versions: reading the candidates in rank order, storing a plan as
+// a numbered version, reading versions back.
+import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
+import { capDetailJson } from '../domain/caps.js';
+import type { AllocationPlan, AllocationReason, BindingLimit, Candidate, Eligibility, KeptAward, ScoreStatus } from '../domain/allocation.js';
+import type { Db } from './open.js';
+
+function hasColumn(db: Db, table: string, column: string): boolean {
+  return (db.prepare(`SELECT 1 FROM pragma_table_info(?) WHERE name = ?`).get(table, column) ?? null) !== null;
+}
+
+function hasTable(db: Db, table: string): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
+}
+
+// How each tie-break key orders rows in SQL; the domain re-checks the order exactly.
+const ORDER_SQL: Record<TieBreakKey, string> = {
+  'score-desc': 's.score_key DESC',
+  'submitted-on-asc': 'a.submitted_on ASC',
+  // BINARY collation on UTF-8 is code-point order.
+  'application-id-asc': 'a.application_id ASC',
+  'requested-asc': 'a.requested_amount_fen ASC',
+  'total-investment-desc': 'a.total_investment_fen DESC',
+};
+
+type CandidateRow = [
+  string, // application_id
+  string, // category
+  string | null, // cluster
+  string, // uscc
+  string, // enterprise_name
+  number, // requested_amount_fen
+  number, // total_investment_fen
+  string, // submitted_on
+  string | null, // eligibility
+  string | null, // status
+  string | null, // score_num
+  string | null, // score_den
+  string | null, // score_display
+];
+
+/**
+ * Every application of the round with its eligibility and stored aggregate,
+ * streamed in rank order (SQLite sorts; plan() then only verifies the order).
+ * Works before the eligibility and scores tables exist: everyone is then
+ * not yet checked / not scored.
+ */
+export function* roundCandidates(db: Db, roundId: string, chain: readonly TieBreakKey[]): Generator<Candidate> {
+  const withElig = hasColumn(db, 'applications', 'eligibility');
+  const withScores = hasTable(db, 'score_aggregates');
+  const order = chain.map((k) => (k === 'score-desc' && !withScores ? null : ORDER_SQL[k])).filter((x) => x !== null);
+  const sql = `SELECT a.application_id, a.category, a.cluster, a.uscc, a.enterprise_name, a.requested_amount_fen,
+      a.total_investment_fen, a.submitted_on, ${withElig ? 'a.eligibility' : 'NULL'},
+      ${withScores ? 's.status, s.score_num, s.score_den, s.score_display' : 'NULL, NULL, NULL, NULL'}
+    FROM applications a ${withScores ? 'LEFT JOIN score_aggregates s ON s.application_id = a.application_id' : ''}
+    WHERE a.round_id = ?
+    ORDER BY ${[...order, 'a.application_id'].join(', ')}`;
+  for (const r of db.prepare(sql).raw().iterate(roundId) as IterableIterator<CandidateRow>) {
+    let score = null;
+    if (r[10] !== null && r[11] !== null) {
+      let num = BigInt(r[10]);
+      let den = BigInt(r[11]);
+      if (den < 0n) [num, den] = [-num, -den];
+      score = { num, den };
+    }
+    yield {
+      applicationId: r[0],
+      category: r[1],
+      cluster: r[2],
+      uscc: r[3],
+      enterpriseName: r[4],
+      requestedAmountFen: r[5],
+      totalInvestmentFen: r[6],
+      submittedOn: r[7],
+      eligibility: r[8] as Eligibility | null,
+      scoreStatus: r[9] as ScoreStatus | null,
+      score,
+      scoreDisplay: r[12],
+    };
+  }
+}
+
+// After the notice, an award is kept by a re-allocation; a withdrawn one frees its money (SPEC §8).
+const KEPT_STATES = ['in-notice', 'filed', 'accepted', 'disbursed', 'clawback-due', 'recovered'];
+const EXCLUDED_STATES = ['withdrawn', 'rejected-at-acceptance'];
+/** States an allocation may still change (SPEC §2: before the public notice). */
+export const PRE_NOTICE_STATES = ['imported', 'eligible', 'ineligible', 'needs-review', 'scored', 'proposed', 'not-funded'];
+
+const inList = (xs: string[]) => xs.map((x) => `'${x}'`).join(', ');
+
+/** Awards a new version must keep, and applications it must leave out, from the latest version and the states. */
+export function lockedAwards(db: Db, roundId: string): { kept: Map<string, KeptAward>; excluded: Set<string> } {
+  const kept = new Map<string, KeptAward>();
+  const excluded = new Set<string>();
+  for (const r of db.prepare(`SELECT application_id FROM applications WHERE round_id = ? AND state IN (${inList(EXCLUDED_STATES)})`).all(roundId) as {
+    application_id: string;
+  }[]) {
+    excluded.add(r.application_id);
+  }
+  const latest = latestVersion(db, roundId);
+  if (latest === null) return { kept, excluded };
+  const rows = db
+    .prepare(
+      `SELECT l.application_id, l.award_fen, l.reason, l.binding FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
+       WHERE l.round_id = ? AND l.version = ? AND l.award_fen > 0 AND a.state IN (${inList(KEPT_STATES)})`,
+    )
+    .all(roundId, latest) as { application_id: string; award_fen: number; reason: AllocationReason; binding: BindingLimit | null }[];
+  for (const r of rows) kept.set(r.application_id, { awardFen: r.award_fen, reason: r.reason, binding: r.binding });
+  return { kept, excluded };
+}
+
+export function latestVersion(db: Db, roundId: string): number | null {
+  const r = db.prepare('SELECT max(version) AS v FROM allocations WHERE round_id = ?').get(roundId) as { v: number | null };
+  return r.v;
+}
+
+export interface StoredAllocation {
+  roundId: string;
+  version: number;
+  method: AllocationMethod;
+  shortfall: ShortfallRule;
+  tieBreak: TieBreakKey[];
+  budgets: Record<string, number>;
+  ties: string[][];
+  createdAt: string;
+  createdBy: string;
+}
+
+interface AllocationRow {
+  round_id: string;
+  version: number;
+  method: AllocationMethod;
+  shortfall: ShortfallRule;
+  tie_break: string;
+  budgets_json: string;
+  ties_json: string;
+  created_at: string;
+  created_by: string;
+}
+
+const fromRow = (r: AllocationRow): StoredAllocation => ({
+  roundId: r.round_id,
+  version: r.version,
+  method: r.method,
+  shortfall: r.shortfall,
+  tieBreak: r.tie_break.split(',') as TieBreakKey[],
+  budgets: JSON.parse(r.budgets_json) as Record<string, number>,
+  ties: JSON.parse(r.ties_json) as string[][],
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+});
+
+/**
+ * Stores a plan as the next version and moves participants still before the
+ * notice to proposed / not-funded. Call inside the command's transaction.
+ */
+export function storeAllocation(
+  db: Db,
+  roundId: string,
+  plan: AllocationPlan,
+  at: string,
+  officer: string,
+): { version: number; stateChanges: { proposed: number; notFunded: number } } {
+  const version = (latestVersion(db, roundId) ?? 0) + 1;
+  db.prepare(
+    `INSERT INTO allocations (round_id, version, method, shortfall, tie_break, budgets_json, ties_json, created_at, created_by)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(roundId, version, plan.method, plan.shortfall, plan.tieBreak.join(','), JSON.stringify(plan.budgets), JSON.stringify(plan.ties), at, officer);
+  const ins = db.prepare(
+    `INSERT INTO allocation_lines (round_id, version, application_id, category, cluster, rank, score_display, cap_fen, entitled_fen,
+       award_fen, reason, binding, cap_detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const l of plan.lines) {
+    const a = l.app;
+    ins.run(roundId, version, a.applicationId, a.category, a.cluster, l.rank, a.scoreDisplay, l.cap.capFen, l.entitledFen, l.awardFen, l.reason, l.binding, JSON.stringify(capDetailJson(l.cap)));
+  }
+  const move = (state: string, awarded: string) =>
+    db
+      .prepare(
+        `UPDATE applications SET state = ?, updated_at = ?
+         FROM allocation_lines l
+         WHERE l.round_id = ? AND l.version = ? AND l.application_id = applications.application_id
+           AND l.rank IS NOT NULL AND ${awarded} AND applications.state <> ? AND applications.state IN (${inList(PRE_NOTICE_STATES)})`,
+      )
+      .run(state, at, roundId, version, state).changes;
+  return { version, stateChanges: { proposed: move('proposed', 'l.award_fen > 0'), notFunded: move('not-funded', 'l.award_fen = 0') } };
+}
+
+export function listAllocations(db: Db, roundId: string): (StoredAllocation & { funded: number; awardedFen: number })[] {
+  const rows = db
+    .prepare(
+      `SELECT a.*, (SELECT count(*) FROM allocation_lines l WHERE l.round_id = a.round_id AND l.version = a.version AND l.award_fen > 0) AS funded,
+              (SELECT coalesce(sum(award_fen), 0) FROM allocation_lines l WHERE l.round_id = a.round_id AND l.version = a.version) AS awarded
+       FROM allocations a WHERE a.round_id = ? ORDER BY a.version`,
+    )
+    .all(roundId) as (AllocationRow & { funded: number; awarded: number })[];
+  return rows.map((r) => ({ ...fromRow(r), funded: r.funded, awardedFen: r.awarded }));
+}
+
+export function getAllocation(db: Db, roundId: string, version: number): StoredAllocation | undefined {
+  const r = db.prepare('SELECT * FROM allocations WHERE round_id = ? AND version = ?').get(roundId, version) as AllocationRow | undefined;
+  return r && fromRow(r);
+}
+
+export interface StoredLine {
+  application_id: string;
+  category: string;
+  cluster: string | null;
+  rank: number | null;
+  score_display: string | null;
+  cap_fen: number;
+  entitled_fen: number;
+  award_fen: number;
+  reason: AllocationReason;
+  binding: BindingLimit | null;
+  cap_detail_json: string;
+  enterprise_name: string;
+  uscc: string;
+}
+
+/** The lines of a version, by category, then rank (participants first), then application_id. */
+export function allocationLines(db: Db, roundId: string, version: number): StoredLine[] {
+  return db
+    .prepare(
+      `SELECT l.application_id, l.category, l.cluster, l.rank, l.score_display, l.cap_fen, l.entitled_fen, l.award_fen, l.reason,
+              l.binding, l.cap_detail_json, a.enterprise_name, a.uscc
+       FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
+       WHERE l.round_id = ? AND l.version = ?
+       ORDER BY l.category, l.rank IS NULL, l.rank, l.application_id`,
+    )
+    .all(roundId, version) as StoredLine[];
+}
