@@ -1,0 +1,233 @@
+// Reading one row of an expert score sheet (Art. 11, SPEC §7): header
+// matching, score and boolean parsing, and the row errors an officer reads.
+import type { ScoringRules } from './scoring.js';
+import { type Result, type Text, err, ok, text } from './text.js';
+
+/** A score sheet row as the domain sees it. Scores in hundredths of a point. */
+export interface ScoreRow {
+  line: number;
+  applicationId: string;
+  expertId: string;
+  /** Plain score; null for per-criterion sheets and for a recused row without a score. */
+  centi: number | null;
+  /** Per-criterion scores by policy key; null for plain sheets. */
+  criteria: Record<string, number> | null;
+  recused: boolean;
+  comment: string | null;
+}
+
+export interface RowError {
+  line: number;
+  /** The header as written in the file ('' when the error is about the row). */
+  column: string;
+  value: string;
+  /** Why, and what would be accepted. */
+  message: Text;
+}
+
+type Field = 'application_id' | 'expert_id' | 'score' | 'recused' | 'comment';
+
+const FIELDS: { field: Field; names: string[]; zh: string }[] = [
+  { field: 'application_id', names: ['application_id', '申报编号'], zh: '申报编号' },
+  { field: 'expert_id', names: ['expert_id', '专家编号'], zh: '专家编号' },
+  { field: 'score', names: ['score', '评分'], zh: '评分' },
+  { field: 'recused', names: ['recused', '是否回避'], zh: '是否回避' },
+  { field: 'comment', names: ['comment', '评审意见'], zh: '评审意见' },
+];
+
+/** NFKC, trimmed, lower case, without a unit in brackets, spaces/hyphens as '_'. */
+export function normalizeHeader(s: string): string {
+  return s
+    .normalize('NFKC')
+    .trim()
+    .toLowerCase()
+    .replace(/\s*[(\[【][^)\]】]*[)\]】]\s*$/u, '')
+    .trim()
+    .replace(/[\s_-]+/g, '_');
+}
+
+export interface ScoreColumns {
+  /** Headers as written, by index. */
+  headers: string[];
+  applicationId: number;
+  expertId: number;
+  score: number | null;
+  recused: number;
+  comment: number | null;
+  /** Criterion key → column index. */
+  criteria: Record<string, number>;
+}
+
+export type HeaderMatch = { ok: true; columns: ScoreColumns } | { ok: false; missing: string[]; duplicates: string[] };
+
+/** Names of the required columns, for messages: "application_id (申报编号)". */
+export function requiredColumnNames(rules: ScoringRules): string[] {
+  const base = ['application_id (申报编号)', 'expert_id (专家编号)'];
+  const scores = rules.criteria.length > 0 ? rules.criteria.map((c) => `${c.key} (${c.zh})`) : ['score (评分)'];
+  return [...base, ...scores, 'recused (是否回避)'];
+}
+
+/**
+ * Matches a row against the columns a score sheet needs (SPEC §5 rules: the
+ * header is the first row holding the required columns). With policy
+ * criteria, one column per criterion (by key, Chinese or English name) is
+ * required and `score` is optional (then checked against the weighted sum).
+ */
+export function matchScoreHeader(cells: string[], rules: ScoringRules): HeaderMatch {
+  const names = cells.map(normalizeHeader);
+  const found = new Map<string, number>();
+  const duplicates: string[] = [];
+  const take = (id: string, i: number) => {
+    if (found.has(id)) duplicates.push(cells[i].trim());
+    else found.set(id, i);
+  };
+  names.forEach((n, i) => {
+    if (n === '') return;
+    const f = FIELDS.find((x) => x.names.some((name) => normalizeHeader(name) === n));
+    if (f) return take(f.field, i);
+    const c = rules.criteria.find((x) => [x.key, x.zh, x.en].some((name) => normalizeHeader(name) === n));
+    if (c) take(`criterion:${c.key}`, i);
+  });
+  const missing: string[] = [];
+  if (!found.has('application_id')) missing.push('application_id (申报编号)');
+  if (!found.has('expert_id')) missing.push('expert_id (专家编号)');
+  if (rules.criteria.length > 0) {
+    for (const c of rules.criteria) if (!found.has(`criterion:${c.key}`)) missing.push(`${c.key} (${c.zh})`);
+  } else if (!found.has('score')) missing.push('score (评分)');
+  if (!found.has('recused')) missing.push('recused (是否回避)');
+  if (missing.length > 0 || duplicates.length > 0) return { ok: false, missing, duplicates };
+  const criteria: Record<string, number> = {};
+  for (const c of rules.criteria) criteria[c.key] = found.get(`criterion:${c.key}`) as number;
+  return {
+    ok: true,
+    columns: {
+      headers: cells.map((c) => c.trim()),
+      applicationId: found.get('application_id') as number,
+      expertId: found.get('expert_id') as number,
+      score: found.get('score') ?? null,
+      recused: found.get('recused') as number,
+      comment: found.get('comment') ?? null,
+      criteria,
+    },
+  };
+}
+
+const BOOLEAN_ACCEPTED = text('可接受：是/否、yes/no、y/n、true/false、1/0', 'accepted: 是/否, yes/no, y/n, true/false, 1/0');
+const TRUE = new Set(['是', 'yes', 'y', 'true', '1']);
+const FALSE = new Set(['否', 'no', 'n', 'false', '0']);
+
+/** 是/否, yes/no, y/n, true/false, 1/0 (SPEC §5). */
+export function parseBoolean(raw: string): Result<boolean> {
+  const s = raw.normalize('NFKC').trim().toLowerCase();
+  if (TRUE.has(s)) return ok(true);
+  if (FALSE.has(s)) return ok(false);
+  return err(text(`不是是/否值；${BOOLEAN_ACCEPTED.zh}`, `is not a yes/no value; ${BOOLEAN_ACCEPTED.en}`));
+}
+
+/**
+ * A score in points with at most 2 decimals → hundredths, within [0, max].
+ * Accepts `85`, `85.5`, `85.50`, `85分`, full-width digits.
+ */
+export function parseCenti(raw: string, max: number): Result<number> {
+  const accepted = text(`可接受：0 至 ${max} 之间、最多两位小数的数，如 85 或 85.5`, `accepted: a number from 0 to ${max} with at most 2 decimals, e.g. 85 or 85.5`);
+  const s = raw.normalize('NFKC').trim().replace(/\s*分$/u, '');
+  const m = /^([+-]?)(\d+)(?:\.(\d*))?$/.exec(s);
+  if (!m) return err(text(`不是数字；${accepted.zh}`, `is not a number; ${accepted.en}`));
+  const frac = m[3] ?? '';
+  if (/[1-9]/.test(frac.slice(2))) return err(text(`小数超过两位；${accepted.zh}`, `has more than 2 decimals; ${accepted.en}`));
+  // Digit strings, not floats: "85.5" → 8550 exactly.
+  const centi = Number(BigInt(m[2]) * 100n + BigInt(frac.slice(0, 2).padEnd(2, '0')));
+  if ((m[1] === '-' && centi > 0) || centi > max * 100) {
+    return err(text(`超出 0 至 ${max} 的范围；${accepted.zh}`, `is outside 0-${max}; ${accepted.en}`));
+  }
+  return ok(centi);
+}
+
+/** 8550 → "85.50", by digits (no float division). */
+export function centiText(centi: number): string {
+  const s = String(centi).padStart(3, '0');
+  return `${s.slice(0, -2)}.${s.slice(-2)}`;
+}
+
+const cell = (cells: string[], i: number | null): string => (i === null ? '' : (cells[i] ?? '').normalize('NFKC').trim());
+
+/**
+ * Parses one data row; every problem of the row is reported, not just the
+ * first. Whether the application exists and duplicates are the caller's
+ * (they need the ledger and the whole file).
+ */
+export function parseScoreRow(line: number, cells: string[], cols: ScoreColumns, rules: ScoringRules, weightedTotal: (criteria: Record<string, number>) => string): { row: ScoreRow | null; errors: RowError[] } {
+  const errors: RowError[] = [];
+  const header = (i: number | null) => (i === null ? '' : cols.headers[i] || `#${i + 1}`);
+  const fail = (i: number | null, value: string, message: Text) => errors.push({ line, column: header(i), value, message });
+
+  const applicationId = cell(cells, cols.applicationId);
+  if (applicationId === '') fail(cols.applicationId, '', text('申报编号为空；应为本批次中已导入的申报编号', 'application ID is empty; expected the ID of an application imported in this round'));
+  const expertId = cell(cells, cols.expertId);
+  if (expertId === '') fail(cols.expertId, '', text('专家编号为空；每行应注明评分专家', 'expert ID is empty; each row must name the expert who scored'));
+
+  const recusedRaw = cell(cells, cols.recused);
+  let recused = false;
+  // An empty recusal cell reads as 否: most sheets mark only the recusals.
+  if (recusedRaw !== '') {
+    const b = parseBoolean(recusedRaw);
+    if (b.ok) recused = b.value;
+    else fail(cols.recused, recusedRaw, b.error);
+  }
+
+  const needScore = (i: number | null, what: Text) =>
+    fail(i, '', text(`${what.zh}为空；除回避（是否回避 = 是）外必须填写`, `${what.en} is empty; required unless the expert recused (recused = yes)`));
+
+  let centi: number | null = null;
+  let criteria: Record<string, number> | null = null;
+  const scoreRaw = cell(cells, cols.score);
+  if (rules.criteria.length === 0) {
+    // Art. 11: a plain score from 0 to the policy's maximum.
+    if (scoreRaw === '') {
+      if (!recused) needScore(cols.score, text('评分', 'score'));
+    } else {
+      const c = parseCenti(scoreRaw, rules.maxScore);
+      if (c.ok) centi = c.value;
+      else fail(cols.score, scoreRaw, c.error);
+    }
+  } else {
+    // Art. 11 with policy criteria: each within its own maximum.
+    const got: Record<string, number> = {};
+    let complete = true;
+    for (const c of rules.criteria) {
+      const i = cols.criteria[c.key];
+      const raw = cell(cells, i);
+      if (raw === '') {
+        complete = false;
+        if (!recused) needScore(i, text(`评分项“${c.zh}”`, `criterion ${c.key}`));
+        continue;
+      }
+      const v = parseCenti(raw, c.max);
+      if (v.ok) got[c.key] = v.value;
+      else {
+        complete = false;
+        fail(i, raw, v.error);
+      }
+    }
+    if (Object.keys(got).length > 0) criteria = got;
+    if (scoreRaw !== '' && complete && criteria) {
+      // A total column, if the sheet has one, must agree with the weighted sum.
+      const total = weightedTotal(criteria);
+      const c = parseCenti(scoreRaw, rules.maxScore);
+      if (!c.ok) fail(cols.score, scoreRaw, c.error);
+      else if (centiText(c.value) !== total) {
+        fail(cols.score, scoreRaw, text(`与各评分项按权重计算的总分 ${total} 不一致；可留空或填 ${total}`, `does not match the weighted sum of the criteria, ${total}; leave it empty or write ${total}`));
+      }
+    }
+  }
+
+  const comment = cell(cells, cols.comment);
+  if (errors.length > 0) return { row: null, errors };
+  return { row: { line, applicationId, expertId, centi, criteria, recused, comment: comment === '' ? null : comment }, errors };
+}
+
+/** What makes two rows of the same (application, expert) "the same": the score(s), recusal and comment. */
+export function scoreContent(r: Pick<ScoreRow, 'centi' | 'criteria' | 'recused' | 'comment'>): string {
+  const crit = r.criteria ? Object.fromEntries(Object.keys(r.criteria).sort().map((k) => [k, centiText((r.criteria as Record<string, number>)[k])])) : null;
+  return JSON.stringify({ score: r.centi === null ? null : centiText(r.centi), criteria: crit, recused: r.recused, comment: r.comment });
+}

@@ -1,0 +1,238 @@
+// Expert scores and the round's score aggregate (Art. 11).
+import type { ScoreMethod } from '../domain/policy.js';
+import type { ScoreRow } from '../domain/score-row.js';
+import {
+  expertUnits,
+  scoreDisplay,
+  scoreFromStored,
+  scoreKey,
+  scoreToStored,
+  type Aggregate,
+  type AggregateDetails,
+  type ApplicationScores,
+  type ScoreStatus,
+  type ScoreValue,
+  type ScoringRules,
+} from '../domain/scoring.js';
+import type { Db } from './open.js';
+
+export interface StoredScore {
+  applicationId: string;
+  roundId: string;
+  expertId: string;
+  centi: number | null;
+  criteria: Record<string, number> | null;
+  recused: boolean;
+  comment: string | null;
+  sourceFile: string;
+  sourceLine: number;
+  sourceSha256: string;
+  importedAt: string;
+}
+
+interface ScoreDbRow {
+  application_id: string;
+  round_id: string;
+  expert_id: string;
+  score_centi: number | null;
+  criteria_json: string | null;
+  recused: number;
+  comment: string | null;
+  source_file: string;
+  source_line: number;
+  source_sha256: string;
+  imported_at: string;
+}
+
+const fromRow = (r: ScoreDbRow): StoredScore => ({
+  applicationId: r.application_id,
+  roundId: r.round_id,
+  expertId: r.expert_id,
+  centi: r.score_centi,
+  criteria: r.criteria_json === null ? null : (JSON.parse(r.criteria_json) as Record<string, number>),
+  recused: r.recused === 1,
+  comment: r.comment,
+  sourceFile: r.source_file,
+  sourceLine: r.source_line,
+  sourceSha256: r.source_sha256,
+  importedAt: r.imported_at,
+});
+
+/** application_id → round_id for every application of the round. */
+export function roundApplicationIds(db: Db, roundId: string): Set<string> {
+  const ids = new Set<string>();
+  for (const r of db.prepare('SELECT application_id FROM applications WHERE round_id = ?').pluck().iterate(roundId)) ids.add(r as string);
+  return ids;
+}
+
+/** The round an application belongs to, if it exists at all. */
+export function applicationRound(db: Db, applicationId: string): string | undefined {
+  return db.prepare('SELECT round_id FROM applications WHERE application_id = ?').pluck().get(applicationId) as string | undefined;
+}
+
+export function countRoundScores(db: Db, roundId: string): number {
+  return db.prepare('SELECT count(*) FROM scores WHERE round_id = ?').pluck().get(roundId) as number;
+}
+
+/** Every stored score of a round, keyed by application and expert. */
+export function roundScoreMap(db: Db, roundId: string): Map<string, StoredScore> {
+  const m = new Map<string, StoredScore>();
+  for (const r of db.prepare('SELECT * FROM scores WHERE round_id = ?').iterate(roundId) as IterableIterator<ScoreDbRow>) {
+    m.set(scoreMapKey(r.application_id, r.expert_id), fromRow(r));
+  }
+  return m;
+}
+
+export const scoreMapKey = (applicationId: string, expertId: string): string => `${applicationId}\u0000${expertId}`;
+
+export interface ScoreSource {
+  file: string;
+  sha256: string;
+  at: string;
+}
+
+function rowParams(roundId: string, r: ScoreRow, src: ScoreSource): unknown[] {
+  return [r.applicationId, roundId, r.expertId, r.centi, r.criteria ? JSON.stringify(r.criteria) : null, r.recused ? 1 : 0, r.comment, src.file, r.line, src.sha256, src.at];
+}
+
+/** Inserts new rows and replaces updated ones; call inside the command's transaction. */
+export function writeScores(db: Db, roundId: string, inserts: ScoreRow[], updates: ScoreRow[], src: ScoreSource): void {
+  const ins = db.prepare(
+    'INSERT INTO scores (application_id, round_id, expert_id, score_centi, criteria_json, recused, comment, source_file, source_line, source_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const r of inserts) ins.run(rowParams(roundId, r, src));
+  const upd = db.prepare(
+    'UPDATE scores SET score_centi = ?, criteria_json = ?, recused = ?, comment = ?, source_file = ?, source_line = ?, source_sha256 = ?, imported_at = ? WHERE application_id = ? AND expert_id = ?',
+  );
+  for (const r of updates) {
+    const [appId, , expertId, ...rest] = rowParams(roundId, r, src);
+    upd.run(...rest, appId, expertId);
+  }
+}
+
+export function applicationScores(db: Db, applicationId: string): StoredScore[] {
+  return (db.prepare('SELECT * FROM scores WHERE application_id = ? ORDER BY expert_id').all(applicationId) as ScoreDbRow[]).map(fromRow);
+}
+
+/**
+ * Every application of the round with its scores as the domain needs them,
+ * in application_id order. Applications without any score are included (they
+ * come out as insufficient-reviews).
+ */
+export function roundScoresForAggregation(db: Db, roundId: string, rules: ScoringRules): ApplicationScores[] {
+  const apps: ApplicationScores[] = [];
+  const byId = new Map<string, ApplicationScores>();
+  for (const id of db.prepare('SELECT application_id FROM applications WHERE round_id = ? ORDER BY application_id').pluck().iterate(roundId)) {
+    const a: ApplicationScores = { applicationId: id as string, entries: [] };
+    apps.push(a);
+    byId.set(a.applicationId, a);
+  }
+  const stmt = db.prepare('SELECT application_id, expert_id, score_centi, criteria_json, recused FROM scores WHERE round_id = ? ORDER BY application_id, expert_id').raw();
+  const withCriteria = rules.criteria.length > 0;
+  let current: ApplicationScores | undefined;
+  for (const row of stmt.iterate(roundId) as IterableIterator<[string, string, number | null, string | null, number]>) {
+    const [appId, expertId, centi, criteriaJson, recused] = row;
+    if (current?.applicationId !== appId) current = byId.get(appId);
+    if (!current) continue; // cannot happen: scores reference the round's applications
+    const criteria = criteriaJson === null ? null : (JSON.parse(criteriaJson) as Record<string, number>);
+    current.entries.push({ expertId, units: expertUnits(rules, centi, criteria), recused: recused === 1, ...(withCriteria ? { criteria } : {}) });
+  }
+  return apps;
+}
+
+/** Replaces the round's aggregate as a whole; call inside the command's transaction. */
+export function replaceAggregates(db: Db, roundId: string, aggregates: Aggregate[], computedAt: string): void {
+  db.prepare('DELETE FROM score_aggregates WHERE round_id = ?').run(roundId);
+  const ins = db.prepare(
+    `INSERT INTO score_aggregates (application_id, round_id, method, status, score_num, score_den, score_display, score_key, experts, recused, outliers_json, details_json, computed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const a of aggregates) {
+    const stored = a.value ? scoreToStored(a.value) : null;
+    ins.run(
+      a.applicationId,
+      roundId,
+      a.method,
+      a.status,
+      stored?.num ?? null,
+      stored?.den ?? null,
+      a.value ? scoreDisplay(a.value) : null,
+      a.value ? scoreKey(a.value) : null,
+      a.experts,
+      a.recused,
+      JSON.stringify(a.outliers),
+      JSON.stringify(a.details),
+      computedAt,
+    );
+  }
+}
+
+export interface StoredAggregate {
+  applicationId: string;
+  roundId: string;
+  method: ScoreMethod;
+  status: ScoreStatus;
+  /** The exact value; null when insufficient-reviews. Rank with compareScores. */
+  value: ScoreValue | null;
+  display: string | null;
+  key: string | null;
+  experts: number;
+  recused: number;
+  outliers: string[];
+  details: AggregateDetails;
+  computedAt: string;
+}
+
+interface AggregateDbRow {
+  application_id: string;
+  round_id: string;
+  method: ScoreMethod;
+  status: ScoreStatus;
+  score_num: string | null;
+  score_den: string | null;
+  score_display: string | null;
+  score_key: string | null;
+  experts: number;
+  recused: number;
+  outliers_json: string;
+  details_json: string;
+  computed_at: string;
+}
+
+const aggregateFromRow = (r: AggregateDbRow): StoredAggregate => ({
+  applicationId: r.application_id,
+  roundId: r.round_id,
+  method: r.method,
+  status: r.status,
+  value: r.score_num === null || r.score_den === null ? null : scoreFromStored(r.method, r.score_num, r.score_den),
+  display: r.score_display,
+  key: r.score_key,
+  experts: r.experts,
+  recused: r.recused,
+  outliers: JSON.parse(r.outliers_json) as string[],
+  details: JSON.parse(r.details_json) as AggregateDetails,
+  computedAt: r.computed_at,
+});
+
+export function getAggregate(db: Db, applicationId: string): StoredAggregate | undefined {
+  const r = db.prepare('SELECT * FROM score_aggregates WHERE application_id = ?').get(applicationId) as AggregateDbRow | undefined;
+  return r && aggregateFromRow(r);
+}
+
+/**
+ * The round's stored aggregate, best first (score_key descending, then
+ * application_id); unscored last. For allocation: rank with compareScores on
+ * `value`, which score_key's order agrees with.
+ */
+export function roundAggregates(db: Db, roundId: string): StoredAggregate[] {
+  return (
+    db
+      .prepare('SELECT * FROM score_aggregates WHERE round_id = ? ORDER BY score_key IS NULL, score_key DESC, application_id')
+      .all(roundId) as AggregateDbRow[]
+  ).map(aggregateFromRow);
+}
+
+/** Latest import time of the round's scores, to tell when an aggregate is out of date. */
+export function latestScoreImport(db: Db, roundId: string): string | undefined {
+  return (db.prepare('SELECT max(imported_at) FROM scores WHERE round_id = ?').pluck().get(roundId) as string | null) ?? undefined;
+}
