@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { checkInvariants, plan, type AllocationPlan } from '../../src/domain/allocation.js';
+import {
+  allocationLines,
+  latestVersion,
+  listAllocations,
+  lockedAwards,
+  roundCandidates,
+  storeAllocation,
+} from '../../src/ledger/allocations.repo.js';
+import type { Db } from '../../src/ledger/open.js';
+import { getRound } from '../../src/ledger/rounds.repo.js';
+import { ledgerWithRound } from '../helpers.js';
+import { addApplications, scenario } from './allocation-fixtures.js';
+
+function planFor(db: Db, budgets?: Record<string, number>): AllocationPlan {
+  const round = getRound(db, 'R1')!;
+  const chain = round.policy.allocation.tieBreak;
+  const { kept, excluded } = lockedAwards(db, 'R1');
+  const p = plan(roundCandidates(db, 'R1', chain), round.policy, {
+    budgets: budgets ?? round.budgets,
+    method: 'ranked',
+    shortfall: 'skip',
+    tieBreak: chain,
+    kept,
+    excluded,
+  });
+  expect(checkInvariants(p, round.policy)).toEqual([]);
+  return p;
+}
+
+const states = (db: Db) =>
+  Object.fromEntries((db.prepare('SELECT application_id, state FROM applications ORDER BY application_id').all() as { application_id: string; state: string }[]).map((r) => [r.application_id, r.state]));
+
+describe('allocation versions in the ledger', () => {
+  it('reads candidates in rank order with exact scores', () => {
+    const s = scenario('round');
+    const { db } = ledgerWithRound('R1', s.budgets);
+    addApplications(db, 'R1', s.applications);
+    const cands = [...roundCandidates(db, 'R1', ['score-desc', 'submitted-on-asc', 'application-id-asc'])];
+    expect(cands).toHaveLength(s.applications.length);
+    const scored = cands.filter((c) => c.score !== null);
+    // SQL order follows score_key descending; the exact values agree
+    expect(scored.slice(0, 2).map((c) => c.applicationId)).toEqual(['C1', 'C2']);
+    for (let i = 1; i < scored.length; i++) expect(scored[i - 1].score!.num * scored[i].score!.den >= scored[i].score!.num * scored[i - 1].score!.den).toBe(true);
+    expect(cands.find((c) => c.applicationId === 'S3')).toMatchObject({ score: { num: 160n, den: 2n }, scoreDisplay: '80.00', eligibility: 'eligible', scoreStatus: 'scored' });
+    expect(cands.find((c) => c.applicationId === 'S6')).toMatchObject({ score: null, scoreStatus: null });
+    expect(cands.find((c) => c.applicationId === 'S5')!.eligibility).toBeNull();
+  });
+
+  it('stores a plan as version 1, 2, … and moves participants to proposed / not-funded', () => {
+    const s = scenario('round');
+    const { db } = ledgerWithRound('R1', s.budgets);
+    addApplications(db, 'R1', [...s.applications, { id: 'S8', category: 'sme-cloud', score: 60, requested: 10, state: 'in-notice' }]);
+    const p = planFor(db);
+    const stored = db.transaction(() => storeAllocation(db, 'R1', p, '2022-06-01T00:00:00.000Z', 'officer'))();
+    expect(stored.version).toBe(1);
+    const st = states(db);
+    expect(st).toMatchObject({ S1: 'proposed', S2: 'not-funded', S3: 'proposed', C2: 'not-funded', P1: 'not-funded', T1: 'proposed' });
+    // non-participants keep their state; a state after the notice is never moved back
+    expect(st).toMatchObject({ S4: 'eligible', S6: 'eligible', O1: 'eligible', S8: 'in-notice' });
+    expect(stored.stateChanges.proposed + stored.stateChanges.notFunded).toBe(p.lines.filter((l) => l.rank !== null && l.app.applicationId !== 'S8').length);
+
+    const lines = allocationLines(db, 'R1', 1);
+    expect(lines).toHaveLength(p.lines.length);
+    expect(lines.find((l) => l.application_id === 'B1')).toMatchObject({ rank: 1, cap_fen: 100_000_000, award_fen: 100_000_000, reason: 'funded', binding: 'per-project-cap', score_display: '88.00' });
+    expect(JSON.parse(lines.find((l) => l.application_id === 'B2')!.cap_detail_json)).toMatchObject({ ratio_percent: 50, ratio_fen: 50_000_000, binding: 'ratio' });
+    expect(lines.find((l) => l.application_id === 'S4')).toMatchObject({ rank: null, award_fen: 0, reason: 'ineligible', binding: null });
+
+    const again = db.transaction(() => storeAllocation(db, 'R1', planFor(db, { ...s.budgets, 'sme-cloud': 200_000_000 }), '2022-06-02T00:00:00.000Z', 'officer'))();
+    expect(again.version).toBe(2);
+    expect(latestVersion(db, 'R1')).toBe(2);
+    expect(states(db).S2).toBe('proposed');
+    const list = listAllocations(db, 'R1');
+    expect(list.map((v) => [v.version, v.method, v.shortfall, v.tieBreak.join(',')])).toEqual([
+      [1, 'ranked', 'skip', 'score-desc,submitted-on-asc,application-id-asc'],
+      [2, 'ranked', 'skip', 'score-desc,submitted-on-asc,application-id-asc'],
+    ]);
+    expect(list[0].ties).toEqual([['S2', 'S3']]);
+    expect(list[1].ties).toEqual([]);
+    // S2's 500,000 now fits, and S8's 10 (not funded in version 1, so not kept)
+    expect(list[1].awardedFen - list[0].awardedFen).toBe(50_001_000);
+  });
+
+  it('a later version keeps awards on notice and leaves withdrawn ones out', () => {
+    const { db } = ledgerWithRound('R1', { 'sme-cloud': 100_000_000 });
+    addApplications(db, 'R1', [
+      { id: 'A', score: 90, requested: 600_000 },
+      { id: 'B', score: 85, requested: 300_000 },
+      { id: 'C', score: 80, requested: 500_000 },
+      { id: 'D', score: 75, requested: 100_000 },
+    ]);
+    db.transaction(() => storeAllocation(db, 'R1', planFor(db), '2022-06-01T00:00:00.000Z', 'o'))();
+    db.prepare(`UPDATE applications SET state = 'in-notice' WHERE application_id IN ('A', 'D')`).run();
+    db.prepare(`UPDATE applications SET state = 'withdrawn' WHERE application_id = 'B'`).run();
+    const { kept, excluded } = lockedAwards(db, 'R1');
+    expect([...kept.keys()].sort()).toEqual(['A', 'D']);
+    expect([...excluded]).toEqual(['B']);
+    const p = planFor(db);
+    expect(Object.fromEntries(p.lines.map((l) => [l.app.applicationId, [l.awardFen / 100, l.reason]]))).toEqual({
+      A: [600_000, 'funded'],
+      C: [0, 'did-not-fit'], // 500k > the 300k freed
+      D: [100_000, 'funded'],
+      B: [0, 'withdrawn'],
+    });
+    db.transaction(() => storeAllocation(db, 'R1', p, '2022-06-02T00:00:00.000Z', 'o'))();
+    expect(states(db)).toEqual({ A: 'in-notice', B: 'withdrawn', C: 'not-funded', D: 'in-notice' });
+  });
+
+  it('the schema refuses a line that breaks its checks', () => {
+    const { db } = ledgerWithRound('R1', {});
+    addApplications(db, 'R1', [{ id: 'A' }]);
+    db.prepare(`INSERT INTO allocations (round_id, version, method, shortfall, tie_break, budgets_json, created_at, created_by) VALUES ('R1', 1, 'ranked', 'skip', 'score-desc', '{}', 'x', 'y')`).run();
+    const line = db.prepare(`INSERT INTO allocation_lines (round_id, version, application_id, category, cap_fen, entitled_fen, award_fen, reason, cap_detail_json) VALUES ('R1', ?, 'A', 'sme-cloud', 100, 100, ?, ?, '{}')`);
+    expect(() => line.run(1, 200, 'funded')).toThrow(/CHECK/);
+    expect(() => line.run(1, 100, 'lucky')).toThrow(/CHECK/);
+    expect(() => line.run(2, 100, 'funded')).toThrow(/FOREIGN KEY/);
+  });
+});
