@@ -474,14 +474,17 @@ export function register(program: Command): void {
     );
 
   allocations
-    .command('show')
-    .description('one allocation version (default: the latest, which is the proposal)')
+    .command('show [n]')
+    .description('one allocation version N (default: the latest, which is the proposal)')
     .option('--round <id>', 'round')
-    .option('--version <n>', 'version number')
+    // The root program's --version (print jmfund's version) takes this flag wherever it
+    // appears, so the version number is also accepted as the argument N.
+    .option('--version <n>', 'version number (same as N)')
     .action(
-      handler((ctx, opts: { round?: string; version?: string }) => {
+      handler((ctx, n: string | undefined, opts: { round?: string; version?: string }) => {
         const round = requireRound(ctx.db(), opts.round);
-        const version = requireVersion(ctx, round, opts.version === undefined ? null : versionArg(opts.version));
+        const v = n ?? opts.version;
+        const version = requireVersion(ctx, round, v === undefined ? null : versionArg(v));
         const view = storedView(ctx, round, version);
         return { json: viewJson(view), human: (out) => renderView(ctx, out, view, round.policy) };
       }),
