@@ -1,0 +1,536 @@
+// Reading one row of an applications file (SPEC §4, §5): header names →
+// columns, cells → a typed Application or a list of errors. Pure: the caller
+// streams the file and talks to the ledger.
+import type { Application } from './application.js';
+import { parseDate } from './dates.js';
+import { parseMoney } from './money.js';
+import { findCategory, findCluster, findDistrict, type Policy } from './policy.js';
+import { type Result, type Text, err, ok, text } from './text.js';
+import { analyzeUscc } from './uscc.js';
+
+// ---------------------------------------------------------------------------
+// Columns and headers (shared with side-lists.ts)
+
+export interface ColumnDef {
+  /** Canonical English name (§5). */
+  key: string;
+  /** The Chinese label of §5 (without its unit). */
+  zh: string;
+  /** Other names accepted as they are (Chinese or English). */
+  aliases: readonly string[];
+  required: boolean;
+}
+
+export type MoneyUnit = 'yuan' | 'wan';
+
+/** A header cell reduced to what identifies it, and the unit its brackets name. */
+export interface HeaderName {
+  key: string;
+  unit: MoneyUnit | null;
+}
+
+// Units written after a label: `项目总投入（元）`, `从业人员(人)`, `金额（万元）`.
+const UNIT_SUFFIX = /[(\[【]\s*(元|人民币元|万元|万|人|名|个|场|次|人次|yuan|rmb|cny)\s*[)\]】]$/i;
+// Marks and punctuation that templates sprinkle over labels (`*企业名称`, `所属区（市）`).
+const HEADER_NOISE = /[\s_\-()\[\]【】、,，.。:：*＊#/／]/g;
+
+/** NFKC, lower case, no unit suffix, no punctuation: `项目总投入（元）` → `项目总投入`. */
+export function headerName(raw: string): HeaderName {
+  let s = normalizeText(raw).toLowerCase();
+  let unit: MoneyUnit | null = null;
+  const m = UNIT_SUFFIX.exec(s);
+  if (m) {
+    if (m[1] === '万元' || m[1] === '万') unit = 'wan';
+    else if (m[1] === '元' || m[1] === '人民币元' || m[1] === 'yuan' || m[1] === 'rmb' || m[1] === 'cny') unit = 'yuan';
+    s = s.slice(0, m.index);
+  }
+  return { key: s.replace(HEADER_NOISE, ''), unit };
+}
+
+/** The column def a header name (or a --mapping target) stands for. */
+export function findColumn(defs: readonly ColumnDef[], raw: string): ColumnDef | undefined {
+  const { key } = headerName(raw);
+  if (key === '') return undefined;
+  return defs.find((d) => headerName(d.key).key === key || headerName(d.zh).key === key || d.aliases.some((a) => headerName(a).key === key));
+}
+
+/** The column rejects files add; ignored on import so that a fixed rejects file imports as it is. */
+export const REJECT_ERROR_COLUMN = 'error';
+
+export interface HeaderColumn {
+  index: number;
+  /** The header cell as written (NFKC, trimmed). */
+  header: string;
+  def: ColumnDef | null;
+  unit: MoneyUnit | null;
+}
+
+export interface HeaderMap {
+  columns: HeaderColumn[];
+  /** Column index of each known column. */
+  index: Map<string, number>;
+  /** Columns not in the table: kept raw with the row, by their header. */
+  extras: HeaderColumn[];
+  /** Columns skipped: the rejects file's error column. */
+  ignored: number[];
+}
+
+export interface HeaderProblem {
+  kind: 'missing' | 'duplicate';
+  def: ColumnDef;
+  /** For duplicates: the 1-based positions of the columns. */
+  positions?: number[];
+}
+
+export interface HeaderMatch {
+  map: HeaderMap;
+  /** Required columns absent, in table order. */
+  missing: ColumnDef[];
+  duplicates: HeaderProblem[];
+  /** How many cells named a known column: used to pick the likeliest header row when none is complete. */
+  recognized: number;
+}
+
+/** `--mapping`: header as written → column; already resolved to defs by resolveMapping. */
+export type HeaderMapping = ReadonlyMap<string, ColumnDef>;
+
+/**
+ * Reads a candidate header row. A mapping entry (matched on the normalised
+ * header) wins over the built-in names.
+ */
+export function matchHeader(cells: readonly string[], defs: readonly ColumnDef[], mapping?: HeaderMapping): HeaderMatch {
+  const columns: HeaderColumn[] = [];
+  const index = new Map<string, number>();
+  const positions = new Map<string, number[]>();
+  const extras: HeaderColumn[] = [];
+  const ignored: number[] = [];
+  let recognized = 0;
+  cells.forEach((cell, i) => {
+    const header = normalizeText(cell);
+    const name = headerName(header);
+    const def = (name.key && mapping?.get(name.key)) || findColumn(defs, header) || null;
+    const col: HeaderColumn = { index: i, header, def, unit: name.unit };
+    columns.push(col);
+    if (def) {
+      recognized++;
+      const seen = positions.get(def.key) ?? [];
+      seen.push(i + 1);
+      positions.set(def.key, seen);
+      if (!index.has(def.key)) index.set(def.key, i);
+    } else if (header === REJECT_ERROR_COLUMN) {
+      ignored.push(i);
+    } else if (header !== '') {
+      extras.push(col);
+    }
+  });
+  const duplicates: HeaderProblem[] = [];
+  for (const def of defs) {
+    const p = positions.get(def.key);
+    if (p && p.length > 1) duplicates.push({ kind: 'duplicate', def, positions: p });
+  }
+  const missing = defs.filter((d) => d.required && !index.has(d.key));
+  return { map: { columns, index, extras, ignored }, missing, duplicates, recognized };
+}
+
+/** Checks a `--mapping` JSON object; returns normalised header → column, or the bad entries. */
+export function resolveMapping(json: unknown, defs: readonly ColumnDef[]): Result<Map<string, ColumnDef>> {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    return err(text('映射文件应为 JSON 对象：{"文件中的列名": "标准列名"}', 'the mapping file must be a JSON object: {"header in the file": "column"}'));
+  }
+  const out = new Map<string, ColumnDef>();
+  const bad: string[] = [];
+  for (const [header, target] of Object.entries(json as Record<string, unknown>)) {
+    const def = typeof target === 'string' ? findColumn(defs, target) : undefined;
+    if (!def) {
+      bad.push(`"${header}" → ${JSON.stringify(target)}`);
+      continue;
+    }
+    out.set(headerName(header).key, def);
+  }
+  if (bad.length > 0) {
+    const known = defs.map((d) => d.key).join(', ');
+    return err(
+      text(`映射文件中的目标列未知：${bad.join('；')}。可用的列：${known}`, `the mapping names unknown columns: ${bad.join('; ')}. Known columns: ${known}`),
+    );
+  }
+  return ok(out);
+}
+
+export const columnLabel = (d: ColumnDef): Text => text(`${d.key}（${d.zh}）`, `${d.key} (${d.zh})`);
+
+// ---------------------------------------------------------------------------
+// Cell values
+
+// NFKC of pure ASCII is the identity; skipping it saves most of the cost on large files.
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+// A quote that a CSV exporter put before = + - @ to stop a spreadsheet from
+// running it (our own rejects files do this); the cell is what follows it.
+const NEUTRALISED = /^'[=+\-@]/;
+
+/** NFKC and trimming, as every text of an import gets (SPEC §4). */
+export function normalizeText(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return '';
+  let s = ASCII.test(raw) ? raw.trim() : raw.normalize('NFKC').trim();
+  if (NEUTRALISED.test(s)) s = s.slice(1);
+  return s;
+}
+
+export interface CellError {
+  column: string;
+  /** Chinese label of the column. */
+  zh: string;
+  /** The cell as written. */
+  value: string;
+  text: Text;
+}
+
+const TRUE_WORDS = new Set(['是', 'yes', 'y', 'true', '1', '有']);
+const FALSE_WORDS = new Set(['否', 'no', 'n', 'false', '0', '无']);
+const BOOL_ACCEPTED = text('可接受：是/否、yes/no、y/n、true/false、1/0', 'accepted: 是/否, yes/no, y/n, true/false, 1/0');
+
+export function parseBoolean(s: string): Result<boolean> {
+  const v = s.toLowerCase();
+  if (TRUE_WORDS.has(v)) return ok(true);
+  if (FALSE_WORDS.has(v)) return ok(false);
+  return err(text(`「${s}」不是“是/否”；${BOOL_ACCEPTED.zh}`, `"${s}" is not a yes/no value; ${BOOL_ACCEPTED.en}`));
+}
+
+const COUNT = /^(\d+|\d{1,3}(?:,\d{3})+)(?:\.0+)?$/;
+
+/** A non-negative whole number: `120`, `1,200`, `12.0` (a typed spreadsheet number). */
+export function parseCount(s: string): Result<number> {
+  const accepted = text('可接受：不小于 0 的整数，例如 120 或 1,200', 'accepted: a whole number ≥ 0, e.g. 120 or 1,200');
+  if (/^-\s*\d/.test(s)) return err(text(`「${s}」是负数；${accepted.zh}`, `"${s}" is negative; ${accepted.en}`));
+  const m = COUNT.exec(s);
+  const n = m ? Number(m[1].replace(/,/g, '')) : NaN;
+  if (!Number.isSafeInteger(n)) return err(text(`「${s}」不是整数；${accepted.zh}`, `"${s}" is not a whole number; ${accepted.en}`));
+  return ok(n);
+}
+
+const BARE_NUMBER = /^[\d,]+(?:\.\d+)?$/;
+
+/** Money in any form of §4; a bare number under a `（万元）` header is in 万元. */
+export function parseAmount(s: string, unit: MoneyUnit | null): Result<number> {
+  return parseMoney(unit === 'wan' && BARE_NUMBER.test(s) ? `${s}万` : s);
+}
+
+// Same rule as round IDs: something an officer can type and a file name can hold.
+const APPLICATION_ID = /^[^\s/\\\p{Cc}]{1,64}$/u;
+
+export function parseApplicationId(s: string): Result<string> {
+  if (APPLICATION_ID.test(s)) return ok(s);
+  return err(text(`申报编号「${s}」无效：应为 1–64 个字符，不含空白或斜杠`, `application_id "${s}" is not valid: 1-64 characters, no spaces or slashes`));
+}
+
+export interface UsccCell {
+  code: string;
+  /** A failed check character: imported, with this warning. */
+  warning: Text | null;
+}
+
+/** Length and alphabet are row errors; a failed check is a warning (SPEC §4). */
+export function parseUsccCell(s: string): Result<UsccCell> {
+  const a = analyzeUscc(s);
+  const fatal = a.errors.filter((e) => e.kind === 'length' || e.kind === 'alphabet');
+  if (fatal.length > 0) {
+    return err(text(fatal.map((e) => e.text.zh).join('；'), fatal.map((e) => e.text.en).join('; ')));
+  }
+  const checks = a.errors;
+  return ok({
+    code: a.code,
+    warning: checks.length ? text(`${checks.map((e) => e.text.zh).join('；')}；已导入，check 时交人工复核`, `${checks.map((e) => e.text.en).join('; ')}; imported, check will put it to review`) : null,
+  });
+}
+
+/** Reads the cells of one record against a header; each getter records its own error. */
+export class CellReader {
+  readonly errors: CellError[] = [];
+  readonly warnings: CellError[] = [];
+  constructor(
+    private readonly cells: readonly string[],
+    private readonly map: HeaderMap,
+    private readonly defs: ReadonlyMap<string, ColumnDef>,
+  ) {}
+
+  raw(key: string): string {
+    const i = this.map.index.get(key);
+    return i === undefined ? '' : (this.cells[i] ?? '');
+  }
+
+  unit(key: string): MoneyUnit | null {
+    const i = this.map.index.get(key);
+    return i === undefined ? null : this.map.columns[i].unit;
+  }
+
+  /** The normalised cell; '' when the column is absent. */
+  text(key: string): string {
+    return normalizeText(this.raw(key));
+  }
+
+  fail(key: string, t: Text): void {
+    const def = this.defs.get(key);
+    this.errors.push({ column: key, zh: def?.zh ?? key, value: this.raw(key), text: t });
+  }
+
+  warn(key: string, t: Text): void {
+    const def = this.defs.get(key);
+    this.warnings.push({ column: key, zh: def?.zh ?? key, value: this.raw(key), text: t });
+  }
+
+  /** A required value: empty → error, else parsed. */
+  required<T, F = T>(key: string, parse: (s: string) => Result<T>, fallback: F): T | F {
+    const s = this.text(key);
+    if (s === '') {
+      this.fail(key, text('为空；此列必须填写', 'is empty; this column is required'));
+      return fallback;
+    }
+    return this.parsed(key, s, parse, fallback);
+  }
+
+  /** An optional value: empty → null. */
+  optional<T>(key: string, parse: (s: string) => Result<T>): T | null {
+    const s = this.text(key);
+    if (s === '') return null;
+    return this.parsed(key, s, parse, null);
+  }
+
+  private parsed<T, F>(key: string, s: string, parse: (s: string) => Result<T>, fallback: F): T | F {
+    const r = parse(s);
+    if (r.ok) return r.value;
+    this.fail(key, r.error);
+    return fallback;
+  }
+
+  /** Columns of the file that are not in the table, as written (NFKC, trimmed). */
+  extras(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const c of this.map.extras) out[c.header] = normalizeText(this.cells[c.index]);
+    return out;
+  }
+
+  /** Cells beyond the header that hold something: the row has too many fields. */
+  tooManyFields(): Text | null {
+    const n = this.map.columns.length;
+    if (this.cells.length <= n) return null;
+    for (let i = n; i < this.cells.length; i++) {
+      if (this.cells[i].trim() !== '') {
+        return text(
+          `该行有 ${this.cells.length} 个字段，表头只有 ${n} 列（多出的字段：「${this.cells[i]}」，在第 ${i + 1} 列）；含逗号的值须加引号`,
+          `the row has ${this.cells.length} fields but the header has ${n} columns (extra field "${this.cells[i]}" at position ${i + 1}); a value that holds a comma must be quoted`,
+        );
+      }
+    }
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Applications
+
+const col = (key: string, zh: string, required: boolean, aliases: string[] = []): ColumnDef => ({ key, zh, required, aliases });
+
+/** The columns of §5, in the order of its table. */
+export const APPLICATION_COLUMNS: readonly ColumnDef[] = [
+  col('application_id', '申报编号', false, ['编号', '项目编号']),
+  col('enterprise_name', '企业名称', true, ['申报单位', '申报单位名称', '单位名称', '申报企业']),
+  col('uscc', '统一社会信用代码', true, ['社会信用代码', '信用代码', 'credit_code']),
+  col('district', '所属区（市）', true, ['注册地', '所属区', '所属区市', '所在区（市）', '区（市）', '所属地区']),
+  col('established_on', '成立日期', true, ['注册日期', '成立时间']),
+  col('independent_legal_person', '是否独立法人', true, ['独立法人']),
+  col('category', '申报类别', true, ['类别', '申报方向']),
+  col('cluster', '产业集群', false, ['集群']),
+  col('project_name', '项目名称', true),
+  col('total_investment', '项目总投入', true, ['总投入', '项目总投资']),
+  col('requested_amount', '申请补贴金额', true, ['申请金额', '申请补助金额', '申请资金']),
+  col('employees', '从业人员', false, ['从业人数', '从业人员数']),
+  col('annual_revenue', '营业收入', false, ['年营业收入']),
+  col('other_fiscal_support', '是否已获其他财政资金支持', true, ['已获其他财政资金支持']),
+  col('past_projects_compliant', '近三年财政资金项目执行良好', true),
+  col('credit_good', '近三年信用良好', true),
+  col('major_accident', '近三年发生重大安全、环保、质量事故', true, ['近三年发生重大事故', '重大事故']),
+  col('ready_to_implement', '具备实施条件', true),
+  col('training_events', '培训场次', false),
+  col('trainees', '培训人数', false),
+  col('submitted_on', '申报日期', true, ['申报时间']),
+];
+
+const APPLICATION_DEFS = new Map(APPLICATION_COLUMNS.map((d) => [d.key, d]));
+
+/** An application as read from a file; the id is null when it is to be generated. */
+export type ImportedApplication = Omit<Application, 'applicationId'> & { applicationId: string | null };
+
+export interface ParsedRow<T> {
+  value: T | null;
+  errors: CellError[];
+  warnings: CellError[];
+}
+
+const categoryList = (policy: Policy): Text =>
+  text(
+    policy.categories.map((c) => `${c.key}（${c.zh}）`).join('、'),
+    policy.categories.map((c) => `${c.key} (${c.zh})`).join(', '),
+  );
+
+/** One record of an applications file → an application, or every error of the row. */
+export function parseApplicationRow(cells: readonly string[], map: HeaderMap, policy: Policy, roundId: string): ParsedRow<ImportedApplication> {
+  const r = new CellReader(cells, map, APPLICATION_DEFS);
+  const applicationId = r.optional('application_id', parseApplicationId);
+  const enterpriseName = r.required('enterprise_name', ok, '');
+  const usccCell = r.required('uscc', parseUsccCell, null);
+  if (usccCell?.warning) r.warn('uscc', usccCell.warning);
+  // A district outside the policy's region is kept as written: the region rule fails it at check.
+  const district = r.required('district', (s) => ok(findDistrict(policy, s)?.zh ?? s), '');
+  const establishedOn = r.required('established_on', parseDate, '');
+  const independentLegalPerson = r.required('independent_legal_person', parseBoolean, false);
+  const category = r.required(
+    'category',
+    (s) => {
+      const c = findCategory(policy, s);
+      if (c) return ok(c.key);
+      const known = categoryList(policy);
+      return err(text(`未知的申报类别「${s}」；可接受：${known.zh}`, `unknown category "${s}"; accepted: ${known.en}`));
+    },
+    '',
+  );
+  // An unknown cluster is kept as written; the category rule fails it at check.
+  const cluster = r.optional('cluster', (s) => ok(findCluster(policy, s)?.key ?? s));
+  const projectName = r.required('project_name', ok, '');
+  const totalInvestmentFen = r.required('total_investment', (s) => parseAmount(s, r.unit('total_investment')), 0);
+  const requestedAmountFen = r.required('requested_amount', (s) => parseAmount(s, r.unit('requested_amount')), 0);
+  const employees = r.optional('employees', parseCount);
+  const annualRevenueFen = r.optional('annual_revenue', (s) => parseAmount(s, r.unit('annual_revenue')));
+  const otherFiscalSupport = r.required('other_fiscal_support', parseBoolean, false);
+  const pastProjectsCompliant = r.required('past_projects_compliant', parseBoolean, false);
+  const creditGood = r.required('credit_good', parseBoolean, false);
+  const majorAccident = r.required('major_accident', parseBoolean, false);
+  const readyToImplement = r.required('ready_to_implement', parseBoolean, false);
+  const trainingEvents = r.optional('training_events', parseCount);
+  const trainees = r.optional('trainees', parseCount);
+  const submittedOn = r.required('submitted_on', parseDate, '');
+  const tooMany = r.tooManyFields();
+  if (tooMany) r.errors.push({ column: '', zh: '', value: '', text: tooMany });
+  if (r.errors.length > 0 || !usccCell) return { value: null, errors: r.errors, warnings: r.warnings };
+  return {
+    value: {
+      applicationId,
+      roundId,
+      enterpriseName,
+      uscc: usccCell.code,
+      district,
+      establishedOn,
+      independentLegalPerson,
+      category,
+      cluster,
+      projectName,
+      totalInvestmentFen,
+      requestedAmountFen,
+      employees,
+      annualRevenueFen,
+      otherFiscalSupport,
+      pastProjectsCompliant,
+      creditGood,
+      majorAccident,
+      readyToImplement,
+      trainingEvents,
+      trainees,
+      submittedOn,
+      extra: r.extras(),
+    },
+    errors: r.errors,
+    warnings: r.warnings,
+  };
+}
+
+/**
+ * The keys a row can be matched by even when it has errors, so that a repeat
+ * inside the file is reported whichever occurrence is broken.
+ */
+export function rowKeys(cells: readonly string[], map: HeaderMap): { applicationId: string | null; uscc: string | null; projectName: string | null } {
+  const r = new CellReader(cells, map, APPLICATION_DEFS);
+  const id = r.text('application_id');
+  const u = analyzeUscc(r.text('uscc'));
+  const p = r.text('project_name');
+  return { applicationId: id && parseApplicationId(id).ok ? id : null, uscc: u.structural ? u.code : null, projectName: p || null };
+}
+
+// ---------------------------------------------------------------------------
+// Content: what makes two applications "the same" (idempotence, --update)
+
+/** The fields that make up an application's content, by their §5 JSON names (money in fen). */
+export function applicationContent(a: Omit<ImportedApplication, 'applicationId' | 'roundId'>): Record<string, unknown> {
+  return {
+    enterprise_name: a.enterpriseName,
+    uscc: a.uscc,
+    district: a.district,
+    established_on: a.establishedOn,
+    independent_legal_person: a.independentLegalPerson,
+    category: a.category,
+    cluster: a.cluster,
+    project_name: a.projectName,
+    total_investment_fen: a.totalInvestmentFen,
+    requested_amount_fen: a.requestedAmountFen,
+    employees: a.employees,
+    annual_revenue_fen: a.annualRevenueFen,
+    other_fiscal_support: a.otherFiscalSupport,
+    past_projects_compliant: a.pastProjectsCompliant,
+    credit_good: a.creditGood,
+    major_accident: a.majorAccident,
+    ready_to_implement: a.readyToImplement,
+    training_events: a.trainingEvents,
+    trainees: a.trainees,
+    submitted_on: a.submittedOn,
+    extra: a.extra,
+  };
+}
+
+export interface FieldChange {
+  field: string;
+  old: unknown;
+  new: unknown;
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** Fields whose values differ; extra columns are compared one by one (`extra.备注`). */
+export function diffContent(oldC: Record<string, unknown>, newC: Record<string, unknown>): FieldChange[] {
+  const out: FieldChange[] = [];
+  for (const k of Object.keys(newC)) {
+    if (k === 'extra') continue;
+    if (!same(oldC[k], newC[k])) out.push({ field: k, old: oldC[k] ?? null, new: newC[k] ?? null });
+  }
+  const oe = (oldC.extra ?? {}) as Record<string, string>;
+  const ne = (newC.extra ?? {}) as Record<string, string>;
+  for (const k of [...new Set([...Object.keys(oe), ...Object.keys(ne)])].sort()) {
+    if ((oe[k] ?? null) !== (ne[k] ?? null)) out.push({ field: `extra.${k}`, old: oe[k] ?? null, new: ne[k] ?? null });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Messages
+
+/** `applications.csv:7: column total_investment (项目总投入): …` in both languages. */
+export function rowErrorText(file: string, line: number, e: CellError): Text {
+  if (!e.column) return text(`${file}:${line}：${e.text.zh}`, `${file}:${line}: ${e.text.en}`);
+  return text(`${file}:${line}：列 ${e.column}（${e.zh}）：${e.text.zh}`, `${file}:${line}: column ${e.column} (${e.zh}): ${e.text.en}`);
+}
+
+export function missingColumnsText(file: string, line: number | null, missing: readonly ColumnDef[], duplicates: readonly HeaderProblem[]): Text {
+  const at = line === null ? text('', '') : text(`（表头在第 ${line} 行）`, ` (header on line ${line})`);
+  const parts: Text[] = [];
+  if (missing.length > 0) {
+    parts.push(
+      text(
+        `缺少必需的列：${missing.map((d) => `${d.key}（${d.zh}）`).join('、')}`,
+        `missing required column${missing.length > 1 ? 's' : ''}: ${missing.map((d) => `${d.key} (${d.zh})`).join(', ')}`,
+      ),
+    );
+  }
+  for (const d of duplicates) {
+    parts.push(
+      text(`列 ${d.def.key}（${d.def.zh}）出现了 ${d.positions?.length} 次（第 ${d.positions?.join('、')} 列）`, `column ${d.def.key} (${d.def.zh}) appears ${d.positions?.length} times (positions ${d.positions?.join(', ')})`),
+    );
+  }
+  return text(`${file}${at.zh}：${parts.map((p) => p.zh).join('；')}`, `${file}${at.en}: ${parts.map((p) => p.en).join('; ')}`);
+}

@@ -1,0 +1,63 @@
+// Side lists (SPEC §5): ledger-wide, not per round. A row is identified by the
+// hash of its normalised values, so importing the same rows again adds nothing.
+import { canonicalJson } from '../domain/policy.js';
+import { type SideListKind, type SideListRecord, sideListContent } from '../domain/side-lists.js';
+import { sha256Hex } from './import.repo.js';
+import type { Db } from './open.js';
+
+export const SIDE_LIST_TABLES: Readonly<Record<SideListKind, string>> = {
+  'prior-funding': 'prior_funding',
+  credit: 'credit_listings',
+  violations: 'violations',
+  accidents: 'accidents',
+};
+
+const INSERT: Readonly<Record<SideListKind, string>> = {
+  'prior-funding': 'INSERT INTO prior_funding (uscc, project_name, program, amount_fen, year, source_file, source_line, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  credit: 'INSERT INTO credit_listings (uscc, list, listed_on, removed_on, source_file, source_line, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  violations: 'INSERT INTO violations (uscc, occurred_on, description, source_file, source_line, row_hash) VALUES (?, ?, ?, ?, ?, ?)',
+  accidents: 'INSERT INTO accidents (uscc, occurred_on, kind, description, source_file, source_line, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+};
+
+function values(rec: SideListRecord): unknown[] {
+  switch (rec.kind) {
+    case 'prior-funding':
+      return [rec.row.uscc, rec.row.projectName, rec.row.program, rec.row.amountFen, rec.row.year];
+    case 'credit':
+      return [rec.row.uscc, rec.row.list, rec.row.listedOn, rec.row.removedOn];
+    case 'violations':
+      return [rec.row.uscc, rec.row.occurredOn, rec.row.description];
+    case 'accidents':
+      return [rec.row.uscc, rec.row.occurredOn, rec.row.kind, rec.row.description];
+  }
+}
+
+export const sideListRowHash = (rec: SideListRecord): string => sha256Hex(canonicalJson(sideListContent(rec)));
+
+export class SideListImportSession {
+  private readonly insert;
+  constructor(db: Db, kind: SideListKind) {
+    this.insert = db.prepare(`${INSERT[kind]} ON CONFLICT(row_hash) DO NOTHING`);
+  }
+
+  /** true when the row is new, false when the ledger (or this file) already has it. */
+  accept(rec: SideListRecord, file: string, line: number): boolean {
+    return this.insert.run(...values(rec), file, line, sideListRowHash(rec)).changes === 1;
+  }
+}
+
+/** A side-list row as `lists show --json` prints it. */
+export type SideListJson = Record<string, string | number | null>;
+
+const SELECT: Readonly<Record<SideListKind, string>> = {
+  'prior-funding': 'SELECT uscc, project_name, program, amount_fen, year, source_file, source_line FROM prior_funding',
+  credit: 'SELECT uscc, list, listed_on, removed_on, source_file, source_line FROM credit_listings',
+  violations: 'SELECT uscc, occurred_on AS date, description, source_file, source_line FROM violations',
+  accidents: 'SELECT uscc, occurred_on AS date, kind, description, source_file, source_line FROM accidents',
+};
+
+export function listSideList(db: Db, kind: SideListKind, uscc?: string): SideListJson[] {
+  const where = uscc === undefined ? '' : ' WHERE uscc = ?';
+  const stmt = db.prepare(`${SELECT[kind]}${where} ORDER BY uscc, id`);
+  return (uscc === undefined ? stmt.all() : stmt.all(uscc)) as SideListJson[];
+}
