@@ -21,10 +21,10 @@
 // the line where the record starts. A record without quotes, the usual case,
 // is cut with indexOf + split, which V8 does far faster than a per-character
 // state machine.
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { text, type Text } from '../domain/text.js';
-import { FileReadError, SNIFF_BYTES, emptyFileError, openTextStream, toFileReadError, type TextEncoding } from './decode.js';
+import { FileReadError, SNIFF_BYTES, openTextStream, toFileReadError, type TextEncoding } from './decode.js';
 
 export interface RawRow {
   /** 1-based line of the file where the record starts; for XLSX, the Excel row number. */
@@ -370,15 +370,20 @@ const isXlsxName = (path: string): boolean => {
   return ext === '.xlsx' || ext === '.xlsm';
 };
 
-/** A ZIP whose entries include `xl/…`: an Excel workbook whatever its name. */
-const looksLikeXlsx = async (path: string): Promise<boolean> => {
+/**
+ * A ZIP named .xlsx, or a ZIP whose entries include `xl/…`, is a workbook,
+ * whatever its name; anything else is read as text (a CSV saved under an
+ * .xlsx name included), and decode refuses what is not text.
+ */
+const isWorkbook = async (path: string): Promise<boolean> => {
   try {
     const fh = await open(path, 'r');
     try {
       const buf = Buffer.alloc(SNIFF_BYTES);
       const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
       const b = buf.subarray(0, bytesRead);
-      return b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04 && b.includes('xl/');
+      const zip = b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+      return zip && (isXlsxName(path) || b.includes('xl/'));
     } finally {
       await fh.close();
     }
@@ -485,15 +490,6 @@ const cellToString = (v: XCellValue, numFmt: string | undefined, date1904: boole
 const sheetList = (names: string[]): string => names.map((n) => `"${n}"`).join(', ');
 
 async function* readXlsxBatches(path: string, opts: ReadTableOptions): AsyncGenerator<RawRow[]> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (e) {
-    throw toFileReadError(path, e);
-  }
-  if (size === 0) {
-    throw emptyFileError(path);
-  }
   // Loaded only here: exceljs is large and most runs never read a workbook.
   const mod = (await import('exceljs')) as unknown as { default?: ExcelModule } & ExcelModule;
   const ExcelJS: ExcelModule = mod.default ?? mod;
@@ -611,7 +607,7 @@ async function* readXlsxBatches(path: string, opts: ReadTableOptions): AsyncGene
  * Throws FileReadError (missing, empty, binary file) or TableReadError.
  */
 export async function* readTableBatches(path: string, opts: ReadTableOptions = {}): AsyncGenerator<RawRow[]> {
-  if (isXlsxName(path) || (await looksLikeXlsx(path))) {
+  if (await isWorkbook(path)) {
     yield* readXlsxBatches(path, opts);
   } else {
     yield* readCsvBatches(path, opts);

@@ -137,3 +137,28 @@ describe('openTextStream', () => {
     expect(err.text.zh).toContain('找不到文件');
   });
 });
+
+describe('openTextStream: a file that turns out not to be UTF-8 after the sniffed part', () => {
+  it('stops with the line and byte instead of importing U+FFFD', async () => {
+    const ascii = 'id,name\r\n' + '1,abc\r\n'.repeat(20_000); // > 64 KiB of ASCII
+    const bytes = Buffer.concat([Buffer.from(ascii), iconv.encode('2,堃珺燊\r\n', 'gb18030')]);
+    const p = await file('late-gb.csv', bytes);
+    const err = (await readAll(p).catch((e: unknown) => e)) as FileReadError;
+    expect(err).toBeInstanceOf(FileReadError);
+    expect(err.code).toBe('invalid-utf8');
+    expect(err.text.en).toBe(
+      `${p} line 20002 (byte ${ascii.length + 2}) is not valid UTF-8, though the file begins as UTF-8; if it was saved as GB18030/GBK, run again with --encoding gb18030, or save it as CSV UTF-8 from Excel`,
+    );
+    expect((await readAll(p, 'gb18030')).text.endsWith('2,堃珺燊\r\n')).toBe(true);
+    expect((await readAll(p, 'utf8')).text).toContain('\uFFFD');
+  });
+
+  it('gives the right byte when a character straddles the 1 MiB read boundary', async () => {
+    const chars = 349_526; // 3-byte characters: the 1 MiB boundary falls inside the last one
+    const bytes = Buffer.concat([Buffer.from('堃'.repeat(chars)), Buffer.from([0xff]), Buffer.from('\n')]);
+    const p = await file('straddle.csv', bytes);
+    const err = (await readAll(p).catch((e: unknown) => e)) as FileReadError;
+    expect(err.code).toBe('invalid-utf8');
+    expect(err.text.en).toContain(`line 1 (byte ${chars * 3})`);
+  });
+});

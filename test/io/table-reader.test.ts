@@ -307,11 +307,26 @@ describe('readTable: XLSX', () => {
     expect((await rowsOf(p))[0]).toEqual({ line: 1, cells: [TITLE] });
   });
 
+  it('reads a CSV saved under an .xlsx name as CSV', async () => {
+    const p = await file('csv-named.xlsx', '企业名称,金额\r\n燊,1\r\n');
+    expect((await rowsOf(p)).map((r) => r.cells)).toEqual([
+      ['企业名称', '金额'],
+      ['燊', '1'],
+    ]);
+  });
+
   it('reports a broken workbook', async () => {
-    const p = await file('broken.xlsx', 'this is not a zip file');
+    const good = await readFile(book);
+    const p = await file('broken.xlsx', good.subarray(0, 3000));
     const err = await failure(p);
     expect(err).toBeInstanceOf(TableReadError);
-    expect((err as TableReadError).code).toMatch(/xlsx-invalid|no-sheet/);
-    expect((err as TableReadError).text.en).toContain(p);
+    expect((err as TableReadError).code).toBe('xlsx-invalid');
+    expect((err as TableReadError).text.en).toContain(`${p} cannot be read as an Excel workbook`);
+    expect((err as TableReadError).text.zh).toContain('无法作为 Excel 工作簿读取');
+  });
+
+  it('reports an empty .xlsx file', async () => {
+    const p = await file('empty.xlsx', '');
+    expect(((await failure(p)) as FileReadError).code).toBe('empty');
   });
 });
