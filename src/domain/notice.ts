@@ -1,0 +1,92 @@
+// Public notice (公示), objections and filing dates (Art. 10(3), 11; SPEC §9).
+// A notice from DATE0 for N natural days runs through DATE0 + N − 1, both
+// ends included; filing (备案) is possible from DATE0 + N on.
+import { addDays, compareDates, daysBetweenInclusive } from './dates.js';
+import type { Policy } from './policy.js';
+import { type Result, type Text, err, ok, text } from './text.js';
+
+export interface NoticePeriod {
+  startsOn: string;
+  days: number;
+  /** Last day of the notice, included. */
+  endsOn: string;
+  /** First day filing is allowed. */
+  fileFrom: string;
+}
+
+export function noticeEnd(startsOn: string, days: number): string {
+  return addDays(startsOn, days - 1);
+}
+
+/** Art. 11: 公示期不少于7日 — N natural days counted from and including the start. */
+export function noticePeriod(startsOn: string, days: number, policy: Policy): Result<NoticePeriod> {
+  const min = policy.notice.minDays;
+  if (!Number.isSafeInteger(days) || days < min) {
+    return err(
+      text(
+        `公示期 ${days} 天少于最短 ${min} 天（第${policy.notice.article}条，公示期不少于${min}日）。`,
+        `a notice of ${days} days is shorter than the minimum of ${min} days (Art. ${policy.notice.article}).`,
+      ),
+    );
+  }
+  return ok({ startsOn, days, endsOn: noticeEnd(startsOn, days), fileFrom: addDays(startsOn, days) });
+}
+
+export type ObjectionStatus = 'open' | 'upheld' | 'dismissed' | 'not-accepted';
+export const OBJECTION_STATUSES: readonly ObjectionStatus[] = ['open', 'upheld', 'dismissed', 'not-accepted'];
+
+export type NotAcceptedReason = 'anonymous' | 'not-on-notice' | 'before-notice' | 'after-notice';
+
+export const NOT_ACCEPTED_TEXT: Record<NotAcceptedReason, Text> = {
+  anonymous: text('匿名异议，不予受理（异议须署真实姓名或加盖单位公章）', 'anonymous: an objection must carry a real name or a unit’s seal; not accepted'),
+  'not-on-notice': text('该申报不在任何公示中，不予受理', 'the application is not on any notice; not accepted'),
+  'before-notice': text('收到日期早于公示期，不予受理', 'received before the notice period began; not accepted'),
+  'after-notice': text('收到日期晚于公示期，不予受理', 'received after the notice period ended; not accepted'),
+};
+
+export interface Admission {
+  status: 'open' | 'not-accepted';
+  reason: NotAcceptedReason | null;
+}
+
+/**
+ * Art. 11: objections raised during the notice are examined. Anonymous ones,
+ * and ones received outside the period, are recorded as 不予受理 and do not
+ * block filing. The first reason that applies is kept.
+ */
+export function admitObjection(o: { fromName: string | null; receivedOn: string; notice: { startsOn: string; endsOn: string } | null }): Admission {
+  if (o.fromName === null || o.fromName.normalize('NFKC').trim() === '') return { status: 'not-accepted', reason: 'anonymous' };
+  if (!o.notice) return { status: 'not-accepted', reason: 'not-on-notice' };
+  if (compareDates(o.receivedOn, o.notice.startsOn) < 0) return { status: 'not-accepted', reason: 'before-notice' };
+  if (compareDates(o.receivedOn, o.notice.endsOn) > 0) return { status: 'not-accepted', reason: 'after-notice' };
+  return { status: 'open', reason: null };
+}
+
+export interface NoticeProgress {
+  phase: 'not-started' | 'running' | 'ended';
+  /** Days of the notice still to run, today included; 0 once ended, N before it starts. */
+  daysLeft: number;
+}
+
+export function noticeProgress(n: { startsOn: string; days: number; endsOn: string }, today: string): NoticeProgress {
+  if (compareDates(today, n.startsOn) < 0) return { phase: 'not-started', daysLeft: n.days };
+  if (compareDates(today, n.endsOn) > 0) return { phase: 'ended', daysLeft: 0 };
+  return { phase: 'running', daysLeft: daysBetweenInclusive(today, n.endsOn) };
+}
+
+export interface FilingBlockers {
+  /** Notices of the applications to file that have not ended by the filing date. */
+  running: { noticeId: number; endsOn: string; fileFrom: string }[];
+  /** Accepted objections still open in the round. */
+  openObjections: { objectionId: number; applicationId: string }[];
+}
+
+/** Art. 10(3), 11: filing only after every notice period has ended and every accepted objection is resolved. */
+export function filingBlockers(filedOn: string, notices: readonly { noticeId: number; endsOn: string }[], openObjections: FilingBlockers['openObjections']): FilingBlockers {
+  return {
+    running: notices
+      .filter((n) => compareDates(filedOn, n.endsOn) <= 0)
+      .map((n) => ({ noticeId: n.noticeId, endsOn: n.endsOn, fileFrom: addDays(n.endsOn, 1) })),
+    openObjections: [...openObjections],
+  };
+}
