@@ -1,0 +1,248 @@
+// A report (SPEC §12) is data: sections of typed cells under bilingual headers,
+// plus charts. One builder per kind turns a round's facts into a Report; one
+// exporter per format (csv, json, xlsx, html, md) renders any Report.
+import type { Lang, Text } from './text.js';
+import { text } from './text.js';
+
+export const REPORT_KINDS = ['awards', 'notice', 'audit', 'fund-usage', 'performance'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+export const REPORT_FORMATS = ['csv', 'json', 'xlsx', 'html', 'md'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/**
+ * text: string | Text | Coded; money: integer fen; number and percent: a
+ * display value (percent in percent units, 87.5 = 87.5 %); date: YYYY-MM-DD;
+ * instant: ISO-8601 UTC.
+ */
+export type ColumnType = 'text' | 'money' | 'number' | 'percent' | 'date' | 'instant';
+
+/** A word of the ledger (a reason, an outcome) with its label: JSON keeps the code. */
+export interface Coded {
+  code: string;
+  label: Text;
+}
+
+/** Money in a column of another type (e.g. one row of an indicator table). */
+export interface Money {
+  fen: number;
+}
+export const moneyCell = (fen: number): Money => ({ fen });
+
+export type CellValue = string | number | Text | Coded | Money | null;
+
+export interface Column {
+  key: string;
+  header: Text;
+  type: ColumnType;
+  /** Decimals shown for number and percent columns. */
+  decimals?: number;
+  /** A column mixing counts and ratios (an indicator table): whole numbers shown without decimals. */
+  wholeIntegers?: boolean;
+}
+
+export interface Section {
+  id: string;
+  title: Text;
+  note?: Text;
+  columns: Column[];
+  rows: CellValue[][];
+}
+
+export interface MetaField {
+  key: string;
+  label: Text;
+  value: CellValue;
+  type: ColumnType;
+}
+
+export interface ChartBar {
+  label: Text;
+  fen: number;
+}
+
+/** A horizontal bar chart of money. */
+export interface Chart {
+  id: string;
+  title: Text;
+  bars: ChartBar[];
+}
+
+export interface Report {
+  kind: ReportKind;
+  title: Text;
+  roundId: string;
+  generatedAt: string;
+  meta: MetaField[];
+  sections: Section[];
+  charts: Chart[];
+}
+
+export const isCoded = (v: CellValue): v is Coded => typeof v === 'object' && v !== null && 'code' in v;
+export const isMoney = (v: CellValue): v is Money => typeof v === 'object' && v !== null && 'fen' in v;
+
+/** A cell as an exporter writes it: its type settled and its text in one language. */
+export type Resolved =
+  | { type: 'empty' }
+  | { type: 'text'; text: string; code?: string }
+  | { type: 'money'; fen: number }
+  | { type: 'number' | 'percent'; value: number; decimals: number }
+  | { type: 'date' | 'instant'; value: string };
+
+export function resolveCell(v: CellValue, c: Column, lang: Lang): Resolved {
+  if (v === null || (typeof v === 'number' && !Number.isFinite(v))) return { type: 'empty' };
+  if (typeof v === 'object') {
+    if (isMoney(v)) return { type: 'money', fen: v.fen };
+    if (isCoded(v)) return { type: 'text', text: v.label[lang], code: v.code };
+    return { type: 'text', text: v[lang] };
+  }
+  if (typeof v === 'number') {
+    if (c.type === 'money') return { type: 'money', fen: v };
+    if (c.type === 'percent') return { type: 'percent', value: v, decimals: c.decimals ?? 0 };
+    return { type: 'number', value: v, decimals: c.wholeIntegers && Number.isInteger(v) ? 0 : (c.decimals ?? 0) };
+  }
+  if (c.type === 'date' || c.type === 'instant') return { type: c.type, value: v };
+  return { type: 'text', text: v };
+}
+
+/** Plain text of a resolved cell (thousands separators when `grouped`). */
+export function plainText(r: Resolved, grouped: boolean, fmtMoney: (fen: number) => string): string {
+  switch (r.type) {
+    case 'empty':
+      return '';
+    case 'text':
+      return r.text;
+    case 'money':
+      return fmtMoney(r.fen);
+    case 'number':
+      return grouped && r.decimals === 0 && Math.abs(r.value) >= 10000 ? r.value.toLocaleString('en-US') : r.value.toFixed(r.decimals);
+    case 'percent':
+      return `${r.value.toFixed(r.decimals)}%`;
+    default:
+      return r.value;
+  }
+}
+
+/** Columns a terminal or spreadsheet gives a string: CJK and full-width characters take two. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp < 32 || (cp >= 0x300 && cp < 0x370)) continue;
+    w +=
+      (cp >= 0x1100 && cp <= 0x115f) ||
+      (cp >= 0x2e80 && cp <= 0xa4cf) ||
+      (cp >= 0xac00 && cp <= 0xd7a3) ||
+      (cp >= 0xf900 && cp <= 0xfaff) ||
+      (cp >= 0xfe30 && cp <= 0xfe4f) ||
+      (cp >= 0xff00 && cp <= 0xff60) ||
+      (cp >= 0xffe0 && cp <= 0xffe6) ||
+      (cp >= 0x1f300 && cp <= 0x1faff) ||
+      (cp >= 0x20000 && cp <= 0x3fffd)
+        ? 2
+        : 1;
+  }
+  return w;
+}
+
+/** ⌊a × 10^d / b⌉ half-up on non-negative integers, as a display number with d decimals. */
+export function ratio(a: number, b: number, decimals = 2): number | null {
+  if (b <= 0 || a < 0) return null;
+  const scale = 10n ** BigInt(decimals);
+  const q = (BigInt(a) * scale * 2n + BigInt(b)) / (2n * BigInt(b));
+  return Number(q) / Number(scale);
+}
+
+export const REPORT_TITLES: Record<ReportKind, Text> = {
+  awards: text('补助名单', 'Award list'),
+  notice: text('拟支持项目公示名单', 'Public notice of proposed awards'),
+  audit: text('审计报告', 'Audit report'),
+  'fund-usage': text('资金使用情况', 'Fund usage'),
+  performance: text('绩效情况', 'Performance'),
+};
+
+export const REASON_LABELS: Record<string, Text> = {
+  funded: text('予以支持', 'funded'),
+  'funded-in-part': text('部分支持（预算不足）', 'funded in part'),
+  'funded-pro-rata': text('同比例核减', 'funded pro rata'),
+  'did-not-fit': text('预算不足，未安排', 'did not fit'),
+  'no-budget-left': text('预算已用完', 'no budget left'),
+  'enterprise-cap-used-up': text('企业补助上限已用完', 'enterprise cap used up'),
+  'no-budget': text('该类别无预算', 'category has no budget'),
+  'not-allocated': text('不参与自动分配（另行核定）', 'not allocated automatically'),
+  ineligible: text('不符合申报条件', 'ineligible'),
+  'needs-review': text('待复核', 'needs review'),
+  'insufficient-reviews': text('有效评审不足', 'insufficient reviews'),
+  'below-threshold': text('低于入库分数线', 'below threshold'),
+  withdrawn: text('已撤销', 'withdrawn'),
+  'manual-award': text('按批准文件核定（第7条第（五）项）', 'set on the approving document (Art. 7(5))'),
+  'not-yet-allocated': text('尚未分配', 'not yet allocated'),
+};
+
+export const BINDING_LABELS: Record<string, Text> = {
+  requested: text('申请金额', 'requested amount'),
+  ratio: text('投入比例', 'share of investment'),
+  'per-project-cap': text('单个项目上限', 'per-project cap'),
+  'enterprise-cap': text('每家企业上限', 'per-enterprise cap'),
+  'category-budget': text('类别预算', 'category budget'),
+  'cluster-pool': text('集群上限', 'cluster pool'),
+  'pro-rata': text('同比例核减', 'pro rata'),
+};
+
+export const OUTCOME_LABELS: Record<string, Text> = {
+  pass: text('通过', 'pass'),
+  fail: text('不通过', 'fail'),
+  'needs-review': text('待复核', 'needs review'),
+  eligible: text('符合条件', 'eligible'),
+  ineligible: text('不符合条件', 'ineligible'),
+  scored: text('已评分', 'scored'),
+  'insufficient-reviews': text('有效评审不足', 'insufficient reviews'),
+  'below-threshold': text('低于分数线', 'below threshold'),
+  upheld: text('异议成立', 'upheld'),
+  dismissed: text('异议不成立', 'dismissed'),
+  open: text('待处理', 'open'),
+  'not-accepted': text('不予受理', 'not accepted'),
+  violation: text('发现违规', 'violation'),
+  ok: text('未发现问题', 'no problem found'),
+  pending: text('待检查', 'pending'),
+};
+
+export const RULE_LABELS: Record<string, Text> = {
+  region: text('在江门市注册', 'registered in Jiangmen'),
+  'credit-code': text('统一社会信用代码有效', 'valid credit code'),
+  established: text('成立满1年', 'established one full year'),
+  'legal-person': text('独立法人企业', 'independent legal person'),
+  'no-other-funding': text('未获其他财政资金支持', 'no other fiscal funding'),
+  'past-compliance': text('近三年项目执行良好', 'past projects compliant'),
+  credit: text('近三年信用良好', 'good credit'),
+  accident: text('无重大事故', 'no major accident'),
+  ready: text('具备实施条件', 'ready to implement'),
+  'policy-validity': text('在政策有效期内', 'within the policy validity'),
+  category: text('类别条件', 'category conditions'),
+  duplicate: text('一个项目一次申报', 'one application per project'),
+};
+
+export const STATE_LABELS: Record<string, Text> = {
+  imported: text('已导入', 'imported'),
+  eligible: text('符合条件', 'eligible'),
+  ineligible: text('不符合条件', 'ineligible'),
+  'needs-review': text('待复核', 'needs review'),
+  scored: text('已评分', 'scored'),
+  proposed: text('拟支持', 'proposed'),
+  'not-funded': text('未获支持', 'not funded'),
+  'in-notice': text('公示中', 'on public notice'),
+  filed: text('已备案', 'filed'),
+  accepted: text('已验收', 'accepted'),
+  disbursed: text('已拨付', 'disbursed'),
+  'rejected-at-acceptance': text('验收不通过', 'rejected at acceptance'),
+  'clawback-due': text('待追缴', 'clawback due'),
+  recovered: text('已追回', 'recovered'),
+  withdrawn: text('已撤销', 'withdrawn'),
+};
+
+/** A ledger word with its label; an unknown word is shown as written. */
+export function coded(labels: Record<string, Text>, code: string | null | undefined): Coded | null {
+  if (code === null || code === undefined || code === '') return null;
+  return { code, label: labels[code] ?? text(code, code) };
+}
+
+export const articleText = (article: string): Text => (/^\d/.test(article) ? text(`第${article}条`, `Art. ${article}`) : text(article, article));

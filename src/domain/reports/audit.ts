@@ -1,0 +1,276 @@
+// `report audit` (Art. 10(4), 16, 17): everything an auditor needs for the
+// round, ending with the verify result and the hash of the last event, so a
+// printed report can later be matched to the ledger.
+import { capInCategory } from '../caps.js';
+import { BINDING_LABELS, OUTCOME_LABELS, REASON_LABELS, REPORT_TITLES, RULE_LABELS, STATE_LABELS, articleText, coded, type CellValue, type Report, type Section } from '../report.js';
+import { text } from '../text.js';
+import { categoryName, clusterName, col, districtName, meta, roundMeta } from './common.js';
+import type { RoundFacts } from './facts.js';
+
+const SOURCE_LABELS = { audit: text('审计', 'audit'), 'spot-check': text('抽查', 'spot check'), acceptance: text('验收', 'acceptance') };
+const yesNo = (b: boolean) => (b ? text('是', 'yes') : text('否', 'no'));
+const METHOD_LABELS = {
+  mean: text('算术平均', 'mean'),
+  'trimmed-mean': text('去掉最高最低分后平均', 'trimmed mean'),
+  median: text('中位数', 'median'),
+  'z-score': text('标准分', 'z-score'),
+  ranked: text('按排名', 'ranked'),
+  'pro-rata': text('同比例核减', 'pro rata'),
+};
+
+export function buildAudit(f: RoundFacts, generatedAt: string): Report {
+  const p = f.policy;
+  const apps = new Map(f.apps.map((a) => [a.id, a]));
+  const outliers = new Set(f.scores.filter((s) => s.outlier).map((s) => `${s.appId}\u0000${s.expertId}`));
+  const sections: Section[] = [
+    {
+      id: 'verify',
+      title: text('账本校验（jmfund verify）', 'Ledger verification (jmfund verify)'),
+      note: f.verify.ok ? text('未发现问题。', 'No problem found.') : text(`发现 ${f.verify.problems.length} 个问题。`, `${f.verify.problems.length} problem(s) found.`),
+      columns: [col('check', '检查项', 'Check'), col('where', '位置', 'Where'), col('problem', '问题', 'Problem')],
+      rows: f.verify.problems.map((x) => [x.check, x.where, x.message]),
+    },
+    {
+      id: 'applications',
+      title: text('申报', 'Applications'),
+      columns: [
+        col('application_id', '申报编号', 'Application'),
+        col('enterprise', '企业名称', 'Enterprise'),
+        col('uscc', '统一社会信用代码', 'Credit code'),
+        col('district', '区（市）', 'District'),
+        col('category', '类别', 'Category'),
+        col('cluster', '产业集群', 'Cluster'),
+        col('project', '项目名称', 'Project'),
+        col('submitted_on', '申报日期', 'Submitted', 'date'),
+        col('total_investment', '项目总投入（元）', 'Total investment (yuan)', 'money'),
+        col('requested', '申请金额（元）', 'Requested (yuan)', 'money'),
+        col('eligibility', '资格', 'Eligibility'),
+        col('state', '状态', 'State'),
+      ],
+      rows: f.apps.map((a) => [
+        a.id,
+        a.enterprise,
+        a.uscc,
+        districtName(p, a.district),
+        categoryName(p, a.category),
+        clusterName(p, a.cluster),
+        a.project,
+        a.submittedOn,
+        a.totalInvestmentFen,
+        a.requestedFen,
+        coded(OUTCOME_LABELS, a.eligibility),
+        coded(STATE_LABELS, a.state),
+      ]),
+    },
+    {
+      id: 'eligibility',
+      title: text('资格审核结果（第9、12、18条）', 'Eligibility results (Art. 9, 12, 18)'),
+      columns: [
+        col('application_id', '申报编号', 'Application'),
+        col('rule', '规则', 'Rule'),
+        col('outcome', '结果', 'Outcome'),
+        col('article', '条款', 'Article'),
+        col('reason', '理由', 'Reason'),
+        col('decision', '复核决定', 'Decision'),
+        col('decision_reason', '决定理由', 'Decision reason'),
+        col('decided_by', '决定人', 'Decided by'),
+        col('decided_at', '决定时间', 'Decided at', 'instant'),
+      ],
+      rows: f.eligibility.map((e) => [
+        e.appId,
+        coded(RULE_LABELS, e.rule),
+        coded(OUTCOME_LABELS, e.outcome),
+        articleText(e.article),
+        e.reason,
+        coded(OUTCOME_LABELS, e.decision?.outcome),
+        e.decision?.reason ?? null,
+        e.decision?.by ?? null,
+        e.decision?.at ?? null,
+      ]),
+    },
+    {
+      id: 'scores',
+      title: text('专家评分（第11条）', 'Expert scores (Art. 11)'),
+      note: text(`回避的评分保留但不计入；偏离其他专家均分超过 ${p.scoring.outlierGap} 分的评分标记为集体审议。`, `Recused scores are kept but not averaged; a score more than ${p.scoring.outlierGap} points from the other experts' mean is flagged for collective review.`),
+      columns: [
+        col('application_id', '申报编号', 'Application'),
+        col('expert', '专家', 'Expert'),
+        col('score', '评分', 'Score', 'number', 2),
+        col('recused', '回避', 'Recused'),
+        col('outlier', '集体审议', 'Flagged'),
+      ],
+      rows: f.scores.map((s) => [s.appId, s.expertId, s.scoreCenti === null ? null : s.scoreCenti / 100, yesNo(s.recused), outliers.has(`${s.appId}\u0000${s.expertId}`) ? yesNo(true) : null]),
+    },
+    {
+      id: 'aggregates',
+      title: text('评分汇总', 'Score aggregation'),
+      note: text(`有效评分少于 ${p.scoring.minExperts} 个不排名；低于 ${p.scoring.threshold} 分不予入库。`, `Fewer than ${p.scoring.minExperts} valid scores: not ranked; below ${p.scoring.threshold}: not admitted.`),
+      columns: [
+        col('application_id', '申报编号', 'Application'),
+        col('method', '方法', 'Method'),
+        col('status', '状态', 'Status'),
+        col('score', '汇总得分', 'Aggregate', 'number', 2),
+        col('experts', '有效评分数', 'Valid scores', 'number'),
+        col('recused', '回避数', 'Recused', 'number'),
+        col('outliers', '标记数', 'Flagged', 'number'),
+      ],
+      rows: f.aggregates.map((a) => [a.appId, coded(METHOD_LABELS, a.method), coded(OUTCOME_LABELS, a.status), a.scoreDisplay === null ? null : Number(a.scoreDisplay), a.experts, a.recused, a.outliers]),
+    },
+    {
+      id: 'caps',
+      title: text('补助上限计算（第8条）', 'Cap arithmetic (Art. 8)'),
+      note: text(`上限 = min(申请金额, 比例 × 总投入, 单个项目上限)，向下取整到 ${p.unitFen / 100} 元。`, `cap = min(requested, ratio × total investment, per-project cap), rounded down to ${p.unitFen / 100} yuan.`),
+      columns: [
+        col('application_id', '申报编号', 'Application'),
+        col('category', '类别', 'Category'),
+        col('requested', '申请金额（元）', 'Requested (yuan)', 'money'),
+        col('total_investment', '总投入（元）', 'Total investment (yuan)', 'money'),
+        col('ratio_percent', '比例', 'Ratio', 'percent', 0),
+        col('ratio_amount', '比例金额（元）', 'Ratio amount (yuan)', 'money'),
+        col('per_project_cap', '单个项目上限（元）', 'Per-project cap (yuan)', 'money'),
+        col('per_enterprise_cap', '每家企业上限（元）', 'Per-enterprise cap (yuan)', 'money'),
+        col('cap', '核定上限（元）', 'Cap (yuan)', 'money'),
+        col('binding', '限额依据', 'Binding limit'),
+        col('article', '条款', 'Article'),
+      ],
+      rows: f.apps.flatMap((a): CellValue[][] => {
+        const cat = p.categories.find((c) => c.key === a.category);
+        if (!cat || cat.allocation === 'manual') return [];
+        const c = capInCategory({ category: a.category, requestedAmountFen: a.requestedFen, totalInvestmentFen: a.totalInvestmentFen }, cat, p.unitFen);
+        return [[a.id, categoryName(p, a.category), c.requestedFen, c.totalInvestmentFen, c.ratioPercent, c.ratioFen, c.perProjectCapFen, c.perEnterpriseCapFen, c.capFen, coded(BINDING_LABELS, c.binding), articleText(c.article)]];
+      }),
+    },
+    {
+      id: 'allocation-versions',
+      title: text('分配版本', 'Allocation versions'),
+      columns: [
+        col('version', '版本', 'Version', 'number'),
+        col('method', '方法', 'Method'),
+        col('shortfall', '预算不足时', 'Shortfall'),
+        col('tie_break', '同分排序', 'Tie-break'),
+        col('ties', '同分待审议', 'Ties', 'number'),
+        col('created_at', '时间', 'At', 'instant'),
+        col('created_by', '操作人', 'By'),
+      ],
+      rows: f.versions.map((v) => [v.version, coded(METHOD_LABELS, v.method), v.shortfall, v.tieBreak, v.ties, v.createdAt, v.createdBy]),
+    },
+    {
+      id: 'allocation',
+      title: f.allocation ? text(`分配结果（第 ${f.allocation.version} 版）`, `Allocation (version ${f.allocation.version})`) : text('分配结果', 'Allocation'),
+      note: f.allocation ? undefined : text('尚未分配。', 'Not yet allocated.'),
+      columns: [
+        col('application_id', '申报编号', 'Application'),
+        col('category', '类别', 'Category'),
+        col('cluster', '产业集群', 'Cluster'),
+        col('rank', '排名', 'Rank', 'number'),
+        col('score', '评分', 'Score', 'number', 2),
+        col('cap', '上限（元）', 'Cap (yuan)', 'money'),
+        col('entitled', '可得（元）', 'Entitled (yuan)', 'money'),
+        col('award', '补助（元）', 'Award (yuan)', 'money'),
+        col('reason', '原因', 'Reason'),
+        col('binding', '限额依据', 'Binding limit'),
+      ],
+      rows: f.lines.map((l) => [
+        l.appId,
+        categoryName(p, l.category),
+        clusterName(p, l.cluster),
+        l.rank,
+        l.scoreDisplay === null ? null : Number(l.scoreDisplay),
+        l.capFen,
+        l.entitledFen,
+        l.awardFen,
+        coded(REASON_LABELS, l.reason),
+        coded(BINDING_LABELS, l.binding),
+      ]),
+    },
+    {
+      id: 'objections',
+      title: text('公示与异议（第11条）', 'Notice and objections (Art. 11)'),
+      note: f.notices.length
+        ? text(
+            f.notices.map((n) => `公示 #${n.id}：${n.from} 至 ${n.to}，${n.items.length} 项（${n.publishedBy} 于 ${n.publishedAt} 发布）`).join('；'),
+            f.notices.map((n) => `notice #${n.id}: ${n.from} to ${n.to}, ${n.items.length} award(s) (published by ${n.publishedBy} at ${n.publishedAt})`).join('; '),
+          )
+        : text('尚未公示。', 'Not yet on notice.'),
+      columns: [
+        col('objection', '异议编号', 'Objection'),
+        col('application_id', '申报编号', 'Application'),
+        col('received_on', '收到日期', 'Received', 'date'),
+        col('from', '提出人', 'From'),
+        col('accepted', '受理', 'Accepted'),
+        col('status', '处理结果', 'Outcome'),
+        col('resolved_on', '处理日期', 'Resolved', 'date'),
+        col('note', '处理意见', 'Note'),
+      ],
+      rows: f.objections.map((o) => [o.id, o.appId, o.receivedOn, o.from ?? text('匿名', 'anonymous'), yesNo(o.accepted), coded(OUTCOME_LABELS, o.status), o.resolvedOn, o.note]),
+    },
+    {
+      id: 'filings',
+      title: text('备案（第10条第（三）项）', 'Filing (Art. 10(3))'),
+      columns: [col('application_id', '申报编号', 'Application'), col('filed', '备案金额（元）', 'Filed (yuan)', 'money'), col('filed_on', '备案日期', 'Filed on', 'date'), col('version', '分配版本', 'Version', 'number'), col('by', '操作人', 'By')],
+      rows: f.filings.map((x) => [x.appId, x.filedFen, x.filedOn, x.version, x.by]),
+    },
+    {
+      id: 'acceptances',
+      title: text('验收（第14条）', 'Acceptance (Art. 14)'),
+      columns: [
+        col('application_id', '申报编号', 'Application'),
+        col('date', '验收日期', 'Date', 'date'),
+        col('result', '结果', 'Result'),
+        col('actual_investment', '实际投入（元）', 'Actual investment (yuan)', 'money'),
+        col('final_award', '最终补助（元）', 'Final award (yuan)', 'money'),
+        col('actual_events', '实际培训场次', 'Events held', 'number'),
+        col('actual_trainees', '实际培训人数', 'Trainees', 'number'),
+        col('by', '操作人', 'By'),
+      ],
+      rows: f.acceptances.map((x) => [x.appId, x.date, coded(OUTCOME_LABELS, x.result), x.actualInvestmentFen, x.finalAwardFen, x.actualEvents, x.actualTrainees, x.by]),
+    },
+    {
+      id: 'payments',
+      title: text('拨付（第13条）', 'Payments (Art. 13)'),
+      columns: [col('application_id', '申报编号', 'Application'), col('date', '拨付日期', 'Date', 'date'), col('amount', '金额（元）', 'Amount (yuan)', 'money'), col('by', '操作人', 'By')],
+      rows: f.payments.map((x) => [x.appId, x.date, x.amountFen, x.by]),
+    },
+    {
+      id: 'spot-checks',
+      title: text('抽查（第16条）', 'Spot checks (Art. 16)'),
+      columns: [col('application_id', '申报编号', 'Application'), col('drawn_on', '抽取日期', 'Drawn on', 'date'), col('seed', '随机种子', 'Seed'), col('result', '结果', 'Result'), col('finding', '发现', 'Finding')],
+      rows: f.spotChecks.map((x) => [x.appId, x.drawnOn, x.seed, coded(OUTCOME_LABELS, x.result), x.finding]),
+    },
+    {
+      id: 'clawbacks',
+      title: text('追缴（第10条第（四）项）', 'Clawbacks (Art. 10(4))'),
+      columns: [
+        col('clawback', '追缴编号', 'Clawback'),
+        col('application_id', '申报编号', 'Application'),
+        col('ordered_on', '日期', 'Ordered on', 'date'),
+        col('amount', '应追缴（元）', 'Due (yuan)', 'money'),
+        col('source', '来源', 'Source'),
+        col('reason', '原因', 'Reason'),
+      ],
+      rows: f.clawbacks.map((x) => [x.id, x.appId, x.orderedOn, x.amountFen, coded(SOURCE_LABELS, x.source), x.reason]),
+    },
+    {
+      id: 'recoveries',
+      title: text('追回', 'Recoveries'),
+      columns: [col('application_id', '申报编号', 'Application'), col('date', '日期', 'Date', 'date'), col('amount', '金额（元）', 'Amount (yuan)', 'money')],
+      rows: f.recoveries.map((x) => [x.appId, x.date, x.amountFen]),
+    },
+    {
+      id: 'events',
+      title: text('本批次事件（哈希链）', 'Events of this round (hash chain)'),
+      columns: [col('seq', '序号', 'Seq', 'number'), col('at', '时间', 'At', 'instant'), col('officer', '操作人', 'Officer'), col('command', '命令', 'Command'), col('hash', '哈希', 'Hash')],
+      rows: f.events.map((e) => [e.seq, e.at, e.officer, e.command, e.hash]),
+    },
+  ];
+  const m = roundMeta(f, generatedAt);
+  m.push(
+    meta('policy_hash', '政策文件哈希', 'Policy hash (SHA-256)', f.round.policyHash),
+    meta('applications', '申报数', 'Applications', apps.size, 'number'),
+    meta('verify', '账本校验', 'Ledger verification', f.verify.ok ? text('通过', 'passed') : text(`发现 ${f.verify.problems.length} 个问题`, `${f.verify.problems.length} problem(s)`)),
+    meta('events', '事件总数', 'Events in the ledger', f.verify.events, 'number'),
+    meta('last_event_hash', '最后事件哈希', 'Hash of the last event', f.verify.lastHash),
+  );
+  if (f.verify.skipped.length) m.push(meta('skipped', '未运行的检查', 'Checks not run', f.verify.skipped.join(', ')));
+  return { kind: 'audit', title: REPORT_TITLES.audit, roundId: f.round.id, generatedAt, meta: m, sections, charts: [] };
+}

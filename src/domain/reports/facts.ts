@@ -1,0 +1,214 @@
+// What the report builders read about one round: plain values the ledger
+// repository (src/ledger/reports.repo.ts) fills from whatever tables exist,
+// so a report works at any stage of the round (before allocation, after it,
+// after filing). Money is integer fen; dates YYYY-MM-DD; instants ISO UTC.
+import type { Policy } from '../policy.js';
+import type { Text } from '../text.js';
+
+export interface FactsRound {
+  id: string;
+  opensOn: string;
+  closesOn: string;
+  policyId: string;
+  policyHash: string;
+  /** Budget per category as the round was created (an allocation may override). */
+  budgets: Record<string, number>;
+}
+
+export interface FactsApp {
+  id: string;
+  enterprise: string;
+  uscc: string;
+  /** Canonical Chinese district name, or the text as written. */
+  district: string;
+  category: string;
+  cluster: string | null;
+  project: string;
+  totalInvestmentFen: number;
+  requestedFen: number;
+  submittedOn: string;
+  state: string;
+  eligibility: string | null;
+  trainingEvents: number | null;
+  trainees: number | null;
+}
+
+export interface FactsEligibility {
+  appId: string;
+  rule: string;
+  outcome: string;
+  article: string;
+  reason: Text;
+  decision: { outcome: string; reason: string; by: string; at: string } | null;
+}
+
+export interface FactsScore {
+  appId: string;
+  expertId: string;
+  /** Hundredths of a point, null when recused without a score. */
+  scoreCenti: number | null;
+  recused: boolean;
+  outlier: boolean;
+}
+
+export interface FactsAggregate {
+  appId: string;
+  method: string;
+  status: string;
+  scoreDisplay: string | null;
+  experts: number;
+  recused: number;
+  outliers: number;
+}
+
+export interface FactsAllocation {
+  version: number;
+  method: string;
+  shortfall: string;
+  tieBreak: string;
+  budgets: Record<string, number>;
+  ties: number;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface CapDetail {
+  requestedFen: number;
+  totalInvestmentFen: number;
+  ratioPercent: number | null;
+  ratioFen: number | null;
+  perProjectCapFen: number | null;
+  perEnterpriseCapFen: number | null;
+  unitFen: number;
+  capFen: number;
+  binding: string;
+  article: string;
+}
+
+export interface FactsLine {
+  version: number;
+  appId: string;
+  category: string;
+  cluster: string | null;
+  rank: number | null;
+  scoreDisplay: string | null;
+  capFen: number;
+  entitledFen: number;
+  awardFen: number;
+  reason: string;
+  binding: string | null;
+}
+
+export interface FactsNotice {
+  id: number;
+  version: number | null;
+  from: string;
+  to: string;
+  days: number;
+  publishedAt: string;
+  publishedBy: string;
+  /** The awards published on this notice. */
+  items: { appId: string; awardFen: number }[];
+}
+
+export interface FactsObjection {
+  id: string;
+  appId: string;
+  receivedOn: string;
+  from: string | null;
+  accepted: boolean;
+  status: string;
+  note: string | null;
+  resolvedOn: string | null;
+}
+
+export interface FactsFiling {
+  appId: string;
+  filedFen: number;
+  filedOn: string;
+  version: number | null;
+  by: string;
+}
+
+export interface FactsAcceptance {
+  appId: string;
+  date: string;
+  result: string;
+  actualInvestmentFen: number | null;
+  finalAwardFen: number | null;
+  actualEvents: number | null;
+  actualTrainees: number | null;
+  by: string;
+}
+
+export interface FactsPayment {
+  appId: string;
+  date: string;
+  amountFen: number;
+  by: string;
+}
+
+export interface FactsClawback {
+  id: string;
+  appId: string;
+  amountFen: number;
+  source: string;
+  reason: string;
+  orderedOn: string;
+}
+
+export interface FactsRecovery {
+  appId: string;
+  date: string;
+  amountFen: number;
+}
+
+export interface FactsSpotCheck {
+  appId: string;
+  seed: string;
+  drawnOn: string;
+  result: string | null;
+  finding: string | null;
+}
+
+export interface FactsEvent {
+  seq: number;
+  at: string;
+  officer: string;
+  command: string;
+  hash: string;
+}
+
+export interface FactsVerify {
+  ok: boolean;
+  problems: { check: string; where: string; message: Text }[];
+  skipped: string[];
+  events: number;
+  lastHash: string;
+}
+
+export interface RoundFacts {
+  round: FactsRound;
+  policy: Policy;
+  apps: FactsApp[];
+  eligibility: FactsEligibility[];
+  scores: FactsScore[];
+  aggregates: FactsAggregate[];
+  /** The latest allocation version (the proposal), null before the first allocate. */
+  allocation: FactsAllocation | null;
+  /** Its lines. */
+  lines: FactsLine[];
+  /** Every version, oldest first. */
+  versions: FactsAllocation[];
+  /** Public notices, oldest first. */
+  notices: FactsNotice[];
+  objections: FactsObjection[];
+  filings: FactsFiling[];
+  acceptances: FactsAcceptance[];
+  payments: FactsPayment[];
+  clawbacks: FactsClawback[];
+  recoveries: FactsRecovery[];
+  spotChecks: FactsSpotCheck[];
+  events: FactsEvent[];
+  verify: FactsVerify;
+}

@@ -1,0 +1,22 @@
+// One builder per report kind; each is pure: facts in, Report out.
+import type { Report, ReportKind } from '../report.js';
+import { buildAudit } from './audit.js';
+import { buildAwards } from './awards.js';
+import type { RoundFacts } from './facts.js';
+import { buildFundUsage } from './fund-usage.js';
+import { buildNotice } from './notice.js';
+import { buildPerformance } from './performance.js';
+
+export type { RoundFacts } from './facts.js';
+
+const BUILDERS: Record<ReportKind, (f: RoundFacts, generatedAt: string) => Report> = {
+  awards: buildAwards,
+  notice: buildNotice,
+  audit: buildAudit,
+  'fund-usage': buildFundUsage,
+  performance: buildPerformance,
+};
+
+export function buildReport(kind: ReportKind, facts: RoundFacts, generatedAt: string): Report {
+  return BUILDERS[kind](facts, generatedAt);
+}

@@ -1,0 +1,65 @@
+// Inline SVG bar charts, drawn here so that the HTML report needs no chart
+// library and no network. Horizontal bars: labels (often Chinese) on the
+// left, the amount in yuan at the end of each bar.
+import { formatYuan } from '../../domain/money.js';
+import { displayWidth, type Chart } from '../../domain/report.js';
+import type { Lang } from '../../domain/text.js';
+
+export function escapeXml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+const FONT = 12;
+const ROW = 24;
+const BAR = 16;
+const PLOT = 320;
+const TOP = 8;
+
+/** Pixels a label takes at 12 px: a CJK character about one em, Latin about half. */
+const labelPx = (s: string): number => Math.ceil((displayWidth(s) * FONT) / 2) + 4;
+
+const MAX_LABEL = 44; // display columns; a longer label is cut with … (the bar's tooltip keeps it whole)
+
+function cut(s: string): string {
+  if (displayWidth(s) <= MAX_LABEL) return s;
+  let out = '';
+  for (const ch of s) {
+    if (displayWidth(out + ch) > MAX_LABEL - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+export function barChartSvg(chart: Chart, lang: Lang, noData: string): string {
+  const full = chart.bars.map((b) => b.label[lang]);
+  const labels = full.map(cut);
+  const values = chart.bars.map((b) => `${formatYuan(b.fen)}`);
+  const left = Math.max(60, ...labels.map(labelPx)) + 8;
+  const valueW = Math.max(60, ...values.map(labelPx)) + 8;
+  const width = left + PLOT + valueW;
+  const rows = Math.max(1, chart.bars.length);
+  const height = TOP * 2 + rows * ROW;
+  const max = Math.max(0, ...chart.bars.map((b) => b.fen));
+  const title = escapeXml(chart.title[lang]);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-chart="${escapeXml(chart.id)}" role="img" aria-label="${title}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<title>${title}</title>`,
+    `<line class="axis" x1="${left}" y1="${TOP / 2}" x2="${left}" y2="${height - TOP / 2}" stroke="#555" stroke-width="1"/>`,
+  ];
+  if (!chart.bars.length || max === 0) {
+    parts.push(`<text class="empty" x="${left + 8}" y="${TOP + ROW / 2 + FONT / 3}" font-size="${FONT}" fill="#777">${escapeXml(noData)}</text>`);
+  }
+  chart.bars.forEach((b, i) => {
+    const y = TOP + i * ROW;
+    // Integer arithmetic on fen; a non-zero amount always shows at least one pixel.
+    const w = max > 0 ? Math.max(b.fen > 0 ? 1 : 0, Math.round((b.fen / max) * PLOT)) : 0;
+    const mid = y + ROW / 2 + FONT / 3;
+    parts.push(
+      `<text class="label" x="${left - 6}" y="${mid}" text-anchor="end" font-size="${FONT}" fill="#222">${escapeXml(labels[i])}</text>`,
+      `<rect class="bar" x="${left}" y="${y + (ROW - BAR) / 2}" width="${w}" height="${BAR}" fill="#2f6eb5"><title>${escapeXml(`${full[i]}: ${values[i]}`)}</title></rect>`,
+      `<text class="value" x="${left + w + 4}" y="${mid}" font-size="${FONT}" fill="#222">${escapeXml(values[i])}</text>`,
+    );
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}

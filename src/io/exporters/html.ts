@@ -1,0 +1,92 @@
+// Report → one self-contained, printable HTML file: inline CSS, inline SVG
+// charts (charts.ts), no script and no network. Headings carry both
+// languages (the chosen one first); every text is HTML-escaped.
+import { formatYuan } from '../../domain/money.js';
+import { plainText, resolveCell, type Column, type Report } from '../../domain/report.js';
+import { text, type Lang, type Text } from '../../domain/text.js';
+import { barChartSvg, escapeXml as esc } from './charts.js';
+
+const CSS = `
+*{box-sizing:border-box}
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;font-size:13px;color:#222;margin:24px;line-height:1.45}
+h1{font-size:22px;margin:0 0 4px}
+h2{font-size:16px;margin:24px 0 6px;border-bottom:2px solid #2f6eb5;padding-bottom:2px}
+.alt{color:#666;font-weight:normal;font-size:.85em;margin-left:.5em}
+th .alt{display:block;margin:0}
+dl.meta{display:grid;grid-template-columns:max-content auto;gap:2px 16px;margin:12px 0}
+dl.meta dt{font-weight:bold}
+dl.meta dd{margin:0;word-break:break-all}
+table{border-collapse:collapse;width:100%;margin:4px 0 8px}
+th,td{border:1px solid #bbb;padding:3px 6px;vertical-align:top}
+th{background:#eef3fa;text-align:left}
+td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+tr:nth-child(even) td{background:#fafafa}
+p.note{color:#555;margin:2px 0 6px}
+p.none{color:#777;font-style:italic}
+.charts{display:flex;flex-wrap:wrap;gap:16px 32px}
+figure{margin:0}
+figcaption{font-weight:bold;margin-bottom:4px}
+footer{margin-top:32px;color:#777;font-size:11px}
+@page{size:A4 landscape;margin:12mm}
+@media print{body{margin:0}thead{display:table-header-group}tr,figure{page-break-inside:avoid}h2{page-break-after:avoid}}
+`;
+
+const other = (lang: Lang): Lang => (lang === 'zh' ? 'en' : 'zh');
+const RIGHT = new Set(['money', 'number', 'percent']);
+
+/** The chosen language, then the other one, smaller. */
+function both(t: Text, lang: Lang): string {
+  const a = t[lang];
+  const b = t[other(lang)];
+  return a === b ? esc(a) : `${esc(a)}<span class="alt" lang="${other(lang) === 'zh' ? 'zh-CN' : 'en'}">${esc(b)}</span>`;
+}
+
+function cellHtml(v: Parameters<typeof resolveCell>[0], c: Column, lang: Lang): string {
+  const r = resolveCell(v, c, lang);
+  const s = esc(plainText(r, true, formatYuan));
+  return RIGHT.has(r.type) ? `<td class="num">${s}</td>` : `<td>${s}</td>`;
+}
+
+export function renderHtml(r: Report, lang: Lang): string {
+  const noData = text('无数据', 'no data')[lang];
+  const out: string[] = [];
+  out.push(
+    '<!DOCTYPE html>',
+    `<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    // No script, no network: the page can only show what is in this file.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    `<title>${esc(`${r.title[lang]} — ${r.roundId}`)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head>',
+    '<body>',
+    `<header><h1>${both(r.title, lang)} — ${esc(r.roundId)}</h1>`,
+    '<dl class="meta">',
+  );
+  for (const m of r.meta) {
+    out.push(`<dt>${both(m.label, lang)}</dt><dd>${esc(plainText(resolveCell(m.value, { key: m.key, header: m.label, type: m.type }, lang), true, formatYuan))}</dd>`);
+  }
+  out.push('</dl></header>');
+  if (r.charts.length) {
+    out.push(`<section id="charts"><h2>${both(text('图表', 'Charts'), lang)}</h2><div class="charts">`);
+    for (const c of r.charts) out.push(`<figure><figcaption>${both(c.title, lang)}</figcaption>${barChartSvg(c, lang, noData)}</figure>`);
+    out.push('</div></section>');
+  }
+  for (const s of r.sections) {
+    out.push(`<section id="${esc(s.id)}"><h2>${both(s.title, lang)}</h2>`);
+    if (s.note) out.push(`<p class="note">${esc(s.note[lang])}</p>`);
+    if (!s.rows.length) {
+      out.push(`<p class="none">${esc(text('（无）', '(none)')[lang])}</p></section>`);
+      continue;
+    }
+    out.push('<table><thead><tr>');
+    for (const c of s.columns) out.push(`<th${RIGHT.has(c.type) ? ' class="num"' : ''}>${both(c.header, lang)}</th>`);
+    out.push('</tr></thead><tbody>');
+    for (const row of s.rows) out.push(`<tr>${s.columns.map((c, i) => cellHtml(row[i] ?? null, c, lang)).join('')}</tr>`);
+    out.push('</tbody></table></section>');
+  }
+  out.push(`<footer>jmfund · ${esc(r.kind)} · ${esc(r.roundId)} · ${esc(r.generatedAt)}</footer>`, '</body>', '</html>');
+  return `${out.join('\n')}\n`;
+}

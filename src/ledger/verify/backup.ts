@@ -1,0 +1,73 @@
+// jmfund backup: SQLite's online backup into a temporary file beside the
+// target (mode 0600), opened again and verified, then given its name; an
+// existing file is kept unless `force` (the name is taken with link(), which
+// fails if the file exists, so the check cannot race).
+import { createHash } from 'node:crypto';
+import { chmodSync, closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { UserError } from '../../cli/errors.js';
+import { text } from '../../domain/text.js';
+import { verifyChain } from '../events.js';
+import { openLedger, type Db } from '../open.js';
+import { runChecks, type VerifyResult } from './index.js';
+
+export interface BackupResult {
+  bytes: number;
+  sha256: string;
+  verify: VerifyResult;
+}
+
+const exists = (target: string) =>
+  new UserError(text(`${target} 已存在，不会覆盖。`, `${target} exists; it will not be overwritten.`), 2, text('加 --force 覆盖，或换一个文件名。', 'add --force to overwrite, or choose another name.'));
+
+export async function backupLedger(src: Db, target: string, opts: { force?: boolean } = {}): Promise<BackupResult> {
+  if (!opts.force && existsSync(target)) throw exists(target);
+  if (!existsSync(dirname(target))) {
+    throw new UserError(text(`无法写入 ${target}：目录 ${dirname(target)} 不存在`, `cannot write ${target}: the directory ${dirname(target)} does not exist`), 2);
+  }
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  // Created 0600 before SQLite writes to it: the copy is never readable by others, not even for a moment.
+  closeSync(openSync(tmp, 'wx', 0o600));
+  let keep = false;
+  try {
+    await src.backup(tmp);
+    chmodSync(tmp, 0o600);
+    const head = verifyChain(src).lastHash;
+    const copy = openLedger(tmp, { readonly: true });
+    let verify: VerifyResult;
+    try {
+      verify = runChecks(copy);
+    } finally {
+      copy.close();
+    }
+    if (verify.problems.some((p) => p.check === 'sqlite.integrity') || verify.lastHash !== head) {
+      throw new UserError(
+        text(`备份副本校验失败（文件不完整或与账本不一致），未写入 ${target}。`, `the backup copy failed its check (damaged, or not the same as the ledger); ${target} was not written.`),
+        1,
+      );
+    }
+    const fd = openSync(tmp, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (opts.force) {
+      renameSync(tmp, target);
+      keep = true;
+    } else {
+      try {
+        linkSync(tmp, target);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw exists(target);
+        throw e;
+      }
+    }
+    const data = readFileSync(target);
+    return { bytes: statSync(target).size, sha256: createHash('sha256').update(data).digest('hex'), verify };
+  } finally {
+    if (!keep) rmSync(tmp, { force: true });
+    rmSync(`${tmp}-journal`, { force: true });
+  }
+}
