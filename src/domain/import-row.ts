@@ -6,7 +6,7 @@ import { parseDate } from './dates.js';
 import { parseMoney } from './money.js';
 import { findCategory, findCluster, findDistrict, type Policy } from './policy.js';
 import { type Result, type Text, err, ok, text } from './text.js';
-import { analyzeUscc } from './uscc.js';
+import { analyzeUscc, computeCheckChar, computeOrgCheckChar } from './uscc.js';
 
 // ---------------------------------------------------------------------------
 // Columns and headers (shared with side-lists.ts)
@@ -229,8 +229,15 @@ export interface UsccCell {
   warning: Text | null;
 }
 
+const USCC_SHAPE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
+
 /** Length and alphabet are row errors; a failed check is a warning (SPEC §4). */
 export function parseUsccCell(s: string): Result<UsccCell> {
+  // Fast path for the usual, valid code; analyzeUscc builds the messages otherwise.
+  const upper = s.toUpperCase();
+  if (USCC_SHAPE.test(upper) && computeCheckChar(upper.slice(0, 17)) === upper[17] && computeOrgCheckChar(upper.slice(8, 16)) === upper[16]) {
+    return ok({ code: upper, warning: null });
+  }
   const a = analyzeUscc(s);
   const fatal = a.errors.filter((e) => e.kind === 'length' || e.kind === 'alphabet');
   if (fatal.length > 0) {
@@ -372,29 +379,56 @@ const categoryList = (policy: Policy): Text =>
     policy.categories.map((c) => `${c.key} (${c.zh})`).join(', '),
   );
 
+// Lookups by name normalise every policy name on each call; a file repeats a
+// handful of spellings, so each import remembers its answers (bounded).
+const LOOKUP_LIMIT = 4096;
+interface Lookups {
+  category: Map<string, string | null>;
+  district: Map<string, string>;
+  cluster: Map<string, string>;
+}
+const lookupCache = new WeakMap<Policy, Lookups>();
+
+function remembered<V>(m: Map<string, V>, key: string, compute: () => V): V {
+  let v = m.get(key);
+  if (v === undefined) {
+    if (m.size >= LOOKUP_LIMIT) m.clear();
+    v = compute();
+    m.set(key, v);
+  }
+  return v;
+}
+
+function lookupsFor(policy: Policy): Lookups {
+  let l = lookupCache.get(policy);
+  if (!l) lookupCache.set(policy, (l = { category: new Map(), district: new Map(), cluster: new Map() }));
+  return l;
+}
+
 /** One record of an applications file → an application, or every error of the row. */
 export function parseApplicationRow(cells: readonly string[], map: HeaderMap, policy: Policy, roundId: string): ParsedRow<ImportedApplication> {
   const r = new CellReader(cells, map, APPLICATION_DEFS);
+  const l = lookupsFor(policy);
   const applicationId = r.optional('application_id', parseApplicationId);
   const enterpriseName = r.required('enterprise_name', ok, '');
   const usccCell = r.required('uscc', parseUsccCell, null);
   if (usccCell?.warning) r.warn('uscc', usccCell.warning);
   // A district outside the policy's region is kept as written: the region rule fails it at check.
-  const district = r.required('district', (s) => ok(findDistrict(policy, s)?.zh ?? s), '');
+  const district = r.required('district', (s) => ok(remembered(l.district, s, () => findDistrict(policy, s)?.zh ?? s)), '');
   const establishedOn = r.required('established_on', parseDate, '');
   const independentLegalPerson = r.required('independent_legal_person', parseBoolean, false);
   const category = r.required(
     'category',
     (s) => {
-      const c = findCategory(policy, s);
-      if (c) return ok(c.key);
+      const c = remembered(l.category, s, () => findCategory(policy, s)?.key ?? null);
+      if (c !== null) return ok(c);
       const known = categoryList(policy);
       return err(text(`未知的申报类别「${s}」；可接受：${known.zh}`, `unknown category "${s}"; accepted: ${known.en}`));
     },
     '',
   );
   // An unknown cluster is kept as written; the category rule fails it at check.
-  const cluster = r.optional('cluster', (s) => ok(findCluster(policy, s)?.key ?? s));
+  const cluster = r.optional('cluster', (s) => ok(remembered(l.cluster, s, () => findCluster(policy, s)?.key ?? s)));
   const projectName = r.required('project_name', ok, '');
   const totalInvestmentFen = r.required('total_investment', (s) => parseAmount(s, r.unit('total_investment')), 0);
   const requestedAmountFen = r.required('requested_amount', (s) => parseAmount(s, r.unit('requested_amount')), 0);

@@ -4,9 +4,10 @@
 // in-memory set of keys). Rows inserted by this import have a rowid above the
 // one the import started from; repeats of rows that were already there are
 // remembered in temporary tables.
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { applicationContent, diffContent, type FieldChange, type ImportedApplication } from '../domain/import-row.js';
+import { formatYuan } from '../domain/money.js';
 import { canonicalJson } from '../domain/policy.js';
 import { type Text, text } from '../domain/text.js';
 import { rowToApplication, type ApplicationRow } from './applications.repo.js';
@@ -35,11 +36,14 @@ export type AcceptOutcome =
 /** States in which import --update may still change an application: before scoring. An update sends it back to imported (check must run again). */
 export const UPDATABLE_STATES: readonly string[] = ['imported', 'eligible', 'ineligible', 'needs-review'];
 
-export const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
+// crypto.hash (Node ≥ 20.12) skips the Hash object: much cheaper for a short string per row.
+const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
+export const sha256Hex = (s: string): string => (oneShot ? oneShot('sha256', s, 'hex') : createHash('sha256').update(s).digest('hex'));
 
-export function contentHash(a: Omit<ImportedApplication, 'applicationId' | 'roundId'>): string {
-  return sha256Hex(canonicalJson(applicationContent(a)));
-}
+/** SHA-256 over the content values in column order (CONTENT_COLS; extra with sorted keys). */
+export const contentHash = (a: ImportedApplication): string => hashValues(contentValues(a));
+
+const hashValues = (values: unknown[]): string => sha256Hex(JSON.stringify(values));
 
 interface KeyRow {
   rid: number;
@@ -107,7 +111,14 @@ function contentValues(a: ImportedApplication): unknown[] {
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
 
-const showValue = (v: unknown): string => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+const showValue = (field: string, v: unknown): string =>
+  v === null || v === undefined || v === '' ? '—' : typeof v === 'number' && field.endsWith('_fen') ? formatYuan(v) : typeof v === 'string' ? v : JSON.stringify(v);
+
+/** `requested_amount (900,000.00 → 850,000.00)`: the file's column name, money in yuan. */
+const showChange = (c: FieldChange): { name: string; values: string } => ({
+  name: c.field.replace(/_fen$/, ''),
+  values: `${showValue(c.field, c.old)} → ${showValue(c.field, c.new)}`,
+});
 
 /** One import of applications into one round. Every method runs inside the caller's transaction. */
 export class ApplicationImportSession {
@@ -183,8 +194,8 @@ export class ApplicationImportSession {
       const dup = this.duplicateInFile(keys, src.line);
       if (dup) return dup;
     }
-    const hash = contentHash(app);
     const values = contentValues(app);
+    const hash = hashValues(values);
     if (app.applicationId !== null) {
       if (this.tryInsert(app.applicationId, values, hash, src)) return this.inserted(app.applicationId);
       return this.conflictWithId(app, app.applicationId, values, hash, src, keys);
@@ -281,8 +292,9 @@ export class ApplicationImportSession {
     const changes = diffContent(applicationContent(rowToApplication(row)), applicationContent(app));
     // Same values under a different hash (an older hash formula): nothing to change.
     if (changes.length === 0) return { kind: 'unchanged', applicationId: id };
-    const listZh = changes.map((c) => `${c.field}（${showValue(c.old)} → ${showValue(c.new)}）`).join('、');
-    const listEn = changes.map((c) => `${c.field} (${showValue(c.old)} → ${showValue(c.new)})`).join(', ');
+    const shown = changes.map(showChange);
+    const listZh = shown.map((c) => `${c.name}（${c.values}）`).join('、');
+    const listEn = shown.map((c) => `${c.name} (${c.values})`).join(', ');
     if (!this.opts.update) {
       return {
         kind: 'error',

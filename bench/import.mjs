@@ -1,0 +1,245 @@
+// Benchmark: `jmfund import` of a large applications file against the floor,
+// the sqlite3 shell's `.import` of the same file into a bare table.
+//
+//   npm run bench:import                       (1,000,000 rows, 3 runs each)
+//   node bench/import.mjs [rows] [runs]        (after npm run build)
+//
+// Generates bench/out/import-<rows>.csv (git-ignored): every row valid, unique
+// ids, ≈ 1 row in 20 with a quoted comma, doubled quote or line break. Each
+// run starts from a new ledger with one round. Peak RSS is the child's
+// "Maximum resident set size" from /usr/bin/time -v (else VmHWM polled from
+// /proc). Writes the figures to bench/import.md.
+import { spawnSync, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const bin = join(root, 'bin', 'jmfund.js');
+const rows = Number(process.argv[2] ?? 1_000_000);
+const runs = Number(process.argv[3] ?? 3);
+const outDir = join(here, 'out');
+mkdirSync(outDir, { recursive: true });
+const file = join(outDir, `import-${rows}.csv`);
+
+// ---------------------------------------------------------------------------
+// The file
+
+const ALPHA = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const orgCheck = (body) => {
+  const w = [3, 7, 9, 10, 5, 8, 4, 2];
+  let s = 0;
+  for (let i = 0; i < 8; i++) s += parseInt(body[i], 36) * w[i];
+  const c = 11 - (s % 11);
+  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
+};
+const usccCheck = (first17) => {
+  let s = 0;
+  let w = 1;
+  for (let i = 0; i < 17; i++) {
+    s += ALPHA.indexOf(first17[i]) * w;
+    w = (w * 3) % 31;
+  }
+  return ALPHA[(31 - (s % 31)) % 31];
+};
+const DIVISIONS = ['440703', '440704', '440705', '440781', '440783', '440784', '440785'];
+const DISTRICTS = ['蓬江区', '江海区', '新会区', '台山市', '开平市', '鹤山市', '恩平市'];
+const CATEGORIES = ['benchmark-enterprise', '中小企业上云上平台', 'cluster-pilot', '人才培养', 'benchmark-platform', 'sme-cloud'];
+const CLUSTERS = ['stainless-steel', '水暖卫浴', 'home-appliance', '摩托车'];
+const NAMES = ['江门市堃珺燊智能制造有限公司', '江门市新会区五金科技有限公司', '台山市"海宴"食品有限公司', '开平市水口卫浴股份有限公司', '鹤山市印联数字科技有限公司'];
+
+async function generate() {
+  const ws = createWriteStream(file, { highWaterMark: 1 << 20 });
+  const header = [
+    'application_id', 'enterprise_name', 'uscc', 'district', 'established_on', 'independent_legal_person', 'category', 'cluster', 'project_name',
+    'total_investment', 'requested_amount', 'employees', 'annual_revenue', 'other_fiscal_support', 'past_projects_compliant', 'credit_good',
+    'major_accident', 'ready_to_implement', 'training_events', 'trainees', 'submitted_on', '备注',
+  ];
+  let buf = '\uFEFF' + header.join(',') + '\r\n';
+  let seed = 42;
+  const rnd = (n) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const q = (s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  for (let i = 1; i <= rows; i++) {
+    const d = rnd(7);
+    const body = `MA${String(i).padStart(6, '0').slice(-6)}`;
+    const first17 = `91${DIVISIONS[d]}${body}${orgCheck(body)}`;
+    const special = rnd(20) === 0;
+    const project = special ? ['工业互联网平台, 二期', '设备上云"标杆"项目', '数字化车间\r\n改造项目'][rnd(3)] + i : `工业互联网平台建设项目${i}`;
+    const cat = CATEGORIES[rnd(CATEGORIES.length)];
+    const cells = [
+      `B-${String(i).padStart(7, '0')}`,
+      q(NAMES[rnd(NAMES.length)]),
+      first17 + usccCheck(first17),
+      DISTRICTS[d],
+      rnd(2) ? `20${10 + rnd(10)}-0${1 + rnd(9)}-1${rnd(10)}` : `20${10 + rnd(10)}年${1 + rnd(12)}月${1 + rnd(28)}日`,
+      '是',
+      cat,
+      cat === 'cluster-pilot' ? CLUSTERS[rnd(4)] : '',
+      q(project),
+      rnd(2) ? `${1_000_000 + rnd(9_000_000)}.${String(rnd(100)).padStart(2, '0')}` : `${100 + rnd(900)}万`,
+      rnd(2) ? String(100_000 + rnd(500_000)) : q(`${(100_000 + rnd(500_000)).toLocaleString('en')}.00`),
+      String(10 + rnd(500)),
+      `${5_000_000 + rnd(90_000_000)}`,
+      '否', '是', 'yes', 'no', '是',
+      cat === '人才培养' ? String(10 + rnd(20)) : '',
+      cat === '人才培养' ? String(500 + rnd(900)) : '',
+      `2022/${3 + rnd(2)}/${1 + rnd(28)}`,
+      rnd(3) === 0 ? '无' : '',
+    ];
+    buf += cells.join(',') + '\r\n';
+    if (buf.length > 1 << 20) {
+      if (!ws.write(buf)) await once(ws, 'drain');
+      buf = '';
+    }
+  }
+  ws.end(buf);
+  await once(ws, 'finish');
+}
+
+// ---------------------------------------------------------------------------
+// Running and measuring
+
+const hasTime = existsSync('/usr/bin/time');
+
+/** Runs a command; returns seconds and peak RSS (MB) of the child. */
+async function measure(cmd, args, env = {}) {
+  const useTime = hasTime;
+  const argv = useTime ? ['-v', cmd, ...args] : args;
+  const t0 = process.hrtime.bigint();
+  const child = spawn(useTime ? '/usr/bin/time' : cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => (stdout += c));
+  child.stderr.on('data', (c) => (stderr += c));
+  let hwm = 0;
+  const poll = useTime
+    ? null
+    : setInterval(() => {
+        try {
+          const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+          if (m) hwm = Math.max(hwm, Number(m[1]));
+        } catch {
+          /* exited */
+        }
+      }, 20);
+  const [code] = await once(child, 'exit');
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (poll) clearInterval(poll);
+  if (useTime) {
+    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+    if (m) hwm = Number(m[1]);
+  }
+  if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${code}\n${stdout}\n${stderr.slice(-2000)}`);
+  return { seconds, rssMb: hwm / 1024, stdout };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function ensureSqlite3() {
+  if (spawnSync('sqlite3', ['--version']).status === 0) return true;
+  console.log('sqlite3 shell not found; installing Debian sqlite3 …');
+  const r = spawnSync('sh', ['-c', 'apt-get install -y sqlite3 || (apt-get update && apt-get install -y sqlite3)'], { stdio: 'inherit' });
+  return r.status === 0 && spawnSync('sqlite3', ['--version']).status === 0;
+}
+
+// ---------------------------------------------------------------------------
+
+if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
+  console.error('build first: npm run build');
+  process.exit(2);
+}
+if (!existsSync(file)) {
+  console.log(`generating ${file} …`);
+  await generate();
+}
+const size = statSync(file).size;
+console.log(`${file}: ${(size / 1e6).toFixed(0)} MB, ${rows.toLocaleString('en')} rows; ${runs} runs each`);
+
+const results = {};
+const record = (name, r) => {
+  (results[name] ??= []).push(r);
+  console.log(`  ${name.padEnd(28)} ${r.seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / r.seconds).toLocaleString('en').padStart(9)} rows/s  peak RSS ${r.rssMb.toFixed(0)} MB`);
+};
+
+const sqliteOk = ensureSqlite3();
+const sqliteVersion = sqliteOk ? spawnSync('sqlite3', ['--version'], { encoding: 'utf8' }).stdout.split(' ')[0] : null;
+const work = join(outDir, 'work');
+mkdirSync(work, { recursive: true });
+
+// Phases inside one process, to see where the time goes (no ledger).
+const phaseScript = join(work, 'phases.mjs');
+writeFileSync(
+  phaseScript,
+  `import { readTableBatches } from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'io', 'table-reader.js')).href)};
+import { matchHeader, parseApplicationRow, APPLICATION_COLUMNS } from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'domain', 'import-row.js')).href)};
+import { loadPolicy } from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'io', 'policies.js')).href)};
+const parse = process.argv[3] === 'parse';
+const { policy } = loadPolicy();
+let map = null, n = 0, bad = 0;
+for await (const batch of readTableBatches(process.argv[2])) for (const r of batch) {
+  if (!parse) { n++; continue; }
+  if (!map) { map = matchHeader(r.cells, APPLICATION_COLUMNS).map; continue; }
+  const p = parseApplicationRow(r.cells, map, policy, 'B1');
+  n++; if (!p.value) { if (!bad) console.error(JSON.stringify(p.errors)); bad++; }
+}
+if (bad) { console.error(bad + ' bad rows'); process.exit(1); }
+console.log(n);
+`,
+);
+
+for (let i = 0; i < runs; i++) {
+  console.log(`run ${i + 1}/${runs}`);
+  if (sqliteOk) {
+    const db = join(work, 'bare.db');
+    rmSync(db, { force: true });
+    // The floor: the shell's CSV import into a table with no types, no checks, no indexes.
+    record('sqlite3 .import (floor)', await measure('sqlite3', [db, `.import --csv ${file} apps`]));
+  }
+  record('read only (table-reader)', await measure(process.execPath, [phaseScript, file, 'read']));
+  record('read + validate (domain)', await measure(process.execPath, [phaseScript, file, 'parse']));
+  const ledger = join(work, 'ledger.db');
+  rmSync(ledger, { force: true });
+  const env = { JMFUND_DB: ledger, JMFUND_OFFICER: 'bench', JMFUND_LANG: 'en', NO_COLOR: '1' };
+  spawnSync(process.execPath, [bin, 'init'], { env: { ...process.env, ...env } });
+  spawnSync(process.execPath, [bin, 'round', 'create', 'B1', '--opens', '2022-03-01', '--closes', '2022-04-30'], { env: { ...process.env, ...env } });
+  const r = await measure(process.execPath, [bin, 'import', file, '--round', 'B1', '--json'], env);
+  const out = JSON.parse(r.stdout);
+  if (out.new !== rows) throw new Error(`expected ${rows} new rows, got ${out.new}`);
+  record('jmfund import', r);
+  // Re-import of the same file: every row already there.
+  record('jmfund import (again)', await measure(process.execPath, [bin, 'import', file, '--round', 'B1', '--json'], env));
+}
+
+const med = (name) => (results[name] ? { s: median(results[name].map((r) => r.seconds)), rss: Math.max(...results[name].map((r) => r.rssMb)) } : null);
+const floor = med('sqlite3 .import (floor)');
+const lines = [
+  '# Import benchmark',
+  '',
+  `Generated by \`npm run bench:import\` (bench/import.mjs) on ${new Date().toISOString().slice(0, 10)}: ${rows.toLocaleString('en')} application rows, ${(size / 1e6).toFixed(0)} MB UTF-8 CSV (22 columns, Chinese text, ≈ 1 row in 20 quoted), median of ${runs} runs; Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB${sqliteVersion ? `, sqlite3 shell ${sqliteVersion}` : ''}. Peak RSS is the child's maximum resident set size (highest of the runs).`,
+  '',
+  '| what | median s | rows/s | × floor | peak RSS MB |',
+  '|---|---:|---:|---:|---:|',
+];
+for (const name of Object.keys(results)) {
+  const m = med(name);
+  lines.push(`| ${name} | ${m.s.toFixed(2)} | ${Math.round(rows / m.s).toLocaleString('en')} | ${floor ? (m.s / floor.s).toFixed(2) : '—'} | ${m.rss.toFixed(0)} |`);
+}
+// The figures go between the markers of bench/import.md; the notes around them are kept.
+const md = join(here, 'import.md');
+const START = '<!-- figures: written by bench/import.mjs -->';
+const END = '<!-- /figures -->';
+const block = `${START}\n${lines.join('\n')}\n${END}`;
+const old = existsSync(md) ? readFileSync(md, 'utf8') : `${START}\n${END}\n`;
+const i = old.indexOf(START);
+const j = old.indexOf(END);
+writeFileSync(md, i >= 0 && j > i ? old.slice(0, i) + block + old.slice(j + END.length) : `${block}\n\n${old}`);
+console.log(`\n${lines.join('\n')}\n\nwritten to bench/import.md`);

@@ -1,0 +1,217 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ImportedApplication } from '../../src/domain/import-row.js';
+import { computeCheckChar, computeOrgCheckChar } from '../../src/domain/uscc.js';
+import { ApplicationImportSession, applicationEvents, contentHash, generatedId, iterateApplications, nextGeneratedNumber } from '../../src/ledger/import.repo.js';
+import { SideListImportSession, listSideList, sideListRowHash } from '../../src/ledger/side-lists.repo.js';
+import { appendEvent } from '../../src/ledger/events.js';
+import type { Db } from '../../src/ledger/open.js';
+import { insertRound } from '../../src/ledger/rounds.repo.js';
+import { loadPolicy } from '../../src/io/policies.js';
+import { ledgerWithRound } from '../helpers.js';
+
+const usccFor = (n: number): string => {
+  const body = `MA${String(n).padStart(6, '0')}`;
+  const first17 = `91440703${body}${computeOrgCheckChar(body)}`;
+  return first17 + computeCheckChar(first17);
+};
+
+const app = (over: Partial<ImportedApplication> = {}): ImportedApplication => ({
+  applicationId: null,
+  roundId: 'R1',
+  enterpriseName: '江门市某某有限公司',
+  uscc: usccFor(1),
+  district: '蓬江区',
+  establishedOn: '2015-01-01',
+  independentLegalPerson: true,
+  category: 'sme-cloud',
+  cluster: null,
+  projectName: '设备上云',
+  totalInvestmentFen: 50_000_000,
+  requestedAmountFen: 40_000_000,
+  employees: 100,
+  annualRevenueFen: 1_000_000_000,
+  otherFiscalSupport: false,
+  pastProjectsCompliant: true,
+  creditGood: true,
+  majorAccident: false,
+  readyToImplement: true,
+  trainingEvents: null,
+  trainees: null,
+  submittedOn: '2022-03-10',
+  extra: {},
+  ...over,
+});
+
+const src = (line: number) => ({ file: 'a.csv', line, sha256: 'f'.repeat(64) });
+
+let db: Db;
+afterEach(() => db?.close());
+
+function session(opts: { update?: boolean; round?: string } = {}): ApplicationImportSession {
+  return new ApplicationImportSession(db, opts.round ?? 'R1', { update: !!opts.update, now: '2022-03-20T00:00:00.000Z' });
+}
+const count = () => (db.prepare('SELECT count(*) AS n FROM applications').get() as { n: number }).n;
+
+describe('ApplicationImportSession', () => {
+  it('inserts new applications and generates ROUND-NNNN ids after the largest one', () => {
+    db = ledgerWithRound('R1').db;
+    db.exec('BEGIN');
+    const s = session();
+    expect(s.accept(app({ applicationId: 'R1-0007', uscc: usccFor(7) }), src(2))).toEqual({ kind: 'new', applicationId: 'R1-0007' });
+    db.exec('COMMIT');
+    expect(nextGeneratedNumber(db, 'R1')).toBe(8);
+    db.exec('BEGIN');
+    const s2 = session();
+    expect(s2.accept(app(), src(2))).toEqual({ kind: 'new', applicationId: 'R1-0008' });
+    expect(s2.accept(app({ projectName: '另一个项目' }), src(3))).toEqual({ kind: 'new', applicationId: 'R1-0009' });
+    db.exec('COMMIT');
+    expect(generatedId('R1', 12345)).toBe('R1-12345');
+  });
+
+  it('skips a generated id that an explicit id already took', () => {
+    db = ledgerWithRound('R1').db;
+    db.exec('BEGIN');
+    const s = session();
+    expect(s.accept(app(), src(2))).toMatchObject({ applicationId: 'R1-0001' });
+    expect(s.accept(app({ applicationId: 'R1-0002', projectName: 'p2' }), src(3))).toMatchObject({ kind: 'new' });
+    expect(s.accept(app({ projectName: 'p3' }), src(4))).toEqual({ kind: 'new', applicationId: 'R1-0003' });
+    db.exec('COMMIT');
+  });
+
+  it('a repeat with the same content is already there; a repeat by USCC and project keeps its id', () => {
+    db = ledgerWithRound('R1').db;
+    db.exec('BEGIN');
+    session().accept(app({ applicationId: 'A1' }), src(2));
+    db.exec('COMMIT');
+    db.exec('BEGIN');
+    const s = session();
+    expect(s.accept(app({ applicationId: 'A1' }), src(2))).toEqual({ kind: 'unchanged', applicationId: 'A1' });
+    db.exec('ROLLBACK');
+    db.exec('BEGIN');
+    expect(session().accept(app(), src(9))).toEqual({ kind: 'unchanged', applicationId: 'A1' });
+    db.exec('ROLLBACK');
+    expect(count()).toBe(1);
+  });
+
+  it('a repeat with other values is an error naming the fields, or an update with --update', () => {
+    db = ledgerWithRound('R1').db;
+    db.exec('BEGIN');
+    session().accept(app({ applicationId: 'A1', extra: { 备注: 'a' } }), src(2));
+    db.exec('COMMIT');
+    db.exec('BEGIN');
+    const changed = app({ applicationId: 'A1', requestedAmountFen: 39_000_000, extra: { 备注: 'b' } });
+    const e = session().accept(changed, src(5));
+    expect(e.kind).toBe('error');
+    if (e.kind === 'error') expect(e.text.en).toBe('application A1 is already in the ledger with different values: requested_amount (400,000.00 → 390,000.00), extra.备注 (a → b); use --update to replace them');
+    const u = session({ update: true }).accept(changed, src(5));
+    expect(u).toEqual({
+      kind: 'updated',
+      applicationId: 'A1',
+      stateBefore: 'imported',
+      changes: [
+        { field: 'requested_amount_fen', old: 40_000_000, new: 39_000_000 },
+        { field: 'extra.备注', old: 'a', new: 'b' },
+      ],
+    });
+    db.exec('COMMIT');
+    const row = db.prepare('SELECT requested_amount_fen, extra_json, source_line, content_hash FROM applications').get() as Record<string, unknown>;
+    expect(row).toEqual({ requested_amount_fen: 39_000_000, extra_json: '{"备注":"b"}', source_line: 5, content_hash: contentHash(changed) });
+  });
+
+  it('does not update an application past scoring', () => {
+    db = ledgerWithRound('R1').db;
+    db.exec('BEGIN');
+    session().accept(app({ applicationId: 'A1' }), src(2));
+    db.exec("COMMIT; UPDATE applications SET state = 'scored'");
+    db.exec('BEGIN');
+    const e = session({ update: true }).accept(app({ applicationId: 'A1', employees: 5 }), src(2));
+    expect(e.kind === 'error' && e.text.en).toContain('is in state "scored"');
+    db.exec('ROLLBACK');
+  });
+
+  it('an id used in another round is an error', () => {
+    db = ledgerWithRound('R1').db;
+    const { policy, hash } = loadPolicy();
+    insertRound(db, { roundId: 'R2', opensOn: '2022-03-01', closesOn: '2022-04-30', policyId: policy.id, policyHash: hash, policy, createdAt: 'x', createdBy: 'x', budgets: {} });
+    db.exec('BEGIN');
+    session().accept(app({ applicationId: 'A1' }), src(2));
+    const e = session({ round: 'R2' }).accept(app({ applicationId: 'A1', roundId: 'R2' }), src(2));
+    expect(e.kind === 'error' && e.text.en).toBe('application_id A1 is already used in round R1; application ids are unique across the ledger');
+    db.exec('ROLLBACK');
+  });
+
+  it('a project already in the round under another id is an error', () => {
+    db = ledgerWithRound('R1').db;
+    db.exec('BEGIN');
+    session().accept(app({ applicationId: 'A1' }), src(2));
+    db.exec('COMMIT');
+    db.exec('BEGIN');
+    const e = session().accept(app({ applicationId: 'B7' }), src(2));
+    expect(e.kind === 'error' && e.text.en).toContain('already application A1 in this round, but the file gives application_id B7');
+    db.exec('ROLLBACK');
+  });
+
+  it('the same id or the same project twice in one file is an error on the second, naming the first line', () => {
+    db = ledgerWithRound('R1').db;
+    db.exec('BEGIN');
+    const s = session();
+    s.accept(app({ applicationId: 'A1' }), src(2));
+    const byId = s.accept(app({ applicationId: 'A1', projectName: 'other' }), src(9));
+    expect(byId.kind === 'error' && byId.text.en).toBe('application_id A1 appears twice in this file (first on line 2)');
+    const byProject = s.accept(app({ applicationId: 'A2' }), src(10));
+    expect(byProject.kind === 'error' && byProject.text.en).toContain('appear twice in this file (first on line 2)');
+    const noId = s.accept(app(), src(11));
+    expect(noId.kind === 'error' && noId.text.en).toContain('(first on line 2)');
+    db.exec('ROLLBACK');
+  });
+
+  it('remembers repeats and bad rows, so a later copy is still caught', () => {
+    db = ledgerWithRound('R1').db;
+    db.exec('BEGIN');
+    session().accept(app({ applicationId: 'A1' }), src(2));
+    db.exec('COMMIT');
+    db.exec('BEGIN');
+    const s = session();
+    expect(s.accept(app({ applicationId: 'A1' }), src(2)).kind).toBe('unchanged');
+    const again = s.accept(app({ applicationId: 'A1' }), src(3));
+    expect(again.kind === 'error' && again.text.en).toContain('(first on line 2)');
+    // A bad row on line 4 holds id B1; the good row on line 5 with B1 is its repeat.
+    expect(s.duplicateInFile({ applicationId: 'B1', uscc: null, projectName: null }, 4)).toBeNull();
+    s.noteSeen({ applicationId: 'B1', uscc: null, projectName: null }, 4);
+    const late = s.accept(app({ applicationId: 'B1', projectName: 'p' }), src(5));
+    expect(late.kind === 'error' && late.text.en).toContain('(first on line 4)');
+    db.exec('ROLLBACK');
+  });
+
+  it('links more than 1,000 new rows to the event through SQL', () => {
+    db = ledgerWithRound('R1').db;
+    db.exec('BEGIN');
+    const s = session();
+    for (let i = 0; i < 1001; i++) s.accept(app({ projectName: `p${i}` }), src(i + 2));
+    expect(s.newApplicationIds()).toBeNull();
+    const ev = appendEvent(db, { at: 'x', officer: 'o', command: 'import', roundId: 'R1', appIds: [] });
+    s.linkNewRows(ev);
+    db.exec('COMMIT');
+    expect((db.prepare('SELECT count(*) AS n FROM event_apps').get() as { n: number }).n).toBe(1001);
+    expect(applicationEvents(db, 'R1-1001').map((e) => e.command)).toEqual(['import']);
+    expect([...iterateApplications(db, { roundId: 'R1', category: 'sme-cloud' })]).toHaveLength(1001);
+    expect([...iterateApplications(db, { state: 'eligible' })]).toHaveLength(0);
+  });
+});
+
+describe('SideListImportSession', () => {
+  it('adds a row once, whatever file it comes from', () => {
+    db = ledgerWithRound('R1').db;
+    const s = new SideListImportSession(db, 'accidents');
+    const rec = { kind: 'accidents' as const, row: { uscc: usccFor(1), occurredOn: '2021-08-10', kind: 'safety' as const, description: 'x' } };
+    expect(s.accept(rec, 'a.csv', 2)).toBe(true);
+    expect(s.accept(rec, 'b.csv', 9)).toBe(false);
+    expect(s.accept({ ...rec, row: { ...rec.row, kind: 'quality' } }, 'b.csv', 10)).toBe(true);
+    expect(listSideList(db, 'accidents', usccFor(1))).toEqual([
+      { uscc: usccFor(1), date: '2021-08-10', kind: 'safety', description: 'x', source_file: 'a.csv', source_line: 2 },
+      { uscc: usccFor(1), date: '2021-08-10', kind: 'quality', description: 'x', source_file: 'b.csv', source_line: 10 },
+    ]);
+    expect(listSideList(db, 'accidents', usccFor(2))).toEqual([]);
+    expect(sideListRowHash(rec)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
