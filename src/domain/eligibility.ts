@@ -128,7 +128,9 @@ export function deriveStatus(outcomes: Iterable<Outcome>): EligibilityStatus {
 
 /** `第9(1)条` / `Art. 9(1)` for an article number; a standard's name as it is. */
 export function articleLabel(article: string): Text {
-  return /^\d/.test(article) ? text(`第${article}条`, `Art. ${article}`) : text(article, article);
+  if (!/^\d/.test(article)) return text(article, article);
+  const parts = article.split(/\s*[,，、]\s*/);
+  return text(parts.map((a) => `第${a}条`).join('、'), `Art. ${parts.join(', ')}`);
 }
 
 export const LIST_NAMES: Readonly<Record<CreditList, Text>> = {
@@ -299,7 +301,7 @@ function noOtherFunding(app: Application, env: Env): RuleResult {
     const amount = p.amountFen === null ? text('', '') : text(`，金额 ${formatYuan(p.amountFen)} 元`, `, amount ${formatYuan(p.amountFen)} yuan`);
     const year = p.year === null ? text('', '') : text(`${p.year}年`, ` (${p.year})`);
     const row = text(
-      `已获资助名单（${src(p.source).zh}）：「${p.projectName}」，${year.zh}${p.program}${amount.zh}，与本项目${rel.zh}`,
+      `已获资助名单（${src(p.source).zh}）：「${p.projectName}」，${year.zh}${p.program}${amount.zh}，${rel.zh}`,
       `prior-funding row (${src(p.source).en}): "${p.projectName}", ${p.program}${year.en}${amount.en}, has ${rel.en}`,
     );
     findings.push(c.relation === 'same' ? fail(row) : review(row));

@@ -313,8 +313,8 @@ export function applyCheckStore(db: Db, plan: CheckStorePlan, asOf: string, at: 
 function setStatuses(db: Db, statuses: [string, EligibilityStatus][]): void {
   const pre = PRE_ALLOCATION_STATES.map((s) => `'${s}'`).join(', ');
   // Past allocation the lifecycle owns the state; the eligibility column still records the status.
-  const stmt = db.prepare(`UPDATE applications SET eligibility = ?1, state = CASE WHEN state IN (${pre}) THEN ?1 ELSE state END WHERE application_id = ?2`);
-  for (const [id, s] of statuses) stmt.run(s, id);
+  const stmt = db.prepare(`UPDATE applications SET eligibility = @s, state = CASE WHEN state IN (${pre}) THEN @s ELSE state END WHERE application_id = @id`);
+  for (const [id, s] of statuses) stmt.run({ s, id });
 }
 
 // ---------------------------------------------------------------------------

@@ -50,10 +50,11 @@ const OUTCOME_NAMES: Readonly<Record<Outcome, Text>> = {
   'needs-review': text('待复核', 'needs-review'),
 };
 
-const DECIDE_HINT = text(
-  '用 `jmfund review --round ID` 逐项复核，或 `jmfund decide 申报编号 规则 --pass|--fail --reason 理由`。',
-  'walk them with `jmfund review --round ID`, or settle each with `jmfund decide APP RULE --pass|--fail --reason TEXT`.',
-);
+const decideHint = (roundId: string): Text =>
+  text(
+    `用 \`jmfund review --round ${roundId}\` 逐项复核，或 \`jmfund decide 申报编号 规则 --pass|--fail --reason 理由\`。`,
+    `walk them with \`jmfund review --round ${roundId}\`, or settle each with \`jmfund decide APP RULE --pass|--fail --reason TEXT\`.`,
+  );
 
 function parseAsOf(value: string): string {
   const r = parseDate(value);
@@ -176,6 +177,7 @@ function runCheck(ctx: Context, opts: CheckOptions): Output {
               .filter((v) => v.outcome !== 'pass')
               .map((v) => [a.applicationId, a.enterpriseName, a.status ? ctx.t(STATUS_NAMES[a.status]) : '', `${v.rule} (${article(ctx, v.article)})`, ctx.t(OUTCOME_NAMES[v.outcome]), ctx.t(resultReason(v))]),
           ),
+          { align: ['left', 'left', 'left', 'left', 'left', 'left'] },
         );
       }
       if (plan.reopened.length) {
@@ -183,11 +185,12 @@ function runCheck(ctx: Context, opts: CheckOptions): Output {
         out.table(
           [text('申报编号', 'application'), text('规则', 'rule'), text('原决定', 'decision'), text('原因', 'why')],
           plan.reopened.map((r) => [r.applicationId, r.rule, decisionLine(ctx, r.decision), ctx.t(r.why)]),
+          { align: ['left', 'left', 'left', 'left'] },
         );
       }
       if (plan.kept) out.line(ctx.t(text(`保留了 ${plan.kept} 项证据未变的人工决定。`, `kept ${plan.kept} officer decision(s) whose evidence is unchanged.`)));
       if (statusCount['needs-review'] > 0) {
-        out.line(ctx.t(text(`${statusCount['needs-review']} 件申报待复核：`, `${statusCount['needs-review']} application(s) need review: `)) + ctx.t(DECIDE_HINT));
+        out.line(ctx.t(text(`${statusCount['needs-review']} 件申报待复核：`, `${statusCount['needs-review']} application(s) need review: `)) + ctx.t(decideHint(round.roundId)));
       }
     },
   };
