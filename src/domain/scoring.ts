@@ -211,7 +211,7 @@ export function scoringRules(policy: Policy, method?: ScoreMethod): ScoringRules
 export function expertUnits(rules: ScoringRules, centi: number | null, criteria: Record<string, number> | null): bigint | null {
   if (rules.criteria.length === 0 || criteria === null) {
     if (centi === null) return null;
-    return (BigInt(centi) * rules.unitsPerPoint) / 100n;
+    return rules.unitsPerPoint === 100n ? BigInt(centi) : (BigInt(centi) * rules.unitsPerPoint) / 100n;
   }
   const m = rules.unitsPerPoint / 100n;
   let u = 0n;
@@ -245,19 +245,17 @@ export interface ZDetail {
   expert_id: string;
   /** z rounded to 4 decimals. */
   z: string;
-  expert_mean: string;
-  expert_sd: string;
 }
 
 /** How the aggregate was reached, for `scores show` and the audit report. */
 export interface AggregateDetails {
-  /** Expert ids whose scores entered the aggregate. */
-  used: string[];
+  /** trimmed-mean and median: the expert ids whose scores entered the aggregate (mean, z-score: every valid score). */
+  used?: string[];
   /** trimmed-mean: the highest and lowest scores dropped. */
   dropped?: string[];
   /** median: the middle score(s). */
   middle?: string[];
-  /** z-score: each valid score's z and its expert's statistics; the round's μ and σ. */
+  /** z-score: each valid score's z; the round's μ and σ (each expert's μ_e, σ_e: expertSummaries). */
   z?: ZDetail[];
   round_mean?: string;
   round_sd?: string;
@@ -271,6 +269,9 @@ export interface Aggregate {
   status: ScoreStatus;
   /** null when insufficient-reviews. */
   value: ScoreValue | null;
+  /** scoreDisplay(value) and scoreKey(value), computed once. */
+  display: string | null;
+  key: string | null;
   experts: number;
   recused: number;
   outliers: string[];
@@ -371,8 +372,6 @@ interface RoundExpert {
   m: Moments;
   /** ⌊√D_e · 10^P⌋ where D_e = n_eΣu² − (Σu)², so σ_e = √D_e / n_e (units). */
   rootD: bigint;
-  mean: string;
-  sd: string;
 }
 
 interface RoundZ {
@@ -405,7 +404,7 @@ function roundZ(apps: ApplicationScores[], L: bigint): RoundZ {
   }
   const F = pow10(FIXED_DIGITS);
   const experts = new Map<string, RoundExpert>();
-  for (const [id, m] of per) experts.set(id, { m, rootD: isqrt(varianceNumerator(m) * F * F), ...expertStats(m, L) });
+  for (const [id, m] of per) experts.set(id, { m, rootD: isqrt(varianceNumerator(m) * F * F) });
   if (all.n === 0n) return { mu: 0n, sigma: 0n, experts, roundMean: '', roundSd: '' };
   const nl = all.n * L;
   const st = expertStats(all, L);
@@ -428,7 +427,7 @@ function zValue(valid: Valid[], rz: RoundZ, details: AggregateDetails): ScoreVal
     // z_e = (u − μ_e)/σ_e = (n_e·u − S_e) / √D_e; an expert with σ_e = 0 contributes z = 0.
     const zf = ex.rootD === 0n ? 0n : floorDiv((ex.m.n * v.units - ex.m.s) * F * F, ex.rootD);
     sumZ += zf;
-    z.push({ expert_id: v.expertId, z: formatFraction(zf, F, 4), expert_mean: ex.mean, expert_sd: ex.sd });
+    z.push({ expert_id: v.expertId, z: formatFraction(zf, F, 4) });
   }
   details.z = z;
   details.round_mean = rz.roundMean;
@@ -456,18 +455,16 @@ export function aggregateRound(apps: ApplicationScores[], rules: ScoringRules): 
     const valid = validOf(a);
     const recused = a.entries.filter((e) => e.recused).length;
     const outliers = outliersOf(valid, rules);
-    const details: AggregateDetails = { used: [] };
+    const details: AggregateDetails = {};
     const crit = criteriaMeans(valid, rules);
     if (crit) details.criteria = crit;
     const base = { applicationId: a.applicationId, method: rules.method, experts: valid.length, recused, outliers, details };
     if (valid.length < rules.minExperts || valid.length === 0) {
-      details.used = valid.map((v) => v.expertId);
-      return { ...base, status: 'insufficient-reviews' as const, value: null };
+      return { ...base, status: 'insufficient-reviews' as const, value: null, display: null, key: null };
     }
     let value: ScoreValue;
     switch (rules.method) {
       case 'mean':
-        details.used = valid.map((v) => v.expertId);
         value = meanOf(valid, L);
         break;
       case 'trimmed-mean': {
@@ -496,19 +493,19 @@ export function aggregateRound(apps: ApplicationScores[], rules: ScoringRules): 
         break;
       }
       case 'z-score':
-        details.used = valid.map((v) => v.expertId);
         value = zValue(valid, rz as RoundZ, details);
         break;
     }
     const status: ScoreStatus = atLeast(value, rules.threshold) ? 'scored' : 'below-threshold';
-    return { ...base, status, value };
+    return { ...base, status, value, display: scoreDisplay(value), key: scoreKey(value) };
   });
 }
 
 /** Ranking order: exact value descending, unscored last, then application_id. */
 export function compareAggregates(a: Aggregate, b: Aggregate): number {
   if (a.value && b.value) {
-    const c = compareScores(b.value, a.value);
+    // Keys order like the exact values; only equal keys need the exact comparison.
+    const c = a.key === b.key ? compareScores(b.value, a.value) : (a.key as string) < (b.key as string) ? 1 : -1;
     if (c !== 0) return c;
   } else if (a.value || b.value) return a.value ? -1 : 1;
   return a.applicationId < b.applicationId ? -1 : a.applicationId > b.applicationId ? 1 : 0;

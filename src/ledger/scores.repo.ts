@@ -1,15 +1,14 @@
 // Expert scores and the round's score aggregate (Art. 11).
 import type { ScoreMethod } from '../domain/policy.js';
-import type { ScoreRow } from '../domain/score-row.js';
+import { contentKey, type ScoreRow } from '../domain/score-row.js';
 import {
   expertUnits,
-  scoreDisplay,
   scoreFromStored,
-  scoreKey,
   scoreToStored,
   type Aggregate,
   type AggregateDetails,
   type ApplicationScores,
+  type ExpertSummary,
   type ScoreStatus,
   type ScoreValue,
   type ScoringRules,
@@ -74,13 +73,22 @@ export function countRoundScores(db: Db, roundId: string): number {
   return db.prepare('SELECT count(*) FROM scores WHERE round_id = ?').pluck().get(roundId) as number;
 }
 
-/** Every stored score of a round, keyed by application and expert. */
-export function roundScoreMap(db: Db, roundId: string): Map<string, StoredScore> {
-  const m = new Map<string, StoredScore>();
-  for (const r of db.prepare('SELECT * FROM scores WHERE round_id = ?').iterate(roundId) as IterableIterator<ScoreDbRow>) {
-    m.set(scoreMapKey(r.application_id, r.expert_id), fromRow(r));
+/**
+ * What is stored for each (application, expert) of the round, as contentKey
+ * strings: enough to tell new, unchanged and changed rows apart.
+ */
+export function roundScoreContents(db: Db, roundId: string): Map<string, string> {
+  const m = new Map<string, string>();
+  const stmt = db.prepare('SELECT application_id, expert_id, score_centi, criteria_json, recused, comment FROM scores WHERE round_id = ?').raw();
+  for (const r of stmt.iterate(roundId) as IterableIterator<[string, string, number | null, string | null, number, string | null]>) {
+    m.set(scoreMapKey(r[0], r[1]), contentKey(r[2], r[3], r[4] === 1, r[5]));
   }
   return m;
+}
+
+export function getScore(db: Db, applicationId: string, expertId: string): StoredScore | undefined {
+  const r = db.prepare('SELECT * FROM scores WHERE application_id = ? AND expert_id = ?').get(applicationId, expertId) as ScoreDbRow | undefined;
+  return r && fromRow(r);
 }
 
 export const scoreMapKey = (applicationId: string, expertId: string): string => `${applicationId}\u0000${expertId}`;
@@ -127,7 +135,8 @@ export function roundScoresForAggregation(db: Db, roundId: string, rules: Scorin
     apps.push(a);
     byId.set(a.applicationId, a);
   }
-  const stmt = db.prepare('SELECT application_id, expert_id, score_centi, criteria_json, recused FROM scores WHERE round_id = ? ORDER BY application_id, expert_id').raw();
+  // The covering index scores_round yields this order without a sort.
+  const stmt = db.prepare('SELECT application_id, expert_id, score_centi, criteria_json, recused FROM scores WHERE round_id = ? ORDER BY round_id, application_id, expert_id').raw();
   const withCriteria = rules.criteria.length > 0;
   let current: ApplicationScores | undefined;
   for (const row of stmt.iterate(roundId) as IterableIterator<[string, string, number | null, string | null, number]>) {
@@ -156,8 +165,8 @@ export function replaceAggregates(db: Db, roundId: string, aggregates: Aggregate
       a.status,
       stored?.num ?? null,
       stored?.den ?? null,
-      a.value ? scoreDisplay(a.value) : null,
-      a.value ? scoreKey(a.value) : null,
+      a.display,
+      a.key,
       a.experts,
       a.recused,
       JSON.stringify(a.outliers),
@@ -235,4 +244,22 @@ export function roundAggregates(db: Db, roundId: string): StoredAggregate[] {
 /** Latest import time of the round's scores, to tell when an aggregate is out of date. */
 export function latestScoreImport(db: Db, roundId: string): string | undefined {
   return (db.prepare('SELECT max(imported_at) FROM scores WHERE round_id = ?').pluck().get(roundId) as string | null) ?? undefined;
+}
+
+/** Replaces the round's per-expert statistics (kept with the aggregate, for `scores show`). */
+export function replaceExpertStats(db: Db, roundId: string, experts: ExpertSummary[]): void {
+  db.prepare('DELETE FROM score_expert_stats WHERE round_id = ?').run(roundId);
+  const ins = db.prepare('INSERT INTO score_expert_stats (round_id, expert_id, scored, recused, mean, sd) VALUES (?, ?, ?, ?, ?, ?)');
+  for (const e of experts) ins.run(roundId, e.expertId, e.scored, e.recused, e.mean || null, e.sd || null);
+}
+
+export function expertStats(db: Db, roundId: string): Map<string, { scored: number; recused: number; mean: string | null; sd: string | null }> {
+  const rows = db.prepare('SELECT expert_id, scored, recused, mean, sd FROM score_expert_stats WHERE round_id = ?').all(roundId) as {
+    expert_id: string;
+    scored: number;
+    recused: number;
+    mean: string | null;
+    sd: string | null;
+  }[];
+  return new Map(rows.map((r) => [r.expert_id, { scored: r.scored, recused: r.recused, mean: r.mean, sd: r.sd }]));
 }

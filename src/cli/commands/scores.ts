@@ -4,8 +4,8 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { SCORE_METHODS, type ScoreMethod } from '../../domain/policy.js';
-import { centiText, matchScoreHeader, parseScoreRow, requiredColumnNames, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../../domain/score-row.js';
-import { aggregateRound, compareAggregates, expertSummaries, expertUnits, formatFraction, scoreDisplay, scoreToStored, scoringRules, type Aggregate, type AggregateDetails, type ScoringRules } from '../../domain/scoring.js';
+import { centiText, contentKey, matchScoreHeader, parseScoreRow, requiredColumnNames, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../../domain/score-row.js';
+import { aggregateRound, compareAggregates, expertSummaries, expertUnits, formatFraction, scoreToStored, scoringRules, type Aggregate, type AggregateDetails, type ScoringRules } from '../../domain/scoring.js';
 import { text, type Text } from '../../domain/text.js';
 import { appendEvent } from '../../ledger/events.js';
 import { inTransaction } from '../../ledger/open.js';
@@ -14,11 +14,14 @@ import {
   applicationRound,
   applicationScores,
   countRoundScores,
+  expertStats,
   getAggregate,
+  getScore,
   latestScoreImport,
   replaceAggregates,
   roundApplicationIds,
-  roundScoreMap,
+  replaceExpertStats,
+  roundScoreContents,
   roundScoresForAggregation,
   scoreMapKey,
   writeScores,
@@ -121,7 +124,7 @@ async function importScores(ctx: Context, file: string, opts: ImportOptions) {
   const weightedTotal = (c: Record<string, number>) => formatFraction(expertUnits(rules, null, c) ?? 0n, rules.unitsPerPoint);
 
   const appIds = roundApplicationIds(db, round.roundId);
-  const existing = countRoundScores(db, round.roundId) > 0 ? roundScoreMap(db, round.roundId) : new Map<string, StoredScore>();
+  const existing = countRoundScores(db, round.roundId) > 0 ? roundScoreContents(db, round.roundId) : new Map<string, string>();
   const otherRound = new Map<string, string | undefined>();
   const seen = new Map<string, number>();
   const errors: RowError[] = [];
@@ -163,17 +166,17 @@ async function importScores(ctx: Context, file: string, opts: ImportOptions) {
       return;
     }
     seen.set(key, line);
-    const old = existing.get(key);
-    if (!old) {
+    const stored = existing.get(key);
+    if (stored === undefined) {
       inserts.push(row);
       return;
     }
-    const before = scoreContent(storedContent(old));
-    const after = scoreContent(row);
-    if (before === after) {
+    if (stored === contentKey(row.centi, row.criteria ? JSON.stringify(row.criteria) : null, row.recused, row.comment)) {
       unchanged++;
       return;
     }
+    const old = getScore(db, row.applicationId, row.expertId) as StoredScore;
+    const before = scoreContent(storedContent(old));
     if (opts.update) {
       updates.push(row);
       updateLog.push({ application_id: row.applicationId, expert_id: row.expertId, line, old: JSON.parse(before) as unknown, new: contentJson(row) });
@@ -266,7 +269,7 @@ const METHOD_TEXT: Record<ScoreMethod, Text> = {
 function aggregateJson(a: Aggregate) {
   return {
     application_id: a.applicationId,
-    score: a.value ? scoreDisplay(a.value) : null,
+    score: a.display,
     status: a.status,
     experts: a.experts,
     recused: a.recused,
@@ -280,6 +283,7 @@ function aggregate(ctx: Context, opts: { round?: string; method?: ScoreMethod })
   const rules = scoringRules(round.policy, opts.method);
   const apps = roundScoresForAggregation(db, round.roundId, rules);
   const aggs = aggregateRound(apps, rules);
+  const experts = expertSummaries(apps, rules.unitsPerPoint).experts;
   const counts = { scored: 0, 'insufficient-reviews': 0, 'below-threshold': 0 };
   let outliers = 0;
   let scores = 0;
@@ -291,6 +295,7 @@ function aggregate(ctx: Context, opts: { round?: string; method?: ScoreMethod })
   const at = ctx.now();
   inTransaction(db, () => {
     replaceAggregates(db, round.roundId, aggs, at);
+    replaceExpertStats(db, round.roundId, experts);
     appendEvent(db, {
       at,
       officer: ctx.officer,
@@ -313,7 +318,7 @@ function aggregate(ctx: Context, opts: { round?: string; method?: ScoreMethod })
       );
       out.table(
         [text('申报编号', 'application'), text('得分', 'score'), text('状态', 'status'), text('有效评分', 'experts'), text('回避', 'recused'), text('偏离评分（集体审议）', 'outliers (collective review)')],
-        ranked.map((a) => [a.applicationId, a.value ? scoreDisplay(a.value) : '—', ctx.t(STATUS_TEXT[a.status]), a.experts, a.recused, a.outliers.join(', ')]),
+        ranked.map((a) => [a.applicationId, a.display ?? '—', ctx.t(STATUS_TEXT[a.status]), a.experts, a.recused, a.outliers.join(', ')]),
         { align: ['left', 'right', 'left', 'right', 'right', 'left'] },
       );
       if (outliers > 0) {
@@ -333,11 +338,13 @@ function aggregate(ctx: Context, opts: { round?: string; method?: ScoreMethod })
 // ---------------------------------------------------------------------------
 // show
 
-function howText(method: ScoreMethod, d: AggregateDetails): Text[] {
+type ExpertStatsMap = ReturnType<typeof expertStats>;
+
+function howText(method: ScoreMethod, d: AggregateDetails, stats: ExpertStatsMap, valid: string[]): Text[] {
   const ids = (xs: string[] | undefined) => (xs && xs.length ? xs.join(', ') : '—');
   switch (method) {
     case 'mean':
-      return [text(`有效评分（${ids(d.used)}）的算术平均`, `arithmetic mean of the valid scores (${ids(d.used)})`)];
+      return [text(`有效评分（${ids(d.used ?? valid)}）的算术平均`, `arithmetic mean of the valid scores (${ids(d.used ?? valid)})`)];
     case 'trimmed-mean':
       return d.dropped && d.dropped.length
         ? [text(`去掉最低分（${d.dropped[0]}）和最高分（${d.dropped[1]}），其余（${ids(d.used)}）平均`, `dropped the lowest (${d.dropped[0]}) and the highest (${d.dropped[1]}); mean of the rest (${ids(d.used)})`)]
@@ -347,7 +354,10 @@ function howText(method: ScoreMethod, d: AggregateDetails): Text[] {
     case 'z-score': {
       const lines = [text(`得分 = μ + σ × 平均 z；全批次 μ = ${d.round_mean ?? ''}，σ = ${d.round_sd ?? ''}`, `score = μ + σ × mean z; round μ = ${d.round_mean ?? ''}, σ = ${d.round_sd ?? ''}`)];
       for (const z of d.z ?? []) {
-        lines.push(text(`  ${z.expert_id}：z = ${z.z}（该专家 μ = ${z.expert_mean}，σ = ${z.expert_sd}）`, `  ${z.expert_id}: z = ${z.z} (expert μ = ${z.expert_mean}, σ = ${z.expert_sd})`));
+        const st = stats.get(z.expert_id);
+        const mu = st?.mean ?? '—';
+        const sd = st?.sd ?? '—';
+        lines.push(text(`  ${z.expert_id}：z = ${z.z}（该专家 μ = ${mu}，σ = ${sd}）`, `  ${z.expert_id}: z = ${z.z} (expert μ = ${mu}, σ = ${sd})`));
       }
       return lines;
     }
@@ -365,6 +375,7 @@ function show(ctx: Context, id: string) {
   const agg = getAggregate(db, appId);
   const latest = latestScoreImport(db, app.roundId);
   const stale = agg !== undefined && latest !== undefined && latest > agg.computedAt;
+  const stats = expertStats(db, app.roundId);
   const outliers = new Set(agg?.outliers ?? []);
   const zBy = new Map((agg?.details.z ?? []).map((z) => [z.expert_id, z.z]));
   const dropped = new Set(agg?.details.dropped ?? []);
@@ -392,6 +403,7 @@ function show(ctx: Context, id: string) {
           recused: agg.recused,
           outliers: agg.outliers,
           details: agg.details,
+          expert_stats: Object.fromEntries(scores.filter((x) => stats.has(x.expertId)).map((x) => [x.expertId, stats.get(x.expertId)])),
           computed_at: agg.computedAt,
           stale,
         }
@@ -433,7 +445,7 @@ function show(ctx: Context, id: string) {
       if (agg.details.criteria) {
         out.line(ctx.t(text('各评分项平均：', 'criterion means: ')) + criteria.map((c) => `${c.key} ${agg.details.criteria?.[c.key] ?? '—'}`).join(', '));
       }
-      if (agg.status !== 'insufficient-reviews') for (const t of howText(agg.method, agg.details)) out.line(ctx.t(t));
+      if (agg.status !== 'insufficient-reviews') for (const t of howText(agg.method, agg.details, stats, scores.filter((x) => !x.recused && (x.centi !== null || x.criteria !== null)).map((x) => x.expertId))) out.line(ctx.t(t));
       if (stale) out.warn(ctx.t(text('汇总之后评分有变动，请重新运行 `jmfund scores aggregate`。', 'scores changed after this aggregate; run `jmfund scores aggregate` again.')));
     },
   };

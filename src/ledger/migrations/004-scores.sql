@@ -4,8 +4,8 @@
 -- {"key": hundredths}. A recused row may have no score; it is kept, never averaged.
 CREATE TABLE scores (
   application_id  TEXT NOT NULL REFERENCES applications(application_id),
-  -- Same as the application's round (which never changes): lets `scores
-  -- experts` and aggregation read a round without a join.
+  -- Same as the application's round (which never changes): lets
+  -- aggregation read a round from one index without a join.
   round_id        TEXT NOT NULL REFERENCES rounds(round_id),
   expert_id       TEXT NOT NULL,
   score_centi     INTEGER CHECK (score_centi IS NULL OR score_centi >= 0),
@@ -18,7 +18,9 @@ CREATE TABLE scores (
   imported_at     TEXT NOT NULL,
   PRIMARY KEY (application_id, expert_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX scores_round_expert ON scores(round_id, expert_id);
+-- Covering, in aggregation order: reading a round's 1,000,000 scores is one
+-- index scan, with no lookups into the table and no sort.
+CREATE INDEX scores_round ON scores(round_id, application_id, expert_id, recused, score_centi, criteria_json);
 
 -- The round's aggregate, replaced as a whole by each `scores aggregate`.
 -- score_num/score_den: the exact value (BigInt as text; for z-score a
@@ -41,3 +43,15 @@ CREATE TABLE score_aggregates (
   CHECK ((status = 'insufficient-reviews') = (score_num IS NULL))
 ) STRICT;
 CREATE INDEX score_aggregates_rank ON score_aggregates(round_id, status, score_key);
+
+-- Each expert's mean and population SD over the round's valid scores when
+-- the aggregate was computed (the μ_e, σ_e of the z-score), replaced with it.
+CREATE TABLE score_expert_stats (
+  round_id    TEXT NOT NULL REFERENCES rounds(round_id),
+  expert_id   TEXT NOT NULL,
+  scored      INTEGER NOT NULL,
+  recused     INTEGER NOT NULL,
+  mean        TEXT,
+  sd          TEXT,
+  PRIMARY KEY (round_id, expert_id)
+) STRICT, WITHOUT ROWID;
