@@ -957,8 +957,11 @@ function registerSpotCheck(program: Command): void {
             const e = moneyEntries(db, app.id);
             clawback = moneyBalance(e.payments, e.clawbacks, e.recoveries).clawableFen;
             if (clawback > 0) insertClawback(db, { application_id: app.id, amount_fen: clawback, source: 'spot-check', reason: note, ordered_on: on, created_at: at, created_by: ctx.officer });
-            to = 'clawback-due';
-            setState(db, app.id, 'clawback-due', at);
+            // Nothing more to order back from an award already under clawback: its state stays.
+            if (clawback > 0 || (app.state !== 'clawback-due' && app.state !== 'recovered')) {
+              to = 'clawback-due';
+              setState(db, app.id, 'clawback-due', at);
+            }
           }
           const id = insertFinding(db, { check_id: item.check_id, application_id: app.id, finding: opts.finding, note, found_on: on, created_at: at, created_by: ctx.officer });
           appendEvent(db, {
