@@ -234,7 +234,9 @@ export function plan(candidates: Iterable<Candidate>, policy: Policy, opts: Plan
     const k = kept.get(app.applicationId);
     if (k) {
       // An award on notice is never taken away by a re-ranking (SPEC §8 reserve list).
-      Object.assign(line, { kept: true, awardFen: k.awardFen, entitledFen: k.awardFen, reason: k.reason, binding: k.binding });
+      line.kept = true;
+      line.entitledFen = k.awardFen;
+      settle(line, k.awardFen, k.reason, k.binding);
       g.participants.push(line);
       continue;
     }
@@ -336,7 +338,7 @@ function allocateCategory(
   const open = lines.filter((l) => !l.kept);
   if (budget === null) {
     // SPEC §8: a category with qualifying applications and no budget funds nothing.
-    for (const l of open) Object.assign(l, { reason: 'no-budget', binding: 'category-budget' });
+    for (const l of open) settle(l, 0, 'no-budget', 'category-budget');
   } else if (opts.method === 'pro-rata') {
     proRata(open, budgetScope, poolOf, entLeft, unit, useEnterprise);
   } else {
@@ -347,6 +349,19 @@ function allocateCategory(
   const sums = new Map<string, number>();
   for (const l of lines) sums.set(l.app.cluster ?? '', (sums.get(l.app.cluster ?? '') ?? 0) + l.awardFen);
   return [...sums.entries()].map(([cluster, awardedFen]) => ({ category: cat.key, cluster, poolFen: poolCap, awardedFen }));
+}
+
+// Plain assignments: every PlanLine keeps one shape and no temporary objects are made.
+function settle(l: PlanLine, awardFen: number, reason: AllocationReason, binding: BindingLimit | null): void {
+  l.awardFen = awardFen;
+  l.reason = reason;
+  l.binding = binding;
+}
+
+/** entitled = 0: the enterprise cap is used up, unless the cap itself is 0 (nothing requested or invested). */
+function nothingEntitled(l: PlanLine, capBinding: BindingLimit): void {
+  if (l.cap.capFen === 0) settle(l, 0, 'funded', capBinding);
+  else settle(l, 0, 'enterprise-cap-used-up', 'enterprise-cap');
 }
 
 /** entitled = ⌊min(cap, enterprise remaining)⌋u and the limit that set it. */
@@ -368,17 +383,16 @@ function ranked(
   const { entitled, binding } = entitlement(l, entRemaining, unit);
   l.entitledFen = entitled;
   if (entitled === 0) {
-    // A zero cap (nothing requested or invested) is not the enterprise cap's doing.
-    Object.assign(l, l.cap.capFen === 0 ? { reason: 'funded', binding } : { reason: 'enterprise-cap-used-up', binding: 'enterprise-cap' });
+    nothingEntitled(l, binding);
     return;
   }
   // SPEC §14: a closed scope funds no more; a closed pool stops only its cluster.
-  if (budget.closed) return void Object.assign(l, { reason: 'no-budget-left', binding: 'category-budget' });
-  if (pool?.closed) return void Object.assign(l, { reason: 'no-budget-left', binding: 'cluster-pool' });
+  if (budget.closed) return settle(l, 0, 'no-budget-left', 'category-budget');
+  if (pool?.closed) return settle(l, 0, 'no-budget-left', 'cluster-pool');
   const poolLeft = pool ? pool.remaining : NO_LIMIT;
   const available = Math.min(budget.remaining, poolLeft);
   if (entitled <= available) {
-    Object.assign(l, { awardFen: entitled, reason: 'funded', binding });
+    settle(l, entitled, 'funded', binding);
     take(l, entitled, pool);
     return;
   }
@@ -386,14 +400,14 @@ function ranked(
   const catShort = entitled > budget.remaining;
   const poolShort = pool !== null && entitled > poolLeft;
   const short: BindingLimit = budget.remaining <= poolLeft ? 'category-budget' : 'cluster-pool';
-  if (shortfall === 'skip') return void Object.assign(l, { reason: 'did-not-fit', binding: short });
+  if (shortfall === 'skip') return settle(l, 0, 'did-not-fit', short);
   const part = shortfall === 'partial' ? floorToUnit(Math.max(0, available), unit) : 0;
   if (part > 0) {
-    Object.assign(l, { awardFen: part, reason: 'funded-in-part', binding: short });
+    settle(l, part, 'funded-in-part', short);
     take(l, part, pool);
   } else {
     // Nothing left to give in part (less than one unit): it did not fit.
-    Object.assign(l, { reason: 'did-not-fit', binding: short });
+    settle(l, 0, 'did-not-fit', short);
   }
   // SPEC §14: every scope that is short closes.
   if (catShort) budget.closed = true;
@@ -419,7 +433,7 @@ function proRata(
     const { entitled, binding } = entitlement(l, entLeft(l), unit);
     l.entitledFen = entitled;
     if (entitled === 0) {
-      Object.assign(l, l.cap.capFen === 0 ? { reason: 'funded', binding } : { reason: 'enterprise-cap-used-up', binding: 'enterprise-cap' });
+      nothingEntitled(l, binding);
       continue;
     }
     useEnterprise(l, entitled);
@@ -455,7 +469,8 @@ function proRata(
       scaled = true;
     }
     const award = Number((num / (den * u)) * u);
-    Object.assign(l, scaled ? { awardFen: award, reason: 'funded-pro-rata', binding: 'pro-rata' } : { awardFen: award, reason: 'funded' });
+    if (scaled) settle(l, award, 'funded-pro-rata', 'pro-rata');
+    else settle(l, award, 'funded', l.binding);
   }
 }
 

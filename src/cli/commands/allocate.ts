@@ -397,7 +397,11 @@ export function register(program: Command): void {
               officer: ctx.officer,
               command: 'allocate',
               roundId: round.roundId,
-              appIds: p.lines.filter((l) => l.rank !== null).map((l) => l.app.applicationId),
+              // Sorted: event_apps is keyed by application_id, and in-order inserts are cheap.
+              appIds: p.lines
+                .filter((l) => l.rank !== null)
+                .map((l) => l.app.applicationId)
+                .sort(),
               details: {
                 version,
                 method,
