@@ -7,8 +7,13 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
 import { basename } from 'node:path';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+import type Iconv from 'iconv-lite';
 import { text, type Text } from '../domain/text.js';
+
+// iconv-lite is loaded on first use (≈ 40 ms): UTF-8 files never need it.
+let iconvLib: typeof Iconv | undefined;
+const iconv = (): typeof Iconv => (iconvLib ??= createRequire(import.meta.url)('iconv-lite') as typeof Iconv);
 
 export type DetectedEncoding = 'utf8' | 'utf8-bom' | 'gb18030' | 'utf16le' | 'utf16be' | 'binary';
 
@@ -320,10 +325,10 @@ class Utf8Decode extends Transform {
 
 /** Wraps an iconv-lite decoder in a Transform that emits strings. */
 class IconvDecode extends Transform {
-  private readonly decoder: iconv.DecoderStream;
+  private readonly decoder: Iconv.DecoderStream;
   constructor(encoding: 'gb18030' | 'utf16le' | 'utf16be') {
     super({ readableObjectMode: true, highWaterMark: 16 });
-    this.decoder = iconv.getDecoder(encoding, { stripBOM: true });
+    this.decoder = iconv().getDecoder(encoding, { stripBOM: true });
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     const s = this.decoder.write(chunk);
@@ -401,14 +406,14 @@ export function decodeBuffer(path: string, buf: Buffer, forced?: TextEncoding): 
   if (buf.length === 0) {
     throw emptyFileError(path);
   }
-  const sample = buf.subarray(0, SNIFF_BYTES);
+  const sample = buf; // small: look at all of it
   const detected = forced ?? detectEncoding(sample);
   if (detected === 'binary') {
     throw new FileReadError('binary', path, binaryMessage(path, sample, findBinaryByte(sample)));
   }
   let s: string;
   if (detected === 'utf8' || detected === 'utf8-bom') s = buf.toString('utf8');
-  else s = iconv.decode(buf, detected, { stripBOM: true });
+  else s = iconv().decode(buf, detected, { stripBOM: true });
   if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
   const encoding = detected === 'utf8' && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 'utf8-bom' : detected;
   return { encoding, text: s };

@@ -367,7 +367,16 @@ async function* readCsvBatches(path: string, opts: ReadTableOptions): AsyncGener
 }
 
 // ---------------------------------------------------------------------------
-// XLSX
+// XLSX — exceljs' streaming reader (a workbook may be large too), loaded only
+// when a workbook is read. The first visible worksheet in workbook order, or
+// the one named by `sheet`. Cells become the text Excel shows in General
+// format: typed numbers as plain decimals (15 significant digits, no
+// exponent), date cells as YYYY-MM-DD of the calendar date shown (exceljs
+// gives midnight UTC; the UTC fields are used, so the machine's time zone
+// does not matter), booleans as "true"/"false", rich text concatenated,
+// formulas as their cached result, error cells as "#N/A" etc. A merged range
+// holds its value in its first cell. Rows are padded with "" to the widest row
+// seen so far (the header, once read), since a sheet has no field count.
 
 const isXlsxName = (path: string): boolean => {
   const ext = extname(path).toLowerCase();
