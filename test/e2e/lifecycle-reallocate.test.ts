@@ -44,5 +44,13 @@ describe('re-allocation after an upheld objection', () => {
     expect(filed).toMatchObject({ count: 4, total_fen: fen(300_000 + 100_000 + 150_000 + 800_000) });
     const status = ok('2022-06-11', ['status', '--round', 'R1']);
     expect(status.states).toMatchObject({ filed: { count: 4, amount_fen: fen(1_350_000) }, withdrawn: { count: 1, amount_fen: 0 } });
+
+    // After acceptance, payment and a clawback the ledger still verifies.
+    ok('2022-09-01', ['accept', 'A1', '--date', '2022-09-01', '--result', 'pass', '--actual-investment', '1000000']);
+    ok('2022-09-02', ['disburse', 'A1', '--amount', '300000', '--date', '2022-09-02']);
+    ok('2022-10-01', ['clawback', 'A1', '--amount', '100000', '--reason', '审计发现部分支出不合规']);
+    ok('2022-10-02', ['clawback', 'recover', 'A1', '--amount', '100000', '--date', '2022-10-02']);
+    const verify = runCli(['verify'], { db: path, env: { JMFUND_NOW: '2022-10-02' } });
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
 });
