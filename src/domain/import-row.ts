@@ -2,7 +2,7 @@
 // columns, cells → a typed Application or a list of errors. Pure: the caller
 // streams the file and talks to the ledger.
 import type { Application } from './application.js';
-import { parseDate } from './dates.js';
+import { isValidDate, parseDate } from './dates.js';
 import { parseMoney } from './money.js';
 import { findCategory, findCluster, findDistrict, type Policy } from './policy.js';
 import { type Result, type Text, err, ok, text } from './text.js';
@@ -161,9 +161,11 @@ export const columnLabel = (d: ColumnDef): Text => text(`${d.key}（${d.zh}）`,
 // ---------------------------------------------------------------------------
 // Cell values
 
-// NFKC of pure ASCII is the identity; skipping it saves most of the cost on large files.
+// Characters NFKC leaves alone: ASCII, CJK unified ideographs (and extension A),
+// the CJK punctuation 、。〃〈〉《》「」『』【】 and the middle dot. A cell made of
+// them only (most cells) skips String.prototype.normalize, the bulk of the cost.
 // eslint-disable-next-line no-control-regex
-const ASCII = /^[\x00-\x7f]*$/;
+const NFKC_STABLE = /^[\x00-\x7f\u00b7\u3001-\u3003\u3008-\u3011\u3400-\u4dbf\u4e00-\u9fff]*$/;
 // A quote that a CSV exporter put before = + - @ to stop a spreadsheet from
 // running it (our own rejects files do this); the cell is what follows it.
 const NEUTRALISED = /^'[=+\-@]/;
@@ -171,7 +173,7 @@ const NEUTRALISED = /^'[=+\-@]/;
 /** NFKC and trimming, as every text of an import gets (SPEC §4). */
 export function normalizeText(raw: string | undefined): string {
   if (raw === undefined || raw === '') return '';
-  let s = ASCII.test(raw) ? raw.trim() : raw.normalize('NFKC').trim();
+  let s = NFKC_STABLE.test(raw) ? raw.trim() : raw.normalize('NFKC').trim();
   if (NEUTRALISED.test(s)) s = s.slice(1);
   return s;
 }
@@ -210,9 +212,24 @@ export function parseCount(s: string): Result<number> {
 
 const BARE_NUMBER = /^[\d,]+(?:\.\d+)?$/;
 
+// Plain yuan with up to 13 integer digits: exact in a double (≤ 9e15 fen), so
+// the common cell needs no BigInt; everything else goes to parseMoney.
+const PLAIN_YUAN = /^(\d{1,13})(?:\.(\d{1,2}))?$/;
+
 /** Money in any form of §4; a bare number under a `（万元）` header is in 万元. */
 export function parseAmount(s: string, unit: MoneyUnit | null): Result<number> {
+  if (unit !== 'wan') {
+    const m = PLAIN_YUAN.exec(s);
+    if (m) return ok(Number(m[1]) * 100 + (m[2] === undefined ? 0 : m[2].length === 1 ? Number(m[2]) * 10 : Number(m[2])));
+  }
   return parseMoney(unit === 'wan' && BARE_NUMBER.test(s) ? `${s}万` : s);
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A date in any form of §4 (parseDate), with a shortcut for YYYY-MM-DD. */
+export function parseDateCell(s: string): Result<string> {
+  return ISO_DATE.test(s) && isValidDate(s) ? ok(s) : parseDate(s);
 }
 
 // Same rule as round IDs: something an officer can type and a file name can hold.
@@ -415,7 +432,7 @@ export function parseApplicationRow(cells: readonly string[], map: HeaderMap, po
   if (usccCell?.warning) r.warn('uscc', usccCell.warning);
   // A district outside the policy's region is kept as written: the region rule fails it at check.
   const district = r.required('district', (s) => ok(remembered(l.district, s, () => findDistrict(policy, s)?.zh ?? s)), '');
-  const establishedOn = r.required('established_on', parseDate, '');
+  const establishedOn = r.required('established_on', parseDateCell, '');
   const independentLegalPerson = r.required('independent_legal_person', parseBoolean, false);
   const category = r.required(
     'category',
@@ -441,7 +458,7 @@ export function parseApplicationRow(cells: readonly string[], map: HeaderMap, po
   const readyToImplement = r.required('ready_to_implement', parseBoolean, false);
   const trainingEvents = r.optional('training_events', parseCount);
   const trainees = r.optional('trainees', parseCount);
-  const submittedOn = r.required('submitted_on', parseDate, '');
+  const submittedOn = r.required('submitted_on', parseDateCell, '');
   const tooMany = r.tooManyFields();
   if (tooMany) r.errors.push({ column: '', zh: '', value: '', text: tooMany });
   if (r.errors.length > 0 || !usccCell) return { value: null, errors: r.errors, warnings: r.warnings };

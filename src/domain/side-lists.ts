@@ -1,7 +1,6 @@
 // The side lists that check consults (SPEC §5): prior funding, credit
 // listings, violations, accidents. Ledger-wide, keyed by USCC. Pure parsing.
-import { parseDate } from './dates.js';
-import { CellReader, type ColumnDef, type HeaderMap, type ParsedRow, parseAmount, parseUsccCell } from './import-row.js';
+import { CellReader, type ColumnDef, type HeaderMap, type ParsedRow, parseAmount, parseDateCell, parseUsccCell } from './import-row.js';
 import { type Result, type Text, err, ok, text } from './text.js';
 
 export const SIDE_LIST_KINDS = ['prior-funding', 'credit', 'violations', 'accidents'] as const;
@@ -153,8 +152,8 @@ export function parseSideListRow(kind: SideListKind, cells: readonly string[], m
     }
     case 'credit': {
       const list = r.required('list', parseCreditList, 'abnormal-operations');
-      const listedOn = r.required('listed_on', parseDate, '');
-      const removedOn = r.optional('removed_on', parseDate);
+      const listedOn = r.required('listed_on', parseDateCell, '');
+      const removedOn = r.optional('removed_on', parseDateCell);
       if (listedOn && removedOn && removedOn < listedOn) {
         r.fail('removed_on', text(`移出日期 ${removedOn} 早于列入日期 ${listedOn}`, `removed on ${removedOn}, before it was listed on ${listedOn}`));
       }
@@ -162,12 +161,12 @@ export function parseSideListRow(kind: SideListKind, cells: readonly string[], m
       break;
     }
     case 'violations': {
-      const occurredOn = r.required('date', parseDate, '');
+      const occurredOn = r.required('date', parseDateCell, '');
       rec = { kind, row: { uscc, occurredOn, description: r.text('description') } };
       break;
     }
     case 'accidents': {
-      const occurredOn = r.required('date', parseDate, '');
+      const occurredOn = r.required('date', parseDateCell, '');
       const accidentKind = r.required('kind', parseAccidentKind, 'safety');
       rec = { kind, row: { uscc, occurredOn, kind: accidentKind, description: r.text('description') } };
       break;

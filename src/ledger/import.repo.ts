@@ -8,7 +8,6 @@ import crypto, { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { applicationContent, diffContent, type FieldChange, type ImportedApplication } from '../domain/import-row.js';
 import { formatYuan } from '../domain/money.js';
-import { canonicalJson } from '../domain/policy.js';
 import { type Text, text } from '../domain/text.js';
 import { rowToApplication, type ApplicationRow } from './applications.repo.js';
 import type { EventRow } from './events.js';
@@ -105,7 +104,7 @@ function contentValues(a: ImportedApplication): unknown[] {
     a.trainees,
     a.submittedOn,
     // Sorted keys: the same columns in another order are the same content.
-    canonicalJson(a.extra),
+    JSON.stringify(a.extra, Object.keys(a.extra).sort()),
   ];
 }
 

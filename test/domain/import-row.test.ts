@@ -120,6 +120,18 @@ describe('cell values', () => {
     expect(normalizeText("'abc")).toBe("'abc");
   });
 
+  it('skips NFKC only for characters it leaves alone', () => {
+    const ranges = [[0, 0x7f], [0xb7, 0xb7], [0x3001, 0x3003], [0x3008, 0x3011], [0x3400, 0x4dbf], [0x4e00, 0x9fff]];
+    for (const [from, to] of ranges) {
+      for (let c = from; c <= to; c++) {
+        const ch = String.fromCodePoint(c);
+        if (ch.normalize('NFKC') !== ch) throw new Error(`U+${c.toString(16)} changes under NFKC`);
+      }
+    }
+    expect(normalizeText('蓬江区、「项目」')).toBe('蓬江区、「项目」');
+    expect(normalizeText('ｅ\u0301 ㈱')).toBe('é (株)');
+  });
+
   it('reads every boolean form', () => {
     for (const t of ['是', 'yes', 'YES', 'y', 'Y', 'true', 'True', '1']) expect(parseBoolean(t), t).toEqual({ ok: true, value: true });
     for (const f of ['否', 'no', 'N', 'n', 'false', 'FALSE', '0']) expect(parseBoolean(f), f).toEqual({ ok: true, value: false });

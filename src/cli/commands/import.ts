@@ -405,7 +405,7 @@ function summaryHuman(ctx: Context, out: Printer, file: string, opts: ReadOption
   }
   const counts = text(
     `${run.rows} 行：新增 ${run.new}，已存在 ${run.unchanged}，更新 ${run.updated}，出错 ${run.rejected}`,
-    `${run.rows} rows: ${run.new} new, ${run.unchanged} already there, ${run.updated} updated, ${run.rejected} rejected`,
+    `${run.rows} row${run.rows === 1 ? '' : 's'}: ${run.new} new, ${run.unchanged} already there, ${run.updated} updated, ${run.rejected} rejected`,
   );
   if (run.rejected > 0 && !opts.skipInvalid) {
     out.line(
@@ -477,6 +477,15 @@ function printEligibility(ctx: Context, out: Printer, e: EligibilitySection | un
       e.decisions.map((d) => [d.decisionId, d.rule, d.outcome, d.decidedBy, d.decidedAt, d.reason]),
     );
   }
+}
+
+/** One line about an event for `applications show`: the file of an import and what it changed here. */
+function eventSummary(details: Record<string, unknown>, applicationId: string): string {
+  const updates = Array.isArray(details.updates) ? (details.updates as { application_id?: string; changes?: { field: string }[] }[]) : [];
+  const mine = updates.find((u) => u.application_id === applicationId);
+  if (typeof details.file === 'string') return mine?.changes ? `${details.file}: ${mine.changes.map((c) => c.field).join(', ')}` : details.file;
+  const s = JSON.stringify(details);
+  return s.length > 80 ? `${s.slice(0, 79)}…` : s;
 }
 
 const yesNo = (ctx: Context, v: number): string => ctx.t(v === 1 ? text('是', 'yes') : text('否', 'no'));
@@ -666,8 +675,8 @@ export function register(program: Command): void {
             printEligibility(ctx, out, eligibility ?? undefined);
             out.heading(text('记录', 'history'));
             out.table(
-              [text('序号', 'seq'), text('时间', 'at'), text('经办人', 'officer'), text('命令', 'command')],
-              events.map((e) => [e.seq, e.at, e.officer, e.command]),
+              [text('序号', 'seq'), text('时间', 'at'), text('经办人', 'officer'), text('命令', 'command'), text('内容', 'details')],
+              events.map((e) => [e.seq, e.at, e.officer, e.command, eventSummary(e.details, key)]),
             );
           },
         };
