@@ -22,7 +22,8 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
   const enterprises = new Set(funded.map((a) => a.uscc));
   const awardTotal = sum(funded.map((a) => awards.get(a.id) ?? 0));
   const investment = sum(funded.map((a) => a.totalInvestmentFen));
-  const decided = funded.filter((a) => acc.has(a.id));
+  // Every project that went through acceptance counts, a failed one too (its award then stands at nothing).
+  const decided = f.apps.filter((a) => acc.has(a.id));
   const passed = decided.filter((a) => acc.get(a.id)?.result === 'pass');
   const actualInvestment = sum(passed.map((a) => acc.get(a.id)?.actualInvestmentFen ?? 0));
   const finalAwards = sum(passed.map((a) => acc.get(a.id)?.finalAwardFen ?? 0));
@@ -56,12 +57,12 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
       : []),
   ];
 
-  const cats = categoryOrder(f.policy, funded.map((a) => a.category)).filter((k) => funded.some((a) => a.category === k));
+  const cats = categoryOrder(f.policy, funded.map((a) => a.category)).filter((k) => funded.some((a) => a.category === k) || decided.some((a) => a.category === k));
   const byCategory = cats.map((k): CellValue[] => {
     const apps = funded.filter((a) => a.category === k);
     const award = sum(apps.map((a) => awards.get(a.id) ?? 0));
     const inv = sum(apps.map((a) => a.totalInvestmentFen));
-    const dec = apps.filter((a) => acc.has(a.id));
+    const dec = f.apps.filter((a) => a.category === k && acc.has(a.id));
     const pass = dec.filter((a) => acc.get(a.id)?.result === 'pass').length;
     return [categoryName(f.policy, k), new Set(apps.map((a) => a.uscc)).size, apps.length, award, inv, ratio(inv, award), dec.length, pass, pct(pass, dec.length)];
   });

@@ -1,6 +1,7 @@
 // Inline SVG bar charts, drawn here so that the HTML report needs no chart
 // library and no network. Horizontal bars: labels (often Chinese) on the
-// left, the amount in yuan at the end of each bar.
+// left, the amount in yuan at the end of each bar. Inline in HTML, so no
+// xmlns is needed (the parser puts <svg> in the SVG namespace).
 import { formatYuan } from '../../domain/money.js';
 import { displayWidth, type Chart } from '../../domain/report.js';
 import type { Lang } from '../../domain/text.js';
@@ -42,7 +43,7 @@ export function barChartSvg(chart: Chart, lang: Lang, noData: string): string {
   const max = Math.max(0, ...chart.bars.map((b) => b.fen));
   const title = escapeXml(chart.title[lang]);
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-chart="${escapeXml(chart.id)}" role="img" aria-label="${title}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<svg class="chart" data-chart="${escapeXml(chart.id)}" role="img" aria-label="${title}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<title>${title}</title>`,
     `<line class="axis" x1="${left}" y1="${TOP / 2}" x2="${left}" y2="${height - TOP / 2}" stroke="#555" stroke-width="1"/>`,
   ];

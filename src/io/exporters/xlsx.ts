@@ -37,7 +37,7 @@ function excelValue(r: Resolved): { value: ExcelValue; numFmt?: string } {
 
 /** Excel's rules: ≤ 31 characters, none of []:*?/\, unique in the workbook (case-insensitive). */
 export function sheetName(title: string, used: Set<string>): string {
-  const base = title.replace(/[[\]:*?/\\]/g, ' ').replace(/^'+|'+$/g, '').trim().slice(0, 31) || 'Sheet';
+  const base = title.replace(/[[\]:*?/\\]/g, ' ').replace(/\s+/g, ' ').replace(/^'+|'+$/g, '').trim().slice(0, 31).trim() || 'Sheet';
   let name = base;
   for (let i = 2; used.has(name.toLowerCase()); i++) {
     const suffix = ` (${i})`;

@@ -27,29 +27,46 @@ interface FkRow {
   fkid: number;
 }
 
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
 export const foreignKeys: Check = {
   id: 'sqlite.foreign-keys',
   title: text('外键检查', 'foreign-key check'),
   needs: {},
   run(db) {
     const rows = db.prepare('PRAGMA foreign_key_check').all() as FkRow[];
-    return rows.map((r) => {
-      // Name the child row by its primary key where it has one (WITHOUT ROWID tables have no rowid).
-      const fk = db.prepare(`SELECT "from" AS col FROM pragma_foreign_key_list(?) WHERE id = ?`).all(r.table, r.fkid) as { col: string }[];
-      const cols = fk.map((f) => f.col);
-      let value = '';
-      if (r.rowid !== null && cols.length) {
-        const row = db.prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${r.table}" WHERE rowid = ?`).get(r.rowid) as Record<string, unknown> | undefined;
-        value = row ? cols.map((c) => `${c}=${String(row[c])}`).join(', ') : '';
+    const out: Problem[] = [];
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const fk = db.prepare('SELECT "from" AS child, "to" AS parent FROM pragma_foreign_key_list(?) WHERE id = ? ORDER BY seq').all(r.table, r.fkid) as { child: string; parent: string | null }[];
+      const cols = fk.map((f) => f.child);
+      // Name the child row by the value it refers with (WITHOUT ROWID tables report no rowid).
+      let values: Record<string, unknown>[] = [];
+      if (cols.length && r.rowid !== null) {
+        values = [db.prepare(`SELECT ${cols.map(q).join(', ')} FROM ${q(r.table)} WHERE rowid = ?`).get(r.rowid) as Record<string, unknown>];
+      } else if (cols.length && fk.every((f) => f.parent)) {
+        const match = fk.map((f) => `p.${q(f.parent!)} = c.${q(f.child)}`).join(' AND ');
+        values = db
+          .prepare(`SELECT DISTINCT ${cols.map((c) => `c.${q(c)}`).join(', ')} FROM ${q(r.table)} c WHERE ${cols.map((c) => `c.${q(c)} IS NOT NULL`).join(' AND ')} AND NOT EXISTS (SELECT 1 FROM ${q(r.parent)} p WHERE ${match})`)
+          .all() as Record<string, unknown>[];
       }
-      return {
-        check: 'sqlite.foreign-keys',
-        ref: { table: r.table, key: r.rowid !== null ? { rowid: r.rowid } : undefined },
-        message: text(
-          `${r.table} 的一行引用了 ${r.parent} 中不存在的记录${value ? `（${value}）` : ''}`,
-          `a row of ${r.table} refers to a missing row of ${r.parent}${value ? ` (${value})` : ''}`,
-        ),
-      };
-    });
+      if (!values.length) values = [{}];
+      for (const v of values) {
+        const key = Object.fromEntries(cols.filter((c) => c in v).map((c) => [c, v[c] as string | number | null]));
+        const id = `${r.table}\u0000${r.fkid}\u0000${JSON.stringify(key)}\u0000${r.rowid}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const shown = Object.entries(key).map(([k, x]) => `${k}=${String(x)}`).join(', ');
+        out.push({
+          check: 'sqlite.foreign-keys',
+          ref: { table: r.table, key: r.rowid !== null ? { rowid: r.rowid, ...key } : key },
+          message: text(
+            `${r.table} 的一行引用了 ${r.parent} 中不存在的记录${shown ? `（${shown}）` : ''}`,
+            `a row of ${r.table} refers to a missing row of ${r.parent}${shown ? ` (${shown})` : ''}`,
+          ),
+        });
+      }
+    }
+    return out;
   },
 };

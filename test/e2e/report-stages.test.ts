@@ -1,0 +1,59 @@
+// Every report kind in every format works on a round at every stage, from
+// its creation to after filing (the demo runs them all). One build of the
+// fixture round, a copy of the ledger at each stage; reports rendered in
+// process, plus one run of the real binary per stage.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildReportLedger, fixtureEnv, NOW, ROUND, snapshotPath, STAGES, type FixtureLedger } from '../../fixtures/report/build-ledger.js';
+import { buildRoundReport, renderReport } from '../../src/cli/commands/report.js';
+import { REPORT_FORMATS, REPORT_KINDS } from '../../src/domain/report.js';
+import { openLedger } from '../../src/ledger/open.js';
+import { runCli } from '../helpers.js';
+
+let L: FixtureLedger;
+beforeAll(() => {
+  L = buildReportLedger('final', { snapshots: true });
+}, 300_000);
+
+describe('reports at every stage of a round', () => {
+  for (const stage of STAGES) {
+    it(`after ${stage}`, async () => {
+      const path = snapshotPath(L, stage);
+      const db = openLedger(path, { readonly: true });
+      try {
+        for (const kind of REPORT_KINDS) {
+          const report = await buildRoundReport(db, kind, ROUND, NOW);
+          expect(report.sections.length).toBeGreaterThan(0);
+          for (const format of REPORT_FORMATS) {
+            for (const lang of ['zh', 'en'] as const) {
+              const out = await renderReport(report, format, lang);
+              expect(out.length, `${kind} ${format} ${lang} after ${stage}`).toBeGreaterThan(0);
+            }
+          }
+        }
+      } finally {
+        db.close();
+      }
+      const html = join(L.dir, `audit-${stage}.html`);
+      const r = runCli(['report', 'audit', '--round', ROUND, '--format', 'html', '--out', html], { env: fixtureEnv(path) });
+      expect(r.code, r.stderr).toBe(0);
+      expect(existsSync(html)).toBe(true);
+    }, 60_000);
+  }
+
+  it('lists the proposal as a draft notice before the first notice, and says the allocation is not yet made before allocate', async () => {
+    const before = openLedger(snapshotPath(L, 'scored'), { readonly: true });
+    const after = openLedger(snapshotPath(L, 'allocated'), { readonly: true });
+    try {
+      const awards = await buildRoundReport(before, 'awards', ROUND, NOW);
+      expect(awards.meta.find((m) => m.key === 'allocation')?.value).toEqual({ zh: '尚未分配', en: 'not yet allocated' });
+      const draft = await buildRoundReport(after, 'notice', ROUND, NOW);
+      expect(draft.sections.map((s) => s.id)).toEqual(['draft']);
+      expect(draft.sections[0].rows.length).toBe(8);
+    } finally {
+      before.close();
+      after.close();
+    }
+  });
+});

@@ -1,0 +1,170 @@
+// jmfund report: golden files for every kind and format on the fixture round,
+// read-back of the xlsx, and every report on a round at every stage.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildReportLedger, ROUND, type FixtureLedger } from '../../fixtures/report/build-ledger.js';
+
+const KINDS = ['awards', 'notice', 'audit', 'fund-usage', 'performance'] as const;
+const TEXT_FORMATS = ['csv', 'json', 'html', 'md'] as const;
+
+// Hashes (event chain, policy file) move whenever another command adds a
+// detail to its event; they are checked against `verify` below instead.
+const maskHashes = (s: string) => s.replace(/\b[0-9a-f]{64}\b/g, '<sha256>');
+
+let L: FixtureLedger;
+beforeAll(() => {
+  L = buildReportLedger('final');
+}, 120_000);
+
+describe('report golden files (fixture round, after filing, acceptance, payments and a clawback)', () => {
+  for (const kind of KINDS) {
+    for (const format of TEXT_FORMATS) {
+      it(`${kind} as ${format}`, async () => {
+        const r = L.run(['report', kind, '--round', ROUND, '--format', format]);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        await expect(maskHashes(r.stdout)).toMatchFileSnapshot(join('..', 'golden', 'report', `${kind}.${format}`));
+      });
+    }
+  }
+
+  it('follows --lang: the award list and fund usage in Chinese', async () => {
+    const md = L.run(['--lang', 'zh', 'report', 'awards', '--round', ROUND, '--format', 'md']);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toContain('| 排名 | 申报编号 | 企业名称 |');
+    await expect(maskHashes(md.stdout)).toMatchFileSnapshot(join('..', 'golden', 'report', 'awards.zh.md'));
+    const csv = L.run(['--lang', 'zh', 'report', 'fund-usage', '--round', ROUND, '--format', 'csv']);
+    await expect(maskHashes(csv.stdout)).toMatchFileSnapshot(join('..', 'golden', 'report', 'fund-usage.zh.csv'));
+  });
+
+  it('writes the notice in Chinese by default, and in English only when asked', () => {
+    const zh = L.run(['report', 'notice', '--round', ROUND, '--format', 'md']);
+    expect(zh.stdout).toContain('拟支持项目公示名单');
+    expect(zh.stdout).toContain('异议受理');
+    const en = L.run(['--lang', 'en', 'report', 'notice', '--round', ROUND, '--format', 'md']);
+    expect(en.stdout).toContain('Public notice of proposed awards');
+  });
+
+  it('keeps internal scores and reasons out of the public notice', () => {
+    const json = L.run(['--lang', 'en', 'report', 'notice', '--round', ROUND, '--format', 'json']).json<{ sections: { columns: { key: string }[]; rows: Record<string, unknown>[] }[] }>();
+    const keys = new Set(json.sections.flatMap((s) => s.columns.map((c) => c.key)));
+    expect([...keys].sort()).toEqual(['award', 'category', 'enterprise', 'no', 'project']);
+    // R005 was withdrawn on an upheld objection; R013 and R011 were never funded.
+    const projects = json.sections.flatMap((s) => s.rows.map((r) => r.project));
+    expect(projects).not.toContain('售后服务平台');
+    expect(projects).toHaveLength(8);
+  });
+
+  it('prints the verify result and the hash of the last event in the audit report', () => {
+    const verify = L.run(['--json', 'verify']).json<{ ok: boolean; last_hash: string; events: number }>();
+    expect(verify.ok).toBe(true);
+    const audit = L.run(['report', 'audit', '--round', ROUND, '--format', 'json']).json<{ meta: { key: string; value: unknown }[] }>();
+    const meta = Object.fromEntries(audit.meta.map((m) => [m.key, m.value]));
+    expect(meta.last_event_hash).toBe(verify.last_hash);
+    expect(meta.events).toBe(verify.events);
+    expect(meta.verify).toBe('passed');
+  });
+
+  it('writes CSV with a BOM and CRLF, amounts as plain yuan, formula-like text neutralised', () => {
+    const csv = L.run(['report', 'awards', '--round', ROUND, '--format', 'csv']).stdout;
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    expect(csv).toContain('\r\n');
+    expect(csv).toContain(",'=SUM(1+1) 精密加工数字化车间,");
+    expect(csv).toContain(",'-研发设计协同上云,");
+    expect(csv).toMatch(/,1000000\.00,/);
+    expect(csv).not.toMatch(/,1,000,000\.00,/);
+  });
+
+  it('escapes every text in HTML', () => {
+    const html = L.run(['report', 'awards', '--round', ROUND, '--format', 'html']).stdout;
+    expect(html).not.toContain('<b>不锈钢</b>');
+    expect(html).toContain('&lt;b&gt;不锈钢&lt;/b&gt; &amp; &quot;云&quot; | 行业平台');
+    // Self-contained: no script, no link to anything outside the file.
+    expect(html).not.toMatch(/<script|https?:\/\/|<link|src=/i);
+  });
+});
+
+describe('report --out', () => {
+  it('writes atomically, refuses to overwrite without --force, and says where', () => {
+    const out = join(L.dir, 'awards.md');
+    const first = L.run(['--json', 'report', 'awards', '--round', ROUND, '--out', out]);
+    expect(first.code).toBe(0);
+    const j = first.json<{ out: string; format: string; bytes: number; sha256: string }>();
+    expect(j).toMatchObject({ out, format: 'md' });
+    expect(statSync(out).size).toBe(j.bytes);
+    writeFileSync(out, 'keep me');
+    const again = L.run(['report', 'awards', '--round', ROUND, '--out', out]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('--force');
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    expect(L.run(['report', 'awards', '--round', ROUND, '--out', out, '--force']).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('# Award list');
+  });
+
+  it('needs --out for xlsx', () => {
+    const r = L.run(['report', 'awards', '--round', ROUND, '--format', 'xlsx']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--out');
+  });
+
+  it('refuses an unknown kind, format or round', () => {
+    expect(L.run(['report', 'budget', '--round', ROUND]).code).toBe(2);
+    expect(L.run(['report', 'awards', '--round', ROUND, '--format', 'pdf']).code).toBe(2);
+    const r = L.run(['report', 'awards', '--round', 'NOPE']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('2022-R1');
+  });
+
+  it('prints only JSON under --json, with the content of a text report', () => {
+    const r = L.run(['--json', 'report', 'fund-usage', '--round', ROUND, '--format', 'md']);
+    const j = r.json<{ kind: string; format: string; content: string }>();
+    expect(j.kind).toBe('fund-usage');
+    expect(j.content).toContain('# Fund usage');
+  });
+});
+
+describe('report xlsx', () => {
+  it('has one sheet per section, a bold frozen header, money as numbers with a money format, text never a formula', async () => {
+    const out = join(L.dir, 'awards.xlsx');
+    expect(L.run(['report', 'awards', '--round', ROUND, '--out', out]).code).toBe(0);
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const names = wb.worksheets.map((w) => w.name);
+    expect(names[0]).toBe('Summary');
+    expect(names).toContain('Summary by category');
+    expect(names).toContain('Chart data');
+    expect(names.every((n) => n.length <= 31)).toBe(true);
+    const ws = wb.worksheets.find((w) => w.name.startsWith('Benchmark industrial enterprise'))!;
+    expect(ws).toBeDefined();
+    const header = (ws.getRow(1).values as unknown[]).slice(1);
+    expect(header).toEqual(['Rank', 'Application', 'Enterprise', 'Project', 'Score', 'Requested (yuan)', 'Cap (yuan)', 'Award (yuan)', 'Reason', 'Binding limit', 'State']);
+    expect(ws.getRow(1).font?.bold).toBe(true);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const r001 = ws.getRow(2);
+    expect(r001.getCell(2).value).toBe('R001');
+    expect(r001.getCell(8).value).toBe(1000000);
+    expect(r001.getCell(8).numFmt).toBe('#,##0.00');
+    expect(r001.getCell(5).value).toBe(91);
+    const r002 = ws.getRow(3);
+    expect(r002.getCell(4).value).toBe('=SUM(1+1) 精密加工数字化车间');
+    expect(r002.getCell(4).type).toBe(ExcelJS.ValueType.String);
+    expect(r002.getCell(4).formula).toBeUndefined();
+    // The Chinese enterprise names: 13 CJK characters take 26 columns, plus a margin.
+    expect(ws.getColumn(3).width).toBeGreaterThanOrEqual(26);
+  });
+
+  it('writes every kind as xlsx', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    for (const kind of KINDS) {
+      const out = join(L.dir, `${kind}.xlsx`);
+      const r = L.run(['report', kind, '--round', ROUND, '--out', out, '--force']);
+      expect(r.code, r.stderr).toBe(0);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(out);
+      expect(wb.worksheets.length).toBeGreaterThan(1);
+      for (const ws of wb.worksheets) expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    }
+  });
+});
