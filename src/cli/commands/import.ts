@@ -54,6 +54,8 @@ const HEADER_SEARCH_LIMIT = 100;
 /** Progress on a terminal for files at least this large, every PROGRESS_EVERY rows. */
 const PROGRESS_MIN_BYTES = 5 * 1024 * 1024;
 const PROGRESS_EVERY = 50_000;
+/** Errors and warnings kept for --json; beyond this they are counted (stderr still lists every one). */
+const MAX_HELD = 100_000;
 
 interface ReadOptions {
   encoding?: string;
@@ -96,8 +98,11 @@ interface TableRun {
   unchanged: number;
   updated: number;
   rejected: number;
+  /** Held for --json (up to MAX_HELD each); a person sees them on stderr as they are found. */
   errors: ReportedProblem[];
   warnings: ReportedProblem[];
+  errorCount: number;
+  warningCount: number;
   /** Header cells + `error`, then each rejected record with its message. */
   rejects: string[][];
 }
@@ -118,8 +123,13 @@ class Progress {
     this.shown = true;
     process.stderr.write(`\r${this.ctx.t(this.label)} ${rows.toLocaleString('en')}`);
   }
-  done(): void {
+  /** Clears the progress line before a diagnostic is written. */
+  clear(): void {
     if (this.shown) process.stderr.write('\r\x1b[K');
+    this.shown = false;
+  }
+  done(): void {
+    this.clear();
   }
 }
 
@@ -171,7 +181,30 @@ function loadMapping(path: string | undefined, defs: readonly ColumnDef[]): Head
 
 async function readInto<T>(ctx: Context, file: string, opts: ReadOptions, sink: Sink<T>, progress: Progress): Promise<TableRun> {
   const mapping = loadMapping(opts.mapping, sink.defs);
-  const run: TableRun = { headerLine: null, headerProblem: null, fatal: null, rows: 0, new: 0, unchanged: 0, updated: 0, rejected: 0, errors: [], warnings: [], rejects: [] };
+  const run: TableRun = {
+    headerLine: null,
+    headerProblem: null,
+    fatal: null,
+    rows: 0,
+    new: 0,
+    unchanged: 0,
+    updated: 0,
+    rejected: 0,
+    errors: [],
+    warnings: [],
+    errorCount: 0,
+    warningCount: 0,
+    rejects: [],
+  };
+  const report = (kind: 'error' | 'warning', p: ReportedProblem): void => {
+    const held = kind === 'error' ? run.errors : run.warnings;
+    if (kind === 'error') run.errorCount++;
+    else run.warningCount++;
+    if (ctx.json && held.length < MAX_HELD) held.push(p);
+    // Streamed to stderr as found, so that a file with many bad rows needs no memory for them.
+    progress.clear();
+    process.stderr.write(`${kind === 'warning' ? `${ctx.t(text('警告', 'warning'))}: ` : ''}${p.message}\n`);
+  };
   let map: HeaderMap | null = null;
   let records = 0;
   let best: { line: number; match: ReturnType<typeof matchHeader> } | null = null;
@@ -199,7 +232,7 @@ async function readInto<T>(ctx: Context, file: string, opts: ReadOptions, sink: 
         run.rows++;
         progress.tick(run.rows);
         const parsed = sink.parse(rec.cells, map);
-        for (const w of parsed.warnings) run.warnings.push(problem(ctx, file, rec.line, w));
+        for (const w of parsed.warnings) report('warning', problem(ctx, file, rec.line, w));
         const errors: CellError[] = [...parsed.errors];
         if (parsed.value === null) {
           const dup = sink.invalid(rec.cells, map, rec.line);
@@ -213,7 +246,7 @@ async function readInto<T>(ctx: Context, file: string, opts: ReadOptions, sink: 
         }
         if (errors.length > 0) {
           run.rejected++;
-          for (const e of errors) run.errors.push(problem(ctx, file, rec.line, e));
+          for (const e of errors) report('error', problem(ctx, file, rec.line, e));
           run.rejects.push([...rec.cells, ...Array<string>(Math.max(0, run.rejects[0].length - 1 - rec.cells.length)).fill(''), errors.map((e) => ctx.t(e.column ? text(`${e.column}（${e.zh}）：${e.text.zh}`, `${e.column} (${e.zh}): ${e.text.en}`) : e.text)).join('; ')]);
         }
       }
@@ -320,7 +353,8 @@ async function writeRejects(opts: ReadOptions, run: TableRun): Promise<string | 
 }
 
 function reportDiagnostics(ctx: Context, run: TableRun): void {
-  const lines = [...run.warnings.map((w) => `${ctx.t(text('警告', 'warning'))}: ${w.message}`), ...run.errors.map((e) => e.message)];
+  // Row errors and warnings went to stderr as they were found (or are in the JSON).
+  const lines: string[] = [];
   if (run.fatal) lines.push(run.fatal.message);
   if (run.headerProblem) lines.push(ctx.t(run.headerProblem));
   if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
@@ -385,6 +419,9 @@ function summaryJson(ctx: Context, file: string, opts: ReadOptions, s: Summary, 
     rejects_file: s.rejectsFile,
     errors: [...header, ...(run.fatal ? [run.fatal] : []), ...run.errors],
     warnings: run.warnings,
+    // More than MAX_HELD: the JSON lists the first ones and counts the rest.
+    errors_not_listed: run.errorCount - run.errors.length,
+    warnings_not_listed: run.warningCount - run.warnings.length,
   };
 }
 
