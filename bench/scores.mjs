@@ -6,6 +6,7 @@
 //
 //   npm run bench:scores            (builds first)
 //   BENCH_RUNS=3 BENCH_APPS=20000 node bench/scores.mjs
+//   BENCH_PREPARE_ONLY=1 node bench/scores.mjs   (make the data, for profiling)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -122,6 +123,12 @@ const csv = join(dir, 'scores.csv');
 t = process.hrtime.bigint();
 const rows = await makeScores(csv);
 log(`${rows} score rows written: ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(2)} s`);
+
+if (process.env.BENCH_PREPARE_ONLY) {
+  // For profiling: leave the ledger and the file, run nothing.
+  log(`prepared ${base} and ${csv}`);
+  process.exit(0);
+}
 
 // Import into a fresh copy of the ledger each time.
 const imports = [];

@@ -115,9 +115,14 @@ export function matchScoreHeader(cells: string[], rules: ScoringRules): HeaderMa
 const BOOLEAN_ACCEPTED = text('可接受：是/否、yes/no、y/n、true/false、1/0', 'accepted: 是/否, yes/no, y/n, true/false, 1/0');
 const TRUE = new Set(['是', 'yes', 'y', 'true', '1']);
 const FALSE = new Set(['否', 'no', 'n', 'false', '0']);
+const TRUE_RESULT = ok(true);
+const FALSE_RESULT = ok(false);
 
 /** 是/否, yes/no, y/n, true/false, 1/0 (SPEC §5). */
 export function parseBoolean(raw: string): Result<boolean> {
+  // Fast path: the words as usually written.
+  if (TRUE.has(raw)) return TRUE_RESULT;
+  if (FALSE.has(raw)) return FALSE_RESULT;
   const s = raw.normalize('NFKC').trim().toLowerCase();
   if (TRUE.has(s)) return ok(true);
   if (FALSE.has(s)) return ok(false);
@@ -164,8 +169,16 @@ const cell = (cells: string[], i: number | null): string => {
  * first. Whether the application exists and duplicates are the caller's
  * (they need the ledger and the whole file).
  */
-export function parseScoreRow(line: number, cells: string[], cols: ScoreColumns, rules: ScoringRules, weightedTotal: (criteria: Record<string, number>) => string): { row: ScoreRow | null; errors: RowError[] } {
-  const errors: RowError[] = [];
+export function parseScoreRow(
+  line: number,
+  cells: string[],
+  cols: ScoreColumns,
+  rules: ScoringRules,
+  weightedTotal: (criteria: Record<string, number>) => string,
+  /** Errors are appended here (no array per row: files have 1,000,000 rows). */
+  errors: RowError[],
+): ScoreRow | null {
+  const before = errors.length;
   const header = (i: number | null) => (i === null ? '' : cols.headers[i] || `#${i + 1}`);
   const fail = (i: number | null, value: string, message: Text) => errors.push({ line, column: header(i), value, message });
 
@@ -230,8 +243,8 @@ export function parseScoreRow(line: number, cells: string[], cols: ScoreColumns,
   }
 
   const comment = cell(cells, cols.comment);
-  if (errors.length > 0) return { row: null, errors };
-  return { row: { line, applicationId, expertId, centi, criteria, recused, comment: comment === '' ? null : comment }, errors };
+  if (errors.length > before) return null;
+  return { line, applicationId, expertId, centi, criteria, recused, comment: comment === '' ? null : comment };
 }
 
 /** What makes two rows of the same (application, expert) "the same": the score(s), recusal and comment. */
@@ -243,4 +256,41 @@ export function scoreContent(r: Pick<ScoreRow, 'centi' | 'criteria' | 'recused' 
 /** A compact form of the same content, cheap to compare for 1,000,000 rows (criteria as stored: JSON in policy order). */
 export function contentKey(centi: number | null, criteriaJson: string | null, recused: boolean, comment: string | null): string {
   return `${centi ?? ''}\u0001${criteriaJson ?? ''}\u0001${recused ? 1 : 0}\u0001${comment ?? ''}`;
+}
+
+/**
+ * A map keyed by (application, expert) without a key string per pair: one
+ * entry per application holding its few experts. At 1,000,000 rows this
+ * halves the memory and time of a Map keyed by concatenated strings.
+ */
+export class PairMap<V> {
+  private readonly m = new Map<string, { experts: string[]; values: V[] }>();
+  private n = 0;
+
+  get size(): number {
+    return this.n;
+  }
+
+  get(applicationId: string, expertId: string): V | undefined {
+    const e = this.m.get(applicationId);
+    if (!e) return undefined;
+    const i = e.experts.indexOf(expertId);
+    return i < 0 ? undefined : e.values[i];
+  }
+
+  set(applicationId: string, expertId: string, value: V): void {
+    let e = this.m.get(applicationId);
+    if (!e) this.m.set(applicationId, (e = { experts: [], values: [] }));
+    const i = e.experts.indexOf(expertId);
+    if (i >= 0) e.values[i] = value;
+    else {
+      e.experts.push(expertId);
+      e.values.push(value);
+      this.n++;
+    }
+  }
+
+  applications(): IterableIterator<string> {
+    return this.m.keys();
+  }
 }

@@ -32,7 +32,11 @@ const abs = (a: bigint): bigint => (a < 0n ? -a : a);
 export function gcd(a: bigint, b: bigint): bigint {
   a = abs(a);
   b = abs(b);
-  while (b !== 0n) [a, b] = [b, a % b];
+  while (b !== 0n) {
+    const r = a % b;
+    a = b;
+    b = r;
+  }
   return a;
 }
 
@@ -134,17 +138,19 @@ export function scoreKey(v: ScoreValue): string {
   const [n, d] = asFraction(v);
   const t = floorDiv(n * pow10(KEY_DIGITS), d);
   const width = 3 + KEY_DIGITS;
+  // join, not a template: it makes a flat string, and comparing V8's
+  // concatenated (cons) strings is several times slower when ranking 200,000.
   if (t >= 0n) {
     const s = t.toString();
     if (s.length <= width) {
       const p = s.padStart(width, '0');
-      return `${p.slice(0, 3)}.${p.slice(3)}`;
+      return [p.slice(0, 3), p.slice(3)].join('.');
     }
-    return `~${String(s.length).padStart(2, '0')}${s}`;
+    return ['~', String(s.length).padStart(2, '0'), s].join('');
   }
   const s = (-t).toString();
   const nines = s.replace(/\d/g, (c) => String(9 - Number(c)));
-  return `-${String(99 - s.length).padStart(2, '0')}${nines}`;
+  return ['-', String(99 - s.length).padStart(2, '0'), nines].join('');
 }
 
 /** Stored as two TEXT columns; a fixed-point value as scaled / 10^digits. */
@@ -278,17 +284,9 @@ export interface Aggregate {
   details: AggregateDetails;
 }
 
-interface Valid {
-  expertId: string;
-  units: bigint;
-  criteria?: Record<string, number> | null;
-}
+type Valid = ScoreEntry & { units: bigint };
 
-const validOf = (a: ApplicationScores): Valid[] => {
-  const v: Valid[] = [];
-  for (const e of a.entries) if (!e.recused && e.units !== null) v.push({ expertId: e.expertId, units: e.units, criteria: e.criteria });
-  return v;
-};
+const isValid = (e: ScoreEntry): e is Valid => !e.recused && e.units !== null;
 
 const byUnits = (a: Valid, b: Valid): number => (a.units < b.units ? -1 : a.units > b.units ? 1 : a.expertId < b.expertId ? -1 : a.expertId > b.expertId ? 1 : 0);
 
@@ -340,9 +338,16 @@ function outliersOf(valid: Valid[], rules: ScoringRules): string[] {
   const s = sumUnits(valid);
   const [gn, gd] = rules.outlierGap;
   // |u − (S − u)/(k − 1)| > gap  ⇔  |k·u − S|·gd > gn·L·(k − 1)
+  //                              ⇔  k·gd·u outside [S·gd − lim, S·gd + lim]
   const limit = gn * rules.unitsPerPoint * (k - 1n);
+  const kg = k * gd;
+  const hi = s * gd + limit;
+  const lo = s * gd - limit;
   const out: string[] = [];
-  for (const v of valid) if (abs(k * v.units - s) * gd > limit) out.push(v.expertId);
+  for (const v of valid) {
+    const t = kg * v.units;
+    if (t > hi || t < lo) out.push(v.expertId);
+  }
   return out;
 }
 
@@ -452,8 +457,9 @@ export function aggregateRound(apps: ApplicationScores[], rules: ScoringRules): 
   const L = rules.unitsPerPoint;
   const rz = rules.method === 'z-score' ? roundZ(apps, L) : undefined;
   return apps.map((a) => {
-    const valid = validOf(a);
-    const recused = a.entries.filter((e) => e.recused).length;
+    const valid = a.entries.filter(isValid);
+    let recused = 0;
+    for (const e of a.entries) if (e.recused) recused++;
     const outliers = outliersOf(valid, rules);
     const details: AggregateDetails = {};
     const crit = criteriaMeans(valid, rules);
@@ -501,11 +507,21 @@ export function aggregateRound(apps: ApplicationScores[], rules: ScoringRules): 
   });
 }
 
+// Two different rationals with denominators below 10^15 differ by more than
+// 10^-30, so their keys differ: for them, equal keys mean equal values.
+const KEY_EXACT_DEN = 10n ** 15n;
+
+/** Exact comparison of two values whose score keys are equal; cheap for the common cases. */
+function compareEqualKeys(a: ScoreValue, b: ScoreValue): number {
+  if (a.kind === 'rational' && b.kind === 'rational' && a.den < KEY_EXACT_DEN && b.den < KEY_EXACT_DEN) return 0;
+  return compareScores(a, b);
+}
+
 /** Ranking order: exact value descending, unscored last, then application_id. */
 export function compareAggregates(a: Aggregate, b: Aggregate): number {
   if (a.value && b.value) {
-    // Keys order like the exact values; only equal keys need the exact comparison.
-    const c = a.key === b.key ? compareScores(b.value, a.value) : (a.key as string) < (b.key as string) ? 1 : -1;
+    // Keys order like the exact values; only equal keys may need the exact comparison.
+    const c = a.key === b.key ? compareEqualKeys(b.value, a.value) : (a.key as string) < (b.key as string) ? 1 : -1;
     if (c !== 0) return c;
   } else if (a.value || b.value) return a.value ? -1 : 1;
   return a.applicationId < b.applicationId ? -1 : a.applicationId > b.applicationId ? 1 : 0;
@@ -520,6 +536,25 @@ export interface ExpertSummary {
   sd: string;
   /** Expert's mean minus the round's mean, signed, 2 decimals. */
   difference: string;
+}
+
+/**
+ * The aggregates in ranking order (compareAggregates), sorted through small
+ * records: for 200,000 applications this is several times faster than
+ * sorting the aggregates themselves.
+ */
+export function rankAggregates(aggs: Aggregate[]): Aggregate[] {
+  // '' sorts unscored last in this descending order; `exact`: the key alone decides (see KEY_EXACT_DEN).
+  const recs = aggs.map((a) => ({ key: a.key ?? '', id: a.applicationId, exact: a.value === null || (a.value.kind === 'rational' && a.value.den < KEY_EXACT_DEN), a }));
+  recs.sort((x, y) => {
+    if (x.key !== y.key) return x.key < y.key ? 1 : -1;
+    if (!(x.exact && y.exact)) {
+      const c = compareScores(y.a.value as ScoreValue, x.a.value as ScoreValue);
+      if (c !== 0) return c;
+    }
+    return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+  });
+  return recs.map((r) => r.a);
 }
 
 /** Per expert: how many applications scored, mean and population SD, so a harsh or lenient expert shows. */

@@ -1,6 +1,6 @@
 // Expert scores and the round's score aggregate (Art. 11).
 import type { ScoreMethod } from '../domain/policy.js';
-import { contentKey, type ScoreRow } from '../domain/score-row.js';
+import { contentKey, PairMap, type ScoreRow } from '../domain/score-row.js';
 import {
   expertUnits,
   scoreFromStored,
@@ -9,6 +9,7 @@ import {
   type AggregateDetails,
   type ApplicationScores,
   type ExpertSummary,
+  type ScoreEntry,
   type ScoreStatus,
   type ScoreValue,
   type ScoringRules,
@@ -77,11 +78,11 @@ export function countRoundScores(db: Db, roundId: string): number {
  * What is stored for each (application, expert) of the round, as contentKey
  * strings: enough to tell new, unchanged and changed rows apart.
  */
-export function roundScoreContents(db: Db, roundId: string): Map<string, string> {
-  const m = new Map<string, string>();
+export function roundScoreContents(db: Db, roundId: string): PairMap<string> {
+  const m = new PairMap<string>();
   const stmt = db.prepare('SELECT application_id, expert_id, score_centi, criteria_json, recused, comment FROM scores WHERE round_id = ?').raw();
   for (const r of stmt.iterate(roundId) as IterableIterator<[string, string, number | null, string | null, number, string | null]>) {
-    m.set(scoreMapKey(r[0], r[1]), contentKey(r[2], r[3], r[4] === 1, r[5]));
+    m.set(r[0], r[1], contentKey(r[2], r[3], r[4] === 1, r[5]));
   }
   return m;
 }
@@ -90,8 +91,6 @@ export function getScore(db: Db, applicationId: string, expertId: string): Store
   const r = db.prepare('SELECT * FROM scores WHERE application_id = ? AND expert_id = ?').get(applicationId, expertId) as ScoreDbRow | undefined;
   return r && fromRow(r);
 }
-
-export const scoreMapKey = (applicationId: string, expertId: string): string => `${applicationId}\u0000${expertId}`;
 
 export interface ScoreSource {
   file: string;
@@ -144,7 +143,9 @@ export function roundScoresForAggregation(db: Db, roundId: string, rules: Scorin
     if (current?.applicationId !== appId) current = byId.get(appId);
     if (!current) continue; // cannot happen: scores reference the round's applications
     const criteria = criteriaJson === null ? null : (JSON.parse(criteriaJson) as Record<string, number>);
-    current.entries.push({ expertId, units: expertUnits(rules, centi, criteria), recused: recused === 1, ...(withCriteria ? { criteria } : {}) });
+    const entry: ScoreEntry = { expertId, units: expertUnits(rules, centi, criteria), recused: recused === 1 };
+    if (withCriteria) entry.criteria = criteria;
+    current.entries.push(entry);
   }
   return apps;
 }

@@ -4,8 +4,8 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { SCORE_METHODS, type ScoreMethod } from '../../domain/policy.js';
-import { centiText, contentKey, matchScoreHeader, parseScoreRow, requiredColumnNames, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../../domain/score-row.js';
-import { aggregateRound, compareAggregates, expertSummaries, expertUnits, formatFraction, scoreToStored, scoringRules, type Aggregate, type AggregateDetails, type ScoringRules } from '../../domain/scoring.js';
+import { centiText, contentKey, matchScoreHeader, PairMap, parseScoreRow, requiredColumnNames, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../../domain/score-row.js';
+import { aggregateRound, rankAggregates, expertSummaries, expertUnits, formatFraction, scoreToStored, scoringRules, type Aggregate, type AggregateDetails, type ScoringRules } from '../../domain/scoring.js';
 import { text, type Text } from '../../domain/text.js';
 import { appendEvent } from '../../ledger/events.js';
 import { inTransaction } from '../../ledger/open.js';
@@ -23,7 +23,6 @@ import {
   replaceExpertStats,
   roundScoreContents,
   roundScoresForAggregation,
-  scoreMapKey,
   writeScores,
   type StoredScore,
 } from '../../ledger/scores.repo.js';
@@ -124,9 +123,11 @@ async function importScores(ctx: Context, file: string, opts: ImportOptions) {
   const weightedTotal = (c: Record<string, number>) => formatFraction(expertUnits(rules, null, c) ?? 0n, rules.unitsPerPoint);
 
   const appIds = roundApplicationIds(db, round.roundId);
-  const existing = countRoundScores(db, round.roundId) > 0 ? roundScoreContents(db, round.roundId) : new Map<string, string>();
+  const existing = countRoundScores(db, round.roundId) > 0 ? roundScoreContents(db, round.roundId) : new PairMap<string>();
   const otherRound = new Map<string, string | undefined>();
-  const seen = new Map<string, number>();
+  // (application, expert) → the line it was first seen on.
+  const seen = new PairMap<number>();
+  const affected = new Set<string>();
   const errors: RowError[] = [];
   const inserts: ScoreRow[] = [];
   const updates: ScoreRow[] = [];
@@ -136,8 +137,7 @@ async function importScores(ctx: Context, file: string, opts: ImportOptions) {
 
   await readScoreSheet(file, opts, rules, (line, cells, cols) => {
     rows++;
-    const { row, errors: rowErrors } = parseScoreRow(line, cells, cols, rules, weightedTotal);
-    for (const e of rowErrors) errors.push(e);
+    const row = parseScoreRow(line, cells, cols, rules, weightedTotal, errors);
     const appHeader = cols.headers[cols.applicationId];
     const appId = row?.applicationId ?? (cells[cols.applicationId] ?? '').normalize('NFKC').trim();
     if (appId !== '' && !appIds.has(appId)) {
@@ -154,8 +154,7 @@ async function importScores(ctx: Context, file: string, opts: ImportOptions) {
       return;
     }
     if (!row) return;
-    const key = scoreMapKey(row.applicationId, row.expertId);
-    const first = seen.get(key);
+    const first = seen.get(row.applicationId, row.expertId);
     if (first !== undefined) {
       errors.push({
         line,
@@ -165,10 +164,11 @@ async function importScores(ctx: Context, file: string, opts: ImportOptions) {
       });
       return;
     }
-    seen.set(key, line);
-    const stored = existing.get(key);
+    seen.set(row.applicationId, row.expertId, line);
+    const stored = existing.get(row.applicationId, row.expertId);
     if (stored === undefined) {
       inserts.push(row);
+      affected.add(row.applicationId);
       return;
     }
     if (stored === contentKey(row.centi, row.criteria ? JSON.stringify(row.criteria) : null, row.recused, row.comment)) {
@@ -179,6 +179,7 @@ async function importScores(ctx: Context, file: string, opts: ImportOptions) {
     const before = scoreContent(storedContent(old));
     if (opts.update) {
       updates.push(row);
+      affected.add(row.applicationId);
       updateLog.push({ application_id: row.applicationId, expert_id: row.expertId, line, old: JSON.parse(before) as unknown, new: contentJson(row) });
       return;
     }
@@ -200,7 +201,6 @@ async function importScores(ctx: Context, file: string, opts: ImportOptions) {
   const write = !failed && !opts.dryRun && (inserts.length > 0 || updates.length > 0);
   if (write) {
     const at = ctx.now();
-    const affected = [...new Set([...inserts, ...updates].map((r) => r.applicationId))];
     inTransaction(db, () => {
       writeScores(db, round.roundId, inserts, updates, { file: sourceName, sha256, at });
       appendEvent(db, {
@@ -208,7 +208,7 @@ async function importScores(ctx: Context, file: string, opts: ImportOptions) {
         officer: ctx.officer,
         command: 'scores import',
         roundId: round.roundId,
-        appIds: affected,
+        appIds: [...affected],
         details: { file: sourceName, sha256, rows, inserted: inserts.length, updated: updates.length, unchanged, updates: updateLog },
       });
     });
@@ -304,7 +304,7 @@ function aggregate(ctx: Context, opts: { round?: string; method?: ScoreMethod })
       details: { method: rules.method, applications: aggs.length, valid_scores: scores, ...counts, outliers, min_experts: rules.minExperts, threshold: round.policy.scoring.threshold, outlier_gap: round.policy.scoring.outlierGap },
     });
   });
-  const ranked = [...aggs].sort(compareAggregates);
+  const ranked = rankAggregates(aggs);
   return {
     json: { round: round.roundId, method: rules.method, applications: ranked.map(aggregateJson) },
     human: (out: Printer) => {
