@@ -7,10 +7,12 @@ import type { Application } from './application.js';
 import { addYears, compareDates, fullYearsReached, inWindow } from './dates.js';
 import { lookupDivision } from './divisions.js';
 import { formatYuan } from './money.js';
-import { canonicalJson, findCluster, findDistrict, type Category, type Policy } from './policy.js';
-import { compareProjectNames, type NameComparison } from './similarity.js';
+import { canonicalJson, findCluster, findDistrict, type Category, type District, type Policy } from './policy.js';
+import { comparePrepared, prepareProjectName, type NameComparison, type PreparedName } from './similarity.js';
+import type * as SideList from './side-lists.js';
+import type { AccidentKind, CreditList } from './side-lists.js';
 import { type Text, text } from './text.js';
-import { analyzeUscc } from './uscc.js';
+import { analyzeUscc, type UsccAnalysis } from './uscc.js';
 
 export const RULE_IDS = [
   'region',
@@ -42,43 +44,11 @@ export interface SourceRef {
   line: number;
 }
 
-export interface PriorFunding {
-  uscc: string;
-  projectName: string;
-  program: string;
-  amountFen: number | null;
-  year: number | null;
-  source: SourceRef;
-}
-
-export const CREDIT_LISTS = ['abnormal-operations', 'serious-dishonesty'] as const;
-export type CreditList = (typeof CREDIT_LISTS)[number];
-
-export interface CreditListing {
-  uscc: string;
-  list: CreditList;
-  listedOn: string;
-  removedOn: string | null;
-  source: SourceRef;
-}
-
-export interface Violation {
-  uscc: string;
-  occurredOn: string;
-  description: string;
-  source: SourceRef;
-}
-
-export const ACCIDENT_KINDS = ['safety', 'environmental', 'quality'] as const;
-export type AccidentKind = (typeof ACCIDENT_KINDS)[number];
-
-export interface Accident {
-  uscc: string;
-  occurredOn: string;
-  kind: AccidentKind;
-  description: string;
-  source: SourceRef;
-}
+// The side-list rows of §5 (src/domain/side-lists.ts) with their source.
+export type PriorFunding = SideList.PriorFunding & { source: SourceRef };
+export type CreditListing = SideList.CreditListing & { source: SourceRef };
+export type Violation = SideList.Violation & { source: SourceRef };
+export type Accident = SideList.Accident & { source: SourceRef };
 
 export interface SideLists {
   priorFunding: PriorFunding[];
@@ -161,6 +131,10 @@ interface Env {
   };
   /** Other applications of the round with the same USCC. */
   siblings: Application[];
+  /** Computed once per application or name: the rules share them. */
+  usc: UsccAnalysis;
+  declaredDistrict: District | undefined;
+  name: (projectName: string) => PreparedName;
 }
 
 interface Finding {
@@ -192,8 +166,8 @@ function divisionName(code: string): Text {
 // the USCC's division code at district level.
 function region(app: Application, env: Env): RuleResult {
   const r = env.policy.region;
-  const declared = findDistrict(env.policy, app.district);
-  const division = analyzeUscc(app.uscc).divisionCode;
+  const declared = env.declaredDistrict;
+  const division = env.usc.divisionCode;
   const evidence: Evidence = { declared_district: app.district, division_code: division };
   const names = text(r.districts.map((d) => d.zh).join('、'), r.districts.map((d) => d.en).join(', '));
   if (!declared) {
@@ -242,8 +216,8 @@ function region(app: Application, env: Env): RuleResult {
 }
 
 // §4, GB 32100-2015: a failed check character is put to an officer, never fatal.
-function creditCode(app: Application): RuleResult {
-  const u = analyzeUscc(app.uscc);
+function creditCode(env: Env): RuleResult {
+  const u = env.usc;
   const evidence: Evidence = { uscc: u.code };
   const findings = u.errors.map((e) => review(text(`${e.text.zh}；请对照营业执照核实`, `${e.text.en}; compare with the business licence`)));
   return result('credit-code', 'GB 32100-2015', findings, text(`信用代码 ${u.code} 的校验位和组织机构代码校验位均正确`, `credit code ${u.code}: check character and organisation-code check are correct`), evidence);
@@ -263,7 +237,7 @@ function established(app: Application, env: Env): RuleResult {
 // Art. 9(1): an independent legal person that is an enterprise.
 function legalPerson(app: Application, env: Env): RuleResult {
   const e = env.policy.eligibility;
-  const u = analyzeUscc(app.uscc);
+  const u = env.usc;
   const type = u.code.slice(0, 2);
   const typeName = u.entityType?.text ?? text('未知类型', 'unknown type');
   const name = app.enterpriseName.normalize('NFKC').trim();
@@ -294,7 +268,7 @@ function noOtherFunding(app: Application, env: Env): RuleResult {
   const matches: EvidenceValue[] = [];
   if (app.otherFiscalSupport) findings.push(fail(text('申报该项目已获其他财政资金支持（是否已获其他财政资金支持：是）', 'declared that the project has received other fiscal funding (other_fiscal_support: yes)')));
   for (const p of env.lists.priorFunding) {
-    const c = compareProjectNames(app.projectName, p.projectName, dice);
+    const c = comparePrepared(env.name(app.projectName), env.name(p.projectName), dice);
     if (c.relation === 'different') continue;
     matches.push({ project_name: p.projectName, program: p.program, year: p.year, amount_fen: p.amountFen, relation: c.relation });
     const rel = relationText(c, dice);
@@ -479,7 +453,7 @@ function duplicate(app: Application, env: Env): RuleResult {
   const findings: Finding[] = [];
   const others: EvidenceValue[] = [];
   for (const o of env.siblings) {
-    const c = compareProjectNames(app.projectName, o.projectName, dice);
+    const c = comparePrepared(env.name(app.projectName), env.name(o.projectName), dice);
     if (c.relation === 'different') continue;
     others.push({ application_id: o.applicationId, project_name: o.projectName, relation: c.relation });
     const rel = relationText(c, dice);
@@ -509,7 +483,7 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 function checkApplication(app: Application, env: Env): RuleResult[] {
   return [
     region(app, env),
-    creditCode(app),
+    creditCode(env),
     established(app, env),
     legalPerson(app, env),
     noOtherFunding(app, env),
@@ -536,6 +510,17 @@ export function checkRound(round: RoundFacts, asOf: string, applications: readon
   const listings = groupBy(lists.creditListings, (r) => uscKey(r.uscc));
   const violations = groupBy(lists.violations, (r) => uscKey(r.uscc));
   const accidents = groupBy(lists.accidents, (r) => uscKey(r.uscc));
+  const names = new Map<string, PreparedName>();
+  const name = (s: string): PreparedName => {
+    let p = names.get(s);
+    if (!p) names.set(s, (p = prepareProjectName(s)));
+    return p;
+  };
+  const districts = new Map<string, District | undefined>();
+  const district = (s: string): District | undefined => {
+    if (!districts.has(s)) districts.set(s, findDistrict(policy, s));
+    return districts.get(s);
+  };
   return applications.map((app) => {
     const k = uscKey(app.uscc);
     const env: Env = {
@@ -550,6 +535,9 @@ export function checkRound(round: RoundFacts, asOf: string, applications: readon
         accidents: accidents.get(k) ?? [],
       },
       siblings: (byUscc.get(k) ?? []).filter((o) => o.applicationId !== app.applicationId),
+      usc: analyzeUscc(app.uscc),
+      declaredDistrict: district(app.district),
+      name,
     };
     const results = checkApplication(app, env);
     return { applicationId: app.applicationId, status: deriveStatus(results.map((r) => r.outcome)), results };

@@ -28,32 +28,48 @@ function bigrams(s: string): Map<string, number> {
   return m;
 }
 
-/** Sørensen–Dice on the multisets of character bigrams of two normalized names; 0 when either has fewer than 2 characters. */
-export function diceCoefficient(a: string, b: string): number {
-  const A = bigrams(a);
-  const B = bigrams(b);
-  let na = 0;
-  let nb = 0;
-  let both = 0;
-  for (const n of A.values()) na += n;
-  for (const [g, n] of B) {
-    nb += n;
-    both += Math.min(n, A.get(g) ?? 0);
-  }
-  // 2·both/(na+nb) is the correctly rounded quotient, so a pair exactly at a
-  // threshold such as 0.8 compares equal to the literal.
-  return na + nb === 0 ? 0 : (2 * both) / (na + nb);
+/** A project name normalized once, for comparing it with many others. */
+export interface PreparedName {
+  normalized: string;
+  bigrams: Map<string, number>;
+  count: number;
 }
 
-/** Compares two project names as written; `diceThreshold` comes from policy.eligibility.similarity.dice. */
-export function compareProjectNames(a: string, b: string, diceThreshold: number): NameComparison {
-  const x = normalizeProjectName(a);
-  const y = normalizeProjectName(b);
+export function prepareProjectName(s: string): PreparedName {
+  const normalized = normalizeProjectName(s);
+  const b = bigrams(normalized);
+  let count = 0;
+  for (const n of b.values()) count += n;
+  return { normalized, bigrams: b, count };
+}
+
+function dice(a: PreparedName, b: PreparedName): number {
+  let both = 0;
+  for (const [g, n] of b.bigrams) both += Math.min(n, a.bigrams.get(g) ?? 0);
+  // 2·both/(na+nb) is the correctly rounded quotient, so a pair exactly at a
+  // threshold such as 0.8 compares equal to the literal.
+  return a.count + b.count === 0 ? 0 : (2 * both) / (a.count + b.count);
+}
+
+/** Sørensen–Dice on the multisets of character bigrams of two normalized names; 0 when either has fewer than 2 characters. */
+export function diceCoefficient(a: string, b: string): number {
+  return dice(prepareProjectName(a), prepareProjectName(b));
+}
+
+/** Compares two prepared names; `diceThreshold` comes from policy.eligibility.similarity.dice. */
+export function comparePrepared(a: PreparedName, b: PreparedName, diceThreshold: number): NameComparison {
+  const x = a.normalized;
+  const y = b.normalized;
   // A name that is only punctuation says nothing about the project.
   if (x === '' || y === '') return { relation: 'different', how: 'none', dice: 0 };
   if (x === y) return { relation: 'same', how: 'equal', dice: 1 };
-  const dice = diceCoefficient(x, y);
-  if (x.includes(y) || y.includes(x)) return { relation: 'similar', how: 'contains', dice };
-  if (dice >= diceThreshold) return { relation: 'similar', how: 'dice', dice };
-  return { relation: 'different', how: 'none', dice };
+  const d = dice(a, b);
+  if (x.includes(y) || y.includes(x)) return { relation: 'similar', how: 'contains', dice: d };
+  if (d >= diceThreshold) return { relation: 'similar', how: 'dice', dice: d };
+  return { relation: 'different', how: 'none', dice: d };
+}
+
+/** Compares two project names as written. */
+export function compareProjectNames(a: string, b: string, diceThreshold: number): NameComparison {
+  return comparePrepared(prepareProjectName(a), prepareProjectName(b), diceThreshold);
 }

@@ -1,22 +1,20 @@
 // Eligibility results and officer decisions (SPEC §6). A decision settles a
 // needs-review result only while the result's evidence hash equals the hash
 // the decision was made on; `check` sets it aside when the evidence changes.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Application } from '../domain/application.js';
 import {
   RULE_IDS,
   deriveStatus,
   evidenceChanges,
-  type AccidentKind,
   type ApplicationCheck,
-  type CreditList,
   type EligibilityStatus,
   type Evidence,
   type Outcome,
   type RuleId,
   type SideLists,
 } from '../domain/eligibility.js';
-import { canonicalJson } from '../domain/policy.js';
+import type { AccidentKind, CreditList } from '../domain/side-lists.js';
 import { type Text, text } from '../domain/text.js';
 import { roundApplications } from './applications.repo.js';
 import type { Db } from './open.js';
@@ -24,8 +22,17 @@ import type { Db } from './open.js';
 /** States in which `check` and `decide` still move applications.state (before scoring and allocation). */
 export const PRE_ALLOCATION_STATES = ['imported', 'eligible', 'ineligible', 'needs-review'] as const;
 
-export function evidenceHash(rule: RuleId, evidence: Evidence): string {
-  return createHash('sha256').update(canonicalJson({ rule, evidence })).digest('hex');
+/**
+ * The stored form of a result's evidence and its hash. The rules build their
+ * evidence in a fixed key order, so plain JSON is stable (and much cheaper
+ * than sorting keys on a million results).
+ */
+export function evidenceJson(evidence: Evidence): string {
+  return JSON.stringify(evidence);
+}
+
+export function evidenceHash(rule: RuleId, json: string): string {
+  return hash('sha256', `${rule}\n${json}`, 'hex');
 }
 
 export interface Decision {
@@ -50,10 +57,9 @@ export interface ResultView {
   article: string;
   /** The check's reason (see resultReason for the reason with the decision). */
   checkReason: Text;
-  evidence: Evidence;
+  /** Parsed on first use. */
+  readonly evidence: Evidence;
   evidenceHash: string;
-  asOf: string;
-  checkedAt: string;
   decision: Decision | null;
   /** A decision set aside because the evidence changed since it was made; still open. */
   reopened: Decision | null;
@@ -79,10 +85,9 @@ interface ResultRow {
   article: string;
   reason_zh: string;
   reason_en: string;
-  evidence_json: string;
+  /** null when the reader did not ask for it. */
+  evidence_json: string | null;
   evidence_hash: string;
-  as_of: string;
-  checked_at: string;
   event_seq: number;
   decision_id: number | null;
   reopened_decision_id: number | null;
@@ -118,16 +123,17 @@ function toViews(rows: ResultRow[], decisions: Map<number, Decision>): ResultVie
   return rows
     .map((r): ResultView => {
       const decision = r.decision_id === null ? null : (decisions.get(r.decision_id) ?? null);
+      let evidence: Evidence | undefined;
       return {
         rule: r.rule as RuleId,
         checkOutcome: r.outcome,
         outcome: decision ? decision.outcome : r.outcome,
         article: r.article,
         checkReason: { zh: r.reason_zh, en: r.reason_en },
-        evidence: JSON.parse(r.evidence_json) as Evidence,
+        get evidence(): Evidence {
+          return (evidence ??= JSON.parse(r.evidence_json ?? '{}') as Evidence);
+        },
         evidenceHash: r.evidence_hash,
-        asOf: r.as_of,
-        checkedAt: r.checked_at,
         decision,
         reopened: r.reopened_decision_id === null ? null : (decisions.get(r.reopened_decision_id) ?? null),
       };
@@ -219,7 +225,7 @@ export interface ReopenedItem {
 }
 
 export interface CheckStorePlan {
-  rows: { check: ApplicationCheck; hashes: string[]; decisionIds: (number | null)[]; reopenedIds: (number | null)[] }[];
+  rows: { check: ApplicationCheck; jsons: string[]; hashes: string[]; decisions: (Decision | null)[]; reopened: (Decision | null)[] }[];
   statuses: Map<string, { before: EligibilityStatus | null; after: EligibilityStatus }>;
   reopened: ReopenedItem[];
   kept: number;
@@ -247,22 +253,25 @@ export function planCheckStore(db: Db, roundId: string, checks: ApplicationCheck
 
   const plan: CheckStorePlan = { rows: [], statuses: new Map(), reopened: [], kept: 0 };
   for (const check of checks) {
+    const jsons: string[] = [];
     const hashes: string[] = [];
-    const decisionIds: (number | null)[] = [];
-    const reopenedIds: (number | null)[] = [];
+    const decisionList: (Decision | null)[] = [];
+    const reopenedList: (Decision | null)[] = [];
     const effective: Outcome[] = [];
     for (const r of check.results) {
-      const hash = evidenceHash(r.rule, r.evidence);
+      const json = evidenceJson(r.evidence);
+      const hash = evidenceHash(r.rule, json);
+      jsons.push(json);
       hashes.push(hash);
       const p = prevByKey.get(`${check.applicationId}\u0000${r.rule}`);
       const d = p?.decision_id != null ? decisions.get(p.decision_id) : undefined;
-      let decisionId: number | null = null;
-      let reopenedId: number | null = null;
+      let kept: Decision | null = null;
+      let reopened: Decision | null = null;
       if (d && r.outcome === 'needs-review' && d.evidenceHash === hash) {
-        decisionId = d.decisionId;
+        kept = d;
         plan.kept++;
       } else if (d && r.outcome === 'needs-review') {
-        reopenedId = d.decisionId;
+        reopened = d;
         const changes = evidenceChanges(d.evidence, r.evidence);
         plan.reopened.push({
           applicationId: check.applicationId,
@@ -281,39 +290,72 @@ export function planCheckStore(db: Db, roundId: string, checks: ApplicationCheck
           why: text(`该规则现在本身即${now.zh}，无需人工决定`, `the rule now ${now.en} by itself; no decision is needed`),
         });
       } else if (p?.reopened_decision_id != null && r.outcome === 'needs-review') {
-        reopenedId = p.reopened_decision_id; // still open, keep the history visible
+        reopened = decisions.get(p.reopened_decision_id) ?? null; // still open, keep the history visible
       }
-      decisionIds.push(decisionId);
-      reopenedIds.push(reopenedId);
-      effective.push(decisionId !== null ? (decisions.get(decisionId)?.outcome ?? r.outcome) : r.outcome);
+      decisionList.push(kept);
+      reopenedList.push(reopened);
+      effective.push(kept ? kept.outcome : r.outcome);
     }
-    plan.rows.push({ check, hashes, decisionIds, reopenedIds });
+    plan.rows.push({ check, jsons, hashes, decisions: decisionList, reopened: reopenedList });
     plan.statuses.set(check.applicationId, { before: before.get(check.applicationId) ?? null, after: deriveStatus(effective) });
   }
   return plan;
 }
 
 /** Writes a planned check; call inside the command's transaction, after appending its event. */
-export function applyCheckStore(db: Db, plan: CheckStorePlan, asOf: string, at: string, eventSeq: number): void {
+export function applyCheckStore(db: Db, roundId: string, plan: CheckStorePlan, run: { asOf: string; at: string; officer: string; eventSeq: number }): void {
+  // Unchanged rows are not rewritten, so a re-check of a large round writes little.
   const upsert = db.prepare(
-    `INSERT INTO eligibility_results (application_id, rule, outcome, article, reason_zh, reason_en, evidence_json, evidence_hash, as_of, checked_at, event_seq, decision_id, reopened_decision_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO eligibility_results (application_id, rule, outcome, article, reason_zh, reason_en, evidence_json, evidence_hash, event_seq, decision_id, reopened_decision_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (application_id, rule) DO UPDATE SET outcome = excluded.outcome, article = excluded.article, reason_zh = excluded.reason_zh,
-       reason_en = excluded.reason_en, evidence_json = excluded.evidence_json, evidence_hash = excluded.evidence_hash, as_of = excluded.as_of,
-       checked_at = excluded.checked_at, event_seq = excluded.event_seq, decision_id = excluded.decision_id, reopened_decision_id = excluded.reopened_decision_id`,
+       reason_en = excluded.reason_en, evidence_json = excluded.evidence_json, evidence_hash = excluded.evidence_hash, event_seq = excluded.event_seq,
+       decision_id = excluded.decision_id, reopened_decision_id = excluded.reopened_decision_id
+     WHERE outcome IS NOT excluded.outcome OR article IS NOT excluded.article OR reason_zh IS NOT excluded.reason_zh OR reason_en IS NOT excluded.reason_en
+       OR evidence_hash IS NOT excluded.evidence_hash OR decision_id IS NOT excluded.decision_id OR reopened_decision_id IS NOT excluded.reopened_decision_id`,
   );
-  for (const { check, hashes, decisionIds, reopenedIds } of plan.rows) {
+  for (const { check, jsons, hashes, decisions, reopened } of plan.rows) {
     check.results.forEach((r, i) => {
-      upsert.run(check.applicationId, r.rule, r.outcome, r.article, r.reason.zh, r.reason.en, canonicalJson(r.evidence), hashes[i], asOf, at, eventSeq, decisionIds[i], reopenedIds[i]);
+      upsert.run(check.applicationId, r.rule, r.outcome, r.article, r.reason.zh, r.reason.en, jsons[i], hashes[i], run.eventSeq, decisions[i]?.decisionId ?? null, reopened[i]?.decisionId ?? null);
     });
   }
+  db.prepare(
+    `INSERT INTO eligibility_checks (round_id, as_of, checked_at, checked_by, event_seq) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (round_id) DO UPDATE SET as_of = excluded.as_of, checked_at = excluded.checked_at, checked_by = excluded.checked_by, event_seq = excluded.event_seq`,
+  ).run(roundId, run.asOf, run.at, run.officer, run.eventSeq);
   setStatuses(db, [...plan.statuses].map(([id, s]) => [id, s.after]));
 }
 
+/** The results of a planned check as they will read once stored (no second trip to the ledger). */
+export function planViews(plan: CheckStorePlan): { applicationId: string; status: EligibilityStatus; results: ResultView[] }[] {
+  return plan.rows.map(({ check, hashes, decisions, reopened }) => ({
+    applicationId: check.applicationId,
+    status: plan.statuses.get(check.applicationId)?.after ?? check.status,
+    results: check.results.map((r, i): ResultView => {
+      const decision = decisions[i];
+      return {
+        rule: r.rule,
+        checkOutcome: r.outcome,
+        outcome: decision ? decision.outcome : r.outcome,
+        article: r.article,
+        checkReason: r.reason,
+        evidence: r.evidence,
+        evidenceHash: hashes[i],
+        decision,
+        reopened: reopened[i],
+      };
+    }),
+  }));
+}
+
+const PRE = PRE_ALLOCATION_STATES.map((s) => `'${s}'`).join(', ');
+
 function setStatuses(db: Db, statuses: [string, EligibilityStatus][]): void {
-  const pre = PRE_ALLOCATION_STATES.map((s) => `'${s}'`).join(', ');
   // Past allocation the lifecycle owns the state; the eligibility column still records the status.
-  const stmt = db.prepare(`UPDATE applications SET eligibility = @s, state = CASE WHEN state IN (${pre}) THEN @s ELSE state END WHERE application_id = @id`);
+  const stmt = db.prepare(
+    `UPDATE applications SET eligibility = @s, state = CASE WHEN state IN (${PRE}) THEN @s ELSE state END
+     WHERE application_id = @id AND (eligibility IS NOT @s OR (state IN (${PRE}) AND state IS NOT @s))`,
+  );
   for (const [id, s] of statuses) stmt.run({ s, id });
 }
 
@@ -375,12 +417,17 @@ export interface ApplicationResults {
 }
 
 /** Every application of the round with its results in the §6 order (results empty when never checked). */
-export function roundResults(db: Db, roundId: string): ApplicationResults[] {
+export function roundResults(db: Db, roundId: string, opts: { evidence?: boolean } = {}): ApplicationResults[] {
+  // Without evidence the rows are much smaller; a reopened result still needs it for its reason.
+  const evidenceCol = opts.evidence === false ? 'CASE WHEN r.reopened_decision_id IS NULL THEN NULL ELSE r.evidence_json END AS evidence_json' : 'r.evidence_json';
   const apps = db
     .prepare('SELECT application_id, enterprise_name, project_name, eligibility FROM applications WHERE round_id = ? ORDER BY application_id')
     .all(roundId) as { application_id: string; enterprise_name: string; project_name: string; eligibility: EligibilityStatus | null }[];
   const rows = db
-    .prepare('SELECT r.* FROM eligibility_results r JOIN applications a ON a.application_id = r.application_id WHERE a.round_id = ?')
+    .prepare(
+      `SELECT r.application_id, r.rule, r.outcome, r.article, r.reason_zh, r.reason_en, ${evidenceCol}, r.evidence_hash, r.event_seq, r.decision_id, r.reopened_decision_id
+       FROM eligibility_results r JOIN applications a ON a.application_id = r.application_id WHERE a.round_id = ?`,
+    )
     .all(roundId) as ResultRow[];
   const decisions = decisionsById(
     db,
@@ -437,12 +484,28 @@ export function openReviewItems(db: Db, roundId: string): ReviewItem[] {
     .sort((a, b) => (a.applicationId < b.applicationId ? -1 : a.applicationId > b.applicationId ? 1 : ruleOrder(a.result.rule) - ruleOrder(b.result.rule)));
 }
 
+export interface CheckRun {
+  asOf: string;
+  checkedAt: string;
+  checkedBy: string;
+  eventSeq: number;
+}
+
+/** The latest check of a round, if any. */
+export function lastCheck(db: Db, roundId: string): CheckRun | undefined {
+  const r = db.prepare('SELECT as_of, checked_at, checked_by, event_seq FROM eligibility_checks WHERE round_id = ?').get(roundId) as
+    | { as_of: string; checked_at: string; checked_by: string; event_seq: number }
+    | undefined;
+  return r && { asOf: r.as_of, checkedAt: r.checked_at, checkedBy: r.checked_by, eventSeq: r.event_seq };
+}
+
 export interface EligibilitySection {
   applicationId: string;
   /** null when the application was never checked. */
   status: EligibilityStatus | null;
   asOf: string | null;
   checkedAt: string | null;
+  checkedBy: string | null;
   /** One per rule in the §6 order; each with its reason (check + decision) in both languages. */
   results: (ResultView & { reason: Text })[];
   /** Every decision ever made on this application, oldest first (including ones set aside). */
@@ -454,8 +517,8 @@ export interface EligibilitySection {
  * undefined when there is no such application.
  */
 export function eligibilitySection(db: Db, applicationId: string): EligibilitySection | undefined {
-  const app = db.prepare('SELECT eligibility FROM applications WHERE application_id = ?').get(applicationId) as
-    | { eligibility: EligibilityStatus | null }
+  const app = db.prepare('SELECT round_id, eligibility FROM applications WHERE application_id = ?').get(applicationId) as
+    | { round_id: string; eligibility: EligibilityStatus | null }
     | undefined;
   if (!app) return undefined;
   const decisions = (
@@ -463,11 +526,13 @@ export function eligibilitySection(db: Db, applicationId: string): EligibilitySe
   ).map(toDecision);
   const rows = db.prepare('SELECT * FROM eligibility_results WHERE application_id = ?').all(applicationId) as ResultRow[];
   const results = toViews(rows, new Map(decisions.map((d) => [d.decisionId, d]))).map((v) => ({ ...v, reason: resultReason(v) }));
+  const run = results.length ? lastCheck(db, app.round_id) : undefined;
   return {
     applicationId,
     status: app.eligibility,
-    asOf: results[0]?.asOf ?? null,
-    checkedAt: results[0]?.checkedAt ?? null,
+    asOf: run?.asOf ?? null,
+    checkedAt: run?.checkedAt ?? null,
+    checkedBy: run?.checkedBy ?? null,
     results,
     decisions,
   };

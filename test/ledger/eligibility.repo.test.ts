@@ -43,7 +43,7 @@ function runCheck(db: Db, asOf?: string): CheckStorePlan {
     const plan = planCheckStore(db, 'R1', checks);
     const when = at();
     const ev = appendEvent(db, { at: when, officer: 'tester', command: 'check', roundId: 'R1', appIds: checks.map((c) => c.applicationId) });
-    applyCheckStore(db, plan, asOf ?? round.closesOn, when, ev.seq);
+    applyCheckStore(db, 'R1', plan, { asOf: asOf ?? round.closesOn, at: when, officer: 'tester', eventSeq: ev.seq });
     return plan;
   });
 }

@@ -24,8 +24,8 @@ import {
   openReviewItems,
   planCheckStore,
   recordDecision,
+  planViews,
   resultReason,
-  roundResults,
   type ApplicationResults,
   type Decision,
   type ReviewItem,
@@ -89,7 +89,7 @@ function runCheck(ctx: Context, opts: CheckOptions): Output {
   const asOf = opts.asOf ? parseAsOf(opts.asOf) : round.closesOn;
   const at = ctx.now();
 
-  const plan = inTransaction(db, () => {
+  const { plan, apps } = inTransaction(db, () => {
     const input = loadCheckInput(db, round.roundId);
     const checks = checkRound(round, asOf, input.applications, input.lists);
     const plan = planCheckStore(db, round.roundId, checks);
@@ -123,11 +123,16 @@ function runCheck(ctx: Context, opts: CheckOptions): Output {
         })),
       },
     });
-    applyCheckStore(db, plan, asOf, at, ev.seq);
-    return plan;
+    applyCheckStore(db, round.roundId, plan, { asOf, at, officer: ctx.officer, eventSeq: ev.seq });
+    const names = new Map(input.applications.map((a) => [a.applicationId, a]));
+    const apps: ApplicationResults[] = planViews(plan).map((v) => ({
+      ...v,
+      enterpriseName: names.get(v.applicationId)?.enterpriseName ?? '',
+      projectName: names.get(v.applicationId)?.projectName ?? '',
+    }));
+    return { plan, apps };
   });
 
-  const apps = roundResults(db, round.roundId);
   const statusCount: Record<EligibilityStatus, number> = { eligible: 0, ineligible: 0, 'needs-review': 0 };
   const perRule = new Map<RuleId, { fail: number; review: number; decided: number }>(RULE_IDS.map((r) => [r, { fail: 0, review: 0, decided: 0 }]));
   const articles = new Map<RuleId, Set<string>>(RULE_IDS.map((r) => [r, new Set<string>()]));

@@ -24,7 +24,9 @@ CREATE INDEX eligibility_decisions_app ON eligibility_decisions(application_id, 
 
 -- outcome is what the rule itself found; decision_id points at the officer
 -- decision that currently settles a needs-review result (same evidence hash).
--- reopened_decision_id remembers a decision set aside because the evidence changed.
+-- reopened_decision_id remembers a decision set aside because the evidence
+-- changed. event_seq is the check that last changed the row: a re-check
+-- rewrites only the rows whose outcome, reason or evidence changed.
 CREATE TABLE eligibility_results (
   application_id        TEXT NOT NULL REFERENCES applications(application_id),
   rule                  TEXT NOT NULL,
@@ -34,11 +36,18 @@ CREATE TABLE eligibility_results (
   reason_en             TEXT NOT NULL,
   evidence_json         TEXT NOT NULL,
   evidence_hash         TEXT NOT NULL,
-  as_of                 TEXT NOT NULL,
-  checked_at            TEXT NOT NULL,
   event_seq             INTEGER NOT NULL REFERENCES events(seq),
   decision_id           INTEGER REFERENCES eligibility_decisions(decision_id),
   reopened_decision_id  INTEGER REFERENCES eligibility_decisions(decision_id),
   PRIMARY KEY (application_id, rule),
   CHECK (decision_id IS NULL OR outcome = 'needs-review')
-) STRICT, WITHOUT ROWID;
+) STRICT;
+
+-- The latest check of each round: the as-of date its results were made on.
+CREATE TABLE eligibility_checks (
+  round_id    TEXT PRIMARY KEY REFERENCES rounds(round_id),
+  as_of       TEXT NOT NULL,
+  checked_at  TEXT NOT NULL,
+  checked_by  TEXT NOT NULL,
+  event_seq   INTEGER NOT NULL REFERENCES events(seq)
+) STRICT;
