@@ -255,7 +255,7 @@ export function scoreContent(r: Pick<ScoreRow, 'centi' | 'criteria' | 'recused' 
 
 /** A compact form of the same content, cheap to compare for 1,000,000 rows (criteria as stored: JSON in policy order). */
 export function contentKey(centi: number | null, criteriaJson: string | null, recused: boolean, comment: string | null): string {
-  return `${centi ?? ''}\u0001${criteriaJson ?? ''}\u0001${recused ? 1 : 0}\u0001${comment ?? ''}`;
+  return `${centi ?? ''}\u0001${criteriaJson ?? ''}\u0001${recused ? 1 : 0}\u0001${comment ?? '\u0002'}`;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   formatFraction,
   formatSqrt,
   isqrt,
+  rankAggregates,
   rational,
   scoreDisplay,
   scoreFromStored,
@@ -320,6 +321,26 @@ describe('ties', () => {
     expect(compareScores(c.value as ScoreValue, a.value as ScoreValue)).toBe(1);
     // Ranking: exact value descending, then application_id.
     expect([b, c, a].sort(compareAggregates).map((x) => x.applicationId)).toEqual(['Z', 'X', 'Y']);
+  });
+});
+
+describe('rankAggregates', () => {
+  it('property: the same order as sorting with compareAggregates', () => {
+    const methods: ScoreMethod[] = ['mean', 'trimmed-mean', 'median', 'z-score'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.option(fc.integer({ min: 0, max: 10000 }), { freq: 6 }), { minLength: 5, maxLength: 5 }), { minLength: 1, maxLength: 30 }),
+        fc.constantFrom(...methods),
+        (table, method) => {
+          const apps: ApplicationScores[] = table.map((scores, i) => ({
+            applicationId: `A${String(i).padStart(2, '0')}`,
+            entries: scores.map((c, e) => ({ expertId: `E${e}`, units: c === null ? null : BigInt(c), recused: c === null })),
+          }));
+          const aggs = aggregateRound(apps, rules(method));
+          expect(rankAggregates(aggs).map((a) => a.applicationId)).toEqual([...aggs].sort(compareAggregates).map((a) => a.applicationId));
+        },
+      ),
+    );
   });
 });
 

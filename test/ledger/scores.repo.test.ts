@@ -1,0 +1,166 @@
+// The scores tables on a real ledger file: writing, reading for aggregation,
+// the stored aggregate and its SQL order.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ledgerWithRound } from '../helpers.js';
+import type { Db } from '../../src/ledger/open.js';
+import { inTransaction } from '../../src/ledger/open.js';
+import {
+  applicationScores,
+  countRoundScores,
+  expertStats,
+  getAggregate,
+  replaceAggregates,
+  replaceExpertStats,
+  roundAggregates,
+  roundApplicationIds,
+  roundScoreContents,
+  roundScoresForAggregation,
+  writeScores,
+} from '../../src/ledger/scores.repo.js';
+import { aggregateRound, compareScores, expertSummaries, rankAggregates, scoringRules, type ScoreValue } from '../../src/domain/scoring.js';
+import { contentKey, type ScoreRow } from '../../src/domain/score-row.js';
+import type { ScoreMethod } from '../../src/domain/policy.js';
+
+function insertApplications(db: Db, roundId: string, ids: string[]): void {
+  const ins = db.prepare(
+    `INSERT INTO applications (application_id, round_id, enterprise_name, uscc, district, established_on, independent_legal_person, category, project_name, total_investment_fen, requested_amount_fen, other_fiscal_support, past_projects_compliant, credit_good, major_accident, ready_to_implement, submitted_on, source_file, source_line, source_sha256, content_hash, created_at, updated_at)
+     VALUES (?, ?, ?, ?, '蓬江区', '2015-01-01', 1, 'sme-cloud', ?, 100000000, 50000000, 0, 1, 1, 0, 1, '2022-03-10', 'apps.csv', ?, 'x', ?, '2022-03-01T00:00:00.000Z', '2022-03-01T00:00:00.000Z')`,
+  );
+  ids.forEach((id, i) => ins.run(id, roundId, `企业${id}`, `91440703MA${String(i).padStart(7, '0')}X`, `项目${id}`, i + 2, id));
+}
+
+const row = (applicationId: string, expertId: string, centi: number | null, line: number, recused = false, comment: string | null = null): ScoreRow => ({
+  line,
+  applicationId,
+  expertId,
+  centi,
+  criteria: null,
+  recused,
+  comment,
+});
+
+const src = { file: 'scores.csv', sha256: 'a'.repeat(64), at: '2022-05-01T00:00:00.000Z' };
+
+function setup(ids: string[]) {
+  const { db } = ledgerWithRound('R1');
+  insertApplications(db, 'R1', ids);
+  return db;
+}
+
+describe('scores repository', () => {
+  it('writes, updates and reads back scores with their source', () => {
+    const db = setup(['A', 'B']);
+    inTransaction(db, () => writeScores(db, 'R1', [row('A', 'E1', 8000, 2), row('A', 'E2', null, 3, true, '回避'), row('B', 'E1', 7050, 4)], [], src));
+    expect(countRoundScores(db, 'R1')).toBe(3);
+    expect(roundApplicationIds(db, 'R1')).toEqual(new Set(['A', 'B']));
+    const contents = roundScoreContents(db, 'R1');
+    expect(contents.get('A', 'E1')).toBe(contentKey(8000, null, false, null));
+    expect(contents.get('A', 'E2')).toBe(contentKey(null, null, true, '回避'));
+
+    inTransaction(db, () => writeScores(db, 'R1', [], [row('A', 'E1', 8100, 9)], { ...src, file: 'fix.csv' }));
+    const a = applicationScores(db, 'A');
+    expect(a.map((s) => [s.expertId, s.centi, s.recused, s.comment, s.sourceFile, s.sourceLine])).toEqual([
+      ['E1', 8100, false, null, 'fix.csv', 9],
+      ['E2', null, true, '回避', 'scores.csv', 3],
+    ]);
+    db.close();
+  });
+
+  it('refuses a score for an application that does not exist, and a negative score', () => {
+    const db = setup(['A']);
+    expect(() => writeScores(db, 'R1', [row('NOPE', 'E1', 8000, 2)], [], src)).toThrow(/FOREIGN KEY/);
+    expect(() => writeScores(db, 'R1', [row('A', 'E1', -1, 2)], [], src)).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it('reads every application of the round for aggregation, with or without scores, in application_id order', () => {
+    const db = setup(['B', 'A', 'C']);
+    inTransaction(db, () => writeScores(db, 'R1', [row('B', 'E2', 6000, 2), row('B', 'E1', 7000, 3), row('A', 'E1', 9000, 4)], [], src));
+    const apps = roundScoresForAggregation(db, 'R1', scoringRules(JSON.parse(db.prepare("SELECT policy_json FROM rounds WHERE round_id = 'R1'").pluck().get() as string)));
+    expect(apps.map((a) => [a.applicationId, a.entries.map((e) => `${e.expertId}:${e.units}`)])).toEqual([
+      ['A', ['E1:9000']],
+      ['B', ['E1:7000', 'E2:6000']],
+      ['C', []],
+    ]);
+    // One covering-index scan, no sort.
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT application_id, expert_id, score_centi, criteria_json, recused FROM scores WHERE round_id = ? ORDER BY round_id, application_id, expert_id')
+      .all('R1') as { detail: string }[];
+    expect(plan.map((p) => p.detail)).toEqual(['SEARCH scores USING COVERING INDEX scores_round (round_id=?)']);
+    db.close();
+  });
+
+  it('stores the aggregate exactly; ORDER BY score_key gives the exact ranking for every method', () => {
+    const methods: ScoreMethod[] = ['mean', 'trimmed-mean', 'median', 'z-score'];
+    const ids = Array.from({ length: 40 }, (_, i) => `APP-${String(i).padStart(2, '0')}`);
+    const db = setup(ids);
+    const policy = JSON.parse(db.prepare("SELECT policy_json FROM rounds WHERE round_id = 'R1'").pluck().get() as string);
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.option(fc.integer({ min: 0, max: 10000 }), { freq: 8 }), { minLength: 6, maxLength: 6 }), { minLength: 40, maxLength: 40 }),
+        fc.constantFrom(...methods),
+        (table, method) => {
+          inTransaction(db, () => {
+            db.prepare('DELETE FROM scores').run();
+            const rows: ScoreRow[] = [];
+            table.forEach((scores, i) => scores.forEach((c, e) => rows.push(row(ids[i], `E${e}`, c, i * 6 + e + 2, c === null))));
+            writeScores(db, 'R1', rows, [], src);
+          });
+          const rules = scoringRules(policy, method);
+          const aggs = aggregateRound(roundScoresForAggregation(db, 'R1', rules), rules);
+          inTransaction(db, () => replaceAggregates(db, 'R1', aggs, '2022-05-02T00:00:00.000Z'));
+          const stored = roundAggregates(db, 'R1');
+          expect(stored).toHaveLength(40);
+          // Same order as the exact ranking (ties by application_id).
+          expect(stored.map((s) => s.applicationId)).toEqual(rankAggregates(aggs).map((a) => a.applicationId));
+          for (const s of stored) {
+            const a = aggs.find((x) => x.applicationId === s.applicationId);
+            expect(s.method).toBe(method);
+            expect(s.status).toBe(a?.status);
+            if (a?.value) expect(compareScores(s.value as ScoreValue, a.value)).toBe(0);
+            else expect(s.value).toBeNull();
+          }
+          const sqlOrder = db
+            .prepare("SELECT application_id FROM score_aggregates WHERE round_id = 'R1' AND score_key IS NOT NULL ORDER BY score_key DESC, application_id")
+            .pluck()
+            .all() as string[];
+          const exact = stored.filter((s) => s.value !== null);
+          for (let i = 1; i < exact.length; i++) expect(compareScores(exact[i - 1].value as ScoreValue, exact[i].value as ScoreValue)).toBeGreaterThanOrEqual(0);
+          expect(sqlOrder).toEqual(exact.map((s) => s.applicationId));
+        },
+      ),
+      { numRuns: 25 },
+    );
+    db.close();
+  });
+
+  it('an insufficient-reviews aggregate has no score (CHECK)', () => {
+    const db = setup(['A']);
+    expect(() =>
+      db
+        .prepare("INSERT INTO score_aggregates (application_id, round_id, method, status, score_num, score_den, experts, recused, computed_at) VALUES ('A', 'R1', 'mean', 'insufficient-reviews', '1', '1', 1, 0, 'x')")
+        .run(),
+    ).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it('keeps details, outliers and the experts’ statistics', () => {
+    const db = setup(['A', 'B']);
+    inTransaction(db, () =>
+      writeScores(db, 'R1', [row('A', 'E1', 5000, 2), row('A', 'E2', 8000, 3), row('A', 'E3', 8000, 4), row('B', 'E1', 6000, 5), row('B', 'E2', 6000, 6), row('B', 'E3', 9000, 7)], [], src),
+    );
+    const rules = scoringRules(JSON.parse(db.prepare("SELECT policy_json FROM rounds WHERE round_id = 'R1'").pluck().get() as string), 'z-score');
+    const apps = roundScoresForAggregation(db, 'R1', rules);
+    inTransaction(db, () => {
+      replaceAggregates(db, 'R1', aggregateRound(apps, rules), '2022-05-02T00:00:00.000Z');
+      replaceExpertStats(db, 'R1', expertSummaries(apps, rules.unitsPerPoint).experts);
+    });
+    const a = getAggregate(db, 'A');
+    expect(a?.outliers).toEqual(['E1']);
+    expect(a?.details.z?.map((z) => z.expert_id)).toEqual(['E1', 'E2', 'E3']);
+    expect(a?.value?.kind).toBe('fixed');
+    expect(expertStats(db, 'R1').get('E3')).toEqual({ scored: 2, recused: 0, mean: '85.00', sd: '5.00' });
+    db.close();
+  });
+});
