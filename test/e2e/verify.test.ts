@@ -169,11 +169,11 @@ describe('log', () => {
     expect(cmds(['--command', 'objection'])).toEqual(['objection add', 'objection add', 'objection resolve', 'objection add', 'objection resolve']);
     expect(cmds(['--command', 'allocate'])).toEqual(['allocate', 'allocate']);
     expect(cmds(['--officer', 'nobody'])).toEqual([]);
-    expect(cmds(['--officer', '王科员']).length).toBeGreaterThan(30);
-    expect(cmds(['--round', ROUND]).length).toBeGreaterThan(30);
+    expect(cmds(['--officer', '王科员']).length).toBeGreaterThanOrEqual(30);
+    expect(cmds(['--round', ROUND]).length).toBe(cmds([]).length - 1); // all but init
     // 08:00 UTC is 16:00 in China on 2022-09-30.
     expect(cmds(['--since', '2022-10-01'])).toEqual([]);
-    expect(cmds(['--since', '2022-09-30', '--until', '2022-09-30']).length).toBeGreaterThan(30);
+    expect(cmds(['--since', '2022-09-30', '--until', '2022-09-30']).length).toBe(cmds([]).length);
     expect(cmds(['--until', '2022-09-29'])).toEqual([]);
     const last3 = L.run(['--json', 'log', '--limit', '3']).json<LogJson>().events.map((e) => e.seq);
     expect(last3).toHaveLength(3);
