@@ -81,4 +81,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `jmfund … | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 process.exitCode = await main(process.argv);
