@@ -48,12 +48,14 @@ interface KeyRow {
   rid: number;
   application_id: string;
   round_id: string;
+  uscc: string;
+  project_name: string;
   source_line: number;
   content_hash: string;
   state: string;
 }
 
-const KEY_COLS = 'rowid AS rid, application_id, round_id, source_line, content_hash, state';
+const KEY_COLS = 'rowid AS rid, application_id, round_id, uscc, project_name, source_line, content_hash, state';
 
 const CONTENT_COLS = [
   'enterprise_name',
@@ -180,6 +182,18 @@ export class ApplicationImportSession {
     return null;
   }
 
+  private seenBefore(k: RowKeys, line: number): AcceptOutcome | null {
+    if (k.applicationId !== null) {
+      const seen = this.st.seenId.get(k.applicationId) as { line: number } | undefined;
+      if (seen) return dupError('application_id', seen.line, line, k.applicationId);
+    }
+    if (k.uscc !== null && k.projectName !== null) {
+      const seen = this.st.seenProject.get(k.uscc, k.projectName) as { line: number } | undefined;
+      if (seen) return dupError('project', seen.line, line, `${k.uscc} ${k.projectName}`);
+    }
+    return null;
+  }
+
   /** Remembers the keys of a row that did not insert (a repeat or a bad row). */
   noteSeen(k: RowKeys, line: number): void {
     if (k.applicationId !== null) this.seenCount += this.st.addSeenId.run(k.applicationId, line).changes;
@@ -188,9 +202,10 @@ export class ApplicationImportSession {
 
   accept(app: ImportedApplication, src: RowSource): AcceptOutcome {
     const keys: RowKeys = { applicationId: app.applicationId, uscc: app.uscc, projectName: app.projectName };
-    // Fast path: nothing has been seen without inserting, so the ledger's unique keys catch every repeat.
+    // Rows this import inserted are caught by the ledger's unique keys below; the
+    // temporary tables hold the rest (repeats and bad rows), empty on a fresh import.
     if (this.seenCount > 0) {
-      const dup = this.duplicateInFile(keys, src.line);
+      const dup = this.seenBefore(keys, src.line);
       if (dup) return dup;
     }
     const values = contentValues(app);
@@ -265,7 +280,8 @@ export class ApplicationImportSession {
         };
       }
       if (byId.rid > this.base) return dupError('application_id', byId.source_line, src.line, id);
-      const other = this.st.byProject.get(this.roundId, app.uscc, app.projectName) as KeyRow | undefined;
+      const moved = byId.uscc !== app.uscc || byId.project_name !== app.projectName;
+      const other = moved ? (this.st.byProject.get(this.roundId, app.uscc, app.projectName) as KeyRow | undefined) : undefined;
       if (other && other.application_id !== id) {
         if (other.rid > this.base) return dupError('project', other.source_line, src.line, `${app.uscc} ${app.projectName}`);
         return projectTaken(other.application_id, id);
@@ -281,7 +297,8 @@ export class ApplicationImportSession {
   /** The file repeats an application the ledger already holds. */
   private repeat(existing: KeyRow, values: unknown[], hash: string, src: RowSource, keys: RowKeys, app: ImportedApplication): AcceptOutcome {
     const id = existing.application_id;
-    if (this.seenCount > 0) {
+    // Matched by project: an earlier row may have named this id with other keys.
+    if (keys.applicationId === null && this.seenCount > 0) {
       const again = this.st.seenId.get(id) as { line: number } | undefined;
       if (again) return dupError('application_id', again.line, src.line, id);
     }

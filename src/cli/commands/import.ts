@@ -160,6 +160,7 @@ function fileProblem(file: string, e: unknown): unknown {
   const code = (e as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOENT') return new UserError(text(`找不到文件 ${file}`, `${file}: no such file`), 2);
   if (code === 'EISDIR') return new UserError(text(`${file} 是目录，不是文件`, `${file} is a directory, not a file`), 2);
+  if (code === 'EACCES' || code === 'EPERM') return new UserError(text(`无权读取 ${file}`, `${file}: permission denied`), 2);
   return e;
 }
 
