@@ -225,7 +225,7 @@ export interface ReopenedItem {
 }
 
 export interface CheckStorePlan {
-  rows: { check: ApplicationCheck; jsons: string[]; hashes: string[]; decisions: (Decision | null)[]; reopened: (Decision | null)[] }[];
+  rows: { check: ApplicationCheck; jsons: string[]; hashes: string[]; decisions: (Decision | null)[]; reopened: (Decision | null)[]; digest: string }[];
   statuses: Map<string, { before: EligibilityStatus | null; after: EligibilityStatus }>;
   reopened: ReopenedItem[];
   kept: number;
@@ -296,7 +296,14 @@ export function planCheckStore(db: Db, roundId: string, checks: ApplicationCheck
       reopenedList.push(reopened);
       effective.push(kept ? kept.outcome : r.outcome);
     }
-    plan.rows.push({ check, jsons, hashes, decisions: decisionList, reopened: reopenedList });
+    const digest = hash(
+      'sha256',
+      check.results
+        .map((r, i) => [r.rule, r.outcome, r.article, r.reason.zh, r.reason.en, hashes[i], decisionList[i]?.decisionId ?? '', reopenedList[i]?.decisionId ?? ''].join('\u0001'))
+        .join('\u0002'),
+      'hex',
+    );
+    plan.rows.push({ check, jsons, hashes, decisions: decisionList, reopened: reopenedList, digest });
     plan.statuses.set(check.applicationId, { before: before.get(check.applicationId) ?? null, after: deriveStatus(effective) });
   }
   return plan;
@@ -314,7 +321,18 @@ export function applyCheckStore(db: Db, roundId: string, plan: CheckStorePlan, r
      WHERE outcome IS NOT excluded.outcome OR article IS NOT excluded.article OR reason_zh IS NOT excluded.reason_zh OR reason_en IS NOT excluded.reason_en
        OR evidence_hash IS NOT excluded.evidence_hash OR decision_id IS NOT excluded.decision_id OR reopened_decision_id IS NOT excluded.reopened_decision_id`,
   );
-  for (const { check, jsons, hashes, decisions, reopened } of plan.rows) {
+  const stored = new Map(
+    (
+      db
+        .prepare('SELECT d.application_id, d.digest FROM eligibility_digests d JOIN applications a ON a.application_id = d.application_id WHERE a.round_id = ?')
+        .raw()
+        .all(roundId) as [string, string][]
+    ).map(([id, digest]) => [id, digest]),
+  );
+  const setDigest = db.prepare('INSERT INTO eligibility_digests (application_id, digest) VALUES (?, ?) ON CONFLICT (application_id) DO UPDATE SET digest = excluded.digest');
+  for (const { check, jsons, hashes, decisions, reopened, digest } of plan.rows) {
+    if (stored.get(check.applicationId) === digest) continue;
+    setDigest.run(check.applicationId, digest);
     check.results.forEach((r, i) => {
       upsert.run(check.applicationId, r.rule, r.outcome, r.article, r.reason.zh, r.reason.en, jsons[i], hashes[i], run.eventSeq, decisions[i]?.decisionId ?? null, reopened[i]?.decisionId ?? null);
     });
@@ -393,6 +411,7 @@ export function recordDecision(
     .run(d.applicationId, d.rule, d.outcome, d.reason, r.evidence_hash, r.evidence_json, d.decidedBy, d.decidedAt, d.eventSeq);
   const id = Number(info.lastInsertRowid);
   db.prepare('UPDATE eligibility_results SET decision_id = ?, reopened_decision_id = NULL WHERE application_id = ? AND rule = ?').run(id, d.applicationId, d.rule);
+  db.prepare('DELETE FROM eligibility_digests WHERE application_id = ?').run(d.applicationId);
   const outcomes = db
     .prepare(
       `SELECT coalesce(d.outcome, r.outcome) AS o FROM eligibility_results r

@@ -99,6 +99,27 @@ describe('check on a ledger', () => {
     expect(B('credit')?.outcome).toBe('pass');
   });
 
+  it('a re-check rewrites only the applications whose results changed', () => {
+    const db = ledger();
+    insertApplication(db, makeApp({ applicationId: 'S1' }));
+    insertApplication(db, makeApp({ applicationId: 'S2' }), 3);
+    runCheck(db);
+    const seqs = () =>
+      Object.fromEntries(
+        (db.prepare('SELECT application_id, max(event_seq) AS s FROM eligibility_results GROUP BY application_id').all() as { application_id: string; s: number }[]).map((r) => [r.application_id, r.s]),
+      );
+    const first = seqs();
+    runCheck(db);
+    expect(seqs()).toEqual(first);
+    db.prepare("UPDATE applications SET ready_to_implement = 0 WHERE application_id = 'S2'").run();
+    runCheck(db);
+    const third = seqs();
+    expect(third.S1).toBe(first.S1);
+    expect(third.S2).toBeGreaterThan(first.S2);
+    expect(outcomeOf(db, 'S2', 'ready')?.outcome).toBe('fail');
+    expect(stateOf(db, 'S2').eligibility).toBe('ineligible');
+  });
+
   it('leaves the lifecycle state alone after allocation but records the status', () => {
     const db = ledger();
     insertApplication(db, makeApp({ applicationId: 'P', readyToImplement: false }));

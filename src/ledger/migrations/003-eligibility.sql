@@ -51,3 +51,11 @@ CREATE TABLE eligibility_checks (
   checked_by  TEXT NOT NULL,
   event_seq   INTEGER NOT NULL REFERENCES events(seq)
 ) STRICT;
+
+-- A digest of each application's stored results (outcomes, reasons, evidence
+-- hashes, decisions), so that a re-check of a large round skips the
+-- applications whose results did not change. Dropped when a decision changes them.
+CREATE TABLE eligibility_digests (
+  application_id  TEXT PRIMARY KEY REFERENCES applications(application_id),
+  digest          TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
