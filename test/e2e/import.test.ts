@@ -285,6 +285,30 @@ describe('import: options', () => {
     expect(clash.stderr).toContain('applications.csv:2: column application_id (申报编号): this enterprise\'s project is already application R1-0001 in this round, but the file gives application_id A001');
   });
 
+  it('--sheet picks a worksheet of an .xlsx file', () => {
+    const { path } = fresh();
+    const other = imp(path, 'applications.xlsx', '--sheet', '说明');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('missing required columns');
+    const none = imp(path, 'applications.xlsx', '--sheet', 'nope');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('"申报汇总", "说明"');
+    expect(imp(path, 'applications.xlsx', '--sheet', '申报汇总', '--json').json<Summary>().new).toBe(20);
+  });
+
+  it('a rejected cell that looks like a formula is neutralised in the rejects file and reads back as written', () => {
+    const { path, dir } = fresh();
+    const rejects = join(dir, 'rejects.csv');
+    expect(imp(path, 'bad/negative-amount.csv', '--skip-invalid', '--rejects', rejects).code).toBe(1);
+    const text = readFileSync(rejects, 'utf8');
+    expect(text).toContain(",'-5000.00,");
+    const again = imp(path, rejects, '--json');
+    expect(again.code).toBe(1);
+    expect(again.json<Summary>().errors[0].message).toContain('amount "-5000.00" is negative');
+    writeFileSync(rejects, text.replace("'-5000.00", '5000.00'));
+    expect(imp(path, rejects, '--json').json<Summary>()).toMatchObject({ new: 1 });
+  });
+
   it('--mapping reads other header names', () => {
     const { path } = fresh();
     expect(imp(path, 'custom-headers.csv').code).toBe(1);
