@@ -139,12 +139,13 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const isText = (v: Json): v is { zh: string; en: string } =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v.zh === 'string' && typeof v.en === 'string' && Object.keys(v).length === 2;
 
-/** Details as `key=value` pairs; bilingual texts in the chosen language. */
+/** Details as `key=value` pairs; bilingual texts in the chosen language; lists of more than 10 cut. */
 export function detailsText(d: Json, lang: Lang): string {
   const val = (v: Json): string => {
     if (v === null) return '—';
     if (isText(v)) return v[lang];
-    if (Array.isArray(v)) return `[${v.map(val).join(', ')}]`;
+    // A long list (an import's changes) is cut for reading; --json has it whole.
+    if (Array.isArray(v)) return `[${v.slice(0, 10).map(val).join(', ')}${v.length > 10 ? `, … (+${v.length - 10})` : ''}]`;
     if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${k}=${val(x)}`).join(', ')}}`;
     return String(v);
   };

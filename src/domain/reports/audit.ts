@@ -4,6 +4,7 @@
 import { capInCategory } from '../caps.js';
 import { BINDING_LABELS, OUTCOME_LABELS, REASON_LABELS, REPORT_TITLES, RULE_LABELS, STATE_LABELS, articleText, coded, type CellValue, type Report, type Section } from '../report.js';
 import { text } from '../text.js';
+import { SHORTFALL_LABELS } from './awards.js';
 import { categoryName, clusterName, col, districtName, meta, roundMeta } from './common.js';
 import type { RoundFacts } from './facts.js';
 
@@ -152,7 +153,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('created_at', '时间', 'At', 'instant'),
         col('created_by', '操作人', 'By'),
       ],
-      rows: f.versions.map((v) => [v.version, coded(METHOD_LABELS, v.method), v.shortfall, v.tieBreak, v.ties, v.createdAt, v.createdBy]),
+      rows: f.versions.map((v) => [v.version, coded(METHOD_LABELS, v.method), coded(SHORTFALL_LABELS, v.shortfall), v.tieBreak, v.ties, v.createdAt, v.createdBy]),
     },
     {
       id: 'allocation',

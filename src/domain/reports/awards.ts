@@ -13,6 +13,12 @@ const rankOrder = (lines: Map<string, FactsLine>) => (a: FactsApp, b: FactsApp) 
   return ra - rb || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 };
 
+export const SHORTFALL_LABELS = {
+  skip: text('跳过，继续排序靠后的申报', 'skip and go on'),
+  partial: text('按余额部分支持', 'fund in part'),
+  stop: text('停止安排', 'stop'),
+};
+
 export function buildAwards(f: RoundFacts, generatedAt: string): Report {
   const lines = new Map(f.lines.map((l) => [l.appId, l]));
   const scores = new Map(f.aggregates.map((s) => [s.appId, s]));
@@ -90,7 +96,7 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
     m.push(
       meta('allocation', '分配版本', 'Allocation version', a.version, 'number'),
       meta('method', '分配方法', 'Method', coded({ ranked: text('按排名', 'ranked'), 'pro-rata': text('同比例核减', 'pro rata') }, a.method)),
-      meta('shortfall', '预算不足时', 'Shortfall rule', a.shortfall),
+      meta('shortfall', '预算不足时', 'Shortfall rule', coded(SHORTFALL_LABELS, a.shortfall)),
       meta('tie_break', '同分排序', 'Tie-break', a.tieBreak),
       meta('allocated_at', '分配时间', 'Allocated at', a.createdAt, 'instant'),
       meta('allocated_by', '分配人', 'Allocated by', a.createdBy),

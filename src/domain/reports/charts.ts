@@ -45,10 +45,10 @@ export function roundCharts(f: RoundFacts): Chart[] {
     },
     {
       id: 'stages',
-      title: text('资金流程：预算、拟支持、备案、拨付、追回', 'Money through the stages: budget, awarded, filed, paid, recovered'),
+      title: text('资金流程：预算、补助、备案、拨付、追回', 'Money through the stages: budget, awarded, filed, paid, recovered'),
       bars: [
         { label: text('预算', 'budget'), fen: budgetTotal },
-        { label: text('拟支持', 'awarded'), fen: sum(stages.map((s) => s.awarded)) },
+        { label: text('补助', 'awarded'), fen: sum(stages.map((s) => s.awarded)) },
         { label: text('备案', 'filed'), fen: sum(stages.map((s) => s.filed)) },
         { label: text('已拨付', 'paid'), fen: sum(stages.map((s) => s.paid)) },
         { label: text('已追回', 'recovered'), fen: sum(stages.map((s) => s.recovered)) },

@@ -7,7 +7,7 @@ import { roundCharts } from './charts.js';
 import type { FactsApp, RoundFacts } from './facts.js';
 
 const MONEY_COLUMNS = [
-  col('awarded', '拟支持（元）', 'Awarded (yuan)', 'money'),
+  col('awarded', '补助（元）', 'Awarded (yuan)', 'money'),
   col('filed', '备案（元）', 'Filed (yuan)', 'money'),
   col('paid', '已拨付（元）', 'Paid (yuan)', 'money'),
   col('clawback_due', '应追缴（元）', 'Clawback due (yuan)', 'money'),
@@ -51,6 +51,10 @@ export function buildFundUsage(f: RoundFacts, generatedAt: string): Report {
     {
       id: 'totals',
       title: text('资金总览', 'Totals'),
+      note: text(
+        '补助为现行金额：验收后为最终补助，撤销或验收不通过的为零；备案为备案时的金额。',
+        'Awarded is the award as it stands: the final award once accepted, nothing once withdrawn or failed at acceptance; filed is the amount filed.',
+      ),
       columns: [col('budget', '预算（元）', 'Budget (yuan)', 'money'), ...MONEY_COLUMNS],
       rows: [[budgetTotal, ...money(all)]],
     },
