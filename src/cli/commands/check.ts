@@ -20,6 +20,7 @@ import {
   applyCheckStore,
   currentResult,
   applicationStatus,
+  lastCheck,
   loadCheckInput,
   openReviewItems,
   planCheckStore,
@@ -351,6 +352,12 @@ async function runReview(ctx: Context, opts: { round?: string }): Promise<Output
   }
   const db = ctx.db();
   const round = requireRound(db, opts.round);
+  if (!lastCheck(db, round.roundId)) {
+    throw new RefusedError(
+      text(`批次 ${round.roundId} 尚未核查，没有待复核的事项。`, `round ${round.roundId} has not been checked; there is nothing to review.`),
+      text(`先运行 \`jmfund check --round ${round.roundId}\`。`, `run \`jmfund check --round ${round.roundId}\` first.`),
+    );
+  }
   const items = openReviewItems(db, round.roundId);
   const decided: DecisionOutcome[] = [];
   let skipped = 0;
