@@ -155,7 +155,7 @@ function inProcess(file) {
   if (broken.length) throw new Error(broken.join('; '));
   const t1 = performance.now();
   const c1 = process.cpuUsage(c0);
-  inTransaction(db, () => storeAllocation(db, 'B', p, '2022-06-01T00:00:00.000Z', 'bench'));
+  inTransaction(db, () => storeAllocation(db, 'B', p, policy, '2022-06-01T00:00:00.000Z', 'bench'));
   const t2 = performance.now();
   const c2 = process.cpuUsage(c0);
   const cpu = (c) => (c.user + c.system) / 1e6;

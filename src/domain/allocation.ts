@@ -1,7 +1,7 @@
 // Competitive allocation (竞争性分配, Art. 8, 11; SPEC §8 and §14).
 // plan() is pure: applications + policy + options → AllocationPlan. Storing,
 // printing and refusing are the command's business (plan, then apply).
-import { capInCategory, type Cap } from './caps.js';
+import { capInCategory, type CapLimit } from './caps.js';
 import { floorToUnit } from './money.js';
 import { categoryOf, type AllocationMethod, type Category, type Policy, type ShortfallRule, type TieBreakKey } from './policy.js';
 import { text, type Text } from './text.js';
@@ -83,7 +83,9 @@ export interface PlanLine {
   app: Candidate;
   /** Rank within the category among participants; null for those that do not take part. */
   rank: number | null;
-  cap: Cap;
+  /** The application's cap (caps.ts); the full arithmetic is recomputed where it is shown or stored. */
+  capFen: number;
+  capBinding: CapLimit;
   entitledFen: number;
   awardFen: number;
   reason: AllocationReason;
@@ -229,7 +231,8 @@ export function plan(candidates: Iterable<Candidate>, policy: Policy, opts: Plan
     let cat = catCache.get(app.category);
     if (!cat) catCache.set(app.category, (cat = categoryOf(policy, app.category)));
     if (app.score !== null && app.score.den <= 0n) throw new Error(`score of ${app.applicationId} has a denominator ≤ 0`);
-    const line: PlanLine = { app, rank: null, cap: capInCategory(app, cat, unit), entitledFen: 0, awardFen: 0, reason: 'not-allocated', binding: null, kept: false };
+    const cap = capInCategory(app, cat, unit);
+    const line: PlanLine = { app, rank: null, capFen: cap.capFen, capBinding: cap.binding, entitledFen: 0, awardFen: 0, reason: 'not-allocated', binding: null, kept: false };
     const g = groups.get(cat.key)!;
     const k = kept.get(app.applicationId);
     if (k) {
@@ -280,7 +283,7 @@ export function plan(candidates: Iterable<Candidate>, policy: Policy, opts: Plan
       if (budget === null && g.participants.some((l) => !l.kept)) result.unbudgeted.push(cat.key);
       result.clusters.push(...clusters);
       result.reserve[cat.key] = g.participants.filter((l) => RESERVE_REASONS.has(l.reason)).map((l) => l.app.applicationId);
-      result.ties.push(...findTies(g.participants, chain[0] === 'score-desc'));
+      for (const t of findTies(g.participants, chain[0] === 'score-desc')) result.ties.push(t);
     }
     for (const l of g.participants) result.lines.push(l);
     for (const l of g.others) result.lines.push(l);
@@ -360,15 +363,15 @@ function settle(l: PlanLine, awardFen: number, reason: AllocationReason, binding
 
 /** entitled = 0: the enterprise cap is used up, unless the cap itself is 0 (nothing requested or invested). */
 function nothingEntitled(l: PlanLine, capBinding: BindingLimit): void {
-  if (l.cap.capFen === 0) settle(l, 0, 'funded', capBinding);
+  if (l.capFen === 0) settle(l, 0, 'funded', capBinding);
   else settle(l, 0, 'enterprise-cap-used-up', 'enterprise-cap');
 }
 
 /** entitled = ⌊min(cap, enterprise remaining)⌋u and the limit that set it. */
 function entitlement(l: PlanLine, entRemaining: number, unit: number): { entitled: number; binding: BindingLimit } {
   // Art. 8(2), 8(3): per enterprise cap in this category and round.
-  if (entRemaining < l.cap.capFen) return { entitled: floorToUnit(Math.max(0, entRemaining), unit), binding: 'enterprise-cap' };
-  return { entitled: l.cap.capFen, binding: l.cap.binding };
+  if (entRemaining < l.capFen) return { entitled: floorToUnit(Math.max(0, entRemaining), unit), binding: 'enterprise-cap' };
+  return { entitled: l.capFen, binding: l.capBinding };
 }
 
 function ranked(
@@ -508,7 +511,7 @@ export function checkInvariants(p: AllocationPlan, policy: Policy): string[] {
     const a = l.awardFen;
     if (!Number.isSafeInteger(a) || a < 0) problems.push(`${id}: award ${a} is not a non-negative integer of fen`);
     if (a % unit !== 0) problems.push(`${id}: award ${a} is not a multiple of the unit ${unit}`);
-    if (a > l.cap.capFen) problems.push(`${id}: award ${a} exceeds its cap ${l.cap.capFen}`);
+    if (a > l.capFen) problems.push(`${id}: award ${a} exceeds its cap ${l.capFen}`);
     if (l.rank === null && a !== 0 && !l.kept) problems.push(`${id}: does not take part but is awarded ${a}`);
     if (a === 0) continue;
     const cat = categoryOf(policy, l.app.category);

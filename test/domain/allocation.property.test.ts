@@ -96,7 +96,7 @@ function assertInvariants(p: AllocationPlan, policy: Policy): void {
   for (const l of p.lines) {
     expect(l.awardFen % policy.unitFen).toBe(0);
     expect(l.awardFen).toBeGreaterThanOrEqual(0);
-    expect(l.awardFen).toBeLessThanOrEqual(l.cap.capFen);
+    expect(l.awardFen).toBeLessThanOrEqual(l.capFen);
     expect(l.awardFen).toBeLessThanOrEqual(l.entitledFen);
     expect(ALLOCATION_REASONS).toContain(l.reason);
     if (l.binding !== null) expect(BINDING_LIMITS).toContain(l.binding);

@@ -62,7 +62,7 @@ describe('binding limits (SPEC §14)', () => {
       X3: [0, 'enterprise-cap-used-up', 'enterprise-cap'],
     });
     const x2 = p.lines.find((l) => l.app.applicationId === 'X2')!;
-    expect([x2.cap.capFen, x2.entitledFen]).toEqual([yuan(300_000), yuan(200_000)]);
+    expect([x2.capFen, x2.entitledFen]).toEqual([yuan(300_000), yuan(200_000)]);
     expect(p.reserve['sme-cloud']).toEqual([]); // enterprise cap used up is not the reserve
   });
 

@@ -53,7 +53,7 @@ describe('allocation versions in the ledger', () => {
     const { db } = ledgerWithRound('R1', s.budgets);
     addApplications(db, 'R1', [...s.applications, { id: 'S8', category: 'sme-cloud', score: 60, requested: 10, state: 'in-notice' }]);
     const p = planFor(db);
-    const stored = db.transaction(() => storeAllocation(db, 'R1', p, '2022-06-01T00:00:00.000Z', 'officer'))();
+    const stored = db.transaction(() => storeAllocation(db, 'R1', p, getRound(db, 'R1')!.policy, '2022-06-01T00:00:00.000Z', 'officer'))();
     expect(stored.version).toBe(1);
     const st = states(db);
     expect(st).toMatchObject({ S1: 'proposed', S2: 'not-funded', S3: 'proposed', C2: 'not-funded', P1: 'not-funded', T1: 'proposed' });
@@ -67,7 +67,7 @@ describe('allocation versions in the ledger', () => {
     expect(JSON.parse(lines.find((l) => l.application_id === 'B2')!.cap_detail_json)).toMatchObject({ ratio_percent: 50, ratio_fen: 50_000_000, binding: 'ratio' });
     expect(lines.find((l) => l.application_id === 'S4')).toMatchObject({ rank: null, award_fen: 0, reason: 'ineligible', binding: null });
 
-    const again = db.transaction(() => storeAllocation(db, 'R1', planFor(db, { ...s.budgets, 'sme-cloud': 200_000_000 }), '2022-06-02T00:00:00.000Z', 'officer'))();
+    const again = db.transaction(() => storeAllocation(db, 'R1', planFor(db, { ...s.budgets, 'sme-cloud': 200_000_000 }), getRound(db, 'R1')!.policy, '2022-06-02T00:00:00.000Z', 'officer'))();
     expect(again.version).toBe(2);
     expect(latestVersion(db, 'R1')).toBe(2);
     expect(states(db).S2).toBe('proposed');
@@ -90,7 +90,7 @@ describe('allocation versions in the ledger', () => {
       { id: 'C', score: 80, requested: 500_000 },
       { id: 'D', score: 75, requested: 100_000 },
     ]);
-    db.transaction(() => storeAllocation(db, 'R1', planFor(db), '2022-06-01T00:00:00.000Z', 'o'))();
+    db.transaction(() => storeAllocation(db, 'R1', planFor(db), getRound(db, 'R1')!.policy, '2022-06-01T00:00:00.000Z', 'o'))();
     db.prepare(`UPDATE applications SET state = 'in-notice' WHERE application_id IN ('A', 'D')`).run();
     db.prepare(`UPDATE applications SET state = 'withdrawn' WHERE application_id = 'B'`).run();
     const { kept, excluded } = lockedAwards(db, 'R1');
@@ -103,7 +103,7 @@ describe('allocation versions in the ledger', () => {
       D: [100_000, 'funded'],
       B: [0, 'withdrawn'],
     });
-    db.transaction(() => storeAllocation(db, 'R1', p, '2022-06-02T00:00:00.000Z', 'o'))();
+    db.transaction(() => storeAllocation(db, 'R1', p, getRound(db, 'R1')!.policy, '2022-06-02T00:00:00.000Z', 'o'))();
     expect(states(db)).toEqual({ A: 'in-notice', B: 'withdrawn', C: 'not-funded', D: 'in-notice' });
   });
 

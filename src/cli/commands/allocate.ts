@@ -148,7 +148,7 @@ function buildView(
   const clusterOrder = new Map(policy.clusters.map((c, i) => [c.key, i]));
   for (const cat of [...policy.categories].sort((a, b) => order.get(a.key)! - order.get(b.key)!)) {
     const g = byCat.get(cat.key) ?? [];
-    applications.push(...g);
+    for (const l of g) applications.push(l); // not push(...g): a category can hold 10^5+ lines
     if (cat.allocation !== 'competitive') continue;
     const ranked = g.filter((l) => l.rank !== null);
     categories.push({
@@ -189,7 +189,7 @@ const fromPlanLine = (l: PlanLine): ViewLine => ({
   cluster: l.app.cluster,
   rank: l.rank,
   score: l.app.scoreDisplay,
-  cap_fen: l.cap.capFen,
+  cap_fen: l.capFen,
   entitled_fen: l.entitledFen,
   award_fen: l.awardFen,
   reason: l.reason,
@@ -386,24 +386,30 @@ export function register(program: Command): void {
           );
         }
 
-        let version: number | null = null;
+        // Everything that could fail is done before the one transaction.
+        const view = buildView(
+          policy,
+          { round: round.roundId, version: null, dryRun: Boolean(opts.dryRun), method, shortfall, budgets: p.budgets, ties: p.ties },
+          p.lines.map(fromPlanLine),
+        );
         if (!opts.dryRun) {
+          const affected = p.lines
+            .filter((l) => l.rank !== null)
+            .map((l) => l.app.applicationId)
+            // event_apps is keyed by application_id: in-order inserts are cheap.
+            .sort();
           inTransaction(db, () => {
             const at = ctx.now();
-            const stored = storeAllocation(db, round.roundId, p, at, ctx.officer);
-            version = stored.version;
+            const stored = storeAllocation(db, round.roundId, p, policy, at, ctx.officer);
+            view.version = stored.version;
             appendEvent(db, {
               at,
               officer: ctx.officer,
               command: 'allocate',
               roundId: round.roundId,
-              // Sorted: event_apps is keyed by application_id, and in-order inserts are cheap.
-              appIds: p.lines
-                .filter((l) => l.rank !== null)
-                .map((l) => l.app.applicationId)
-                .sort(),
+              appIds: affected,
               details: {
-                version,
+                version: stored.version,
                 method,
                 shortfall,
                 tie_break: p.tieBreak,
@@ -427,11 +433,6 @@ export function register(program: Command): void {
           warn(text(`资助线两侧同分，请集体审议：${t.join(' = ')}`, `equal scores across the funding line, for a collective decision (集体审议): ${t.join(' = ')}`));
         }
 
-        const view = buildView(
-          policy,
-          { round: round.roundId, version, dryRun: Boolean(opts.dryRun), method, shortfall, budgets: p.budgets, ties: p.ties },
-          p.lines.map(fromPlanLine),
-        );
         return { json: viewJson(view), human: (out) => renderView(ctx, out, view, policy) };
       }),
     );
