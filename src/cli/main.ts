@@ -3,19 +3,21 @@ import { Command, CommanderError, Option } from 'commander';
 import { detectLang } from './i18n/index.js';
 import { UserError } from './errors.js';
 import { resultExitCode } from './runner.js';
-import { register as registerLedger } from './commands/ledger.js';
-import { register as registerPolicy } from './commands/policy.js';
-import { register as registerUscc } from './commands/uscc.js';
-import { register as registerRound } from './commands/round.js';
-import { register as registerImport } from './commands/import.js';
-import { register as registerCheck } from './commands/check.js';
-import { register as registerScores } from './commands/scores.js';
-import { register as registerAllocate } from './commands/allocate.js';
-import { register as registerLifecycle } from './commands/lifecycle.js';
-import { register as registerReport } from './commands/report.js';
-import { register as registerDemo } from './commands/demo.js';
+import { GROUPS } from './groups.js';
 
-export function buildProgram(): Command {
+const GLOBAL_WITH_VALUE = new Set(['--db', '--as', '--lang']);
+
+/** The command word of the arguments, skipping global options and their values. */
+function commandWord(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (GLOBAL_WITH_VALUE.has(a)) i++;
+    else if (!a.startsWith('-')) return a === 'help' ? args[i + 1] : a;
+  }
+  return undefined;
+}
+
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('jmfund')
     .description('江门市工业互联网专项资金 ledger: import, check, score, allocate, notice, file, pay, audit')
     .version('0.1.0')
@@ -27,20 +29,19 @@ export function buildProgram(): Command {
     .option('--yes', 'answer yes to confirmations (needed when not on a terminal)')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [
-    registerLedger,
-    registerPolicy,
-    registerUscc,
-    registerRound,
-    registerImport,
-    registerCheck,
-    registerScores,
-    registerAllocate,
-    registerLifecycle,
-    registerReport,
-    registerDemo,
-  ]) {
-    register(program);
+  const word = commandWord(argv.slice(2));
+  const group = GROUPS.find((g) => g.commands.some(([name]) => name === word));
+  if (group) {
+    (await group.load()).register(program);
+  } else {
+    // Root help or an unknown command: names and descriptions only.
+    for (const g of GROUPS) {
+      for (const [name, args, description] of g.commands) {
+        const c = new Command(name).description(description);
+        if (args) c.arguments(args);
+        program.addCommand(c);
+      }
+    }
   }
   program.commands.forEach(function exitOverrideAll(c: Command): void {
     c.exitOverride();
@@ -58,7 +59,7 @@ function langFromArgv(argv: string[]): 'zh' | 'en' {
 export async function main(argv: string[]): Promise<number> {
   const lang = langFromArgv(argv);
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return resultExitCode();
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -4,7 +4,6 @@ import { parseDate } from '../../domain/dates.js';
 import { formatYuan, parseMoney } from '../../domain/money.js';
 import { findCategory, type Policy } from '../../domain/policy.js';
 import { text } from '../../domain/text.js';
-import { loadPolicy, DEFAULT_POLICY_ID } from '../../io/policies.js';
 import { appendEvent } from '../../ledger/events.js';
 import { inTransaction } from '../../ledger/open.js';
 import { insertRound, listRounds, roundExists, type Round } from '../../ledger/rounds.repo.js';
@@ -75,9 +74,11 @@ export function register(program: Command): void {
     .requiredOption('--opens <date>', 'first day applications are accepted')
     .requiredOption('--closes <date>', 'last day applications are accepted (the as-of date of the checks)')
     .option('--budget <category=amount>', 'budget of a category, e.g. sme-cloud=3000000 or sme-cloud=300万 (repeat)', collect, [])
-    .option('--policy <id|file>', `policy ID or JSON file (default ${DEFAULT_POLICY_ID})`)
+    .option('--policy <id|file>', 'policy ID or JSON file (default jiangmen-2021)')
     .action(
-      handler((ctx, id: string, opts: CreateOptions) => {
+      handler(async (ctx, id: string, opts: CreateOptions) => {
+        // The policy schema (zod) loads only here, not for `round list`.
+        const { loadPolicy, DEFAULT_POLICY_ID } = await import('../../io/policies.js');
         const roundId = id.normalize('NFKC').trim();
         if (!/^[^\s/\\\p{Cc}]{1,64}$/u.test(roundId)) {
           throw new UserError(text(`批次编号「${id}」无效：1–64 个字符，不含空白或斜杠。`, `round ID "${id}" is not valid: 1-64 characters, no spaces or slashes.`), 2);
