@@ -11,6 +11,7 @@ import type {
   FactsEligibility,
   FactsEvent,
   FactsFiling,
+  FactsFilingRecord,
   FactsLine,
   FactsNotice,
   FactsObjection,
@@ -232,7 +233,8 @@ function objections(db: Db, s: Schema, roundId: string): FactsObjection[] {
     from: strOrNull(r.from_name),
     accepted: str(r.status) !== 'not-accepted',
     status: str(r.status),
-    note: strOrNull(r.resolution_note) ?? strOrNull(r.not_accepted_reason),
+    note: strOrNull(r.resolution_note),
+    notAcceptedReason: strOrNull(r.not_accepted_reason),
     resolvedOn: strOrNull(r.resolved_on),
   }));
 }
@@ -242,11 +244,24 @@ function filings(db: Db, s: Schema, roundId: string): FactsFiling[] {
   return (
     db
       .prepare(
-        `SELECT f.application_id, f.amount_fen, g.filed_on, g.created_by FROM filed_awards f JOIN filings g ON g.filing_id = f.filing_id
+        `SELECT f.filing_id, f.application_id, f.amount_fen, g.filed_on, g.created_by FROM filed_awards f JOIN filings g ON g.filing_id = f.filing_id
           WHERE g.round_id = ? ORDER BY g.filing_id, f.application_id`,
       )
       .all(roundId) as Row[]
-  ).map((r) => ({ appId: str(r.application_id), filedFen: num(r.amount_fen), filedOn: str(r.filed_on), version: null, by: str(r.created_by) }));
+  ).map((r) => ({ filingId: num(r.filing_id), appId: str(r.application_id), filedFen: num(r.amount_fen), filedOn: str(r.filed_on), by: str(r.created_by) }));
+}
+
+function filingRecords(db: Db, s: Schema, roundId: string): FactsFilingRecord[] {
+  if (!s.has('filings', 'filing_id', 'round_id', 'filed_on', 'award_count', 'total_fen', 'hash')) return [];
+  return (db.prepare('SELECT * FROM filings WHERE round_id = ? ORDER BY filing_id').all(roundId) as Row[]).map((r) => ({
+    id: num(r.filing_id),
+    filedOn: str(r.filed_on),
+    count: num(r.award_count),
+    totalFen: num(r.total_fen),
+    hash: str(r.hash),
+    at: str(r.created_at),
+    by: str(r.created_by),
+  }));
 }
 
 /** Rows of a per-application table for the round's applications, in a fixed order. */
@@ -357,6 +372,7 @@ export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean
     notices: notices(db, s, roundId),
     objections: objections(db, s, roundId),
     filings: filings(db, s, roundId),
+    filingRecords: filingRecords(db, s, roundId),
     acceptances: acceptances(db, s, roundId),
     payments: payments(db, s, roundId),
     clawbacks: clawbacks(db, s, roundId),

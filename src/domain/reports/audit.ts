@@ -9,6 +9,12 @@ import { categoryName, clusterName, col, districtName, meta, roundMeta } from '.
 import type { RoundFacts } from './facts.js';
 
 const SOURCE_LABELS = { audit: text('审计', 'audit'), 'spot-check': text('抽查', 'spot check'), acceptance: text('验收', 'acceptance') };
+const NOT_ACCEPTED_LABELS = {
+  anonymous: text('匿名，不予受理', 'anonymous: not accepted'),
+  'not-on-notice': text('该项目不在公示名单中', 'the award is not on notice'),
+  'before-notice': text('公示开始前收到', 'received before the notice began'),
+  'after-notice': text('公示期满后收到，不予受理', 'received after the notice period: not accepted'),
+};
 const yesNo = (b: boolean) => (b ? text('是', 'yes') : text('否', 'no'));
 const METHOD_LABELS = {
   mean: text('算术平均', 'mean'),
@@ -203,13 +209,36 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('resolved_on', '处理日期', 'Resolved', 'date'),
         col('note', '处理意见', 'Note'),
       ],
-      rows: f.objections.map((o) => [o.id, o.appId, o.receivedOn, o.from ?? text('匿名', 'anonymous'), yesNo(o.accepted), coded(OUTCOME_LABELS, o.status), o.resolvedOn, o.note]),
+      rows: f.objections.map((o) => [
+        o.id,
+        o.appId,
+        o.receivedOn,
+        o.from ?? text('匿名', 'anonymous'),
+        yesNo(o.accepted),
+        coded(OUTCOME_LABELS, o.status),
+        o.resolvedOn,
+        o.note ?? coded(NOT_ACCEPTED_LABELS, o.notAcceptedReason),
+      ]),
+    },
+    {
+      id: 'filing-records',
+      title: text('备案（第10条第（三）项）', 'Filing (Art. 10(3))'),
+      note: text('哈希为备案金额的 SHA-256，jmfund verify 用它确认备案后金额未被改动。', 'The hash is the SHA-256 of the filed amounts; jmfund verify checks them against it.'),
+      columns: [
+        col('filing', '备案编号', 'Filing', 'number'),
+        col('filed_on', '备案日期', 'Filed on', 'date'),
+        col('count', '项目数', 'Awards', 'number'),
+        col('total', '金额合计（元）', 'Total (yuan)', 'money'),
+        col('hash', '哈希', 'Hash'),
+        col('by', '操作人', 'By'),
+      ],
+      rows: f.filingRecords.map((x) => [x.id, x.filedOn, x.count, x.totalFen, x.hash, x.by]),
     },
     {
       id: 'filings',
-      title: text('备案（第10条第（三）项）', 'Filing (Art. 10(3))'),
-      columns: [col('application_id', '申报编号', 'Application'), col('filed', '备案金额（元）', 'Filed (yuan)', 'money'), col('filed_on', '备案日期', 'Filed on', 'date'), col('version', '分配版本', 'Version', 'number'), col('by', '操作人', 'By')],
-      rows: f.filings.map((x) => [x.appId, x.filedFen, x.filedOn, x.version, x.by]),
+      title: text('备案金额', 'Filed awards'),
+      columns: [col('application_id', '申报编号', 'Application'), col('filing', '备案编号', 'Filing', 'number'), col('filed_on', '备案日期', 'Filed on', 'date'), col('filed', '备案金额（元）', 'Filed (yuan)', 'money')],
+      rows: f.filings.map((x) => [x.appId, x.filingId, x.filedOn, x.filedFen]),
     },
     {
       id: 'acceptances',

@@ -119,14 +119,27 @@ export interface FactsObjection {
   accepted: boolean;
   status: string;
   note: string | null;
+  /** anonymous, after-notice …: why it was not accepted (不予受理). */
+  notAcceptedReason: string | null;
   resolvedOn: string | null;
 }
 
 export interface FactsFiling {
+  filingId: number;
   appId: string;
   filedFen: number;
   filedOn: string;
-  version: number | null;
+  by: string;
+}
+
+/** One act of filing (备案): its totals and the hash verify checks the filed amounts against. */
+export interface FactsFilingRecord {
+  id: number;
+  filedOn: string;
+  count: number;
+  totalFen: number;
+  hash: string;
+  at: string;
   by: string;
 }
 
@@ -204,6 +217,7 @@ export interface RoundFacts {
   notices: FactsNotice[];
   objections: FactsObjection[];
   filings: FactsFiling[];
+  filingRecords: FactsFilingRecord[];
   acceptances: FactsAcceptance[];
   payments: FactsPayment[];
   clawbacks: FactsClawback[];

@@ -16,8 +16,8 @@ const BAR = 16;
 const PLOT = 320;
 const TOP = 8;
 
-/** Pixels a label takes at 12 px: a CJK character about one em, Latin about half. */
-const labelPx = (s: string): number => Math.ceil((displayWidth(s) * FONT) / 2) + 4;
+/** Pixels a label takes at 12 px, generously (fonts differ): a CJK character about one em, Latin a little over half. */
+const labelPx = (s: string): number => Math.ceil(displayWidth(s) * FONT * 0.58) + 6;
 
 const MAX_LABEL = 44; // display columns; a longer label is cut with … (the bar's tooltip keeps it whole)
 
