@@ -171,7 +171,7 @@ export function storeAllocation(
   policy: Policy,
   at: string,
   officer: string,
-): { version: number; stateChanges: { proposed: number; notFunded: number } } {
+): { version: number; stateChanges: { proposed: number; notFunded: number }; participants: string[] } {
   const version = (latestVersion(db, roundId) ?? 0) + 1;
   db.prepare(
     `INSERT INTO allocations (round_id, version, method, shortfall, tie_break, budgets_json, ties_json, created_at, created_by)
@@ -181,9 +181,8 @@ export function storeAllocation(
     `INSERT INTO allocation_lines (round_id, version, application_id, category, cluster, rank, score_display, cap_fen, entitled_fen,
        award_fen, reason, binding, cap_detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  // In application_id order: both the table and its key index then grow at the end (~40 % faster than rank order).
-  const byId = plan.lines.slice().sort((x, y) => (x.app.applicationId < y.app.applicationId ? -1 : x.app.applicationId > y.app.applicationId ? 1 : 0));
-  for (const l of byId) {
+  // In plan order: sorting 10^6 ids in JS costs more than the key index saves.
+  for (const l of plan.lines) {
     const a = l.app;
     ins.run(roundId, version, a.applicationId, a.category, a.cluster, l.rank, a.scoreDisplay, l.capFen, l.entitledFen, l.awardFen, l.reason, l.binding, capDetailText(capOf(a, policy)));
   }
@@ -200,7 +199,12 @@ export function storeAllocation(
     .pluck()
     .all(at, roundId, version) as string[];
   const proposed = moved.filter((s) => s === 'proposed').length;
-  return { version, stateChanges: { proposed, notFunded: moved.length - proposed } };
+  // The participants in application_id order, from the key index (for the event's affected ids).
+  const participants = db
+    .prepare('SELECT application_id FROM allocation_lines WHERE round_id = ? AND version = ? AND rank IS NOT NULL ORDER BY application_id')
+    .pluck()
+    .all(roundId, version) as string[];
+  return { version, stateChanges: { proposed, notFunded: moved.length - proposed }, participants };
 }
 
 export function listAllocations(db: Db, roundId: string): (StoredAllocation & { funded: number; awardedFen: number })[] {

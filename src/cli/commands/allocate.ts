@@ -101,21 +101,50 @@ export function parseTieBreak(spec: string | undefined, policy: Policy): { chain
 
 // ---------------------------------------------------------------- one view for allocate and allocations show
 
-interface ViewLine {
-  application_id: string;
-  category: string;
-  cluster: string | null;
-  rank: number | null;
-  score: string | null;
-  cap_fen: number;
-  entitled_fen: number;
-  award_fen: number;
-  reason: AllocationReason;
-  binding: BindingLimit | null;
-  enterprise: string;
+/** How to read a line, so that the view works on plan lines and stored lines without copying 10^6 objects. */
+interface LineOf<L> {
+  id(l: L): string;
+  category(l: L): string;
+  cluster(l: L): string | null;
+  rank(l: L): number | null;
+  score(l: L): string | null;
+  cap(l: L): number;
+  entitled(l: L): number;
+  award(l: L): number;
+  reason(l: L): AllocationReason;
+  binding(l: L): BindingLimit | null;
+  enterprise(l: L): string;
 }
 
-interface AllocationView {
+const PLAN_LINE: LineOf<PlanLine> = {
+  id: (l) => l.app.applicationId,
+  category: (l) => l.app.category,
+  cluster: (l) => l.app.cluster,
+  rank: (l) => l.rank,
+  score: (l) => l.app.scoreDisplay,
+  cap: (l) => l.capFen,
+  entitled: (l) => l.entitledFen,
+  award: (l) => l.awardFen,
+  reason: (l) => l.reason,
+  binding: (l) => l.binding,
+  enterprise: (l) => l.app.enterpriseName,
+};
+
+const STORED_LINE: LineOf<StoredLine> = {
+  id: (l) => l.application_id,
+  category: (l) => l.category,
+  cluster: (l) => l.cluster,
+  rank: (l) => l.rank,
+  score: (l) => l.score_display,
+  cap: (l) => l.cap_fen,
+  entitled: (l) => l.entitled_fen,
+  award: (l) => l.award_fen,
+  reason: (l) => l.reason,
+  binding: (l) => l.binding,
+  enterprise: (l) => l.enterprise_name,
+};
+
+interface AllocationView<L> {
   round: string;
   version: number | null;
   dry_run: boolean;
@@ -123,44 +152,49 @@ interface AllocationView {
   shortfall: ShortfallRule;
   categories: { category: string; budget_fen: number | null; awarded_fen: number; funded: number }[];
   clusters: { cluster: string; pool_fen: number; awarded_fen: number }[];
-  applications: ViewLine[];
+  /** Per policy category, in the order given (participants by rank, then the others). */
+  lines: Map<string, L[]>;
   reserve: Record<string, string[]>;
   ties: string[][];
+  of: LineOf<L>;
 }
 
 /** Categories, pools and reserve are derived from the lines, so a stored version reads back exactly as it was planned. */
-function buildView(
+function buildView<L>(
   policy: Policy,
   head: { round: string; version: number | null; dryRun: boolean; method: AllocationMethod; shortfall: ShortfallRule; budgets: Record<string, number>; ties: string[][] },
-  lines: ViewLine[],
-): AllocationView {
-  const order = new Map(policy.categories.map((c, i) => [c.key, i]));
-  const byCat = new Map<string, ViewLine[]>();
-  for (const l of lines) {
-    let g = byCat.get(l.category);
-    if (!g) byCat.set(l.category, (g = []));
+  all: Iterable<L>,
+  of: LineOf<L>,
+): AllocationView<L> {
+  const lines = new Map<string, L[]>(policy.categories.map((c) => [c.key, []]));
+  for (const l of all) {
+    let g = lines.get(of.category(l));
+    if (!g) lines.set(of.category(l), (g = []));
     g.push(l);
   }
-  const applications: ViewLine[] = [];
-  const categories: AllocationView['categories'] = [];
-  const clusters: AllocationView['clusters'] = [];
+  const categories: AllocationView<L>['categories'] = [];
+  const clusters: AllocationView<L>['clusters'] = [];
   const reserve: Record<string, string[]> = {};
   const clusterOrder = new Map(policy.clusters.map((c, i) => [c.key, i]));
-  for (const cat of [...policy.categories].sort((a, b) => order.get(a.key)! - order.get(b.key)!)) {
-    const g = byCat.get(cat.key) ?? [];
-    for (const l of g) applications.push(l); // not push(...g): a category can hold 10^5+ lines
+  for (const cat of policy.categories) {
     if (cat.allocation !== 'competitive') continue;
-    const ranked = g.filter((l) => l.rank !== null);
-    categories.push({
-      category: cat.key,
-      budget_fen: head.budgets[cat.key] ?? null,
-      awarded_fen: g.reduce((s, l) => s + l.award_fen, 0),
-      funded: g.filter((l) => l.award_fen > 0).length,
-    });
-    reserve[cat.key] = ranked.filter((l) => RESERVE_REASONS.has(l.reason)).map((l) => l.application_id);
+    const g = lines.get(cat.key)!;
+    let awarded = 0;
+    let funded = 0;
+    const sums = new Map<string, number>();
+    const waiting: string[] = [];
+    for (const l of g) {
+      const a = of.award(l);
+      awarded += a;
+      if (a > 0) funded++;
+      if (of.rank(l) === null) continue;
+      if (RESERVE_REASONS.has(of.reason(l))) waiting.push(of.id(l));
+      const k = of.cluster(l) ?? '';
+      sums.set(k, (sums.get(k) ?? 0) + a);
+    }
+    categories.push({ category: cat.key, budget_fen: head.budgets[cat.key] ?? null, awarded_fen: awarded, funded });
+    reserve[cat.key] = waiting;
     if (cat.perClusterCapFen !== undefined) {
-      const sums = new Map<string, number>();
-      for (const l of ranked) sums.set(l.cluster ?? '', (sums.get(l.cluster ?? '') ?? 0) + l.award_fen);
       const keys = [...sums.keys()].sort((a, b) => (clusterOrder.get(a) ?? 1e9) - (clusterOrder.get(b) ?? 1e9) || (a < b ? -1 : a > b ? 1 : 0));
       for (const k of keys) clusters.push({ cluster: k, pool_fen: cat.perClusterCapFen, awarded_fen: sums.get(k)! });
     }
@@ -173,52 +207,56 @@ function buildView(
     shortfall: head.shortfall,
     categories,
     clusters,
-    applications,
+    lines,
     reserve,
     ties: head.ties,
+    of,
   };
 }
 
-function viewJson(v: AllocationView) {
-  return { ...v, applications: v.applications.map(({ enterprise: _e, ...rest }) => rest) };
+function viewJson<L>(v: AllocationView<L>) {
+  const { of } = v;
+  const applications = [];
+  for (const g of v.lines.values()) {
+    for (const l of g) {
+      applications.push({
+        application_id: of.id(l),
+        category: of.category(l),
+        cluster: of.cluster(l),
+        rank: of.rank(l),
+        score: of.score(l),
+        cap_fen: of.cap(l),
+        entitled_fen: of.entitled(l),
+        award_fen: of.award(l),
+        reason: of.reason(l),
+        binding: of.binding(l),
+      });
+    }
+  }
+  return {
+    round: v.round,
+    version: v.version,
+    dry_run: v.dry_run,
+    method: v.method,
+    shortfall: v.shortfall,
+    categories: v.categories,
+    clusters: v.clusters,
+    applications,
+    reserve: v.reserve,
+    ties: v.ties,
+  };
 }
 
-const fromPlanLine = (l: PlanLine): ViewLine => ({
-  application_id: l.app.applicationId,
-  category: l.app.category,
-  cluster: l.app.cluster,
-  rank: l.rank,
-  score: l.app.scoreDisplay,
-  cap_fen: l.capFen,
-  entitled_fen: l.entitledFen,
-  award_fen: l.awardFen,
-  reason: l.reason,
-  binding: l.binding,
-  enterprise: l.app.enterpriseName,
-});
-
-const fromStoredLine = (l: StoredLine): ViewLine => ({
-  application_id: l.application_id,
-  category: l.category,
-  cluster: l.cluster,
-  rank: l.rank,
-  score: l.score_display,
-  cap_fen: l.cap_fen,
-  entitled_fen: l.entitled_fen,
-  award_fen: l.award_fen,
-  reason: l.reason,
-  binding: l.binding,
-  enterprise: l.enterprise_name,
-});
-
-function renderView(ctx: Context, out: Printer, v: AllocationView, policy: Policy): void {
+function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>, policy: Policy): void {
+  const { of } = v;
   out.line(
     v.dry_run
       ? ctx.t(text(`批次 ${v.round} 分配试算（${v.method}，额度不足规则 ${v.shortfall}）：未写入账本。`, `round ${v.round}: dry run (${v.method}, shortfall ${v.shortfall}); nothing written.`))
       : ctx.t(text(`批次 ${v.round} 分配方案第 ${v.version} 版（${v.method}，额度不足规则 ${v.shortfall}）`, `round ${v.round}: allocation version ${v.version} (${v.method}, shortfall ${v.shortfall})`)),
   );
+  const reasonLabel = Object.fromEntries(Object.entries(REASON_TEXT).map(([k, t]) => [k, ctx.t(t)])) as Record<AllocationReason, string>;
   for (const c of policy.categories) {
-    const lines = v.applications.filter((l) => l.category === c.key);
+    const lines = v.lines.get(c.key) ?? [];
     const summary = v.categories.find((s) => s.category === c.key);
     if (lines.length === 0 && (!summary || summary.budget_fen === null)) continue;
     out.heading(`${c.key} ${ctx.t({ zh: c.zh, en: c.en })}`);
@@ -232,15 +270,15 @@ function renderView(ctx: Context, out: Printer, v: AllocationView, policy: Polic
       ]);
     }
     const rows: Cell[][] = lines.map((l) => [
-      l.award_fen > 0 ? '✓' : '',
-      l.rank,
-      l.application_id,
-      l.enterprise,
-      l.score,
-      formatYuan(l.cap_fen),
-      formatYuan(l.award_fen),
-      ctx.t(REASON_TEXT[l.reason]),
-      bindingLabel(ctx, l.binding),
+      of.award(l) > 0 ? '✓' : '',
+      of.rank(l),
+      of.id(l),
+      of.enterprise(l),
+      of.score(l),
+      formatYuan(of.cap(l)),
+      formatYuan(of.award(l)),
+      reasonLabel[of.reason(l)],
+      bindingLabel(ctx, of.binding(l)),
     ]);
     out.table(
       [
@@ -292,13 +330,14 @@ function versionArg(s: string): number {
   return Number(s.trim());
 }
 
-function storedView(ctx: Context, round: Round, version: number): AllocationView {
+function storedView(ctx: Context, round: Round, version: number): AllocationView<StoredLine> {
   const db = ctx.db();
   const head = getAllocation(db, round.roundId, version)!;
   return buildView(
     round.policy,
     { round: round.roundId, version, dryRun: false, method: head.method, shortfall: head.shortfall, budgets: head.budgets, ties: head.ties },
-    allocationLines(db, round.roundId, version).map(fromStoredLine),
+    allocationLines(db, round.roundId, version),
+    STORED_LINE,
   );
 }
 
@@ -390,14 +429,10 @@ export function register(program: Command): void {
         const view = buildView(
           policy,
           { round: round.roundId, version: null, dryRun: Boolean(opts.dryRun), method, shortfall, budgets: p.budgets, ties: p.ties },
-          p.lines.map(fromPlanLine),
+          p.lines,
+          PLAN_LINE,
         );
         if (!opts.dryRun) {
-          const affected = p.lines
-            .filter((l) => l.rank !== null)
-            .map((l) => l.app.applicationId)
-            // event_apps is keyed by application_id: in-order inserts are cheap.
-            .sort();
           inTransaction(db, () => {
             const at = ctx.now();
             const stored = storeAllocation(db, round.roundId, p, policy, at, ctx.officer);
@@ -407,7 +442,7 @@ export function register(program: Command): void {
               officer: ctx.officer,
               command: 'allocate',
               roundId: round.roundId,
-              appIds: affected,
+              appIds: stored.participants,
               details: {
                 version: stored.version,
                 method,
@@ -506,19 +541,20 @@ export function register(program: Command): void {
         const vb = requireVersion(ctx, round, versionArg(b));
         const from = storedView(ctx, round, va);
         const to = storedView(ctx, round, vb);
-        const before = new Map(from.applications.map((l) => [l.application_id, l]));
-        const pick = (l: ViewLine | undefined) => (l ? { rank: l.rank, award_fen: l.award_fen, reason: l.reason } : null);
+        const before = new Map<string, StoredLine>();
+        for (const g of from.lines.values()) for (const l of g) before.set(l.application_id, l);
+        const pick = (l: StoredLine | undefined) => (l ? { rank: l.rank, award_fen: l.award_fen, reason: l.reason } : null);
         const changes: { application_id: string; category: string; enterprise: string; from: ReturnType<typeof pick>; to: ReturnType<typeof pick> }[] = [];
         const seen = new Set<string>();
-        for (const l of to.applications) {
+        for (const l of [...to.lines.values()].flat()) {
           seen.add(l.application_id);
           const o = before.get(l.application_id);
           if (!o || o.award_fen !== l.award_fen || o.reason !== l.reason || o.rank !== l.rank) {
-            changes.push({ application_id: l.application_id, category: l.category, enterprise: l.enterprise, from: pick(o), to: pick(l) });
+            changes.push({ application_id: l.application_id, category: l.category, enterprise: l.enterprise_name, from: pick(o), to: pick(l) });
           }
         }
-        for (const o of from.applications) {
-          if (!seen.has(o.application_id)) changes.push({ application_id: o.application_id, category: o.category, enterprise: o.enterprise, from: pick(o), to: null });
+        for (const o of before.values()) {
+          if (!seen.has(o.application_id)) changes.push({ application_id: o.application_id, category: o.category, enterprise: o.enterprise_name, from: pick(o), to: null });
         }
         const categories = to.categories.map((c) => ({
           category: c.category,
