@@ -170,7 +170,9 @@ function runCheck(ctx: Context, opts: CheckOptions): Output {
         [text('规则', 'rule'), text('条款', 'article'), text('不通过', 'fail'), text('待复核', 'needs review'), text('已人工决定', 'decided')],
         RULE_IDS.map((r) => {
           const c = perRule.get(r) ?? { fail: 0, review: 0, decided: 0 };
-          return [r, [...(articles.get(r) ?? [])].map((a) => article(ctx, a)).join(' / '), c.fail, c.review, c.decided];
+          const arts = [...(articles.get(r) ?? [])];
+          // Categories cite their own paragraphs of Art. 7 and 8; the summary names the articles.
+          return [r, arts.length > 1 && r === 'category' ? article(ctx, '7, 8') : arts.map((a) => article(ctx, a)).join(' / '), c.fail, c.review, c.decided];
         }),
         { align: ['left', 'left', 'right', 'right', 'right'] },
       );
