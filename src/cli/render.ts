@@ -69,7 +69,7 @@ function renderBoxTable(headers: string[], rows: string[][], align: ('left' | 'r
   const table = new Table({
     head: headers,
     style: { head: color ? ['bold'] : [], border: [] },
-    colAligns: align?.map((a) => (a === 'right' ? 'right' : 'left')),
+    colAligns: align?.map((a) => (a === 'right' ? 'right' : 'left')) ?? [],
   });
   for (const r of rows) table.push(r);
   return table.toString();

@@ -14,7 +14,8 @@ export function handler<A extends unknown[]>(fn: (ctx: Context, ...args: A) => P
     const ctx = makeContext(cmd.optsWithGlobals());
     try {
       const out = await fn(ctx, ...(args.slice(0, -1) as A));
-      if (ctx.json) process.stdout.write(`${JSON.stringify(out.json, null, 2)}\n`);
+      // Indented for a person at a terminal; compact in pipes, where files can be large.
+      if (ctx.json) process.stdout.write(`${JSON.stringify(out.json, null, process.stdout.isTTY ? 2 : undefined)}\n`);
       else out.human(makePrinter(ctx));
       exitCode = out.exitCode ?? 0;
     } finally {
