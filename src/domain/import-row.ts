@@ -178,6 +178,24 @@ export function normalizeText(raw: string | undefined): string {
   return s;
 }
 
+/**
+ * Remembers a parser's answers for the last few thousand distinct cells: dates,
+ * 万 amounts and yes/no values repeat a great deal in a large file. Results
+ * are never mutated, so sharing them is safe; the bound keeps memory flat.
+ */
+function memo<T>(parse: (s: string) => Result<T>, limit = 8192): (s: string) => Result<T> {
+  const seen = new Map<string, Result<T>>();
+  return (s) => {
+    let r = seen.get(s);
+    if (r === undefined) {
+      if (seen.size >= limit) seen.clear();
+      r = parse(s);
+      seen.set(s, r);
+    }
+    return r;
+  };
+}
+
 export interface CellError {
   column: string;
   /** Chinese label of the column. */
@@ -191,7 +209,9 @@ const TRUE_WORDS = new Set(['是', 'yes', 'y', 'true', '1', '有']);
 const FALSE_WORDS = new Set(['否', 'no', 'n', 'false', '0', '无']);
 const BOOL_ACCEPTED = text('可接受：是/否、yes/no、y/n、true/false、1/0', 'accepted: 是/否, yes/no, y/n, true/false, 1/0');
 
-export function parseBoolean(s: string): Result<boolean> {
+export const parseBoolean = memo(parseBooleanOnce, 256);
+
+function parseBooleanOnce(s: string): Result<boolean> {
   const v = s.toLowerCase();
   if (TRUE_WORDS.has(v)) return ok(true);
   if (FALSE_WORDS.has(v)) return ok(false);
@@ -216,20 +236,23 @@ const BARE_NUMBER = /^[\d,]+(?:\.\d+)?$/;
 // the common cell needs no BigInt; everything else goes to parseMoney.
 const PLAIN_YUAN = /^(\d{1,13})(?:\.(\d{1,2}))?$/;
 
+const parseMoneyMemo = memo(parseMoney);
+
 /** Money in any form of §4; a bare number under a `（万元）` header is in 万元. */
 export function parseAmount(s: string, unit: MoneyUnit | null): Result<number> {
   if (unit !== 'wan') {
     const m = PLAIN_YUAN.exec(s);
     if (m) return ok(Number(m[1]) * 100 + (m[2] === undefined ? 0 : m[2].length === 1 ? Number(m[2]) * 10 : Number(m[2])));
   }
-  return parseMoney(unit === 'wan' && BARE_NUMBER.test(s) ? `${s}万` : s);
+  return parseMoneyMemo(unit === 'wan' && BARE_NUMBER.test(s) ? `${s}万` : s);
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const parseDateMemo = memo((s: string) => parseDate(s));
 
 /** A date in any form of §4 (parseDate), with a shortcut for YYYY-MM-DD. */
 export function parseDateCell(s: string): Result<string> {
-  return ISO_DATE.test(s) && isValidDate(s) ? ok(s) : parseDate(s);
+  return ISO_DATE.test(s) && isValidDate(s) ? ok(s) : parseDateMemo(s);
 }
 
 // Same rule as round IDs: something an officer can type and a file name can hold.

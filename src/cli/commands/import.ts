@@ -206,6 +206,8 @@ async function readInto<T>(ctx: Context, file: string, opts: ReadOptions, sink: 
     progress.clear();
     process.stderr.write(`${kind === 'warning' ? `${ctx.t(text('警告', 'warning'))}: ` : ''}${p.message}\n`);
   };
+  // Only --skip-invalid writes them out; otherwise they would only cost memory.
+  const keepRejects = !!(opts.skipInvalid && opts.rejects && !opts.dryRun);
   let map: HeaderMap | null = null;
   let records = 0;
   let best: { line: number; match: ReturnType<typeof matchHeader> } | null = null;
@@ -248,7 +250,7 @@ async function readInto<T>(ctx: Context, file: string, opts: ReadOptions, sink: 
         if (errors.length > 0) {
           run.rejected++;
           for (const e of errors) report('error', problem(ctx, file, rec.line, e));
-          run.rejects.push([...rec.cells, ...Array<string>(Math.max(0, run.rejects[0].length - 1 - rec.cells.length)).fill(''), errors.map((e) => ctx.t(e.column ? text(`${e.column}（${e.zh}）：${e.text.zh}`, `${e.column} (${e.zh}): ${e.text.en}`) : e.text)).join('; ')]);
+          if (keepRejects) run.rejects.push(rejectRow(ctx, rec.cells, run.rejects[0].length - 1, errors));
         }
       }
     }
@@ -275,6 +277,14 @@ async function readInto<T>(ctx: Context, file: string, opts: ReadOptions, sink: 
     }
   }
   return run;
+}
+
+/** The record as read, padded to the header's width, then its errors in one `error` cell. */
+function rejectRow(ctx: Context, cells: readonly string[], width: number, errors: readonly CellError[]): string[] {
+  const message = errors
+    .map((e) => ctx.t(e.column ? text(`${e.column}（${e.zh}）：${e.text.zh}`, `${e.column} (${e.zh}): ${e.text.en}`) : e.text))
+    .join('; ');
+  return [...cells, ...Array<string>(Math.max(0, width - cells.length)).fill(''), message];
 }
 
 const columnZh = (defs: readonly ColumnDef[], key: string): string => defs.find((d) => d.key === key)?.zh ?? key;
