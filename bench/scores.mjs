@@ -8,7 +8,7 @@
 //   BENCH_RUNS=3 BENCH_APPS=20000 node bench/scores.mjs
 //   BENCH_PREPARE_ONLY=1 node bench/scores.mjs   (make the data, for profiling)
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,6 +142,8 @@ for (let i = 0; i < RUNS; i++) {
   imports.push(r);
 }
 record(`scores import (${rows.toLocaleString('en')} rows, new)`, imports);
+const mib = (p) => (statSync(p).size / 2 ** 20).toFixed(0);
+const sizes = { base: mib(base), imported: mib(work) };
 
 const again = [];
 for (let i = 0; i < RUNS; i++) {
@@ -167,6 +169,7 @@ for (const method of ['mean', 'trimmed-mean', 'median', 'z-score']) {
   for (let i = 0; i < RUNS; i++) rs.push(run(['scores', 'experts', '--round', ROUND, '--json'], work));
   record(`scores experts (${EXPERT_POOL} experts)`, rs);
 }
+sizes.aggregated = mib(work);
 
 const cpu = cpus();
 const md = `# Benchmark: expert scores (\`npm run bench:scores\`)
@@ -176,6 +179,8 @@ ${rows.toLocaleString('en')} score rows (${APPS.toLocaleString('en')} applicatio
 | step | runs | median wall (s) | min (s) | max (s) | median CPU user+sys (s) | peak RSS (MiB) |
 |---|---:|---:|---:|---:|---:|---:|
 ${results.map((r) => `| ${r.step} | ${r.runs} | ${r.median.toFixed(2)} | ${r.min.toFixed(2)} | ${r.max.toFixed(2)} | ${Number.isNaN(r.cpu) ? '—' : r.cpu.toFixed(2)} | ${Number.isNaN(r.rss) ? '—' : r.rss.toFixed(0)} |`).join('\n')}
+
+Ledger file: ${sizes.base} MiB with the applications only, ${sizes.imported} MiB after the import, ${sizes.aggregated} MiB with an aggregate stored.
 
 Status counts of the last run of each method: ${Object.entries(summaries)
   .map(([m, s]) => `${m}: ${Object.entries(s.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`)

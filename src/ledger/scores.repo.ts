@@ -264,3 +264,8 @@ export function expertStats(db: Db, roundId: string): Map<string, { scored: numb
   }[];
   return new Map(rows.map((r) => [r.expert_id, { scored: r.scored, recused: r.recused, mean: r.mean, sd: r.sd }]));
 }
+
+/** The newest event's number: a cheap witness that nothing was written in between. */
+export function lastEventSeq(db: Db): number {
+  return (db.prepare('SELECT ifnull(max(seq), 0) FROM events').pluck().get() as number) ?? 0;
+}

@@ -17,6 +17,7 @@ import {
   expertStats,
   getAggregate,
   getScore,
+  lastEventSeq,
   latestScoreImport,
   replaceAggregates,
   roundApplicationIds,
@@ -115,6 +116,9 @@ async function readScoreSheet(
   return { columns };
 }
 
+const changedWhileReading = () =>
+  new UserError(text('读取期间账本已被另一个命令更改，本命令未作任何更改；请重新运行。', 'the ledger was changed by another command while this one was reading it; nothing was changed, run it again.'), 2);
+
 async function importScores(ctx: Context, file: string, opts: ImportOptions) {
   const db = ctx.db();
   const round = requireRound(db, opts.round);
@@ -122,6 +126,9 @@ async function importScores(ctx: Context, file: string, opts: ImportOptions) {
   const sourceName = basename(file);
   const weightedTotal = (c: Record<string, number>) => formatFraction(expertUnits(rules, null, c) ?? 0n, rules.unitsPerPoint);
 
+  // Validation reads the ledger before the write transaction; if another
+  // command writes in between, the write is refused rather than mixed.
+  const headSeq = lastEventSeq(db);
   const appIds = roundApplicationIds(db, round.roundId);
   const existing = countRoundScores(db, round.roundId) > 0 ? roundScoreContents(db, round.roundId) : new PairMap<string>();
   const otherRound = new Map<string, string | undefined>();
@@ -202,6 +209,7 @@ async function importScores(ctx: Context, file: string, opts: ImportOptions) {
   if (write) {
     const at = ctx.now();
     inTransaction(db, () => {
+      if (lastEventSeq(db) !== headSeq) throw changedWhileReading();
       writeScores(db, round.roundId, inserts, updates, { file: sourceName, sha256, at });
       appendEvent(db, {
         at,
@@ -266,6 +274,8 @@ const METHOD_TEXT: Record<ScoreMethod, Text> = {
   'z-score': text('标准分（z 分数）', 'z-score'),
 };
 
+const TTY_ROWS = 1000;
+
 function aggregateJson(a: Aggregate) {
   return {
     application_id: a.applicationId,
@@ -281,6 +291,7 @@ function aggregate(ctx: Context, opts: { round?: string; method?: ScoreMethod })
   const db = ctx.db();
   const round = requireRound(db, opts.round);
   const rules = scoringRules(round.policy, opts.method);
+  const headSeq = lastEventSeq(db);
   const apps = roundScoresForAggregation(db, round.roundId, rules);
   const aggs = aggregateRound(apps, rules);
   const experts = expertSummaries(apps, rules.unitsPerPoint).experts;
@@ -294,6 +305,7 @@ function aggregate(ctx: Context, opts: { round?: string; method?: ScoreMethod })
   }
   const at = ctx.now();
   inTransaction(db, () => {
+    if (lastEventSeq(db) !== headSeq) throw changedWhileReading();
     replaceAggregates(db, round.roundId, aggs, at);
     replaceExpertStats(db, round.roundId, experts);
     appendEvent(db, {
@@ -316,11 +328,16 @@ function aggregate(ctx: Context, opts: { round?: string; method?: ScoreMethod })
           ),
         ),
       );
+      // A boxed table of 200,000 rows helps nobody on a terminal; pipes and --json get every row.
+      const shown = process.stdout.isTTY && ranked.length > TTY_ROWS ? ranked.slice(0, TTY_ROWS) : ranked;
       out.table(
         [text('申报编号', 'application'), text('得分', 'score'), text('状态', 'status'), text('有效评分', 'experts'), text('回避', 'recused'), text('偏离评分（集体审议）', 'outliers (collective review)')],
-        ranked.map((a) => [a.applicationId, a.display ?? '—', ctx.t(STATUS_TEXT[a.status]), a.experts, a.recused, a.outliers.join(', ')]),
+        shown.map((a) => [a.applicationId, a.display ?? '—', ctx.t(STATUS_TEXT[a.status]), a.experts, a.recused, a.outliers.join(', ')]),
         { align: ['left', 'right', 'left', 'right', 'right', 'left'] },
       );
+      if (shown.length < ranked.length) {
+        out.line(ctx.t(text(`（仅显示前 ${TTY_ROWS} 个，共 ${ranked.length} 个；完整列表请用 --json 或输出到管道）`, `(first ${TTY_ROWS} of ${ranked.length} shown; use --json or a pipe for all)`)));
+      }
       if (outliers > 0) {
         out.warn(
           ctx.t(
