@@ -102,13 +102,14 @@ const inList = (xs: string[]) => xs.map((x) => `'${x}'`).join(', ');
 export function lockedAwards(db: Db, roundId: string): { kept: Map<string, KeptAward>; excluded: Set<string> } {
   const kept = new Map<string, KeptAward>();
   const excluded = new Set<string>();
+  // Nothing can be on notice or withdrawn before a first version.
+  const latest = latestVersion(db, roundId);
+  if (latest === null) return { kept, excluded };
   for (const r of db.prepare(`SELECT application_id FROM applications WHERE round_id = ? AND state IN (${inList(EXCLUDED_STATES)})`).all(roundId) as {
     application_id: string;
   }[]) {
     excluded.add(r.application_id);
   }
-  const latest = latestVersion(db, roundId);
-  if (latest === null) return { kept, excluded };
   const rows = db
     .prepare(
       `SELECT l.application_id, l.award_fen, l.reason, l.binding FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id

@@ -468,7 +468,13 @@ export function register(program: Command): void {
           warn(text(`资助线两侧同分，请集体审议：${t.join(' = ')}`, `equal scores across the funding line, for a collective decision (集体审议): ${t.join(' = ')}`));
         }
 
-        return { json: viewJson(view), human: (out) => renderView(ctx, out, view, policy) };
+        return {
+          // A getter: the runner reads it only under --json (10^6 objects otherwise made for nothing).
+          get json() {
+            return viewJson(view);
+          },
+          human: (out) => renderView(ctx, out, view, policy),
+        };
       }),
     );
 
@@ -526,7 +532,12 @@ export function register(program: Command): void {
         const v = n ?? opts.version;
         const version = requireVersion(ctx, round, v === undefined ? null : versionArg(v));
         const view = storedView(ctx, round, version);
-        return { json: viewJson(view), human: (out) => renderView(ctx, out, view, round.policy) };
+        return {
+          get json() {
+            return viewJson(view);
+          },
+          human: (out) => renderView(ctx, out, view, round.policy),
+        };
       }),
     );
 
