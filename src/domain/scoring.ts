@@ -319,18 +319,6 @@ export function expertStats(m: Moments, unitsPerPoint: bigint): { mean: string; 
   };
 }
 
-function moments(xs: Iterable<bigint>): Moments {
-  let n = 0n;
-  let s = 0n;
-  let q = 0n;
-  for (const u of xs) {
-    n++;
-    s += u;
-    q += u * u;
-  }
-  return { n, s, q };
-}
-
 /** SPEC §7: a score more than outlierGap from the mean of the *other* experts' scores (exactly the gap is not). */
 function outliersOf(valid: Valid[], rules: ScoringRules): string[] {
   const k = BigInt(valid.length);
@@ -387,29 +375,58 @@ interface RoundZ {
   roundSd: string;
 }
 
-/** z-score statistics over every valid score of the round (SPEC §14), whatever the applications' eligibility. */
-function roundZ(apps: ApplicationScores[], L: bigint): RoundZ {
-  const per = new Map<string, Moments>();
-  const all: Moments = { n: 0n, s: 0n, q: 0n };
-  for (const a of apps) {
-    for (const e of a.entries) {
-      if (e.recused || e.units === null) continue;
-      const u = e.units;
-      const q = u * u;
-      all.n++;
-      all.s += u;
-      all.q += q;
-      const m = per.get(e.expertId);
-      if (m) {
-        m.n++;
-        m.s += u;
-        m.q += q;
-      } else per.set(e.expertId, { n: 1n, s: u, q });
-    }
+/**
+ * Running totals of a round's scores, fed one score at a time so that a
+ * round of 1,000,000 scores is never held in memory: per expert (count,
+ * Σu, Σu², recusals) and over all valid scores.
+ */
+export class ScoreMoments {
+  readonly experts = new Map<string, { m: Moments; recused: number }>();
+  readonly all: Moments = { n: 0n, s: 0n, q: 0n };
+
+  static of(apps: Iterable<ApplicationScores>): ScoreMoments {
+    const m = new ScoreMoments();
+    for (const a of apps) m.addApplication(a);
+    return m;
   }
+
+  /** Totals of one expert computed elsewhere (exact integer sums from SQL). */
+  addExpert(expertId: string, n: bigint, s: bigint, q: bigint, recused: number): void {
+    this.experts.set(expertId, { m: { n, s, q }, recused });
+    this.all.n += n;
+    this.all.s += s;
+    this.all.q += q;
+  }
+
+  addApplication(a: ApplicationScores): void {
+    for (const e of a.entries) this.add(e);
+  }
+
+  add(e: ScoreEntry): void {
+    let p = this.experts.get(e.expertId);
+    if (!p) this.experts.set(e.expertId, (p = { m: { n: 0n, s: 0n, q: 0n }, recused: 0 }));
+    if (e.recused) p.recused++;
+    if (e.recused || e.units === null) return;
+    const u = e.units;
+    const q = u * u;
+    p.m.n++;
+    p.m.s += u;
+    p.m.q += q;
+    this.all.n++;
+    this.all.s += u;
+    this.all.q += q;
+  }
+}
+
+/** The round's statistics the z-score needs; opaque outside this module. */
+export type ZStatistics = RoundZ;
+
+/** z-score statistics over every valid score of the round (SPEC §14), whatever the applications' eligibility. */
+export function zStatistics(moments: ScoreMoments, L: bigint): ZStatistics {
   const F = pow10(FIXED_DIGITS);
   const experts = new Map<string, RoundExpert>();
-  for (const [id, m] of per) experts.set(id, { m, rootD: isqrt(varianceNumerator(m) * F * F) });
+  for (const [id, { m }] of moments.experts) if (m.n > 0n) experts.set(id, { m, rootD: isqrt(varianceNumerator(m) * F * F) });
+  const all = moments.all;
   if (all.n === 0n) return { mu: 0n, sigma: 0n, experts, roundMean: '', roundSd: '' };
   const nl = all.n * L;
   const st = expertStats(all, L);
@@ -454,57 +471,61 @@ function atLeast(v: ScoreValue, [tn, td]: [bigint, bigint]): boolean {
  * threshold is scored).
  */
 export function aggregateRound(apps: ApplicationScores[], rules: ScoringRules): Aggregate[] {
+  const z = rules.method === 'z-score' ? zStatistics(ScoreMoments.of(apps), rules.unitsPerPoint) : undefined;
+  return apps.map((a) => aggregateApplication(a, rules, z));
+}
+
+/** One application's aggregate; the z-score needs the round's statistics (zStatistics) first. */
+export function aggregateApplication(a: ApplicationScores, rules: ScoringRules, z?: ZStatistics): Aggregate {
   const L = rules.unitsPerPoint;
-  const rz = rules.method === 'z-score' ? roundZ(apps, L) : undefined;
-  return apps.map((a) => {
-    const valid = a.entries.filter(isValid);
-    let recused = 0;
-    for (const e of a.entries) if (e.recused) recused++;
-    const outliers = outliersOf(valid, rules);
-    const details: AggregateDetails = {};
-    const crit = criteriaMeans(valid, rules);
-    if (crit) details.criteria = crit;
-    const base = { applicationId: a.applicationId, method: rules.method, experts: valid.length, recused, outliers, details };
-    if (valid.length < rules.minExperts || valid.length === 0) {
-      return { ...base, status: 'insufficient-reviews' as const, value: null, display: null, key: null };
-    }
-    let value: ScoreValue;
-    switch (rules.method) {
-      case 'mean':
-        value = meanOf(valid, L);
-        break;
-      case 'trimmed-mean': {
-        // SPEC §7: with ≥ 5 valid scores drop one highest and one lowest; fewer → plain mean.
-        if (valid.length >= 5) {
-          const sorted = [...valid].sort(byUnits);
-          const kept = sorted.slice(1, -1);
-          details.dropped = [sorted[0].expertId, sorted[sorted.length - 1].expertId];
-          details.used = kept.map((v) => v.expertId);
-          value = meanOf(kept, L);
-        } else {
-          details.dropped = [];
-          details.used = valid.map((v) => v.expertId);
-          value = meanOf(valid, L);
-        }
-        break;
-      }
-      case 'median': {
-        // SPEC §14: the median of an even count is the mean of the two middle values.
+  const valid = a.entries.filter(isValid);
+  let recused = 0;
+  for (const e of a.entries) if (e.recused) recused++;
+  const outliers = outliersOf(valid, rules);
+  const details: AggregateDetails = {};
+  const crit = criteriaMeans(valid, rules);
+  if (crit) details.criteria = crit;
+  const base = { applicationId: a.applicationId, method: rules.method, experts: valid.length, recused, outliers, details };
+  if (valid.length < rules.minExperts || valid.length === 0) {
+    return { ...base, status: 'insufficient-reviews' as const, value: null, display: null, key: null };
+  }
+  let value: ScoreValue;
+  switch (rules.method) {
+    case 'mean':
+      value = meanOf(valid, L);
+      break;
+    case 'trimmed-mean': {
+      // SPEC §7: with ≥ 5 valid scores drop one highest and one lowest; fewer → plain mean.
+      if (valid.length >= 5) {
         const sorted = [...valid].sort(byUnits);
-        const k = sorted.length;
-        const mid = k % 2 === 1 ? [sorted[(k - 1) / 2]] : [sorted[k / 2 - 1], sorted[k / 2]];
-        details.middle = mid.map((v) => v.expertId);
-        details.used = details.middle;
-        value = meanOf(mid, L);
-        break;
+        const kept = sorted.slice(1, -1);
+        details.dropped = [sorted[0].expertId, sorted[sorted.length - 1].expertId];
+        details.used = kept.map((v) => v.expertId);
+        value = meanOf(kept, L);
+      } else {
+        details.dropped = [];
+        details.used = valid.map((v) => v.expertId);
+        value = meanOf(valid, L);
       }
-      case 'z-score':
-        value = zValue(valid, rz as RoundZ, details);
-        break;
+      break;
     }
-    const status: ScoreStatus = atLeast(value, rules.threshold) ? 'scored' : 'below-threshold';
-    return { ...base, status, value, display: scoreDisplay(value), key: scoreKey(value) };
-  });
+    case 'median': {
+      // SPEC §14: the median of an even count is the mean of the two middle values.
+      const sorted = [...valid].sort(byUnits);
+      const k = sorted.length;
+      const mid = k % 2 === 1 ? [sorted[(k - 1) / 2]] : [sorted[k / 2 - 1], sorted[k / 2]];
+      details.middle = mid.map((v) => v.expertId);
+      details.used = details.middle;
+      value = meanOf(mid, L);
+      break;
+    }
+    case 'z-score':
+      if (!z) throw new Error('aggregateApplication: the z-score needs the round statistics');
+      value = zValue(valid, z, details);
+      break;
+  }
+  const status: ScoreStatus = atLeast(value, rules.threshold) ? 'scored' : 'below-threshold';
+  return { ...base, status, value, display: scoreDisplay(value), key: scoreKey(value) };
 }
 
 // Two different rationals with denominators below 10^15 differ by more than
@@ -558,24 +579,10 @@ export function rankAggregates(aggs: Aggregate[]): Aggregate[] {
 }
 
 /** Per expert: how many applications scored, mean and population SD, so a harsh or lenient expert shows. */
-export function expertSummaries(apps: ApplicationScores[], L: bigint): { overall: { scores: number; mean: string; sd: string }; experts: ExpertSummary[] } {
-  const per = new Map<string, { m: Moments; recused: number }>();
-  const all: Moments = { n: 0n, s: 0n, q: 0n };
-  for (const a of apps) {
-    for (const e of a.entries) {
-      let p = per.get(e.expertId);
-      if (!p) per.set(e.expertId, (p = { m: { n: 0n, s: 0n, q: 0n }, recused: 0 }));
-      if (e.recused) p.recused++;
-      if (e.recused || e.units === null) continue;
-      for (const m of [p.m, all]) {
-        m.n++;
-        m.s += e.units;
-        m.q += e.units * e.units;
-      }
-    }
-  }
+export function expertSummaries(moments: ScoreMoments, L: bigint): { overall: { scores: number; mean: string; sd: string }; experts: ExpertSummary[] } {
+  const all = moments.all;
   const overall = expertStats(all, L);
-  const experts = [...per.entries()]
+  const experts = [...moments.experts.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([expertId, p]) => {
       const st = expertStats(p.m, L);
@@ -590,5 +597,3 @@ export function expertSummaries(apps: ApplicationScores[], L: bigint): { overall
   return { overall: { scores: Number(all.n), ...overall }, experts };
 }
 
-/** Exported for tests. */
-export const _internal = { moments };

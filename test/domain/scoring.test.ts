@@ -11,6 +11,7 @@ import {
   isqrt,
   rankAggregates,
   rational,
+  ScoreMoments,
   scoreDisplay,
   scoreFromStored,
   scoreKey,
@@ -373,7 +374,7 @@ describe('property: identical scores', () => {
 
 describe('expert summaries', () => {
   it('counts, mean, population SD and difference from the round mean', () => {
-    const s = expertSummaries(round({ X: { A: 90, B: 70, C: 'recused' }, Y: { A: 80, B: 60, C: 75 } }), 100n);
+    const s = expertSummaries(ScoreMoments.of(round({ X: { A: 90, B: 70, C: 'recused' }, Y: { A: 80, B: 60, C: 75 } })), 100n);
     expect(s.overall).toEqual({ scores: 5, mean: '75.00', sd: '10.00' });
     expect(s.experts).toEqual([
       { expertId: 'A', scored: 2, recused: 0, mean: '85.00', sd: '5.00', difference: '+10.00' },

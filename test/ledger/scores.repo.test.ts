@@ -14,11 +14,12 @@ import {
   replaceExpertStats,
   roundAggregates,
   roundApplicationIds,
+  roundMoments,
   roundScoreContents,
   roundScoresForAggregation,
   writeScores,
 } from '../../src/ledger/scores.repo.js';
-import { aggregateRound, compareScores, expertSummaries, rankAggregates, scoringRules, type ScoreValue } from '../../src/domain/scoring.js';
+import { aggregateRound, compareScores, expertSummaries, rankAggregates, ScoreMoments, scoringRules, type ScoreValue } from '../../src/domain/scoring.js';
 import { contentKey, type ScoreRow } from '../../src/domain/score-row.js';
 import type { ScoreMethod } from '../../src/domain/policy.js';
 
@@ -135,6 +136,34 @@ describe('scores repository', () => {
     db.close();
   });
 
+  it('roundMoments: SQLite’s integer sums equal the totals computed in JS', () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `M${i}`);
+    const db = setup(ids);
+    const rules = scoringRules(JSON.parse(db.prepare("SELECT policy_json FROM rounds WHERE round_id = 'R1'").pluck().get() as string));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 19 }), fc.integer({ min: 0, max: 6 }), fc.option(fc.integer({ min: 0, max: 10000 })), fc.boolean()), { maxLength: 80 }), (cells) => {
+        inTransaction(db, () => {
+          db.prepare('DELETE FROM scores').run();
+          const seen = new Set<string>();
+          const rows: ScoreRow[] = [];
+          for (const [a, e, c, rec] of cells) {
+            if (seen.has(`${a}/${e}`) || (c === null && !rec)) continue;
+            seen.add(`${a}/${e}`);
+            rows.push(row(ids[a], `E${e}`, c, rows.length + 2, rec));
+          }
+          writeScores(db, 'R1', rows, [], src);
+        });
+        const sql = roundMoments(db, 'R1', rules);
+        const js = ScoreMoments.of(roundScoresForAggregation(db, 'R1', rules));
+        expect(sql.all).toEqual(js.all);
+        expect(new Map([...sql.experts].sort())).toEqual(new Map([...js.experts].sort()));
+        expect(expertSummaries(sql, 100n)).toEqual(expertSummaries(js, 100n));
+      }),
+      { numRuns: 30 },
+    );
+    db.close();
+  });
+
   it('an insufficient-reviews aggregate has no score (CHECK)', () => {
     const db = setup(['A']);
     expect(() =>
@@ -154,7 +183,7 @@ describe('scores repository', () => {
     const apps = roundScoresForAggregation(db, 'R1', rules);
     inTransaction(db, () => {
       replaceAggregates(db, 'R1', aggregateRound(apps, rules), '2022-05-02T00:00:00.000Z');
-      replaceExpertStats(db, 'R1', expertSummaries(apps, rules.unitsPerPoint).experts);
+      replaceExpertStats(db, 'R1', expertSummaries(ScoreMoments.of(apps), rules.unitsPerPoint).experts);
     });
     const a = getAggregate(db, 'A');
     expect(a?.outliers).toEqual(['E1']);

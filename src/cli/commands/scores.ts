@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { SCORE_METHODS, type ScoreMethod } from '../../domain/policy.js';
 import { centiText, contentKey, matchScoreHeader, PairMap, parseScoreRow, requiredColumnNames, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../../domain/score-row.js';
-import { aggregateRound, rankAggregates, expertSummaries, expertUnits, formatFraction, scoreToStored, scoringRules, type Aggregate, type AggregateDetails, type ScoringRules } from '../../domain/scoring.js';
+import { aggregateApplication, expertSummaries, expertUnits, formatFraction, rankAggregates, ScoreMoments, scoreToStored, scoringRules, zStatistics, type Aggregate, type AggregateDetails, type ScoringRules, type ZStatistics } from '../../domain/scoring.js';
 import { text, type Text } from '../../domain/text.js';
 import { appendEvent } from '../../ledger/events.js';
 import { inTransaction } from '../../ledger/open.js';
@@ -23,7 +23,8 @@ import {
   roundApplicationIds,
   replaceExpertStats,
   roundScoreContents,
-  roundScoresForAggregation,
+  forEachApplicationScores,
+  roundMoments,
   writeScores,
   type StoredScore,
 } from '../../ledger/scores.repo.js';
@@ -292,9 +293,17 @@ function aggregate(ctx: Context, opts: { round?: string; method?: ScoreMethod })
   const round = requireRound(db, opts.round);
   const rules = scoringRules(round.policy, opts.method);
   const headSeq = lastEventSeq(db);
-  const apps = roundScoresForAggregation(db, round.roundId, rules);
-  const aggs = aggregateRound(apps, rules);
-  const experts = expertSummaries(apps, rules.unitsPerPoint).experts;
+  // The z-score needs the round's totals (μ, σ, μ_e, σ_e) before the first
+  // application; the other methods gather them (for the experts' table) on the way.
+  const zMethod = rules.method === 'z-score';
+  const moments = zMethod ? roundMoments(db, round.roundId, rules) : new ScoreMoments();
+  const z: ZStatistics | undefined = zMethod ? zStatistics(moments, rules.unitsPerPoint) : undefined;
+  const aggs: Aggregate[] = [];
+  forEachApplicationScores(db, round.roundId, rules, (a) => {
+    if (!zMethod) moments.addApplication(a);
+    aggs.push(aggregateApplication(a, rules, z));
+  });
+  const experts = expertSummaries(moments, rules.unitsPerPoint).experts;
   const counts = { scored: 0, 'insufficient-reviews': 0, 'below-threshold': 0 };
   let outliers = 0;
   let scores = 0;
@@ -475,7 +484,7 @@ function experts(ctx: Context, opts: { round?: string }) {
   const db = ctx.db();
   const round = requireRound(db, opts.round);
   const rules = scoringRules(round.policy);
-  const s = expertSummaries(roundScoresForAggregation(db, round.roundId, rules), rules.unitsPerPoint);
+  const s = expertSummaries(roundMoments(db, round.roundId, rules), rules.unitsPerPoint);
   return {
     json: {
       round: round.roundId,

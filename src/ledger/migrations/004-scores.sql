@@ -41,7 +41,7 @@ CREATE TABLE score_aggregates (
   details_json    TEXT NOT NULL DEFAULT '{}',
   computed_at     TEXT NOT NULL,
   CHECK ((status = 'insufficient-reviews') = (score_num IS NULL))
-) STRICT, WITHOUT ROWID;
+) STRICT; -- a rowid table: rows of 100-400 bytes update faster than WITHOUT ROWID (measured)
 CREATE INDEX score_aggregates_rank ON score_aggregates(round_id, status, score_key);
 
 -- Each expert's mean and population SD over the round's valid scores when
