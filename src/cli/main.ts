@@ -5,6 +5,8 @@ import { UserError } from './errors.js';
 import { resultExitCode } from './runner.js';
 import { GROUPS } from './groups.js';
 
+const VERSION = '0.1.0';
+
 const GLOBAL_WITH_VALUE = new Set(['--db', '--as', '--lang']);
 
 /** The command word of the arguments, skipping global options and their values. */
@@ -20,7 +22,8 @@ function commandWord(args: string[]): string | undefined {
 export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('jmfund')
     .description('江门市工业互联网专项资金 ledger: import, check, score, allocate, notice, file, pay, audit')
-    .version('0.1.0')
+    // -V only: `--version` belongs to subcommands (allocations show --version N); main() answers `jmfund --version`.
+    .version(VERSION, '-V', 'output the version number')
     .option('--db <path>', 'ledger file (else JMFUND_DB, else ./jmfund.db)')
     .option('--as <officer>', 'officer recorded in the event log (else JMFUND_OFFICER, else the OS user)')
     .addOption(new Option('--lang <lang>', 'language of messages and reports (else JMFUND_LANG or LANG)').choices(['zh', 'en']))
@@ -58,6 +61,10 @@ function langFromArgv(argv: string[]): 'zh' | 'en' {
 
 export async function main(argv: string[]): Promise<number> {
   const lang = langFromArgv(argv);
+  if (argv.length === 3 && argv[2] === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
   try {
     await (await buildProgram(argv)).parseAsync(argv);
     return resultExitCode();

@@ -155,3 +155,10 @@ describe('usage errors', () => {
     expect(r.stdout).toContain('round');
   });
 });
+
+describe('--version', () => {
+  it('prints the version at the root, and leaves --version to subcommands', () => {
+    expect(runCli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(runCli(['-V']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
