@@ -166,6 +166,18 @@ describe('jmfund scores import', () => {
     expect(query(path, "SELECT count(*) FROM event_apps WHERE application_id = 'JM-0001'")).toBe(2);
   });
 
+  it('a repeat that differs only in its comment names the comment', () => {
+    const path = setup();
+    imp(path, join(F, 'scores.csv'));
+    const file = join(tempDir(), 'comment.csv');
+    writeFileSync(file, '申报编号,专家编号,评分,是否回避,评审意见\nJM-0001,E01,88,否,方案较完整\n');
+    const r = imp(path, file, '--json');
+    expect(r.code).toBe(1);
+    const e = r.json<ImportJson>().errors[0];
+    expect(e).toMatchObject({ line: 2, column: '评审意见', value: '方案较完整' });
+    expect(e.message).toContain('(88.00, with a different comment (stored: "方案完整"), from scores.csv line 3)');
+  });
+
   it('--dry-run validates and writes nothing', () => {
     const path = setup();
     const r = imp(path, join(F, 'scores.csv'), '--dry-run', '--json');

@@ -191,14 +191,22 @@ async function importScores(ctx: Context, file: string, opts: ImportOptions) {
       updateLog.push({ application_id: row.applicationId, expert_id: row.expertId, line, old: JSON.parse(before) as unknown, new: contentJson(row) });
       return;
     }
-    const oldScore = old.centi !== null ? centiText(old.centi) : old.recused ? text('回避', 'recused').en : JSON.stringify(old.criteria);
+    const what = (x: { centi: number | null; criteria: Record<string, number> | null; recused: boolean }): Text =>
+      x.recused && x.centi === null && x.criteria === null
+        ? text('回避', 'recused')
+        : x.criteria
+          ? text(Object.entries(x.criteria).map(([k, v]) => `${k} ${centiText(v)}`).join('，'), Object.entries(x.criteria).map(([k, v]) => `${k} ${centiText(v)}`).join(', '))
+          : text(`${centiText(x.centi ?? 0)}${x.recused ? '（回避）' : ''}`, `${centiText(x.centi ?? 0)}${x.recused ? ' (recused)' : ''}`);
+    const was = what(old);
+    const sameScore = was.en === what(row).en;
+    const commentNote = sameScore ? text(`，评审意见不同（原为「${old.comment ?? ''}」）`, `, with a different comment (stored: "${old.comment ?? ''}")`) : text('', '');
     errors.push({
       line,
-      column: cols.score !== null ? cols.headers[cols.score] : '',
-      value: cols.score !== null ? (cells[cols.score] ?? '') : '',
+      column: sameScore && cols.comment !== null ? cols.headers[cols.comment] : cols.score !== null ? cols.headers[cols.score] : '',
+      value: sameScore && cols.comment !== null ? (cells[cols.comment] ?? '') : cols.score !== null ? (cells[cols.score] ?? '') : '',
       message: text(
-        `该专家对 ${row.applicationId} 已有不同的评分（${oldScore}，来自 ${old.sourceFile} 第 ${old.sourceLine} 行）；如需替换请加 --update（将记录新旧值）`,
-        `expert ${row.expertId} already scored ${row.applicationId} differently (${oldScore}, from ${old.sourceFile} line ${old.sourceLine}); give --update to replace it (old and new are logged)`,
+        `该专家对 ${row.applicationId} 已有不同的评分（${was.zh}${commentNote.zh}，来自 ${old.sourceFile} 第 ${old.sourceLine} 行）；如需替换请加 --update（将记录新旧值）`,
+        `expert ${row.expertId} already scored ${row.applicationId} differently (${was.en}${commentNote.en}, from ${old.sourceFile} line ${old.sourceLine}); give --update to replace it (old and new are logged)`,
       ),
     });
   });
