@@ -221,23 +221,8 @@ export const RULE_LABELS: Record<string, Text> = {
   duplicate: text('一个项目一次申报', 'one application per project'),
 };
 
-export const STATE_LABELS: Record<string, Text> = {
-  imported: text('已导入', 'imported'),
-  eligible: text('符合条件', 'eligible'),
-  ineligible: text('不符合条件', 'ineligible'),
-  'needs-review': text('待复核', 'needs review'),
-  scored: text('已评分', 'scored'),
-  proposed: text('拟支持', 'proposed'),
-  'not-funded': text('未获支持', 'not funded'),
-  'in-notice': text('公示中', 'on public notice'),
-  filed: text('已备案', 'filed'),
-  accepted: text('已验收', 'accepted'),
-  disbursed: text('已拨付', 'disbursed'),
-  'rejected-at-acceptance': text('验收不通过', 'rejected at acceptance'),
-  'clawback-due': text('待追缴', 'clawback due'),
-  recovered: text('已追回', 'recovered'),
-  withdrawn: text('已撤销', 'withdrawn'),
-};
+// One table of state names, kept with the state machine.
+export { STATE_LABELS } from './lifecycle.js';
 
 /** A ledger word with its label; an unknown word is shown as written. */
 export function coded(labels: Record<string, Text>, code: string | null | undefined): Coded | null {
