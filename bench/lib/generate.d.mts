@@ -1,0 +1,10 @@
+// Types of generate.mjs, for the tests that import it.
+export function orgCheck(body: string): string;
+export function usccCheck(first17: string): string;
+export function makeUscc(division: string, family: number, n: number): string;
+export function rng(seed: number): (k: number) => number;
+export const DIVISIONS: string[];
+export const DISTRICTS: string[];
+export const APPLICATION_HEADER: string[];
+export function writeApplicationsCsv(path: string, opts?: { rows: number; idPrefix?: string; family?: number; seed?: number }): Promise<string[]>;
+export function writeScoresCsv(path: string, ids: string[], opts?: { experts?: number; seed?: number }): Promise<number>;

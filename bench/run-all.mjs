@@ -1,0 +1,201 @@
+// Every benchmark in one command (`npm run bench` = build, then this):
+//
+//   bench/import.mjs    jmfund import of a large file, against sqlite3 .import
+//   bench/scores.mjs    expert scores: import and each aggregation method
+//   bench/allocate.mjs  allocate over 100,000 and 1,000,000 scored applications
+//   bench/report.mjs    the audit report of a 100,000-application round, each format
+//   bench/startup.mjs   cold start: jmfund --help, round list vs node -e 0
+//
+// and bench/README.md with the machine (CPU, cores, memory, load average at
+// the start), the versions (Node, SQLite, packages) and the median figures,
+// all measured in this one run.
+//
+//   node bench/run-all.mjs            full sizes (an hour or more)
+//   node bench/run-all.mjs --quick    small sizes, to check that everything runs
+//                                     (figures go to bench/out/README-quick.md)
+//   --only import,startup             run some of them
+//
+// The other benchmarks' own result files (bench/import.md, bench/scores.md)
+// belong to their authors and are left as they were.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fmt, machine, options, versions } from './lib/measure.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH = join(ROOT, 'bench');
+const OUT = join(BENCH, 'out');
+mkdirSync(OUT, { recursive: true });
+const opts = options(process.argv.slice(2), { quick: false, only: '' });
+const QUICK = opts.quick;
+const only = opts.only ? new Set(opts.only.split(',')) : null;
+
+if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+  console.error('build first: npm run build (or use npm run bench)');
+  process.exit(2);
+}
+
+// Sizes: the benchmarks' own defaults are their full runs.
+const SIZES = QUICK
+  ? { importRows: 20_000, importRuns: 1, scoresApps: 5_000, scoresRuns: 1, allocate: 20_000, allocateRuns: 1, reportApps: 5_000, reportRuns: 1, startupRuns: 15 }
+  : { importRows: 1_000_000, importRuns: 3, scoresApps: 200_000, scoresRuns: 5, allocate: null, allocateRuns: null, reportApps: 100_000, reportRuns: 3, startupRuns: 21 };
+
+const started = new Date();
+const host = machine();
+const soft = await versions(ROOT);
+const log = (s) => process.stderr.write(`${s}\n`);
+log(`run-all${QUICK ? ' --quick' : ''}: ${host.cores} × ${host.cpu}, ${host.memGiB.toFixed(1)} GiB, load ${host.load.map((x) => x.toFixed(2)).join(', ')}`);
+
+/** Runs a benchmark script; its stderr (progress) goes to ours, its stdout is kept (and echoed). */
+function runScript(script, args, env = {}) {
+  return new Promise((resolveRun) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [join(BENCH, script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => {
+      stdout += c;
+      process.stderr.write(c);
+    });
+    child.on('exit', (code, signal) => resolveRun({ code: code ?? signal, stdout, minutes: (Date.now() - t0) / 60_000 }));
+  });
+}
+
+/** A result section: the figures, or why there are none. */
+const sections = [];
+const section = (title, how, body, r) => {
+  sections.push({ title, how, body: r.code === 0 ? body : `**Failed** (exit ${r.code}); see the console output of the run.\n\n${body}`, minutes: r.minutes });
+};
+const tableLines = (text) => text.split('\n').filter((l) => l.startsWith('|'));
+const want = (name) => !only || only.has(name);
+
+// ---------------------------------------------------------------- import
+if (want('import')) {
+  log(`\n== bench/import.mjs ${SIZES.importRows} ${SIZES.importRuns}`);
+  // import.mjs rewrites bench/import.md; that file is its author's: put it back afterwards.
+  const md = join(BENCH, 'import.md');
+  const saved = existsSync(md) ? readFileSync(md) : null;
+  const r = await runScript('import.mjs', [String(SIZES.importRows), String(SIZES.importRuns)]);
+  if (saved) writeFileSync(md, saved);
+  else rmSync(md, { force: true });
+  section(
+    'Import',
+    `\`node bench/import.mjs ${SIZES.importRows} ${SIZES.importRuns}\`: ${SIZES.importRows.toLocaleString('en')} generated application rows (UTF-8 CSV, Chinese text, ≈ 1 row in 20 quoted), median of ${SIZES.importRuns} run(s); the floor is the sqlite3 shell's \`.import\` of the same file into a bare table.`,
+    tableLines(r.stdout).join('\n'),
+    r,
+  );
+}
+
+// ---------------------------------------------------------------- scores
+if (want('scores')) {
+  log(`\n== bench/scores.mjs (BENCH_APPS=${SIZES.scoresApps} BENCH_RUNS=${SIZES.scoresRuns})`);
+  const out = join(OUT, 'scores-run-all.md');
+  rmSync(out, { force: true });
+  const r = await runScript('scores.mjs', [], { BENCH_APPS: String(SIZES.scoresApps), BENCH_RUNS: String(SIZES.scoresRuns), BENCH_OUT: out });
+  const text = existsSync(out) ? readFileSync(out, 'utf8') : '';
+  const extra = text.split('\n').filter((l) => /^Ledger file:|^Status counts/.test(l));
+  section(
+    'Expert scores',
+    `\`BENCH_APPS=${SIZES.scoresApps} BENCH_RUNS=${SIZES.scoresRuns} node bench/scores.mjs\`: ${SIZES.scoresApps.toLocaleString('en')} applications × 5 experts, median of ${SIZES.scoresRuns} run(s) of each step.`,
+    [...tableLines(text), '', ...extra].join('\n'),
+    r,
+  );
+}
+
+// ---------------------------------------------------------------- allocate
+if (want('allocate')) {
+  const args = SIZES.allocate ? [String(SIZES.allocate), String(SIZES.allocateRuns)] : [];
+  log(`\n== bench/allocate.mjs ${args.join(' ')}`);
+  const r = await runScript('allocate.mjs', args);
+  const rows = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+  const body = [
+    '| applications | runs | median wall s (end to end) | median CPU s | peak RSS MB | read + plan s | store s | funded | ties |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((x) => `| ${x.applications.toLocaleString('en')} | ${x.runs} | ${fmt(x.end_to_end_s)} | ${fmt(x.end_to_end_cpu_s)} | ${x.peak_rss_mb} | ${fmt(x.read_and_plan_s)} | ${fmt(x.store_s)} | ${x.funded?.toLocaleString('en') ?? '—'} | ${x.ties ?? '—'} |`),
+  ].join('\n');
+  section(
+    'Allocate',
+    `\`node bench/allocate.mjs ${args.join(' ')}\`: \`jmfund allocate\` over a round of scored applications in six categories (85 % eligible, budgets that fund about half), median of the runs; "read + plan" and "store" are the two halves timed in process.`,
+    body,
+    r,
+  );
+}
+
+// ---------------------------------------------------------------- report
+if (want('report')) {
+  const json = join(OUT, 'report-run-all.json');
+  rmSync(json, { force: true });
+  const args = ['--apps', String(SIZES.reportApps), '--runs', String(SIZES.reportRuns), '--json-out', json];
+  log(`\n== bench/report.mjs ${args.join(' ')}`);
+  const r = await runScript('report.mjs', args);
+  let body = tableLines(r.stdout).join('\n');
+  if (existsSync(json)) {
+    const j = JSON.parse(readFileSync(json, 'utf8'));
+    body += `\n\nThe round was built with the CLI once (ledger ${(j.ledger_bytes / 2 ** 20).toFixed(0)} MiB afterwards); each step once:\n\n| step | wall s | CPU s | peak RSS MB |\n|---|---:|---:|---:|\n${j.build.map((b) => `| ${b.step} | ${fmt(b.secs)} | ${fmt(b.cpu)} | ${fmt(b.rssMb, 0)} |`).join('\n')}`;
+  }
+  section(
+    'Audit report',
+    `\`node bench/report.mjs ${args.slice(0, 4).join(' ')}\`: \`jmfund report audit --round B --format F --out FILE\` on a round of ${SIZES.reportApps.toLocaleString('en')} applications (imported, checked, scored by 3 experts, aggregated, allocated), median of ${SIZES.reportRuns} run(s) per format; a format that fails is not repeated.`,
+    body,
+    r,
+  );
+}
+
+// ---------------------------------------------------------------- startup
+let startup = null;
+if (want('startup')) {
+  const json = join(OUT, 'startup-run-all.json');
+  rmSync(json, { force: true });
+  const args = ['--runs', String(SIZES.startupRuns), '--json-out', json];
+  log(`\n== bench/startup.mjs ${args.slice(0, 2).join(' ')}`);
+  const r = await runScript('startup.mjs', args);
+  if (existsSync(json)) startup = JSON.parse(readFileSync(json, 'utf8'));
+  const verdict = startup ? (startup.worst_ratio <= startup.goal ? `**Within the goal** of ≤ ${startup.goal}× node -e 0.` : `**Above the goal** of ≤ ${startup.goal}× node -e 0 (worst ${fmt(startup.worst_ratio)}×).`) : '';
+  section(
+    'Cold start',
+    `\`node bench/startup.mjs --runs ${SIZES.startupRuns}\`: \`node -e 0\`, \`jmfund --help\` and \`jmfund round list\` (a ledger with one round) run interleaved, the order rotating each round, ${SIZES.startupRuns} runs each; ratios are to \`node -e 0\` of the same run.`,
+    `${tableLines(r.stdout).join('\n')}\n\n${verdict}`,
+    r,
+  );
+}
+
+// ---------------------------------------------------------------- README
+const ended = new Date();
+const pkgs = Object.entries(soft.packages)
+  .map(([k, v]) => `${k} ${v}`)
+  .join(', ');
+const md = `# Benchmarks
+
+\`npm run bench\` builds jmfund and runs every benchmark (\`node bench/run-all.mjs\`), then writes this file.
+\`node bench/run-all.mjs --quick\` runs them at small sizes (figures in bench/out/README-quick.md), to check that they run;
+each benchmark can also be run alone (see the first lines of each script).
+
+${QUICK ? '**Quick run: small sizes, not the figures to quote.**\n\n' : ''}Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} – ${ended.toISOString().slice(11, 16)} UTC.
+
+## Machine and versions
+
+| | |
+|---|---|
+| CPU | ${host.cores} × ${host.cpu} |
+| memory | ${host.memGiB.toFixed(1)} GiB (${host.freeGiB.toFixed(1)} GiB free at the start) |
+| load average at the start | ${host.load.map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min) |
+| load average at the end | ${loadavg().map((x) => x.toFixed(2)).join(', ')} |
+| platform | ${host.platform} |
+| Node | ${soft.node} |
+| SQLite (in better-sqlite3) | ${soft.sqlite}${soft.sqliteShell ? `; sqlite3 shell ${soft.sqliteShell}` : ''} |
+| jmfund | ${soft.jmfund} |
+| packages | ${pkgs} |
+
+Wall times depend on what else the machine runs (the load average says how
+busy it was); CPU time (user + system of the child, from \`/usr/bin/time\`)
+depends on it less. Peak RSS is the child's maximum resident set size.
+Every figure below was measured in this one run, side by side.
+
+${sections.map((s) => `## ${s.title}\n\n${s.how} (${s.minutes.toFixed(1)} min)\n\n${s.body}\n`).join('\n')}`;
+const target = QUICK ? join(OUT, 'README-quick.md') : join(BENCH, 'README.md');
+writeFileSync(target, md);
+log(`\nwritten ${target}`);
