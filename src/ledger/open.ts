@@ -1,5 +1,6 @@
 // Opening the ledger: pragmas, schema version, migrations (SPEC §13).
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { copyFileSync, existsSync, readdirSync, readFileSync, chmodSync, closeSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,14 +9,18 @@ import { text } from '../domain/text.js';
 
 export type Db = Database.Database;
 
+// The native module loads when a ledger is opened, not for `--help`.
+const require = createRequire(import.meta.url);
+const sqlite = (): typeof Database => require('better-sqlite3') as typeof Database;
+
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 interface Migration {
   version: number;
   name: string;
-  sql: string;
 }
 
+// Only the names are read on every open; the SQL only when a migration runs.
 function migrations(): Migration[] {
   return readdirSync(MIGRATIONS_DIR)
     .filter((f) => /^\d{3}-.*\.sql$/.test(f))
@@ -23,7 +28,7 @@ function migrations(): Migration[] {
     .map((f, i) => {
       const version = Number(f.slice(0, 3));
       if (version !== i + 1) throw new Error(`migration ${f} is out of sequence`);
-      return { version, name: f, sql: readFileSync(join(MIGRATIONS_DIR, f), 'utf8') };
+      return { version, name: f };
     });
 }
 
@@ -56,7 +61,7 @@ export function createLedger(path: string): Db {
   }
   closeSync(openSync(path, 'wx', 0o600));
   chmodSync(path, 0o600);
-  const db = new Database(path);
+  const db = new (sqlite())(path);
   pragmas(db);
   migrate(db, path, false);
   return db;
@@ -72,7 +77,7 @@ export function openLedger(path: string, opts: { readonly?: boolean } = {}): Db 
   }
   let db: Db;
   try {
-    db = new Database(path, { fileMustExist: true });
+    db = new (sqlite())(path, { fileMustExist: true });
     pragmas(db);
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (e) {
@@ -108,7 +113,7 @@ function migrate(db: Db, path: string, backupFirst: boolean): void {
     }
   }
   db.transaction(() => {
-    for (const m of todo) db.exec(m.sql);
+    for (const m of todo) db.exec(readFileSync(join(MIGRATIONS_DIR, m.name), 'utf8'));
     db.pragma(`user_version = ${todo[todo.length - 1].version}`);
   }).immediate();
 }
