@@ -168,13 +168,7 @@ const ended = new Date();
 const pkgs = Object.entries(soft.packages)
   .map(([k, v]) => `${k} ${v}`)
   .join(', ');
-const md = `# Benchmarks
-
-\`npm run bench\` builds jmfund and runs every benchmark (\`node bench/run-all.mjs\`), then writes this file.
-\`node bench/run-all.mjs --quick\` runs them at small sizes (figures in bench/out/README-quick.md), to check that they run;
-each benchmark can also be run alone (see the first lines of each script).
-
-${QUICK ? '**Quick run: small sizes, not the figures to quote.**\n\n' : ''}Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} – ${ended.toISOString().slice(11, 16)} UTC.
+const figures = `${QUICK ? '**Quick run: small sizes, not the figures to quote.**\n\n' : ''}Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} – ${ended.toISOString().slice(11, 16)} UTC.
 
 ## Machine and versions
 
@@ -187,7 +181,7 @@ ${QUICK ? '**Quick run: small sizes, not the figures to quote.**\n\n' : ''}Run o
 | platform | ${host.platform} |
 | Node | ${soft.node} |
 | SQLite (in better-sqlite3) | ${soft.sqlite}${soft.sqliteShell ? `; sqlite3 shell ${soft.sqliteShell}` : ''} |
-| jmfund | ${soft.jmfund} |
+| jmfund | ${soft.jmfund}, commit ${soft.commit} |
 | packages | ${pkgs} |
 
 Wall times depend on what else the machine runs (the load average says how
@@ -196,6 +190,20 @@ depends on it less. Peak RSS is the child's maximum resident set size.
 Every figure below was measured in this one run, side by side.
 
 ${sections.map((s) => `## ${s.title}\n\n${s.how} (${s.minutes.toFixed(1)} min)\n\n${s.body}\n`).join('\n')}`;
+
+// The figures go between the markers; what is written around them (notes) is kept.
+const START = '<!-- figures: written by bench/run-all.mjs -->';
+const END = '<!-- /figures -->';
+const HEAD = `# Benchmarks
+
+\`npm run bench\` builds jmfund and runs every benchmark (\`node bench/run-all.mjs\`), then writes the figures below.
+\`node bench/run-all.mjs --quick\` runs them at small sizes (figures in bench/out/README-quick.md), to check that they run;
+each benchmark can also be run alone (see the first lines of each script).
+`;
 const target = QUICK ? join(OUT, 'README-quick.md') : join(BENCH, 'README.md');
-writeFileSync(target, md);
+const old = existsSync(target) ? readFileSync(target, 'utf8') : `${HEAD}\n${START}\n${END}\n`;
+const i = old.indexOf(START);
+const j = old.indexOf(END);
+const block = `${START}\n${figures}${END}`;
+writeFileSync(target, i >= 0 && j > i ? old.slice(0, i) + block + old.slice(j + END.length) : `${HEAD}\n${block}\n\n${old}`);
 log(`\nwritten ${target}`);

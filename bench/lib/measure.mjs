@@ -85,7 +85,11 @@ export async function versions(root) {
   let sqliteShell = null;
   const s = spawnSync('sqlite3', ['--version'], { encoding: 'utf8' });
   if (s.status === 0) sqliteShell = s.stdout.split(' ')[0];
-  return { node: process.version, sqlite, sqliteShell, jmfund: pkg.version, packages: installed };
+  // The commit measured: git, else JMFUND_BENCH_COMMIT (a copy of the checkout without .git).
+  const git = spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  const dirty = spawnSync('git', ['-C', root, 'status', '--porcelain', '--untracked-files=no', '--', 'src'], { encoding: 'utf8' });
+  const commit = git.status === 0 ? `${git.stdout.trim()}${dirty.stdout.trim() ? ' (with uncommitted changes in src/)' : ''}` : (process.env.JMFUND_BENCH_COMMIT ?? 'unknown');
+  return { node: process.version, sqlite, sqliteShell, jmfund: pkg.version, commit, packages: installed };
 }
 
 /** Human-readable MB/GB of a byte count. */
