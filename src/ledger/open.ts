@@ -81,6 +81,8 @@ export function openLedger(path: string, opts: { readonly?: boolean } = {}): Db 
     pragmas(db);
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') throw ledgerBusy();
     throw new UserError(text(`${path} 不是可用的 jmfund 账本：${(e as Error).message}`, `${path} is not a usable jmfund ledger: ${(e as Error).message}`), 2);
   }
   const version = db.pragma('user_version', { simple: true }) as number;
@@ -124,12 +126,14 @@ export function inTransaction<T>(db: Db, fn: () => T): T {
     return db.transaction(fn).immediate();
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-      throw new UserError(
-        text('账本正被另一个 jmfund 命令使用，请稍后再试。本命令未作任何更改。', 'ledger busy: another jmfund command is writing it; try again. Nothing was changed.'),
-        2,
-      );
-    }
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') throw ledgerBusy();
     throw e;
   }
+}
+
+export function ledgerBusy(): UserError {
+  return new UserError(
+    text('账本正被另一个 jmfund 命令使用，请稍后再试。本命令未作任何更改。', 'ledger busy: another jmfund command is writing it; try again. Nothing was changed.'),
+    2,
+  );
 }

@@ -407,33 +407,42 @@ export function register(program: Command): void {
         const shortfall = oneOf('shortfall', opts.shortfall, SHORTFALL_RULES, policy.allocation.shortfall);
         const { chain, refuse } = parseTieBreak(opts.tieBreak, policy);
         const budgets = { ...round.budgets, ...parseBudgets(policy, opts.budget ?? []) };
-        const { kept, excluded } = lockedAwards(db, round.roundId);
+        // Read, plan and store in ONE transaction: a plan made from a ledger that another
+        // officer's import changed before the write would leave applications out.
+        const planRound = () => {
+          const { kept, excluded } = lockedAwards(db, round.roundId);
 
-        const p = planAllocation(roundCandidates(db, round.roundId, chain), policy, { budgets, method, shortfall, tieBreak: chain, kept, excluded });
-        const broken = checkInvariants(p, policy);
-        if (broken.length > 0) throw new Error(`allocation invariant broken (nothing written): ${broken.slice(0, 5).join('; ')}`);
-        if (p.conflicts.length > 0) {
-          throw new RefusedError(
-            text(`无法分配：${p.conflicts.map((c) => c.zh).join('；')}`, `cannot allocate: ${p.conflicts.map((c) => c.en).join('; ')}`),
-            text('已公示的奖励不会被重新排名取消；请提高预算（--budget）。', 'awards on notice are never taken away by a re-ranking; raise the budget (--budget).'),
-          );
-        }
-        if (refuse && p.ties.length > 0) {
-          throw new RefusedError(
-            text(`资助线两侧出现同分，需集体审议：${tieList(p.ties)}。未写入任何内容。`, `equal scores across the funding line need a collective decision (集体审议): ${tieList(p.ties)}. Nothing was written.`),
-            text('集体审议后，用 --tie-break 指定排序规则重新分配。', 'after the collective decision, run allocate again with a --tie-break chain.'),
-          );
-        }
+          const p = planAllocation(roundCandidates(db, round.roundId, chain), policy, { budgets, method, shortfall, tieBreak: chain, kept, excluded });
+          const broken = checkInvariants(p, policy);
+          if (broken.length > 0) throw new Error(`allocation invariant broken (nothing written): ${broken.slice(0, 5).join('; ')}`);
+          if (p.conflicts.length > 0) {
+            throw new RefusedError(
+              text(`无法分配：${p.conflicts.map((c) => c.zh).join('；')}`, `cannot allocate: ${p.conflicts.map((c) => c.en).join('; ')}`),
+              text('已公示的奖励不会被重新排名取消；请提高预算（--budget）。', 'awards on notice are never taken away by a re-ranking; raise the budget (--budget).'),
+            );
+          }
+          if (refuse && p.ties.length > 0) {
+            throw new RefusedError(
+              text(`资助线两侧出现同分，需集体审议：${tieList(p.ties)}。未写入任何内容。`, `equal scores across the funding line need a collective decision (集体审议): ${tieList(p.ties)}. Nothing was written.`),
+              text('集体审议后，用 --tie-break 指定排序规则重新分配。', 'after the collective decision, run allocate again with a --tie-break chain.'),
+            );
+          }
 
-        // Everything that could fail is done before the one transaction.
-        const view = buildView(
-          policy,
-          { round: round.roundId, version: null, dryRun: Boolean(opts.dryRun), method, shortfall, budgets: p.budgets, ties: p.ties },
-          p.lines,
-          PLAN_LINE,
-        );
-        if (!opts.dryRun) {
+          // Everything that could fail is done before the one transaction.
+          const view = buildView(
+            policy,
+            { round: round.roundId, version: null, dryRun: Boolean(opts.dryRun), method, shortfall, budgets: p.budgets, ties: p.ties },
+            p.lines,
+            PLAN_LINE,
+          );
+          return { kept, excluded, p, view };
+        };
+        let planned!: ReturnType<typeof planRound>;
+        if (opts.dryRun) planned = planRound();
+        else {
           inTransaction(db, () => {
+            planned = planRound();
+            const { p, view, kept, excluded } = planned;
             const at = ctx.now();
             const stored = storeAllocation(db, round.roundId, p, policy, at, ctx.officer);
             view.version = stored.version;
@@ -459,6 +468,7 @@ export function register(program: Command): void {
           });
         }
 
+        const { p, view } = planned;
         // Diagnostics go to stderr, also under --json.
         const warn = (t: Text) => process.stderr.write(`${ctx.t(text('警告', 'warning'))}: ${ctx.t(t)}\n`);
         for (const c of p.unbudgeted) {
