@@ -213,12 +213,13 @@ async function publicize(ctx: Context, opts: PublicizeOptions) {
   if (out && existsSync(out) && !opts.force) {
     throw new UserError(text(`${out} 已存在；如要覆盖，请加 --force。未作任何更改。`, `${out} exists; use --force to overwrite. Nothing was changed.`), 2);
   }
-  // Plan, write the list, then record: a refused plan writes nothing, and a
-  // failed transaction removes the list it wrote.
+  // Plan, write the list beside its place, record, then move it into place: a
+  // refused plan or a failed transaction leaves any earlier file as it was.
   const draft = planNotice(db, round, startsOn, days);
-  if (out) {
+  const staged = out ? `${out}.${process.pid}.partial` : null;
+  if (out && staged) {
     try {
-      await writeFileAtomic(out, noticeCsv(ctx, round.policy, draft), { force: opts.force });
+      await writeFileAtomic(staged, noticeCsv(ctx, round.policy, draft), { force: true });
     } catch (e) {
       if (e instanceof FileWriteError) throw new UserError(text(`${e.text.zh}。未作任何更改。`, `${e.text.en}. Nothing was changed.`), 2);
       throw e;
@@ -262,11 +263,15 @@ async function publicize(ctx: Context, opts: PublicizeOptions) {
       return id;
     });
   } catch (e) {
-    if (out && !opts.force) {
+    if (staged) {
       const { unlink } = await import('node:fs/promises');
-      await unlink(out).catch(() => undefined);
+      await unlink(staged).catch(() => undefined);
     }
     throw e;
+  }
+  if (out && staged) {
+    const { rename } = await import('node:fs/promises');
+    await rename(staged, out);
   }
   const total = draft.items.reduce((s, p) => s + p.award_fen, 0);
   return {
