@@ -74,3 +74,9 @@ function renderBoxTable(headers: string[], rows: string[][], align: ('left' | 'r
   for (const r of rows) table.push(r);
   return table.toString();
 }
+
+/** Control characters from a file, shown rather than obeyed: one message stays one line. */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}

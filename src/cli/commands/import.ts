@@ -43,7 +43,7 @@ import { SIDE_LIST_TABLES, SideListImportSession, listSideList } from '../../led
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { requireRound } from '../lookup.js';
-import type { Printer } from '../render.js';
+import { printable, type Printer } from '../render.js';
 import { handler } from '../runner.js';
 
 // ---------------------------------------------------------------------------
@@ -204,7 +204,7 @@ async function readInto<T>(ctx: Context, file: string, opts: ReadOptions, sink: 
     if (ctx.json && held.length < MAX_HELD) held.push(p);
     // Streamed to stderr as found, so that a file with many bad rows needs no memory for them.
     progress.clear();
-    process.stderr.write(`${kind === 'warning' ? `${ctx.t(text('警告', 'warning'))}: ` : ''}${p.message}\n`);
+    process.stderr.write(`${kind === 'warning' ? `${ctx.t(text('警告', 'warning'))}: ` : ''}${printable(p.message)}\n`);
   };
   // Only --skip-invalid writes them out; otherwise they would only cost memory.
   const keepRejects = !!(opts.skipInvalid && opts.rejects && !opts.dryRun);
