@@ -1,28 +1,27 @@
 // SPEC §13 durability: "a crash or kill at any moment leaves the ledger as it
 // was before the command or after it, never between."
 //
-// For import (a generated file of 20,000 rows), allocate and finalize: two
-// uninterrupted runs give the usual completion time T and the state after
-// (the clock is fixed, so both runs write the same rows); then, N times
-// (JMFUND_CRASH_KILLS, default 10; `npm run test:crash` sets 100; T follows
-// the runs that finish before their kill, as the machine's load changes), a fresh
-// copy of the ledger before the command, the command spawned and killed with
-// SIGKILL at a random moment in [0, 1.25 T) (stratified: kill i falls in the
-// i-th N-th of that span, at a random point of it; the quarter beyond T is
-// there because the three commands run side by side and a run is often
-// slower than the measured one, and a kill must be able to land after the
-// commit too); and N/10 more kills (at least one) the
-// moment the rollback journal turns hot, that is while pages are being
-// written to the ledger file, the worst moment to die. After each kill
-// `jmfund verify` must pass (opening the ledger rolls back a hot journal) and
-// a canonical dump of the ledger (sqlite_master, user_version, every row of
-// every table in primary-key order, rowids included) must equal the dump
-// before or the dump after.
+// For import (a generated file of 20,000 rows), allocate and finalize:
+//  - two uninterrupted runs give the usual completion time T and the state
+//    after (the clock is fixed, so both runs must write the same rows);
+//  - N times (JMFUND_CRASH_KILLS, default 10; `npm run test:crash` sets 100),
+//    a fresh copy of the ledger before the command, the command spawned and
+//    killed with SIGKILL at a random moment in [0, 1.25 T): stratified, kill i
+//    falls at a random point of the i-th N-th of that span. T follows the
+//    machine's load (an uninterrupted probe every ten kills), and the quarter
+//    beyond it lets kills land after the commit too;
+//  - N/10 more kills (at least one) the moment the rollback journal turns hot,
+//    that is while pages are being written to the ledger file, the worst
+//    moment to die.
+// After each kill `jmfund verify` must pass (opening the ledger rolls back a
+// hot journal) and a canonical dump of the ledger (sqlite_master,
+// user_version, every row of every table in primary-key order, rowids
+// included) must equal the dump before or the dump after.
 //
-// The seed is printed; JMFUND_CRASH_SEED=<seed> repeats the kill moments
-// (as fractions of T).
-// JMFUND_CRASH_ROWS and JMFUND_CRASH_APPS change the sizes. The three
-// commands run side by side (each on its own copies) to keep the file short.
+// The seed is printed; JMFUND_CRASH_SEED=<seed> repeats the kill moments (as
+// fractions of T). JMFUND_CRASH_ROWS and JMFUND_CRASH_APPS change the sizes.
+// The three commands run side by side, each on its own copies, to keep the
+// file short; the kills come from a process of their own (kill-runner.mjs).
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,10 +47,6 @@ import {
 const KILLS = Math.max(1, Number(process.env.JMFUND_CRASH_KILLS ?? 10));
 const HOT_KILLS = Math.max(1, Math.round(KILLS / 10));
 /** Kill times are spread over [0, SPAN × the usual completion time). */
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const SPAN = 1.25;
 const IMPORT_ROWS = Number(process.env.JMFUND_CRASH_ROWS ?? 20_000);
 const ROUND_APPS = Number(process.env.JMFUND_CRASH_APPS ?? 1_500);
@@ -100,11 +95,10 @@ async function killRepeatedly(name: string, base: string, args: string[], salt: 
     runs.push({ db, ms: r.ms });
   }
   // The usual completion time: the longer of the two to begin with; then, as
-  // the machine's load changes, the median of the last five runs that
-  // finished before their kill came (their whole duration is known).
-  const finished: number[] = runs.map((r) => r.ms);
-  let usual = Math.max(...finished);
-  const measured = usual;
+  // the machine's load changes (the three commands run side by side, and so
+  // does the rest of the suite), an uninterrupted probe every ten kills.
+  let usual = Math.max(...runs.map((r) => r.ms));
+  const probes = [Math.round(usual)];
   expect((await jmAsync(runs[0].db, ['verify'])).code).toBe(0);
   const after = dumpLedger(runs[0].db);
   expect(after.hash, `${name} changed nothing: the test would prove nothing`).not.toBe(before.hash);
@@ -138,15 +132,15 @@ async function killRepeatedly(name: string, base: string, args: string[], salt: 
   const rnd = random(SEED ^ salt);
   const killTimes: number[] = [];
   for (let i = 0; i < KILLS; i++) {
+    if (i % 10 === 5) {
+      usual = (await jmAsync(copyLedger(base, join(work, 'probe.db')), args)).ms;
+      probes.push(Math.round(usual));
+    }
     const at = Math.floor(((i + rnd()) / KILLS) * usual * SPAN);
     killTimes.push(at);
     const db = copyLedger(base, join(work, 'killed.db'));
     const r = await runAndKill(db, args, { killAfterMs: at });
     await judge(db, r, `${name}, kill ${i + 1}/${KILLS} at ${at} ms of ${Math.round(usual)} ms (seed ${SEED})`);
-    if (r.signal === null) {
-      finished.push(r.ms);
-      usual = median(finished.slice(-5));
-    }
   }
   const random_ = { ...tally };
 
@@ -161,7 +155,7 @@ async function killRepeatedly(name: string, base: string, args: string[], salt: 
     if (left === 'hot' && d.hash === before.hash) rolledBack++;
   }
   console.log(
-    `crash test ${name}: usual ${Math.round(measured)} ms (${Math.round(usual)} ms at the end); ${KILLS} random kills at ${killTimes.join(', ')} ms → ` +
+    `crash test ${name}: usual ${probes.join(' → ')} ms; ${KILLS} random kills at ${killTimes.join(', ')} ms → ` +
       `${random_.before} as before, ${random_.after} as after (${random_.completed} finished before the kill), ` +
       `${random_.hotJournal} hot journals rolled back by verify, ${random_.coldJournal} cold journals; ` +
       `${HOT_KILLS} kills at a hot journal: ${caughtHot} caught it hot, ${rolledBack} rolled back to before, ` +
