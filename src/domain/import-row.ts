@@ -205,8 +205,9 @@ export interface CellError {
   text: Text;
 }
 
-const TRUE_WORDS = new Set(['是', 'yes', 'y', 'true', '1', '有']);
-const FALSE_WORDS = new Set(['否', 'no', 'n', 'false', '0', '无']);
+/** The yes/no words of SPEC §5 (and 有/无), shared by every importer. */
+export const TRUE_WORDS: ReadonlySet<string> = new Set(['是', 'yes', 'y', 'true', '1', '有']);
+export const FALSE_WORDS: ReadonlySet<string> = new Set(['否', 'no', 'n', 'false', '0', '无']);
 const BOOL_ACCEPTED = text('可接受：是/否、yes/no、y/n、true/false、1/0', 'accepted: 是/否, yes/no, y/n, true/false, 1/0');
 
 export const parseBoolean = memo(parseBooleanOnce, 256);

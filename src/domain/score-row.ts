@@ -1,5 +1,6 @@
 // Reading one row of an expert score sheet (Art. 11, SPEC §7): header
 // matching, score and boolean parsing, and the row errors an officer reads.
+import { FALSE_WORDS, TRUE_WORDS } from './import-row.js';
 import type { ScoringRules } from './scoring.js';
 import { type Result, type Text, err, ok, text } from './text.js';
 
@@ -113,8 +114,9 @@ export function matchScoreHeader(cells: string[], rules: ScoringRules): HeaderMa
 }
 
 const BOOLEAN_ACCEPTED = text('可接受：是/否、yes/no、y/n、true/false、1/0', 'accepted: 是/否, yes/no, y/n, true/false, 1/0');
-const TRUE = new Set(['是', 'yes', 'y', 'true', '1']);
-const FALSE = new Set(['否', 'no', 'n', 'false', '0']);
+// One vocabulary for yes/no in every file an officer imports.
+const TRUE = TRUE_WORDS;
+const FALSE = FALSE_WORDS;
 const TRUE_RESULT = ok(true);
 const FALSE_RESULT = ok(false);
 
