@@ -1,6 +1,9 @@
 // A report (SPEC §12) is data: sections of typed cells under bilingual headers,
 // plus charts. One builder per kind turns a round's facts into a Report; one
-// exporter per format (csv, json, xlsx, html, md) renders any Report.
+// exporter per format (csv, json, xlsx, html, md) writes any Report. The head
+// (meta, charts: aggregates, small) is computed first; a section's rows are an
+// iterable the exporter pulls one at a time, so a round of any size is written
+// without holding its rows.
 import type { Lang, Text } from './text.js';
 import { text } from './text.js';
 
@@ -45,7 +48,46 @@ export interface Section {
   title: Text;
   note?: Text;
   columns: Column[];
-  rows: CellValue[][];
+  /**
+   * The rows in order. May read the ledger as it is iterated: an exporter
+   * goes through it once, row by row, and keeps none. Iterating it again
+   * reads it again.
+   */
+  rows: Iterable<CellValue[]>;
+}
+
+/** Rows computed one at a time from a source, skipping those `row` maps to null; iterable again as often as the source is. */
+export function rowsOf<T>(source: Iterable<T>, row: (x: T) => CellValue[] | null): Iterable<CellValue[]> {
+  return {
+    *[Symbol.iterator]() {
+      for (const x of source) {
+        const r = row(x);
+        if (r !== null) yield r;
+      }
+    },
+  };
+}
+
+/**
+ * A section's rows opened for writing: whether there are any (an empty
+ * section is written differently), and the rows, to be iterated once.
+ */
+export function openRows(rows: Iterable<CellValue[]>): { empty: boolean; rows: Iterable<CellValue[]> } {
+  const it = rows[Symbol.iterator]();
+  const first = it.next();
+  if (first.done) return { empty: true, rows: [] };
+  return {
+    empty: false,
+    rows: (function* () {
+      try {
+        yield first.value;
+        for (let r = it.next(); !r.done; r = it.next()) yield r.value;
+      } finally {
+        // Closes a ledger query left open by an error in the writer.
+        it.return?.();
+      }
+    })(),
+  };
 }
 
 export interface MetaField {

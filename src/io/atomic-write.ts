@@ -1,10 +1,12 @@
-// Write a file all at once or not at all: data goes to a temporary file in the
+// Write a file all at once or not at all: data (or a stream of it) goes to a temporary file in the
 // same directory (same file system, so that rename is atomic), is fsynced,
 // then takes the target's name. An existing file is never overwritten unless
 // `force` is given, and without `force` the check cannot race: the temporary
 // file is hard-linked to the target, which fails if the target exists.
-import { randomBytes } from 'node:crypto';
-import { access, link, open, rename, unlink } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { access, link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { Writable } from 'node:stream';
 import { basename, dirname, join } from 'node:path';
 import { text, type Text } from '../domain/text.js';
 
@@ -70,19 +72,93 @@ const fsyncDir = async (dir: string): Promise<void> => {
   }
 };
 
-export async function writeFileAtomic(
-  path: string,
-  data: string | Buffer,
-  opts: WriteFileAtomicOptions = {},
-): Promise<void> {
+/** What was written: its size and SHA-256, computed as it was written. */
+export interface WrittenFile {
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * Where a streamed file is written: a Writable over the temporary file that
+ * counts and hashes what passes. `write` waits when the disk is behind, so a
+ * producer that awaits it holds at most one chunk in memory.
+ */
+export class AtomicOut extends Writable {
+  private readonly hash = createHash('sha256');
+  private written = 0;
+  constructor(private readonly fh: FileHandle) {
+    super({ highWaterMark: 1 << 20 });
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    this.put(chunk, cb);
+  }
+  override _writev(chunks: { chunk: Buffer }[], cb: (e?: Error | null) => void): void {
+    this.put(Buffer.concat(chunks.map((c) => c.chunk)), cb);
+  }
+  private put(chunk: Buffer, cb: (e?: Error | null) => void): void {
+    this.hash.update(chunk);
+    this.written += chunk.length;
+    writeAll(this.fh, chunk).then(() => cb(), cb);
+  }
+  /** Writes text (UTF-8), waiting while the stream is full. */
+  async text(s: string): Promise<void> {
+    if (!this.write(s, 'utf8')) await once(this, 'drain');
+  }
+  /** Ends the stream once everything is on disk. */
+  async finish(): Promise<WrittenFile> {
+    if (!this.writableFinished) {
+      const done = once(this, 'finish');
+      this.end();
+      await done;
+    }
+    return { bytes: this.written, sha256: this.hash.digest('hex') };
+  }
+}
+
+async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
+  for (let off = 0; off < buf.length; ) {
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+    off += bytesWritten;
+  }
+}
+
+const pathExists = (p: string): Promise<boolean> =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * Writes a file all at once or not at all, its content produced by `produce`
+ * as a stream: the content goes to a temporary file, which takes the target's
+ * name only when `produce` has finished. If `produce` throws, or the writing
+ * fails, the temporary file is removed and the target is left as it was.
+ */
+export async function writeFileAtomicStream(path: string, produce: (out: AtomicOut) => Promise<void>, opts: WriteFileAtomicOptions = {}): Promise<WrittenFile> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let tmpExists = false;
+  let failure: unknown;
+  let result: WrittenFile | undefined;
   try {
+    // Refuse early rather than after a long report; the link below still decides without a race.
+    if (!opts.force && (await pathExists(path))) throw new FileExistsError(path);
     const fh = await open(tmp, 'wx', opts.mode ?? 0o666);
     tmpExists = true;
     try {
-      await fh.writeFile(data);
+      const out = new AtomicOut(fh);
+      let streamError: unknown;
+      out.on('error', (e) => {
+        streamError = e;
+      });
+      try {
+        await produce(out);
+        result = await out.finish();
+      } catch (e) {
+        out.destroy();
+        throw streamError ?? e;
+      }
+      if (streamError) throw streamError;
       await fh.sync();
     } finally {
       await fh.close();
@@ -99,19 +175,30 @@ export async function writeFileAtomic(
         if (code === 'EISDIR') throw e;
         // No hard links on this file system (FAT, some network shares):
         // check, then rename; a small race window is accepted there.
-        const exists = await access(path).then(
-          () => true,
-          () => false,
-        );
-        if (exists) throw new FileExistsError(path);
+        if (await pathExists(path)) throw new FileExistsError(path);
         await rename(tmp, path);
         tmpExists = false;
       }
     }
     await fsyncDir(dir);
   } catch (e) {
-    throw writeError(path, e);
+    failure = e;
   } finally {
     if (tmpExists) await unlink(tmp).catch(() => undefined);
   }
+  if (failure !== undefined) throw isIoFailure(failure) ? writeError(path, failure) : failure;
+  return result as WrittenFile;
+}
+
+/** A file-system failure (errno) or our own; anything else (a bug, a failed query) is passed on as it is. */
+const isIoFailure = (e: unknown): boolean => e instanceof FileWriteError || typeof errno(e) === 'string';
+
+export async function writeFileAtomic(path: string, data: string | Buffer, opts: WriteFileAtomicOptions = {}): Promise<WrittenFile> {
+  return writeFileAtomicStream(
+    path,
+    async (out) => {
+      if (!out.write(data)) await once(out, 'drain');
+    },
+    opts,
+  );
 }

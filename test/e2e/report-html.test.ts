@@ -90,7 +90,7 @@ describe.skipIf(!chromium.bin)('HTML reports in headless Chromium', () => {
     }
   }, 180_000);
 
-  it('shows hostile text as text: no markup, no script run', () => {
+  it('shows hostile text as text: no markup, no script run', async () => {
     const hostile = '<img src=x onerror="console.error(\'xss\')"><script>console.error("xss")</script>';
     const report: Report = {
       kind: 'awards',
@@ -102,7 +102,7 @@ describe.skipIf(!chromium.bin)('HTML reports in headless Chromium', () => {
       charts: [{ id: 'c', title: text('图', 'Chart'), bars: [{ label: text(hostile, hostile), fen: 100 }] }],
     };
     const f = join(tempDir(), 'hostile.html');
-    writeFileSync(f, renderHtml(report, 'zh'));
+    writeFileSync(f, await renderHtml(report, 'zh'));
     const r = load(f);
     expect(r.console).toEqual([]);
     expect(r.dom).not.toContain('<script>console');

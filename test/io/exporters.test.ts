@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderCsv } from '../../src/io/exporters/report-csv.js';
 import { renderHtml } from '../../src/io/exporters/html.js';
-import { renderJson, reportToJson } from '../../src/io/exporters/json.js';
+import { renderJson } from '../../src/io/exporters/json.js';
 import { mdEscape, renderMarkdown } from '../../src/io/exporters/md.js';
 import { renderXlsx, sheetName } from '../../src/io/exporters/xlsx.js';
 import { barChartSvg } from '../../src/io/exporters/charts.js';
@@ -58,8 +58,8 @@ function sample(): Report {
   };
 }
 
-describe('CSV', () => {
-  const csv = renderCsv(sample(), 'en');
+describe('CSV', async () => {
+  const csv = await renderCsv(sample(), 'en');
   const lines = csv.slice(1).split('\r\n');
 
   it('starts with a BOM, ends every line with CRLF', () => {
@@ -84,8 +84,8 @@ describe('CSV', () => {
     expect(csv).toContain('"a ""quoted"", text"');
   });
 
-  it('follows the language, with the section title, header and rows in blocks', () => {
-    const zh = renderCsv(sample(), 'zh');
+  it('follows the language, with the section title, header and rows in blocks', async () => {
+    const zh = await renderCsv(sample(), 'zh');
     expect(zh).toContain('\r\n名单\r\n企业名称,补助（元）,评分,比例,日期,原因\r\n');
     expect(zh).toContain(',予以支持\r\n');
     expect(zh).toContain('\r\n空\r\n没有内容。\r\n甲\r\n');
@@ -98,8 +98,8 @@ describe('CSV', () => {
   });
 });
 
-describe('JSON', () => {
-  const j = reportToJson(sample(), 'en') as {
+describe('JSON', async () => {
+  const j = JSON.parse(await renderJson(sample(), 'en')) as {
     meta: { key: string; value: unknown }[];
     sections: { id: string; columns: { key: string; type: string; unit?: string }[]; rows: Record<string, unknown>[] }[];
     charts: { bars: { label: string; fen: number }[] }[];
@@ -113,8 +113,8 @@ describe('JSON', () => {
     expect(j.charts[0].bars[0]).toEqual({ label: 'A', fen: 300 });
   });
 
-  it('is text untouched (JSON needs no neutralising) and valid JSON', () => {
-    const s = renderJson(sample(), 'zh');
+  it('is text untouched (JSON needs no neutralising) and valid JSON', async () => {
+    const s = await renderJson(sample(), 'zh');
     expect(JSON.parse(s).sections[0].rows[1].name).toBe('=1+2');
     expect(JSON.parse(s).sections[0].rows[0].reason_label).toBe('予以支持');
   });
@@ -128,8 +128,8 @@ describe('Markdown', () => {
     expect(mdEscape('*bold* & [link]')).toBe('\\*bold\\* &amp; \\[link\\]');
   });
 
-  it('writes one table per section, right-aligned numbers, yuan with separators', () => {
-    const md = renderMarkdown(sample(), 'en');
+  it('writes one table per section, right-aligned numbers, yuan with separators', async () => {
+    const md = await renderMarkdown(sample(), 'en');
     expect(md).toContain('# Award list — R&lt;1&gt;');
     expect(md).toContain('| Enterprise | Award (yuan) | Score | Rate | Date | Reason |\n|---|---:|---:|---:|---|---|');
     expect(md).toContain('| 江门市堃达智能装备有限公司 | 1,000,000.50 | 91.50 | 87.5% | 2022-05-17 | funded |');
@@ -139,8 +139,8 @@ describe('Markdown', () => {
   });
 });
 
-describe('HTML', () => {
-  const html = renderHtml(sample(), 'zh');
+describe('HTML', async () => {
+  const html = await renderHtml(sample(), 'zh');
 
   it('escapes every text and has no script or outside resource', () => {
     expect(html).not.toContain('<script>alert(1)</script>');
@@ -150,10 +150,10 @@ describe('HTML', () => {
     expect(html).toContain("default-src 'none'");
   });
 
-  it('shows both languages, the chosen one first', () => {
+  it('shows both languages, the chosen one first', async () => {
     expect(html).toContain('<html lang="zh-CN">');
     expect(html).toContain('<th class="num">补助（元）<span class="alt" lang="en">Award (yuan)</span></th>');
-    expect(renderHtml(sample(), 'en')).toContain('<th class="num">Award (yuan)<span class="alt" lang="zh-CN">补助（元）</span></th>');
+    expect(await renderHtml(sample(), 'en')).toContain('<th class="num">Award (yuan)<span class="alt" lang="zh-CN">补助（元）</span></th>');
   });
 
   it('draws the charts inline as SVG', () => {

@@ -2,11 +2,12 @@
 // (Art. 6, 10(4), 11, 15, 17; SPEC §11, §12).
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { addDays, parseDate } from '../../domain/dates.js';
 import { REPORT_FORMATS, REPORT_KINDS, type Report, type ReportFormat, type ReportKind } from '../../domain/report.js';
 import { text, type Lang, type Text } from '../../domain/text.js';
+import type { WrittenFile } from '../../io/atomic-write.js';
+import type { TextSink } from '../../io/exporters/sink.js';
 import { openLedger } from '../../ledger/open.js';
 import type { Db } from '../../ledger/open.js';
 import type { Context } from '../context.js';
@@ -32,20 +33,49 @@ function formatOf(opts: ReportOptions): ReportFormat {
   return (ext && EXT[ext]) || 'md';
 }
 
-/** Renders a report; the xlsx and html exporters are loaded only here, when asked for. */
+/** Renders a report in memory (stdout, tests); the exporters are loaded only here, when asked for. */
 export async function renderReport(r: Report, format: ReportFormat, lang: Lang): Promise<string | Buffer> {
+  if (format === 'xlsx') return (await import('../../io/exporters/xlsx.js')).renderXlsx(r, lang);
+  const { toText } = await import('../../io/exporters/sink.js');
+  const write = await textExporter(format);
+  return toText((out) => write(r, lang, out));
+}
+
+async function textExporter(format: Exclude<ReportFormat, 'xlsx'>): Promise<(r: Report, lang: Lang, out: TextSink) => Promise<void>> {
   switch (format) {
     case 'csv':
-      return (await import('../../io/exporters/report-csv.js')).renderCsv(r, lang);
+      return (await import('../../io/exporters/report-csv.js')).writeCsv;
     case 'json':
-      return (await import('../../io/exporters/json.js')).renderJson(r, lang);
+      return (await import('../../io/exporters/json.js')).writeJson;
     case 'md':
-      return (await import('../../io/exporters/md.js')).renderMarkdown(r, lang);
+      return (await import('../../io/exporters/md.js')).writeMarkdown;
     case 'html':
-      return (await import('../../io/exporters/html.js')).renderHtml(r, lang);
-    case 'xlsx':
-      return (await import('../../io/exporters/xlsx.js')).renderXlsx(r, lang);
+      return (await import('../../io/exporters/html.js')).writeHtml;
   }
+}
+
+/**
+ * Writes a report to a file row by row, through a temporary file that takes
+ * the file's name only once the report is complete: an error on the way
+ * leaves neither a half report nor the temporary file.
+ */
+export async function writeReportFile(r: Report, format: ReportFormat, lang: Lang, path: string, opts: { force?: boolean } = {}): Promise<WrittenFile> {
+  const { writeFileAtomicStream } = await import('../../io/atomic-write.js');
+  if (format === 'xlsx') {
+    const { writeXlsx } = await import('../../io/exporters/xlsx.js');
+    return writeFileAtomicStream(path, (out) => writeXlsx(r, lang, out), opts);
+  }
+  const { TextSink } = await import('../../io/exporters/sink.js');
+  const write = await textExporter(format);
+  return writeFileAtomicStream(
+    path,
+    async (out) => {
+      const sink = new TextSink((chunk) => out.text(chunk));
+      await write(r, lang, sink);
+      await sink.flush();
+    },
+    opts,
+  );
 }
 
 /** Builds a report of a round from the ledger (pure builders over the facts the repository reads). */
@@ -71,27 +101,26 @@ async function reportCommand(ctx: Context, explicitLang: string | undefined, kin
   const db = ctx.db();
   const round = requireRound(db, opts.round);
   const report = await buildRoundReport(db, kind as ReportKind, round.roundId, ctx.now());
-  const content = await renderReport(report, format, lang);
-  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
   const base = { kind, round: round.roundId, format, lang };
   if (opts.out) {
     const out = resolve(opts.out);
-    const { writeFileAtomic, FileWriteError } = await import('../../io/atomic-write.js');
+    const { FileWriteError } = await import('../../io/atomic-write.js');
+    let written: WrittenFile;
     try {
-      await writeFileAtomic(out, bytes, { force: opts.force });
+      written = await writeReportFile(report, format, lang, out, { force: opts.force });
     } catch (e) {
       if (e instanceof FileWriteError) {
         throw new UserError(e.text, 2, e.code === 'exists' ? text('加 --force 覆盖，或换一个文件名。', 'add --force to overwrite, or choose another name.') : undefined);
       }
       throw e;
     }
+    const { bytes, sha256 } = written;
     return {
-      json: { ...base, out, bytes: bytes.length, sha256 },
-      human: (p) => p.line(ctx.t(text(`已写入 ${out}（${bytes.length} 字节，SHA-256 ${sha256}）`, `wrote ${out} (${bytes.length} bytes, SHA-256 ${sha256})`))),
+      json: { ...base, out, bytes, sha256 },
+      human: (p) => p.line(ctx.t(text(`已写入 ${out}（${bytes} 字节，SHA-256 ${sha256}）`, `wrote ${out} (${bytes} bytes, SHA-256 ${sha256})`))),
     };
   }
-  const s = content.toString();
+  const s = (await renderReport(report, format, lang)).toString();
   return {
     json: format === 'json' ? (JSON.parse(s) as unknown) : { ...base, content: s },
     // The report itself, byte for byte (a CSV keeps its BOM and CRLF).

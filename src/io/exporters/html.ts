@@ -1,10 +1,12 @@
 // Report → one self-contained, printable HTML file: inline CSS, inline SVG
 // charts (charts.ts), no script and no network. Headings carry both
-// languages (the chosen one first); every text is HTML-escaped.
+// languages (the chosen one first); every text is HTML-escaped. Rows are
+// written one by one; the charts come from the report's aggregates.
 import { formatYuan } from '../../domain/money.js';
-import { plainText, resolveCell, type Column, type Report } from '../../domain/report.js';
+import { openRows, plainText, resolveCell, type Column, type Report } from '../../domain/report.js';
 import { text, type Lang, type Text } from '../../domain/text.js';
 import { barChartSvg, escapeXml as esc } from './charts.js';
+import { toText, type TextSink } from './sink.js';
 
 const CSS = `
 *{box-sizing:border-box}
@@ -47,10 +49,11 @@ function cellHtml(v: Parameters<typeof resolveCell>[0], c: Column, lang: Lang): 
   return RIGHT.has(r.type) ? `<td class="num">${s}</td>` : `<td>${s}</td>`;
 }
 
-export function renderHtml(r: Report, lang: Lang): string {
+export async function writeHtml(r: Report, lang: Lang, sink: TextSink): Promise<void> {
   const noData = text('无数据', 'no data')[lang];
-  const out: string[] = [];
-  out.push(
+  // Each piece on its own line, as the page always was.
+  const out = { push: (...parts: string[]) => sink.write(parts.map((p) => `${p}\n`).join('')) };
+  await out.push(
     '<!DOCTYPE html>',
     `<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">`,
     '<head>',
@@ -66,27 +69,29 @@ export function renderHtml(r: Report, lang: Lang): string {
     '<dl class="meta">',
   );
   for (const m of r.meta) {
-    out.push(`<dt>${both(m.label, lang)}</dt><dd>${esc(plainText(resolveCell(m.value, { key: m.key, header: m.label, type: m.type }, lang), true, formatYuan))}</dd>`);
+    await out.push(`<dt>${both(m.label, lang)}</dt><dd>${esc(plainText(resolveCell(m.value, { key: m.key, header: m.label, type: m.type }, lang), true, formatYuan))}</dd>`);
   }
-  out.push('</dl></header>');
+  await out.push('</dl></header>');
   if (r.charts.length) {
-    out.push(`<section id="charts"><h2>${both(text('图表', 'Charts'), lang)}</h2><div class="charts">`);
-    for (const c of r.charts) out.push(`<figure><figcaption>${both(c.title, lang)}</figcaption>${barChartSvg(c, lang, noData)}</figure>`);
-    out.push('</div></section>');
+    await out.push(`<section id="charts"><h2>${both(text('图表', 'Charts'), lang)}</h2><div class="charts">`);
+    for (const c of r.charts) await out.push(`<figure><figcaption>${both(c.title, lang)}</figcaption>${barChartSvg(c, lang, noData)}</figure>`);
+    await out.push('</div></section>');
   }
   for (const s of r.sections) {
-    out.push(`<section id="${esc(s.id)}"><h2>${both(s.title, lang)}</h2>`);
-    if (s.note) out.push(`<p class="note">${esc(s.note[lang])}</p>`);
-    if (!s.rows.length) {
-      out.push(`<p class="none">${esc(text('（无）', '(none)')[lang])}</p></section>`);
+    await out.push(`<section id="${esc(s.id)}"><h2>${both(s.title, lang)}</h2>`);
+    if (s.note) await out.push(`<p class="note">${esc(s.note[lang])}</p>`);
+    const { empty, rows } = openRows(s.rows);
+    if (empty) {
+      await out.push(`<p class="none">${esc(text('（无）', '(none)')[lang])}</p></section>`);
       continue;
     }
-    out.push('<table><thead><tr>');
-    for (const c of s.columns) out.push(`<th${RIGHT.has(c.type) ? ' class="num"' : ''}>${both(c.header, lang)}</th>`);
-    out.push('</tr></thead><tbody>');
-    for (const row of s.rows) out.push(`<tr>${s.columns.map((c, i) => cellHtml(row[i] ?? null, c, lang)).join('')}</tr>`);
-    out.push('</tbody></table></section>');
+    await out.push('<table><thead><tr>');
+    for (const c of s.columns) await out.push(`<th${RIGHT.has(c.type) ? ' class="num"' : ''}>${both(c.header, lang)}</th>`);
+    await out.push('</tr></thead><tbody>');
+    for (const row of rows) await out.push(`<tr>${s.columns.map((c, i) => cellHtml(row[i] ?? null, c, lang)).join('')}</tr>`);
+    await out.push('</tbody></table></section>');
   }
-  out.push(`<footer>jmfund · ${esc(r.kind)} · ${esc(r.roundId)} · ${esc(r.generatedAt)}</footer>`, '</body>', '</html>');
-  return `${out.join('\n')}\n`;
+  await out.push(`<footer>jmfund · ${esc(r.kind)} · ${esc(r.roundId)} · ${esc(r.generatedAt)}</footer>`, '</body>', '</html>');
 }
+
+export const renderHtml = (r: Report, lang: Lang): Promise<string> => toText((out) => writeHtml(r, lang, out));

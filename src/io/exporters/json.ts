@@ -1,8 +1,10 @@
 // Report → JSON for machines: stable keys, money as integer fen (columns say
 // `"unit": "fen"`), ledger words as their codes with the label beside them,
-// texts in the chosen language.
-import { resolveCell, type CellValue, type Column, type Report } from '../../domain/report.js';
+// texts in the chosen language. Rows are written one at a time, so a report
+// of any size is never one string.
+import { openRows, resolveCell, type CellValue, type Column, type Report } from '../../domain/report.js';
 import type { Lang } from '../../domain/text.js';
+import { toText, type TextSink } from './sink.js';
 
 type JsonValue = string | number | null | { fen: number };
 
@@ -34,8 +36,15 @@ function row(cells: CellValue[], columns: Column[], lang: Lang): Record<string, 
   return out;
 }
 
-export function reportToJson(r: Report, lang: Lang): unknown {
-  return {
+/** JSON.stringify(v, null, 2) of a value nested `depth` levels deep. */
+const nested = (v: unknown, depth: number): string => JSON.stringify(v, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+
+/**
+ * Writes exactly what `JSON.stringify(report, null, 2)` would, but one row
+ * at a time: the frame is written by hand, each small part by JSON.stringify.
+ */
+export async function writeJson(r: Report, lang: Lang, out: TextSink): Promise<void> {
+  const head = {
     kind: r.kind,
     round: r.roundId,
     lang,
@@ -45,17 +54,35 @@ export function reportToJson(r: Report, lang: Lang): unknown {
       const { value, label } = jsonValue(m.value, { key: m.key, header: m.label, type: m.type }, lang);
       return label === undefined ? { key: m.key, label: m.label[lang], value } : { key: m.key, label: m.label[lang], value, value_label: label };
     }),
-    sections: r.sections.map((s) => ({
+  };
+  const headText = nested(head, 0);
+  await out.write(`${headText.slice(0, -2)},\n  "sections": [`);
+  let firstSection = true;
+  for (const s of r.sections) {
+    const frame = {
       id: s.id,
       title: s.title[lang],
       ...(s.note ? { note: s.note[lang] } : {}),
       columns: s.columns.map((c) => ({ key: c.key, header: c.header[lang], type: c.type, ...(c.type === 'money' ? { unit: 'fen' } : {}) })),
-      rows: s.rows.map((cells) => row(cells, s.columns, lang)),
-    })),
-    charts: r.charts.map((c) => ({ id: c.id, title: c.title[lang], bars: c.bars.map((b) => ({ label: b.label[lang], fen: b.fen })) })),
-  };
+    };
+    const frameText = nested(frame, 2);
+    await out.write(`${firstSection ? '\n' : ',\n'}    ${frameText.slice(0, -6)},\n      "rows": [`);
+    firstSection = false;
+    const { empty, rows } = openRows(s.rows);
+    if (empty) {
+      await out.write(']\n    }');
+      continue;
+    }
+    let firstRow = true;
+    for (const cells of rows) {
+      await out.write(`${firstRow ? '\n' : ',\n'}        ${nested(row(cells, s.columns, lang), 4)}`);
+      firstRow = false;
+    }
+    await out.write('\n      ]\n    }');
+  }
+  await out.write(firstSection ? '],' : '\n  ],');
+  const charts = r.charts.map((c) => ({ id: c.id, title: c.title[lang], bars: c.bars.map((b) => ({ label: b.label[lang], fen: b.fen })) }));
+  await out.write(`\n  "charts": ${nested(charts, 1)}\n}\n`);
 }
 
-export function renderJson(r: Report, lang: Lang): string {
-  return `${JSON.stringify(reportToJson(r, lang), null, 2)}\n`;
-}
+export const renderJson = (r: Report, lang: Lang): Promise<string> => toText((out) => writeJson(r, lang, out));

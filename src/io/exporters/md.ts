@@ -1,8 +1,10 @@
 // Report → Markdown, for pasting into a written report: one table per
-// section, amounts in yuan with separators, charts as small tables.
+// section, amounts in yuan with separators, charts as small tables; written
+// row by row.
 import { formatYuan } from '../../domain/money.js';
-import { plainText, resolveCell, type Column, type Report } from '../../domain/report.js';
+import { openRows, plainText, resolveCell, type Column, type Report } from '../../domain/report.js';
 import { text, type Lang } from '../../domain/text.js';
+import { toText, type TextSink } from './sink.js';
 
 // Table cells: a pipe would split the cell and < > could become HTML where the Markdown is rendered.
 export function mdEscape(s: string): string {
@@ -19,44 +21,71 @@ export function mdEscape(s: string): string {
 const RIGHT = new Set(['money', 'number', 'percent']);
 const NONE = text('（无）', '(none)');
 
-export function renderMarkdown(r: Report, lang: Lang): string {
-  const out: string[] = [];
-  out.push(`# ${mdEscape(r.title[lang])} — ${mdEscape(r.roundId)}`, '');
+/**
+ * Lines out, as `lines.join('\n').trimEnd() + '\n'` would give them: blank
+ * lines are held back until a line follows, so none end the file.
+ */
+class Lines {
+  private held: string[] = [];
+  constructor(private readonly out: TextSink) {}
+  push(...lines: string[]): Promise<void> | void {
+    let ready = '';
+    for (const l of lines) {
+      this.held.push(l);
+      if (l.trim() === '') continue;
+      // A line with text: what came before it is no longer at the end.
+      const last = this.held.pop() as string;
+      if (this.held.length) ready += `${this.held.join('\n')}\n`;
+      this.held = [last];
+    }
+    if (ready) return this.out.write(ready);
+  }
+  end(): Promise<void> | void {
+    return this.out.write(`${this.held.join('\n').trimEnd()}\n`);
+  }
+}
+
+export async function writeMarkdown(r: Report, lang: Lang, sink: TextSink): Promise<void> {
+  const out = new Lines(sink);
+  await out.push(`# ${mdEscape(r.title[lang])} — ${mdEscape(r.roundId)}`, '');
   for (const m of r.meta) {
     const c: Column = { key: m.key, header: m.label, type: m.type };
-    out.push(`- **${mdEscape(m.label[lang])}**: ${mdEscape(plainText(resolveCell(m.value, c, lang), true, formatYuan))}`);
+    await out.push(`- **${mdEscape(m.label[lang])}**: ${mdEscape(plainText(resolveCell(m.value, c, lang), true, formatYuan))}`);
   }
-  out.push('');
+  await out.push('');
   if (r.charts.length) {
-    out.push(`## ${lang === 'zh' ? '图表' : 'Charts'}`, '');
+    await out.push(`## ${lang === 'zh' ? '图表' : 'Charts'}`, '');
     for (const ch of r.charts) {
-      out.push(`### ${mdEscape(ch.title[lang])}`, '');
+      await out.push(`### ${mdEscape(ch.title[lang])}`, '');
       const max = Math.max(0, ...ch.bars.map((b) => b.fen));
       if (!ch.bars.length) {
-        out.push(`_${NONE[lang]}_`, '');
+        await out.push(`_${NONE[lang]}_`, '');
         continue;
       }
-      out.push(`| ${lang === 'zh' ? '项目' : 'Item'} | ${lang === 'zh' ? '金额（元）' : 'Amount (yuan)'} | |`, '|---|---:|---|');
+      await out.push(`| ${lang === 'zh' ? '项目' : 'Item'} | ${lang === 'zh' ? '金额（元）' : 'Amount (yuan)'} | |`, '|---|---:|---|');
       for (const b of ch.bars) {
         const n = max > 0 ? Math.round((b.fen / max) * 20) : 0;
-        out.push(`| ${mdEscape(b.label[lang])} | ${formatYuan(b.fen)} | ${'█'.repeat(n)} |`);
+        await out.push(`| ${mdEscape(b.label[lang])} | ${formatYuan(b.fen)} | ${'█'.repeat(n)} |`);
       }
-      out.push('');
+      await out.push('');
     }
   }
   for (const s of r.sections) {
-    out.push(`## ${mdEscape(s.title[lang])}`, '');
-    if (s.note) out.push(`_${mdEscape(s.note[lang])}_`, '');
-    if (!s.rows.length) {
-      out.push(`_${NONE[lang]}_`, '');
+    await out.push(`## ${mdEscape(s.title[lang])}`, '');
+    if (s.note) await out.push(`_${mdEscape(s.note[lang])}_`, '');
+    const { empty, rows } = openRows(s.rows);
+    if (empty) {
+      await out.push(`_${NONE[lang]}_`, '');
       continue;
     }
-    out.push(`| ${s.columns.map((c) => mdEscape(c.header[lang])).join(' | ')} |`);
-    out.push(`|${s.columns.map((c) => (RIGHT.has(c.type) ? '---:' : '---')).join('|')}|`);
-    for (const row of s.rows) {
-      out.push(`| ${s.columns.map((c, i) => mdEscape(plainText(resolveCell(row[i] ?? null, c, lang), true, formatYuan))).join(' | ')} |`);
+    await out.push(`| ${s.columns.map((c) => mdEscape(c.header[lang])).join(' | ')} |`);
+    await out.push(`|${s.columns.map((c) => (RIGHT.has(c.type) ? '---:' : '---')).join('|')}|`);
+    for (const row of rows) {
+      await out.push(`| ${s.columns.map((c, i) => mdEscape(plainText(resolveCell(row[i] ?? null, c, lang), true, formatYuan))).join(' | ')} |`);
     }
-    out.push('');
+    await out.push('');
   }
-  return `${out.join('\n').trimEnd()}\n`;
+  await out.end();
 }
+
+export const renderMarkdown = (r: Report, lang: Lang): Promise<string> => toText((out) => writeMarkdown(r, lang, out));

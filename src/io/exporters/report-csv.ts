@@ -1,11 +1,12 @@
 // Report → CSV (UTF-8 with BOM, CRLF): the title and meta as label,value
 // rows, then each section as its title, a header row and its rows, with a
-// blank row between blocks. Text goes through csvCell (quoting and formula
+// blank row between blocks; written row by row. Text goes through csvCell (quoting and formula
 // neutralisation); amounts are plain numbers in yuan with two decimals.
 import { yuanPlain } from '../../domain/money.js';
 import { plainText, resolveCell, type CellValue, type Column, type Report } from '../../domain/report.js';
 import type { Lang } from '../../domain/text.js';
 import { csvCell } from './csv.js';
+import { toText, type TextSink } from './sink.js';
 
 function cell(v: CellValue, c: Column, lang: Lang): string {
   const r = resolveCell(v, c, lang);
@@ -14,15 +15,17 @@ function cell(v: CellValue, c: Column, lang: Lang): string {
   return csvCell(plainText(r, false, yuanPlain));
 }
 
-export function renderCsv(r: Report, lang: Lang): string {
-  const lines: string[] = [];
-  lines.push(csvCell(`${r.title[lang]} — ${r.roundId}`));
-  for (const m of r.meta) lines.push(`${csvCell(m.label[lang])},${cell(m.value, { key: m.key, header: m.label, type: m.type }, lang)}`);
+export async function writeCsv(r: Report, lang: Lang, out: TextSink): Promise<void> {
+  const line = (s: string) => out.write(`${s}\r\n`);
+  await line(`\uFEFF${csvCell(`${r.title[lang]} — ${r.roundId}`)}`);
+  for (const m of r.meta) await line(`${csvCell(m.label[lang])},${cell(m.value, { key: m.key, header: m.label, type: m.type }, lang)}`);
   for (const s of r.sections) {
-    lines.push('', csvCell(s.title[lang]));
-    if (s.note) lines.push(csvCell(s.note[lang]));
-    lines.push(s.columns.map((c) => csvCell(c.header[lang])).join(','));
-    for (const row of s.rows) lines.push(s.columns.map((c, i) => cell(row[i] ?? null, c, lang)).join(','));
+    await line('');
+    await line(csvCell(s.title[lang]));
+    if (s.note) await line(csvCell(s.note[lang]));
+    await line(s.columns.map((c) => csvCell(c.header[lang])).join(','));
+    for (const row of s.rows) await line(s.columns.map((c, i) => cell(row[i] ?? null, c, lang)).join(','));
   }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
+
+export const renderCsv = (r: Report, lang: Lang): Promise<string> => toText((out) => writeCsv(r, lang, out));

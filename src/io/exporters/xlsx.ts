@@ -2,9 +2,11 @@
 // summary sheet with the meta fields, then one sheet per section with a bold,
 // frozen header row; money as numbers in yuan with a money format; widths that
 // fit Chinese text (CJK characters count double). Text is always written as a
-// string value, which exceljs stores as a shared string, never as a formula.
+// string value (an inline string cell, with no formula), never as a formula.
 import { formatYuan } from '../../domain/money.js';
-import { displayWidth, plainText, resolveCell, type CellValue, type Column, type Report, type Resolved } from '../../domain/report.js';
+import { once } from 'node:events';
+import { Writable } from 'node:stream';
+import { displayWidth, openRows, plainText, resolveCell, type CellValue, type Column, type Report, type Resolved } from '../../domain/report.js';
 import { text, type Lang } from '../../domain/text.js';
 
 export const MONEY_FORMAT = '#,##0.00';
@@ -49,72 +51,118 @@ export function sheetName(title: string, used: Set<string>): string {
 
 const widthOf = (s: string): number => Math.min(MAX_WIDTH, Math.max(...s.split('\n').map(displayWidth)));
 
-export async function renderXlsx(r: Report, lang: Lang): Promise<Buffer> {
+/** Rows whose widths set a sheet's column widths: the columns must be written before the first row. */
+const WIDTH_SAMPLE = 1000;
+/** Rows between two pauses that let the zip and the disk catch up. */
+const BATCH = 500;
+
+type SheetWriter = ReturnType<InstanceType<typeof import('exceljs').stream.xlsx.WorkbookWriter>['addWorksheet']>;
+
+/**
+ * Writes the report as a workbook to `out` with exceljs's streaming writer:
+ * rows are committed (turned into XML and zipped) as they come, sheet after
+ * sheet, so memory holds one sheet's first rows at most. Strings are inline
+ * (a shared-string table would keep every distinct text of the round).
+ */
+export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<void> {
   const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.Workbook();
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'jmfund';
   wb.created = new Date(r.generatedAt);
   wb.modified = new Date(r.generatedAt);
   wb.title = `${r.title[lang]} — ${r.roundId}`;
   const used = new Set<string>();
+  const pause = async () => {
+    // The zip is fed without backpressure: let it and the disk drain.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (out.writableNeedDrain) await once(out, 'drain');
+  };
+  const newSheet = (title: string): SheetWriter => wb.addWorksheet(sheetName(title, used), { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
 
-  const addSheet = (title: string, columns: Column[], rows: CellValue[][], note?: string) => {
-    const ws = wb.addWorksheet(sheetName(title, used), { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
+  const setCells = (row: { getCell(i: number): { value: unknown; numFmt: string } }, cells: { value: ExcelValue; numFmt?: string }[], from = 1) => {
+    cells.forEach(({ value, numFmt }, i) => {
+      const cell = row.getCell(from + i);
+      cell.value = value;
+      if (numFmt) cell.numFmt = numFmt;
+    });
+  };
+
+  const addSheet = async (title: string, columns: Column[], rows: Iterable<CellValue[]>, note?: string) => {
+    const ws = newSheet(title);
     const widths = columns.map((c) => widthOf(c.header[lang]));
     const header = ws.addRow(columns.map((c) => c.header[lang]));
     header.font = { bold: true };
     header.alignment = { vertical: 'top', wrapText: true };
-    for (const cells of rows) {
-      const row = ws.addRow([]);
-      columns.forEach((c, i) => {
-        const res = resolveCell(cells[i] ?? null, c, lang);
-        const { value, numFmt } = excelValue(res);
-        const cell = row.getCell(i + 1);
-        cell.value = value;
-        if (numFmt) cell.numFmt = numFmt;
-        widths[i] = Math.max(widths[i], widthOf(plainText(res, true, formatYuan)));
+    let n = 0;
+    const setWidths = () =>
+      columns.forEach((_, i) => {
+        ws.getColumn(i + 1).width = Math.max(6, widths[i] + 2);
       });
+    for (const cells of openRows(rows).rows) {
+      const resolved = columns.map((c, i) => resolveCell(cells[i] ?? null, c, lang));
+      const row = ws.addRow([]);
+      setCells(row as never, resolved.map(excelValue));
+      if (n < WIDTH_SAMPLE) resolved.forEach((res, i) => (widths[i] = Math.max(widths[i], widthOf(plainText(res, true, formatYuan)))));
+      if (++n === WIDTH_SAMPLE) {
+        setWidths();
+        row.commit();
+      } else if (n > WIDTH_SAMPLE) {
+        row.commit();
+        if (n % BATCH === 0) await pause();
+      }
     }
+    if (n < WIDTH_SAMPLE) setWidths();
     if (note) {
       ws.addRow([]);
       ws.addRow([note]).font = { italic: true };
     }
-    columns.forEach((_, i) => {
-      ws.getColumn(i + 1).width = Math.max(6, widths[i] + 2);
-    });
-    return ws;
+    ws.commit();
+    await pause();
   };
 
   const metaCol = (type: Column['type']): Column => ({ key: 'value', header: text('值', 'value'), type });
-  const summary = wb.addWorksheet(sheetName(text('概要', 'Summary')[lang], used), { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
-  const head = summary.addRow([text('项目', 'Item')[lang], text('内容', 'Value')[lang]]);
-  head.font = { bold: true };
+  const summary = newSheet(text('概要', 'Summary')[lang]);
   let w0 = widthOf(text('项目', 'Item')[lang]);
   let w1 = widthOf(`${r.title[lang]} — ${r.roundId}`);
-  summary.addRow([text('报告', 'Report')[lang], `${r.title[lang]} — ${r.roundId}`]);
-  for (const m of r.meta) {
+  const metaRows = r.meta.map((m) => {
     const res = resolveCell(m.value, metaCol(m.type), lang);
-    const { value, numFmt } = excelValue(res);
-    const row = summary.addRow([m.label[lang]]);
-    const cell = row.getCell(2);
-    cell.value = value;
-    if (numFmt) cell.numFmt = numFmt;
     w0 = Math.max(w0, widthOf(m.label[lang]));
     w1 = Math.max(w1, widthOf(plainText(res, true, formatYuan)));
-  }
+    return { label: m.label[lang], cell: excelValue(res) };
+  });
   summary.getColumn(1).width = w0 + 2;
   summary.getColumn(2).width = w1 + 2;
+  summary.addRow([text('项目', 'Item')[lang], text('内容', 'Value')[lang]]).font = { bold: true };
+  summary.addRow([text('报告', 'Report')[lang], `${r.title[lang]} — ${r.roundId}`]);
+  for (const m of metaRows) setCells(summary.addRow([m.label]) as never, [m.cell], 2);
+  summary.commit();
 
-  for (const s of r.sections) addSheet(s.title[lang], s.columns, s.rows, s.note?.[lang]);
+  for (const s of r.sections) await addSheet(s.title[lang], s.columns, s.rows, s.note?.[lang]);
   if (r.charts.length) {
     // The charts' numbers, one block per chart, so a spreadsheet user can draw them.
     const rows: CellValue[][] = r.charts.flatMap((c) => c.bars.map((b): CellValue[] => [c.title, b.label, b.fen]));
-    addSheet(text('图表数据', 'Chart data')[lang], [
-      { key: 'chart', header: text('图表', 'Chart'), type: 'text' },
-      { key: 'item', header: text('项目', 'Item'), type: 'text' },
-      { key: 'amount', header: text('金额（元）', 'Amount (yuan)'), type: 'money' },
-    ], rows);
+    await addSheet(
+      text('图表数据', 'Chart data')[lang],
+      [
+        { key: 'chart', header: text('图表', 'Chart'), type: 'text' },
+        { key: 'item', header: text('项目', 'Item'), type: 'text' },
+        { key: 'amount', header: text('金额（元）', 'Amount (yuan)'), type: 'money' },
+      ],
+      rows,
+    );
   }
-  const buf = await wb.xlsx.writeBuffer();
-  return Buffer.from(buf as ArrayBuffer);
+  await wb.commit();
+}
+
+/** The workbook in memory (tests). */
+export async function renderXlsx(r: Report, lang: Lang): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      chunks.push(chunk);
+      cb();
+    },
+  });
+  await writeXlsx(r, lang, sink);
+  return Buffer.concat(chunks);
 }
