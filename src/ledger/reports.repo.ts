@@ -1,13 +1,17 @@
-// Reads everything the reports need about one round into plain facts
-// (domain/reports/facts.ts). Each stage's tables are read only when they
-// exist, so a report works on a round at any stage and on an older ledger.
-// Every list has a fixed order, so reports are reproducible.
+// Reads what the reports need about one round (domain/reports/facts.ts).
+// Each stage's tables are read only when they exist, so a report works on a
+// round at any stage and on an older ledger. What grows with the round is
+// not loaded: it is a query run each time its rows are iterated
+// (stmt.iterate()), one row in memory at a time. Every list has a fixed
+// order, so reports are reproducible.
 import type {
+  DossierQuery,
   FactsAcceptance,
   FactsAggregate,
   FactsAllocation,
   FactsApp,
   FactsClawback,
+  FactsDossier,
   FactsEligibility,
   FactsEvent,
   FactsFiling,
@@ -21,6 +25,7 @@ import type {
   FactsSpotCheck,
   FactsVerify,
   RoundFacts,
+  Rows,
 } from '../domain/reports/facts.js';
 import { text } from '../domain/text.js';
 import type { Db } from './open.js';
@@ -29,6 +34,7 @@ import { refLabel, runChecks } from './verify/index.js';
 import { tableColumns } from './verify/schema.js';
 
 type Row = Record<string, unknown>;
+type Params = Record<string, unknown> | unknown[];
 
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -57,79 +63,211 @@ class Schema {
   }
 }
 
-function apps(db: Db, s: Schema, roundId: string): FactsApp[] {
-  const elig = s.has('applications', 'eligibility') ? 'eligibility' : 'NULL AS eligibility';
-  const rows = db.prepare(`SELECT *, ${elig} FROM applications WHERE round_id = ? ORDER BY application_id`).all(roundId) as Row[];
-  return rows.map((r) => ({
-    id: str(r.application_id),
-    enterprise: str(r.enterprise_name),
-    uscc: str(r.uscc),
-    district: str(r.district),
-    category: str(r.category),
-    cluster: strOrNull(r.cluster),
-    project: str(r.project_name),
-    totalInvestmentFen: num(r.total_investment_fen),
-    requestedFen: num(r.requested_amount_fen),
-    submittedOn: str(r.submitted_on),
-    state: str(r.state),
-    eligibility: strOrNull(r.eligibility),
-    trainingEvents: numOrNull(r.training_events),
-    trainees: numOrNull(r.trainees),
-  }));
+const NONE: Rows<never> = [];
+
+/** The rows of a query, mapped, read each time they are iterated. */
+function query<T>(db: Db, sql: string, params: Params, map: (r: Row) => T): Rows<T> {
+  return {
+    *[Symbol.iterator]() {
+      const stmt = db.prepare(sql);
+      for (const r of stmt.iterate(...(Array.isArray(params) ? params : [params])) as IterableIterator<Row>) yield map(r);
+    },
+  };
 }
 
-function eligibility(db: Db, s: Schema, roundId: string): FactsEligibility[] {
-  if (!s.has('eligibility_results', 'application_id', 'rule', 'outcome', 'article', 'reason_zh', 'reason_en')) return [];
+const APP_COLUMNS = `a.application_id, a.enterprise_name, a.uscc, a.district, a.category, a.cluster, a.project_name,
+  a.total_investment_fen, a.requested_amount_fen, a.submitted_on, a.state, a.training_events, a.trainees`;
+
+const appOf = (r: Row): FactsApp => ({
+  id: str(r.application_id),
+  enterprise: str(r.enterprise_name),
+  uscc: str(r.uscc),
+  district: str(r.district),
+  category: str(r.category),
+  cluster: strOrNull(r.cluster),
+  project: str(r.project_name),
+  totalInvestmentFen: num(r.total_investment_fen),
+  requestedFen: num(r.requested_amount_fen),
+  submittedOn: str(r.submitted_on),
+  state: str(r.state),
+  eligibility: strOrNull(r.eligibility),
+  trainingEvents: numOrNull(r.training_events),
+  trainees: numOrNull(r.trainees),
+});
+
+const eligibilityColumn = (s: Schema) => (s.has('applications', 'eligibility') ? 'a.eligibility' : 'NULL AS eligibility');
+
+function apps(db: Db, s: Schema, roundId: string): Rows<FactsApp> {
+  return query(db, `SELECT ${APP_COLUMNS}, ${eligibilityColumn(s)} FROM applications a WHERE a.round_id = ? ORDER BY a.application_id`, [roundId], appOf);
+}
+
+const acceptanceOf = (r: Row, p = ''): FactsAcceptance => ({
+  appId: str(r.application_id),
+  date: str(r[`${p}accepted_on`]),
+  result: str(r[`${p}result`]),
+  actualInvestmentFen: numOrNull(r[`${p}actual_investment_fen`]),
+  finalAwardFen: numOrNull(r[`${p}final_award_fen`]),
+  actualEvents: numOrNull(r[`${p}training_events`]),
+  actualTrainees: numOrNull(r[`${p}trainees`]),
+  by: str(r[`${p}created_by`]),
+});
+
+/**
+ * Every application joined with its line, score, acceptance and money, in
+ * one query: a line is the latest allocation's, replaced in a manual
+ * category (Art. 7(5)) by the newest amount an officer set; an award
+ * withdrawn after notice (objection upheld) shows as withdrawn even before a
+ * re-allocation.
+ */
+function dossiers(db: Db, s: Schema, roundId: string, version: number | null, manualCategories: string[]) {
+  const withLines = version !== null && s.has('allocation_lines', 'round_id', 'version', 'application_id', 'category', 'cluster', 'rank', 'score_display', 'cap_fen', 'entitled_fen', 'award_fen', 'reason', 'binding');
+  const withManual = s.has('manual_awards', 'application_id', 'amount_fen', 'round_id', 'id');
+  const withAggregates = s.has('score_aggregates', 'application_id', 'round_id', 'score_display');
+  const withAcceptances = s.has('acceptances', 'application_id', 'accepted_on', 'result', 'final_award_fen', 'actual_investment_fen', 'training_events', 'trainees', 'created_by');
+  const withFilings = s.has('filings', 'filing_id', 'round_id') && s.has('filed_awards', 'application_id', 'filing_id', 'amount_fen');
+  const sumOf = (table: string, ok: boolean) => (ok ? `(SELECT sum(t.amount_fen) FROM ${table} t WHERE t.application_id = a.application_id)` : 'NULL');
+  const manual = JSON.stringify(manualCategories);
+  const manualSet = new Set(manualCategories);
+  const withNoticeItems = s.has('notice_items', 'notice_id', 'application_id', 'award_fen');
+
+  return (q: DossierQuery = {}): Rows<FactsDossier> => {
+    if (q.notice !== undefined && !withNoticeItems) return NONE;
+    const sql = `SELECT ${APP_COLUMNS}, ${eligibilityColumn(s)},
+        ${withLines ? 'l.application_id AS l_app, l.category AS l_category, l.cluster AS l_cluster, l.rank AS l_rank, l.score_display AS l_score, l.cap_fen AS l_cap, l.entitled_fen AS l_entitled, l.award_fen AS l_award, l.reason AS l_reason, l.binding AS l_binding' : 'NULL AS l_app, NULL AS l_rank'},
+        ${withManual ? 'm.amount_fen' : 'NULL'} AS m_fen,
+        ${withAggregates ? 'g.score_display' : 'NULL'} AS g_score,
+        ${withAcceptances ? 'c.application_id AS c_app, c.accepted_on AS c_accepted_on, c.result AS c_result, c.actual_investment_fen AS c_actual_investment_fen, c.final_award_fen AS c_final_award_fen, c.training_events AS c_training_events, c.trainees AS c_trainees, c.created_by AS c_created_by' : 'NULL AS c_app'},
+        ${withFilings ? '(SELECT f.amount_fen FROM filed_awards f JOIN filings fg ON fg.filing_id = f.filing_id WHERE f.application_id = a.application_id AND fg.round_id = @round)' : 'NULL'} AS x_filed,
+        ${sumOf('payments', s.has('payments', 'application_id', 'amount_fen'))} AS x_paid,
+        ${sumOf('clawbacks', s.has('clawbacks', 'application_id', 'amount_fen'))} AS x_due,
+        ${sumOf('recoveries', s.has('recoveries', 'application_id', 'amount_fen'))} AS x_recovered,
+        ${q.notice !== undefined ? 'ni.award_fen' : 'NULL'} AS n_award,
+        CASE WHEN ${withManual ? 'm.amount_fen IS NOT NULL AND a.category IN (SELECT value FROM json_each(@manual))' : '0'} THEN NULL ELSE ${withLines ? 'l.rank' : 'NULL'} END AS rank_key
+      FROM applications a
+      ${q.notice !== undefined ? 'JOIN notice_items ni ON ni.application_id = a.application_id AND ni.notice_id = @notice' : ''}
+      ${withLines ? 'LEFT JOIN allocation_lines l ON l.round_id = @round AND l.version = @version AND l.application_id = a.application_id' : ''}
+      ${withManual ? 'LEFT JOIN manual_awards m ON m.id = (SELECT max(x.id) FROM manual_awards x WHERE x.application_id = a.application_id) AND m.round_id = @round' : ''}
+      ${withAggregates ? 'LEFT JOIN score_aggregates g ON g.application_id = a.application_id AND g.round_id = @round' : ''}
+      ${withAcceptances ? 'LEFT JOIN acceptances c ON c.application_id = a.application_id' : ''}
+      WHERE a.round_id = @round ${q.category !== undefined ? 'AND a.category = @category' : ''}
+      ORDER BY ${q.order === 'rank' ? 'rank_key IS NULL, rank_key, ' : q.order === 'enterprise' ? 'a.uscc, ' : ''}a.application_id`;
+    const params: Record<string, unknown> = { round: roundId };
+    if (sql.includes('@version')) params.version = version;
+    if (sql.includes('@manual')) params.manual = manual;
+    if (q.category !== undefined) params.category = q.category;
+    if (q.notice !== undefined) params.notice = q.notice;
+    return query(db, sql, params, (r): FactsDossier => {
+      const app = appOf(r);
+      let line: FactsLine | null = null;
+      const manualFen = numOrNull(r.m_fen);
+      if (manualFen !== null && manualSet.has(app.category)) {
+        line = {
+          version: version ?? 0,
+          appId: app.id,
+          category: app.category,
+          cluster: app.cluster,
+          rank: null,
+          scoreDisplay: null,
+          capFen: manualFen,
+          entitledFen: manualFen,
+          awardFen: manualFen,
+          reason: manualFen > 0 ? 'manual-award' : 'not-allocated',
+          binding: null,
+        };
+      } else if (r.l_app !== null && r.l_app !== undefined) {
+        line = {
+          version: version ?? 0,
+          appId: app.id,
+          category: str(r.l_category),
+          cluster: strOrNull(r.l_cluster),
+          rank: numOrNull(r.l_rank),
+          scoreDisplay: strOrNull(r.l_score),
+          capFen: num(r.l_cap),
+          entitledFen: num(r.l_entitled),
+          awardFen: num(r.l_award),
+          reason: str(r.l_reason),
+          binding: strOrNull(r.l_binding),
+        };
+      }
+      if (line && app.state === 'withdrawn' && line.awardFen > 0) line.reason = 'withdrawn';
+      const money = [r.x_filed, r.x_paid, r.x_due, r.x_recovered];
+      return {
+        app,
+        line,
+        aggregateScore: strOrNull(r.g_score),
+        acceptance: r.c_app === null || r.c_app === undefined ? null : acceptanceOf(r, 'c_'),
+        filedFen: num(r.x_filed),
+        paidFen: num(r.x_paid),
+        clawbackDueFen: num(r.x_due),
+        recoveredFen: num(r.x_recovered),
+        moneyRecorded: money.some((x) => x !== null && x !== undefined),
+        noticeAwardFen: numOrNull(r.n_award),
+      };
+    });
+  };
+}
+
+function eligibility(db: Db, s: Schema, roundId: string): Rows<FactsEligibility> {
+  if (!s.has('eligibility_results', 'application_id', 'rule', 'outcome', 'article', 'reason_zh', 'reason_en')) return NONE;
   const withDecisions = s.has('eligibility_results', 'decision_id') && s.has('eligibility_decisions', 'decision_id', 'outcome', 'reason', 'decided_by', 'decided_at');
-  const rows = db
-    .prepare(
-      `SELECT e.application_id, e.rule, e.outcome, e.article, e.reason_zh, e.reason_en,
-              ${withDecisions ? 'd.outcome AS d_outcome, d.reason AS d_reason, d.decided_by, d.decided_at' : 'NULL AS d_outcome, NULL AS d_reason, NULL AS decided_by, NULL AS decided_at'}
-         FROM eligibility_results e JOIN applications a ON a.application_id = e.application_id
-         ${withDecisions ? 'LEFT JOIN eligibility_decisions d ON d.decision_id = e.decision_id' : ''}
-        WHERE a.round_id = ? ORDER BY e.application_id, e.rule`,
-    )
-    .all(roundId) as Row[];
-  return rows.map((r) => ({
-    appId: str(r.application_id),
-    rule: str(r.rule),
-    outcome: str(r.outcome),
-    article: str(r.article),
-    reason: text(str(r.reason_zh), str(r.reason_en)),
-    decision: r.d_outcome === null ? null : { outcome: str(r.d_outcome), reason: str(r.d_reason), by: str(r.decided_by), at: str(r.decided_at) },
-  }));
-}
-
-function aggregates(db: Db, s: Schema, roundId: string): { aggregates: FactsAggregate[]; outliers: Set<string> } {
-  const outliers = new Set<string>();
-  if (!s.has('score_aggregates', 'application_id', 'round_id', 'method', 'status', 'score_display', 'experts', 'recused')) return { aggregates: [], outliers };
-  const rows = db.prepare('SELECT * FROM score_aggregates WHERE round_id = ? ORDER BY application_id').all(roundId) as Row[];
-  const list = rows.map((r): FactsAggregate => {
-    const ids = parseJson<unknown[]>(r.outliers_json, []);
-    for (const e of ids) outliers.add(`${str(r.application_id)}\u0000${typeof e === 'object' && e !== null && 'expert' in e ? str((e as { expert: unknown }).expert) : str(e)}`);
-    return {
+  return query(
+    db,
+    `SELECT e.application_id, e.rule, e.outcome, e.article, e.reason_zh, e.reason_en,
+            ${withDecisions ? 'd.outcome AS d_outcome, d.reason AS d_reason, d.decided_by, d.decided_at' : 'NULL AS d_outcome, NULL AS d_reason, NULL AS decided_by, NULL AS decided_at'}
+       FROM eligibility_results e JOIN applications a ON a.application_id = e.application_id
+       ${withDecisions ? 'LEFT JOIN eligibility_decisions d ON d.decision_id = e.decision_id' : ''}
+      WHERE a.round_id = ? ORDER BY e.application_id, e.rule`,
+    [roundId],
+    (r) => ({
       appId: str(r.application_id),
-      method: str(r.method),
-      status: str(r.status),
-      scoreDisplay: strOrNull(r.score_display),
-      experts: num(r.experts),
-      recused: num(r.recused),
-      outliers: ids.length,
-    };
-  });
-  return { aggregates: list, outliers };
+      rule: str(r.rule),
+      outcome: str(r.outcome),
+      article: str(r.article),
+      reason: text(str(r.reason_zh), str(r.reason_en)),
+      decision: r.d_outcome === null ? null : { outcome: str(r.d_outcome), reason: str(r.d_reason), by: str(r.decided_by), at: str(r.decided_at) },
+    }),
+  );
 }
 
-function scores(db: Db, s: Schema, roundId: string, outliers: Set<string>): FactsScore[] {
-  if (!s.has('scores', 'application_id', 'round_id', 'expert_id', 'score_centi', 'recused')) return [];
-  const rows = db.prepare('SELECT application_id, expert_id, score_centi, recused FROM scores WHERE round_id = ? ORDER BY application_id, expert_id').all(roundId) as Row[];
-  return rows.map((r) => ({
+/** The experts an aggregate flagged as outliers (entries are an id or { expert }). */
+function outlierExperts(json: unknown): string[] {
+  return parseJson<unknown[]>(json, []).map((e) => (typeof e === 'object' && e !== null && 'expert' in e ? str((e as { expert: unknown }).expert) : str(e)));
+}
+
+function aggregates(db: Db, s: Schema, roundId: string): Rows<FactsAggregate> {
+  if (!s.has('score_aggregates', 'application_id', 'round_id', 'method', 'status', 'score_display', 'experts', 'recused')) return NONE;
+  return query(db, 'SELECT * FROM score_aggregates WHERE round_id = ? ORDER BY application_id', [roundId], (r) => ({
     appId: str(r.application_id),
-    expertId: str(r.expert_id),
-    scoreCenti: numOrNull(r.score_centi),
-    recused: num(r.recused) === 1,
-    outlier: outliers.has(`${str(r.application_id)}\u0000${str(r.expert_id)}`),
+    method: str(r.method),
+    status: str(r.status),
+    scoreDisplay: strOrNull(r.score_display),
+    experts: num(r.experts),
+    recused: num(r.recused),
+    outliers: outlierExperts(r.outliers_json).length,
   }));
+}
+
+function scores(db: Db, s: Schema, roundId: string): Rows<FactsScore> {
+  if (!s.has('scores', 'application_id', 'round_id', 'expert_id', 'score_centi', 'recused')) return NONE;
+  const withOutliers = s.has('score_aggregates', 'application_id', 'round_id', 'method', 'status', 'score_display', 'experts', 'recused', 'outliers_json');
+  const sql = `SELECT s.application_id, s.expert_id, s.score_centi, s.recused, ${withOutliers ? 'g.outliers_json' : 'NULL AS outliers_json'}
+     FROM scores s ${withOutliers ? 'LEFT JOIN score_aggregates g ON g.application_id = s.application_id AND g.round_id = s.round_id' : ''}
+    WHERE s.round_id = ? ORDER BY s.application_id, s.expert_id`;
+  return {
+    *[Symbol.iterator]() {
+      // Scores come by application: its aggregate's outliers are parsed once for all of them.
+      let app: string | null = null;
+      let flagged = new Set<string>();
+      for (const r of query(db, sql, [roundId], (x) => x)) {
+        const id = str(r.application_id);
+        if (id !== app) {
+          app = id;
+          flagged = new Set(outlierExperts(r.outliers_json));
+        }
+        yield { appId: id, expertId: str(r.expert_id), scoreCenti: numOrNull(r.score_centi), recused: num(r.recused) === 1, outlier: flagged.has(str(r.expert_id)) };
+      }
+    },
+  };
 }
 
 function versions(db: Db, s: Schema, roundId: string): FactsAllocation[] {
@@ -151,67 +289,10 @@ function versions(db: Db, s: Schema, roundId: string): FactsAllocation[] {
   });
 }
 
-function lines(db: Db, s: Schema, roundId: string, version: number | null, manualCategories: string[]): FactsLine[] {
-  const out: FactsLine[] = [];
-  if (version !== null && s.has('allocation_lines', 'round_id', 'version', 'application_id', 'award_fen')) {
-    const rows = db.prepare('SELECT * FROM allocation_lines WHERE round_id = ? AND version = ? ORDER BY application_id').all(roundId, version) as Row[];
-    for (const r of rows) {
-      out.push({
-        version: num(r.version),
-        appId: str(r.application_id),
-        category: str(r.category),
-        cluster: strOrNull(r.cluster),
-        rank: numOrNull(r.rank),
-        scoreDisplay: strOrNull(r.score_display),
-        capFen: num(r.cap_fen),
-        entitledFen: num(r.entitled_fen),
-        awardFen: num(r.award_fen),
-        reason: str(r.reason),
-        binding: strOrNull(r.binding),
-      });
-    }
-  }
-  // Art. 7(5): a manual category's award is the newest amount an officer set.
-  if (s.has('manual_awards', 'application_id', 'amount_fen', 'round_id', 'id')) {
-    const manual = db
-      .prepare(
-        `SELECT m.application_id, m.amount_fen, a.category, a.cluster FROM manual_awards m JOIN applications a ON a.application_id = m.application_id
-          WHERE m.round_id = ? AND m.id = (SELECT max(id) FROM manual_awards x WHERE x.application_id = m.application_id) ORDER BY m.application_id`,
-      )
-      .all(roundId) as Row[];
-    for (const m of manual) {
-      if (!manualCategories.includes(str(m.category))) continue;
-      const line: FactsLine = {
-        version: version ?? 0,
-        appId: str(m.application_id),
-        category: str(m.category),
-        cluster: strOrNull(m.cluster),
-        rank: null,
-        scoreDisplay: null,
-        capFen: num(m.amount_fen),
-        entitledFen: num(m.amount_fen),
-        awardFen: num(m.amount_fen),
-        reason: num(m.amount_fen) > 0 ? 'manual-award' : 'not-allocated',
-        binding: null,
-      };
-      const i = out.findIndex((l) => l.appId === line.appId);
-      if (i >= 0) out[i] = line;
-      else out.push(line);
-    }
-    out.sort((a, b) => (a.appId < b.appId ? -1 : a.appId > b.appId ? 1 : 0));
-  }
-  // An award withdrawn after notice (objection upheld) shows as withdrawn even before a re-allocation.
-  if (s.has('applications', 'state')) {
-    const withdrawn = new Set(db.prepare("SELECT application_id FROM applications WHERE round_id = ? AND state = 'withdrawn'").pluck().all(roundId) as string[]);
-    for (const l of out) if (withdrawn.has(l.appId) && l.awardFen > 0) l.reason = 'withdrawn';
-  }
-  return out;
-}
-
 function notices(db: Db, s: Schema, roundId: string): FactsNotice[] {
   if (!s.has('notices', 'notice_id', 'round_id', 'starts_on', 'ends_on', 'days')) return [];
   const withItems = s.has('notice_items', 'notice_id', 'application_id', 'award_fen');
-  const items = withItems ? db.prepare('SELECT application_id, award_fen FROM notice_items WHERE notice_id = ? ORDER BY application_id') : null;
+  const count = withItems ? db.prepare('SELECT count(*) FROM notice_items WHERE notice_id = ?').pluck() : null;
   return (db.prepare('SELECT * FROM notices WHERE round_id = ? ORDER BY notice_id').all(roundId) as Row[]).map((r) => ({
     id: num(r.notice_id),
     version: numOrNull(r.allocation_version),
@@ -220,13 +301,13 @@ function notices(db: Db, s: Schema, roundId: string): FactsNotice[] {
     days: num(r.days),
     publishedAt: str(r.created_at),
     publishedBy: str(r.created_by),
-    items: items ? (items.all(r.notice_id) as Row[]).map((i) => ({ appId: str(i.application_id), awardFen: num(i.award_fen) })) : [],
+    itemCount: count ? num(count.get(r.notice_id)) : 0,
   }));
 }
 
-function objections(db: Db, s: Schema, roundId: string): FactsObjection[] {
-  if (!s.has('objections', 'objection_id', 'round_id', 'application_id', 'received_on', 'status')) return [];
-  return (db.prepare('SELECT * FROM objections WHERE round_id = ? ORDER BY objection_id').all(roundId) as Row[]).map((r) => ({
+function objections(db: Db, s: Schema, roundId: string): Rows<FactsObjection> {
+  if (!s.has('objections', 'objection_id', 'round_id', 'application_id', 'received_on', 'status')) return NONE;
+  return query(db, 'SELECT * FROM objections WHERE round_id = ? ORDER BY objection_id', [roundId], (r) => ({
     id: str(r.objection_id),
     appId: str(r.application_id),
     receivedOn: str(r.received_on),
@@ -239,16 +320,15 @@ function objections(db: Db, s: Schema, roundId: string): FactsObjection[] {
   }));
 }
 
-function filings(db: Db, s: Schema, roundId: string): FactsFiling[] {
-  if (!s.has('filings', 'filing_id', 'round_id', 'filed_on') || !s.has('filed_awards', 'application_id', 'filing_id', 'amount_fen')) return [];
-  return (
-    db
-      .prepare(
-        `SELECT f.filing_id, f.application_id, f.amount_fen, g.filed_on, g.created_by FROM filed_awards f JOIN filings g ON g.filing_id = f.filing_id
-          WHERE g.round_id = ? ORDER BY g.filing_id, f.application_id`,
-      )
-      .all(roundId) as Row[]
-  ).map((r) => ({ filingId: num(r.filing_id), appId: str(r.application_id), filedFen: num(r.amount_fen), filedOn: str(r.filed_on), by: str(r.created_by) }));
+function filings(db: Db, s: Schema, roundId: string): Rows<FactsFiling> {
+  if (!s.has('filings', 'filing_id', 'round_id', 'filed_on') || !s.has('filed_awards', 'application_id', 'filing_id', 'amount_fen')) return NONE;
+  return query(
+    db,
+    `SELECT f.filing_id, f.application_id, f.amount_fen, g.filed_on, g.created_by FROM filed_awards f JOIN filings g ON g.filing_id = f.filing_id
+      WHERE g.round_id = ? ORDER BY g.filing_id, f.application_id`,
+    [roundId],
+    (r) => ({ filingId: num(r.filing_id), appId: str(r.application_id), filedFen: num(r.amount_fen), filedOn: str(r.filed_on), by: str(r.created_by) }),
+  );
 }
 
 function filingRecords(db: Db, s: Schema, roundId: string): FactsFilingRecord[] {
@@ -265,35 +345,24 @@ function filingRecords(db: Db, s: Schema, roundId: string): FactsFilingRecord[] 
 }
 
 /** Rows of a per-application table for the round's applications, in a fixed order. */
-function perApp(db: Db, s: Schema, table: string, roundId: string, order: string): Row[] {
-  if (!s.has(table, 'application_id')) return [];
-  return db
-    .prepare(`SELECT t.* FROM ${table} t JOIN applications a ON a.application_id = t.application_id WHERE a.round_id = ? ORDER BY ${order}`)
-    .all(roundId) as Row[];
+function perApp<T>(db: Db, s: Schema, table: string, roundId: string, order: string, map: (r: Row) => T): Rows<T> {
+  if (!s.has(table, 'application_id')) return NONE;
+  return query(db, `SELECT t.* FROM ${table} t JOIN applications a ON a.application_id = t.application_id WHERE a.round_id = ? ORDER BY ${order}`, [roundId], map);
 }
 
-function acceptances(db: Db, s: Schema, roundId: string): FactsAcceptance[] {
-  if (!s.has('acceptances', 'accepted_on', 'result', 'final_award_fen')) return [];
-  return perApp(db, s, 'acceptances', roundId, 't.application_id').map((r) => ({
-    appId: str(r.application_id),
-    date: str(r.accepted_on),
-    result: str(r.result),
-    actualInvestmentFen: numOrNull(r.actual_investment_fen),
-    finalAwardFen: numOrNull(r.final_award_fen),
-    actualEvents: numOrNull(r.training_events),
-    actualTrainees: numOrNull(r.trainees),
-    by: str(r.created_by),
-  }));
+function acceptances(db: Db, s: Schema, roundId: string): Rows<FactsAcceptance> {
+  if (!s.has('acceptances', 'accepted_on', 'result', 'final_award_fen')) return NONE;
+  return perApp(db, s, 'acceptances', roundId, 't.application_id', (r) => acceptanceOf(r));
 }
 
-function payments(db: Db, s: Schema, roundId: string): FactsPayment[] {
-  if (!s.has('payments', 'payment_id', 'amount_fen', 'paid_on')) return [];
-  return perApp(db, s, 'payments', roundId, 't.paid_on, t.payment_id').map((r) => ({ appId: str(r.application_id), date: str(r.paid_on), amountFen: num(r.amount_fen), by: str(r.created_by) }));
+function payments(db: Db, s: Schema, roundId: string): Rows<FactsPayment> {
+  if (!s.has('payments', 'payment_id', 'amount_fen', 'paid_on')) return NONE;
+  return perApp(db, s, 'payments', roundId, 't.paid_on, t.payment_id', (r) => ({ appId: str(r.application_id), date: str(r.paid_on), amountFen: num(r.amount_fen), by: str(r.created_by) }));
 }
 
-function clawbacks(db: Db, s: Schema, roundId: string): FactsClawback[] {
-  if (!s.has('clawbacks', 'clawback_id', 'amount_fen', 'ordered_on')) return [];
-  return perApp(db, s, 'clawbacks', roundId, 't.clawback_id').map((r) => ({
+function clawbacks(db: Db, s: Schema, roundId: string): Rows<FactsClawback> {
+  if (!s.has('clawbacks', 'clawback_id', 'amount_fen', 'ordered_on')) return NONE;
+  return perApp(db, s, 'clawbacks', roundId, 't.clawback_id', (r) => ({
     id: str(r.clawback_id),
     appId: str(r.application_id),
     amountFen: num(r.amount_fen),
@@ -303,34 +372,33 @@ function clawbacks(db: Db, s: Schema, roundId: string): FactsClawback[] {
   }));
 }
 
-function recoveries(db: Db, s: Schema, roundId: string): FactsRecovery[] {
-  if (!s.has('recoveries', 'recovery_id', 'amount_fen', 'recovered_on')) return [];
-  return perApp(db, s, 'recoveries', roundId, 't.recovered_on, t.recovery_id').map((r) => ({ appId: str(r.application_id), date: str(r.recovered_on), amountFen: num(r.amount_fen) }));
+function recoveries(db: Db, s: Schema, roundId: string): Rows<FactsRecovery> {
+  if (!s.has('recoveries', 'recovery_id', 'amount_fen', 'recovered_on')) return NONE;
+  return perApp(db, s, 'recoveries', roundId, 't.recovered_on, t.recovery_id', (r) => ({ appId: str(r.application_id), date: str(r.recovered_on), amountFen: num(r.amount_fen) }));
 }
 
-function spotChecks(db: Db, s: Schema, roundId: string): FactsSpotCheck[] {
-  if (!s.has('spot_checks', 'check_id', 'round_id', 'seed', 'drawn_on') || !s.has('spot_check_items', 'check_id', 'application_id')) return [];
+function spotChecks(db: Db, s: Schema, roundId: string): Rows<FactsSpotCheck> {
+  if (!s.has('spot_checks', 'check_id', 'round_id', 'seed', 'drawn_on') || !s.has('spot_check_items', 'check_id', 'application_id')) return NONE;
   const withFindings = s.has('spot_check_findings', 'check_id', 'application_id', 'finding', 'note');
-  return (
-    db
-      .prepare(
-        `SELECT i.application_id, c.seed, c.drawn_on, ${withFindings ? 'f.finding, f.note' : 'NULL AS finding, NULL AS note'}
-           FROM spot_check_items i JOIN spot_checks c ON c.check_id = i.check_id
-           ${withFindings ? 'LEFT JOIN spot_check_findings f ON f.check_id = i.check_id AND f.application_id = i.application_id' : ''}
-          WHERE c.round_id = ? ORDER BY c.check_id, i.application_id`,
-      )
-      .all(roundId) as Row[]
-  ).map((r) => ({
-    appId: str(r.application_id),
-    seed: str(r.seed),
-    drawnOn: str(r.drawn_on),
-    result: r.finding === null ? 'pending' : str(r.finding),
-    finding: strOrNull(r.note),
-  }));
+  return query(
+    db,
+    `SELECT i.application_id, c.seed, c.drawn_on, ${withFindings ? 'f.finding, f.note' : 'NULL AS finding, NULL AS note'}
+       FROM spot_check_items i JOIN spot_checks c ON c.check_id = i.check_id
+       ${withFindings ? 'LEFT JOIN spot_check_findings f ON f.check_id = i.check_id AND f.application_id = i.application_id' : ''}
+      WHERE c.round_id = ? ORDER BY c.check_id, i.application_id`,
+    [roundId],
+    (r) => ({
+      appId: str(r.application_id),
+      seed: str(r.seed),
+      drawnOn: str(r.drawn_on),
+      result: r.finding === null ? 'pending' : str(r.finding),
+      finding: strOrNull(r.note),
+    }),
+  );
 }
 
-function events(db: Db, roundId: string): FactsEvent[] {
-  return (db.prepare('SELECT seq, at, officer, command, hash FROM events WHERE round_id = ? ORDER BY seq').all(roundId) as Row[]).map((r) => ({
+function events(db: Db, roundId: string): Rows<FactsEvent> {
+  return query(db, 'SELECT seq, at, officer, command, hash FROM events WHERE round_id = ? ORDER BY seq', [roundId], (r) => ({
     seq: num(r.seq),
     at: str(r.at),
     officer: str(r.officer),
@@ -350,7 +418,10 @@ export function verifyFacts(db: Db): FactsVerify {
   };
 }
 
-/** Everything about one round that a report may show; undefined if there is no such round. */
+/**
+ * What a report may show about one round; undefined if there is no such
+ * round. Small things are read now; the rest is read as the report iterates it.
+ */
 export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean } = {}): RoundFacts | undefined {
   const round = getRound(db, roundId);
   if (!round) return undefined;
@@ -358,16 +429,18 @@ export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean
   const manual = round.policy.categories.filter((c) => c.allocation === 'manual').map((c) => c.key);
   const vs = versions(db, s, roundId);
   const latest = vs.length ? vs[vs.length - 1] : null;
-  const { aggregates: ags, outliers } = aggregates(db, s, roundId);
+  const counts = db.prepare('SELECT category, count(*) AS n FROM applications WHERE round_id = ? GROUP BY category ORDER BY category').all(roundId) as { category: string; n: number }[];
   return {
     round: { id: round.roundId, opensOn: round.opensOn, closesOn: round.closesOn, policyId: round.policyId, policyHash: round.policyHash, budgets: round.budgets },
     policy: round.policy,
     apps: apps(db, s, roundId),
+    appCount: counts.reduce((n, c) => n + c.n, 0),
+    appCategories: counts.map((c) => c.category),
+    dossiers: dossiers(db, s, roundId, latest?.version ?? null, manual),
     eligibility: eligibility(db, s, roundId),
-    scores: scores(db, s, roundId, outliers),
-    aggregates: ags,
+    scores: scores(db, s, roundId),
+    aggregates: aggregates(db, s, roundId),
     allocation: latest,
-    lines: lines(db, s, roundId, latest?.version ?? null, manual),
     versions: vs,
     notices: notices(db, s, roundId),
     objections: objections(db, s, roundId),

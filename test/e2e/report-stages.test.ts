@@ -50,7 +50,7 @@ describe('reports at every stage of a round', () => {
       expect(awards.meta.find((m) => m.key === 'allocation')?.value).toEqual({ zh: '尚未分配', en: 'not yet allocated' });
       const draft = await buildRoundReport(after, 'notice', ROUND, NOW);
       expect(draft.sections.map((s) => s.id)).toEqual(['draft']);
-      expect(draft.sections[0].rows.length).toBe(8);
+      expect([...draft.sections[0].rows]).toHaveLength(8);
     } finally {
       before.close();
       after.close();

@@ -2,7 +2,7 @@
 // round, ending with the verify result and the hash of the last event, so a
 // printed report can later be matched to the ledger.
 import { capInCategory } from '../caps.js';
-import { BINDING_LABELS, OUTCOME_LABELS, REASON_LABELS, REPORT_TITLES, RULE_LABELS, STATE_LABELS, articleText, coded, type CellValue, type Report, type Section } from '../report.js';
+import { BINDING_LABELS, OUTCOME_LABELS, REASON_LABELS, REPORT_TITLES, RULE_LABELS, STATE_LABELS, articleText, coded, rowsOf, type CellValue, type Report, type Section } from '../report.js';
 import { text } from '../text.js';
 import { SHORTFALL_LABELS } from './awards.js';
 import { categoryName, clusterName, col, districtName, meta, roundMeta } from './common.js';
@@ -27,15 +27,13 @@ const METHOD_LABELS = {
 
 export function buildAudit(f: RoundFacts, generatedAt: string): Report {
   const p = f.policy;
-  const apps = new Map(f.apps.map((a) => [a.id, a]));
-  const outliers = new Set(f.scores.filter((s) => s.outlier).map((s) => `${s.appId}\u0000${s.expertId}`));
   const sections: Section[] = [
     {
       id: 'verify',
       title: text('账本校验（jmfund verify）', 'Ledger verification (jmfund verify)'),
       note: f.verify.ok ? text('未发现问题。', 'No problem found.') : text(`发现 ${f.verify.problems.length} 个问题。`, `${f.verify.problems.length} problem(s) found.`),
       columns: [col('check', '检查项', 'Check'), col('where', '位置', 'Where'), col('problem', '问题', 'Problem')],
-      rows: f.verify.problems.map((x) => [x.check, x.where, x.message]),
+      rows: f.verify.problems.map((x): CellValue[] => [x.check, x.where, x.message]),
     },
     {
       id: 'applications',
@@ -54,7 +52,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('eligibility', '资格', 'Eligibility'),
         col('state', '状态', 'State'),
       ],
-      rows: f.apps.map((a) => [
+      rows: rowsOf(f.apps, (a) => [
         a.id,
         a.enterprise,
         a.uscc,
@@ -83,7 +81,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('decided_by', '决定人', 'Decided by'),
         col('decided_at', '决定时间', 'Decided at', 'instant'),
       ],
-      rows: f.eligibility.map((e) => [
+      rows: rowsOf(f.eligibility, (e) => [
         e.appId,
         coded(RULE_LABELS, e.rule),
         coded(OUTCOME_LABELS, e.outcome),
@@ -106,7 +104,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('recused', '回避', 'Recused'),
         col('outlier', '集体审议', 'Flagged'),
       ],
-      rows: f.scores.map((s) => [s.appId, s.expertId, s.scoreCenti === null ? null : s.scoreCenti / 100, yesNo(s.recused), outliers.has(`${s.appId}\u0000${s.expertId}`) ? yesNo(true) : null]),
+      rows: rowsOf(f.scores, (s) => [s.appId, s.expertId, s.scoreCenti === null ? null : s.scoreCenti / 100, yesNo(s.recused), s.outlier ? yesNo(true) : null]),
     },
     {
       id: 'aggregates',
@@ -121,7 +119,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('recused', '回避数', 'Recused', 'number'),
         col('outliers', '标记数', 'Flagged', 'number'),
       ],
-      rows: f.aggregates.map((a) => [a.appId, coded(METHOD_LABELS, a.method), coded(OUTCOME_LABELS, a.status), a.scoreDisplay === null ? null : Number(a.scoreDisplay), a.experts, a.recused, a.outliers]),
+      rows: rowsOf(f.aggregates, (a) => [a.appId, coded(METHOD_LABELS, a.method), coded(OUTCOME_LABELS, a.status), a.scoreDisplay === null ? null : Number(a.scoreDisplay), a.experts, a.recused, a.outliers]),
     },
     {
       id: 'caps',
@@ -140,11 +138,11 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('binding', '限额依据', 'Binding limit'),
         col('article', '条款', 'Article'),
       ],
-      rows: f.apps.flatMap((a): CellValue[][] => {
+      rows: rowsOf(f.apps, (a): CellValue[] | null => {
         const cat = p.categories.find((c) => c.key === a.category);
-        if (!cat || cat.allocation === 'manual') return [];
+        if (!cat || cat.allocation === 'manual') return null;
         const c = capInCategory({ category: a.category, requestedAmountFen: a.requestedFen, totalInvestmentFen: a.totalInvestmentFen }, cat, p.unitFen);
-        return [[a.id, categoryName(p, a.category), c.requestedFen, c.totalInvestmentFen, c.ratioPercent, c.ratioFen, c.perProjectCapFen, c.perEnterpriseCapFen, c.capFen, coded(BINDING_LABELS, c.binding), articleText(c.article)]];
+        return [a.id, categoryName(p, a.category), c.requestedFen, c.totalInvestmentFen, c.ratioPercent, c.ratioFen, c.perProjectCapFen, c.perEnterpriseCapFen, c.capFen, coded(BINDING_LABELS, c.binding), articleText(c.article)];
       }),
     },
     {
@@ -159,7 +157,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('created_at', '时间', 'At', 'instant'),
         col('created_by', '操作人', 'By'),
       ],
-      rows: f.versions.map((v) => [v.version, coded(METHOD_LABELS, v.method), coded(SHORTFALL_LABELS, v.shortfall), v.tieBreak, v.ties, v.createdAt, v.createdBy]),
+      rows: f.versions.map((v): CellValue[] => [v.version, coded(METHOD_LABELS, v.method), coded(SHORTFALL_LABELS, v.shortfall), v.tieBreak, v.ties, v.createdAt, v.createdBy]),
     },
     {
       id: 'allocation',
@@ -177,26 +175,31 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('reason', '原因', 'Reason'),
         col('binding', '限额依据', 'Binding limit'),
       ],
-      rows: f.lines.map((l) => [
-        l.appId,
-        categoryName(p, l.category),
-        clusterName(p, l.cluster),
-        l.rank,
-        l.scoreDisplay === null ? null : Number(l.scoreDisplay),
-        l.capFen,
-        l.entitledFen,
-        l.awardFen,
-        coded(REASON_LABELS, l.reason),
-        coded(BINDING_LABELS, l.binding),
-      ]),
+      // The applications that have a line (or a manual award), by id.
+      rows: rowsOf(f.dossiers(), ({ line: l }) =>
+        l === null
+          ? null
+          : [
+              l.appId,
+              categoryName(p, l.category),
+              clusterName(p, l.cluster),
+              l.rank,
+              l.scoreDisplay === null ? null : Number(l.scoreDisplay),
+              l.capFen,
+              l.entitledFen,
+              l.awardFen,
+              coded(REASON_LABELS, l.reason),
+              coded(BINDING_LABELS, l.binding),
+            ],
+      ),
     },
     {
       id: 'objections',
       title: text('公示与异议（第11条）', 'Notice and objections (Art. 11)'),
       note: f.notices.length
         ? text(
-            f.notices.map((n) => `公示 #${n.id}：${n.from} 至 ${n.to}，${n.items.length} 项（${n.publishedBy} 于 ${n.publishedAt} 发布）`).join('；'),
-            f.notices.map((n) => `notice #${n.id}: ${n.from} to ${n.to}, ${n.items.length} award(s) (published by ${n.publishedBy} at ${n.publishedAt})`).join('; '),
+            f.notices.map((n) => `公示 #${n.id}：${n.from} 至 ${n.to}，${n.itemCount} 项（${n.publishedBy} 于 ${n.publishedAt} 发布）`).join('；'),
+            f.notices.map((n) => `notice #${n.id}: ${n.from} to ${n.to}, ${n.itemCount} award(s) (published by ${n.publishedBy} at ${n.publishedAt})`).join('; '),
           )
         : text('尚未公示。', 'Not yet on notice.'),
       columns: [
@@ -209,7 +212,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('resolved_on', '处理日期', 'Resolved', 'date'),
         col('note', '处理意见', 'Note'),
       ],
-      rows: f.objections.map((o) => [
+      rows: rowsOf(f.objections, (o) => [
         o.id,
         o.appId,
         o.receivedOn,
@@ -232,13 +235,13 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('hash', '哈希', 'Hash'),
         col('by', '操作人', 'By'),
       ],
-      rows: f.filingRecords.map((x) => [x.id, x.filedOn, x.count, x.totalFen, x.hash, x.by]),
+      rows: f.filingRecords.map((x): CellValue[] => [x.id, x.filedOn, x.count, x.totalFen, x.hash, x.by]),
     },
     {
       id: 'filings',
       title: text('备案金额', 'Filed awards'),
       columns: [col('application_id', '申报编号', 'Application'), col('filing', '备案编号', 'Filing', 'number'), col('filed_on', '备案日期', 'Filed on', 'date'), col('filed', '备案金额（元）', 'Filed (yuan)', 'money')],
-      rows: f.filings.map((x) => [x.appId, x.filingId, x.filedOn, x.filedFen]),
+      rows: rowsOf(f.filings, (x) => [x.appId, x.filingId, x.filedOn, x.filedFen]),
     },
     {
       id: 'acceptances',
@@ -253,19 +256,19 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('actual_trainees', '实际培训人数', 'Trainees', 'number'),
         col('by', '操作人', 'By'),
       ],
-      rows: f.acceptances.map((x) => [x.appId, x.date, coded(OUTCOME_LABELS, x.result), x.actualInvestmentFen, x.finalAwardFen, x.actualEvents, x.actualTrainees, x.by]),
+      rows: rowsOf(f.acceptances, (x) => [x.appId, x.date, coded(OUTCOME_LABELS, x.result), x.actualInvestmentFen, x.finalAwardFen, x.actualEvents, x.actualTrainees, x.by]),
     },
     {
       id: 'payments',
       title: text('拨付（第13条）', 'Payments (Art. 13)'),
       columns: [col('application_id', '申报编号', 'Application'), col('date', '拨付日期', 'Date', 'date'), col('amount', '金额（元）', 'Amount (yuan)', 'money'), col('by', '操作人', 'By')],
-      rows: f.payments.map((x) => [x.appId, x.date, x.amountFen, x.by]),
+      rows: rowsOf(f.payments, (x) => [x.appId, x.date, x.amountFen, x.by]),
     },
     {
       id: 'spot-checks',
       title: text('抽查（第16条）', 'Spot checks (Art. 16)'),
       columns: [col('application_id', '申报编号', 'Application'), col('drawn_on', '抽取日期', 'Drawn on', 'date'), col('seed', '随机种子', 'Seed'), col('result', '结果', 'Result'), col('finding', '发现', 'Finding')],
-      rows: f.spotChecks.map((x) => [x.appId, x.drawnOn, x.seed, coded(OUTCOME_LABELS, x.result), x.finding]),
+      rows: rowsOf(f.spotChecks, (x) => [x.appId, x.drawnOn, x.seed, coded(OUTCOME_LABELS, x.result), x.finding]),
     },
     {
       id: 'clawbacks',
@@ -278,25 +281,25 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('source', '来源', 'Source'),
         col('reason', '原因', 'Reason'),
       ],
-      rows: f.clawbacks.map((x) => [x.id, x.appId, x.orderedOn, x.amountFen, coded(SOURCE_LABELS, x.source), x.reason]),
+      rows: rowsOf(f.clawbacks, (x) => [x.id, x.appId, x.orderedOn, x.amountFen, coded(SOURCE_LABELS, x.source), x.reason]),
     },
     {
       id: 'recoveries',
       title: text('追回', 'Recoveries'),
       columns: [col('application_id', '申报编号', 'Application'), col('date', '日期', 'Date', 'date'), col('amount', '金额（元）', 'Amount (yuan)', 'money')],
-      rows: f.recoveries.map((x) => [x.appId, x.date, x.amountFen]),
+      rows: rowsOf(f.recoveries, (x) => [x.appId, x.date, x.amountFen]),
     },
     {
       id: 'events',
       title: text('本批次事件（哈希链）', 'Events of this round (hash chain)'),
       columns: [col('seq', '序号', 'Seq', 'number'), col('at', '时间', 'At', 'instant'), col('officer', '操作人', 'Officer'), col('command', '命令', 'Command'), col('hash', '哈希', 'Hash')],
-      rows: f.events.map((e) => [e.seq, e.at, e.officer, e.command, e.hash]),
+      rows: rowsOf(f.events, (e) => [e.seq, e.at, e.officer, e.command, e.hash]),
     },
   ];
   const m = roundMeta(f, generatedAt);
   m.push(
     meta('policy_hash', '政策文件哈希', 'Policy hash (SHA-256)', f.round.policyHash),
-    meta('applications', '申报数', 'Applications', apps.size, 'number'),
+    meta('applications', '申报数', 'Applications', f.appCount, 'number'),
     meta('verify', '账本校验', 'Ledger verification', f.verify.ok ? text('通过', 'passed') : text(`发现 ${f.verify.problems.length} 个问题`, `${f.verify.problems.length} problem(s)`)),
     meta('events', '事件总数', 'Events in the ledger', f.verify.events, 'number'),
     meta('last_event_hash', '最后事件哈希', 'Hash of the last event', f.verify.lastHash),

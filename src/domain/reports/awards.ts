@@ -1,17 +1,11 @@
 // `report awards`: the ranked award list per category with score, cap,
 // award, reason and binding limit (Art. 8, 11). Before the first allocation
 // it lists the applications with their caps and "not yet allocated".
-import { BINDING_LABELS, REPORT_TITLES, STATE_LABELS, coded, type CellValue, type Report, type Section } from '../report.js';
+import { BINDING_LABELS, REPORT_TITLES, STATE_LABELS, coded, rowsOf, type CellValue, type Report, type Section } from '../report.js';
 import { text } from '../text.js';
-import { budgetOf, capFor, categoryName, categoryOrder, clusterName, col, meta, reasonCell, roundMeta, sum } from './common.js';
-import { roundCharts } from './charts.js';
-import type { FactsApp, FactsLine, RoundFacts } from './facts.js';
-
-const rankOrder = (lines: Map<string, FactsLine>) => (a: FactsApp, b: FactsApp) => {
-  const ra = lines.get(a.id)?.rank ?? Number.POSITIVE_INFINITY;
-  const rb = lines.get(b.id)?.rank ?? Number.POSITIVE_INFINITY;
-  return ra - rb || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-};
+import { budgetOf, capFor, categoryName, categoryOrder, clusterName, col, meta, reasonCell, roundMeta } from './common.js';
+import { ChartTally } from './charts.js';
+import type { RoundFacts } from './facts.js';
 
 export const SHORTFALL_LABELS = {
   skip: text('跳过，继续排序靠后的申报', 'skip and go on'),
@@ -20,17 +14,27 @@ export const SHORTFALL_LABELS = {
 };
 
 export function buildAwards(f: RoundFacts, generatedAt: string): Report {
-  const lines = new Map(f.lines.map((l) => [l.appId, l]));
-  const scores = new Map(f.aggregates.map((s) => [s.appId, s]));
-  const cats = categoryOrder(f.policy, f.apps.map((a) => a.category)).filter((k) => f.apps.some((a) => a.category === k));
+  const cats = categoryOrder(f.policy, f.appCategories).filter((k) => f.appCategories.includes(k));
   const sections: Section[] = [];
 
+  // One pass over the round for the summary and the charts; the lists are read as they are written.
+  const tally = new ChartTally();
+  const perCat = new Map<string, { apps: number; funded: number; awarded: number }>();
+  for (const d of f.dossiers()) {
+    tally.add(d);
+    let c = perCat.get(d.app.category);
+    if (!c) perCat.set(d.app.category, (c = { apps: 0, funded: 0, awarded: 0 }));
+    c.apps++;
+    const l = d.line;
+    if (l && l.reason !== 'withdrawn') {
+      c.awarded += l.awardFen;
+      if (l.awardFen > 0) c.funded++;
+    }
+  }
   const summaryRows: CellValue[][] = cats.map((k) => {
-    const apps = f.apps.filter((a) => a.category === k);
-    const awarded = sum(apps.map((a) => (lines.get(a.id)?.reason === 'withdrawn' ? 0 : (lines.get(a.id)?.awardFen ?? 0))));
-    const funded = apps.filter((a) => (lines.get(a.id)?.awardFen ?? 0) > 0 && lines.get(a.id)?.reason !== 'withdrawn').length;
+    const c = perCat.get(k) ?? { apps: 0, funded: 0, awarded: 0 };
     const budget = budgetOf(f, k);
-    return [categoryName(f.policy, k), budget, apps.length, funded, f.allocation ? awarded : null, budget === null || !f.allocation ? null : budget - awarded];
+    return [categoryName(f.policy, k), budget, c.apps, c.funded, f.allocation ? c.awarded : null, budget === null || !f.allocation ? null : budget - c.awarded];
   });
   sections.push({
     id: 'summary',
@@ -49,7 +53,6 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
   for (const k of cats) {
     const cat = f.policy.categories.find((c) => c.key === k);
     const withCluster = !!cat && (cat.requiresCluster === true || cat.perClusterCapFen !== undefined);
-    const apps = f.apps.filter((a) => a.category === k).sort(rankOrder(lines));
     const columns = [
       col('rank', '排名', 'Rank', 'number'),
       col('application_id', '申报编号', 'Application'),
@@ -64,9 +67,9 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
       col('binding', '限额依据', 'Binding limit'),
       col('state', '状态', 'State'),
     ];
-    const rows = apps.map((a): CellValue[] => {
-      const l = lines.get(a.id);
-      const score = l?.scoreDisplay ?? scores.get(a.id)?.scoreDisplay ?? null;
+    // By rank, the unranked after them, then by id.
+    const rows = rowsOf(f.dossiers({ category: k, order: 'rank' }), ({ app: a, line: l, aggregateScore }): CellValue[] => {
+      const score = l?.scoreDisplay ?? aggregateScore;
       return [
         l?.rank ?? null,
         a.id,
@@ -105,5 +108,5 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
   } else {
     m.push(meta('allocation', '分配版本', 'Allocation version', text('尚未分配', 'not yet allocated')));
   }
-  return { kind: 'awards', title: REPORT_TITLES.awards, roundId: f.round.id, generatedAt, meta: m, sections, charts: roundCharts(f) };
+  return { kind: 'awards', title: REPORT_TITLES.awards, roundId: f.round.id, generatedAt, meta: m, sections, charts: tally.charts(f) };
 }

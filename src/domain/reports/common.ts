@@ -4,7 +4,7 @@ import { capInCategory } from '../caps.js';
 import type { Policy } from '../policy.js';
 import { type Column, type ColumnType, type MetaField, type CellValue, REASON_LABELS, coded } from '../report.js';
 import { text, type Text } from '../text.js';
-import type { FactsApp, FactsLine, RoundFacts } from './facts.js';
+import type { FactsApp, FactsDossier, FactsLine, RoundFacts } from './facts.js';
 
 export const col = (key: string, zh: string, en: string, type: ColumnType = 'text', decimals?: number): Column =>
   decimals === undefined ? { key, header: text(zh, en), type } : { key, header: text(zh, en), type, decimals };
@@ -41,19 +41,15 @@ export const sum = (xs: Iterable<number>): number => {
 };
 
 /**
- * Awards as they stand now: the final award once accepted (nothing after a
- * failed acceptance), else the latest allocation (a withdrawn one awards nothing).
+ * The award as it stands now: the final award once accepted (nothing after a
+ * failed acceptance), else its line's award (a withdrawn one awards nothing).
  */
-export function standingAwards(f: RoundFacts): Map<string, number> {
-  const accepted = new Map(f.acceptances.map((a) => [a.appId, a]));
-  const m = new Map<string, number>();
-  for (const l of f.lines) {
-    if (l.reason === 'withdrawn') continue;
-    const acc = accepted.get(l.appId);
-    const fen = acc ? (acc.result === 'pass' ? (acc.finalAwardFen ?? 0) : 0) : l.awardFen;
-    if (fen > 0) m.set(l.appId, fen);
-  }
-  return m;
+export function standingAward(d: FactsDossier): number {
+  const l = d.line;
+  if (!l || l.reason === 'withdrawn') return 0;
+  const acc = d.acceptance;
+  const fen = acc ? (acc.result === 'pass' ? (acc.finalAwardFen ?? 0) : 0) : l.awardFen;
+  return fen > 0 ? fen : 0;
 }
 
 export function budgetOf(f: RoundFacts, category: string): number | null {
@@ -71,19 +67,26 @@ export interface Stages {
   recovered: number;
 }
 
-export function stagesByApp(f: RoundFacts): Map<string, Stages> {
-  const m = new Map<string, Stages>();
-  const get = (id: string): Stages => {
-    let s = m.get(id);
-    if (!s) m.set(id, (s = { awarded: 0, filed: 0, paid: 0, due: 0, recovered: 0 }));
-    return s;
-  };
-  for (const [id, fen] of standingAwards(f)) get(id).awarded += fen;
-  for (const x of f.filings) get(x.appId).filed += x.filedFen;
-  for (const x of f.payments) get(x.appId).paid += x.amountFen;
-  for (const x of f.clawbacks) get(x.appId).due += x.amountFen;
-  for (const x of f.recoveries) get(x.appId).recovered += x.amountFen;
-  return m;
+export const noStages = (): Stages => ({ awarded: 0, filed: 0, paid: 0, due: 0, recovered: 0 });
+
+/** An application's money at each stage; null when it has none (no standing award, no money recorded). */
+export function stagesOf(d: FactsDossier): Stages | null {
+  const awarded = standingAward(d);
+  if (awarded === 0 && !d.moneyRecorded) return null;
+  return { awarded, filed: d.filedFen, paid: d.paidFen, due: d.clawbackDueFen, recovered: d.recoveredFen };
+}
+
+export function addStages(to: Stages, s: Stages): void {
+  to.awarded += s.awarded;
+  to.filed += s.filed;
+  to.paid += s.paid;
+  to.due += s.due;
+  to.recovered += s.recovered;
+}
+
+/** Adds `fen` to the entry of `key`. */
+export function addTo<K>(m: Map<K, number>, key: K, fen: number): void {
+  m.set(key, (m.get(key) ?? 0) + fen);
 }
 
 /** The cap an application gets under the round's policy (for rows with no allocation line yet). */
@@ -93,9 +96,7 @@ export function capFor(f: RoundFacts, a: FactsApp): number | null {
   return capInCategory({ category: a.category, requestedAmountFen: a.requestedFen, totalInvestmentFen: a.totalInvestmentFen }, cat, f.policy.unitFen).capFen;
 }
 
-export const reasonCell = (l: FactsLine | undefined): CellValue => coded(REASON_LABELS, l ? l.reason : 'not-yet-allocated');
-
-export const byId = <T extends { id: string }>(xs: readonly T[]): Map<string, T> => new Map(xs.map((x) => [x.id, x]));
+export const reasonCell = (l: FactsLine | null): CellValue => coded(REASON_LABELS, l ? l.reason : 'not-yet-allocated');
 
 export const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -2,6 +2,8 @@
 // repository (src/ledger/reports.repo.ts) fills from whatever tables exist,
 // so a report works at any stage of the round (before allocation, after it,
 // after filing). Money is integer fen; dates YYYY-MM-DD; instants ISO UTC.
+// What grows with the round (applications, results, scores, lines, money)
+// comes as Rows: read from the ledger as it is iterated, never held whole.
 import type { Policy } from '../policy.js';
 import type { Text } from '../text.js';
 
@@ -107,8 +109,8 @@ export interface FactsNotice {
   days: number;
   publishedAt: string;
   publishedBy: string;
-  /** The awards published on this notice. */
-  items: { appId: string; awardFen: number }[];
+  /** How many awards were published on it (the awards: RoundFacts.dossiers({ notice })). */
+  itemCount: number;
 }
 
 export interface FactsObjection {
@@ -200,29 +202,65 @@ export interface FactsVerify {
   lastHash: string;
 }
 
+/**
+ * Records read from the ledger one at a time as they are iterated; iterating
+ * again reads them again. A builder keeps aggregates, never the records.
+ */
+export type Rows<T> = Iterable<T>;
+
+/** One application with where it stands at every stage: its line, score, acceptance and money. */
+export interface FactsDossier {
+  app: FactsApp;
+  /** Its line in the latest allocation, or its manual award (Art. 7(5)); null if it has none. */
+  line: FactsLine | null;
+  /** The aggregate score as displayed; null before aggregation or without a score. */
+  aggregateScore: string | null;
+  acceptance: FactsAcceptance | null;
+  filedFen: number;
+  paidFen: number;
+  clawbackDueFen: number;
+  recoveredFen: number;
+  /** Whether any filing, payment, clawback or recovery is recorded for it (even of nothing). */
+  moneyRecorded: boolean;
+  /** The award it has on the notice asked for (DossierQuery.notice), else null. */
+  noticeAwardFen: number | null;
+}
+
+export interface DossierQuery {
+  /** Only the applications of one category. */
+  category?: string;
+  /** Only the applications on one public notice, with the award published there. */
+  notice?: number;
+  /** id (the default); rank: by the line's rank, unranked last, then id; enterprise: by credit code, then id. */
+  order?: 'id' | 'rank' | 'enterprise';
+}
+
 export interface RoundFacts {
   round: FactsRound;
   policy: Policy;
-  apps: FactsApp[];
-  eligibility: FactsEligibility[];
-  scores: FactsScore[];
-  aggregates: FactsAggregate[];
+  /** The round's applications by id. */
+  apps: Rows<FactsApp>;
+  appCount: number;
+  /** The categories the applications are in (each once). */
+  appCategories: string[];
+  dossiers(q?: DossierQuery): Rows<FactsDossier>;
+  eligibility: Rows<FactsEligibility>;
+  scores: Rows<FactsScore>;
+  aggregates: Rows<FactsAggregate>;
   /** The latest allocation version (the proposal), null before the first allocate. */
   allocation: FactsAllocation | null;
-  /** Its lines. */
-  lines: FactsLine[];
   /** Every version, oldest first. */
   versions: FactsAllocation[];
   /** Public notices, oldest first. */
   notices: FactsNotice[];
-  objections: FactsObjection[];
-  filings: FactsFiling[];
+  objections: Rows<FactsObjection>;
+  filings: Rows<FactsFiling>;
   filingRecords: FactsFilingRecord[];
-  acceptances: FactsAcceptance[];
-  payments: FactsPayment[];
-  clawbacks: FactsClawback[];
-  recoveries: FactsRecovery[];
-  spotChecks: FactsSpotCheck[];
-  events: FactsEvent[];
+  acceptances: Rows<FactsAcceptance>;
+  payments: Rows<FactsPayment>;
+  clawbacks: Rows<FactsClawback>;
+  recoveries: Rows<FactsRecovery>;
+  spotChecks: Rows<FactsSpotCheck>;
+  events: Rows<FactsEvent>;
   verify: FactsVerify;
 }

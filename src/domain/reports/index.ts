@@ -1,4 +1,6 @@
-// One builder per report kind; each is pure: facts in, Report out.
+// One builder per report kind; each is pure: facts in, Report out. A builder
+// makes the aggregates (meta, summaries, charts) in a pass over the facts; the
+// rows it returns are computed as the exporter pulls them.
 import type { Report, ReportKind } from '../report.js';
 import { buildAudit } from './audit.js';
 import { buildAwards } from './awards.js';

@@ -3,10 +3,10 @@
 // objections go; no scores, caps or internal reasons. One section per notice
 // published (an award withdrawn on an objection is no longer listed); before
 // the first notice, the draft list of the current proposal.
-import { REPORT_TITLES, type CellValue, type Report, type Section } from '../report.js';
+import { REPORT_TITLES, rowsOf, type CellValue, type Report, type Section } from '../report.js';
 import { text, type Text } from '../text.js';
-import { categoryName, categoryOrder, col, meta, standingAwards, sum } from './common.js';
-import type { RoundFacts } from './facts.js';
+import { categoryName, categoryOrder, col, meta, standingAward } from './common.js';
+import type { FactsDossier, RoundFacts } from './facts.js';
 
 export const DEFAULT_OBJECTIONS_TO = text(
   '江门市工业和信息化局。异议须在公示期内以书面形式提出，个人署真实姓名、单位加盖公章；匿名或逾期的异议不予受理。',
@@ -21,48 +21,60 @@ const COLUMNS = [
   col('award', '拟补助金额（元）', 'Proposed award (yuan)', 'money'),
 ];
 
+type Listed = { no: number; enterprise: string; project: string; category: string; awardFen: number };
+
 export function buildNotice(f: RoundFacts, generatedAt: string): Report {
-  const apps = new Map(f.apps.map((a) => [a.id, a]));
-  const order = categoryOrder(f.policy, f.apps.map((a) => a.category));
-  const rank = new Map(f.lines.map((l) => [l.appId, l.rank ?? Infinity]));
-  const sorted = (items: { appId: string; awardFen: number }[]) =>
-    items
-      .filter((i) => apps.has(i.appId) && apps.get(i.appId)?.state !== 'withdrawn')
-      .sort((a, b) => {
-        const ca = order.indexOf(apps.get(a.appId)!.category);
-        const cb = order.indexOf(apps.get(b.appId)!.category);
-        return ca - cb || (rank.get(a.appId) ?? Infinity) - (rank.get(b.appId) ?? Infinity) || (a.appId < b.appId ? -1 : 1);
-      });
-  let no = 0;
-  const rowsOf = (items: { appId: string; awardFen: number }[]): CellValue[][] =>
-    items.map((i) => {
-      const a = apps.get(i.appId)!;
-      return [++no, a.enterprise, a.project, categoryName(f.policy, a.category), i.awardFen];
-    });
+  const order = categoryOrder(f.policy, f.appCategories).filter((k) => f.appCategories.includes(k));
+  // The awards of one list (a notice, or the draft of the proposal) by category, rank and id; numbered from `first`.
+  // A withdrawn award is no longer listed.
+  const listOf = (awardOf: (d: FactsDossier) => number, notice?: number) => ({
+    *items(first = 1): Generator<Listed> {
+      let no = first;
+      for (const category of order) {
+        for (const d of f.dossiers({ category, order: 'rank', notice })) {
+          const awardFen = awardOf(d);
+          if (d.app.state === 'withdrawn' || awardFen <= 0) continue;
+          yield { no: no++, enterprise: d.app.enterprise, project: d.app.project, category: d.app.category, awardFen };
+        }
+      }
+    },
+  });
+  const rowsOfList = (list: ReturnType<typeof listOf>, first: number) =>
+    rowsOf({ [Symbol.iterator]: () => list.items(first) }, (i): CellValue[] => [i.no, i.enterprise, i.project, categoryName(f.policy, i.category), i.awardFen]);
   const minDays = f.policy.notice.minDays;
   const sections: Section[] = [];
-  let listed: { appId: string; awardFen: number }[] = [];
+  let count = 0;
+  let total = 0;
   let period: Text;
   if (f.notices.length) {
     for (const n of f.notices) {
-      const items = sorted(n.items);
-      listed = listed.concat(items);
+      const list = listOf((d) => d.noticeAwardFen ?? 0, n.id);
+      const first = count + 1;
+      // Counted now: the meta (count, total) comes before the lists.
+      for (const i of list.items()) {
+        count++;
+        total += i.awardFen;
+      }
       sections.push({
         id: `notice-${n.id}`,
         title: text(`公示 #${n.id}：${n.from} 至 ${n.to}（${n.days} 日）`, `Notice #${n.id}: ${n.from} to ${n.to} (${n.days} days)`),
         columns: COLUMNS,
-        rows: rowsOf(items),
+        rows: rowsOfList(list, first),
       });
     }
     period = text(f.notices.map((n) => `${n.from} 至 ${n.to}（${n.days} 日）`).join('；'), f.notices.map((n) => `${n.from} to ${n.to} (${n.days} days)`).join('; '));
   } else {
-    listed = sorted([...standingAwards(f)].map(([appId, awardFen]) => ({ appId, awardFen })));
+    const list = listOf(standingAward);
+    for (const i of list.items()) {
+      count++;
+      total += i.awardFen;
+    }
     sections.push({
       id: 'draft',
       title: text('拟支持项目（草稿，尚未公示）', 'Proposed awards (draft, not yet published)'),
       note: f.allocation ? undefined : text('尚未分配，名单为空。', 'No allocation yet: the list is empty.'),
       columns: COLUMNS,
-      rows: rowsOf(listed),
+      rows: rowsOfList(list, 1),
     });
     period = text(`尚未公示（公示期不少于 ${minDays} 日）`, `not yet published (at least ${minDays} days)`);
   }
@@ -77,8 +89,8 @@ export function buildNotice(f: RoundFacts, generatedAt: string): Report {
       meta('basis', '依据', 'Basis', text(`《${f.policy.title.zh}》（${f.policy.document}）第${f.policy.notice.article}条`, `${f.policy.title.en} (${f.policy.document}), Art. ${f.policy.notice.article}`)),
       meta('period', '公示期', 'Notice period', period),
       meta('objections_to', '异议受理', 'Objections to', DEFAULT_OBJECTIONS_TO),
-      meta('count', '项目数', 'Projects', listed.length, 'number'),
-      meta('total', '拟补助合计（元）', 'Total (yuan)', sum(listed.map((l) => l.awardFen)), 'money'),
+      meta('count', '项目数', 'Projects', count, 'number'),
+      meta('total', '拟补助合计（元）', 'Total (yuan)', total, 'money'),
     ],
     sections,
     charts: [],

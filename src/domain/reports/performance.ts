@@ -1,50 +1,107 @@
 // `report performance` (绩效, Art. 3, 15): enterprises supported, investment
 // leveraged per yuan of subsidy, acceptance rate, training against targets.
-import { REPORT_TITLES, moneyCell, ratio, type CellValue, type Report } from '../report.js';
+import { REPORT_TITLES, moneyCell, ratio, rowsOf, type CellValue, type Report } from '../report.js';
 import { text } from '../text.js';
-import { categoryName, categoryOrder, col, roundMeta, standingAwards, sum } from './common.js';
-import { roundCharts } from './charts.js';
-import type { FactsAcceptance, FactsApp, RoundFacts } from './facts.js';
-
-function acceptanceOf(f: RoundFacts): Map<string, FactsAcceptance> {
-  // The latest acceptance decision of each application counts.
-  const m = new Map<string, FactsAcceptance>();
-  for (const a of [...f.acceptances].sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0))) m.set(a.appId, a);
-  return m;
-}
+import { categoryName, categoryOrder, col, roundMeta, standingAward } from './common.js';
+import { ChartTally } from './charts.js';
+import type { RoundFacts } from './facts.js';
 
 const pct = (a: number, b: number): number | null => ratio(a * 100, b, 1);
 
+interface CategoryTally {
+  enterprises: number;
+  projects: number;
+  award: number;
+  investment: number;
+  decided: number;
+  passed: number;
+}
+
 export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
-  const awards = standingAwards(f);
-  const acc = acceptanceOf(f);
-  const funded = f.apps.filter((a) => awards.has(a.id));
-  const enterprises = new Set(funded.map((a) => a.uscc));
-  const awardTotal = sum(funded.map((a) => awards.get(a.id) ?? 0));
-  const investment = sum(funded.map((a) => a.totalInvestmentFen));
-  // Every project that went through acceptance counts, a failed one too (its award then stands at nothing).
-  const decided = f.apps.filter((a) => acc.has(a.id));
-  const passed = decided.filter((a) => acc.get(a.id)?.result === 'pass');
-  const actualInvestment = sum(passed.map((a) => acc.get(a.id)?.actualInvestmentFen ?? 0));
-  const finalAwards = sum(passed.map((a) => acc.get(a.id)?.finalAwardFen ?? 0));
   const training = f.policy.categories.find((c) => c.minTrainingEvents !== undefined || c.minTrainees !== undefined);
-  const trainingApps: FactsApp[] = training ? funded.filter((a) => a.category === training.key) : [];
   const targetEvents = training?.minTrainingEvents ?? null;
   const targetTrainees = training?.minTrainees ?? null;
-  const plannedEvents = sum(trainingApps.map((a) => a.trainingEvents ?? 0));
-  const plannedTrainees = sum(trainingApps.map((a) => a.trainees ?? 0));
-  const actualEvents = sum(trainingApps.map((a) => acc.get(a.id)?.actualEvents ?? 0));
-  const actualTrainees = sum(trainingApps.map((a) => acc.get(a.id)?.actualTrainees ?? 0));
+  // One pass, by credit code so that an enterprise is counted once without a set of every enterprise.
+  const tally = new ChartTally();
+  const perCat = new Map<string, CategoryTally>();
+  const catOf = (k: string): CategoryTally => {
+    let c = perCat.get(k);
+    if (!c) perCat.set(k, (c = { enterprises: 0, projects: 0, award: 0, investment: 0, decided: 0, passed: 0 }));
+    return c;
+  };
+  let enterprises = 0;
+  let projects = 0;
+  let awardTotal = 0;
+  let investment = 0;
+  let decided = 0;
+  let passed = 0;
+  let actualInvestment = 0;
+  let finalAwards = 0;
+  let plannedEvents = 0;
+  let plannedTrainees = 0;
+  let actualEvents = 0;
+  let actualTrainees = 0;
+  let trainingProjects = 0;
+  const fundedCats = new Set<string>();
+  const decidedCats = new Set<string>();
+  let uscc: string | null = null;
+  let seenIn = new Set<string>(); // categories where the current enterprise is already counted
+  for (const d of f.dossiers({ order: 'enterprise' })) {
+    tally.add(d);
+    const a = d.app;
+    const acc = d.acceptance;
+    const award = standingAward(d);
+    if (a.uscc !== uscc) {
+      uscc = a.uscc;
+      seenIn = new Set();
+    }
+    if (award > 0) {
+      // Art. 3: an enterprise supported is one with an award standing.
+      if (!seenIn.size) enterprises++;
+      const c = catOf(a.category);
+      if (!seenIn.has(a.category)) {
+        seenIn.add(a.category);
+        c.enterprises++;
+      }
+      fundedCats.add(a.category);
+      projects++;
+      awardTotal += award;
+      investment += a.totalInvestmentFen;
+      c.projects++;
+      c.award += award;
+      c.investment += a.totalInvestmentFen;
+      if (training && a.category === training.key) {
+        trainingProjects++;
+        plannedEvents += a.trainingEvents ?? 0;
+        plannedTrainees += a.trainees ?? 0;
+        actualEvents += acc?.actualEvents ?? 0;
+        actualTrainees += acc?.actualTrainees ?? 0;
+      }
+    }
+    // Every project that went through acceptance counts, a failed one too (its award then stands at nothing).
+    if (acc) {
+      const c = catOf(a.category);
+      decidedCats.add(a.category);
+      decided++;
+      c.decided++;
+      if (acc.result === 'pass') {
+        passed++;
+        c.passed++;
+        actualInvestment += acc.actualInvestmentFen ?? 0;
+        finalAwards += acc.finalAwardFen ?? 0;
+      }
+    }
+  }
 
   const ind = (zh: string, en: string, value: CellValue, unitZh: string, unitEn: string, target: CellValue = null): CellValue[] => [text(zh, en), value, text(unitZh, unitEn), target];
   const indicators: CellValue[][] = [
-    ind('获支持企业数', 'Enterprises supported', enterprises.size, '家', 'enterprises'),
-    ind('获支持项目数', 'Projects supported', funded.length, '个', 'projects'),
+    ind('获支持企业数', 'Enterprises supported', enterprises, '家', 'enterprises'),
+    ind('获支持项目数', 'Projects supported', projects, '个', 'projects'),
     ind('补助合计', 'Subsidy awarded', moneyCell(awardTotal), '元', 'yuan'),
     ind('项目总投入', 'Total investment of supported projects', moneyCell(investment), '元', 'yuan'),
     ind('每元补助带动投入', 'Investment leveraged per yuan of subsidy', ratio(investment, awardTotal), '元', 'yuan'),
-    ind('已验收项目数', 'Projects through acceptance', decided.length, '个', 'projects'),
-    ind('验收通过率', 'Acceptance rate', pct(passed.length, decided.length), '%', '%'),
+    ind('已验收项目数', 'Projects through acceptance', decided, '个', 'projects'),
+    ind('验收通过率', 'Acceptance rate', pct(passed, decided), '%', '%'),
     ind('验收通过项目实际投入', 'Actual investment of accepted projects', moneyCell(actualInvestment), '元', 'yuan'),
     ind('验收后每元补助带动实际投入', 'Actual investment per yuan of final award', ratio(actualInvestment, finalAwards), '元', 'yuan'),
     ...(training
@@ -57,15 +114,18 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
       : []),
   ];
 
-  const cats = categoryOrder(f.policy, funded.map((a) => a.category)).filter((k) => funded.some((a) => a.category === k) || decided.some((a) => a.category === k));
+  const cats = categoryOrder(f.policy, fundedCats).filter((k) => fundedCats.has(k) || decidedCats.has(k));
   const byCategory = cats.map((k): CellValue[] => {
-    const apps = funded.filter((a) => a.category === k);
-    const award = sum(apps.map((a) => awards.get(a.id) ?? 0));
-    const inv = sum(apps.map((a) => a.totalInvestmentFen));
-    const dec = f.apps.filter((a) => a.category === k && acc.has(a.id));
-    const pass = dec.filter((a) => acc.get(a.id)?.result === 'pass').length;
-    return [categoryName(f.policy, k), new Set(apps.map((a) => a.uscc)).size, apps.length, award, inv, ratio(inv, award), dec.length, pass, pct(pass, dec.length)];
+    const c = perCat.get(k) ?? { enterprises: 0, projects: 0, award: 0, investment: 0, decided: 0, passed: 0 };
+    return [categoryName(f.policy, k), c.enterprises, c.projects, c.award, c.investment, ratio(c.investment, c.award), c.decided, c.passed, pct(c.passed, c.decided)];
   });
+  const trainingRows = training
+    ? rowsOf(f.dossiers({ category: training.key }), (d): CellValue[] | null => {
+        if (standingAward(d) <= 0) return null;
+        const a = d.app;
+        return [a.id, a.enterprise, a.trainingEvents, a.trainees, d.acceptance?.actualEvents ?? null, d.acceptance?.actualTrainees ?? null, targetEvents, targetTrainees];
+      })
+    : [];
 
   return {
     kind: 'performance',
@@ -99,7 +159,7 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
       {
         id: 'training',
         title: text('人才培养（第8条第（四）项）', 'Talent training (Art. 8(4))'),
-        note: trainingApps.length ? undefined : text('本批次无获支持的人才培养项目。', 'No talent-training project funded in this round.'),
+        note: trainingProjects ? undefined : text('本批次无获支持的人才培养项目。', 'No talent-training project funded in this round.'),
         columns: [
           col('application_id', '申报编号', 'Application'),
           col('enterprise', '企业名称', 'Enterprise'),
@@ -110,18 +170,9 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
           col('target_events', '目标场次', 'Target events', 'number'),
           col('target_trainees', '目标人数', 'Target trainees', 'number'),
         ],
-        rows: trainingApps.map((a) => [
-          a.id,
-          a.enterprise,
-          a.trainingEvents,
-          a.trainees,
-          acc.get(a.id)?.actualEvents ?? null,
-          acc.get(a.id)?.actualTrainees ?? null,
-          targetEvents,
-          targetTrainees,
-        ]),
+        rows: trainingRows,
       },
     ],
-    charts: roundCharts(f),
+    charts: tally.charts(f),
   };
 }
