@@ -95,10 +95,17 @@ const appOf = (r: Row): FactsApp => ({
   trainees: numOrNull(r.trainees),
 });
 
+/**
+ * \`+a.round_id\`: the round filter does not use an index, so SQLite walks the
+ * applications in id order (their primary key) instead of sorting the round's
+ * rows afterwards; for the eligibility results that sort was most of the time.
+ */
+const BY_ID_ROUND = '+a.round_id';
+
 const eligibilityColumn = (s: Schema) => (s.has('applications', 'eligibility') ? 'a.eligibility' : 'NULL AS eligibility');
 
 function apps(db: Db, s: Schema, roundId: string): Rows<FactsApp> {
-  return query(db, `SELECT ${APP_COLUMNS}, ${eligibilityColumn(s)} FROM applications a WHERE a.round_id = ? ORDER BY a.application_id`, [roundId], appOf);
+  return query(db, `SELECT ${APP_COLUMNS}, ${eligibilityColumn(s)} FROM applications a WHERE ${BY_ID_ROUND} = ? ORDER BY a.application_id`, [roundId], appOf);
 }
 
 const acceptanceOf = (r: Row, p = ''): FactsAcceptance => ({
@@ -149,7 +156,7 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
       ${withManual ? 'LEFT JOIN manual_awards m ON m.id = (SELECT max(x.id) FROM manual_awards x WHERE x.application_id = a.application_id) AND m.round_id = @round' : ''}
       ${withAggregates ? 'LEFT JOIN score_aggregates g ON g.application_id = a.application_id AND g.round_id = @round' : ''}
       ${withAcceptances ? 'LEFT JOIN acceptances c ON c.application_id = a.application_id' : ''}
-      WHERE a.round_id = @round ${q.category !== undefined ? 'AND a.category = @category' : ''}
+      WHERE ${q.category === undefined && (q.order ?? 'id') === 'id' ? BY_ID_ROUND : 'a.round_id'} = @round ${q.category !== undefined ? 'AND a.category = @category' : ''}
       ORDER BY ${q.order === 'rank' ? 'rank_key IS NULL, rank_key, ' : q.order === 'enterprise' ? 'a.uscc, ' : ''}a.application_id`;
     const params: Record<string, unknown> = { round: roundId };
     if (sql.includes('@version')) params.version = version;
@@ -214,9 +221,9 @@ function eligibility(db: Db, s: Schema, roundId: string): Rows<FactsEligibility>
     db,
     `SELECT e.application_id, e.rule, e.outcome, e.article, e.reason_zh, e.reason_en,
             ${withDecisions ? 'd.outcome AS d_outcome, d.reason AS d_reason, d.decided_by, d.decided_at' : 'NULL AS d_outcome, NULL AS d_reason, NULL AS decided_by, NULL AS decided_at'}
-       FROM eligibility_results e JOIN applications a ON a.application_id = e.application_id
+        FROM applications a JOIN eligibility_results e ON e.application_id = a.application_id
        ${withDecisions ? 'LEFT JOIN eligibility_decisions d ON d.decision_id = e.decision_id' : ''}
-      WHERE a.round_id = ? ORDER BY e.application_id, e.rule`,
+      WHERE ${BY_ID_ROUND} = ? ORDER BY a.application_id, e.rule`,
     [roundId],
     (r) => ({
       appId: str(r.application_id),
@@ -236,7 +243,8 @@ function outlierExperts(json: unknown): string[] {
 
 function aggregates(db: Db, s: Schema, roundId: string): Rows<FactsAggregate> {
   if (!s.has('score_aggregates', 'application_id', 'round_id', 'method', 'status', 'score_display', 'experts', 'recused')) return NONE;
-  return query(db, 'SELECT * FROM score_aggregates WHERE round_id = ? ORDER BY application_id', [roundId], (r) => ({
+  // By primary key (application id), filtered, rather than sorted.
+  return query(db, 'SELECT application_id, method, status, score_display, experts, recused, outliers_json FROM score_aggregates WHERE +round_id = ? ORDER BY application_id', [roundId], (r) => ({
     appId: str(r.application_id),
     method: str(r.method),
     status: str(r.status),

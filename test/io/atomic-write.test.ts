@@ -2,7 +2,8 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileExistsError, FileWriteError, writeFileAtomic } from '../../src/io/atomic-write.js';
+import { FileExistsError, FileWriteError, writeFileAtomic, writeFileAtomicStream } from '../../src/io/atomic-write.js';
+import { createHash } from 'node:crypto';
 
 let dir: string;
 beforeAll(async () => {
@@ -53,5 +54,59 @@ describe('writeFileAtomic', () => {
     expect(err).toBeInstanceOf(FileWriteError);
     expect(err.code).toBe('io');
     expect(err.text.en).toContain('does not exist');
+  });
+});
+
+describe('writeFileAtomicStream', () => {
+  it('streams into the file and reports its size and SHA-256', async () => {
+    const p = join(dir, 'streamed.csv');
+    const w = await writeFileAtomicStream(p, async (out) => {
+      for (let i = 0; i < 1000; i++) await out.text(`行${i}\r\n`);
+    });
+    const content = await readFile(p);
+    expect(w.bytes).toBe(content.length);
+    expect(w.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+    expect(content.toString('utf8').split('\r\n')).toHaveLength(1001);
+  });
+
+  it('leaves neither the file nor a temporary file when the producer fails half way, and passes its error on', async () => {
+    const sub = await mkdtemp(join(dir, 'fail-'));
+    const p = join(sub, 'half.json');
+    const boom = new Error('query failed');
+    const err = await writeFileAtomicStream(p, async (out) => {
+      for (let i = 0; i < 5000; i++) await out.text(`{"row": ${i}},\n`);
+      throw boom;
+    }).catch((e: unknown) => e);
+    expect(err).toBe(boom);
+    expect(await readdir(sub)).toEqual([]);
+  });
+
+  it('keeps the old file when a forced rewrite fails half way', async () => {
+    const sub = await mkdtemp(join(dir, 'keep-'));
+    const p = join(sub, 'report.md');
+    await writeFile(p, 'old report');
+    await expect(
+      writeFileAtomicStream(
+        p,
+        async (out) => {
+          await out.text('new report, first half');
+          throw new Error('stop');
+        },
+        { force: true },
+      ),
+    ).rejects.toThrow('stop');
+    expect(await readFile(p, 'utf8')).toBe('old report');
+    expect(await readdir(sub)).toEqual(['report.md']);
+  });
+
+  it('refuses an existing file before producing anything', async () => {
+    const p = join(dir, 'exists.csv');
+    await writeFile(p, 'old');
+    let produced = false;
+    const err = await writeFileAtomicStream(p, async () => {
+      produced = true;
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FileExistsError);
+    expect(produced).toBe(false);
   });
 });

@@ -1,0 +1,123 @@
+// The report exporters write as they read: a section's rows are pulled one
+// at a time and are out (in the sink) before many more are read, in every
+// format; xlsx of a large section fits in a heap far smaller than the
+// workbook would take in memory; and a report that fails half way leaves no
+// file and no temporary file.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeReportFile } from '../../src/cli/commands/report.js';
+import type { CellValue, Report } from '../../src/domain/report.js';
+import { text } from '../../src/domain/text.js';
+import { writeCsv } from '../../src/io/exporters/report-csv.js';
+import { writeHtml } from '../../src/io/exporters/html.js';
+import { writeJson } from '../../src/io/exporters/json.js';
+import { writeMarkdown } from '../../src/io/exporters/md.js';
+import { TextSink } from '../../src/io/exporters/sink.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'jmfund-stream-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ROWS = 20_000;
+const marker = (i: number) => `APP-${String(i).padStart(6, '0')}`;
+
+/** A report with one large section whose rows are made on demand; `onRow` sees each row as it is pulled. */
+function largeReport(rows: number, onRow: (i: number) => void = () => undefined): Report {
+  return {
+    kind: 'audit',
+    title: text('审计报告', 'Audit report'),
+    roundId: 'R',
+    generatedAt: '2022-09-30T08:00:00.000Z',
+    meta: [{ key: 'applications', label: text('申报数', 'Applications'), value: rows, type: 'number' }],
+    sections: [
+      {
+        id: 'applications',
+        title: text('申报', 'Applications'),
+        columns: [
+          { key: 'application_id', header: text('申报编号', 'Application'), type: 'text' },
+          { key: 'enterprise', header: text('企业名称', 'Enterprise'), type: 'text' },
+          { key: 'requested', header: text('申请金额（元）', 'Requested (yuan)'), type: 'money' },
+          { key: 'submitted_on', header: text('申报日期', 'Submitted'), type: 'date' },
+        ],
+        rows: {
+          *[Symbol.iterator]() {
+            for (let i = 0; i < rows; i++) {
+              onRow(i);
+              yield [marker(i), `江门市第${i}号智能装备有限公司`, 100_000_00 + i, '2022-04-01'] as CellValue[];
+            }
+          },
+        },
+      },
+    ],
+    charts: [],
+  };
+}
+
+describe('text exporters write row by row', () => {
+  const exporters = { csv: writeCsv, json: writeJson, html: writeHtml, md: writeMarkdown };
+  for (const [format, write] of Object.entries(exporters)) {
+    it(`${format}: a row is in the sink before ${ROWS / 10} more are read`, async () => {
+      let emitted = '';
+      let lastOut = -1;
+      let maxHeld = 0;
+      const sink = new TextSink((chunk) => {
+        emitted = chunk.slice(-2000);
+        const m = [...emitted.matchAll(/APP-(\d{6})/g)].pop();
+        if (m) lastOut = Number(m[1]);
+      });
+      await write(
+        largeReport(ROWS, (i) => {
+          maxHeld = Math.max(maxHeld, i - lastOut);
+        }),
+        'zh',
+        sink,
+      );
+      await sink.flush();
+      expect(lastOut).toBe(ROWS - 1);
+      // A chunk of 64 Ki characters holds about 1,400 of these rows at most; the whole report would be all 20,000.
+      expect(maxHeld).toBeGreaterThan(1);
+      expect(maxHeld).toBeLessThan(ROWS / 10);
+    });
+  }
+});
+
+describe('a report that fails half way', () => {
+  for (const format of ['csv', 'json', 'xlsx', 'html', 'md'] as const) {
+    it(`${format}: leaves no file and no temporary file`, async () => {
+      const sub = await mkdtemp(join(dir, `fail-${format}-`));
+      const out = join(sub, `audit.${format}`);
+      const failure = new Error('the ledger went away');
+      const report = largeReport(ROWS, (i) => {
+        if (i === 12_000) throw failure;
+      });
+      await expect(writeReportFile(report, format, 'en', out)).rejects.toBe(failure);
+      expect(await readdir(sub)).toEqual([]);
+    });
+  }
+});
+
+describe('xlsx streams', () => {
+  it('writes a sheet of 40,000 rows with a 40 MB heap (the whole workbook in memory takes several times that)', () => {
+    const script = `
+      const { writeReportFile } = await import(${JSON.stringify(resolve('dist/cli/commands/report.js'))});
+      const { text } = await import(${JSON.stringify(resolve('dist/domain/text.js'))});
+      const rows = { *[Symbol.iterator]() { for (let i = 0; i < 40000; i++) yield ['APP-' + i, '江门市第' + i + '号智能装备有限公司数字化车间改造项目', 100000000 + i, 91.5, '2022-04-01', text('予以支持', 'funded')]; } };
+      const col = (key, type) => ({ key, header: text(key, key), type, decimals: 2 });
+      const report = { kind: 'audit', title: text('审计报告', 'Audit report'), roundId: 'R', generatedAt: '2022-09-30T08:00:00.000Z', meta: [], charts: [],
+        sections: [{ id: 's', title: text('申报', 'Applications'), columns: [col('id', 'text'), col('name', 'text'), col('requested', 'money'), col('score', 'number'), col('on', 'date'), col('reason', 'text')], rows }] };
+      const w = await writeReportFile(report, 'xlsx', 'zh', ${JSON.stringify(join(dir, 'large.xlsx'))});
+      process.stdout.write(String(w.bytes));
+    `;
+    const r = spawnSync(process.execPath, ['--max-old-space-size=40', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(Number(r.stdout)).toBeGreaterThan(1_000_000);
+  }, 120_000);
+});
