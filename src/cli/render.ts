@@ -34,9 +34,17 @@ export function makePrinter(ctx: Context, write: (s: string) => void = (s) => pr
     table: (headers, rows, opts) => {
       if (!tty) {
         // Piped: plain TSV that cut/awk/Excel read; tabs and newlines in cells become spaces.
-        const clean = (c: Cell) => cellText(c).replace(/[\t\r\n]+/g, ' ');
-        write(`${headers.map((h) => clean(label(h))).join('\t')}\n`);
-        for (const r of rows) write(`${r.map(clean).join('\t')}\n`);
+        const clean = (c: Cell) => (typeof c === 'number' ? String(c) : cellText(c).replace(/[\t\r\n]+/g, ' '));
+        // Written in chunks of ~64 KiB: one write per row was a third of allocate's time at 10^5 rows.
+        let chunk = `${headers.map((h) => clean(label(h))).join('\t')}\n`;
+        for (const r of rows) {
+          chunk += `${r.map(clean).join('\t')}\n`;
+          if (chunk.length >= 65536) {
+            write(chunk);
+            chunk = '';
+          }
+        }
+        write(chunk);
         return;
       }
       write(`${renderBoxTable(headers.map(label), rows.map((r) => r.map(cellText)), opts?.align, ctx.color)}\n`);

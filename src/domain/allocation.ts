@@ -91,6 +91,11 @@ export interface PlanLine {
   reason: AllocationReason;
   binding: BindingLimit | null;
   kept: boolean;
+  /** num/den as a double (NaN without a score): orders most pairs without BigInt arithmetic. */
+  approx: number;
+  /** num and den as doubles, exact when safe integers: equal-looking scores compare without BigInt. */
+  num: number;
+  den: number;
 }
 
 export interface CategorySummary {
@@ -170,6 +175,53 @@ const KEY_COMPARE: Record<TieBreakKey, Compare> = {
   'total-investment-desc': (a, b) => b.totalInvestmentFen - a.totalInvestmentFen,
 };
 
+/**
+ * Score order of two lines: the doubles decide when they differ by more than
+ * their rounding error could (each is within ~4·10⁻¹⁶ relative of the exact
+ * value); otherwise, and for values too large for a double, exactly.
+ */
+function compareLineScoreDesc(a: PlanLine, b: PlanLine): number {
+  const x = a.approx;
+  const y = b.approx;
+  // NaN: no score, which sorts last.
+  if (x !== x || y !== y) return (x !== x ? 1 : 0) - (y !== y ? 1 : 0);
+  const d = y - x;
+  if (Number.isFinite(d) && Math.abs(d) > 1e-12 * Math.max(Math.abs(x), Math.abs(y))) return d;
+  return -compareLineScores(a, b);
+}
+
+/** Exact order of two lines' scores (both present): cross products in doubles while they are exact, else BigInt. */
+function compareLineScores(a: PlanLine, b: PlanLine): number {
+  const l = a.num * b.den;
+  const r = b.num * a.den;
+  if (Number.isSafeInteger(l) && Number.isSafeInteger(r)) return l < r ? -1 : l > r ? 1 : 0;
+  return compareExact(a.app.score!, b.app.score!);
+}
+
+const LINE_COMPARE: Record<TieBreakKey, (a: PlanLine, b: PlanLine) => number> = {
+  'score-desc': compareLineScoreDesc,
+  'submitted-on-asc': (a, b) => KEY_COMPARE['submitted-on-asc'](a.app, b.app),
+  'application-id-asc': (a, b) => compareCodePoints(a.app.applicationId, b.app.applicationId),
+  'requested-asc': (a, b) => a.app.requestedAmountFen - b.app.requestedAmountFen,
+  'total-investment-desc': (a, b) => b.app.totalInvestmentFen - a.app.totalInvestmentFen,
+};
+
+/** rankComparator on plan lines, with the fast score comparison. */
+function lineComparator(chain: readonly TieBreakKey[]): (a: PlanLine, b: PlanLine) => number {
+  const fns = effectiveChain(chain).map((k) => LINE_COMPARE[k]);
+  if (fns.length === 3) {
+    const [f, g, h] = fns;
+    return (a, b) => f(a, b) || g(a, b) || h(a, b);
+  }
+  return (a, b) => {
+    for (const f of fns) {
+      const r = f(a, b);
+      if (r !== 0) return r;
+    }
+    return 0;
+  };
+}
+
 /** The chain as given, plus application-id-asc at the end so that no two applications compare equal. */
 export function effectiveChain(chain: readonly TieBreakKey[]): TieBreakKey[] {
   const c = [...new Set(chain)];
@@ -219,7 +271,7 @@ const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 export function plan(candidates: Iterable<Candidate>, policy: Policy, opts: PlanOptions): AllocationPlan {
   const unit = policy.unitFen;
   const chain = effectiveChain(opts.tieBreak);
-  const cmp = rankComparator(chain);
+  const cmp = lineComparator(chain);
   const kept = opts.kept ?? new Map<string, KeptAward>();
   const excluded = opts.excluded ?? new Set<string>();
 
@@ -232,7 +284,22 @@ export function plan(candidates: Iterable<Candidate>, policy: Policy, opts: Plan
     if (!cat) catCache.set(app.category, (cat = categoryOf(policy, app.category)));
     if (app.score !== null && app.score.den <= 0n) throw new Error(`score of ${app.applicationId} has a denominator ≤ 0`);
     const cap = capInCategory(app, cat, unit);
-    const line: PlanLine = { app, rank: null, capFen: cap.capFen, capBinding: cap.binding, entitledFen: 0, awardFen: 0, reason: 'not-allocated', binding: null, kept: false };
+    const num = app.score === null ? NaN : Number(app.score.num);
+    const den = app.score === null ? NaN : Number(app.score.den);
+    const line: PlanLine = {
+      app,
+      rank: null,
+      capFen: cap.capFen,
+      capBinding: cap.binding,
+      entitledFen: 0,
+      awardFen: 0,
+      reason: 'not-allocated',
+      binding: null,
+      kept: false,
+      approx: num / den,
+      num,
+      den,
+    };
     const g = groups.get(cat.key)!;
     const k = kept.get(app.applicationId);
     if (k) {
@@ -268,8 +335,7 @@ export function plan(candidates: Iterable<Candidate>, policy: Policy, opts: Plan
 
   for (const cat of policy.categories) {
     const g = groups.get(cat.key)!;
-    // Input streamed in rank order makes this sort a single linear pass (TimSort runs).
-    g.participants.sort((a, b) => cmp(a.app, b.app));
+    g.participants.sort(cmp);
     g.others.sort((a, b) => compareCodePoints(a.app.applicationId, b.app.applicationId));
     g.participants.forEach((l, i) => (l.rank = i + 1));
 
@@ -480,11 +546,11 @@ function proRata(
 /** SPEC §14: equal exact scores in one category where at least one is funded and at least one is not for lack of money. */
 function findTies(participants: PlanLine[], scoreOrdered: boolean): string[][] {
   const relevant = participants.filter((l) => l.app.score !== null && (l.awardFen > 0 || RESERVE_REASONS.has(l.reason)));
-  if (!scoreOrdered) relevant.sort((a, b) => compareExact(b.app.score!, a.app.score!) || a.rank! - b.rank!);
+  if (!scoreOrdered) relevant.sort((a, b) => compareLineScores(b, a) || a.rank! - b.rank!);
   const ties: string[][] = [];
   for (let i = 0; i < relevant.length; ) {
     let j = i + 1;
-    while (j < relevant.length && compareExact(relevant[i].app.score!, relevant[j].app.score!) === 0) j++;
+    while (j < relevant.length && compareLineScores(relevant[i], relevant[j]) === 0) j++;
     const run = relevant.slice(i, j);
     if (run.some((l) => l.awardFen > 0) && run.some((l) => RESERVE_REASONS.has(l.reason))) {
       ties.push(run.sort((a, b) => a.rank! - b.rank!).map((l) => l.app.applicationId));
@@ -506,6 +572,7 @@ export function checkInvariants(p: AllocationPlan, policy: Policy): string[] {
   const byCat = new Map<string, number>();
   const byCluster = new Map<string, number>();
   const byEnterprise = new Map<string, number>();
+  const categories = new Map(policy.categories.map((c) => [c.key, c]));
   for (const l of p.lines) {
     const id = l.app.applicationId;
     const a = l.awardFen;
@@ -514,7 +581,7 @@ export function checkInvariants(p: AllocationPlan, policy: Policy): string[] {
     if (a > l.capFen) problems.push(`${id}: award ${a} exceeds its cap ${l.capFen}`);
     if (l.rank === null && a !== 0 && !l.kept) problems.push(`${id}: does not take part but is awarded ${a}`);
     if (a === 0) continue;
-    const cat = categoryOf(policy, l.app.category);
+    const cat = categories.get(l.app.category) ?? categoryOf(policy, l.app.category);
     byCat.set(cat.key, (byCat.get(cat.key) ?? 0) + a);
     if (cat.perClusterCapFen !== undefined) {
       const k = `${cat.key}\u0000${l.app.cluster ?? ''}`;

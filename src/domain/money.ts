@@ -110,6 +110,11 @@ export function mulRatioFloor(fen: number, numerator: number, denominator: numbe
       `mulRatioFloor: numerator and denominator must be safe integers, denominator non-zero; got ${numerator}/${denominator}`,
     );
   }
+  const product = fen * numerator;
+  if (fen >= 0 && numerator >= 0 && denominator > 0 && Number.isSafeInteger(product)) {
+    // The product is exact, so is its remainder, and (product − r) / d divides exactly.
+    return (product - (product % denominator)) / denominator;
+  }
   let n = BigInt(fen) * BigInt(numerator);
   let d = BigInt(denominator);
   if (d < 0n) {

@@ -1,7 +1,6 @@
 // Allocation versions: reading the candidates in rank order, storing a plan as
 // a numbered version, reading versions back.
 import type { AllocationMethod, Policy, ShortfallRule, TieBreakKey } from '../domain/policy.js';
-import { capDetailText, capOf } from '../domain/caps.js';
 import type { AllocationPlan, AllocationReason, BindingLimit, Candidate, Eligibility, KeptAward, ScoreStatus } from '../domain/allocation.js';
 import type { Db } from './open.js';
 
@@ -12,16 +11,6 @@ function hasColumn(db: Db, table: string, column: string): boolean {
 function hasTable(db: Db, table: string): boolean {
   return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
 }
-
-// How each tie-break key orders rows in SQL; the domain re-checks the order exactly.
-const ORDER_SQL: Record<TieBreakKey, string> = {
-  'score-desc': 's.score_key DESC',
-  'submitted-on-asc': 'a.submitted_on ASC',
-  // BINARY collation on UTF-8 is code-point order.
-  'application-id-asc': 'a.application_id ASC',
-  'requested-asc': 'a.requested_amount_fen ASC',
-  'total-investment-desc': 'a.total_investment_fen DESC',
-};
 
 type CandidateRow = [
   string, // application_id
@@ -40,21 +29,19 @@ type CandidateRow = [
 ];
 
 /**
- * Every application of the round with its eligibility and stored aggregate,
- * streamed in rank order (SQLite sorts; plan() then only verifies the order).
- * Works before the eligibility and scores tables exist: everyone is then
- * not yet checked / not scored.
+ * Every application of the round with its eligibility and stored aggregate, in
+ * table order: plan() ranks them. (Sorting in SQL cost more than the whole JS
+ * sort: the temporary B-tree holds every wide row.) Works before the
+ * eligibility and scores tables exist: everyone is then not yet checked / not scored.
  */
-export function* roundCandidates(db: Db, roundId: string, chain: readonly TieBreakKey[]): Generator<Candidate> {
+export function* roundCandidates(db: Db, roundId: string): Generator<Candidate> {
   const withElig = hasColumn(db, 'applications', 'eligibility');
   const withScores = hasTable(db, 'score_aggregates');
-  const order = chain.map((k) => (k === 'score-desc' && !withScores ? null : ORDER_SQL[k])).filter((x) => x !== null);
   const sql = `SELECT a.application_id, a.category, a.cluster, a.uscc, a.enterprise_name, a.requested_amount_fen,
       a.total_investment_fen, a.submitted_on, ${withElig ? 'a.eligibility' : 'NULL'},
       ${withScores ? 's.status, s.score_num, s.score_den, s.score_display' : 'NULL, NULL, NULL, NULL'}
     FROM applications a ${withScores ? 'LEFT JOIN score_aggregates s ON s.application_id = a.application_id' : ''}
-    WHERE a.round_id = ?
-    ORDER BY ${[...order, 'a.application_id'].join(', ')}`;
+    WHERE a.round_id = ?`;
   // Values that repeat across a round (categories, dates, statuses, displayed scores) are
   // kept once: at 10^6 applications this saves ~150 MB of live heap, and GC time with it.
   const seen = new Map<string, string>();
@@ -164,15 +151,16 @@ const fromRow = (r: AllocationRow): StoredAllocation => ({
 /**
  * Stores a plan as the next version and moves participants still before the
  * notice to proposed / not-funded. Call inside the command's transaction.
+ * Returns the participants' ids only when there are few enough to name in the
+ * event (appendEvent keeps ≤ 1000); otherwise linkParticipants indexes them.
  */
 export function storeAllocation(
   db: Db,
   roundId: string,
   plan: AllocationPlan,
-  policy: Policy,
   at: string,
   officer: string,
-): { version: number; stateChanges: { proposed: number; notFunded: number }; participants: string[] } {
+): { version: number; stateChanges: { proposed: number; notFunded: number }; participants: number; participantIds: string[] } {
   const version = (latestVersion(db, roundId) ?? 0) + 1;
   db.prepare(
     `INSERT INTO allocations (round_id, version, method, shortfall, tie_break, budgets_json, ties_json, created_at, created_by)
@@ -180,12 +168,14 @@ export function storeAllocation(
   ).run(roundId, version, plan.method, plan.shortfall, plan.tieBreak.join(','), JSON.stringify(plan.budgets), JSON.stringify(plan.ties), at, officer);
   const ins = db.prepare(
     `INSERT INTO allocation_lines (round_id, version, application_id, category, cluster, rank, score_display, cap_fen, entitled_fen,
-       award_fen, reason, binding, cap_detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       award_fen, reason, binding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // In plan order: sorting 10^6 ids in JS costs more than the key index saves.
+  let participants = 0;
   for (const l of plan.lines) {
     const a = l.app;
-    ins.run(roundId, version, a.applicationId, a.category, a.cluster, l.rank, a.scoreDisplay, l.capFen, l.entitledFen, l.awardFen, l.reason, l.binding, capDetailText(capOf(a, policy)));
+    if (l.rank !== null) participants++;
+    ins.run(roundId, version, a.applicationId, a.category, a.cluster, l.rank, a.scoreDisplay, l.capFen, l.entitledFen, l.awardFen, l.reason, l.binding);
   }
   // One pass over the version's lines: participants before the notice become proposed / not-funded.
   const moved = db
@@ -200,12 +190,26 @@ export function storeAllocation(
     .pluck()
     .all(at, roundId, version) as string[];
   const proposed = moved.filter((s) => s === 'proposed').length;
-  // The participants in application_id order, from the key index (for the event's affected ids).
-  const participants = db
-    .prepare('SELECT application_id FROM allocation_lines WHERE round_id = ? AND version = ? AND rank IS NOT NULL ORDER BY application_id')
-    .pluck()
-    .all(roundId, version) as string[];
-  return { version, stateChanges: { proposed, notFunded: moved.length - proposed }, participants };
+  const participantIds =
+    participants <= EVENT_NAMES_AT_MOST
+      ? (db
+          .prepare('SELECT application_id FROM allocation_lines WHERE round_id = ? AND version = ? AND rank IS NOT NULL ORDER BY application_id')
+          .pluck()
+          .all(roundId, version) as string[])
+      : [];
+  return { version, stateChanges: { proposed, notFunded: moved.length - proposed }, participants, participantIds };
+}
+
+/** appendEvent names at most this many applications in the event itself. */
+export const EVENT_NAMES_AT_MOST = 1000;
+
+/** Indexes a large version's participants under its event, in SQL (no 10^5 ids through JS). */
+export function linkParticipants(db: Db, seq: number, roundId: string, version: number): void {
+  db.prepare('INSERT OR IGNORE INTO event_apps (seq, application_id) SELECT ?, application_id FROM allocation_lines WHERE round_id = ? AND version = ? AND rank IS NOT NULL').run(
+    seq,
+    roundId,
+    version,
+  );
 }
 
 export function listAllocations(db: Db, roundId: string): (StoredAllocation & { funded: number; awardedFen: number })[] {
@@ -235,7 +239,6 @@ export interface StoredLine {
   award_fen: number;
   reason: AllocationReason;
   binding: BindingLimit | null;
-  cap_detail_json: string;
   enterprise_name: string;
   uscc: string;
 }
@@ -245,7 +248,7 @@ export function allocationLines(db: Db, roundId: string, version: number): Store
   return db
     .prepare(
       `SELECT l.application_id, l.category, l.cluster, l.rank, l.score_display, l.cap_fen, l.entitled_fen, l.award_fen, l.reason,
-              l.binding, l.cap_detail_json, a.enterprise_name, a.uscc
+              l.binding, a.enterprise_name, a.uscc
        FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
        WHERE l.round_id = ? AND l.version = ?
        ORDER BY l.category, l.rank IS NULL, l.rank, l.application_id`,

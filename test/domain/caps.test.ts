@@ -59,15 +59,3 @@ describe('cap of one application (Art. 8, SPEC §8)', () => {
     );
   });
 });
-
-describe('capDetailText', () => {
-  it('is exactly JSON.stringify(capDetailJson(cap))', async () => {
-    const { capDetailJson, capDetailText } = await import('../../src/domain/caps.js');
-    fc.assert(
-      fc.property(fc.constantFrom(...POLICY.categories.map((c) => c.key)), fc.nat(), fc.nat(), (category, r, i) => {
-        const c = cap(category, r, i);
-        expect(capDetailText(c)).toBe(JSON.stringify(capDetailJson(c)));
-      }),
-    );
-  });
-});

@@ -216,4 +216,16 @@ describe('mulRatioFloor', () => {
       ),
     );
   });
+
+  it('agrees with BigInt where the product is a safe integer (the fast path), also just below a multiple', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 2 ** 20 }), fc.integer({ min: -2, max: 2 }), (n, d, delta) => {
+        // f within 2 of a multiple of d and f·n near 2^53, where a double quotient can round up.
+        const f = Math.max(0, Math.floor(Number.MAX_SAFE_INTEGER / n / d) * d + delta);
+        if (!Number.isSafeInteger(f * n)) return;
+        expect(BigInt(mulRatioFloor(f, n, d))).toBe((BigInt(f) * BigInt(n)) / BigInt(d));
+      }),
+    );
+    expect(mulRatioFloor(9007199254740990, 1, 9007199254740991)).toBe(0);
+  });
 });

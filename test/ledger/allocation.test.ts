@@ -17,7 +17,7 @@ function planFor(db: Db, budgets?: Record<string, number>): AllocationPlan {
   const round = getRound(db, 'R1')!;
   const chain = round.policy.allocation.tieBreak;
   const { kept, excluded } = lockedAwards(db, 'R1');
-  const p = plan(roundCandidates(db, 'R1', chain), round.policy, {
+  const p = plan(roundCandidates(db, 'R1'), round.policy, {
     budgets: budgets ?? round.budgets,
     method: 'ranked',
     shortfall: 'skip',
@@ -33,16 +33,13 @@ const states = (db: Db) =>
   Object.fromEntries((db.prepare('SELECT application_id, state FROM applications ORDER BY application_id').all() as { application_id: string; state: string }[]).map((r) => [r.application_id, r.state]));
 
 describe('allocation versions in the ledger', () => {
-  it('reads candidates in rank order with exact scores', () => {
+  it('reads every candidate with its exact score, eligibility and status', () => {
     const s = scenario('round');
     const { db } = ledgerWithRound('R1', s.budgets);
     addApplications(db, 'R1', s.applications);
-    const cands = [...roundCandidates(db, 'R1', ['score-desc', 'submitted-on-asc', 'application-id-asc'])];
+    const cands = [...roundCandidates(db, 'R1')];
     expect(cands).toHaveLength(s.applications.length);
-    const scored = cands.filter((c) => c.score !== null);
-    // SQL order follows score_key descending; the exact values agree
-    expect(scored.slice(0, 2).map((c) => c.applicationId)).toEqual(['C1', 'C2']);
-    for (let i = 1; i < scored.length; i++) expect(scored[i - 1].score!.num * scored[i].score!.den >= scored[i].score!.num * scored[i - 1].score!.den).toBe(true);
+    expect(new Set(cands.map((c) => c.applicationId))).toEqual(new Set(s.applications.map((a) => a.id)));
     expect(cands.find((c) => c.applicationId === 'S3')).toMatchObject({ score: { num: 160n, den: 2n }, scoreDisplay: '80.00', eligibility: 'eligible', scoreStatus: 'scored' });
     expect(cands.find((c) => c.applicationId === 'S6')).toMatchObject({ score: null, scoreStatus: null });
     expect(cands.find((c) => c.applicationId === 'S5')!.eligibility).toBeNull();
@@ -53,7 +50,7 @@ describe('allocation versions in the ledger', () => {
     const { db } = ledgerWithRound('R1', s.budgets);
     addApplications(db, 'R1', [...s.applications, { id: 'S8', category: 'sme-cloud', score: 60, requested: 10, state: 'in-notice' }]);
     const p = planFor(db);
-    const stored = db.transaction(() => storeAllocation(db, 'R1', p, getRound(db, 'R1')!.policy, '2022-06-01T00:00:00.000Z', 'officer'))();
+    const stored = db.transaction(() => storeAllocation(db, 'R1', p, '2022-06-01T00:00:00.000Z', 'officer'))();
     expect(stored.version).toBe(1);
     const st = states(db);
     expect(st).toMatchObject({ S1: 'proposed', S2: 'not-funded', S3: 'proposed', C2: 'not-funded', P1: 'not-funded', T1: 'proposed' });
@@ -64,10 +61,10 @@ describe('allocation versions in the ledger', () => {
     const lines = allocationLines(db, 'R1', 1);
     expect(lines).toHaveLength(p.lines.length);
     expect(lines.find((l) => l.application_id === 'B1')).toMatchObject({ rank: 1, cap_fen: 100_000_000, award_fen: 100_000_000, reason: 'funded', binding: 'per-project-cap', score_display: '88.00' });
-    expect(JSON.parse(lines.find((l) => l.application_id === 'B2')!.cap_detail_json)).toMatchObject({ ratio_percent: 50, ratio_fen: 50_000_000, binding: 'ratio' });
+    expect(lines.find((l) => l.application_id === 'B2')).toMatchObject({ cap_fen: 50_000_000 });
     expect(lines.find((l) => l.application_id === 'S4')).toMatchObject({ rank: null, award_fen: 0, reason: 'ineligible', binding: null });
 
-    const again = db.transaction(() => storeAllocation(db, 'R1', planFor(db, { ...s.budgets, 'sme-cloud': 200_000_000 }), getRound(db, 'R1')!.policy, '2022-06-02T00:00:00.000Z', 'officer'))();
+    const again = db.transaction(() => storeAllocation(db, 'R1', planFor(db, { ...s.budgets, 'sme-cloud': 200_000_000 }), '2022-06-02T00:00:00.000Z', 'officer'))();
     expect(again.version).toBe(2);
     expect(latestVersion(db, 'R1')).toBe(2);
     expect(states(db).S2).toBe('proposed');
@@ -90,7 +87,7 @@ describe('allocation versions in the ledger', () => {
       { id: 'C', score: 80, requested: 500_000 },
       { id: 'D', score: 75, requested: 100_000 },
     ]);
-    db.transaction(() => storeAllocation(db, 'R1', planFor(db), getRound(db, 'R1')!.policy, '2022-06-01T00:00:00.000Z', 'o'))();
+    db.transaction(() => storeAllocation(db, 'R1', planFor(db), '2022-06-01T00:00:00.000Z', 'o'))();
     db.prepare(`UPDATE applications SET state = 'in-notice' WHERE application_id IN ('A', 'D')`).run();
     db.prepare(`UPDATE applications SET state = 'withdrawn' WHERE application_id = 'B'`).run();
     const { kept, excluded } = lockedAwards(db, 'R1');
@@ -103,7 +100,7 @@ describe('allocation versions in the ledger', () => {
       D: [100_000, 'funded'],
       B: [0, 'withdrawn'],
     });
-    db.transaction(() => storeAllocation(db, 'R1', p, getRound(db, 'R1')!.policy, '2022-06-02T00:00:00.000Z', 'o'))();
+    db.transaction(() => storeAllocation(db, 'R1', p, '2022-06-02T00:00:00.000Z', 'o'))();
     expect(states(db)).toEqual({ A: 'in-notice', B: 'withdrawn', C: 'not-funded', D: 'in-notice' });
   });
 
@@ -111,7 +108,7 @@ describe('allocation versions in the ledger', () => {
     const { db } = ledgerWithRound('R1', {});
     addApplications(db, 'R1', [{ id: 'A' }]);
     db.prepare(`INSERT INTO allocations (round_id, version, method, shortfall, tie_break, budgets_json, created_at, created_by) VALUES ('R1', 1, 'ranked', 'skip', 'score-desc', '{}', 'x', 'y')`).run();
-    const line = db.prepare(`INSERT INTO allocation_lines (round_id, version, application_id, category, cap_fen, entitled_fen, award_fen, reason, cap_detail_json) VALUES ('R1', ?, 'A', 'sme-cloud', 100, 100, ?, ?, '{}')`);
+    const line = db.prepare(`INSERT INTO allocation_lines (round_id, version, application_id, category, cap_fen, entitled_fen, award_fen, reason) VALUES ('R1', ?, 'A', 'sme-cloud', 100, 100, ?, ?)`);
     expect(() => line.run(1, 200, 'funded')).toThrow(/CHECK/);
     expect(() => line.run(1, 100, 'lucky')).toThrow(/CHECK/);
     expect(() => line.run(2, 100, 'funded')).toThrow(/FOREIGN KEY/);

@@ -46,6 +46,41 @@ describe('ledger file', () => {
     expect(existsSync(`${path}.v1.bak`)).toBe(true);
   });
 
+  it('migration 008 keeps every allocation line of a v7 ledger and still refuses an unknown reason or binding', () => {
+    const path = join(tempDir(), 'v7.db');
+    const old = new Database(path);
+    old.pragma('foreign_keys = ON');
+    for (const f of ['001-initial', '002-event-apps', '003-eligibility', '004-scores', '005-allocation', '006-lifecycle', '007-audit']) {
+      old.exec(readFileSync(join(ROOT, 'src', 'ledger', 'migrations', `${f}.sql`), 'utf8'));
+    }
+    old.pragma('user_version = 7');
+    old.exec(`INSERT INTO rounds VALUES ('R1', '2022-03-01', '2022-04-30', 'p', 'h', '{}', 't', 'o')`);
+    const app = old.prepare(`INSERT INTO applications (application_id, round_id, enterprise_name, uscc, district, established_on, independent_legal_person, category,
+      project_name, total_investment_fen, requested_amount_fen, other_fiscal_support, past_projects_compliant, credit_good, major_accident, ready_to_implement,
+      submitted_on, source_file, source_line, source_sha256, content_hash, created_at, updated_at)
+      VALUES (?, 'R1', 'E', ?, '蓬江区', '2015-01-01', 1, 'sme-cloud', ?, 100, 100, 0, 1, 1, 0, 1, '2022-03-02', 'f.csv', 2, 'x', 'x', 't', 't')`);
+    app.run('A1', '91440703MA00000001', 'P1');
+    app.run('A2', '91440703MA00000002', 'P2');
+    old.exec(`INSERT INTO allocations VALUES ('R1', 1, 'ranked', 'skip', 'score-desc', '{}', '[]', 't', 'o')`);
+    old.exec(`INSERT INTO allocation_lines VALUES ('R1', 1, 'A1', 'sme-cloud', NULL, 1, '80.00', 100, 100, 100, 'funded', 'requested', '{"cap_fen":100}'),
+      ('R1', 1, 'A2', 'sme-cloud', NULL, NULL, NULL, 100, 0, 0, 'ineligible', NULL, '{}')`);
+    old.close();
+
+    const db = openLedger(path);
+    expect(db.prepare('SELECT * FROM allocation_lines ORDER BY application_id').all()).toEqual([
+      { round_id: 'R1', version: 1, application_id: 'A1', category: 'sme-cloud', cluster: null, rank: 1, score_display: '80.00', cap_fen: 100, entitled_fen: 100, award_fen: 100, reason: 'funded', binding: 'requested' },
+      { round_id: 'R1', version: 1, application_id: 'A2', category: 'sme-cloud', cluster: null, rank: null, score_display: null, cap_fen: 100, entitled_fen: 0, award_fen: 0, reason: 'ineligible', binding: null },
+    ]);
+    const line = db.prepare(`INSERT INTO allocation_lines VALUES ('R1', 2, ?, 'sme-cloud', NULL, NULL, NULL, 100, 0, 0, ?, ?)`);
+    db.exec(`INSERT INTO allocations VALUES ('R1', 2, 'ranked', 'skip', 'score-desc', '{}', '[]', 't', 'o')`);
+    expect(() => line.run('A1', 'lucky', null)).toThrow(/CHECK constraint/);
+    expect(() => line.run('A1', 'funded', 'mood')).toThrow(/CHECK constraint/);
+    expect(() => db.prepare(`INSERT INTO allocation_lines VALUES ('R1', 2, 'A9', 'sme-cloud', NULL, NULL, NULL, 100, 0, 0, 'funded', NULL)`).run()).toThrow(/FOREIGN KEY/);
+    db.prepare(`INSERT INTO allocation_lines VALUES ('R1', 2, 'A1', 'sme-cloud', NULL, NULL, NULL, 100, 0, 0, 'did-not-fit', 'cluster-pool')`).run();
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
   it('refuses a file that is not a ledger', () => {
     const path = join(tempDir(), 'x.db');
     new Database(path).close();

@@ -57,7 +57,7 @@ describe('reallocationInput (SPEC §8 reserve list)', () => {
     const { db } = lifecycleLedger();
     const round = getRound(db, 'R1')!;
     const opts = { budgets: round.budgets, method: 'ranked' as const, shortfall: 'skip' as const, tieBreak: round.policy.allocation.tieBreak };
-    const v1 = plan(roundCandidates(db, 'R1', opts.tieBreak), round.policy, opts);
+    const v1 = plan(roundCandidates(db, 'R1'), round.policy, opts);
     const award = (p: typeof v1, id: string) => p.lines.find((l) => l.app.applicationId === id)!;
     // Budget 600,000: A1 300,000 + A2 200,000 + A3 100,000; A4 and A5 on the reserve list.
     expect(['A1', 'A2', 'A3', 'A4', 'A5'].map((id) => award(v1, id).awardFen)).toEqual([fen(300_000), fen(200_000), fen(100_000), 0, 0]);
@@ -67,7 +67,7 @@ describe('reallocationInput (SPEC §8 reserve list)', () => {
     setState(db, 'A2', 'withdrawn', AT);
     const input = reallocationInput(db, 'R1')!;
     const kept = new Map<string, KeptAward>([...input.kept].map(([id, f]) => [id, { awardFen: f, reason: 'funded', binding: null }]));
-    const v2 = plan(roundCandidates(db, 'R1', opts.tieBreak), round.policy, { ...opts, kept, excluded: input.excluded });
+    const v2 = plan(roundCandidates(db, 'R1'), round.policy, { ...opts, kept, excluded: input.excluded });
     // A2's 200,000 goes to A4 (150,000, next in rank); A5 (120,000) no longer fits the 50,000 left.
     expect(['A1', 'A2', 'A3', 'A4', 'A5'].map((id) => award(v2, id).awardFen)).toEqual([fen(300_000), 0, fen(100_000), fen(150_000), 0]);
     expect(award(v2, 'A2').reason).toBe('withdrawn');

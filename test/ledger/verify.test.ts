@@ -40,8 +40,8 @@ function storeAllocation(db: Db, roundId: string, awards: Record<string, number>
       const award = yuan(awards[a.application_id] ?? 0);
       totals.set(a.category, (totals.get(a.category) ?? 0) + award);
       db.prepare(
-        `INSERT INTO allocation_lines (round_id, version, application_id, category, cluster, rank, score_display, cap_fen, entitled_fen, award_fen, reason, binding, cap_detail_json)
-         VALUES (?, ?, ?, ?, ?, NULL, '80.00', ?, ?, ?, ?, NULL, '{}')`,
+        `INSERT INTO allocation_lines (round_id, version, application_id, category, cluster, rank, score_display, cap_fen, entitled_fen, award_fen, reason, binding)
+         VALUES (?, ?, ?, ?, ?, NULL, '80.00', ?, ?, ?, ?, NULL)`,
       ).run(roundId, version, a.application_id, a.category, a.cluster, cap.capFen, cap.capFen, award, award > 0 ? 'funded' : 'did-not-fit');
     }
     appendEvent(db, {

@@ -18,6 +18,7 @@ import {
   getAllocation,
   latestVersion,
   listAllocations,
+  linkParticipants,
   lockedAwards,
   roundCandidates,
   storeAllocation,
@@ -412,7 +413,7 @@ export function register(program: Command): void {
         const planRound = () => {
           const { kept, excluded } = lockedAwards(db, round.roundId);
 
-          const p = planAllocation(roundCandidates(db, round.roundId, chain), policy, { budgets, method, shortfall, tieBreak: chain, kept, excluded });
+          const p = planAllocation(roundCandidates(db, round.roundId), policy, { budgets, method, shortfall, tieBreak: chain, kept, excluded });
           const broken = checkInvariants(p, policy);
           if (broken.length > 0) throw new Error(`allocation invariant broken (nothing written): ${broken.slice(0, 5).join('; ')}`);
           if (p.conflicts.length > 0) {
@@ -444,14 +445,14 @@ export function register(program: Command): void {
             planned = planRound();
             const { p, view, kept, excluded } = planned;
             const at = ctx.now();
-            const stored = storeAllocation(db, round.roundId, p, policy, at, ctx.officer);
+            const stored = storeAllocation(db, round.roundId, p, at, ctx.officer);
             view.version = stored.version;
-            appendEvent(db, {
+            const event = appendEvent(db, {
               at,
               officer: ctx.officer,
               command: 'allocate',
               roundId: round.roundId,
-              appIds: stored.participants,
+              appIds: stored.participantIds,
               details: {
                 version: stored.version,
                 method,
@@ -463,8 +464,10 @@ export function register(program: Command): void {
                 excluded: excluded.size,
                 ties: p.ties,
                 states: { proposed: stored.stateChanges.proposed, not_funded: stored.stateChanges.notFunded },
+                participants: stored.participants,
               },
             });
+            if (stored.participantIds.length < stored.participants) linkParticipants(db, event.seq, round.roundId, stored.version);
           });
         }
 
