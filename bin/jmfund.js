@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import '../dist/cli/main.js';
+// CommonJS (see bin/package.json): Node then starts without its ES module loader.
+require('../dist/bundle/jmfund.cjs');

@@ -95,4 +95,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-process.exitCode = await main(process.argv);
+// No top-level await: the built CLI is CommonJS (scripts/bundle.mjs), which starts faster.
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

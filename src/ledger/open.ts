@@ -12,6 +12,19 @@ export type Db = Database.Database;
 // The native module loads when a ledger is opened, not for `--help`.
 const require = createRequire(import.meta.url);
 const sqlite = (): typeof Database => require('better-sqlite3') as typeof Database;
+// The addon by its path: better-sqlite3's own lookup (the `bindings` package)
+// loads two more packages and probes several paths first.
+let addon: string | null | undefined;
+function binding(): { nativeBinding?: string } {
+  if (addon === undefined) {
+    try {
+      addon = require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
+    } catch {
+      addon = null;
+    }
+  }
+  return addon ? { nativeBinding: addon } : {};
+}
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -61,7 +74,7 @@ export function createLedger(path: string): Db {
   }
   closeSync(openSync(path, 'wx', 0o600));
   chmodSync(path, 0o600);
-  const db = new (sqlite())(path);
+  const db = new (sqlite())(path, binding());
   pragmas(db);
   migrate(db, path, false);
   return db;
@@ -77,7 +90,7 @@ export function openLedger(path: string, opts: { readonly?: boolean } = {}): Db 
   }
   let db: Db;
   try {
-    db = new (sqlite())(path, { fileMustExist: true });
+    db = new (sqlite())(path, { fileMustExist: true, ...binding() });
     pragmas(db);
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (e) {

@@ -4,7 +4,6 @@ import { parseDate } from '../../domain/dates.js';
 import { formatYuan, parseMoney } from '../../domain/money.js';
 import { findCategory, type Policy } from '../../domain/policy.js';
 import { text } from '../../domain/text.js';
-import { appendEvent } from '../../ledger/events.js';
 import { inTransaction } from '../../ledger/open.js';
 import { insertRound, listRounds, roundExists, type Round } from '../../ledger/rounds.repo.js';
 import { RefusedError, UserError } from '../errors.js';
@@ -77,8 +76,9 @@ export function register(program: Command): void {
     .option('--policy <id|file>', 'policy ID or JSON file (default jiangmen-2021)')
     .action(
       handler(async (ctx, id: string, opts: CreateOptions) => {
-        // The policy schema (zod) loads only here, not for `round list`.
+        // The policy schema (zod) and the event log (node:crypto) load only here, not for `round list`.
         const { loadPolicy, DEFAULT_POLICY_ID } = await import('../../io/policies.js');
+        const { appendEvent } = await import('../../ledger/events.js');
         const roundId = id.normalize('NFKC').trim();
         if (!/^[^\s/\\\p{Cc}]{1,64}$/u.test(roundId)) {
           throw new UserError(text(`批次编号「${id}」无效：1–64 个字符，不含空白或斜杠。`, `round ID "${id}" is not valid: 1-64 characters, no spaces or slashes.`), 2);

@@ -1,0 +1,79 @@
+// Bundles the tsc output (dist/) into CommonJS chunks under dist/bundle/, which
+// bin/jmfund.js runs. Why: cold start (SPEC §11, issue 9). Node 20 starting
+// ~25 ES modules pays for the ES module loader, a resolution and a file read
+// per module, and the CommonJS lexer for commander; a handful of CommonJS
+// chunks loaded with require() skip all of that. Command groups stay in chunks
+// of their own (dynamic import() becomes a lazy require()), so `round list`
+// still loads neither the importer nor the exporters.
+//
+// Rolldown rather than esbuild: it splits CommonJS output into chunks (esbuild
+// splits only ES modules) and it is already in the tree as vite's bundler.
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'rolldown';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(ROOT, 'dist');
+// Two levels below the root, like dist/io/: `../../policies` still finds policies/.
+const OUT = join(DIST, 'bundle');
+
+// Modules that locate files relative to their own import.meta.url; in the bundle
+// that URL is the chunk's, under dist/bundle/. Each one is checked to still work:
+//   ledger/open.js      migrations/ next to it → copied to dist/bundle/migrations
+//   io/policies.js      ../../policies         → same depth, same folder
+//   cli/demo-script.js  ../..                  → same depth, the root
+//   cli/render.js, io/decode.js: createRequire  → resolves from dist/bundle alike
+const USES_OWN_URL = new Set(['ledger/open.js', 'io/policies.js', 'cli/demo-script.js', 'cli/render.js', 'io/decode.js']);
+
+function jsFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return p === OUT ? [] : jsFiles(p);
+    return e.name.endsWith('.js') ? [p] : [];
+  });
+}
+
+const unchecked = jsFiles(DIST)
+  .filter((f) => readFileSync(f, 'utf8').includes('import.meta'))
+  .map((f) => relative(DIST, f))
+  .filter((f) => !USES_OWN_URL.has(f));
+if (unchecked.length) {
+  throw new Error(
+    `bundle: ${unchecked.join(', ')} use import.meta; bundled, it names dist/bundle/<chunk>.cjs, not the file itself. ` +
+      'Check that the paths still resolve from dist/bundle/ and add the file to USES_OWN_URL in scripts/bundle.mjs.',
+  );
+}
+
+// commander requires child_process at load time, for executable subcommands,
+// which jmfund has none of: load it only if a spawn is ever asked for.
+const LAZY_CHILD_PROCESS = {
+  name: 'commander-lazy-child-process',
+  transform(code, id) {
+    if (!/[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/.test(id)) return null;
+    const eager = "const childProcess = require('node:child_process');";
+    if (!code.includes(eager)) throw new Error(`bundle: ${id} no longer has "${eager}"; update LAZY_CHILD_PROCESS`);
+    return code.replace(eager, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };");
+  },
+};
+
+rmSync(OUT, { recursive: true, force: true });
+await build({
+  input: { jmfund: join(DIST, 'cli', 'main.js') },
+  platform: 'node',
+  // commander is bundled (pure CommonJS, needed by every command); the other
+  // packages stay require()d or import()ed from node_modules when a command
+  // needs them: better-sqlite3 is native, @inquirer is ES-only, exceljs is large.
+  external: (id) => isBuiltin(id) || (/^[^./]/.test(id) && !/^commander(\/|$)/.test(id) && !id.startsWith(ROOT)),
+  plugins: [LAZY_CHILD_PROCESS],
+  logLevel: 'warn',
+  output: {
+    dir: OUT,
+    format: 'cjs',
+    entryFileNames: '[name].cjs',
+    chunkFileNames: '[name].cjs',
+  },
+});
+cpSync(join(DIST, 'ledger', 'migrations'), join(OUT, 'migrations'), { recursive: true });
+if (!existsSync(join(OUT, 'jmfund.cjs'))) throw new Error('bundle: dist/bundle/jmfund.cjs was not written');
