@@ -30,7 +30,7 @@ const sizes = process.argv[2] ? [Number(process.argv[2])] : [100_000, 1_000_000]
 const runsArg = process.argv[3] ? Number(process.argv[3]) : null;
 
 const load = (p) => import(pathToFileURL(join(dist, p)).href);
-const { createLedger, openLedger, inTransaction } = await load('ledger/open.js');
+const { createLedger, openLedger, inTransaction, schemaVersion } = await load('ledger/open.js');
 const { insertRound } = await load('ledger/rounds.repo.js');
 const { loadPolicy } = await load('io/policies.js');
 const { plan, checkInvariants } = await load('domain/allocation.js');
@@ -47,7 +47,9 @@ const CATS = [
 const CLUSTERS = ['stainless-steel', 'plumbing-sanitary', 'home-appliance', 'motorcycle'];
 
 function build(n) {
-  const file = join(outDir, `allocate-${n}.db`);
+  // The schema version is in the name: a ledger built before a migration would be
+  // migrated (and backed up) inside every timed run.
+  const file = join(outDir, `allocate-${n}-v${schemaVersion()}.db`);
   if (existsSync(file)) return file;
   const tmp = `${file}.tmp`;
   rmSync(tmp, { force: true });

@@ -123,6 +123,12 @@ export interface AllocationPlan {
   clusters: ClusterSummary[];
   /** Per policy category: participants in rank order, then the others by application_id. */
   lines: PlanLine[];
+  /**
+   * The same lines in the order the candidates were given. The ledger reads them
+   * by application_id, the order of allocation_lines' key: stored in this order,
+   * every insert appends to the key index instead of landing at random.
+   */
+  given: PlanLine[];
   reserve: Record<string, string[]>;
   ties: string[][];
   /** Categories with participants and no budget (SPEC §8: reported, fund nothing). */
@@ -278,6 +284,7 @@ export function plan(candidates: Iterable<Candidate>, policy: Policy, opts: Plan
   const catCache = new Map<string, Category>();
   const groups = new Map<string, { participants: PlanLine[]; others: PlanLine[] }>();
   for (const c of policy.categories) groups.set(c.key, { participants: [], others: [] });
+  const given: PlanLine[] = [];
 
   for (const app of candidates) {
     let cat = catCache.get(app.category);
@@ -300,6 +307,7 @@ export function plan(candidates: Iterable<Candidate>, policy: Policy, opts: Plan
       num,
       den,
     };
+    given.push(line);
     const g = groups.get(cat.key)!;
     const k = kept.get(app.applicationId);
     if (k) {
@@ -327,6 +335,7 @@ export function plan(candidates: Iterable<Candidate>, policy: Policy, opts: Plan
     categories: [],
     clusters: [],
     lines: [],
+    given,
     reserve: {},
     ties: [],
     unbudgeted: [],
