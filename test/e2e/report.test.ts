@@ -102,6 +102,17 @@ describe('report --out', () => {
     expect(readFileSync(out, 'utf8')).toContain('# Award list');
   });
 
+  it('writes the same bytes to a file as to stdout, in every text format', () => {
+    for (const format of TEXT_FORMATS) {
+      const out = join(L.dir, `audit-out.${format}`);
+      const r = L.run(['--json', 'report', 'audit', '--round', ROUND, '--format', format, '--out', out, '--force']);
+      expect(r.code, r.stderr).toBe(0);
+      const printed = L.run(['report', 'audit', '--round', ROUND, '--format', format]).stdout;
+      expect(readFileSync(out, 'utf8'), format).toBe(printed);
+      expect(r.json<{ bytes: number }>().bytes).toBe(Buffer.byteLength(printed));
+    }
+  });
+
   it('needs --out for xlsx', () => {
     const r = L.run(['report', 'awards', '--round', ROUND, '--format', 'xlsx']);
     expect(r.code).toBe(2);

@@ -120,7 +120,20 @@ async function reportCommand(ctx: Context, explicitLang: string | undefined, kin
       human: (p) => p.line(ctx.t(text(`已写入 ${out}（${bytes} 字节，SHA-256 ${sha256}）`, `wrote ${out} (${bytes} bytes, SHA-256 ${sha256})`))),
     };
   }
-  const s = (await renderReport(report, format, lang)).toString();
+  let s: string;
+  try {
+    s = (await renderReport(report, format, lang)).toString();
+  } catch (e) {
+    // Printed, a report is one string in memory, and V8 caps a string at about 512 MiB.
+    if (e instanceof RangeError) {
+      throw new UserError(
+        text(`报告太大，无法整体打印（${e.message}）。`, `the report is too large to print whole (${e.message}).`),
+        2,
+        text('用 --out FILE 写入文件：文件是逐行写入的，大小不限。', 'write it to a file with --out FILE: a file is written row by row, whatever its size.'),
+      );
+    }
+    throw e;
+  }
   return {
     json: format === 'json' ? (JSON.parse(s) as unknown) : { ...base, content: s },
     // The report itself, byte for byte (a CSV keeps its BOM and CRLF).

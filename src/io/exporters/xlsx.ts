@@ -5,7 +5,7 @@
 // string value (an inline string cell, with no formula), never as a formula.
 import { formatYuan } from '../../domain/money.js';
 import type { Row, Style } from 'exceljs';
-import { once } from 'node:events';
+import { once, type EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { displayWidth, openRows, plainText, resolveCell, type CellValue, type Column, type Report, type Resolved } from '../../domain/report.js';
 import { text, type Lang } from '../../domain/text.js';
@@ -57,6 +57,7 @@ const WIDTH_SAMPLE = 1000;
 /** Rows between two pauses that let the zip and the disk catch up. */
 const BATCH = 500;
 
+type ZipInput = EventEmitter & { _writableState?: { needDrain?: boolean } };
 type SheetWriter = ReturnType<InstanceType<typeof import('exceljs').stream.xlsx.WorkbookWriter>['addWorksheet']>;
 
 /**
@@ -73,10 +74,15 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
   wb.modified = new Date(r.generatedAt);
   wb.title = `${r.title[lang]} — ${r.roundId}`;
   const used = new Set<string>();
-  const pause = async () => {
-    // The zip is fed without backpressure: let it and the disk drain.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (out.writableNeedDrain) await once(out, 'drain');
+  // exceljs feeds a sheet's XML to the zip without backpressure (its stream
+  // ignores what write returns): every BATCH rows, wait until the zip has
+  // taken the sheet's XML so far, so that memory holds one batch, not a
+  // backlog that grows while zlib and the disk are slower than the rows.
+  const pause = async (ws: SheetWriter) => {
+    // The zip's input for the sheet: a readable-stream v2 PassThrough (archiver), whose state is _writableState.
+    const zipIn = (ws as unknown as { stream: { pipes?: ZipInput[] } }).stream.pipes?.[0];
+    if (zipIn?._writableState?.needDrain) await once(zipIn, 'drain');
+    else await new Promise<void>((resolve) => setImmediate(resolve));
   };
   const newSheet = (title: string): SheetWriter => wb.addWorksheet(sheetName(title, used), { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
 
@@ -118,7 +124,7 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
         row.commit();
       } else if (n > WIDTH_SAMPLE) {
         row.commit();
-        if (n % BATCH === 0) await pause();
+        if (n % BATCH === 0) await pause(ws);
       }
     }
     if (n < WIDTH_SAMPLE) setWidths();
@@ -127,7 +133,6 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
       ws.addRow([note]).font = { italic: true };
     }
     ws.commit();
-    await pause();
   };
 
   const metaCol = (type: Column['type']): Column => ({ key: 'value', header: text('值', 'value'), type });
