@@ -9,7 +9,7 @@
 // Rolldown rather than esbuild: it splits CommonJS output into chunks (esbuild
 // splits only ES modules) and it is already in the tree as vite's bundler.
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
@@ -58,22 +58,46 @@ const LAZY_CHILD_PROCESS = {
   },
 };
 
+// better-sqlite3's JavaScript (14 small files, a resolution each) becomes one
+// chunk of its own, which ledger/open.js requires when a ledger is opened, so
+// `--help` still does not load it. open.js hands it the addon by path
+// (build/Release); bundled, better-sqlite3 could not find it by itself (its
+// `bindings` lookup starts from the calling file), so without that file the
+// package is left as it is.
+const require = createRequire(import.meta.url);
+const SQLITE_ADDON = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+const bundleSqlite = existsSync(SQLITE_ADDON);
+const SQLITE_CHUNK = {
+  name: 'better-sqlite3-chunk',
+  transform(code, id) {
+    if (!bundleSqlite || id !== join(DIST, 'ledger', 'open.js')) return null;
+    const eager = "require('better-sqlite3')";
+    if (code.split(eager).length !== 2) throw new Error(`bundle: ${id} should require better-sqlite3 exactly once as ${eager}; update SQLITE_CHUNK`);
+    return code.replace(eager, "require('./better-sqlite3.cjs')");
+  },
+};
+
 rmSync(OUT, { recursive: true, force: true });
 await build({
-  input: { jmfund: join(DIST, 'cli', 'main.js') },
+  input: { jmfund: join(DIST, 'cli', 'main.js'), ...(bundleSqlite ? { 'better-sqlite3': require.resolve('better-sqlite3') } : {}) },
   platform: 'node',
   // commander is bundled (pure CommonJS, needed by every command); the other
   // packages stay require()d or import()ed from node_modules when a command
-  // needs them: better-sqlite3 is native, @inquirer is ES-only, exceljs is large.
+  // needs them: @inquirer is ES-only, exceljs is large.
   external: (id) => isBuiltin(id) || (/^[^./]/.test(id) && !/^commander(\/|$)/.test(id) && !id.startsWith(ROOT)),
-  plugins: [LAZY_CHILD_PROCESS],
+  plugins: [LAZY_CHILD_PROCESS, SQLITE_CHUNK],
   logLevel: 'warn',
   output: {
     dir: OUT,
     format: 'cjs',
     entryFileNames: '[name].cjs',
     chunkFileNames: '[name].cjs',
+    // What every command loads (main, commander, runner, ledger/open …) is one
+    // file. Not better-sqlite3, an entry of its own: `--help` does not load it.
+    codeSplitting: { groups: [{ name: 'core', tags: ['$initial'], test: (id) => id.startsWith(DIST) || /[\\/]node_modules[\\/]commander[\\/]/.test(id) }] },
   },
 });
 cpSync(join(DIST, 'ledger', 'migrations'), join(OUT, 'migrations'), { recursive: true });
-if (!existsSync(join(OUT, 'jmfund.cjs'))) throw new Error('bundle: dist/bundle/jmfund.cjs was not written');
+for (const f of ['jmfund.cjs', ...(bundleSqlite ? ['better-sqlite3.cjs'] : [])]) {
+  if (!existsSync(join(OUT, f))) throw new Error(`bundle: dist/bundle/${f} was not written`);
+}
