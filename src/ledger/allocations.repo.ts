@@ -29,6 +29,20 @@ type CandidateRow = [
 ];
 
 /**
+ * Whether to read the round by walking the applications' key (already in
+ * application_id order) rather than its round index and a sort. The sort of
+ * 10^6 wide rows spills to temporary files (12 s of CPU against 4 s for the
+ * walk), but the walk visits every round's rows: worth it when this round is
+ * most of the ledger.
+ */
+function walkKey(db: Db, roundId: string): boolean {
+  const inRound = db.prepare('SELECT count(*) FROM applications WHERE round_id = ?').pluck().get(roundId) as number;
+  if (inRound < 50_000) return false;
+  const all = db.prepare('SELECT count(*) FROM applications').pluck().get() as number;
+  return inRound * 2 >= all;
+}
+
+/**
  * Every application of the round with its eligibility and stored aggregate, by
  * application_id: plan() ranks them, and storeAllocation writes the lines in
  * this order, the order of allocation_lines' key. (Ranking in SQL cost more than
@@ -43,7 +57,7 @@ export function* roundCandidates(db: Db, roundId: string): Generator<Candidate> 
       a.total_investment_fen, a.submitted_on, ${withElig ? 'a.eligibility' : 'NULL'},
       ${withScores ? 's.status, s.score_num, s.score_den, s.score_display' : 'NULL, NULL, NULL, NULL'}
     FROM applications a ${withScores ? 'LEFT JOIN score_aggregates s ON s.application_id = a.application_id' : ''}
-    WHERE a.round_id = ?
+    WHERE ${walkKey(db, roundId) ? '+a.round_id' : 'a.round_id'} = ?
     ORDER BY a.application_id`;
   // Values that repeat across a round (categories, dates, statuses, displayed scores) are
   // kept once: at 10^6 applications this saves ~150 MB of live heap, and GC time with it.
