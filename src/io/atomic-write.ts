@@ -100,9 +100,9 @@ export class AtomicOut extends Writable {
     this.written += chunk.length;
     writeAll(this.fh, chunk).then(() => cb(), cb);
   }
-  /** Writes text (UTF-8), waiting while the stream is full. */
-  async text(s: string): Promise<void> {
-    if (!this.write(s, 'utf8')) await once(this, 'drain');
+  /** Writes a chunk (text as UTF-8), waiting while the stream is full. */
+  async chunk(data: string | Buffer): Promise<void> {
+    if (!this.write(data)) await once(this, 'drain');
   }
   /** Ends the stream once everything is on disk. */
   async finish(): Promise<WrittenFile> {
@@ -196,9 +196,7 @@ const isIoFailure = (e: unknown): boolean => e instanceof FileWriteError || type
 export async function writeFileAtomic(path: string, data: string | Buffer, opts: WriteFileAtomicOptions = {}): Promise<WrittenFile> {
   return writeFileAtomicStream(
     path,
-    async (out) => {
-      if (!out.write(data)) await once(out, 'drain');
-    },
+    (out) => out.chunk(data),
     opts,
   );
 }

@@ -61,7 +61,7 @@ describe('writeFileAtomicStream', () => {
   it('streams into the file and reports its size and SHA-256', async () => {
     const p = join(dir, 'streamed.csv');
     const w = await writeFileAtomicStream(p, async (out) => {
-      for (let i = 0; i < 1000; i++) await out.text(`行${i}\r\n`);
+      for (let i = 0; i < 1000; i++) await out.chunk(`行${i}\r\n`);
     });
     const content = await readFile(p);
     expect(w.bytes).toBe(content.length);
@@ -74,7 +74,7 @@ describe('writeFileAtomicStream', () => {
     const p = join(sub, 'half.json');
     const boom = new Error('query failed');
     const err = await writeFileAtomicStream(p, async (out) => {
-      for (let i = 0; i < 5000; i++) await out.text(`{"row": ${i}},\n`);
+      for (let i = 0; i < 5000; i++) await out.chunk(`{"row": ${i}},\n`);
       throw boom;
     }).catch((e: unknown) => e);
     expect(err).toBe(boom);
@@ -89,7 +89,7 @@ describe('writeFileAtomicStream', () => {
       writeFileAtomicStream(
         p,
         async (out) => {
-          await out.text('new report, first half');
+          await out.chunk('new report, first half');
           throw new Error('stop');
         },
         { force: true },

@@ -70,7 +70,7 @@ export async function writeReportFile(r: Report, format: ReportFormat, lang: Lan
   return writeFileAtomicStream(
     path,
     async (out) => {
-      const sink = new TextSink((chunk) => out.text(chunk));
+      const sink = new TextSink((chunk) => out.chunk(chunk));
       await write(r, lang, sink);
       await sink.flush();
     },
