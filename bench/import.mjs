@@ -21,6 +21,8 @@ const root = join(here, '..');
 const bin = join(root, 'bin', 'jmfund.js');
 const rows = Number(process.argv[2] ?? 1_000_000);
 const runs = Number(process.argv[3] ?? 3);
+// BENCH_PHASES=0 leaves out the in-process phases (read only, read + validate).
+const phases = process.env.BENCH_PHASES !== '0';
 const outDir = join(here, 'out');
 mkdirSync(outDir, { recursive: true });
 const file = join(outDir, `import-${rows}.csv`);
@@ -208,8 +210,10 @@ for (let i = 0; i < runs; i++) {
     // The floor: the shell's CSV import into a table with no types, no checks, no indexes.
     record('sqlite3 .import (floor)', await measure('sqlite3', [db, `.import --csv ${file} apps`]));
   }
-  record('read only (table-reader)', await measure(process.execPath, [phaseScript, file, 'read']));
-  record('read + validate (domain)', await measure(process.execPath, [phaseScript, file, 'parse']));
+  if (phases) {
+    record('read only (table-reader)', await measure(process.execPath, [phaseScript, file, 'read']));
+    record('read + validate (domain)', await measure(process.execPath, [phaseScript, file, 'parse']));
+  }
   const ledger = join(work, 'ledger.db');
   rmSync(ledger, { force: true });
   const env = { JMFUND_DB: ledger, JMFUND_OFFICER: 'bench', JMFUND_LANG: 'en', NO_COLOR: '1' };

@@ -6,7 +6,7 @@ import { isValidDate, parseDate } from './dates.js';
 import { parseMoney } from './money.js';
 import { findCategory, findCluster, findDistrict, type Policy } from './policy.js';
 import { type Result, type Text, err, ok, text } from './text.js';
-import { analyzeUscc, computeCheckChar, computeOrgCheckChar } from './uscc.js';
+import { USCC_ALPHABET, analyzeUscc, computeCheckChar, computeOrgCheckChar } from './uscc.js';
 
 // ---------------------------------------------------------------------------
 // Columns and headers (shared with side-lists.ts)
@@ -448,6 +448,12 @@ function lookupsFor(policy: Policy): Lookups {
 
 /** One record of an applications file → an application, or every error of the row. */
 export function parseApplicationRow(cells: readonly string[], map: HeaderMap, policy: Policy, roundId: string): ParsedRow<ImportedApplication> {
+  const clean = cleanApplicationRow(cells, map, policy, roundId);
+  return clean !== null ? { value: clean, errors: NO_PROBLEMS, warnings: NO_PROBLEMS } : readApplicationRow(cells, map, policy, roundId);
+}
+
+/** parseApplicationRow the careful way, cell by cell, collecting every error and warning. */
+export function readApplicationRow(cells: readonly string[], map: HeaderMap, policy: Policy, roundId: string): ParsedRow<ImportedApplication> {
   const r = new CellReader(cells, map, APPLICATION_DEFS);
   const l = lookupsFor(policy);
   const applicationId = r.optional('application_id', parseApplicationId);
@@ -514,6 +520,213 @@ export function parseApplicationRow(cells: readonly string[], map: HeaderMap, po
     },
     errors: r.errors,
     warnings: r.warnings,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The clean row, fast: most rows of a large file have no error and no warning.
+// cleanApplicationRow reads them without a CellReader and its closures, with
+// the column positions worked out once per header; it gives up (null) at the
+// first cell that is not plainly good, and parseApplicationRow then reads the
+// row the careful way, which finds every error and warning. For a row it does
+// not give up on, it returns exactly what the careful way returns
+// (test/domain/import-row.test.ts checks this on generated rows).
+
+const NO_PROBLEMS: CellError[] = [];
+Object.freeze(NO_PROBLEMS);
+
+interface CleanColumns {
+  at: Int32Array; // cell index of each APPLICATION_COLUMNS entry, -1 when absent
+  unit: (MoneyUnit | null)[];
+  width: number;
+}
+const cleanColumnsCache = new WeakMap<HeaderMap, CleanColumns>();
+
+function cleanColumns(map: HeaderMap): CleanColumns {
+  let c = cleanColumnsCache.get(map);
+  if (!c) {
+    const at = new Int32Array(APPLICATION_COLUMNS.length);
+    const unit: (MoneyUnit | null)[] = [];
+    APPLICATION_COLUMNS.forEach((d, k) => {
+      const i = map.index.get(d.key);
+      at[k] = i ?? -1;
+      unit.push(i === undefined ? null : map.columns[i].unit);
+    });
+    c = { at, unit, width: map.columns.length };
+    cleanColumnsCache.set(map, c);
+  }
+  return c;
+}
+
+/** normalizeText, without its regular expressions for the usual cell (ASCII or CJK, nothing to trim, no leading quote). */
+function cleanText(raw: string | undefined): string {
+  if (raw === undefined || raw.length === 0) return '';
+  const first = raw.charCodeAt(0);
+  const last = raw.charCodeAt(raw.length - 1);
+  if (first <= 32 || last <= 32 || first === 39) return normalizeText(raw);
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 0x7f ? c < 32 : c < 0x4e00 || c > 0x9fff) return normalizeText(raw);
+  }
+  return raw;
+}
+
+// The yes/no words, by the cell as written (after cleanText).
+const CLEAN_BOOLEAN: ReadonlyMap<string, boolean> = new Map([
+  ...[...TRUE_WORDS].flatMap((w) => [w, w.toUpperCase()]).map((w): [string, boolean] => [w, true]),
+  ...[...FALSE_WORDS].flatMap((w) => [w, w.toUpperCase()]).map((w): [string, boolean] => [w, false]),
+  ['Yes', true],
+  ['No', false],
+  ['True', true],
+  ['False', false],
+]);
+
+function cleanBoolean(s: string): boolean | null {
+  // The usual words without hashing the cell; the others through the map.
+  switch (s) {
+    case '是':
+    case 'yes':
+      return true;
+    case '否':
+    case 'no':
+      return false;
+  }
+  return CLEAN_BOOLEAN.get(s) ?? null;
+}
+
+const USCC_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < USCC_ALPHABET.length; i++) USCC_VALUE[USCC_ALPHABET.charCodeAt(i)] = i;
+const USCC_W = Array.from({ length: 17 }, (_, i) => {
+  let w = 1;
+  for (let k = 0; k < i; k++) w = (w * 3) % 31;
+  return w;
+});
+const ORG_W = [3, 7, 9, 10, 5, 8, 4, 2];
+
+/** An upper-case USCC whose both check characters hold (what parseUsccCell takes without a warning). */
+function cleanUscc(s: string): boolean {
+  if (s.length !== 18) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < 128 ? USCC_VALUE[c] : -1;
+    if (v < 0) return false;
+    sum += v * USCC_W[i];
+  }
+  if (USCC_ALPHABET.charCodeAt((31 - (sum % 31)) % 31) !== s.charCodeAt(17)) return false;
+  // GB 11714 over characters 9-16 (0-9 = 0-9, A-Z = 10-35); the USCC alphabet is within it.
+  let org = 0;
+  for (let i = 0; i < 8; i++) {
+    const c = s.charCodeAt(8 + i);
+    org += (c <= 57 ? c - 48 : c - 55) * ORG_W[i];
+  }
+  const k = 11 - (org % 11);
+  const check = k === 10 ? 88 /* X */ : k === 11 ? 48 : 48 + k;
+  return s.charCodeAt(16) === check;
+}
+
+const DIGITS = /^\d{1,15}$/;
+
+export function cleanApplicationRow(cells: readonly string[], map: HeaderMap, policy: Policy, roundId: string): ImportedApplication | null {
+  const cols = cleanColumns(map);
+  if (cells.length > cols.width) return null; // too many fields: the careful way says whether they hold anything
+  const at = cols.at;
+  const cell = (k: number): string => (at[k] < 0 ? '' : cleanText(cells[at[k]]));
+  const l = lookupsFor(policy);
+  const bool = (k: number): boolean | null => cleanBoolean(cell(k));
+  const count = (k: number): number | null | undefined => {
+    const s = cell(k);
+    if (s === '') return null;
+    if (DIGITS.test(s)) return Number(s);
+    const r = parseCount(s);
+    return r.ok ? r.value : undefined;
+  };
+  const money = (k: number, required: boolean): number | null | undefined => {
+    const s = cell(k);
+    if (s === '') return required ? undefined : null;
+    const r = parseAmount(s, cols.unit[k]);
+    return r.ok ? r.value : undefined;
+  };
+  const date = (k: number): string | null => {
+    const s = cell(k);
+    if (s === '') return null;
+    const r = parseDateCell(s);
+    return r.ok ? r.value : null;
+  };
+
+  const idCell = cell(0);
+  if (idCell !== '' && !APPLICATION_ID.test(idCell)) return null;
+  const enterpriseName = cell(1);
+  const uscc = cell(2);
+  const districtCell = cell(3);
+  const establishedOn = date(4);
+  const independentLegalPerson = bool(5);
+  const categoryCell = cell(6);
+  const clusterCell = cell(7);
+  const projectName = cell(8);
+  const totalInvestmentFen = money(9, true);
+  const requestedAmountFen = money(10, true);
+  const employees = count(11);
+  const annualRevenueFen = money(12, false);
+  const otherFiscalSupport = bool(13);
+  const pastProjectsCompliant = bool(14);
+  const creditGood = bool(15);
+  const majorAccident = bool(16);
+  const readyToImplement = bool(17);
+  const trainingEvents = count(18);
+  const trainees = count(19);
+  const submittedOn = date(20);
+  if (
+    enterpriseName === '' ||
+    !cleanUscc(uscc) ||
+    districtCell === '' ||
+    establishedOn === null ||
+    independentLegalPerson === null ||
+    categoryCell === '' ||
+    projectName === '' ||
+    totalInvestmentFen == null ||
+    requestedAmountFen == null ||
+    employees === undefined ||
+    annualRevenueFen === undefined ||
+    otherFiscalSupport === null ||
+    pastProjectsCompliant === null ||
+    creditGood === null ||
+    majorAccident === null ||
+    readyToImplement === null ||
+    trainingEvents === undefined ||
+    trainees === undefined ||
+    submittedOn === null
+  ) {
+    return null;
+  }
+  const category = remembered(l.category, categoryCell, () => findCategory(policy, categoryCell)?.key ?? null);
+  if (category === null) return null;
+  const extra: Record<string, string> = {};
+  for (const c of map.extras) extra[c.header] = normalizeText(cells[c.index]);
+  return {
+    applicationId: idCell === '' ? null : idCell,
+    roundId,
+    enterpriseName,
+    uscc,
+    district: remembered(l.district, districtCell, () => findDistrict(policy, districtCell)?.zh ?? districtCell),
+    establishedOn,
+    independentLegalPerson,
+    category,
+    cluster: clusterCell === '' ? null : remembered(l.cluster, clusterCell, () => findCluster(policy, clusterCell)?.key ?? clusterCell),
+    projectName,
+    totalInvestmentFen,
+    requestedAmountFen,
+    employees,
+    annualRevenueFen,
+    otherFiscalSupport,
+    pastProjectsCompliant,
+    creditGood,
+    majorAccident,
+    readyToImplement,
+    trainingEvents,
+    trainees,
+    submittedOn,
+    extra,
   };
 }
 

@@ -220,6 +220,9 @@ export class CsvParser {
     const cells: string[] = [];
     let extraLines = 0;
     let i = start;
+    const nlChar = nl === 10 ? '\n' : '\r';
+    let comma = -1;
+    let lineEnd = -1;
     for (;;) {
       // At the start of a field.
       if (i < len && buf.charCodeAt(i) === 34) {
@@ -245,8 +248,16 @@ export class CsvParser {
           break;
         }
         // Line breaks inside the quotes move the next record's line number.
-        for (let k = buf.indexOf(nl === 10 ? '\n' : '\r', open); k >= 0 && k < i; k = buf.indexOf(nl === 10 ? '\n' : '\r', k + 1)) {
+        // lineEnd (the next one at or after some earlier point) is searched
+        // again only when passed, so that a line of quoted fields is scanned once.
+        if (lineEnd < open) {
+          lineEnd = buf.indexOf(nlChar, open);
+          if (lineEnd < 0) lineEnd = len;
+        }
+        while (lineEnd < i) {
           extraLines++;
+          lineEnd = buf.indexOf(nlChar, lineEnd + 1);
+          if (lineEnd < 0) lineEnd = len;
         }
         // Spaces after the closing quote are tolerated and dropped.
         while (i < len && (buf.charCodeAt(i) === 32 || buf.charCodeAt(i) === 9)) i++;
@@ -270,17 +281,20 @@ export class CsvParser {
         throw this.invalidClosingQuote(cells.length + 1, buf.charAt(i), extraLines);
       }
       // Unquoted field: up to the next comma or record end. A quote inside an
-      // unquoted field is kept as written, as Excel does.
-      let k = i;
-      for (; k < len; k++) {
-        const c = buf.charCodeAt(k);
-        if (c === 44) break;
-        if (c === nl || (crlf && c === 13)) {
-          const end = this.recordEndAt(k, final);
-          if (end === NEED_MORE) return NEED_MORE;
-          if (end > 0) break;
-        }
+      // unquoted field is kept as written, as Excel does. Found with indexOf
+      // (the positions are kept until passed), not char by char.
+      if (comma < i) {
+        comma = buf.indexOf(',', i);
+        if (comma < 0) comma = len;
       }
+      if (lineEnd < i) {
+        lineEnd = buf.indexOf(nlChar, i);
+        if (lineEnd < 0) lineEnd = len;
+      }
+      let k = comma < lineEnd ? comma : lineEnd;
+      // In LF mode a CR ends the record before LF or at the end of the text; elsewhere it is data.
+      if (crlf && k === lineEnd && k > i && buf.charCodeAt(k - 1) === 13) k--;
+      if (crlf && k === len - 1 && buf.charCodeAt(k) === 13 && !final) return NEED_MORE;
       if (k >= len) {
         if (!final) return NEED_MORE;
         cells.push(buf.slice(i, len));

@@ -42,7 +42,37 @@ export const sha256Hex = (s: string): string => (oneShot ? oneShot('sha256', s, 
 /** SHA-256 over the content values in column order (CONTENT_COLS; extra with sorted keys). */
 export const contentHash = (a: ImportedApplication): string => hashValues(contentValues(a));
 
-const hashValues = (values: unknown[]): string => sha256Hex(JSON.stringify(values));
+const hashValues = (values: ContentValues): string => sha256Hex(JSON.stringify(values));
+
+/** The content values of an application in column order, as stored. */
+export type ContentValues = (string | number | null)[];
+
+/**
+ * An application as the ledger takes it, made where the row was parsed (the
+ * import worker), so that the thread that writes the ledger only writes: one
+ * flat array in the order of the INSERT's parameters — application id (null:
+ * to be generated), the content values (CONTENT_COLS), the line of the file,
+ * the content hash. Flat, because a worker sends a 24-element array at half
+ * the cost of an object holding an array.
+ */
+export type ApplicationRecord = readonly (string | number | null)[];
+
+const ID_AT = 0;
+const VALUES_AT = 1;
+const LINE_AT = 22;
+const HASH_AT = 23;
+
+export function applicationRecord(a: ImportedApplication, line: number): ApplicationRecord {
+  const values = contentValues(a);
+  const hash = hashValues(values);
+  values.unshift(a.applicationId);
+  values.push(line, hash);
+  return values;
+}
+
+const recordValues = (r: ApplicationRecord): ContentValues => r.slice(VALUES_AT, VALUES_AT + CONTENT_COLS.length);
+/** The line of the file a record comes from. */
+export const recordLine = (r: ApplicationRecord): number => r[LINE_AT] as number;
 
 interface KeyRow {
   rid: number;
@@ -80,10 +110,13 @@ const CONTENT_COLS = [
   'submitted_on',
   'extra_json',
 ] as const;
+const USCC_AT = VALUES_AT + CONTENT_COLS.indexOf('uscc');
+const PROJECT_AT = VALUES_AT + CONTENT_COLS.indexOf('project_name');
+const BOOLEAN_COLS: ReadonlySet<string> = new Set(['independent_legal_person', 'other_fiscal_support', 'past_projects_compliant', 'credit_good', 'major_accident', 'ready_to_implement']);
 
 const b = (v: boolean): number => (v ? 1 : 0);
 
-function contentValues(a: ImportedApplication): unknown[] {
+function contentValues(a: ImportedApplication): ContentValues {
   return [
     a.enterpriseName,
     a.uscc,
@@ -105,9 +138,27 @@ function contentValues(a: ImportedApplication): unknown[] {
     a.trainingEvents,
     a.trainees,
     a.submittedOn,
-    // Sorted keys: the same columns in another order are the same content.
-    JSON.stringify(a.extra, Object.keys(a.extra).sort()),
+    extraJson(a.extra),
   ];
+}
+
+/** Sorted keys: the same columns in another order are the same content. */
+function extraJson(extra: Record<string, string>): string {
+  const keys = Object.keys(extra);
+  // One key or none needs no sorting (the usual file has a 备注 column or no extra one).
+  if (keys.length === 0) return '{}';
+  return keys.length === 1 ? JSON.stringify(extra) : JSON.stringify(extra, keys.sort());
+}
+
+/** applicationContent() of the application whose content values these are. */
+export function contentOfValues(values: ContentValues): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  CONTENT_COLS.forEach((c, i) => {
+    const v = values[i];
+    if (c === 'extra_json') out.extra = JSON.parse(v as string) as Record<string, string>;
+    else out[c] = BOOLEAN_COLS.has(c) ? v === 1 : v;
+  });
+  return out;
 }
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
@@ -121,15 +172,44 @@ const showChange = (c: FieldChange): { name: string; values: string } => ({
   values: `${showValue(c.field, c.old)} → ${showValue(c.field, c.new)}`,
 });
 
+/** A string as an SQL literal: values that stay the same for a whole import are written into the INSERT, not bound per row. */
+const sqlText = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * The first line of this file that matched each application the ledger held
+ * before the import, by rowid: a re-import of a large file remembers its
+ * repeats in 4 bytes per ledger row instead of a table of keys.
+ */
+class RepeatLines {
+  private lines: Uint32Array | Map<number, number> | null = null;
+  constructor(private readonly base: number) {}
+  get(rid: number): number | null {
+    if (this.lines === null) return null;
+    const v = this.lines instanceof Map ? this.lines.get(rid) : this.lines[rid];
+    return v ? v : null;
+  }
+  set(rid: number, line: number): void {
+    // A ledger whose rowids went far beyond its size (never by jmfund itself) gets a Map.
+    this.lines ??= this.base < 64 * 1024 * 1024 ? new Uint32Array(this.base + 1) : new Map();
+    if (this.lines instanceof Map) {
+      if (!this.lines.has(rid)) this.lines.set(rid, line);
+    } else if (this.lines[rid] === 0) this.lines[rid] = line;
+  }
+}
+
 /** One import of applications into one round. Every method runs inside the caller's transaction. */
 export class ApplicationImportSession {
   private readonly base: number;
   private next: number;
+  /** Keys in the temporary tables: bad rows, and repeats whose keys differ from the ledger's. */
   private seenCount = 0;
+  private readonly repeats: RepeatLines;
+  /** The last row repeated one already in the ledger: look it up before trying to insert (a re-import). */
+  private lookupFirst = false;
   private readonly newIds: string[] = [];
   private newCount = 0;
+  private insert: { file: string; sha256: string; st: Statement } | null = null;
   private readonly st: {
-    insert: Statement;
     byId: Statement;
     byProject: Statement;
     full: Statement;
@@ -149,13 +229,9 @@ export class ApplicationImportSession {
       CREATE TEMP TABLE IF NOT EXISTS import_seen_project (uscc TEXT NOT NULL, project_name TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (uscc, project_name)) STRICT;
       DELETE FROM import_seen_id; DELETE FROM import_seen_project;`);
     this.base = (db.prepare('SELECT coalesce(max(rowid), 0) AS m FROM applications').get() as { m: number }).m;
+    this.repeats = new RepeatLines(this.base);
     this.next = nextGeneratedNumber(db, roundId);
-    const cols = CONTENT_COLS.join(', ');
     this.st = {
-      insert: db.prepare(
-        `INSERT INTO applications (application_id, round_id, ${cols}, source_file, source_line, source_sha256, content_hash, state, created_at, updated_at)
-         VALUES (${Array(2 + CONTENT_COLS.length + 7).fill('?').join(', ')}) ON CONFLICT DO NOTHING`,
-      ),
       byId: db.prepare(`SELECT ${KEY_COLS} FROM applications WHERE application_id = ?`),
       byProject: db.prepare(`SELECT ${KEY_COLS} FROM applications WHERE round_id = ? AND uscc = ? AND project_name = ?`),
       full: db.prepare('SELECT * FROM applications WHERE application_id = ?'),
@@ -172,11 +248,13 @@ export class ApplicationImportSession {
   /** The line of an earlier row of this file with the same id or the same enterprise and project. */
   duplicateInFile(k: RowKeys, line: number): AcceptOutcome | null {
     if (k.applicationId !== null) {
-      const first = this.firstLineById(k.applicationId);
+      const first = this.firstLine(this.st.byId.get(k.applicationId) as KeyRow | undefined, () => this.st.seenId.get(k.applicationId));
       if (first !== null) return dupError('application_id', first, line, k.applicationId);
     }
     if (k.uscc !== null && k.projectName !== null) {
-      const first = this.firstLineByProject(k.uscc, k.projectName);
+      const first = this.firstLine(this.st.byProject.get(this.roundId, k.uscc, k.projectName) as KeyRow | undefined, () =>
+        this.st.seenProject.get(k.uscc, k.projectName),
+      );
       if (first !== null) return dupError('project', first, line, `${k.uscc} ${k.projectName}`);
     }
     return null;
@@ -201,30 +279,42 @@ export class ApplicationImportSession {
   }
 
   accept(app: ImportedApplication, src: RowSource): AcceptOutcome {
-    const keys: RowKeys = { applicationId: app.applicationId, uscc: app.uscc, projectName: app.projectName };
-    // Rows this import inserted are caught by the ledger's unique keys below; the
-    // temporary tables hold the rest (repeats and bad rows), empty on a fresh import.
+    return this.acceptRecord(applicationRecord(app, src.line), src);
+  }
+
+  /** `src.line` must be the record's line. */
+  acceptRecord(rec: ApplicationRecord, src: RowSource): AcceptOutcome {
+    const applicationId = rec[ID_AT] as string | null;
+    const uscc = rec[USCC_AT] as string;
+    const projectName = rec[PROJECT_AT] as string;
+    const keys: RowKeys = { applicationId, uscc, projectName };
+    // Rows this import inserted are caught by the ledger's unique keys below,
+    // repeats of ledger rows by `repeats`; the temporary tables hold the rest
+    // (bad rows, repeats under other keys), empty on a usual import.
     if (this.seenCount > 0) {
       const dup = this.seenBefore(keys, src.line);
       if (dup) return dup;
     }
-    const values = contentValues(app);
-    const hash = hashValues(values);
-    if (app.applicationId !== null) {
-      if (this.tryInsert(app.applicationId, values, hash, src)) return this.inserted(app.applicationId);
-      return this.conflictWithId(app, app.applicationId, values, hash, src, keys);
+    if (applicationId !== null) {
+      if (this.lookupFirst) {
+        const byId = this.st.byId.get(applicationId) as KeyRow | undefined;
+        if (byId) return this.conflictWithId(byId, rec, src, keys);
+      }
+      if (this.tryInsert(applicationId, rec, src)) return this.inserted(applicationId);
+      return this.conflictWithId(this.st.byId.get(applicationId) as KeyRow | undefined, rec, src, keys);
+    }
+    if (this.lookupFirst) {
+      const existing = this.st.byProject.get(this.roundId, uscc, projectName) as KeyRow | undefined;
+      if (existing) return this.sameProject(existing, rec, src, keys);
     }
     for (;;) {
       const id = generatedId(this.roundId, this.next);
-      if (this.tryInsert(id, values, hash, src)) {
+      if (this.tryInsert(id, rec, src)) {
         this.next++;
         return this.inserted(id);
       }
-      const existing = this.st.byProject.get(this.roundId, app.uscc, app.projectName) as KeyRow | undefined;
-      if (existing) {
-        if (existing.rid > this.base) return dupError('project', existing.source_line, src.line, `${app.uscc} ${app.projectName}`);
-        return this.repeat(existing, values, hash, src, keys, app);
-      }
+      const existing = this.st.byProject.get(this.roundId, uscc, projectName) as KeyRow | undefined;
+      if (existing) return this.sameProject(existing, rec, src, keys);
       // The generated id was taken by an explicit one: try the next number.
       this.next++;
     }
@@ -240,34 +330,52 @@ export class ApplicationImportSession {
   }
 
   private inserted(id: string): AcceptOutcome {
+    this.lookupFirst = false;
     this.newCount++;
     if (this.newIds.length <= 1000) this.newIds.push(id);
     return { kind: 'new', applicationId: id };
   }
 
-  private tryInsert(id: string, values: unknown[], hash: string, src: RowSource): boolean {
-    const now = this.opts.now;
-    return this.st.insert.run(id, this.roundId, ...values, src.file, src.line, src.sha256, hash, 'imported', now, now).changes === 1;
+  private tryInsert(id: string, rec: ApplicationRecord, src: RowSource): boolean {
+    let ins = this.insert;
+    if (ins === null || ins.file !== src.file || ins.sha256 !== src.sha256) {
+      const now = sqlText(this.opts.now);
+      const st = this.db.prepare(
+        `INSERT INTO applications (application_id, ${CONTENT_COLS.join(', ')}, source_line, content_hash, round_id, source_file, source_sha256, state, created_at, updated_at)
+         VALUES (${Array(1 + CONTENT_COLS.length + 2).fill('?').join(', ')}, ${sqlText(this.roundId)}, ${sqlText(src.file)}, ${sqlText(src.sha256)}, 'imported', ${now}, ${now})
+         ON CONFLICT DO NOTHING`,
+      );
+      ins = this.insert = { file: src.file, sha256: src.sha256, st };
+    }
+    if (id === rec[ID_AT]) return ins.st.run(rec).changes === 1;
+    const params = rec.slice();
+    params[ID_AT] = id;
+    return ins.st.run(params).changes === 1;
   }
 
-  private firstLineById(id: string): number | null {
-    const row = this.st.byId.get(id) as KeyRow | undefined;
-    if (row && row.rid > this.base) return row.source_line;
+  /** The line of this file that first named the ledger row `row` (or, failing that, the temporary tables' line). */
+  private firstLine(row: KeyRow | undefined, seen: () => unknown): number | null {
+    if (row) {
+      if (row.rid > this.base) return row.source_line;
+      const line = this.repeats.get(row.rid);
+      if (line !== null) return line;
+    }
     if (this.seenCount === 0) return null;
-    const seen = this.st.seenId.get(id) as { line: number } | undefined;
-    return seen?.line ?? null;
+    return (seen() as { line: number } | undefined)?.line ?? null;
   }
 
-  private firstLineByProject(uscc: string, project: string): number | null {
-    const row = this.st.byProject.get(this.roundId, uscc, project) as KeyRow | undefined;
-    if (row && row.rid > this.base) return row.source_line;
-    if (this.seenCount === 0) return null;
-    const seen = this.st.seenProject.get(uscc, project) as { line: number } | undefined;
-    return seen?.line ?? null;
+  /** A row without an id matched `existing` by enterprise and project. */
+  private sameProject(existing: KeyRow, rec: ApplicationRecord, src: RowSource, keys: RowKeys): AcceptOutcome {
+    const what = `${keys.uscc} ${keys.projectName}`;
+    if (existing.rid > this.base) return dupError('project', existing.source_line, src.line, what);
+    const first = this.repeats.get(existing.rid);
+    if (first !== null) return dupError('project', first, src.line, what);
+    return this.repeat(existing, rec, src, keys);
   }
 
-  private conflictWithId(app: ImportedApplication, id: string, values: unknown[], hash: string, src: RowSource, keys: RowKeys): AcceptOutcome {
-    const byId = this.st.byId.get(id) as KeyRow | undefined;
+  private conflictWithId(byId: KeyRow | undefined, rec: ApplicationRecord, src: RowSource, keys: RowKeys): AcceptOutcome {
+    const id = rec[ID_AT] as string;
+    const { uscc, projectName } = keys;
     if (byId) {
       if (byId.round_id !== this.roundId) {
         return {
@@ -280,32 +388,45 @@ export class ApplicationImportSession {
         };
       }
       if (byId.rid > this.base) return dupError('application_id', byId.source_line, src.line, id);
-      const moved = byId.uscc !== app.uscc || byId.project_name !== app.projectName;
-      const other = moved ? (this.st.byProject.get(this.roundId, app.uscc, app.projectName) as KeyRow | undefined) : undefined;
-      if (other && other.application_id !== id) {
-        if (other.rid > this.base) return dupError('project', other.source_line, src.line, `${app.uscc} ${app.projectName}`);
-        return projectTaken(other.application_id, id);
-      }
-      return this.repeat(byId, values, hash, src, keys, app);
+      const first = this.repeats.get(byId.rid);
+      if (first !== null) return dupError('application_id', first, src.line, id);
+      const moved = byId.uscc !== uscc || byId.project_name !== projectName;
+      const other = moved ? (this.st.byProject.get(this.roundId, uscc, projectName) as KeyRow | undefined) : undefined;
+      if (other && other.application_id !== id) return this.projectOf(other, id, src.line, keys);
+      return this.repeat(byId, rec, src, keys);
     }
-    const byProject = this.st.byProject.get(this.roundId, app.uscc, app.projectName) as KeyRow | undefined;
+    const byProject = this.st.byProject.get(this.roundId, uscc, projectName) as KeyRow | undefined;
     if (!byProject) throw new Error(`insert of ${id} conflicted, but no row holds its keys`);
-    if (byProject.rid > this.base) return dupError('project', byProject.source_line, src.line, `${app.uscc} ${app.projectName}`);
-    return projectTaken(byProject.application_id, id);
+    return this.projectOf(byProject, id, src.line, keys);
+  }
+
+  /** The file gives id `id` to a project that `other` already is. */
+  private projectOf(other: KeyRow, id: string, line: number, keys: RowKeys): AcceptOutcome {
+    const what = `${keys.uscc} ${keys.projectName}`;
+    if (other.rid > this.base) return dupError('project', other.source_line, line, what);
+    const first = this.repeats.get(other.rid);
+    if (first !== null) return dupError('project', first, line, what);
+    return projectTaken(other.application_id, id);
   }
 
   /** The file repeats an application the ledger already holds. */
-  private repeat(existing: KeyRow, values: unknown[], hash: string, src: RowSource, keys: RowKeys, app: ImportedApplication): AcceptOutcome {
+  private repeat(existing: KeyRow, rec: ApplicationRecord, src: RowSource, keys: RowKeys): AcceptOutcome {
+    this.lookupFirst = true;
     const id = existing.application_id;
     // Matched by project: an earlier row may have named this id with other keys.
     if (keys.applicationId === null && this.seenCount > 0) {
       const again = this.st.seenId.get(id) as { line: number } | undefined;
       if (again) return dupError('application_id', again.line, src.line, id);
     }
-    this.noteSeen({ ...keys, applicationId: id }, src.line);
+    // The usual repeat has the ledger row's keys: remembered by rowid. One
+    // whose enterprise or project differs goes to the temporary tables, since
+    // a later row may name it by those keys.
+    if (existing.uscc === keys.uscc && existing.project_name === keys.projectName) this.repeats.set(existing.rid, src.line);
+    else this.noteSeen({ ...keys, applicationId: id }, src.line);
+    const hash = rec[HASH_AT] as string;
     if (existing.content_hash === hash) return { kind: 'unchanged', applicationId: id };
     const row = this.st.full.get(id) as ApplicationRow;
-    const changes = diffContent(applicationContent(rowToApplication(row)), applicationContent(app));
+    const changes = diffContent(applicationContent(rowToApplication(row)), contentOfValues(recordValues(rec)));
     // Same values under a different hash (an older hash formula): nothing to change.
     if (changes.length === 0) return { kind: 'unchanged', applicationId: id };
     const shown = changes.map(showChange);
@@ -331,7 +452,7 @@ export class ApplicationImportSession {
         ),
       };
     }
-    this.st.update.run(...values, src.file, src.line, src.sha256, hash, this.opts.now, id);
+    this.st.update.run(...recordValues(rec), src.file, src.line, src.sha256, hash, this.opts.now, id);
     return { kind: 'updated', applicationId: id, changes, stateBefore: existing.state };
   }
 }

@@ -8,6 +8,8 @@ import {
   normalizeText,
   parseAmount,
   parseApplicationRow,
+  readApplicationRow,
+  cleanApplicationRow,
   parseBoolean,
   parseCount,
   parseUsccCell,
@@ -19,6 +21,7 @@ import { parseSideListRow, SIDE_LIST_COLUMNS } from '../../src/domain/side-lists
 import { computeCheckChar, computeOrgCheckChar } from '../../src/domain/uscc.js';
 import { formatYuan, yuanPlain } from '../../src/domain/money.js';
 import { loadPolicy } from '../../src/io/policies.js';
+import { APPLICATION_HEADER, hostileString, validCell } from '../fuzz/arbitraries.js';
 
 const { policy } = loadPolicy();
 
@@ -313,5 +316,65 @@ describe('side-list rows', () => {
     expect(side('credit', ['uscc', 'list', 'listed_on'], [GOOD_USCC, 'blacklist', '2021-01-01']).errors[0].text.en).toContain('accepted: abnormal-operations');
     expect(side('accidents', ['uscc', 'date', 'kind'], [GOOD_USCC, '2021-01-01', 'fire']).errors[0].text.en).toContain('safety (安全)');
     expect(side('credit', ['uscc', 'list', 'listed_on', 'removed_on'], [GOOD_USCC, 'serious-dishonesty', '2021-01-01', '2020-01-01']).errors[0].column).toBe('removed_on');
+  });
+});
+
+describe('the clean-row shortcut', () => {
+  const header = matchHeader([...APPLICATION_HEADER, '其他说明'], APPLICATION_COLUMNS);
+  // Cells the shortcut must either read exactly as the careful way does, or leave to it.
+  const nearly = (key: string, n: number): fc.Arbitrary<string> =>
+    validCell(key, n).chain((v) =>
+      fc.oneof(
+        { weight: 60, arbitrary: fc.constant(v) },
+        {
+          weight: 2,
+          arbitrary: fc.constantFrom(
+            ` ${v}`,
+            `${v}\u3000`,
+            v.toLowerCase(),
+            v.toUpperCase(),
+            v.replace(/\d/, (d) => String.fromCharCode(0xff10 + Number(d))),
+            `'${v}`,
+            '',
+            v.slice(1),
+            `${v}x`,
+          ),
+        },
+        { weight: 1, arbitrary: hostileString(12) },
+      ),
+    );
+  const cell = nearly;
+  const row = fc
+    .tuple(fc.integer({ min: 1, max: 999_999 }), fc.integer({ min: -2, max: 2 }))
+    .chain(([n, extra]) =>
+      fc.tuple(...[...APPLICATION_HEADER, '其他说明'].map((h) => cell(h, n)), fc.array(fc.constantFrom('', ' ', 'x'), { maxLength: Math.max(0, extra) })).map((cells) => {
+        const base = cells.slice(0, -1) as string[];
+        const more = cells[cells.length - 1] as string[];
+        return extra < 0 ? base.slice(0, base.length + extra) : [...base, ...more];
+      }),
+    );
+
+  it('reads a row exactly as the careful way does, or gives up', () => {
+    let taken = 0;
+    let left = 0;
+    fc.assert(
+      fc.property(row, (cells) => {
+        const careful = readApplicationRow(cells, header.map, policy, 'R1');
+        const clean = cleanApplicationRow(cells, header.map, policy, 'R1');
+        if (clean === null) {
+          left++;
+          expect(parseApplicationRow(cells, header.map, policy, 'R1')).toEqual(careful);
+          return;
+        }
+        taken++;
+        expect(careful.errors).toEqual([]);
+        expect(careful.warnings).toEqual([]);
+        expect(clean).toEqual(careful.value);
+      }),
+      { numRuns: 3000 },
+    );
+    // Both ways were exercised.
+    expect(taken).toBeGreaterThan(100);
+    expect(left).toBeGreaterThan(100);
   });
 });

@@ -460,3 +460,40 @@ describe('durability of a failed import', () => {
     expect(query<{ n: number }>(join(dir, 'copy.db'), 'SELECT count(*) AS n FROM applications')[0].n).toBe(20);
   });
 });
+
+describe('parsing in a worker thread (large files)', () => {
+  // Files of a few MiB are parsed in a worker; JMFUND_IMPORT_WORKER forces either way.
+  const both = (path: () => string, file: string, ...args: string[]) =>
+    (['always', 'never'] as const).map((w) => {
+      const r = runCli(['import', file.startsWith('/') ? file : join(FIX, file), '--round', 'R1', '--json', ...args], { db: path(), env: { JMFUND_IMPORT_WORKER: w } });
+      return { code: r.code, stderr: r.stderr, json: r.json<Record<string, unknown>>() };
+    });
+
+  it('gives the same summary, messages and ledger as parsing in the main thread', () => {
+    const dbs = [fresh().path, fresh().path];
+    let i = 0;
+    const next = () => dbs[i++ % 2];
+    for (const file of ['applications.csv', 'applications.xlsx', 'no-ids.csv', 'bad/many-errors.csv', 'bad/unclosed-quote.csv', 'bad/missing-column.csv', 'bad/uscc-check.csv', 'changed.csv']) {
+      const [w, m] = both(next, file);
+      expect(w, file).toEqual(m);
+    }
+    expect(content(dbs[0])).toEqual(content(dbs[1]));
+    expect(i).toBe(16);
+  });
+
+  it('writes the same rejects file with --skip-invalid', () => {
+    const { path, dir } = fresh();
+    const rejects = ['w', 'm'].map((x) => join(dir, `rejects-${x}.csv`));
+    const [w, m] = (['always', 'never'] as const).map((mode, k) =>
+      runCli(['import', join(FIX, 'bad', 'many-errors.csv'), '--round', 'R1', '--skip-invalid', '--rejects', rejects[k], '--dry-run'], { db: path, env: { JMFUND_IMPORT_WORKER: mode } }),
+    );
+    expect(w.code).toBe(m.code);
+    expect(w.stderr).toBe(m.stderr);
+    const [rw, rm] = (['always', 'never'] as const).map((mode, k) =>
+      runCli(['import', join(FIX, 'bad', 'many-errors.csv'), '--round', 'R1', '--skip-invalid', '--rejects', rejects[k], '--force'], { db: fresh().path, env: { JMFUND_IMPORT_WORKER: mode } }),
+    );
+    expect(rw.code).toBe(rm.code);
+    expect(readFileSync(rejects[0], 'utf8')).toBe(readFileSync(rejects[1], 'utf8'));
+    expect(readFileSync(rejects[0], 'utf8').split('\n').length).toBeGreaterThan(2);
+  });
+});

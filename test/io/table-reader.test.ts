@@ -207,6 +207,109 @@ describe('CsvParser', () => {
   });
 });
 
+// A plain, char-by-char reading of the CSV rules CsvParser implements, to check its indexOf shortcuts against.
+// `decidedAt`: where the line end that decides LF or CR mode is, -1 when there is none.
+function referenceCsv(input: string): { rows: RawRow[]; error: { code: string; line: number; column: number } | null; decidedAt: number } {
+  // Record delimiter: the first line end outside quotes; a lone CR (not before LF, not last) means CR mode.
+  let nl = '\n';
+  let decidedAt = -1;
+  for (let i = 0, q = false; i < input.length; i++) {
+    const c = input[i];
+    if (c === '"') q = !q;
+    else if (!q && c === '\n') {
+      decidedAt = i;
+      break;
+    } else if (!q && c === '\r') {
+      if (i + 1 < input.length && input[i + 1] !== '\n') nl = '\r';
+      if (i + 1 < input.length) decidedAt = i + 1;
+      break;
+    }
+  }
+  // Length of the record delimiter at i, or 0.
+  const endAt = (i: number): number => {
+    if (i >= input.length) return 0;
+    if (input[i] === nl) return 1;
+    if (nl === '\n' && input[i] === '\r') return i + 1 === input.length ? 1 : input[i + 1] === '\n' ? 2 : 0;
+    return 0;
+  };
+  const rows: RawRow[] = [];
+  let line = 1;
+  let i = 0;
+  while (i < input.length) {
+    const start = line;
+    const cells: string[] = [];
+    let lines = 0;
+    for (;;) {
+      let v = '';
+      if (input[i] === '"') {
+        i++;
+        for (;;) {
+          if (i >= input.length) return { rows, error: { code: 'unclosed-quote', line: start, column: cells.length + 1 }, decidedAt };
+          if (input[i] === '"') {
+            if (input[i + 1] === '"') {
+              v += '"';
+              i += 2;
+              continue;
+            }
+            i++;
+            break;
+          }
+          if (input[i] === nl) lines++;
+          v += input[i++];
+        }
+        while (input[i] === ' ' || input[i] === '\t') i++;
+        if (i < input.length && input[i] !== ',' && endAt(i) === 0) return { rows, error: { code: 'invalid-closing-quote', line: start, column: cells.length + 1 }, decidedAt };
+      } else {
+        while (i < input.length && input[i] !== ',' && endAt(i) === 0) v += input[i++];
+      }
+      cells.push(v);
+      if (input[i] === ',') {
+        i++;
+        continue;
+      }
+      i += endAt(i);
+      break;
+    }
+    if (cells.some((c) => c.trim() !== '')) rows.push({ line: start, cells });
+    line = start + 1 + lines;
+  }
+  return { rows, error: null, decidedAt };
+}
+
+describe('CsvParser against a char-by-char reading', () => {
+  const text = fc.array(fc.constantFrom('a', 'b7', ',', ',', '"', '""', '\r', '\n', '\r\n', ' ', '燊'), { maxLength: 30 }).map((a) => a.join(''));
+  it('gives the same records, line numbers and errors, whole or in chunks', () => {
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(40), { maxLength: 4 }), (input, cuts) => {
+        const ref = referenceCsv(input);
+        // Until a line end outside quotes is seen the parser has not chosen LF or CR mode (and
+        // chooses on what is left of its buffer): compare only texts where the first piece decides.
+        fc.pre(ref.decidedAt >= 0);
+        const run = (pieces: string[]) => {
+          const out: RawRow[] = [];
+          const p = new CsvParser('t.csv');
+          try {
+            for (const piece of pieces) p.feed(piece, out);
+            p.finish(out);
+            return { rows: out, error: null };
+          } catch (e) {
+            if (!(e instanceof TableReadError)) throw e;
+            return { rows: null, error: { code: e.code, line: e.line, column: e.column } };
+          }
+        };
+        const at = [0, ...[...cuts].sort((a, b) => a - b).map((c) => Math.min(c, input.length)), input.length];
+        const chunked = at.slice(1).map((c, k) => input.slice(at[k], c));
+        for (const pieces of chunked[0].length > ref.decidedAt ? [[input], chunked] : [[input]]) {
+          const got = run(pieces);
+          if (ref.error) expect(got.error, JSON.stringify(input)).toEqual(ref.error);
+          else expect(got, JSON.stringify(input)).toEqual({ rows: ref.rows, error: null });
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('plainNumber', () => {
   it('writes what Excel shows in General format, without exponent or float noise', () => {
     expect(plainNumber(1234567.89)).toBe('1234567.89');

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImportedApplication } from '../../src/domain/import-row.js';
 import { computeCheckChar, computeOrgCheckChar } from '../../src/domain/uscc.js';
-import { ApplicationImportSession, applicationEvents, contentHash, generatedId, iterateApplications, nextGeneratedNumber } from '../../src/ledger/import.repo.js';
+import { ApplicationImportSession, applicationEvents, applicationRecord, contentHash, generatedId, iterateApplications, nextGeneratedNumber } from '../../src/ledger/import.repo.js';
 import { SideListImportSession, listSideList, sideListRowHash } from '../../src/ledger/side-lists.repo.js';
 import { appendEvent } from '../../src/ledger/events.js';
 import type { Db } from '../../src/ledger/open.js';
@@ -181,6 +182,27 @@ describe('ApplicationImportSession', () => {
     const late = s.accept(app({ applicationId: 'B1', projectName: 'p' }), src(5));
     expect(late.kind === 'error' && late.text.en).toContain('(first on line 4)');
     db.exec('ROLLBACK');
+  });
+
+  it('keeps the content hash of earlier ledgers: SHA-256 of the JSON array of the values, extra with sorted keys', () => {
+    const formula = (a: ImportedApplication): string =>
+      createHash('sha256')
+        .update(
+          JSON.stringify([
+            a.enterpriseName, a.uscc, a.district, a.establishedOn, a.independentLegalPerson ? 1 : 0, a.category, a.cluster, a.projectName,
+            a.totalInvestmentFen, a.requestedAmountFen, a.employees, a.annualRevenueFen, a.otherFiscalSupport ? 1 : 0, a.pastProjectsCompliant ? 1 : 0,
+            a.creditGood ? 1 : 0, a.majorAccident ? 1 : 0, a.readyToImplement ? 1 : 0, a.trainingEvents, a.trainees, a.submittedOn,
+            JSON.stringify(a.extra, Object.keys(a.extra).sort()),
+          ]),
+        )
+        .digest('hex');
+    for (const extra of [{}, { 备注: '无' }, { 备注: 'a', '10': 'x', '9': 'y', b: '' }]) {
+      const a = app({ extra, cluster: 'x', employees: null });
+      expect(contentHash(a)).toBe(formula(a));
+      const rec = applicationRecord(a, 7);
+      expect(rec).toHaveLength(24);
+      expect([rec[0], rec[22], rec[23]]).toEqual([null, 7, formula(a)]);
+    }
   });
 
   it('links more than 1,000 new rows to the event through SQL', () => {

@@ -16,11 +16,6 @@ import {
   type ColumnDef,
   type HeaderMap,
   type HeaderMapping,
-  type ImportedApplication,
-  type ParsedRow,
-  matchHeader,
-  missingColumnsText,
-  parseApplicationRow,
   resolveMapping,
   rowErrorText,
   rowKeys,
@@ -32,11 +27,12 @@ import { type Text, text } from '../../domain/text.js';
 import { FileReadError, decodeBuffer } from '../../io/decode.js';
 import { writeFileAtomic, FileWriteError } from '../../io/atomic-write.js';
 import { toCsv } from '../../io/exporters/csv.js';
-import { TableReadError, readTableBatches } from '../../io/table-reader.js';
+import { TableReadError } from '../../io/table-reader.js';
+import { type TableEvent, applicationTable, applicationTableInWorker, mappingEntries, parsedTable, useImportWorker } from '../../io/import-worker-rows.js';
 import type { ApplicationRow } from '../../ledger/applications.repo.js';
 import { type EligibilitySection, eligibilitySection } from '../../ledger/eligibility.repo.js';
 import { appendEvent } from '../../ledger/events.js';
-import { ApplicationImportSession, type AcceptOutcome, applicationEvents, iterateApplications } from '../../ledger/import.repo.js';
+import { ApplicationImportSession, type AcceptOutcome, type ApplicationRecord, applicationEvents, iterateApplications } from '../../ledger/import.repo.js';
 import type { Db } from '../../ledger/open.js';
 import { listRounds } from '../../ledger/rounds.repo.js';
 import { SIDE_LIST_TABLES, SideListImportSession, listSideList } from '../../ledger/side-lists.repo.js';
@@ -49,8 +45,6 @@ import { handler } from '../runner.js';
 // ---------------------------------------------------------------------------
 // Reading a table file into a sink
 
-/** The header is the first of these records that holds every required column. */
-const HEADER_SEARCH_LIMIT = 100;
 /** Progress on a terminal for files at least this large, every PROGRESS_EVERY rows. */
 const PROGRESS_MIN_BYTES = 5 * 1024 * 1024;
 const PROGRESS_EVERY = 50_000;
@@ -71,7 +65,8 @@ type RowOutcome = 'new' | 'unchanged' | 'updated' | { column: string; text: Text
 
 interface Sink<T> {
   defs: readonly ColumnDef[];
-  parse(cells: readonly string[], map: HeaderMap): ParsedRow<T>;
+  /** The file's header and parsed rows; the cells of good rows too when `keepCells`. */
+  table(mapping: HeaderMapping | undefined, keepCells: boolean): AsyncIterable<TableEvent<T>>;
   /** Called once the header is known, before the first row: begins the transaction. */
   start(): void;
   /** A bad row: may add an error of its own (a repeat inside the file). */
@@ -209,39 +204,31 @@ async function readInto<T>(ctx: Context, file: string, opts: ReadOptions, sink: 
   // Only --skip-invalid writes them out; otherwise they would only cost memory.
   const keepRejects = !!(opts.skipInvalid && opts.rejects && !opts.dryRun);
   let map: HeaderMap | null = null;
-  let records = 0;
-  let best: { line: number; match: ReturnType<typeof matchHeader> } | null = null;
+  let end: Extract<TableEvent<T>, { kind: 'end' }> | null = null;
   try {
-    outer: for await (const batch of readTableBatches(file, { encoding: opts.encoding, sheet: opts.sheet })) {
-      for (const rec of batch) {
-        if (map === null) {
-          records++;
-          const m = matchHeader(rec.cells, sink.defs, mapping);
-          if (m.missing.length === 0) {
-            run.headerLine = rec.line;
-            if (m.duplicates.length > 0) {
-              run.headerProblem = missingColumnsText(file, rec.line, [], m.duplicates);
-              break outer;
-            }
-            map = m.map;
-            run.rejects.push([...rec.cells, 'error']);
-            sink.start();
-            continue;
-          }
-          if (!best || m.recognized > best.match.recognized) best = { line: rec.line, match: m };
-          if (records >= HEADER_SEARCH_LIMIT) break outer;
-          continue;
-        }
+    for await (const ev of sink.table(mapping, keepRejects)) {
+      if (ev.kind === 'header') {
+        run.headerLine = ev.line;
+        map = ev.map;
+        run.rejects.push([...ev.cells, 'error']);
+        sink.start();
+        continue;
+      }
+      if (ev.kind === 'end') {
+        end = ev;
+        break;
+      }
+      if (map === null) throw new Error('rows before the header');
+      for (const rec of ev.rows) {
         run.rows++;
         progress.tick(run.rows);
-        const parsed = sink.parse(rec.cells, map);
-        for (const w of parsed.warnings) report('warning', problem(ctx, file, rec.line, w));
-        const errors: CellError[] = [...parsed.errors];
-        if (parsed.value === null) {
-          const dup = sink.invalid(rec.cells, map, rec.line);
+        for (const w of rec.warnings) report('warning', problem(ctx, file, rec.line, w));
+        const errors: CellError[] = [...rec.errors];
+        if (rec.value === null) {
+          const dup = sink.invalid(rec.cells ?? [], map, rec.line);
           if (dup) errors.push({ column: dup.column, zh: columnZh(sink.defs, dup.column), value: '', text: dup.text });
         } else {
-          const out = sink.accept(parsed.value, rec.line);
+          const out = sink.accept(rec.value, rec.line);
           if (typeof out === 'object') errors.push({ column: out.column, zh: columnZh(sink.defs, out.column), value: '', text: out.text });
           else if (out === 'new') run.new++;
           else if (out === 'unchanged') run.unchanged++;
@@ -250,7 +237,7 @@ async function readInto<T>(ctx: Context, file: string, opts: ReadOptions, sink: 
         if (errors.length > 0) {
           run.rejected++;
           for (const e of errors) report('error', problem(ctx, file, rec.line, e));
-          if (keepRejects) run.rejects.push(rejectRow(ctx, rec.cells, run.rejects[0].length - 1, errors));
+          if (keepRejects) run.rejects.push(rejectRow(ctx, rec.cells ?? [], run.rejects[0].length - 1, errors));
         }
       }
     }
@@ -263,18 +250,10 @@ async function readInto<T>(ctx: Context, file: string, opts: ReadOptions, sink: 
   } finally {
     progress.done();
   }
-  if (map === null && run.headerProblem === null && run.fatal === null) {
-    if (records === 0) throw new UserError(text(`${file} 中没有任何数据行（只有空行）`, `${file} has no rows (only blank lines)`), 2);
-    const m = best?.match;
-    const missing = m && m.recognized > 0 ? m.missing : sink.defs.filter((d) => d.required);
-    run.headerLine = m && m.recognized > 0 ? (best?.line ?? null) : null;
-    run.headerProblem = missingColumnsText(file, run.headerLine, missing, m?.duplicates ?? []);
-    if (!m || m.recognized === 0) {
-      run.headerProblem = text(
-        `${run.headerProblem.zh}（前 ${Math.min(records, HEADER_SEARCH_LIMIT)} 行中没有找到表头）`,
-        `${run.headerProblem.en} (no header row found in the first ${Math.min(records, HEADER_SEARCH_LIMIT)} rows)`,
-      );
-    }
+  if (end?.blank) throw new UserError(text(`${file} 中没有任何数据行（只有空行）`, `${file} has no rows (only blank lines)`), 2);
+  if (end?.headerProblem) {
+    run.headerLine = end.headerLine;
+    run.headerProblem = end.headerProblem;
   }
   return run;
 }
@@ -576,9 +555,12 @@ export function register(program: Command): void {
       let session: ApplicationImportSession | null = null;
       const updates: { application_id: string; state_before: string; changes: { field: string; old: unknown; new: unknown }[] }[] = [];
       const sourceFile = basename(file);
-      const sink: Omit<Sink<ImportedApplication>, 'start'> = {
+      const sink: Omit<Sink<ApplicationRecord>, 'start'> = {
         defs: APPLICATION_COLUMNS,
-        parse: (cells, map) => parseApplicationRow(cells, map, round.policy, round.roundId),
+        table: (mapping, keepCells) => {
+          const src = { file, read: { encoding: opts.encoding, sheet: opts.sheet }, mapping: mappingEntries(mapping), policy: round.policy, roundId: round.roundId, keepCells };
+          return useImportWorker(file) ? applicationTableInWorker(src) : applicationTable(src);
+        },
         invalid: (cells, map, line) => {
           const s = ensure();
           const keys = rowKeys(cells, map);
@@ -586,8 +568,8 @@ export function register(program: Command): void {
           s.noteSeen(keys, line);
           return dup && dup.kind === 'error' ? { column: dup.column, text: dup.text } : null;
         },
-        accept: (app, line) => {
-          const out: AcceptOutcome = ensure().accept(app, { file: sourceFile, line, sha256 });
+        accept: (rec, line) => {
+          const out: AcceptOutcome = ensure().acceptRecord(rec, { file: sourceFile, line, sha256 });
           if (out.kind === 'error') return { column: out.column, text: out.text };
           if (out.kind === 'updated') {
             updates.push({ application_id: out.applicationId, state_before: out.stateBefore, changes: out.changes });
@@ -749,7 +731,8 @@ export function register(program: Command): void {
       let session: SideListImportSession | null = null;
       const sink: Omit<Sink<NonNullable<ReturnType<typeof parseSideListRow>['value']>>, 'start'> = {
         defs: SIDE_LIST_COLUMNS[kind],
-        parse: (cells, map) => parseSideListRow(kind, cells, map),
+        table: (mapping, keepCells) =>
+          parsedTable(file, { encoding: opts.encoding, sheet: opts.sheet }, SIDE_LIST_COLUMNS[kind], mapping, (cells, map) => parseSideListRow(kind, cells, map), keepCells),
         invalid: () => null,
         accept: (rec, line) => ((session ??= new SideListImportSession(db, kind)).accept(rec, sourceFile, line) ? 'new' : 'unchanged'),
       };

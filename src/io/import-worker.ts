@@ -1,0 +1,50 @@
+// The import worker: reads, parses and validates an applications file and
+// sends its events to the main thread, which writes the ledger (see
+// import-worker-rows.ts). It never touches the ledger.
+import { parentPort, workerData } from 'node:worker_threads';
+import { type ApplicationSource, MESSAGES_IN_FLIGHT, ROWS_PER_MESSAGE, type WireEvent, type WorkerMessage, applicationTable, serializeError, toWire } from './import-worker-rows.js';
+
+const port = parentPort;
+if (port === null) throw new Error('import-worker.js runs as a worker thread');
+
+let inFlight = 0;
+let resume: (() => void) | null = null;
+port.on('message', () => {
+  inFlight--;
+  const r = resume;
+  resume = null;
+  r?.();
+});
+
+const post = async (m: WorkerMessage): Promise<void> => {
+  port.postMessage(m);
+  if (m.t !== 'events') return;
+  inFlight++;
+  while (inFlight >= MESSAGES_IN_FLIGHT) await new Promise<void>((r) => (resume = r));
+};
+
+async function run(): Promise<void> {
+  let events: WireEvent[] = [];
+  let rows = 0;
+  try {
+    for await (const ev of applicationTable(workerData as ApplicationSource)) {
+      events.push(toWire(ev));
+      if (ev.kind === 'rows') rows += ev.rows.length;
+      // Rows are sent in a few thousands at a time; the header and the end at once.
+      if (ev.kind !== 'rows' || rows >= ROWS_PER_MESSAGE) {
+        await post({ t: 'events', events });
+        events = [];
+        rows = 0;
+      }
+    }
+    if (events.length > 0) await post({ t: 'events', events });
+    await post({ t: 'done' });
+  } catch (e) {
+    // Rows read before a record that cannot be cut are reported before it.
+    if (events.length > 0) port?.postMessage({ t: 'events', events } satisfies WorkerMessage);
+    port?.postMessage({ t: 'error', error: serializeError(e) } satisfies WorkerMessage);
+  }
+  port?.close();
+}
+
+void run();
