@@ -202,7 +202,9 @@ function deserializeError(s: SerializedError): Error {
   return e;
 }
 
-const WORKER_URL = new URL('./import-worker.js', import.meta.url);
+// ../io/: the same file from dist/io/ and from dist/bundle/ (the CommonJS chunks of
+// scripts/bundle.mjs, one level below dist/ as well); the worker runs the ES modules of dist/io/.
+const WORKER_URL = new URL('../io/import-worker.js', import.meta.url);
 
 /**
  * Whether to parse in a worker: for files of a few MiB and more, when the
