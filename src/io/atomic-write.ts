@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { access, link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { basename, dirname, join } from 'node:path';
 import { text, type Text } from '../domain/text.js';
@@ -122,6 +123,8 @@ async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
   }
 }
 
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 const pathExists = (p: string): Promise<boolean> =>
   access(p).then(
     () => true,
@@ -140,6 +143,16 @@ export async function writeFileAtomicStream(path: string, produce: (out: AtomicO
   let tmpExists = false;
   let failure: unknown;
   let result: WrittenFile | undefined;
+  // Interrupted (Ctrl-C, kill): remove the temporary file, then end as the signal would have.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (tmpExists) rmSync(tmp, { force: true });
+    stopWatching();
+    process.kill(process.pid, signal);
+  };
+  const stopWatching = () => {
+    for (const sig of SIGNALS) process.off(sig, onSignal);
+  };
+  for (const sig of SIGNALS) process.once(sig, onSignal);
   try {
     // Refuse early rather than after a long report; the link below still decides without a race.
     if (!opts.force && (await pathExists(path))) throw new FileExistsError(path);
@@ -185,6 +198,7 @@ export async function writeFileAtomicStream(path: string, produce: (out: AtomicO
     failure = e;
   } finally {
     if (tmpExists) await unlink(tmp).catch(() => undefined);
+    stopWatching();
   }
   if (failure !== undefined) throw isIoFailure(failure) ? writeError(path, failure) : failure;
   return result as WrittenFile;

@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileExistsError, FileWriteError, writeFileAtomic, writeFileAtomicStream } from '../../src/io/atomic-write.js';
 import { createHash } from 'node:crypto';
@@ -109,4 +111,26 @@ describe('writeFileAtomicStream', () => {
     expect(err).toBeInstanceOf(FileExistsError);
     expect(produced).toBe(false);
   });
+});
+
+describe('writeFileAtomicStream interrupted', () => {
+  it('removes the temporary file when the process is killed half way, and dies of the signal', async () => {
+    if (process.platform === 'win32') return;
+    const sub = await mkdtemp(join(dir, 'killed-'));
+    const script = `
+      const { writeFileAtomicStream } = await import(${JSON.stringify(resolve('dist/io/atomic-write.js'))});
+      await writeFileAtomicStream(${JSON.stringify(join(sub, 'audit.csv'))}, async (out) => {
+        await out.chunk('申报编号\\r\\n'.repeat(10000));
+        process.stdout.write('writing\\n');
+        await new Promise((r) => setTimeout(r, 60000));
+      });
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((ok) => child.stdout.once('data', () => ok()));
+    expect((await readdir(sub)).filter((n) => n.endsWith('.tmp'))).toHaveLength(1);
+    child.kill('SIGTERM');
+    const [, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    expect(signal).toBe('SIGTERM');
+    expect(await readdir(sub)).toEqual([]);
+  }, 30_000);
 });
