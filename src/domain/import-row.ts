@@ -805,7 +805,7 @@ export function rowErrorText(file: string, line: number, e: CellError): Text {
 }
 
 export function missingColumnsText(file: string, line: number | null, missing: readonly ColumnDef[], duplicates: readonly HeaderProblem[]): Text {
-  const at = line === null ? text('', '') : text(`（表头在第 ${line} 行）`, ` (header on line ${line})`);
+  const at = line === null ? text('', '') : text(`:${line}`, `:${line}`);
   const parts: Text[] = [];
   if (missing.length > 0) {
     parts.push(

@@ -136,9 +136,12 @@ const binaryMessage = (path: string, sample: Buffer, at: number): Text => {
       `${path} is not a text file (binary content at byte ${at}, it looks like an old .xls workbook); save it as .xlsx or as CSV UTF-8 from Excel`,
     );
   }
+  // A text file with a NUL byte in one cell: the line tells the officer where to look.
+  let line = 1;
+  for (let i = sample.indexOf(10); i >= 0 && i < at; i = sample.indexOf(10, i + 1)) line++;
   return text(
-    `${path} 不是文本文件（第 ${at} 字节起为二进制内容）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”`,
-    `${path} is not a text file (binary content at byte ${at}); save it as CSV UTF-8 from Excel`,
+    `${path}:${line}：不是文本文件（第 ${line} 行、第 ${at} 字节起为二进制内容）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”`,
+    `${path}:${line}: is not a text file (binary content at byte ${at}, on line ${line}); save it as CSV UTF-8 from Excel`,
   );
 };
 
@@ -313,8 +316,8 @@ class Utf8Decode extends Transform {
             'invalid-utf8',
             path,
             text(
-              `${path} 第 ${line} 行（第 ${at} 字节）不是有效的 UTF-8，而文件开头是 UTF-8；如文件以 GB18030/GBK 保存，请加 --encoding gb18030 重新运行，或在 Excel 中另存为“CSV UTF-8（逗号分隔）”`,
-              `${path} line ${line} (byte ${at}) is not valid UTF-8, though the file begins as UTF-8; if it was saved as GB18030/GBK, run again with --encoding gb18030, or save it as CSV UTF-8 from Excel`,
+              `${path}:${line}：第 ${at} 字节不是有效的 UTF-8，而文件开头是 UTF-8；如文件以 GB18030/GBK 保存，请加 --encoding gb18030 重新运行，或在 Excel 中另存为“CSV UTF-8（逗号分隔）”`,
+              `${path}:${line}: byte ${at} is not valid UTF-8, though the file begins as UTF-8; if it was saved as GB18030/GBK, run again with --encoding gb18030, or save it as CSV UTF-8 from Excel`,
             ),
           ),
         ),

@@ -200,8 +200,8 @@ export class CsvParser {
         this.path,
         line,
         text(
-          `${this.path} 第 ${line} 行：一条记录超过 ${MAX_RECORD_CHARS} 个字符，可能是某个引号没有闭合`,
-          `${this.path} line ${line}: a record is longer than ${MAX_RECORD_CHARS} characters; probably a quote is not closed`,
+          `${this.path}:${line}：一条记录超过 ${MAX_RECORD_CHARS} 个字符，可能是某个引号没有闭合`,
+          `${this.path}:${line}: a record is longer than ${MAX_RECORD_CHARS} characters; probably a quote is not closed`,
         ),
       );
     }
@@ -337,8 +337,8 @@ export class CsvParser {
       this.path,
       line,
       text(
-        `${this.path} 第 ${line} 行：第 ${column} 个字段的引号没有闭合（未闭合的引号）；字段内的引号须写成两个（""）`,
-        `${this.path} line ${line}: a quoted field is not closed (unclosed quote) in field ${column}; a quote inside a field must be doubled ("")`,
+        `${this.path}:${line}：第 ${column} 个字段的引号没有闭合（未闭合的引号）；字段内的引号须写成两个（""）`,
+        `${this.path}:${line}: a quoted field is not closed (unclosed quote) in field ${column}; a quote inside a field must be doubled ("")`,
       ),
       column,
     );
@@ -352,8 +352,8 @@ export class CsvParser {
       this.path,
       line,
       text(
-        `${this.path} 第 ${line} 行：第 ${column} 个字段的闭合引号后应为逗号或换行，却是“${got}”${at.zh}（无效的闭合引号）；字段内的引号须写成两个（""）`,
-        `${this.path} line ${line}: field ${column} has "${got}" after its closing quote${at.en}, where a comma or a line end should be (invalid closing quote); a quote inside a field must be doubled ("")`,
+        `${this.path}:${line}：第 ${column} 个字段的闭合引号后应为逗号或换行，却是“${got}”${at.zh}（无效的闭合引号）；字段内的引号须写成两个（""）`,
+        `${this.path}:${line}: field ${column} has "${got}" after its closing quote${at.en}, where a comma or a line end should be (invalid closing quote); a quote inside a field must be doubled ("")`,
       ),
       column,
     );

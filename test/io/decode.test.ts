@@ -111,9 +111,18 @@ describe('openTextStream', () => {
     expect(err).toBeInstanceOf(FileReadError);
     const e = err as FileReadError;
     expect(e.code).toBe('binary');
-    expect(e.text.en).toBe(`${p} is not a text file (binary content at byte 8); save it as CSV UTF-8 from Excel`);
+    // The PNG signature holds two LF bytes: the line is counted as in a text file.
+    expect(e.text.en).toBe(`${p}:3: is not a text file (binary content at byte 8, on line 3); save it as CSV UTF-8 from Excel`);
     expect(e.text.zh).toContain('不是文本文件');
     expect(e.message).toBe(e.text.en);
+  });
+  it('names the line of a NUL byte in a cell of an otherwise good CSV file', async () => {
+    const p = await file('nul.csv', Buffer.from('企业名称,备注\r\n甲,一\r\n乙,二\u0000三\r\n', 'utf8'));
+    const e = (await openTextStream(p).catch((x: unknown) => x)) as FileReadError;
+    expect(e.code).toBe('binary');
+    const at = Buffer.from('企业名称,备注\r\n甲,一\r\n乙,二', 'utf8').length;
+    expect(e.text.en).toBe(`${p}:3: is not a text file (binary content at byte ${at}, on line 3); save it as CSV UTF-8 from Excel`);
+    expect(e.text.zh).toContain(`${p}:3：`);
   });
   it('suggests .xlsx for a ZIP and for an old .xls', async () => {
     const zip = await file('book.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0, 0, 0]));
@@ -147,7 +156,7 @@ describe('openTextStream: a file that turns out not to be UTF-8 after the sniffe
     expect(err).toBeInstanceOf(FileReadError);
     expect(err.code).toBe('invalid-utf8');
     expect(err.text.en).toBe(
-      `${p} line 20002 (byte ${ascii.length + 2}) is not valid UTF-8, though the file begins as UTF-8; if it was saved as GB18030/GBK, run again with --encoding gb18030, or save it as CSV UTF-8 from Excel`,
+      `${p}:20002: byte ${ascii.length + 2} is not valid UTF-8, though the file begins as UTF-8; if it was saved as GB18030/GBK, run again with --encoding gb18030, or save it as CSV UTF-8 from Excel`,
     );
     expect((await readAll(p, 'gb18030')).text.endsWith('2,堃珺燊\r\n')).toBe(true);
     expect((await readAll(p, 'utf8')).text).toContain('\uFFFD');
@@ -159,6 +168,6 @@ describe('openTextStream: a file that turns out not to be UTF-8 after the sniffe
     const p = await file('straddle.csv', bytes);
     const err = (await readAll(p).catch((e: unknown) => e)) as FileReadError;
     expect(err.code).toBe('invalid-utf8');
-    expect(err.text.en).toContain(`line 1 (byte ${chars * 3})`);
+    expect(err.text.en).toContain(`${p}:1: byte ${chars * 3} is not valid UTF-8`);
   });
 });

@@ -99,8 +99,8 @@ describe('readTable: CSV', () => {
     expect(err.code).toBe('unclosed-quote');
     expect(err.line).toBe(7);
     expect(err.column).toBe(2);
-    expect(err.text.en).toContain(`${p} line 7: a quoted field is not closed (unclosed quote)`);
-    expect(err.text.zh).toContain(`${p} 第 7 行`);
+    expect(err.text.en).toContain(`${p}:7: a quoted field is not closed (unclosed quote)`);
+    expect(err.text.zh).toContain(`${p}:7：`);
     expect(err.message).toBe(err.text.en);
   });
 
@@ -111,7 +111,7 @@ describe('readTable: CSV', () => {
     expect(err.code).toBe('invalid-closing-quote');
     expect(err.line).toBe(3);
     expect(err.column).toBe(2);
-    expect(err.text.en).toContain(`${p} line 3:`);
+    expect(err.text.en).toContain(`${p}:3:`);
     expect(err.text.en).toContain('invalid closing quote');
   });
 
