@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { type CellError, type ColumnDef, type HeaderMap, type HeaderMapping, type ParsedRow, APPLICATION_COLUMNS, matchHeader, missingColumnsText, parseApplicationRow } from '../domain/import-row.js';
 import type { Policy } from '../domain/policy.js';
 import { type Text, text } from '../domain/text.js';
-import { type ApplicationRecord, applicationRecord, recordLine } from '../ledger/import.repo.js';
+import { type ApplicationRecord, RECORD_COMMON_TEXT_AT, applicationRecord, recordLine } from '../ledger/import.repo.js';
 import { FileReadError, type FileReadErrorCode } from './decode.js';
 import { type ReadTableOptions, TableReadError, type TableReadErrorCode, readTableBatches } from './table-reader.js';
 
@@ -162,23 +162,63 @@ const WORKER_MIN_BYTES = 2 * 1024 * 1024;
  */
 export type WireEvent = Exclude<TableEvent<ApplicationRecord>, { kind: 'rows' }> | { kind: 'rows'; rows: (ApplicationRecord | ParsedRecord<ApplicationRecord>)[] };
 
-export function toWire(ev: TableEvent<ApplicationRecord>): WireEvent {
+/**
+ * Texts that many rows share (district, category, dates, extra columns) go
+ * once per message: in a bare record each is replaced by -(its index in the
+ * message's `texts` + 1); no text column holds a number otherwise. A string
+ * costs the sender and the receiver a copy each, a small integer nearly nothing.
+ */
+export class WireTexts {
+  readonly texts: string[] = [];
+  private readonly index = new Map<string, number>();
+  ref(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.texts.length;
+      this.texts.push(s);
+      this.index.set(s, i);
+    }
+    return -(i + 1);
+  }
+}
+
+/** The event as the worker sends it; bare records are changed in place (the worker is done with them). */
+export function toWire(ev: TableEvent<ApplicationRecord>, texts: WireTexts): WireEvent {
   if (ev.kind !== 'rows') return ev;
-  return { kind: 'rows', rows: ev.rows.map((r) => (r.value !== null && r.cells === null && r.errors.length === 0 && r.warnings.length === 0 ? r.value : r)) };
+  return {
+    kind: 'rows',
+    rows: ev.rows.map((r) => {
+      if (r.value === null || r.cells !== null || r.errors.length > 0 || r.warnings.length > 0) return r;
+      const rec = r.value as (string | number | null)[];
+      for (const k of RECORD_COMMON_TEXT_AT) {
+        const v = rec[k];
+        if (typeof v === 'string') rec[k] = texts.ref(v);
+      }
+      return rec;
+    }),
+  };
 }
 
 const NONE: CellError[] = [];
 
-function fromWire(ev: WireEvent): TableEvent<ApplicationRecord> {
+function fromWire(ev: WireEvent, texts: readonly string[]): TableEvent<ApplicationRecord> {
   if (ev.kind !== 'rows') return ev;
   return {
     kind: 'rows',
-    rows: ev.rows.map((r) => (Array.isArray(r) ? { line: recordLine(r as ApplicationRecord), cells: null, value: r as ApplicationRecord, errors: NONE, warnings: NONE } : (r as ParsedRecord<ApplicationRecord>))),
+    rows: ev.rows.map((r) => {
+      if (!Array.isArray(r)) return r as ParsedRecord<ApplicationRecord>;
+      const rec = r as (string | number | null)[];
+      for (const k of RECORD_COMMON_TEXT_AT) {
+        const v = rec[k];
+        if (typeof v === 'number') rec[k] = texts[-v - 1];
+      }
+      return { line: recordLine(rec), cells: null, value: rec, errors: NONE, warnings: NONE };
+    }),
   };
 }
 
 export type WorkerMessage =
-  | { t: 'events'; events: WireEvent[] }
+  | { t: 'events'; events: WireEvent[]; texts: string[] }
   | { t: 'error'; error: SerializedError }
   | { t: 'done' };
 
@@ -262,7 +302,7 @@ export async function* applicationTableInWorker(src: ApplicationSource): AsyncGe
       if (m.t === 'done') return;
       if (m.t === 'error') throw deserializeError(m.error);
       worker.postMessage('ack');
-      for (const ev of m.events) yield fromWire(ev);
+      for (const ev of m.events) yield fromWire(ev, m.texts);
     }
   } finally {
     await worker.terminate();

@@ -2,7 +2,7 @@
 // sends its events to the main thread, which writes the ledger (see
 // import-worker-rows.ts). It never touches the ledger.
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ApplicationSource, MESSAGES_IN_FLIGHT, ROWS_PER_MESSAGE, type WireEvent, type WorkerMessage, applicationTable, serializeError, toWire } from './import-worker-rows.js';
+import { type ApplicationSource, MESSAGES_IN_FLIGHT, ROWS_PER_MESSAGE, type WireEvent, WireTexts, type WorkerMessage, applicationTable, serializeError, toWire } from './import-worker-rows.js';
 
 const port = parentPort;
 if (port === null) throw new Error('import-worker.js runs as a worker thread');
@@ -25,23 +25,25 @@ const post = async (m: WorkerMessage): Promise<void> => {
 
 async function run(): Promise<void> {
   let events: WireEvent[] = [];
+  let texts = new WireTexts();
   let rows = 0;
   try {
     for await (const ev of applicationTable(workerData as ApplicationSource)) {
-      events.push(toWire(ev));
+      events.push(toWire(ev, texts));
       if (ev.kind === 'rows') rows += ev.rows.length;
       // Rows are sent in a few thousands at a time; the header and the end at once.
       if (ev.kind !== 'rows' || rows >= ROWS_PER_MESSAGE) {
-        await post({ t: 'events', events });
+        await post({ t: 'events', events, texts: texts.texts });
         events = [];
+        texts = new WireTexts();
         rows = 0;
       }
     }
-    if (events.length > 0) await post({ t: 'events', events });
+    if (events.length > 0) await post({ t: 'events', events, texts: texts.texts });
     await post({ t: 'done' });
   } catch (e) {
     // Rows read before a record that cannot be cut are reported before it.
-    if (events.length > 0) port?.postMessage({ t: 'events', events } satisfies WorkerMessage);
+    if (events.length > 0) port?.postMessage({ t: 'events', events, texts: texts.texts } satisfies WorkerMessage);
     port?.postMessage({ t: 'error', error: serializeError(e) } satisfies WorkerMessage);
   }
   port?.close();

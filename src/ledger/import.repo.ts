@@ -110,6 +110,10 @@ const CONTENT_COLS = [
   'submitted_on',
   'extra_json',
 ] as const;
+/** Positions in a record of texts that most rows share with many others (a worker sends each once per message). */
+export const RECORD_COMMON_TEXT_AT: readonly number[] = (['district', 'established_on', 'category', 'cluster', 'submitted_on', 'extra_json'] as const).map(
+  (c) => VALUES_AT + CONTENT_COLS.indexOf(c),
+);
 const USCC_AT = VALUES_AT + CONTENT_COLS.indexOf('uscc');
 const PROJECT_AT = VALUES_AT + CONTENT_COLS.indexOf('project_name');
 const BOOLEAN_COLS: ReadonlySet<string> = new Set(['independent_legal_person', 'other_fiscal_support', 'past_projects_compliant', 'credit_good', 'major_accident', 'ready_to_implement']);
