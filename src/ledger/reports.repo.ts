@@ -96,7 +96,7 @@ const appOf = (r: Row): FactsApp => ({
 });
 
 /**
- * \`+a.round_id\`: the round filter does not use an index, so SQLite walks the
+ * `+a.round_id`: the round filter does not use an index, so SQLite walks the
  * applications in id order (their primary key) instead of sorting the round's
  * rows afterwards; for the eligibility results that sort was most of the time.
  */

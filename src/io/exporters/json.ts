@@ -26,14 +26,21 @@ function jsonValue(v: CellValue, c: Column, lang: Lang): { value: JsonValue; lab
   }
 }
 
-function row(cells: CellValue[], columns: Column[], lang: Lang): Record<string, JsonValue> {
-  const out: Record<string, JsonValue> = {};
+/**
+ * A row as JSON.stringify(row, null, 2) writes it at the depth of the rows
+ * (8 spaces), built directly: a row is flat (a money cell in a column of
+ * another type is the only nested value), and stringifying each row whole
+ * and re-indenting it was most of the time of a JSON report.
+ */
+function rowJson(cells: CellValue[], columns: Column[], keys: string[], labelKeys: string[], lang: Lang): string {
+  let s = '';
   columns.forEach((c, i) => {
     const { value, label } = jsonValue(cells[i] ?? null, c, lang);
-    out[c.key] = value;
-    if (label !== undefined) out[`${c.key}_label`] = label;
+    const v = value !== null && typeof value === 'object' ? `{\n            "fen": ${JSON.stringify(value.fen)}\n          }` : JSON.stringify(value);
+    s += `${s ? ',' : ''}\n          ${keys[i]}: ${v}`;
+    if (label !== undefined) s += `,\n          ${labelKeys[i]}: ${JSON.stringify(label)}`;
   });
-  return out;
+  return s ? `{${s}\n        }` : '{}';
 }
 
 /** JSON.stringify(v, null, 2) of a value nested `depth` levels deep. */
@@ -73,9 +80,11 @@ export async function writeJson(r: Report, lang: Lang, out: TextSink): Promise<v
       await out.write(']\n    }');
       continue;
     }
+    const keys = s.columns.map((c) => JSON.stringify(c.key));
+    const labelKeys = s.columns.map((c) => JSON.stringify(`${c.key}_label`));
     let firstRow = true;
     for (const cells of rows) {
-      await out.write(`${firstRow ? '\n' : ',\n'}        ${nested(row(cells, s.columns, lang), 4)}`);
+      await out.write(`${firstRow ? '\n' : ',\n'}        ${rowJson(cells, s.columns, keys, labelKeys, lang)}`);
       firstRow = false;
     }
     await out.write('\n      ]\n    }');
