@@ -205,6 +205,29 @@ describe('ApplicationImportSession', () => {
     }
   });
 
+  it('links exactly the new rows, whether the ledger held fewer or more rows before', () => {
+    db = ledgerWithRound('R1').db;
+    for (const [before, added] of [
+      [0, 1001],
+      [1500, 1001],
+    ]) {
+      db.exec("DELETE FROM event_apps; DELETE FROM events; DELETE FROM ledger_meta; DELETE FROM applications");
+      db.exec('BEGIN');
+      const old = session();
+      for (let i = 0; i < before; i++) old.accept(app({ projectName: `old${i}` }), src(i + 2));
+      db.exec('COMMIT');
+      db.exec('BEGIN');
+      const s = session();
+      // Out of id order, as a file may be: the links do not depend on it.
+      for (let i = added - 1; i >= 0; i--) s.accept(app({ applicationId: `N${String(i).padStart(5, '0')}`, projectName: `new${i}` }), src(i + 2));
+      const ev = appendEvent(db, { at: 'x', officer: 'o', command: 'import', roundId: 'R1', appIds: [] });
+      s.linkNewRows(ev);
+      db.exec('COMMIT');
+      const linked = db.prepare('SELECT application_id FROM event_apps WHERE seq = ? ORDER BY application_id').pluck().all(ev.seq) as string[];
+      expect(linked, `${before} before`).toEqual(Array.from({ length: added }, (_, i) => `N${String(i).padStart(5, '0')}`));
+    }
+  });
+
   it('links more than 1,000 new rows to the event through SQL', () => {
     db = ledgerWithRound('R1').db;
     db.exec('BEGIN');

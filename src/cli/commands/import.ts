@@ -5,6 +5,10 @@
 // header was found. Any bad row (unless --skip-invalid) or --dry-run rolls the
 // transaction back at the end, so the ledger is byte-for-byte what it was;
 // memory stays bounded whatever the file size (no rows are held, only errors).
+// For an applications file of a few MiB and more, reading, parsing and
+// validating run in a worker thread (io/import-worker-rows.ts) while this
+// thread writes: the rows arrive in file order, and the transaction, the error
+// list and the summary are the same as when everything runs here.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
