@@ -252,6 +252,23 @@ const lineAt = async (path: string, offset: number): Promise<number> => {
 };
 
 /**
+ * A NUL byte past the sniffed sample (UTF-8 and GB18030 never use byte 0 inside
+ * a character): the file is refused like one with NUL in its first 64 KiB,
+ * naming the line, rather than importing U+0000 into a cell.
+ */
+const lateBinaryError = async (path: string, at: number): Promise<FileReadError> => {
+  const line = await lineAt(path, at);
+  return new FileReadError(
+    'binary',
+    path,
+    text(
+      `${path}:${line}：不是文本文件（第 ${line} 行、第 ${at} 字节起为二进制内容）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”`,
+      `${path}:${line}: is not a text file (binary content at byte ${at}, on line ${line}); save it as CSV UTF-8 from Excel`,
+    ),
+  );
+};
+
+/**
  * UTF-8 through WHATWG TextDecoder: handles characters split across chunks,
  * and is ≈ 25 % faster on Chinese text than Node's StringDecoder
  * (`setEncoding('utf8')`), and much faster than iconv-lite. The first 64 KiB
@@ -273,6 +290,11 @@ class Utf8Decode extends Transform {
     this.decoder = new TextDecoder('utf-8', { ignoreBOM: true, fatal });
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    const nul = chunk.indexOf(0);
+    if (nul >= 0) {
+      lateBinaryError(this.path, this.offset + nul).then(cb, (e: unknown) => cb(ioError(this.path, e)));
+      return;
+    }
     let s: string;
     try {
       s = this.decoder.decode(chunk, { stream: true });
@@ -329,11 +351,24 @@ class Utf8Decode extends Transform {
 /** Wraps an iconv-lite decoder in a Transform that emits strings. */
 class IconvDecode extends Transform {
   private readonly decoder: Iconv.DecoderStream;
-  constructor(encoding: 'gb18030' | 'utf16le' | 'utf16be') {
+  private offset = 0;
+  constructor(
+    private readonly encoding: 'gb18030' | 'utf16le' | 'utf16be',
+    private readonly path: string,
+    start: number,
+  ) {
     super({ readableObjectMode: true, highWaterMark: 16 });
     this.decoder = iconv().getDecoder(encoding, { stripBOM: true });
+    this.offset = start;
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    // UTF-16 has NUL bytes in every ASCII character; GB18030, like UTF-8, never.
+    const nul = this.encoding === 'gb18030' ? chunk.indexOf(0) : -1;
+    if (nul >= 0) {
+      lateBinaryError(this.path, this.offset + nul).then(cb, (e: unknown) => cb(ioError(this.path, e)));
+      return;
+    }
+    this.offset += chunk.length;
     const s = this.decoder.write(chunk);
     if (s.length > 0) this.push(s);
     cb();
@@ -395,7 +430,7 @@ export async function openTextStream(path: string, forced?: TextEncoding | strin
   const decoder =
     encoding === 'utf8' || encoding === 'utf8-bom'
       ? new Utf8Decode(path, start, forcedEnc === undefined)
-      : new IconvDecode(encoding);
+      : new IconvDecode(encoding, path, start);
   const stream: Readable = pipeline(file, decoder, () => {});
   return { encoding, stream };
 }

@@ -124,6 +124,18 @@ describe('openTextStream', () => {
     expect(e.text.en).toBe(`${p}:3: is not a text file (binary content at byte ${at}, on line 3); save it as CSV UTF-8 from Excel`);
     expect(e.text.zh).toContain(`${p}:3：`);
   });
+  it('refuses a NUL byte far past the sniffed 64 KiB too, in UTF-8 and in GB18030, naming its line', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => `甲${i},备注${i}\r\n`).join('');
+    for (const [name, enc] of [['late-utf8.csv', 'utf8'], ['late-gb.csv', 'gb18030']] as const) {
+      const head = iconv.encode(`企业名称,备注\r\n${rows}乙,二`, enc);
+      expect(head.length).toBeGreaterThan(65536);
+      const p = await file(name, Buffer.concat([head, Buffer.from([0]), iconv.encode('三\r\n丙,四\r\n', enc)]));
+      const e = (await readAll(p).catch((x: unknown) => x)) as FileReadError;
+      expect(e).toBeInstanceOf(FileReadError);
+      expect(e.code).toBe('binary');
+      expect(e.text.en).toBe(`${p}:5002: is not a text file (binary content at byte ${head.length}, on line 5002); save it as CSV UTF-8 from Excel`);
+    }
+  });
   it('suggests .xlsx for a ZIP and for an old .xls', async () => {
     const zip = await file('book.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0, 0, 0]));
     const e1 = (await openTextStream(zip).catch((e: unknown) => e)) as FileReadError;
