@@ -27,7 +27,8 @@ const LINE_NEEDS = {
   applications: ['application_id', 'uscc', 'requested_amount_fen', 'total_investment_fen'],
 } as const;
 
-function lines(db: Db): Line[] {
+/** Streamed: at 10^5–10^6 lines per version, holding them all was most of verify's memory. */
+function lines(db: Db): IterableIterator<Line> {
   return db
     .prepare(
       `SELECT l.round_id, l.version, l.application_id, l.category, l.cluster, l.cap_fen, l.award_fen,
@@ -35,7 +36,7 @@ function lines(db: Db): Line[] {
          FROM allocation_lines l LEFT JOIN applications a ON a.application_id = l.application_id
         ORDER BY l.round_id, l.version, l.application_id`,
     )
-    .all() as Line[];
+    .iterate() as IterableIterator<Line>;
 }
 
 function policies(db: Db): Map<string, { policy: Policy; budgets: Record<string, number> }> {
@@ -155,7 +156,7 @@ interface Sum {
   apps: string[];
 }
 
-function sumBy(ls: Line[], keyOf: (l: Line) => string | null): Sum[] {
+function sumBy(ls: Iterable<Line>, keyOf: (l: Line) => string | null): Sum[] {
   const m = new Map<string, Sum>();
   for (const l of ls) {
     const k = keyOf(l);
