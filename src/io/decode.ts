@@ -139,11 +139,14 @@ const binaryMessage = (path: string, sample: Buffer, at: number): Text => {
   // A text file with a NUL byte in one cell: the line tells the officer where to look.
   let line = 1;
   for (let i = sample.indexOf(10); i >= 0 && i < at; i = sample.indexOf(10, i + 1)) line++;
-  return text(
+  return nulMessage(path, line, at);
+};
+
+const nulMessage = (path: string, line: number, at: number): Text =>
+  text(
     `${path}:${line}：不是文本文件（第 ${line} 行、第 ${at} 字节起为二进制内容）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”`,
     `${path}:${line}: is not a text file (binary content at byte ${at}, on line ${line}); save it as CSV UTF-8 from Excel`,
   );
-};
 
 const ENCODING_ALIASES: Record<string, TextEncoding> = {
   utf8: 'utf8',
@@ -257,15 +260,7 @@ const lineAt = async (path: string, offset: number): Promise<number> => {
  * naming the line, rather than importing U+0000 into a cell.
  */
 const lateBinaryError = async (path: string, at: number): Promise<FileReadError> => {
-  const line = await lineAt(path, at);
-  return new FileReadError(
-    'binary',
-    path,
-    text(
-      `${path}:${line}：不是文本文件（第 ${line} 行、第 ${at} 字节起为二进制内容）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”`,
-      `${path}:${line}: is not a text file (binary content at byte ${at}, on line ${line}); save it as CSV UTF-8 from Excel`,
-    ),
-  );
+  return new FileReadError('binary', path, nulMessage(path, await lineAt(path, at), at));
 };
 
 /**
