@@ -10,7 +10,7 @@
 // fund about half. Then, on a fresh copy of that ledger for every run:
 //   - end to end: `node bin/jmfund.js allocate --round B` (human output to
 //     /dev/null), wall time and peak RSS from /usr/bin/time;
-//   - in process: read in rank order + plan, then store (one transaction),
+//   - in process: read (by application_id) + plan, then store (one transaction),
 //     timed separately from dist/ modules.
 // Prints the median of the runs. Set JMFUND_DIST to use another build.
 import { spawnSync } from 'node:child_process';

@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { APPLICATION_HEADER, CATEGORIES, CLUSTERS, DISTRICTS, DIVISIONS, NAMES, orgCheck, q, usccCheck } from './lib/generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -30,43 +31,16 @@ const file = join(outDir, `import-${rows}.csv`);
 // ---------------------------------------------------------------------------
 // The file
 
-const ALPHA = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const orgCheck = (body) => {
-  const w = [3, 7, 9, 10, 5, 8, 4, 2];
-  let s = 0;
-  for (let i = 0; i < 8; i++) s += parseInt(body[i], 36) * w[i];
-  const c = 11 - (s % 11);
-  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
-};
-const usccCheck = (first17) => {
-  let s = 0;
-  let w = 1;
-  for (let i = 0; i < 17; i++) {
-    s += ALPHA.indexOf(first17[i]) * w;
-    w = (w * 3) % 31;
-  }
-  return ALPHA[(31 - (s % 31)) % 31];
-};
-const DIVISIONS = ['440703', '440704', '440705', '440781', '440783', '440784', '440785'];
-const DISTRICTS = ['蓬江区', '江海区', '新会区', '台山市', '开平市', '鹤山市', '恩平市'];
-const CATEGORIES = ['benchmark-enterprise', '中小企业上云上平台', 'cluster-pilot', '人才培养', 'benchmark-platform', 'sme-cloud'];
-const CLUSTERS = ['stainless-steel', '水暖卫浴', 'home-appliance', '摩托车'];
-const NAMES = ['江门市堃珺燊智能制造有限公司', '江门市新会区五金科技有限公司', '台山市"海宴"食品有限公司', '开平市水口卫浴股份有限公司', '鹤山市印联数字科技有限公司'];
-
+// The same valid rows as bench/lib/generate.mjs, from its own LCG, so that the
+// 1,000,000-row file (one credit-code family holds 999,999) stays as measured before.
 async function generate() {
   const ws = createWriteStream(file, { highWaterMark: 1 << 20 });
-  const header = [
-    'application_id', 'enterprise_name', 'uscc', 'district', 'established_on', 'independent_legal_person', 'category', 'cluster', 'project_name',
-    'total_investment', 'requested_amount', 'employees', 'annual_revenue', 'other_fiscal_support', 'past_projects_compliant', 'credit_good',
-    'major_accident', 'ready_to_implement', 'training_events', 'trainees', 'submitted_on', '备注',
-  ];
-  let buf = '\uFEFF' + header.join(',') + '\r\n';
+  let buf = '\uFEFF' + APPLICATION_HEADER.join(',') + '\r\n';
   let seed = 42;
   const rnd = (n) => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return seed % n;
   };
-  const q = (s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   for (let i = 1; i <= rows; i++) {
     const d = rnd(7);
     const body = `MA${String(i).padStart(6, '0').slice(-6)}`;

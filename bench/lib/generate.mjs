@@ -48,9 +48,9 @@ export function rng(seed) {
 
 export const DIVISIONS = ['440703', '440704', '440705', '440781', '440783', '440784', '440785'];
 export const DISTRICTS = ['蓬江区', '江海区', '新会区', '台山市', '开平市', '鹤山市', '恩平市'];
-const CATEGORIES = ['benchmark-enterprise', '中小企业上云上平台', 'cluster-pilot', '人才培养', 'benchmark-platform', 'sme-cloud'];
-const CLUSTERS = ['stainless-steel', '水暖卫浴', 'home-appliance', '摩托车'];
-const NAMES = ['江门市堃珺燊智能制造有限公司', '江门市新会区五金科技有限公司', '台山市"海宴"食品有限公司', '开平市水口卫浴股份有限公司', '鹤山市印联数字科技有限公司'];
+export const CATEGORIES = ['benchmark-enterprise', '中小企业上云上平台', 'cluster-pilot', '人才培养', 'benchmark-platform', 'sme-cloud'];
+export const CLUSTERS = ['stainless-steel', '水暖卫浴', 'home-appliance', '摩托车'];
+export const NAMES = ['江门市堃珺燊智能制造有限公司', '江门市新会区五金科技有限公司', '台山市"海宴"食品有限公司', '开平市水口卫浴股份有限公司', '鹤山市印联数字科技有限公司'];
 
 export const APPLICATION_HEADER = [
   'application_id', 'enterprise_name', 'uscc', 'district', 'established_on', 'independent_legal_person', 'category', 'cluster', 'project_name',
@@ -58,7 +58,8 @@ export const APPLICATION_HEADER = [
   'major_accident', 'ready_to_implement', 'training_events', 'trainees', 'submitted_on', '备注',
 ];
 
-const q = (s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+/** A CSV cell, quoted when it must be. */
+export const q = (s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /**
  * Writes `rows` valid applications, ids `${idPrefix}${n}` (n = 1 … rows, 7

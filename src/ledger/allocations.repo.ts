@@ -1,6 +1,6 @@
-// Allocation versions: reading the candidates in rank order, storing a plan as
-// a numbered version, reading versions back.
-import type { AllocationMethod, Policy, ShortfallRule, TieBreakKey } from '../domain/policy.js';
+// Allocation versions: reading the candidates (plan() ranks them), storing a
+// plan as a numbered version, reading versions back.
+import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
 import type { AllocationPlan, AllocationReason, BindingLimit, Candidate, Eligibility, KeptAward, ScoreStatus } from '../domain/allocation.js';
 import type { Db } from './open.js';
 
