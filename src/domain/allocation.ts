@@ -204,17 +204,14 @@ function compareLineScores(a: PlanLine, b: PlanLine): number {
   return compareExact(a.app.score!, b.app.score!);
 }
 
-const LINE_COMPARE: Record<TieBreakKey, (a: PlanLine, b: PlanLine) => number> = {
-  'score-desc': compareLineScoreDesc,
-  'submitted-on-asc': (a, b) => KEY_COMPARE['submitted-on-asc'](a.app, b.app),
-  'application-id-asc': (a, b) => compareCodePoints(a.app.applicationId, b.app.applicationId),
-  'requested-asc': (a, b) => a.app.requestedAmountFen - b.app.requestedAmountFen,
-  'total-investment-desc': (a, b) => b.app.totalInvestmentFen - a.app.totalInvestmentFen,
-};
+type LineCompare = (a: PlanLine, b: PlanLine) => number;
+
+// Every key as on candidates, except the score, which has its fast path.
+const lineCompare = (k: TieBreakKey): LineCompare => (k === 'score-desc' ? compareLineScoreDesc : (a, b) => KEY_COMPARE[k](a.app, b.app));
 
 /** rankComparator on plan lines, with the fast score comparison. */
-function lineComparator(chain: readonly TieBreakKey[]): (a: PlanLine, b: PlanLine) => number {
-  const fns = effectiveChain(chain).map((k) => LINE_COMPARE[k]);
+function lineComparator(chain: readonly TieBreakKey[]): LineCompare {
+  const fns = effectiveChain(chain).map(lineCompare);
   if (fns.length === 3) {
     const [f, g, h] = fns;
     return (a, b) => f(a, b) || g(a, b) || h(a, b);
