@@ -17,7 +17,8 @@ export interface Output {
 export interface Printer {
   line(s?: string): void;
   heading(t: Text | string): void;
-  table(headers: (Text | string)[], rows: Cell[][], opts?: { align?: ('left' | 'right')[] }): void;
+  /** rows may be a generator: piped output writes them as they come. */
+  table(headers: (Text | string)[], rows: Iterable<Cell[]>, opts?: { align?: ('left' | 'right')[] }): void;
   /** key: value pairs, aligned. */
   fields(pairs: [Text | string, Cell][]): void;
   warn(s: string): void;
@@ -47,7 +48,7 @@ export function makePrinter(ctx: Context, write: (s: string) => void = (s) => pr
         write(chunk);
         return;
       }
-      write(`${renderBoxTable(headers.map(label), rows.map((r) => r.map(cellText)), opts?.align, ctx.color)}\n`);
+      write(`${renderBoxTable(headers.map(label), Array.from(rows, (r) => r.map(cellText)), opts?.align, ctx.color)}\n`);
     },
     fields: (pairs) => {
       const labels = pairs.map(([k]) => label(k));

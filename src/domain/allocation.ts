@@ -1,7 +1,7 @@
 // Competitive allocation (竞争性分配, Art. 8, 11; SPEC §8 and §14).
 // plan() is pure: applications + policy + options → AllocationPlan. Storing,
 // printing and refusing are the command's business (plan, then apply).
-import { capInCategory, type CapLimit } from './caps.js';
+import { CAP_LIMITS, capInCategory, type CapLimit } from './caps.js';
 import { floorToUnit } from './money.js';
 import { categoryOf, type AllocationMethod, type Category, type Policy, type ShortfallRule, type TieBreakKey } from './policy.js';
 import { text, type Text } from './text.js';
@@ -79,6 +79,228 @@ export interface PlanOptions {
   excluded?: ReadonlySet<string>;
 }
 
+const ELIGIBILITY: readonly (Eligibility | null)[] = [null, 'eligible', 'ineligible', 'needs-review'];
+const SCORE_STATUS: readonly (ScoreStatus | null)[] = [null, 'scored', 'insufficient-reviews', 'below-threshold'];
+/** Codes of CandidateColumns.state: 4 × eligibility + score status, as in these lists. */
+export const ELIGIBILITY_CODES = ELIGIBILITY;
+export const SCORE_STATUS_CODES = SCORE_STATUS;
+
+/** 'YYYY-MM-DD' ⇄ YYYYMMDD: the same order as the strings, held in an Int32Array. */
+export function dayNumber(date: string): number {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`date ${date} is not YYYY-MM-DD`);
+  return Number(date.slice(0, 4)) * 10_000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10));
+}
+const dayString = (n: number): string => `${String(Math.floor(n / 10_000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
+
+/**
+ * The round's applications as columns, one entry per application in the order
+ * given (the ledger gives application_id order). At 10^6 applications, objects
+ * per application would be copied by every garbage collection; columns of
+ * numbers and a few strings per application are not. Categories and clusters
+ * are codes into small lists, dates YYYYMMDD numbers.
+ */
+export class CandidateColumns {
+  length = 0;
+  readonly applicationId: string[] = [];
+  readonly uscc: string[] = [];
+  readonly enterpriseName: string[] = [];
+  readonly scoreDisplay: (string | null)[] = [];
+  /** The distinct categories; category[i] indexes this list. */
+  readonly categories: string[] = [];
+  /** The distinct clusters, [0] = none; cluster[i] indexes this list. */
+  readonly clusters: (string | null)[] = [null];
+  /** Scores whose num or den a double cannot hold exactly, as decimal strings. */
+  readonly exact = new Map<number, { num: string; den: string }>();
+  category: Uint16Array;
+  cluster: Uint16Array;
+  /** YYYYMMDD. */
+  submittedOn: Int32Array;
+  /** 4 × eligibility code + score status code (ELIGIBILITY_CODES, SCORE_STATUS_CODES). */
+  state: Uint8Array;
+  requestedAmountFen: Float64Array;
+  totalInvestmentFen: Float64Array;
+  /** num/den as a double (NaN without a score): orders most pairs without BigInt arithmetic. */
+  approx: Float64Array;
+  /** num and den as doubles, exact unless the application is in `exact`. */
+  num: Float64Array;
+  den: Float64Array;
+  private readonly categoryCode = new Map<string, number>();
+  private readonly clusterCode = new Map<string | null, number>([[null, 0]]);
+
+  constructor(capacity = 64) {
+    const n = Math.max(1, capacity);
+    this.category = new Uint16Array(n);
+    this.cluster = new Uint16Array(n);
+    this.submittedOn = new Int32Array(n);
+    this.state = new Uint8Array(n);
+    this.requestedAmountFen = new Float64Array(n);
+    this.totalInvestmentFen = new Float64Array(n);
+    this.approx = new Float64Array(n);
+    this.num = new Float64Array(n);
+    this.den = new Float64Array(n);
+  }
+
+  static from(candidates: Iterable<Candidate>): CandidateColumns {
+    const cols = new CandidateColumns(Array.isArray(candidates) ? candidates.length : 64);
+    for (const c of candidates) cols.push(c);
+    return cols;
+  }
+
+  /** The code of a category, added to the list when new. */
+  categoryCodeOf(key: string): number {
+    let c = this.categoryCode.get(key);
+    if (c === undefined) {
+      c = this.categories.push(key) - 1;
+      this.categoryCode.set(key, c);
+    }
+    return c;
+  }
+
+  clusterCodeOf(key: string | null): number {
+    let c = this.clusterCode.get(key);
+    if (c === undefined) {
+      c = this.clusters.push(key) - 1;
+      this.clusterCode.set(key, c);
+    }
+    return c;
+  }
+
+  push(c: Candidate): void {
+    const state = 4 * ELIGIBILITY.indexOf(c.eligibility) + SCORE_STATUS.indexOf(c.scoreStatus);
+    const score = c.score === null ? [null, null] : [String(c.score.num), String(c.score.den)];
+    this.pushCoded(
+      c.applicationId,
+      this.categoryCodeOf(c.category),
+      this.clusterCodeOf(c.cluster),
+      c.uscc,
+      c.enterpriseName,
+      c.requestedAmountFen,
+      c.totalInvestmentFen,
+      dayNumber(c.submittedOn),
+      state,
+      score[0],
+      score[1],
+      c.scoreDisplay,
+    );
+  }
+
+  /**
+   * One application, already coded. num and den: integers, as numbers when a
+   * double holds them exactly, else as decimal strings; both null without a score.
+   */
+  pushCoded(
+    applicationId: string,
+    category: number,
+    cluster: number,
+    uscc: string,
+    enterpriseName: string,
+    requestedAmountFen: number,
+    totalInvestmentFen: number,
+    submittedOn: number,
+    state: number,
+    scoreNum: number | string | null,
+    scoreDen: number | string | null,
+    scoreDisplay: string | null,
+  ): void {
+    const i = this.length;
+    if (i === this.approx.length) this.grow();
+    let num = NaN;
+    let den = NaN;
+    if (scoreNum !== null && scoreDen !== null) {
+      if (typeof scoreNum === 'number' && typeof scoreDen === 'number' && Number.isSafeInteger(scoreNum) && Number.isSafeInteger(scoreDen)) {
+        num = scoreNum;
+        den = scoreDen;
+      } else {
+        let n = BigInt(scoreNum);
+        let d = BigInt(scoreDen);
+        if (d < 0n) [n, d] = [-n, -d];
+        num = Number(n);
+        den = Number(d);
+        if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den)) this.exact.set(i, { num: String(n), den: String(d) });
+      }
+      if (den < 0) [num, den] = [-num, -den];
+      if (!(den > 0)) throw new Error(`score of ${applicationId} has a denominator ≤ 0`);
+    }
+    this.applicationId.push(applicationId);
+    this.uscc.push(uscc);
+    this.enterpriseName.push(enterpriseName);
+    this.scoreDisplay.push(scoreDisplay);
+    this.category[i] = category;
+    this.cluster[i] = cluster;
+    this.submittedOn[i] = submittedOn;
+    this.state[i] = state;
+    this.requestedAmountFen[i] = requestedAmountFen;
+    this.totalInvestmentFen[i] = totalInvestmentFen;
+    this.num[i] = num;
+    this.den[i] = den;
+    this.approx[i] = num / den;
+    this.length = i + 1;
+  }
+
+  private grow(): void {
+    const n = this.approx.length * 2;
+    const more = <T extends Uint8Array | Uint16Array | Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.category = more(this.category);
+    this.cluster = more(this.cluster);
+    this.submittedOn = more(this.submittedOn);
+    this.state = more(this.state);
+    this.requestedAmountFen = more(this.requestedAmountFen);
+    this.totalInvestmentFen = more(this.totalInvestmentFen);
+    this.approx = more(this.approx);
+    this.num = more(this.num);
+    this.den = more(this.den);
+  }
+
+  categoryAt(i: number): string {
+    return this.categories[this.category[i]];
+  }
+  clusterAt(i: number): string | null {
+    return this.clusters[this.cluster[i]];
+  }
+  eligibilityAt(i: number): Eligibility | null {
+    return ELIGIBILITY[this.state[i] >> 2];
+  }
+  scoreStatusAt(i: number): ScoreStatus | null {
+    return SCORE_STATUS[this.state[i] & 3];
+  }
+  hasScore(i: number): boolean {
+    return this.den[i] > 0;
+  }
+  score(i: number): ExactScore | null {
+    if (!this.hasScore(i)) return null;
+    const e = this.exact.get(i);
+    return e ? { num: BigInt(e.num), den: BigInt(e.den) } : { num: BigInt(this.num[i]), den: BigInt(this.den[i]) };
+  }
+
+  /** The applications as objects (tests and small rounds). */
+  *[Symbol.iterator](): Iterator<Candidate> {
+    for (let i = 0; i < this.length; i++) yield this.candidate(i);
+  }
+
+  /** Application i as an object (for tests and small rounds). */
+  candidate(i: number): Candidate {
+    return {
+      applicationId: this.applicationId[i],
+      category: this.categoryAt(i),
+      cluster: this.clusterAt(i),
+      uscc: this.uscc[i],
+      enterpriseName: this.enterpriseName[i],
+      requestedAmountFen: this.requestedAmountFen[i],
+      totalInvestmentFen: this.totalInvestmentFen[i],
+      submittedOn: dayString(this.submittedOn[i]),
+      eligibility: this.eligibilityAt(i),
+      scoreStatus: this.scoreStatusAt(i),
+      score: this.score(i),
+      scoreDisplay: this.scoreDisplay[i],
+    };
+  }
+}
+
+/** One application's line of a plan, as an object (AllocationPlan.lines). */
 export interface PlanLine {
   app: Candidate;
   /** Rank within the category among participants; null for those that do not take part. */
@@ -91,11 +313,6 @@ export interface PlanLine {
   reason: AllocationReason;
   binding: BindingLimit | null;
   kept: boolean;
-  /** num/den as a double (NaN without a score): orders most pairs without BigInt arithmetic. */
-  approx: number;
-  /** num and den as doubles, exact when safe integers: equal-looking scores compare without BigInt. */
-  num: number;
-  den: number;
 }
 
 export interface CategorySummary {
@@ -121,20 +338,58 @@ export interface AllocationPlan {
   budgets: Record<string, number>;
   categories: CategorySummary[];
   clusters: ClusterSummary[];
-  /** Per policy category: participants in rank order, then the others by application_id. */
-  lines: PlanLine[];
+  /** The applications planned; every column below is indexed like them. */
+  apps: CandidateColumns;
+  /** Rank within the category among participants; 0: does not take part. */
+  rank: Int32Array;
+  capFen: Float64Array;
+  /** Index into CAP_LIMITS. */
+  capBinding: Uint8Array;
+  entitledFen: Float64Array;
+  awardFen: Float64Array;
+  /** Index into ALLOCATION_REASONS. */
+  reason: Uint8Array;
+  /** 0: none; else 1 + index into BINDING_LIMITS. */
+  binding: Uint8Array;
+  /** 1: an award kept from the notice. */
+  kept: Uint8Array;
   /**
-   * The same lines in the order the candidates were given. The ledger reads them
-   * by application_id, the order of allocation_lines' key: stored in this order,
-   * every insert appends to the key index instead of landing at random.
+   * Application indices per policy category (in policy order): participants in
+   * rank order, then the others by application_id. Category k's are
+   * order[categoryStart[k] .. categoryStart[k + 1]).
    */
-  given: PlanLine[];
+  order: Int32Array;
+  categoryStart: Int32Array;
+  /** The lines as objects in `order` (made on first use: tests and small rounds). */
+  readonly lines: PlanLine[];
   reserve: Record<string, string[]>;
   ties: string[][];
   /** Categories with participants and no budget (SPEC §8: reported, fund nothing). */
   unbudgeted: string[];
   /** Kept awards that no longer fit a budget or pool: the run must be refused. */
   conflicts: Text[];
+}
+
+const REASON_CODE = new Map<AllocationReason, number>(ALLOCATION_REASONS.map((r, i) => [r, i]));
+const BINDING_CODE = new Map<BindingLimit, number>(BINDING_LIMITS.map((b, i) => [b, i + 1]));
+const CAP_CODE = new Map<CapLimit, number>(CAP_LIMITS.map((b, i) => [b, i]));
+
+export const reasonAt = (p: AllocationPlan, i: number): AllocationReason => ALLOCATION_REASONS[p.reason[i]];
+export const bindingAt = (p: AllocationPlan, i: number): BindingLimit | null => (p.binding[i] === 0 ? null : BINDING_LIMITS[p.binding[i] - 1]);
+export const rankAt = (p: AllocationPlan, i: number): number | null => (p.rank[i] === 0 ? null : p.rank[i]);
+
+function lineAt(p: AllocationPlan, i: number): PlanLine {
+  return {
+    app: p.apps.candidate(i),
+    rank: rankAt(p, i),
+    capFen: p.capFen[i],
+    capBinding: CAP_LIMITS[p.capBinding[i]],
+    entitledFen: p.entitledFen[i],
+    awardFen: p.awardFen[i],
+    reason: reasonAt(p, i),
+    binding: bindingAt(p, i),
+    kept: p.kept[i] === 1,
+  };
 }
 
 // ---------------------------------------------------------------- ordering
@@ -181,44 +436,54 @@ const KEY_COMPARE: Record<TieBreakKey, Compare> = {
   'total-investment-desc': (a, b) => b.totalInvestmentFen - a.totalInvestmentFen,
 };
 
-/**
- * Score order of two lines: the doubles decide when they differ by more than
- * their rounding error could (each is within ~4·10⁻¹⁶ relative of the exact
- * value); otherwise, and for values too large for a double, exactly.
- */
-function compareLineScoreDesc(a: PlanLine, b: PlanLine): number {
-  const x = a.approx;
-  const y = b.approx;
-  // NaN: no score, which sorts last.
-  if (x !== x || y !== y) return (x !== x ? 1 : 0) - (y !== y ? 1 : 0);
-  const d = y - x;
-  if (Number.isFinite(d) && Math.abs(d) > 1e-12 * Math.max(Math.abs(x), Math.abs(y))) return d;
-  return -compareLineScores(a, b);
-}
+type IndexCompare = (i: number, j: number) => number;
 
-/** Exact order of two lines' scores (both present): cross products in doubles while they are exact, else BigInt. */
-function compareLineScores(a: PlanLine, b: PlanLine): number {
-  const l = a.num * b.den;
-  const r = b.num * a.den;
+/** Exact order of two applications' scores (both present): cross products in doubles while they are exact, else BigInt. */
+function compareScoresAt(c: CandidateColumns, i: number, j: number): number {
+  const l = c.num[i] * c.den[j];
+  const r = c.num[j] * c.den[i];
   if (Number.isSafeInteger(l) && Number.isSafeInteger(r)) return l < r ? -1 : l > r ? 1 : 0;
-  return compareExact(a.app.score!, b.app.score!);
+  return compareExact(c.score(i)!, c.score(j)!);
 }
 
-type LineCompare = (a: PlanLine, b: PlanLine) => number;
-
-// Every key as on candidates, except the score, which has its fast path.
-const lineCompare = (k: TieBreakKey): LineCompare => (k === 'score-desc' ? compareLineScoreDesc : (a, b) => KEY_COMPARE[k](a.app, b.app));
-
-/** rankComparator on plan lines, with the fast score comparison. */
-function lineComparator(chain: readonly TieBreakKey[]): LineCompare {
-  const fns = effectiveChain(chain).map(lineCompare);
+/**
+ * The chain's comparator on application indices. Scores: the doubles decide
+ * when they differ by more than their rounding error could (each is within
+ * ~4·10⁻¹⁶ relative of the exact value); otherwise, and for values too large
+ * for a double, exactly.
+ */
+function indexComparator(c: CandidateColumns, chain: readonly TieBreakKey[]): IndexCompare {
+  const { approx, submittedOn, applicationId, requestedAmountFen: requested, totalInvestmentFen: investment } = c;
+  const key = (k: TieBreakKey): IndexCompare => {
+    switch (k) {
+      case 'score-desc':
+        return (i, j) => {
+          const x = approx[i];
+          const y = approx[j];
+          // NaN: no score, which sorts last (only a kept award can be ranked without one).
+          if (x !== x || y !== y) return (x !== x ? 1 : 0) - (y !== y ? 1 : 0);
+          const d = y - x;
+          if (Number.isFinite(d) && Math.abs(d) > 1e-12 * Math.max(Math.abs(x), Math.abs(y))) return d;
+          return -compareScoresAt(c, i, j);
+        };
+      case 'submitted-on-asc':
+        return (i, j) => (submittedOn[i] < submittedOn[j] ? -1 : submittedOn[i] > submittedOn[j] ? 1 : 0);
+      case 'application-id-asc':
+        return (i, j) => compareCodePoints(applicationId[i], applicationId[j]);
+      case 'requested-asc':
+        return (i, j) => requested[i] - requested[j];
+      case 'total-investment-desc':
+        return (i, j) => investment[j] - investment[i];
+    }
+  };
+  const fns = effectiveChain(chain).map(key);
   if (fns.length === 3) {
     const [f, g, h] = fns;
-    return (a, b) => f(a, b) || g(a, b) || h(a, b);
+    return (i, j) => f(i, j) || g(i, j) || h(i, j);
   }
-  return (a, b) => {
+  return (i, j) => {
     for (const f of fns) {
-      const r = f(a, b);
+      const r = f(i, j);
       if (r !== 0) return r;
     }
     return 0;
@@ -246,11 +511,15 @@ export function rankComparator(chain: readonly TieBreakKey[]): Compare {
 // ---------------------------------------------------------------- who takes part
 
 /** SPEC §14: the first reason that applies, in the order ineligible, needs-review, insufficient-reviews, below-threshold, not-allocated. */
-export function nonParticipation(c: Candidate, cat: Category): AllocationReason | null {
-  if (c.eligibility === 'ineligible') return 'ineligible';
-  if (c.eligibility !== 'eligible') return 'needs-review';
-  if (c.scoreStatus === null || c.scoreStatus === 'insufficient-reviews' || c.score === null) return 'insufficient-reviews';
-  if (c.scoreStatus === 'below-threshold') return 'below-threshold';
+export function nonParticipation(c: Pick<Candidate, 'eligibility' | 'scoreStatus' | 'score'>, cat: Category): AllocationReason | null {
+  return whyOut(c.eligibility, c.scoreStatus, c.score !== null, cat);
+}
+
+function whyOut(eligibility: Eligibility | null, status: ScoreStatus | null, scored: boolean, cat: Category): AllocationReason | null {
+  if (eligibility === 'ineligible') return 'ineligible';
+  if (eligibility !== 'eligible') return 'needs-review';
+  if (status === null || status === 'insufficient-reviews' || !scored) return 'insufficient-reviews';
+  if (status === 'below-threshold') return 'below-threshold';
   // Art. 7(5): other matters are set by an officer, never allocated here.
   if (cat.allocation === 'manual') return 'not-allocated';
   return null;
@@ -271,59 +540,89 @@ interface Scope {
 
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
-export function plan(candidates: Iterable<Candidate>, policy: Policy, opts: PlanOptions): AllocationPlan {
+const R = (r: AllocationReason): number => REASON_CODE.get(r)!;
+const B = (b: BindingLimit | null): number => (b === null ? 0 : BINDING_CODE.get(b)!);
+const NOT_ALLOCATED = R('not-allocated');
+const RESERVE_CODES = new Set([...RESERVE_REASONS].map(R));
+
+/** The plan's columns while it is made; settle() writes one line. */
+class Lines {
+  readonly rank: Int32Array;
+  readonly capFen: Float64Array;
+  readonly capBinding: Uint8Array;
+  readonly entitledFen: Float64Array;
+  readonly awardFen: Float64Array;
+  readonly reason: Uint8Array;
+  readonly binding: Uint8Array;
+  readonly kept: Uint8Array;
+  constructor(
+    readonly apps: CandidateColumns,
+    n: number,
+  ) {
+    this.rank = new Int32Array(n);
+    this.capFen = new Float64Array(n);
+    this.capBinding = new Uint8Array(n);
+    this.entitledFen = new Float64Array(n);
+    this.awardFen = new Float64Array(n);
+    this.reason = new Uint8Array(n).fill(NOT_ALLOCATED);
+    this.binding = new Uint8Array(n);
+    this.kept = new Uint8Array(n);
+  }
+  settle(i: number, awardFen: number, reason: AllocationReason, binding: BindingLimit | null): void {
+    this.awardFen[i] = awardFen;
+    this.reason[i] = R(reason);
+    this.binding[i] = B(binding);
+  }
+}
+
+export function plan(candidates: Iterable<Candidate> | CandidateColumns, policy: Policy, opts: PlanOptions): AllocationPlan {
+  const apps = candidates instanceof CandidateColumns ? candidates : CandidateColumns.from(candidates);
+  const n = apps.length;
   const unit = policy.unitFen;
   const chain = effectiveChain(opts.tieBreak);
-  const cmp = lineComparator(chain);
+  const cmp = indexComparator(apps, chain);
   const kept = opts.kept ?? new Map<string, KeptAward>();
   const excluded = opts.excluded ?? new Set<string>();
+  const cats = policy.categories;
+  const catIndex = new Map(cats.map((c, k) => [c.key, k]));
+  const participants: number[][] = cats.map(() => []);
+  const others: number[][] = cats.map(() => []);
+  const L = new Lines(apps, n);
 
-  const catCache = new Map<string, Category>();
-  const groups = new Map<string, { participants: PlanLine[]; others: PlanLine[] }>();
-  for (const c of policy.categories) groups.set(c.key, { participants: [], others: [] });
-  const given: PlanLine[] = [];
-
-  for (const app of candidates) {
-    let cat = catCache.get(app.category);
-    if (!cat) catCache.set(app.category, (cat = categoryOf(policy, app.category)));
-    if (app.score !== null && app.score.den <= 0n) throw new Error(`score of ${app.applicationId} has a denominator ≤ 0`);
-    const cap = capInCategory(app, cat, unit);
-    const num = app.score === null ? NaN : Number(app.score.num);
-    const den = app.score === null ? NaN : Number(app.score.den);
-    const line: PlanLine = {
-      app,
-      rank: null,
-      capFen: cap.capFen,
-      capBinding: cap.binding,
-      entitledFen: 0,
-      awardFen: 0,
-      reason: 'not-allocated',
-      binding: null,
-      kept: false,
-      approx: num / den,
-      num,
-      den,
-    };
-    given.push(line);
-    const g = groups.get(cat.key)!;
-    const k = kept.get(app.applicationId);
-    if (k) {
+  // Category codes → policy categories, once per distinct category.
+  const policyIndex = apps.categories.map((key) => {
+    const k = catIndex.get(key);
+    if (k === undefined) categoryOf(policy, key); // throws: not in the policy
+    return k!;
+  });
+  for (let i = 0; i < n; i++) {
+    const k = policyIndex[apps.category[i]];
+    const cat = cats[k];
+    const cap = capInCategory({ category: cat.key, requestedAmountFen: apps.requestedAmountFen[i], totalInvestmentFen: apps.totalInvestmentFen[i] }, cat, unit);
+    L.capFen[i] = cap.capFen;
+    L.capBinding[i] = CAP_CODE.get(cap.binding)!;
+    const id = apps.applicationId[i];
+    const keep = kept.size > 0 ? kept.get(id) : undefined;
+    if (keep) {
       // An award on notice is never taken away by a re-ranking (SPEC §8 reserve list).
-      line.kept = true;
-      line.entitledFen = k.awardFen;
-      settle(line, k.awardFen, k.reason, k.binding);
-      g.participants.push(line);
+      L.kept[i] = 1;
+      L.entitledFen[i] = keep.awardFen;
+      L.settle(i, keep.awardFen, keep.reason, keep.binding);
+      participants[k].push(i);
       continue;
     }
-    const why = excluded.has(app.applicationId) ? 'withdrawn' : nonParticipation(app, cat);
+    const why = excluded.size > 0 && excluded.has(id) ? 'withdrawn' : whyOut(apps.eligibilityAt(i), apps.scoreStatusAt(i), apps.hasScore(i), cat);
     if (why) {
-      line.reason = why;
-      g.others.push(line);
+      L.reason[i] = R(why);
+      others[k].push(i);
     } else {
-      g.participants.push(line);
+      participants[k].push(i);
     }
   }
 
+  const order = new Int32Array(n);
+  const categoryStart = new Int32Array(cats.length + 1);
+  let cached: PlanLine[] | null = null;
   const result: AllocationPlan = {
     method: opts.method,
     shortfall: opts.shortfall,
@@ -331,71 +630,98 @@ export function plan(candidates: Iterable<Candidate>, policy: Policy, opts: Plan
     budgets: {},
     categories: [],
     clusters: [],
-    lines: [],
-    given,
+    apps,
+    rank: L.rank,
+    capFen: L.capFen,
+    capBinding: L.capBinding,
+    entitledFen: L.entitledFen,
+    awardFen: L.awardFen,
+    reason: L.reason,
+    binding: L.binding,
+    kept: L.kept,
+    order,
+    categoryStart,
+    get lines(): PlanLine[] {
+      cached ??= Array.from(order, (i) => lineAt(result, i));
+      return cached;
+    },
     reserve: {},
     ties: [],
     unbudgeted: [],
     conflicts: [],
   };
 
-  for (const cat of policy.categories) {
-    const g = groups.get(cat.key)!;
-    g.participants.sort(cmp);
-    g.others.sort((a, b) => compareCodePoints(a.app.applicationId, b.app.applicationId));
-    g.participants.forEach((l, i) => (l.rank = i + 1));
+  const byId = (i: number, j: number) => compareCodePoints(apps.applicationId[i], apps.applicationId[j]);
+  let at = 0;
+  cats.forEach((cat, k) => {
+    categoryStart[k] = at;
+    const part = participants[k];
+    part.sort(cmp);
+    others[k].sort(byId);
+    for (let r = 0; r < part.length; r++) L.rank[part[r]] = r + 1;
 
     const budget = cat.allocation === 'competitive' ? budgetOf(cat, opts.budgets) : null;
     if (budget !== null) result.budgets[cat.key] = budget;
     if (cat.allocation === 'competitive') {
-      const clusters = allocateCategory(cat, budget, g.participants, unit, opts, result.conflicts);
-      const awarded = g.participants.reduce((s, l) => s + l.awardFen, 0);
-      const funded = g.participants.filter((l) => l.awardFen > 0).length;
-      result.categories.push({ category: cat.key, budgetFen: budget, awardedFen: awarded, funded, participants: g.participants.length });
-      if (budget === null && g.participants.some((l) => !l.kept)) result.unbudgeted.push(cat.key);
+      const clusters = allocateCategory(cat, budget, part, L, unit, opts, result.conflicts);
+      let awarded = 0;
+      let funded = 0;
+      let open = false;
+      const reserve: string[] = [];
+      for (const i of part) {
+        awarded += L.awardFen[i];
+        if (L.awardFen[i] > 0) funded++;
+        if (L.kept[i] === 0) open = true;
+        if (RESERVE_CODES.has(L.reason[i])) reserve.push(apps.applicationId[i]);
+      }
+      result.categories.push({ category: cat.key, budgetFen: budget, awardedFen: awarded, funded, participants: part.length });
+      if (budget === null && open) result.unbudgeted.push(cat.key);
       result.clusters.push(...clusters);
-      result.reserve[cat.key] = g.participants.filter((l) => RESERVE_REASONS.has(l.reason)).map((l) => l.app.applicationId);
-      for (const t of findTies(g.participants, chain[0] === 'score-desc')) result.ties.push(t);
+      result.reserve[cat.key] = reserve;
+      for (const t of findTies(part, L, chain[0] === 'score-desc')) result.ties.push(t);
     }
-    for (const l of g.participants) result.lines.push(l);
-    for (const l of g.others) result.lines.push(l);
-  }
+    for (const i of part) order[at++] = i;
+    for (const i of others[k]) order[at++] = i;
+  });
+  categoryStart[cats.length] = at;
   return result;
 }
 
-/** Allocates one competitive category in place; returns its cluster pools. */
+/** Allocates one competitive category in place (participants in rank order); returns its cluster pools. */
 function allocateCategory(
   cat: Category,
   budget: number | null,
-  lines: PlanLine[],
+  lines: number[],
+  L: Lines,
   unit: number,
   opts: PlanOptions,
   conflicts: Text[],
 ): ClusterSummary[] {
+  const { apps } = L;
   const poolCap = cat.perClusterCapFen ?? null;
   const entCap = cat.perEnterpriseCapFen;
   const budgetScope: Scope = { remaining: budget ?? 0, closed: false };
   const pools = new Map<string, Scope>();
   const enterpriseLeft = new Map<string, number>();
-  const poolOf = (l: PlanLine): Scope | null => {
+  const poolOf = (i: number): Scope | null => {
     if (poolCap === null) return null;
-    const key = l.app.cluster ?? '';
+    const key = apps.clusterAt(i) ?? '';
     let p = pools.get(key);
     if (!p) pools.set(key, (p = { remaining: poolCap, closed: false }));
     return p;
   };
-  const entLeft = (l: PlanLine): number => (entCap === null ? NO_LIMIT : (enterpriseLeft.get(l.app.uscc) ?? entCap));
-  const useEnterprise = (l: PlanLine, fen: number) => {
-    if (entCap !== null) enterpriseLeft.set(l.app.uscc, entLeft(l) - fen);
+  const entLeft = (i: number): number => (entCap === null ? NO_LIMIT : (enterpriseLeft.get(apps.uscc[i]) ?? entCap));
+  const useEnterprise = (i: number, fen: number) => {
+    if (entCap !== null) enterpriseLeft.set(apps.uscc[i], entLeft(i) - fen);
   };
-  const take = (l: PlanLine, fen: number, pool: Scope | null) => {
+  const take = (i: number, fen: number, pool: Scope | null) => {
     budgetScope.remaining -= fen;
     if (pool) pool.remaining -= fen;
-    useEnterprise(l, fen);
+    useEnterprise(i, fen);
   };
 
   // Kept awards are counted first (SPEC §8: only freed money goes to the reserve).
-  for (const l of lines) if (l.kept) take(l, l.awardFen, poolOf(l));
+  for (const i of lines) if (L.kept[i] === 1) take(i, L.awardFen[i], poolOf(i));
   if (budget !== null && budgetScope.remaining < 0) {
     conflicts.push(
       text(
@@ -410,79 +736,77 @@ function allocateCategory(
     }
   }
 
-  const open = lines.filter((l) => !l.kept);
+  const open = lines.filter((i) => L.kept[i] === 0);
   if (budget === null) {
     // SPEC §8: a category with qualifying applications and no budget funds nothing.
-    for (const l of open) settle(l, 0, 'no-budget', 'category-budget');
+    for (const i of open) L.settle(i, 0, 'no-budget', 'category-budget');
   } else if (opts.method === 'pro-rata') {
-    proRata(open, budgetScope, poolOf, entLeft, unit, useEnterprise);
+    proRata(open, L, budgetScope, poolOf, entLeft, unit, useEnterprise);
   } else {
-    for (const l of open) ranked(l, budgetScope, poolOf(l), entLeft(l), unit, opts.shortfall, take);
+    for (const i of open) ranked(i, L, budgetScope, poolOf(i), entLeft(i), unit, opts.shortfall, take);
   }
 
   if (poolCap === null) return [];
   const sums = new Map<string, number>();
-  for (const l of lines) sums.set(l.app.cluster ?? '', (sums.get(l.app.cluster ?? '') ?? 0) + l.awardFen);
+  for (const i of lines) sums.set(apps.clusterAt(i) ?? '', (sums.get(apps.clusterAt(i) ?? '') ?? 0) + L.awardFen[i]);
   return [...sums.entries()].map(([cluster, awardedFen]) => ({ category: cat.key, cluster, poolFen: poolCap, awardedFen }));
 }
 
-// Plain assignments: every PlanLine keeps one shape and no temporary objects are made.
-function settle(l: PlanLine, awardFen: number, reason: AllocationReason, binding: BindingLimit | null): void {
-  l.awardFen = awardFen;
-  l.reason = reason;
-  l.binding = binding;
-}
-
 /** entitled = 0: the enterprise cap is used up, unless the cap itself is 0 (nothing requested or invested). */
-function nothingEntitled(l: PlanLine, capBinding: BindingLimit): void {
-  if (l.capFen === 0) settle(l, 0, 'funded', capBinding);
-  else settle(l, 0, 'enterprise-cap-used-up', 'enterprise-cap');
+function nothingEntitled(i: number, L: Lines, capBinding: BindingLimit): void {
+  if (L.capFen[i] === 0) L.settle(i, 0, 'funded', capBinding);
+  else L.settle(i, 0, 'enterprise-cap-used-up', 'enterprise-cap');
 }
 
-/** entitled = ⌊min(cap, enterprise remaining)⌋u and the limit that set it. */
-function entitlement(l: PlanLine, entRemaining: number, unit: number): { entitled: number; binding: BindingLimit } {
+/** entitled = ⌊min(cap, enterprise remaining)⌋u; returns the limit that set it. */
+function entitle(i: number, L: Lines, entRemaining: number, unit: number): BindingLimit {
   // Art. 8(2), 8(3): per enterprise cap in this category and round.
-  if (entRemaining < l.capFen) return { entitled: floorToUnit(Math.max(0, entRemaining), unit), binding: 'enterprise-cap' };
-  return { entitled: l.capFen, binding: l.capBinding };
+  if (entRemaining < L.capFen[i]) {
+    L.entitledFen[i] = floorToUnit(Math.max(0, entRemaining), unit);
+    return 'enterprise-cap';
+  }
+  L.entitledFen[i] = L.capFen[i];
+  return CAP_LIMITS[L.capBinding[i]];
 }
 
 function ranked(
-  l: PlanLine,
+  i: number,
+  L: Lines,
   budget: Scope,
   pool: Scope | null,
   entRemaining: number,
   unit: number,
   shortfall: ShortfallRule,
-  take: (l: PlanLine, fen: number, pool: Scope | null) => void,
+  take: (i: number, fen: number, pool: Scope | null) => void,
 ): void {
-  const { entitled, binding } = entitlement(l, entRemaining, unit);
-  l.entitledFen = entitled;
+  const binding = entitle(i, L, entRemaining, unit);
+  const entitled = L.entitledFen[i];
   if (entitled === 0) {
-    nothingEntitled(l, binding);
+    nothingEntitled(i, L, binding);
     return;
   }
   // SPEC §14: a closed scope funds no more; a closed pool stops only its cluster.
-  if (budget.closed) return settle(l, 0, 'no-budget-left', 'category-budget');
-  if (pool?.closed) return settle(l, 0, 'no-budget-left', 'cluster-pool');
+  if (budget.closed) return L.settle(i, 0, 'no-budget-left', 'category-budget');
+  if (pool?.closed) return L.settle(i, 0, 'no-budget-left', 'cluster-pool');
   const poolLeft = pool ? pool.remaining : NO_LIMIT;
   const available = Math.min(budget.remaining, poolLeft);
   if (entitled <= available) {
-    settle(l, entitled, 'funded', binding);
-    take(l, entitled, pool);
+    L.settle(i, entitled, 'funded', binding);
+    take(i, entitled, pool);
     return;
   }
   // Short: the scope with the smaller remainder sets `available` (budget first when equal).
   const catShort = entitled > budget.remaining;
   const poolShort = pool !== null && entitled > poolLeft;
   const short: BindingLimit = budget.remaining <= poolLeft ? 'category-budget' : 'cluster-pool';
-  if (shortfall === 'skip') return settle(l, 0, 'did-not-fit', short);
+  if (shortfall === 'skip') return L.settle(i, 0, 'did-not-fit', short);
   const part = shortfall === 'partial' ? floorToUnit(Math.max(0, available), unit) : 0;
   if (part > 0) {
-    settle(l, part, 'funded-in-part', short);
-    take(l, part, pool);
+    L.settle(i, part, 'funded-in-part', short);
+    take(i, part, pool);
   } else {
     // Nothing left to give in part (less than one unit): it did not fit.
-    settle(l, 0, 'did-not-fit', short);
+    L.settle(i, 0, 'did-not-fit', short);
   }
   // SPEC §14: every scope that is short closes.
   if (catShort) budget.closed = true;
@@ -495,38 +819,40 @@ function ranked(
  * each award is rounded down to the unit once, at the end.
  */
 function proRata(
-  lines: PlanLine[],
+  lines: number[],
+  L: Lines,
   budget: Scope,
-  poolOf: (l: PlanLine) => Scope | null,
-  entLeft: (l: PlanLine) => number,
+  poolOf: (i: number) => Scope | null,
+  entLeft: (i: number) => number,
   unit: number,
-  useEnterprise: (l: PlanLine, fen: number) => void,
+  useEnterprise: (i: number, fen: number) => void,
 ): void {
   const entitledSum = new Map<Scope, number>();
-  const live: PlanLine[] = [];
-  for (const l of lines) {
-    const { entitled, binding } = entitlement(l, entLeft(l), unit);
-    l.entitledFen = entitled;
+  const live: number[] = [];
+  const liveBinding = new Map<number, BindingLimit>();
+  for (const i of lines) {
+    const binding = entitle(i, L, entLeft(i), unit);
+    const entitled = L.entitledFen[i];
     if (entitled === 0) {
-      nothingEntitled(l, binding);
+      nothingEntitled(i, L, binding);
       continue;
     }
-    useEnterprise(l, entitled);
-    l.binding = binding;
-    live.push(l);
-    const p = poolOf(l);
+    useEnterprise(i, entitled);
+    liveBinding.set(i, binding);
+    live.push(i);
+    const p = poolOf(i);
     if (p) entitledSum.set(p, (entitledSum.get(p) ?? 0) + entitled);
   }
   // Σ' after the pools are scaled is an integer: a scaled pool contributes exactly its remainder.
   let categorySum = 0;
-  for (const l of live) if (!poolOf(l)) categorySum += l.entitledFen;
+  for (const i of live) if (!poolOf(i)) categorySum += L.entitledFen[i];
   for (const [p, s] of entitledSum) categorySum += Math.min(s, Math.max(0, p.remaining));
   const catRemaining = Math.max(0, budget.remaining);
   const catScaled = categorySum > catRemaining;
   const u = BigInt(unit);
-  for (const l of live) {
-    const p = poolOf(l);
-    let num = BigInt(l.entitledFen);
+  for (const i of live) {
+    const p = poolOf(i);
+    let num = BigInt(L.entitledFen[i]);
     let den = 1n;
     let scaled = false;
     if (p) {
@@ -544,22 +870,23 @@ function proRata(
       scaled = true;
     }
     const award = Number((num / (den * u)) * u);
-    if (scaled) settle(l, award, 'funded-pro-rata', 'pro-rata');
-    else settle(l, award, 'funded', l.binding);
+    if (scaled) L.settle(i, award, 'funded-pro-rata', 'pro-rata');
+    else L.settle(i, award, 'funded', liveBinding.get(i)!);
   }
 }
 
 /** SPEC §14: equal exact scores in one category where at least one is funded and at least one is not for lack of money. */
-function findTies(participants: PlanLine[], scoreOrdered: boolean): string[][] {
-  const relevant = participants.filter((l) => l.app.score !== null && (l.awardFen > 0 || RESERVE_REASONS.has(l.reason)));
-  if (!scoreOrdered) relevant.sort((a, b) => compareLineScores(b, a) || a.rank! - b.rank!);
+function findTies(participants: number[], L: Lines, scoreOrdered: boolean): string[][] {
+  const { apps } = L;
+  const relevant = participants.filter((i) => apps.hasScore(i) && (L.awardFen[i] > 0 || RESERVE_CODES.has(L.reason[i])));
+  if (!scoreOrdered) relevant.sort((a, b) => compareScoresAt(apps, b, a) || L.rank[a] - L.rank[b]);
   const ties: string[][] = [];
   for (let i = 0; i < relevant.length; ) {
     let j = i + 1;
-    while (j < relevant.length && compareLineScores(relevant[i], relevant[j]) === 0) j++;
+    while (j < relevant.length && compareScoresAt(apps, relevant[i], relevant[j]) === 0) j++;
     const run = relevant.slice(i, j);
-    if (run.some((l) => l.awardFen > 0) && run.some((l) => RESERVE_REASONS.has(l.reason))) {
-      ties.push(run.sort((a, b) => a.rank! - b.rank!).map((l) => l.app.applicationId));
+    if (run.some((x) => L.awardFen[x] > 0) && run.some((x) => RESERVE_CODES.has(L.reason[x]))) {
+      ties.push(run.sort((a, b) => L.rank[a] - L.rank[b]).map((x) => apps.applicationId[x]));
     }
     i = j;
   }
@@ -579,22 +906,25 @@ export function checkInvariants(p: AllocationPlan, policy: Policy): string[] {
   const byCluster = new Map<string, number>();
   const byEnterprise = new Map<string, number>();
   const categories = new Map(policy.categories.map((c) => [c.key, c]));
-  for (const l of p.lines) {
-    const id = l.app.applicationId;
-    const a = l.awardFen;
+  const { apps } = p;
+  for (let i = 0; i < apps.length; i++) {
+    const a = p.awardFen[i];
+    // Most lines award nothing and need no more than this test.
+    if (a === 0 && p.capFen[i] >= 0) continue;
+    const id = apps.applicationId[i];
     if (!Number.isSafeInteger(a) || a < 0) problems.push(`${id}: award ${a} is not a non-negative integer of fen`);
     if (a % unit !== 0) problems.push(`${id}: award ${a} is not a multiple of the unit ${unit}`);
-    if (a > l.capFen) problems.push(`${id}: award ${a} exceeds its cap ${l.capFen}`);
-    if (l.rank === null && a !== 0 && !l.kept) problems.push(`${id}: does not take part but is awarded ${a}`);
+    if (a > p.capFen[i]) problems.push(`${id}: award ${a} exceeds its cap ${p.capFen[i]}`);
+    if (p.rank[i] === 0 && a !== 0 && p.kept[i] === 0) problems.push(`${id}: does not take part but is awarded ${a}`);
     if (a === 0) continue;
-    const cat = categories.get(l.app.category) ?? categoryOf(policy, l.app.category);
+    const cat = categories.get(apps.categoryAt(i)) ?? categoryOf(policy, apps.categoryAt(i));
     byCat.set(cat.key, (byCat.get(cat.key) ?? 0) + a);
     if (cat.perClusterCapFen !== undefined) {
-      const k = `${cat.key}\u0000${l.app.cluster ?? ''}`;
+      const k = `${cat.key}\u0000${apps.clusterAt(i) ?? ''}`;
       byCluster.set(k, (byCluster.get(k) ?? 0) + a);
     }
     if (cat.perEnterpriseCapFen !== null) {
-      const k = `${cat.key}\u0000${l.app.uscc}`;
+      const k = `${cat.key}\u0000${apps.uscc[i]}`;
       byEnterprise.set(k, (byEnterprise.get(k) ?? 0) + a);
     }
   }

@@ -1,7 +1,9 @@
 // Allocation versions: reading the candidates (plan() ranks them), storing a
 // plan as a numbered version, reading versions back.
 import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
-import type { AllocationPlan, AllocationReason, BindingLimit, Candidate, Eligibility, KeptAward, ScoreStatus } from '../domain/allocation.js';
+import { ALLOCATION_REASONS, BINDING_LIMITS, CandidateColumns, dayNumber, ELIGIBILITY_CODES, SCORE_STATUS_CODES } from '../domain/allocation.js';
+import type { Policy } from '../domain/policy.js';
+import type { AllocationPlan, AllocationReason, BindingLimit, Eligibility, KeptAward, ScoreStatus } from '../domain/allocation.js';
 import type { Db } from './open.js';
 
 function hasColumn(db: Db, table: string, column: string): boolean {
@@ -14,19 +16,21 @@ function hasTable(db: Db, table: string): boolean {
 
 type CandidateRow = [
   string, // application_id
-  string, // category
-  string | null, // cluster
+  number | string, // category: code, or text when not in the policy
+  number | string | null, // cluster: code, or text when not in the policy
   string, // uscc
   string, // enterprise_name
   number, // requested_amount_fen
   number, // total_investment_fen
-  string, // submitted_on
-  string | null, // eligibility
-  string | null, // status
-  string | null, // score_num
-  string | null, // score_den
+  number | string, // submitted_on as YYYYMMDD, or as stored when not YYYY-MM-DD
+  number, // 4 × eligibility code + score status code
+  number | string | null, // score_num
+  number | string | null, // score_den
   string | null, // score_display
 ];
+
+/** A YYYYMMDD number that came from a YYYY-MM-DD date (else dayNumber says what is wrong). */
+const validDay = (n: number): boolean => n >= 10_000_101 && n % 100 >= 1 && n % 100 <= 31 && Math.floor(n / 100) % 100 >= 1 && Math.floor(n / 100) % 100 <= 12;
 
 /**
  * Whether to read the round by walking the applications' key (already in
@@ -35,11 +39,11 @@ type CandidateRow = [
  * walk), but the walk visits every round's rows: worth it when this round is
  * most of the ledger.
  */
-function walkKey(db: Db, roundId: string): boolean {
+function walkKey(db: Db, roundId: string): { key: boolean; inRound: number } {
   const inRound = db.prepare('SELECT count(*) FROM applications WHERE round_id = ?').pluck().get(roundId) as number;
-  if (inRound < 50_000) return false;
+  if (inRound < 50_000) return { key: false, inRound };
   const all = db.prepare('SELECT count(*) FROM applications').pluck().get() as number;
-  return inRound * 2 >= all;
+  return { key: inRound * 2 >= all, inRound };
 }
 
 /**
@@ -50,48 +54,50 @@ function walkKey(db: Db, roundId: string): boolean {
  * Works before the eligibility and scores tables exist: everyone is then not
  * yet checked / not scored.
  */
-export function* roundCandidates(db: Db, roundId: string): Generator<Candidate> {
+export function roundCandidates(db: Db, roundId: string): CandidateColumns {
   const withElig = hasColumn(db, 'applications', 'eligibility');
   const withScores = hasTable(db, 'score_aggregates');
-  const sql = `SELECT a.application_id, a.category, a.cluster, a.uscc, a.enterprise_name, a.requested_amount_fen,
-      a.total_investment_fen, a.submitted_on, ${withElig ? 'a.eligibility' : 'NULL'},
-      ${withScores ? 's.status, s.score_num, s.score_den, s.score_display' : 'NULL, NULL, NULL, NULL'}
+  const walk = walkKey(db, roundId);
+  const cols = new CandidateColumns(walk.inRound);
+  // SQLite codes what repeats (category, cluster, date, eligibility and score status) as
+  // numbers: 10^6 rows then make three strings each instead of eleven. The round's policy
+  // names the usual values; any other comes through as text and is coded here.
+  const policyJson = db.prepare('SELECT policy_json FROM rounds WHERE round_id = ?').pluck().get(roundId) as string | undefined;
+  const policy = policyJson === undefined ? null : (JSON.parse(policyJson) as Pick<Policy, 'categories' | 'clusters'>);
+  const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+  const caseOf = (col: string, keys: string[], code: (k: string) => number) =>
+    keys.length === 0 ? col : `CASE ${col} ${keys.map((k) => `WHEN ${lit(k)} THEN ${code(k)}`).join(' ')} ELSE ${col} END`;
+  const categoryKeys = policy?.categories.map((c) => c.key) ?? [];
+  const clusterKeys = policy?.clusters.map((c) => c.key) ?? [];
+  for (const k of categoryKeys) cols.categoryCodeOf(k);
+  for (const k of clusterKeys) cols.clusterCodeOf(k);
+  const code = (list: readonly (string | null)[], col: string) => `CASE ${col} ${list.map((v, i) => (v === null ? '' : `WHEN ${lit(v)} THEN ${i}`)).join(' ')} ELSE 0 END`;
+  // Integers of up to 15 characters are exact as doubles; longer ones stay text for BigInt.
+  const exactly = (col: string) => `CASE WHEN length(${col}) <= 15 THEN CAST(${col} AS INTEGER) ELSE ${col} END`;
+  const sql = `SELECT a.application_id, ${caseOf('a.category', categoryKeys, (k) => cols.categoryCodeOf(k))},
+      ${caseOf('a.cluster', clusterKeys, (k) => cols.clusterCodeOf(k))}, a.uscc, a.enterprise_name, a.requested_amount_fen,
+      a.total_investment_fen,
+      CASE WHEN length(a.submitted_on) = 10 THEN CAST(replace(a.submitted_on, '-', '') AS INTEGER) ELSE a.submitted_on END,
+      ${withElig ? code(ELIGIBILITY_CODES, 'a.eligibility') : '0'} * 4 + ${withScores ? code(SCORE_STATUS_CODES, 's.status') : '0'},
+      ${withScores ? `${exactly('s.score_num')}, ${exactly('s.score_den')}, s.score_display` : 'NULL, NULL, NULL'}
     FROM applications a ${withScores ? 'LEFT JOIN score_aggregates s ON s.application_id = a.application_id' : ''}
-    WHERE ${walkKey(db, roundId) ? '+a.round_id' : 'a.round_id'} = ?
+    WHERE ${walk.key ? '+a.round_id' : 'a.round_id'} = ?
     ORDER BY a.application_id`;
-  // Values that repeat across a round (categories, dates, statuses, displayed scores) are
-  // kept once: at 10^6 applications this saves ~150 MB of live heap, and GC time with it.
-  const seen = new Map<string, string>();
-  const once = <T extends string | null>(v: T): T => {
-    if (v === null) return v;
-    const u = seen.get(v);
-    if (u !== undefined) return u as T;
-    if (seen.size < 100_000) seen.set(v, v);
-    return v;
-  };
+  const display = new Map<string, string>();
   for (const r of db.prepare(sql).raw().iterate(roundId) as IterableIterator<CandidateRow>) {
-    let score = null;
-    if (r[10] !== null && r[11] !== null) {
-      let num = BigInt(r[10]);
-      let den = BigInt(r[11]);
-      if (den < 0n) [num, den] = [-num, -den];
-      score = { num, den };
+    const category = typeof r[1] === 'number' ? r[1] : cols.categoryCodeOf(r[1]);
+    const cluster = r[2] === null ? 0 : typeof r[2] === 'number' ? r[2] : cols.clusterCodeOf(r[2]);
+    let shown = r[11];
+    if (shown !== null) {
+      // One string per displayed score, not one per application.
+      const s = display.get(shown);
+      if (s !== undefined) shown = s;
+      else if (display.size < 100_000) display.set(shown, shown);
     }
-    yield {
-      applicationId: r[0],
-      category: once(r[1]),
-      cluster: once(r[2]),
-      uscc: r[3],
-      enterpriseName: r[4],
-      requestedAmountFen: r[5],
-      totalInvestmentFen: r[6],
-      submittedOn: once(r[7]),
-      eligibility: once(r[8]) as Eligibility | null,
-      scoreStatus: once(r[9]) as ScoreStatus | null,
-      score,
-      scoreDisplay: once(r[12]),
-    };
+    const day = r[7];
+    cols.pushCoded(r[0], category, cluster, r[3], r[4], r[5], r[6], typeof day === 'number' && validDay(day) ? day : dayNumber(String(day)), r[8], r[9], r[10], shown);
   }
+  return cols;
 }
 
 // After the notice, an award is kept by a re-allocation; a withdrawn one frees its money (SPEC §8).
@@ -188,11 +194,26 @@ export function storeAllocation(
        award_fen, reason, binding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // In the order given (by application_id from roundCandidates): appends to the key index.
+  const { apps } = plan;
   let participants = 0;
-  for (const l of plan.given) {
-    const a = l.app;
-    if (l.rank !== null) participants++;
-    ins.run(roundId, version, a.applicationId, a.category, a.cluster, l.rank, a.scoreDisplay, l.capFen, l.entitledFen, l.awardFen, l.reason, l.binding);
+  for (let i = 0; i < apps.length; i++) {
+    const rank = plan.rank[i];
+    if (rank !== 0) participants++;
+    const b = plan.binding[i];
+    ins.run(
+      roundId,
+      version,
+      apps.applicationId[i],
+      apps.categoryAt(i),
+      apps.clusterAt(i),
+      rank === 0 ? null : rank,
+      apps.scoreDisplay[i],
+      plan.capFen[i],
+      plan.entitledFen[i],
+      plan.awardFen[i],
+      ALLOCATION_REASONS[plan.reason[i]],
+      b === 0 ? null : BINDING_LIMITS[b - 1],
+    );
   }
   // One pass over the version's lines: participants before the notice become proposed / not-funded.
   const moved = db

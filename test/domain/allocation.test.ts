@@ -421,7 +421,7 @@ describe('helpers', () => {
   });
   it('checkInvariants catches a broken plan', () => {
     const p = run(inOrder([{ id: 'A', requested: 600 }]), { 'sme-cloud': 1_000 });
-    p.lines[0].awardFen = yuan(1_000.5);
+    p.awardFen[p.order[0]] = yuan(1_000.5);
     const problems = checkInvariants(p, POLICY);
     expect(problems.join('\n')).toMatch(/multiple of the unit/);
     expect(problems.join('\n')).toMatch(/exceeds its cap/);

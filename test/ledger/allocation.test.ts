@@ -45,6 +45,35 @@ describe('allocation versions in the ledger', () => {
     expect(cands.find((c) => c.applicationId === 'S5')!.eligibility).toBeNull();
   });
 
+  it('reads scores too long for a double exactly, dates, clusters, and codes that are not in the policy', () => {
+    const { db } = ledgerWithRound('R1', {});
+    addApplications(db, 'R1', [
+      { id: 'A', category: 'cluster-pilot', cluster: 'motorcycle', submittedOn: '2022-03-09', score: 80 },
+      { id: 'B', category: 'cluster-pilot', cluster: 'not-a-cluster', submittedOn: '2022-12-31', score: 80 },
+      { id: 'C', score: 80 },
+      { id: 'D', score: 80 },
+    ]);
+    // 10^40-sized rationals one unit apart: equal as doubles, not as fractions.
+    const big = 10n ** 40n;
+    const set = db.prepare('UPDATE score_aggregates SET score_num = ?, score_den = ? WHERE application_id = ?');
+    set.run(String(80n * big), String(big), 'C');
+    set.run(String(80n * big + 1n), String(big), 'D');
+    const cols = roundCandidates(db, 'R1');
+    const byId = new Map([...cols].map((c) => [c.applicationId, c]));
+    expect(byId.get('A')).toMatchObject({ cluster: 'motorcycle', submittedOn: '2022-03-09', score: { num: 8000n, den: 100n } });
+    expect(byId.get('B')).toMatchObject({ cluster: 'not-a-cluster', submittedOn: '2022-12-31' });
+    expect(byId.get('D')!.score).toEqual({ num: 80n * big + 1n, den: big });
+    const p = plan(cols, getRound(db, 'R1')!.policy, { budgets: {}, method: 'ranked', shortfall: 'skip', tieBreak: ['score-desc'] });
+    expect(p.lines.filter((l) => l.app.category === 'sme-cloud').map((l) => [l.app.applicationId, l.rank])).toEqual([
+      ['D', 1],
+      ['C', 2],
+    ]);
+    db.prepare(`UPDATE applications SET category = 'no-such-category' WHERE application_id = 'D'`).run();
+    expect(() => plan(roundCandidates(db, 'R1'), getRound(db, 'R1')!.policy, { budgets: {}, method: 'ranked', shortfall: 'skip', tieBreak: [] })).toThrow(
+      /category no-such-category is not in policy/,
+    );
+  });
+
   it('stores a plan as version 1, 2, … and moves participants to proposed / not-funded', () => {
     const s = scenario('round');
     const { db } = ledgerWithRound('R1', s.budgets);

@@ -1,12 +1,15 @@
 // jmfund caps | allocate | allocations list|show|diff (Art. 8, SPEC §8, §14).
 import type { Command } from 'commander';
 import {
+  bindingAt,
   checkInvariants,
   plan as planAllocation,
+  rankAt,
+  reasonAt,
   RESERVE_REASONS,
+  type AllocationPlan,
   type AllocationReason,
   type BindingLimit,
-  type PlanLine,
 } from '../../domain/allocation.js';
 import { capOf, capDetailJson, type CapLimit } from '../../domain/caps.js';
 import { formatYuan } from '../../domain/money.js';
@@ -117,19 +120,20 @@ interface LineOf<L> {
   enterprise(l: L): string;
 }
 
-const PLAN_LINE: LineOf<PlanLine> = {
-  id: (l) => l.app.applicationId,
-  category: (l) => l.app.category,
-  cluster: (l) => l.app.cluster,
-  rank: (l) => l.rank,
-  score: (l) => l.app.scoreDisplay,
-  cap: (l) => l.capFen,
-  entitled: (l) => l.entitledFen,
-  award: (l) => l.awardFen,
-  reason: (l) => l.reason,
-  binding: (l) => l.binding,
-  enterprise: (l) => l.app.enterpriseName,
-};
+/** A plan's line i, read from its columns. */
+const planLineOf = (p: AllocationPlan): LineOf<number> => ({
+  id: (i) => p.apps.applicationId[i],
+  category: (i) => p.apps.categoryAt(i),
+  cluster: (i) => p.apps.clusterAt(i),
+  rank: (i) => rankAt(p, i),
+  score: (i) => p.apps.scoreDisplay[i],
+  cap: (i) => p.capFen[i],
+  entitled: (i) => p.entitledFen[i],
+  award: (i) => p.awardFen[i],
+  reason: (i) => reasonAt(p, i),
+  binding: (i) => bindingAt(p, i),
+  enterprise: (i) => p.apps.enterpriseName[i],
+});
 
 const STORED_LINE: LineOf<StoredLine> = {
   id: (l) => l.application_id,
@@ -270,17 +274,22 @@ function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>, policy:
         [text('获资助项目', 'funded'), summary.funded],
       ]);
     }
-    const rows: Cell[][] = lines.map((l) => [
-      of.award(l) > 0 ? '✓' : '',
-      of.rank(l),
-      of.id(l),
-      of.enterprise(l),
-      of.score(l),
-      formatYuan(of.cap(l)),
-      formatYuan(of.award(l)),
-      reasonLabel[of.reason(l)],
-      bindingLabel(ctx, of.binding(l)),
-    ]);
+    // One row at a time: 10^5 rows are never held as arrays of cells.
+    function* rows(): Generator<Cell[]> {
+      for (const l of lines) {
+        yield [
+          of.award(l) > 0 ? '✓' : '',
+          of.rank(l),
+          of.id(l),
+          of.enterprise(l),
+          of.score(l),
+          formatYuan(of.cap(l)),
+          formatYuan(of.award(l)),
+          reasonLabel[of.reason(l)],
+          bindingLabel(ctx, of.binding(l)),
+        ];
+      }
+    }
     out.table(
       [
         text('入选', 'funded'),
@@ -293,7 +302,7 @@ function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>, policy:
         text('原因', 'reason'),
         text('约束', 'binding'),
       ],
-      rows,
+      rows(),
       { align: ['left', 'right', 'left', 'left', 'right', 'right', 'right', 'left', 'left'] },
     );
     const reserve = v.reserve[c.key] ?? [];
@@ -433,8 +442,8 @@ export function register(program: Command): void {
           const view = buildView(
             policy,
             { round: round.roundId, version: null, dryRun: Boolean(opts.dryRun), method, shortfall, budgets: p.budgets, ties: p.ties },
-            p.lines,
-            PLAN_LINE,
+            p.order,
+            planLineOf(p),
           );
           return { kept, excluded, p, view };
         };
