@@ -10,9 +10,14 @@
 // fund about half. Then, on a fresh copy of that ledger for every run:
 //   - end to end: `node bin/jmfund.js allocate --round B` (human output to
 //     /dev/null), wall time and peak RSS from /usr/bin/time;
+//   - two baselines, measured the same way in the same runs
+//     (bench/lib/allocate-floor.mjs): `sql`, the SQL allocate must run with no
+//     row crossing into JavaScript; `rows`, the same rows read and written one
+//     by one through better-sqlite3, with no plan;
 //   - in process: read (by application_id) + plan, then store (one transaction),
 //     timed separately from dist/ modules.
-// Prints the median of the runs. Set JMFUND_DIST to use another build.
+// Prints the medians of the runs and end to end ÷ each baseline. Set
+// JMFUND_DIST to use another build.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -129,18 +134,23 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function endToEnd(file) {
+/** One process on a fresh copy of the ledger: wall, CPU and peak RSS from /usr/bin/time. */
+function timed(file, args, what) {
   const run = join(outDir, 'allocate-run.db');
   copyFileSync(file, run);
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, bin, 'allocate', '--round', 'B'], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...args], {
     env: { ...process.env, JMFUND_DB: run, JMFUND_LANG: 'en', NO_COLOR: '1', JMFUND_OFFICER: 'bench' },
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
   });
-  if (r.status !== 0) throw new Error(`allocate failed: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`${what} failed: ${r.stderr}`);
   const [secs, user, sys, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
   return { secs, cpu: user + sys, rssMb: kb / 1024 };
 }
+
+const endToEnd = (file) => timed(file, [bin, 'allocate', '--round', 'B'], 'allocate');
+// Baselines (bench/lib/allocate-floor.mjs): the same SQL with no row in JS, and the rows through better-sqlite3 with no plan.
+const floor = (file, mode) => timed(file, [join(here, 'lib', 'allocate-floor.mjs'), mode, join(outDir, 'allocate-run.db')], `floor ${mode}`);
 
 function inProcess(file) {
   const run = join(outDir, 'allocate-run.db');
@@ -186,11 +196,17 @@ for (const n of sizes) {
   const file = build(n);
   const runs = runsArg ?? (n >= 1_000_000 ? 3 : 5);
   const e2e = [];
+  const sqlFloor = [];
+  const rowsFloor = [];
   const inproc = [];
+  // Interleaved, so that the load on a shared machine falls on all of them alike.
   for (let i = 0; i < runs; i++) {
     e2e.push(endToEnd(file));
+    sqlFloor.push(floor(file, 'sql'));
+    rowsFloor.push(floor(file, 'rows'));
     inproc.push(inProcess(file));
   }
+  const med = (xs, k) => median(xs.map((r) => r[k]));
   const line = {
     applications: n,
     loop_1e8_cpu_ms: calibrate().ms,
@@ -200,6 +216,16 @@ for (const n of sizes) {
     end_to_end_s: +median(e2e.map((r) => r.secs)).toFixed(2),
     end_to_end_cpu_s: +median(e2e.map((r) => r.cpu)).toFixed(2),
     peak_rss_mb: Math.round(median(e2e.map((r) => r.rssMb))),
+    sql_floor_s: +med(sqlFloor, 'secs').toFixed(2),
+    sql_floor_cpu_s: +med(sqlFloor, 'cpu').toFixed(2),
+    rows_floor_s: +med(rowsFloor, 'secs').toFixed(2),
+    rows_floor_cpu_s: +med(rowsFloor, 'cpu').toFixed(2),
+    rows_floor_rss_mb: Math.round(med(rowsFloor, 'rssMb')),
+    // Ratios of the medians: end to end over each baseline, same run.
+    x_sql_floor: +(med(e2e, 'secs') / med(sqlFloor, 'secs')).toFixed(2),
+    x_sql_floor_cpu: +(med(e2e, 'cpu') / med(sqlFloor, 'cpu')).toFixed(2),
+    x_rows_floor: +(med(e2e, 'secs') / med(rowsFloor, 'secs')).toFixed(2),
+    x_rows_floor_cpu: +(med(e2e, 'cpu') / med(rowsFloor, 'cpu')).toFixed(2),
     read_and_plan_s: +median(inproc.map((r) => r.plan)).toFixed(2),
     store_s: +median(inproc.map((r) => r.store)).toFixed(2),
     read_and_plan_cpu_s: +median(inproc.map((r) => r.planCpu)).toFixed(2),

@@ -113,13 +113,16 @@ if (want('allocate')) {
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l));
   const body = [
-    '| applications | runs | median wall s (end to end) | median CPU s | peak RSS MB | read + plan s | store s | funded | ties |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((x) => `| ${x.applications.toLocaleString('en')} | ${x.runs} | ${fmt(x.end_to_end_s)} | ${fmt(x.end_to_end_cpu_s)} | ${x.peak_rss_mb} | ${fmt(x.read_and_plan_s)} | ${fmt(x.store_s)} | ${x.funded?.toLocaleString('en') ?? '—'} | ${x.ties ?? '—'} |`),
+    '| applications | runs | median wall s (end to end) | median CPU s | peak RSS MB | SQL baseline wall s | × | rows baseline wall s | × | read + plan s | store s | funded | ties |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (x) =>
+        `| ${x.applications.toLocaleString('en')} | ${x.runs} | ${fmt(x.end_to_end_s)} | ${fmt(x.end_to_end_cpu_s)} | ${x.peak_rss_mb} | ${fmt(x.sql_floor_s)} | ${fmt(x.x_sql_floor)} | ${fmt(x.rows_floor_s)} | ${fmt(x.x_rows_floor)} | ${fmt(x.read_and_plan_s)} | ${fmt(x.store_s)} | ${x.funded?.toLocaleString('en') ?? '—'} | ${x.ties ?? '—'} |`,
+    ),
   ].join('\n');
   section(
     'Allocate',
-    `\`node bench/allocate.mjs ${args.join(' ')}\`: \`jmfund allocate\` over a round of scored applications in six categories (85 % eligible, budgets that fund about half), median of the runs; "read + plan" and "store" are the two halves timed in process.`,
+    `\`node bench/allocate.mjs ${args.join(' ')}\`: \`jmfund allocate\` over a round of scored applications in six categories (85 % eligible, budgets that fund about half), median of the runs; the baselines (bench/lib/allocate-floor.mjs) are the SQL allocate must run with no row in JavaScript, and the same rows read and written one by one through better-sqlite3 with no plan, measured in the same runs; × = end to end ÷ baseline; "read + plan" and "store" are the two halves timed in process.`,
     body,
     r,
   );

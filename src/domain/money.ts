@@ -70,18 +70,21 @@ function assertFen(fen: number, what: string): void {
 
 function splitYuan(fen: number): { sign: string; yuan: string; cents: string } {
   assertFen(fen, 'formatYuan');
-  const abs = fen < 0 ? -BigInt(fen) : BigInt(fen);
-  return {
-    sign: fen < 0 ? '-' : '',
-    yuan: (abs / 100n).toString(),
-    cents: (abs % 100n).toString().padStart(2, '0'),
-  };
+  // Exact in doubles: |fen| is a safe integer, and so is |fen| − cents, a multiple of 100.
+  const abs = Math.abs(fen);
+  const cents = abs % 100;
+  return { sign: fen < 0 ? '-' : '', yuan: String((abs - cents) / 100), cents: cents < 10 ? `0${cents}` : String(cents) };
 }
 
 /** `1,234,567.89`: thousands separators, two decimals, `-` for negatives. */
 export function formatYuan(fen: number): string {
   const { sign, yuan, cents } = splitYuan(fen);
-  return `${sign}${yuan.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
+  if (yuan.length <= 3) return `${sign}${yuan}.${cents}`;
+  // A loop, not a look-ahead regex: allocate prints two amounts for each of 10^6 lines.
+  const head = ((yuan.length - 1) % 3) + 1;
+  let grouped = yuan.slice(0, head);
+  for (let k = head; k < yuan.length; k += 3) grouped += `,${yuan.slice(k, k + 3)}`;
+  return `${sign}${grouped}.${cents}`;
 }
 
 /** `1234567.89`: no separators, for CSV and machine-read output. */

@@ -129,6 +129,21 @@ describe('formatYuan / yuanPlain', () => {
     expect(() => yuanPlain(Number.NaN)).toThrow(RangeError);
   });
 
+  it('formats like exact BigInt arithmetic with a thousands regex, across every magnitude and sign', () => {
+    const reference = (f: number) => {
+      const abs = f < 0 ? -BigInt(f) : BigInt(f);
+      return `${f < 0 ? '-' : ''}${(abs / 100n).toString().replace(/\B(?=(\d{3})+$)/g, ',')}.${(abs % 100n).toString().padStart(2, '0')}`;
+    };
+    const amounts = fc.oneof(fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: -100_000, max: 100_000 }));
+    fc.assert(
+      fc.property(amounts, (f) => {
+        expect(formatYuan(f)).toBe(reference(f));
+      }),
+      { numRuns: 5000 },
+    );
+    for (let d = 0; d <= 16; d++) for (const f of [10 ** d, 10 ** d - 1, -(10 ** d)]) if (Number.isSafeInteger(f)) expect(formatYuan(f)).toBe(reference(f));
+  });
+
   it('round-trips every safe fen amount through parseMoney', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (f) => {

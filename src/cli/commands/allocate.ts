@@ -149,6 +149,24 @@ const STORED_LINE: LineOf<StoredLine> = {
   enterprise: (l) => l.enterprise_name,
 };
 
+/** One category's lines: an array of stored lines, or a slice of a plan's order. */
+type Lines<L> = ArrayLike<L> & Iterable<L>;
+
+/** Stored lines (by category, then rank) grouped per category, policy categories first. */
+function byCategory<L>(policy: Policy, all: Iterable<L>, of: LineOf<L>): Map<string, L[]> {
+  const lines = new Map<string, L[]>(policy.categories.map((c) => [c.key, []]));
+  for (const l of all) {
+    let g = lines.get(of.category(l));
+    if (!g) lines.set(of.category(l), (g = []));
+    g.push(l);
+  }
+  return lines;
+}
+
+/** A plan's lines per policy category: slices of its order, no copy. */
+const planGroups = (policy: Policy, p: AllocationPlan): Map<string, Int32Array> =>
+  new Map(policy.categories.map((c, k) => [c.key, p.order.subarray(p.categoryStart[k], p.categoryStart[k + 1])]));
+
 interface AllocationView<L> {
   round: string;
   version: number | null;
@@ -158,7 +176,7 @@ interface AllocationView<L> {
   categories: { category: string; budget_fen: number | null; awarded_fen: number; funded: number }[];
   clusters: { cluster: string; pool_fen: number; awarded_fen: number }[];
   /** Per policy category, in the order given (participants by rank, then the others). */
-  lines: Map<string, L[]>;
+  lines: Map<string, Lines<L>>;
   reserve: Record<string, string[]>;
   ties: string[][];
   of: LineOf<L>;
@@ -168,22 +186,18 @@ interface AllocationView<L> {
 function buildView<L>(
   policy: Policy,
   head: { round: string; version: number | null; dryRun: boolean; method: AllocationMethod; shortfall: ShortfallRule; budgets: Record<string, number>; ties: string[][] },
-  all: Iterable<L>,
+  lines: Map<string, Lines<L>>,
   of: LineOf<L>,
 ): AllocationView<L> {
-  const lines = new Map<string, L[]>(policy.categories.map((c) => [c.key, []]));
-  for (const l of all) {
-    let g = lines.get(of.category(l));
-    if (!g) lines.set(of.category(l), (g = []));
-    g.push(l);
-  }
   const categories: AllocationView<L>['categories'] = [];
   const clusters: AllocationView<L>['clusters'] = [];
   const reserve: Record<string, string[]> = {};
   const clusterOrder = new Map(policy.clusters.map((c, i) => [c.key, i]));
   for (const cat of policy.categories) {
     if (cat.allocation !== 'competitive') continue;
-    const g = lines.get(cat.key)!;
+    const g = lines.get(cat.key) ?? [];
+    const pool = cat.perClusterCapFen;
+    const pooled = pool !== undefined;
     let awarded = 0;
     let funded = 0;
     const sums = new Map<string, number>();
@@ -194,14 +208,15 @@ function buildView<L>(
       if (a > 0) funded++;
       if (of.rank(l) === null) continue;
       if (RESERVE_REASONS.has(of.reason(l))) waiting.push(of.id(l));
+      if (!pooled) continue;
       const k = of.cluster(l) ?? '';
       sums.set(k, (sums.get(k) ?? 0) + a);
     }
     categories.push({ category: cat.key, budget_fen: head.budgets[cat.key] ?? null, awarded_fen: awarded, funded });
     reserve[cat.key] = waiting;
-    if (cat.perClusterCapFen !== undefined) {
+    if (pool !== undefined) {
       const keys = [...sums.keys()].sort((a, b) => (clusterOrder.get(a) ?? 1e9) - (clusterOrder.get(b) ?? 1e9) || (a < b ? -1 : a > b ? 1 : 0));
-      for (const k of keys) clusters.push({ cluster: k, pool_fen: cat.perClusterCapFen, awarded_fen: sums.get(k)! });
+      for (const k of keys) clusters.push({ cluster: k, pool_fen: pool, awarded_fen: sums.get(k)! });
     }
   }
   return {
@@ -346,7 +361,7 @@ function storedView(ctx: Context, round: Round, version: number): AllocationView
   return buildView(
     round.policy,
     { round: round.roundId, version, dryRun: false, method: head.method, shortfall: head.shortfall, budgets: head.budgets, ties: head.ties },
-    allocationLines(db, round.roundId, version),
+    byCategory(round.policy, allocationLines(db, round.roundId, version), STORED_LINE),
     STORED_LINE,
   );
 }
@@ -442,7 +457,7 @@ export function register(program: Command): void {
           const view = buildView(
             policy,
             { round: round.roundId, version: null, dryRun: Boolean(opts.dryRun), method, shortfall, budgets: p.budgets, ties: p.ties },
-            p.order,
+            planGroups(policy, p),
             planLineOf(p),
           );
           return { kept, excluded, p, view };
@@ -579,7 +594,7 @@ export function register(program: Command): void {
         const pick = (l: StoredLine | undefined) => (l ? { rank: l.rank, award_fen: l.award_fen, reason: l.reason } : null);
         const changes: { application_id: string; category: string; enterprise: string; from: ReturnType<typeof pick>; to: ReturnType<typeof pick> }[] = [];
         const seen = new Set<string>();
-        for (const l of [...to.lines.values()].flat()) {
+        for (const l of [...to.lines.values()].flatMap((g) => Array.from(g))) {
           seen.add(l.application_id);
           const o = before.get(l.application_id);
           if (!o || o.award_fen !== l.award_fen || o.reason !== l.reason || o.rank !== l.rank) {
