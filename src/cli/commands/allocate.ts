@@ -275,6 +275,7 @@ function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>, policy:
       : ctx.t(text(`批次 ${v.round} 分配方案第 ${v.version} 版（${v.method}，额度不足规则 ${v.shortfall}）`, `round ${v.round}: allocation version ${v.version} (${v.method}, shortfall ${v.shortfall})`)),
   );
   const reasonLabel = Object.fromEntries(Object.entries(REASON_TEXT).map(([k, t]) => [k, ctx.t(t)])) as Record<AllocationReason, string>;
+  const limitLabel = Object.fromEntries(Object.entries(BINDING_TEXT).map(([k, t]) => [k, ctx.t(t)])) as Record<BindingLimit, string>;
   for (const c of policy.categories) {
     const lines = v.lines.get(c.key) ?? [];
     const summary = v.categories.find((s) => s.category === c.key);
@@ -292,16 +293,18 @@ function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>, policy:
     // One row at a time: 10^5 rows are never held as arrays of cells.
     function* rows(): Generator<Cell[]> {
       for (const l of lines) {
+        const award = of.award(l);
+        const limit = of.binding(l);
         yield [
-          of.award(l) > 0 ? '✓' : '',
+          award > 0 ? '✓' : '',
           of.rank(l),
           of.id(l),
           of.enterprise(l),
           of.score(l),
           formatYuan(of.cap(l)),
-          formatYuan(of.award(l)),
+          formatYuan(award),
           reasonLabel[of.reason(l)],
-          bindingLabel(ctx, of.binding(l)),
+          limit === null ? '' : limitLabel[limit],
         ];
       }
     }
