@@ -1,7 +1,8 @@
 // Allocation versions: reading the candidates (plan() ranks them), storing a
 // plan as a numbered version, reading versions back.
 import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
-import { ALLOCATION_REASONS, BINDING_LIMITS, CandidateColumns, dayNumber, ELIGIBILITY_CODES, SCORE_STATUS_CODES } from '../domain/allocation.js';
+import { ALLOCATION_REASONS, BINDING_LIMITS, CandidateColumns, ELIGIBILITY_CODES, SCORE_STATUS_CODES } from '../domain/allocation.js';
+import { isDateNumber } from '../domain/dates.js';
 import type { Policy } from '../domain/policy.js';
 import type { AllocationPlan, AllocationReason, BindingLimit, Eligibility, KeptAward, ScoreStatus } from '../domain/allocation.js';
 import type { Db } from './open.js';
@@ -28,9 +29,6 @@ type CandidateRow = [
   number | string | null, // score_den
   string | null, // score_display
 ];
-
-/** A YYYYMMDD number that came from a YYYY-MM-DD date (else dayNumber says what is wrong). */
-const validDay = (n: number): boolean => n >= 10_000_101 && n % 100 >= 1 && n % 100 <= 31 && Math.floor(n / 100) % 100 >= 1 && Math.floor(n / 100) % 100 <= 12;
 
 /**
  * Whether to read the round by walking the applications' key (already in
@@ -100,7 +98,9 @@ export function roundCandidates(db: Db, roundId: string): CandidateColumns {
       else if (display.size < 100_000) display.set(shown, shown);
     }
     const day = r[7];
-    cols.pushCoded(r[0], category, cluster, r[3], r[4], r[5], r[6], typeof day === 'number' && validDay(day) ? day : dayNumber(String(day)), r[8], r[9], r[10], shown);
+    // Import stores only valid dates: anything else here is a damaged ledger (`jmfund verify`).
+    if (typeof day !== 'number' || !isDateNumber(day)) throw new Error(`application ${r[0]}: the stored submission date is not a YYYY-MM-DD date (${day})`);
+    cols.pushCoded(r[0], category, cluster, r[3], r[4], r[5], r[6], day, r[8], r[9], r[10], shown);
   }
   return cols;
 }

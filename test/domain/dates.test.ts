@@ -4,6 +4,9 @@ import {
   addDays,
   addYears,
   compareDates,
+  dateNumber,
+  dateOfNumber,
+  isDateNumber,
   dateToExcelSerial,
   daysBetweenInclusive,
   excelSerialToDate,
@@ -163,6 +166,28 @@ describe('isValidDate / compareDates', () => {
     expect(compareDates('2021-05-16', '2021-05-17')).toBeLessThan(0);
     expect(compareDates('2021-12-31', '2021-02-01')).toBeGreaterThan(0);
     expect(compareDates('2021-05-16', '2021-05-16')).toBe(0);
+  });
+});
+
+describe('dateNumber / dateOfNumber', () => {
+  const arbDate = fc.integer({ min: -719_162, max: 2_932_896 }).map((n) => addDays('1970-01-01', n)); // 0001-01-01 … 9999-12-31
+  it('round-trips every date and keeps the order of the text', () => {
+    fc.assert(
+      fc.property(arbDate, arbDate, (a, b) => {
+        expect(dateOfNumber(dateNumber(a))).toBe(a);
+        expect(Math.sign(dateNumber(a) - dateNumber(b))).toBe(Math.sign(compareDates(a, b)));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(dateNumber('2022-03-09')).toBe(20220309);
+    expect(dateOfNumber(10101)).toBe('0001-01-01');
+  });
+  it('refuses what is not a date', () => {
+    for (const n of [20220230, 20221301, 20220100, 99991232, 0, 2022030.5]) expect(isDateNumber(n)).toBe(false);
+    expect(isDateNumber(20240229)).toBe(true);
+    expect(isDateNumber(20230229)).toBe(false);
+    expect(() => dateOfNumber(20220230)).toThrow(RangeError);
+    expect(() => dateNumber('2022-3-9')).toThrow(RangeError);
   });
 });
 
