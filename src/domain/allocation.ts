@@ -103,8 +103,8 @@ export class CandidateColumns {
   readonly clusters: (string | null)[] = [null];
   /** Scores whose num or den a double cannot hold exactly, as decimal strings. */
   readonly exact = new Map<number, { num: string; den: string }>();
-  category: Uint16Array;
-  cluster: Uint16Array;
+  category: Int32Array;
+  cluster: Int32Array;
   /** YYYYMMDD. */
   submittedOn: Int32Array;
   /** 4 × eligibility code + score status code (ELIGIBILITY_CODES, SCORE_STATUS_CODES). */
@@ -121,8 +121,8 @@ export class CandidateColumns {
 
   constructor(capacity = 64) {
     const n = Math.max(1, capacity);
-    this.category = new Uint16Array(n);
-    this.cluster = new Uint16Array(n);
+    this.category = new Int32Array(n);
+    this.cluster = new Int32Array(n);
     this.submittedOn = new Int32Array(n);
     this.state = new Uint8Array(n);
     this.requestedAmountFen = new Float64Array(n);
@@ -231,7 +231,7 @@ export class CandidateColumns {
 
   private grow(): void {
     const n = this.approx.length * 2;
-    const more = <T extends Uint8Array | Uint16Array | Int32Array | Float64Array>(a: T): T => {
+    const more = <T extends Uint8Array | Int32Array | Float64Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(n);
       b.set(a);
       return b;

@@ -1,10 +1,9 @@
 // Allocation versions: reading the candidates (plan() ranks them), storing a
 // plan as a numbered version, reading versions back.
-import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
 import { ALLOCATION_REASONS, BINDING_LIMITS, CandidateColumns, ELIGIBILITY_CODES, SCORE_STATUS_CODES } from '../domain/allocation.js';
 import { isDateNumber } from '../domain/dates.js';
-import type { Policy } from '../domain/policy.js';
-import type { AllocationPlan, AllocationReason, BindingLimit, Eligibility, KeptAward, ScoreStatus } from '../domain/allocation.js';
+import type { AllocationPlan, AllocationReason, BindingLimit, KeptAward } from '../domain/allocation.js';
+import type { AllocationMethod, Policy, ShortfallRule, TieBreakKey } from '../domain/policy.js';
 import type { Db } from './open.js';
 
 function hasColumn(db: Db, table: string, column: string): boolean {
@@ -23,7 +22,7 @@ type CandidateRow = [
   string, // enterprise_name
   number, // requested_amount_fen
   number, // total_investment_fen
-  number | string, // submitted_on as YYYYMMDD, or as stored when not YYYY-MM-DD
+  number | string, // submitted_on as YYYYMMDD, or as stored when not 10 characters long
   number, // 4 × eligibility code + score status code
   number | string | null, // score_num
   number | string | null, // score_den

@@ -197,7 +197,6 @@ function buildView<L>(
     if (cat.allocation !== 'competitive') continue;
     const g = lines.get(cat.key) ?? [];
     const pool = cat.perClusterCapFen;
-    const pooled = pool !== undefined;
     let awarded = 0;
     let funded = 0;
     const sums = new Map<string, number>();
@@ -208,7 +207,7 @@ function buildView<L>(
       if (a > 0) funded++;
       if (of.rank(l) === null) continue;
       if (RESERVE_REASONS.has(of.reason(l))) waiting.push(of.id(l));
-      if (!pooled) continue;
+      if (pool === undefined) continue;
       const k = of.cluster(l) ?? '';
       sums.set(k, (sums.get(k) ?? 0) + a);
     }
