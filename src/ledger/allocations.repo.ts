@@ -3,8 +3,9 @@
 import { ALLOCATION_REASONS, BINDING_LIMITS, CandidateColumns, ELIGIBILITY_CODES, SCORE_STATUS_CODES } from '../domain/allocation.js';
 import { isDateNumber } from '../domain/dates.js';
 import type { AllocationPlan, AllocationReason, BindingLimit, KeptAward } from '../domain/allocation.js';
-import type { AllocationMethod, Policy, ShortfallRule, TieBreakKey } from '../domain/policy.js';
+import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
 import type { Db } from './open.js';
+import { getRound } from './rounds.repo.js';
 
 function hasColumn(db: Db, table: string, column: string): boolean {
   return (db.prepare(`SELECT 1 FROM pragma_table_info(?) WHERE name = ?`).get(table, column) ?? null) !== null;
@@ -64,8 +65,7 @@ export function roundCandidates(db: Db, roundId: string): CandidateColumns {
   // SQLite codes what repeats (category, cluster, date, eligibility and score status) as
   // numbers: 10^6 rows then make three strings each instead of eleven. The round's policy
   // names the usual values; any other comes through as text and is coded here.
-  const policyJson = db.prepare('SELECT policy_json FROM rounds WHERE round_id = ?').pluck().get(roundId) as string | undefined;
-  const policy = policyJson === undefined ? null : (JSON.parse(policyJson) as Pick<Policy, 'categories' | 'clusters'>);
+  const policy = getRound(db, roundId)?.policy ?? null;
   const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
   const caseOf = (col: string, keys: string[], code: (k: string) => number) =>
     keys.length === 0 ? col : `CASE ${col} ${keys.map((k) => `WHEN ${lit(k)} THEN ${code(k)}`).join(' ')} ELSE ${col} END`;
