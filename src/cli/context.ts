@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import type { Lang, Text } from '../domain/text.js';
 import { openLedger, type Db } from '../ledger/open.js';
 import { detectLang } from './i18n/index.js';
+import type { OpContext } from '../ops/context.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -66,4 +67,9 @@ export function makeContext(g: GlobalOptions): Context {
     },
   };
   return ctx;
+}
+
+/** The operation's view of a command: the ledger, the officer and the clock. */
+export function opContext(ctx: Context): OpContext {
+  return { db: ctx.db(), officer: ctx.officer, now: ctx.now, today: ctx.today };
 }

@@ -1,7 +1,7 @@
 // Entry point: builds the program and is the only place that sets the exit code.
 import { Command, CommanderError, Option } from 'commander';
 import { detectLang } from './i18n/index.js';
-import { UserError } from './errors.js';
+import { UserError } from '../domain/errors.js';
 import { resultExitCode } from './runner.js';
 import { GROUPS } from './groups.js';
 

@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import type { Text } from '../domain/text.js';
 import type { Context } from './context.js';
-import type { ExitCode } from './errors.js';
+import type { ExitCode } from '../domain/errors.js';
 
 export type Cell = string | number | null | undefined;
 

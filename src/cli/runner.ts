@@ -2,7 +2,7 @@
 // the handler's Output, and records the exit code for main.ts to set.
 import type { Command } from 'commander';
 import { makeContext, type Context } from './context.js';
-import type { ExitCode } from './errors.js';
+import type { ExitCode } from '../domain/errors.js';
 import { makePrinter, type Output } from './render.js';
 
 let exitCode: ExitCode = 0;

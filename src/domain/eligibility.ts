@@ -12,6 +12,7 @@ import { comparePrepared, prepareProjectName, type NameComparison, type Prepared
 import type * as SideList from './side-lists.js';
 import type { AccidentKind, CreditList } from './side-lists.js';
 import { type Text, text } from './text.js';
+import { ACCIDENT_KIND_LABELS, CREDIT_LIST_LABELS } from './labels.js';
 import { analyzeUscc, type UsccAnalysis } from './uscc.js';
 
 export const RULE_IDS = [
@@ -103,16 +104,6 @@ export function articleLabel(article: string): Text {
   return text(parts.map((a) => `第${a}条`).join('、'), `Art. ${parts.join(', ')}`);
 }
 
-export const LIST_NAMES: Readonly<Record<CreditList, Text>> = {
-  'abnormal-operations': text('经营异常名录', 'list of enterprises with abnormal operations'),
-  'serious-dishonesty': text('严重违法失信企业名单', 'list of seriously illegal and dishonest enterprises'),
-};
-
-const ACCIDENT_NAMES: Readonly<Record<AccidentKind, Text>> = {
-  safety: text('安全', 'safety'),
-  environmental: text('环保', 'environmental'),
-  quality: text('质量', 'quality'),
-};
 
 export const uscKey = (s: string): string => s.normalize('NFKC').trim().toUpperCase();
 
@@ -317,7 +308,7 @@ function credit(app: Application, env: Env): RuleResult {
   const findings: Finding[] = [];
   if (!app.creditGood) findings.push(fail(text('申报近三年信用不良（近三年信用良好：否）', 'declared that credit was not good in the last three years (credit_good: no)')));
   for (const l of hits) {
-    const name = LIST_NAMES[l.list];
+    const name = CREDIT_LIST_LABELS[l.list];
     const removed = l.removedOn === null ? text('未移出', 'not removed') : text(`${l.removedOn} 移出`, `removed on ${l.removedOn}`);
     findings.push(fail(text(`信用名单（${src(l.source).zh}）：${l.listedOn} 列入${name.zh}，${removed.zh}，与 ${windowText(env).zh} 重叠`, `credit row (${src(l.source).en}): on the ${name.en} from ${l.listedOn}, ${removed.en}, which overlaps ${windowText(env).en}`)));
   }
@@ -336,7 +327,7 @@ function accident(app: Application, env: Env): RuleResult {
   const findings: Finding[] = [];
   if (app.majorAccident) findings.push(fail(text('申报近三年发生重大安全、环保、质量事故（是）', 'declared a major safety, environmental or quality accident in the last three years (major_accident: yes)')));
   for (const a of hits) {
-    const k = ACCIDENT_NAMES[a.kind];
+    const k = ACCIDENT_KIND_LABELS[a.kind];
     findings.push(fail(text(`事故记录（${src(a.source).zh}）：${a.occurredOn} ${k.zh}事故「${a.description}」，在 ${windowText(env).zh} 内`, `accidents row (${src(a.source).en}): ${k.en} accident on ${a.occurredOn}, "${a.description}", within ${windowText(env).en}`)));
   }
   const evidence: Evidence = {

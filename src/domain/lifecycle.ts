@@ -4,28 +4,9 @@ import { APPLICATION_STATES, type ApplicationState } from './application.js';
 import { capInCategory } from './caps.js';
 import { formatYuan } from './money.js';
 import type { Category } from './policy.js';
+import { STATE_LABELS, stateLabel } from './labels.js';
 import { type Result, type Text, err, ok, text } from './text.js';
 
-export const STATE_LABELS: Record<ApplicationState, Text> = {
-  imported: text('已导入', 'imported'),
-  eligible: text('符合条件', 'eligible'),
-  ineligible: text('不符合条件', 'ineligible'),
-  'needs-review': text('待复核', 'needs review'),
-  scored: text('已评分', 'scored'),
-  proposed: text('拟支持', 'proposed'),
-  'not-funded': text('未获支持', 'not funded'),
-  'in-notice': text('公示中', 'on public notice'),
-  filed: text('已备案', 'filed'),
-  accepted: text('已验收', 'accepted'),
-  disbursed: text('已拨付', 'disbursed'),
-  'rejected-at-acceptance': text('验收不通过', 'rejected at acceptance'),
-  'clawback-due': text('待追缴', 'clawback due'),
-  recovered: text('已追回', 'recovered'),
-  withdrawn: text('已撤销', 'withdrawn'),
-};
-
-export const stateLabel = (s: string): Text =>
-  (APPLICATION_STATES as readonly string[]).includes(s) ? STATE_LABELS[s as ApplicationState] : text(s, s);
 
 /** States in which an award has been filed (备案) and money may be or has been paid. */
 export const FUNDED_STATES: readonly ApplicationState[] = ['filed', 'accepted', 'disbursed', 'clawback-due', 'recovered'];

@@ -2,6 +2,7 @@
 // A notice from DATE0 for N natural days runs through DATE0 + N − 1, both
 // ends included; filing (备案) is possible from DATE0 + N on.
 import { addDays, compareDates, daysBetweenInclusive } from './dates.js';
+import type { NotAcceptedReason, ObjectionStatus } from './labels.js';
 import type { Policy } from './policy.js';
 import { type Result, type Text, err, ok, text } from './text.js';
 
@@ -32,17 +33,8 @@ export function noticePeriod(startsOn: string, days: number, policy: Policy): Re
   return ok({ startsOn, days, endsOn: noticeEnd(startsOn, days), fileFrom: addDays(startsOn, days) });
 }
 
-export type ObjectionStatus = 'open' | 'upheld' | 'dismissed' | 'not-accepted';
 export const OBJECTION_STATUSES: readonly ObjectionStatus[] = ['open', 'upheld', 'dismissed', 'not-accepted'];
 
-export type NotAcceptedReason = 'anonymous' | 'not-on-notice' | 'before-notice' | 'after-notice';
-
-export const NOT_ACCEPTED_TEXT: Record<NotAcceptedReason, Text> = {
-  anonymous: text('匿名异议，不予受理（异议须署真实姓名或加盖单位公章）', 'anonymous: an objection must carry a real name or a unit’s seal; not accepted'),
-  'not-on-notice': text('该申报不在任何公示中，不予受理', 'the application is not on any notice; not accepted'),
-  'before-notice': text('收到日期早于公示期，不予受理', 'received before the notice period began; not accepted'),
-  'after-notice': text('收到日期晚于公示期，不予受理', 'received after the notice period ended; not accepted'),
-};
 
 export interface Admission {
   status: 'open' | 'not-accepted';

@@ -6,6 +6,7 @@
 // without holding its rows.
 import type { Lang, Text } from './text.js';
 import { text } from './text.js';
+import { labelOf } from './labels.js';
 
 export const REPORT_KINDS = ['awards', 'notice', 'audit', 'fund-usage', 'performance'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -202,74 +203,11 @@ export const REPORT_TITLES: Record<ReportKind, Text> = {
   performance: text('绩效情况', 'Performance'),
 };
 
-export const REASON_LABELS: Record<string, Text> = {
-  funded: text('予以支持', 'funded'),
-  'funded-in-part': text('部分支持（预算不足）', 'funded in part'),
-  'funded-pro-rata': text('同比例核减', 'funded pro rata'),
-  'did-not-fit': text('预算不足，未安排', 'did not fit'),
-  'no-budget-left': text('预算已用完', 'no budget left'),
-  'enterprise-cap-used-up': text('企业补助上限已用完', 'enterprise cap used up'),
-  'no-budget': text('该类别无预算', 'category has no budget'),
-  'not-allocated': text('不参与自动分配（另行核定）', 'not allocated automatically'),
-  ineligible: text('不符合申报条件', 'ineligible'),
-  'needs-review': text('待复核', 'needs review'),
-  'insufficient-reviews': text('有效评审不足', 'insufficient reviews'),
-  'below-threshold': text('低于入库分数线', 'below threshold'),
-  withdrawn: text('已撤销', 'withdrawn'),
-  'manual-award': text('按批准文件核定（第7条第（五）项）', 'set on the approving document (Art. 7(5))'),
-  'not-yet-allocated': text('尚未分配', 'not yet allocated'),
-};
-
-export const BINDING_LABELS: Record<string, Text> = {
-  requested: text('申请金额', 'requested amount'),
-  ratio: text('投入比例', 'share of investment'),
-  'per-project-cap': text('单个项目上限', 'per-project cap'),
-  'enterprise-cap': text('每家企业上限', 'per-enterprise cap'),
-  'category-budget': text('类别预算', 'category budget'),
-  'cluster-pool': text('集群上限', 'cluster pool'),
-  'pro-rata': text('同比例核减', 'pro rata'),
-};
-
-export const OUTCOME_LABELS: Record<string, Text> = {
-  pass: text('通过', 'pass'),
-  fail: text('不通过', 'fail'),
-  'needs-review': text('待复核', 'needs review'),
-  eligible: text('符合条件', 'eligible'),
-  ineligible: text('不符合条件', 'ineligible'),
-  scored: text('已评分', 'scored'),
-  'insufficient-reviews': text('有效评审不足', 'insufficient reviews'),
-  'below-threshold': text('低于分数线', 'below threshold'),
-  upheld: text('异议成立', 'upheld'),
-  dismissed: text('异议不成立', 'dismissed'),
-  open: text('待处理', 'open'),
-  'not-accepted': text('不予受理', 'not accepted'),
-  violation: text('发现违规', 'violation'),
-  ok: text('未发现问题', 'no problem found'),
-  pending: text('待检查', 'pending'),
-};
-
-export const RULE_LABELS: Record<string, Text> = {
-  region: text('在江门市注册', 'registered in Jiangmen'),
-  'credit-code': text('统一社会信用代码有效', 'valid credit code'),
-  established: text('成立满1年', 'established one full year'),
-  'legal-person': text('独立法人企业', 'independent legal person'),
-  'no-other-funding': text('未获其他财政资金支持', 'no other fiscal funding'),
-  'past-compliance': text('近三年项目执行良好', 'past projects compliant'),
-  credit: text('近三年信用良好', 'good credit'),
-  accident: text('无重大事故', 'no major accident'),
-  ready: text('具备实施条件', 'ready to implement'),
-  'policy-validity': text('在政策有效期内', 'within the policy validity'),
-  category: text('类别条件', 'category conditions'),
-  duplicate: text('一个项目一次申报', 'one application per project'),
-};
-
-// One table of state names, kept with the state machine.
-export { STATE_LABELS } from './lifecycle.js';
 
 /** A ledger word with its label; an unknown word is shown as written. */
-export function coded(labels: Record<string, Text>, code: string | null | undefined): Coded | null {
+export function coded<K extends string>(labels: Readonly<Record<K, Text>>, code: string | null | undefined): Coded | null {
   if (code === null || code === undefined || code === '') return null;
-  return { code, label: labels[code] ?? text(code, code) };
+  return { code, label: labelOf(labels, code) };
 }
 
 export const articleText = (article: string): Text => (/^\d/.test(article) ? text(`第${article}条`, `Art. ${article}`) : text(article, article));

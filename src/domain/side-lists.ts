@@ -42,13 +42,6 @@ export type SideListRecord =
   | { kind: 'violations'; row: Violation }
   | { kind: 'accidents'; row: Accident };
 
-export const SIDE_LIST_NAMES: Readonly<Record<SideListKind, Text>> = {
-  'prior-funding': text('已获财政资金支持名单', 'prior funding'),
-  credit: text('信用名录（经营异常、严重违法失信）', 'credit listings (abnormal operations, serious dishonesty)'),
-  violations: text('财政资金项目违规记录', 'violations in funded projects'),
-  accidents: text('重大安全、环保、质量事故', 'major safety, environmental and quality accidents'),
-};
-
 const col = (key: string, zh: string, required: boolean, aliases: string[] = []): ColumnDef => ({ key, zh, required, aliases });
 const USCC = col('uscc', '统一社会信用代码', true, ['社会信用代码', '信用代码', 'credit_code']);
 

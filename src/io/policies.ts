@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalJson, type Policy, type PolicyIssue } from '../domain/policy.js';
 import { validatePolicy } from '../domain/policy-schema.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../domain/errors.js';
 import { text } from '../domain/text.js';
 
 export const POLICY_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'policies');

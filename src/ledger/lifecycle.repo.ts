@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { ApplicationState } from '../domain/application.js';
 import { currentAwardFen } from '../domain/lifecycle.js';
 import { canonicalJson } from '../domain/policy.js';
-import type { NotAcceptedReason, ObjectionStatus } from '../domain/notice.js';
+import type { NotAcceptedReason, ObjectionStatus } from '../domain/labels.js';
 import type { Db } from './open.js';
 
 function hasTable(db: Db, table: string): boolean {

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { copyFileSync, existsSync, readdirSync, readFileSync, chmodSync, closeSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../domain/errors.js';
 import { text } from '../domain/text.js';
 
 export type Db = Database.Database;

@@ -6,7 +6,7 @@
 // "internal error".
 import { Command, CommanderError, Option } from 'commander';
 import { register as registerImport } from '../../src/cli/commands/import.js';
-import { UserError } from '../../src/cli/errors.js';
+import { UserError } from '../../src/domain/errors.js';
 import { resultExitCode } from '../../src/cli/runner.js';
 
 export interface InProcessRun {

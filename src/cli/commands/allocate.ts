@@ -15,6 +15,7 @@ import { capOf, capDetailJson, type CapLimit } from '../../domain/caps.js';
 import { formatYuan } from '../../domain/money.js';
 import { ALLOCATION_METHODS, SHORTFALL_RULES, TIE_BREAK_KEYS, type AllocationMethod, type Policy, type ShortfallRule, type TieBreakKey } from '../../domain/policy.js';
 import { text, type Text } from '../../domain/text.js';
+import { BINDING_LABELS, REASON_LABELS } from '../../domain/labels.js';
 import { roundApplications } from '../../ledger/applications.repo.js';
 import {
   allocationLines,
@@ -31,41 +32,15 @@ import { appendEvent } from '../../ledger/events.js';
 import { inTransaction } from '../../ledger/open.js';
 import type { Round } from '../../ledger/rounds.repo.js';
 import type { Context } from '../context.js';
-import { RefusedError, UserError } from '../errors.js';
-import { requireRound } from '../lookup.js';
+import { RefusedError, UserError } from '../../domain/errors.js';
+import { requireRound } from '../../ops/lookup.js';
 import type { Cell, Printer } from '../render.js';
 import { collect, handler } from '../runner.js';
 import { parseBudgets } from './round.js';
 
 // ---------------------------------------------------------------- words
 
-const REASON_TEXT: Record<AllocationReason, Text> = {
-  funded: text('已资助', 'funded'),
-  'funded-in-part': text('部分资助', 'funded-in-part'),
-  'funded-pro-rata': text('同比例核减', 'funded-pro-rata'),
-  'did-not-fit': text('额度不足未安排', 'did-not-fit'),
-  'no-budget-left': text('预算已用完', 'no-budget-left'),
-  'enterprise-cap-used-up': text('企业补贴上限已用完', 'enterprise-cap-used-up'),
-  'no-budget': text('该类别无预算', 'no-budget'),
-  'not-allocated': text('不参与自动分配', 'not-allocated'),
-  ineligible: text('不符合申报条件', 'ineligible'),
-  'needs-review': text('待复核', 'needs-review'),
-  'insufficient-reviews': text('评审专家不足', 'insufficient-reviews'),
-  'below-threshold': text('低于入库分数线', 'below-threshold'),
-  withdrawn: text('已撤销', 'withdrawn'),
-};
-
-const BINDING_TEXT: Record<BindingLimit, Text> = {
-  requested: text('申请金额', 'requested'),
-  ratio: text('投入比例', 'ratio'),
-  'per-project-cap': text('单个项目上限', 'per-project-cap'),
-  'enterprise-cap': text('每家企业上限', 'enterprise-cap'),
-  'category-budget': text('类别预算', 'category-budget'),
-  'cluster-pool': text('集群上限', 'cluster-pool'),
-  'pro-rata': text('同比例核减', 'pro-rata'),
-};
-
-const bindingLabel = (ctx: Context, b: BindingLimit | CapLimit | null): string => (b === null ? '' : ctx.t(BINDING_TEXT[b]));
+const bindingLabel = (ctx: Context, b: BindingLimit | CapLimit | null): string => (b === null ? '' : ctx.t(BINDING_LABELS[b]));
 
 // ---------------------------------------------------------------- options
 
@@ -273,8 +248,8 @@ function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>, policy:
       ? ctx.t(text(`批次 ${v.round} 分配试算（${v.method}，额度不足规则 ${v.shortfall}）：未写入账本。`, `round ${v.round}: dry run (${v.method}, shortfall ${v.shortfall}); nothing written.`))
       : ctx.t(text(`批次 ${v.round} 分配方案第 ${v.version} 版（${v.method}，额度不足规则 ${v.shortfall}）`, `round ${v.round}: allocation version ${v.version} (${v.method}, shortfall ${v.shortfall})`)),
   );
-  const reasonLabel = Object.fromEntries(Object.entries(REASON_TEXT).map(([k, t]) => [k, ctx.t(t)])) as Record<AllocationReason, string>;
-  const limitLabel = Object.fromEntries(Object.entries(BINDING_TEXT).map(([k, t]) => [k, ctx.t(t)])) as Record<BindingLimit, string>;
+  const reasonLabel = Object.fromEntries(Object.entries(REASON_LABELS).map(([k, t]) => [k, ctx.t(t)])) as Record<AllocationReason, string>;
+  const limitLabel = Object.fromEntries(Object.entries(BINDING_LABELS).map(([k, t]) => [k, ctx.t(t)])) as Record<BindingLimit, string>;
   for (const c of policy.categories) {
     const lines = v.lines.get(c.key) ?? [];
     const summary = v.categories.find((s) => s.category === c.key);
@@ -633,7 +608,7 @@ export function register(program: Command): void {
                   c.category,
                   `${c.from?.rank ?? '—'} → ${c.to?.rank ?? '—'}`,
                   `${money(c.from)} → ${money(c.to)}`,
-                  `${c.from ? ctx.t(REASON_TEXT[c.from.reason]) : '—'} → ${c.to ? ctx.t(REASON_TEXT[c.to.reason]) : '—'}`,
+                  `${c.from ? ctx.t(REASON_LABELS[c.from.reason]) : '—'} → ${c.to ? ctx.t(REASON_LABELS[c.to.reason]) : '—'}`,
                 ]),
               );
             }

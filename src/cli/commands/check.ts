@@ -15,6 +15,7 @@ import {
 } from '../../domain/eligibility.js';
 import { canonicalJson } from '../../domain/policy.js';
 import { type Text, text } from '../../domain/text.js';
+import { ELIGIBILITY_STATUS_LABELS, OUTCOME_LABELS } from '../../domain/labels.js';
 import { appendEvent } from '../../ledger/events.js';
 import {
   applyCheckStore,
@@ -34,22 +35,10 @@ import {
 import { getApplication } from '../../ledger/applications.repo.js';
 import { inTransaction, type Db } from '../../ledger/open.js';
 import type { Context } from '../context.js';
-import { RefusedError, UserError } from '../errors.js';
-import { requireRound } from '../lookup.js';
+import { RefusedError, UserError } from '../../domain/errors.js';
+import { requireRound } from '../../ops/lookup.js';
 import type { Output, Printer } from '../render.js';
 import { handler } from '../runner.js';
-
-const STATUS_NAMES: Readonly<Record<EligibilityStatus, Text>> = {
-  eligible: text('符合条件', 'eligible'),
-  ineligible: text('不符合条件', 'ineligible'),
-  'needs-review': text('待复核', 'needs-review'),
-};
-
-const OUTCOME_NAMES: Readonly<Record<Outcome, Text>> = {
-  pass: text('通过', 'pass'),
-  fail: text('不通过', 'fail'),
-  'needs-review': text('待复核', 'needs-review'),
-};
 
 const decideHint = (roundId: string): Text =>
   text(
@@ -162,7 +151,7 @@ function runCheck(ctx: Context, opts: CheckOptions): Output {
       out.heading(text('按状态', 'By status'));
       out.table(
         [text('状态', 'status'), text('件数', 'applications')],
-        (['eligible', 'ineligible', 'needs-review'] as const).map((s) => [ctx.t(STATUS_NAMES[s]), statusCount[s]]),
+        (['eligible', 'ineligible', 'needs-review'] as const).map((s) => [ctx.t(ELIGIBILITY_STATUS_LABELS[s]), statusCount[s]]),
         { align: ['left', 'right'] },
       );
       out.heading(text('按规则', 'By rule'));
@@ -183,7 +172,7 @@ function runCheck(ctx: Context, opts: CheckOptions): Output {
           problems.flatMap((a) =>
             a.results
               .filter((v) => v.outcome !== 'pass')
-              .map((v) => [a.applicationId, a.enterpriseName, a.status ? ctx.t(STATUS_NAMES[a.status]) : '', `${v.rule} (${article(ctx, v.article)})`, ctx.t(OUTCOME_NAMES[v.outcome]), ctx.t(resultReason(v))]),
+              .map((v) => [a.applicationId, a.enterpriseName, a.status ? ctx.t(ELIGIBILITY_STATUS_LABELS[a.status]) : '', `${v.rule} (${article(ctx, v.article)})`, ctx.t(OUTCOME_LABELS[v.outcome]), ctx.t(resultReason(v))]),
           ),
           { align: ['left', 'left', 'left', 'left', 'left', 'left'] },
         );
@@ -207,7 +196,7 @@ function runCheck(ctx: Context, opts: CheckOptions): Output {
 function decisionLine(ctx: Context, d: Decision): string {
   return ctx.t(
     text(
-      `${d.decidedBy} ${d.decidedAt.slice(0, 10)} ${OUTCOME_NAMES[d.outcome].zh}：${d.reason}`,
+      `${d.decidedBy} ${d.decidedAt.slice(0, 10)} ${OUTCOME_LABELS[d.outcome].zh}：${d.reason}`,
       `${d.decidedBy} ${d.decidedAt.slice(0, 10)} ${d.outcome}: ${d.reason}`,
     ),
   );
@@ -247,7 +236,7 @@ function decide(ctx: Context, db: Db, applicationId: string, rule: RuleId, outco
     if (current.checkOutcome !== 'needs-review') {
       throw new RefusedError(
         text(
-          `申报 ${applicationId} 的规则 ${rule} 核查结果为「${OUTCOME_NAMES[current.checkOutcome].zh}」，不是待复核，不能人工决定（${current.checkReason.zh}）。`,
+          `申报 ${applicationId} 的规则 ${rule} 核查结果为「${OUTCOME_LABELS[current.checkOutcome].zh}」，不是待复核，不能人工决定（${current.checkReason.zh}）。`,
           `rule ${rule} of application ${applicationId} is "${current.checkOutcome}", not needs-review, so it cannot be decided (${current.checkReason.en}).`,
         ),
         text('只有核查结果为待复核的规则可以人工决定；若申报材料有误，请更正后重新导入并核查。', 'only needs-review results can be decided; if the application is wrong, correct it, re-import and check again.'),
@@ -312,7 +301,7 @@ function runDecide(ctx: Context, applicationId: string, ruleArg: string, opts: D
       out.line(
         ctx.t(
           text(
-            `${r.application_id} ${r.rule}：${ctx.officer} 决定${OUTCOME_NAMES[r.outcome].zh}（理由：${r.reason}）；申报状态：${STATUS_NAMES[r.status].zh}`,
+            `${r.application_id} ${r.rule}：${ctx.officer} 决定${OUTCOME_LABELS[r.outcome].zh}（理由：${r.reason}）；申报状态：${ELIGIBILITY_STATUS_LABELS[r.status].zh}`,
             `${r.application_id} ${r.rule}: ${ctx.officer} decided ${r.outcome} (reason: ${r.reason}); application status: ${r.status}`,
           ),
         ),
@@ -412,7 +401,7 @@ async function runReview(ctx: Context, opts: { round?: string }): Promise<Output
     exitCode: remaining > 0 ? 1 : 0,
     human: (out) => {
       if (!items.length) out.line(ctx.t(text(`批次 ${round.roundId} 没有待复核的事项。`, `round ${round.roundId} has nothing to review.`)));
-      for (const d of decided) out.line(`${d.application_id} ${d.rule}: ${ctx.t(OUTCOME_NAMES[d.outcome])} — ${d.reason}`);
+      for (const d of decided) out.line(`${d.application_id} ${d.rule}: ${ctx.t(OUTCOME_LABELS[d.outcome])} — ${d.reason}`);
       out.line(ctx.t(text(`已决定 ${decided.length} 项，跳过 ${skipped} 项，尚余 ${remaining} 项待复核。`, `decided ${decided.length}, skipped ${skipped}, ${remaining} still need review.`)));
     },
   };

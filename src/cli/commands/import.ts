@@ -26,8 +26,9 @@ import {
 } from '../../domain/import-row.js';
 import { formatYuan } from '../../domain/money.js';
 import { findCategory, findDistrict } from '../../domain/policy.js';
-import { SIDE_LIST_COLUMNS, SIDE_LIST_KINDS, SIDE_LIST_NAMES, type SideListKind, parseSideListRow } from '../../domain/side-lists.js';
+import { SIDE_LIST_COLUMNS, SIDE_LIST_KINDS, type SideListKind, parseSideListRow } from '../../domain/side-lists.js';
 import { type Text, text } from '../../domain/text.js';
+import { SIDE_LIST_LABELS } from '../../domain/labels.js';
 import { FileReadError, decodeBuffer } from '../../io/decode.js';
 import { writeFileAtomic, FileWriteError } from '../../io/atomic-write.js';
 import { toCsv } from '../../io/exporters/csv.js';
@@ -41,8 +42,8 @@ import type { Db } from '../../ledger/open.js';
 import { listRounds } from '../../ledger/rounds.repo.js';
 import { SIDE_LIST_TABLES, SideListImportSession, listSideList } from '../../ledger/side-lists.repo.js';
 import type { Context } from '../context.js';
-import { UserError } from '../errors.js';
-import { requireRound } from '../lookup.js';
+import { UserError } from '../../domain/errors.js';
+import { requireRound } from '../../ops/lookup.js';
 import { printable, type Printer } from '../render.js';
 import { handler } from '../runner.js';
 
@@ -748,7 +749,7 @@ export function register(program: Command): void {
           details: { kind, table: SIDE_LIST_TABLES[kind], file: sourceFile, sha256, rows: run.rows, new: run.new, already_there: run.unchanged, rejected: run.rejected },
         });
       });
-      const name = SIDE_LIST_NAMES[kind];
+      const name = SIDE_LIST_LABELS[kind];
       return {
         json: summaryJson(ctx, file, opts, summary, { kind, sha256 }),
         human: (out) => summaryHuman(ctx, out, file, opts, summary, text(`${kind}（${name.zh}）`, `${kind} (${name.en})`)),

@@ -9,7 +9,6 @@ import type { ApplicationState } from '../../domain/application.js';
 import { compareDates, parseDate } from '../../domain/dates.js';
 import {
   FUNDED_STATES,
-  STATE_LABELS,
   acceptanceOutcome,
   checkApprovalDocument,
   checkClawback,
@@ -17,14 +16,14 @@ import {
   checkRecovery,
   checkTransition,
   moneyBalance,
-  stateLabel,
   type Action,
 } from '../../domain/lifecycle.js';
 import { formatYuan, parseMoney, yuanPlain } from '../../domain/money.js';
-import { NOT_ACCEPTED_TEXT, admitObjection, filingBlockers, noticePeriod, noticeProgress, type NoticePeriod, type ObjectionStatus } from '../../domain/notice.js';
+import { admitObjection, filingBlockers, noticePeriod, noticeProgress, type NoticePeriod } from '../../domain/notice.js';
 import { categoryOf, canonicalJson, type Policy } from '../../domain/policy.js';
 import { drawSample, parseSampleSize, PRNG_NAME } from '../../domain/sampling.js';
 import { type Result, type Text, text } from '../../domain/text.js';
+import { NOT_ACCEPTED_LABELS, OBJECTION_STATUS_LABELS, STATE_LABELS, stateLabel, type ObjectionStatus } from '../../domain/labels.js';
 import { toCsv } from '../../io/exporters/csv.js';
 import { FileWriteError, writeFileAtomic } from '../../io/atomic-write.js';
 import { getApplication } from '../../ledger/applications.repo.js';
@@ -62,8 +61,8 @@ import {
 import { inTransaction, type Db } from '../../ledger/open.js';
 import { getRound, type Round } from '../../ledger/rounds.repo.js';
 import type { Context } from '../context.js';
-import { RefusedError, UserError } from '../errors.js';
-import { requireRound } from '../lookup.js';
+import { RefusedError, UserError } from '../../domain/errors.js';
+import { requireRound } from '../../ops/lookup.js';
 import { handler } from '../runner.js';
 
 // ---------------------------------------------------------------- option parsing
@@ -323,13 +322,6 @@ function objectionJson(o: ObjectionRow) {
   };
 }
 
-const OBJECTION_STATUS_TEXT: Record<ObjectionStatus, Text> = {
-  open: text('待处理', 'open'),
-  upheld: text('异议成立', 'upheld'),
-  dismissed: text('异议不成立', 'dismissed'),
-  'not-accepted': text('不予受理', 'not accepted'),
-};
-
 // ---------------------------------------------------------------- registration
 
 export function register(program: Command): void {
@@ -398,8 +390,8 @@ export function register(program: Command): void {
         return {
           json: objectionJson(row),
           human: (o) => {
-            o.line(ctx.t(text(`已记录异议 #${row.objection_id}（${row.application_id}）：${OBJECTION_STATUS_TEXT[row.status].zh}`, `recorded objection #${row.objection_id} on ${row.application_id}: ${row.status}`)));
-            if (row.not_accepted_reason) o.line(ctx.t(NOT_ACCEPTED_TEXT[row.not_accepted_reason]));
+            o.line(ctx.t(text(`已记录异议 #${row.objection_id}（${row.application_id}）：${OBJECTION_STATUS_LABELS[row.status].zh}`, `recorded objection #${row.objection_id} on ${row.application_id}: ${row.status}`)));
+            if (row.not_accepted_reason) o.line(ctx.t(NOT_ACCEPTED_LABELS[row.not_accepted_reason]));
             else o.line(ctx.t(text('在处理完毕前不能备案：`jmfund objection resolve ID --upheld|--dismissed --note ...`', 'filing waits until it is resolved: `jmfund objection resolve ID --upheld|--dismissed --note ...`')));
           },
         };
@@ -430,7 +422,7 @@ export function register(program: Command): void {
           if (!o) throw new UserError(text(`没有异议 #${id}。`, `no objection #${id}.`), 2, text('用 `jmfund objection list --round ID` 查看。', 'see them with `jmfund objection list --round ID`.'));
           if (o.status !== 'open') {
             throw new RefusedError(
-              text(`异议 #${id} 的状态为「${OBJECTION_STATUS_TEXT[o.status].zh}」，只有待处理（open）的异议可以处理。`, `objection #${id} is ${o.status}; only an open objection can be resolved.`),
+              text(`异议 #${id} 的状态为「${OBJECTION_STATUS_LABELS[o.status].zh}」，只有待处理（open）的异议可以处理。`, `objection #${id} is ${o.status}; only an open objection can be resolved.`),
             );
           }
           if (compareDates(on, o.received_on) < 0) {
@@ -458,7 +450,7 @@ export function register(program: Command): void {
         return {
           json: { ...objectionJson(res.o), application_state: res.after },
           human: (out) => {
-            out.line(ctx.t(text(`异议 #${id}：${OBJECTION_STATUS_TEXT[status].zh}`, `objection #${id}: ${status}`)));
+            out.line(ctx.t(text(`异议 #${id}：${OBJECTION_STATUS_LABELS[status].zh}`, `objection #${id}: ${status}`)));
             if (res.after !== res.before) {
               out.line(
                 ctx.t(
@@ -496,10 +488,10 @@ export function register(program: Command): void {
               rows.map((o) => [
                 o.objection_id,
                 o.application_id,
-                ctx.t(OBJECTION_STATUS_TEXT[o.status]),
+                ctx.t(OBJECTION_STATUS_LABELS[o.status]),
                 o.received_on,
                 o.from_name ?? ctx.t(text('（匿名）', '(anonymous)')),
-                o.not_accepted_reason ? ctx.t(NOT_ACCEPTED_TEXT[o.not_accepted_reason]) : (o.resolution_note ?? ''),
+                o.not_accepted_reason ? ctx.t(NOT_ACCEPTED_LABELS[o.not_accepted_reason]) : (o.resolution_note ?? ''),
               ]),
             );
           },

@@ -6,13 +6,14 @@ import { resolve } from 'node:path';
 import { addDays, parseDate } from '../../domain/dates.js';
 import { REPORT_FORMATS, REPORT_KINDS, type Report, type ReportFormat, type ReportKind } from '../../domain/report.js';
 import { text, type Lang, type Text } from '../../domain/text.js';
+import { EVENT_COMMAND_LABELS, labelOf } from '../../domain/labels.js';
 import type { WrittenFile } from '../../io/atomic-write.js';
 import type { TextSink } from '../../io/exporters/sink.js';
 import { openLedger } from '../../ledger/open.js';
 import type { Db } from '../../ledger/open.js';
 import type { Context } from '../context.js';
-import { UserError } from '../errors.js';
-import { requireRound } from '../lookup.js';
+import { UserError } from '../../domain/errors.js';
+import { requireRound } from '../../ops/lookup.js';
 import type { Output } from '../render.js';
 import { handler } from '../runner.js';
 
@@ -153,28 +154,6 @@ interface LogOptions {
   limit?: string;
 }
 
-const COMMAND_LABELS: Record<string, Text> = {
-  init: text('创建账本', 'create ledger'),
-  'round create': text('创建批次', 'create round'),
-  import: text('导入申报', 'import applications'),
-  'lists import': text('导入核查名单', 'import side list'),
-  check: text('资格审核', 'eligibility check'),
-  decide: text('复核决定', 'review decision'),
-  'scores import': text('导入评分', 'import scores'),
-  'scores aggregate': text('汇总评分', 'aggregate scores'),
-  allocate: text('分配', 'allocate'),
-  'award set': text('核定金额（其他事项）', 'set award (other)'),
-  publicize: text('公示', 'public notice'),
-  'objection add': text('登记异议', 'record objection'),
-  'objection resolve': text('处理异议', 'resolve objection'),
-  finalize: text('备案', 'file'),
-  accept: text('验收', 'acceptance'),
-  disburse: text('拨付', 'disburse'),
-  'spot-check': text('抽查抽样', 'spot-check draw'),
-  'spot-check record': text('记录抽查结果', 'record spot-check finding'),
-  clawback: text('追缴', 'clawback'),
-  'clawback recover': text('追回', 'recover'),
-};
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -278,7 +257,7 @@ function logCommand(ctx: Context, opts: LogOptions): Output {
       p.table(
         [text('序号', 'seq'), text('时间（UTC）', 'at (UTC)'), text('操作人', 'officer'), text('命令', 'command'), text('批次', 'round'), text('申报', 'applications'), text('详情', 'details')],
         events.map((e) => {
-          const label = COMMAND_LABELS[e.command];
+          const label = labelOf(EVENT_COMMAND_LABELS, e.command);
           const ids = e.app_ids.length > 5 ? `${e.app_ids.slice(0, 5).join(', ')} … (+${e.app_ids.length - 5})` : e.app_ids.join(', ');
           return [e.seq, e.at, e.officer, label && ctx.t(label) !== e.command ? `${e.command} (${ctx.t(label)})` : e.command, e.round_id ?? '', ids, detailsText(e.details, ctx.lang)];
         }),

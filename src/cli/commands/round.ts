@@ -6,8 +6,8 @@ import { findCategory, type Policy } from '../../domain/policy.js';
 import { text } from '../../domain/text.js';
 import { inTransaction } from '../../ledger/open.js';
 import { insertRound, listRounds, roundExists, type Round } from '../../ledger/rounds.repo.js';
-import { RefusedError, UserError } from '../errors.js';
-import { requireRound } from '../lookup.js';
+import { RefusedError, UserError } from '../../domain/errors.js';
+import { requireRound } from '../../ops/lookup.js';
 import { collect, handler } from '../runner.js';
 import type { Context } from '../context.js';
 

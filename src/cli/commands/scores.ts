@@ -7,6 +7,7 @@ import { SCORE_METHODS, type ScoreMethod } from '../../domain/policy.js';
 import { centiText, contentKey, matchScoreHeader, PairMap, parseScoreRow, requiredColumnNames, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../../domain/score-row.js';
 import { aggregateApplication, expertSummaries, expertUnits, formatFraction, rankAggregates, ScoreMoments, scoreToStored, scoringRules, zStatistics, type Aggregate, type AggregateDetails, type ScoringRules, type ZStatistics } from '../../domain/scoring.js';
 import { text, type Text } from '../../domain/text.js';
+import { SCORE_METHOD_LABELS, SCORE_STATUS_LABELS } from '../../domain/labels.js';
 import { appendEvent } from '../../ledger/events.js';
 import { inTransaction } from '../../ledger/open.js';
 import { getApplication } from '../../ledger/applications.repo.js';
@@ -29,8 +30,8 @@ import {
   type StoredScore,
 } from '../../ledger/scores.repo.js';
 import type { Context } from '../context.js';
-import { UserError } from '../errors.js';
-import { requireRound } from '../lookup.js';
+import { UserError } from '../../domain/errors.js';
+import { requireRound } from '../../ops/lookup.js';
 import type { Printer } from '../render.js';
 import { handler } from '../runner.js';
 
@@ -270,19 +271,6 @@ async function importScores(ctx: Context, file: string, opts: ImportOptions) {
 // ---------------------------------------------------------------------------
 // aggregate
 
-const STATUS_TEXT: Record<Aggregate['status'], Text> = {
-  scored: text('已评分', 'scored'),
-  'insufficient-reviews': text('评审不足', 'insufficient reviews'),
-  'below-threshold': text('低于入库分数线（不予入库）', 'below threshold'),
-};
-
-const METHOD_TEXT: Record<ScoreMethod, Text> = {
-  mean: text('算术平均', 'mean'),
-  'trimmed-mean': text('去掉一个最高分和一个最低分后平均', 'trimmed mean'),
-  median: text('中位数', 'median'),
-  'z-score': text('标准分（z 分数）', 'z-score'),
-};
-
 const TTY_ROWS = 1000;
 
 function aggregateJson(a: Aggregate) {
@@ -340,8 +328,8 @@ function aggregate(ctx: Context, opts: { round?: string; method?: ScoreMethod })
       out.line(
         ctx.t(
           text(
-            `批次 ${round.roundId}：按${METHOD_TEXT[rules.method].zh}汇总 ${aggs.length} 个申报（第${round.policy.scoring.article}条）：已评分 ${counts.scored}，低于 ${round.policy.scoring.threshold} 分 ${counts['below-threshold']}，评审不足（少于 ${rules.minExperts} 位专家）${counts['insufficient-reviews']}`,
-            `round ${round.roundId}: ${aggs.length} applications aggregated by ${METHOD_TEXT[rules.method].en} (Art. ${round.policy.scoring.article}): ${counts.scored} scored, ${counts['below-threshold']} below ${round.policy.scoring.threshold}, ${counts['insufficient-reviews']} with fewer than ${rules.minExperts} valid reviews`,
+            `批次 ${round.roundId}：按${SCORE_METHOD_LABELS[rules.method].zh}汇总 ${aggs.length} 个申报（第${round.policy.scoring.article}条）：已评分 ${counts.scored}，低于 ${round.policy.scoring.threshold} 分 ${counts['below-threshold']}，评审不足（少于 ${rules.minExperts} 位专家）${counts['insufficient-reviews']}`,
+            `round ${round.roundId}: ${aggs.length} applications aggregated by ${SCORE_METHOD_LABELS[rules.method].en} (Art. ${round.policy.scoring.article}): ${counts.scored} scored, ${counts['below-threshold']} below ${round.policy.scoring.threshold}, ${counts['insufficient-reviews']} with fewer than ${rules.minExperts} valid reviews`,
           ),
         ),
       );
@@ -349,7 +337,7 @@ function aggregate(ctx: Context, opts: { round?: string; method?: ScoreMethod })
       const shown = process.stdout.isTTY && ranked.length > TTY_ROWS ? ranked.slice(0, TTY_ROWS) : ranked;
       out.table(
         [text('申报编号', 'application'), text('得分', 'score'), text('状态', 'status'), text('有效评分', 'experts'), text('回避', 'recused'), text('偏离评分（集体审议）', 'outliers (collective review)')],
-        shown.map((a) => [a.applicationId, a.display ?? '—', ctx.t(STATUS_TEXT[a.status]), a.experts, a.recused, a.outliers.join(', ')]),
+        shown.map((a) => [a.applicationId, a.display ?? '—', ctx.t(SCORE_STATUS_LABELS[a.status]), a.experts, a.recused, a.outliers.join(', ')]),
         { align: ['left', 'right', 'left', 'right', 'right', 'left'] },
       );
       if (shown.length < ranked.length) {
@@ -470,9 +458,9 @@ function show(ctx: Context, id: string) {
         return;
       }
       out.fields([
-        [text('方法', 'method'), ctx.t(METHOD_TEXT[agg.method])],
+        [text('方法', 'method'), ctx.t(SCORE_METHOD_LABELS[agg.method])],
         [text('得分', 'score'), agg.display ?? '—'],
-        [text('状态', 'status'), ctx.t(STATUS_TEXT[agg.status])],
+        [text('状态', 'status'), ctx.t(SCORE_STATUS_LABELS[agg.status])],
         [text('有效评分 / 回避', 'valid / recused'), `${agg.experts} / ${agg.recused}`],
         [text('汇总时间', 'computed'), agg.computedAt],
       ]);

@@ -2,28 +2,30 @@
 // round, ending with the verify result and the hash of the last event, so a
 // printed report can later be matched to the ledger.
 import { capInCategory } from '../caps.js';
-import { BINDING_LABELS, OUTCOME_LABELS, REASON_LABELS, REPORT_TITLES, RULE_LABELS, STATE_LABELS, articleText, coded, rowsOf, type CellValue, type Report, type Section } from '../report.js';
+import { REPORT_TITLES, articleText, coded, rowsOf, type CellValue, type Report, type Section } from '../report.js';
+import {
+  ACCEPTANCE_RESULT_LABELS,
+  ALLOCATION_METHOD_LABELS,
+  BINDING_LABELS,
+  CLAWBACK_SOURCE_LABELS,
+  ELIGIBILITY_STATUS_LABELS,
+  FINDING_LABELS,
+  NOT_ACCEPTED_LABELS,
+  OBJECTION_STATUS_LABELS,
+  OUTCOME_LABELS,
+  REASON_LABELS,
+  RULE_LABELS,
+  SCORE_METHOD_LABELS,
+  SCORE_STATUS_LABELS,
+  SHORTFALL_LABELS,
+  STATE_LABELS,
+} from '../labels.js';
 import { text } from '../text.js';
-import { SHORTFALL_LABELS } from './awards.js';
-import { categoryName, clusterName, col, districtName, meta, roundMeta } from './common.js';
+import { col, meta, roundMeta } from './common.js';
+import { categoryLabel, clusterLabel, districtLabel } from '../labels.js';
 import type { RoundFacts } from './facts.js';
 
-const SOURCE_LABELS = { audit: text('审计', 'audit'), 'spot-check': text('抽查', 'spot check'), acceptance: text('验收', 'acceptance') };
-const NOT_ACCEPTED_LABELS = {
-  anonymous: text('匿名，不予受理', 'anonymous: not accepted'),
-  'not-on-notice': text('该项目不在公示名单中', 'the award is not on notice'),
-  'before-notice': text('公示开始前收到', 'received before the notice began'),
-  'after-notice': text('公示期满后收到，不予受理', 'received after the notice period: not accepted'),
-};
 const yesNo = (b: boolean) => (b ? text('是', 'yes') : text('否', 'no'));
-const METHOD_LABELS = {
-  mean: text('算术平均', 'mean'),
-  'trimmed-mean': text('去掉最高最低分后平均', 'trimmed mean'),
-  median: text('中位数', 'median'),
-  'z-score': text('标准分', 'z-score'),
-  ranked: text('按排名', 'ranked'),
-  'pro-rata': text('同比例核减', 'pro rata'),
-};
 
 export function buildAudit(f: RoundFacts, generatedAt: string): Report {
   const p = f.policy;
@@ -56,14 +58,14 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         a.id,
         a.enterprise,
         a.uscc,
-        districtName(p, a.district),
-        categoryName(p, a.category),
-        clusterName(p, a.cluster),
+        districtLabel(p, a.district),
+        categoryLabel(p, a.category),
+        clusterLabel(p, a.cluster),
         a.project,
         a.submittedOn,
         a.totalInvestmentFen,
         a.requestedFen,
-        coded(OUTCOME_LABELS, a.eligibility),
+        coded(ELIGIBILITY_STATUS_LABELS, a.eligibility),
         coded(STATE_LABELS, a.state),
       ]),
     },
@@ -119,7 +121,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('recused', '回避数', 'Recused', 'number'),
         col('outliers', '标记数', 'Flagged', 'number'),
       ],
-      rows: rowsOf(f.aggregates, (a) => [a.appId, coded(METHOD_LABELS, a.method), coded(OUTCOME_LABELS, a.status), a.scoreDisplay === null ? null : Number(a.scoreDisplay), a.experts, a.recused, a.outliers]),
+      rows: rowsOf(f.aggregates, (a) => [a.appId, coded(SCORE_METHOD_LABELS, a.method), coded(SCORE_STATUS_LABELS, a.status), a.scoreDisplay === null ? null : Number(a.scoreDisplay), a.experts, a.recused, a.outliers]),
     },
     {
       id: 'caps',
@@ -142,7 +144,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         const cat = p.categories.find((c) => c.key === a.category);
         if (!cat || cat.allocation === 'manual') return null;
         const c = capInCategory({ category: a.category, requestedAmountFen: a.requestedFen, totalInvestmentFen: a.totalInvestmentFen }, cat, p.unitFen);
-        return [a.id, categoryName(p, a.category), c.requestedFen, c.totalInvestmentFen, c.ratioPercent, c.ratioFen, c.perProjectCapFen, c.perEnterpriseCapFen, c.capFen, coded(BINDING_LABELS, c.binding), articleText(c.article)];
+        return [a.id, categoryLabel(p, a.category), c.requestedFen, c.totalInvestmentFen, c.ratioPercent, c.ratioFen, c.perProjectCapFen, c.perEnterpriseCapFen, c.capFen, coded(BINDING_LABELS, c.binding), articleText(c.article)];
       }),
     },
     {
@@ -157,7 +159,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('created_at', '时间', 'At', 'instant'),
         col('created_by', '操作人', 'By'),
       ],
-      rows: f.versions.map((v): CellValue[] => [v.version, coded(METHOD_LABELS, v.method), coded(SHORTFALL_LABELS, v.shortfall), v.tieBreak, v.ties, v.createdAt, v.createdBy]),
+      rows: f.versions.map((v): CellValue[] => [v.version, coded(ALLOCATION_METHOD_LABELS, v.method), coded(SHORTFALL_LABELS, v.shortfall), v.tieBreak, v.ties, v.createdAt, v.createdBy]),
     },
     {
       id: 'allocation',
@@ -181,8 +183,8 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
           ? null
           : [
               l.appId,
-              categoryName(p, l.category),
-              clusterName(p, l.cluster),
+              categoryLabel(p, l.category),
+              clusterLabel(p, l.cluster),
               l.rank,
               l.scoreDisplay === null ? null : Number(l.scoreDisplay),
               l.capFen,
@@ -218,7 +220,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         o.receivedOn,
         o.from ?? text('匿名', 'anonymous'),
         yesNo(o.accepted),
-        coded(OUTCOME_LABELS, o.status),
+        coded(OBJECTION_STATUS_LABELS, o.status),
         o.resolvedOn,
         o.note ?? coded(NOT_ACCEPTED_LABELS, o.notAcceptedReason),
       ]),
@@ -256,7 +258,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('actual_trainees', '实际培训人数', 'Trainees', 'number'),
         col('by', '操作人', 'By'),
       ],
-      rows: rowsOf(f.acceptances, (x) => [x.appId, x.date, coded(OUTCOME_LABELS, x.result), x.actualInvestmentFen, x.finalAwardFen, x.actualEvents, x.actualTrainees, x.by]),
+      rows: rowsOf(f.acceptances, (x) => [x.appId, x.date, coded(ACCEPTANCE_RESULT_LABELS, x.result), x.actualInvestmentFen, x.finalAwardFen, x.actualEvents, x.actualTrainees, x.by]),
     },
     {
       id: 'payments',
@@ -268,7 +270,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
       id: 'spot-checks',
       title: text('抽查（第16条）', 'Spot checks (Art. 16)'),
       columns: [col('application_id', '申报编号', 'Application'), col('drawn_on', '抽取日期', 'Drawn on', 'date'), col('seed', '随机种子', 'Seed'), col('result', '结果', 'Result'), col('finding', '发现', 'Finding')],
-      rows: rowsOf(f.spotChecks, (x) => [x.appId, x.drawnOn, x.seed, coded(OUTCOME_LABELS, x.result), x.finding]),
+      rows: rowsOf(f.spotChecks, (x) => [x.appId, x.drawnOn, x.seed, coded(FINDING_LABELS, x.result), x.finding]),
     },
     {
       id: 'clawbacks',
@@ -281,7 +283,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('source', '来源', 'Source'),
         col('reason', '原因', 'Reason'),
       ],
-      rows: rowsOf(f.clawbacks, (x) => [x.id, x.appId, x.orderedOn, x.amountFen, coded(SOURCE_LABELS, x.source), x.reason]),
+      rows: rowsOf(f.clawbacks, (x) => [x.id, x.appId, x.orderedOn, x.amountFen, coded(CLAWBACK_SOURCE_LABELS, x.source), x.reason]),
     },
     {
       id: 'recoveries',

@@ -1,17 +1,13 @@
 // `report awards`: the ranked award list per category with score, cap,
 // award, reason and binding limit (Art. 8, 11). Before the first allocation
 // it lists the applications with their caps and "not yet allocated".
-import { BINDING_LABELS, REPORT_TITLES, STATE_LABELS, coded, rowsOf, type CellValue, type Report, type Section } from '../report.js';
+import { ALLOCATION_METHOD_LABELS, BINDING_LABELS, SHORTFALL_LABELS, STATE_LABELS } from '../labels.js';
+import { REPORT_TITLES, coded, rowsOf, type CellValue, type Report, type Section } from '../report.js';
 import { text } from '../text.js';
-import { budgetOf, capFor, categoryName, categoryOrder, clusterName, col, meta, reasonCell, roundMeta } from './common.js';
+import { budgetOf, capFor, categoryOrder, col, meta, reasonCell, roundMeta } from './common.js';
+import { categoryLabel, clusterLabel } from '../labels.js';
 import { ChartTally } from './charts.js';
 import type { RoundFacts } from './facts.js';
-
-export const SHORTFALL_LABELS = {
-  skip: text('跳过，继续排序靠后的申报', 'skip and go on'),
-  partial: text('按余额部分支持', 'fund in part'),
-  stop: text('停止安排', 'stop'),
-};
 
 export function buildAwards(f: RoundFacts, generatedAt: string): Report {
   const cats = categoryOrder(f.policy, f.appCategories).filter((k) => f.appCategories.includes(k));
@@ -34,7 +30,7 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
   const summaryRows: CellValue[][] = cats.map((k) => {
     const c = perCat.get(k) ?? { apps: 0, funded: 0, awarded: 0 };
     const budget = budgetOf(f, k);
-    return [categoryName(f.policy, k), budget, c.apps, c.funded, f.allocation ? c.awarded : null, budget === null || !f.allocation ? null : budget - c.awarded];
+    return [categoryLabel(f.policy, k), budget, c.apps, c.funded, f.allocation ? c.awarded : null, budget === null || !f.allocation ? null : budget - c.awarded];
   });
   sections.push({
     id: 'summary',
@@ -75,7 +71,7 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
         a.id,
         a.enterprise,
         a.project,
-        ...(withCluster ? [clusterName(f.policy, a.cluster)] : []),
+        ...(withCluster ? [clusterLabel(f.policy, a.cluster)] : []),
         score === null ? null : Number(score),
         a.requestedFen,
         l ? l.capFen : capFor(f, a),
@@ -98,7 +94,7 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
     const a = f.allocation;
     m.push(
       meta('allocation', '分配版本', 'Allocation version', a.version, 'number'),
-      meta('method', '分配方法', 'Method', coded({ ranked: text('按排名', 'ranked'), 'pro-rata': text('同比例核减', 'pro rata') }, a.method)),
+      meta('method', '分配方法', 'Method', coded(ALLOCATION_METHOD_LABELS, a.method)),
       meta('shortfall', '预算不足时', 'Shortfall rule', coded(SHORTFALL_LABELS, a.shortfall)),
       meta('tie_break', '同分排序', 'Tie-break', a.tieBreak),
       meta('allocated_at', '分配时间', 'Allocated at', a.createdAt, 'instant'),

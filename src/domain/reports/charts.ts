@@ -3,7 +3,8 @@
 // application at a time, in the pass a builder makes over the round anyway.
 import type { Chart } from '../report.js';
 import { text } from '../text.js';
-import { addStages, addTo, budgetOf, categoryName, categoryOrder, clusterName, districtName, noStages, standingAward, stagesOf, sum } from './common.js';
+import { addStages, addTo, budgetOf, categoryOrder, noStages, standingAward, stagesOf, sum } from './common.js';
+import { categoryLabel, clusterLabel, districtLabel } from '../labels.js';
 import type { FactsDossier, RoundFacts } from './facts.js';
 
 export class ChartTally {
@@ -33,17 +34,17 @@ export class ChartTally {
         title: text('按类别的补助', 'Awards by category'),
         bars: categoryOrder(f.policy, byCat.keys())
           .filter((k) => byCat.has(k) || f.policy.categories.some((c) => c.key === k && c.allocation !== 'manual'))
-          .map((k) => ({ label: categoryName(f.policy, k), fen: byCat.get(k) ?? 0 })),
+          .map((k) => ({ label: categoryLabel(f.policy, k), fen: byCat.get(k) ?? 0 })),
       },
       {
         id: 'by-cluster',
         title: text('按产业集群的补助', 'Awards by cluster'),
-        bars: sorted(byCluster).map(([k, fen]) => ({ label: clusterName(f.policy, k) ?? text(k, k), fen })),
+        bars: sorted(byCluster).map(([k, fen]) => ({ label: clusterLabel(f.policy, k) ?? text(k, k), fen })),
       },
       {
         id: 'by-district',
         title: text('按区（市）的补助', 'Awards by district'),
-        bars: sorted(byDistrict).map(([k, fen]) => ({ label: districtName(f.policy, k), fen })),
+        bars: sorted(byDistrict).map(([k, fen]) => ({ label: districtLabel(f.policy, k), fen })),
       },
       {
         id: 'stages',

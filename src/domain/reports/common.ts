@@ -2,7 +2,8 @@
 // clusters and districts in both languages, and money sums by stage.
 import { capInCategory } from '../caps.js';
 import type { Policy } from '../policy.js';
-import { type Column, type ColumnType, type MetaField, type CellValue, REASON_LABELS, coded } from '../report.js';
+import { type Column, type ColumnType, type MetaField, type CellValue, coded } from '../report.js';
+import { REASON_LABELS } from '../labels.js';
 import { text, type Text } from '../text.js';
 import type { FactsApp, FactsDossier, FactsLine, RoundFacts } from './facts.js';
 
@@ -11,21 +12,6 @@ export const col = (key: string, zh: string, en: string, type: ColumnType = 'tex
 
 export const meta = (key: string, zh: string, en: string, value: CellValue, type: ColumnType = 'text'): MetaField => ({ key, label: text(zh, en), value, type });
 
-export function categoryName(policy: Policy, key: string): Text {
-  const c = policy.categories.find((x) => x.key === key);
-  return c ? text(c.zh, c.en) : text(key, key);
-}
-
-export function clusterName(policy: Policy, key: string | null): Text | null {
-  if (key === null || key === '') return null;
-  const c = policy.clusters.find((x) => x.key === key);
-  return c ? text(c.zh, c.en) : text(key, key);
-}
-
-export function districtName(policy: Policy, zh: string): Text {
-  const d = policy.region.districts.find((x) => x.zh === zh);
-  return d ? text(d.zh, d.en) : text(zh, zh);
-}
 
 /** Category keys in policy order, then any others found in the data (sorted). */
 export function categoryOrder(policy: Policy, keys: Iterable<string>): string[] {

@@ -2,7 +2,8 @@
 // clawbacks due, recovered and outstanding, by category, cluster and district.
 import { REPORT_TITLES, type CellValue, type Report, type Section } from '../report.js';
 import { text, type Text } from '../text.js';
-import { addStages, budgetOf, categoryName, categoryOrder, clusterName, col, districtName, noStages, roundMeta, stagesOf, sum, type Stages } from './common.js';
+import { addStages, budgetOf, categoryOrder, col, noStages, roundMeta, stagesOf, sum, type Stages } from './common.js';
+import { categoryLabel, clusterLabel, districtLabel } from '../labels.js';
 import { ChartTally } from './charts.js';
 import type { RoundFacts } from './facts.js';
 
@@ -67,20 +68,20 @@ export function buildFundUsage(f: RoundFacts, generatedAt: string): Report {
       id: 'by-category',
       title: text('按类别', 'By category'),
       columns: [col('category', '类别', 'Category'), col('budget', '预算（元）', 'Budget (yuan)', 'money'), ...MONEY_COLUMNS],
-      rows: grouped(byCat, cats, (k) => categoryName(f.policy, k), (k) => budgetOf(f, k)),
+      rows: grouped(byCat, cats, (k) => categoryLabel(f.policy, k), (k) => budgetOf(f, k)),
     },
     {
       id: 'by-cluster',
       title: text('按产业集群', 'By cluster'),
       note: clusters.length ? undefined : text('尚无产业集群项目获支持。', 'No cluster project funded yet.'),
       columns: [col('cluster', '产业集群', 'Cluster'), ...MONEY_COLUMNS],
-      rows: grouped(byCluster, clusters, (k) => clusterName(f.policy, k) ?? text(k, k)),
+      rows: grouped(byCluster, clusters, (k) => clusterLabel(f.policy, k) ?? text(k, k)),
     },
     {
       id: 'by-district',
       title: text('按区（市）', 'By district'),
       columns: [col('district', '区（市）', 'District'), ...MONEY_COLUMNS],
-      rows: grouped(byDistrict, districts, (k) => districtName(f.policy, k)),
+      rows: grouped(byDistrict, districts, (k) => districtLabel(f.policy, k)),
     },
   ];
   return { kind: 'fund-usage', title: REPORT_TITLES['fund-usage'], roundId: f.round.id, generatedAt, meta: roundMeta(f, generatedAt), sections, charts: tally.charts(f) };

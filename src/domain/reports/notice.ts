@@ -5,7 +5,8 @@
 // the first notice, the draft list of the current proposal.
 import { REPORT_TITLES, rowsOf, type CellValue, type Report, type Section } from '../report.js';
 import { text, type Text } from '../text.js';
-import { categoryName, categoryOrder, col, meta, standingAward } from './common.js';
+import { categoryOrder, col, meta, standingAward } from './common.js';
+import { categoryLabel } from '../labels.js';
 import type { FactsDossier, RoundFacts } from './facts.js';
 
 export const DEFAULT_OBJECTIONS_TO = text(
@@ -40,7 +41,7 @@ export function buildNotice(f: RoundFacts, generatedAt: string): Report {
     },
   });
   const rowsOfList = (list: ReturnType<typeof listOf>, first: number) =>
-    rowsOf({ [Symbol.iterator]: () => list.items(first) }, (i): CellValue[] => [i.no, i.enterprise, i.project, categoryName(f.policy, i.category), i.awardFen]);
+    rowsOf({ [Symbol.iterator]: () => list.items(first) }, (i): CellValue[] => [i.no, i.enterprise, i.project, categoryLabel(f.policy, i.category), i.awardFen]);
   const minDays = f.policy.notice.minDays;
   const sections: Section[] = [];
   let count = 0;

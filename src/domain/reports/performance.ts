@@ -2,7 +2,8 @@
 // leveraged per yuan of subsidy, acceptance rate, training against targets.
 import { REPORT_TITLES, moneyCell, ratio, rowsOf, type CellValue, type Report } from '../report.js';
 import { text } from '../text.js';
-import { categoryName, categoryOrder, col, roundMeta, standingAward } from './common.js';
+import { categoryOrder, col, roundMeta, standingAward } from './common.js';
+import { categoryLabel } from '../labels.js';
 import { ChartTally } from './charts.js';
 import type { RoundFacts } from './facts.js';
 
@@ -117,7 +118,7 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
   const cats = categoryOrder(f.policy, fundedCats).filter((k) => fundedCats.has(k) || decidedCats.has(k));
   const byCategory = cats.map((k): CellValue[] => {
     const c = perCat.get(k) ?? { enterprises: 0, projects: 0, award: 0, investment: 0, decided: 0, passed: 0 };
-    return [categoryName(f.policy, k), c.enterprises, c.projects, c.award, c.investment, ratio(c.investment, c.award), c.decided, c.passed, pct(c.passed, c.decided)];
+    return [categoryLabel(f.policy, k), c.enterprises, c.projects, c.award, c.investment, ratio(c.investment, c.award), c.decided, c.passed, pct(c.passed, c.decided)];
   });
   const trainingRows = training
     ? rowsOf(f.dossiers({ category: training.key }), (d): CellValue[] | null => {

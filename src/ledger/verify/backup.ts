@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { UserError } from '../../cli/errors.js';
+import { UserError } from '../../domain/errors.js';
 import { text } from '../../domain/text.js';
 import { verifyChain } from '../events.js';
 import { openLedger, type Db } from '../open.js';

@@ -1,8 +1,9 @@
-// Lookups shared by commands, with the error an officer sees when they fail.
+// Lookups every operation shares, with the error an officer sees when they fail.
+import { UserError } from '../domain/errors.js';
 import { text } from '../domain/text.js';
+import { getApplication } from '../ledger/applications.repo.js';
 import type { Db } from '../ledger/open.js';
 import { getRound, listRounds, type Round } from '../ledger/rounds.repo.js';
-import { UserError } from './errors.js';
 
 export function requireRound(db: Db, roundId: string | undefined): Round {
   if (!roundId) throw new UserError(text('请用 --round 指定申报批次。', 'name the round with --round ID.'), 2);
@@ -18,4 +19,16 @@ export function requireRound(db: Db, roundId: string | undefined): Round {
     );
   }
   return r;
+}
+
+export function requireApplication(db: Db, applicationId: string): NonNullable<ReturnType<typeof getApplication>> {
+  const a = getApplication(db, applicationId);
+  if (!a) {
+    throw new UserError(
+      text(`没有申报 ${applicationId}。`, `no application ${applicationId}.`),
+      2,
+      text('用 `jmfund applications list --round ID` 查看申报编号。', 'see the application ids with `jmfund applications list --round ID`.'),
+    );
+  }
+  return a;
 }

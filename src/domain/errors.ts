@@ -1,6 +1,6 @@
 // The one error type a command throws for an expected failure; only main.ts
 // turns it into an exit code (0 ok, 1 problems found, 2 usage/input, 3 refused).
-import type { Text } from '../domain/text.js';
+import type { Text } from './text.js';
 
 export type ExitCode = 0 | 1 | 2 | 3;
 
