@@ -5,20 +5,9 @@
 // Fully empty records (blank lines, Excel's `,,,,` rows) are skipped, and line
 // numbers still count them.
 //
-// CSV parser — hand-written, not csv-parse. bench/read-csv.mjs on 1,000,000
-// generated application rows × 20 columns (225 MB UTF-8 with BOM, Chinese
-// text, CRLF; 1 row in 5 has a quoted field, 1 in 20 a quoted comma, doubled
-// quote or line break), Node 20, 2 vCPU shared with other work (load ≈ 11, so
-// CPU seconds are the steadier figure; best and worst of 3 runs):
-//                                       CPU s        wall s      rows/s (wall)
-//   sqlite3 shell `.import --csv`        3.8 – 5.5   14 – 21     48k – 72k
-//   decode only (openTextStream)         0.8 – 1.2   0.8 – 2.6
-//   csv-parse 6 (info, relax, bom)      12.5 – 17.4  25 – 49     20k – 40k
-//   readTableBatches (this parser)       1.6 – 2.1   2.4 – 3.5   290k – 420k
-//   readTable (one row per yield)        1.6 – 2.1   1.6 – 4.7   210k – 640k
-// On the same machine at load ≈ 1.5: sqlite3 7.0 s, csv-parse 24.4 s, this
-// parser 4.5 s wall (then with 1 MiB chunks; see CHUNK_BYTES in decode.ts).
-// csv-parse alone costs 3× the sqlite3 shell's whole import, so this file
+// CSV parser — hand-written, not csv-parse: bench/read-csv.mjs measures both
+// against the sqlite3 shell's `.import` (figures in bench/README.md), and
+// csv-parse alone costs more than the shell's whole import. So this file
 // carries its own RFC 4180 streaming parser: quoted fields, doubled quotes,
 // CRLF / LF / lone-CR line ends, quoted line breaks (counted, so that later
 // line numbers stay right); an unclosed quote at EOF and text after a closing

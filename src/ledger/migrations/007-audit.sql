@@ -1,1 +1,2 @@
--- Reserved for its issue; filled in by the work that needs it.
+-- Intentionally empty: this version number shipped in a release, so it stays
+-- in the sequence (a ledger's user_version counts migrations) and does nothing.
