@@ -24,9 +24,9 @@ const OUT = join(DIST, 'bundle');
 //   ledger/open.js      migrations/ next to it → copied to dist/bundle/migrations
 //   io/policies.js      ../../policies         → same depth, same folder
 //   cli/demo-script.js  ../..                  → same depth, the root
-//   cli/render.js, io/decode.js: createRequire  → resolves from dist/bundle alike
+//   io/decode.js: createRequire                → resolves from dist/bundle alike
 //   io/import-worker-rows.js  ../io/import-worker.js → dist/io/ from either place
-const USES_OWN_URL = new Set(['ledger/open.js', 'io/policies.js', 'cli/demo-script.js', 'cli/render.js', 'io/decode.js', 'io/import-worker-rows.js']);
+const USES_OWN_URL = new Set(['ledger/open.js', 'io/policies.js', 'cli/demo-script.js', 'io/decode.js', 'io/import-worker-rows.js']);
 
 function jsFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -45,6 +45,14 @@ function localDate(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
+/** Colour on a terminal; never with --no-color or NO_COLOR; FORCE_COLOR forces it (chalk's convention). */
+function colorWanted(flag: boolean | undefined): boolean {
+  if (flag === false || process.env.NO_COLOR) return false;
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  return !!process.stdout.isTTY;
+}
+
 export function makeContext(g: GlobalOptions): Context {
   const lang = detectLang(g.lang);
   const fixed = process.env.JMFUND_NOW;
@@ -56,7 +64,7 @@ export function makeContext(g: GlobalOptions): Context {
     lang,
     json: Boolean(g.json),
     yes: Boolean(g.yes),
-    color: g.color !== false && !process.env.NO_COLOR && !!process.stdout.isTTY,
+    color: colorWanted(g.color),
     now: () => clock().toISOString(),
     today: () => (fixed && /^\d{4}-\d{2}-\d{2}$/.test(fixed) ? fixed : localDate(clock())),
     t: (t) => t[lang],

@@ -1,8 +1,11 @@
-// Output: a table on a TTY, tab-separated lines when piped, JSON with --json.
-import { createRequire } from 'node:module';
+// Output: a table that fits the terminal on a TTY, tab-separated lines when
+// piped, JSON with --json. Colour only on a terminal, and only where it means
+// something (green good, red refused, yellow to look at).
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { ExitCode } from '../domain/errors.js';
+import { BAD_CODES, GOOD_CODES, WARN_CODES } from './tones.js';
 import type { Text } from '../domain/text.js';
 import type { Context } from './context.js';
-import type { ExitCode } from '../domain/errors.js';
 
 export type Cell = string | number | null | undefined;
 
@@ -22,6 +25,13 @@ export interface Printer {
   /** key: value pairs, aligned. */
   fields(pairs: [Text | string, Cell][]): void;
   warn(s: string): void;
+}
+
+/** Where the output goes: a terminal of some width, or a pipe. */
+export interface Terminal {
+  tty: boolean;
+  columns: number;
+  color: boolean;
 }
 
 const cellText = (c: Cell): string => (c === null || c === undefined ? '' : String(c));
@@ -44,14 +54,20 @@ function tsvLine(r: readonly Cell[]): string {
   return `${s}\n`;
 }
 
-export function makePrinter(ctx: Context, write: (s: string) => void = (s) => process.stdout.write(s)): Printer {
-  const label = (t: Text | string) => (typeof t === 'string' ? t : ctx.t(t));
+export function stdoutTerminal(ctx: Pick<Context, 'color'>): Terminal {
   const tty = !!process.stdout.isTTY;
+  return { tty, columns: tty ? process.stdout.columns || 80 : Infinity, color: ctx.color };
+}
+
+export function makePrinter(ctx: Context, write: (s: string) => void = (s) => process.stdout.write(s), term: Terminal = stdoutTerminal(ctx)): Printer {
+  const label = (t: Text | string) => (typeof t === 'string' ? t : ctx.t(t));
+  const paint = new Chalk({ level: term.color ? 1 : 0 });
+  const warnPaint = new Chalk({ level: ctx.color && process.stderr.isTTY ? 1 : 0 });
   return {
     line: (s = '') => write(`${s}\n`),
-    heading: (t) => write(`\n${label(t)}\n`),
+    heading: (t) => write(`\n${paint.bold(label(t))}\n`),
     table: (headers, rows, opts) => {
-      if (!tty) {
+      if (!term.tty) {
         // Piped: plain TSV that cut/awk/Excel read. Written in chunks of ~64 KiB: one write
         // per row was a third of allocate's time at 10^5 rows.
         let parts = [tsvLine(headers.map(label))];
@@ -69,40 +85,151 @@ export function makePrinter(ctx: Context, write: (s: string) => void = (s) => pr
         write(parts.join(''));
         return;
       }
-      write(`${renderBoxTable(headers.map(label), Array.from(rows, (r) => r.map(cellText)), opts?.align, ctx.color)}\n`);
+      write(renderTable(headers.map(label), Array.from(rows, (r) => r.map(cellText)), opts?.align ?? [], term.columns, paint));
     },
     fields: (pairs) => {
       const labels = pairs.map(([k]) => label(k));
       const width = Math.max(...labels.map(displayWidth));
-      pairs.forEach(([, v], i) => write(`${labels[i]}${' '.repeat(width - displayWidth(labels[i]))}  ${cellText(v)}\n`));
+      const room = Math.max(20, term.columns - width - 2);
+      pairs.forEach(([, v], i) => {
+        const lines = wrapText(cellText(v), room);
+        const pad = ' '.repeat(width + 2);
+        write(`${labels[i]}${' '.repeat(width - displayWidth(labels[i]))}  ${lines.map((l) => tone(paint, l)).join(`\n${pad}`)}\n`);
+      });
     },
-    warn: (s) => process.stderr.write(`${s}\n`),
+    warn: (s) => process.stderr.write(`${warnPaint.yellow(s)}\n`),
   };
 }
 
 /** Terminal columns taken by a string: CJK and full-width characters take two. */
 export function displayWidth(s: string): number {
   let w = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (cp < 32 || (cp >= 0x300 && cp < 0x370)) continue;
-    w += (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd) ? 2 : 1;
-  }
+  for (const ch of s) w += charWidth(ch.codePointAt(0) ?? 0);
   return w;
 }
 
-// cli-table3 is required lazily: commands that print no table start faster.
-const require = createRequire(import.meta.url);
+function charWidth(cp: number): number {
+  if (cp < 32 || (cp >= 0x300 && cp < 0x370) || cp === 0x200b) return 0;
+  return (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+    ? 2
+    : 1;
+}
 
-function renderBoxTable(headers: string[], rows: string[][], align: ('left' | 'right')[] | undefined, color: boolean): string {
-  const Table = require('cli-table3') as typeof import('cli-table3');
-  const table = new Table({
-    head: headers,
-    style: { head: color ? ['bold'] : [], border: [] },
-    colAligns: align?.map((a) => (a === 'right' ? 'right' : 'left')) ?? [],
-  });
-  for (const r of rows) table.push(r);
-  return table.toString();
+/**
+ * Lines of at most `width` columns. Breaks at a space when one is near,
+ * anywhere between two CJK characters, else mid-word; nothing is dropped.
+ */
+export function wrapText(s: string, width: number): string[] {
+  const out: string[] = [];
+  for (const para of s.split(/\r?\n/)) {
+    let line = '';
+    let w = 0;
+    let lastSpace = -1; // index in `line` after the last space
+    for (const ch of para) {
+      const cw = charWidth(ch.codePointAt(0) ?? 0);
+      if (w + cw > width && line !== '') {
+        const head = lastSpace > 0 ? line.slice(0, lastSpace).trimEnd() : '';
+        if (ch !== ' ' && head !== '' && lastSpace >= line.length - 12 && displayWidth(line.slice(lastSpace)) + cw <= width) {
+          out.push(head);
+          line = line.slice(lastSpace);
+          w = displayWidth(line);
+        } else {
+          out.push(line.trimEnd());
+          line = '';
+          w = 0;
+        }
+        lastSpace = -1;
+        if (ch === ' ') continue;
+      }
+      line += ch;
+      w += cw;
+      if (ch === ' ') lastSpace = line.length;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+const padTo = (s: string, width: number, align: 'left' | 'right'): string => {
+  const gap = ' '.repeat(Math.max(0, width - displayWidth(s)));
+  return align === 'right' ? gap + s : s + gap;
+};
+
+// Narrowest a wrapped text column gets before the table turns into blocks.
+const MIN_WRAP = 8;
+
+/** Column widths that fit `columns`, narrowing the widest text columns first; null when none do. */
+export function fitWidths(natural: number[], wrappable: boolean[], columns: number): number[] | null {
+  const frame = 3 * natural.length + 1;
+  const widths = [...natural];
+  let total = widths.reduce((a, b) => a + b, 0) + frame;
+  while (total > columns) {
+    let widest = -1;
+    for (let i = 0; i < widths.length; i++) if (wrappable[i] && widths[i] > MIN_WRAP && (widest < 0 || widths[i] > widths[widest])) widest = i;
+    if (widest < 0) return null;
+    widths[widest]--;
+    total--;
+  }
+  return widths;
+}
+
+function renderTable(headers: string[], rows: string[][], align: ('left' | 'right')[], columns: number, paint: ChalkInstance): string {
+  const n = headers.length;
+  const natural = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => Math.max(0, ...(r[i] ?? '').split('\n').map(displayWidth)))));
+  // Numbers and codes (right-aligned or short) keep their width; long text wraps.
+  const wrappable = natural.map((w, i) => align[i] !== 'right' && w > 12);
+  const widths = fitWidths(natural, wrappable, columns);
+  if (!widths) return renderBlocks(headers, rows, columns, paint);
+  const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}\n`;
+  const line = (cells: string[], head: boolean): string => {
+    const wrapped = cells.map((c, i) => wrapText(c, widths[i]));
+    const height = Math.max(...wrapped.map((w) => w.length));
+    let s = '';
+    for (let k = 0; k < height; k++) {
+      const parts = wrapped.map((w, i) => {
+        const text = padTo(w[k] ?? '', widths[i], align[i] ?? 'left');
+        return head ? paint.bold(text) : tone(paint, text, cells[i]);
+      });
+      s += `│ ${parts.join(' │ ')} │\n`;
+    }
+    return s;
+  };
+  let out = rule('┌', '┬', '┐') + line(headers, true) + rule('├', '┼', '┤');
+  for (const r of rows) out += line(Array.from({ length: n }, (_, i) => r[i] ?? ''), false);
+  return out + rule('└', '┴', '┘');
+}
+
+/** One record per block (`key: value` lines) when no table fits the window. */
+function renderBlocks(headers: string[], rows: string[][], columns: number, paint: ChalkInstance): string {
+  const width = Math.max(...headers.map(displayWidth));
+  const room = Math.max(10, columns - width - 2);
+  const pad = ' '.repeat(width + 2);
+  return rows
+    .map((r) =>
+      headers
+        .map((h, i) => `${paint.bold(padTo(h, width, 'left'))}  ${wrapText(r[i] ?? '', room).map((l) => tone(paint, l, r[i])).join(`\n${pad}`)}`)
+        .join('\n'),
+    )
+    .join('\n\n')
+    .concat('\n');
+}
+
+/** Colour a cell by what its whole value says: funded/eligible green, refused red, needs review yellow. */
+function tone(paint: ChalkInstance, shown: string, whole: string = shown): string {
+  if (paint.level === 0) return shown;
+  const v = whole.trim();
+  if (GOOD_CODES.has(v)) return paint.green(shown);
+  if (BAD_CODES.has(v)) return paint.red(shown);
+  if (WARN_CODES.has(v)) return paint.yellow(shown);
+  return shown;
 }
 
 /** Control characters from a file, shown rather than obeyed: one message stays one line. */

@@ -1,0 +1,77 @@
+// Tables on a terminal fit its width, CJK counted as two columns; long text
+// wraps inside its cell without losing a character; when nothing fits, one
+// record per block. Colour only when asked for.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { makeContext } from '../../src/cli/context.js';
+import { displayWidth, fitWidths, makePrinter, wrapText } from '../../src/cli/render.js';
+
+// eslint-disable-next-line no-control-regex
+const plain = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+
+function render(lang: 'zh' | 'en', columns: number, color = false): string {
+  const writes: string[] = [];
+  const out = makePrinter(makeContext({ lang }), (s) => writes.push(s), { tty: true, columns, color });
+  out.table(
+    [{ zh: '申报编号', en: 'application' }, { zh: '企业名称', en: 'enterprise' }, { zh: '项目名称', en: 'project' }, { zh: '状态', en: 'state' }, { zh: '金额（元）', en: 'award (yuan)' }],
+    [
+      ['JM2022-0001', '江门市堃达智能装备有限公司', '智能工厂工业互联网标杆项目（一期、二期）与 MES 系统集成', lang === 'zh' ? '符合条件' : 'eligible', '1,000,000.00'],
+      ['JM2022-0002', 'Jiangmen Precision Manufacturing Company Limited', 'A digital workshop for precision machining, with data collection', lang === 'zh' ? '不符合条件' : 'ineligible', '880,000.00'],
+    ],
+    { align: ['left', 'left', 'left', 'left', 'right'] },
+  );
+  return writes.join('');
+}
+
+describe('tables on a terminal', () => {
+  for (const lang of ['zh', 'en'] as const) {
+    for (const columns of [80, 100, 200]) {
+      it(`fit ${columns} columns in ${lang}`, () => {
+        const text = render(lang, columns);
+        const widest = Math.max(...text.split('\n').map(displayWidth));
+        expect(widest).toBeLessThanOrEqual(columns);
+        // Nothing lost: every character of the long project name is still there.
+        expect(plain(text).replace(/[│\s]/g, '')).toContain('智能工厂工业互联网标杆项目（一期、二期）与MES系统集成'.slice(0, 4));
+        const joined = text
+          .split('\n')
+          .map((l) => l.split('│')[3] ?? '')
+          .join('')
+          .replace(/\s/g, '');
+        expect(joined).toContain('智能工厂工业互联网标杆项目（一期、二期）与MES系统集成');
+      });
+    }
+  }
+
+  it('falls back to one record per block when even narrow columns cannot fit', () => {
+    const text = render('en', 40);
+    expect(Math.max(...text.split('\n').map(displayWidth))).toBeLessThanOrEqual(40);
+    expect(text).not.toContain('│');
+    expect(text).toMatch(/^application\s+JM2022-0001$/m);
+  });
+
+  it('colours a state only when colour is on', () => {
+    expect(render('en', 200, false)).not.toMatch(/\u001b\[/);
+    const coloured = render('en', 200, true);
+    expect(coloured).toContain('\u001b[32m');
+    expect(coloured).toContain('\u001b[31m');
+  });
+});
+
+describe('wrapText', () => {
+  it('never makes a line wider than asked and keeps every character', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', ' ', '中', '文', '，', 'Ｘ'), maxLength: 60 }), fc.integer({ min: 2, max: 30 }), (s, w) => {
+        const lines = wrapText(s, w);
+        for (const l of lines) expect(displayWidth(l)).toBeLessThanOrEqual(w);
+        expect(lines.join('').replace(/ /g, '')).toBe(s.replace(/ /g, ''));
+      }),
+    );
+  });
+});
+
+describe('fitWidths', () => {
+  it('narrows only wrappable columns, widest first, and gives up below the minimum', () => {
+    expect(fitWidths([10, 40, 12], [false, true, false], 60)).toEqual([10, 40 - (10 + 40 + 12 + 10 - 60), 12]);
+    expect(fitWidths([30, 30], [false, false], 40)).toBeNull();
+  });
+});
