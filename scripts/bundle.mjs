@@ -82,10 +82,12 @@ rmSync(OUT, { recursive: true, force: true });
 await build({
   input: { jmfund: join(DIST, 'cli', 'main.js'), ...(bundleSqlite ? { 'better-sqlite3': require.resolve('better-sqlite3') } : {}) },
   platform: 'node',
-  // commander is bundled (pure CommonJS, needed by every command); the other
-  // packages stay require()d or import()ed from node_modules when a command
-  // needs them: @inquirer is ES-only, exceljs is large.
-  external: (id) => isBuiltin(id) || (/^[^./]/.test(id) && !/^commander(\/|$)/.test(id) && !id.startsWith(ROOT)),
+  // commander and chalk are bundled (needed by every command that prints; chalk
+  // is ES-only, and require() of it from node_modules would start the ES module
+  // loader); the other packages stay require()d or import()ed from node_modules
+  // when a command needs them: @inquirer is ES-only, exceljs is large. chalk's
+  // own `#ansi-styles` imports resolve inside the bundle.
+  external: (id) => isBuiltin(id) || (/^[^./#]/.test(id) && !/^(commander|chalk)(\/|$)/.test(id) && !id.startsWith(ROOT)),
   plugins: [LAZY_CHILD_PROCESS, SQLITE_CHUNK],
   logLevel: 'warn',
   output: {
@@ -95,7 +97,7 @@ await build({
     chunkFileNames: '[name].cjs',
     // What every command loads (main, commander, runner, ledger/open …) is one
     // file. Not better-sqlite3, an entry of its own: `--help` does not load it.
-    codeSplitting: { groups: [{ name: 'core', tags: ['$initial'], test: (id) => id.startsWith(DIST) || /[\\/]node_modules[\\/]commander[\\/]/.test(id) }] },
+    codeSplitting: { groups: [{ name: 'core', tags: ['$initial'], test: (id) => id.startsWith(DIST) || /[\\/]node_modules[\\/](commander|chalk)[\\/]/.test(id) }] },
   },
 });
 cpSync(join(DIST, 'ledger', 'migrations'), join(OUT, 'migrations'), { recursive: true });
