@@ -125,6 +125,8 @@ export function analyzeUscc(raw: string): UsccAnalysis {
   }
 
   const bad = chars.map((c, i) => ({ c, pos: i + 1 })).filter(({ c }) => !USCC_ALPHABET.includes(c));
+  // The check character follows from the first 17 whenever they are valid, whatever the 18th is.
+  const expectedCheck = chars.length === 18 && bad.every(({ pos }) => pos === 18) ? computeCheckChar(code.slice(0, 17)) : null;
   if (bad.length > 0) {
     const hints = bad.filter(({ c }) => LOOKALIKE[c]);
     const hintZh = hints.length ? `（若是误写，可能应为：${hints.map(({ c, pos }) => `第${pos}位 ${LOOKALIKE[c]}`).join('、')}）` : '';
@@ -132,8 +134,8 @@ export function analyzeUscc(raw: string): UsccAnalysis {
     errors.push({
       kind: 'alphabet',
       text: text(
-        `统一社会信用代码「${code}」含不允许的字符：${bad.map(({ c, pos }) => `第${pos}位「${c}」`).join('、')}；只能使用数字 0-9 和大写字母 ${USCC_ALPHABET.slice(10)}，从不使用 I、O、S、V、Z${hintZh}`,
-        `unified social credit code "${code}" contains characters that are not allowed: ${bad.map(({ c, pos }) => `"${c}" at position ${pos}`).join(', ')}; only digits 0-9 and capital letters ${USCC_ALPHABET.slice(10)} are used, never I, O, S, V or Z${hintEn}`,
+        `统一社会信用代码「${code}」含不允许的字符：${bad.map(({ c, pos }) => `第${pos}位「${c}」`).join('、')}；只能使用数字 0-9 和大写字母 ${USCC_ALPHABET.slice(10)}，从不使用 I、O、S、V、Z${expectedCheck ? `；按前17位，校验位（第18位）应为「${expectedCheck}」` : hintZh}`,
+        `unified social credit code "${code}" contains characters that are not allowed: ${bad.map(({ c, pos }) => `"${c}" at position ${pos}`).join(', ')}; only digits 0-9 and capital letters ${USCC_ALPHABET.slice(10)} are used, never I, O, S, V or Z${expectedCheck ? `; from the first 17 characters, the check character (position 18) should be ${expectedCheck}` : hintEn}`,
       ),
     });
   }
@@ -144,7 +146,7 @@ export function analyzeUscc(raw: string): UsccAnalysis {
     valid: false,
     structural,
     errors,
-    expectedCheck: null,
+    expectedCheck,
     divisionCode: null,
     district: null,
     registrationAuthority: null,

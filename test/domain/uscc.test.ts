@@ -265,3 +265,17 @@ describe('lookupDivision', () => {
     expect(isJiangmenDivision('440606')).toBe(false);
   });
 });
+
+describe('the expected check character when the 18th is not a valid character', () => {
+  it('names it for a Z (never used) where the check character should be', () => {
+    const a = analyzeUscc('91350100M000100Y4Z');
+    expect(a.valid).toBe(false);
+    expect(a.expectedCheck).toBe('3');
+    expect(a.errors.map((e) => e.text.en).join(' ')).toContain('should be 3');
+    expect(a.errors.map((e) => e.text.zh).join(' ')).toContain('应为「3」');
+  });
+
+  it('is not guessed when an earlier character is wrong too', () => {
+    expect(analyzeUscc('91350100M00O100Y4Z').expectedCheck).toBeNull();
+  });
+});
