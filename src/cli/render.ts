@@ -64,7 +64,8 @@ export function makePrinter(ctx: Context, write: (s: string) => void = (s) => pr
   const paint = new Chalk({ level: term.color ? 1 : 0 });
   const warnPaint = new Chalk({ level: ctx.color && process.stderr.isTTY ? 1 : 0 });
   return {
-    line: (s = '') => write(`${s}\n`),
+    // On a terminal a long line wraps at the window's edge, at a space when one is near.
+    line: (s = '') => write(`${term.tty && displayWidth(s) > term.columns ? wrapText(s, term.columns).join('\n') : s}\n`),
     heading: (t) => write(`\n${paint.bold(label(t))}\n`),
     table: (headers, rows, opts) => {
       if (!term.tty) {
