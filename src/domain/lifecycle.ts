@@ -1,6 +1,6 @@
 // The application lifecycle (SPEC §2): one table decides every transition, and
 // the money rules after filing (Art. 13, 14, 16) as pure arithmetic.
-import { APPLICATION_STATES, type ApplicationState } from './application.js';
+import type { ApplicationState } from './application.js';
 import { capInCategory } from './caps.js';
 import { formatYuan } from './money.js';
 import type { Category } from './policy.js';

@@ -1,5 +1,5 @@
 // Reading applications back into the domain type.
-import type { Application } from '../domain/application.js';
+import type { Application, ApplicationState } from '../domain/application.js';
 import type { Db } from './open.js';
 
 export interface ApplicationRow {
@@ -102,4 +102,18 @@ export function roundApplications(db: Db, roundId: string): (Application & { sta
     ...rowToApplication(r),
     state: r.state,
   }));
+}
+
+export function setState(db: Db, applicationId: string, state: ApplicationState, at: string): void {
+  db.prepare('UPDATE applications SET state = ?, updated_at = ? WHERE application_id = ?').run(state, at, applicationId);
+}
+
+/** How many applications of the round are in each state, by state name. */
+export function stateCounts(db: Db, roundId: string): { state: string; n: number }[] {
+  return db.prepare('SELECT state, count(*) AS n FROM applications WHERE round_id = ? GROUP BY state ORDER BY state').all(roundId) as { state: string; n: number }[];
+}
+
+/** Application ids of the round in one state, in id order. */
+export function applicationIdsIn(db: Db, roundId: string, state: ApplicationState): string[] {
+  return db.prepare('SELECT application_id FROM applications WHERE round_id = ? AND state = ? ORDER BY application_id').pluck().all(roundId, state) as string[];
 }

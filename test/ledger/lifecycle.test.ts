@@ -1,22 +1,15 @@
 // The lifecycle tables on a real ledger file: what a re-allocation must keep,
 // the award as it stands in each state, filing hashes, append-only entries.
 import { describe, expect, it } from 'vitest';
-import { plan, type KeptAward } from '../../src/domain/allocation.js';
-import { roundCandidates } from '../../src/ledger/allocations.repo.js';
-import {
-  awardOf,
-  checkFilings,
-  filingHash,
-  insertClawback,
-  insertFiling,
-  insertNotice,
-  insertObjection,
-  insertPayment,
-  reallocationInput,
-  resolveObjection,
-  roundAwards,
-  setState,
-} from '../../src/ledger/lifecycle.repo.js';
+import { plan } from '../../src/domain/allocation.js';
+import { lockedAwards, roundCandidates } from '../../src/ledger/allocations.repo.js';
+import { setState } from '../../src/ledger/applications.repo.js';
+import { awardOf, roundAwards } from '../../src/ledger/awards.repo.js';
+import { insertClawback } from '../../src/ledger/clawbacks.repo.js';
+import { checkFilings, filingHash, insertFiling } from '../../src/ledger/filings.repo.js';
+import { insertNotice } from '../../src/ledger/notices.repo.js';
+import { insertObjection, resolveObjection } from '../../src/ledger/objections.repo.js';
+import { insertPayment } from '../../src/ledger/payments.repo.js';
 import type { Db } from '../../src/ledger/open.js';
 import { getRound } from '../../src/ledger/rounds.repo.js';
 import { fen, lifecycleLedger, storeVersion } from '../../fixtures/lifecycle/seed.js';
@@ -33,24 +26,24 @@ function publicize(db: Db, ids: string[], amounts: Record<string, number>): numb
   return id;
 }
 
-describe('reallocationInput (SPEC §8 reserve list)', () => {
-  it('is null while nothing is on notice, then keeps every award not withdrawn and excludes the withdrawn', () => {
+describe('lockedAwards (SPEC §8 reserve list)', () => {
+  it('keeps nothing before the notice, then keeps every award on notice and not withdrawn and excludes the withdrawn', () => {
     const { db } = lifecycleLedger();
+    expect(lockedAwards(db, 'R1')).toEqual({ kept: new Map(), excluded: new Set() });
     storeVersion(db, 'R1', { A1: 300_000, A2: 200_000, A3: 100_000, T1: 800_000 });
-    expect(reallocationInput(db, 'R1')).toBeNull();
+    expect(lockedAwards(db, 'R1')).toEqual({ kept: new Map(), excluded: new Set() });
     publicize(db, ['A1', 'A2', 'A3', 'T1'], { A1: 300_000, A2: 200_000, A3: 100_000, T1: 800_000 });
     setState(db, 'A2', 'withdrawn', AT);
-    const r = reallocationInput(db, 'R1');
-    expect(r).not.toBeNull();
-    expect([...r!.kept]).toEqual([
+    const r = lockedAwards(db, 'R1');
+    expect([...r.kept].map(([id, k]) => [id, k.awardFen]).sort()).toEqual([
       ['A1', fen(300_000)],
       ['A3', fen(100_000)],
       ['T1', fen(800_000)],
     ]);
-    expect([...r!.excluded]).toEqual(['A2']);
+    expect([...r.excluded]).toEqual(['A2']);
     // Acceptance failed before payment frees the money too.
     setState(db, 'T1', 'rejected-at-acceptance', AT);
-    expect([...reallocationInput(db, 'R1')!.excluded].sort()).toEqual(['A2', 'T1']);
+    expect([...lockedAwards(db, 'R1').excluded].sort()).toEqual(['A2', 'T1']);
   });
 
   it('lets the allocation plan give only the freed money to the reserve list, in rank order', () => {
@@ -63,11 +56,11 @@ describe('reallocationInput (SPEC §8 reserve list)', () => {
     expect(['A1', 'A2', 'A3', 'A4', 'A5'].map((id) => award(v1, id).awardFen)).toEqual([fen(300_000), fen(200_000), fen(100_000), 0, 0]);
     expect(v1.reserve['sme-cloud']).toEqual(['A4', 'A5']);
 
+    storeVersion(db, 'R1', { A1: 300_000, A2: 200_000, A3: 100_000, T1: 800_000 });
     publicize(db, ['A1', 'A2', 'A3', 'T1'], { A1: 300_000, A2: 200_000, A3: 100_000, T1: 800_000 });
     setState(db, 'A2', 'withdrawn', AT);
-    const input = reallocationInput(db, 'R1')!;
-    const kept = new Map<string, KeptAward>([...input.kept].map(([id, f]) => [id, { awardFen: f, reason: 'funded', binding: null }]));
-    const v2 = plan(roundCandidates(db, 'R1'), round.policy, { ...opts, kept, excluded: input.excluded });
+    const { kept, excluded } = lockedAwards(db, 'R1');
+    const v2 = plan(roundCandidates(db, 'R1'), round.policy, { ...opts, kept, excluded });
     // A2's 200,000 goes to A4 (150,000, next in rank); A5 (120,000) no longer fits the 50,000 left.
     expect(['A1', 'A2', 'A3', 'A4', 'A5'].map((id) => award(v2, id).awardFen)).toEqual([fen(300_000), 0, fen(100_000), fen(150_000), 0]);
     expect(award(v2, 'A2').reason).toBe('withdrawn');

@@ -19,7 +19,7 @@ import {
   type Action,
 } from '../../domain/lifecycle.js';
 import { formatYuan, parseMoney, yuanPlain } from '../../domain/money.js';
-import { admitObjection, filingBlockers, noticePeriod, noticeProgress, type NoticePeriod } from '../../domain/notice.js';
+import { admitObjection, filingBlockers, noticePeriod, noticeProgress, type NoticePeriod } from '../../domain/notice-period.js';
 import { categoryOf, canonicalJson, type Policy } from '../../domain/policy.js';
 import { drawSample, parseSampleSize, PRNG_NAME } from '../../domain/sampling.js';
 import { type Result, type Text, text } from '../../domain/text.js';
@@ -28,36 +28,16 @@ import { toCsv } from '../../io/exporters/csv.js';
 import { FileWriteError, writeFileAtomic } from '../../io/atomic-write.js';
 import { getApplication } from '../../ledger/applications.repo.js';
 import { appendEvent } from '../../ledger/events.js';
-import {
-  acceptanceOf,
-  filedAward,
-  getObjection,
-  inNotice,
-  insertAcceptance,
-  insertClawback,
-  insertFiling,
-  insertFinding,
-  insertManualAward,
-  insertNotice,
-  insertObjection,
-  insertPayment,
-  insertRecovery,
-  insertSpotCheck,
-  latestAllocationVersion,
-  lastPaymentDate,
-  moneyEntries,
-  noticeOf,
-  proposedAwards,
-  resolveObjection,
-  roundAwards,
-  roundNotices,
-  roundObjections,
-  setState,
-  spotCheckItem,
-  spotCheckPopulation,
-  type ObjectionRow,
-  type ProposedAward,
-} from '../../ledger/lifecycle.repo.js';
+import { acceptanceOf, insertAcceptance } from '../../ledger/acceptances.repo.js';
+import { latestVersion } from '../../ledger/allocations.repo.js';
+import { setState } from '../../ledger/applications.repo.js';
+import { moneyEntries, roundAwards } from '../../ledger/awards.repo.js';
+import { insertClawback, insertRecovery } from '../../ledger/clawbacks.repo.js';
+import { filedAward, insertFiling, insertManualAward } from '../../ledger/filings.repo.js';
+import { inNotice, insertNotice, noticeOf, proposedAwards, roundNotices, type ProposedAward } from '../../ledger/notices.repo.js';
+import { getObjection, insertObjection, resolveObjection, roundObjections, type ObjectionRow } from '../../ledger/objections.repo.js';
+import { insertPayment } from '../../ledger/payments.repo.js';
+import { insertFinding, insertSpotCheck, spotCheckItem, spotCheckPopulation } from '../../ledger/spot-checks.repo.js';
 import { inTransaction, type Db } from '../../ledger/open.js';
 import { getRound, type Round } from '../../ledger/rounds.repo.js';
 import type { Context } from '../context.js';
@@ -182,7 +162,7 @@ function planNotice(db: Db, round: Round, startsOn: string, days: number): Notic
       text('先运行 `jmfund allocate --round ID`（“其他事项”用 `jmfund award set`）；已公示的金额留在原公示中。', 'run `jmfund allocate --round ID` first (`jmfund award set` for category other); awards already on notice stay on their notice.'),
     );
   }
-  return { period, version: latestAllocationVersion(db, round.roundId), items };
+  return { period, version: latestVersion(db, round.roundId), items };
 }
 
 function noticeCsv(ctx: Context, policy: Policy, plan: NoticePlan): string {

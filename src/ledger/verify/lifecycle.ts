@@ -3,7 +3,7 @@
 // and the append-only guards still in place.
 import { formatYuan } from '../../domain/money.js';
 import { text } from '../../domain/text.js';
-import { checkFilings } from '../lifecycle.repo.js';
+import { checkFilings } from '../filings.repo.js';
 import type { Check, Problem } from './types.js';
 
 const y = formatYuan;

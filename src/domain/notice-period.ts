@@ -2,9 +2,9 @@
 // A notice from DATE0 for N natural days runs through DATE0 + N − 1, both
 // ends included; filing (备案) is possible from DATE0 + N on.
 import { addDays, compareDates, daysBetweenInclusive } from './dates.js';
-import type { NotAcceptedReason, ObjectionStatus } from './labels.js';
+import type { NotAcceptedReason } from './labels.js';
 import type { Policy } from './policy.js';
-import { type Result, type Text, err, ok, text } from './text.js';
+import { type Result, err, ok, text } from './text.js';
 
 export interface NoticePeriod {
   startsOn: string;
@@ -32,9 +32,6 @@ export function noticePeriod(startsOn: string, days: number, policy: Policy): Re
   }
   return ok({ startsOn, days, endsOn: noticeEnd(startsOn, days), fileFrom: addDays(startsOn, days) });
 }
-
-export const OBJECTION_STATUSES: readonly ObjectionStatus[] = ['open', 'upheld', 'dismissed', 'not-accepted'];
-
 
 export interface Admission {
   status: 'open' | 'not-accepted';

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, daysBetweenInclusive } from '../../src/domain/dates.js';
-import { admitObjection, filingBlockers, noticeEnd, noticePeriod, noticeProgress } from '../../src/domain/notice.js';
+import { admitObjection, filingBlockers, noticeEnd, noticePeriod, noticeProgress } from '../../src/domain/notice-period.js';
 import { loadPolicy } from '../../src/io/policies.js';
 
 const POLICY = loadPolicy().policy;

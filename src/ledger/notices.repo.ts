@@ -1,0 +1,101 @@
+// Public notices (公示, Art. 11; SPEC §9): the awards a new notice would
+// publish, and the notices with their items. Call writers inside the
+// operation's transaction.
+import { latestVersion } from './allocations.repo.js';
+import type { Db } from './open.js';
+
+export interface ProposedAward {
+  application_id: string;
+  state: string;
+  category: string;
+  enterprise_name: string;
+  uscc: string;
+  project_name: string;
+  award_fen: number;
+  source: 'allocation' | 'manual';
+}
+
+/**
+ * Awards > 0 proposed for the round: the latest allocation version's lines,
+ * and for manual categories (Art. 7(5)) the newest `award set`; in
+ * application_id order.
+ */
+export function proposedAwards(db: Db, roundId: string, manualCategories: readonly string[]): ProposedAward[] {
+  const out = new Map<string, ProposedAward>();
+  const version = latestVersion(db, roundId);
+  if (version !== null) {
+    const rows = db
+      .prepare(
+        `SELECT a.application_id, a.state, a.category, a.enterprise_name, a.uscc, a.project_name, l.award_fen, 'allocation' AS source
+         FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
+         WHERE l.round_id = ? AND l.version = ? AND l.award_fen > 0`,
+      )
+      .all(roundId, version) as ProposedAward[];
+    for (const r of rows) if (!manualCategories.includes(r.category)) out.set(r.application_id, r);
+  }
+  const manual = db
+    .prepare(
+      `SELECT a.application_id, a.state, a.category, a.enterprise_name, a.uscc, a.project_name, m.amount_fen AS award_fen, 'manual' AS source
+       FROM manual_awards m JOIN applications a ON a.application_id = m.application_id
+       WHERE m.round_id = ? AND m.id = (SELECT max(id) FROM manual_awards x WHERE x.application_id = m.application_id) AND m.amount_fen > 0`,
+    )
+    .all(roundId) as ProposedAward[];
+  for (const r of manual) if (manualCategories.includes(r.category)) out.set(r.application_id, r);
+  return [...out.values()].sort((a, b) => (a.application_id < b.application_id ? -1 : a.application_id > b.application_id ? 1 : 0));
+}
+
+export interface NoticeRow {
+  notice_id: number;
+  round_id: string;
+  allocation_version: number | null;
+  starts_on: string;
+  days: number;
+  ends_on: string;
+  out_file: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+export interface NoticeItem {
+  application_id: string;
+  award_fen: number;
+  source: 'allocation' | 'manual';
+}
+
+export function insertNotice(db: Db, n: Omit<NoticeRow, 'notice_id'>, items: readonly NoticeItem[]): number {
+  const id = Number(
+    db
+      .prepare('INSERT INTO notices (round_id, allocation_version, starts_on, days, ends_on, out_file, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(n.round_id, n.allocation_version, n.starts_on, n.days, n.ends_on, n.out_file, n.created_at, n.created_by).lastInsertRowid,
+  );
+  const ins = db.prepare('INSERT INTO notice_items (notice_id, application_id, award_fen, source) VALUES (?, ?, ?, ?)');
+  for (const it of items) ins.run(id, it.application_id, it.award_fen, it.source);
+  return id;
+}
+
+/** The notice an application was put on, with its amount; undefined if never on notice. */
+export function noticeOf(db: Db, applicationId: string): (NoticeRow & { award_fen: number }) | undefined {
+  return db
+    .prepare('SELECT n.*, i.award_fen FROM notice_items i JOIN notices n ON n.notice_id = i.notice_id WHERE i.application_id = ?')
+    .get(applicationId) as (NoticeRow & { award_fen: number }) | undefined;
+}
+
+export function roundNotices(db: Db, roundId: string): (NoticeRow & { applications: number; total_fen: number })[] {
+  return db
+    .prepare(
+      `SELECT n.*, count(i.application_id) AS applications, coalesce(sum(i.award_fen), 0) AS total_fen
+       FROM notices n LEFT JOIN notice_items i ON i.notice_id = n.notice_id WHERE n.round_id = ? GROUP BY n.notice_id ORDER BY n.notice_id`,
+    )
+    .all(roundId) as (NoticeRow & { applications: number; total_fen: number })[];
+}
+
+/** Applications of the round now in-notice, with the notice each is on. */
+export function inNotice(db: Db, roundId: string): { application_id: string; award_fen: number; notice_id: number; ends_on: string }[] {
+  return db
+    .prepare(
+      `SELECT a.application_id, i.award_fen, n.notice_id, n.ends_on
+       FROM applications a JOIN notice_items i ON i.application_id = a.application_id JOIN notices n ON n.notice_id = i.notice_id
+       WHERE a.round_id = ? AND a.state = 'in-notice' ORDER BY a.application_id`,
+    )
+    .all(roundId) as { application_id: string; award_fen: number; notice_id: number; ends_on: string }[];
+}
