@@ -233,9 +233,10 @@ export function parseCount(s: string): Result<number> {
 
 const BARE_NUMBER = /^[\d,]+(?:\.\d+)?$/;
 
-// Plain yuan with up to 13 integer digits: exact in a double (≤ 9e15 fen), so
-// the common cell needs no BigInt; everything else goes to parseMoney.
-const PLAIN_YUAN = /^(\d{1,13})(?:\.(\d{1,2}))?$/;
+// Plain yuan with up to 12 integer digits: below the money limit
+// (MAX_MONEY_FEN) and exact in a double, so the common cell needs no BigInt;
+// everything else, the limit's refusal too, goes to parseMoney.
+const PLAIN_YUAN = /^(\d{1,12})(?:\.(\d{1,2}))?$/;
 
 const parseMoneyMemo = memo(parseMoney);
 

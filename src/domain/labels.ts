@@ -6,6 +6,7 @@ import type { ApplicationState } from './application.js';
 import type { AllocationReason, BindingLimit } from './allocation.js';
 import type { CapLimit } from './caps.js';
 import type { EligibilityStatus, Outcome, RuleId } from './eligibility.js';
+import type { MoneyStage } from './money-stages.js';
 import type { AllocationMethod, Policy, ScoreMethod, ShortfallRule } from './policy.js';
 import type { ScoreStatus } from './scoring.js';
 import type { AccidentKind, CreditList, SideListKind } from './side-lists.js';
@@ -114,6 +115,19 @@ export const BINDING_LABELS: Readonly<Record<BindingLimit | CapLimit, Text>> = {
   'category-budget': text('类别预算', 'category-budget'),
   'cluster-pool': text('集群上限', 'cluster-pool'),
   'pro-rata': text('同比例核减', 'pro-rata'),
+};
+
+/** Money through the stages (SPEC §14): the one word for each amount, in every output. */
+export const MONEY_STAGE_LABELS: Readonly<Record<MoneyStage, Text>> = {
+  budget: text('预算', 'budget'),
+  allocated: text('拟安排', 'allocated'),
+  filed: text('备案', 'filed'),
+  final: text('核定', 'final'),
+  paid: text('已拨付', 'paid'),
+  clawback_due: text('应追缴', 'clawback due'),
+  recovered: text('已追回', 'recovered'),
+  outstanding: text('待追回', 'outstanding'),
+  net_paid: text('净拨付', 'net paid'),
 };
 
 export const OBJECTION_STATUS_LABELS: Readonly<Record<ObjectionStatus, Text>> = {

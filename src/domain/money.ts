@@ -1,9 +1,18 @@
-// Money is integer fen (分) held in a JS number that is a safe integer.
-// Parsing works on the digit string and BigInt so no binary float ever
-// touches an amount (0.1 + 0.2 style errors would move fen).
+// Money is integer fen (分) held in a JS number that is a safe integer; a sum
+// of many amounts is a bigint (exact past 2^53). Parsing works on the digit
+// string and BigInt so no binary float ever touches an amount (0.1 + 0.2
+// style errors would move fen).
 import { type Result, type Text, ok, err, text } from './text.js';
 
 const MAX_FEN = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The largest amount any money input may be (SPEC §14): 1,000,000,000,000.00
+ * yuan. Far above any fund, and small enough that every single amount is
+ * exact in a double; sums of them are kept as bigint.
+ */
+export const MAX_MONEY_FEN = 100_000_000_000_000;
+const MAX_MONEY = BigInt(MAX_MONEY_FEN);
 
 const ACCEPTED_ZH =
   '可接受的写法：1234567.89、1,234,567.89、¥1,234,567、1234567元、123.45万、123.45万元（不能为负数；以元计最多两位小数，以万元计最多六位小数）';
@@ -50,16 +59,14 @@ export function parseMoney(input: string): Result<number> {
   }
   // Yuan with 2 decimals and 万 with 6 decimals are both an exact count of fen.
   const fen = BigInt(intDigits + kept.padEnd(places, '0'));
-  if (fen > MAX_FEN) {
-    return err(
-      moneyError(
-        raw,
-        `超出可处理的最大金额 ${formatYuan(Number.MAX_SAFE_INTEGER)} 元`,
-        `exceeds the largest amount handled, ${formatYuan(Number.MAX_SAFE_INTEGER)} yuan`,
-      ),
-    );
-  }
+  if (fen > MAX_MONEY) return err(aboveMoneyLimit(raw));
   return ok(Number(fen));
+}
+
+/** The refusal of an amount above MAX_MONEY_FEN: names the value and the limit. */
+export function aboveMoneyLimit(value: string): Text {
+  const limit = formatYuan(MAX_MONEY_FEN);
+  return text(`金额「${value}」超过金额上限 ${limit} 元`, `amount "${value}" exceeds the limit of ${limit} yuan for any amount`);
 }
 
 function assertFen(fen: number, what: string): void {
@@ -68,7 +75,12 @@ function assertFen(fen: number, what: string): void {
   }
 }
 
-function splitYuan(fen: number): { sign: string; yuan: string; cents: string } {
+function splitYuan(fen: number | bigint): { sign: string; yuan: string; cents: string } {
+  if (typeof fen === 'bigint') {
+    const abs = fen < 0n ? -fen : fen;
+    const cents = Number(abs % 100n);
+    return { sign: fen < 0n ? '-' : '', yuan: String(abs / 100n), cents: cents < 10 ? `0${cents}` : String(cents) };
+  }
   assertFen(fen, 'formatYuan');
   // Exact in doubles: |fen| is a safe integer, and so is |fen| − cents, a multiple of 100.
   const abs = Math.abs(fen);
@@ -76,8 +88,8 @@ function splitYuan(fen: number): { sign: string; yuan: string; cents: string } {
   return { sign: fen < 0 ? '-' : '', yuan: String((abs - cents) / 100), cents: cents < 10 ? `0${cents}` : String(cents) };
 }
 
-/** `1,234,567.89`: thousands separators, two decimals, `-` for negatives. */
-export function formatYuan(fen: number): string {
+/** `1,234,567.89`: thousands separators, two decimals, `-` for negatives; a bigint sum is exact at any size. */
+export function formatYuan(fen: number | bigint): string {
   const { sign, yuan, cents } = splitYuan(fen);
   if (yuan.length <= 3) return `${sign}${yuan}.${cents}`;
   // A loop, not a look-ahead regex: allocate prints two amounts for each of 10^6 lines.
@@ -88,7 +100,7 @@ export function formatYuan(fen: number): string {
 }
 
 /** `1234567.89`: no separators, for CSV and machine-read output. */
-export function yuanPlain(fen: number): string {
+export function yuanPlain(fen: number | bigint): string {
   const { sign, yuan, cents } = splitYuan(fen);
   return `${sign}${yuan}.${cents}`;
 }
@@ -131,4 +143,9 @@ export function mulRatioFloor(fen: number, numerator: number, denominator: numbe
     throw new RangeError(`mulRatioFloor: result ${q} fen is beyond the safe integer range`);
   }
   return Number(q);
+}
+
+/** A sum as a plain number while a double holds it exactly, else the bigint itself (JSON writers print its digits). */
+export function fenValue(fen: bigint): number | bigint {
+  return fen <= MAX_FEN && fen >= -MAX_FEN ? Number(fen) : fen;
 }

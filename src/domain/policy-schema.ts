@@ -1,10 +1,12 @@
 // The policy file's schema (zod). Loaded only by commands that read a policy
 // file, so that `--help` and listing commands start fast.
 import { z } from 'zod';
+import { MAX_MONEY_FEN, formatYuan } from './money.js';
 import { ALLOCATION_METHODS, SCORE_METHODS, SHORTFALL_RULES, TIE_BREAK_KEYS, type Policy, type PolicyIssue } from './policy.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
-const fen = z.number().int().nonnegative();
+// SPEC §14: no amount above the money limit, in a policy file either.
+const fen = z.number().int().nonnegative().max(MAX_MONEY_FEN, `at most ${MAX_MONEY_FEN} fen (${formatYuan(MAX_MONEY_FEN)} yuan, the limit of any amount)`);
 const bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
 
 const district = z

@@ -160,6 +160,16 @@ describe('cell values', () => {
     expect(parseAmount('¥12.5', 'wan')).toEqual({ ok: true, value: 1250 });
   });
 
+  it('refuses a cell above the money limit in every form, and takes the limit itself', () => {
+    for (const bad of ['1000000000000.01', '1234567890123', '9999999999999.99', '100000000.01', '1,000,000,000,001']) {
+      const r = parseAmount(bad, bad === '100000000.01' ? 'wan' : null);
+      expect(r.ok, bad).toBe(false);
+      if (!r.ok) expect(r.error.en).toContain('exceeds the limit of 1,000,000,000,000.00 yuan');
+    }
+    expect(parseAmount('1000000000000', null)).toEqual({ ok: true, value: 100_000_000_000_000 });
+    expect(parseAmount('100000000', 'wan')).toEqual({ ok: true, value: 100_000_000_000_000 });
+  });
+
   it('money forms round-trip (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 9_000_000_000_000 }), (fen): void => {

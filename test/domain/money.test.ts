@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { floorToUnit, formatYuan, mulRatioFloor, parseMoney, yuanPlain } from '../../src/domain/money.js';
+import { MAX_MONEY_FEN, fenValue, floorToUnit, formatYuan, mulRatioFloor, parseMoney, yuanPlain } from '../../src/domain/money.js';
 
 const fen = (s: string): number => {
   const r = parseMoney(s);
@@ -41,7 +41,11 @@ describe('parseMoney accepts', () => {
     // full-width digits, comma, point and yen sign
     ['１，２３４．５６', 123456],
     ['￥１２３．４５万元', 123450000],
-    ['90071992547409.91', Number.MAX_SAFE_INTEGER],
+    // the limit itself, in each form
+    ['1000000000000', MAX_MONEY_FEN],
+    ['1,000,000,000,000.00', MAX_MONEY_FEN],
+    ['100000000万', MAX_MONEY_FEN],
+    ['¥1,000,000,000,000元', MAX_MONEY_FEN],
   ])('%s → %d fen', (input, expected) => {
     expect(fen(input)).toBe(expected);
   });
@@ -101,11 +105,16 @@ describe('parseMoney rejects', () => {
     expect(e.zh).toContain('六位小数');
   });
 
-  it('rejects amounts beyond the safe integer range of fen', () => {
-    expect(errorOf('90071992547409.92').en).toContain('exceeds');
-    expect(errorOf('99999999999999999999').en).toContain('exceeds');
-    expect(errorOf('1000000000000万').en).toContain('exceeds');
-  });
+  it.each(['1000000000000.01', '1,000,000,000,000.01', '100000000.000001万', '90000000000000', '90071992547409.91', '99999999999999999999', '1000000000000万'])(
+    '%j is above the money limit, named with the value',
+    (input) => {
+      const e = errorOf(input);
+      expect(e.en).toContain(`"${input}"`);
+      expect(e.en).toContain('exceeds the limit of 1,000,000,000,000.00 yuan');
+      expect(e.zh).toContain(`「${input}」`);
+      expect(e.zh).toContain('金额上限 1,000,000,000,000.00 元');
+    },
+  );
 });
 
 describe('formatYuan / yuanPlain', () => {
@@ -122,6 +131,26 @@ describe('formatYuan / yuanPlain', () => {
   ])('%d fen', (f, formatted, plain) => {
     expect(formatYuan(f)).toBe(formatted);
     expect(yuanPlain(f)).toBe(plain);
+  });
+
+  it('formats bigint sums exactly past 2^53 fen', () => {
+    expect(formatYuan(9007199254740993n)).toBe('90,071,992,547,409.93');
+    expect(yuanPlain(9007199254740993n)).toBe('90071992547409.93');
+    expect(formatYuan(-123456789012345678901n)).toBe('-1,234,567,890,123,456,789.01');
+    expect(formatYuan(5n)).toBe('0.05');
+    fc.assert(
+      fc.property(fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), (f) => {
+        expect(formatYuan(BigInt(f))).toBe(formatYuan(f));
+        expect(yuanPlain(BigInt(f))).toBe(yuanPlain(f));
+      }),
+    );
+  });
+
+  it('fenValue is a number while exact, else the bigint', () => {
+    expect(fenValue(123n)).toBe(123);
+    expect(fenValue(BigInt(Number.MAX_SAFE_INTEGER))).toBe(Number.MAX_SAFE_INTEGER);
+    expect(fenValue(BigInt(Number.MAX_SAFE_INTEGER) + 1n)).toBe(9007199254740992n);
+    expect(fenValue(-(BigInt(Number.MAX_SAFE_INTEGER) + 2n))).toBe(-9007199254740993n);
   });
 
   it('refuses non-integer fen', () => {
@@ -144,9 +173,9 @@ describe('formatYuan / yuanPlain', () => {
     for (let d = 0; d <= 16; d++) for (const f of [10 ** d, 10 ** d - 1, -(10 ** d)]) if (Number.isSafeInteger(f)) expect(formatYuan(f)).toBe(reference(f));
   });
 
-  it('round-trips every safe fen amount through parseMoney', () => {
+  it('round-trips every amount up to the limit through parseMoney', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (f) => {
+      fc.property(fc.integer({ min: 0, max: MAX_MONEY_FEN }), (f) => {
         expect(parseMoney(formatYuan(f))).toEqual({ ok: true, value: f });
         expect(parseMoney(yuanPlain(f))).toEqual({ ok: true, value: f });
         expect(parseMoney(`¥${formatYuan(f)}`)).toEqual({ ok: true, value: f });
@@ -157,7 +186,7 @@ describe('formatYuan / yuanPlain', () => {
 
   it('reads 万 with six decimals as exact fen', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (f) => {
+      fc.property(fc.integer({ min: 0, max: MAX_MONEY_FEN }), (f) => {
         const s = String(f).padStart(7, '0');
         const wan = `${s.slice(0, -6)}.${s.slice(-6)}万`;
         expect(parseMoney(wan)).toEqual({ ok: true, value: f });
