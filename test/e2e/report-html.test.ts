@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderHtml } from '../../src/io/exporters/html.js';
-import type { Report } from '../../src/domain/report.js';
+import type { Report } from '../../src/domain/reports/model.js';
 import { text } from '../../src/domain/text.js';
 import { ROOT, tempDir } from '../helpers.js';
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildReportLedger, fixtureEnv, NOW, ROUND, snapshotPath, STAGES, type FixtureLedger } from '../../fixtures/report/build-ledger.js';
 import { buildRoundReport, renderReport } from '../../src/cli/commands/report.js';
-import { REPORT_FORMATS, REPORT_KINDS } from '../../src/domain/report.js';
+import { REPORT_FORMATS, REPORT_KINDS } from '../../src/domain/reports/model.js';
 import { openLedger } from '../../src/ledger/open.js';
 import { runCli } from '../helpers.js';
 

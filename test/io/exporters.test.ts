@@ -7,7 +7,7 @@ import { renderJson } from '../../src/io/exporters/json.js';
 import { mdEscape, renderMarkdown } from '../../src/io/exporters/md.js';
 import { renderXlsx, sheetName } from '../../src/io/exporters/xlsx.js';
 import { barChartSvg } from '../../src/io/exporters/charts.js';
-import { displayWidth, moneyCell, ratio, type Report } from '../../src/domain/report.js';
+import { displayWidth, moneyCell, ratio, type Report } from '../../src/domain/reports/model.js';
 import { text } from '../../src/domain/text.js';
 
 const HOSTILE = ['=1+2', '+cmd', '-2+3', '@SUM(A1)', '\tx', '\rx', '<script>alert(1)</script>', 'a|b', 'a "quoted", text'];

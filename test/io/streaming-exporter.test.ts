@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReportFile } from '../../src/cli/commands/report.js';
-import type { CellValue, Report } from '../../src/domain/report.js';
+import type { CellValue, Report } from '../../src/domain/reports/model.js';
 import { text } from '../../src/domain/text.js';
 import { writeCsv } from '../../src/io/exporters/report-csv.js';
 import { writeHtml } from '../../src/io/exporters/html.js';

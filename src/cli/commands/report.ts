@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { resolve } from 'node:path';
 import { addDays, parseDate } from '../../domain/dates.js';
-import { REPORT_FORMATS, REPORT_KINDS, type Report, type ReportFormat, type ReportKind } from '../../domain/report.js';
+import { REPORT_FORMATS, REPORT_KINDS, type Report, type ReportFormat, type ReportKind } from '../../domain/reports/model.js';
 import { text, type Lang, type Text } from '../../domain/text.js';
 import { EVENT_COMMAND_LABELS, labelOf } from '../../domain/labels.js';
 import type { WrittenFile } from '../../io/atomic-write.js';

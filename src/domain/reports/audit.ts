@@ -2,7 +2,7 @@
 // round, ending with the verify result and the hash of the last event, so a
 // printed report can later be matched to the ledger.
 import { capInCategory } from '../caps.js';
-import { REPORT_TITLES, articleText, coded, rowsOf, type CellValue, type Report, type Section } from '../report.js';
+import { REPORT_TITLES, articleText, coded, rowsOf, type CellValue, type Report, type Section } from './model.js';
 import {
   ACCEPTANCE_RESULT_LABELS,
   ALLOCATION_METHOD_LABELS,

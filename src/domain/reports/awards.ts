@@ -2,7 +2,7 @@
 // award, reason and binding limit (Art. 8, 11). Before the first allocation
 // it lists the applications with their caps and "not yet allocated".
 import { ALLOCATION_METHOD_LABELS, BINDING_LABELS, SHORTFALL_LABELS, STATE_LABELS } from '../labels.js';
-import { REPORT_TITLES, coded, rowsOf, type CellValue, type Report, type Section } from '../report.js';
+import { REPORT_TITLES, coded, rowsOf, type CellValue, type Report, type Section } from './model.js';
 import { text } from '../text.js';
 import { budgetOf, capFor, categoryOrder, col, meta, reasonCell, roundMeta } from './common.js';
 import { categoryLabel, clusterLabel } from '../labels.js';

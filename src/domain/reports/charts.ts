@@ -1,7 +1,7 @@
 // The charts' data: awards by category, cluster and district, and money
 // through the stages (budget, awarded, filed, paid, recovered). Tallied one
 // application at a time, in the pass a builder makes over the round anyway.
-import type { Chart } from '../report.js';
+import type { Chart } from './model.js';
 import { text } from '../text.js';
 import { addStages, addTo, budgetOf, categoryOrder, noStages, standingAward, stagesOf, sum } from './common.js';
 import { categoryLabel, clusterLabel, districtLabel } from '../labels.js';

@@ -2,7 +2,7 @@
 // clusters and districts in both languages, and money sums by stage.
 import { capInCategory } from '../caps.js';
 import type { Policy } from '../policy.js';
-import { type Column, type ColumnType, type MetaField, type CellValue, coded } from '../report.js';
+import { type Column, type ColumnType, type MetaField, type CellValue, coded } from './model.js';
 import { REASON_LABELS } from '../labels.js';
 import { text, type Text } from '../text.js';
 import type { FactsApp, FactsDossier, FactsLine, RoundFacts } from './facts.js';

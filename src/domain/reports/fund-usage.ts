@@ -1,6 +1,6 @@
 // `report fund-usage` (资金使用情况, Art. 6, 15): budget, awarded, filed, paid,
 // clawbacks due, recovered and outstanding, by category, cluster and district.
-import { REPORT_TITLES, type CellValue, type Report, type Section } from '../report.js';
+import { REPORT_TITLES, type CellValue, type Report, type Section } from './model.js';
 import { text, type Text } from '../text.js';
 import { addStages, budgetOf, categoryOrder, col, noStages, roundMeta, stagesOf, sum, type Stages } from './common.js';
 import { categoryLabel, clusterLabel, districtLabel } from '../labels.js';

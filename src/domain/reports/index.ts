@@ -1,12 +1,12 @@
 // One builder per report kind; each is pure: facts in, Report out. A builder
 // makes the aggregates (meta, summaries, charts) in a pass over the facts; the
 // rows it returns are computed as the exporter pulls them.
-import type { Report, ReportKind } from '../report.js';
+import type { Report, ReportKind } from './model.js';
 import { buildAudit } from './audit.js';
 import { buildAwards } from './awards.js';
 import type { RoundFacts } from './facts.js';
 import { buildFundUsage } from './fund-usage.js';
-import { buildNotice } from './notice.js';
+import { buildNotice } from './notice-list.js';
 import { buildPerformance } from './performance.js';
 
 export type { RoundFacts } from './facts.js';

@@ -1,6 +1,6 @@
 // `report performance` (绩效, Art. 3, 15): enterprises supported, investment
 // leveraged per yuan of subsidy, acceptance rate, training against targets.
-import { REPORT_TITLES, moneyCell, ratio, rowsOf, type CellValue, type Report } from '../report.js';
+import { REPORT_TITLES, moneyCell, ratio, rowsOf, type CellValue, type Report } from './model.js';
 import { text } from '../text.js';
 import { categoryOrder, col, roundMeta, standingAward } from './common.js';
 import { categoryLabel } from '../labels.js';

@@ -3,7 +3,7 @@
 // left, the amount in yuan at the end of each bar. Inline in HTML, so no
 // xmlns is needed (the parser puts <svg> in the SVG namespace).
 import { formatYuan } from '../../domain/money.js';
-import { displayWidth, type Chart } from '../../domain/report.js';
+import { displayWidth, type Chart } from '../../domain/reports/model.js';
 import type { Lang } from '../../domain/text.js';
 
 export function escapeXml(s: string): string {

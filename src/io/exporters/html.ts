@@ -3,7 +3,7 @@
 // languages (the chosen one first); every text is HTML-escaped. Rows are
 // written one by one; the charts come from the report's aggregates.
 import { formatYuan } from '../../domain/money.js';
-import { openRows, plainText, resolveCell, type Column, type Report } from '../../domain/report.js';
+import { openRows, plainText, resolveCell, type Column, type Report } from '../../domain/reports/model.js';
 import { text, type Lang, type Text } from '../../domain/text.js';
 import { barChartSvg, escapeXml as esc } from './charts.js';
 import { toText, type TextSink } from './sink.js';

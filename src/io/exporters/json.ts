@@ -2,7 +2,7 @@
 // `"unit": "fen"`), ledger words as their codes with the label beside them,
 // texts in the chosen language. Rows are written one at a time, so a report
 // of any size is never one string.
-import { openRows, resolveCell, type CellValue, type Column, type Report } from '../../domain/report.js';
+import { openRows, resolveCell, type CellValue, type Column, type Report } from '../../domain/reports/model.js';
 import type { Lang } from '../../domain/text.js';
 import { toText, type TextSink } from './sink.js';
 

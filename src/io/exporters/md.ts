@@ -2,7 +2,7 @@
 // section, amounts in yuan with separators, charts as small tables; written
 // row by row.
 import { formatYuan } from '../../domain/money.js';
-import { openRows, plainText, resolveCell, type Column, type Report } from '../../domain/report.js';
+import { openRows, plainText, resolveCell, type Column, type Report } from '../../domain/reports/model.js';
 import { text, type Lang } from '../../domain/text.js';
 import { toText, type TextSink } from './sink.js';
 

@@ -3,7 +3,7 @@
 // blank row between blocks; written row by row. Text goes through csvCell (quoting and formula
 // neutralisation); amounts are plain numbers in yuan with two decimals.
 import { yuanPlain } from '../../domain/money.js';
-import { plainText, resolveCell, type CellValue, type Column, type Report } from '../../domain/report.js';
+import { plainText, resolveCell, type CellValue, type Column, type Report } from '../../domain/reports/model.js';
 import type { Lang } from '../../domain/text.js';
 import { csvCell } from './csv.js';
 import { toText, type TextSink } from './sink.js';

@@ -7,7 +7,7 @@ import { formatYuan } from '../../domain/money.js';
 import type { Row, Style } from 'exceljs';
 import { once, type EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import { displayWidth, openRows, plainText, resolveCell, type CellValue, type Column, type Report, type Resolved } from '../../domain/report.js';
+import { displayWidth, openRows, plainText, resolveCell, type CellValue, type Column, type Report, type Resolved } from '../../domain/reports/model.js';
 import { text, type Lang } from '../../domain/text.js';
 
 export const MONEY_FORMAT = '#,##0.00';

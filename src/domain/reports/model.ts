@@ -1,12 +1,12 @@
-// A report (SPEC §12) is data: sections of typed cells under bilingual headers,
+// The report model (SPEC §12): a report is data: sections of typed cells under bilingual headers,
 // plus charts. One builder per kind turns a round's facts into a Report; one
 // exporter per format (csv, json, xlsx, html, md) writes any Report. The head
 // (meta, charts: aggregates, small) is computed first; a section's rows are an
 // iterable the exporter pulls one at a time, so a round of any size is written
 // without holding its rows.
-import type { Lang, Text } from './text.js';
-import { text } from './text.js';
-import { labelOf } from './labels.js';
+import type { Lang, Text } from '../text.js';
+import { text } from '../text.js';
+import { labelOf } from '../labels.js';
 
 export const REPORT_KINDS = ['awards', 'notice', 'audit', 'fund-usage', 'performance'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];

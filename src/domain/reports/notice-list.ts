@@ -3,7 +3,7 @@
 // objections go; no scores, caps or internal reasons. One section per notice
 // published (an award withdrawn on an objection is no longer listed); before
 // the first notice, the draft list of the current proposal.
-import { REPORT_TITLES, rowsOf, type CellValue, type Report, type Section } from '../report.js';
+import { REPORT_TITLES, rowsOf, type CellValue, type Report, type Section } from './model.js';
 import { text, type Text } from '../text.js';
 import { categoryOrder, col, meta, standingAward } from './common.js';
 import { categoryLabel } from '../labels.js';
