@@ -50,15 +50,10 @@ export const GROUPS: { load: () => Promise<{ register: Register }>; commands: [n
       ['status', '', 'a round after allocation: money per state, objections, notices, payments, clawbacks'],
     ],
   },
-  {
-    load: () => import('./commands/report.js'),
-    commands: [
-      ['report', '<kind>', 'write a report: awards | notice | audit | fund-usage | performance'],
-      ['log', '', 'the event log: who did what when (谁审批、谁负责)'],
-      ['verify', '', 'check the ledger: integrity, every invariant, the event hash chain; exit 1 on any problem'],
-      ['backup', '<file>', 'online backup of the ledger, verified after writing (mode 0600)'],
-    ],
-  },
+  { load: () => import('./commands/report.js'), commands: [['report', '<kind>', 'write a report: awards | notice | audit | fund-usage | performance']] },
+  { load: () => import('./commands/log.js'), commands: [['log', '', 'the event log: who did what when (谁审批、谁负责)']] },
+  { load: () => import('./commands/verify.js'), commands: [['verify', '', 'check the ledger: integrity, every invariant, the event hash chain; exit 1 on any problem']] },
+  { load: () => import('./commands/backup.js'), commands: [['backup', '<file>', 'online backup of the ledger, verified after writing (mode 0600)']] },
   { load: () => import('./commands/demo.js'), commands: [['demo', '', 'run the whole cycle on the bundled fixtures into a temporary ledger, and write every report']] },
 ];
 

@@ -38,3 +38,11 @@ export function requiredTextOption(name: string, value: string | undefined): str
   if (s === '') throw new UserError(text(`--${name} 不能为空。`, `--${name} must not be empty.`), 2);
   return s;
 }
+
+/** A count of at least one (e.g. --limit N). */
+export function positiveCountOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const s = value.normalize('NFKC').trim();
+  if (!/^\d{1,9}$/.test(s) || Number(s) < 1) throw new UserError(text(`--${name} ${value}：应为正整数`, `--${name} ${value}: expected a positive whole number`), 2);
+  return Number(s);
+}

@@ -199,7 +199,7 @@ describe('log', () => {
 
 describe('log details', () => {
   it('picks the chosen language of a bilingual text and cuts long lists', async () => {
-    const { detailsText } = await import('../../src/cli/commands/report.js');
+    const { detailsText } = await import('../../src/cli/commands/log.js');
     const d = { reason: { zh: '分公司', en: 'a branch' }, ids: Array.from({ length: 12 }, (_, i) => `A${i}`), nested: { ok: true, none: null } };
     expect(detailsText(d, 'zh')).toBe('reason=分公司; ids=[A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, … (+2)]; nested={ok=true, none=—}');
     expect(detailsText(d, 'en')).toContain('reason=a branch;');

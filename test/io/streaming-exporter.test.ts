@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeReportFile } from '../../src/cli/commands/report.js';
+import { writeReportFile } from '../../src/io/exporters/index.js';
 import type { CellValue, Report } from '../../src/domain/reports/model.js';
 import { text } from '../../src/domain/text.js';
 import { writeCsv } from '../../src/io/exporters/report-csv.js';
@@ -106,7 +106,7 @@ describe('a report that fails half way', () => {
 describe('xlsx streams', () => {
   it('writes a sheet of 100,000 rows with a 40 MB heap, its XML never piling up in buffers before the zip', () => {
     const script = `
-      const { writeReportFile } = await import(${JSON.stringify(resolve('dist/cli/commands/report.js'))});
+      const { writeReportFile } = await import(${JSON.stringify(resolve('dist/io/exporters/index.js'))});
       const { text } = await import(${JSON.stringify(resolve('dist/domain/text.js'))});
       let maxBuffers = 0;
       const rows = { *[Symbol.iterator]() { for (let i = 0; i < 100000; i++) {

@@ -2,26 +2,20 @@
 // target (mode 0600), opened again and verified, then given its name; an
 // existing file is kept unless `force` (the name is taken with link(), which
 // fails if the file exists, so the check cannot race).
-import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, existsSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { UserError } from '../../domain/errors.js';
-import { text } from '../../domain/text.js';
-import { verifyChain } from '../events.js';
-import { openLedger, type Db } from '../open.js';
-import { runChecks, type VerifyResult } from './index.js';
-
-export interface BackupResult {
-  bytes: number;
-  sha256: string;
-  verify: VerifyResult;
-}
+import { UserError } from '../domain/errors.js';
+import { text } from '../domain/text.js';
+import { verifyChain } from './events.js';
+import { openLedger, type Db } from './open.js';
+import { runChecks, type VerifyResult } from './verify/index.js';
 
 const exists = (target: string) =>
   new UserError(text(`${target} 已存在，不会覆盖。`, `${target} exists; it will not be overwritten.`), 2, text('加 --force 覆盖，或换一个文件名。', 'add --force to overwrite, or choose another name.'));
 
-export async function backupLedger(src: Db, target: string, opts: { force?: boolean } = {}): Promise<BackupResult> {
+/** Copies the ledger to `target` and returns the verify result of the copy. */
+export async function backupLedger(src: Db, target: string, opts: { force?: boolean } = {}): Promise<VerifyResult> {
   if (!opts.force && existsSync(target)) throw exists(target);
   if (!existsSync(dirname(target))) {
     throw new UserError(text(`无法写入 ${target}：目录 ${dirname(target)} 不存在`, `cannot write ${target}: the directory ${dirname(target)} does not exist`), 2);
@@ -64,8 +58,7 @@ export async function backupLedger(src: Db, target: string, opts: { force?: bool
         throw e;
       }
     }
-    const data = readFileSync(target);
-    return { bytes: statSync(target).size, sha256: createHash('sha256').update(data).digest('hex'), verify };
+    return verify;
   } finally {
     if (!keep) rmSync(tmp, { force: true });
     rmSync(`${tmp}-journal`, { force: true });

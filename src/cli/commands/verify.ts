@@ -1,0 +1,48 @@
+// jmfund verify: SQLite integrity, foreign keys, every invariant and the event
+// hash chain; exit 1 on any problem (SPEC §11).
+import type { Command } from 'commander';
+import { text } from '../../domain/text.js';
+import { verifyLedger, type VerifyReport } from '../../ops/verify.js';
+import type { Context } from '../context.js';
+import type { Output, Printer } from '../render.js';
+import { handler } from '../runner.js';
+
+/** The problems found, one row each (shared with backup, which verifies its copy). */
+export function problemTable(ctx: Context, p: Printer, v: VerifyReport): void {
+  p.table(
+    [text('检查项', 'check'), text('位置', 'where'), text('问题', 'problem')],
+    v.problems.map((x) => [x.check, x.where, ctx.t(x.message)]),
+  );
+}
+
+function verifyCommand(ctx: Context): Output {
+  const v = verifyLedger(ctx.dbPath);
+  const skipped = v.checks.filter((c) => c.status === 'skipped');
+  return {
+    json: {
+      ok: v.ok,
+      events: v.events,
+      last_hash: v.lastHash,
+      checks: v.checks.map((c) => ({ id: c.id, title: ctx.t(c.title), status: c.status, problems: c.problems, ...(c.note ? { note: c.note } : {}) })),
+      problems: v.problems.map((p) => ({ check: p.check, where: p.where, ref: p.ref, message: ctx.t(p.message) })),
+    },
+    exitCode: v.ok ? 0 : 1,
+    human: (p) => {
+      if (v.problems.length) problemTable(ctx, p, v);
+      const ran = v.checks.length - skipped.length;
+      p.line(
+        v.ok
+          ? ctx.t(text(`账本校验通过：${ran} 项检查均无问题；${v.events} 个事件，最后事件哈希 ${v.lastHash}`, `ledger verified: ${ran} checks, no problem; ${v.events} events, last event hash ${v.lastHash}`))
+          : ctx.t(text(`账本校验发现 ${v.problems.length} 个问题（${ran} 项检查）。`, `ledger verification found ${v.problems.length} problem(s) (${ran} checks).`)),
+      );
+      if (skipped.length) p.warn(ctx.t(text(`未运行（账本中没有相应的表）：${skipped.map((c) => c.id).join('、')}`, `not run (the ledger has no such tables): ${skipped.map((c) => c.id).join(', ')}`)));
+    },
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('verify')
+    .description('check the ledger: SQLite integrity, foreign keys, every invariant, the event hash chain; exit 1 on any problem')
+    .action(handler((ctx) => verifyCommand(ctx)));
+}

@@ -1,0 +1,60 @@
+// A Report in the chosen format, in memory (stdout, tests) or written to a
+// file. Each exporter is loaded only when its format is asked for: exceljs is
+// large, and a plain `report --format md` should not pay for it.
+import type { Report, ReportFormat } from '../../domain/reports/model.js';
+import type { Lang } from '../../domain/text.js';
+import type { WrittenFile } from '../atomic-write.js';
+import type { TextSink } from './sink.js';
+
+const EXTENSIONS: Record<string, ReportFormat> = { csv: 'csv', json: 'json', xlsx: 'xlsx', html: 'html', htm: 'html', md: 'md', markdown: 'md' };
+
+/** The format a file name asks for by its extension, if it names one. */
+export function formatOfPath(path: string): ReportFormat | undefined {
+  const ext = path.split('.').pop()?.toLowerCase();
+  return ext ? EXTENSIONS[ext] : undefined;
+}
+
+async function textExporter(format: Exclude<ReportFormat, 'xlsx'>): Promise<(r: Report, lang: Lang, out: TextSink) => Promise<void>> {
+  switch (format) {
+    case 'csv':
+      return (await import('./report-csv.js')).writeCsv;
+    case 'json':
+      return (await import('./json.js')).writeJson;
+    case 'md':
+      return (await import('./md.js')).writeMarkdown;
+    case 'html':
+      return (await import('./html.js')).writeHtml;
+  }
+}
+
+/** Renders a report in memory: one string (a Buffer for xlsx). */
+export async function renderReport(r: Report, format: ReportFormat, lang: Lang): Promise<string | Buffer> {
+  if (format === 'xlsx') return (await import('./xlsx.js')).renderXlsx(r, lang);
+  const { toText } = await import('./sink.js');
+  const write = await textExporter(format);
+  return toText((out) => write(r, lang, out));
+}
+
+/**
+ * Writes a report to a file row by row, through a temporary file that takes
+ * the file's name only once the report is complete: an error on the way
+ * leaves neither a half report nor the temporary file.
+ */
+export async function writeReportFile(r: Report, format: ReportFormat, lang: Lang, path: string, opts: { force?: boolean } = {}): Promise<WrittenFile> {
+  const { writeFileAtomicStream } = await import('../atomic-write.js');
+  if (format === 'xlsx') {
+    const { writeXlsx } = await import('./xlsx.js');
+    return writeFileAtomicStream(path, (out) => writeXlsx(r, lang, out), opts);
+  }
+  const { TextSink } = await import('./sink.js');
+  const write = await textExporter(format);
+  return writeFileAtomicStream(
+    path,
+    async (out) => {
+      const sink = new TextSink((chunk) => out.chunk(chunk));
+      await write(r, lang, sink);
+      await sink.flush();
+    },
+    opts,
+  );
+}

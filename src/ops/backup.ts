@@ -1,0 +1,27 @@
+// `jmfund backup FILE`: an online copy of the ledger, verified after writing (SPEC §11).
+import { stat } from 'node:fs/promises';
+import { sha256File } from '../io/file-hash.js';
+import { backupLedger } from '../ledger/backup.js';
+import { openLedger } from '../ledger/open.js';
+import type { VerifyResult } from '../ledger/verify/index.js';
+import { withWhere, type VerifyReport } from './verify.js';
+
+export interface BackupReport {
+  /** The backup file (absolute path). */
+  backup: string;
+  bytes: number;
+  sha256: string;
+  /** The checks run on the copy. */
+  verify: VerifyReport;
+}
+
+export async function backupLedgerFile(input: { path: string; target: string; force?: boolean }): Promise<BackupReport> {
+  const src = openLedger(input.path, { readonly: true });
+  let v: VerifyResult;
+  try {
+    v = await backupLedger(src, input.target, { force: input.force });
+  } finally {
+    src.close();
+  }
+  return { backup: input.target, bytes: (await stat(input.target)).size, sha256: await sha256File(input.target), verify: withWhere(v) };
+}

@@ -1,0 +1,91 @@
+// `report KIND`: a round's report model built from the ledger's facts, then
+// written in the chosen format to a file or returned as text for stdout
+// (Art. 6, 10(4), 11, 15, 17; SPEC §12).
+import { UserError } from '../domain/errors.js';
+import { REPORT_KINDS, type Report, type ReportFormat, type ReportKind } from '../domain/reports/model.js';
+import { text, type Lang } from '../domain/text.js';
+import { buildReport } from '../domain/reports/index.js';
+import { FileWriteError } from '../io/atomic-write.js';
+import { formatOfPath, renderReport, writeReportFile } from '../io/exporters/index.js';
+import type { Db } from '../ledger/open.js';
+import { loadRoundFacts } from '../ledger/reports.repo.js';
+import type { OpContext } from './context.js';
+import { requireRound } from './lookup.js';
+
+/** Builds a report of a round from the ledger (pure builders over the facts the repository reads). */
+export function buildRoundReport(db: Db, kind: ReportKind, roundId: string, generatedAt: string): Report {
+  // Only the audit report shows the verify result; the others skip the full-ledger checks.
+  const facts = loadRoundFacts(db, roundId, { verify: kind === 'audit' });
+  if (!facts) throw new UserError(text(`没有申报批次 ${roundId}。`, `no round ${roundId}.`), 2);
+  return buildReport(kind, facts, generatedAt);
+}
+
+export interface ReportInput {
+  kind: string;
+  roundId: string | undefined;
+  /** Default: from the extension of `out`, else md. */
+  format?: ReportFormat;
+  /** An absolute path to write to; without it the report is returned as text. */
+  out?: string;
+  force?: boolean;
+  lang: Lang;
+  /** Whether the language was asked for explicitly (else the public notice is in Chinese). */
+  langExplicit?: boolean;
+}
+
+interface ReportHead {
+  kind: ReportKind;
+  round: string;
+  format: ReportFormat;
+  lang: Lang;
+}
+
+export type ReportResult = (ReportHead & { out: string; bytes: number; sha256: string }) | (ReportHead & { content: string });
+
+export async function writeRoundReport(op: OpContext, input: ReportInput): Promise<ReportResult> {
+  const kind = input.kind;
+  if (!isReportKind(kind)) {
+    throw new UserError(text(`未知的报告类型「${kind}」。可用：${REPORT_KINDS.join('、')}`, `unknown report "${kind}". Known: ${REPORT_KINDS.join(', ')}`), 2);
+  }
+  const format = input.format ?? (input.out !== undefined ? formatOfPath(input.out) : undefined) ?? 'md';
+  if (format === 'xlsx' && !input.out) {
+    throw new UserError(text('xlsx 格式需要用 --out 指定文件。', 'the xlsx format needs --out FILE.'), 2, text('例如：--out 补助名单.xlsx', 'e.g. --out awards.xlsx'));
+  }
+  // The public notice is a Chinese document unless a language is asked for explicitly.
+  const lang: Lang = kind === 'notice' && !input.langExplicit ? 'zh' : input.lang;
+  const round = requireRound(op.db, input.roundId);
+  const report = buildRoundReport(op.db, kind, round.roundId, op.now());
+  const head: ReportHead = { kind, round: round.roundId, format, lang };
+  if (input.out) return { ...head, out: input.out, ...(await toFile(report, head, input.out, input.force)) };
+  return { ...head, content: await toText(report, head) };
+}
+
+const isReportKind = (k: string): k is ReportKind => (REPORT_KINDS as readonly string[]).includes(k);
+
+async function toFile(report: Report, h: ReportHead, out: string, force: boolean | undefined): Promise<{ bytes: number; sha256: string }> {
+  try {
+    const { bytes, sha256 } = await writeReportFile(report, h.format, h.lang, out, { force });
+    return { bytes, sha256 };
+  } catch (e) {
+    if (e instanceof FileWriteError) {
+      throw new UserError(e.text, 2, e.code === 'exists' ? text('加 --force 覆盖，或换一个文件名。', 'add --force to overwrite, or choose another name.') : undefined);
+    }
+    throw e;
+  }
+}
+
+async function toText(report: Report, h: ReportHead): Promise<string> {
+  try {
+    return (await renderReport(report, h.format, h.lang)).toString();
+  } catch (e) {
+    // Printed, a report is one string in memory, and V8 caps a string at about 512 MiB.
+    if (e instanceof RangeError) {
+      throw new UserError(
+        text(`报告太大，无法整体打印（${e.message}）。`, `the report is too large to print whole (${e.message}).`),
+        2,
+        text('用 --out FILE 写入文件：文件是逐行写入的，大小不限。', 'write it to a file with --out FILE: a file is written row by row, whatever its size.'),
+      );
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,21 @@
+// `jmfund verify`: every check over the ledger, every problem it finds, each
+// with the row or event it names (SPEC §11).
+import { openLedger } from '../ledger/open.js';
+import { refLabel, runChecks, type Problem, type VerifyResult } from '../ledger/verify/index.js';
+
+export interface VerifyReport extends Omit<VerifyResult, 'problems'> {
+  /** `where`: the row or event, as a person reads it. */
+  problems: (Problem & { where: string })[];
+}
+
+export const withWhere = (v: VerifyResult): VerifyReport => ({ ...v, problems: v.problems.map((p) => ({ ...p, where: refLabel(p.ref) })) });
+
+/** Verifies the ledger at `path`, opened read-only and not migrated: an auditor's check does not change the file it checks. */
+export function verifyLedger(path: string): VerifyReport {
+  const db = openLedger(path, { readonly: true });
+  try {
+    return withWhere(runChecks(db));
+  } finally {
+    db.close();
+  }
+}
