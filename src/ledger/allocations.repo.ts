@@ -6,14 +6,7 @@ import type { AllocationPlan, AllocationReason, BindingLimit, KeptAward } from '
 import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
 import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
-
-function hasColumn(db: Db, table: string, column: string): boolean {
-  return (db.prepare(`SELECT 1 FROM pragma_table_info(?) WHERE name = ?`).get(table, column) ?? null) !== null;
-}
-
-function hasTable(db: Db, table: string): boolean {
-  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
-}
+import { hasColumn, hasTable } from './schema.js';
 
 type CandidateRow = [
   string, // application_id

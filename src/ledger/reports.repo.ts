@@ -31,7 +31,7 @@ import { text } from '../domain/text.js';
 import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
 import { refLabel, runChecks } from './verify/index.js';
-import { tableColumns } from './verify/schema.js';
+import { tableColumns } from './schema.js';
 
 type Row = Record<string, unknown>;
 type Params = Record<string, unknown> | unknown[];

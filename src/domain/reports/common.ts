@@ -84,8 +84,6 @@ export function capFor(f: RoundFacts, a: FactsApp): number | null {
 
 export const reasonCell = (l: FactsLine | null): CellValue => coded(REASON_LABELS, l ? l.reason : 'not-yet-allocated');
 
-export const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /** Meta fields every report starts with. */
 export function roundMeta(f: RoundFacts, generatedAt: string): MetaField[] {
   return [

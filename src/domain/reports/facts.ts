@@ -74,19 +74,6 @@ export interface FactsAllocation {
   createdBy: string;
 }
 
-export interface CapDetail {
-  requestedFen: number;
-  totalInvestmentFen: number;
-  ratioPercent: number | null;
-  ratioFen: number | null;
-  perProjectCapFen: number | null;
-  perEnterpriseCapFen: number | null;
-  unitFen: number;
-  capFen: number;
-  binding: string;
-  article: string;
-}
-
 export interface FactsLine {
   version: number;
   appId: string;

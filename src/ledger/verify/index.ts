@@ -6,11 +6,11 @@ import * as allocation from './allocation.js';
 import * as applications from './applications.js';
 import * as chain from './chain.js';
 import * as lifecycle from './lifecycle.js';
-import { missingNeeds } from './schema.js';
+import { missingNeeds } from '../schema.js';
 import * as sqlite from './sqlite.js';
 import type { Check, Problem } from './types.js';
 
-export type { Check, Problem, ProblemRef } from './types.js';
+export type { Check, Problem } from './types.js';
 export { refLabel } from './types.js';
 
 export const CHECKS: readonly Check[] = [
