@@ -4,7 +4,7 @@ import { capInCategory } from '../caps.js';
 import type { Policy } from '../policy.js';
 import { type Column, type ColumnType, type MetaField, type CellValue, coded } from './model.js';
 import { REASON_LABELS } from '../labels.js';
-import { text, type Text } from '../text.js';
+import { text } from '../text.js';
 import type { FactsApp, FactsDossier, FactsLine, RoundFacts } from './facts.js';
 
 export const col = (key: string, zh: string, en: string, type: ColumnType = 'text', decimals?: number): Column =>
