@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureSqlite3 } from './lib/measure.mjs';
 import { APPLICATION_HEADER, CATEGORIES, CLUSTERS, DISTRICTS, DIVISIONS, NAMES, orgCheck, q, usccCheck } from './lib/generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -124,13 +125,6 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function ensureSqlite3() {
-  if (spawnSync('sqlite3', ['--version']).status === 0) return true;
-  console.log('sqlite3 shell not found; installing Debian sqlite3 …');
-  const r = spawnSync('sh', ['-c', 'apt-get install -y sqlite3 || (apt-get update && apt-get install -y sqlite3)'], { stdio: 'inherit' });
-  return r.status === 0 && spawnSync('sqlite3', ['--version']).status === 0;
-}
-
 // ---------------------------------------------------------------------------
 
 if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
@@ -150,8 +144,8 @@ const record = (name, r) => {
   console.log(`  ${name.padEnd(28)} ${r.seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / r.seconds).toLocaleString('en').padStart(9)} rows/s  CPU ${r.cpu.toFixed(2)} s  peak RSS ${r.rssMb.toFixed(0)} MB`);
 };
 
-const sqliteOk = ensureSqlite3();
-const sqliteVersion = sqliteOk ? spawnSync('sqlite3', ['--version'], { encoding: 'utf8' }).stdout.split(' ')[0] : null;
+const sqliteVersion = ensureSqlite3((s) => console.log(s));
+const sqliteOk = sqliteVersion !== null;
 const work = join(outDir, 'work');
 mkdirSync(work, { recursive: true });
 

@@ -5,6 +5,7 @@
 //   bench/allocate.mjs  allocate over 100,000 and 1,000,000 scored applications
 //   bench/report.mjs    the audit report of a 100,000-application round, each format
 //   bench/startup.mjs   cold start: jmfund --help, round list vs node -e 0
+//   bench/cycle.mjs     the whole round, command by command, each against its floor
 //
 // and bench/README.md with the machine (CPU, cores, memory, load average at
 // the start), the versions (Node, SQLite, packages) and the median figures,
@@ -14,6 +15,7 @@
 //   node bench/run-all.mjs --quick    small sizes, to check that everything runs
 //                                     (figures go to bench/out/README-quick.md)
 //   --only import,startup             run some of them
+//   --full                            the whole round at 1,000,000 too (bench/cycle.mjs --full)
 //
 // The other benchmarks' own result files (bench/import.md, bench/scores.md)
 // belong to their authors and are left as they were.
@@ -28,7 +30,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = join(ROOT, 'bench');
 const OUT = join(BENCH, 'out');
 mkdirSync(OUT, { recursive: true });
-const opts = options(process.argv.slice(2), { quick: false, only: '' });
+const opts = options(process.argv.slice(2), { quick: false, only: '', full: false });
 const QUICK = opts.quick;
 const only = opts.only ? new Set(opts.only.split(',')) : null;
 
@@ -39,8 +41,8 @@ if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
 
 // Sizes: the benchmarks' own defaults are their full runs.
 const SIZES = QUICK
-  ? { importRows: 20_000, importRuns: 1, scoresApps: 5_000, scoresRuns: 1, allocate: 20_000, allocateRuns: 1, reportApps: 5_000, reportRuns: 1, startupRuns: 15 }
-  : { importRows: 1_000_000, importRuns: 3, scoresApps: 200_000, scoresRuns: 5, allocate: null, allocateRuns: null, reportApps: 100_000, reportRuns: 3, startupRuns: 21 };
+  ? { importRows: 20_000, importRuns: 1, scoresApps: 5_000, scoresRuns: 1, allocate: 20_000, allocateRuns: 1, reportApps: 5_000, reportRuns: 1, startupRuns: 15, cycle: ['--sizes', '120,2000', '--runs', '1', '--dup-rows', '6000', '--dup-enterprises', '12'] }
+  : { importRows: 1_000_000, importRuns: 3, scoresApps: 200_000, scoresRuns: 5, allocate: null, allocateRuns: null, reportApps: 100_000, reportRuns: 3, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '3', ...(opts.full ? ['--full'] : [])] };
 
 const started = new Date();
 const host = machine();
@@ -162,6 +164,23 @@ if (want('startup')) {
     'Cold start',
     `\`node bench/startup.mjs --runs ${SIZES.startupRuns}\`: \`node -e 0\`, \`jmfund --help\` and \`jmfund round list\` (a ledger with one round) run interleaved, the order rotating each round, ${SIZES.startupRuns} runs each; ratios are to \`node -e 0\` of the same run.`,
     `${tableLines(r.stdout).join('\n')}\n\n${verdict}`,
+    r,
+  );
+}
+
+// ---------------------------------------------------------------- cycle
+if (want('cycle')) {
+  const md = join(OUT, 'cycle-run-all.md');
+  rmSync(md, { force: true });
+  const args = [...SIZES.cycle, '--dup', '--out', md];
+  log(`\n== bench/cycle.mjs ${args.join(' ')}`);
+  const r = await runScript('cycle.mjs', args);
+  // The block keeps cycle.mjs's markers, so that a later `node bench/cycle.mjs` replaces just it.
+  const body = existsSync(md) ? readFileSync(md, 'utf8').trim() : '';
+  section(
+    'Whole round',
+    `\`node bench/cycle.mjs ${SIZES.cycle.join(' ')} --dup\`: a new ledger per run, then import → check → scores import → aggregate → allocate → publicize → finalize → status → every report (5 kinds × 5 formats) → verify → backup, for generated rows (UTF-8) and an officer's rows (GB18030, 万元, Chinese dates, full-width characters, wrong check characters, later phases); each command timed right after its floor (the sqlite3 shell doing the least the command must do, or the import of the same round where the goal is a multiple of it); the duplicate-heavy case last.`,
+    body,
     r,
   );
 }

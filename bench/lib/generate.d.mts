@@ -8,3 +8,8 @@ export const DISTRICTS: string[];
 export const APPLICATION_HEADER: string[];
 export function writeApplicationsCsv(path: string, opts?: { rows: number; idPrefix?: string; family?: number; seed?: number }): Promise<string[]>;
 export function writeScoresCsv(path: string, ids: string[], opts?: { experts?: number; seed?: number }): Promise<number>;
+export const OFFICER_HEADER: string[];
+export function writeOfficerCsv(
+  path: string,
+  opts?: { rows: number; idPrefix?: string; family?: number; seed?: number; encoding?: 'utf8' | 'gb18030'; enterprises?: number; repeatEvery?: number; warnEvery?: number },
+): Promise<string[]>;

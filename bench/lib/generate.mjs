@@ -1,36 +1,35 @@
 // Generated input files shared by the benchmarks and the crash/concurrency
-// tests: an applications CSV whose every row is valid and eligible (unique
-// credit codes with correct check characters, a district that agrees with the
-// code, established years before the round, booleans that pass), and an
-// expert scores CSV for those applications. Deterministic for a given seed.
-import { createWriteStream } from 'node:fs';
+// tests, deterministic for a given seed:
+//  - writeApplicationsCsv: every row valid and eligible (unique credit codes
+//    with correct check characters, a district that agrees with the code,
+//    established years before the round, booleans that pass);
+//  - writeOfficerCsv: rows like an officer's export (a title line, Chinese
+//    headers with units, Chinese names, 万元 amounts, Chinese dates, full-width
+//    characters, a few wrong credit-code check characters and later phases of
+//    the same project), in UTF-8 or GB18030; `enterprises` packs the rows into
+//    few credit codes (the duplicate-heavy case);
+//  - writeScoresCsv: expert scores for the applications.
+// Credit codes use the domain's own check characters (dist/domain/uscc.js): build first.
+import { createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const ALPHA = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const USCC_JS = join(ROOT, 'dist', 'domain', 'uscc.js');
+if (!existsSync(USCC_JS)) throw new Error(`bench/lib/generate.mjs needs ${USCC_JS}: run npm run build first`);
+const uscc = await import(pathToFileURL(USCC_JS).href);
 
 /** GB 11714 check character of an 8-character organisation-code body. */
-export function orgCheck(body) {
-  const w = [3, 7, 9, 10, 5, 8, 4, 2];
-  let s = 0;
-  for (let i = 0; i < 8; i++) s += parseInt(body[i], 36) * w[i];
-  const c = 11 - (s % 11);
-  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
-}
+export const orgCheck = (body) => uscc.computeOrgCheckChar(body);
 
 /** GB 32100 check character of the first 17 characters. */
-export function usccCheck(first17) {
-  let s = 0;
-  let w = 1;
-  for (let i = 0; i < 17; i++) {
-    s += ALPHA.indexOf(first17[i]) * w;
-    w = (w * 3) % 31;
-  }
-  return ALPHA[(31 - (s % 31)) % 31];
-}
+export const usccCheck = (first17) => uscc.computeCheckChar(first17);
 
-/** A valid credit code for enterprise number n (0 ≤ n < 10^6) of a family (0–9), registered in a Jiangmen division. */
+/** A valid credit code for enterprise number n of a family (0–9), registered in a Jiangmen division; n ≥ 10^6 moves on to the next family. */
 export function makeUscc(division, family, n) {
-  const body = `M${'ABCDEFGHJK'[family]}${String(n).padStart(6, '0')}`;
+  const body = `M${'ABCDEFGHJK'[(family + Math.floor(n / 1_000_000)) % 10]}${String(n % 1_000_000).padStart(6, '0')}`;
   const first17 = `91${division}${body}${orgCheck(body)}`;
   return first17 + usccCheck(first17);
 }
@@ -131,4 +130,134 @@ export async function writeScoresCsv(path, ids, { experts = 3, seed = 7 } = {}) 
   ws.end(buf);
   await once(ws, 'finish');
   return rows;
+}
+
+// ---------------------------------------------------------------------------
+// Rows like an officer's
+
+/** The header of an officer's export: Chinese names, money in 万元, a unit on the head count. */
+export const OFFICER_HEADER = [
+  '申报编号', '企业名称', '统一社会信用代码', '所属区（市）', '申报类别', '产业集群', '项目名称', '项目总投入（万元）', '申请补贴金额（万元）',
+  '营业收入（万元）', '从业人员（人）', '成立日期', '是否独立法人', '是否已获其他财政资金支持', '近三年财政资金项目执行良好', '近三年信用良好',
+  '近三年发生重大安全、环保、质量事故', '具备实施条件', '培训场次', '培训人数', '申报日期', '备注',
+];
+const OFFICER_CATEGORIES = ['标杆示范·方向一 工业企业应用标杆', '标杆示范·方向二 特定行业平台标杆', '中小企业上云上平台', '产业集群试点', '人才培养'];
+const OFFICER_CLUSTERS = ['不锈钢制品', '水暖卫浴', '家电', '摩托车'];
+const TOWNS = ['江门市', '江门市', '江门市新会区', '台山市', '开平市', '鹤山市', '恩平市'];
+const SYLLABLES = '堃珺燊鑫华达盛宏泰嘉瑞恒丰源兴隆昌荣富通利新永安德宝金银科创智联晟翔';
+const TRADES = ['智能装备', '精密制造', '五金制品', '电机', '阀门', '卫浴', '家电', '食品', '印刷', '纺织', '新材料', '电子科技', '摩托车配件', '不锈钢制品'];
+const FORMS = ['有限公司', '有限公司', '有限公司', '股份有限公司', '实业有限公司'];
+const PRODUCTS = ['电机', '阀门', '水龙头', '厨具', '餐具', '电饭煲', '空调压缩机', '摩托车车架', '不锈钢管', '铝型材', '包装纸箱', '注塑件', '线路板', '陶瓷洁具', '纺织面料', '五金配件', '食品罐头', '印刷品', '照明灯具', '汽车零部件'];
+const TEMPLATES = ['生产线工业互联网改造', '智能工厂工业互联网标杆', '数字化车间建设', '设备上云上平台', '质量数据采集与追溯', '供应链协同平台', '能耗在线监测系统', '仓储物流数字化', 'MES系统升级', '5G+工业互联网应用', '远程运维平台', '产品全生命周期管理平台', '订单协同管理系统', '工业大数据分析平台', '安全生产监测平台', '模具管理系统', '柔性生产线改造', '视觉质检系统', '设备联网与数据采集', '集群协同制造平台'];
+const PHASES = ['', '（二期）', '（三期）', '（四期）', '（五期）'];
+const REMARKS = ['', '', '', '', '', '无', '重点项目', '已提交纸质材料，共3册', '联系人：李工，电话 0750-3xxxxxx', '项目已备案\n备案号见附件'];
+
+/** Full-width forms of ASCII letters, digits, dots and hyphens (an officer's IME leaves them in ids and amounts). */
+const fullWidth = (s) => s.replace(/[0-9A-Za-z.-]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+
+let iconv = null;
+function encoder(encoding) {
+  if (encoding === 'utf8') return (s) => s;
+  iconv ??= createRequire(join(ROOT, 'package.json'))('iconv-lite');
+  return (s) => iconv.encode(s, encoding);
+}
+
+/**
+ * Writes `rows` applications the way an officer's spreadsheet exports them
+ * (see the top of this file). Every row imports (a wrong check character is a
+ * warning); check puts the wrong codes (credit-code) and the later phases of a
+ * project (duplicate) to review. Returns the ids as the ledger stores them.
+ *
+ * - encoding: 'utf8' (with a BOM, as Excel writes it) or 'gb18030';
+ * - enterprises: number of distinct credit codes (default: one per row, less
+ *   the repeats); with a small number every enterprise has many applications,
+ *   named by product × template, then the next phase;
+ * - repeatEvery: without `enterprises`, one row in about this many is the
+ *   next phase of the project of the row before, by the same enterprise;
+ * - warnEvery: one row in about this many has a wrong check character.
+ */
+export async function writeOfficerCsv(path, { rows, idPrefix = 'SQ', family = 1, seed = 11, encoding = 'utf8', enterprises = 0, repeatEvery = 40, warnEvery = 250 } = {}) {
+  if (rows > 9_999_999) throw new Error('at most 9,999,999 rows');
+  const rnd = rng(seed);
+  const pick = (xs) => xs[rnd(xs.length)];
+  const encode = encoder(encoding);
+  const ws = createWriteStream(path, { highWaterMark: 1 << 20 });
+  const write = async (s) => {
+    if (!ws.write(encode(s))) await once(ws, 'drain');
+  };
+  const blank = ','.repeat(OFFICER_HEADER.length - 1);
+  let buf = `${encoding === 'utf8' ? '\uFEFF' : ''}2022年江门市工业互联网专项资金申报汇总表${blank}\r\n${blank}\r\n${OFFICER_HEADER.join(',')}\r\n`;
+  const ids = [];
+  const wan = (min, max) => {
+    const v = min + rnd(max - min);
+    const s = rnd(3) === 0 ? `${v}.${rnd(10)}` : String(v);
+    return { s: rnd(30) === 0 ? fullWidth(s) : s, v };
+  };
+  const combos = PRODUCTS.length * TEMPLATES.length;
+  const makeEnterprise = (n) => {
+    const d = n % 7;
+    const name = `${TOWNS[d]}${SYLLABLES[rnd(SYLLABLES.length)]}${SYLLABLES[rnd(SYLLABLES.length)]}${pick(TRADES)}${pick(FORMS)}`;
+    return {
+      d,
+      code: makeUscc(DIVISIONS[d], family, n),
+      name: rnd(15) === 0 ? name.replace(/^(江门市|台山市|开平市|鹤山市|恩平市)/, '$1（江门）') : name,
+      projects: 0,
+      base: rnd(combos),
+    };
+  };
+  const pool = enterprises > 0 ? Array.from({ length: enterprises }, (_, n) => makeEnterprise(n)) : null;
+  let prev = null;
+  let nextEnterprise = 0;
+  for (let i = 1; i <= rows; i++) {
+    let e;
+    if (pool) e = pool[(i - 1) % enterprises];
+    else if (prev && rnd(repeatEvery) === 0) e = prev;
+    else e = makeEnterprise(nextEnterprise++);
+    prev = e;
+    // Packed: a project the enterprise has not used yet, then the next phase of each; a repeat: the next phase.
+    const k = pool ? e.base + e.projects : e.base;
+    const phase = pool ? Math.floor(e.projects / combos) : Math.min(e.projects, PHASES.length - 1);
+    e.projects++;
+    const base = `${PRODUCTS[k % PRODUCTS.length]}${TEMPLATES[Math.floor(k / PRODUCTS.length) % TEMPLATES.length]}项目`;
+    const project = `${base}${phase < PHASES.length ? PHASES[phase] : `（第${phase + 1}期）`}`;
+    const id = `${idPrefix}${String(i).padStart(7, '0')}`;
+    ids.push(id);
+    let code = e.code;
+    if (rnd(warnEvery) === 0) code = code.slice(0, 17) + (code[17] === '0' ? '1' : '0');
+    const cat = rnd(OFFICER_CATEGORIES.length);
+    const investment = wan(50, 2000);
+    const y = 2005 + rnd(15);
+    const m = 1 + rnd(12);
+    const day = 1 + rnd(28);
+    const sm = 3 + rnd(2);
+    const sd = 1 + rnd(28);
+    const cells = [
+      rnd(12) === 0 ? fullWidth(id) : id,
+      e.name,
+      code,
+      DISTRICTS[e.d],
+      OFFICER_CATEGORIES[cat],
+      cat === 3 ? OFFICER_CLUSTERS[rnd(4)] : '',
+      project,
+      investment.s,
+      String(Math.max(1, Math.floor((investment.v * (20 + rnd(30))) / 100))),
+      wan(500, 30_000).s,
+      String(20 + rnd(780)),
+      [`${y}年${m}月${day}日`, `${y}/${m}/${day}`, `${y}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`][rnd(3)],
+      '是', '否', '是', '是', '否', '是',
+      cat === 4 ? String(10 + rnd(20)) : '',
+      cat === 4 ? String(500 + rnd(900)) : '',
+      rnd(2) ? `2022年${sm}月${sd}日` : `2022/${sm}/${sd}`,
+      q(pick(REMARKS)),
+    ];
+    buf += cells.join(',') + '\r\n';
+    if (buf.length > 1 << 19) {
+      await write(buf);
+      buf = '';
+    }
+  }
+  await write(buf);
+  ws.end();
+  await once(ws, 'finish');
+  return ids;
 }

@@ -2,7 +2,7 @@
 // time, peak RSS of the child), medians, and a description of the machine and
 // the software versions, for the figures in bench/README.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, freemem } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,11 +13,21 @@ const MARK = 'JMFUND_BENCH_TIME';
  * Runs cmd synchronously. Wall time from hrtime around the spawn; CPU (user +
  * system) and peak RSS of the child from /usr/bin/time when it exists (else
  * NaN). Throws unless the exit code is in `ok` (ok: null accepts any).
+ * `stdoutFile` sends the child's output to a file instead of memory;
+ * `timeoutMs` kills it with coreutils' timeout (exit code 137), so that the
+ * command itself, not only /usr/bin/time, ends.
  */
-export function timed(cmd, args, { env = {}, cwd, ok = [0], input } = {}) {
+export function timed(cmd0, args0, { env = {}, cwd, ok = [0], input, stdoutFile, timeoutMs } = {}) {
+  const [cmd, args] = timeoutMs ? ['timeout', ['-s', 'KILL', String(Math.ceil(timeoutMs / 1000)), cmd0, ...args0]] : [cmd0, args0];
   const argv = TIME ? ['-f', `${MARK} %e %U %S %M`, cmd, ...args] : args;
+  const out = stdoutFile ? openSync(stdoutFile, 'w') : 'pipe';
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(TIME ?? cmd, argv, { env: { ...process.env, ...env }, cwd, input, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
+  let r;
+  try {
+    r = spawnSync(TIME ?? cmd, argv, { env: { ...process.env, ...env }, cwd, input, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['pipe', out, 'pipe'] });
+  } finally {
+    if (stdoutFile) closeSync(out);
+  }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   let cpu = NaN;
   let rssMb = NaN;
@@ -29,8 +39,23 @@ export function timed(cmd, args, { env = {}, cwd, ok = [0], input } = {}) {
     stderr = stderr.slice(0, m.index);
   }
   const code = r.status ?? (r.signal ? `signal ${r.signal}` : -1);
-  if (ok !== null && !ok.includes(code)) throw new Error(`${cmd} ${args.join(' ')} exited ${code}\n${stderr.slice(-2000)}`);
+  if (ok !== null && !ok.includes(code)) throw new Error(`${cmd0} ${args0.join(' ')} exited ${code}\n${stderr.slice(-2000)}`);
   return { secs, cpu, rssMb, code, stdout: r.stdout ?? '', stderr };
+}
+
+/** The sqlite3 shell (Debian's sqlite3 package), installed when missing; its version, or null if it cannot be had. */
+export function ensureSqlite3(log = (s) => process.stderr.write(`${s}\n`)) {
+  const version = () => {
+    const r = spawnSync('sqlite3', ['--version'], { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.split(' ')[0] : null;
+  };
+  let v = version();
+  if (v) return v;
+  log('sqlite3 shell not found; installing Debian sqlite3 (apt-get update && apt-get install -y sqlite3) …');
+  spawnSync('sh', ['-c', 'apt-get update && apt-get install -y sqlite3'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  v = version();
+  if (!v) log('sqlite3 could not be installed: the floors are not measured');
+  return v;
 }
 
 export const median = (xs) => {

@@ -1,0 +1,353 @@
+// Benchmark: a whole round at province scale, command by command, each
+// against its floor measured in the same run, side by side.
+//
+// For each size and kind of rows, a new ledger, then the cycle an officer runs:
+// import → check → scores import → scores aggregate → allocate → publicize →
+// finalize → status → every report (5 kinds × 5 formats) → verify → backup.
+// Each command is timed (wall, CPU, peak RSS of the child, /usr/bin/time)
+// with its floor right before it, in the same run:
+//
+//   import, scores import   the sqlite3 shell's `.import` of the same file into a bare table
+//   check, every report     the import of the same round in this run (goals are × the import)
+//   scores aggregate        the sqlite3 shell grouping the same scores (avg, count per application)
+//   allocate                the sqlite3 shell reading the round's candidates joined with their scores, ranked
+//   publicize               the sqlite3 shell writing the funded lines with their enterprises as CSV
+//   finalize, status        the sqlite3 shell summing the funded lines per category
+//   verify                  the sqlite3 shell's `PRAGMA integrity_check` of the ledger
+//   backup                  the sqlite3 shell's `.backup` of the ledger
+//
+// Kinds of rows: `generated` (bench/lib/generate.mjs writeApplicationsCsv:
+// valid, eligible, UTF-8) and `officer` (writeOfficerCsv: an officer's export
+// in GB18030, Chinese headers, 万元, Chinese dates, full-width characters, a
+// few wrong check characters and later phases of a project). `--dup` adds the
+// duplicate-heavy case: 300,000 officer rows over 120 credit codes, import and
+// check, with the results of a sample of applications compared with the same
+// enterprises checked alone in a small ledger.
+//
+//   npm run build && node bench/cycle.mjs [--sizes 120,10000,100000] [--full] [--kinds generated,officer]
+//        [--runs 3] [--dup] [--dup-rows 300000] [--reports all|none|csv] [--out FILE] [--json-out FILE] [--keep]
+//
+// --full adds 1,000,000 (one run). The table goes to bench/README.md between
+// the cycle markers (or to --out). Needs the sqlite3 shell (installed with
+// apt-get when missing).
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureSqlite3, fmt, median, options, timed } from './lib/measure.mjs';
+import { writeApplicationsCsv, writeOfficerCsv, writeScoresCsv } from './lib/generate.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'jmfund.js');
+const OUT = join(ROOT, 'bench', 'out', 'cycle');
+const opts = options(process.argv.slice(2), {
+  sizes: '120,10000,100000',
+  full: false,
+  kinds: 'generated,officer',
+  runs: 3,
+  dup: false,
+  dupRows: 300_000,
+  dupEnterprises: 120,
+  reports: 'all',
+  out: '',
+  jsonOut: '',
+  keep: false,
+});
+const log = (s) => process.stderr.write(`${s}\n`);
+if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+  log('build first: npm run build');
+  process.exit(2);
+}
+const SQLITE = ensureSqlite3(log);
+const SIZES = [...opts.sizes.split(',').map(Number).filter((n) => n > 0), ...(opts.full ? [1_000_000] : [])];
+const KINDS = opts.kinds.split(',').filter(Boolean);
+const REPORT_KINDS = ['awards', 'notice', 'audit', 'fund-usage', 'performance'];
+const FORMATS = opts.reports === 'none' ? [] : opts.reports === 'all' ? ['csv', 'json', 'xlsx', 'html', 'md'] : opts.reports.split(',');
+mkdirSync(OUT, { recursive: true });
+
+// The goals of the issue (province scale): ratio to the floor, peak RSS, or seconds.
+const GOALS = {
+  import: { ratio: 3, rss: 300 },
+  check: { ratio: 2, rss: (n) => (n >= 1_000_000 ? 500 : 300) },
+  allocate: { secs: (n) => (n >= 1_000_000 ? 10 : n >= 100_000 ? 1 : null) },
+  verify: { ratio: 3, rss: 300 },
+  backup: { ratio: 2, rss: 150 },
+  report: { ratio: 2, rss: 300 },
+};
+const STEP_RSS = 500; // no step above this
+
+/** Days of the story: each command runs on its day (JMFUND_NOW), so that the notice period can end before finalize. */
+const DAY = { import: '2022-05-05', scores: '2022-05-16', allocate: '2022-05-18', publicize: '2022-05-31', finalize: '2022-06-20', after: '2022-06-21' };
+
+// ---------------------------------------------------------------------------
+
+/** One cycle on a new ledger; returns the steps with their figures and floors. */
+async function cycle(size, kind, run, files) {
+  const dir = join(OUT, `${kind}-${size}`);
+  const db = join(dir, 'ledger.db');
+  for (const f of [db, `${db}-journal`, join(dir, 'backup.db'), join(dir, 'floor-backup.db')]) rmSync(f, { force: true });
+  const steps = [];
+  let day = DAY.import;
+  let minute = 0;
+  const env = () => ({ JMFUND_DB: db, JMFUND_LANG: 'en', NO_COLOR: '1', JMFUND_OFFICER: 'bench', JMFUND_NOW: `${day}T01:${String(minute++ % 60).padStart(2, '0')}:00.000Z` });
+  const jm = (args, ok = [0], stdoutFile) => timed(process.execPath, [BIN, ...args], { env: env(), ok, stdoutFile: stdoutFile ?? join(dir, 'stdout.txt') });
+  const floorSql = (sql) => timed('sqlite3', [db], { input: sql, stdoutFile: join(dir, 'floor-stdout.txt') });
+  const record = (name, group, r, floor, floorName) => {
+    steps.push({ name, group, secs: r.secs, cpu: r.cpu, rssMb: r.rssMb, floorName, floorSecs: floor?.secs ?? NaN, floorCpu: floor?.cpu ?? NaN });
+    const x = floor ? ` (floor ${fmt(floor.secs)} s, ×${fmt(r.secs / floor.secs)})` : '';
+    log(`    ${name}: ${fmt(r.secs)} s, CPU ${fmt(r.cpu)} s, ${fmt(r.rssMb, 0)} MB${x}`);
+  };
+
+  jm(['init']);
+  const share = (yuanPerApp) => `${Math.max(1, Math.round((size * yuanPerApp) / 10_000))}万`;
+  jm(['round', 'create', 'B', '--opens', '2022-03-01', '--closes', '2022-04-30',
+    '--budget', `benchmark-enterprise=${share(60_000)}`, '--budget', `benchmark-platform=${share(30_000)}`, '--budget', `sme-cloud=${share(60_000)}`,
+    '--budget', `cluster-pilot=${share(40_000)}`, '--budget', `talent-training=${share(5_000)}`]);
+
+  // import
+  const bare = join(dir, 'bare.db');
+  rmSync(bare, { force: true });
+  const importFloor = SQLITE ? timed('sqlite3', [bare, `.import --csv ${files.apps} apps`], {}) : null;
+  rmSync(bare, { force: true });
+  const imp = jm(['import', files.apps, '--round', 'B']);
+  record('import', 'import', imp, importFloor, 'sqlite3 .import');
+
+  record('check', 'check', jm(['check', '--round', 'B'], [0, 1]), imp, 'import');
+
+  day = DAY.scores;
+  const scoresFloor = SQLITE ? timed('sqlite3', [bare, `.import --csv ${files.scores} scores`], {}) : null;
+  rmSync(bare, { force: true });
+  record('scores import', 'scores', jm(['scores', 'import', files.scores, '--round', 'B']), scoresFloor, 'sqlite3 .import');
+  const aggFloor = SQLITE ? floorSql('CREATE TEMP TABLE agg AS SELECT application_id, avg(score_centi), count(*) FROM scores GROUP BY application_id;') : null;
+  record('scores aggregate', 'scores', jm(['scores', 'aggregate', '--round', 'B']), aggFloor, 'sqlite3 GROUP BY');
+
+  day = DAY.allocate;
+  const allocFloor = SQLITE
+    ? floorSql(`.mode list
+SELECT a.application_id, a.category, a.cluster, a.uscc, a.requested_amount_fen, a.total_investment_fen, a.submitted_on, a.eligibility, s.status, s.score_num, s.score_den
+  FROM applications a LEFT JOIN score_aggregates s ON s.application_id = a.application_id WHERE a.round_id = 'B'
+  ORDER BY a.category, s.score_num * 1.0 / s.score_den DESC, a.submitted_on, a.application_id;`)
+    : null;
+  record('allocate', 'allocate', jm(['allocate', '--round', 'B']), allocFloor, 'sqlite3 read + rank');
+
+  day = DAY.publicize;
+  const notice = join(dir, 'notice.csv');
+  const pubFloor = SQLITE
+    ? floorSql(`.mode csv
+SELECT l.application_id, a.enterprise_name, a.project_name, l.category, l.award_fen FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
+ WHERE l.round_id = 'B' AND l.version = (SELECT max(version) FROM allocations WHERE round_id = 'B') AND l.award_fen > 0 ORDER BY l.category, l.rank;`)
+    : null;
+  record('publicize', 'lifecycle', jm(['publicize', '--round', 'B', '--from', '2022-06-01', '--days', '7', '--out', notice, '--force']), pubFloor, 'sqlite3 funded lines as CSV');
+
+  const sumSql = `SELECT l.category, count(*), sum(l.award_fen) FROM allocation_lines l WHERE l.round_id = 'B' AND l.award_fen > 0 GROUP BY l.category;`;
+  day = DAY.finalize;
+  const finFloor = SQLITE ? floorSql(sumSql) : null;
+  record('finalize', 'lifecycle', jm(['finalize', '--round', 'B', '--on', DAY.finalize, '--yes']), finFloor, 'sqlite3 sums per category');
+
+  day = DAY.after;
+  const statusFloor = SQLITE ? floorSql(sumSql) : null;
+  record('status', 'lifecycle', jm(['status', '--round', 'B']), statusFloor, 'sqlite3 sums per category');
+
+  for (const k of REPORT_KINDS) {
+    for (const f of FORMATS) {
+      const file = join(dir, `report-${k}.${f}`);
+      record(`report ${k} ${f}`, 'report', jm(['report', k, '--round', 'B', '--format', f, '--out', file, '--force']), imp, 'import');
+      rmSync(file, { force: true });
+    }
+  }
+
+  const verifyFloor = SQLITE ? floorSql('PRAGMA integrity_check;') : null;
+  record('verify', 'verify', jm(['verify']), verifyFloor, 'sqlite3 integrity_check');
+
+  const floorCopy = join(dir, 'floor-backup.db');
+  const backupFloor = SQLITE ? timed('sqlite3', [db, `.backup ${floorCopy}`], {}) : null;
+  rmSync(floorCopy, { force: true });
+  const copy = join(dir, 'backup.db');
+  record('backup', 'backup', jm(['backup', copy, '--force']), backupFloor, 'sqlite3 .backup');
+  const bytes = statSync(db).size;
+  rmSync(copy, { force: true });
+  if (!opts.keep || run < opts.runs - 1) rmSync(db, { force: true });
+  return { steps, bytes };
+}
+
+/** The input files of a size and kind, written once. */
+async function inputs(size, kind) {
+  const dir = join(OUT, `${kind}-${size}`);
+  mkdirSync(dir, { recursive: true });
+  const apps = join(dir, kind === 'officer' ? 'applications-gb18030.csv' : 'applications.csv');
+  const scores = join(dir, 'scores.csv');
+  const idsFile = join(dir, 'ids.json');
+  if (!existsSync(apps) || !existsSync(scores) || !existsSync(idsFile)) {
+    log(`  writing ${size.toLocaleString('en')} ${kind} rows …`);
+    const ids =
+      kind === 'officer'
+        ? await writeOfficerCsv(apps, { rows: size, idPrefix: 'SQ', encoding: 'gb18030' })
+        : await writeApplicationsCsv(apps, { rows: size, idPrefix: 'B-', family: 0, seed: 42 });
+    await writeScoresCsv(scores, ids, { experts: 3 });
+    writeFileSync(idsFile, JSON.stringify(ids.length));
+  }
+  return { apps, scores, bytes: statSync(apps).size };
+}
+
+// ---------------------------------------------------------------------------
+// Summaries
+
+const ratioOf = (s) => s.secs / s.floorSecs;
+
+function summarize(size, kind, runs) {
+  const names = runs[0].steps.map((s) => s.name);
+  const rows = names.map((name) => {
+    const all = runs.map((r) => r.steps.find((s) => s.name === name));
+    const group = all[0].group;
+    const row = {
+      name,
+      group,
+      runs: all.length,
+      secs: median(all.map((s) => s.secs)),
+      cpu: median(all.map((s) => s.cpu)),
+      rssMb: Math.max(...all.map((s) => s.rssMb)),
+      floorName: all[0].floorName,
+      floorSecs: median(all.map((s) => s.floorSecs)),
+      ratio: median(all.map(ratioOf)),
+      // /usr/bin/time counts CPU in hundredths: a floor under 0.02 s has no ratio worth printing.
+      cpuRatio: median(all.map((s) => (s.floorCpu >= 0.02 ? s.cpu / s.floorCpu : NaN))),
+    };
+    const g = GOALS[group];
+    const verdicts = [];
+    if (g?.ratio !== undefined && !Number.isNaN(row.ratio)) verdicts.push(row.ratio <= g.ratio ? `≤ ${g.ratio}×` : `**> ${g.ratio}×**`);
+    const secsGoal = g?.secs?.(size);
+    if (secsGoal) verdicts.push(row.secs <= secsGoal ? `≤ ${secsGoal} s` : `**> ${secsGoal} s**`);
+    const rssGoal = typeof g?.rss === 'function' ? g.rss(size) : (g?.rss ?? STEP_RSS);
+    verdicts.push(row.rssMb <= rssGoal ? `≤ ${rssGoal} MB` : `**> ${rssGoal} MB**`);
+    row.verdict = verdicts.join(', ');
+    return row;
+  });
+  const totals = runs.map((r) => r.steps.reduce((t, s) => t + s.secs, 0));
+  return { size, kind, rows, total: median(totals), bytes: runs[0].bytes };
+}
+
+function table(sum, file) {
+  const head = `### ${sum.size.toLocaleString('en')} ${sum.kind} applications (${sum.rows[0].runs} run${sum.rows[0].runs === 1 ? '' : 's'}; input ${(file.bytes / 2 ** 20).toFixed(1)} MiB, ledger ${(sum.bytes / 2 ** 20).toFixed(0)} MiB at the end)`;
+  const lines = [
+    head,
+    '',
+    '| command | median wall s | median CPU s | peak RSS MB | floor (same run) | floor wall s | × floor (wall) | × floor (CPU) | goal |',
+    '|---|---:|---:|---:|---|---:|---:|---:|---|',
+    ...sum.rows.map(
+      (r) => `| ${r.name} | ${fmt(r.secs)} | ${fmt(r.cpu)} | ${fmt(r.rssMb, 0)} | ${r.floorName ?? '—'} | ${fmt(r.floorSecs)} | ${fmt(r.ratio)} | ${fmt(r.cpuRatio)} | ${r.verdict} |`,
+    ),
+    `| **whole cycle** | ${fmt(sum.total)} | | ${fmt(Math.max(...sum.rows.map((r) => r.rssMb)), 0)} | | | | | ${sum.size === 100_000 ? (sum.total <= 30 ? '≤ 30 s' : '**> 30 s**') : ''} |`,
+  ];
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------
+// The duplicate-heavy case
+
+async function duplicateHeavy() {
+  const n = opts.dupRows;
+  const dir = join(OUT, `dup-${n}`);
+  mkdirSync(dir, { recursive: true });
+  const apps = join(dir, 'applications.csv');
+  if (!existsSync(apps)) {
+    log(`  writing ${n.toLocaleString('en')} officer rows over ${opts.dupEnterprises} credit codes …`);
+    await writeOfficerCsv(apps, { rows: n, idPrefix: 'DU', enterprises: opts.dupEnterprises, seed: 5 });
+  }
+  const run = (file, db, round, args, timeoutMs) => {
+    const env = { JMFUND_DB: db, JMFUND_LANG: 'en', NO_COLOR: '1', JMFUND_OFFICER: 'bench', JMFUND_NOW: '2022-05-05T01:00:00.000Z' };
+    return timed(process.execPath, [BIN, ...args], { env, ok: null, stdoutFile: file, timeoutMs });
+  };
+  const ledger = (name) => {
+    const db = join(dir, name);
+    rmSync(db, { force: true });
+    run(join(dir, 'stdout.txt'), db, 'D', ['init']);
+    run(join(dir, 'stdout.txt'), db, 'D', ['round', 'create', 'D', '--opens', '2022-03-01', '--closes', '2022-04-30']);
+    return db;
+  };
+  const big = ledger('ledger.db');
+  const bare = join(dir, 'bare.db');
+  rmSync(bare, { force: true });
+  const floor = SQLITE ? timed('sqlite3', [bare, `.import --csv ${apps} apps`], {}) : null;
+  rmSync(bare, { force: true });
+  const imp = run(join(dir, 'stdout.txt'), big, 'D', ['import', apps, '--round', 'D']);
+  log(`    import: exit ${imp.code}, ${fmt(imp.secs)} s, ${fmt(imp.rssMb, 0)} MB`);
+  const check = run(join(dir, 'check.txt'), big, 'D', ['check', '--round', 'D'], 30 * 60_000);
+  log(`    check: exit ${check.code}, ${fmt(check.secs)} s, ${fmt(check.rssMb, 0)} MB`);
+
+  // The same results as on small data: two enterprises' rows alone in a small ledger.
+  const text = readFileSync(apps, 'utf8').split('\r\n');
+  const header = text.slice(0, 3);
+  const rows = text.slice(3).filter((l) => l !== '');
+  const codes = [...new Set(rows.slice(0, opts.dupEnterprises).map((l) => l.split(',')[2]))].slice(0, 2);
+  const mine = rows.filter((l) => codes.includes(l.split(',')[2]));
+  const smallCsv = join(dir, 'small.csv');
+  writeFileSync(smallCsv, `${[...header, ...mine].join('\r\n')}\r\n`);
+  const small = ledger('small.db');
+  run(join(dir, 'stdout.txt'), small, 'D', ['import', smallCsv, '--round', 'D']);
+  run(join(dir, 'stdout.txt'), small, 'D', ['check', '--round', 'D']);
+  let same = null;
+  if (check.code === 0 || check.code === 1) {
+    const sample = mine.filter((_, i) => i % Math.max(1, Math.floor(mine.length / 20)) === 0).map((l) => l.split(',')[0].normalize('NFKC'));
+    same = sample.every((id) => {
+      const a = run(join(dir, 'a.json'), big, 'D', ['applications', 'show', id, '--json']);
+      const b = run(join(dir, 'b.json'), small, 'D', ['applications', 'show', id, '--json']);
+      const elig = (f) => JSON.stringify(JSON.parse(readFileSync(f, 'utf8')).eligibility?.results);
+      return a.code === 0 && b.code === 0 && elig(join(dir, 'a.json')) === elig(join(dir, 'b.json'));
+    });
+    log(`    same results as ${mine.length} rows alone: ${same ? 'yes' : 'NO'} (${sample.length} applications compared)`);
+  }
+  if (!opts.keep) for (const f of [big, small]) rmSync(f, { force: true });
+  return { n, imp, floor, check, same, sampleApps: mine.length };
+}
+
+// ---------------------------------------------------------------------------
+
+const started = new Date();
+const sections = [];
+const json = [];
+for (const size of SIZES) {
+  for (const kind of KINDS) {
+    const file = await inputs(size, kind);
+    const runs = size >= 1_000_000 ? 1 : opts.runs;
+    const results = [];
+    for (let i = 0; i < runs; i++) {
+      log(`${kind} ${size.toLocaleString('en')}, run ${i + 1}/${runs}`);
+      results.push(await cycle(size, kind, i, { ...file }));
+    }
+    const sum = summarize(size, kind, results);
+    json.push(sum);
+    sections.push(table(sum, file));
+    console.log(`\n${sections.at(-1)}\n`);
+  }
+}
+let dup = null;
+if (opts.dup) {
+  log(`duplicate-heavy: ${opts.dupRows.toLocaleString('en')} rows over ${opts.dupEnterprises} credit codes`);
+  dup = await duplicateHeavy();
+  const d = dup;
+  const c = d.check;
+  sections.push(
+    [
+      `### Duplicate-heavy: ${d.n.toLocaleString('en')} officer rows over ${opts.dupEnterprises} credit codes (one run)`,
+      '',
+      '| command | exit | wall s | CPU s | peak RSS MB | floor | goal |',
+      '|---|---:|---:|---:|---:|---|---|',
+      `| import | ${d.imp.code} | ${fmt(d.imp.secs)} | ${fmt(d.imp.cpu)} | ${fmt(d.imp.rssMb, 0)} | sqlite3 .import ${fmt(d.floor?.secs ?? NaN)} s (×${fmt(d.imp.secs / (d.floor?.secs ?? NaN))}) | |`,
+      `| check | ${c.code} | ${fmt(c.secs)} | ${fmt(c.cpu)} | ${fmt(c.rssMb, 0)} | import ×${fmt(c.secs / d.imp.secs)} | completes ≤ 500 MB: ${(c.code === 0 || c.code === 1) && c.rssMb <= 500 ? 'yes' : '**no**'}; same results as the ${d.sampleApps.toLocaleString('en')} rows of two enterprises alone: ${d.same === null ? '—' : d.same ? 'yes' : '**no**'} |`,
+    ].join('\n'),
+  );
+  console.log(`\n${sections.at(-1)}\n`);
+}
+
+const body = `Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${loadavg().map((x) => x.toFixed(1)).join(', ')} at the end. Medians of the runs (1 run at 1,000,000); × floor is the median of each run's ratio to the floor measured just before it; peak RSS is the highest of the runs.\n\n${sections.join('\n\n')}\n`;
+const START = '<!-- cycle: written by bench/cycle.mjs -->';
+const END = '<!-- /cycle -->';
+const target = opts.out || join(ROOT, 'bench', 'README.md');
+const old = existsSync(target) ? readFileSync(target, 'utf8') : '';
+const i = old.indexOf(START);
+const j = old.indexOf(END);
+const block = `${START}\n${body}${END}`;
+writeFileSync(target, i >= 0 && j > i ? old.slice(0, i) + block + old.slice(j + END.length) : opts.out ? `${block}\n` : `${old}\n## Whole round\n\n${block}\n`);
+log(`written ${target}`);
+if (opts.jsonOut) writeFileSync(opts.jsonOut, JSON.stringify({ cycles: json, dup }, null, 2));
+if (!opts.keep) for (const size of SIZES) for (const kind of KINDS) rmSync(join(OUT, `${kind}-${size}`, 'ledger.db'), { force: true });

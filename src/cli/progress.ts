@@ -1,0 +1,136 @@
+// A progress bar on stderr, only on a terminal: rows (or pages) done, rate and
+// time left, redrawn at most ten times a second; nothing at all when stderr is
+// piped or in CI, and nothing for work that ends within the first half second.
+import type { Lang, Text } from '../domain/text.js';
+import { text } from '../domain/text.js';
+import type { Progress, ProgressUnit } from '../ops/progress.js';
+import { displayWidth } from './render.js';
+
+export interface BarStream {
+  isTTY?: boolean;
+  columns?: number;
+  write(s: string): unknown;
+}
+
+export interface BarOptions {
+  lang: Lang;
+  stream?: BarStream;
+  /** Milliseconds; performance.now() unless a test gives its own clock. */
+  clock?: () => number;
+  /** Nothing is drawn before this many ms into the work. */
+  delayMs?: number;
+  /** At most one redraw per this many ms. */
+  everyMs?: number;
+}
+
+export interface ProgressBar extends Progress {
+  /** Clears the bar line (before a diagnostic is written); the next tick draws it again. */
+  clear(): void;
+}
+
+const UNITS: Readonly<Record<ProgressUnit, Text>> = {
+  rows: text('行', 'rows'),
+  applications: text('件', 'applications'),
+  pages: text('页', 'pages'),
+  bytes: text('字节', 'bytes'),
+};
+
+const count = (n: number): string => Math.round(n).toLocaleString('en');
+
+/** `12 s`, `3 min 05 s`, `1 h 02 min` / `12 秒`, `3 分 05 秒`, `1 时 02 分`. */
+export function duration(seconds: number, lang: Lang): string {
+  const s = Math.max(0, Math.round(seconds));
+  const [h, m, sec] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (lang === 'zh') return h ? `${h} 时 ${two(m)} 分` : m ? `${m} 分 ${two(sec)} 秒` : `${sec} 秒`;
+  return h ? `${h} h ${two(m)} min` : m ? `${m} min ${two(sec)} s` : `${sec} s`;
+}
+
+/** Whether a bar would be drawn on this stream: a terminal, not CI. */
+export function barWanted(stream: BarStream = process.stderr): boolean {
+  return !!stream.isTTY && !process.env.CI;
+}
+
+/** A progress bar for an operation; silent (but callable) when stderr is not a terminal. */
+export function progressBar(opts: BarOptions): ProgressBar {
+  const stream = opts.stream ?? process.stderr;
+  const on = barWanted(stream);
+  const clock = opts.clock ?? (() => performance.now());
+  const delay = opts.delayMs ?? 500;
+  const every = opts.everyMs ?? 100;
+  const t = (x: Text) => x[opts.lang];
+  let started = -1;
+  let phaseStart = 0;
+  let label: Text = text('', '');
+  let total: number | null = null;
+  let unit: ProgressUnit = 'rows';
+  let lastDraw = -Infinity;
+  let shown = false;
+
+  const line = (done: number, now: number): string => {
+    const secs = (now - phaseStart) / 1000;
+    const rate = secs > 0 ? done / secs : 0;
+    const u = t(UNITS[unit]);
+    const parts: string[] = [];
+    if (total !== null && total > 0) {
+      const f = Math.min(1, done / total);
+      parts.push(`${count(done)}/${count(total)} ${u}`);
+      if (rate > 0) parts.push(`${count(rate)} ${u}${opts.lang === 'zh' ? '/秒' : '/s'}`);
+      if (rate > 0 && done < total) parts.push(opts.lang === 'zh' ? `剩余 ${duration((total - done) / rate, 'zh')}` : `${duration((total - done) / rate, 'en')} left`);
+      const head = `${t(label)} `;
+      const tail = ` ${String(Math.floor(f * 100)).padStart(3)}% ${parts.join(' · ')}`;
+      const columns = (stream.columns ?? 80) - 1;
+      const room = Math.min(30, columns - displayWidth(head) - displayWidth(tail) - 2);
+      if (room >= 5) {
+        const full = Math.round(f * room);
+        return `${head}[${'#'.repeat(full)}${'-'.repeat(room - full)}]${tail}`;
+      }
+      return fit(`${head}${tail.trimStart()}`, columns);
+    }
+    parts.push(`${count(done)} ${u}`);
+    if (rate > 0) parts.push(`${count(rate)} ${u}${opts.lang === 'zh' ? '/秒' : '/s'}`);
+    return fit(`${t(label)} ${parts.join(' · ')}`, (stream.columns ?? 80) - 1);
+  };
+
+  const bar: ProgressBar = {
+    phase(l, n, u) {
+      const now = clock();
+      if (started < 0) started = now;
+      phaseStart = now;
+      label = l;
+      total = n;
+      unit = u;
+      lastDraw = -Infinity;
+    },
+    tick(done) {
+      if (!on) return;
+      const now = clock();
+      if (started < 0) bar.phase(label, total, unit);
+      if (now - started < delay || now - lastDraw < every) return;
+      lastDraw = now;
+      shown = true;
+      stream.write(`\r${line(done, now)}\x1b[K`);
+    },
+    clear() {
+      if (shown) stream.write('\r\x1b[K');
+      shown = false;
+      lastDraw = -Infinity;
+    },
+    done() {
+      bar.clear();
+      started = -1;
+    },
+  };
+  return bar;
+}
+
+/** The longest prefix of s that takes at most `columns` terminal columns. */
+function fit(s: string, columns: number): string {
+  if (displayWidth(s) <= columns) return s;
+  let out = '';
+  for (const ch of s) {
+    if (displayWidth(out + ch) > columns - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}

@@ -1,0 +1,19 @@
+// How far a long operation has got, told to whoever listens (a progress bar
+// on a terminal, or no one). Operations never touch the terminal: they call
+// these methods, and the CLI decides what to draw.
+import type { Text } from '../domain/text.js';
+
+/** What a phase counts. */
+export type ProgressUnit = 'rows' | 'applications' | 'pages' | 'bytes';
+
+export interface Progress {
+  /** A new stretch of work: what it is and how many units in all (null when unknown). */
+  phase(label: Text, total: number | null, unit: ProgressUnit): void;
+  /** Units of the current phase done so far. Cheap: call it as often as is convenient. */
+  tick(done: number): void;
+  /** The work is over (a bar is cleared). */
+  done(): void;
+}
+
+/** Nobody listens. */
+export const NO_PROGRESS: Progress = { phase() {}, tick() {}, done() {} };

@@ -1,0 +1,94 @@
+// The progress bar: drawn on a terminal only, after the first half second, at
+// most every 100 ms, with count, rate and time left; cleared at the end; never
+// wider than the terminal. A fake clock: nothing here depends on real time.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { duration, progressBar, type BarStream } from '../../src/cli/progress.js';
+import { displayWidth } from '../../src/cli/render.js';
+import { text } from '../../src/domain/text.js';
+
+function fake(isTTY: boolean, columns = 100) {
+  const writes: string[] = [];
+  const stream: BarStream = { isTTY, columns, write: (s: string) => writes.push(s) };
+  let now = 0;
+  return { writes, stream, clock: () => now, at: (ms: number) => (now = ms) };
+}
+
+describe('progress bar', () => {
+  // CI turns the bar off; these tests draw on a pretend terminal.
+  beforeEach(() => {
+    vi.stubEnv('CI', '');
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('draws nothing when stderr is not a terminal', () => {
+    const f = fake(false);
+    const bar = progressBar({ lang: 'en', stream: f.stream, clock: f.clock });
+    bar.phase(text('导入', 'import'), 100_000, 'rows');
+    for (let i = 1; i <= 100; i++) {
+      f.at(i * 100);
+      bar.tick(i * 1000);
+    }
+    bar.done();
+    expect(f.writes).toEqual([]);
+  });
+
+  it('draws nothing for work that ends within the delay', () => {
+    const f = fake(true);
+    const bar = progressBar({ lang: 'en', stream: f.stream, clock: f.clock });
+    bar.phase(text('导入', 'import'), 1000, 'rows');
+    f.at(400);
+    bar.tick(1000);
+    bar.done();
+    expect(f.writes).toEqual([]);
+  });
+
+  it('shows count, percentage, rate and time left, at most every 100 ms, and clears itself', () => {
+    const f = fake(true);
+    const bar = progressBar({ lang: 'en', stream: f.stream, clock: f.clock });
+    bar.phase(text('导入', 'import'), 100_000, 'rows');
+    f.at(1000);
+    bar.tick(25_000);
+    f.at(1050);
+    bar.tick(26_000); // too soon: not drawn
+    f.at(2000);
+    bar.tick(50_000);
+    bar.done();
+    expect(f.writes).toHaveLength(3);
+    expect(f.writes[0]).toMatch(/^\rimport \[#+-+\]  25% 25,000\/100,000 rows · 25,000 rows\/s · 3 s left\x1b\[K$/);
+    expect(f.writes[1]).toContain(' 50% 50,000/100,000 rows · 25,000 rows/s · 2 s left');
+    expect(f.writes[2]).toBe('\r\x1b[K');
+  });
+
+  it('speaks Chinese, counts pages, and without a total shows count and rate', () => {
+    const f = fake(true);
+    const bar = progressBar({ lang: 'zh', stream: f.stream, clock: f.clock });
+    bar.phase(text('备份', 'backup'), null, 'pages');
+    f.at(2000);
+    bar.tick(4000);
+    expect(f.writes[0]).toBe('\r备份 4,000 页 · 2,000 页/秒\x1b[K');
+    bar.phase(text('校验副本', 'checking the copy'), 300, 'pages');
+    f.at(2600);
+    bar.tick(150);
+    expect(f.writes[1]).toMatch(/^\r校验副本 \[#+-+\]  50% 150\/300 页 · 250 页\/秒 · 剩余 1 秒\x1b\[K$/);
+  });
+
+  it('never draws a line wider than the terminal', () => {
+    for (const columns of [20, 40, 60, 200]) {
+      const f = fake(true, columns);
+      const bar = progressBar({ lang: 'zh', stream: f.stream, clock: f.clock });
+      bar.phase(text('核查资格（按统一社会信用代码分组）', 'check'), 1_000_000, 'applications');
+      f.at(5000);
+      bar.tick(123_456);
+      const shown = f.writes[0].replace(/^\r/, '').replace(/\x1b\[K$/, '');
+      expect(displayWidth(shown)).toBeLessThan(columns);
+    }
+  });
+
+  it('formats durations', () => {
+    expect(duration(12.4, 'en')).toBe('12 s');
+    expect(duration(185, 'en')).toBe('3 min 05 s');
+    expect(duration(3720, 'zh')).toBe('1 时 02 分');
+  });
+});
