@@ -25,8 +25,8 @@ const OUT = join(DIST, 'bundle');
 //   io/policies.js      ../../policies         → same depth, same folder
 //   cli/demo-script.js  ../..                  → same depth, the root
 //   io/decode.js: createRequire                → resolves from dist/bundle alike
-//   io/import-worker-rows.js  ../io/import-worker.js → dist/io/ from either place
-const USES_OWN_URL = new Set(['ledger/open.js', 'io/policies.js', 'cli/demo-script.js', 'io/decode.js', 'io/import-worker-rows.js']);
+//   io/import-worker-protocol.js  ../io/import-worker.js → dist/io/ from either place
+const USES_OWN_URL = new Set(['ledger/open.js', 'io/policies.js', 'cli/demo-script.js', 'io/decode.js', 'io/import-worker-protocol.js']);
 
 function jsFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

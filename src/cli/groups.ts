@@ -11,14 +11,9 @@ export const GROUPS: { load: () => Promise<{ register: Register }>; commands: [n
   { load: () => import('./commands/policy.js'), commands: [['policy', '', 'the fund rules as data: list, show, validate / 政策参数']] },
   { load: () => import('./commands/uscc.js'), commands: [['uscc', '<codes...>', 'check Unified Social Credit Codes (统一社会信用代码); exit 1 if any is invalid']] },
   { load: () => import('./commands/round.js'), commands: [['round', '', 'application rounds (申报批次) and their budgets: create, list, show']] },
-  {
-    load: () => import('./commands/import.js'),
-    commands: [
-      ['import', '<file>', 'import applications from a .csv or .xlsx file into a round (all or nothing)'],
-      ['applications', '', 'applications in the ledger: list, show'],
-      ['lists', '', 'side lists used by check: prior-funding, credit, violations, accidents'],
-    ],
-  },
+  { load: () => import('./commands/import.js'), commands: [['import', '<file>', 'import applications from a .csv or .xlsx file into a round (all or nothing)']] },
+  { load: () => import('./commands/applications.js'), commands: [['applications', '', 'applications in the ledger: list, show']] },
+  { load: () => import('./commands/lists.js'), commands: [['lists', '', 'side lists used by check: prior-funding, credit, violations, accidents']] },
   {
     load: () => import('./commands/check.js'),
     commands: [

@@ -58,8 +58,6 @@ export interface SideLists {
   accidents: Accident[];
 }
 
-export const emptySideLists = (): SideLists => ({ priorFunding: [], creditListings: [], violations: [], accidents: [] });
-
 export interface RoundFacts {
   roundId: string;
   opensOn: string;

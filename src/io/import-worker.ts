@@ -1,8 +1,8 @@
 // The import worker: reads, parses and validates an applications file and
 // sends its events to the main thread, which writes the ledger (see
-// import-worker-rows.ts). It never touches the ledger.
+// import-worker-protocol.ts). It never touches the ledger.
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ApplicationSource, MESSAGES_IN_FLIGHT, ROWS_PER_MESSAGE, type WireEvent, WireTexts, type WorkerMessage, applicationTable, serializeError, toWire } from './import-worker-rows.js';
+import { type ApplicationSource, MESSAGES_IN_FLIGHT, ROWS_PER_MESSAGE, type WireEvent, WireTexts, type WorkerMessage, applicationTable, serializeError, toWire } from './import-worker-protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('import-worker.js runs as a worker thread');

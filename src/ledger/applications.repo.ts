@@ -63,35 +63,6 @@ export function rowToApplication(r: ApplicationRow): Application {
   };
 }
 
-export function applicationToRow(a: Application): Omit<ApplicationRow, 'source_file' | 'source_line' | 'source_sha256' | 'content_hash' | 'state' | 'created_at' | 'updated_at'> {
-  const b = (v: boolean) => (v ? 1 : 0);
-  return {
-    application_id: a.applicationId,
-    round_id: a.roundId,
-    enterprise_name: a.enterpriseName,
-    uscc: a.uscc,
-    district: a.district,
-    established_on: a.establishedOn,
-    independent_legal_person: b(a.independentLegalPerson),
-    category: a.category,
-    cluster: a.cluster,
-    project_name: a.projectName,
-    total_investment_fen: a.totalInvestmentFen,
-    requested_amount_fen: a.requestedAmountFen,
-    employees: a.employees,
-    annual_revenue_fen: a.annualRevenueFen,
-    other_fiscal_support: b(a.otherFiscalSupport),
-    past_projects_compliant: b(a.pastProjectsCompliant),
-    credit_good: b(a.creditGood),
-    major_accident: b(a.majorAccident),
-    ready_to_implement: b(a.readyToImplement),
-    training_events: a.trainingEvents,
-    trainees: a.trainees,
-    submitted_on: a.submittedOn,
-    extra_json: JSON.stringify(a.extra),
-  };
-}
-
 export function getApplication(db: Db, id: string): (Application & { state: string; row: ApplicationRow }) | undefined {
   const r = db.prepare('SELECT * FROM applications WHERE application_id = ?').get(id) as ApplicationRow | undefined;
   return r && { ...rowToApplication(r), state: r.state, row: r };

@@ -94,8 +94,7 @@ export function openLedger(path: string, opts: { readonly?: boolean } = {}): Db 
     pragmas(db);
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') throw ledgerBusy();
+    if (busyOr(e) !== e) throw ledgerBusy();
     throw new UserError(text(`${path} 不是可用的 jmfund 账本：${(e as Error).message}`, `${path} is not a usable jmfund ledger: ${(e as Error).message}`), 2);
   }
   const version = db.pragma('user_version', { simple: true }) as number;
@@ -138,10 +137,51 @@ export function inTransaction<T>(db: Db, fn: () => T): T {
   try {
     return db.transaction(fn).immediate();
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') throw ledgerBusy();
-    throw e;
+    throw busyOr(e);
   }
+}
+
+/** One IMMEDIATE transaction held open across awaits; commit or roll back exactly once. */
+export interface Transaction {
+  commit(): void;
+  rollback(): void;
+}
+
+/**
+ * BEGIN IMMEDIATE now, for work that awaits between its writes (an import
+ * reads its file asynchronously, perhaps from a worker thread), which
+ * better-sqlite3's synchronous db.transaction cannot wrap. The connection is
+ * the only one in the process, so nothing else runs inside it.
+ */
+export function beginTransaction(db: Db): Transaction {
+  try {
+    db.exec('BEGIN IMMEDIATE');
+  } catch (e) {
+    throw busyOr(e);
+  }
+  let open = true;
+  const rollback = (): void => {
+    if (open && db.inTransaction) db.exec('ROLLBACK');
+    open = false;
+  };
+  return {
+    commit: () => {
+      if (!open) return;
+      try {
+        db.exec('COMMIT');
+        open = false;
+      } catch (e) {
+        rollback();
+        throw busyOr(e);
+      }
+    },
+    rollback,
+  };
+}
+
+function busyOr(e: unknown): unknown {
+  const code = (e as { code?: string }).code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' ? ledgerBusy() : e;
 }
 
 export function ledgerBusy(): UserError {

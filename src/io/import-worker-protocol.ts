@@ -1,112 +1,20 @@
-// A table file → its header and parsed rows, as a stream of events. The same
-// code runs in the import worker (src/io/import-worker.ts) or in the calling
-// thread: an applications import of a large file parses and validates in a
-// worker thread while the main thread writes the ledger, so that the two
-// halves of the work run side by side on two cores.
-//
-// bench/import.mjs, 1,000,000 rows: parsing + validating + hashing ≈ 9 s of
-// CPU and inserting ≈ 9 s; one after the other they add up, side by side the
-// longer one sets the time.
+// An applications file → its header and parsed rows (io/parsed-table.ts), in
+// the calling thread or in the import worker (src/io/import-worker.ts), and the
+// messages between the two: an import of a large file parses and validates in
+// a worker thread while the main thread writes the ledger, so that the two
+// halves of the work run side by side on two cores (they cost about the same
+// CPU: one after the other they add up, side by side the longer one sets the
+// time).
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type CellError, type ColumnDef, type HeaderMap, type HeaderMapping, type ParsedRow, APPLICATION_COLUMNS, matchHeader, missingColumnsText, parseApplicationRow } from '../domain/import-row.js';
+import { type CellError, type ColumnDef, type HeaderMapping, APPLICATION_COLUMNS, parseApplicationRow } from '../domain/import-row.js';
 import type { Policy } from '../domain/policy.js';
-import { type Text, text } from '../domain/text.js';
+import type { Text } from '../domain/text.js';
 import { type ApplicationRecord, RECORD_COMMON_TEXT_AT, applicationRecord, recordLine } from '../ledger/import.repo.js';
 import { FileReadError, type FileReadErrorCode } from './decode.js';
-import { type ReadTableOptions, TableReadError, type TableReadErrorCode, readTableBatches } from './table-reader.js';
-
-/** The header is the first of these records that holds every required column. */
-export const HEADER_SEARCH_LIMIT = 100;
-
-/** One data record after the header, parsed. */
-export interface ParsedRecord<T> {
-  line: number;
-  /** The record as read: kept for a bad row, or for every row when rejects are written. */
-  cells: string[] | null;
-  value: T | null;
-  errors: CellError[];
-  warnings: CellError[];
-}
-
-export type TableEvent<T> =
-  /** The header row: from here on every record is a row. */
-  | { kind: 'header'; line: number; cells: string[]; map: HeaderMap }
-  | { kind: 'rows'; rows: ParsedRecord<T>[] }
-  /**
-   * The end of what was read. `headerProblem`: no usable header (nothing
-   * else was read after it); `blank`: the file held no record at all.
-   */
-  | { kind: 'end'; headerLine: number | null; headerProblem: Text | null; blank: boolean; searched: number };
-
-export type RowParser<T> = (cells: readonly string[], map: HeaderMap, line: number) => ParsedRow<T>;
-
-/**
- * The events of a table file. Stops after a header problem; a record the
- * reader cannot cut (TableReadError) or a file that cannot be read
- * (FileReadError) is thrown, after the rows before it.
- */
-export async function* parsedTable<T>(
-  file: string,
-  read: ReadTableOptions,
-  defs: readonly ColumnDef[],
-  mapping: HeaderMapping | undefined,
-  parse: RowParser<T>,
-  keepCells: boolean,
-): AsyncGenerator<TableEvent<T>> {
-  let map: HeaderMap | null = null;
-  let records = 0;
-  let best: { line: number; match: ReturnType<typeof matchHeader> } | null = null;
-  let headerLine: number | null = null;
-  for await (const batch of readTableBatches(file, read)) {
-    let rows: ParsedRecord<T>[] = [];
-    for (const rec of batch) {
-      if (map === null) {
-        records++;
-        const m = matchHeader(rec.cells, defs, mapping);
-        if (m.missing.length === 0) {
-          headerLine = rec.line;
-          if (m.duplicates.length > 0) {
-            yield { kind: 'end', headerLine, headerProblem: missingColumnsText(file, rec.line, [], m.duplicates), blank: false, searched: records };
-            return;
-          }
-          map = m.map;
-          yield { kind: 'header', line: rec.line, cells: rec.cells, map };
-          continue;
-        }
-        if (!best || m.recognized > best.match.recognized) best = { line: rec.line, match: m };
-        if (records >= HEADER_SEARCH_LIMIT) break;
-        continue;
-      }
-      const p = parse(rec.cells, map, rec.line);
-      rows.push({ line: rec.line, cells: keepCells || p.value === null ? rec.cells : null, value: p.value, errors: p.errors, warnings: p.warnings });
-    }
-    if (rows.length > 0) {
-      yield { kind: 'rows', rows };
-      rows = [];
-    }
-    if (map === null && records >= HEADER_SEARCH_LIMIT) break;
-  }
-  if (map !== null) {
-    yield { kind: 'end', headerLine, headerProblem: null, blank: false, searched: records };
-    return;
-  }
-  if (records === 0) {
-    yield { kind: 'end', headerLine: null, headerProblem: null, blank: true, searched: 0 };
-    return;
-  }
-  const m = best?.match;
-  const recognized = !!m && m.recognized > 0;
-  const missing = recognized ? m.missing : defs.filter((d) => d.required);
-  headerLine = recognized ? (best?.line ?? null) : null;
-  let problem = missingColumnsText(file, headerLine, missing, m?.duplicates ?? []);
-  if (!recognized) {
-    const n = Math.min(records, HEADER_SEARCH_LIMIT);
-    problem = text(`${problem.zh}（前 ${n} 行中没有找到表头）`, `${problem.en} (no header row found in the first ${n} rows)`);
-  }
-  yield { kind: 'end', headerLine, headerProblem: problem, blank: false, searched: records };
-}
+import { type ParsedRecord, type RowParser, type TableEvent, parsedTable } from './parsed-table.js';
+import { type ReadTableOptions, TableReadError, type TableReadErrorCode } from './table-reader.js';
 
 // ---------------------------------------------------------------------------
 // Applications

@@ -1,0 +1,161 @@
+// jmfund applications list | show: options → ops/applications → a table or --json.
+import type { Command } from 'commander';
+import { APPLICATION_STATES } from '../../domain/application.js';
+import { APPLICATION_COLUMNS } from '../../domain/import-row.js';
+import { formatYuan } from '../../domain/money.js';
+import { type Text, text } from '../../domain/text.js';
+import type { ApplicationRow } from '../../ledger/applications.repo.js';
+import type { EligibilitySection } from '../../ledger/eligibility.repo.js';
+import { listApplications, showApplication } from '../../ops/applications.js';
+import { type Context, opContext } from '../context.js';
+import type { Printer } from '../render.js';
+import { handler } from '../runner.js';
+
+/** JSON shape of an application: §5 column names, money in fen. */
+function applicationJson(r: ApplicationRow) {
+  const bool = (v: number) => v === 1;
+  return {
+    application_id: r.application_id,
+    round: r.round_id,
+    enterprise_name: r.enterprise_name,
+    uscc: r.uscc,
+    district: r.district,
+    established_on: r.established_on,
+    independent_legal_person: bool(r.independent_legal_person),
+    category: r.category,
+    cluster: r.cluster,
+    project_name: r.project_name,
+    total_investment_fen: r.total_investment_fen,
+    requested_amount_fen: r.requested_amount_fen,
+    employees: r.employees,
+    annual_revenue_fen: r.annual_revenue_fen,
+    other_fiscal_support: bool(r.other_fiscal_support),
+    past_projects_compliant: bool(r.past_projects_compliant),
+    credit_good: bool(r.credit_good),
+    major_accident: bool(r.major_accident),
+    ready_to_implement: bool(r.ready_to_implement),
+    training_events: r.training_events,
+    trainees: r.trainees,
+    submitted_on: r.submitted_on,
+    source: { file: r.source_file, line: r.source_line, sha256: r.source_sha256 },
+    extra: JSON.parse(r.extra_json) as Record<string, string>,
+    state: r.state,
+  };
+}
+
+function printEligibility(ctx: Context, out: Printer, e: EligibilitySection | null): void {
+  if (!e || e.status === null) {
+    out.line(ctx.t(text('（尚未运行 check）', '(not checked yet)')));
+    return;
+  }
+  out.line(`${ctx.t(text('结论', 'status'))}: ${e.status}  (${ctx.t(text('截至', 'as of'))} ${e.asOf ?? '—'}, ${e.checkedAt ?? ''})`);
+  out.table(
+    [text('规则', 'rule'), text('结果', 'outcome'), text('条款', 'article'), text('理由', 'reason')],
+    e.results.map((r) => [r.rule, r.outcome, r.article, ctx.t(r.reason)]),
+  );
+  if (e.decisions.length > 0) {
+    out.table(
+      [text('决定', 'decision'), text('规则', 'rule'), text('结果', 'outcome'), text('经办人', 'by'), text('时间', 'at'), text('理由', 'reason')],
+      e.decisions.map((d) => [d.decisionId, d.rule, d.outcome, d.decidedBy, d.decidedAt, d.reason]),
+    );
+  }
+}
+
+/** One line about an event: the file of an import and what it changed here. */
+function eventSummary(details: Record<string, unknown>, applicationId: string): string {
+  const updates = Array.isArray(details.updates) ? (details.updates as { application_id?: string; changes?: { field: string }[] }[]) : [];
+  const mine = updates.find((u) => u.application_id === applicationId);
+  if (typeof details.file === 'string') return mine?.changes ? `${details.file}: ${mine.changes.map((c) => c.field).join(', ')}` : details.file;
+  const s = JSON.stringify(details);
+  return s.length > 80 ? `${s.slice(0, 79)}…` : s;
+}
+
+const yesNo = (ctx: Context, v: number): string => ctx.t(v === 1 ? text('是', 'yes') : text('否', 'no'));
+const yuanOrNull = (v: number | null): string | null => (v === null ? null : formatYuan(v));
+
+/** The §5 Chinese label of a column, with its English name. */
+const label = (k: string): Text => {
+  const d = APPLICATION_COLUMNS.find((c) => c.key === k);
+  return d ? text(d.zh, k.replace(/_/g, ' ')) : text(k, k);
+};
+
+export function register(program: Command): void {
+  const apps = program.command('applications').description('applications in the ledger');
+
+  apps
+    .command('list')
+    .description('list applications')
+    .option('--round <id>', 'only this round')
+    .option('--category <category>', 'only this category (key or Chinese name)')
+    .option('--district <district>', 'only this district (Chinese name, with or without 区/市, or division code)')
+    .option('--status <state>', `only this state: ${APPLICATION_STATES.join(', ')}`)
+    .action(
+      handler((ctx, opts: { round?: string; category?: string; district?: string; status?: string }) => {
+        const rows = listApplications(opContext(ctx), opts);
+        return {
+          json: rows.map(applicationJson),
+          human: (out) => {
+            out.table(
+              [text('申报编号', 'application'), text('批次', 'round'), text('企业', 'enterprise'), text('项目', 'project'), text('类别', 'category'), text('区（市）', 'district'), text('申请金额（元）', 'requested (yuan)'), text('状态', 'state')],
+              rows.map((r) => [r.application_id, r.round_id, r.enterprise_name, r.project_name, r.category, r.district, formatYuan(r.requested_amount_fen), r.state]),
+              { align: ['left', 'left', 'left', 'left', 'left', 'left', 'right', 'left'] },
+            );
+            if (process.stdout.isTTY) out.line(ctx.t(text(`共 ${rows.length} 项申报`, `${rows.length} application${rows.length === 1 ? '' : 's'}`)));
+          },
+        };
+      }),
+    );
+
+  apps
+    .command('show <id>')
+    .description('show an application: every field, extra columns, source and history')
+    .action(
+      handler((ctx, id: string) => {
+        const { row, events, eligibility } = showApplication(opContext(ctx), { id });
+        const json = { ...applicationJson(row), events, eligibility };
+        return {
+          json,
+          human: (out) => {
+            out.fields([
+              [label('application_id'), row.application_id],
+              [text('批次', 'round'), row.round_id],
+              [label('enterprise_name'), row.enterprise_name],
+              [label('uscc'), row.uscc],
+              [label('district'), row.district],
+              [label('established_on'), row.established_on],
+              [label('independent_legal_person'), yesNo(ctx, row.independent_legal_person)],
+              [label('category'), row.category],
+              [label('cluster'), row.cluster],
+              [label('project_name'), row.project_name],
+              [text('项目总投入（元）', 'total investment (yuan)'), formatYuan(row.total_investment_fen)],
+              [text('申请补贴金额（元）', 'requested amount (yuan)'), formatYuan(row.requested_amount_fen)],
+              [label('employees'), row.employees],
+              [text('营业收入（元）', 'annual revenue (yuan)'), yuanOrNull(row.annual_revenue_fen)],
+              [label('other_fiscal_support'), yesNo(ctx, row.other_fiscal_support)],
+              [label('past_projects_compliant'), yesNo(ctx, row.past_projects_compliant)],
+              [label('credit_good'), yesNo(ctx, row.credit_good)],
+              [label('major_accident'), yesNo(ctx, row.major_accident)],
+              [label('ready_to_implement'), yesNo(ctx, row.ready_to_implement)],
+              [label('training_events'), row.training_events],
+              [label('trainees'), row.trainees],
+              [label('submitted_on'), row.submitted_on],
+              [text('状态', 'state'), row.state],
+              [text('来源', 'source'), `${row.source_file}:${row.source_line} (sha256 ${row.source_sha256.slice(0, 16)}…)`],
+            ]);
+            const extra = Object.entries(json.extra);
+            if (extra.length > 0) {
+              out.heading(text('其他列（原样保存）', 'extra columns (kept as written)'));
+              out.fields(extra);
+            }
+            out.heading(text('资格审查', 'eligibility'));
+            printEligibility(ctx, out, eligibility);
+            out.heading(text('记录', 'history'));
+            out.table(
+              [text('序号', 'seq'), text('时间', 'at'), text('经办人', 'officer'), text('命令', 'command'), text('内容', 'details')],
+              events.map((e) => [e.seq, e.at, e.officer, e.command, eventSummary(e.details, row.application_id)]),
+            );
+          },
+        };
+      }),
+    );
+}

@@ -1,0 +1,141 @@
+// A table file → its header and its rows with line numbers (SPEC §5: the
+// header is the first row that holds the required columns; title rows above it
+// are skipped), then each row parsed by the domain. Every importer finds its
+// header here: applications, side lists and score sheets.
+import { type CellError, type ColumnDef, type HeaderMap, type HeaderMapping, type HeaderMatch, type HeaderProblem, type ParsedRow, matchHeader, missingColumnsText } from '../domain/import-row.js';
+import { type Text, text } from '../domain/text.js';
+import { type RawRow, type ReadTableOptions, readTableBatches } from './table-reader.js';
+
+/** The header is the first of these records that holds every required column. */
+export const HEADER_SEARCH_LIMIT = 100;
+
+/** Which cell is which column, for one candidate header row. */
+export type HeaderMatcher = (cells: readonly string[]) => HeaderMatch;
+
+/** Why no header was taken. */
+export interface HeaderFailure {
+  /** The row that came closest (or the header row with repeated columns); null when no row named any column. */
+  line: number | null;
+  missing: readonly ColumnDef[];
+  duplicates: readonly HeaderProblem[];
+  /** Records looked at. */
+  searched: number;
+}
+
+export type HeaderEvent =
+  | { kind: 'header'; line: number; cells: string[]; map: HeaderMap }
+  /** Records after the header, as read. */
+  | { kind: 'rows'; rows: RawRow[] }
+  /** `failure`: no usable header (nothing after it was read); `blank`: the file held no record at all. */
+  | { kind: 'end'; failure: HeaderFailure | null; blank: boolean };
+
+/**
+ * The header and the records after it. Stops after a header failure; a record
+ * the reader cannot cut (TableReadError) or a file that cannot be read
+ * (FileReadError) is thrown, after the rows before it.
+ */
+export async function* tableRows(file: string, read: ReadTableOptions, match: HeaderMatcher): AsyncGenerator<HeaderEvent> {
+  let found = false;
+  let records = 0;
+  let best: { line: number; match: HeaderMatch } | null = null;
+  for await (const batch of readTableBatches(file, read)) {
+    if (found) {
+      if (batch.length > 0) yield { kind: 'rows', rows: batch };
+      continue;
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const rec = batch[i];
+      records++;
+      const m = match(rec.cells);
+      if (m.missing.length === 0) {
+        if (m.duplicates.length > 0) {
+          yield { kind: 'end', failure: { line: rec.line, missing: [], duplicates: m.duplicates, searched: records }, blank: false };
+          return;
+        }
+        found = true;
+        yield { kind: 'header', line: rec.line, cells: rec.cells, map: m.map };
+        if (i + 1 < batch.length) yield { kind: 'rows', rows: batch.slice(i + 1) };
+        break;
+      }
+      if (!best || m.recognized > best.match.recognized) best = { line: rec.line, match: m };
+      if (records >= HEADER_SEARCH_LIMIT) break;
+    }
+    if (!found && records >= HEADER_SEARCH_LIMIT) break;
+  }
+  if (found) {
+    yield { kind: 'end', failure: null, blank: false };
+    return;
+  }
+  if (best === null) {
+    yield { kind: 'end', failure: null, blank: true };
+    return;
+  }
+  // The first record is the best when no record names a column: all required ones are missing.
+  const recognized = best.match.recognized > 0;
+  yield { kind: 'end', failure: { line: recognized ? best.line : null, missing: best.match.missing, duplicates: best.match.duplicates, searched: records }, blank: false };
+}
+
+// ---------------------------------------------------------------------------
+// Rows parsed by the domain
+
+/** One data record after the header, parsed. */
+export interface ParsedRecord<T> {
+  line: number;
+  /** The record as read: kept for a bad row, or for every row when rejects are written. */
+  cells: string[] | null;
+  value: T | null;
+  errors: CellError[];
+  warnings: CellError[];
+}
+
+export type TableEvent<T> =
+  /** The header row: from here on every record is a row. */
+  | { kind: 'header'; line: number; cells: string[]; map: HeaderMap }
+  | { kind: 'rows'; rows: ParsedRecord<T>[] }
+  /**
+   * The end of what was read. `headerProblem`: no usable header (nothing
+   * else was read after it); `blank`: the file held no record at all.
+   */
+  | { kind: 'end'; headerLine: number | null; headerProblem: Text | null; blank: boolean };
+
+export type RowParser<T> = (cells: readonly string[], map: HeaderMap, line: number) => ParsedRow<T>;
+
+/** `FILE:LINE: missing required columns …`, or how many rows were searched when none named a column. */
+export function headerFailureText(file: string, f: HeaderFailure): Text {
+  const problem = missingColumnsText(file, f.line, f.missing, f.duplicates);
+  if (f.line !== null) return problem;
+  const n = Math.min(f.searched, HEADER_SEARCH_LIMIT);
+  return text(`${problem.zh}（前 ${n} 行中没有找到表头）`, `${problem.en} (no header row found in the first ${n} rows)`);
+}
+
+/** The events of a table file whose rows `parse` reads; see tableRows. */
+export async function* parsedTable<T>(
+  file: string,
+  read: ReadTableOptions,
+  defs: readonly ColumnDef[],
+  mapping: HeaderMapping | undefined,
+  parse: RowParser<T>,
+  keepCells: boolean,
+): AsyncGenerator<TableEvent<T>> {
+  let map: HeaderMap | null = null;
+  let headerLine: number | null = null;
+  for await (const ev of tableRows(file, read, (cells) => matchHeader(cells, defs, mapping))) {
+    if (ev.kind === 'header') {
+      map = ev.map;
+      headerLine = ev.line;
+      yield ev;
+    } else if (ev.kind === 'rows') {
+      const m = map as HeaderMap;
+      const rows: ParsedRecord<T>[] = [];
+      for (const rec of ev.rows) {
+        const p = parse(rec.cells, m, rec.line);
+        rows.push({ line: rec.line, cells: keepCells || p.value === null ? rec.cells : null, value: p.value, errors: p.errors, warnings: p.warnings });
+      }
+      yield { kind: 'rows', rows };
+    } else if (ev.failure) {
+      yield { kind: 'end', headerLine: ev.failure.line, headerProblem: headerFailureText(file, ev.failure), blank: false };
+    } else {
+      yield { kind: 'end', headerLine, headerProblem: null, blank: ev.blank };
+    }
+  }
+}

@@ -1,0 +1,49 @@
+// jmfund applications list | show: the applications in the ledger, read only.
+import { APPLICATION_STATES } from '../domain/application.js';
+import { UserError } from '../domain/errors.js';
+import { findCategory, findDistrict } from '../domain/policy.js';
+import { text } from '../domain/text.js';
+import type { ApplicationRow } from '../ledger/applications.repo.js';
+import { type EligibilitySection, eligibilitySection } from '../ledger/eligibility.repo.js';
+import { type ApplicationEvent, applicationEvents, iterateApplications } from '../ledger/import.repo.js';
+import { listRounds } from '../ledger/rounds.repo.js';
+import type { OpContext } from './context.js';
+import { requireApplication, requireRound } from './lookup.js';
+
+export interface ListApplicationsInput {
+  round?: string;
+  /** Category key or Chinese name. */
+  category?: string;
+  /** District: Chinese name, with or without 区/市, or division code. */
+  district?: string;
+  /** Application state. */
+  status?: string;
+}
+
+/** The applications that match every filter given, by round and id. */
+export function listApplications(op: OpContext, input: ListApplicationsInput): ApplicationRow[] {
+  const { db } = op;
+  const policies = input.round !== undefined ? [requireRound(db, input.round).policy] : listRounds(db).map((r) => r.policy);
+  if (input.status !== undefined && !(APPLICATION_STATES as readonly string[]).includes(input.status)) {
+    throw new UserError(text(`未知的状态「${input.status}」；可用：${APPLICATION_STATES.join('、')}`, `unknown state "${input.status}"; use one of: ${APPLICATION_STATES.join(', ')}`), 2);
+  }
+  // A name the round's policy knows becomes its stored form; anything else is compared as written.
+  const { category: c, district: d } = input;
+  const category = c === undefined ? undefined : (policies.map((p) => findCategory(p, c)?.key).find(Boolean) ?? c.normalize('NFKC').trim());
+  const district = d === undefined ? undefined : (policies.map((p) => findDistrict(p, d)?.zh).find(Boolean) ?? d.normalize('NFKC').trim());
+  return [...iterateApplications(db, { roundId: input.round, category, district, state: input.status })];
+}
+
+export interface ApplicationView {
+  row: ApplicationRow;
+  /** Every event that names the application, oldest first. */
+  events: ApplicationEvent[];
+  eligibility: EligibilitySection | null;
+}
+
+/** One application: every field, its check results and decisions, and its history. */
+export function showApplication(op: OpContext, input: { id: string }): ApplicationView {
+  const key = input.id.normalize('NFKC').trim();
+  const { row } = requireApplication(op.db, key);
+  return { row, events: applicationEvents(op.db, key), eligibility: eligibilitySection(op.db, key) ?? null };
+}

@@ -1,0 +1,362 @@
+// jmfund import (SPEC §5): file → io/decode → io/table-reader → domain row
+// parsers → the ledger, all or nothing, with one event.
+//
+// An import streams the file once: each record is parsed by the domain and,
+// when good, inserted at once inside ONE transaction that began when the
+// header was found. Any bad row (unless skipInvalid) or a dry run rolls the
+// transaction back at the end, so the ledger is byte-for-byte what it was;
+// memory stays bounded whatever the file size (no rows are held, only errors).
+// For an applications file of a few MiB and more, reading, parsing and
+// validating run in a worker thread (io/import-worker-protocol.ts) while this
+// thread writes: the rows arrive in file order, and the transaction, the error
+// list and the summary are the same as when everything runs here.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { UserError } from '../domain/errors.js';
+import { APPLICATION_COLUMNS, type CellError, type ColumnDef, type FieldChange, type HeaderMap, type HeaderMapping, resolveMapping, rowErrorText, rowKeys } from '../domain/import-row.js';
+import { type Lang, type Text, text } from '../domain/text.js';
+import { FileReadError, decodeBuffer } from '../io/decode.js';
+import { FileWriteError, writeFileAtomic } from '../io/atomic-write.js';
+import { toCsv } from '../io/exporters/csv.js';
+import { fileProblem, sha256File } from '../io/files.js';
+import { applicationTable, applicationTableInWorker, mappingEntries, useImportWorker } from '../io/import-worker-protocol.js';
+import type { TableEvent } from '../io/parsed-table.js';
+import { TableReadError } from '../io/table-reader.js';
+import { appendEvent } from '../ledger/events.js';
+import { type AcceptOutcome, type ApplicationRecord, ApplicationImportSession } from '../ledger/import.repo.js';
+import { type Transaction, beginTransaction } from '../ledger/open.js';
+import type { OpContext } from './context.js';
+import { requireRound } from './lookup.js';
+
+/** Rows between two progress calls. */
+export const PROGRESS_EVERY = 50_000;
+/** Errors and warnings kept in the result by default; beyond this they are counted (the listener still sees every one). */
+const MAX_HELD = 100_000;
+
+/** How to read the file and what to do with bad rows. */
+export interface ReadInput {
+  file: string;
+  /** Force a text encoding (utf8, gb18030, utf16le, utf16be); else detected. */
+  encoding?: string;
+  /** Worksheet of an .xlsx file. */
+  sheet?: string;
+  /** A JSON file {"header in the file": "column"} for other header names. */
+  mapping?: string;
+  /** Import the good rows and write the bad ones to `rejects`. */
+  skipInvalid?: boolean;
+  rejects?: string;
+  /** Overwrite `rejects` if it exists. */
+  force?: boolean;
+  dryRun?: boolean;
+  /** Language of the error column of the rejects file. */
+  lang: Lang;
+  /** Errors and warnings kept in the result (the rest are counted); default 100,000. */
+  keepProblems?: number;
+}
+
+/** A row error or warning: the file, the line, the column and what is wrong. */
+export interface ImportProblem {
+  file: string;
+  line: number;
+  column: string;
+  /** Chinese label of the column. */
+  label: string;
+  value: string;
+  /** `FILE:LINE: column …: …`, the words an officer reads. */
+  message: Text;
+}
+
+/** What the caller hears while the file is read. */
+export interface ImportListener {
+  /** Each row error or warning as it is found, before the import decides. */
+  problem?(kind: 'error' | 'warning', p: ImportProblem): void;
+  /** Rows read so far, every PROGRESS_EVERY rows. */
+  progress?(rows: number): void;
+}
+
+export interface TableImport {
+  file: string;
+  dryRun: boolean;
+  headerLine: number | null;
+  /** No usable header: nothing was read after it. */
+  headerProblem: Text | null;
+  /** A record the reader could not cut (unclosed quote …): nothing after it can be trusted. */
+  fatal: ImportProblem | null;
+  rows: number;
+  new: number;
+  unchanged: number;
+  updated: number;
+  rejected: number;
+  errors: ImportProblem[];
+  warnings: ImportProblem[];
+  errorCount: number;
+  warningCount: number;
+  written: boolean;
+  rejectsFile: string | null;
+  /** A header problem, an unreadable record or a bad row (exit 1). */
+  problems: boolean;
+}
+
+type RowOutcome = 'new' | 'unchanged' | 'updated' | { column: string; text: Text };
+
+/** One kind of import: its columns, its rows, and how a row lands in the ledger. */
+export interface ImportSink<T> {
+  defs: readonly ColumnDef[];
+  /** The file's header and parsed rows; the cells of good rows too when `keepCells`. */
+  table(mapping: HeaderMapping | undefined, keepCells: boolean): AsyncIterable<TableEvent<T>>;
+  /** A bad row: may add an error of its own (a repeat inside the file). Inside the transaction. */
+  invalid(cells: readonly string[], map: HeaderMap, line: number): { column: string; text: Text } | null;
+  /** A good row, inside the transaction. */
+  accept(value: T, line: number): RowOutcome;
+  /** Appends the event, when there is something to write, before the commit. */
+  record(run: TableImport): void;
+}
+
+function checkOptions(input: ReadInput): void {
+  if (input.skipInvalid && !input.rejects) {
+    throw new UserError(
+      text('--skip-invalid 需要同时用 --rejects FILE 指定保存出错行的文件', '--skip-invalid needs --rejects FILE: the rows left out are written there'),
+      2,
+    );
+  }
+  if (input.rejects && !input.skipInvalid) {
+    throw new UserError(text('--rejects 只与 --skip-invalid 一起使用', '--rejects is used together with --skip-invalid'), 2);
+  }
+  if (input.rejects && !input.force && !input.dryRun && existsSync(input.rejects)) {
+    throw new UserError(text(`${input.rejects} 已存在；如要覆盖，请加 --force`, `${input.rejects} exists; use --force to overwrite`), 2);
+  }
+}
+
+function loadMapping(path: string | undefined, defs: readonly ColumnDef[]): HeaderMapping | undefined {
+  if (path === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(decodeBuffer(path, readFileSync(path)).text);
+  } catch (e) {
+    if (e instanceof FileReadError) throw new UserError(e.text, 2);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(text(`找不到映射文件 ${path}`, `mapping file not found: ${path}`), 2);
+    throw new UserError(text(`映射文件 ${path} 不是有效的 JSON：${(e as Error).message}`, `mapping file ${path} is not valid JSON: ${(e as Error).message}`), 2);
+  }
+  const r = resolveMapping(json, defs);
+  if (!r.ok) throw new UserError(text(`${path}：${r.error.zh}`, `${path}: ${r.error.en}`), 2);
+  return r.value;
+}
+
+const columnZh = (defs: readonly ColumnDef[], key: string): string => defs.find((d) => d.key === key)?.zh ?? key;
+
+/** The record as read, padded to the header's width, then its errors in one `error` cell. */
+function rejectRow(lang: Lang, cells: readonly string[], width: number, errors: readonly CellError[]): string[] {
+  const message = errors.map((e) => (e.column ? text(`${e.column}（${e.zh}）：${e.text.zh}`, `${e.column} (${e.zh}): ${e.text.en}`) : e.text)[lang]).join('; ');
+  return [...cells, ...Array<string>(Math.max(0, width - cells.length)).fill(''), message];
+}
+
+/** Reads the file through the sink, inside one transaction begun at the header. */
+async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => void, listener: ImportListener): Promise<{ run: TableImport; rejects: string[][] }> {
+  const { file } = input;
+  const mapping = loadMapping(input.mapping, sink.defs);
+  const run: TableImport = {
+    file,
+    dryRun: !!input.dryRun,
+    headerLine: null,
+    headerProblem: null,
+    fatal: null,
+    rows: 0,
+    new: 0,
+    unchanged: 0,
+    updated: 0,
+    rejected: 0,
+    errors: [],
+    warnings: [],
+    errorCount: 0,
+    warningCount: 0,
+    written: false,
+    rejectsFile: null,
+    problems: false,
+  };
+  const keep = input.keepProblems ?? MAX_HELD;
+  const report = (kind: 'error' | 'warning', line: number, e: CellError): void => {
+    const p: ImportProblem = { file, line, column: e.column, label: e.zh, value: e.value, message: rowErrorText(file, line, e) };
+    const held = kind === 'error' ? run.errors : run.warnings;
+    if (kind === 'error') run.errorCount++;
+    else run.warningCount++;
+    if (held.length < keep) held.push(p);
+    listener.problem?.(kind, p);
+  };
+  // Only skipInvalid writes them out; otherwise they would only cost memory.
+  const keepRejects = !!(input.skipInvalid && input.rejects && !input.dryRun);
+  const rejects: string[][] = [];
+  let map: HeaderMap | null = null;
+  let end: Extract<TableEvent<T>, { kind: 'end' }> | null = null;
+  try {
+    for await (const ev of sink.table(mapping, keepRejects)) {
+      if (ev.kind === 'header') {
+        run.headerLine = ev.line;
+        map = ev.map;
+        rejects.push([...ev.cells, 'error']);
+        begin();
+        continue;
+      }
+      if (ev.kind === 'end') {
+        end = ev;
+        break;
+      }
+      if (map === null) throw new Error('rows before the header');
+      for (const rec of ev.rows) {
+        run.rows++;
+        if (run.rows % PROGRESS_EVERY === 0) listener.progress?.(run.rows);
+        for (const w of rec.warnings) report('warning', rec.line, w);
+        const errors: CellError[] = [...rec.errors];
+        if (rec.value === null) {
+          const dup = sink.invalid(rec.cells ?? [], map, rec.line);
+          if (dup) errors.push({ column: dup.column, zh: columnZh(sink.defs, dup.column), value: '', text: dup.text });
+        } else {
+          const out = sink.accept(rec.value, rec.line);
+          if (typeof out === 'object') errors.push({ column: out.column, zh: columnZh(sink.defs, out.column), value: '', text: out.text });
+          else if (out === 'new') run.new++;
+          else if (out === 'unchanged') run.unchanged++;
+          else run.updated++;
+        }
+        if (errors.length > 0) {
+          run.rejected++;
+          for (const e of errors) report('error', rec.line, e);
+          if (keepRejects) rejects.push(rejectRow(input.lang, rec.cells ?? [], rejects[0].length - 1, errors));
+        }
+      }
+    }
+  } catch (e) {
+    if (e instanceof TableReadError && e.line > 0) {
+      run.fatal = { file, line: e.line, column: '', label: '', value: '', message: e.text };
+    } else {
+      throw fileProblem(file, e);
+    }
+  }
+  if (end?.blank) throw new UserError(text(`${file} 中没有任何数据行（只有空行）`, `${file} has no rows (only blank lines)`), 2);
+  if (end?.headerProblem) {
+    run.headerLine = end.headerLine;
+    run.headerProblem = end.headerProblem;
+  }
+  return { run, rejects };
+}
+
+async function writeRejects(input: ReadInput, run: TableImport, rows: string[][]): Promise<string | null> {
+  if (!input.skipInvalid || !input.rejects || input.dryRun || run.rejected === 0) return null;
+  try {
+    // UTF-8 with BOM, original header and cells, so that the fixed file imports as it is.
+    await writeFileAtomic(input.rejects, toCsv(rows), { force: input.force });
+  } catch (e) {
+    if (e instanceof FileWriteError) throw new UserError(e.text, 2);
+    throw e;
+  }
+  return input.rejects;
+}
+
+/**
+ * Reads the file through the sink in one transaction and decides: commit (the
+ * sink's event, then the rejects file, then COMMIT), or leave the ledger as it was.
+ */
+export async function importTable<T>(op: OpContext, input: ReadInput, sink: ImportSink<T>, listener: ImportListener = {}): Promise<TableImport> {
+  checkOptions(input);
+  const tx: { open: Transaction | null } = { open: null };
+  try {
+    const { run, rejects } = await readInto(input, sink, () => (tx.open = beginTransaction(op.db)), listener);
+    const bad = run.headerProblem !== null || run.fatal !== null || (run.rejected > 0 && !input.skipInvalid);
+    const changes = run.new + run.updated > 0;
+    if (!bad && !input.dryRun) {
+      if (changes) sink.record(run);
+      run.rejectsFile = await writeRejects(input, run, rejects);
+      if (changes && tx.open) {
+        tx.open.commit();
+        run.written = true;
+      }
+    }
+    run.problems = run.headerProblem !== null || run.fatal !== null || run.rejected > 0;
+    return run;
+  } finally {
+    tx.open?.rollback();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Applications
+
+export interface ImportApplicationsInput extends ReadInput {
+  round: string | undefined;
+  /** Replace the stored values of an application the file repeats with different values. */
+  update?: boolean;
+}
+
+export interface ApplicationUpdate {
+  application_id: string;
+  state_before: string;
+  changes: FieldChange[];
+}
+
+export interface ApplicationsImport extends TableImport {
+  round: string;
+  sha256: string;
+  /** Applications the file changed (with update), old and new values; as logged. */
+  updates: ApplicationUpdate[];
+}
+
+export async function importApplications(op: OpContext, input: ImportApplicationsInput, listener: ImportListener = {}): Promise<ApplicationsImport> {
+  const { db } = op;
+  const { file } = input;
+  const round = requireRound(db, input.round);
+  const sha256 = await sha256File(file);
+  const now = op.now();
+  const sourceFile = basename(file);
+  const updates: ApplicationUpdate[] = [];
+  let session: ApplicationImportSession | null = null;
+  // Made at the first row, inside the transaction (it creates temporary tables).
+  const ensure = (): ApplicationImportSession => (session ??= new ApplicationImportSession(db, round.roundId, { update: !!input.update, now }));
+  const sink: ImportSink<ApplicationRecord> = {
+    defs: APPLICATION_COLUMNS,
+    table: (mapping, keepCells) => {
+      const src = { file, read: { encoding: input.encoding, sheet: input.sheet }, mapping: mappingEntries(mapping), policy: round.policy, roundId: round.roundId, keepCells };
+      return useImportWorker(file) ? applicationTableInWorker(src) : applicationTable(src);
+    },
+    invalid: (cells, map, line) => {
+      const s = ensure();
+      const keys = rowKeys(cells, map);
+      const dup = s.duplicateInFile(keys, line);
+      s.noteSeen(keys, line);
+      return dup && dup.kind === 'error' ? { column: dup.column, text: dup.text } : null;
+    },
+    accept: (rec, line) => {
+      const out: AcceptOutcome = ensure().acceptRecord(rec, { file: sourceFile, line, sha256 });
+      if (out.kind === 'error') return { column: out.column, text: out.text };
+      if (out.kind === 'updated') {
+        updates.push({ application_id: out.applicationId, state_before: out.stateBefore, changes: out.changes });
+        return 'updated';
+      }
+      return out.kind;
+    },
+    record: (run) => {
+      const s = ensure();
+      const newIds = s.newApplicationIds();
+      const event = appendEvent(db, {
+        at: now,
+        officer: op.officer,
+        command: 'import',
+        roundId: round.roundId,
+        appIds: [...(newIds ?? []), ...updates.map((u) => u.application_id)],
+        details: {
+          file: sourceFile,
+          sha256,
+          header_line: run.headerLine,
+          rows: run.rows,
+          new: run.new,
+          already_there: run.unchanged,
+          updated: run.updated,
+          rejected: run.rejected,
+          rejects_file: input.rejects ?? null,
+          updates,
+        },
+      });
+      if (newIds === null) s.linkNewRows(event);
+    },
+  };
+  const run = await importTable(op, input, sink, listener);
+  return { ...run, round: round.roundId, sha256, updates };
+}
