@@ -156,8 +156,6 @@ export function resolveMapping(json: unknown, defs: readonly ColumnDef[]): Resul
   return ok(out);
 }
 
-export const columnLabel = (d: ColumnDef): Text => text(`${d.key}（${d.zh}）`, `${d.key} (${d.zh})`);
-
 // ---------------------------------------------------------------------------
 // Cell values
 
@@ -799,8 +797,18 @@ export function diffContent(oldC: Record<string, unknown>, newC: Record<string, 
 // ---------------------------------------------------------------------------
 // Messages
 
-/** `applications.csv:7: column total_investment (项目总投入): …` in both languages. */
-export function rowErrorText(file: string, line: number, e: CellError): Text {
+/**
+ * A row error as an officer reads it, in both languages. An applications file
+ * names the column by its key and §5 label (`applications.csv:7: column
+ * total_investment (项目总投入): …`); a score sheet, whose columns follow the
+ * policy, by the header as written, with the value (`scores.csv:5: column
+ * "score", value "101": …`).
+ */
+export function rowErrorText(file: string, line: number, e: { column: string; zh?: string; value: string; text: Text }): Text {
+  if (e.zh === undefined) {
+    const where = e.column ? text(`${file} 第 ${line} 行，列“${e.column}”，值「${e.value}」：`, `${file}:${line}: column "${e.column}", value "${e.value}": `) : text(`${file} 第 ${line} 行：`, `${file}:${line}: `);
+    return text(where.zh + e.text.zh, where.en + e.text.en);
+  }
   if (!e.column) return text(`${file}:${line}：${e.text.zh}`, `${file}:${line}: ${e.text.en}`);
   return text(`${file}:${line}：列 ${e.column}（${e.zh}）：${e.text.zh}`, `${file}:${line}: column ${e.column} (${e.zh}): ${e.text.en}`);
 }

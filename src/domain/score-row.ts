@@ -1,6 +1,6 @@
 // Reading one row of an expert score sheet (Art. 11, SPEC §7): header
 // matching, score and boolean parsing, and the row errors an officer reads.
-import { FALSE_WORDS, TRUE_WORDS } from './import-row.js';
+import { type ColumnDef, FALSE_WORDS, type HeaderMap, type HeaderMatch, TRUE_WORDS, matchHeader } from './import-row.js';
 import type { ScoringRules } from './scoring.js';
 import { type Result, type Text, err, ok, text } from './text.js';
 
@@ -26,17 +26,7 @@ export interface RowError {
   message: Text;
 }
 
-type Field = 'application_id' | 'expert_id' | 'score' | 'recused' | 'comment';
-
-const FIELDS: { field: Field; names: string[]; zh: string }[] = [
-  { field: 'application_id', names: ['application_id', '申报编号'], zh: '申报编号' },
-  { field: 'expert_id', names: ['expert_id', '专家编号'], zh: '专家编号' },
-  { field: 'score', names: ['score', '评分'], zh: '评分' },
-  { field: 'recused', names: ['recused', '是否回避'], zh: '是否回避' },
-  { field: 'comment', names: ['comment', '评审意见'], zh: '评审意见' },
-];
-
-/** NFKC, trimmed, lower case, without a unit in brackets, spaces/hyphens as '_'. */
+/** NFKC, trimmed, lower case, without a unit or note in brackets, spaces/hyphens as '_'. */
 export function normalizeHeader(s: string): string {
   return s
     .normalize('NFKC')
@@ -59,58 +49,61 @@ export interface ScoreColumns {
   criteria: Record<string, number>;
 }
 
-export type HeaderMatch = { ok: true; columns: ScoreColumns } | { ok: false; missing: string[]; duplicates: string[] };
+/**
+ * The columns of a score sheet. With policy criteria, one column per
+ * criterion (by key, Chinese or English name) is required and `score` is
+ * optional (then checked against the weighted sum).
+ */
+export function scoreColumnDefs(rules: ScoringRules): ColumnDef[] {
+  return [
+    { key: 'application_id', zh: '申报编号', aliases: [], required: true },
+    { key: 'expert_id', zh: '专家编号', aliases: [], required: true },
+    { key: 'score', zh: '评分', aliases: [], required: rules.criteria.length === 0 },
+    ...rules.criteria.map((c) => ({ key: c.key, zh: c.zh, aliases: [c.en], required: true })),
+    { key: 'recused', zh: '是否回避', aliases: [], required: true },
+    { key: 'comment', zh: '评审意见', aliases: [], required: false },
+  ];
+}
+
+/** One candidate header row read as a score sheet's (a note in brackets after a name is dropped: `评分(0-100)`). */
+export const matchScoreColumns = (cells: readonly string[], defs: readonly ColumnDef[]): HeaderMatch => matchHeader(cells.map(normalizeHeader), defs);
 
 /** Names of the required columns, for messages: "application_id (申报编号)". */
 export function requiredColumnNames(rules: ScoringRules): string[] {
-  const base = ['application_id (申报编号)', 'expert_id (专家编号)'];
-  const scores = rules.criteria.length > 0 ? rules.criteria.map((c) => `${c.key} (${c.zh})`) : ['score (评分)'];
-  return [...base, ...scores, 'recused (是否回避)'];
+  return scoreColumnDefs(rules)
+    .filter((d) => d.required)
+    .map((d) => `${d.key} (${d.zh})`);
 }
 
-/**
- * Matches a row against the columns a score sheet needs (SPEC §5 rules: the
- * header is the first row holding the required columns). With policy
- * criteria, one column per criterion (by key, Chinese or English name) is
- * required and `score` is optional (then checked against the weighted sum).
- */
-export function matchScoreHeader(cells: string[], rules: ScoringRules): HeaderMatch {
-  const names = cells.map(normalizeHeader);
-  const found = new Map<string, number>();
-  const duplicates: string[] = [];
-  const take = (id: string, i: number) => {
-    if (found.has(id)) duplicates.push(cells[i].trim());
-    else found.set(id, i);
-  };
-  names.forEach((n, i) => {
-    if (n === '') return;
-    const f = FIELDS.find((x) => x.names.some((name) => normalizeHeader(name) === n));
-    if (f) return take(f.field, i);
-    const c = rules.criteria.find((x) => [x.key, x.zh, x.en].some((name) => normalizeHeader(name) === n));
-    if (c) take(`criterion:${c.key}`, i);
-  });
-  const missing: string[] = [];
-  if (!found.has('application_id')) missing.push('application_id (申报编号)');
-  if (!found.has('expert_id')) missing.push('expert_id (专家编号)');
-  if (rules.criteria.length > 0) {
-    for (const c of rules.criteria) if (!found.has(`criterion:${c.key}`)) missing.push(`${c.key} (${c.zh})`);
-  } else if (!found.has('score')) missing.push('score (评分)');
-  if (!found.has('recused')) missing.push('recused (是否回避)');
-  if (missing.length > 0 || duplicates.length > 0) return { ok: false, missing, duplicates };
+/** The header row that matched, as the row parser reads it. */
+export function scoreColumns(cells: readonly string[], map: HeaderMap, rules: ScoringRules): ScoreColumns {
+  const at = (key: string): number | null => map.index.get(key) ?? null;
   const criteria: Record<string, number> = {};
-  for (const c of rules.criteria) criteria[c.key] = found.get(`criterion:${c.key}`) as number;
+  for (const c of rules.criteria) criteria[c.key] = at(c.key) as number;
   return {
-    ok: true,
-    columns: {
-      headers: cells.map((c) => c.trim()),
-      applicationId: found.get('application_id') as number,
-      expertId: found.get('expert_id') as number,
-      score: found.get('score') ?? null,
-      recused: found.get('recused') as number,
-      comment: found.get('comment') ?? null,
-      criteria,
-    },
+    headers: cells.map((c) => c.trim()),
+    applicationId: at('application_id') as number,
+    expertId: at('expert_id') as number,
+    score: at('score'),
+    recused: at('recused') as number,
+    comment: at('comment'),
+    criteria,
   };
+}
+
+export type ScoreHeaderMatch = { ok: true; columns: ScoreColumns } | { ok: false; missing: string[]; duplicates: string[] };
+
+/** Whether one row is a score sheet's header (SPEC §5: the first row holding the required columns). */
+export function matchScoreHeader(cells: string[], rules: ScoringRules): ScoreHeaderMatch {
+  const m = matchScoreColumns(cells, scoreColumnDefs(rules));
+  if (m.missing.length > 0 || m.duplicates.length > 0) {
+    return {
+      ok: false,
+      missing: m.missing.map((d) => `${d.key} (${d.zh})`),
+      duplicates: m.duplicates.flatMap((d) => (d.positions ?? []).slice(1).map((p) => cells[p - 1].trim())),
+    };
+  }
+  return { ok: true, columns: scoreColumns(cells, m.map, rules) };
 }
 
 const BOOLEAN_ACCEPTED = text('可接受：是/否、yes/no、y/n、true/false、1/0', 'accepted: 是/否, yes/no, y/n, true/false, 1/0');

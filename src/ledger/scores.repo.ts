@@ -12,7 +12,6 @@ import {
   type ScoreEntry,
   ScoreMoments,
   type ScoreStatus,
-  type ScoreValue,
   type ScoringRules,
 } from '../domain/scoring.js';
 import type { Db } from './open.js';
@@ -223,21 +222,8 @@ export function replaceAggregates(db: Db, roundId: string, aggregates: Aggregate
   for (const id of old) del.run(id);
 }
 
-export interface StoredAggregate {
-  applicationId: string;
-  roundId: string;
-  method: ScoreMethod;
-  status: ScoreStatus;
-  /** The exact value; null when insufficient-reviews. Rank with compareScores. */
-  value: ScoreValue | null;
-  display: string | null;
-  key: string | null;
-  experts: number;
-  recused: number;
-  outliers: string[];
-  details: AggregateDetails;
-  computedAt: string;
-}
+/** An aggregate as stored: the round it belongs to and when it was computed. */
+type Stored<T> = T & { roundId: string; computedAt: string };
 
 interface AggregateDbRow {
   application_id: string;
@@ -255,7 +241,7 @@ interface AggregateDbRow {
   computed_at: string;
 }
 
-const aggregateFromRow = (r: AggregateDbRow): StoredAggregate => ({
+const aggregateFromRow = (r: AggregateDbRow): Stored<Aggregate> => ({
   applicationId: r.application_id,
   roundId: r.round_id,
   method: r.method,
@@ -270,7 +256,7 @@ const aggregateFromRow = (r: AggregateDbRow): StoredAggregate => ({
   computedAt: r.computed_at,
 });
 
-export function getAggregate(db: Db, applicationId: string): StoredAggregate | undefined {
+export function getAggregate(db: Db, applicationId: string): Stored<Aggregate> | undefined {
   const r = db.prepare('SELECT * FROM score_aggregates WHERE application_id = ?').get(applicationId) as AggregateDbRow | undefined;
   return r && aggregateFromRow(r);
 }
@@ -280,7 +266,7 @@ export function getAggregate(db: Db, applicationId: string): StoredAggregate | u
  * application_id); unscored last. For allocation: rank with compareScores on
  * `value`, which score_key's order agrees with.
  */
-export function roundAggregates(db: Db, roundId: string): StoredAggregate[] {
+export function roundAggregates(db: Db, roundId: string): Stored<Aggregate>[] {
   return (
     db
       .prepare('SELECT * FROM score_aggregates WHERE round_id = ? ORDER BY score_key IS NULL, score_key DESC, application_id')

@@ -1,0 +1,345 @@
+// jmfund scores import | aggregate | show | experts (Art. 11, SPEC §7).
+import { basename } from 'node:path';
+import { UserError } from '../domain/errors.js';
+import type { Policy, ScoreMethod } from '../domain/policy.js';
+import { centiText, contentKey, matchScoreColumns, PairMap, parseScoreRow, requiredColumnNames, scoreColumnDefs, scoreColumns, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../domain/score-row.js';
+import { aggregateApplication, expertSummaries, expertUnits, formatFraction, rankAggregates, ScoreMoments, scoringRules, zStatistics, type Aggregate, type ZStatistics } from '../domain/scoring.js';
+import { type Text, text } from '../domain/text.js';
+import { fileProblem, sha256File } from '../io/files.js';
+import { type HeaderFailure, tableRows } from '../io/parsed-table.js';
+import { appendEvent } from '../ledger/events.js';
+import { inTransaction } from '../ledger/open.js';
+import {
+  applicationRound,
+  applicationScores,
+  countRoundScores,
+  expertStats,
+  forEachApplicationScores,
+  getAggregate,
+  getScore,
+  lastEventSeq,
+  latestScoreImport,
+  replaceAggregates,
+  replaceExpertStats,
+  roundApplicationIds,
+  roundMoments,
+  roundScoreContents,
+  writeScores,
+  type StoredScore,
+} from '../ledger/scores.repo.js';
+import type { OpContext } from './context.js';
+import { requireApplication, requireRound } from './lookup.js';
+
+const changedWhileReading = () =>
+  new UserError(text('读取期间账本已被另一个命令更改，本命令未作任何更改；请重新运行。', 'the ledger was changed by another command while this one was reading it; nothing was changed, run it again.'), 2);
+
+// ---------------------------------------------------------------------------
+// import
+
+export interface ImportScoresInput {
+  file: string;
+  round: string | undefined;
+  encoding?: string;
+  sheet?: string;
+  /** Replace scores that differ from those stored (old and new are logged). */
+  update?: boolean;
+  dryRun?: boolean;
+}
+
+export interface ScoreUpdate {
+  application_id: string;
+  expert_id: string;
+  line: number;
+  old: unknown;
+  new: unknown;
+}
+
+export interface ScoresImport {
+  round: string;
+  /** The file's name, as recorded with each score. */
+  file: string;
+  sha256: string;
+  dryRun: boolean;
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  written: boolean;
+  /** As logged: each replaced score, old and new. */
+  updates: ScoreUpdate[];
+  /** Every row error, by line; any one and nothing is written. */
+  errors: RowError[];
+}
+
+const contentJson = (r: Pick<ScoreRow, 'centi' | 'criteria' | 'recused' | 'comment'>): unknown => JSON.parse(scoreContent(r)) as unknown;
+
+const storedContent = (s: StoredScore) => ({ centi: s.centi, criteria: s.criteria, recused: s.recused, comment: s.comment });
+
+/** The score(s) of a row or a stored score, in words: `88.00`, `recused`, `innovation 30.00, benefit 25.00`. */
+const scoreWords = (x: { centi: number | null; criteria: Record<string, number> | null; recused: boolean }): Text =>
+  x.recused && x.centi === null && x.criteria === null
+    ? text('回避', 'recused')
+    : x.criteria
+      ? text(Object.entries(x.criteria).map(([k, v]) => `${k} ${centiText(v)}`).join('，'), Object.entries(x.criteria).map(([k, v]) => `${k} ${centiText(v)}`).join(', '))
+      : text(`${centiText(x.centi ?? 0)}${x.recused ? '（回避）' : ''}`, `${centiText(x.centi ?? 0)}${x.recused ? ' (recused)' : ''}`);
+
+/** No header: what the sheet needs, and what came closest. */
+function noHeader(file: string, need: string, f: HeaderFailure | null): UserError {
+  const detail =
+    f === null
+      ? text('文件中没有数据', 'the file holds no rows')
+      : f.duplicates.length > 0
+        ? text(
+            `第 ${f.line} 行的列重复：${f.duplicates.map((d) => `${d.def.key} (${d.def.zh})`).join('、')}`,
+            `line ${f.line} has repeated columns: ${f.duplicates.map((d) => `${d.def.key} (${d.def.zh})`).join(', ')}`,
+          )
+        : f.line !== null
+          ? text(`最接近的第 ${f.line} 行缺少：${f.missing.map((d) => `${d.key} (${d.zh})`).join('、')}`, `the closest, line ${f.line}, lacks: ${f.missing.map((d) => `${d.key} (${d.zh})`).join(', ')}`)
+          : text(`前 ${f.searched} 行中没有任何所需的列`, `none of the first ${f.searched} rows names any of them`);
+  return new UserError(
+    text(`${file} 中找不到评分表的表头行（需要列：${need}）；${detail.zh}`, `${file}: no header row of a score sheet found (needs columns: ${need}); ${detail.en}`),
+    2,
+    text('表头可用英文列名或中文列名，如 申报编号、专家编号、评分、是否回避、评审意见。', 'headers may be the English names or the Chinese labels, e.g. 申报编号, 专家编号, 评分, 是否回避, 评审意见.'),
+  );
+}
+
+/**
+ * Reads and checks the whole sheet against the ledger, then writes every
+ * score in one transaction with one event, or nothing when any row is wrong.
+ */
+export async function importScores(op: OpContext, input: ImportScoresInput): Promise<ScoresImport> {
+  const { db } = op;
+  const { file } = input;
+  const round = requireRound(db, input.round);
+  const rules = scoringRules(round.policy);
+  const sourceName = basename(file);
+  const weightedTotal = (c: Record<string, number>) => formatFraction(expertUnits(rules, null, c) ?? 0n, rules.unitsPerPoint);
+
+  // Validation reads the ledger before the write transaction; if another
+  // command writes in between, the write is refused rather than mixed.
+  const headSeq = lastEventSeq(db);
+  const appIds = roundApplicationIds(db, round.roundId);
+  const existing = countRoundScores(db, round.roundId) > 0 ? roundScoreContents(db, round.roundId) : new PairMap<string>();
+  const otherRound = new Map<string, string | undefined>();
+  // (application, expert) → the line it was first seen on.
+  const seen = new PairMap<number>();
+  const affected = new Set<string>();
+  const errors: RowError[] = [];
+  const inserts: ScoreRow[] = [];
+  const updates: ScoreRow[] = [];
+  const updateLog: ScoreUpdate[] = [];
+  let rows = 0;
+  let unchanged = 0;
+
+  const onRow = (line: number, cells: string[], cols: ScoreColumns): void => {
+    rows++;
+    const row = parseScoreRow(line, cells, cols, rules, weightedTotal, errors);
+    const appId = row?.applicationId ?? (cells[cols.applicationId] ?? '').normalize('NFKC').trim();
+    if (appId !== '' && !appIds.has(appId)) {
+      if (!otherRound.has(appId)) otherRound.set(appId, applicationRound(db, appId));
+      const other = otherRound.get(appId);
+      errors.push({
+        line,
+        column: cols.headers[cols.applicationId],
+        value: appId,
+        message: other
+          ? text(`该申报属于批次 ${other}，不属于 ${round.roundId}；应为本批次的申报编号`, `the application belongs to round ${other}, not ${round.roundId}; expected an application of this round`)
+          : text(`本批次 ${round.roundId} 中没有该申报；应为已导入本批次的申报编号`, `no such application in round ${round.roundId}; expected the ID of an application imported in this round`),
+      });
+      return;
+    }
+    if (!row) return;
+    const first = seen.get(row.applicationId, row.expertId);
+    if (first !== undefined) {
+      errors.push({
+        line,
+        column: cols.headers[cols.expertId],
+        value: row.expertId,
+        message: text(`同一申报 ${row.applicationId} 与同一专家在第 ${first} 行已出现；每位专家对每个申报只能有一行`, `the same application ${row.applicationId} and expert already appear on line ${first}; one row per application and expert`),
+      });
+      return;
+    }
+    seen.set(row.applicationId, row.expertId, line);
+    const stored = existing.get(row.applicationId, row.expertId);
+    if (stored === undefined) {
+      inserts.push(row);
+      affected.add(row.applicationId);
+      return;
+    }
+    if (stored === contentKey(row.centi, row.criteria ? JSON.stringify(row.criteria) : null, row.recused, row.comment)) {
+      unchanged++;
+      return;
+    }
+    const old = getScore(db, row.applicationId, row.expertId) as StoredScore;
+    if (input.update) {
+      updates.push(row);
+      affected.add(row.applicationId);
+      updateLog.push({ application_id: row.applicationId, expert_id: row.expertId, line, old: JSON.parse(scoreContent(storedContent(old))) as unknown, new: contentJson(row) });
+      return;
+    }
+    const was = scoreWords(old);
+    const sameScore = was.en === scoreWords(row).en;
+    const commentNote = sameScore ? text(`，评审意见不同（原为「${old.comment ?? ''}」）`, `, with a different comment (stored: "${old.comment ?? ''}")`) : text('', '');
+    errors.push({
+      line,
+      column: sameScore && cols.comment !== null ? cols.headers[cols.comment] : cols.score !== null ? cols.headers[cols.score] : '',
+      value: sameScore && cols.comment !== null ? (cells[cols.comment] ?? '') : cols.score !== null ? (cells[cols.score] ?? '') : '',
+      message: text(
+        `该专家对 ${row.applicationId} 已有不同的评分（${was.zh}${commentNote.zh}，来自 ${old.sourceFile} 第 ${old.sourceLine} 行）；如需替换请加 --update（将记录新旧值）`,
+        `expert ${row.expertId} already scored ${row.applicationId} differently (${was.en}${commentNote.en}, from ${old.sourceFile} line ${old.sourceLine}); give --update to replace it (old and new are logged)`,
+      ),
+    });
+  };
+
+  const defs = scoreColumnDefs(rules);
+  let cols: ScoreColumns | null = null;
+  try {
+    for await (const ev of tableRows(file, { encoding: input.encoding, sheet: input.sheet }, (cells) => matchScoreColumns(cells, defs))) {
+      if (ev.kind === 'header') cols = scoreColumns(ev.cells, ev.map, rules);
+      else if (ev.kind === 'rows') for (const rec of ev.rows) onRow(rec.line, rec.cells, cols as ScoreColumns);
+      else if (cols === null) throw noHeader(file, requiredColumnNames(rules).join(', '), ev.failure);
+    }
+  } catch (e) {
+    throw fileProblem(file, e);
+  }
+
+  const sha256 = await sha256File(file);
+  errors.sort((a, b) => a.line - b.line);
+  const failed = errors.length > 0;
+  const written = !failed && !input.dryRun && (inserts.length > 0 || updates.length > 0);
+  if (written) {
+    const at = op.now();
+    inTransaction(db, () => {
+      if (lastEventSeq(db) !== headSeq) throw changedWhileReading();
+      writeScores(db, round.roundId, inserts, updates, { file: sourceName, sha256, at });
+      appendEvent(db, {
+        at,
+        officer: op.officer,
+        command: 'scores import',
+        roundId: round.roundId,
+        appIds: [...affected],
+        details: { file: sourceName, sha256, rows, inserted: inserts.length, updated: updates.length, unchanged, updates: updateLog },
+      });
+    });
+  }
+  return {
+    round: round.roundId,
+    file: sourceName,
+    sha256,
+    dryRun: !!input.dryRun,
+    rows,
+    inserted: failed ? 0 : inserts.length,
+    updated: failed ? 0 : updates.length,
+    unchanged,
+    written,
+    updates: failed ? [] : updateLog,
+    errors,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// aggregate
+
+export interface ScoresAggregate {
+  round: string;
+  method: ScoreMethod;
+  /** Best first; unranked (insufficient-reviews) last. */
+  ranked: Aggregate[];
+  counts: Record<Aggregate['status'], number>;
+  /** Scores flagged for collective review (they still count). */
+  outliers: number;
+  minExperts: number;
+  threshold: number;
+  outlierGap: number;
+  article: string;
+}
+
+/** Aggregates the round's scores and stores the result, replacing the previous aggregate. */
+export function aggregateScores(op: OpContext, input: { round: string | undefined; method?: ScoreMethod }): ScoresAggregate {
+  const { db } = op;
+  const round = requireRound(db, input.round);
+  const rules = scoringRules(round.policy, input.method);
+  const headSeq = lastEventSeq(db);
+  // The z-score needs the round's totals (μ, σ, μ_e, σ_e) before the first
+  // application; the other methods gather them (for the experts' table) on the way.
+  const zMethod = rules.method === 'z-score';
+  const moments = zMethod ? roundMoments(db, round.roundId, rules) : new ScoreMoments();
+  const z: ZStatistics | undefined = zMethod ? zStatistics(moments, rules.unitsPerPoint) : undefined;
+  const aggs: Aggregate[] = [];
+  forEachApplicationScores(db, round.roundId, rules, (a) => {
+    if (!zMethod) moments.addApplication(a);
+    aggs.push(aggregateApplication(a, rules, z));
+  });
+  const experts = expertSummaries(moments, rules.unitsPerPoint).experts;
+  const counts = { scored: 0, 'insufficient-reviews': 0, 'below-threshold': 0 };
+  let outliers = 0;
+  let scores = 0;
+  for (const a of aggs) {
+    counts[a.status]++;
+    outliers += a.outliers.length;
+    scores += a.experts;
+  }
+  const { threshold, outlierGap, article } = round.policy.scoring;
+  const at = op.now();
+  inTransaction(db, () => {
+    if (lastEventSeq(db) !== headSeq) throw changedWhileReading();
+    replaceAggregates(db, round.roundId, aggs, at);
+    replaceExpertStats(db, round.roundId, experts);
+    appendEvent(db, {
+      at,
+      officer: op.officer,
+      command: 'scores aggregate',
+      roundId: round.roundId,
+      details: { method: rules.method, applications: aggs.length, valid_scores: scores, ...counts, outliers, min_experts: rules.minExperts, threshold, outlier_gap: outlierGap },
+    });
+  });
+  return { round: round.roundId, method: rules.method, ranked: rankAggregates(aggs), counts, outliers, minExperts: rules.minExperts, threshold, outlierGap, article };
+}
+
+// ---------------------------------------------------------------------------
+// show
+
+export interface ApplicationScoresView {
+  applicationId: string;
+  round: string;
+  enterpriseName: string;
+  projectName: string;
+  /** The policy's criteria (empty: one plain score). */
+  criteria: Policy['scoring']['criteria'];
+  scores: StoredScore[];
+  aggregate: ReturnType<typeof getAggregate>;
+  /** Scores changed after the aggregate was computed. */
+  stale: boolean;
+  /** Each expert's mean and spread in the round, from the last aggregate. */
+  expertStats: ReturnType<typeof expertStats>;
+}
+
+/** Each expert's score, recusal and comment, and the stored aggregate. */
+export function showScores(op: OpContext, input: { application: string }): ApplicationScoresView {
+  const { db } = op;
+  const app = requireApplication(db, input.application.normalize('NFKC').trim());
+  const round = requireRound(db, app.roundId);
+  const aggregate = getAggregate(db, app.applicationId);
+  const latest = latestScoreImport(db, app.roundId);
+  return {
+    applicationId: app.applicationId,
+    round: app.roundId,
+    enterpriseName: app.enterpriseName,
+    projectName: app.projectName,
+    criteria: round.policy.scoring.criteria,
+    scores: applicationScores(db, app.applicationId),
+    aggregate,
+    stale: aggregate !== undefined && latest !== undefined && latest > aggregate.computedAt,
+    expertStats: expertStats(db, app.roundId),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// experts
+
+/** Per expert: applications scored, mean and spread (population SD), against the round's. */
+export function expertsSummary(op: OpContext, input: { round: string | undefined }): { round: string } & ReturnType<typeof expertSummaries> {
+  const round = requireRound(op.db, input.round);
+  const rules = scoringRules(round.policy);
+  return { round: round.roundId, ...expertSummaries(roundMoments(op.db, round.roundId, rules), rules.unitsPerPoint) };
+}

@@ -1,0 +1,110 @@
+// ops/scores called directly: results and refusals, without a process.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/domain/errors.js';
+import type { Db } from '../../src/ledger/open.js';
+import type { OpContext } from '../../src/ops/context.js';
+import { aggregateScores, expertsSummary, importScores, showScores } from '../../src/ops/scores.js';
+import { FIXTURES, ledgerWithRound, tempDir } from '../helpers.js';
+
+const F = join(FIXTURES, 'scores');
+const APPS = ['JM-0001', 'JM-0002', 'JM-0003', 'JM-0004', 'JM-0005'];
+
+/** Applications written directly: the applications importer is not what is tested here. */
+function ledger(): { op: OpContext; db: Db } {
+  const { db } = ledgerWithRound('R1');
+  const ins = db.prepare(
+    `INSERT INTO applications (application_id, round_id, enterprise_name, uscc, district, established_on, independent_legal_person, category, project_name, total_investment_fen, requested_amount_fen, other_fiscal_support, past_projects_compliant, credit_good, major_accident, ready_to_implement, submitted_on, source_file, source_line, source_sha256, content_hash, created_at, updated_at)
+     VALUES (?, 'R1', ?, ?, '蓬江区', '2015-01-01', 1, 'sme-cloud', ?, 100000000, 50000000, 0, 1, 1, 0, 1, '2022-03-10', 'apps.csv', ?, 'x', ?, '2022-03-01T00:00:00.000Z', '2022-03-01T00:00:00.000Z')`,
+  );
+  APPS.forEach((id, i) => ins.run(id, `企业${id}`, `91440703MA${String(i).padStart(7, '0')}X`, `项目${id}`, i + 2, id));
+  return { db, op: { db, officer: 'test', now: () => '2022-05-01T08:00:00.000Z', today: () => '2022-05-01' } };
+}
+
+const count = (db: Db, sql: string): number => db.prepare(sql).pluck().get() as number;
+
+describe('importScores', () => {
+  it('imports a sheet with a title row and Chinese headers in one event; again adds nothing', async () => {
+    const { op, db } = ledger();
+    const r = await importScores(op, { file: join(F, 'scores.csv'), round: 'R1' });
+    expect(r).toMatchObject({ round: 'R1', file: 'scores.csv', rows: 12, inserted: 12, updated: 0, unchanged: 0, written: true, errors: [] });
+    expect(count(db, 'SELECT count(*) FROM scores')).toBe(12);
+    expect(count(db, "SELECT count(*) FROM events WHERE command = 'scores import'")).toBe(1);
+    const again = await importScores(op, { file: join(F, 'scores.csv'), round: 'R1' });
+    expect(again).toMatchObject({ inserted: 0, unchanged: 12, written: false });
+    expect(count(db, "SELECT count(*) FROM events WHERE command = 'scores import'")).toBe(1);
+  });
+
+  it('a score for an application not in the round is a row error naming line and column; nothing is written', async () => {
+    const { op, db } = ledger();
+    const r = await importScores(op, { file: join(F, 'errors.csv'), round: 'R1' });
+    expect(r.written).toBe(false);
+    expect(r.inserted).toBe(0);
+    expect(r.errors.map((e) => [e.line, e.column, e.value])).toEqual([
+      [3, 'expert_id', 'E01'],
+      [4, 'application_id', 'JM-9999'],
+      [5, 'score', '101'],
+      [6, 'score', '85.555'],
+      [7, 'score', ''],
+      [8, 'recused', 'maybe'],
+      [9, 'expert_id', ''],
+      [10, 'score', '八十'],
+    ]);
+    expect(r.errors[1].message.en).toBe('no such application in round R1; expected the ID of an application imported in this round');
+    expect(count(db, 'SELECT count(*) FROM scores')).toBe(0);
+    expect(count(db, 'SELECT count(*) FROM events')).toBe(0);
+  });
+
+  it('finds the header as an applications import does: the first row holding the required columns', async () => {
+    const { op } = ledger();
+    const dir = tempDir();
+    const titled = join(dir, 'titled.csv');
+    writeFileSync(titled, '评分汇总表,,,\n\n专家编号,Score (0-100),申报编号,是否回避【是/否】\nE01,80,JM-0001,否\n');
+    expect(await importScores(op, { file: titled, round: 'R1' })).toMatchObject({ rows: 1, inserted: 1, errors: [] });
+    const noHeader = join(dir, 'no-header.csv');
+    writeFileSync(noHeader, '申报编号,专家编号,得分\nJM-0001,E01,80\n');
+    await expect(importScores(op, { file: noHeader, round: 'R1' })).rejects.toMatchObject({
+      exitCode: 2,
+      text: { en: `${noHeader}: no header row of a score sheet found (needs columns: application_id (申报编号), expert_id (专家编号), score (评分), recused (是否回避)); the closest, line 1, lacks: score (评分), recused (是否回避)` },
+    });
+    const twice = join(dir, 'twice.csv');
+    writeFileSync(twice, '申报编号,application_id,expert_id,score,recused\n');
+    await expect(importScores(op, { file: twice, round: 'R1' })).rejects.toThrow(/line 1 has repeated columns: application_id \(申报编号\)/);
+  });
+
+  it('refuses an unknown round and a missing file (exit 2)', async () => {
+    const { op } = ledger();
+    await expect(importScores(op, { file: join(F, 'scores.csv'), round: 'NOPE' })).rejects.toMatchObject({ exitCode: 2, text: { en: 'no round NOPE.' } });
+    await expect(importScores(op, { file: join(tempDir(), 'missing.csv'), round: 'R1' })).rejects.toBeInstanceOf(UserError);
+  });
+});
+
+describe('aggregateScores, showScores, expertsSummary', () => {
+  it('aggregates, stores one event, and shows an application with its aggregate', async () => {
+    const { op, db } = ledger();
+    await importScores(op, { file: join(F, 'scores.csv'), round: 'R1' });
+    const a = aggregateScores(op, { round: 'R1' });
+    expect(a.method).toBe('mean');
+    expect(a.ranked.map((x) => x.applicationId).sort()).toEqual(APPS.slice(0, a.ranked.length).sort());
+    expect(a.counts.scored + a.counts['below-threshold'] + a.counts['insufficient-reviews']).toBe(a.ranked.length);
+    expect(count(db, "SELECT count(*) FROM events WHERE command = 'scores aggregate'")).toBe(1);
+
+    const s = showScores(op, { application: 'JM-0001' });
+    expect(s).toMatchObject({ applicationId: 'JM-0001', round: 'R1', stale: false });
+    expect(s.scores.length).toBeGreaterThan(0);
+    expect(s.aggregate?.applicationId).toBe('JM-0001');
+    expect(s.aggregate?.computedAt).toBe('2022-05-01T08:00:00.000Z');
+
+    const e = expertsSummary(op, { round: 'R1' });
+    expect(e.round).toBe('R1');
+    expect(e.experts.map((x) => x.expertId)).toContain('E01');
+  });
+
+  it('refuses scores of an unknown application', () => {
+    const { op } = ledger();
+    expect(() => showScores(op, { application: 'JM-9999' })).toThrow(UserError);
+    expect(() => showScores(op, { application: 'JM-9999' })).toThrow('no application JM-9999.');
+    expect(() => aggregateScores(op, { round: undefined })).toThrow('name the round with --round ID.');
+  });
+});
