@@ -1,14 +1,11 @@
 // What `import` and `lists import` share on the command line: the reading
 // options, progress and row problems on stderr, and the summary (table or --json).
-import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type Text, text } from '../domain/text.js';
 import type { ImportListener, ImportProblem, ReadInput, TableImport } from '../ops/import.js';
 import type { Context } from './context.js';
+import { progressBar } from './progress.js';
 import { printable, type Printer } from './render.js';
-
-/** Progress on a terminal for files at least this large. */
-const PROGRESS_MIN_BYTES = 5 * 1024 * 1024;
 
 export interface ReadOptions {
   encoding?: string;
@@ -47,33 +44,18 @@ export const readInput = (ctx: Context, file: string, o: ReadOptions): ReadInput
 
 /**
  * Row problems on stderr as they are found (so that a file with many bad rows
- * needs no memory for them), and a row count on a terminal for large files.
+ * needs no memory for them), and a progress bar on a terminal.
  * Call `done` when the operation has returned or thrown.
  */
-export function stderrListener(ctx: Context, file: string): ImportListener & { done(): void } {
-  let size = 0;
-  try {
-    size = statSync(file).size;
-  } catch {
-    /* reported by the operation */
-  }
-  const on = !!process.stderr.isTTY && !process.env.CI && size >= PROGRESS_MIN_BYTES;
-  let shown = false;
-  const clear = (): void => {
-    if (shown) process.stderr.write('\r\x1b[K');
-    shown = false;
-  };
+export function stderrListener(ctx: Context): ImportListener & { done(): void } {
+  const bar = progressBar({ lang: ctx.lang });
   return {
-    progress: (rows) => {
-      if (!on) return;
-      shown = true;
-      process.stderr.write(`\r${ctx.t(text('已读取行数', 'rows read'))} ${rows.toLocaleString('en')}`);
-    },
+    progress: bar,
     problem: (kind, p) => {
-      clear();
+      bar.clear();
       process.stderr.write(`${kind === 'warning' ? `${ctx.t(text('警告', 'warning'))}: ` : ''}${printable(ctx.t(p.message))}\n`);
     },
-    done: clear,
+    done: () => bar.done(),
   };
 }
 

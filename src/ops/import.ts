@@ -26,10 +26,9 @@ import { appendEvent } from '../ledger/events.js';
 import { type AcceptOutcome, type ApplicationRecord, ApplicationImportSession } from '../ledger/import.repo.js';
 import { type Transaction, beginTransaction } from '../ledger/open.js';
 import type { OpContext } from './context.js';
+import type { Progress } from './progress.js';
 import { requireRound } from './lookup.js';
 
-/** Rows between two progress calls. */
-export const PROGRESS_EVERY = 50_000;
 /** Errors and warnings kept in the result by default; beyond this they are counted (the listener still sees every one). */
 const MAX_HELD = 100_000;
 
@@ -70,8 +69,8 @@ export interface ImportProblem {
 export interface ImportListener {
   /** Each row error or warning as it is found, before the import decides. */
   problem?(kind: 'error' | 'warning', p: ImportProblem): void;
-  /** Rows read so far, every PROGRESS_EVERY rows. */
-  progress?(rows: number): void;
+  /** Rows read so far. */
+  progress?: Progress;
 }
 
 export interface TableImport {
@@ -195,6 +194,7 @@ async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => v
         map = ev.map;
         rejects.push([...ev.cells, 'error']);
         begin();
+        listener.progress?.phase(text('正在导入', 'importing'), null, 'rows');
         continue;
       }
       if (ev.kind === 'end') {
@@ -204,7 +204,6 @@ async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => v
       if (map === null) throw new Error('rows before the header');
       for (const rec of ev.rows) {
         run.rows++;
-        if (run.rows % PROGRESS_EVERY === 0) listener.progress?.(run.rows);
         for (const w of rec.warnings) report('warning', rec.line, w);
         const errors: CellError[] = [...rec.errors];
         if (rec.value === null) {
@@ -223,6 +222,7 @@ async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => v
           if (keepRejects) rejects.push(rejectRow(input.lang, rec.cells ?? [], rejects[0].length - 1, errors));
         }
       }
+      listener.progress?.tick(run.rows);
     }
   } catch (e) {
     if (e instanceof TableReadError && e.line > 0) {
@@ -230,6 +230,8 @@ async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => v
     } else {
       throw fileProblem(file, e);
     }
+  } finally {
+    listener.progress?.done();
   }
   if (end?.blank) throw new UserError(text(`${file} 中没有任何数据行（只有空行）`, `${file} has no rows (only blank lines)`), 2);
   if (end?.headerProblem) {

@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .option('--update', 'replace the stored values of an application the file repeats with different values')
     .action(
       handler(async (ctx, file: string, opts: ImportOptions) => {
-        const listener = stderrListener(ctx, file);
+        const listener = stderrListener(ctx);
         const run = await importApplications(opContext(ctx), { ...readInput(ctx, file, opts), round: opts.round, update: opts.update }, listener).finally(listener.done);
         reportDiagnostics(ctx, run);
         const target = text(`批次 ${run.round}`, `round ${run.round}`);

@@ -22,7 +22,7 @@ export function register(program: Command): void {
       .argument('<file>', '.csv or .xlsx file'),
   ).action(
     handler(async (ctx, kind: SideListKind, file: string, opts: ReadOptions) => {
-      const listener = stderrListener(ctx, file);
+      const listener = stderrListener(ctx);
       const run = await importSideList(opContext(ctx), { ...readInput(ctx, file, opts), kind }, listener).finally(listener.done);
       reportDiagnostics(ctx, run);
       const name = SIDE_LIST_LABELS[kind];
