@@ -4,6 +4,7 @@
 //   bench/scores.mjs    expert scores: import and each aggregation method
 //   bench/allocate.mjs  allocate over 100,000 and 1,000,000 scored applications
 //   bench/report.mjs    the audit report of a 100,000-application round, each format
+//   bench/line.mjs      jmfund line (funding-line analysis) at 1,000 applications × 1,000 draws
 //   bench/startup.mjs   cold start: jmfund --help, round list vs node -e 0
 //   bench/cycle.mjs     the whole round, command by command, each against its floor
 //
@@ -41,8 +42,8 @@ if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
 
 // Sizes: the benchmarks' own defaults are their full runs.
 const SIZES = QUICK
-  ? { importRows: 20_000, importRuns: 1, scoresApps: 5_000, scoresRuns: 1, allocate: 20_000, allocateRuns: 1, reportApps: 5_000, reportRuns: 1, startupRuns: 15, cycle: ['--sizes', '120,2000', '--runs', '1', '--dup-rows', '6000', '--dup-enterprises', '12'] }
-  : { importRows: 1_000_000, importRuns: 3, scoresApps: 200_000, scoresRuns: 5, allocate: null, allocateRuns: null, reportApps: 100_000, reportRuns: 3, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '3', ...(opts.full ? ['--full'] : [])] };
+  ? { importRows: 20_000, importRuns: 1, scoresApps: 5_000, scoresRuns: 1, allocate: 20_000, allocateRuns: 1, reportApps: 5_000, reportRuns: 1, lineApps: 300, lineDraws: 300, lineRuns: 1, startupRuns: 15, cycle: ['--sizes', '120,2000', '--runs', '1', '--dup-rows', '6000', '--dup-enterprises', '12'] }
+  : { importRows: 1_000_000, importRuns: 3, scoresApps: 200_000, scoresRuns: 5, allocate: null, allocateRuns: null, reportApps: 100_000, reportRuns: 3, lineApps: 1_000, lineDraws: 1_000, lineRuns: 5, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '3', ...(opts.full ? ['--full'] : [])] };
 
 const started = new Date();
 const host = machine();
@@ -146,6 +147,19 @@ if (want('report')) {
     'Audit report',
     `\`node bench/report.mjs ${args.slice(0, 4).join(' ')}\`: \`jmfund report audit --round B --format F --out FILE\` on a round of ${SIZES.reportApps.toLocaleString('en')} applications (imported, checked, scored by 3 experts, aggregated, allocated), median of ${SIZES.reportRuns} run(s) per format; a format that fails is not repeated.`,
     body,
+    r,
+  );
+}
+
+// ---------------------------------------------------------------- line
+if (want('line')) {
+  const args = ['--apps', String(SIZES.lineApps), '--draws', String(SIZES.lineDraws), '--runs', String(SIZES.lineRuns)];
+  log(`\n== bench/line.mjs ${args.join(' ')}`);
+  const r = await runScript('line.mjs', args);
+  section(
+    'Funding line',
+    `\`node bench/line.mjs ${args.join(' ')}\`: \`jmfund line --round B --json --draws ${SIZES.lineDraws}\` on a round of ${SIZES.lineApps.toLocaleString('en')} applications in three categories, each scored by 5 of 40 experts of differing leniency, aggregated and allocated (budgets for about half); median of ${SIZES.lineRuns} run(s); the planner runs once per draw; "in process" is one run of the operation timed inside Node; the ledger file's SHA-256 is checked unchanged after every run. Goal: < 10 s at 1,000 × 1,000.`,
+    tableLines(r.stdout).join('\n'),
     r,
   );
 }

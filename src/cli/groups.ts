@@ -31,6 +31,7 @@ export const GROUPS: { load: () => Promise<{ register: Register }>; commands: [n
       ['allocations', '', 'stored allocation versions: list, show, diff'],
     ],
   },
+  { load: () => import('./commands/line.js'), commands: [['line', '', 'how firm the funding line is: expected ranks, funding probabilities, grey zone (read-only, Art. 11)']] },
   {
     load: () => import('./commands/lifecycle.js'),
     commands: [
