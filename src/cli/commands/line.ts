@@ -120,7 +120,7 @@ function render(ctx: Context, out: Printer, r: LineResult): void {
 export function register(program: Command): void {
   program
     .command('line')
-    .description('how firm the funding line is: expected ranks, funding probabilities, grey zone, expert influence, marginal budget (read-only)')
+    .description('how firm the funding line is: expected ranks, funding probabilities, grey zone (read-only, Art. 11)')
     .option('--round <id>', 'round')
     .option('--category <category>', 'one category (key or name); default all')
     .option('--draws <n>', 'draws from the model (default 1000)')

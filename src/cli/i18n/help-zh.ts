@@ -96,6 +96,11 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'one allocation version N (default: the latest, which is the proposal)': '查看分配版本 N（默认最新版本，即拟安排方案）',
   'version number (same as N)': '版本号（同 N）',
   'what changed between two allocation versions': '两个分配版本之间的变化',
+  // line
+  'how firm the funding line is: expected ranks, funding probabilities, grey zone (read-only, Art. 11)': '资助线有多稳：期望排名、获资助概率、灰区（只读，第11条）',
+  'one category (key or name); default all': '只看一个类别（键名或名称）；默认全部',
+  'draws from the model (default 1000)': '模型抽样次数（默认 1000）',
+  'seed of the random draws (default the round ID): same seed, same output': '随机抽样的种子（默认批次编号）：种子相同，结果相同',
   // notice, objections, filing, award
   'put the proposed awards on public notice (公示, Art. 11) and write the notice list': '将拟支持项目公示（第11条）并写出公示名单',
   'first day of the notice': '公示第一天',
