@@ -1,47 +1,61 @@
-// `jmfund line` as an officer runs it: the README's example, line for line, on
-// the bundled fixtures; the ledger file unchanged by it; the --json shape.
-import { spawnSync } from 'node:child_process';
+// `jmfund line` as an officer runs it on the bundled fixtures: the ledger file
+// unchanged by it, the --json shape, the marginal budget against allocate.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli, tempDir } from '../helpers.js';
+import { FIXTURES, runCli, tempDir } from '../helpers.js';
 
-/** The README's example: the shell lines between the line-example markers. */
-function readmeExample(): string[] {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const block = /<!-- line example[^>]*-->\s*```sh\n([\s\S]*?)```\s*<!-- \/line example -->/.exec(readme);
-  if (!block) throw new Error('README.md has no line example');
-  return block[1].split('\n').filter((l) => l.trim() !== '');
+/** A ledger made as an officer would, on the bundled fixtures, up to the first allocation. */
+function allocated(): string {
+  const db = join(tempDir('jmfund-line-'), 'line.db');
+  const R = ['--round', '2022-R1'];
+  const steps: [string[], number][] = [
+    [['init'], 0],
+    [['round', 'create', '2022-R1', '--opens', '2022-03-01', '--closes', '2022-04-30', '--budget', 'benchmark-enterprise=200万', '--budget', 'benchmark-platform=1,000,000', '--budget', 'sme-cloud=1500000', '--budget', 'cluster-pilot=¥6,000,000'], 0],
+    ...['prior-funding', 'credit', 'violations', 'accidents'].map((k): [string[], number] => [['lists', 'import', k, join(FIXTURES, 'demo', `${k}.csv`)], 0]),
+    [['import', join(FIXTURES, 'demo', 'applications.csv'), ...R], 0],
+    [['check', ...R], 1],
+    [['decide', 'D008', 'credit-code', '--pass', '--reason', '营业执照核对无误'], 0],
+    [['decide', 'D015', 'legal-person', '--fail', '--reason', '分公司，非独立法人'], 0],
+    [['check', ...R], 0],
+    [['scores', 'import', join(FIXTURES, 'demo', 'scores.csv'), ...R], 0],
+    [['scores', 'aggregate', ...R], 0],
+    [['allocate', ...R], 0],
+  ];
+  for (const [args, code] of steps) {
+    const r = runCli(args, { db });
+    expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code);
+  }
+  return db;
 }
 
-function bash(lines: string[], db: string): { code: number; stdout: string; stderr: string } {
-  // `jmfund` is the built binary; the example's ledger goes to a temporary folder.
-  const script = ['jmfund() { node "$JMFUND_BIN" "$@"; }', ...lines.map((l) => l.replace('/tmp/jmfund-line-example.db', db))].join('\n');
-  const r = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, JMFUND_BIN: BIN, JMFUND_LANG: 'en', NO_COLOR: '1' } });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+interface LineJson {
+  round: string;
+  draws: number;
+  seed: string;
+  applications: { category: string; p_funded: number }[];
+  grey_zone: string[];
+  expert_influence: Record<string, unknown>[];
+  marginal_budget: { category: string; amount_fen: number | null; application_id: string | null }[];
 }
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('jmfund line', () => {
-  it('runs the README example as written, and leaves the ledger file unchanged', () => {
-    const lines = readmeExample();
-    const first = lines.findIndex((l) => l.startsWith('jmfund line'));
-    expect(first).toBeGreaterThan(0);
-    const db = join(tempDir('jmfund-line-'), 'example.db');
-    const setup = bash(lines.slice(0, first), db);
-    expect(setup.code, setup.stderr).toBe(0);
+  it('leaves the ledger file unchanged, gives the --json shape of issue 20, and the same output for the same seed', () => {
+    const db = allocated();
     const before = sha(db);
-
-    const run = bash([lines[0], ...lines.slice(first)], db);
+    const human = runCli(['line', '--round', '2022-R1'], { db });
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain('grey zone');
+    expect(human.stdout).toContain('marginal budget');
+    const run = runCli(['line', '--round', '2022-R1', '--category', '标杆示范·方向二', '--draws', '2000', '--seed', '集体审议-2022-05', '--json'], { db });
     expect(run.code, run.stderr).toBe(0);
     expect(sha(db)).toBe(before);
-    expect(run.stdout).toContain('grey zone');
-    expect(run.stdout).toContain('marginal budget');
 
-    // The last line is the --json one: exactly the shape of issue 20.
-    const out = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    // Exactly the shape of issue 20.
+    const out = run.json<LineJson>();
     expect(Object.keys(out)).toEqual(['round', 'draws', 'seed', 'applications', 'grey_zone', 'expert_influence', 'marginal_budget']);
     expect(out.round).toBe('2022-R1');
     expect(out.draws).toBe(2000);
@@ -54,11 +68,12 @@ describe('jmfund line', () => {
       expect(a.p_funded).toBeLessThanOrEqual(1);
     }
     for (const e of out.expert_influence) expect(Object.keys(e)).toEqual(['expert', 'changes']);
-    expect(out.marginal_budget.map((m: Record<string, unknown>) => Object.keys(m))).toEqual([['category', 'amount_fen', 'application_id']]);
+    expect(out.marginal_budget.map((m) => Object.keys(m))).toEqual([['category', 'amount_fen', 'application_id']]);
 
     // The marginal budget, checked against allocate --dry-run at that budget.
     const m = out.marginal_budget[0];
-    expect(m.amount_fen).not.toBeNull();
+    const amount = m.amount_fen!;
+    expect(amount).toBeGreaterThan(0);
     {
       const budget = runCli(['allocations', 'show', '--round', '2022-R1', '--json'], { db }).json<{ categories: { category: string; budget_fen: number }[] }>();
       const b = budget.categories.find((c) => c.category === 'benchmark-platform')!.budget_fen;
@@ -67,8 +82,8 @@ describe('jmfund line', () => {
         runCli(['allocate', '--round', '2022-R1', '--dry-run', '--json', '--budget', `benchmark-platform=${yuan(fen)}`], { db })
           .json<{ applications: { application_id: string; award_fen: number }[] }>()
           .applications.find((a) => a.application_id === m.application_id)!.award_fen;
-      expect(dry(b + m.amount_fen)).toBeGreaterThan(0);
-      expect(dry(b + m.amount_fen - 1)).toBe(0);
+      expect(dry(b + amount)).toBeGreaterThan(0);
+      expect(dry(b + amount - 1)).toBe(0);
       expect(sha(db)).toBe(before);
     }
 
