@@ -1,6 +1,6 @@
 // `jmfund backup FILE`: an online copy of the ledger, verified after writing (SPEC §11).
 import { stat } from 'node:fs/promises';
-import { sha256File } from '../io/file-hash.js';
+import { sha256File } from '../io/files.js';
 import { backupLedger } from '../ledger/backup.js';
 import { openLedger } from '../ledger/open.js';
 import type { VerifyResult } from '../ledger/verify/index.js';
