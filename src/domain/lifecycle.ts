@@ -352,3 +352,64 @@ export function checkRecovery(b: MoneyBalance, amountFen: number): Result<number
   }
   return ok(amountFen);
 }
+
+/** Art. 7(5): only a category the policy leaves to an officer (allocation: manual) takes an award set by hand. */
+export function checkManualCategory(applicationId: string, category: Category): Result<Category> {
+  if (category.allocation === 'manual') return ok(category);
+  return err(
+    text(
+      `${applicationId} 属于 ${category.key}，其金额由竞争性分配确定（第8条），不能手工设定。`,
+      `${applicationId} is in ${category.key}, whose awards come from competitive allocation (Art. 8), not from \`award set\`.`,
+    ),
+  );
+}
+
+/** An award is a whole multiple of the policy's unit. */
+export function checkAwardUnit(amountFen: number, unitFen: number): Result<number> {
+  if (amountFen % unitFen === 0) return ok(amountFen);
+  return err(text(`金额须为 ${formatYuan(unitFen)} 元的整数倍。`, `the amount must be a multiple of ${formatYuan(unitFen)} (the policy's unit).`));
+}
+
+/** A manual award above zero is proposed; zero removes it. */
+export const manualAwardState = (amountFen: number): ApplicationState => (amountFen > 0 ? 'proposed' : 'not-funded');
+
+/** Art. 8(4): a pass of a category with training conditions is judged on the actual events and trainees, so both must be given. */
+export function checkTrainingCounts(category: Category, claimed: AcceptanceResult, events: number | null, trainees: number | null): Result<void> {
+  const conditions = category.minTrainingEvents !== undefined || category.minTrainees !== undefined;
+  if (claimed === 'fail' || !conditions || (events !== null && trainees !== null)) return ok(undefined);
+  return err(
+    text(`${category.key} 验收须给出实际的 --events 和 --trainees（第${category.article}条）。`, `acceptance of ${category.key} needs the actual --events and --trainees (Art. ${category.article}).`),
+  );
+}
+
+export interface Settlement {
+  /** The application's state afterwards. */
+  to: ApplicationState;
+  /** The clawback ordered with it (0: none). */
+  clawbackFen: number;
+}
+
+/** Art. 14, 10(4): a failed acceptance cancels the award, and what was already paid becomes a clawback due. */
+export function acceptanceSettlement(result: AcceptanceResult, b: MoneyBalance): Settlement {
+  if (result === 'pass') return { to: 'accepted', clawbackFen: 0 };
+  const clawbackFen = b.clawableFen;
+  return { to: clawbackFen > 0 ? 'clawback-due' : 'rejected-at-acceptance', clawbackFen };
+}
+
+/**
+ * Art. 16, 10(4): a violation found by a spot check stops further payment and
+ * orders back what was paid. An award already under clawback with nothing
+ * more to order back keeps its state; an `ok` finding changes nothing.
+ */
+export function findingSettlement(finding: 'ok' | 'violation', state: ApplicationState, b: MoneyBalance): Settlement {
+  if (finding === 'ok') return { to: state, clawbackFen: 0 };
+  const clawbackFen = b.clawableFen;
+  const stays = clawbackFen === 0 && (state === 'clawback-due' || state === 'recovered');
+  return { to: stays ? state : 'clawback-due', clawbackFen };
+}
+
+/** After a recovery: what is still due, and recovered once nothing is. */
+export function recoverySettlement(b: MoneyBalance, amountFen: number): { dueFen: number; to: ApplicationState } {
+  const dueFen = b.outstandingFen - amountFen;
+  return { dueFen, to: dueFen === 0 ? 'recovered' : 'clawback-due' };
+}

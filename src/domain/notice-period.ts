@@ -1,8 +1,10 @@
 // Public notice (公示), objections and filing dates (Art. 10(3), 11; SPEC §9).
 // A notice from DATE0 for N natural days runs through DATE0 + N − 1, both
 // ends included; filing (备案) is possible from DATE0 + N on.
+import type { ApplicationState } from './application.js';
 import { addDays, compareDates, daysBetweenInclusive } from './dates.js';
-import type { NotAcceptedReason } from './labels.js';
+import { stateLabel, type NotAcceptedReason } from './labels.js';
+import { formatYuan } from './money.js';
 import type { Policy } from './policy.js';
 import { type Result, err, ok, text } from './text.js';
 
@@ -49,6 +51,41 @@ export function admitObjection(o: { fromName: string | null; receivedOn: string;
   if (compareDates(o.receivedOn, o.notice.startsOn) < 0) return { status: 'not-accepted', reason: 'before-notice' };
   if (compareDates(o.receivedOn, o.notice.endsOn) > 0) return { status: 'not-accepted', reason: 'after-notice' };
   return { status: 'open', reason: null };
+}
+
+/**
+ * Art. 11: objections received during the notice are dealt with before filing.
+ * One admitted against an award already filed (or further on) cannot reopen it:
+ * filed amounts never change.
+ */
+export function checkObjectionState(applicationId: string, state: string, admission: Admission): Result<Admission> {
+  if (admission.status !== 'open' || state === 'in-notice' || state === 'withdrawn') return ok(admission);
+  return err(
+    text(
+      `${applicationId} 当前状态为 ${stateLabel(state).zh}（${state}），公示期内的异议须在备案前录入；已备案的金额不能再改。`,
+      `${applicationId} is ${state}; objections received during the notice must be recorded before filing, and a filed award cannot change.`,
+    ),
+  );
+}
+
+/** Art. 11: a founded objection withdraws the award (once); a dismissed one leaves it. Null: the state stays. */
+export function stateAfterObjection(status: 'upheld' | 'dismissed', state: string): ApplicationState | null {
+  return status === 'upheld' && state !== 'withdrawn' ? 'withdrawn' : null;
+}
+
+/**
+ * SPEC §8: an award on notice never changes. A later allocation version may
+ * publish only awards still proposed; one that gives an award already on notice
+ * another amount is refused, unless that award was withdrawn or cancelled.
+ */
+export function checkNoticedAward(a: { applicationId: string; state: string; awardFen: number }, noticed: { noticeId: number; awardFen: number } | undefined): Result<void> {
+  if (!noticed || noticed.awardFen === a.awardFen || a.state === 'withdrawn' || a.state === 'rejected-at-acceptance') return ok(undefined);
+  return err(
+    text(
+      `最新分配版本给 ${a.applicationId} 的金额 ${formatYuan(a.awardFen)} 元与其公示金额 ${formatYuan(noticed.awardFen)} 元（公示 #${noticed.noticeId}）不同；已公示的金额不能改变。`,
+      `the latest allocation version gives ${a.applicationId} ${formatYuan(a.awardFen)}, not the ${formatYuan(noticed.awardFen)} on notice #${noticed.noticeId}; an award on notice cannot change.`,
+    ),
+  );
 }
 
 export interface NoticeProgress {

@@ -7,7 +7,14 @@ import {
   ACTIONS,
   TRANSITIONS,
   acceptanceOutcome,
+  acceptanceSettlement,
   canTransition,
+  checkAwardUnit,
+  checkManualCategory,
+  checkTrainingCounts,
+  findingSettlement,
+  manualAwardState,
+  recoverySettlement,
   checkApprovalDocument,
   checkClawback,
   checkDisbursement,
@@ -212,5 +219,48 @@ describe('the award as it stands', () => {
     ['rejected-at-acceptance', 0],
   ])('%s → %i', (state, expected) => {
     expect(currentAwardFen({ ...f, state })).toBe(expected);
+  });
+});
+
+describe('what each step settles', () => {
+  const nothingPaid = moneyBalance([], [], []);
+  const paid = moneyBalance([60_000, 40_000], [30_000], [10_000]);
+
+  it('a failed acceptance orders back what was paid and not yet ordered back; a pass orders nothing', () => {
+    expect(acceptanceSettlement('pass', paid)).toEqual({ to: 'accepted', clawbackFen: 0 });
+    expect(acceptanceSettlement('fail', nothingPaid)).toEqual({ to: 'rejected-at-acceptance', clawbackFen: 0 });
+    expect(acceptanceSettlement('fail', paid)).toEqual({ to: 'clawback-due', clawbackFen: 70_000 });
+  });
+
+  it('a violation orders back what was paid; an award under clawback with nothing more to order keeps its state', () => {
+    expect(findingSettlement('ok', 'disbursed', paid)).toEqual({ to: 'disbursed', clawbackFen: 0 });
+    expect(findingSettlement('violation', 'filed', nothingPaid)).toEqual({ to: 'clawback-due', clawbackFen: 0 });
+    expect(findingSettlement('violation', 'disbursed', paid)).toEqual({ to: 'clawback-due', clawbackFen: 70_000 });
+    const all = moneyBalance([100], [100], [100]);
+    expect(findingSettlement('violation', 'recovered', all)).toEqual({ to: 'recovered', clawbackFen: 0 });
+    expect(findingSettlement('violation', 'recovered', paid)).toEqual({ to: 'clawback-due', clawbackFen: 70_000 });
+  });
+
+  it('a recovery of everything due ends in recovered', () => {
+    expect(recoverySettlement(paid, 5_000)).toEqual({ dueFen: 15_000, to: 'clawback-due' });
+    expect(recoverySettlement(paid, 20_000)).toEqual({ dueFen: 0, to: 'recovered' });
+  });
+
+  it('award set: manual categories only, whole units, zero removes the award', () => {
+    expect(checkManualCategory('O1', categoryOf(POLICY, 'other')).ok).toBe(true);
+    const r = checkManualCategory('A1', categoryOf(POLICY, 'sme-cloud'));
+    expect(r.ok ? '' : r.error.en).toContain('competitive allocation (Art. 8)');
+    expect(checkAwardUnit(500, POLICY.unitFen)).toEqual({ ok: true, value: 500 });
+    expect(checkAwardUnit(550, POLICY.unitFen).ok).toBe(false);
+    expect([manualAwardState(100), manualAwardState(0)]).toEqual(['proposed', 'not-funded']);
+  });
+
+  it('a pass of talent training needs both counts; a fail and other categories need neither', () => {
+    const training = categoryOf(POLICY, 'talent-training');
+    expect(checkTrainingCounts(training, 'pass', 10, null).ok).toBe(false);
+    expect(checkTrainingCounts(training, 'pass', null, 500).ok).toBe(false);
+    expect(checkTrainingCounts(training, 'pass', 0, 0).ok).toBe(true);
+    expect(checkTrainingCounts(training, 'fail', null, null).ok).toBe(true);
+    expect(checkTrainingCounts(categoryOf(POLICY, 'sme-cloud'), 'pass', null, null).ok).toBe(true);
   });
 });

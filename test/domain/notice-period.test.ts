@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, daysBetweenInclusive } from '../../src/domain/dates.js';
-import { admitObjection, filingBlockers, noticeEnd, noticePeriod, noticeProgress } from '../../src/domain/notice-period.js';
+import { admitObjection, checkNoticedAward, checkObjectionState, filingBlockers, noticeEnd, noticePeriod, noticeProgress, stateAfterObjection } from '../../src/domain/notice-period.js';
 import { loadPolicy } from '../../src/io/policies.js';
 
 const POLICY = loadPolicy().policy;
@@ -85,5 +85,39 @@ describe('days left on notice', () => {
     ['2023-01-04', 'ended', 0],
   ])('on %s: %s, %i left', (today, phase, daysLeft) => {
     expect(noticeProgress(n, today)).toEqual({ phase, daysLeft });
+  });
+});
+
+describe('objections against an award as it stands', () => {
+  const open = { status: 'open' as const, reason: null };
+  const late = { status: 'not-accepted' as const, reason: 'after-notice' as const };
+  it.each(['in-notice', 'withdrawn'])('admits an objection in time while the award is %s', (state) => {
+    expect(checkObjectionState('A1', state, open)).toEqual({ ok: true, value: open });
+  });
+  it.each(['filed', 'accepted', 'disbursed'])('refuses one in time once the award is %s: a filed award cannot change', (state) => {
+    const r = checkObjectionState('A1', state, open);
+    expect(r.ok ? '' : r.error.en).toBe(`A1 is ${state}; objections received during the notice must be recorded before filing, and a filed award cannot change.`);
+  });
+  it('records one not accepted whatever the state', () => {
+    expect(checkObjectionState('A1', 'filed', late).ok).toBe(true);
+  });
+  it('withdraws on an upheld objection, once; a dismissed one leaves the state', () => {
+    expect(stateAfterObjection('upheld', 'in-notice')).toBe('withdrawn');
+    expect(stateAfterObjection('upheld', 'withdrawn')).toBeNull();
+    expect(stateAfterObjection('dismissed', 'in-notice')).toBeNull();
+  });
+});
+
+describe('an award on notice never changes (SPEC §8)', () => {
+  const a = { applicationId: 'A1', state: 'in-notice', awardFen: 30_000_00 };
+  it('lets a later version keep the amount, or drop a withdrawn or rejected award', () => {
+    expect(checkNoticedAward(a, undefined).ok).toBe(true);
+    expect(checkNoticedAward(a, { noticeId: 1, awardFen: 30_000_00 }).ok).toBe(true);
+    expect(checkNoticedAward({ ...a, state: 'withdrawn' }, { noticeId: 1, awardFen: 1 }).ok).toBe(true);
+    expect(checkNoticedAward({ ...a, state: 'rejected-at-acceptance' }, { noticeId: 1, awardFen: 1 }).ok).toBe(true);
+  });
+  it('refuses another amount for an award on notice or filed', () => {
+    const r = checkNoticedAward({ ...a, state: 'filed' }, { noticeId: 2, awardFen: 25_000_00 });
+    expect(r.ok ? '' : r.error.en).toBe('the latest allocation version gives A1 30,000.00, not the 25,000.00 on notice #2; an award on notice cannot change.');
   });
 });

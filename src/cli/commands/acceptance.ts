@@ -1,0 +1,58 @@
+// jmfund accept — the acceptance of a filed project (验收, Art. 14).
+import { Option, type Command } from 'commander';
+import { text } from '../../domain/text.js';
+import { accept } from '../../ops/acceptance.js';
+import { opContext } from '../context.js';
+import { countOption, moneyOption, pastDateOption } from '../options.js';
+import { handler } from '../runner.js';
+import { stateText, yuanOrDash } from '../words.js';
+
+export function register(program: Command): void {
+  program
+    .command('accept <app>')
+    .description('record the acceptance (验收, Art. 14); on pass the final award is min(filed award, cap on the actual investment)')
+    .requiredOption('--date <date>', 'acceptance date')
+    .addOption(new Option('--result <result>', 'pass or fail').choices(['pass', 'fail']).makeOptionMandatory())
+    .requiredOption('--actual-investment <amount>', 'actual total investment as invoiced')
+    .option('--events <n>', 'talent-training: training events held')
+    .option('--trainees <n>', 'talent-training: people trained')
+    .option('--note <text>', 'remarks')
+    .action(
+      handler((ctx, appId: string, opts: { date: string; result: 'pass' | 'fail'; actualInvestment: string; events?: string; trainees?: string; note?: string }) => {
+        const on = pastDateOption('date', opts.date, ctx.today());
+        const res = accept(opContext(ctx), {
+          applicationId: appId,
+          on,
+          result: opts.result,
+          actualInvestmentFen: moneyOption('actual-investment', opts.actualInvestment),
+          events: countOption('events', opts.events),
+          trainees: countOption('trainees', opts.trainees),
+          note: opts.note?.trim() || null,
+        });
+        const { outcome } = res;
+        return {
+          json: {
+            application_id: res.applicationId,
+            accepted_on: on,
+            result: outcome.result,
+            claimed_result: opts.result,
+            reason: outcome.reason,
+            cap_fen: outcome.capFen,
+            filed_award_fen: res.filedAwardFen,
+            final_award_fen: outcome.finalAwardFen,
+            clawback_fen: res.clawbackFen,
+            state: res.state,
+          },
+          human: (out) => {
+            out.line(`${res.applicationId}: ${ctx.t(outcome.text)}`);
+            out.fields([
+              [text('备案金额', 'filed award'), yuanOrDash(res.filedAwardFen)],
+              [text('重算上限', 'cap on actual investment'), yuanOrDash(outcome.capFen)],
+              [text('最终补贴', 'final award'), yuanOrDash(outcome.finalAwardFen)],
+              [text('状态', 'state'), stateText(ctx, res.state)],
+            ]);
+          },
+        };
+      }),
+    );
+}

@@ -1,0 +1,61 @@
+// jmfund clawback [order] | recover — money ordered back and recovered
+// (追缴, Art. 10(4)).
+import type { Command } from 'commander';
+import { formatYuan } from '../../domain/money.js';
+import { text } from '../../domain/text.js';
+import { orderClawback, recover } from '../../ops/clawbacks.js';
+import { opContext } from '../context.js';
+import { moneyOption, pastDateOption, requiredTextOption } from '../options.js';
+import { handler } from '../runner.js';
+
+export function register(program: Command): void {
+  // Ordering is the default subcommand, so that `clawback APP` and
+  // `clawback recover APP` each read their own --amount (see spot-check).
+  const claw = program.command('clawback').description('clawbacks (追缴, Art. 10(4)): order money back (default), record a recovery');
+  claw
+    .command('order <app>', { isDefault: true })
+    .description('order money paid to be returned: jmfund clawback APP --amount A --reason TEXT')
+    .requiredOption('--amount <amount>', 'amount to be returned (at most what was paid and not yet ordered back)')
+    .requiredOption('--reason <text>', 'why')
+    .option('--on <date>', 'date of the decision (default today)')
+    .action(
+      handler((ctx, appId: string, opts: { amount: string; reason: string; on?: string }) => {
+        const amount = moneyOption('amount', opts.amount);
+        const reason = requiredTextOption('reason', opts.reason);
+        const on = pastDateOption('on', opts.on, ctx.today());
+        const r = orderClawback(opContext(ctx), { applicationId: appId, amountFen: amount, reason, on });
+        return {
+          json: { clawback_id: r.clawbackId, application_id: r.applicationId, amount_fen: amount, reason, ordered_on: on, state: 'clawback-due', paid_fen: r.paidFen, clawback_due_fen: r.dueFen },
+          human: (out) =>
+            out.line(ctx.t(text(`${r.applicationId}：追缴 ${formatYuan(amount)} 元，尚欠 ${formatYuan(r.dueFen)} 元。`, `${r.applicationId}: ${formatYuan(amount)} ordered back; ${formatYuan(r.dueFen)} now due.`))),
+        };
+      }),
+    );
+
+  claw
+    .command('recover <app>')
+    .description('record money returned against a clawback; never more than is due')
+    .requiredOption('--amount <amount>', 'amount returned')
+    .requiredOption('--date <date>', 'date it was received')
+    .option('--voucher <no>', 'receipt number')
+    .action(
+      handler((ctx, appId: string, opts: { amount: string; date: string; voucher?: string }) => {
+        const amount = moneyOption('amount', opts.amount);
+        const on = pastDateOption('date', opts.date, ctx.today());
+        const voucher = opts.voucher?.normalize('NFKC').trim() || null;
+        const r = recover(opContext(ctx), { applicationId: appId, amountFen: amount, recoveredOn: on, voucher });
+        return {
+          json: { recovery_id: r.recoveryId, application_id: r.applicationId, amount_fen: amount, recovered_on: on, voucher, state: r.state, clawback_due_fen: r.dueFen, recovered_fen: r.recoveredFen },
+          human: (out) =>
+            out.line(
+              ctx.t(
+                text(
+                  `${r.applicationId}：追回 ${formatYuan(amount)} 元（${on}），尚欠 ${formatYuan(r.dueFen)} 元，状态 ${r.state}。`,
+                  `${r.applicationId}: ${formatYuan(amount)} recovered on ${on}; ${formatYuan(r.dueFen)} still due; now ${r.state}.`,
+                ),
+              ),
+            ),
+        };
+      }),
+    );
+}

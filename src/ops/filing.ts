@@ -1,0 +1,126 @@
+// Filing (备案, Art. 10(3)) once every notice has ended and every admitted
+// objection is resolved, and the awards an officer sets for category other
+// (Art. 7(5)) before their notice.
+import type { ApplicationState } from '../domain/application.js';
+import { RefusedError, UserError } from '../domain/errors.js';
+import { checkApprovalDocument, checkAwardUnit, checkManualCategory, manualAwardState } from '../domain/lifecycle.js';
+import { filingBlockers } from '../domain/notice-period.js';
+import { categoryOf } from '../domain/policy.js';
+import { text } from '../domain/text.js';
+import { applicationIdsIn, setState } from '../ledger/applications.repo.js';
+import { appendEvent } from '../ledger/events.js';
+import { insertFiling, insertManualAward, type FiledItem, type FilingRow } from '../ledger/filings.repo.js';
+import { inNotice } from '../ledger/notices.repo.js';
+import { roundObjections } from '../ledger/objections.repo.js';
+import { inTransaction } from '../ledger/open.js';
+import type { OpContext } from './context.js';
+import { requireApplication, requireRound } from './lookup.js';
+import { byState, refuseOn, transition } from './refusals.js';
+
+export interface FinalizeResult {
+  roundId: string;
+  filing: FilingRow;
+  filed: FiledItem[];
+  /** Proposed but not yet on notice, so not filed. */
+  notOnNotice: string[];
+}
+
+export function finalize(op: OpContext, input: { roundId: string; filedOn: string }): FinalizeResult {
+  const { db } = op;
+  const { filedOn } = input;
+  const at = op.now();
+  return inTransaction(db, () => {
+    const round = requireRound(db, input.roundId);
+    const items = inNotice(db, round.roundId);
+    if (items.length === 0) {
+      throw new RefusedError(
+        text(`批次 ${round.roundId} 没有公示中（in-notice）的申报可以备案。各状态：${byState(db, round.roundId)}。`, `round ${round.roundId} has nothing in-notice to file. By state: ${byState(db, round.roundId)}.`),
+        text('先用 `jmfund publicize` 公示拟支持的金额。', 'put the proposed awards on notice first with `jmfund publicize`.'),
+      );
+    }
+    const notices = [...new Map(items.map((i) => [i.notice_id, { noticeId: i.notice_id, endsOn: i.ends_on }])).values()];
+    const open = roundObjections(db, round.roundId, 'open').map((o) => ({ objectionId: o.objection_id, applicationId: o.application_id }));
+    const b = filingBlockers(filedOn, notices, open);
+    if (b.running.length > 0) {
+      const last = b.running.reduce((m, r) => (r.fileFrom > m ? r.fileFrom : m), b.running[0].fileFrom);
+      const article = round.policy.notice.article;
+      throw new RefusedError(
+        text(
+          `公示期尚未结束：${b.running.map((r) => `公示 #${r.noticeId} 至 ${r.endsOn}`).join('、')}；${filedOn} 不能备案，${last} 起可以（第${article}条）。`,
+          `the notice period is not over: ${b.running.map((r) => `notice #${r.noticeId} runs through ${r.endsOn}`).join(', ')}; filing on ${filedOn} is refused, it is allowed from ${last} (Art. ${article}).`,
+        ),
+        text(`${last} 或之后再运行 \`jmfund finalize --round ${round.roundId}\`。`, `run \`jmfund finalize --round ${round.roundId}\` on or after ${last}.`),
+      );
+    }
+    if (b.openObjections.length > 0) {
+      throw new RefusedError(
+        text(
+          `还有 ${b.openObjections.length} 件已受理的异议未处理：${b.openObjections.map((o) => `#${o.objectionId}（${o.applicationId}）`).join('、')}；处理完毕前不能备案。`,
+          `${b.openObjections.length} accepted objection(s) still open: ${b.openObjections.map((o) => `#${o.objectionId} (${o.applicationId})`).join(', ')}; filing waits until they are resolved.`,
+        ),
+        text('用 `jmfund objection resolve ID --upheld|--dismissed --note ...` 处理。', 'resolve each with `jmfund objection resolve ID --upheld|--dismissed --note ...`.'),
+      );
+    }
+    const filed = items.map((i) => ({ application_id: i.application_id, amount_fen: i.award_fen }));
+    const f = insertFiling(db, { round_id: round.roundId, filed_on: filedOn, created_at: at, created_by: op.officer }, filed);
+    for (const i of items) {
+      transition(i.application_id, 'in-notice', 'finalize', 'filed');
+      setState(db, i.application_id, 'filed', at);
+    }
+    const waiting = applicationIdsIn(db, round.roundId, 'proposed');
+    appendEvent(db, {
+      at,
+      officer: op.officer,
+      command: 'finalize',
+      roundId: round.roundId,
+      appIds: filed.map((x) => x.application_id),
+      details: { filing_id: f.filing_id, filed_on: filedOn, count: f.award_count, total_fen: f.total_fen, hash: f.hash, awards: filed.map((x) => [x.application_id, x.amount_fen]), before: 'in-notice', after: 'filed' },
+    });
+    return { roundId: round.roundId, filing: f, filed, notOnNotice: waiting };
+  });
+}
+
+export interface SetAwardInput {
+  applicationId: string;
+  amountFen: number;
+  /** The approving document, e.g. 江府办〔2022〕12号. */
+  basis: string;
+  on: string;
+}
+
+export interface SetAwardResult {
+  applicationId: string;
+  amountFen: number;
+  /** The basis as stored (NFKC, trimmed). */
+  basis: string;
+  on: string;
+  state: ApplicationState;
+}
+
+export function setAward(op: OpContext, input: SetAwardInput): SetAwardResult {
+  const { db } = op;
+  const { amountFen: amount, on } = input;
+  const basis = checkApprovalDocument(input.basis);
+  if (!basis.ok) throw new UserError(basis.error, 2);
+  const at = op.now();
+  return inTransaction(db, () => {
+    const app = requireApplication(db, input.applicationId);
+    const round = requireRound(db, app.roundId);
+    const cat = refuseOn(checkManualCategory(app.applicationId, categoryOf(round.policy, app.category)), text('用 `jmfund allocate --round ID`。', 'use `jmfund allocate --round ID`.'));
+    const unit = checkAwardUnit(amount, round.policy.unitFen);
+    if (!unit.ok) throw new UserError(unit.error, 2);
+    const to = manualAwardState(amount);
+    transition(app.applicationId, app.state, 'award-set', to);
+    insertManualAward(db, { round_id: round.roundId, application_id: app.applicationId, amount_fen: amount, basis: basis.value, set_on: on, created_at: at, created_by: op.officer });
+    setState(db, app.applicationId, to, at);
+    appendEvent(db, {
+      at,
+      officer: op.officer,
+      command: 'award set',
+      roundId: round.roundId,
+      appIds: [app.applicationId],
+      details: { amount_fen: amount, basis: basis.value, set_on: on, article: cat.article, before: app.state, after: to },
+    });
+    return { applicationId: app.applicationId, amountFen: amount, basis: basis.value, on, state: to };
+  });
+}

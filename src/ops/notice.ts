@@ -1,0 +1,246 @@
+// Public notice and objections (公示、异议, Art. 11; SPEC §9): publicize puts
+// the proposed awards on a notice and writes the notice list; objections are
+// recorded, admitted or not, and resolved.
+import { compareDates } from '../domain/dates.js';
+import { RefusedError, UserError } from '../domain/errors.js';
+import { OBJECTION_STATUS_LABELS, type ObjectionStatus } from '../domain/labels.js';
+import { admitObjection, checkNoticedAward, checkObjectionState, noticePeriod, stateAfterObjection, type NoticePeriod } from '../domain/notice-period.js';
+import { canonicalJson } from '../domain/policy.js';
+import { text } from '../domain/text.js';
+import type { NoticeList } from '../io/exporters/notice-list.js';
+import { refuseExisting, stageFile } from '../io/staged-file.js';
+import { latestVersion } from '../ledger/allocations.repo.js';
+import { setState } from '../ledger/applications.repo.js';
+import { appendEvent } from '../ledger/events.js';
+import { insertNotice, noticeOf, proposedAwards, type ProposedAward } from '../ledger/notices.repo.js';
+import { getObjection, insertObjection, resolveObjection as storeResolution, roundObjections, type NewObjection, type ObjectionRow } from '../ledger/objections.repo.js';
+import { inTransaction, type Db } from '../ledger/open.js';
+import type { Round } from '../ledger/rounds.repo.js';
+import type { OpContext } from './context.js';
+import { requireApplication, requireRound } from './lookup.js';
+import { byState, refuseOn, transition } from './refusals.js';
+
+// ---------------------------------------------------------------- publicize
+
+export interface PublicizeInput {
+  roundId: string;
+  /** First day of the notice. */
+  from: string;
+  /** Natural days; null: the policy's minimum. */
+  days: number | null;
+  /** The notice list to write, if any: where, whether to replace a file there, and its content. */
+  listFile: { path: string; force: boolean; content: (list: NoticeList) => string } | null;
+}
+
+export interface PublicizeResult {
+  roundId: string;
+  noticeId: number;
+  allocationVersion: number | null;
+  period: NoticePeriod;
+  /** Article of the policy that sets the notice period. */
+  article: string;
+  out: string | null;
+  totalFen: number;
+  items: ProposedAward[];
+}
+
+interface NoticeDraft {
+  period: NoticePeriod;
+  version: number | null;
+  items: ProposedAward[];
+}
+
+/** The awards a new notice would publish: proposed ones only; awards already on notice stay on theirs. */
+function planNotice(db: Db, round: Round, startsOn: string, days: number): NoticeDraft {
+  const period = refuseOn(noticePeriod(startsOn, days, round.policy));
+  const manual = round.policy.categories.filter((c) => c.allocation === 'manual').map((c) => c.key);
+  const items: ProposedAward[] = [];
+  for (const p of proposedAwards(db, round.roundId, manual)) {
+    if (p.state === 'proposed') {
+      items.push(p);
+      continue;
+    }
+    const n = noticeOf(db, p.application_id);
+    refuseOn(
+      checkNoticedAward({ applicationId: p.application_id, state: p.state, awardFen: p.award_fen }, n && { noticeId: n.notice_id, awardFen: n.award_fen }),
+      text('重新运行 `jmfund allocate`，它会保留已公示的金额。', 'run `jmfund allocate` again: it keeps the awards on notice.'),
+    );
+  }
+  if (items.length === 0) {
+    throw new RefusedError(
+      text(
+        `批次 ${round.roundId} 没有待公示的拟支持（proposed）申报。各状态：${byState(db, round.roundId)}。`,
+        `round ${round.roundId} has no proposed award to put on notice. By state: ${byState(db, round.roundId)}.`,
+      ),
+      text('先运行 `jmfund allocate --round ID`（“其他事项”用 `jmfund award set`）；已公示的金额留在原公示中。', 'run `jmfund allocate --round ID` first (`jmfund award set` for category other); awards already on notice stay on their notice.'),
+    );
+  }
+  return { period, version: latestVersion(db, round.roundId), items };
+}
+
+export async function publicize(op: OpContext, input: PublicizeInput): Promise<PublicizeResult> {
+  const { db } = op;
+  const round = requireRound(db, input.roundId);
+  const days = input.days ?? round.policy.notice.minDays;
+  const out = input.listFile?.path ?? null;
+  if (input.listFile) refuseExisting(input.listFile.path, input.listFile.force);
+  // Plan, write the list beside its place, record, then move it into place: a
+  // refused plan or a failed transaction leaves any earlier file as it was.
+  const draft = planNotice(db, round, input.from, days);
+  const staged = input.listFile && (await stageFile(input.listFile.path, input.listFile.content({ policy: round.policy, period: draft.period, items: draft.items })));
+  const at = op.now();
+  let noticeId: number;
+  try {
+    noticeId = inTransaction(db, () => {
+      const plan = planNotice(db, round, input.from, days);
+      if (canonicalJson(plan) !== canonicalJson(draft)) {
+        throw new UserError(text('公示名单在写文件时被另一命令改变，请重试。', 'the proposed awards changed while the list was written; run the command again.'), 2);
+      }
+      const id = insertNotice(
+        db,
+        { round_id: round.roundId, allocation_version: plan.version, starts_on: plan.period.startsOn, days, ends_on: plan.period.endsOn, out_file: out, created_at: at, created_by: op.officer },
+        plan.items.map((p) => ({ application_id: p.application_id, award_fen: p.award_fen, source: p.source })),
+      );
+      for (const p of plan.items) {
+        transition(p.application_id, p.state, 'publicize', 'in-notice');
+        setState(db, p.application_id, 'in-notice', at);
+      }
+      appendEvent(db, {
+        at,
+        officer: op.officer,
+        command: 'publicize',
+        roundId: round.roundId,
+        appIds: plan.items.map((p) => p.application_id),
+        details: {
+          notice_id: id,
+          allocation_version: plan.version,
+          from: plan.period.startsOn,
+          days,
+          through: plan.period.endsOn,
+          out,
+          awards: plan.items.map((p) => [p.application_id, p.award_fen]),
+          before: 'proposed',
+          after: 'in-notice',
+        },
+      });
+      return id;
+    });
+  } catch (e) {
+    await staged?.discard();
+    throw e;
+  }
+  await staged?.commit();
+  return {
+    roundId: round.roundId,
+    noticeId,
+    allocationVersion: draft.version,
+    period: draft.period,
+    article: round.policy.notice.article,
+    out,
+    totalFen: draft.items.reduce((s, p) => s + p.award_fen, 0),
+    items: draft.items,
+  };
+}
+
+// ---------------------------------------------------------------- objections
+
+export interface AddObjectionInput {
+  applicationId: string;
+  receivedOn: string;
+  /** A real name or a unit; null: anonymous. */
+  fromName: string | null;
+  text: string;
+}
+
+export function addObjection(op: OpContext, input: AddObjectionInput): ObjectionRow {
+  const { db } = op;
+  const at = op.now();
+  return inTransaction(db, () => {
+    const app = requireApplication(db, input.applicationId);
+    const notice = noticeOf(db, app.applicationId) ?? null;
+    const admission = refuseOn(
+      checkObjectionState(
+        app.applicationId,
+        app.state,
+        admitObjection({ fromName: input.fromName, receivedOn: input.receivedOn, notice: notice && { startsOn: notice.starts_on, endsOn: notice.ends_on } }),
+      ),
+      text('违规问题请按审计程序处理：`jmfund clawback`。', 'handle a breach found after filing through audit: `jmfund clawback`.'),
+    );
+    const o: NewObjection = {
+      round_id: app.roundId,
+      application_id: app.applicationId,
+      notice_id: notice?.notice_id ?? null,
+      received_on: input.receivedOn,
+      from_name: input.fromName,
+      text: input.text,
+      status: admission.status,
+      not_accepted_reason: admission.reason,
+      created_at: at,
+      created_by: op.officer,
+    };
+    const id = insertObjection(db, o);
+    appendEvent(db, {
+      at,
+      officer: op.officer,
+      command: 'objection add',
+      roundId: app.roundId,
+      appIds: [app.applicationId],
+      details: { objection_id: id, received_on: input.receivedOn, from: input.fromName, status: admission.status, reason: admission.reason, notice_id: o.notice_id },
+    });
+    return { ...o, objection_id: id, resolution_note: null, resolved_on: null, resolved_at: null, resolved_by: null };
+  });
+}
+
+export interface ResolveObjectionInput {
+  objectionId: number;
+  status: 'upheld' | 'dismissed';
+  note: string;
+  on: string;
+}
+
+export interface ResolveObjectionResult {
+  objection: ObjectionRow;
+  /** The application's state before and after (withdrawn when upheld). */
+  before: string;
+  after: string;
+}
+
+export function resolveObjection(op: OpContext, input: ResolveObjectionInput): ResolveObjectionResult {
+  const { db } = op;
+  const { objectionId: id, status, note, on } = input;
+  const at = op.now();
+  return inTransaction(db, () => {
+    const o = getObjection(db, id);
+    if (!o) throw new UserError(text(`没有异议 #${id}。`, `no objection #${id}.`), 2, text('用 `jmfund objection list --round ID` 查看。', 'see them with `jmfund objection list --round ID`.'));
+    if (o.status !== 'open') {
+      throw new RefusedError(
+        text(`异议 #${id} 的状态为「${OBJECTION_STATUS_LABELS[o.status].zh}」，只有待处理（open）的异议可以处理。`, `objection #${id} is ${o.status}; only an open objection can be resolved.`),
+      );
+    }
+    if (compareDates(on, o.received_on) < 0) {
+      throw new UserError(text(`处理日期 ${on} 早于收到日期 ${o.received_on}。`, `the decision date ${on} is before the objection was received (${o.received_on}).`), 2);
+    }
+    const app = requireApplication(db, o.application_id);
+    const to = stateAfterObjection(status, app.state);
+    if (to) {
+      transition(app.applicationId, app.state, 'withdraw', to);
+      setState(db, app.applicationId, to, at);
+    }
+    const after = to ?? app.state;
+    storeResolution(db, id, { status, note, on, at, by: op.officer });
+    appendEvent(db, {
+      at,
+      officer: op.officer,
+      command: 'objection resolve',
+      roundId: o.round_id,
+      appIds: [app.applicationId],
+      details: { objection_id: id, status, note, resolved_on: on, before: app.state, after },
+    });
+    return { objection: { ...o, status, resolution_note: note, resolved_on: on }, before: app.state, after };
+  });
+}
+
+export function listObjections(op: OpContext, input: { roundId: string; status?: ObjectionStatus }): ObjectionRow[] {
+  const round = requireRound(op.db, input.roundId);
+  return roundObjections(op.db, round.roundId, input.status);
+}
