@@ -50,7 +50,7 @@ describe('cold start', () => {
     expect(ours.every((f) => f.startsWith('dist/bundle/'))).toBe(true);
     expect(ours.length).toBeLessThanOrEqual(10);
     expect(r.loaded.files.filter((f) => f.startsWith('node_modules/'))).toEqual(['node_modules/better-sqlite3/build/Release/better_sqlite3.node']);
-    expect(ours.some((f) => /\b(import|check|scores|allocate|lifecycle\d*|report|log|verify\d*|backup|events|policies)\.cjs$/.test(f))).toBe(false);
+    expect(ours.some((f) => /\b(import|check|scores|allocate|lifecycle\d*|notice|filing|acceptance|payments|spot-check|clawback|status|report|log|verify\d*|backup|events|policies)\.cjs$/.test(f))).toBe(false);
   });
 
   it('--help loads neither the ledger (better-sqlite3) nor any command group', () => {
