@@ -28,6 +28,7 @@ import type {
   Rows,
 } from '../domain/reports/facts.js';
 import { text } from '../domain/text.js';
+import { moneyFactsColumns, moneyFactsOf } from './awards.repo.js';
 import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
 import { refLabel, runChecks } from './verify/index.js';
@@ -131,8 +132,7 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
   const withManual = s.has('manual_awards', 'application_id', 'amount_fen', 'round_id', 'id');
   const withAggregates = s.has('score_aggregates', 'application_id', 'round_id', 'score_display');
   const withAcceptances = s.has('acceptances', 'application_id', 'accepted_on', 'result', 'final_award_fen', 'actual_investment_fen', 'training_events', 'trainees', 'created_by');
-  const withFilings = s.has('filings', 'filing_id', 'round_id') && s.has('filed_awards', 'application_id', 'filing_id', 'amount_fen');
-  const sumOf = (table: string, ok: boolean) => (ok ? `(SELECT sum(t.amount_fen) FROM ${table} t WHERE t.application_id = a.application_id)` : 'NULL');
+  const money = moneyFactsColumns((t) => s.cols(t) !== undefined);
   const manual = JSON.stringify(manualCategories);
   const manualSet = new Set(manualCategories);
   const withNoticeItems = s.has('notice_items', 'notice_id', 'application_id', 'award_fen');
@@ -144,10 +144,7 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
         ${withManual ? 'm.amount_fen' : 'NULL'} AS m_fen,
         ${withAggregates ? 'g.score_display' : 'NULL'} AS g_score,
         ${withAcceptances ? 'c.application_id AS c_app, c.accepted_on AS c_accepted_on, c.result AS c_result, c.actual_investment_fen AS c_actual_investment_fen, c.final_award_fen AS c_final_award_fen, c.training_events AS c_training_events, c.trainees AS c_trainees, c.created_by AS c_created_by' : 'NULL AS c_app'},
-        ${withFilings ? '(SELECT f.amount_fen FROM filed_awards f JOIN filings fg ON fg.filing_id = f.filing_id WHERE f.application_id = a.application_id AND fg.round_id = @round)' : 'NULL'} AS x_filed,
-        ${sumOf('payments', s.has('payments', 'application_id', 'amount_fen'))} AS x_paid,
-        ${sumOf('clawbacks', s.has('clawbacks', 'application_id', 'amount_fen'))} AS x_due,
-        ${sumOf('recoveries', s.has('recoveries', 'application_id', 'amount_fen'))} AS x_recovered,
+        ${money},
         ${q.notice !== undefined ? 'ni.award_fen' : 'NULL'} AS n_award,
         CASE WHEN ${withManual ? 'm.amount_fen IS NOT NULL AND a.category IN (SELECT value FROM json_each(@manual))' : '0'} THEN NULL ELSE ${withLines ? 'l.rank' : 'NULL'} END AS rank_key
       FROM applications a
@@ -158,9 +155,7 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
       ${withAcceptances ? 'LEFT JOIN acceptances c ON c.application_id = a.application_id' : ''}
       WHERE ${q.category === undefined && (q.order ?? 'id') === 'id' ? BY_ID_ROUND : 'a.round_id'} = @round ${q.category !== undefined ? 'AND a.category = @category' : ''}
       ORDER BY ${q.order === 'rank' ? 'rank_key IS NULL, rank_key, ' : q.order === 'enterprise' ? 'a.uscc, ' : ''}a.application_id`;
-    const params: Record<string, unknown> = { round: roundId };
-    if (sql.includes('@version')) params.version = version;
-    if (sql.includes('@manual')) params.manual = manual;
+    const params: Record<string, unknown> = { round: roundId, version, manual };
     if (q.category !== undefined) params.category = q.category;
     if (q.notice !== undefined) params.notice = q.notice;
     return query(db, sql, params, (r): FactsDossier => {
@@ -197,17 +192,12 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
         };
       }
       if (line && app.state === 'withdrawn' && line.awardFen > 0) line.reason = 'withdrawn';
-      const money = [r.x_filed, r.x_paid, r.x_due, r.x_recovered];
       return {
         app,
         line,
         aggregateScore: strOrNull(r.g_score),
         acceptance: r.c_app === null || r.c_app === undefined ? null : acceptanceOf(r, 'c_'),
-        filedFen: num(r.x_filed),
-        paidFen: num(r.x_paid),
-        clawbackDueFen: num(r.x_due),
-        recoveredFen: num(r.x_recovered),
-        moneyRecorded: money.some((x) => x !== null && x !== undefined),
+        money: moneyFactsOf(r),
         noticeAwardFen: numOrNull(r.n_award),
       };
     });

@@ -374,7 +374,7 @@ function checkRound(apps: ModelApp[], budgets: Record<string, number>): void {
 describe('money through random lifecycles', () => {
   it('every amount matches the story, the identities hold and the sums add up', () => {
     fc.assert(
-      fc.property(fc.array(appArb(5_000_000_00), { minLength: 1, maxLength: 25 }), fc.array(stepArb, { minLength: 10, maxLength: 80 }), budgetsArb, (specs, steps, budgets) => {
+      fc.property(fc.array(appArb(5_000_000_00), { minLength: 1, maxLength: 25 }), fc.array(stepArb, { minLength: 30, maxLength: 120 }), budgetsArb, (specs, steps, budgets) => {
         checkRound(roundOf(specs, steps), budgets);
       }),
       { numRuns: 400 },
@@ -405,7 +405,7 @@ describe('money through random lifecycles', () => {
   it('the stories reach every state and amount the identities speak of', () => {
     const seen = new Set<string>();
     fc.assert(
-      fc.property(fc.array(appArb(5_000_000_00), { minLength: 1, maxLength: 25 }), fc.array(stepArb, { minLength: 10, maxLength: 80 }), (specs, steps) => {
+      fc.property(fc.array(appArb(5_000_000_00), { minLength: 1, maxLength: 25 }), fc.array(stepArb, { minLength: 30, maxLength: 120 }), (specs, steps) => {
         for (const a of roundOf(specs, steps)) {
           seen.add(a.state);
           if (a.acceptance?.result === 'pass' && a.acceptance.finalAwardFen < (a.filedFen ?? 0)) seen.add('lowered');

@@ -76,8 +76,10 @@ describe.skipIf(!chromium.bin)('HTML reports in headless Chromium', () => {
       const bars = [...r.dom.matchAll(/<rect class="bar"[^>]*width="(\d+)"/g)].map((m) => Number(m[1]));
       expect(bars.length).toBeGreaterThanOrEqual(10);
       expect(Math.max(...bars)).toBe(320);
-      // The stages chart: budget is the longest bar, recovered the shortest non-zero one.
-      expect(r.dom).toMatch(/data-chart="stages"[\s\S]*?>budget<[\s\S]*?>awarded<[\s\S]*?>filed<[\s\S]*?>paid<[\s\S]*?>recovered</);
+      // The stages chart: every word of SPEC §14, in order.
+      expect(r.dom).toMatch(
+        /data-chart="stages"[\s\S]*?>budget<[\s\S]*?>allocated<[\s\S]*?>filed<[\s\S]*?>final<[\s\S]*?>paid<[\s\S]*?>clawback due<[\s\S]*?>recovered<[\s\S]*?>outstanding<[\s\S]*?>net paid</,
+      );
     }, 180_000);
   }
 

@@ -150,7 +150,7 @@ describe('report xlsx', () => {
     const ws = wb.worksheets.find((w) => w.name.startsWith('Benchmark industrial enterprise'))!;
     expect(ws).toBeDefined();
     const header = (ws.getRow(1).values as unknown[]).slice(1);
-    expect(header).toEqual(['Rank', 'Application', 'Enterprise', 'Project', 'Score', 'Requested (yuan)', 'Cap (yuan)', 'Award (yuan)', 'Reason', 'Binding limit', 'State']);
+    expect(header).toEqual(['Rank', 'Application', 'Enterprise', 'Project', 'Score', 'Requested (yuan)', 'Cap (yuan)', 'Allocated (yuan)', 'Final (yuan)', 'Reason', 'Binding limit', 'State']);
     expect(ws.getRow(1).font?.bold).toBe(true);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const r001 = ws.getRow(2);

@@ -242,3 +242,53 @@ describe('helpers', () => {
     expect(ratio(5, 0)).toBeNull();
   });
 });
+
+describe('sums of money past 2^53 fen (bigint), exact in every format', () => {
+  // 100 awards at the money limit less one fen: 9,999,999,999,999,999,900 … as a sum no double holds.
+  const big = 100n * 99_999_999_999_999n + 1n;
+  const report = (): Report => ({
+    ...sample(),
+    meta: [{ key: 'total', label: text('合计（元）', 'Total (yuan)'), value: big, type: 'money' }],
+    sections: [
+      {
+        id: 'totals',
+        title: text('合计', 'Totals'),
+        columns: [
+          { key: 'allocated', header: text('拟安排（元）', 'Allocated (yuan)'), type: 'money' },
+          { key: 'value', header: text('数值', 'Value'), type: 'number' },
+        ],
+        rows: [[big, moneyCell(big)]],
+      },
+    ],
+    charts: [{ id: 'stages', title: text('资金流程', 'Stages'), bars: [{ label: text('拟安排', 'allocated'), fen: big }, { label: text('已拨付', 'paid'), fen: 12 }] }],
+  });
+  const digits = big.toString();
+  const yuan = `${digits.slice(0, -2)}.${digits.slice(-2)}`;
+  const grouped = '99,999,999,999,999.01';
+
+  it('JSON writes the exact integer of fen', async () => {
+    const json = await renderJson(report(), 'en');
+    expect(json).toContain(`"allocated": ${digits}`);
+    expect(json).toContain(`"fen": ${digits}`);
+    expect(json).toMatch(new RegExp(`"value": ${digits}`));
+    // Still JSON (a parser with exact integers, as Python's, reads every fen back).
+    expect(() => JSON.parse(json)).not.toThrow();
+  });
+
+  it('CSV, Markdown and HTML write the exact yuan', async () => {
+    expect(yuan).toBe('99999999999999.01');
+    expect(await renderCsv(report(), 'en')).toContain(`${yuan},${yuan}`);
+    const md = await renderMarkdown(report(), 'en');
+    expect(md).toContain(grouped);
+    expect(md).toContain('████');
+    expect(await renderHtml(report(), 'en')).toContain(grouped);
+  });
+
+  it('XLSX writes the exact yuan as text where no double holds it', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await renderXlsx(report(), 'en')) as unknown as ArrayBuffer);
+    const ws = wb.worksheets.find((w) => w.name === 'Totals')!;
+    expect(ws.getRow(2).getCell(1).value).toBe(yuan);
+  });
+});

@@ -21,7 +21,8 @@ import {
   STATE_LABELS,
 } from '../labels.js';
 import { text } from '../text.js';
-import { col, meta, roundMeta } from './common.js';
+import { APPLICATION_STAGES, MONEY_STAGES, type MoneyTotals } from '../money-stages.js';
+import { col, meta, moneyCol, moneyOf, moneyTally, roundMeta } from './common.js';
 import { categoryLabel, clusterLabel, districtLabel } from '../labels.js';
 import type { RoundFacts } from './facts.js';
 
@@ -136,7 +137,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('ratio_amount', '比例金额（元）', 'Ratio amount (yuan)', 'money'),
         col('per_project_cap', '单个项目上限（元）', 'Per-project cap (yuan)', 'money'),
         col('per_enterprise_cap', '每家企业上限（元）', 'Per-enterprise cap (yuan)', 'money'),
-        col('cap', '核定上限（元）', 'Cap (yuan)', 'money'),
+        col('cap', '上限（元）', 'Cap (yuan)', 'money'),
         col('binding', '限额依据', 'Binding limit'),
         col('article', '条款', 'Article'),
       ],
@@ -173,13 +174,14 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('score', '评分', 'Score', 'number', 2),
         col('cap', '上限（元）', 'Cap (yuan)', 'money'),
         col('entitled', '可得（元）', 'Entitled (yuan)', 'money'),
-        col('award', '补助（元）', 'Award (yuan)', 'money'),
+        moneyCol('allocated'),
         col('reason', '原因', 'Reason'),
         col('binding', '限额依据', 'Binding limit'),
       ],
       // The applications that have a line (or a manual award), by id.
-      rows: rowsOf(f.dossiers(), ({ line: l }) =>
-        l === null
+      rows: rowsOf(f.dossiers(), (d) => {
+        const l = d.line;
+        return l === null
           ? null
           : [
               l.appId,
@@ -189,11 +191,11 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
               l.scoreDisplay === null ? null : Number(l.scoreDisplay),
               l.capFen,
               l.entitledFen,
-              l.awardFen,
+              moneyOf(d).allocated,
               coded(REASON_LABELS, l.reason),
               coded(BINDING_LABELS, l.binding),
-            ],
-      ),
+            ];
+      }),
     },
     {
       id: 'objections',
@@ -253,7 +255,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('date', '验收日期', 'Date', 'date'),
         col('result', '结果', 'Result'),
         col('actual_investment', '实际投入（元）', 'Actual investment (yuan)', 'money'),
-        col('final_award', '最终补助（元）', 'Final award (yuan)', 'money'),
+        moneyCol('final'),
         col('actual_events', '实际培训场次', 'Events held', 'number'),
         col('actual_trainees', '实际培训人数', 'Trainees', 'number'),
         col('by', '操作人', 'By'),
@@ -263,7 +265,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     {
       id: 'payments',
       title: text('拨付（第13条）', 'Payments (Art. 13)'),
-      columns: [col('application_id', '申报编号', 'Application'), col('date', '拨付日期', 'Date', 'date'), col('amount', '金额（元）', 'Amount (yuan)', 'money'), col('by', '操作人', 'By')],
+      columns: [col('application_id', '申报编号', 'Application'), col('date', '拨付日期', 'Date', 'date'), col('amount', '已拨付（元）', 'Paid (yuan)', 'money'), col('by', '操作人', 'By')],
       rows: rowsOf(f.payments, (x) => [x.appId, x.date, x.amountFen, x.by]),
     },
     {
@@ -279,7 +281,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('clawback', '追缴编号', 'Clawback'),
         col('application_id', '申报编号', 'Application'),
         col('ordered_on', '日期', 'Ordered on', 'date'),
-        col('amount', '应追缴（元）', 'Due (yuan)', 'money'),
+        col('amount', '应追缴（元）', 'Clawback due (yuan)', 'money'),
         col('source', '来源', 'Source'),
         col('reason', '原因', 'Reason'),
       ],
@@ -288,8 +290,39 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     {
       id: 'recoveries',
       title: text('追回', 'Recoveries'),
-      columns: [col('application_id', '申报编号', 'Application'), col('date', '日期', 'Date', 'date'), col('amount', '金额（元）', 'Amount (yuan)', 'money')],
+      columns: [col('application_id', '申报编号', 'Application'), col('date', '日期', 'Date', 'date'), col('amount', '已追回（元）', 'Recovered (yuan)', 'money')],
       rows: rowsOf(f.recoveries, (x) => [x.appId, x.date, x.amountFen]),
+    },
+    {
+      id: 'money',
+      title: text('资金流程（每个申报）', 'Money through the stages (each application)'),
+      note: text(
+        '待追回 = 应追缴 − 已追回；净拨付 = 已拨付 − 已追回。只列出有金额的申报；各类别与批次合计见下一节。',
+        'outstanding = clawback due − recovered; net paid = paid − recovered. Only applications with an amount are listed; the sums by category and for the round follow.',
+      ),
+      columns: [col('application_id', '申报编号', 'Application'), col('category', '类别', 'Category'), col('state', '状态', 'State'), ...APPLICATION_STAGES.map(moneyCol)],
+      rows: rowsOf(f.dossiers(), (d) => {
+        const m = moneyOf(d);
+        if (APPLICATION_STAGES.every((s) => m[s] === 0)) return null;
+        return [d.app.id, categoryLabel(p, d.app.category), coded(STATE_LABELS, d.app.state), ...APPLICATION_STAGES.map((s) => m[s])];
+      }),
+    },
+    {
+      id: 'money-totals',
+      title: text('资金流程（按类别与批次合计）', 'Money through the stages (by category and for the round)'),
+      columns: [col('category', '类别', 'Category'), ...MONEY_STAGES.map(moneyCol)],
+      rows: {
+        *[Symbol.iterator]() {
+          const tally = moneyTally(f);
+          for (const d of f.dossiers()) tally.add(d.app.category, moneyOf(d));
+          const row = (label: CellValue, t: MoneyTotals): CellValue[] => [label, ...MONEY_STAGES.map((s) => t[s])];
+          for (const k of tally.categories()) {
+            const t = tally.category(k);
+            if (t.budget !== null || APPLICATION_STAGES.some((s) => t[s] !== 0n)) yield row(categoryLabel(p, k), t);
+          }
+          yield row(text('合计', 'Round total'), tally.round());
+        },
+      },
     },
     {
       id: 'events',

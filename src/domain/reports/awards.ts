@@ -4,7 +4,7 @@
 import { ALLOCATION_METHOD_LABELS, BINDING_LABELS, SHORTFALL_LABELS, STATE_LABELS } from '../labels.js';
 import { REPORT_TITLES, coded, rowsOf, type CellValue, type Report, type Section } from './model.js';
 import { text } from '../text.js';
-import { budgetOf, capFor, categoryOrder, col, meta, reasonCell, roundMeta } from './common.js';
+import { awardOf, capFor, categoryOrder, col, meta, moneyCol, moneyOf, reasonCell, roundFiled, roundMeta } from './common.js';
 import { categoryLabel, clusterLabel } from '../labels.js';
 import { ChartTally } from './charts.js';
 import type { RoundFacts } from './facts.js';
@@ -14,33 +14,35 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
   const sections: Section[] = [];
 
   // One pass over the round for the summary and the charts; the lists are read as they are written.
-  const tally = new ChartTally();
-  const perCat = new Map<string, { apps: number; funded: number; awarded: number }>();
+  // Once the round is filed, each amount is shown as allocated and as final (after acceptance).
+  const filed = roundFiled(f);
+  const tally = new ChartTally(f);
+  const perCat = new Map<string, { apps: number; funded: number }>();
   for (const d of f.dossiers()) {
     tally.add(d);
     let c = perCat.get(d.app.category);
-    if (!c) perCat.set(d.app.category, (c = { apps: 0, funded: 0, awarded: 0 }));
+    if (!c) perCat.set(d.app.category, (c = { apps: 0, funded: 0 }));
     c.apps++;
-    const l = d.line;
-    if (l && l.reason !== 'withdrawn') {
-      c.awarded += l.awardFen;
-      if (l.awardFen > 0) c.funded++;
-    }
+    if (awardOf(d) > 0) c.funded++;
   }
   const summaryRows: CellValue[][] = cats.map((k) => {
-    const c = perCat.get(k) ?? { apps: 0, funded: 0, awarded: 0 };
-    const budget = budgetOf(f, k);
-    return [categoryLabel(f.policy, k), budget, c.apps, c.funded, f.allocation ? c.awarded : null, budget === null || !f.allocation ? null : budget - c.awarded];
+    const c = perCat.get(k) ?? { apps: 0, funded: 0 };
+    const t = tally.category(k);
+    return [categoryLabel(f.policy, k), t.budget, c.apps, c.funded, t.allocated, ...(filed ? [t.final] : []), t.budget === null ? null : t.budget - t.allocated];
   });
   sections.push({
     id: 'summary',
     title: text('各类别汇总', 'Summary by category'),
+    note: filed
+      ? text('获支持数为核定金额大于零的项目。', 'Funded: projects whose final amount is above zero.')
+      : text('获支持数为拟安排金额大于零的项目。', 'Funded: projects whose allocated amount is above zero.'),
     columns: [
       col('category', '类别', 'Category'),
-      col('budget', '预算（元）', 'Budget (yuan)', 'money'),
+      moneyCol('budget'),
       col('applications', '申报数', 'Applications', 'number'),
       col('funded', '获支持数', 'Funded', 'number'),
-      col('awarded', '补助合计（元）', 'Awarded (yuan)', 'money'),
+      moneyCol('allocated'),
+      ...(filed ? [moneyCol('final')] : []),
       col('remaining', '预算结余（元）', 'Budget left (yuan)', 'money'),
     ],
     rows: summaryRows,
@@ -57,15 +59,18 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
       ...(withCluster ? [col('cluster', '产业集群', 'Cluster')] : []),
       col('score', '评分', 'Score', 'number', 2),
       col('requested', '申请金额（元）', 'Requested (yuan)', 'money'),
-      col('cap', '核定上限（元）', 'Cap (yuan)', 'money'),
-      col('award', '补助金额（元）', 'Award (yuan)', 'money'),
+      col('cap', '上限（元）', 'Cap (yuan)', 'money'),
+      moneyCol('allocated'),
+      ...(filed ? [moneyCol('final')] : []),
       col('reason', '原因', 'Reason'),
       col('binding', '限额依据', 'Binding limit'),
       col('state', '状态', 'State'),
     ];
     // By rank, the unranked after them, then by id.
-    const rows = rowsOf(f.dossiers({ category: k, order: 'rank' }), ({ app: a, line: l, aggregateScore }): CellValue[] => {
+    const rows = rowsOf(f.dossiers({ category: k, order: 'rank' }), (d): CellValue[] => {
+      const { app: a, line: l, aggregateScore } = d;
       const score = l?.scoreDisplay ?? aggregateScore;
+      const m = moneyOf(d);
       return [
         l?.rank ?? null,
         a.id,
@@ -75,7 +80,8 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
         score === null ? null : Number(score),
         a.requestedFen,
         l ? l.capFen : capFor(f, a),
-        l ? l.awardFen : null,
+        m.allocated,
+        ...(filed ? [m.final] : []),
         reasonCell(l),
         coded(BINDING_LABELS, l?.binding),
         coded(STATE_LABELS, a.state),
@@ -104,5 +110,5 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
   } else {
     m.push(meta('allocation', '分配版本', 'Allocation version', text('尚未分配', 'not yet allocated')));
   }
-  return { kind: 'awards', title: REPORT_TITLES.awards, roundId: f.round.id, generatedAt, meta: m, sections, charts: tally.charts(f) };
+  return { kind: 'awards', title: REPORT_TITLES.awards, roundId: f.round.id, generatedAt, meta: m, sections, charts: tally.charts() };
 }

@@ -1,9 +1,21 @@
 // Pieces every report builder shares: columns, names of categories,
-// clusters and districts in both languages, and money sums by stage.
+// clusters and districts in both languages, and the money of each
+// application through the stages (domain/money-stages).
 import { capInCategory } from '../caps.js';
 import type { Policy } from '../policy.js';
 import { type Column, type ColumnType, type MetaField, type CellValue, coded } from './model.js';
-import { REASON_LABELS } from '../labels.js';
+import { MONEY_STAGE_LABELS, REASON_LABELS } from '../labels.js';
+import {
+  type ApplicationMoney,
+  type MoneyStage,
+  type MoneyTotals,
+  MoneyTally,
+  addMoney,
+  applicationMoney,
+  categoryBudget,
+  currentAward,
+  noMoney,
+} from '../money-stages.js';
 import { text } from '../text.js';
 import type { FactsApp, FactsDossier, FactsLine, RoundFacts } from './facts.js';
 
@@ -20,59 +32,42 @@ export function categoryOrder(policy: Policy, keys: Iterable<string>): string[] 
   return [...known, ...extra];
 }
 
-export const sum = (xs: Iterable<number>): number => {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s;
-};
+/** An application's money at each stage (domain/money-stages): the one definition every report uses. */
+export const moneyOf = (d: FactsDossier): ApplicationMoney => applicationMoney(d.money);
 
-/**
- * The award as it stands now: the final award once accepted (nothing after a
- * failed acceptance), else its line's award (a withdrawn one awards nothing).
- */
-export function standingAward(d: FactsDossier): number {
-  const l = d.line;
-  if (!l || l.reason === 'withdrawn') return 0;
-  const acc = d.acceptance;
-  const fen = acc ? (acc.result === 'pass' ? (acc.finalAwardFen ?? 0) : 0) : l.awardFen;
-  return fen > 0 ? fen : 0;
-}
+/** Its award as it stands (`award_fen`): final once filed, else allocated. */
+export const awardOf = (d: FactsDossier): number => currentAward(d.money, moneyOf(d));
+
+/** Whether the round has been filed (备案): from then on an award is its `final` amount. */
+export const roundFiled = (f: RoundFacts): boolean => f.filingRecords.length > 0;
+
+/** The amount charts and per-project figures draw: allocated before the round is filed, final after. */
+export type AwardBasis = 'allocated' | 'final';
+export const awardBasis = (f: RoundFacts): AwardBasis => (roundFiled(f) ? 'final' : 'allocated');
 
 export function budgetOf(f: RoundFacts, category: string): number | null {
-  const b = f.allocation?.budgets ?? f.round.budgets;
-  if (category in b) return b[category];
-  return f.policy.categories.find((c) => c.key === category)?.defaultBudgetFen ?? null;
+  return categoryBudget(f.policy, f.round.budgets, f.allocation?.budgets ?? null, category);
 }
 
-/** Money of each application at each stage: awarded, filed, final (after acceptance), paid, due, recovered. */
-export interface Stages {
-  awarded: number;
-  filed: number;
-  paid: number;
-  due: number;
-  recovered: number;
+/** A tally of the round's money per category, with their budgets. */
+export const moneyTally = (f: RoundFacts): MoneyTally => new MoneyTally(f.policy, (k) => budgetOf(f, k));
+
+/** The column of one money word: its key is the word, its header the word's label. */
+export function moneyCol(stage: MoneyStage): Column {
+  const l = MONEY_STAGE_LABELS[stage];
+  return col(stage, `${l.zh}（元）`, `${l.en[0].toUpperCase()}${l.en.slice(1)} (yuan)`, 'money');
 }
 
-export const noStages = (): Stages => ({ awarded: 0, filed: 0, paid: 0, due: 0, recovered: 0 });
-
-/** An application's money at each stage; null when it has none (no standing award, no money recorded). */
-export function stagesOf(d: FactsDossier): Stages | null {
-  const awarded = standingAward(d);
-  if (awarded === 0 && !d.moneyRecorded) return null;
-  return { awarded, filed: d.filedFen, paid: d.paidFen, due: d.clawbackDueFen, recovered: d.recoveredFen };
+/** Sums the money of a key (cluster, district …). */
+export function addMoneyTo<K>(m: Map<K, MoneyTotals>, key: K, money: ApplicationMoney): void {
+  let t = m.get(key);
+  if (!t) m.set(key, (t = noMoney()));
+  addMoney(t, money);
 }
 
-export function addStages(to: Stages, s: Stages): void {
-  to.awarded += s.awarded;
-  to.filed += s.filed;
-  to.paid += s.paid;
-  to.due += s.due;
-  to.recovered += s.recovered;
-}
-
-/** Adds `fen` to the entry of `key`. */
-export function addTo<K>(m: Map<K, number>, key: K, fen: number): void {
-  m.set(key, (m.get(key) ?? 0) + fen);
+/** Adds `fen` to the entry of `key`, exactly. */
+export function addTo<K>(m: Map<K, bigint>, key: K, fen: number): void {
+  m.set(key, (m.get(key) ?? 0n) + BigInt(fen));
 }
 
 /** The cap an application gets under the round's policy (for rows with no allocation line yet). */

@@ -4,6 +4,7 @@
 // after filing). Money is integer fen; dates YYYY-MM-DD; instants ISO UTC.
 // What grows with the round (applications, results, scores, lines, money)
 // comes as Rows: read from the ledger as it is iterated, never held whole.
+import type { MoneyFacts } from '../money-stages.js';
 import type { Policy } from '../policy.js';
 import type { Text } from '../text.js';
 
@@ -203,12 +204,8 @@ export interface FactsDossier {
   /** The aggregate score as displayed; null before aggregation or without a score. */
   aggregateScore: string | null;
   acceptance: FactsAcceptance | null;
-  filedFen: number;
-  paidFen: number;
-  clawbackDueFen: number;
-  recoveredFen: number;
-  /** Whether any filing, payment, clawback or recovery is recorded for it (even of nothing). */
-  moneyRecorded: boolean;
+  /** What domain/money-stages computes its amounts from. */
+  money: MoneyFacts;
   /** The award it has on the notice asked for (DossierQuery.notice), else null. */
   noticeAwardFen: number | null;
 }

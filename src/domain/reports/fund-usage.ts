@@ -1,74 +1,62 @@
-// `report fund-usage` (资金使用情况, Art. 6, 15): budget, awarded, filed, paid,
-// clawbacks due, recovered and outstanding, by category, cluster and district.
+// `report fund-usage` (资金使用情况, Art. 6, 15): the money through the stages
+// (SPEC §14) in all, by category, cluster and district. Each row is the sum of
+// its applications' amounts; the totals are the sum of the categories.
 import { REPORT_TITLES, type CellValue, type Report, type Section } from './model.js';
 import { text, type Text } from '../text.js';
-import { addStages, budgetOf, categoryOrder, col, noStages, roundMeta, stagesOf, sum, type Stages } from './common.js';
+import { APPLICATION_STAGES, type MoneyTotals, noMoney } from '../money-stages.js';
+import { addMoneyTo, categoryOrder, col, moneyCol, moneyOf, roundMeta } from './common.js';
 import { categoryLabel, clusterLabel, districtLabel } from '../labels.js';
 import { ChartTally } from './charts.js';
 import type { RoundFacts } from './facts.js';
 
-const MONEY_COLUMNS = [
-  col('awarded', '补助（元）', 'Awarded (yuan)', 'money'),
-  col('filed', '备案（元）', 'Filed (yuan)', 'money'),
-  col('paid', '已拨付（元）', 'Paid (yuan)', 'money'),
-  col('clawback_due', '应追缴（元）', 'Clawback due (yuan)', 'money'),
-  col('recovered', '已追回（元）', 'Recovered (yuan)', 'money'),
-  col('outstanding', '待追回（元）', 'Outstanding (yuan)', 'money'),
-];
+const MONEY_COLUMNS = APPLICATION_STAGES.map(moneyCol);
+const BUDGET = moneyCol('budget');
 
-const money = (s: Stages): CellValue[] => [s.awarded, s.filed, s.paid, s.due, s.recovered, s.due - s.recovered];
+const money = (t: MoneyTotals): CellValue[] => APPLICATION_STAGES.map((s) => t[s]);
+const hasMoney = (t: MoneyTotals): boolean => APPLICATION_STAGES.some((s) => t[s] !== 0n);
 
 export function buildFundUsage(f: RoundFacts, generatedAt: string): Report {
-  // One pass: each application's money added to its category, cluster and district.
-  const tally = new ChartTally();
-  const all = noStages();
-  const byCat = new Map<string, Stages>();
-  const byCluster = new Map<string, Stages>();
-  const byDistrict = new Map<string, Stages>();
-  const add = (m: Map<string, Stages>, k: string, st: Stages) => {
-    let t = m.get(k);
-    if (!t) m.set(k, (t = noStages()));
-    addStages(t, st);
-  };
+  // One pass: each application's money added to its category (in the chart tally), cluster and district.
+  const tally = new ChartTally(f);
+  const byCluster = new Map<string, MoneyTotals>();
+  const byDistrict = new Map<string, MoneyTotals>();
   for (const d of f.dossiers()) {
     tally.add(d);
-    const st = stagesOf(d);
-    if (!st) continue;
-    addStages(all, st);
-    add(byCat, d.app.category, st);
-    if (d.app.cluster !== null && d.app.cluster !== '') add(byCluster, d.app.cluster, st);
-    add(byDistrict, d.app.district, st);
+    const m = moneyOf(d);
+    if (d.app.cluster !== null && d.app.cluster !== '') addMoneyTo(byCluster, d.app.cluster, m);
+    addMoneyTo(byDistrict, d.app.district, m);
   }
-  const cats = categoryOrder(f.policy, f.appCategories).filter((k) => f.appCategories.includes(k) || budgetOf(f, k) !== null);
-  const clusters = [...byCluster.keys()].sort();
+  const round = tally.round();
+  const cats = categoryOrder(f.policy, f.appCategories).filter((k) => f.appCategories.includes(k) || tally.category(k).budget !== null);
+  const clusters = [...byCluster.keys()].filter((k) => hasMoney(byCluster.get(k) ?? noMoney())).sort();
   const order = f.policy.region.districts.map((d) => d.zh);
-  const districts = [...byDistrict.keys()].sort((a, b) => {
-    const ia = order.indexOf(a);
-    const ib = order.indexOf(b);
-    return (ia < 0 ? Infinity : ia) - (ib < 0 ? Infinity : ib) || (a < b ? -1 : a > b ? 1 : 0);
-  });
-  const budgetTotal = sum(cats.map((k) => budgetOf(f, k) ?? 0));
-  const grouped = (m: Map<string, Stages>, keys: string[], name: (k: string) => Text, budget?: (k: string) => number | null): CellValue[][] =>
-    keys.map((k) => {
-      const st = m.get(k) ?? noStages();
-      return budget ? [name(k), budget(k), ...money(st)] : [name(k), ...money(st)];
+  const districts = [...byDistrict.keys()]
+    .filter((k) => hasMoney(byDistrict.get(k) ?? noMoney()))
+    .sort((a, b) => {
+      const ia = order.indexOf(a);
+      const ib = order.indexOf(b);
+      return (ia < 0 ? Infinity : ia) - (ib < 0 ? Infinity : ib) || (a < b ? -1 : a > b ? 1 : 0);
     });
+  const grouped = (m: Map<string, MoneyTotals>, keys: string[], name: (k: string) => Text): CellValue[][] => keys.map((k) => [name(k), ...money(m.get(k) ?? noMoney())]);
   const sections: Section[] = [
     {
       id: 'totals',
       title: text('资金总览', 'Totals'),
       note: text(
-        '补助为现行金额：验收后为最终补助，撤销或验收不通过的为零；备案为备案时的金额。',
-        'Awarded is the award as it stands: the final award once accepted, nothing once withdrawn or failed at acceptance; filed is the amount filed.',
+        '拟安排为最新分配版本与按批准文件设定的金额（撤销的不计）；备案为备案金额；核定为验收后的金额（验收前为备案金额，验收不通过或撤销为零）；应追缴为已确定追缴的合计；待追回 = 应追缴 − 已追回；净拨付 = 已拨付 − 已追回。',
+        'allocated: the latest allocation version plus awards set by an officer (withdrawn ones excluded); filed: the amount filed; final: the award after acceptance (the filed amount until then, 0 at a fail or withdrawal); clawback due: clawbacks ordered in total; outstanding = clawback due − recovered; net paid = paid − recovered.',
       ),
-      columns: [col('budget', '预算（元）', 'Budget (yuan)', 'money'), ...MONEY_COLUMNS],
-      rows: [[budgetTotal, ...money(all)]],
+      columns: [BUDGET, ...MONEY_COLUMNS],
+      rows: [[round.budget, ...money(round)]],
     },
     {
       id: 'by-category',
       title: text('按类别', 'By category'),
-      columns: [col('category', '类别', 'Category'), col('budget', '预算（元）', 'Budget (yuan)', 'money'), ...MONEY_COLUMNS],
-      rows: grouped(byCat, cats, (k) => categoryLabel(f.policy, k), (k) => budgetOf(f, k)),
+      columns: [col('category', '类别', 'Category'), BUDGET, ...MONEY_COLUMNS],
+      rows: cats.map((k) => {
+        const t = tally.category(k);
+        return [categoryLabel(f.policy, k), t.budget, ...money(t)];
+      }),
     },
     {
       id: 'by-cluster',
@@ -84,5 +72,5 @@ export function buildFundUsage(f: RoundFacts, generatedAt: string): Report {
       rows: grouped(byDistrict, districts, (k) => districtLabel(f.policy, k)),
     },
   ];
-  return { kind: 'fund-usage', title: REPORT_TITLES['fund-usage'], roundId: f.round.id, generatedAt, meta: roundMeta(f, generatedAt), sections, charts: tally.charts(f) };
+  return { kind: 'fund-usage', title: REPORT_TITLES['fund-usage'], roundId: f.round.id, generatedAt, meta: roundMeta(f, generatedAt), sections, charts: tally.charts() };
 }

@@ -14,7 +14,8 @@ export const REPORT_FORMATS = ['csv', 'json', 'xlsx', 'html', 'md'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /**
- * text: string | Text | Coded; money: integer fen; number and percent: a
+ * text: string | Text | Coded; money: integer fen (a bigint for a sum, exact
+ * at any size); number and percent: a
  * display value (percent in percent units, 87.5 = 87.5 %); date: YYYY-MM-DD;
  * instant: ISO-8601 UTC.
  */
@@ -28,11 +29,11 @@ export interface Coded {
 
 /** Money in a column of another type (e.g. one row of an indicator table). */
 export interface Money {
-  fen: number;
+  fen: number | bigint;
 }
-export const moneyCell = (fen: number): Money => ({ fen });
+export const moneyCell = (fen: number | bigint): Money => ({ fen });
 
-export type CellValue = string | number | Text | Coded | Money | null;
+export type CellValue = string | number | bigint | Text | Coded | Money | null;
 
 export interface Column {
   key: string;
@@ -100,7 +101,7 @@ export interface MetaField {
 
 export interface ChartBar {
   label: Text;
-  fen: number;
+  fen: number | bigint;
 }
 
 /** A horizontal bar chart of money. */
@@ -127,12 +128,14 @@ export const isMoney = (v: CellValue): v is Money => typeof v === 'object' && v 
 export type Resolved =
   | { type: 'empty' }
   | { type: 'text'; text: string; code?: string }
-  | { type: 'money'; fen: number }
+  | { type: 'money'; fen: number | bigint }
   | { type: 'number' | 'percent'; value: number; decimals: number }
   | { type: 'date' | 'instant'; value: string };
 
 export function resolveCell(v: CellValue, c: Column, lang: Lang): Resolved {
   if (v === null || (typeof v === 'number' && !Number.isFinite(v))) return { type: 'empty' };
+  // A bigint is a sum of money.
+  if (typeof v === 'bigint') return { type: 'money', fen: v };
   if (typeof v === 'object') {
     if (isMoney(v)) return { type: 'money', fen: v.fen };
     if (isCoded(v)) return { type: 'text', text: v.label[lang], code: v.code };
@@ -148,7 +151,7 @@ export function resolveCell(v: CellValue, c: Column, lang: Lang): Resolved {
 }
 
 /** Plain text of a resolved cell (thousands separators when `grouped`). */
-export function plainText(r: Resolved, grouped: boolean, fmtMoney: (fen: number) => string): string {
+export function plainText(r: Resolved, grouped: boolean, fmtMoney: (fen: number | bigint) => string): string {
   switch (r.type) {
     case 'empty':
       return '';
@@ -187,8 +190,8 @@ export function displayWidth(s: string): number {
   return w;
 }
 
-/** ⌊a × 10^d / b⌉ half-up on non-negative integers, as a display number with d decimals. */
-export function ratio(a: number, b: number, decimals = 2): number | null {
+/** ⌊a × 10^d / b⌉ half-up on non-negative integers (sums as bigint), as a display number with d decimals. */
+export function ratio(a: number | bigint, b: number | bigint, decimals = 2): number | null {
   if (b <= 0 || a < 0) return null;
   const scale = 10n ** BigInt(decimals);
   const q = (BigInt(a) * scale * 2n + BigInt(b)) / (2n * BigInt(b));

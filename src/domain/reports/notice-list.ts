@@ -5,7 +5,7 @@
 // the first notice, the draft list of the current proposal.
 import { REPORT_TITLES, rowsOf, type CellValue, type Report, type Section } from './model.js';
 import { text, type Text } from '../text.js';
-import { categoryOrder, col, meta, standingAward } from './common.js';
+import { categoryOrder, col, meta, moneyOf } from './common.js';
 import { categoryLabel } from '../labels.js';
 import type { FactsDossier, RoundFacts } from './facts.js';
 
@@ -45,7 +45,7 @@ export function buildNotice(f: RoundFacts, generatedAt: string): Report {
   const minDays = f.policy.notice.minDays;
   const sections: Section[] = [];
   let count = 0;
-  let total = 0;
+  let total = 0n;
   let period: Text;
   if (f.notices.length) {
     for (const n of f.notices) {
@@ -54,7 +54,7 @@ export function buildNotice(f: RoundFacts, generatedAt: string): Report {
       // Counted now: the meta (count, total) comes before the lists.
       for (const i of list.items()) {
         count++;
-        total += i.awardFen;
+        total += BigInt(i.awardFen);
       }
       sections.push({
         id: `notice-${n.id}`,
@@ -65,10 +65,11 @@ export function buildNotice(f: RoundFacts, generatedAt: string): Report {
     }
     period = text(f.notices.map((n) => `${n.from} 至 ${n.to}（${n.days} 日）`).join('；'), f.notices.map((n) => `${n.from} to ${n.to} (${n.days} days)`).join('; '));
   } else {
-    const list = listOf(standingAward);
+    // Not yet published: the draft lists what is allocated.
+    const list = listOf((d) => moneyOf(d).allocated);
     for (const i of list.items()) {
       count++;
-      total += i.awardFen;
+      total += BigInt(i.awardFen);
     }
     sections.push({
       id: 'draft',

@@ -1,9 +1,11 @@
 // `report performance` (绩效, Art. 3, 15): enterprises supported, investment
-// leveraged per yuan of subsidy, acceptance rate, training against targets.
+// leveraged per yuan, acceptance rate, training against targets. The amount a
+// project is supported with is allocated before the round is filed and final
+// after (the labels say which); the money sums are those of every output.
 import { REPORT_TITLES, moneyCell, ratio, rowsOf, type CellValue, type Report } from './model.js';
 import { text } from '../text.js';
-import { categoryOrder, col, roundMeta, standingAward } from './common.js';
-import { categoryLabel } from '../labels.js';
+import { awardBasis, categoryOrder, col, moneyCol, moneyOf, roundMeta } from './common.js';
+import { MONEY_STAGE_LABELS, categoryLabel } from '../labels.js';
 import { ChartTally } from './charts.js';
 import type { RoundFacts } from './facts.js';
 
@@ -12,8 +14,7 @@ const pct = (a: number, b: number): number | null => ratio(a * 100, b, 1);
 interface CategoryTally {
   enterprises: number;
   projects: number;
-  award: number;
-  investment: number;
+  investment: bigint;
   decided: number;
   passed: number;
 }
@@ -23,21 +24,22 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
   const targetEvents = training?.minTrainingEvents ?? null;
   const targetTrainees = training?.minTrainees ?? null;
   // One pass, by credit code so that an enterprise is counted once without a set of every enterprise.
-  const tally = new ChartTally();
+  const tally = new ChartTally(f);
+  const basis = awardBasis(f);
+  const w = MONEY_STAGE_LABELS[basis];
   const perCat = new Map<string, CategoryTally>();
   const catOf = (k: string): CategoryTally => {
     let c = perCat.get(k);
-    if (!c) perCat.set(k, (c = { enterprises: 0, projects: 0, award: 0, investment: 0, decided: 0, passed: 0 }));
+    if (!c) perCat.set(k, (c = { enterprises: 0, projects: 0, investment: 0n, decided: 0, passed: 0 }));
     return c;
   };
   let enterprises = 0;
   let projects = 0;
-  let awardTotal = 0;
-  let investment = 0;
+  let investment = 0n;
   let decided = 0;
   let passed = 0;
-  let actualInvestment = 0;
-  let finalAwards = 0;
+  let actualInvestment = 0n;
+  let finalAwards = 0n;
   let plannedEvents = 0;
   let plannedTrainees = 0;
   let actualEvents = 0;
@@ -51,13 +53,13 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
     tally.add(d);
     const a = d.app;
     const acc = d.acceptance;
-    const award = standingAward(d);
+    const award = moneyOf(d)[basis];
     if (a.uscc !== uscc) {
       uscc = a.uscc;
       seenIn = new Set();
     }
     if (award > 0) {
-      // Art. 3: an enterprise supported is one with an award standing.
+      // Art. 3: an enterprise supported is one with an amount above zero (allocated, or final once filed).
       if (!seenIn.size) enterprises++;
       const c = catOf(a.category);
       if (!seenIn.has(a.category)) {
@@ -66,11 +68,9 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
       }
       fundedCats.add(a.category);
       projects++;
-      awardTotal += award;
-      investment += a.totalInvestmentFen;
+      investment += BigInt(a.totalInvestmentFen);
       c.projects++;
-      c.award += award;
-      c.investment += a.totalInvestmentFen;
+      c.investment += BigInt(a.totalInvestmentFen);
       if (training && a.category === training.key) {
         trainingProjects++;
         plannedEvents += a.trainingEvents ?? 0;
@@ -88,23 +88,28 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
       if (acc.result === 'pass') {
         passed++;
         c.passed++;
-        actualInvestment += acc.actualInvestmentFen ?? 0;
-        finalAwards += acc.finalAwardFen ?? 0;
+        actualInvestment += BigInt(acc.actualInvestmentFen ?? 0);
+        finalAwards += BigInt(acc.finalAwardFen ?? 0);
       }
     }
   }
 
   const ind = (zh: string, en: string, value: CellValue, unitZh: string, unitEn: string, target: CellValue = null): CellValue[] => [text(zh, en), value, text(unitZh, unitEn), target];
+  const round = tally.round();
+  const basisTotal = round[basis];
   const indicators: CellValue[][] = [
-    ind('获支持企业数', 'Enterprises supported', enterprises, '家', 'enterprises'),
-    ind('获支持项目数', 'Projects supported', projects, '个', 'projects'),
-    ind('补助合计', 'Subsidy awarded', moneyCell(awardTotal), '元', 'yuan'),
-    ind('项目总投入', 'Total investment of supported projects', moneyCell(investment), '元', 'yuan'),
-    ind('每元补助带动投入', 'Investment leveraged per yuan of subsidy', ratio(investment, awardTotal), '元', 'yuan'),
+    ind(`获支持企业数（${w.zh}金额大于零）`, `Enterprises supported (${w.en} above zero)`, enterprises, '家', 'enterprises'),
+    ind(`获支持项目数（${w.zh}金额大于零）`, `Projects supported (${w.en} above zero)`, projects, '个', 'projects'),
+    ...(['allocated', 'final', 'net_paid'] as const).map((s) => {
+      const l = MONEY_STAGE_LABELS[s];
+      return ind(`${l.zh}合计`, `${l.en[0].toUpperCase()}${l.en.slice(1)} in all`, moneyCell(round[s]), '元', 'yuan');
+    }),
+    ind('获支持项目总投入', 'Total investment of supported projects', moneyCell(investment), '元', 'yuan'),
+    ind(`每元${w.zh}金额带动投入`, `Investment leveraged per yuan of ${w.en}`, ratio(investment, basisTotal), '元', 'yuan'),
     ind('已验收项目数', 'Projects through acceptance', decided, '个', 'projects'),
     ind('验收通过率', 'Acceptance rate', pct(passed, decided), '%', '%'),
     ind('验收通过项目实际投入', 'Actual investment of accepted projects', moneyCell(actualInvestment), '元', 'yuan'),
-    ind('验收后每元补助带动实际投入', 'Actual investment per yuan of final award', ratio(actualInvestment, finalAwards), '元', 'yuan'),
+    ind('验收通过项目每元核定金额带动实际投入', 'Actual investment per yuan of final (accepted projects)', ratio(actualInvestment, finalAwards), '元', 'yuan'),
     ...(training
       ? [
           ind('计划培训场次', 'Training events planned', plannedEvents, '场', 'events', targetEvents),
@@ -117,12 +122,13 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
 
   const cats = categoryOrder(f.policy, fundedCats).filter((k) => fundedCats.has(k) || decidedCats.has(k));
   const byCategory = cats.map((k): CellValue[] => {
-    const c = perCat.get(k) ?? { enterprises: 0, projects: 0, award: 0, investment: 0, decided: 0, passed: 0 };
-    return [categoryLabel(f.policy, k), c.enterprises, c.projects, c.award, c.investment, ratio(c.investment, c.award), c.decided, c.passed, pct(c.passed, c.decided)];
+    const c = perCat.get(k) ?? { enterprises: 0, projects: 0, investment: 0n, decided: 0, passed: 0 };
+    const t = tally.category(k);
+    return [categoryLabel(f.policy, k), c.enterprises, c.projects, t.allocated, t.final, c.investment, ratio(c.investment, t[basis]), c.decided, c.passed, pct(c.passed, c.decided)];
   });
   const trainingRows = training
     ? rowsOf(f.dossiers({ category: training.key }), (d): CellValue[] | null => {
-        if (standingAward(d) <= 0) return null;
+        if (moneyOf(d)[basis] <= 0) return null;
         const a = d.app;
         return [a.id, a.enterprise, a.trainingEvents, a.trainees, d.acceptance?.actualEvents ?? null, d.acceptance?.actualTrainees ?? null, targetEvents, targetTrainees];
       })
@@ -148,9 +154,10 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
           col('category', '类别', 'Category'),
           col('enterprises', '企业数', 'Enterprises', 'number'),
           col('projects', '项目数', 'Projects', 'number'),
-          col('award', '补助（元）', 'Award (yuan)', 'money'),
-          col('investment', '总投入（元）', 'Investment (yuan)', 'money'),
-          col('leverage', '每元补助带动投入', 'Investment per yuan', 'number', 2),
+          moneyCol('allocated'),
+          moneyCol('final'),
+          col('investment', '获支持项目总投入（元）', 'Investment of supported projects (yuan)', 'money'),
+          col('leverage', `每元${w.zh}金额带动投入`, `Investment per yuan of ${w.en}`, 'number', 2),
           col('acceptance_decided', '已验收', 'Through acceptance', 'number'),
           col('acceptance_passed', '验收通过', 'Passed', 'number'),
           col('acceptance_rate', '通过率', 'Pass rate', 'percent', 1),
@@ -174,6 +181,6 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
         rows: trainingRows,
       },
     ],
-    charts: tally.charts(f),
+    charts: tally.charts(),
   };
 }

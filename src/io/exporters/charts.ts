@@ -3,7 +3,7 @@
 // left, the amount in yuan at the end of each bar. Inline in HTML, so no
 // xmlns is needed (the parser puts <svg> in the SVG namespace).
 import { formatYuan } from '../../domain/money.js';
-import { displayWidth, type Chart } from '../../domain/reports/model.js';
+import { displayWidth, type Chart, type ChartBar } from '../../domain/reports/model.js';
 import type { Lang } from '../../domain/text.js';
 
 export function escapeXml(s: string): string {
@@ -31,6 +31,20 @@ function cut(s: string): string {
   return `${out}…`;
 }
 
+/** The largest bar (0 when none is above zero). */
+export function maxFen(bars: readonly ChartBar[]): bigint {
+  let max = 0n;
+  for (const b of bars) if (BigInt(b.fen) > max) max = BigInt(b.fen);
+  return max;
+}
+
+/** round(fen / max × length) in exact integer arithmetic (bars are sums, bigint past 2^53). */
+export function barLength(fen: number | bigint, max: bigint, length: number): number {
+  const f = BigInt(fen);
+  if (max <= 0n || f <= 0n) return 0;
+  return Number((f * BigInt(length) * 2n + max) / (2n * max));
+}
+
 export function barChartSvg(chart: Chart, lang: Lang, noData: string): string {
   const full = chart.bars.map((b) => b.label[lang]);
   const labels = full.map(cut);
@@ -40,20 +54,20 @@ export function barChartSvg(chart: Chart, lang: Lang, noData: string): string {
   const width = left + PLOT + valueW;
   const rows = Math.max(1, chart.bars.length);
   const height = TOP * 2 + rows * ROW;
-  const max = Math.max(0, ...chart.bars.map((b) => b.fen));
+  const max = maxFen(chart.bars);
   const title = escapeXml(chart.title[lang]);
   const parts: string[] = [
     `<svg class="chart" data-chart="${escapeXml(chart.id)}" role="img" aria-label="${title}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<title>${title}</title>`,
     `<line class="axis" x1="${left}" y1="${TOP / 2}" x2="${left}" y2="${height - TOP / 2}" stroke="#555" stroke-width="1"/>`,
   ];
-  if (!chart.bars.length || max === 0) {
+  if (!chart.bars.length || max === 0n) {
     parts.push(`<text class="empty" x="${left + 8}" y="${TOP + ROW / 2 + FONT / 3}" font-size="${FONT}" fill="#777">${escapeXml(noData)}</text>`);
   }
   chart.bars.forEach((b, i) => {
     const y = TOP + i * ROW;
-    // Integer arithmetic on fen; a non-zero amount always shows at least one pixel.
-    const w = max > 0 ? Math.max(b.fen > 0 ? 1 : 0, Math.round((b.fen / max) * PLOT)) : 0;
+    // A non-zero amount always shows at least one pixel.
+    const w = Math.max(b.fen > 0 ? 1 : 0, barLength(b.fen, max, PLOT));
     const mid = y + ROW / 2 + FONT / 3;
     parts.push(
       `<text class="label" x="${left - 6}" y="${mid}" text-anchor="end" font-size="${FONT}" fill="#222">${escapeXml(labels[i])}</text>`,

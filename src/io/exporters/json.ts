@@ -6,7 +6,20 @@ import { openRows, resolveCell, type CellValue, type Column, type Report } from 
 import type { Lang } from '../../domain/text.js';
 import { toText, type TextSink } from './sink.js';
 
-type JsonValue = string | number | null | { fen: number };
+type JsonValue = string | number | bigint | null | { fen: number | bigint };
+
+/**
+ * JSON.stringify that writes a bigint (a sum of money past 2^53 fen) as the
+ * exact integer it is: JSON numbers have no size limit, and a reader that
+ * parses them exactly (Python, a BigInt-aware parser) gets every fen. A bigint
+ * becomes a placeholder string first; no text of the ledger holds U+0000
+ * (import refuses it), so the placeholder cannot be mistaken for one.
+ */
+export function stringifyJson(value: unknown, space?: number): string {
+  const big: string[] = [];
+  const s = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `\u0000${big.push(v.toString()) - 1}\u0000` : v), space);
+  return big.length === 0 ? s : s.replace(/"\\u0000(\d+)\\u0000"/g, (_m, i: string) => big[Number(i)]);
+}
 
 function jsonValue(v: CellValue, c: Column, lang: Lang): { value: JsonValue; label?: string } {
   const r = resolveCell(v, c, lang);
@@ -36,7 +49,7 @@ function rowJson(cells: CellValue[], columns: Column[], keys: string[], labelKey
   let s = '';
   columns.forEach((c, i) => {
     const { value, label } = jsonValue(cells[i] ?? null, c, lang);
-    const v = value !== null && typeof value === 'object' ? `{\n            "fen": ${JSON.stringify(value.fen)}\n          }` : JSON.stringify(value);
+    const v = value !== null && typeof value === 'object' ? `{\n            "fen": ${String(value.fen)}\n          }` : typeof value === 'bigint' ? String(value) : JSON.stringify(value);
     s += `${s ? ',' : ''}\n          ${keys[i]}: ${v}`;
     if (label !== undefined) s += `,\n          ${labelKeys[i]}: ${JSON.stringify(label)}`;
   });
@@ -44,7 +57,7 @@ function rowJson(cells: CellValue[], columns: Column[], keys: string[], labelKey
 }
 
 /** JSON.stringify(v, null, 2) of a value nested `depth` levels deep. */
-const nested = (v: unknown, depth: number): string => JSON.stringify(v, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+const nested = (v: unknown, depth: number): string => stringifyJson(v, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
 
 /**
  * Writes exactly what `JSON.stringify(report, null, 2)` would, but one row

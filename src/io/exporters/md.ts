@@ -4,6 +4,7 @@
 import { formatYuan } from '../../domain/money.js';
 import { openRows, plainText, resolveCell, type Column, type Report } from '../../domain/reports/model.js';
 import { text, type Lang } from '../../domain/text.js';
+import { barLength, maxFen } from './charts.js';
 import { toText, type TextSink } from './sink.js';
 
 // Table cells: a pipe would split the cell and < > could become HTML where the Markdown is rendered.
@@ -57,14 +58,14 @@ export async function writeMarkdown(r: Report, lang: Lang, sink: TextSink): Prom
     await out.push(`## ${lang === 'zh' ? '图表' : 'Charts'}`, '');
     for (const ch of r.charts) {
       await out.push(`### ${mdEscape(ch.title[lang])}`, '');
-      const max = Math.max(0, ...ch.bars.map((b) => b.fen));
+      const max = maxFen(ch.bars);
       if (!ch.bars.length) {
         await out.push(`_${NONE[lang]}_`, '');
         continue;
       }
       await out.push(`| ${lang === 'zh' ? '项目' : 'Item'} | ${lang === 'zh' ? '金额（元）' : 'Amount (yuan)'} | |`, '|---|---:|---|');
       for (const b of ch.bars) {
-        const n = max > 0 ? Math.round((b.fen / max) * 20) : 0;
+        const n = barLength(b.fen, max, 20);
         await out.push(`| ${mdEscape(b.label[lang])} | ${formatYuan(b.fen)} | ${'█'.repeat(n)} |`);
       }
       await out.push('');

@@ -3,7 +3,9 @@
 // frozen header row; money as numbers in yuan with a money format; widths that
 // fit Chinese text (CJK characters count double). Text is always written as a
 // string value (an inline string cell, with no formula), never as a formula.
-import { formatYuan } from '../../domain/money.js';
+import { formatYuan, yuanPlain } from '../../domain/money.js';
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 import type { Row, Style } from 'exceljs';
 import { once, type EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
@@ -23,7 +25,9 @@ function excelValue(r: Resolved): { value: ExcelValue; numFmt?: string } {
       return { value: r.text };
     case 'money':
       // Yuan as a number: fen / 100 is the double nearest the decimal amount, as Excel itself stores it.
-      return { value: r.fen / 100, numFmt: MONEY_FORMAT };
+      // A sum past 2^53 fen has no exact double: it is written as its exact text instead.
+      if (typeof r.fen === 'bigint' && (r.fen > MAX_SAFE || r.fen < -MAX_SAFE)) return { value: yuanPlain(r.fen) };
+      return { value: Number(r.fen) / 100, numFmt: MONEY_FORMAT };
     case 'number':
       return { value: r.value, numFmt: r.decimals > 0 ? `0.${'0'.repeat(r.decimals)}` : '0' };
     case 'percent':
