@@ -265,6 +265,25 @@ describe('lifecycle checks', () => {
     ]);
   });
 
+  it('names a final above the filed amount, and a filed amount above what was allocated when it was filed (money.stages)', () => {
+    const { db } = filed();
+    expect(run(db, 'money.stages')).toEqual([]);
+    const acc = { accepted_on: '2022-08-01', claimed_result: 'pass', result: 'pass', reason: 'ok', actual_investment_fen: yuan(1_000_000), training_events: null, trainees: null, cap_fen: null, note: null, created_at: AT, created_by: 'test' } as const;
+    // The acceptance row's own copy of the filed award says 400,000; the filing holds 300,000.
+    insertAcceptance(db, { ...acc, application_id: 'A1', filed_award_fen: yuan(400_000), final_award_fen: yuan(350_000) });
+    // The line of the version in force at filing lowered behind the ledger's back.
+    db.prepare("UPDATE allocation_lines SET award_fen = 15000000 WHERE application_id = 'A2'").run();
+    const p = run(db, 'money.stages');
+    expect(p.map((x) => [refLabel(x.ref), x.message.en])).toEqual([
+      ['acceptances[application_id=A1]', 'A1: final 350,000.00 yuan exceeds filed 300,000.00 yuan'],
+      ['filed_awards[application_id=A2]', 'A2: filed 200,000.00 yuan exceeds the 150,000.00 yuan allocated when it was filed'],
+    ]);
+    // A version made after the filing does not count.
+    const later = '2022-06-01T00:00:00.000Z';
+    db.prepare(`INSERT INTO allocations (round_id, version, method, shortfall, tie_break, budgets_json, created_at, created_by) VALUES ('R1', 2, 'ranked', 'skip', 'x', '{}', ?, 'test')`).run(later);
+    expect(run(db, 'money.stages')).toHaveLength(2);
+  });
+
   it('names recoveries above what is due and clawbacks above what was paid', () => {
     const { db } = filed();
     insertPayment(db, { application_id: 'A1', amount_fen: yuan(100_000), paid_on: '2022-08-02', voucher: null, created_at: AT, created_by: 'test' });

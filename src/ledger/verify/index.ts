@@ -6,6 +6,7 @@ import * as allocation from './allocation.js';
 import * as applications from './applications.js';
 import * as chain from './chain.js';
 import * as lifecycle from './lifecycle.js';
+import * as money from './money.js';
 import { missingNeeds } from '../schema.js';
 import * as sqlite from './sqlite.js';
 import type { Check, Problem } from './types.js';
@@ -29,6 +30,7 @@ export const CHECKS: readonly Check[] = [
   lifecycle.filedMatchesNotice,
   lifecycle.paymentsWithinAward,
   lifecycle.recoveriesWithinDue,
+  money.filedWithinAllocated,
   lifecycle.appendOnlyGuards,
 ];
 

@@ -116,6 +116,7 @@ export const paymentsWithinAward: Check = {
     const out: Problem[] = [];
     for (const r of rows) {
       // Art. 13: payments against the final award fixed at acceptance; a failed acceptance awards nothing.
+      // (final ≤ filed is money.stages', for every acceptance.)
       const limit = r.final_award_fen ?? 0;
       if (r.paid_fen > limit) {
         out.push({
@@ -128,13 +129,6 @@ export const paymentsWithinAward: Check = {
                   `${r.application_id} 累计拨付 ${y(r.paid_fen)} 元，超过最终补助 ${y(r.final_award_fen)} 元（第13条）`,
                   `${r.application_id} was paid ${y(r.paid_fen)} yuan in all, above its final award of ${y(r.final_award_fen)} yuan (Art. 13)`,
                 ),
-        });
-      }
-      if (r.final_award_fen !== null && r.filed_fen !== null && r.final_award_fen > r.filed_fen) {
-        out.push({
-          check: 'lifecycle.payments',
-          ref: { table: 'acceptances', key: { application_id: r.application_id } },
-          message: text(`${r.application_id} 的最终补助 ${y(r.final_award_fen)} 元超过备案金额 ${y(r.filed_fen)} 元`, `${r.application_id}: final award ${y(r.final_award_fen)} yuan exceeds the filed award of ${y(r.filed_fen)} yuan`),
         });
       }
     }
