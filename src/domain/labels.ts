@@ -203,6 +203,14 @@ export const EVENT_COMMAND_LABELS: Readonly<Record<string, Text>> = {
   'clawback recover': text('追回', 'recover'),
 };
 
+/** jmfund line's marks (SPEC §15): funded in the stored version or not, and the grey zone. */
+export type LineMark = 'funded' | 'not-funded' | 'grey-zone';
+export const LINE_MARK_LABELS: Readonly<Record<LineMark, Text>> = {
+  funded: text('资助', 'funded'),
+  'not-funded': text('不资助', 'not funded'),
+  'grey-zone': text('灰区', 'grey zone'),
+};
+
 /** The label of a code read back from the ledger; an unknown code is shown as written. */
 export function labelOf<K extends string>(labels: Readonly<Record<K, Text>>, code: string): Text {
   return Object.hasOwn(labels, code) ? labels[code as K] : text(code, code);

@@ -5,15 +5,22 @@ import { UserError } from '../domain/errors.js';
 import { REPORT_KINDS, type Report, type ReportFormat, type ReportKind } from '../domain/reports/model.js';
 import { text, type Lang } from '../domain/text.js';
 import { buildReport } from '../domain/reports/index.js';
+import { buildLineReport } from '../domain/reports/line.js';
 import { FileWriteError } from '../io/atomic-write.js';
 import { formatOfPath, renderReport, writeReportFile } from '../io/exporters/index.js';
+import { latestVersion } from '../ledger/allocations.repo.js';
 import type { Db } from '../ledger/open.js';
 import { loadRoundFacts } from '../ledger/reports.repo.js';
 import type { OpContext } from './context.js';
+import { fundingLineOf, type LineInput } from './line.js';
 import { requireRound } from './lookup.js';
 
-/** Builds a report of a round from the ledger (pure builders over the facts the repository reads). */
-export function buildRoundReport(db: Db, kind: ReportKind, roundId: string, generatedAt: string): Report {
+/**
+ * Builds a report of a round from the ledger (pure builders over the facts the
+ * repository reads; `line` over the funding-line analysis, read-only).
+ */
+export function buildRoundReport(db: Db, kind: ReportKind, roundId: string, generatedAt: string, line: Omit<LineInput, 'roundId'> = {}): Report {
+  if (kind === 'line') return lineReport(db, roundId, generatedAt, line);
   // Only the audit report shows the verify result; the others skip the full-ledger checks.
   const facts = loadRoundFacts(db, roundId, { verify: kind === 'audit' });
   if (!facts) throw new UserError(text(`没有申报批次 ${roundId}。`, `no round ${roundId}.`), 2);
@@ -31,6 +38,8 @@ export interface ReportInput {
   lang: Lang;
   /** Whether the language was asked for explicitly (else the public notice is in Chinese). */
   langExplicit?: boolean;
+  /** `report line`: the category, draws and seed of the analysis (as `jmfund line`). */
+  line?: Omit<LineInput, 'roundId'>;
 }
 
 interface ReportHead {
@@ -54,13 +63,22 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
   // The public notice is a Chinese document unless a language is asked for explicitly.
   const lang: Lang = kind === 'notice' && !input.langExplicit ? 'zh' : input.lang;
   const round = requireRound(op.db, input.roundId);
-  const report = buildRoundReport(op.db, kind, round.roundId, op.now());
+  const report = buildRoundReport(op.db, kind, round.roundId, op.now(), input.line);
   const head: ReportHead = { kind, round: round.roundId, format, lang };
   if (input.out) return { ...head, out: input.out, ...(await toFile(report, head, input.out, input.force)) };
   return { ...head, content: await toText(report, head) };
 }
 
 const isReportKind = (k: string): k is ReportKind => (REPORT_KINDS as readonly string[]).includes(k);
+
+/** The funding-line analysis (read-only, as `jmfund line`) as a report; before a first allocation, a report that says so. */
+function lineReport(db: Db, roundId: string, generatedAt: string, input: Omit<LineInput, 'roundId'>): Report {
+  const round = requireRound(db, roundId);
+  const head = { roundId, opensOn: round.opensOn, closesOn: round.closesOn, policy: round.policy };
+  if (latestVersion(db, roundId) === null) return buildLineReport({ ...head, version: null, category: null, line: null }, generatedAt);
+  const r = fundingLineOf({ db, officer: '', now: () => generatedAt, today: () => generatedAt.slice(0, 10) }, { ...input, roundId });
+  return buildLineReport({ ...head, version: r.version, category: r.category?.key ?? null, line: r }, generatedAt);
+}
 
 async function toFile(report: Report, h: ReportHead, out: string, force: boolean | undefined): Promise<{ bytes: number; sha256: string }> {
   try {

@@ -92,6 +92,40 @@ describe('jmfund line', () => {
     expect(again.json()).toEqual(out);
   }, 120_000);
 
+  it('report line writes every format in both languages, and leaves the ledger file unchanged', () => {
+    const db = allocated();
+    const before = sha(db);
+    const dir = tempDir('jmfund-line-report-');
+    for (const lang of ['zh', 'en'] as const) {
+      for (const format of ['html', 'xlsx', 'md', 'csv', 'json']) {
+        const out = join(dir, `line-${lang}.${format}`);
+        const r = runCli(['report', 'line', '--round', '2022-R1', '--format', format, '--out', out, '--draws', '300', '--lang', lang], { db });
+        expect(r.code, r.stderr).toBe(0);
+        expect(readFileSync(out).length, out).toBeGreaterThan(1000);
+      }
+    }
+    expect(sha(db)).toBe(before);
+    const html = readFileSync(join(dir, 'line-zh.html'), 'utf8');
+    // One caterpillar per category with participants; the line where money ran out in benchmark-enterprise and -platform.
+    expect(html.match(/<svg class="caterpillar"/g)).toHaveLength(5);
+    expect(html.match(/class="funding-line"/g)).toHaveLength(2);
+    expect(html).toContain('资助线分析');
+    expect(html).toContain('@page');
+    const md = readFileSync(join(dir, 'line-en.md'), 'utf8');
+    expect(md).toContain('## Grey zone');
+    expect(md).toContain('## Leave one expert out');
+    // The same figures as jmfund line, for the same seed and draws.
+    const json = JSON.parse(readFileSync(join(dir, 'line-en.json'), 'utf8')) as { sections: { id: string; rows: Record<string, unknown>[] }[] };
+    const line = runCli(['line', '--round', '2022-R1', '--draws', '300', '--json'], { db }).json<{ applications: { application_id: string; p_funded: number }[] }>();
+    const rows = json.sections.filter((x) => x.id.startsWith('category-')).flatMap((x) => x.rows);
+    expect(rows.map((r) => r.application_id).sort()).toEqual(line.applications.map((a) => a.application_id).sort());
+    // One category, by name.
+    const one = runCli(['report', 'line', '--round', '2022-R1', '--format', 'md', '--category', 'sme-cloud', '--draws', '50'], { db });
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toContain('SMEs onto the cloud');
+    expect(one.stdout).not.toContain('Industrial cluster pilot (Art.');
+  }, 180_000);
+
   it('says what is wrong with its options (exit 2)', () => {
     const db = join(tempDir('jmfund-line-'), 'l.db');
     expect(runCli(['init'], { db }).code).toBe(0);

@@ -7,6 +7,7 @@ import { REPORT_FORMATS, REPORT_KINDS, type ReportFormat } from '../../domain/re
 import { text } from '../../domain/text.js';
 import { writeRoundReport } from '../../ops/reports.js';
 import { opContext, type Context } from '../context.js';
+import { countOption } from '../options.js';
 import type { Output } from '../render.js';
 import { handler } from '../runner.js';
 
@@ -15,6 +16,9 @@ interface ReportOptions {
   format?: ReportFormat;
   out?: string;
   force?: boolean;
+  category?: string;
+  draws?: string;
+  seed?: string;
 }
 
 async function reportCommand(ctx: Context, explicitLang: string | undefined, kind: string, opts: ReportOptions): Promise<Output> {
@@ -26,6 +30,7 @@ async function reportCommand(ctx: Context, explicitLang: string | undefined, kin
     force: opts.force,
     lang: ctx.lang,
     langExplicit: explicitLang !== undefined,
+    line: { category: opts.category, draws: countOption('draws', opts.draws), seed: opts.seed },
   });
   if ('out' in r) {
     const { out, bytes, sha256 } = r;
@@ -45,10 +50,13 @@ async function reportCommand(ctx: Context, explicitLang: string | undefined, kin
 export function register(program: Command): void {
   program
     .command('report <kind>')
-    .description(`write a report of a round: ${REPORT_KINDS.join(' | ')} (补助名单、公示名单、审计、资金使用、绩效)`)
+    .description(`write a report of a round: ${REPORT_KINDS.join(' | ')} (补助名单、公示名单、审计、资金使用、绩效、资助线)`)
     .requiredOption('--round <id>', 'the round')
     .addOption(new Option('--format <format>', 'csv | json | xlsx | html | md (default: from --out, else md)').choices([...REPORT_FORMATS]))
     .option('--out <file>', 'write to FILE (atomically) instead of stdout; needed for xlsx')
     .option('--force', 'overwrite an existing --out file')
+    .option('--category <category>', 'report line: one category (key or name); default all')
+    .option('--draws <n>', 'report line: draws from the model (default 1000)')
+    .option('--seed <text>', 'report line: seed of the random draws (default the round ID)')
     .action(handler((ctx, kind: string, opts: ReportOptions) => reportCommand(ctx, (program.opts() as { lang?: string }).lang, kind, opts)));
 }

@@ -166,8 +166,11 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'a round after allocation: applications and money per state, objections, notices, payments, clawbacks': '分配后的批次概况：各状态的申报和金额、异议、公示、拨付、追缴',
   'a round after allocation: money per state, objections, notices, payments, clawbacks': '分配后的批次概况：各状态的金额、异议、公示、拨付、追缴',
   // reports, log, verify, backup, demo
-  'write a report of a round: awards | notice | audit | fund-usage | performance (补助名单、公示名单、审计、资金使用、绩效)': '生成批次报告：awards 补助名单 | notice 公示名单 | audit 审计 | fund-usage 资金使用 | performance 绩效',
-  'write a report: awards | notice | audit | fund-usage | performance': '生成报告：awards 补助名单 | notice 公示名单 | audit 审计 | fund-usage 资金使用 | performance 绩效',
+  'write a report of a round: awards | notice | audit | fund-usage | performance | line (补助名单、公示名单、审计、资金使用、绩效、资助线)': '生成批次报告：awards 补助名单 | notice 公示名单 | audit 审计 | fund-usage 资金使用 | performance 绩效 | line 资助线分析',
+  'report line: one category (key or name); default all': 'report line：只看一个类别（键名或名称）；默认全部',
+  'report line: draws from the model (default 1000)': 'report line：模型抽样次数（默认 1000）',
+  'report line: seed of the random draws (default the round ID)': 'report line：随机抽样的种子（默认批次编号）',
+  'write a report: awards | notice | audit | fund-usage | performance | line': '生成报告：awards 补助名单 | notice 公示名单 | audit 审计 | fund-usage 资金使用 | performance 绩效 | line 资助线分析',
   'csv | json | xlsx | html | md (default: from --out, else md)': 'csv | json | xlsx | html | md（默认按 --out 的扩展名，否则 md）',
   'write to FILE (atomically) instead of stdout; needed for xlsx': '写入文件（原子写入）而不是标准输出；xlsx 必须给出',
   'overwrite an existing --out file': '覆盖已存在的 --out 文件',

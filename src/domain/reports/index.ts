@@ -11,7 +11,10 @@ import { buildPerformance } from './performance.js';
 
 export type { RoundFacts } from './facts.js';
 
-const BUILDERS: Record<ReportKind, (f: RoundFacts, generatedAt: string) => Report> = {
+/** The reports built from a round's facts; `line` is built from the funding-line analysis (reports/line.ts). */
+export type FactsReportKind = Exclude<ReportKind, 'line'>;
+
+const BUILDERS: Record<FactsReportKind, (f: RoundFacts, generatedAt: string) => Report> = {
   awards: buildAwards,
   notice: buildNotice,
   audit: buildAudit,
@@ -19,6 +22,6 @@ const BUILDERS: Record<ReportKind, (f: RoundFacts, generatedAt: string) => Repor
   performance: buildPerformance,
 };
 
-export function buildReport(kind: ReportKind, facts: RoundFacts, generatedAt: string): Report {
+export function buildReport(kind: FactsReportKind, facts: RoundFacts, generatedAt: string): Report {
   return BUILDERS[kind](facts, generatedAt);
 }

@@ -8,7 +8,7 @@ import type { Lang, Text } from '../text.js';
 import { text } from '../text.js';
 import { labelOf } from '../labels.js';
 
-export const REPORT_KINDS = ['awards', 'notice', 'audit', 'fund-usage', 'performance'] as const;
+export const REPORT_KINDS = ['awards', 'notice', 'audit', 'fund-usage', 'performance', 'line'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 export const REPORT_FORMATS = ['csv', 'json', 'xlsx', 'html', 'md'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -111,6 +111,20 @@ export interface Chart {
   bars: ChartBar[];
 }
 
+/**
+ * A caterpillar plot (report line): one row per application in order of
+ * expected rank, its 90 % rank interval as a bar, the funding line across.
+ */
+export interface Caterpillar {
+  id: string;
+  title: Text;
+  /** The rank axis runs from 1 to `ranks`. */
+  ranks: number;
+  /** The line lies after this many ranks (where the money ran out); null: no line. */
+  line: number | null;
+  rows: { label: string; expectedRank: number; rankLow: number; rankHigh: number; pFunded: number; funded: boolean; greyZone: boolean }[];
+}
+
 export interface Report {
   kind: ReportKind;
   title: Text;
@@ -119,6 +133,8 @@ export interface Report {
   meta: MetaField[];
   sections: Section[];
   charts: Chart[];
+  /** Drawn by the HTML exporter; the other formats carry the same figures in the sections. */
+  caterpillars?: Caterpillar[];
 }
 
 export const isCoded = (v: CellValue): v is Coded => typeof v === 'object' && v !== null && 'code' in v;
@@ -204,6 +220,7 @@ export const REPORT_TITLES: Record<ReportKind, Text> = {
   audit: text('审计报告', 'Audit report'),
   'fund-usage': text('资金使用情况', 'Fund usage'),
   performance: text('绩效情况', 'Performance'),
+  line: text('资助线分析', 'Funding line'),
 };
 
 

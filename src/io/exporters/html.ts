@@ -5,6 +5,7 @@
 import { formatYuan } from '../../domain/money.js';
 import { openRows, plainText, resolveCell, type Column, type Report } from '../../domain/reports/model.js';
 import { text, type Lang, type Text } from '../../domain/text.js';
+import { caterpillarLegend, caterpillarSvgs } from './caterpillar.js';
 import { barChartSvg, escapeXml as esc } from './charts.js';
 import { toText, type TextSink } from './sink.js';
 
@@ -76,6 +77,13 @@ export async function writeHtml(r: Report, lang: Lang, sink: TextSink): Promise<
     await out.push(`<section id="charts"><h2>${both(text('图表', 'Charts'), lang)}</h2><div class="charts">`);
     for (const c of r.charts) await out.push(`<figure><figcaption>${both(c.title, lang)}</figcaption>${barChartSvg(c, lang, noData)}</figure>`);
     await out.push('</div></section>');
+  }
+  if (r.caterpillars?.length) {
+    await out.push(`<section id="caterpillars"><h2>${both(text('期望排名与资助线', 'Expected ranks and the funding line'), lang)}</h2>`, caterpillarLegend(lang));
+    for (const c of r.caterpillars) {
+      for (const svg of caterpillarSvgs(c, lang)) await out.push(`<figure class="caterpillar" style="margin:8px 0"><figcaption>${both(c.title, lang)}</figcaption>${svg}</figure>`);
+    }
+    await out.push('</section>');
   }
   for (const s of r.sections) {
     await out.push(`<section id="${esc(s.id)}"><h2>${both(s.title, lang)}</h2>`);
