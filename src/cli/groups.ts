@@ -23,14 +23,9 @@ export const GROUPS: { load: () => Promise<{ register: Register }>; commands: [n
     ],
   },
   { load: () => import('./commands/scores.js'), commands: [['scores', '', 'expert scores (专家评分, Art. 11): import, aggregate, show, experts']] },
-  {
-    load: () => import('./commands/allocate.js'),
-    commands: [
-      ['caps', '', 'per application, the cap and how it was reached (Art. 8)'],
-      ['allocate', '', 'rank the participants and allocate each category budget (Art. 8, 11)'],
-      ['allocations', '', 'stored allocation versions: list, show, diff'],
-    ],
-  },
+  { load: () => import('./commands/caps.js'), commands: [['caps', '', 'per application, the cap and how it was reached (Art. 8)']] },
+  { load: () => import('./commands/allocate.js'), commands: [['allocate', '', 'rank the participants and allocate each category budget (Art. 8, 11)']] },
+  { load: () => import('./commands/allocations.js'), commands: [['allocations', '', 'stored allocation versions: list, show, diff']] },
   { load: () => import('./commands/line.js'), commands: [['line', '', 'how firm the funding line is: expected ranks, funding probabilities, grey zone (read-only, Art. 11)']] },
   {
     load: () => import('./commands/notice.js'),

@@ -1,0 +1,113 @@
+// One rendering of an allocation version for `allocate` and `allocations show`:
+// the --json shape and the tables (SPEC §14 reasons and bindings).
+import { formatYuan } from '../domain/money.js';
+import { text } from '../domain/text.js';
+import { BINDING_LABELS, REASON_LABELS } from '../domain/labels.js';
+import type { AllocationReason, BindingLimit } from '../domain/allocation.js';
+import type { AllocationView } from '../ops/allocate.js';
+import type { Context } from './context.js';
+import type { Cell, Printer } from './render.js';
+
+export function viewJson<L>(v: AllocationView<L>) {
+  const { of } = v;
+  const applications = [];
+  for (const g of v.groups.values()) {
+    for (const l of g) {
+      applications.push({
+        application_id: of.id(l),
+        category: of.category(l),
+        cluster: of.cluster(l),
+        rank: of.rank(l),
+        score: of.score(l),
+        cap_fen: of.cap(l),
+        entitled_fen: of.entitled(l),
+        award_fen: of.award(l),
+        reason: of.reason(l),
+        binding: of.binding(l),
+      });
+    }
+  }
+  return {
+    round: v.round.roundId,
+    version: v.version,
+    dry_run: v.dryRun,
+    method: v.method,
+    shortfall: v.shortfall,
+    categories: v.summary.categories.map((c) => ({ category: c.category, budget_fen: c.budgetFen, awarded_fen: c.awardedFen, funded: c.funded })),
+    clusters: v.summary.clusters.map((c) => ({ cluster: c.cluster, pool_fen: c.poolFen, awarded_fen: c.awardedFen })),
+    applications,
+    reserve: v.summary.reserve,
+    ties: v.ties,
+  };
+}
+
+export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>): void {
+  const { of } = v;
+  const round = v.round.roundId;
+  out.line(
+    v.dryRun
+      ? ctx.t(text(`批次 ${round} 分配试算（${v.method}，额度不足规则 ${v.shortfall}）：未写入账本。`, `round ${round}: dry run (${v.method}, shortfall ${v.shortfall}); nothing written.`))
+      : ctx.t(text(`批次 ${round} 分配方案第 ${v.version} 版（${v.method}，额度不足规则 ${v.shortfall}）`, `round ${round}: allocation version ${v.version} (${v.method}, shortfall ${v.shortfall})`)),
+  );
+  // Labels looked up once: 10^5 rows each name a reason and a binding.
+  const reasonLabel = Object.fromEntries(Object.entries(REASON_LABELS).map(([k, t]) => [k, ctx.t(t)])) as Record<AllocationReason, string>;
+  const limitLabel = Object.fromEntries(Object.entries(BINDING_LABELS).map(([k, t]) => [k, ctx.t(t)])) as Record<BindingLimit, string>;
+  for (const c of v.round.policy.categories) {
+    const lines = v.groups.get(c.key) ?? [];
+    const summary = v.summary.categories.find((s) => s.category === c.key);
+    if (lines.length === 0 && (!summary || summary.budgetFen === null)) continue;
+    out.heading(`${c.key} ${ctx.t({ zh: c.zh, en: c.en })}`);
+    if (summary) {
+      const budget = summary.budgetFen;
+      out.fields([
+        [text('预算（元）', 'budget (yuan)'), budget === null ? ctx.t(text('无', 'none')) : formatYuan(budget)],
+        [text('已安排（元）', 'awarded (yuan)'), formatYuan(summary.awardedFen)],
+        [text('结余（元）', 'left (yuan)'), budget === null ? '' : formatYuan(budget - summary.awardedFen)],
+        [text('获资助项目', 'funded'), summary.funded],
+      ]);
+    }
+    // One row at a time: 10^5 rows are never held as arrays of cells.
+    function* rows(): Generator<Cell[]> {
+      for (const l of lines) {
+        const award = of.award(l);
+        const limit = of.binding(l);
+        yield [
+          award > 0 ? '✓' : '',
+          of.rank(l),
+          of.id(l),
+          of.enterprise(l),
+          of.score(l),
+          formatYuan(of.cap(l)),
+          formatYuan(award),
+          reasonLabel[of.reason(l)],
+          limit === null ? '' : limitLabel[limit],
+        ];
+      }
+    }
+    out.table(
+      [
+        text('入选', 'funded'),
+        text('排名', 'rank'),
+        text('申报编号', 'application'),
+        text('企业', 'enterprise'),
+        text('得分', 'score'),
+        text('上限（元）', 'cap (yuan)'),
+        text('补贴（元）', 'award (yuan)'),
+        text('原因', 'reason'),
+        text('约束', 'binding'),
+      ],
+      rows(),
+      { align: ['left', 'right', 'left', 'left', 'right', 'right', 'right', 'left', 'left'] },
+    );
+    const reserve = v.summary.reserve[c.key] ?? [];
+    if (reserve.length > 0) out.line(`${ctx.t(text('候补名单', 'reserve list'))}: ${reserve.join(', ')}`);
+  }
+  if (v.summary.clusters.length > 0) {
+    out.heading(text('产业集群', 'clusters'));
+    out.table(
+      [text('集群', 'cluster'), text('上限（元）', 'pool (yuan)'), text('已安排（元）', 'awarded (yuan)')],
+      v.summary.clusters.map((c) => [c.cluster, formatYuan(c.poolFen), formatYuan(c.awardedFen)]),
+      { align: ['left', 'right', 'right'] },
+    );
+  }
+}

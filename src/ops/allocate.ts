@@ -1,0 +1,286 @@
+// caps, allocate and the stored allocation versions (Art. 8, 11; SPEC §8, §14).
+// allocate reads the candidates, asks domain/allocation for a plan, checks its
+// invariants and stores it as a new version with one event (plan, then apply).
+import { checkInvariants, plan as planAllocation, type AllocationPlan } from '../domain/allocation.js';
+import { allocationRunOptions } from '../domain/allocation-options.js';
+import {
+  diffVersions,
+  groupByCategory,
+  planGroups,
+  planLineOf,
+  summarize,
+  type AllocationSummary,
+  type LineOf,
+  type Lines,
+  type VersionDiff,
+} from '../domain/allocation-summary.js';
+import { parseBudgets } from '../domain/budgets.js';
+import { capOf, type Cap } from '../domain/caps.js';
+import { RefusedError, UserError } from '../domain/errors.js';
+import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
+import { text } from '../domain/text.js';
+import { roundApplications } from '../ledger/applications.repo.js';
+import {
+  allocationLines,
+  getAllocation,
+  latestVersion,
+  linkParticipants,
+  listAllocations,
+  lockedAwards,
+  roundCandidates,
+  storeAllocation,
+  type StoredLine,
+} from '../ledger/allocations.repo.js';
+import { appendEvent } from '../ledger/events.js';
+import type { Db } from '../ledger/open.js';
+import { inTransaction } from '../ledger/open.js';
+import type { Round } from '../ledger/rounds.repo.js';
+import type { OpContext } from './context.js';
+import { requireRound } from './lookup.js';
+
+// ---------------------------------------------------------------- caps
+
+export interface CapsResult {
+  round: Round;
+  applications: { applicationId: string; enterpriseName: string; category: string; cap: Cap }[];
+}
+
+/** Per application, the cap and how it was reached (Art. 8). */
+export function caps(op: OpContext, input: { roundId?: string }): CapsResult {
+  const round = requireRound(op.db, input.roundId);
+  const applications = roundApplications(op.db, round.roundId).map((a) => ({
+    applicationId: a.applicationId,
+    enterpriseName: a.enterpriseName,
+    category: a.category,
+    cap: capOf(a, round.policy),
+  }));
+  return { round, applications };
+}
+
+// ---------------------------------------------------------------- one view of a version
+
+/**
+ * A version as it is shown: its head, its summary and its lines per category
+ * (policy categories first; participants by rank, then the others). Lines stay
+ * in the plan's columns or the stored rows and are read through `of`: 10^6
+ * applications are never copied into objects for a view.
+ */
+export interface AllocationView<L> {
+  round: Round;
+  /** null: a dry run, not stored. */
+  version: number | null;
+  dryRun: boolean;
+  method: AllocationMethod;
+  shortfall: ShortfallRule;
+  ties: string[][];
+  summary: AllocationSummary;
+  groups: Map<string, Lines<L>>;
+  of: LineOf<L>;
+}
+
+const STORED_LINE: LineOf<StoredLine> = {
+  id: (l) => l.application_id,
+  category: (l) => l.category,
+  cluster: (l) => l.cluster,
+  rank: (l) => l.rank,
+  score: (l) => l.score_display,
+  cap: (l) => l.cap_fen,
+  entitled: (l) => l.entitled_fen,
+  award: (l) => l.award_fen,
+  reason: (l) => l.reason,
+  binding: (l) => l.binding,
+  enterprise: (l) => l.enterprise_name,
+};
+
+// ---------------------------------------------------------------- allocate
+
+export interface AllocateInput {
+  roundId?: string;
+  /** CATEGORY=AMOUNT overrides of the round's budgets for this run. */
+  budgets?: readonly string[];
+  method?: string;
+  shortfall?: string;
+  /** A comma-separated chain of tie-break keys, or `refuse`. */
+  tieBreak?: string;
+  dryRun?: boolean;
+}
+
+export interface AllocateResult extends AllocationView<number> {
+  plan: AllocationPlan;
+  /** Categories with qualifying applications and no budget: they fund nothing (SPEC §8). */
+  unbudgeted: string[];
+}
+
+/**
+ * Plans the round's allocation and, unless a dry run, stores it as the next
+ * version with one event. Refuses (nothing written) when kept awards no longer
+ * fit, or when ties across the funding line must go to a collective decision.
+ */
+export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
+  const db = op.db;
+  const round = requireRound(db, input.roundId);
+  const policy = round.policy;
+  const run = allocationRunOptions(policy, input);
+  const budgets = { ...round.budgets, ...parseBudgets(policy, input.budgets ?? []) };
+  const dryRun = Boolean(input.dryRun);
+
+  // Read and plan inside the transaction that stores: a plan made from a ledger
+  // that another officer's import changed before the write would leave applications out.
+  const planRound = () => {
+    const { kept, excluded } = lockedAwards(db, round.roundId);
+    const p = planAllocation(roundCandidates(db, round.roundId), policy, { budgets, method: run.method, shortfall: run.shortfall, tieBreak: run.tieBreak, kept, excluded });
+    const broken = checkInvariants(p, policy);
+    if (broken.length > 0) throw new Error(`allocation invariant broken (nothing written): ${broken.slice(0, 5).join('; ')}`);
+    if (p.conflicts.length > 0) {
+      throw new RefusedError(
+        text(`无法分配：${p.conflicts.map((c) => c.zh).join('；')}`, `cannot allocate: ${p.conflicts.map((c) => c.en).join('; ')}`),
+        text('已公示的奖励不会被重新排名取消；请提高预算（--budget）。', 'awards on notice are never taken away by a re-ranking; raise the budget (--budget).'),
+      );
+    }
+    if (run.refuseTies && p.ties.length > 0) {
+      const ties = p.ties.map((t) => t.join(' = ')).join('; ');
+      throw new RefusedError(
+        text(`资助线两侧出现同分，需集体审议：${ties}。未写入任何内容。`, `equal scores across the funding line need a collective decision (集体审议): ${ties}. Nothing was written.`),
+        text('集体审议后，用 --tie-break 指定排序规则重新分配。', 'after the collective decision, run allocate again with a --tie-break chain.'),
+      );
+    }
+    return { p, kept, excluded };
+  };
+
+  // The refusals come before any write; anything that throws after them (the
+  // store, the event) rolls the whole transaction back.
+  const { p, version } = dryRun
+    ? { p: planRound().p, version: null }
+    : inTransaction(db, () => {
+        const planned = planRound();
+        const { kept, excluded } = planned;
+        const at = op.now();
+        const stored = storeAllocation(db, round.roundId, planned.p, at, op.officer);
+        const event = appendEvent(db, {
+          at,
+          officer: op.officer,
+          command: 'allocate',
+          roundId: round.roundId,
+          appIds: stored.participantIds,
+          details: {
+            version: stored.version,
+            method: run.method,
+            shortfall: run.shortfall,
+            tie_break: planned.p.tieBreak,
+            budgets_fen: planned.p.budgets,
+            categories: planned.p.categories.map((c) => ({ category: c.category, budget_fen: c.budgetFen, awarded_fen: c.awardedFen, funded: c.funded })),
+            kept: kept.size,
+            excluded: excluded.size,
+            ties: planned.p.ties,
+            states: { proposed: stored.stateChanges.proposed, not_funded: stored.stateChanges.notFunded },
+            participants: stored.participants,
+          },
+        });
+        if (stored.participantIds.length < stored.participants) linkParticipants(db, event.seq, round.roundId, stored.version);
+        return { p: planned.p, version: stored.version };
+      });
+
+  const groups = planGroups(policy, p);
+  const of = planLineOf(p);
+  return {
+    round,
+    version,
+    dryRun,
+    method: run.method,
+    shortfall: run.shortfall,
+    ties: p.ties,
+    summary: summarize(policy, p.budgets, groups, of),
+    groups,
+    of,
+    plan: p,
+    unbudgeted: p.unbudgeted,
+  };
+}
+
+// ---------------------------------------------------------------- stored versions
+
+export interface VersionRow {
+  version: number;
+  /** The latest version is the proposal. */
+  proposal: boolean;
+  method: AllocationMethod;
+  shortfall: ShortfallRule;
+  tieBreak: TieBreakKey[];
+  budgets: Record<string, number>;
+  funded: number;
+  awardedFen: number;
+  ties: number;
+  createdAt: string;
+  createdBy: string;
+}
+
+export function allocationVersions(op: OpContext, input: { roundId?: string }): { round: Round; versions: VersionRow[] } {
+  const round = requireRound(op.db, input.roundId);
+  const stored = listAllocations(op.db, round.roundId);
+  const latest = stored.length ? stored[stored.length - 1].version : null;
+  const versions = stored.map((v) => ({
+    version: v.version,
+    proposal: v.version === latest,
+    method: v.method,
+    shortfall: v.shortfall,
+    tieBreak: v.tieBreak,
+    budgets: v.budgets,
+    funded: v.funded,
+    awardedFen: v.awardedFen,
+    ties: v.ties.length,
+    createdAt: v.createdAt,
+    createdBy: v.createdBy,
+  }));
+  return { round, versions };
+}
+
+/** Version N of the round, or its latest with null; a usage error when there is none. */
+function requireVersion(db: Db, round: Round, version: number | null): number {
+  const latest = latestVersion(db, round.roundId);
+  if (latest === null) {
+    throw new UserError(text(`批次 ${round.roundId} 尚无分配方案。`, `round ${round.roundId} has no allocation yet.`), 2, text('先运行 `jmfund allocate`。', 'run `jmfund allocate` first.'));
+  }
+  if (version === null) return latest;
+  if (!getAllocation(db, round.roundId, version)) {
+    throw new UserError(text(`批次 ${round.roundId} 没有第 ${version} 版分配方案（最新为第 ${latest} 版）。`, `round ${round.roundId} has no allocation version ${version} (the latest is ${latest}).`), 2);
+  }
+  return version;
+}
+
+function storedView(db: Db, round: Round, version: number): AllocationView<StoredLine> {
+  const head = getAllocation(db, round.roundId, version)!;
+  const groups = groupByCategory(round.policy, allocationLines(db, round.roundId, version), STORED_LINE);
+  return {
+    round,
+    version,
+    dryRun: false,
+    method: head.method,
+    shortfall: head.shortfall,
+    ties: head.ties,
+    summary: summarize(round.policy, head.budgets, groups, STORED_LINE),
+    groups,
+    of: STORED_LINE,
+  };
+}
+
+/** One stored version (null: the latest, which is the proposal). */
+export function allocationVersion(op: OpContext, input: { roundId?: string; version: number | null }): AllocationView<StoredLine> {
+  const round = requireRound(op.db, input.roundId);
+  return storedView(op.db, round, requireVersion(op.db, round, input.version));
+}
+
+export interface AllocationDiffResult extends VersionDiff {
+  round: Round;
+  from: number;
+  to: number;
+}
+
+/** What changed between two stored versions. */
+export function allocationDiff(op: OpContext, input: { roundId?: string; from: number; to: number }): AllocationDiffResult {
+  const round = requireRound(op.db, input.roundId);
+  const from = requireVersion(op.db, round, input.from);
+  const to = requireVersion(op.db, round, input.to);
+  const a = storedView(op.db, round, from);
+  const b = storedView(op.db, round, to);
+  return { round, from, to, ...diffVersions(a, b, STORED_LINE) };
+}
