@@ -129,14 +129,15 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
   const planRound = () => {
     const { kept, excluded } = lockedAwards(db, round.roundId);
     const p = planAllocation(roundCandidates(db, round.roundId), policy, { budgets, method: run.method, shortfall: run.shortfall, tieBreak: run.tieBreak, kept, excluded });
-    const broken = checkInvariants(p, policy);
-    if (broken.length > 0) throw new Error(`allocation invariant broken (nothing written): ${broken.slice(0, 5).join('; ')}`);
+    // Kept awards over a lowered budget or pool break the invariants too: refuse them first, with the hint.
     if (p.conflicts.length > 0) {
       throw new RefusedError(
         text(`无法分配：${p.conflicts.map((c) => c.zh).join('；')}`, `cannot allocate: ${p.conflicts.map((c) => c.en).join('; ')}`),
         text('已公示的奖励不会被重新排名取消；请提高预算（--budget）。', 'awards on notice are never taken away by a re-ranking; raise the budget (--budget).'),
       );
     }
+    const broken = checkInvariants(p, policy);
+    if (broken.length > 0) throw new Error(`allocation invariant broken (nothing written): ${broken.slice(0, 5).join('; ')}`);
     if (run.refuseTies && p.ties.length > 0) {
       const ties = p.ties.map((t) => t.join(' = ')).join('; ');
       throw new RefusedError(

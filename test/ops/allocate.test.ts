@@ -1,0 +1,146 @@
+// The allocate operations on a real ledger file, called directly: results,
+// what is written (one version, one event) and the refusals that write nothing.
+import { describe, expect, it } from 'vitest';
+import { RefusedError, UserError } from '../../src/domain/errors.js';
+import { allocate, allocationDiff, allocationVersion, allocationVersions, caps } from '../../src/ops/allocate.js';
+import { addApplications } from '../ledger/allocation-fixtures.js';
+import { ledgerWithRound } from '../helpers.js';
+import { eventsOf, opContextFor, thrown } from './op-context.js';
+
+const fen = (yuan: number) => yuan * 100;
+
+/** sme-cloud, budget 1,000,000: S1 600,000 fits, S2 500,000 does not, S3 400,000 fills the rest; S2 and S3 tie at 80. */
+function round() {
+  const l = ledgerWithRound('R1', { 'sme-cloud': fen(1_000_000) });
+  addApplications(l.db, 'R1', [
+    { id: 'S1', score: 90, requested: 600_000, state: 'scored' },
+    { id: 'S2', score: 80, requested: 500_000, state: 'scored', submittedOn: '2022-03-10' },
+    { id: 'S3', score: 80, requested: 400_000, state: 'scored', submittedOn: '2022-03-12' },
+    { id: 'S4', eligibility: 'ineligible', state: 'ineligible' },
+  ]);
+  return { ...l, op: opContextFor(l.db) };
+}
+
+const count = (db: ReturnType<typeof round>['db'], table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const awards = (r: { groups: Map<string, ArrayLike<unknown> & Iterable<unknown>>; of: { id(l: unknown): string; award(l: unknown): number; reason(l: unknown): string } }) =>
+  Object.fromEntries([...r.groups.values()].flatMap((g) => Array.from(g, (l) => [r.of.id(l), [r.of.award(l) / 100, r.of.reason(l)]])));
+
+describe('caps', () => {
+  it('gives each application its cap and binding limit; an unknown round is a usage error', () => {
+    const { op } = round();
+    const r = caps(op, { roundId: 'R1' });
+    expect(r.round.roundId).toBe('R1');
+    expect(r.applications.map((a) => [a.applicationId, a.cap.capFen, a.cap.binding])).toEqual([
+      ['S1', fen(600_000), 'requested'],
+      ['S2', fen(500_000), 'requested'],
+      ['S3', fen(400_000), 'requested'],
+      ['S4', fen(100_000), 'requested'],
+    ]);
+    const e = thrown(() => caps(op, { roundId: 'NOPE' }));
+    expect(e).toBeInstanceOf(UserError);
+    expect(e.exitCode).toBe(2);
+  });
+});
+
+describe('allocate', () => {
+  it('a dry run plans and writes nothing', () => {
+    const { db, op } = round();
+    const r = allocate(op, { roundId: 'R1', dryRun: true });
+    expect(r.version).toBeNull();
+    expect(r.dryRun).toBe(true);
+    expect(awards(r)).toMatchObject({ S1: [600_000, 'funded'], S2: [0, 'did-not-fit'], S3: [400_000, 'funded'], S4: [0, 'ineligible'] });
+    expect(r.summary.reserve['sme-cloud']).toEqual(['S2']);
+    expect(r.ties).toEqual([['S2', 'S3']]);
+    expect(count(db, 'allocations')).toBe(0);
+    expect(eventsOf(db, 'allocate')).toEqual([]);
+  });
+
+  it('stores version 1 with one event, moves the states, and returns the summary of what was stored', () => {
+    const { db, op } = round();
+    const r = allocate(op, { roundId: 'R1' });
+    expect(r.version).toBe(1);
+    expect(r.summary.categories.find((c) => c.category === 'sme-cloud')).toEqual({ category: 'sme-cloud', budgetFen: fen(1_000_000), awardedFen: fen(1_000_000), funded: 2 });
+    const [ev, ...more] = eventsOf(db, 'allocate');
+    expect(more).toEqual([]);
+    expect(ev).toMatchObject({ officer: 'tester', round_id: 'R1', details: { version: 1, method: 'ranked', shortfall: 'skip', kept: 0, excluded: 0, ties: [['S2', 'S3']] } });
+    const states = db.prepare('SELECT application_id, state FROM applications ORDER BY 1').raw().all();
+    expect(states).toEqual([
+      ['S1', 'proposed'],
+      ['S2', 'not-funded'],
+      ['S3', 'proposed'],
+      ['S4', 'ineligible'],
+    ]);
+    // The stored version reads back as it was planned.
+    const shown = allocationVersion(op, { roundId: 'R1', version: null });
+    expect(shown.version).toBe(1);
+    expect(shown.summary).toEqual(r.summary);
+    expect(awards(shown)).toEqual(awards(r));
+  });
+
+  it('takes budgets, method, shortfall and chain for this run only', () => {
+    const { op } = round();
+    // Earliest submission first: S2 (03-10), S3 (03-12), then S1 (03-15) gets what is left of 1,200,000.
+    const r = allocate(op, { roundId: 'R1', budgets: ['sme-cloud=1200000'], shortfall: 'partial', tieBreak: 'submitted-on-asc,score-desc', dryRun: true });
+    expect(r.shortfall).toBe('partial');
+    expect(r.plan.tieBreak[0]).toBe('submitted-on-asc');
+    expect(awards(r)).toMatchObject({ S2: [500_000, 'funded'], S3: [400_000, 'funded'], S1: [300_000, 'funded-in-part'] });
+    expect(r.summary.categories.find((c) => c.category === 'sme-cloud')!.budgetFen).toBe(fen(1_200_000));
+  });
+
+  it('refuses ties across the line under --tie-break refuse, and writes nothing', () => {
+    const { db, op } = round();
+    const e = thrown(() => allocate(op, { roundId: 'R1', tieBreak: 'refuse' }));
+    expect(e).toBeInstanceOf(RefusedError);
+    expect(e.exitCode).toBe(3);
+    expect(e.text!.en).toContain('S2 = S3');
+    expect(count(db, 'allocations')).toBe(0);
+    expect(eventsOf(db, 'allocate')).toEqual([]);
+  });
+
+  it('refuses a budget below the awards kept from the notice, and writes nothing', () => {
+    const { db, op } = round();
+    allocate(op, { roundId: 'R1' });
+    db.prepare(`UPDATE applications SET state = 'in-notice' WHERE application_id IN ('S1', 'S3')`).run();
+    const e = thrown(() => allocate(op, { roundId: 'R1', budgets: ['sme-cloud=500000'] }));
+    expect(e).toBeInstanceOf(RefusedError);
+    expect(e.text!.en).toContain('kept awards add up to more than its budget');
+    expect(count(db, 'allocations')).toBe(1);
+    expect(eventsOf(db, 'allocate')).toHaveLength(1);
+  });
+
+  it('refuses bad options as usage errors before reading the round’s applications', () => {
+    const { op } = round();
+    expect(thrown(() => allocate(op, { roundId: 'R1', method: 'lottery' })).exitCode).toBe(2);
+    expect(thrown(() => allocate(op, { roundId: 'R1', budgets: ['nope=1'] })).exitCode).toBe(2);
+    expect(thrown(() => allocate(op, {})).text!.en).toContain('--round');
+  });
+});
+
+describe('allocation versions', () => {
+  it('lists versions (the latest is the proposal), shows one, and diffs two', () => {
+    const { db, op } = round();
+    expect(allocationVersions(op, { roundId: 'R1' }).versions).toEqual([]);
+    expect(thrown(() => allocationVersion(op, { roundId: 'R1', version: null })).text!.en).toContain('has no allocation yet');
+    allocate(op, { roundId: 'R1' });
+    // S1 withdraws after the notice: version 2 gives its money to the reserve list.
+    db.prepare(`UPDATE applications SET state = 'in-notice' WHERE application_id = 'S3'`).run();
+    db.prepare(`UPDATE applications SET state = 'withdrawn' WHERE application_id = 'S1'`).run();
+    allocate(op, { roundId: 'R1' });
+    const list = allocationVersions(op, { roundId: 'R1' }).versions;
+    expect(list.map((v) => [v.version, v.proposal, v.funded, v.awardedFen])).toEqual([
+      [1, false, 2, fen(1_000_000)],
+      [2, true, 2, fen(900_000)],
+    ]);
+    expect(allocationVersion(op, { roundId: 'R1', version: 1 }).version).toBe(1);
+    const missing = thrown(() => allocationVersion(op, { roundId: 'R1', version: 7 }));
+    expect(missing.exitCode).toBe(2);
+    expect(missing.text!.en).toContain('the latest is 2');
+    const d = allocationDiff(op, { roundId: 'R1', from: 1, to: 2 });
+    expect(d.categories.find((c) => c.category === 'sme-cloud')).toEqual({ category: 'sme-cloud', fromAwardedFen: fen(1_000_000), toAwardedFen: fen(900_000), fromFunded: 2, toFunded: 2 });
+    expect(d.changes.map((c) => [c.applicationId, c.from && [c.from.rank, c.from.reason], c.to && [c.to.rank, c.to.reason]])).toEqual([
+      ['S2', [2, 'did-not-fit'], [1, 'funded']],
+      ['S3', [3, 'funded'], [2, 'funded']],
+      ['S1', [1, 'funded'], [null, 'withdrawn']],
+    ]);
+  });
+});
