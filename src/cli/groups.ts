@@ -14,10 +14,10 @@ export const GROUPS: { load: () => Promise<{ register: Register }>; commands: [n
   { load: () => import('./commands/import.js'), commands: [['import', '<file>', 'import applications from a .csv or .xlsx file into a round (all or nothing)']] },
   { load: () => import('./commands/applications.js'), commands: [['applications', '', 'applications in the ledger: list, show']] },
   { load: () => import('./commands/lists.js'), commands: [['lists', '', 'side lists used by check: prior-funding, credit, violations, accidents']] },
+  { load: () => import('./commands/check.js'), commands: [['check', '', 'check every application of a round against the eligibility rules (Art. 9, 12, 18; 7, 8, 10)']] },
   {
-    load: () => import('./commands/check.js'),
+    load: () => import('./commands/review.js'),
     commands: [
-      ['check', '', 'check every application of a round against the eligibility rules (Art. 9, 12, 18; 7, 8, 10)'],
       ['review', '', 'walk the open needs-review items one by one and decide them (needs a terminal)'],
       ['decide', '<application> <rule>', 'decide a needs-review item from a script (pass or fail, with a reason)'],
     ],

@@ -1,0 +1,160 @@
+// jmfund review | decide (SPEC §6): the officer decisions that settle needs-review
+// items; review walks them at a terminal, decide takes one from a script.
+import type { Command } from 'commander';
+import { articleLabel, evidenceLabel, RULE_IDS, type Evidence } from '../../domain/eligibility.js';
+import { UserError } from '../../domain/errors.js';
+import { ELIGIBILITY_STATUS_LABELS, OUTCOME_LABELS } from '../../domain/labels.js';
+import { canonicalJson } from '../../domain/policy.js';
+import { text, type Text } from '../../domain/text.js';
+import { resultReason, type ReviewItem } from '../../ledger/eligibility.repo.js';
+import { decide, reviewItems, type DecisionResult } from '../../ops/check.js';
+import { opContext, type Context } from '../context.js';
+import type { Output } from '../render.js';
+import { handler } from '../runner.js';
+
+export const decideHint = (roundId: string): Text =>
+  text(
+    `用 \`jmfund review --round ${roundId}\` 逐项复核，或 \`jmfund decide 申报编号 规则 --pass|--fail --reason 理由\`。`,
+    `walk them with \`jmfund review --round ${roundId}\`, or settle each with \`jmfund decide APP RULE --pass|--fail --reason TEXT\`.`,
+  );
+
+const decisionJson = (d: DecisionResult) => ({
+  application_id: d.applicationId,
+  rule: d.rule,
+  outcome: d.outcome,
+  reason: d.reason,
+  decided_by: d.decidedBy,
+  decided_at: d.decidedAt,
+  evidence_hash: d.evidenceHash,
+  status: d.status,
+  replaces: d.replaces && { decided_by: d.replaces.decidedBy, outcome: d.replaces.outcome, reason: d.replaces.reason },
+});
+
+interface DecideOptions {
+  pass?: boolean;
+  fail?: boolean;
+  reason?: string;
+}
+
+function runDecide(ctx: Context, applicationId: string, rule: string, opts: DecideOptions): Output {
+  if (Boolean(opts.pass) === Boolean(opts.fail)) {
+    throw new UserError(text('请给出 --pass 或 --fail 之一。', 'give exactly one of --pass or --fail.'), 2);
+  }
+  const r = decide(opContext(ctx), { applicationId, rule, outcome: opts.pass ? 'pass' : 'fail', reason: opts.reason ?? '' });
+  return {
+    json: decisionJson(r),
+    human: (out) => {
+      out.line(
+        ctx.t(
+          text(
+            `${r.applicationId} ${r.rule}：${ctx.officer} 决定${OUTCOME_LABELS[r.outcome].zh}（理由：${r.reason}）；申报状态：${ELIGIBILITY_STATUS_LABELS[r.status].zh}`,
+            `${r.applicationId} ${r.rule}: ${ctx.officer} decided ${r.outcome} (reason: ${r.reason}); application status: ${r.status}`,
+          ),
+        ),
+      );
+      if (r.replaces) out.line(ctx.t(text(`取代 ${r.replaces.decidedBy} 此前的决定（${r.replaces.outcome}：${r.replaces.reason}）`, `replaces the earlier decision by ${r.replaces.decidedBy} (${r.replaces.outcome}: ${r.replaces.reason})`)));
+    },
+  };
+}
+
+function evidenceText(ctx: Context, e: Evidence): string[] {
+  return Object.entries(e).map(([k, v]) => `    ${ctx.t(evidenceLabel(k))}: ${v === null ? '—' : typeof v === 'string' ? v : canonicalJson(v)}`);
+}
+
+function describeItem(ctx: Context, item: ReviewItem, i: number, n: number): string {
+  const v = item.result;
+  const lines = [
+    '',
+    `[${i}/${n}] ${item.applicationId}  ${item.enterpriseName}  ${item.uscc}`,
+    `  ${ctx.t(text('项目', 'project'))}: ${item.projectName}    ${ctx.t(text('所属区（市）', 'district'))}: ${item.district}    ${ctx.t(text('类别', 'category'))}: ${item.category}`,
+    `  ${ctx.t(text('规则', 'rule'))}: ${v.rule} (${ctx.t(articleLabel(v.article))})`,
+    `  ${ctx.t(text('核查发现', 'finding'))}: ${ctx.t(resultReason(v))}`,
+    `  ${ctx.t(text('证据', 'evidence'))}:`,
+    ...evidenceText(ctx, v.evidence),
+  ];
+  return lines.join('\n');
+}
+
+async function runReview(ctx: Context, opts: { round?: string }): Promise<Output> {
+  // Prompts only on a terminal (SPEC §13); scripts use decide.
+  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+    throw new UserError(
+      text('review 需要在交互终端中运行（标准输入和标准错误均为终端）。', 'review is interactive and needs a terminal (stdin and stderr must be TTYs).'),
+      2,
+      text('在脚本中请用 `jmfund decide 申报编号 规则 --pass|--fail --reason 理由`。', 'from scripts use `jmfund decide APP RULE --pass|--fail --reason TEXT`.'),
+    );
+  }
+  const op = opContext(ctx);
+  const { round, items } = reviewItems(op, { roundId: opts.round });
+  const decided: DecisionResult[] = [];
+  let skipped = 0;
+  if (items.length) {
+    const { select, input } = await import('@inquirer/prompts');
+    const io = { output: process.stderr };
+    try {
+      for (const [i, item] of items.entries()) {
+        process.stderr.write(`${describeItem(ctx, item, i + 1, items.length)}\n`);
+        const choice = await select(
+          {
+            message: ctx.t(text('决定', 'decision')),
+            choices: [
+              { name: ctx.t(text('通过 pass', 'pass')), value: 'pass' as const },
+              { name: ctx.t(text('不通过 fail', 'fail')), value: 'fail' as const },
+              { name: ctx.t(text('跳过 skip', 'skip')), value: 'skip' as const },
+              { name: ctx.t(text('结束 quit', 'quit')), value: 'quit' as const },
+            ],
+          },
+          io,
+        );
+        if (choice === 'quit') break;
+        if (choice === 'skip') {
+          skipped++;
+          continue;
+        }
+        const reason = await input(
+          {
+            message: ctx.t(text('理由（记入日志）', 'reason (logged with your name)')),
+            validate: (s: string) => s.trim() !== '' || ctx.t(text('必须写明理由', 'a reason is required')),
+          },
+          io,
+        );
+        try {
+          decided.push(decide(op, { applicationId: item.applicationId, rule: item.result.rule, outcome: choice, reason, expectedHash: item.result.evidenceHash }));
+        } catch (e) {
+          if (!(e instanceof UserError)) throw e;
+          process.stderr.write(`${ctx.t(e.text)}\n`);
+          skipped++;
+        }
+      }
+    } catch (e) {
+      // Ctrl+C ends the walk; decisions already made are committed.
+      if (!(e instanceof Error && e.name === 'ExitPromptError')) throw e;
+    }
+  }
+  const remaining = reviewItems(op, { roundId: round.roundId }).items.length;
+  return {
+    json: { round: round.roundId, decided: decided.map(decisionJson), skipped, remaining },
+    exitCode: remaining > 0 ? 1 : 0,
+    human: (out) => {
+      if (!items.length) out.line(ctx.t(text(`批次 ${round.roundId} 没有待复核的事项。`, `round ${round.roundId} has nothing to review.`)));
+      for (const d of decided) out.line(`${d.applicationId} ${d.rule}: ${ctx.t(OUTCOME_LABELS[d.outcome])} — ${d.reason}`);
+      out.line(ctx.t(text(`已决定 ${decided.length} 项，跳过 ${skipped} 项，尚余 ${remaining} 项待复核。`, `decided ${decided.length}, skipped ${skipped}, ${remaining} still need review.`)));
+    },
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('review')
+    .description('walk the open needs-review items one by one and decide them (needs a terminal)')
+    .option('--round <id>', 'round to review')
+    .action(handler((ctx, opts: { round?: string }) => runReview(ctx, opts)));
+
+  program
+    .command('decide <application> <rule>')
+    .description(`decide a needs-review item: rule is one of ${RULE_IDS.join(', ')}`)
+    .option('--pass', 'the rule is met')
+    .option('--fail', 'the rule is not met')
+    .option('--reason <text>', 'why (required; logged with the officer)')
+    .action(handler((ctx, application: string, rule: string, opts: DecideOptions) => runDecide(ctx, application, rule, opts)));
+}

@@ -1,0 +1,224 @@
+// check and decide (SPEC §6): the eligibility results of a round, and the
+// officer decisions that settle needs-review items. `review` walks the open
+// items in the CLI and records each decision through `decide`.
+import { checkRound, isRuleId, RULE_IDS, type EligibilityStatus, type RuleId } from '../domain/eligibility.js';
+import { RefusedError, UserError } from '../domain/errors.js';
+import { OUTCOME_LABELS } from '../domain/labels.js';
+import { text } from '../domain/text.js';
+import {
+  applicationStatus,
+  applyCheckStore,
+  currentResult,
+  lastCheck,
+  loadCheckInput,
+  openReviewItems,
+  planCheckStore,
+  planViews,
+  recordDecision,
+  type ApplicationResults,
+  type Decision,
+  type ReopenedItem,
+  type ReviewItem,
+} from '../ledger/eligibility.repo.js';
+import { appendEvent } from '../ledger/events.js';
+import { inTransaction } from '../ledger/open.js';
+import type { Round } from '../ledger/rounds.repo.js';
+import type { OpContext } from './context.js';
+import { requireApplication, requireRound } from './lookup.js';
+
+// ---------------------------------------------------------------- check
+
+export interface RuleCounts {
+  rule: RuleId;
+  /** The articles the rule cited in this run (a category cites its own paragraph). */
+  articles: string[];
+  fail: number;
+  review: number;
+  decided: number;
+}
+
+export interface CheckResult {
+  round: Round;
+  asOf: string;
+  /** Every application of the round, by application_id, with its results in the §6 order. */
+  applications: ApplicationResults[];
+  byStatus: Record<EligibilityStatus, number>;
+  /** In the §6 order of the rules. */
+  byRule: RuleCounts[];
+  /** Officer decisions set aside because their evidence changed or the rule now settles itself. */
+  reopened: ReopenedItem[];
+  /** Officer decisions kept because their evidence is unchanged. */
+  kept: number;
+}
+
+/** Checks every application of the round as of a date (default: the round's closing date) and stores the results with one event. */
+export function check(op: OpContext, input: { roundId?: string; asOf?: string }): CheckResult {
+  const db = op.db;
+  const round = requireRound(db, input.roundId);
+  const asOf = input.asOf ?? round.closesOn;
+  const at = op.now();
+
+  const { plan, applications } = inTransaction(db, () => {
+    const loaded = loadCheckInput(db, round.roundId);
+    const checks = checkRound(round, asOf, loaded.applications, loaded.lists);
+    const plan = planCheckStore(db, round.roundId, checks);
+    const byStatus: Record<EligibilityStatus, number> = { eligible: 0, ineligible: 0, 'needs-review': 0 };
+    const changes: { application_id: string; before: EligibilityStatus | null; after: EligibilityStatus }[] = [];
+    for (const [id, s] of plan.statuses) {
+      byStatus[s.after]++;
+      if (s.before !== s.after) changes.push({ application_id: id, before: s.before, after: s.after });
+    }
+    const ev = appendEvent(db, {
+      at,
+      officer: op.officer,
+      command: 'check',
+      roundId: round.roundId,
+      appIds: checks.map((c) => c.applicationId),
+      details: {
+        as_of: asOf,
+        applications: checks.length,
+        by_status: byStatus,
+        status_changes: changes.length,
+        // The results table keeps every result with this event's seq; the event names the first changes.
+        changes: changes.slice(0, 1000),
+        decisions_kept: plan.kept,
+        decisions_set_aside: plan.reopened.map((r) => ({
+          application_id: r.applicationId,
+          rule: r.rule,
+          decision_id: r.decision.decisionId,
+          decided_by: r.decision.decidedBy,
+          kind: r.kind,
+          why: r.why.en,
+        })),
+      },
+    });
+    applyCheckStore(db, round.roundId, plan, { asOf, at, officer: op.officer, eventSeq: ev.seq });
+    const names = new Map(loaded.applications.map((a) => [a.applicationId, a]));
+    const applications: ApplicationResults[] = planViews(plan).map((v) => ({
+      ...v,
+      enterpriseName: names.get(v.applicationId)?.enterpriseName ?? '',
+      projectName: names.get(v.applicationId)?.projectName ?? '',
+    }));
+    return { plan, applications };
+  });
+
+  const byStatus: Record<EligibilityStatus, number> = { eligible: 0, ineligible: 0, 'needs-review': 0 };
+  const byRule = new Map<RuleId, RuleCounts>(RULE_IDS.map((rule) => [rule, { rule, articles: [], fail: 0, review: 0, decided: 0 }]));
+  for (const a of applications) {
+    if (a.status) byStatus[a.status]++;
+    for (const v of a.results) {
+      const c = byRule.get(v.rule);
+      if (!c) continue;
+      if (!c.articles.includes(v.article)) c.articles.push(v.article);
+      if (v.outcome === 'fail') c.fail++;
+      if (v.outcome === 'needs-review') c.review++;
+      if (v.decision) c.decided++;
+    }
+  }
+  return { round, asOf, applications, byStatus, byRule: [...byRule.values()], reopened: plan.reopened, kept: plan.kept };
+}
+
+// ---------------------------------------------------------------- decide
+
+export interface DecideInput {
+  applicationId: string;
+  rule: string;
+  outcome: 'pass' | 'fail';
+  reason: string;
+  /** From review: the evidence the officer saw, which must still be the current one. */
+  expectedHash?: string;
+}
+
+export interface DecisionResult {
+  applicationId: string;
+  rule: RuleId;
+  outcome: 'pass' | 'fail';
+  reason: string;
+  decidedBy: string;
+  decidedAt: string;
+  evidenceHash: string;
+  /** The application's eligibility status after the decision. */
+  status: EligibilityStatus;
+  /** The earlier decision this one replaces (one set aside by a later check). */
+  replaces: Pick<Decision, 'decidedBy' | 'outcome' | 'reason'> | null;
+}
+
+export function requireRule(rule: string): RuleId {
+  if (!isRuleId(rule)) {
+    throw new UserError(text(`未知规则「${rule}」。规则：${RULE_IDS.join('、')}`, `unknown rule "${rule}". Rules: ${RULE_IDS.join(', ')}`), 2);
+  }
+  return rule;
+}
+
+/**
+ * Settles one needs-review result, in its own transaction with its own event.
+ * A decision names a reason, logged with the officer; only a needs-review
+ * result can be decided.
+ */
+export function decide(op: OpContext, input: DecideInput): DecisionResult {
+  const reason = input.reason.normalize('NFKC').trim();
+  if (!reason) {
+    throw new UserError(text('人工决定必须写明理由（--reason 理由），理由与经办人姓名一并记入日志。', 'a decision needs a reason (--reason TEXT); it is logged with your name.'), 2);
+  }
+  const rule = requireRule(input.rule);
+  const applicationId = input.applicationId.normalize('NFKC').trim();
+  const db = op.db;
+  const at = op.now();
+  return inTransaction(db, () => {
+    const app = requireApplication(db, applicationId);
+    const current = currentResult(db, applicationId, rule);
+    if (!current) {
+      throw new RefusedError(
+        text(`申报 ${applicationId} 尚未核查，无法对规则 ${rule} 作出决定。`, `application ${applicationId} has not been checked; there is nothing to decide for rule ${rule}.`),
+        text(`先运行 \`jmfund check --round ${app.roundId}\`。`, `run \`jmfund check --round ${app.roundId}\` first.`),
+      );
+    }
+    if (current.checkOutcome !== 'needs-review') {
+      throw new RefusedError(
+        text(
+          `申报 ${applicationId} 的规则 ${rule} 核查结果为「${OUTCOME_LABELS[current.checkOutcome].zh}」，不是待复核，不能人工决定（${current.checkReason.zh}）。`,
+          `rule ${rule} of application ${applicationId} is "${current.checkOutcome}", not needs-review, so it cannot be decided (${current.checkReason.en}).`,
+        ),
+        text('只有核查结果为待复核的规则可以人工决定；若申报材料有误，请更正后重新导入并核查。', 'only needs-review results can be decided; if the application is wrong, correct it, re-import and check again.'),
+      );
+    }
+    if (input.expectedHash !== undefined && current.evidenceHash !== input.expectedHash) {
+      throw new RefusedError(text(`申报 ${applicationId} 的规则 ${rule} 在复核期间被重新核查，证据已变化。`, `rule ${rule} of application ${applicationId} was checked again while you were reviewing it; its evidence changed.`));
+    }
+    const before = { outcome: current.outcome, status: applicationStatus(db, applicationId), decision_id: current.decision?.decisionId ?? null };
+    const ev = appendEvent(db, {
+      at,
+      officer: op.officer,
+      command: 'decide',
+      roundId: app.roundId,
+      appIds: [applicationId],
+      details: { rule, outcome: input.outcome, reason, evidence_hash: current.evidenceHash, before },
+    });
+    const { decision, status } = recordDecision(db, { applicationId, rule, outcome: input.outcome, reason, decidedBy: op.officer, decidedAt: at, eventSeq: ev.seq });
+    return {
+      applicationId,
+      rule,
+      outcome: input.outcome,
+      reason,
+      decidedBy: decision.decidedBy,
+      decidedAt: decision.decidedAt,
+      evidenceHash: decision.evidenceHash,
+      status,
+      replaces: current.decision ? { decidedBy: current.decision.decidedBy, outcome: current.decision.outcome, reason: current.decision.reason } : null,
+    };
+  });
+}
+
+// ---------------------------------------------------------------- review
+
+/** The needs-review items no decision settles yet; refused before the round's first check. */
+export function reviewItems(op: OpContext, input: { roundId?: string }): { round: Round; items: ReviewItem[] } {
+  const round = requireRound(op.db, input.roundId);
+  if (!lastCheck(op.db, round.roundId)) {
+    throw new RefusedError(
+      text(`批次 ${round.roundId} 尚未核查，没有待复核的事项。`, `round ${round.roundId} has not been checked; there is nothing to review.`),
+      text(`先运行 \`jmfund check --round ${round.roundId}\`。`, `run \`jmfund check --round ${round.roundId}\` first.`),
+    );
+  }
+  return { round, items: openReviewItems(op.db, round.roundId) };
+}
