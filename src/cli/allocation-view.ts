@@ -2,7 +2,7 @@
 // the --json shape and the tables (SPEC §14 reasons and bindings).
 import { formatYuan } from '../domain/money.js';
 import { text } from '../domain/text.js';
-import { BINDING_LABELS, REASON_LABELS } from '../domain/labels.js';
+import { BINDING_LABELS, categoryLabel, REASON_LABELS } from '../domain/labels.js';
 import type { AllocationReason, BindingLimit } from '../domain/allocation.js';
 import type { AllocationView } from '../ops/allocate.js';
 import type { Context } from './context.js';
@@ -56,7 +56,7 @@ export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>):
     const lines = v.groups.get(c.key) ?? [];
     const summary = v.summary.categories.find((s) => s.category === c.key);
     if (lines.length === 0 && (!summary || summary.budgetFen === null)) continue;
-    out.heading(`${c.key} ${ctx.t({ zh: c.zh, en: c.en })}`);
+    out.heading(`${c.key} ${ctx.t(categoryLabel(v.round.policy, c.key))}`);
     if (summary) {
       const budget = summary.budgetFen;
       out.fields([

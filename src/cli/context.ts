@@ -79,5 +79,13 @@ export function makeContext(g: GlobalOptions): Context {
 
 /** The operation's view of a command: the ledger, the officer and the clock. */
 export function opContext(ctx: Context): OpContext {
-  return { db: ctx.db(), officer: ctx.officer, now: ctx.now, today: ctx.today };
+  // Opened on first use: an operation that refuses its input first reports that, not a missing ledger.
+  return {
+    get db() {
+      return ctx.db();
+    },
+    officer: ctx.officer,
+    now: ctx.now,
+    today: ctx.today,
+  };
 }

@@ -1,8 +1,9 @@
 // jmfund policy list | show [ID] | validate FILE
 import type { Command } from 'commander';
-import { text } from '../../domain/text.js';
-import { bundledPolicyIds, DEFAULT_POLICY_ID, loadPolicy, readPolicyFile } from '../../io/policies.js';
+import { categoryLabel } from '../../domain/labels.js';
 import { formatYuan } from '../../domain/money.js';
+import { text } from '../../domain/text.js';
+import { listPolicies, showPolicy, validatePolicyFile } from '../../ops/policies.js';
 import { handler } from '../runner.js';
 
 export function register(program: Command): void {
@@ -12,17 +13,14 @@ export function register(program: Command): void {
     .command('list')
     .description('list the bundled policies')
     .action(
-      handler((ctx) => {
-        const rows = bundledPolicyIds().map((id) => {
-          const { policy: p, hash } = loadPolicy(id);
-          return { id, document: p.document, effective_from: p.effective.from, effective_to: p.effective.to, hash };
-        });
+      handler(() => {
+        const rows = listPolicies();
         return {
-          json: rows,
+          json: rows.map((r) => ({ id: r.id, document: r.document, effective_from: r.effectiveFrom, effective_to: r.effectiveTo, hash: r.hash })),
           human: (out) =>
             out.table(
               [text('策略', 'policy'), text('文件', 'document'), text('生效', 'effective from'), text('失效', 'effective to'), 'sha256'],
-              rows.map((r) => [r.id + (r.id === DEFAULT_POLICY_ID ? ' *' : ''), r.document, r.effective_from, r.effective_to, r.hash.slice(0, 12)]),
+              rows.map((r) => [r.id + (r.isDefault ? ' *' : ''), r.document, r.effectiveFrom, r.effectiveTo, r.hash.slice(0, 12)]),
             ),
         };
       }),
@@ -33,7 +31,7 @@ export function register(program: Command): void {
     .description('print a policy (the default jiangmen-2021 if no ID), or a policy file')
     .action(
       handler((ctx, id: string | undefined) => {
-        const { policy: p, hash } = loadPolicy(id ?? DEFAULT_POLICY_ID);
+        const { policy: p, hash } = showPolicy({ idOrFile: id });
         const cap = (f: number | null | undefined) => (f === null || f === undefined ? '—' : formatYuan(f));
         return {
           json: { ...p, hash },
@@ -54,7 +52,7 @@ export function register(program: Command): void {
               [text('类别', 'category'), text('名称', 'name'), text('条款', 'article'), text('比例', 'ratio'), text('单项上限', 'per project'), text('每企业上限', 'per enterprise'), text('每集群上限', 'per cluster')],
               p.categories.map((c) => [
                 c.key,
-                ctx.t({ zh: c.zh, en: c.en }),
+                ctx.t(categoryLabel(p, c.key)),
                 c.article,
                 c.ratioPercent === null ? '—' : `${c.ratioPercent}%`,
                 cap(c.perProjectCapFen),
@@ -73,11 +71,11 @@ export function register(program: Command): void {
     .description('check a policy file against the schema; every problem names its JSON path')
     .action(
       handler((ctx, file: string) => {
-        const r = readPolicyFile(file);
-        if (r.ok) {
+        const r = validatePolicyFile({ file });
+        if (r.valid) {
           return {
-            json: { file, valid: true, id: r.loaded.policy.id, hash: r.loaded.hash, issues: [] },
-            human: (out) => out.line(ctx.t(text(`${file}：有效（${r.loaded.policy.id}，sha256 ${r.loaded.hash}）`, `${file}: valid (${r.loaded.policy.id}, sha256 ${r.loaded.hash})`))),
+            json: { file, valid: true, id: r.id, hash: r.hash, issues: [] },
+            human: (out) => out.line(ctx.t(text(`${file}：有效（${r.id}，sha256 ${r.hash}）`, `${file}: valid (${r.id}, sha256 ${r.hash})`))),
           };
         }
         return {
