@@ -67,9 +67,3 @@ export function getRound(db: Db, roundId: string): Round | undefined {
 export function listRounds(db: Db): Round[] {
   return (db.prepare('SELECT * FROM rounds ORDER BY opens_on, round_id').all() as RoundRow[]).map((r) => fromRow(db, r));
 }
-
-/** How many applications of the round are in each state. */
-export function applicationCountsByState(db: Db, roundId: string): Record<string, number> {
-  const rows = db.prepare('SELECT state, count(*) AS n FROM applications WHERE round_id = ? GROUP BY state').all(roundId) as { state: string; n: number }[];
-  return Object.fromEntries(rows.map((r) => [r.state, r.n]));
-}

@@ -4,7 +4,8 @@ import { UserError } from '../domain/errors.js';
 import { checkPolicyCoversRound, checkRoundPeriod, roundId as parseRoundId } from '../domain/round.js';
 import { text } from '../domain/text.js';
 import { inTransaction } from '../ledger/open.js';
-import { applicationCountsByState, insertRound, listRounds, roundExists, type Round } from '../ledger/rounds.repo.js';
+import { stateCounts } from '../ledger/applications.repo.js';
+import { insertRound, listRounds, roundExists, type Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireRound } from './lookup.js';
 
@@ -58,5 +59,5 @@ export function rounds(op: OpContext): Round[] {
 
 export function showRound(op: OpContext, input: { roundId: string }): { round: Round; applications: Record<string, number> } {
   const round = requireRound(op.db, input.roundId);
-  return { round, applications: applicationCountsByState(op.db, round.roundId) };
+  return { round, applications: Object.fromEntries(stateCounts(op.db, round.roundId).map((r) => [r.state, r.n])) };
 }
