@@ -6,6 +6,7 @@ import { RULE_IDS } from '../../src/domain/eligibility.js';
 import { makeApp, uscc } from '../../fixtures/check/builders.js';
 import { insertApplication, insertPriorFunding } from '../../fixtures/check/ledger.js';
 import { ledgerWithRound, runCli } from '../helpers.js';
+import { runOnPty, stripAnsi } from '../pty.js';
 
 interface CheckJson {
   round: string;
@@ -177,5 +178,31 @@ describe('jmfund check', () => {
     const j2 = cli(path, ['check', '--round', 'R1', '--json']).json<CheckJson>();
     expect(result(j2, 'PF-1', 'no-other-funding')).toMatchObject({ outcome: 'needs-review', decided_by: null });
     expect(result(j2, 'PF-1', 'no-other-funding')?.reason).toContain('prior2.csv line 2');
+  });
+});
+
+describe('jmfund review on a terminal', () => {
+  it('records each decision as it is made (through decide), skips, and a quit keeps what was decided', () => {
+    const path = scenario();
+    expect(cli(path, ['check', '--round', 'R1']).code).toBe(1);
+    const down = '\u001b[B';
+    const r = runOnPty(['review', '--round', 'R1'], {
+      env: { JMFUND_DB: path, JMFUND_LANG: 'en', JMFUND_OFFICER: '李工', NO_COLOR: '1' },
+      answers: [
+        { when: '[1/4] DUP-1', send: '\r' },
+        { when: 'reason (logged', send: 'phase 2 is a different build\r' },
+        { when: '[2/4] DUP-2', send: `${down}${down}\r` },
+        { when: '[3/4] PF-1', send: `${down}${down}${down}\r` },
+      ],
+      timeoutSec: 30,
+    });
+    const out = stripAnsi(r.output);
+    expect(r.code, out).toBe(1);
+    expect(out).toContain('DUP-1 duplicate: pass — phase 2 is a different build');
+    expect(out).toContain('decided 1, skipped 1, 3 still need review.');
+    const db = new Database(path, { readonly: true });
+    const ev = db.prepare("SELECT officer, app_ids, details FROM events WHERE command = 'decide'").all() as { officer: string; app_ids: string; details: string }[];
+    db.close();
+    expect(ev.map((e) => [e.officer, JSON.parse(e.app_ids), JSON.parse(e.details).reason])).toEqual([['李工', ['DUP-1'], 'phase 2 is a different build']]);
   });
 });
