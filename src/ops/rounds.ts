@@ -1,5 +1,4 @@
 // round create | list | show: application rounds (申报批次) and their budgets.
-import { roundBudgets } from '../domain/budgets.js';
 import { UserError } from '../domain/errors.js';
 import { checkPolicyCoversRound, checkRoundPeriod, roundId as parseRoundId } from '../domain/round.js';
 import { text } from '../domain/text.js';
@@ -37,9 +36,11 @@ export function roundDetails(r: Round) {
 export async function createRound(op: OpContext, input: CreateRoundInput): Promise<Round> {
   const roundId = parseRoundId(input.roundId);
   checkRoundPeriod(input.opensOn, input.closesOn);
-  // The policy schema (zod) and the event log (node:crypto) load only here, not for `round list`.
+  // The policy schema (zod), the event log (node:crypto) and the budget parser load
+  // only here: `round list` starts without them (test/cli/startup.test.ts).
   const { loadPolicy, DEFAULT_POLICY_ID } = await import('../io/policies.js');
   const { appendEvent } = await import('../ledger/events.js');
+  const { roundBudgets } = await import('../domain/budgets.js');
   const { policy, hash } = loadPolicy(input.policy ?? DEFAULT_POLICY_ID);
   checkPolicyCoversRound(policy, input.opensOn, input.closesOn);
   const budgets = roundBudgets(policy, input.budgets ?? []);

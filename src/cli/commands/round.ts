@@ -5,7 +5,6 @@ import { formatYuan } from '../../domain/money.js';
 import { text } from '../../domain/text.js';
 import { createRound, roundDetails, rounds, showRound } from '../../ops/rounds.js';
 import { opContext } from '../context.js';
-import { dateOption } from '../options.js';
 import { collect, handler } from '../runner.js';
 
 interface CreateOptions {
@@ -27,6 +26,8 @@ export function register(program: Command): void {
     .option('--policy <id|file>', 'policy ID or JSON file (default jiangmen-2021)')
     .action(
       handler(async (ctx, id: string, opts: CreateOptions) => {
+        // Loaded here, not for `round list` (cold start).
+        const { dateOption } = await import('../options.js');
         const r = await createRound(opContext(ctx), {
           roundId: id,
           opensOn: dateOption('opens', opts.opens),
