@@ -4,6 +4,7 @@ import type { Lang, Text } from '../domain/text.js';
 import { openLedger, type Db } from '../ledger/open.js';
 import { detectLang } from './i18n/index.js';
 import type { OpContext } from '../ops/context.js';
+import { progressBar } from './progress.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -87,5 +88,6 @@ export function opContext(ctx: Context): OpContext {
     officer: ctx.officer,
     now: ctx.now,
     today: ctx.today,
+    progress: progressBar({ lang: ctx.lang }),
   };
 }

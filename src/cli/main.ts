@@ -34,6 +34,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A pipe takes each chunk before the next one is made (Node queues pipe writes in
+// memory otherwise): results of 10^5 applications are written as they are read.
+(process.stdout as unknown as { _handle?: { setBlocking?: (on: boolean) => void } })._handle?.setBlocking?.(true);
+
 // `jmfund … | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { makeContext, type Context } from './context.js';
 import type { ExitCode } from '../domain/errors.js';
+import { writeJson } from './json-stream.js';
 import { makePrinter, type Output } from './render.js';
 
 let exitCode: ExitCode = 0;
@@ -15,8 +16,11 @@ export function handler<A extends unknown[]>(fn: (ctx: Context, ...args: A) => P
     try {
       const out = await fn(ctx, ...(args.slice(0, -1) as A));
       // Indented for a person at a terminal; compact in pipes, where files can be large.
-      if (ctx.json) process.stdout.write(`${JSON.stringify(out.json, null, process.stdout.isTTY ? 2 : undefined)}\n`);
-      else out.human(makePrinter(ctx));
+      if (ctx.json) {
+        // Written in chunks: a lazy array (json-stream.ts) is made as it is written.
+        writeJson(out.json, process.stdout.isTTY ? 2 : undefined, (s) => process.stdout.write(s));
+        process.stdout.write('\n');
+      } else out.human(makePrinter(ctx));
       exitCode = out.exitCode ?? 0;
     } finally {
       ctx.close();

@@ -8,7 +8,7 @@ import { addYears, compareDates, fullYearsReached, inWindow } from './dates.js';
 import { lookupDivision } from './divisions.js';
 import { formatYuan } from './money.js';
 import { canonicalJson, findCluster, findDistrict, type Category, type District, type Policy } from './policy.js';
-import { comparePrepared, prepareProjectName, type NameComparison, type PreparedName } from './similarity.js';
+import { comparePrepared, prepareProjectName, similarInGroup, type NameComparison, type PreparedName } from './similarity.js';
 import type * as SideList from './side-lists.js';
 import type { AccidentKind, CreditList } from './side-lists.js';
 import { type Text, text } from './text.js';
@@ -118,8 +118,8 @@ interface Env {
     violations: Violation[];
     accidents: Accident[];
   };
-  /** Other applications of the round with the same USCC. */
-  siblings: Application[];
+  /** Other applications of the round with the same USCC whose project name is the same or similar, in application order. */
+  similar: { other: Application; comparison: NameComparison }[];
   /** Computed once per application or name: the rules share them. */
   usc: UsccAnalysis;
   declaredDistrict: District | undefined;
@@ -441,9 +441,7 @@ function duplicate(app: Application, env: Env): RuleResult {
   const dice = env.policy.eligibility.similarity.dice;
   const findings: Finding[] = [];
   const others: EvidenceValue[] = [];
-  for (const o of env.siblings) {
-    const c = comparePrepared(env.name(app.projectName), env.name(o.projectName), dice);
-    if (c.relation === 'different') continue;
+  for (const { other: o, comparison: c } of env.similar) {
     others.push({ application_id: o.applicationId, project_name: o.projectName, relation: c.relation });
     const rel = relationText(c, dice);
     findings.push(review(text(`本批次申报 ${o.applicationId}「${o.projectName}」信用代码相同，${rel.zh}`, `application ${o.applicationId} in this round, "${o.projectName}", has the same credit code and ${rel.en}`)));
@@ -486,51 +484,98 @@ function checkApplication(app: Application, env: Env): RuleResult[] {
   ];
 }
 
+/** What every group of a round's check shares: the round, the as-of date and its window, districts looked up once. */
+export interface RoundCheck {
+  round: RoundFacts;
+  asOf: string;
+  windowStart: string;
+  district(name: string): District | undefined;
+}
+
+export function roundCheck(round: RoundFacts, asOf: string): RoundCheck {
+  const districts = new Map<string, District | undefined>();
+  return {
+    round,
+    asOf,
+    // §14: the window starts lookBackYears before the as-of date (29 Feb → 28 Feb).
+    windowStart: addYears(asOf, -round.policy.eligibility.lookBackYears),
+    district(s) {
+      if (!districts.has(s)) districts.set(s, findDistrict(round.policy, s));
+      return districts.get(s);
+    },
+  };
+}
+
 /**
- * Checks every application of a round. `asOf` is the round's closing date
- * unless the officer names another; the window is [asOf − lookBackYears, asOf].
+ * Checks the applications of a round that share one credit code (uscKey),
+ * given in application order, against the side-list rows of that code. A
+ * round is checked group by group, so that a caller can stream it; the
+ * results are those of checkRound.
  */
-export function checkRound(round: RoundFacts, asOf: string, applications: readonly Application[], lists: SideLists): ApplicationCheck[] {
-  const policy = round.policy;
-  // §14: the window starts lookBackYears before the as-of date (29 Feb → 28 Feb).
-  const windowStart = addYears(asOf, -policy.eligibility.lookBackYears);
-  const byUscc = groupBy(applications, (a) => uscKey(a.uscc));
-  const prior = groupBy(lists.priorFunding, (r) => uscKey(r.uscc));
-  const listings = groupBy(lists.creditListings, (r) => uscKey(r.uscc));
-  const violations = groupBy(lists.violations, (r) => uscKey(r.uscc));
-  const accidents = groupBy(lists.accidents, (r) => uscKey(r.uscc));
+export function checkGroup(rc: RoundCheck, group: readonly Application[], lists: SideLists): ApplicationCheck[] {
+  const policy = rc.round.policy;
+  // Names are prepared once per group: the rules compare them many times, and a round-wide cache would hold 10^6 of them.
   const names = new Map<string, PreparedName>();
   const name = (s: string): PreparedName => {
     let p = names.get(s);
     if (!p) names.set(s, (p = prepareProjectName(s)));
     return p;
   };
-  const districts = new Map<string, District | undefined>();
-  const district = (s: string): District | undefined => {
-    if (!districts.has(s)) districts.set(s, findDistrict(policy, s));
-    return districts.get(s);
-  };
-  return applications.map((app) => {
-    const k = uscKey(app.uscc);
+  // One application alone has no other to compare with (most groups of a round).
+  const similar = group.length > 1 ? similarInGroup(group.map((a) => name(a.projectName)), policy.eligibility.similarity.dice) : [[]];
+  return group.map((app, i) => {
     const env: Env = {
       policy,
-      round,
-      asOf,
-      windowStart,
-      lists: {
-        priorFunding: prior.get(k) ?? [],
-        creditListings: listings.get(k) ?? [],
-        violations: violations.get(k) ?? [],
-        accidents: accidents.get(k) ?? [],
-      },
-      siblings: (byUscc.get(k) ?? []).filter((o) => o.applicationId !== app.applicationId),
+      round: rc.round,
+      asOf: rc.asOf,
+      windowStart: rc.windowStart,
+      lists,
+      similar: similar[i].map((s) => ({ other: group[s.index], comparison: s.comparison })),
       usc: analyzeUscc(app.uscc),
-      declaredDistrict: district(app.district),
+      declaredDistrict: rc.district(app.district),
       name,
     };
     const results = checkApplication(app, env);
     return { applicationId: app.applicationId, status: deriveStatus(results.map((r) => r.outcome)), results };
   });
+}
+
+const NO_LISTS: SideLists = { priorFunding: [], creditListings: [], violations: [], accidents: [] };
+
+/**
+ * A pass result read back without the side lists and the other applications:
+ * what check gives for the application alone. A pass depends on those only
+ * through the count of prior-funding rows named in no-other-funding's reason,
+ * so a stored check keeps its pass results only where that count is not zero
+ * (passIsDerived) and rebuilds the others with this.
+ */
+export function checkAlone(rc: RoundCheck, app: Application): RuleResult[] {
+  return checkGroup(rc, [app], NO_LISTS)[0].results;
+}
+
+/** Whether checkAlone gives this pass result exactly (see there). */
+export function passIsDerived(r: RuleResult, lists: SideLists): boolean {
+  return r.outcome === 'pass' && (r.rule !== 'no-other-funding' || lists.priorFunding.length === 0);
+}
+
+/**
+ * Checks every application of a round. `asOf` is the round's closing date
+ * unless the officer names another; the window is [asOf − lookBackYears, asOf].
+ * Results in the order of `applications`.
+ */
+export function checkRound(round: RoundFacts, asOf: string, applications: readonly Application[], lists: SideLists): ApplicationCheck[] {
+  const rc = roundCheck(round, asOf);
+  const byUscc = groupBy(applications, (a) => uscKey(a.uscc));
+  const prior = groupBy(lists.priorFunding, (r) => uscKey(r.uscc));
+  const listings = groupBy(lists.creditListings, (r) => uscKey(r.uscc));
+  const violations = groupBy(lists.violations, (r) => uscKey(r.uscc));
+  const accidents = groupBy(lists.accidents, (r) => uscKey(r.uscc));
+  const byId = new Map<string, ApplicationCheck>();
+  for (const [k, group] of byUscc) {
+    const mine: SideLists = { priorFunding: prior.get(k) ?? [], creditListings: listings.get(k) ?? [], violations: violations.get(k) ?? [], accidents: accidents.get(k) ?? [] };
+    for (const c of checkGroup(rc, group, mine)) byId.set(c.applicationId, c);
+  }
+  return applications.map((a) => byId.get(a.applicationId) as ApplicationCheck);
 }
 
 const EVIDENCE_LABELS: Readonly<Record<string, Text>> = {

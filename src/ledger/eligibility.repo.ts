@@ -1,23 +1,41 @@
 // Eligibility results and officer decisions (SPEC §6). A decision settles a
 // needs-review result only while the result's evidence hash equals the hash
 // the decision was made on; `check` sets it aside when the evidence changes.
+//
+// What is stored: each application's status (applications.eligibility), and
+// in eligibility_results only the results that cannot be rebuilt from the
+// application alone: those that did not pass, and no-other-funding's pass
+// when prior-funding rows were counted (passIsDerived). Every other result is
+// a pass that checkAlone gives again, with the as-of date of the round's
+// latest check, when the results are read. A round of 100,000 eligible
+// applications stores no result row instead of 1,200,000. Rows stored by
+// earlier versions read the same; the next check of their round drops the ones
+// that can be rebuilt. (eligibility_digests, which let a re-check skip
+// unchanged applications, is no longer read or written: a re-check compares
+// with the stored rows themselves.)
 import { hash } from 'node:crypto';
 import type { Application } from '../domain/application.js';
 import {
   RULE_IDS,
+  checkAlone,
   deriveStatus,
   evidenceChanges,
+  passIsDerived,
+  roundCheck,
+  uscKey,
   type ApplicationCheck,
   type EligibilityStatus,
   type Evidence,
   type Outcome,
+  type RoundCheck,
   type RuleId,
+  type RuleResult,
   type SideLists,
 } from '../domain/eligibility.js';
 import type { AccidentKind, CreditList } from '../domain/side-lists.js';
 import { type Text, text } from '../domain/text.js';
-import { roundApplications } from './applications.repo.js';
 import type { Db } from './open.js';
+import { getRound } from './rounds.repo.js';
 
 /** States in which `check` and `decide` still move applications.state (before scoring and allocation). */
 export const PRE_ALLOCATION_STATES = ['imported', 'eligible', 'ineligible', 'needs-review'] as const;
@@ -59,7 +77,7 @@ export interface ResultView {
   checkReason: Text;
   /** Parsed on first use. */
   readonly evidence: Evidence;
-  evidenceHash: string;
+  readonly evidenceHash: string;
   decision: Decision | null;
   /** A decision set aside because the evidence changed since it was made; still open. */
   reopened: Decision | null;
@@ -117,28 +135,68 @@ function decisionsById(db: Db, ids: Iterable<number>): Map<number, Decision> {
   return m;
 }
 
+const decisionIds = (rows: Iterable<ResultRow>): number[] => {
+  const ids: number[] = [];
+  for (const r of rows) {
+    if (r.decision_id !== null) ids.push(r.decision_id);
+    if (r.reopened_decision_id !== null) ids.push(r.reopened_decision_id);
+  }
+  return ids;
+};
+
 const ruleOrder = (r: string): number => RULE_IDS.indexOf(r as RuleId);
 
+function storedView(r: ResultRow, decisions: Map<number, Decision>): ResultView {
+  const decision = r.decision_id === null ? null : (decisions.get(r.decision_id) ?? null);
+  let evidence: Evidence | undefined;
+  return {
+    rule: r.rule as RuleId,
+    checkOutcome: r.outcome,
+    outcome: decision ? decision.outcome : r.outcome,
+    article: r.article,
+    checkReason: { zh: r.reason_zh, en: r.reason_en },
+    get evidence(): Evidence {
+      return (evidence ??= JSON.parse(r.evidence_json ?? '{}') as Evidence);
+    },
+    evidenceHash: r.evidence_hash,
+    decision,
+    reopened: r.reopened_decision_id === null ? null : (decisions.get(r.reopened_decision_id) ?? null),
+  };
+}
+
+/** A pass rebuilt by checkAlone: no decision; its hash taken when someone reads it. */
+function derivedView(r: RuleResult): ResultView {
+  let h: string | undefined;
+  return {
+    rule: r.rule,
+    checkOutcome: r.outcome,
+    outcome: r.outcome,
+    article: r.article,
+    checkReason: r.reason,
+    evidence: r.evidence,
+    get evidenceHash(): string {
+      return (h ??= evidenceHash(r.rule, evidenceJson(r.evidence)));
+    },
+    decision: null,
+    reopened: null,
+  };
+}
+
 function toViews(rows: ResultRow[], decisions: Map<number, Decision>): ResultView[] {
-  return rows
-    .map((r): ResultView => {
-      const decision = r.decision_id === null ? null : (decisions.get(r.decision_id) ?? null);
-      let evidence: Evidence | undefined;
-      return {
-        rule: r.rule as RuleId,
-        checkOutcome: r.outcome,
-        outcome: decision ? decision.outcome : r.outcome,
-        article: r.article,
-        checkReason: { zh: r.reason_zh, en: r.reason_en },
-        get evidence(): Evidence {
-          return (evidence ??= JSON.parse(r.evidence_json ?? '{}') as Evidence);
-        },
-        evidenceHash: r.evidence_hash,
-        decision,
-        reopened: r.reopened_decision_id === null ? null : (decisions.get(r.reopened_decision_id) ?? null),
-      };
-    })
-    .sort((a, b) => ruleOrder(a.rule) - ruleOrder(b.rule));
+  return rows.map((r) => storedView(r, decisions)).sort((a, b) => ruleOrder(a.rule) - ruleOrder(b.rule));
+}
+
+/**
+ * An application's results in the §6 order: the stored ones, and for a
+ * checked application (status not null) the passes checkAlone rebuilds.
+ */
+function resultsOf(app: Application, status: EligibilityStatus | null, rows: ResultRow[], decisions: Map<number, Decision>, rc: RoundCheck | null): ResultView[] {
+  if (status === null || rc === null) return toViews(rows, decisions);
+  const stored = new Map(rows.map((r) => [r.rule, r]));
+  return checkAlone(rc, app).map((d) => {
+    const r = stored.get(d.rule);
+    return r ? storedView(r, decisions) : derivedView(d);
+  });
 }
 
 const dateOf = (iso: string): string => iso.slice(0, 10);
@@ -163,42 +221,115 @@ export function resultReason(v: ResultView): Text {
   return v.checkReason;
 }
 
+/** Application ids in the ledger's order (SQLite compares text as UTF-8 bytes, that is by code point). */
+export function compareIds(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    // UTF-16 puts surrogates (D800–DFFF) before E000–FFFF; by code point they come after.
+    if (x >= 0xd800) x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+    if (y >= 0xd800) y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
 // ---------------------------------------------------------------------------
-// Reading what check needs
+// Reading applications for the rules
+
+/** An application as check reads it, with its status and state before the check. */
+export type CheckedApplication = Application & { eligibility: EligibilityStatus | null; state: string };
+
+const APP_COLS = `application_id, round_id, enterprise_name, uscc, district, established_on, independent_legal_person, category, cluster, project_name,
+  total_investment_fen, requested_amount_fen, employees, annual_revenue_fen, other_fiscal_support, past_projects_compliant, credit_good,
+  major_accident, ready_to_implement, training_events, trainees, submitted_on, eligibility, state`;
+type AppRow = [
+  string, string, string, string, string, string, number, string, string | null, string,
+  number, number, number | null, number | null, number, number, number,
+  number, number, number | null, number | null, string, EligibilityStatus | null, string,
+];
+// The rules never read the extra columns: one shared empty object instead of 10^6 parsed ones.
+const NO_EXTRA: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+const toApp = (r: AppRow): CheckedApplication => ({
+  applicationId: r[0],
+  roundId: r[1],
+  enterpriseName: r[2],
+  uscc: r[3],
+  district: r[4],
+  establishedOn: r[5],
+  independentLegalPerson: r[6] === 1,
+  category: r[7],
+  cluster: r[8],
+  projectName: r[9],
+  totalInvestmentFen: r[10],
+  requestedAmountFen: r[11],
+  employees: r[12],
+  annualRevenueFen: r[13],
+  otherFiscalSupport: r[14] === 1,
+  pastProjectsCompliant: r[15] === 1,
+  creditGood: r[16] === 1,
+  majorAccident: r[17] === 1,
+  readyToImplement: r[18] === 1,
+  trainingEvents: r[19],
+  trainees: r[20],
+  submittedOn: r[21],
+  extra: NO_EXTRA,
+  eligibility: r[22],
+  state: r[23],
+});
 
 interface SourceCols {
   source_file: string;
   source_line: number;
 }
 
-/** Side-list rows for the credit codes of the round's applications. */
-export function loadSideLists(db: Db, roundId: string): SideLists {
-  const inRound = 'uscc IN (SELECT uscc FROM applications WHERE round_id = ?)';
+/** Which side lists have any row: an empty one is not looked up batch after batch. */
+export interface ListsPresent {
+  priorFunding: boolean;
+  creditListings: boolean;
+  violations: boolean;
+  accidents: boolean;
+}
+
+function listsPresent(db: Db): ListsPresent {
+  const any = (t: string) => db.prepare(`SELECT EXISTS (SELECT 1 FROM ${t})`).pluck().get() === 1;
+  return { priorFunding: any('prior_funding'), creditListings: any('credit_listings'), violations: any('violations'), accidents: any('accidents') };
+}
+
+/** Side-list rows whose credit code is one of `usccs` (as stored), in the order the rules cite them. */
+function sideListsFor(db: Db, usccs: string[], present: ListsPresent): SideLists {
+  const inList = 'uscc IN (SELECT value FROM json_each(?))';
+  const arg = JSON.stringify(usccs);
   const src = (r: SourceCols) => ({ file: r.source_file, line: r.source_line });
-  const pf = db.prepare(`SELECT * FROM prior_funding WHERE ${inRound} ORDER BY id`).all(roundId) as (SourceCols & {
+  const all = <T>(on: boolean, sql: string): T[] => (on ? (db.prepare(sql).all(arg) as T[]) : []);
+  const pf = all<SourceCols & {
     uscc: string;
     project_name: string;
     program: string;
     amount_fen: number | null;
     year: number | null;
-  })[];
-  const cl = db.prepare(`SELECT * FROM credit_listings WHERE ${inRound} ORDER BY listed_on, id`).all(roundId) as (SourceCols & {
+  }>(present.priorFunding, `SELECT * FROM prior_funding WHERE ${inList} ORDER BY id`);
+  const cl = all<SourceCols & {
     uscc: string;
     list: CreditList;
     listed_on: string;
     removed_on: string | null;
-  })[];
-  const vi = db.prepare(`SELECT * FROM violations WHERE ${inRound} ORDER BY occurred_on, id`).all(roundId) as (SourceCols & {
+  }>(present.creditListings, `SELECT * FROM credit_listings WHERE ${inList} ORDER BY listed_on, id`);
+  const vi = all<SourceCols & {
     uscc: string;
     occurred_on: string;
     description: string;
-  })[];
-  const ac = db.prepare(`SELECT * FROM accidents WHERE ${inRound} ORDER BY occurred_on, id`).all(roundId) as (SourceCols & {
+  }>(present.violations, `SELECT * FROM violations WHERE ${inList} ORDER BY occurred_on, id`);
+  const ac = all<SourceCols & {
     uscc: string;
     occurred_on: string;
     kind: AccidentKind;
     description: string;
-  })[];
+  }>(present.accidents, `SELECT * FROM accidents WHERE ${inList} ORDER BY occurred_on, id`);
   return {
     priorFunding: pf.map((r) => ({ uscc: r.uscc, projectName: r.project_name, program: r.program, amountFen: r.amount_fen, year: r.year, source: src(r) })),
     creditListings: cl.map((r) => ({ uscc: r.uscc, list: r.list, listedOn: r.listed_on, removedOn: r.removed_on, source: src(r) })),
@@ -207,8 +338,108 @@ export function loadSideLists(db: Db, roundId: string): SideLists {
   };
 }
 
-export function loadCheckInput(db: Db, roundId: string): { applications: Application[]; lists: SideLists } {
-  return { applications: roundApplications(db, roundId), lists: loadSideLists(db, roundId) };
+/** A batch's side-list rows by credit code (uscKey): the rules compare codes that way. */
+function listsByKey(all: SideLists): Map<string, SideLists> {
+  const m = new Map<string, SideLists>();
+  const of = (uscc: string): SideLists => {
+    const k = uscKey(uscc);
+    let l = m.get(k);
+    if (!l) m.set(k, (l = { priorFunding: [], creditListings: [], violations: [], accidents: [] }));
+    return l;
+  };
+  for (const r of all.priorFunding) of(r.uscc).priorFunding.push(r);
+  for (const r of all.creditListings) of(r.uscc).creditListings.push(r);
+  for (const r of all.violations) of(r.uscc).violations.push(r);
+  for (const r of all.accidents) of(r.uscc).accidents.push(r);
+  return m;
+}
+
+/** One credit code's applications of a round (application order), its side-list rows, and what the last check stored for them. */
+export interface RoundGroup {
+  applications: CheckedApplication[];
+  lists: SideLists;
+  /** Stored results by application id, then rule. */
+  stored: Map<string, Map<string, ResultRow>>;
+  decisions: Map<number, Decision>;
+}
+
+/** How many applications the round has (for progress). */
+export function roundSize(db: Db, roundId: string): number {
+  return db.prepare('SELECT count(*) FROM applications WHERE round_id = ?').pluck().get(roundId) as number;
+}
+
+/**
+ * The round's applications one credit code at a time, read in batches along
+ * the (round_id, uscc, project_name) index, so that memory stays that of a
+ * batch whatever the round's size. Results are the same as checking the
+ * whole round at once (checkRound): the rules only ever compare applications
+ * of one credit code. Credit codes not stored in the canonical form (only
+ * 0-9 and A-Z; import always stores that) are grouped by uscKey at the end.
+ * Nothing may be written while a batch is read: the caller writes between yields.
+ */
+export function* roundGroups(db: Db, roundId: string, batch = 4096): Generator<RoundGroup> {
+  const irregular = db.prepare("SELECT DISTINCT uscc FROM applications WHERE round_id = ? AND uscc GLOB '*[^0-9A-Z]*'").pluck().all(roundId) as string[];
+  const irregularKeys = new Set(irregular.map(uscKey));
+  const present = listsPresent(db);
+  // A round checked for the first time (or with every result rebuilt) has no stored row to compare with.
+  const anyStored = db.prepare('SELECT EXISTS (SELECT 1 FROM eligibility_results r JOIN applications a ON a.application_id = r.application_id WHERE a.round_id = ?)').pluck().get(roundId) === 1;
+  const first = db.prepare(`SELECT ${APP_COLS} FROM applications WHERE round_id = ? ORDER BY uscc, project_name LIMIT ?`).raw();
+  const next = db.prepare(`SELECT ${APP_COLS} FROM applications WHERE round_id = ? AND (uscc, project_name) > (?, ?) ORDER BY uscc, project_name LIMIT ?`).raw();
+  const deferred: CheckedApplication[] = [];
+  let pending: CheckedApplication[] = [];
+  let after: [string, string] | null = null;
+  for (;;) {
+    const rows = (after ? next.all(roundId, after[0], after[1], batch) : first.all(roundId, batch)) as AppRow[];
+    const complete: CheckedApplication[][] = [];
+    for (const r of rows) {
+      const app = toApp(r);
+      if (irregularKeys.size && irregularKeys.has(uscKey(app.uscc))) {
+        deferred.push(app);
+        continue;
+      }
+      if (pending.length && pending[0].uscc !== app.uscc) {
+        complete.push(pending);
+        pending = [];
+      }
+      pending.push(app);
+    }
+    const done = rows.length < batch;
+    if (done && pending.length) complete.push(pending);
+    if (complete.length) yield* withStored(db, complete, present, anyStored);
+    if (done) break;
+    const last = rows[rows.length - 1];
+    after = [last[3], last[9]];
+  }
+  if (deferred.length) {
+    const byKey = new Map<string, CheckedApplication[]>();
+    for (const a of deferred) {
+      const k = uscKey(a.uscc);
+      const list = byKey.get(k);
+      if (list) list.push(a);
+      else byKey.set(k, [a]);
+    }
+    yield* withStored(db, [...byKey.values()], present, anyStored);
+  }
+}
+
+/** Groups of a batch with their side-list rows (those of the credit codes as stored, as checkRound's caller reads them) and stored results. */
+function* withStored(db: Db, groups: CheckedApplication[][], present: ListsPresent, anyStored: boolean): Generator<RoundGroup> {
+  const anyList = present.priorFunding || present.creditListings || present.violations || present.accidents;
+  const lists = anyList ? listsByKey(sideListsFor(db, [...new Set(groups.flatMap((g) => g.map((a) => a.uscc)))], present)) : new Map<string, SideLists>();
+  const ids = groups.flatMap((g) => g.map((a) => a.applicationId));
+  const rows = anyStored ? (db.prepare('SELECT * FROM eligibility_results WHERE application_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as ResultRow[]) : [];
+  const stored = new Map<string, Map<string, ResultRow>>();
+  for (const r of rows) {
+    let m = stored.get(r.application_id);
+    if (!m) stored.set(r.application_id, (m = new Map()));
+    m.set(r.rule, r);
+  }
+  const decisions = decisionsById(db, decisionIds(rows));
+  const none: SideLists = { priorFunding: [], creditListings: [], violations: [], accidents: [] };
+  for (const g of groups) {
+    if (g.length > 1) g.sort((a, b) => compareIds(a.applicationId, b.applicationId));
+    yield { applications: g, lists: lists.get(uscKey(g[0].uscc)) ?? none, stored, decisions };
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -224,157 +455,223 @@ export interface ReopenedItem {
   kind: 'evidence-changed' | 'no-longer-review';
 }
 
-export interface CheckStorePlan {
-  rows: { check: ApplicationCheck; jsons: string[]; hashes: string[]; decisions: (Decision | null)[]; reopened: (Decision | null)[]; digest: string }[];
-  statuses: Map<string, { before: EligibilityStatus | null; after: EligibilityStatus }>;
+export interface RuleCounts {
+  rule: RuleId;
+  /** The articles the rule cited, in the order of the first application citing each (a category cites its own paragraph). */
+  articles: string[];
+  fail: number;
+  review: number;
+  decided: number;
+}
+
+export interface StatusChange {
+  application_id: string;
+  before: EligibilityStatus | null;
+  after: EligibilityStatus;
+}
+
+/** What a stored check found, for its event and its summary. */
+export interface CheckSummary {
+  applications: number;
+  byStatus: Record<EligibilityStatus, number>;
+  /** In the §6 order of the rules. */
+  byRule: RuleCounts[];
+  statusChanges: number;
+  /** The first 1,000 status changes in application order. */
+  changes: StatusChange[];
+  /** Officer decisions set aside because their evidence changed or the rule now settles itself (application, then rule order). */
   reopened: ReopenedItem[];
+  /** Officer decisions kept because their evidence is unchanged. */
   kept: number;
+  /** Every application id in order when there are at most 1,000 (the event names them), else null. */
+  ids: string[] | null;
 }
 
-/** Compares new results with the stored ones and decides, for each, which decision still settles it. No writes. */
-export function planCheckStore(db: Db, roundId: string, checks: ApplicationCheck[]): CheckStorePlan {
-  // Only results that carry a decision matter for the comparison.
-  const prev = db
-    .prepare(
-      `SELECT r.* FROM eligibility_results r JOIN applications a ON a.application_id = r.application_id
-       WHERE a.round_id = ? AND (r.decision_id IS NOT NULL OR r.reopened_decision_id IS NOT NULL)`,
-    )
-    .all(roundId) as ResultRow[];
-  const prevByKey = new Map(prev.map((r) => [`${r.application_id}\u0000${r.rule}`, r]));
-  const decisions = decisionsById(
-    db,
-    prev.flatMap((r) => [r.decision_id, r.reopened_decision_id].filter((x): x is number => x !== null)),
-  );
-  const before = new Map(
-    (db.prepare('SELECT application_id, eligibility FROM applications WHERE round_id = ?').all(roundId) as { application_id: string; eligibility: EligibilityStatus | null }[]).map(
-      (r) => [r.application_id, r.eligibility],
-    ),
-  );
+const EVENT_IDS_AT_MOST = 1000;
+const PRE = PRE_ALLOCATION_STATES.map((s) => `'${s}'`).join(', ');
+const PRE_SET: ReadonlySet<string> = new Set(PRE_ALLOCATION_STATES);
 
-  const plan: CheckStorePlan = { rows: [], statuses: new Map(), reopened: [], kept: 0 };
-  for (const check of checks) {
-    const jsons: string[] = [];
-    const hashes: string[] = [];
-    const decisionList: (Decision | null)[] = [];
-    const reopenedList: (Decision | null)[] = [];
-    const effective: Outcome[] = [];
-    for (const r of check.results) {
-      const json = evidenceJson(r.evidence);
-      const hash = evidenceHash(r.rule, json);
-      jsons.push(json);
-      hashes.push(hash);
-      const p = prevByKey.get(`${check.applicationId}\u0000${r.rule}`);
-      const d = p?.decision_id != null ? decisions.get(p.decision_id) : undefined;
-      let kept: Decision | null = null;
-      let reopened: Decision | null = null;
-      if (d && r.outcome === 'needs-review' && d.evidenceHash === hash) {
-        kept = d;
-        plan.kept++;
-      } else if (d && r.outcome === 'needs-review') {
-        reopened = d;
-        const changes = evidenceChanges(d.evidence, r.evidence);
-        plan.reopened.push({
-          applicationId: check.applicationId,
-          rule: r.rule,
-          decision: d,
-          kind: 'evidence-changed',
-          why: text(`证据已变化：${changes.zh}`, `the evidence changed: ${changes.en}`),
-        });
-      } else if (d) {
-        const now = r.outcome === 'pass' ? text('通过', 'passes') : text('不通过', 'fails');
-        plan.reopened.push({
-          applicationId: check.applicationId,
-          rule: r.rule,
-          decision: d,
-          kind: 'no-longer-review',
-          why: text(`该规则现在本身即${now.zh}，无需人工决定`, `the rule now ${now.en} by itself; no decision is needed`),
-        });
-      } else if (p?.reopened_decision_id != null && r.outcome === 'needs-review') {
-        reopened = decisions.get(p.reopened_decision_id) ?? null; // still open, keep the history visible
-      }
-      decisionList.push(kept);
-      reopenedList.push(reopened);
-      effective.push(kept ? kept.outcome : r.outcome);
-    }
-    const digest = hash(
-      'sha256',
-      check.results
-        .map((r, i) => [r.rule, r.outcome, r.article, r.reason.zh, r.reason.en, hashes[i], decisionList[i]?.decisionId ?? '', reopenedList[i]?.decisionId ?? ''].join('\u0001'))
-        .join('\u0002'),
-      'hex',
+/**
+ * Writes a check group by group (add), inside the command's transaction. The
+ * rows carry the seq of the event that the caller appends once the summary
+ * is known (appendEvent gives the next seq: `nextEventSeq`), so foreign keys
+ * are checked at commit. Unchanged rows are not rewritten: a re-check of a
+ * large round writes little.
+ */
+export class CheckStore {
+  private readonly upsert;
+  private readonly remove;
+  private readonly setStatus;
+  private applications = 0;
+  private readonly byStatus: Record<EligibilityStatus, number> = { eligible: 0, ineligible: 0, 'needs-review': 0 };
+  private readonly rules = new Map<RuleId, RuleCounts & { firstSeen: Map<string, string> }>();
+  private statusChanges = 0;
+  private changes: StatusChange[] = [];
+  private readonly reopened: ReopenedItem[] = [];
+  private kept = 0;
+  private ids: string[] | null = [];
+  private toEligible = 0;
+  private readonly notEligible: string[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly eventSeq: number,
+  ) {
+    db.pragma('defer_foreign_keys = ON');
+    this.upsert = db.prepare(
+      `INSERT INTO eligibility_results (application_id, rule, outcome, article, reason_zh, reason_en, evidence_json, evidence_hash, event_seq, decision_id, reopened_decision_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (application_id, rule) DO UPDATE SET outcome = excluded.outcome, article = excluded.article, reason_zh = excluded.reason_zh,
+         reason_en = excluded.reason_en, evidence_json = excluded.evidence_json, evidence_hash = excluded.evidence_hash, event_seq = excluded.event_seq,
+         decision_id = excluded.decision_id, reopened_decision_id = excluded.reopened_decision_id`,
     );
-    plan.rows.push({ check, jsons, hashes, decisions: decisionList, reopened: reopenedList, digest });
-    plan.statuses.set(check.applicationId, { before: before.get(check.applicationId) ?? null, after: deriveStatus(effective) });
+    this.remove = db.prepare('DELETE FROM eligibility_results WHERE application_id = ? AND rule = ?');
+    // Past allocation the lifecycle owns the state; the eligibility column still records the status.
+    this.setStatus = db.prepare(`UPDATE applications SET eligibility = @s, state = CASE WHEN state IN (${PRE}) THEN @s ELSE state END WHERE application_id = @id`);
+    for (const rule of RULE_IDS) this.rules.set(rule, { rule, articles: [], fail: 0, review: 0, decided: 0, firstSeen: new Map() });
   }
-  return plan;
-}
 
-/** Writes a planned check; call inside the command's transaction, after appending its event. */
-export function applyCheckStore(db: Db, roundId: string, plan: CheckStorePlan, run: { asOf: string; at: string; officer: string; eventSeq: number }): void {
-  // Unchanged rows are not rewritten, so a re-check of a large round writes little.
-  const upsert = db.prepare(
-    `INSERT INTO eligibility_results (application_id, rule, outcome, article, reason_zh, reason_en, evidence_json, evidence_hash, event_seq, decision_id, reopened_decision_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (application_id, rule) DO UPDATE SET outcome = excluded.outcome, article = excluded.article, reason_zh = excluded.reason_zh,
-       reason_en = excluded.reason_en, evidence_json = excluded.evidence_json, evidence_hash = excluded.evidence_hash, event_seq = excluded.event_seq,
-       decision_id = excluded.decision_id, reopened_decision_id = excluded.reopened_decision_id
-     WHERE outcome IS NOT excluded.outcome OR article IS NOT excluded.article OR reason_zh IS NOT excluded.reason_zh OR reason_en IS NOT excluded.reason_en
-       OR evidence_hash IS NOT excluded.evidence_hash OR decision_id IS NOT excluded.decision_id OR reopened_decision_id IS NOT excluded.reopened_decision_id`,
-  );
-  const stored = new Map(
-    (
-      db
-        .prepare('SELECT d.application_id, d.digest FROM eligibility_digests d JOIN applications a ON a.application_id = d.application_id WHERE a.round_id = ?')
-        .raw()
-        .all(roundId) as [string, string][]
-    ).map(([id, digest]) => [id, digest]),
-  );
-  const setDigest = db.prepare('INSERT INTO eligibility_digests (application_id, digest) VALUES (?, ?) ON CONFLICT (application_id) DO UPDATE SET digest = excluded.digest');
-  for (const { check, jsons, hashes, decisions, reopened, digest } of plan.rows) {
-    if (stored.get(check.applicationId) === digest) continue;
-    setDigest.run(check.applicationId, digest);
-    check.results.forEach((r, i) => {
-      upsert.run(check.applicationId, r.rule, r.outcome, r.article, r.reason.zh, r.reason.en, jsons[i], hashes[i], run.eventSeq, decisions[i]?.decisionId ?? null, reopened[i]?.decisionId ?? null);
+  /** Stores the checks of one group (checkGroup's answer for group.applications). */
+  add(group: RoundGroup, checks: ApplicationCheck[]): void {
+    checks.forEach((check, k) => {
+      const app = group.applications[k];
+      const id = check.applicationId;
+      const prev = group.stored.get(id);
+      const effective: Outcome[] = [];
+      for (const r of check.results) {
+        const p = prev?.get(r.rule);
+        const d = p?.decision_id != null ? group.decisions.get(p.decision_id) : undefined;
+        const needsRow = !passIsDerived(r, group.lists);
+        // The hash only where it can matter: a stored row, or a decision to compare with.
+        const json = needsRow || d ? evidenceJson(r.evidence) : '';
+        const h = needsRow || d ? evidenceHash(r.rule, json) : '';
+        let kept: Decision | null = null;
+        let reopened: Decision | null = null;
+        if (d && r.outcome === 'needs-review' && d.evidenceHash === h) {
+          kept = d;
+          this.kept++;
+        } else if (d && r.outcome === 'needs-review') {
+          reopened = d;
+          const changes = evidenceChanges(d.evidence, r.evidence);
+          this.reopened.push({ applicationId: id, rule: r.rule, decision: d, kind: 'evidence-changed', why: text(`证据已变化：${changes.zh}`, `the evidence changed: ${changes.en}`) });
+        } else if (d) {
+          const now = r.outcome === 'pass' ? text('通过', 'passes') : text('不通过', 'fails');
+          this.reopened.push({
+            applicationId: id,
+            rule: r.rule,
+            decision: d,
+            kind: 'no-longer-review',
+            why: text(`该规则现在本身即${now.zh}，无需人工决定`, `the rule now ${now.en} by itself; no decision is needed`),
+          });
+        } else if (p?.reopened_decision_id != null && r.outcome === 'needs-review') {
+          reopened = group.decisions.get(p.reopened_decision_id) ?? null; // still open, keep the history visible
+        }
+        const outcome = kept ? kept.outcome : r.outcome;
+        effective.push(outcome);
+        const c = this.rules.get(r.rule);
+        if (c) {
+          if (!c.firstSeen.has(r.article)) c.firstSeen.set(r.article, id);
+          else if (compareIds(id, c.firstSeen.get(r.article) as string) < 0) c.firstSeen.set(r.article, id);
+          // As the results read: a decided item counts by its decision.
+          if (outcome === 'fail') c.fail++;
+          if (outcome === 'needs-review') c.review++;
+          if (kept) c.decided++;
+        }
+        if (!needsRow) {
+          if (p) this.remove.run(id, r.rule);
+          continue;
+        }
+        const decisionId = kept?.decisionId ?? null;
+        const reopenedId = reopened?.decisionId ?? null;
+        if (
+          p &&
+          p.outcome === r.outcome &&
+          p.article === r.article &&
+          p.reason_zh === r.reason.zh &&
+          p.reason_en === r.reason.en &&
+          p.evidence_hash === h &&
+          p.decision_id === decisionId &&
+          p.reopened_decision_id === reopenedId
+        ) {
+          continue;
+        }
+        this.upsert.run(id, r.rule, r.outcome, r.article, r.reason.zh, r.reason.en, json, h, this.eventSeq, decisionId, reopenedId);
+      }
+      // A stored row of a rule the check no longer gives (none today) goes too.
+      if (prev) for (const rule of prev.keys()) if (!check.results.some((r) => r.rule === rule)) this.remove.run(id, rule);
+      const status = deriveStatus(effective);
+      this.applications++;
+      this.byStatus[status]++;
+      if (app.eligibility !== status || (PRE_SET.has(app.state) && app.state !== status)) {
+        // Eligible ones are moved by one statement at the end (most of a round: 10^5 single updates cost seconds).
+        if (status === 'eligible') this.toEligible++;
+        else this.setStatus.run({ s: status, id });
+      }
+      if (status !== 'eligible') this.notEligible.push(id);
+      if (app.eligibility !== status) {
+        this.statusChanges++;
+        this.changes.push({ application_id: id, before: app.eligibility, after: status });
+        // Only the first 1,000 in application order are kept.
+        if (this.changes.length >= 2 * EVENT_IDS_AT_MOST) this.changes = this.firstChanges();
+      }
+      if (this.ids) {
+        this.ids.push(id);
+        if (this.ids.length > EVENT_IDS_AT_MOST) this.ids = null;
+      }
     });
   }
-  db.prepare(
-    `INSERT INTO eligibility_checks (round_id, as_of, checked_at, checked_by, event_seq) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (round_id) DO UPDATE SET as_of = excluded.as_of, checked_at = excluded.checked_at, checked_by = excluded.checked_by, event_seq = excluded.event_seq`,
-  ).run(roundId, run.asOf, run.at, run.officer, run.eventSeq);
-  setStatuses(db, [...plan.statuses].map(([id, s]) => [id, s.after]));
+
+  private firstChanges(): StatusChange[] {
+    return this.changes.sort((a, b) => compareIds(a.application_id, b.application_id)).slice(0, EVENT_IDS_AT_MOST);
+  }
+
+  summary(): CheckSummary {
+    return {
+      applications: this.applications,
+      byStatus: { ...this.byStatus },
+      byRule: [...this.rules.values()].map(({ firstSeen, ...c }) => ({
+        ...c,
+        articles: [...firstSeen].sort((a, b) => compareIds(a[1], b[1])).map(([article]) => article),
+      })),
+      statusChanges: this.statusChanges,
+      changes: this.firstChanges(),
+      reopened: [...this.reopened].sort((a, b) => compareIds(a.applicationId, b.applicationId) || ruleOrder(a.rule) - ruleOrder(b.rule)),
+      kept: this.kept,
+      ids: this.ids ? [...this.ids].sort(compareIds) : null,
+    };
+  }
+
+  /** Moves the eligible applications and records the check as the round's latest, once its event (of this store's seq) is appended. */
+  finish(roundId: string, run: { asOf: string; at: string; officer: string; eventSeq: number }): void {
+    if (run.eventSeq !== this.eventSeq) throw new Error(`internal error: the check's rows carry event ${this.eventSeq}, its event is ${run.eventSeq}`);
+    if (this.toEligible) {
+      // Every application of the round was checked in this transaction: those not found otherwise are eligible.
+      this.db
+        .prepare(
+          `UPDATE applications SET eligibility = 'eligible', state = CASE WHEN state IN (${PRE}) THEN 'eligible' ELSE state END
+           WHERE ${byIdWalk(this.db, roundId)} = ? AND application_id NOT IN (SELECT value FROM json_each(?))
+             AND (eligibility IS NOT 'eligible' OR (state IN (${PRE}) AND state <> 'eligible'))`,
+        )
+        .run(roundId, JSON.stringify(this.notEligible));
+    }
+    this.db
+      .prepare(
+        `INSERT INTO eligibility_checks (round_id, as_of, checked_at, checked_by, event_seq) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (round_id) DO UPDATE SET as_of = excluded.as_of, checked_at = excluded.checked_at, checked_by = excluded.checked_by, event_seq = excluded.event_seq`,
+      )
+      .run(roundId, run.asOf, run.at, run.officer, run.eventSeq);
+  }
 }
 
-/** The results of a planned check as they will read once stored (no second trip to the ledger). */
-export function planViews(plan: CheckStorePlan): { applicationId: string; status: EligibilityStatus; results: ResultView[] }[] {
-  return plan.rows.map(({ check, hashes, decisions, reopened }) => ({
-    applicationId: check.applicationId,
-    status: plan.statuses.get(check.applicationId)?.after ?? check.status,
-    results: check.results.map((r, i): ResultView => {
-      const decision = decisions[i];
-      return {
-        rule: r.rule,
-        checkOutcome: r.outcome,
-        outcome: decision ? decision.outcome : r.outcome,
-        article: r.article,
-        checkReason: r.reason,
-        evidence: r.evidence,
-        evidenceHash: hashes[i],
-        decision,
-        reopened: reopened[i],
-      };
-    }),
-  }));
+/** The seq the next appended event will get. */
+export function nextEventSeq(db: Db): number {
+  return ((db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0) + 1;
 }
 
-const PRE = PRE_ALLOCATION_STATES.map((s) => `'${s}'`).join(', ');
-
-function setStatuses(db: Db, statuses: [string, EligibilityStatus][]): void {
-  // Past allocation the lifecycle owns the state; the eligibility column still records the status.
-  const stmt = db.prepare(
-    `UPDATE applications SET eligibility = @s, state = CASE WHEN state IN (${PRE}) THEN @s ELSE state END
-     WHERE application_id = @id AND (eligibility IS NOT @s OR (state IN (${PRE}) AND state IS NOT @s))`,
-  );
-  for (const [id, s] of statuses) stmt.run({ s, id });
+/** Indexes every application of the round under an event, in SQL (for events that name more than 1,000). */
+export function linkRoundApplications(db: Db, seq: number, roundId: string): void {
+  // In the order of event_apps' key (application_id first): each goes beside the same application's earlier events.
+  db.prepare(`INSERT OR IGNORE INTO event_apps (seq, application_id) SELECT ?, application_id FROM applications WHERE ${byIdWalk(db, roundId)} = ? ORDER BY application_id`).run(seq, roundId);
 }
 
 // ---------------------------------------------------------------------------
@@ -382,9 +679,12 @@ function setStatuses(db: Db, statuses: [string, EligibilityStatus][]): void {
 
 export function currentResult(db: Db, applicationId: string, rule: RuleId): ResultView | undefined {
   const r = db.prepare('SELECT * FROM eligibility_results WHERE application_id = ? AND rule = ?').get(applicationId, rule) as ResultRow | undefined;
-  if (!r) return undefined;
-  const ids = [r.decision_id, r.reopened_decision_id].filter((x): x is number => x !== null);
-  return toViews([r], decisionsById(db, ids))[0];
+  if (r) return toViews([r], decisionsById(db, decisionIds([r])))[0];
+  const app = readApplication(db, applicationId);
+  const rc = app ? roundCheckOf(db, app.roundId) : null;
+  if (!app || app.eligibility === null || !rc) return undefined;
+  const d = checkAlone(rc, app).find((x) => x.rule === rule);
+  return d && derivedView(d);
 }
 
 export function applicationStatus(db: Db, applicationId: string): EligibilityStatus | null {
@@ -411,7 +711,7 @@ export function recordDecision(
     .run(d.applicationId, d.rule, d.outcome, d.reason, r.evidence_hash, r.evidence_json, d.decidedBy, d.decidedAt, d.eventSeq);
   const id = Number(info.lastInsertRowid);
   db.prepare('UPDATE eligibility_results SET decision_id = ?, reopened_decision_id = NULL WHERE application_id = ? AND rule = ?').run(id, d.applicationId, d.rule);
-  db.prepare('DELETE FROM eligibility_digests WHERE application_id = ?').run(d.applicationId);
+  // Results that are not stored are passes: only the stored ones can change the status.
   const outcomes = db
     .prepare(
       `SELECT coalesce(d.outcome, r.outcome) AS o FROM eligibility_results r
@@ -419,7 +719,10 @@ export function recordDecision(
     )
     .all(d.applicationId) as { o: Outcome }[];
   const status = deriveStatus(outcomes.map((x) => x.o));
-  setStatuses(db, [[d.applicationId, status]]);
+  db.prepare(
+    `UPDATE applications SET eligibility = @s, state = CASE WHEN state IN (${PRE}) THEN @s ELSE state END
+     WHERE application_id = @id AND (eligibility IS NOT @s OR (state IN (${PRE}) AND state IS NOT @s))`,
+  ).run({ s: status, id: d.applicationId });
   const row = db.prepare('SELECT * FROM eligibility_decisions WHERE decision_id = ?').get(id) as DecisionRow;
   return { decision: toDecision(row), status };
 }
@@ -435,36 +738,123 @@ export interface ApplicationResults {
   results: ResultView[];
 }
 
-/** Every application of the round with its results in the §6 order (results empty when never checked). */
-export function roundResults(db: Db, roundId: string, opts: { evidence?: boolean } = {}): ApplicationResults[] {
-  // Without evidence the rows are much smaller; a reopened result still needs it for its reason.
+function readApplication(db: Db, applicationId: string): CheckedApplication | undefined {
+  const r = db.prepare(`SELECT ${APP_COLS} FROM applications WHERE application_id = ?`).raw().get(applicationId) as AppRow | undefined;
+  return r && toApp(r);
+}
+
+/** The rules' context for reading a round's results back: its policy and the as-of date of its latest check. */
+function roundCheckOf(db: Db, roundId: string): RoundCheck | null {
+  const run = lastCheck(db, roundId);
+  const round = run ? getRound(db, roundId) : undefined;
+  return run && round ? roundCheck(round, run.asOf) : null;
+}
+
+/**
+ * Every application of the round by application_id, with its results in the
+ * §6 order (empty when never checked), streamed: one application's results
+ * at a time, whatever the round's size. Without evidence, stored rows leave
+ * their evidence unread unless a reopened decision's reason needs it.
+ */
+export function* iterateRoundResults(db: Db, roundId: string, opts: { evidence?: boolean } = {}): Generator<ApplicationResults> {
+  const rc = roundCheckOf(db, roundId);
   const evidenceCol = opts.evidence === false ? 'CASE WHEN r.reopened_decision_id IS NULL THEN NULL ELSE r.evidence_json END AS evidence_json' : 'r.evidence_json';
-  const apps = db
-    .prepare('SELECT application_id, enterprise_name, project_name, eligibility FROM applications WHERE round_id = ? ORDER BY application_id')
-    .all(roundId) as { application_id: string; enterprise_name: string; project_name: string; eligibility: EligibilityStatus | null }[];
-  const rows = db
+  const decisions = new Map(
+    (
+      db
+        .prepare('SELECT d.* FROM eligibility_decisions d JOIN applications a ON a.application_id = d.application_id WHERE a.round_id = ?')
+        .all(roundId) as DecisionRow[]
+    ).map((d) => [d.decision_id, toDecision(d)]),
+  );
+  const stored = db
     .prepare(
       `SELECT r.application_id, r.rule, r.outcome, r.article, r.reason_zh, r.reason_en, ${evidenceCol}, r.evidence_hash, r.event_seq, r.decision_id, r.reopened_decision_id
-       FROM eligibility_results r JOIN applications a ON a.application_id = r.application_id WHERE a.round_id = ?`,
+       FROM eligibility_results r JOIN applications a ON a.application_id = r.application_id WHERE a.round_id = ? ORDER BY r.application_id`,
     )
-    .all(roundId) as ResultRow[];
-  const decisions = decisionsById(
-    db,
-    rows.flatMap((r) => [r.decision_id, r.reopened_decision_id].filter((x): x is number => x !== null)),
-  );
-  const byApp = new Map<string, ResultRow[]>();
-  for (const r of rows) {
-    const list = byApp.get(r.application_id);
-    if (list) list.push(r);
-    else byApp.set(r.application_id, [r]);
+    .iterate(roundId) as IterableIterator<ResultRow>;
+  let nextRow = stored.next();
+  try {
+    for (const r of db.prepare(`SELECT ${APP_COLS} FROM applications WHERE ${byIdWalk(db, roundId)} = ? ORDER BY application_id`).raw().iterate(roundId) as IterableIterator<AppRow>) {
+      const app = toApp(r);
+      const rows: ResultRow[] = [];
+      while (!nextRow.done && compareIds(nextRow.value.application_id, app.applicationId) <= 0) {
+        if (nextRow.value.application_id === app.applicationId) rows.push(nextRow.value);
+        nextRow = stored.next();
+      }
+      yield { applicationId: app.applicationId, enterpriseName: app.enterpriseName, projectName: app.projectName, status: app.eligibility, results: resultsOf(app, app.eligibility, rows, decisions, rc) };
+    }
+  } finally {
+    stored.return?.();
   }
-  return apps.map((a) => ({
-    applicationId: a.application_id,
-    enterpriseName: a.enterprise_name,
-    projectName: a.project_name,
-    status: a.eligibility,
-    results: toViews(byApp.get(a.application_id) ?? [], decisions),
-  }));
+}
+
+/**
+ * `+round_id` (walk the application_id key, no sort) when the round is most of
+ * the ledger, else `round_id` (find the round's rows, then sort them).
+ */
+function byIdWalk(db: Db, roundId: string): string {
+  if ((db.prepare('SELECT count(*) FROM rounds').pluck().get() as number) <= 1) return '+round_id';
+  const inRound = roundSize(db, roundId);
+  const all = db.prepare('SELECT count(*) FROM applications').pluck().get() as number;
+  return inRound * 2 >= all ? '+round_id' : 'round_id';
+}
+
+/** Every application of the round with its results in the §6 order (results empty when never checked). */
+export function roundResults(db: Db, roundId: string, opts: { evidence?: boolean } = {}): ApplicationResults[] {
+  return [...iterateRoundResults(db, roundId, opts)];
+}
+
+/** A result that did not pass, of an application found ineligible or needing review. */
+export interface ProblemLine {
+  applicationId: string;
+  enterpriseName: string;
+  status: EligibilityStatus;
+  rule: RuleId;
+  article: string;
+  /** With the officer's decision when one settles it. */
+  outcome: Outcome;
+  reason: Text;
+}
+
+/**
+ * The results that did not pass (after decisions) of the round's ineligible and
+ * needs-review applications, in application and §6 order, streamed. Every
+ * such result is stored: a rebuilt result is a pass.
+ */
+export function* iterateProblems(db: Db, roundId: string): Generator<ProblemLine> {
+  const decisions = new Map(
+    (
+      db
+        .prepare(
+          `SELECT d.* FROM eligibility_decisions d JOIN applications a ON a.application_id = d.application_id
+           WHERE a.round_id = ? AND a.eligibility IN ('ineligible', 'needs-review')`,
+        )
+        .all(roundId) as DecisionRow[]
+    ).map((d) => [d.decision_id, toDecision(d)]),
+  );
+  type App = { id: string; name: string; status: EligibilityStatus; views: ResultView[] };
+  function* lines(a: App): Generator<ProblemLine> {
+    a.views.sort((x, y) => ruleOrder(x.rule) - ruleOrder(y.rule));
+    for (const v of a.views) {
+      if (v.outcome === 'pass') continue;
+      yield { applicationId: a.id, enterpriseName: a.name, status: a.status, rule: v.rule, article: v.article, outcome: v.outcome, reason: resultReason(v) };
+    }
+  }
+  const rows = db
+    .prepare(
+      `SELECT r.*, a.enterprise_name, a.eligibility FROM eligibility_results r JOIN applications a ON a.application_id = r.application_id
+       WHERE a.round_id = ? AND a.eligibility IN ('ineligible', 'needs-review') ORDER BY r.application_id`,
+    )
+    .iterate(roundId) as IterableIterator<ResultRow & { enterprise_name: string; eligibility: EligibilityStatus }>;
+  let cur: App | null = null;
+  for (const r of rows) {
+    if (cur === null || cur.id !== r.application_id) {
+      if (cur) yield* lines(cur);
+      cur = { id: r.application_id, name: r.enterprise_name, status: r.eligibility, views: [] };
+    }
+    cur.views.push(storedView(r, decisions));
+  }
+  if (cur) yield* lines(cur);
 }
 
 export interface ReviewItem {
@@ -500,7 +890,7 @@ export function openReviewItems(db: Db, roundId: string): ReviewItem[] {
       category: r.category,
       result: toViews([r], decisions)[0],
     }))
-    .sort((a, b) => (a.applicationId < b.applicationId ? -1 : a.applicationId > b.applicationId ? 1 : ruleOrder(a.result.rule) - ruleOrder(b.result.rule)));
+    .sort((a, b) => compareIds(a.applicationId, b.applicationId) || ruleOrder(a.result.rule) - ruleOrder(b.result.rule));
 }
 
 export interface CheckRun {
@@ -536,16 +926,15 @@ export interface EligibilitySection {
  * undefined when there is no such application.
  */
 export function eligibilitySection(db: Db, applicationId: string): EligibilitySection | undefined {
-  const app = db.prepare('SELECT round_id, eligibility FROM applications WHERE application_id = ?').get(applicationId) as
-    | { round_id: string; eligibility: EligibilityStatus | null }
-    | undefined;
+  const app = readApplication(db, applicationId);
   if (!app) return undefined;
   const decisions = (
     db.prepare('SELECT * FROM eligibility_decisions WHERE application_id = ? ORDER BY decision_id').all(applicationId) as DecisionRow[]
   ).map(toDecision);
   const rows = db.prepare('SELECT * FROM eligibility_results WHERE application_id = ?').all(applicationId) as ResultRow[];
-  const results = toViews(rows, new Map(decisions.map((d) => [d.decisionId, d]))).map((v) => ({ ...v, reason: resultReason(v) }));
-  const run = results.length ? lastCheck(db, app.round_id) : undefined;
+  const byId = new Map(decisions.map((d) => [d.decisionId, d]));
+  const results = resultsOf(app, app.eligibility, rows, byId, app.eligibility === null ? null : roundCheckOf(db, app.roundId)).map((v) => ({ ...v, reason: resultReason(v) }));
+  const run = results.length ? lastCheck(db, app.roundId) : undefined;
   return {
     applicationId,
     status: app.eligibility,

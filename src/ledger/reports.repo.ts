@@ -29,6 +29,7 @@ import type {
 } from '../domain/reports/facts.js';
 import { text } from '../domain/text.js';
 import { moneyFactsColumns, moneyFactsOf } from './awards.repo.js';
+import { compareIds, iterateRoundResults } from './eligibility.repo.js';
 import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
 import { refLabel, runChecks } from './verify/index.js';
@@ -206,24 +207,24 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
 
 function eligibility(db: Db, s: Schema, roundId: string): Rows<FactsEligibility> {
   if (!s.has('eligibility_results', 'application_id', 'rule', 'outcome', 'article', 'reason_zh', 'reason_en')) return NONE;
-  const withDecisions = s.has('eligibility_results', 'decision_id') && s.has('eligibility_decisions', 'decision_id', 'outcome', 'reason', 'decided_by', 'decided_at');
-  return query(
-    db,
-    `SELECT e.application_id, e.rule, e.outcome, e.article, e.reason_zh, e.reason_en,
-            ${withDecisions ? 'd.outcome AS d_outcome, d.reason AS d_reason, d.decided_by, d.decided_at' : 'NULL AS d_outcome, NULL AS d_reason, NULL AS decided_by, NULL AS decided_at'}
-        FROM applications a JOIN eligibility_results e ON e.application_id = a.application_id
-       ${withDecisions ? 'LEFT JOIN eligibility_decisions d ON d.decision_id = e.decision_id' : ''}
-      WHERE ${BY_ID_ROUND} = ? ORDER BY a.application_id, e.rule`,
-    [roundId],
-    (r) => ({
-      appId: str(r.application_id),
-      rule: str(r.rule),
-      outcome: str(r.outcome),
-      article: str(r.article),
-      reason: text(str(r.reason_zh), str(r.reason_en)),
-      decision: r.d_outcome === null ? null : { outcome: str(r.d_outcome), reason: str(r.d_reason), by: str(r.decided_by), at: str(r.decided_at) },
-    }),
-  );
+  // By application, then rule name; passes that are not stored are rebuilt (eligibility.repo.ts).
+  return {
+    *[Symbol.iterator]() {
+      for (const a of iterateRoundResults(db, roundId, { evidence: false })) {
+        for (const v of [...a.results].sort((x, y) => compareIds(x.rule, y.rule))) {
+          const d = v.decision;
+          yield {
+            appId: a.applicationId,
+            rule: v.rule,
+            outcome: v.checkOutcome,
+            article: v.article,
+            reason: text(v.checkReason.zh, v.checkReason.en),
+            decision: d ? { outcome: d.outcome, reason: d.reason, by: d.decidedBy, at: d.decidedAt } : null,
+          };
+        }
+      }
+    },
+  };
 }
 
 /** The experts an aggregate flagged as outliers (entries are an id or { expert }). */

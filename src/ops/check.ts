@@ -1,47 +1,48 @@
 // check and decide (SPEC §6): the eligibility results of a round, and the
 // officer decisions that settle needs-review items. `review` walks the open
-// items in the CLI and records each decision through `decide`.
-import { checkRound, isRuleId, RULE_IDS, type EligibilityStatus, type RuleId } from '../domain/eligibility.js';
+// items in the CLI and records each decision through `decide`. check reads,
+// checks and writes the round one credit code at a time, so that memory stays
+// flat whatever its size; the results are read back from the ledger, streamed,
+// for printing.
+import { checkGroup, isRuleId, roundCheck, RULE_IDS, type EligibilityStatus, type RuleId } from '../domain/eligibility.js';
 import { RefusedError, UserError } from '../domain/errors.js';
 import { OUTCOME_LABELS } from '../domain/labels.js';
 import { text } from '../domain/text.js';
 import {
   applicationStatus,
-  applyCheckStore,
+  CheckStore,
   currentResult,
+  iterateProblems,
+  iterateRoundResults,
   lastCheck,
-  loadCheckInput,
+  linkRoundApplications,
+  nextEventSeq,
   openReviewItems,
-  planCheckStore,
-  planViews,
   recordDecision,
+  roundGroups,
+  roundSize,
   type ApplicationResults,
   type Decision,
+  type ProblemLine,
   type ReopenedItem,
   type ReviewItem,
+  type RuleCounts,
 } from '../ledger/eligibility.repo.js';
 import { appendEvent } from '../ledger/events.js';
 import { inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireApplication, requireRound } from './lookup.js';
+import { NO_PROGRESS } from './progress.js';
 
 // ---------------------------------------------------------------- check
 
-export interface RuleCounts {
-  rule: RuleId;
-  /** The articles the rule cited in this run (a category cites its own paragraph). */
-  articles: string[];
-  fail: number;
-  review: number;
-  decided: number;
-}
+export type { RuleCounts } from '../ledger/eligibility.repo.js';
 
 export interface CheckResult {
   round: Round;
   asOf: string;
-  /** Every application of the round, by application_id, with its results in the §6 order. */
-  applications: ApplicationResults[];
+  applications: number;
   byStatus: Record<EligibilityStatus, number>;
   /** In the §6 order of the rules. */
   byRule: RuleCounts[];
@@ -49,6 +50,10 @@ export interface CheckResult {
   reopened: ReopenedItem[];
   /** Officer decisions kept because their evidence is unchanged. */
   kept: number;
+  /** Every application by application_id with its results in the §6 order, read back from the ledger one at a time. */
+  results(): Iterable<ApplicationResults>;
+  /** The results that did not pass, of the ineligible and needs-review applications, in application and §6 order. */
+  problems(): Iterable<ProblemLine>;
 }
 
 /** Checks every application of the round as of a date (default: the round's closing date) and stores the results with one event. */
@@ -57,32 +62,37 @@ export function check(op: OpContext, input: { roundId?: string; asOf?: string })
   const round = requireRound(db, input.roundId);
   const asOf = input.asOf ?? round.closesOn;
   const at = op.now();
+  const progress = op.progress ?? NO_PROGRESS;
 
-  const { plan, applications } = inTransaction(db, () => {
-    const loaded = loadCheckInput(db, round.roundId);
-    const checks = checkRound(round, asOf, loaded.applications, loaded.lists);
-    const plan = planCheckStore(db, round.roundId, checks);
-    const byStatus: Record<EligibilityStatus, number> = { eligible: 0, ineligible: 0, 'needs-review': 0 };
-    const changes: { application_id: string; before: EligibilityStatus | null; after: EligibilityStatus }[] = [];
-    for (const [id, s] of plan.statuses) {
-      byStatus[s.after]++;
-      if (s.before !== s.after) changes.push({ application_id: id, before: s.before, after: s.after });
+  const summary = inTransaction(db, () => {
+    const rc = roundCheck(round, asOf);
+    const seq = nextEventSeq(db);
+    const store = new CheckStore(db, seq);
+    progress.phase(text('核查资格', 'checking'), roundSize(db, round.roundId), 'applications');
+    let done = 0;
+    for (const group of roundGroups(db, round.roundId)) {
+      store.add(group, checkGroup(rc, group.applications, group.lists));
+      done += group.applications.length;
+      progress.tick(done);
     }
+    progress.done();
+    const s = store.summary();
     const ev = appendEvent(db, {
       at,
       officer: op.officer,
       command: 'check',
       roundId: round.roundId,
-      appIds: checks.map((c) => c.applicationId),
+      // More than 1,000 applications are indexed in SQL, not named in the event.
+      appIds: s.ids ?? [],
       details: {
         as_of: asOf,
-        applications: checks.length,
-        by_status: byStatus,
-        status_changes: changes.length,
-        // The results table keeps every result with this event's seq; the event names the first changes.
-        changes: changes.slice(0, 1000),
-        decisions_kept: plan.kept,
-        decisions_set_aside: plan.reopened.map((r) => ({
+        applications: s.applications,
+        by_status: s.byStatus,
+        status_changes: s.statusChanges,
+        // The event names the first changes; the results carry this event's seq.
+        changes: s.changes,
+        decisions_kept: s.kept,
+        decisions_set_aside: s.reopened.map((r) => ({
           application_id: r.applicationId,
           rule: r.rule,
           decision_id: r.decision.decisionId,
@@ -92,30 +102,22 @@ export function check(op: OpContext, input: { roundId?: string; asOf?: string })
         })),
       },
     });
-    applyCheckStore(db, round.roundId, plan, { asOf, at, officer: op.officer, eventSeq: ev.seq });
-    const names = new Map(loaded.applications.map((a) => [a.applicationId, a]));
-    const applications: ApplicationResults[] = planViews(plan).map((v) => ({
-      ...v,
-      enterpriseName: names.get(v.applicationId)?.enterpriseName ?? '',
-      projectName: names.get(v.applicationId)?.projectName ?? '',
-    }));
-    return { plan, applications };
+    if (!s.ids) linkRoundApplications(db, ev.seq, round.roundId);
+    store.finish(round.roundId, { asOf, at, officer: op.officer, eventSeq: ev.seq });
+    return s;
   });
 
-  const byStatus: Record<EligibilityStatus, number> = { eligible: 0, ineligible: 0, 'needs-review': 0 };
-  const byRule = new Map<RuleId, RuleCounts>(RULE_IDS.map((rule) => [rule, { rule, articles: [], fail: 0, review: 0, decided: 0 }]));
-  for (const a of applications) {
-    if (a.status) byStatus[a.status]++;
-    for (const v of a.results) {
-      const c = byRule.get(v.rule);
-      if (!c) continue;
-      if (!c.articles.includes(v.article)) c.articles.push(v.article);
-      if (v.outcome === 'fail') c.fail++;
-      if (v.outcome === 'needs-review') c.review++;
-      if (v.decision) c.decided++;
-    }
-  }
-  return { round, asOf, applications, byStatus, byRule: [...byRule.values()], reopened: plan.reopened, kept: plan.kept };
+  return {
+    round,
+    asOf,
+    applications: summary.applications,
+    byStatus: summary.byStatus,
+    byRule: summary.byRule,
+    reopened: summary.reopened,
+    kept: summary.kept,
+    results: () => iterateRoundResults(db, round.roundId),
+    problems: () => iterateProblems(db, round.roundId),
+  };
 }
 
 // ---------------------------------------------------------------- decide

@@ -1,19 +1,9 @@
 // Integration: domain + repo on a real ledger file.
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkRound } from '../../src/domain/eligibility.js';
 import { appendEvent, verifyChain } from '../../src/ledger/events.js';
-import {
-  applyCheckStore,
-  eligibilitySection,
-  loadCheckInput,
-  openReviewItems,
-  planCheckStore,
-  recordDecision,
-  roundResults,
-  type CheckStorePlan,
-} from '../../src/ledger/eligibility.repo.js';
+import { eligibilitySection, openReviewItems, recordDecision, roundResults } from '../../src/ledger/eligibility.repo.js';
 import { inTransaction, type Db } from '../../src/ledger/open.js';
-import { getRound } from '../../src/ledger/rounds.repo.js';
+import { check, type CheckResult } from '../../src/ops/check.js';
 import { makeApp, uscc } from '../../fixtures/check/builders.js';
 import { insertAccident, insertApplication, insertCreditListing, insertPriorFunding, insertViolation } from '../../fixtures/check/ledger.js';
 import { ledgerWithRound } from '../helpers.js';
@@ -33,19 +23,9 @@ function ledger() {
 let clock = 0;
 const at = () => new Date(Date.UTC(2022, 4, 1, 0, 0, clock++)).toISOString();
 
-/** What `jmfund check` does: read, run the rules, plan, one event, write. */
-function runCheck(db: Db, asOf?: string): CheckStorePlan {
-  const round = getRound(db, 'R1');
-  if (!round) throw new Error('no round');
-  return inTransaction(db, () => {
-    const input = loadCheckInput(db, 'R1');
-    const checks = checkRound(round, asOf ?? round.closesOn, input.applications, input.lists);
-    const plan = planCheckStore(db, 'R1', checks);
-    const when = at();
-    const ev = appendEvent(db, { at: when, officer: 'tester', command: 'check', roundId: 'R1', appIds: checks.map((c) => c.applicationId) });
-    applyCheckStore(db, 'R1', plan, { asOf: asOf ?? round.closesOn, at: when, officer: 'tester', eventSeq: ev.seq });
-    return plan;
-  });
+/** `jmfund check`, the operation itself. */
+function runCheck(db: Db, asOf?: string): CheckResult {
+  return check({ db, officer: 'tester', now: at, today: () => '2022-05-01' }, { roundId: 'R1', asOf });
 }
 
 function decide(db: Db, applicationId: string, rule: 'region' | 'duplicate' | 'no-other-funding' | 'legal-person', outcome: 'pass' | 'fail', reason: string) {
@@ -60,14 +40,22 @@ const stateOf = (db: Db, id: string) => db.prepare('SELECT state, eligibility FR
 const outcomeOf = (db: Db, id: string, rule: string) => roundResults(db, 'R1').find((a) => a.applicationId === id)?.results.find((r) => r.rule === rule);
 
 describe('check on a ledger', () => {
-  it('stores one result per application and rule, the status, and the state', () => {
+  it('stores the status, the state and the results that did not pass; every result reads back', () => {
     const db = ledger();
     const ok = makeApp({ applicationId: 'OK' });
     const bad = makeApp({ applicationId: 'BAD', readyToImplement: false });
     const rev = makeApp({ applicationId: 'REV', district: '台山市', uscc: uscc('91440703', '77777777') });
     for (const a of [ok, bad, rev]) insertApplication(db, a);
     runCheck(db);
-    expect((db.prepare('SELECT count(*) AS n FROM eligibility_results').get() as { n: number }).n).toBe(36);
+    expect(db.prepare('SELECT application_id, rule, outcome FROM eligibility_results ORDER BY application_id').all()).toEqual([
+      { application_id: 'BAD', rule: 'ready', outcome: 'fail' },
+      { application_id: 'REV', rule: 'region', outcome: 'needs-review' },
+    ]);
+    expect(roundResults(db, 'R1').map((a) => [a.applicationId, a.results.length, a.results.filter((r) => r.outcome === 'pass').length])).toEqual([
+      ['BAD', 12, 11],
+      ['OK', 12, 12],
+      ['REV', 12, 11],
+    ]);
     expect(stateOf(db, 'OK')).toEqual({ state: 'eligible', eligibility: 'eligible' });
     expect(stateOf(db, 'BAD')).toEqual({ state: 'ineligible', eligibility: 'ineligible' });
     expect(stateOf(db, 'REV')).toEqual({ state: 'needs-review', eligibility: 'needs-review' });
@@ -99,25 +87,31 @@ describe('check on a ledger', () => {
     expect(B('credit')?.outcome).toBe('pass');
   });
 
-  it('a re-check rewrites only the applications whose results changed', () => {
+  it('a re-check rewrites only the results that changed', () => {
     const db = ledger();
-    insertApplication(db, makeApp({ applicationId: 'S1' }));
+    insertApplication(db, makeApp({ applicationId: 'S1', readyToImplement: false }));
     insertApplication(db, makeApp({ applicationId: 'S2' }), 3);
-    runCheck(db);
     const seqs = () =>
       Object.fromEntries(
         (db.prepare('SELECT application_id, max(event_seq) AS s FROM eligibility_results GROUP BY application_id').all() as { application_id: string; s: number }[]).map((r) => [r.application_id, r.s]),
       );
+    runCheck(db);
     const first = seqs();
+    expect(Object.keys(first)).toEqual(['S1']);
     runCheck(db);
     expect(seqs()).toEqual(first);
     db.prepare("UPDATE applications SET ready_to_implement = 0 WHERE application_id = 'S2'").run();
     runCheck(db);
     const third = seqs();
     expect(third.S1).toBe(first.S1);
-    expect(third.S2).toBeGreaterThan(first.S2);
+    expect(third.S2).toBeGreaterThan(first.S1);
     expect(outcomeOf(db, 'S2', 'ready')?.outcome).toBe('fail');
     expect(stateOf(db, 'S2').eligibility).toBe('ineligible');
+    // Passing again: the row goes, the pass reads back.
+    db.prepare("UPDATE applications SET ready_to_implement = 1 WHERE application_id = 'S2'").run();
+    runCheck(db);
+    expect(Object.keys(seqs())).toEqual(['S1']);
+    expect(outcomeOf(db, 'S2', 'ready')).toMatchObject({ outcome: 'pass', checkReason: { en: 'declared ready to implement' } });
   });
 
   it('leaves the lifecycle state alone after allocation but records the status', () => {

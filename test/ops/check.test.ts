@@ -27,7 +27,7 @@ describe('check', () => {
     const { db, op } = round();
     const r = check(op, { roundId: 'R1' });
     expect(r.asOf).toBe('2022-04-30');
-    expect(r.applications.map((a) => [a.applicationId, a.status])).toEqual([
+    expect([...r.results()].map((a) => [a.applicationId, a.status])).toEqual([
       ['BAD-1', 'ineligible'],
       ['DUP-1', 'needs-review'],
       ['DUP-2', 'needs-review'],
@@ -66,7 +66,7 @@ describe('check', () => {
     const third = check(op, { roundId: 'R1' });
     expect(third.kept).toBe(1);
     expect(third.reopened.map((x) => [x.applicationId, x.rule, x.kind, x.decision.reason])).toEqual([['REV-1', 'region', 'evidence-changed', 'licence address in Taishan']]);
-    expect(third.applications.find((a) => a.applicationId === 'REV-1')!.status).toBe('needs-review');
+    expect([...third.results()].find((a) => a.applicationId === 'REV-1')!.status).toBe('needs-review');
   });
 });
 

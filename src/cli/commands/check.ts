@@ -9,6 +9,7 @@ import { opContext, type Context } from '../context.js';
 import { dateOption } from '../options.js';
 import type { Output, Printer } from '../render.js';
 import { handler } from '../runner.js';
+import { lazyArray } from '../json-stream.js';
 import { decideHint } from './review.js';
 
 const article = (ctx: Context, a: string): string => ctx.t(articleLabel(a));
@@ -25,22 +26,25 @@ function decisionLine(ctx: Context, d: Decision): string {
 function runCheck(ctx: Context, opts: { round?: string; asOf?: string }): Output {
   const r = check(opContext(ctx), { roundId: opts.round, asOf: opts.asOf === undefined ? undefined : dateOption('as-of', opts.asOf) });
   const round = r.round.roundId;
-  const apps = r.applications;
   const review = r.byStatus['needs-review'];
-  const problems = apps.filter((a) => a.status === 'ineligible' || a.status === 'needs-review');
   return {
     json: {
       round,
       as_of: r.asOf,
-      applications: apps.map((a) => ({
-        application_id: a.applicationId,
-        status: a.status,
-        results: a.results.map((v) => ({ rule: v.rule, outcome: v.outcome, article: v.article, reason: ctx.t(resultReason(v)), decided_by: v.decision?.decidedBy ?? null })),
-      })),
+      // 10^5 applications × 12 results: written as they are read back, not held.
+      applications: lazyArray(function* () {
+        for (const a of r.results()) {
+          yield {
+            application_id: a.applicationId,
+            status: a.status,
+            results: a.results.map((v) => ({ rule: v.rule, outcome: v.outcome, article: v.article, reason: ctx.t(resultReason(v)), decided_by: v.decision?.decidedBy ?? null })),
+          };
+        }
+      }),
     },
     exitCode: review > 0 ? 1 : 0,
     human: (out: Printer) => {
-      out.line(ctx.t(text(`批次 ${round}，核查基准日 ${r.asOf}：共 ${apps.length} 件申报`, `round ${round}, as of ${r.asOf}: ${apps.length} application(s)`)));
+      out.line(ctx.t(text(`批次 ${round}，核查基准日 ${r.asOf}：共 ${r.applications} 件申报`, `round ${round}, as of ${r.asOf}: ${r.applications} application(s)`)));
       out.heading(text('按状态', 'By status'));
       out.table(
         [text('状态', 'status'), text('件数', 'applications')],
@@ -54,15 +58,16 @@ function runCheck(ctx: Context, opts: { round?: string; asOf?: string }): Output
         r.byRule.map((c) => [c.rule, c.articles.length > 1 && c.rule === 'category' ? article(ctx, '7, 8') : c.articles.map((a) => article(ctx, a)).join(' / '), c.fail, c.review, c.decided]),
         { align: ['left', 'left', 'right', 'right', 'right'] },
       );
-      if (problems.length) {
+      if (r.byStatus.ineligible + review > 0) {
         out.heading(text('有问题的申报', 'Problem applications'));
         out.table(
           [text('申报编号', 'application'), text('企业', 'enterprise'), text('状态', 'status'), text('规则', 'rule'), text('结果', 'outcome'), text('理由', 'reason')],
-          problems.flatMap((a) =>
-            a.results
-              .filter((v) => v.outcome !== 'pass')
-              .map((v) => [a.applicationId, a.enterpriseName, a.status ? ctx.t(ELIGIBILITY_STATUS_LABELS[a.status]) : '', `${v.rule} (${article(ctx, v.article)})`, ctx.t(OUTCOME_LABELS[v.outcome]), ctx.t(resultReason(v))]),
-          ),
+          // Streamed from the ledger: piped, each row is written as it is read.
+          (function* () {
+            for (const p of r.problems()) {
+              yield [p.applicationId, p.enterpriseName, ctx.t(ELIGIBILITY_STATUS_LABELS[p.status]), `${p.rule} (${article(ctx, p.article)})`, ctx.t(OUTCOME_LABELS[p.outcome]), ctx.t(p.reason)];
+            }
+          })(),
           { align: ['left', 'left', 'left', 'left', 'left', 'left'] },
         );
       }
