@@ -26,7 +26,8 @@ const OUT = join(DIST, 'bundle');
 //   cli/demo-script.js  ../..                  → same depth, the root
 //   io/decode.js: createRequire                → resolves from dist/bundle alike
 //   io/import-worker-protocol.js  ../io/import-worker.js → dist/io/ from either place
-const USES_OWN_URL = new Set(['ledger/open.js', 'io/policies.js', 'cli/demo-script.js', 'io/decode.js', 'io/import-worker-protocol.js']);
+//   ledger/integrity.js  ../ledger/integrity-worker.js → dist/ledger/ from either place
+const USES_OWN_URL = new Set(['ledger/open.js', 'io/policies.js', 'cli/demo-script.js', 'io/decode.js', 'io/import-worker-protocol.js', 'ledger/integrity.js']);
 
 function jsFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -33,6 +33,7 @@ const UNITS: Readonly<Record<ProgressUnit, Text>> = {
   applications: text('件', 'applications'),
   pages: text('页', 'pages'),
   bytes: text('字节', 'bytes'),
+  checks: text('项检查', 'checks'),
 };
 
 const count = (n: number): string => Math.round(n).toLocaleString('en');

@@ -4,6 +4,8 @@ import { sha256File } from '../io/files.js';
 import { backupLedger } from '../ledger/backup.js';
 import { openLedger } from '../ledger/open.js';
 import type { VerifyResult } from '../ledger/verify/index.js';
+import { text } from '../domain/text.js';
+import { reporter, type Progress } from './progress.js';
 import { withWhere, type VerifyReport } from './verify.js';
 
 export interface BackupReport {
@@ -15,12 +17,19 @@ export interface BackupReport {
   verify: VerifyReport;
 }
 
-export async function backupLedgerFile(input: { path: string; target: string; force?: boolean }): Promise<BackupReport> {
+export async function backupLedgerFile(input: { path: string; target: string; force?: boolean; progress?: Progress }): Promise<BackupReport> {
   const src = openLedger(input.path, { readonly: true });
+  // Pages pass through the cache once: a small one keeps the backup's memory flat.
+  src.pragma('cache_size = -8192');
   let v: VerifyResult;
   try {
-    v = await backupLedger(src, input.target, { force: input.force });
+    v = await backupLedger(src, input.target, {
+      force: input.force,
+      onPages: reporter(input.progress, text('备份', 'backing up'), 'pages'),
+      onCheck: reporter(input.progress, text('校验副本', 'verifying the copy'), 'checks'),
+    });
   } finally {
+    input.progress?.done();
     src.close();
   }
   return { backup: input.target, bytes: (await stat(input.target)).size, sha256: await sha256File(input.target), verify: withWhere(v) };

@@ -4,7 +4,7 @@
 import type { Text } from '../domain/text.js';
 
 /** What a phase counts. */
-export type ProgressUnit = 'rows' | 'applications' | 'pages' | 'bytes';
+export type ProgressUnit = 'rows' | 'applications' | 'pages' | 'bytes' | 'checks';
 
 export interface Progress {
   /** A new stretch of work: what it is and how many units in all (null when unknown). */
@@ -17,3 +17,16 @@ export interface Progress {
 
 /** Nobody listens. */
 export const NO_PROGRESS: Progress = { phase() {}, tick() {}, done() {} };
+
+/**
+ * A callback for the floors below (the ledger reports `done` of `total` as it
+ * goes): a new phase whenever the total changes, a tick each time.
+ */
+export function reporter(progress: Progress | undefined, label: Text, unit: ProgressUnit): ((done: number, total: number) => void) | undefined {
+  if (!progress) return undefined;
+  let phaseTotal = -1;
+  return (done, total) => {
+    if (total !== phaseTotal) progress.phase(label, (phaseTotal = total), unit);
+    progress.tick(done);
+  };
+}

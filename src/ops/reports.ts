@@ -2,7 +2,7 @@
 // written in the chosen format to a file or returned as text for stdout
 // (Art. 6, 10(4), 11, 15, 17; SPEC §12).
 import { UserError } from '../domain/errors.js';
-import { REPORT_KINDS, type Report, type ReportFormat, type ReportKind } from '../domain/reports/model.js';
+import { REPORT_KINDS, type CellValue, type Report, type ReportFormat, type ReportKind } from '../domain/reports/model.js';
 import { text, type Lang } from '../domain/text.js';
 import { buildReport } from '../domain/reports/index.js';
 import { buildLineReport } from '../domain/reports/line.js';
@@ -14,6 +14,7 @@ import { loadRoundFacts } from '../ledger/reports.repo.js';
 import type { OpContext } from './context.js';
 import { fundingLineOf, type LineInput } from './line.js';
 import { requireRound } from './lookup.js';
+import type { Progress } from './progress.js';
 
 /**
  * Builds a report of a round from the ledger (pure builders over the facts the
@@ -63,10 +64,14 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
   // The public notice is a Chinese document unless a language is asked for explicitly.
   const lang: Lang = kind === 'notice' && !input.langExplicit ? 'zh' : input.lang;
   const round = requireRound(op.db, input.roundId);
-  const report = buildRoundReport(op.db, kind, round.roundId, op.now(), input.line);
+  const report = counted(buildRoundReport(op.db, kind, round.roundId, op.now(), input.line), op.progress);
   const head: ReportHead = { kind, round: round.roundId, format, lang };
-  if (input.out) return { ...head, out: input.out, ...(await toFile(report, head, input.out, input.force)) };
-  return { ...head, content: await toText(report, head) };
+  try {
+    if (input.out) return { ...head, out: input.out, ...(await toFile(report, head, input.out, input.force)) };
+    return { ...head, content: await toText(report, head) };
+  } finally {
+    op.progress?.done();
+  }
 }
 
 const isReportKind = (k: string): k is ReportKind => (REPORT_KINDS as readonly string[]).includes(k);
@@ -78,6 +83,24 @@ function lineReport(db: Db, roundId: string, generatedAt: string, input: Omit<Li
   if (latestVersion(db, roundId) === null) return buildLineReport({ ...head, version: null, category: null, line: null }, generatedAt);
   const r = fundingLineOf({ db, officer: '', now: () => generatedAt, today: () => generatedAt.slice(0, 10) }, { ...input, roundId });
   return buildLineReport({ ...head, version: r.version, category: r.category?.key ?? null, line: r }, generatedAt);
+}
+
+/** The report, its rows told to `progress` as the exporter writes them (a report of 10^5 applications takes a while). */
+function counted(report: Report, progress: Progress | undefined): Report {
+  if (!progress) return report;
+  let done = 0;
+  let started = false;
+  const count = (rows: Iterable<CellValue[]>): Iterable<CellValue[]> => ({
+    *[Symbol.iterator]() {
+      if (!started) progress.phase(text('正在写报告', 'writing the report'), null, 'rows');
+      started = true;
+      for (const r of rows) {
+        yield r;
+        progress.tick(++done);
+      }
+    },
+  });
+  return { ...report, sections: report.sections.map((s) => ({ ...s, rows: count(s.rows) })) };
 }
 
 async function toFile(report: Report, h: ReportHead, out: string, force: boolean | undefined): Promise<{ bytes: number; sha256: string }> {

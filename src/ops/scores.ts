@@ -193,14 +193,20 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
 
   const defs = scoreColumnDefs(rules);
   let cols: ScoreColumns | null = null;
+  let read = 0;
+  op.progress?.phase(text('正在导入评分', 'importing scores'), null, 'rows');
   try {
     for await (const ev of tableRows(file, { encoding: input.encoding, sheet: input.sheet }, (cells) => matchScoreColumns(cells, defs))) {
       if (ev.kind === 'header') cols = scoreColumns(ev.cells, ev.map, rules);
-      else if (ev.kind === 'rows') for (const rec of ev.rows) onRow(rec.line, rec.cells, cols as ScoreColumns);
-      else if (cols === null) throw noHeader(file, requiredColumnNames(rules).join(', '), ev.failure);
+      else if (ev.kind === 'rows') {
+        for (const rec of ev.rows) onRow(rec.line, rec.cells, cols as ScoreColumns);
+        op.progress?.tick((read += ev.rows.length));
+      } else if (cols === null) throw noHeader(file, requiredColumnNames(rules).join(', '), ev.failure);
     }
   } catch (e) {
     throw fileProblem(file, e);
+  } finally {
+    op.progress?.done();
   }
 
   const sha256 = await sha256File(file);
@@ -266,10 +272,13 @@ export function aggregateScores(op: OpContext, input: { round: string | undefine
   const moments = zMethod ? roundMoments(db, round.roundId, rules) : new ScoreMoments();
   const z: ZStatistics | undefined = zMethod ? zStatistics(moments, rules.unitsPerPoint) : undefined;
   const aggs: Aggregate[] = [];
+  op.progress?.phase(text('正在汇总评分', 'aggregating scores'), null, 'applications');
   forEachApplicationScores(db, round.roundId, rules, (a) => {
     if (!zMethod) moments.addApplication(a);
     aggs.push(aggregateApplication(a, rules, z));
+    op.progress?.tick(aggs.length);
   });
+  op.progress?.done();
   const experts = expertSummaries(moments, rules.unitsPerPoint).experts;
   const counts = { scored: 0, 'insufficient-reviews': 0, 'below-threshold': 0 };
   let outliers = 0;

@@ -21,21 +21,21 @@ function ledger() {
 }
 
 describe('verifyLedger', () => {
-  it('passes a ledger jmfund wrote, and gives the last event hash', () => {
+  it('passes a ledger jmfund wrote, and gives the last event hash', async () => {
     const { db, path } = ledger();
     const head = db.prepare('SELECT hash FROM events ORDER BY seq DESC LIMIT 1').pluck().get();
     db.close();
-    const v = verifyLedger(path);
+    const v = await verifyLedger(path);
     expect(v.problems).toEqual([]);
     expect(v).toMatchObject({ ok: true, events: 1, lastHash: head });
     expect(v.checks.every((c) => c.status === 'ok' || c.status === 'skipped')).toBe(true);
   });
 
-  it('finds a tampered row and names it', () => {
+  it('finds a tampered row and names it', async () => {
     const { db, path } = ledger();
     db.prepare("UPDATE applications SET state = 'approved-by-mallory' WHERE application_id = 'A2'").run();
     db.close();
-    const v = verifyLedger(path);
+    const v = await verifyLedger(path);
     expect(v.ok).toBe(false);
     expect(v.problems).toEqual([
       expect.objectContaining({ check: 'applications.state', where: 'applications[application_id=A2]', ref: { table: 'applications', key: { application_id: 'A2' } } }),
@@ -43,18 +43,18 @@ describe('verifyLedger', () => {
     expect(v.checks.find((c) => c.id === 'applications.state')).toMatchObject({ status: 'problems', problems: 1 });
   });
 
-  it('finds an event changed after it was written', () => {
+  it('finds an event changed after it was written', async () => {
     const { db, path } = ledger();
     db.prepare("UPDATE events SET officer = 'mallory' WHERE seq = 1").run();
     db.close();
-    const v = verifyLedger(path);
+    const v = await verifyLedger(path);
     expect(v.ok).toBe(false);
     expect(v.problems.some((p) => p.ref.seq === 1 && p.where.includes('event #1'))).toBe(true);
   });
 
-  it('refuses a path that holds no ledger', () => {
+  it('refuses a path that holds no ledger', async () => {
     const { dir } = ledger();
-    expect(() => verifyLedger(join(dir, 'none.db'))).toThrow(UserError);
+    await expect(verifyLedger(join(dir, 'none.db'))).rejects.toThrow(UserError);
   });
 });
 
@@ -68,7 +68,7 @@ describe('backupLedgerFile', () => {
     expect(b).toMatchObject({ backup: target, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') });
     expect(b.verify).toMatchObject({ ok: true, events: 1 });
     expect(statSync(target).mode & 0o777).toBe(0o600);
-    expect(verifyLedger(target).lastHash).toBe(b.verify.lastHash);
+    expect((await verifyLedger(target)).lastHash).toBe(b.verify.lastHash);
   });
 
   it('refuses to overwrite a file unless forced', async () => {

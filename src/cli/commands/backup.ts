@@ -4,12 +4,13 @@ import { resolve } from 'node:path';
 import { text } from '../../domain/text.js';
 import { backupLedgerFile } from '../../ops/backup.js';
 import type { Context } from '../context.js';
+import { progressBar } from '../progress.js';
 import type { Output } from '../render.js';
 import { handler } from '../runner.js';
 import { problemTable } from './verify.js';
 
 async function backupCommand(ctx: Context, file: string, opts: { force?: boolean }): Promise<Output> {
-  const r = await backupLedgerFile({ path: ctx.dbPath, target: resolve(file), force: opts.force });
+  const r = await backupLedgerFile({ path: ctx.dbPath, target: resolve(file), force: opts.force, progress: progressBar({ lang: ctx.lang }) });
   const v = r.verify;
   return {
     json: { backup: r.backup, bytes: r.bytes, sha256: r.sha256, events: v.events, last_hash: v.lastHash, ok: v.ok, problems: v.problems.map((p) => ({ check: p.check, where: p.where, message: ctx.t(p.message) })) },

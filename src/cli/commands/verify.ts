@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { text } from '../../domain/text.js';
 import { verifyLedger, type VerifyReport } from '../../ops/verify.js';
 import type { Context } from '../context.js';
+import { progressBar } from '../progress.js';
 import type { Output, Printer } from '../render.js';
 import { handler } from '../runner.js';
 
@@ -15,8 +16,8 @@ export function problemTable(ctx: Context, p: Printer, v: VerifyReport): void {
   );
 }
 
-function verifyCommand(ctx: Context): Output {
-  const v = verifyLedger(ctx.dbPath);
+async function verifyCommand(ctx: Context): Promise<Output> {
+  const v = await verifyLedger(ctx.dbPath, progressBar({ lang: ctx.lang }));
   const skipped = v.checks.filter((c) => c.status === 'skipped');
   return {
     json: {

@@ -8,6 +8,7 @@ import * as chain from './chain.js';
 import * as lifecycle from './lifecycle.js';
 import * as money from './money.js';
 import { missingNeeds } from '../schema.js';
+import { integrityCheckInWorker, integrityWorkerWorthIt } from '../integrity.js';
 import * as sqlite from './sqlite.js';
 import type { Check, Problem } from './types.js';
 
@@ -52,26 +53,30 @@ export interface VerifyResult {
   lastHash: string;
 }
 
-export function runChecks(db: Db, checks: readonly Check[] = CHECKS): VerifyResult {
-  const outcomes: CheckOutcome[] = [];
-  const problems: Problem[] = [];
-  for (const c of checks) {
-    const missing = missingNeeds(db, c.needs);
-    if (missing.length) {
-      outcomes.push({ id: c.id, title: c.title, status: 'skipped', problems: 0, note: `missing ${missing.join(', ')}` });
-      continue;
-    }
-    try {
-      const found = c.run(db);
-      problems.push(...found);
-      outcomes.push({ id: c.id, title: c.title, status: found.length ? 'problems' : 'ok', problems: found.length });
-    } catch (e) {
-      // A check that cannot run on a damaged file is itself a finding, and the others still run.
-      const msg = (e as Error).message;
-      problems.push({ check: c.id, ref: {}, message: text(`检查无法完成：${msg}`, `check could not run: ${msg}`) });
-      outcomes.push({ id: c.id, title: c.title, status: 'error', problems: 1, note: msg });
-    }
+interface Ran {
+  outcome: CheckOutcome;
+  problems: Problem[];
+}
+
+function ran(c: Check, run: () => Problem[]): Ran {
+  try {
+    const found = run();
+    return { outcome: { id: c.id, title: c.title, status: found.length ? 'problems' : 'ok', problems: found.length }, problems: found };
+  } catch (e) {
+    // A check that cannot run on a damaged file is itself a finding, and the others still run.
+    const msg = (e as Error).message;
+    return { outcome: { id: c.id, title: c.title, status: 'error', problems: 1, note: msg }, problems: [{ check: c.id, ref: {}, message: text(`检查无法完成：${msg}`, `check could not run: ${msg}`) }] };
   }
+}
+
+function runOne(db: Db, c: Check): Ran {
+  const missing = missingNeeds(db, c.needs);
+  if (missing.length) return { outcome: { id: c.id, title: c.title, status: 'skipped', problems: 0, note: `missing ${missing.join(', ')}` }, problems: [] };
+  return ran(c, () => c.run(db));
+}
+
+function result(db: Db, runs: Ran[]): VerifyResult {
+  const problems = runs.flatMap((r) => r.problems);
   let events = 0;
   let lastHash = '';
   try {
@@ -81,5 +86,44 @@ export function runChecks(db: Db, checks: readonly Check[] = CHECKS): VerifyResu
   } catch {
     /* reported by chain.hash */
   }
-  return { ok: problems.length === 0, checks: outcomes, problems, events, lastHash };
+  return { ok: problems.length === 0, checks: runs.map((r) => r.outcome), problems, events, lastHash };
+}
+
+export function runChecks(db: Db, checks: readonly Check[] = CHECKS): VerifyResult {
+  return result(
+    db,
+    checks.map((c) => runOne(db, c)),
+  );
+}
+
+/**
+ * runChecks on the ledger file at `path` (db is open on it), with SQLite's
+ * integrity check in a worker thread while this one runs the others, when the
+ * file is large enough for that to pay (integrity.ts). The same result.
+ */
+export async function runChecksOnFile(db: Db, path: string, checks: readonly Check[] = CHECKS, onCheck?: (done: number, total: number) => void): Promise<VerifyResult> {
+  let done = 0;
+  const tick = <T>(x: T): T => {
+    onCheck?.(++done, checks.length);
+    return x;
+  };
+  if (!checks.includes(sqlite.integrity) || !integrityWorkerWorthIt(path)) return result(db, checks.map((c) => tick(runOne(db, c))));
+  const rows = integrityCheckInWorker(path).then(
+    (r) => tick({ rows: r }),
+    (e: Error) => tick({ error: e }),
+  );
+  const runs = checks.map((c) => (c === sqlite.integrity ? null : tick(runOne(db, c))));
+  return finish(db, runs, rows);
+}
+
+async function finish(db: Db, runs: (Ran | null)[], rows: Promise<{ rows: string[] } | { error: Error }>): Promise<VerifyResult> {
+  const answer = await rows;
+  const integrity = (): Problem[] => {
+    if ('error' in answer) throw answer.error;
+    return sqlite.integrityProblems(answer.rows);
+  };
+  return result(
+    db,
+    runs.map((r) => r ?? ran(sqlite.integrity, integrity)),
+  );
 }

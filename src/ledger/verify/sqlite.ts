@@ -6,19 +6,21 @@ export const integrity: Check = {
   id: 'sqlite.integrity',
   title: text('SQLite 完整性检查', 'SQLite integrity check'),
   needs: {},
-  run(db) {
-    const rows = db.prepare('PRAGMA integrity_check').all() as { integrity_check: string }[];
-    return rows
-      .filter((r) => r.integrity_check !== 'ok')
-      .map(
-        (r): Problem => ({
-          check: 'sqlite.integrity',
-          ref: {},
-          message: text(`数据库文件损坏：${r.integrity_check}`, `database file damaged: ${r.integrity_check}`),
-        }),
-      );
-  },
+  run: (db) => integrityProblems(db.prepare('PRAGMA integrity_check').pluck().all() as string[]),
 };
+
+/** The problems in the rows of PRAGMA integrity_check (run here or in a worker thread). */
+export function integrityProblems(rows: readonly string[]): Problem[] {
+  return rows
+    .filter((r) => r !== 'ok')
+    .map(
+      (r): Problem => ({
+        check: 'sqlite.integrity',
+        ref: {},
+        message: text(`数据库文件损坏：${r}`, `database file damaged: ${r}`),
+      }),
+    );
+}
 
 interface FkRow {
   table: string;

@@ -1,0 +1,44 @@
+// verify and backup run SQLite's integrity check in a worker thread on a large
+// ledger (ledger/integrity.ts): forced on here (JMFUND_VERIFY_WORKER=always),
+// the output must be the same as with the check in the main thread, for a
+// sound ledger and for one changed behind jmfund's back.
+import Database from 'better-sqlite3';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildReportLedger, fixtureEnv, type FixtureLedger } from '../../fixtures/report/build-ledger.js';
+import { runCli } from '../helpers.js';
+
+let L: FixtureLedger;
+beforeAll(() => {
+  L = buildReportLedger('final');
+}, 300_000);
+
+const run = (db: string, worker: 'always' | 'never', args: string[]) => runCli(args, { env: { ...fixtureEnv(db), JMFUND_VERIFY_WORKER: worker } });
+
+describe('integrity check in a worker thread', () => {
+  it('verify: the same output as in the main thread, sound or changed', () => {
+    const changed = join(L.dir, 'worker-changed.db');
+    copyFileSync(L.db, changed);
+    const db = new Database(changed);
+    db.prepare("UPDATE events SET officer = 'mallory' WHERE seq = 2").run();
+    db.prepare("UPDATE applications SET state = 'approved-by-mallory' WHERE rowid = 1").run();
+    db.close();
+    for (const file of [L.db, changed]) {
+      const a = run(file, 'always', ['--json', 'verify']);
+      const b = run(file, 'never', ['--json', 'verify']);
+      expect(a.code, a.stderr).toBe(b.code);
+      expect(a.stdout).toBe(b.stdout);
+      expect(a.json<{ checks: { id: string }[] }>().checks[0].id).toBe('sqlite.integrity');
+    }
+    expect(run(changed, 'always', ['verify']).code).toBe(1);
+  });
+
+  it('backup: the copy verified with the check in a worker', () => {
+    const a = run(L.db, 'always', ['--json', 'backup', join(L.dir, 'worker-a.db')]);
+    const b = run(L.db, 'never', ['--json', 'backup', join(L.dir, 'worker-b.db')]);
+    expect(a.code, a.stderr).toBe(0);
+    const strip = (s: string) => ({ ...JSON.parse(s), backup: null, sha256: null });
+    expect(strip(a.stdout)).toEqual(strip(b.stdout));
+  });
+});
