@@ -53,5 +53,4 @@ export const GROUPS: { load: () => Promise<{ register: Register }>; commands: [n
   { load: () => import('./commands/demo.js'), commands: [['demo', '', 'run the whole cycle on the bundled fixtures into a temporary ledger, and write every report']] },
 ];
 
-export const COMMAND_NAMES = GROUPS.flatMap((g) => g.commands.map(([name]) => name));
 

@@ -502,10 +502,6 @@ export function rankComparator(chain: readonly TieBreakKey[]): Compare {
 // ---------------------------------------------------------------- who takes part
 
 /** SPEC §14: the first reason that applies, in the order ineligible, needs-review, insufficient-reviews, below-threshold, not-allocated. */
-export function nonParticipation(c: Pick<Candidate, 'eligibility' | 'scoreStatus' | 'score'>, cat: Category): AllocationReason | null {
-  return whyOut(c.eligibility, c.scoreStatus, c.score !== null, cat);
-}
-
 function whyOut(eligibility: Eligibility | null, status: ScoreStatus | null, scored: boolean, cat: Category): AllocationReason | null {
   if (eligibility === 'ineligible') return 'ineligible';
   if (eligibility !== 'eligible') return 'needs-review';

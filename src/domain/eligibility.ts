@@ -10,7 +10,6 @@ import { formatYuan } from './money.js';
 import { canonicalJson, findCluster, findDistrict, type Category, type District, type Policy } from './policy.js';
 import { comparePrepared, prepareProjectName, similarInGroup, type NameComparison, type PreparedName } from './similarity.js';
 import type * as SideList from './side-lists.js';
-import type { AccidentKind, CreditList } from './side-lists.js';
 import { type Text, text } from './text.js';
 import { ACCIDENT_KIND_LABELS, CREDIT_LIST_LABELS } from './labels.js';
 import { analyzeUscc, type UsccAnalysis } from './uscc.js';

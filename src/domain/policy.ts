@@ -1,6 +1,5 @@
 // The fund's rules as data (SPEC §3). Numbers live in the policy file; code
 // only reads them, so a round keeps the exact rules it was created under.
-import type { Text } from './text.js';
 
 export const SCORE_METHODS = ['mean', 'trimmed-mean', 'median', 'z-score'] as const;
 export const ALLOCATION_METHODS = ['ranked', 'pro-rata'] as const;
@@ -70,6 +69,3 @@ export function findDistrict(policy: Policy, input: string): District | undefine
   );
 }
 
-export function categoryName(c: Category): Text {
-  return { zh: c.zh, en: c.en };
-}

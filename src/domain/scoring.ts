@@ -17,8 +17,6 @@ export type ScoreValue =
 
 export type ScoreStatus = 'scored' | 'insufficient-reviews' | 'below-threshold';
 
-export const SCORE_STATUSES: readonly ScoreStatus[] = ['scored', 'insufficient-reviews', 'below-threshold'];
-
 /** Fractional digits of the z-score's fixed-point value. */
 export const FIXED_DIGITS = 40;
 /** Fractional digits kept in score_key (truncated). */

@@ -1,7 +1,7 @@
 // The side lists that check consults (SPEC §5): prior funding, credit
 // listings, violations, accidents. Ledger-wide, keyed by USCC. Pure parsing.
 import { CellReader, type ColumnDef, type HeaderMap, type ParsedRow, parseAmount, parseDateCell, parseUsccCell } from './import-row.js';
-import { type Result, type Text, err, ok, text } from './text.js';
+import { type Result, err, ok, text } from './text.js';
 
 export const SIDE_LIST_KINDS = ['prior-funding', 'credit', 'violations', 'accidents'] as const;
 export type SideListKind = (typeof SIDE_LIST_KINDS)[number];

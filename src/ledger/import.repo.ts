@@ -468,7 +468,7 @@ export class ApplicationImportSession {
   }
 }
 
-function dupError(by: 'application_id' | 'project', firstLine: number, line: number, what: string): AcceptOutcome {
+function dupError(by: 'application_id' | 'project', firstLine: number, _line: number, what: string): AcceptOutcome {
   return by === 'application_id'
     ? {
         kind: 'error',
