@@ -126,6 +126,33 @@ describe('jmfund line', () => {
     expect(one.stdout).not.toContain('Industrial cluster pilot (Art.');
   }, 180_000);
 
+  it('allocate --what-if compares other budgets with the stored version and writes nothing', () => {
+    const db = allocated();
+    const before = sha(db);
+    // The marginal budget of jmfund line, tried: the next application comes in.
+    const m = runCli(['line', '--round', '2022-R1', '--category', 'benchmark-platform', '--draws', '50', '--json'], { db }).json<LineJson>().marginal_budget[0];
+    const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+    const r = runCli(['allocate', '--round', '2022-R1', '--what-if', '--budget', `benchmark-platform=${yuan(100_000_000 + m.amount_fen!)}`, '--json'], { db });
+    expect(r.code, r.stderr).toBe(0);
+    const w = r.json<{ round: string; compared_with_version: number; budget_steps: string | null; scenarios: { budgets_fen: Record<string, number>; refused: string | null; categories: Record<string, unknown>[]; comes_in: { application_id: string }[]; drops_out: unknown[]; award_changes: unknown[] }[] }>();
+    expect(Object.keys(w)).toEqual(['round', 'compared_with_version', 'method', 'shortfall', 'budget_steps', 'scenarios']);
+    expect(w.compared_with_version).toBe(1);
+    expect(w.scenarios).toHaveLength(1);
+    expect(Object.keys(w.scenarios[0])).toEqual(['budgets_fen', 'refused', 'categories', 'comes_in', 'drops_out', 'award_changes']);
+    expect(w.scenarios[0].comes_in.map((c) => c.application_id)).toEqual([m.application_id]);
+    expect(Object.keys(w.scenarios[0].categories[0])).toEqual(['category', 'budget_fen', 'awarded_fen', 'left_fen', 'funded', 'stored_budget_fen', 'stored_awarded_fen', 'stored_funded']);
+
+    const steps = runCli(['allocate', '--round', '2022-R1', '--budget-steps', '标杆示范·方向二=100万:160万:20万'], { db });
+    expect(steps.code, steps.stderr).toBe(0);
+    expect(steps.stdout.trim().split('\n').filter((l) => /^1,[0-9]00,000\.00\t/.test(l))).toHaveLength(4);
+    expect(sha(db)).toBe(before);
+    expect(runCli(['allocations', 'list', '--round', '2022-R1', '--json'], { db }).json<{ versions: unknown[] }>().versions).toHaveLength(1);
+
+    const none = runCli(['allocate', '--round', '2022-R1', '--what-if'], { db });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--budget');
+  }, 120_000);
+
   it('says what is wrong with its options (exit 2)', () => {
     const db = join(tempDir('jmfund-line-'), 'l.db');
     expect(runCli(['init'], { db }).code).toBe(0);

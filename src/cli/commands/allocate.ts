@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import { ALLOCATION_METHODS, SHORTFALL_RULES, TIE_BREAK_KEYS } from '../../domain/policy.js';
 import { text, type Text } from '../../domain/text.js';
 import { allocate } from '../../ops/allocate.js';
+import { allocateWhatIf } from '../../ops/what-if.js';
 import { renderView, viewJson } from '../allocation-view.js';
+import { renderWhatIf, whatIfJson } from '../what-if-view.js';
 import { opContext } from '../context.js';
 import { collect, handler } from '../runner.js';
 
@@ -14,6 +16,8 @@ interface AllocateOptions {
   shortfall?: string;
   tieBreak?: string;
   dryRun?: boolean;
+  whatIf?: boolean;
+  budgetSteps?: string;
 }
 
 export function register(program: Command): void {
@@ -26,8 +30,14 @@ export function register(program: Command): void {
     .option('--shortfall <rule>', `${SHORTFALL_RULES.join(' | ')} (default from the policy)`)
     .option('--tie-break <chain>', `comma-separated ${TIE_BREAK_KEYS.join(', ')}; or refuse: stop on a tie across the funding line`)
     .option('--dry-run', 'print the plan; write nothing')
+    .option('--what-if', 'compare the plan under other budgets (--budget or --budget-steps) with the stored version; write nothing')
+    .option('--budget-steps <category=from:to:step>', 'with --what-if: one plan per budget of the category from FROM to TO by STEP')
     .action(
       handler((ctx, opts: AllocateOptions) => {
+        if (opts.whatIf || opts.budgetSteps !== undefined) {
+          const w = allocateWhatIf(opContext(ctx), { roundId: opts.round, budgets: opts.budget ?? [], budgetSteps: opts.budgetSteps, method: opts.method, shortfall: opts.shortfall, tieBreak: opts.tieBreak });
+          return { json: whatIfJson(ctx, w), human: (out) => renderWhatIf(ctx, out, w) };
+        }
         const r = allocate(opContext(ctx), {
           roundId: opts.round,
           budgets: opts.budget ?? [],

@@ -90,6 +90,8 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'comma-separated score-desc, submitted-on-asc, application-id-asc, requested-asc, total-investment-desc; or refuse: stop on a tie across the funding line':
     '以逗号分隔的 score-desc、submitted-on-asc、application-id-asc、requested-asc、total-investment-desc；或 refuse：资助线两侧同分时停止',
   'print the plan; write nothing': '只显示分配方案，不写入任何内容',
+  'compare the plan under other budgets (--budget or --budget-steps) with the stored version; write nothing': '假设预算不同（--budget 或 --budget-steps），与已保存的分配版本比较；不写入任何内容',
+  'with --what-if: one plan per budget of the category from FROM to TO by STEP': '与 --what-if 同用：该类别预算从“起”到“止”按“步长”逐级试算',
   'stored allocation versions': '已保存的分配版本',
   'stored allocation versions: list, show, diff': '已保存的分配版本：列出、查看、比较',
   'the allocation versions of a round; the latest is the proposal': '批次的分配版本；最新版本即拟安排方案',

@@ -1,0 +1,103 @@
+// allocate --what-if: its --json shape and its tables.
+import { formatYuan } from '../domain/money.js';
+import { text } from '../domain/text.js';
+import type { WhatIfChange } from '../domain/what-if.js';
+import type { WhatIfResult, WhatIfRun } from '../ops/what-if.js';
+import type { Context } from './context.js';
+import type { Printer } from './render.js';
+
+export function whatIfJson(ctx: Context, r: WhatIfResult) {
+  const change = (c: WhatIfChange) => ({ application_id: c.applicationId, category: c.category, stored_award_fen: c.storedAwardFen, award_fen: c.awardFen });
+  return {
+    round: r.round.roundId,
+    compared_with_version: r.version,
+    method: r.method,
+    shortfall: r.shortfall,
+    budget_steps: r.steps,
+    scenarios: r.scenarios.map((s) => ({
+      budgets_fen: s.budgets,
+      refused: s.refused === null ? null : ctx.t(s.refused),
+      categories: s.categories.map((c) => ({
+        category: c.category,
+        budget_fen: c.budgetFen,
+        awarded_fen: c.awardedFen,
+        left_fen: c.leftFen,
+        funded: c.funded,
+        stored_budget_fen: c.storedBudgetFen,
+        stored_awarded_fen: c.storedAwardedFen,
+        stored_funded: c.storedFunded,
+      })),
+      comes_in: s.comesIn.map(change),
+      drops_out: s.dropsOut.map(change),
+      award_changes: s.awardChanges.map(change),
+    })),
+  };
+}
+
+const money = (fen: number | null) => (fen === null ? '—' : formatYuan(fen));
+const ids = (cs: WhatIfChange[]) => (cs.length === 0 ? '—' : cs.map((c) => c.applicationId).join(', '));
+
+/** The categories where something differs from the stored version. */
+const touched = (s: WhatIfRun) => s.categories.filter((c) => c.budgetFen !== c.storedBudgetFen || c.awardedFen !== c.storedAwardedFen || c.funded !== c.storedFunded);
+
+export function renderWhatIf(ctx: Context, out: Printer, r: WhatIfResult): void {
+  const round = r.round.roundId;
+  out.line(
+    ctx.t(
+      text(
+        `批次 ${round}：假设预算不同，按 ${r.method}（额度不足规则 ${r.shortfall}）重新分配，与第 ${r.version} 版比较。未写入账本。`,
+        `round ${round}: the plan under other budgets (${r.method}, shortfall ${r.shortfall}) against version ${r.version}. Nothing written.`,
+      ),
+    ),
+  );
+  if (r.steps !== null) {
+    const cat = r.steps;
+    out.heading(text(`${cat} 的预算逐级变化`, `${cat}: budget in steps`));
+    out.table(
+      [text('预算（元）', 'budget (yuan)'), text('获资助', 'funded'), text('已安排（元）', 'awarded (yuan)'), text('结余（元）', 'left (yuan)'), text('新增', 'comes in'), text('退出', 'drops out'), text('金额变化', 'award changes')],
+      r.scenarios.map((s) => {
+        const c = s.categories.find((x) => x.category === cat)!;
+        const mine = (cs: WhatIfChange[]) => cs.filter((x) => x.category === cat);
+        return [
+          s.refused === null ? money(c.budgetFen) : `${money(c.budgetFen)} (${ctx.t(text('将被拒绝', 'refused'))})`,
+          c.funded,
+          money(c.awardedFen),
+          money(c.leftFen),
+          ids(mine(s.comesIn)),
+          ids(mine(s.dropsOut)),
+          ids(mine(s.awardChanges)),
+        ];
+      }),
+      { align: ['right', 'right', 'right', 'right', 'left', 'left', 'left'] },
+    );
+    const c0 = r.scenarios[0]?.categories.find((x) => x.category === cat);
+    if (c0) out.line(ctx.t(text(`第 ${r.version} 版：预算 ${money(c0.storedBudgetFen)} 元，获资助 ${c0.storedFunded} 项，已安排 ${money(c0.storedAwardedFen)} 元。`, `version ${r.version}: budget ${money(c0.storedBudgetFen)}, ${c0.storedFunded} funded, ${money(c0.storedAwardedFen)} awarded.`)));
+    return;
+  }
+  const s = r.scenarios[0];
+  if (s.refused !== null) out.warn(`${ctx.t(text('allocate 将拒绝此方案', 'allocate would refuse this plan'))}: ${ctx.t(s.refused)}`);
+  out.heading(text('各类别', 'categories'));
+  out.table(
+    [text('类别', 'category'), text('预算（元）', 'budget (yuan)'), text('已安排（元）', 'awarded (yuan)'), text('结余（元）', 'left (yuan)'), text('获资助', 'funded')],
+    touched(s).map((c) => [
+      c.category,
+      `${money(c.storedBudgetFen)} → ${money(c.budgetFen)}`,
+      `${money(c.storedAwardedFen)} → ${money(c.awardedFen)}`,
+      money(c.leftFen),
+      `${c.storedFunded} → ${c.funded}`,
+    ]),
+    { align: ['left', 'right', 'right', 'right', 'right'] },
+  );
+  const list = (title: Parameters<Printer['heading']>[0], cs: WhatIfChange[]) => {
+    out.heading(title);
+    if (cs.length === 0) return out.line(ctx.t(text('无', 'none')));
+    out.table(
+      [text('申报编号', 'application'), text('类别', 'category'), text(`第 ${r.version} 版（元）`, `version ${r.version} (yuan)`), text('假设（元）', 'what if (yuan)')],
+      cs.map((c) => [c.applicationId, c.category, money(c.storedAwardFen), money(c.awardFen)]),
+      { align: ['left', 'left', 'right', 'right'] },
+    );
+  };
+  list(text('新增获资助', 'comes in'), s.comesIn);
+  list(text('不再获资助', 'drops out'), s.dropsOut);
+  list(text('金额变化', 'award changes'), s.awardChanges);
+}
