@@ -34,6 +34,7 @@ const UNITS: Readonly<Record<ProgressUnit, Text>> = {
   pages: text('页', 'pages'),
   bytes: text('字节', 'bytes'),
   checks: text('项检查', 'checks'),
+  draws: text('次抽样', 'draws'),
 };
 
 const count = (n: number): string => Math.round(n).toLocaleString('en');

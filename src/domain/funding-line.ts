@@ -39,6 +39,8 @@ export interface LineSettings {
   seed: string;
   burnIn?: number;
   thin?: number;
+  /** Told the number of draws planned so far (a progress bar). */
+  onDraw?: (done: number) => void;
 }
 
 export interface LineApplication {
@@ -202,6 +204,7 @@ export function fundingLine(r: LineRound, s: LineSettings): FundingLine {
         }
       }
       fundedPerDraw[d] = funded;
+      s.onDraw?.(d + 1);
     });
   } else {
     // Nothing to fit: every draw is today's plan.

@@ -82,18 +82,23 @@ export function fundingLineOf(op: OpContext, input: LineInput): LineResult {
     return { version, head, funded, candidates: copyColumns(all, indices), kept, excluded, rules, scores, dropped };
   });
   const r = read.deferred();
-
-  const line = fundingLine(
-    {
-      policy,
-      candidates: r.candidates,
-      options: { budgets: r.head.budgets, method: r.head.method, shortfall: r.head.shortfall, tieBreak: r.head.tieBreak, kept: r.kept, excluded: r.excluded },
-      storedFunded: r.funded,
-      data: scoreData(r.scores, r.rules.unitsPerPoint, (app, expert) => r.dropped.get(app)?.has(expert) ?? false),
-      scores: r.scores,
-      rules: r.rules,
-    },
-    { draws, seed },
-  );
+  op.progress?.phase(text('正在抽样并逐次分配', 'drawing and allocating'), draws, 'draws');
+  let line: FundingLine;
+  try {
+    line = fundingLine(
+      {
+        policy,
+        candidates: r.candidates,
+        options: { budgets: r.head.budgets, method: r.head.method, shortfall: r.head.shortfall, tieBreak: r.head.tieBreak, kept: r.kept, excluded: r.excluded },
+        storedFunded: r.funded,
+        data: scoreData(r.scores, r.rules.unitsPerPoint, (app, expert) => r.dropped.get(app)?.has(expert) ?? false),
+        scores: r.scores,
+        rules: r.rules,
+      },
+      { draws, seed, onDraw: (done) => op.progress?.tick(done) },
+    );
+  } finally {
+    op.progress?.done();
+  }
   return { round, version: r.version, category, ...line };
 }

@@ -4,7 +4,7 @@
 import type { Text } from '../domain/text.js';
 
 /** What a phase counts. */
-export type ProgressUnit = 'rows' | 'applications' | 'pages' | 'bytes' | 'checks';
+export type ProgressUnit = 'rows' | 'applications' | 'pages' | 'bytes' | 'checks' | 'draws';
 
 export interface Progress {
   /** A new stretch of work: what it is and how many units in all (null when unknown). */

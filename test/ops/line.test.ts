@@ -119,6 +119,16 @@ describe('fundingLineOf', () => {
     expect(fundingLineOf(op(l.db), { roundId: 'R1', draws: 10 }).seed).toBe('R1');
   });
 
+  it('tells its progress: one tick per draw', () => {
+    const l = round();
+    const seen: string[] = [];
+    let last = 0;
+    const progress = { phase: (_: unknown, total: number | null, unit: string) => seen.push(`phase ${total} ${unit}`), tick: (n: number) => (last = n), done: () => seen.push('done') };
+    fundingLineOf({ ...op(l.db), progress }, { roundId: 'R1', draws: 40 });
+    expect(seen).toEqual(['phase 40 draws', 'done']);
+    expect(last).toBe(40);
+  });
+
   it('one category by key or name', () => {
     const l = round();
     const r = fundingLineOf(op(l.db), { roundId: 'R1', draws: 50, category: '中小企业上云上平台' });
