@@ -17,6 +17,7 @@
 //                                     (figures go to bench/out/README-quick.md)
 //   --only import,startup             run some of them
 //   --full                            the whole round at 1,000,000 too (bench/cycle.mjs --full)
+//   --medium                          100,000-application sizes, fewer runs (about 1.5 hours)
 //
 // The other benchmarks' own result files (bench/import.md, bench/scores.md)
 // belong to their authors and are left as they were.
@@ -31,7 +32,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = join(ROOT, 'bench');
 const OUT = join(BENCH, 'out');
 mkdirSync(OUT, { recursive: true });
-const opts = options(process.argv.slice(2), { quick: false, only: '', full: false });
+const opts = options(process.argv.slice(2), { quick: false, medium: false, only: '', full: false });
 const QUICK = opts.quick;
 const only = opts.only ? new Set(opts.only.split(',')) : null;
 
@@ -41,7 +42,11 @@ if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
 }
 
 // Sizes: the benchmarks' own defaults are their full runs.
-const SIZES = QUICK
+// --medium: the province sizes (100,000) with fewer runs, about an hour and a half on this shared machine.
+const MEDIUM = opts.medium;
+const SIZES = MEDIUM
+  ? { importRows: 100_000, importRuns: 3, scoresApps: 100_000, scoresRuns: 3, allocate: 100_000, allocateRuns: 3, reportApps: 100_000, reportRuns: 1, lineApps: 1_000, lineDraws: 1_000, lineRuns: 3, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '1'] }
+  : QUICK
   ? { importRows: 20_000, importRuns: 1, scoresApps: 5_000, scoresRuns: 1, allocate: 20_000, allocateRuns: 1, reportApps: 5_000, reportRuns: 1, lineApps: 300, lineDraws: 300, lineRuns: 1, startupRuns: 15, cycle: ['--sizes', '120,2000', '--runs', '1', '--dup-rows', '6000', '--dup-enterprises', '12'] }
   : { importRows: 1_000_000, importRuns: 3, scoresApps: 200_000, scoresRuns: 5, allocate: null, allocateRuns: null, reportApps: 100_000, reportRuns: 3, lineApps: 1_000, lineDraws: 1_000, lineRuns: 5, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '3', ...(opts.full ? ['--full'] : [])] };
 
@@ -204,7 +209,7 @@ const ended = new Date();
 const pkgs = Object.entries(soft.packages)
   .map(([k, v]) => `${k} ${v}`)
   .join(', ');
-const figures = `${QUICK ? '**Quick run: small sizes, not the figures to quote.**\n\n' : ''}Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} – ${ended.toISOString().slice(11, 16)} UTC.
+const figures = `${QUICK ? '**Quick run: small sizes, not the figures to quote.**\n\n' : MEDIUM ? '**Medium run** (`--medium`): 100,000-application sizes, fewer runs than the full `npm run bench`.\n\n' : ''}Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} – ${ended.toISOString().slice(11, 16)} UTC.
 
 ## Machine and versions
 

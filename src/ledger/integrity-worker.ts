@@ -7,6 +7,8 @@ const port = parentPort;
 if (port === null) throw new Error('integrity-worker.js runs as a worker thread');
 try {
   const db = openLedger((workerData as { path: string }).path, { readonly: true });
+  // Each page is read once: a small cache keeps this thread's memory flat whatever the ledger's size.
+  db.pragma('cache_size = -8192');
   try {
     port.postMessage({ rows: db.prepare('PRAGMA integrity_check').pluck().all() as string[] });
   } finally {

@@ -92,7 +92,8 @@ function scanLines(db: Db): Scan {
     capLine(out.cap, l, p, cat);
     add(out.byCategory, l, l.category);
     if (cat?.perClusterCapFen !== undefined) add(out.byCluster, l, `${l.category}\u0000${l.cluster ?? ''}`);
-    if (l.uscc !== null) add(out.byEnterprise, l, `${l.category}\u0000${l.uscc}`);
+    // Only categories with a per-enterprise cap: the totals of 10^5 enterprises are most of this scan's memory.
+    if (l.uscc !== null && cat?.perEnterpriseCapFen != null) add(out.byEnterprise, l, `${l.category}\u0000${l.uscc}`);
     const k = `${l.round_id}\u0000${l.version}`;
     let m = out.byVersion.get(k);
     if (!m) out.byVersion.set(k, (m = new Map()));
