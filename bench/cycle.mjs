@@ -223,7 +223,10 @@ function summarize(size, kind, runs) {
     return row;
   });
   const totals = runs.map((r) => r.steps.reduce((t, s) => t + s.secs, 0));
-  return { size, kind, rows, total: median(totals), bytes: runs[0].bytes };
+  // Issue 19 timed the round with three reports (awards csv, audit csv, fund-usage html): the same total, beside the one with all 25.
+  const three = new Set(['report awards csv', 'report audit csv', 'report fund-usage html']);
+  const issueTotals = runs.map((r) => r.steps.filter((s) => s.group !== 'report' || three.has(s.name)).reduce((t, s) => t + s.secs, 0));
+  return { size, kind, rows, total: median(totals), issueTotal: median(issueTotals), bytes: runs[0].bytes };
 }
 
 function table(sum, file) {
@@ -236,7 +239,8 @@ function table(sum, file) {
     ...sum.rows.map(
       (r) => `| ${r.name} | ${fmt(r.secs)} | ${fmt(r.cpu)} | ${fmt(r.rssMb, 0)} | ${r.floorName ?? '—'} | ${fmt(r.floorSecs)} | ${fmt(r.ratio)} | ${fmt(r.cpuRatio)} | ${r.verdict} |`,
     ),
-    `| **whole cycle** | ${fmt(sum.total)} | | ${fmt(Math.max(...sum.rows.map((r) => r.rssMb)), 0)} | | | | | ${sum.size === 100_000 ? (sum.total <= 30 ? '≤ 30 s' : '**> 30 s**') : ''} |`,
+    `| **the round** as issue 19 timed it (every step, three of the reports: awards csv, audit csv, fund-usage html) | ${fmt(sum.issueTotal)} | | | | | | | ${sum.size === 100_000 ? (sum.issueTotal <= 30 ? '≤ 30 s' : '**> 30 s**') : ''} |`,
+    `| **whole cycle** (every step and all 25 reports) | ${fmt(sum.total)} | | ${fmt(Math.max(...sum.rows.map((r) => r.rssMb)), 0)} | | | | | ${Math.max(...sum.rows.map((r) => r.rssMb)) <= STEP_RSS ? 'no step above 500 MB' : '**a step above 500 MB**'} |`,
   ];
   return lines.join('\n');
 }

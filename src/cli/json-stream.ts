@@ -3,7 +3,7 @@
 // JSON.stringify(value, null, indent) would give for the whole value.
 
 /** An array whose elements are made as they are written. */
-export class LazyArray<T> {
+class LazyArray<T> {
   constructor(private readonly items: () => Iterable<T>) {}
   [Symbol.iterator](): Iterator<T> {
     return this.items()[Symbol.iterator]();

@@ -49,7 +49,7 @@ export function duration(seconds: number, lang: Lang): string {
 }
 
 /** Whether a bar would be drawn on this stream: a terminal, not CI. */
-export function barWanted(stream: BarStream = process.stderr): boolean {
+function barWanted(stream: BarStream = process.stderr): boolean {
   return !!stream.isTTY && !process.env.CI;
 }
 
@@ -58,7 +58,8 @@ export function progressBar(opts: BarOptions): ProgressBar {
   const stream = opts.stream ?? process.stderr;
   const on = barWanted(stream);
   const clock = opts.clock ?? (() => performance.now());
-  const delay = opts.delayMs ?? 500;
+  // JMFUND_PROGRESS_DELAY_MS: the tests draw at once on a pseudo-terminal.
+  const delay = opts.delayMs ?? (Number(process.env.JMFUND_PROGRESS_DELAY_MS) || 500);
   const every = opts.everyMs ?? 100;
   const t = (x: Text) => x[opts.lang];
   let started = -1;

@@ -50,7 +50,8 @@ function walkKey(db: Db, roundId: string): { key: boolean; inRound: number } {
  * Works before the eligibility and scores tables exist: everyone is then not
  * yet checked / not scored.
  */
-export function roundCandidates(db: Db, roundId: string): CandidateColumns {
+/** `onRead`: applications read so far, every 4,096 (a progress bar). */
+export function roundCandidates(db: Db, roundId: string, onRead?: (done: number) => void): CandidateColumns {
   const withElig = hasColumn(db, 'applications', 'eligibility');
   const withScores = hasTable(db, 'score_aggregates');
   const walk = walkKey(db, roundId);
@@ -79,6 +80,7 @@ export function roundCandidates(db: Db, roundId: string): CandidateColumns {
     WHERE ${walk.key ? '+a.round_id' : 'a.round_id'} = ?
     ORDER BY a.application_id`;
   const display = new Map<string, string>();
+  let read = 0;
   for (const r of db.prepare(sql).raw().iterate(roundId) as IterableIterator<CandidateRow>) {
     const category = typeof r[1] === 'number' ? r[1] : cols.categoryCodeOf(r[1]);
     const cluster = r[2] === null ? 0 : typeof r[2] === 'number' ? r[2] : cols.clusterCodeOf(r[2]);
@@ -93,6 +95,7 @@ export function roundCandidates(db: Db, roundId: string): CandidateColumns {
     // Import stores only valid dates: anything else here is a damaged ledger (`jmfund verify`).
     if (typeof day !== 'number' || !isDateNumber(day)) throw new Error(`application ${r[0]}: the stored submission date is not a YYYY-MM-DD date (${day})`);
     cols.pushCoded(r[0], category, cluster, r[3], r[4], r[5], r[6], day, r[8], r[9], r[10], shown);
+    if (onRead && (++read & 4095) === 0) onRead(read);
   }
   return cols;
 }
@@ -180,6 +183,8 @@ export function storeAllocation(
   plan: AllocationPlan,
   at: string,
   officer: string,
+  /** Lines written so far of all, every 4,096 (a progress bar). */
+  onWritten?: (done: number, total: number) => void,
 ): { version: number; stateChanges: { proposed: number; notFunded: number }; participants: number; participantIds: string[] } {
   const version = (latestVersion(db, roundId) ?? 0) + 1;
   db.prepare(
@@ -194,6 +199,7 @@ export function storeAllocation(
   const { apps } = plan;
   let participants = 0;
   for (let i = 0; i < apps.length; i++) {
+    if (onWritten && (i & 4095) === 0) onWritten(i, apps.length);
     const rank = plan.rank[i];
     if (rank !== 0) participants++;
     const b = plan.binding[i];

@@ -288,7 +288,7 @@ interface SourceCols {
 }
 
 /** Which side lists have any row: an empty one is not looked up batch after batch. */
-export interface ListsPresent {
+interface ListsPresent {
   priorFunding: boolean;
   creditListings: boolean;
   violations: boolean;

@@ -37,6 +37,7 @@ import { inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireRound } from './lookup.js';
+import { reporter } from './progress.js';
 
 // ---------------------------------------------------------------- caps
 
@@ -128,7 +129,9 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
   // that another officer's import changed before the write would leave applications out.
   const planRound = () => {
     const { kept, excluded } = lockedAwards(db, round.roundId);
-    const p = planAllocation(roundCandidates(db, round.roundId), policy, { budgets, method: run.method, shortfall: run.shortfall, tieBreak: run.tieBreak, kept, excluded });
+    op.progress?.phase(text('读取申报', 'reading the round'), null, 'applications');
+    const candidates = roundCandidates(db, round.roundId, (n) => op.progress?.tick(n));
+    const p = planAllocation(candidates, policy, { budgets, method: run.method, shortfall: run.shortfall, tieBreak: run.tieBreak, kept, excluded });
     // Kept awards over a lowered budget or pool break the invariants too: refuse them first, with the hint.
     if (p.conflicts.length > 0) {
       throw new RefusedError(
@@ -156,7 +159,8 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
         const planned = planRound();
         const { kept, excluded } = planned;
         const at = op.now();
-        const stored = storeAllocation(db, round.roundId, planned.p, at, op.officer);
+        const stored = storeAllocation(db, round.roundId, planned.p, at, op.officer, reporter(op.progress, text('写入分配结果', 'storing the lines'), 'rows'));
+        op.progress?.done();
         const event = appendEvent(db, {
           at,
           officer: op.officer,
@@ -180,6 +184,7 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
         if (stored.participantIds.length < stored.participants) linkParticipants(db, event.seq, round.roundId, stored.version);
         return { p: planned.p, version: stored.version };
       });
+  op.progress?.done();
 
   const groups = planGroups(policy, p);
   const of = planLineOf(p);
