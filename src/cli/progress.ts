@@ -4,7 +4,7 @@
 import type { Lang, Text } from '../domain/text.js';
 import { text } from '../domain/text.js';
 import type { Progress, ProgressUnit } from '../ops/progress.js';
-import { displayWidth } from './render.js';
+import { displayWidth } from '../domain/reports/model.js';
 
 export interface BarStream {
   isTTY?: boolean;

@@ -3,6 +3,7 @@
 // something (green good, red refused, yellow to look at).
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { ExitCode } from '../domain/errors.js';
+import { charWidth, displayWidth } from '../domain/reports/model.js';
 import { BAD_CODES, GOOD_CODES, WARN_CODES } from './tones.js';
 import type { Text } from '../domain/text.js';
 import type { Context } from './context.js';
@@ -102,27 +103,6 @@ export function makePrinter(ctx: Context, write: (s: string) => void = (s) => pr
   };
 }
 
-/** Terminal columns taken by a string: CJK and full-width characters take two. */
-export function displayWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) w += charWidth(ch.codePointAt(0) ?? 0);
-  return w;
-}
-
-function charWidth(cp: number): number {
-  if (cp < 32 || (cp >= 0x300 && cp < 0x370) || cp === 0x200b) return 0;
-  return (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1faff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-    ? 2
-    : 1;
-}
 
 /**
  * Lines of at most `width` columns. Breaks at a space when one is near,

@@ -3,7 +3,7 @@
 // wider than the terminal. A fake clock: nothing here depends on real time.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { duration, progressBar, type BarStream } from '../../src/cli/progress.js';
-import { displayWidth } from '../../src/cli/render.js';
+import { displayWidth } from '../../src/domain/reports/model.js';
 import { text } from '../../src/domain/text.js';
 
 function fake(isTTY: boolean, columns = 100) {

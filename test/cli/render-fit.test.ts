@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeContext } from '../../src/cli/context.js';
-import { displayWidth, fitWidths, makePrinter, wrapText } from '../../src/cli/render.js';
+import { fitWidths, makePrinter, wrapText } from '../../src/cli/render.js';
+import { displayWidth } from '../../src/domain/reports/model.js';
 
 // eslint-disable-next-line no-control-regex
 const plain = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');

@@ -2,7 +2,7 @@
 // carry colour; piped, the same command writes plain TSV without colour codes.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { displayWidth } from '../../src/cli/render.js';
+import { displayWidth } from '../../src/domain/reports/model.js';
 import { FIXTURES, runCli, tempDir } from '../helpers.js';
 import { runOnPty, stripAnsi } from '../pty.js';
 

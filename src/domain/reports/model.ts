@@ -187,23 +187,24 @@ export function plainText(r: Resolved, grouped: boolean, fmtMoney: (fen: number 
 /** Columns a terminal or spreadsheet gives a string: CJK and full-width characters take two. */
 export function displayWidth(s: string): number {
   let w = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (cp < 32 || (cp >= 0x300 && cp < 0x370)) continue;
-    w +=
-      (cp >= 0x1100 && cp <= 0x115f) ||
-      (cp >= 0x2e80 && cp <= 0xa4cf) ||
-      (cp >= 0xac00 && cp <= 0xd7a3) ||
-      (cp >= 0xf900 && cp <= 0xfaff) ||
-      (cp >= 0xfe30 && cp <= 0xfe4f) ||
-      (cp >= 0xff00 && cp <= 0xff60) ||
-      (cp >= 0xffe0 && cp <= 0xffe6) ||
-      (cp >= 0x1f300 && cp <= 0x1faff) ||
-      (cp >= 0x20000 && cp <= 0x3fffd)
-        ? 2
-        : 1;
-  }
+  for (const ch of s) w += charWidth(ch.codePointAt(0) ?? 0);
   return w;
+}
+
+/** Columns one code point takes: 0 for controls and combining marks, 2 for CJK and full-width. */
+export function charWidth(cp: number): number {
+  if (cp < 32 || (cp >= 0x300 && cp < 0x370) || cp === 0x200b) return 0;
+  return (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+    ? 2
+    : 1;
 }
 
 /** ⌊a × 10^d / b⌉ half-up on non-negative integers (sums as bigint), as a display number with d decimals. */
