@@ -1,6 +1,8 @@
 // --json for results too large to hold: an array given as a lazy iterable is
 // written element by element, in chunks, with exactly the text
-// JSON.stringify(value, null, indent) would give for the whole value.
+// JSON.stringify(value, null, indent) would give for the whole value. A
+// bigint (a sum of money past 2^53 fen) is written as the exact integer.
+import { stringifyJson } from '../io/exporters/json.js';
 
 /** An array whose elements are made as they are written. */
 class LazyArray<T> {
@@ -26,7 +28,7 @@ const hasLazy = (v: unknown): boolean => {
 /** Writes JSON.stringify(value, null, indent) in chunks of about 64 KiB, making lazy arrays' elements one at a time. */
 export function writeJson(value: unknown, indent: number | undefined, write: (s: string) => void): void {
   if (!hasLazy(value)) {
-    write(JSON.stringify(value, null, indent));
+    write(stringifyJson(value, indent));
     return;
   }
   const unit = indent ? ' '.repeat(indent) : '';
@@ -41,7 +43,7 @@ export function writeJson(value: unknown, indent: number | undefined, write: (s:
   const nl = (depth: number) => (indent ? `\n${unit.repeat(depth)}` : '');
   // JSON.stringify's text of a value at a depth: its inner lines indented to that depth.
   const plain = (v: unknown, depth: number) => {
-    const s = JSON.stringify(v, null, indent);
+    const s = stringifyJson(v, indent);
     return indent && depth > 0 ? s.replaceAll('\n', nl(depth)) : s;
   };
   const emit = (v: unknown, depth: number): void => {

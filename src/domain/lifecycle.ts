@@ -246,43 +246,6 @@ export function acceptanceOutcome(a: AcceptanceInput): AcceptanceOutcome {
   return { result: 'pass', capFen: cap.capFen, finalAwardFen: a.filedAwardFen, reason: 'passed', text: text('验收通过，按备案金额。', 'accepted at the filed award.') };
 }
 
-export interface AwardFacts {
-  state: string;
-  /** Newest manual award, else the latest allocation version's award. */
-  proposedFen: number;
-  noticedFen: number | null;
-  filedFen: number | null;
-  finalFen: number | null;
-  paidFen: number;
-  clawedBackFen: number;
-}
-
-/**
- * The award as it stands in each state: the proposal before the notice, the
- * published amount on notice, the filed amount once filed, the final award
- * after acceptance, nothing once withdrawn or rejected, and once a clawback is
- * ordered what was paid less what is ordered back (no further payment).
- */
-export function currentAwardFen(f: AwardFacts): number {
-  switch (f.state) {
-    case 'in-notice':
-      return f.noticedFen ?? 0;
-    case 'filed':
-      return f.filedFen ?? 0;
-    case 'accepted':
-    case 'disbursed':
-      return f.finalFen ?? f.filedFen ?? 0;
-    case 'clawback-due':
-    case 'recovered':
-      return Math.max(0, f.paidFen - f.clawedBackFen);
-    case 'withdrawn':
-    case 'rejected-at-acceptance':
-      return 0;
-    default:
-      return f.proposedFen;
-  }
-}
-
 /** What was paid and what is owed back for one award (clawbacks are entries of their own, never edits of the award). */
 export interface MoneyBalance {
   paidFen: number;

@@ -88,6 +88,30 @@ export function addTotals(to: MoneyTotals, t: MoneyTotals): void {
   if (t.budget !== null) to.budget = (to.budget ?? 0n) + t.budget;
 }
 
+/** A sum in fen as JSON: a number while it is a safe integer, else the exact bigint (written as the integer it is). */
+export type FenJson = number | bigint;
+export const fenJson = (b: bigint): FenJson => (b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b);
+
+/**
+ * The `money` object of status and `applications show --json`: every word as
+ * `WORD_fen`, in the order of MONEY_STAGES. `budget_fen` is null where there is
+ * no budget (an application, a category without one).
+ */
+export type MoneyJson = { budget_fen: FenJson | null } & { [S in ApplicationStage as `${S}_fen`]: FenJson };
+
+export function moneyJson(t: MoneyTotals): MoneyJson {
+  const out: Record<string, FenJson | null> = { budget_fen: t.budget === null ? null : fenJson(t.budget) };
+  for (const s of APPLICATION_STAGES) out[`${s}_fen`] = fenJson(t[s]);
+  return out as MoneyJson;
+}
+
+/** One application's amounts as the `money` object (no budget of its own). */
+export function applicationMoneyJson(m: ApplicationMoney): MoneyJson {
+  const t = noMoney();
+  addMoney(t, m);
+  return moneyJson(t);
+}
+
 /**
  * A category's budget (预算): the latest allocation's (which may override it
  * with `--budget`), else the round's, else the policy's default; null when it

@@ -1,49 +1,39 @@
 // A round after allocation in sums (jmfund status): applications and money per
-// state, and the money through the stages, from each award as it stands.
+// state, and the money through the stages (domain/money-stages) per category
+// and in all — the same amounts, under the same words, as every report.
 import { STATE_LABELS } from './labels.js';
+import { type MoneyFacts, type MoneyTally, applicationMoney, currentAward } from './money-stages.js';
 
-export interface AwardMoney {
-  state: string;
-  /** The award as it stands (currentAwardFen). */
-  award_fen: number;
-  filed_award_fen: number | null;
-  paid_fen: number;
-  /** Ordered back and not yet recovered. */
-  clawback_due_fen: number;
-  recovered_fen: number;
-  /** Ordered back in total. */
-  clawed_back_fen: number;
+/** One application's money facts and where it is summed. */
+export interface StatusApp {
+  category: string;
+  facts: MoneyFacts;
 }
 
-export interface RoundMoney {
-  /** Per state, in the lifecycle's order. */
-  states: Record<string, { count: number; amount_fen: number }>;
-  awarded_fen: number;
-  filed_fen: number;
-  paid_fen: number;
-  clawed_back_fen: number;
-  clawback_due_fen: number;
-  recovered_fen: number;
-}
+/** Per state: how many applications and Σ their award as it stands (`award_fen`: final once filed, else allocated). */
+export type StateSums = Record<string, { count: number; amount_fen: bigint }>;
 
 const STATE_ORDER = Object.keys(STATE_LABELS);
 
-export function roundMoney(awards: readonly AwardMoney[]): RoundMoney {
-  const states: Record<string, { count: number; amount_fen: number }> = {};
-  const m = { awarded_fen: 0, filed_fen: 0, paid_fen: 0, clawed_back_fen: 0, clawback_due_fen: 0, recovered_fen: 0 };
-  for (const a of awards) {
-    const s = (states[a.state] ??= { count: 0, amount_fen: 0 });
+/**
+ * Adds every application's amounts to `tally` (per category, so the round is
+ * the sum of its categories) and returns the sums per state, in the
+ * lifecycle's order, and the categories that have applications.
+ */
+export function tallyRound(apps: Iterable<StatusApp>, tally: MoneyTally): { states: StateSums; categories: Set<string> } {
+  const states: StateSums = {};
+  const categories = new Set<string>();
+  for (const a of apps) {
+    const m = applicationMoney(a.facts);
+    tally.add(a.category, m);
+    categories.add(a.category);
+    const s = (states[a.facts.state] ??= { count: 0, amount_fen: 0n });
     s.count++;
-    s.amount_fen += a.award_fen;
-    m.awarded_fen += a.award_fen;
-    m.filed_fen += a.filed_award_fen ?? 0;
-    m.paid_fen += a.paid_fen;
-    m.clawback_due_fen += a.clawback_due_fen;
-    m.recovered_fen += a.recovered_fen;
-    m.clawed_back_fen += a.clawed_back_fen;
+    s.amount_fen += BigInt(currentAward(a.facts, m));
   }
-  const sorted = Object.fromEntries(Object.entries(states).sort(([a], [b]) => STATE_ORDER.indexOf(a) - STATE_ORDER.indexOf(b)));
-  return { states: sorted, ...m };
+  const rank = (s: string) => (STATE_ORDER.includes(s) ? STATE_ORDER.indexOf(s) : STATE_ORDER.length);
+  const sorted = Object.fromEntries(Object.entries(states).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)));
+  return { states: sorted, categories };
 }
 
 /** How many of each, by a key, in first-seen order. */

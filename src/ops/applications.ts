@@ -1,9 +1,11 @@
 // jmfund applications list | show: the applications in the ledger, read only.
 import { APPLICATION_STATES } from '../domain/application.js';
 import { UserError } from '../domain/errors.js';
+import { type MoneyJson, applicationMoney, applicationMoneyJson, currentAward } from '../domain/money-stages.js';
 import { findCategory, findDistrict } from '../domain/policy.js';
 import { text } from '../domain/text.js';
 import type { ApplicationRow } from '../ledger/applications.repo.js';
+import { roundMoneyFacts } from '../ledger/awards.repo.js';
 import { type EligibilitySection, eligibilitySection } from '../ledger/eligibility.repo.js';
 import { type ApplicationEvent, applicationEvents, iterateApplications } from '../ledger/import.repo.js';
 import { listRounds } from '../ledger/rounds.repo.js';
@@ -39,11 +41,23 @@ export interface ApplicationView {
   /** Every event that names the application, oldest first. */
   events: ApplicationEvent[];
   eligibility: EligibilitySection | null;
+  /** Its award as it stands: `final` once filed, else `allocated` (SPEC §14). */
+  award_fen: number;
+  /** Its money through the stages, as status and the reports count it (budget_fen null: a budget is a category's). */
+  money: MoneyJson;
 }
 
-/** One application: every field, its check results and decisions, and its history. */
+/** One application: every field, its money, its check results and decisions, and its history. */
 export function showApplication(op: OpContext, input: { id: string }): ApplicationView {
   const key = input.id.normalize('NFKC').trim();
   const { row } = requireApplication(op.db, key);
-  return { row, events: applicationEvents(op.db, key), eligibility: eligibilitySection(op.db, key) ?? null };
+  const [{ facts }] = roundMoneyFacts(op.db, row.round_id, { applicationId: row.application_id });
+  const m = applicationMoney(facts);
+  return {
+    row,
+    events: applicationEvents(op.db, key),
+    eligibility: eligibilitySection(op.db, key) ?? null,
+    award_fen: currentAward(facts, m),
+    money: applicationMoneyJson(m),
+  };
 }

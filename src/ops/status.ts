@@ -1,16 +1,27 @@
 // A round after allocation (jmfund status): applications and money per state,
-// objections, notices and how far each has run.
+// the money through the stages per category and in all, objections, notices
+// and how far each has run.
+import { categoryLabel } from '../domain/labels.js';
+import { type FenJson, type MoneyJson, MoneyTally, categoryBudget, fenJson, moneyJson } from '../domain/money-stages.js';
 import { noticeProgress, type NoticeProgress } from '../domain/notice-period.js';
-import { countBy, roundMoney, type RoundMoney } from '../domain/round-status.js';
-import { roundAwards } from '../ledger/awards.repo.js';
+import { countBy, tallyRound } from '../domain/round-status.js';
+import type { Text } from '../domain/text.js';
+import { getAllocation, latestVersion } from '../ledger/allocations.repo.js';
+import { roundMoneyFacts } from '../ledger/awards.repo.js';
 import { roundNotices } from '../ledger/notices.repo.js';
 import { roundObjections } from '../ledger/objections.repo.js';
 import type { OpContext } from './context.js';
 import { requireRound } from './lookup.js';
 
-export interface RoundStatus extends RoundMoney {
+export interface RoundStatus {
   round: string;
   today: string;
+  /** Per state, in the lifecycle's order: count and Σ award_fen (final once filed, else allocated). */
+  states: Record<string, { count: number; amount_fen: FenJson }>;
+  /** The round's money through the stages: the sum of its categories. */
+  money: MoneyJson;
+  /** Per category (the policy's order; its name in both languages): those with applications or a budget. */
+  categories: { category: string; name: Text; money: MoneyJson }[];
   /** Objections by status. */
   objections: Record<string, number>;
   open_objections: { id: number; application_id: string; received_on: string }[];
@@ -22,7 +33,11 @@ export function roundStatus(op: OpContext, input: { roundId: string }): RoundSta
   const { db } = op;
   const round = requireRound(db, input.roundId);
   const today = op.today();
-  const money = roundMoney(roundAwards(db, round.roundId));
+  // Budgets as every report takes them: the latest allocation's, else the round's, else the policy's.
+  const version = latestVersion(db, round.roundId);
+  const allocationBudgets = version === null ? null : (getAllocation(db, round.roundId, version)?.budgets ?? null);
+  const tally = new MoneyTally(round.policy, (k) => categoryBudget(round.policy, round.budgets, allocationBudgets, k));
+  const { states, categories } = tallyRound(roundMoneyFacts(db, round.roundId), tally);
   const objections = roundObjections(db, round.roundId);
   const notices = roundNotices(db, round.roundId).map((n) => {
     const p = noticeProgress({ startsOn: n.starts_on, days: n.days, endsOn: n.ends_on }, today);
@@ -31,13 +46,12 @@ export function roundStatus(op: OpContext, input: { roundId: string }): RoundSta
   return {
     round: round.roundId,
     today,
-    states: money.states,
-    awarded_fen: money.awarded_fen,
-    filed_fen: money.filed_fen,
-    paid_fen: money.paid_fen,
-    clawed_back_fen: money.clawed_back_fen,
-    clawback_due_fen: money.clawback_due_fen,
-    recovered_fen: money.recovered_fen,
+    states: Object.fromEntries(Object.entries(states).map(([s, v]) => [s, { count: v.count, amount_fen: fenJson(v.amount_fen) }])),
+    money: moneyJson(tally.round()),
+    categories: tally
+      .categories()
+      .filter((k) => categories.has(k) || tally.category(k).budget !== null)
+      .map((k) => ({ category: k, name: categoryLabel(round.policy, k), money: moneyJson(tally.category(k)) })),
     objections: countBy(objections, (o) => o.status),
     open_objections: objections.filter((o) => o.status === 'open').map((o) => ({ id: o.objection_id, application_id: o.application_id, received_on: o.received_on })),
     notices,

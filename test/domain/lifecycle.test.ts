@@ -20,7 +20,6 @@ import {
   checkDisbursement,
   checkRecovery,
   checkTransition,
-  currentAwardFen,
   moneyBalance,
   type Action,
 } from '../../src/domain/lifecycle.js';
@@ -200,25 +199,6 @@ describe('payments, clawbacks and recoveries (Art. 13, 10(4), 16)', () => {
         }
       }),
     );
-  });
-});
-
-describe('the award as it stands', () => {
-  const f = { proposedFen: 100, noticedFen: 90, filedFen: 80, finalFen: 70, paidFen: 60, clawedBackFen: 25 };
-  it.each([
-    ['scored', 100],
-    ['proposed', 100],
-    ['not-funded', 100],
-    ['in-notice', 90],
-    ['filed', 80],
-    ['accepted', 70],
-    ['disbursed', 70],
-    ['clawback-due', 35],
-    ['recovered', 35],
-    ['withdrawn', 0],
-    ['rejected-at-acceptance', 0],
-  ])('%s → %i', (state, expected) => {
-    expect(currentAwardFen({ ...f, state })).toBe(expected);
   });
 });
 

@@ -185,26 +185,41 @@ describe('lifecycle from notice to clawback', () => {
     expect(none.stderr).toContain('A1 is recovered');
   });
 
-  it('reports counts and money per state', () => {
+  it('reports counts and money per state, and the money through the stages per category and round', () => {
     const s = json('2022-10-22', ['status', '--round', 'R1']);
+    // Filed: A1 300,000 (final 240,000 at acceptance, paid, ordered back and recovered), A3 100,000, A4 150,000, T1 800,000 (failed).
     expect(s).toMatchObject({
       round: 'R1',
-      filed_fen: fen(1_350_000),
-      paid_fen: fen(240_000),
-      clawback_due_fen: 0,
-      recovered_fen: fen(240_000),
+      money: {
+        allocated_fen: fen(1_350_000),
+        filed_fen: fen(1_350_000),
+        final_fen: fen(490_000),
+        paid_fen: fen(240_000),
+        clawback_due_fen: fen(240_000),
+        recovered_fen: fen(240_000),
+        outstanding_fen: 0,
+        net_paid_fen: 0,
+      },
     });
+    for (const old of ['awarded_fen', 'filed_fen', 'paid_fen', 'clawed_back_fen', 'clawback_due_fen', 'recovered_fen']) expect(s).not.toHaveProperty(old);
     expect(s.states).toMatchObject({
-      recovered: { count: 1, amount_fen: 0 },
+      recovered: { count: 1, amount_fen: fen(240_000) },
       filed: { count: 2, amount_fen: fen(250_000) },
       withdrawn: { count: 1, amount_fen: 0 },
       'rejected-at-acceptance': { count: 1, amount_fen: 0 },
       'not-funded': { count: 1, amount_fen: 0 },
     });
-    expect(s.awarded_fen).toBe(fen(250_000));
+    const cats = s.categories as { category: string; money: Record<string, number> }[];
+    expect(cats.find((c) => c.category === 'talent-training')?.money).toMatchObject({ filed_fen: fen(800_000), final_fen: 0 });
+    expect(cats.reduce((t, c) => t + c.money.final_fen, 0)).toBe(fen(490_000));
     const human = at('2022-10-22', ['status', '--round', 'R1']);
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('withdrawn');
+    expect(human.stdout).toMatch(/final\s+490,000\.00/);
+    expect(human.stdout).toMatch(/net paid\s+0\.00/);
+    const zh = at('2022-10-22', ['status', '--round', 'R1', '--lang', 'zh']);
+    expect(zh.stdout).toMatch(/核定\s+490,000\.00/);
+    expect(zh.stdout).toContain('应追缴');
   });
 
   it('sets the award of category other only with an approving document number', () => {

@@ -2,9 +2,10 @@
 // the award as it stands in each state, filing hashes, append-only entries.
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../src/domain/allocation.js';
+import { applicationMoney, currentAward } from '../../src/domain/money-stages.js';
 import { lockedAwards, roundCandidates } from '../../src/ledger/allocations.repo.js';
 import { setState } from '../../src/ledger/applications.repo.js';
-import { awardOf, roundAwards } from '../../src/ledger/awards.repo.js';
+import { roundMoneyFacts } from '../../src/ledger/awards.repo.js';
 import { insertClawback } from '../../src/ledger/clawbacks.repo.js';
 import { checkFilings, filingHash, insertFiling } from '../../src/ledger/filings.repo.js';
 import { insertNotice } from '../../src/ledger/notices.repo.js';
@@ -69,18 +70,24 @@ describe('lockedAwards (SPEC §8 reserve list)', () => {
   });
 });
 
-describe('awardOf', () => {
-  it('follows the award through proposal, notice, filing, acceptance, payment and clawback', () => {
+describe('roundMoneyFacts', () => {
+  const moneyOf = (db: Db, id: string) => {
+    const [a] = roundMoneyFacts(db, 'R1', { applicationId: id });
+    const m = applicationMoney(a.facts);
+    return { state: a.facts.state, award: currentAward(a.facts, m), ...m };
+  };
+  it('follows the money through proposal, notice, filing, acceptance, payment and clawback', () => {
     const { db } = lifecycleLedger();
-    expect(awardOf(db, 'NOPE')).toBeUndefined();
-    expect(awardOf(db, 'A1')).toEqual({ state: 'scored', award_fen: 0, filed_award_fen: null, final_award_fen: null, paid_fen: 0, clawback_due_fen: 0, recovered_fen: 0 });
+    expect(roundMoneyFacts(db, 'R1', { applicationId: 'NOPE' })).toEqual([]);
+    const none = { allocated: 0, filed: 0, final: 0, paid: 0, clawback_due: 0, recovered: 0, outstanding: 0, net_paid: 0 };
+    expect(moneyOf(db, 'A1')).toEqual({ state: 'scored', award: 0, ...none });
     storeVersion(db, 'R1', { A1: 300_000 });
-    expect(awardOf(db, 'A1')).toMatchObject({ state: 'proposed', award_fen: fen(300_000) });
+    expect(moneyOf(db, 'A1')).toEqual({ state: 'proposed', award: fen(300_000), ...none, allocated: fen(300_000) });
     publicize(db, ['A1'], { A1: 300_000 });
-    expect(awardOf(db, 'A1')).toMatchObject({ state: 'in-notice', award_fen: fen(300_000) });
+    expect(moneyOf(db, 'A1')).toMatchObject({ state: 'in-notice', award: fen(300_000) });
     insertFiling(db, { round_id: 'R1', filed_on: '2022-06-06', created_at: AT, created_by: 't' }, [{ application_id: 'A1', amount_fen: fen(300_000) }]);
     setState(db, 'A1', 'filed', AT);
-    expect(awardOf(db, 'A1')).toMatchObject({ state: 'filed', award_fen: fen(300_000), filed_award_fen: fen(300_000) });
+    expect(moneyOf(db, 'A1')).toMatchObject({ state: 'filed', award: fen(300_000), filed: fen(300_000), final: fen(300_000) });
     db.prepare(
       `INSERT INTO acceptances (application_id, accepted_on, claimed_result, result, reason, actual_investment_fen, cap_fen, filed_award_fen, final_award_fen, created_at, created_by)
        VALUES ('A1', '2022-09-01', 'pass', 'pass', 'lowered-to-cap', ?, ?, ?, ?, ?, 't')`,
@@ -88,12 +95,12 @@ describe('awardOf', () => {
     setState(db, 'A1', 'accepted', AT);
     insertPayment(db, { application_id: 'A1', amount_fen: fen(200_000), paid_on: '2022-09-10', voucher: null, created_at: AT, created_by: 't' });
     setState(db, 'A1', 'disbursed', AT);
-    expect(awardOf(db, 'A1')).toEqual({ state: 'disbursed', award_fen: fen(240_000), filed_award_fen: fen(300_000), final_award_fen: fen(240_000), paid_fen: fen(200_000), clawback_due_fen: 0, recovered_fen: 0 });
+    expect(moneyOf(db, 'A1')).toEqual({ state: 'disbursed', award: fen(240_000), ...none, allocated: fen(300_000), filed: fen(300_000), final: fen(240_000), paid: fen(200_000), net_paid: fen(200_000) });
     insertClawback(db, { application_id: 'A1', amount_fen: fen(50_000), source: 'audit', reason: 'x', ordered_on: '2022-10-01', created_at: AT, created_by: 't' });
     setState(db, 'A1', 'clawback-due', AT);
-    // What the enterprise keeps: 200,000 paid − 50,000 ordered back.
-    expect(awardOf(db, 'A1')).toMatchObject({ state: 'clawback-due', award_fen: fen(150_000), clawback_due_fen: fen(50_000) });
-    expect(roundAwards(db, 'R1').find((a) => a.application_id === 'A1')).toMatchObject({ award_fen: fen(150_000), clawed_back_fen: fen(50_000) });
+    // A clawback is an entry of its own: the final award stays; what is owed back is clawback_due − recovered.
+    expect(moneyOf(db, 'A1')).toMatchObject({ state: 'clawback-due', award: fen(240_000), final: fen(240_000), clawback_due: fen(50_000), outstanding: fen(50_000), net_paid: fen(200_000) });
+    expect(roundMoneyFacts(db, 'R1').map((a) => a.applicationId)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'O1', 'T1']);
   });
 });
 

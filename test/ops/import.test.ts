@@ -125,6 +125,9 @@ describe('applications and side lists', () => {
     expect(shown.row).toEqual(all[0]);
     expect(shown.events.map((e) => e.command)).toEqual(['import']);
     expect(shown.eligibility?.status ?? null).toBeNull();
+    // Nothing allocated yet: every amount 0, and an application has no budget of its own.
+    expect(shown.award_fen).toBe(0);
+    expect(shown.money).toEqual({ budget_fen: null, allocated_fen: 0, filed_fen: 0, final_fen: 0, paid_fen: 0, clawback_due_fen: 0, recovered_fen: 0, outstanding_fen: 0, net_paid_fen: 0 });
     expect(() => showApplication(op, { id: 'NOPE' })).toThrow(UserError);
   });
 

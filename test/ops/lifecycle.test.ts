@@ -260,13 +260,32 @@ describe('acceptance, payments, spot checks, clawbacks', () => {
 });
 
 describe('status', () => {
-  it('sums applications and money per state, objections and notices', async () => {
+  it('sums applications and money per state and per category, objections and notices', async () => {
     const { op } = await onNotice();
     op.day = '2022-06-02';
     addObjection(op, { applicationId: 'A2', receivedOn: '2022-06-02', fromName: '张三', text: 'x' });
     addObjection(op, { applicationId: 'A3', receivedOn: '2022-06-02', fromName: null, text: 'x' });
     const s = roundStatus(op, { roundId: 'R1' });
-    expect(s).toMatchObject({ round: 'R1', today: '2022-06-02', awarded_fen: fen(1_400_000), filed_fen: 0, paid_fen: 0, objections: { open: 1, 'not-accepted': 1 } });
+    expect(s).toMatchObject({ round: 'R1', today: '2022-06-02', objections: { open: 1, 'not-accepted': 1 } });
+    // Budgets: the policy's defaults (the fixture's hand-written versions store none).
+    expect(s.money).toEqual({
+      budget_fen: s.categories.reduce((t, c) => t + Number(c.money.budget_fen ?? 0), 0),
+      allocated_fen: fen(1_400_000),
+      filed_fen: 0,
+      final_fen: 0,
+      paid_fen: 0,
+      clawback_due_fen: 0,
+      recovered_fen: 0,
+      outstanding_fen: 0,
+      net_paid_fen: 0,
+    });
+    expect(s.categories.map((c) => [c.category, c.money.allocated_fen])).toEqual(
+      expect.arrayContaining([
+        ['sme-cloud', fen(600_000)],
+        ['talent-training', fen(800_000)],
+        ['other', 0],
+      ]),
+    );
     // In the lifecycle's order: O1 (category other) has no award yet, A4 and A5 none in version 1.
     expect(Object.keys(s.states)).toEqual(['eligible', 'not-funded', 'in-notice']);
     expect(s.states['in-notice']).toEqual({ count: 4, amount_fen: fen(1_400_000) });

@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { APPLICATION_STATES } from '../../domain/application.js';
 import { APPLICATION_COLUMNS } from '../../domain/import-row.js';
+import { MONEY_STAGE_LABELS } from '../../domain/labels.js';
 import { formatYuan } from '../../domain/money.js';
+import { APPLICATION_STAGES } from '../../domain/money-stages.js';
 import { type Text, text } from '../../domain/text.js';
 import type { ApplicationRow } from '../../ledger/applications.repo.js';
 import type { EligibilitySection } from '../../ledger/eligibility.repo.js';
@@ -10,6 +12,7 @@ import { listApplications, showApplication } from '../../ops/applications.js';
 import { type Context, opContext } from '../context.js';
 import type { Printer } from '../render.js';
 import { handler } from '../runner.js';
+import { stateText } from '../words.js';
 
 /** JSON shape of an application: §5 column names, money in fen. */
 function applicationJson(r: ApplicationRow) {
@@ -111,8 +114,8 @@ export function register(program: Command): void {
     .description('show an application: every field, extra columns, source and history')
     .action(
       handler((ctx, id: string) => {
-        const { row, events, eligibility } = showApplication(opContext(ctx), { id });
-        const json = { ...applicationJson(row), events, eligibility };
+        const { row, events, eligibility, award_fen, money } = showApplication(opContext(ctx), { id });
+        const json = { ...applicationJson(row), award_fen, money, events, eligibility };
         return {
           json,
           human: (out) => {
@@ -139,7 +142,8 @@ export function register(program: Command): void {
               [label('training_events'), row.training_events],
               [label('trainees'), row.trainees],
               [label('submitted_on'), row.submitted_on],
-              [text('状态', 'state'), row.state],
+              [text('状态', 'state'), stateText(ctx, row.state)],
+              [text('当前补贴（元）', 'award now (yuan)'), formatYuan(award_fen)],
               [text('来源', 'source'), `${row.source_file}:${row.source_line} (sha256 ${row.source_sha256.slice(0, 16)}…)`],
             ]);
             const extra = Object.entries(json.extra);
@@ -147,6 +151,9 @@ export function register(program: Command): void {
               out.heading(text('其他列（原样保存）', 'extra columns (kept as written)'));
               out.fields(extra);
             }
+            out.heading(text('资金（元）', 'money (yuan)'));
+            out.fields(APPLICATION_STAGES.map((st) => [MONEY_STAGE_LABELS[st], formatYuan(money[`${st}_fen`])]));
+            out.line(ctx.t(text('当前补贴：备案后为核定金额，备案前为拟安排金额。', 'award now: the final amount once filed, the allocated amount before.')));
             out.heading(text('资格审查', 'eligibility'));
             printEligibility(ctx, out, eligibility);
             out.heading(text('记录', 'history'));

@@ -1,12 +1,23 @@
 // jmfund status — a round after allocation: applications and money per state,
-// objections, notices.
+// the money through the stages per category and in all, objections, notices.
 import type { Command } from 'commander';
+import { MONEY_STAGE_LABELS } from '../../domain/labels.js';
 import { formatYuan } from '../../domain/money.js';
-import { text } from '../../domain/text.js';
+import { MONEY_STAGES, type MoneyJson, type MoneyStage } from '../../domain/money-stages.js';
+import { text, type Text } from '../../domain/text.js';
 import { roundStatus } from '../../ops/status.js';
 import { opContext } from '../context.js';
 import { handler } from '../runner.js';
 import { stateText } from '../words.js';
+
+/** The words the per-category table shows (a table may show fewer, never other words). */
+const CATEGORY_COLUMNS: readonly MoneyStage[] = ['budget', 'allocated', 'filed', 'final', 'paid', 'outstanding'];
+
+const yuan = (m: MoneyJson, s: MoneyStage): string => {
+  const v = m[`${s}_fen`];
+  return v === null ? '—' : formatYuan(v);
+};
+const heading = (s: MoneyStage): Text => text(`${MONEY_STAGE_LABELS[s].zh}（元）`, `${MONEY_STAGE_LABELS[s].en} (yuan)`);
 
 export function register(program: Command): void {
   program
@@ -21,18 +32,21 @@ export function register(program: Command): void {
           human: (out) => {
             out.heading(text(`批次 ${s.round}（${s.today}）`, `round ${s.round} (${s.today})`));
             out.table(
-              [text('状态', 'state'), text('申报数', 'applications'), text('金额（元）', 'amount (yuan)')],
+              [text('状态', 'state'), text('申报数', 'applications'), text('当前补贴（元）', 'award now (yuan)')],
               Object.entries(s.states).map(([state, v]) => [stateText(ctx, state), v.count, formatYuan(v.amount_fen)]),
               { align: ['left', 'right', 'right'] },
             );
-            out.fields([
-              [text('当前补贴合计', 'awarded now'), formatYuan(s.awarded_fen)],
-              [text('备案合计', 'filed'), formatYuan(s.filed_fen)],
-              [text('已拨付', 'paid'), formatYuan(s.paid_fen)],
-              [text('待追缴', 'clawback due'), formatYuan(s.clawback_due_fen)],
-              [text('已追回', 'recovered'), formatYuan(s.recovered_fen)],
-              [text('未处理异议', 'open objections'), s.open_objections.length],
-            ]);
+            out.line(ctx.t(text('当前补贴：备案后为核定金额，备案前为拟安排金额。', 'award now: the final amount once filed, the allocated amount before.')));
+            out.heading(text('资金（元）', 'money (yuan)'));
+            out.fields(MONEY_STAGES.map((st) => [MONEY_STAGE_LABELS[st], yuan(s.money, st)]));
+            if (s.categories.length > 0) {
+              out.table(
+                [text('类别', 'category'), ...CATEGORY_COLUMNS.map(heading)],
+                s.categories.map((c) => [ctx.t(c.name), ...CATEGORY_COLUMNS.map((st) => yuan(c.money, st))]),
+                { align: ['left', ...CATEGORY_COLUMNS.map(() => 'right' as const)] },
+              );
+            }
+            out.fields([[text('未处理异议', 'open objections'), s.open_objections.length]]);
             for (const n of s.notices) {
               const phase =
                 n.phase === 'running'
