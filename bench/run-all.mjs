@@ -205,46 +205,57 @@ if (want('cycle')) {
 }
 
 // ---------------------------------------------------------------- README
+// Each benchmark's figures sit between their own markers, each with the run
+// (date, commit, load) that measured them and its baseline from that run: a
+// run of some benchmarks (--only) replaces their sections and leaves the
+// others. What is written outside the markers (notes) is kept.
 const ended = new Date();
 const pkgs = Object.entries(soft.packages)
   .map(([k, v]) => `${k} ${v}`)
   .join(', ');
-const figures = `${QUICK ? '**Quick run: small sizes, not the figures to quote.**\n\n' : MEDIUM ? '**Medium run** (`--medium`): 100,000-application sizes, fewer runs than the full `npm run bench`.\n\n' : ''}Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} – ${ended.toISOString().slice(11, 16)} UTC.
-
-## Machine and versions
+const stamp = `${started.toISOString().slice(0, 16).replace('T', ' ')} – ${ended.toISOString().slice(11, 16)} UTC, commit ${soft.commit}, load average ${host.load.map((x) => x.toFixed(2)).join(', ')} at the start and ${loadavg().map((x) => x.toFixed(2)).join(', ')} at the end (1, 5, 15 min)${QUICK ? '; **quick run: small sizes, not the figures to quote**' : MEDIUM ? '; medium run (`--medium`): 100,000-application sizes, fewer runs' : ''}`;
+const machineBlock = `## Machine and versions
 
 | | |
 |---|---|
 | CPU | ${host.cores} × ${host.cpu} |
-| memory | ${host.memGiB.toFixed(1)} GiB (${host.freeGiB.toFixed(1)} GiB free at the start) |
-| load average at the start | ${host.load.map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min) |
-| load average at the end | ${loadavg().map((x) => x.toFixed(2)).join(', ')} |
+| memory | ${host.memGiB.toFixed(1)} GiB |
 | platform | ${host.platform} |
 | Node | ${soft.node} |
 | SQLite (in better-sqlite3) | ${soft.sqlite}${soft.sqliteShell ? `; sqlite3 shell ${soft.sqliteShell}` : ''} |
 | jmfund | ${soft.jmfund}, commit ${soft.commit} |
 | packages | ${pkgs} |
 
-Wall times depend on what else the machine runs (the load average says how
-busy it was); CPU time (user + system of the child, from \`/usr/bin/time\`)
-depends on it less. Peak RSS is the child's maximum resident set size.
-Every figure below was measured in this one run, side by side.
-
-${sections.map((s) => `## ${s.title}\n\n${s.how} (${s.minutes.toFixed(1)} min)\n\n${s.body}\n`).join('\n')}`;
-
-// The figures go between the markers; what is written around them (notes) is kept.
-const START = '<!-- figures: written by bench/run-all.mjs -->';
-const END = '<!-- /figures -->';
+Wall times depend on what else the machine runs (each section gives the load
+average of its run); CPU time (user + system of the child, from
+\`/usr/bin/time\`) depends on it less. Peak RSS is the child's maximum resident
+set size. Within a section every figure and its floor come from one run.
+`;
 const HEAD = `# Benchmarks
 
 \`npm run bench\` builds jmfund and runs every benchmark (\`node bench/run-all.mjs\`), then writes the figures below.
 \`node bench/run-all.mjs --quick\` runs them at small sizes (figures in bench/out/README-quick.md), to check that they run;
-each benchmark can also be run alone (see the first lines of each script).
+\`--only import,cycle\` runs some of them and replaces only their sections.
 `;
+const ORDER = ['Machine and versions', 'Import', 'Expert scores', 'Allocate', 'Audit report', 'Funding line', 'Cold start', 'Whole round'];
+const open = (t) => `<!-- figures: ${t} -->`;
+const close = (t) => `<!-- /figures: ${t} -->`;
+const blocks = new Map([['Machine and versions', machineBlock], ...sections.map((x) => [x.title, `## ${x.title}\n\nRun of ${stamp}.\n\n${x.how} (${x.minutes.toFixed(1)} min)\n\n${x.body}\n`])]);
 const target = QUICK ? join(OUT, 'README-quick.md') : join(BENCH, 'README.md');
-const old = existsSync(target) ? readFileSync(target, 'utf8') : `${HEAD}\n${START}\n${END}\n`;
-const i = old.indexOf(START);
-const j = old.indexOf(END);
-const block = `${START}\n${figures}${END}`;
-writeFileSync(target, i >= 0 && j > i ? old.slice(0, i) + block + old.slice(j + END.length) : `${HEAD}\n${block}\n\n${old}`);
+let doc = existsSync(target) ? readFileSync(target, 'utf8') : `${HEAD}\n`;
+for (const title of ORDER) {
+  const body = blocks.get(title);
+  if (body === undefined) continue;
+  const block = `${open(title)}\n${body}${close(title)}`;
+  const i = doc.indexOf(open(title));
+  const j = doc.indexOf(close(title));
+  if (i >= 0 && j > i) doc = doc.slice(0, i) + block + doc.slice(j + close(title).length);
+  else {
+    // A new section goes before the first later section that is there, else at the end.
+    const later = ORDER.slice(ORDER.indexOf(title) + 1).map((t) => doc.indexOf(open(t))).filter((k) => k >= 0);
+    const at = later.length ? Math.min(...later) : doc.length;
+    doc = `${doc.slice(0, at).trimEnd()}\n\n${block}\n\n${doc.slice(at).trimStart()}`;
+  }
+}
+writeFileSync(target, `${doc.trimEnd()}\n`);
 log(`\nwritten ${target}`);

@@ -11,7 +11,7 @@ import { canonicalJson, findCluster, findDistrict, type Category, type District,
 import { comparePrepared, prepareProjectName, similarInGroup, type NameComparison, type PreparedName } from './similarity.js';
 import type * as SideList from './side-lists.js';
 import { type Text, text } from './text.js';
-import { ACCIDENT_KIND_LABELS, CREDIT_LIST_LABELS } from './labels.js';
+import { ACCIDENT_KIND_LABELS, CREDIT_LIST_LABELS, OUTCOME_LABELS, evidenceLabel } from './labels.js';
 import { analyzeUscc, type UsccAnalysis } from './uscc.js';
 
 export const RULE_IDS = [
@@ -508,8 +508,8 @@ export function roundCheck(round: RoundFacts, asOf: string): RoundCheck {
 /**
  * Checks the applications of a round that share one credit code (uscKey),
  * given in application order, against the side-list rows of that code. A
- * round is checked group by group, so that a caller can stream it; the
- * results are those of checkRound.
+ * round is checked group by group (the rules only ever compare applications
+ * of one credit code), so that a caller can stream it.
  */
 export function checkGroup(rc: RoundCheck, group: readonly Application[], lists: SideLists): ApplicationCheck[] {
   const policy = rc.round.policy;
@@ -560,7 +560,8 @@ export function passIsDerived(r: RuleResult, lists: SideLists): boolean {
 /**
  * Checks every application of a round. `asOf` is the round's closing date
  * unless the officer names another; the window is [asOf − lookBackYears, asOf].
- * Results in the order of `applications`.
+ * Results in the order of `applications`. The ledger checks group by group
+ * (eligibility.repo); this whole-round form is what the tests' builders use.
  */
 export function checkRound(round: RoundFacts, asOf: string, applications: readonly Application[], lists: SideLists): ApplicationCheck[] {
   const rc = roundCheck(round, asOf);
@@ -576,40 +577,6 @@ export function checkRound(round: RoundFacts, asOf: string, applications: readon
   }
   return applications.map((a) => byId.get(a.applicationId) as ApplicationCheck);
 }
-
-const EVIDENCE_LABELS: Readonly<Record<string, Text>> = {
-  declared_district: text('所属区（市）', 'declared district'),
-  division_code: text('信用代码区划', 'credit-code division'),
-  uscc: text('统一社会信用代码', 'credit code'),
-  established_on: text('成立日期', 'established on'),
-  as_of: text('核查基准日', 'as-of date'),
-  min_years: text('成立年限', 'years established required'),
-  independent_legal_person: text('是否独立法人', 'independent legal person'),
-  entity_type: text('主体类型', 'entity type'),
-  enterprise_name: text('企业名称', 'enterprise name'),
-  other_fiscal_support: text('是否已获其他财政资金支持', 'other fiscal support'),
-  project_name: text('项目名称', 'project name'),
-  dice: text('相似度阈值', 'similarity threshold'),
-  matches: text('已获资助名单中的相同或相似项目', 'matching prior-funding rows'),
-  past_projects_compliant: text('近三年财政资金项目执行良好', 'past projects compliant'),
-  window: text('核查期间', 'window'),
-  violations: text('违规记录', 'violations rows'),
-  credit_good: text('近三年信用良好', 'credit good'),
-  listings: text('信用名单记录', 'credit rows'),
-  major_accident: text('重大事故', 'major accident'),
-  accidents: text('事故记录', 'accidents rows'),
-  ready_to_implement: text('具备实施条件', 'ready to implement'),
-  category: text('申报类别', 'category'),
-  employees: text('从业人员', 'employees'),
-  annual_revenue_fen: text('营业收入', 'annual revenue'),
-  cluster: text('产业集群', 'cluster'),
-  training_events: text('培训场次', 'training events'),
-  trainees: text('培训人数', 'trainees'),
-  others: text('本批次相同或相似的申报', 'matching applications in the round'),
-};
-
-/** A person's name for a key of the evidence. */
-export const evidenceLabel = (key: string): Text => EVIDENCE_LABELS[key] ?? text(key, key);
 
 /** Names the parts of the evidence that differ (for "why did this go back to review"). */
 export function evidenceChanges(before: Evidence, after: Evidence): Text {
@@ -631,4 +598,43 @@ export function evidenceChanges(before: Evidence, after: Evidence): Text {
         : text(`${label(k).zh}已变化`, `${label(k).en} changed`),
     ),
   );
+}
+
+/** A decision as resultReason reads it. */
+interface DecisionFacts {
+  outcome: 'pass' | 'fail';
+  reason: string;
+  decidedBy: string;
+  decidedAt: string;
+  evidence: Evidence;
+}
+
+/** What resultReason needs of a stored result (ledger's ResultView has these). */
+export interface ReasonFacts {
+  checkReason: Text;
+  readonly evidence: Evidence;
+  decision: DecisionFacts | null;
+  reopened: DecisionFacts | null;
+}
+
+const dateOf = (iso: string): string => iso.slice(0, 10);
+
+/** The reason a person reads: the check's reason, and the officer's decision when there is one. */
+export function resultReason(v: ReasonFacts): Text {
+  if (v.decision) {
+    const d = v.decision;
+    const o = OUTCOME_LABELS[d.outcome];
+    return text(
+      `${d.decidedBy} 于 ${dateOf(d.decidedAt)} 人工决定：${o.zh}（理由：${d.reason}）；核查发现：${v.checkReason.zh}`,
+      `${d.decidedBy} decided ${o.en} on ${dateOf(d.decidedAt)} (reason: ${d.reason}); the check found: ${v.checkReason.en}`,
+    );
+  }
+  if (v.reopened) {
+    const d = v.reopened;
+    return text(
+      `${v.checkReason.zh}（${d.decidedBy} 于 ${dateOf(d.decidedAt)} 的决定已失效，因证据已变化：${evidenceChanges(d.evidence, v.evidence).zh}）`,
+      `${v.checkReason.en} (the decision by ${d.decidedBy} on ${dateOf(d.decidedAt)} no longer applies because the evidence changed: ${evidenceChanges(d.evidence, v.evidence).en})`,
+    );
+  }
+  return v.checkReason;
 }

@@ -4,7 +4,7 @@ import type { ApplicationState } from './application.js';
 import { capInCategory } from './caps.js';
 import { formatYuan } from './money.js';
 import type { Category } from './policy.js';
-import { STATE_LABELS, stateLabel } from './labels.js';
+import { ACTION_LABELS, STATE_LABELS, stateLabel } from './labels.js';
 import { type Result, type Text, err, ok, text } from './text.js';
 
 
@@ -119,23 +119,6 @@ export const TRANSITIONS: Record<Action, Rule> = {
     to: ['clawback-due', 'recovered'],
     hint: text('先用 `jmfund clawback APP --amount A --reason ...` 确定追缴金额。', 'order the clawback first with `jmfund clawback APP --amount A --reason ...`.'),
   },
-};
-
-export const ACTION_LABELS: Record<Action, Text> = {
-  check: text('资格审核', 'check'),
-  decide: text('复核决定', 'decide'),
-  score: text('专家评分', 'score'),
-  allocate: text('分配', 'allocate'),
-  'award-set': text('设定金额', 'award set'),
-  publicize: text('公示', 'publicize'),
-  withdraw: text('因异议撤销', 'withdraw on objection'),
-  finalize: text('备案', 'finalize (file)'),
-  'accept-pass': text('验收通过', 'accept (pass)'),
-  'accept-fail': text('验收不通过', 'accept (fail)'),
-  disburse: text('拨付', 'disburse'),
-  'spot-check-violation': text('抽查违规', 'spot-check violation'),
-  clawback: text('追缴', 'clawback'),
-  recover: text('追回', 'recover'),
 };
 
 export function canTransition(from: string, action: Action, to?: ApplicationState): boolean {

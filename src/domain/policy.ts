@@ -1,6 +1,8 @@
 // The fund's rules as data (SPEC §3). Numbers live in the policy file; code
 // only reads them, so a round keeps the exact rules it was created under.
 
+import type { PolicySchemaOutput } from './policy-schema.js';
+
 export const SCORE_METHODS = ['mean', 'trimmed-mean', 'median', 'z-score'] as const;
 export const ALLOCATION_METHODS = ['ranked', 'pro-rata'] as const;
 export const SHORTFALL_RULES = ['skip', 'partial', 'stop'] as const;
@@ -12,7 +14,7 @@ export const TIE_BREAK_KEYS = [
   'total-investment-desc',
 ] as const;
 
-export type Policy = import('./policy-schema.js').PolicySchemaOutput;
+export type Policy = PolicySchemaOutput;
 export type Category = Policy['categories'][number];
 export type District = Policy['region']['districts'][number];
 export type Cluster = Policy['clusters'][number];

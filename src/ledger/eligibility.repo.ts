@@ -21,6 +21,7 @@ import {
   deriveStatus,
   evidenceChanges,
   passIsDerived,
+  resultReason,
   roundCheck,
   uscKey,
   type ApplicationCheck,
@@ -33,6 +34,7 @@ import {
   type SideLists,
 } from '../domain/eligibility.js';
 import type { AccidentKind, CreditList } from '../domain/side-lists.js';
+import { OUTCOME_LABELS } from '../domain/labels.js';
 import { type Text, text } from '../domain/text.js';
 import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
@@ -73,7 +75,7 @@ export interface ResultView {
   /** The officer's decision when one settles the result, else checkOutcome. */
   outcome: Outcome;
   article: string;
-  /** The check's reason (see resultReason for the reason with the decision). */
+  /** The check's reason (see domain resultReason for the reason with the decision). */
   checkReason: Text;
   /** Parsed on first use. */
   readonly evidence: Evidence;
@@ -197,28 +199,6 @@ function resultsOf(app: Application, status: EligibilityStatus | null, rows: Res
     const r = stored.get(d.rule);
     return r ? storedView(r, decisions) : derivedView(d);
   });
-}
-
-const dateOf = (iso: string): string => iso.slice(0, 10);
-
-/** The reason a person reads: the check's reason, and the officer's decision when there is one. */
-export function resultReason(v: ResultView): Text {
-  if (v.decision) {
-    const d = v.decision;
-    const o = d.outcome === 'pass' ? text('通过', 'pass') : text('不通过', 'fail');
-    return text(
-      `${d.decidedBy} 于 ${dateOf(d.decidedAt)} 人工决定：${o.zh}（理由：${d.reason}）；核查发现：${v.checkReason.zh}`,
-      `${d.decidedBy} decided ${o.en} on ${dateOf(d.decidedAt)} (reason: ${d.reason}); the check found: ${v.checkReason.en}`,
-    );
-  }
-  if (v.reopened) {
-    const d = v.reopened;
-    return text(
-      `${v.checkReason.zh}（${d.decidedBy} 于 ${dateOf(d.decidedAt)} 的决定已失效，因证据已变化：${evidenceChanges(d.evidence, v.evidence).zh}）`,
-      `${v.checkReason.en} (the decision by ${d.decidedBy} on ${dateOf(d.decidedAt)} no longer applies because the evidence changed: ${evidenceChanges(d.evidence, v.evidence).en})`,
-    );
-  }
-  return v.checkReason;
 }
 
 /** Application ids in the ledger's order (SQLite compares text as UTF-8 bytes, that is by code point). */
@@ -372,8 +352,8 @@ export function roundSize(db: Db, roundId: string): number {
  * The round's applications one credit code at a time, read in batches along
  * the (round_id, uscc, project_name) index, so that memory stays that of a
  * batch whatever the round's size. Results are the same as checking the
- * whole round at once (checkRound): the rules only ever compare applications
- * of one credit code. Credit codes not stored in the canonical form (only
+ * whole round at once: the rules only ever compare applications of one
+ * credit code. Credit codes not stored in the canonical form (only
  * 0-9 and A-Z; import always stores that) are grouped by uscKey at the end.
  * Nothing may be written while a batch is read: the caller writes between yields.
  */
@@ -422,7 +402,7 @@ export function* roundGroups(db: Db, roundId: string, batch = 4096): Generator<R
   }
 }
 
-/** Groups of a batch with their side-list rows (those of the credit codes as stored, as checkRound's caller reads them) and stored results. */
+/** Groups of a batch with their side-list rows (those of the credit codes as stored) and stored results. */
 function* withStored(db: Db, groups: CheckedApplication[][], present: ListsPresent, anyStored: boolean): Generator<RoundGroup> {
   const anyList = present.priorFunding || present.creditListings || present.violations || present.accidents;
   const lists = anyList ? listsByKey(sideListsFor(db, [...new Set(groups.flatMap((g) => g.map((a) => a.uscc)))], present)) : new Map<string, SideLists>();
@@ -555,13 +535,13 @@ export class CheckStore {
           const changes = evidenceChanges(d.evidence, r.evidence);
           this.reopened.push({ applicationId: id, rule: r.rule, decision: d, kind: 'evidence-changed', why: text(`证据已变化：${changes.zh}`, `the evidence changed: ${changes.en}`) });
         } else if (d) {
-          const now = r.outcome === 'pass' ? text('通过', 'passes') : text('不通过', 'fails');
+          const now = OUTCOME_LABELS[r.outcome];
           this.reopened.push({
             applicationId: id,
             rule: r.rule,
             decision: d,
             kind: 'no-longer-review',
-            why: text(`该规则现在本身即${now.zh}，无需人工决定`, `the rule now ${now.en} by itself; no decision is needed`),
+            why: text(`该规则现在本身即${now.zh}，无需人工决定`, `the rule now gives ${now.en} by itself; no decision is needed`),
           });
         } else if (p?.reopened_decision_id != null && r.outcome === 'needs-review') {
           reopened = group.decisions.get(p.reopened_decision_id) ?? null; // still open, keep the history visible

@@ -1,6 +1,6 @@
 // One test per rule and outcome of the §6 table, plus the derived status.
 import { describe, expect, it } from 'vitest';
-import { RULE_IDS, deriveStatus, evidenceChanges } from '../../src/domain/eligibility.js';
+import { RULE_IDS, deriveStatus, evidenceChanges, resultReason } from '../../src/domain/eligibility.js';
 import { computeCheckChar } from '../../src/domain/uscc.js';
 import { check, makeApp, ruleOf, src, uscc } from '../../fixtures/check/builders.js';
 
@@ -313,5 +313,23 @@ describe('evidenceChanges', () => {
     const t = evidenceChanges({ declared_district: '台山市', division_code: '440703' }, { declared_district: '开平市', division_code: '440703' });
     expect(t.en).toBe('declared district: 台山市 → 开平市');
     expect(t.zh).toBe('所属区（市）：台山市 → 开平市');
+  });
+});
+
+describe('resultReason (what a person reads for a stored result)', () => {
+  const checkReason = { zh: '成立未满 2 年', en: 'established less than 2 years' };
+  const decision = { outcome: 'pass' as const, reason: '分公司，非独立法人', decidedBy: 'officer-li', decidedAt: '2022-08-15T06:02:00.000Z', evidence: { established_on: '2021-01-01' } };
+  it('is the check reason alone when no officer decided', () => {
+    expect(resultReason({ checkReason, evidence: {}, decision: null, reopened: null })).toEqual(checkReason);
+  });
+  it('names the officer, the outcome, the date and the typed reason of a decision, then what the check found', () => {
+    const r = resultReason({ checkReason, evidence: decision.evidence, decision, reopened: null });
+    expect(r.zh).toBe('officer-li 于 2022-08-15 人工决定：通过（理由：分公司，非独立法人）；核查发现：成立未满 2 年');
+    expect(r.en).toContain('officer-li decided pass on 2022-08-15');
+  });
+  it('says why a reopened decision no longer applies', () => {
+    const r = resultReason({ checkReason, evidence: { established_on: '2021-06-01' }, decision: null, reopened: decision });
+    expect(r.en).toMatch(/^established less than 2 years \(the decision by officer-li on 2022-08-15 no longer applies because the evidence changed: /);
+    expect(r.en).toContain('2021-06-01');
   });
 });

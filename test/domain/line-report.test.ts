@@ -37,7 +37,7 @@ describe('buildLineReport', () => {
 
   it('says so before the first allocation', () => {
     const empty = buildLineReport({ roundId: 'R1', opensOn: '2022-03-01', closesOn: '2022-04-30', policy: sim.round.policy, version: null, category: null, line: null }, NOW);
-    expect(empty.meta.find((m) => m.key === 'allocation')?.value).toEqual({ zh: '尚未分配', en: 'not yet allocated' });
+    expect(empty.meta.find((m) => m.key === 'allocation')?.value).toEqual({ zh: '尚未分配', en: 'not-yet-allocated' });
     expect([...empty.sections[0].rows]).toEqual([]);
     expect(empty.caterpillars).toBeUndefined();
   });

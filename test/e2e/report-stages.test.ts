@@ -48,7 +48,7 @@ describe('reports at every stage of a round', () => {
     const after = openLedger(snapshotPath(L, 'allocated'), { readonly: true });
     try {
       const awards = await buildRoundReport(before, 'awards', ROUND, NOW);
-      expect(awards.meta.find((m) => m.key === 'allocation')?.value).toEqual({ zh: '尚未分配', en: 'not yet allocated' });
+      expect(awards.meta.find((m) => m.key === 'allocation')?.value).toEqual({ zh: '尚未分配', en: 'not-yet-allocated' });
       const draft = await buildRoundReport(after, 'notice', ROUND, NOW);
       expect(draft.sections.map((s) => s.id)).toEqual(['draft']);
       expect([...draft.sections[0].rows]).toHaveLength(8);

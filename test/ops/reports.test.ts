@@ -40,7 +40,7 @@ describe('buildRoundReport', () => {
     const { db } = roundWithApplications();
     const r = buildRoundReport(db, 'awards', 'R1', NOW);
     expect(r).toMatchObject({ kind: 'awards', roundId: 'R1', generatedAt: NOW });
-    expect(r.meta.find((m) => m.key === 'allocation')?.value).toEqual({ zh: '尚未分配', en: 'not yet allocated' });
+    expect(r.meta.find((m) => m.key === 'allocation')?.value).toEqual({ zh: '尚未分配', en: 'not-yet-allocated' });
     const ids = r.sections.flatMap((s) => rowsOf(r, s.id)).flat().filter((c) => c === 'A1' || c === 'A2');
     expect(ids.sort()).toEqual(['A1', 'A2']);
   });

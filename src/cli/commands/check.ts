@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { articleLabel } from '../../domain/eligibility.js';
 import { ELIGIBILITY_STATUS_LABELS, OUTCOME_LABELS } from '../../domain/labels.js';
 import { text } from '../../domain/text.js';
-import { resultReason, type Decision } from '../../ledger/eligibility.repo.js';
+import { resultReason } from '../../domain/eligibility.js';
+import type { Decision } from '../../ledger/eligibility.repo.js';
 import { check } from '../../ops/check.js';
 import { opContext, type Context } from '../context.js';
 import { dateOption } from '../options.js';
@@ -53,7 +54,7 @@ function runCheck(ctx: Context, opts: { round?: string; asOf?: string }): Output
       );
       out.heading(text('按规则', 'By rule'));
       out.table(
-        [text('规则', 'rule'), text('条款', 'article'), text('不通过', 'fail'), text('待复核', 'needs review'), text('已人工决定', 'decided')],
+        [text('规则', 'rule'), text('条款', 'article'), OUTCOME_LABELS.fail, OUTCOME_LABELS['needs-review'], text('已人工决定', 'decided')],
         // Categories cite their own paragraphs of Art. 7 and 8; the summary names the articles.
         r.byRule.map((c) => [c.rule, c.articles.length > 1 && c.rule === 'category' ? article(ctx, '7, 8') : c.articles.map((a) => article(ctx, a)).join(' / '), c.fail, c.review, c.decided]),
         { align: ['left', 'left', 'right', 'right', 'right'] },

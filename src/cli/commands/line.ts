@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { LineApplication } from '../../domain/funding-line.js';
 import { formatYuan } from '../../domain/money.js';
+import { LINE_MARK_LABELS } from '../../domain/labels.js';
 import { text } from '../../domain/text.js';
 import { fundingLineOf, type LineResult } from '../../ops/line.js';
 import { opContext } from '../context.js';
@@ -102,7 +103,7 @@ function render(ctx: Context, out: Printer, r: LineResult): void {
   out.line(r.greyZone.length > 0 ? r.greyZone.join(', ') : ctx.t(text('无', 'none')));
 
   out.heading(text('逐一剔除专家：哪些资助结果会改变', 'leave one expert out: which funding decisions would change'));
-  const change = (funded: boolean) => (funded ? ctx.t(text('资助', 'funded')) : ctx.t(text('不资助', 'not funded')));
+  const change = (funded: boolean) => ctx.t(LINE_MARK_LABELS[funded ? 'funded' : 'not-funded']);
   out.table(
     [text('专家', 'expert'), text('评分数', 'scores'), text('变化', 'changes')],
     r.expertInfluence.map((e) => [e.expert, e.scored, e.changes.length === 0 ? '—' : e.changes.map((c) => `${c.applicationId} ${change(c.funded)} → ${change(c.fundedWithout)}`).join('; ')]),

@@ -1,12 +1,13 @@
 // jmfund review | decide (SPEC §6): the officer decisions that settle needs-review
 // items; review walks them at a terminal, decide takes one from a script.
 import type { Command } from 'commander';
-import { articleLabel, evidenceLabel, RULE_IDS, type Evidence } from '../../domain/eligibility.js';
+import { articleLabel, RULE_IDS, type Evidence } from '../../domain/eligibility.js';
 import { UserError } from '../../domain/errors.js';
-import { ELIGIBILITY_STATUS_LABELS, OUTCOME_LABELS } from '../../domain/labels.js';
+import { ELIGIBILITY_STATUS_LABELS, OUTCOME_LABELS, evidenceLabel } from '../../domain/labels.js';
 import { canonicalJson } from '../../domain/policy.js';
 import { text, type Text } from '../../domain/text.js';
-import { resultReason, type ReviewItem } from '../../ledger/eligibility.repo.js';
+import { resultReason } from '../../domain/eligibility.js';
+import type { ReviewItem } from '../../ledger/eligibility.repo.js';
 import { decide, reviewItems, type DecisionResult } from '../../ops/check.js';
 import { opContext, type Context } from '../context.js';
 import type { Output } from '../render.js';

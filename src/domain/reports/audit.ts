@@ -79,7 +79,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('outcome', '结果', 'Outcome'),
         col('article', '条款', 'Article'),
         col('reason', '理由', 'Reason'),
-        col('decision', '复核决定', 'Decision'),
+        col('decision', '人工决定', 'Decision'),
         col('decision_reason', '决定理由', 'Decision reason'),
         col('decided_by', '决定人', 'Decided by'),
         col('decided_at', '决定时间', 'Decided at', 'instant'),

@@ -1,7 +1,7 @@
 // `report awards`: the ranked award list per category with score, cap,
 // award, reason and binding limit (Art. 8, 11). Before the first allocation
 // it lists the applications with their caps and "not yet allocated".
-import { ALLOCATION_METHOD_LABELS, BINDING_LABELS, SHORTFALL_LABELS, STATE_LABELS } from '../labels.js';
+import { ALLOCATION_METHOD_LABELS, BINDING_LABELS, REASON_LABELS, SHORTFALL_LABELS, STATE_LABELS } from '../labels.js';
 import { REPORT_TITLES, coded, rowsOf, type CellValue, type Report, type Section } from './model.js';
 import { text } from '../text.js';
 import { awardOf, capFor, categoryOrder, col, meta, moneyCol, moneyOf, reasonCell, roundFiled, roundMeta } from './common.js';
@@ -108,7 +108,7 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
     );
     if (a.ties > 0) m.push(meta('ties', '需集体审议的同分', 'Ties for collective decision', a.ties, 'number'));
   } else {
-    m.push(meta('allocation', '分配版本', 'Allocation version', text('尚未分配', 'not yet allocated')));
+    m.push(meta('allocation', '分配版本', 'Allocation version', REASON_LABELS['not-yet-allocated']));
   }
   return { kind: 'awards', title: REPORT_TITLES.awards, roundId: f.round.id, generatedAt, meta: m, sections, charts: tally.charts() };
 }

@@ -4,7 +4,7 @@
 // funding line across, the grey zone shaded) and the tables of `jmfund line`.
 // Decision support: the awards remain those of allocate.
 import type { FundingLine, LineApplication } from '../funding-line.js';
-import { categoryLabel, LINE_MARK_LABELS } from '../labels.js';
+import { categoryLabel, LINE_MARK_LABELS, REASON_LABELS } from '../labels.js';
 import type { Policy } from '../policy.js';
 import { text } from '../text.js';
 import { col, meta } from './common.js';
@@ -38,7 +38,7 @@ export function buildLineReport(r: LineReportInput, generatedAt: string): Report
       title: REPORT_TITLES.line,
       roundId: r.roundId,
       generatedAt,
-      meta: [...head, meta('allocation', '分配版本', 'Allocation version', text('尚未分配', 'not yet allocated')), meta('generated_at', '生成时间', 'Generated at', generatedAt, 'instant')],
+      meta: [...head, meta('allocation', '分配版本', 'Allocation version', REASON_LABELS['not-yet-allocated']), meta('generated_at', '生成时间', 'Generated at', generatedAt, 'instant')],
       sections: [{ id: 'summary', title: text('各类别汇总', 'Summary by category'), note: text('尚无分配方案：先运行 allocate。', 'No allocation yet: run allocate first.'), columns: [col('category', '类别', 'Category')], rows: [] }],
       charts: [],
     };
