@@ -377,7 +377,7 @@ describe('money through random lifecycles', () => {
       fc.property(fc.array(appArb(5_000_000_00), { minLength: 1, maxLength: 25 }), fc.array(stepArb, { minLength: 30, maxLength: 120 }), budgetsArb, (specs, steps, budgets) => {
         checkRound(roundOf(specs, steps), budgets);
       }),
-      { numRuns: 400 },
+      { numRuns: 400, seed: 1501 },
     );
   });
 
@@ -396,12 +396,13 @@ describe('money through random lifecycles', () => {
         const allocated = apps.reduce((t, a) => t + BigInt(applicationMoney(factsOf(a)).allocated), 0n);
         if (allocated > BigInt(Number.MAX_SAFE_INTEGER)) past++;
       }),
-      { numRuns: 30 },
+      { numRuns: 30, seed: 1502 },
     );
     // The runs did reach sums a double cannot hold.
     expect(past).toBeGreaterThan(15);
   });
 
+  // Seeded: the same 400 stories every run, so whether they reach every state is a fact of the test, not luck.
   it('the stories reach every state and amount the identities speak of', () => {
     const seen = new Set<string>();
     fc.assert(
@@ -412,7 +413,7 @@ describe('money through random lifecycles', () => {
           if (a.recoveries.length && sumOf(a.recoveries) < sumOf(a.clawbacks)) seen.add('partly-recovered');
         }
       }),
-      { numRuns: 400 },
+      { numRuns: 400, seed: 1503 },
     );
     for (const s of ['proposed', 'not-funded', 'in-notice', 'withdrawn', 'filed', 'accepted', 'disbursed', 'rejected-at-acceptance', 'clawback-due', 'recovered', 'lowered', 'partly-recovered']) {
       expect(seen).toContain(s);
@@ -489,6 +490,7 @@ describe('checkManualAward', () => {
           expect(r === null).toBe(allowed);
         },
       ),
+      { numRuns: 1000, seed: 1504 },
     );
   });
 });
