@@ -4,15 +4,20 @@
 import type { ApplicationState } from '../domain/application.js';
 import { RefusedError, UserError } from '../domain/errors.js';
 import { checkApprovalDocument, checkAwardUnit, checkManualCategory, manualAwardState } from '../domain/lifecycle.js';
+import { checkManualAward } from '../domain/manual-award.js';
+import { applicationMoney, categoryBudget } from '../domain/money-stages.js';
 import { filingBlockers } from '../domain/notice-period.js';
 import { categoryOf } from '../domain/policy.js';
 import { text } from '../domain/text.js';
+import { getAllocation, latestVersion } from '../ledger/allocations.repo.js';
 import { applicationIdsIn, setState } from '../ledger/applications.repo.js';
+import { roundMoneyFacts } from '../ledger/awards.repo.js';
+import { applicationStatus } from '../ledger/eligibility.repo.js';
 import { appendEvent } from '../ledger/events.js';
 import { insertFiling, insertManualAward, type FiledItem, type FilingRow } from '../ledger/filings.repo.js';
 import { inNotice } from '../ledger/notices.repo.js';
 import { roundObjections } from '../ledger/objections.repo.js';
-import { inTransaction } from '../ledger/open.js';
+import { type Db, inTransaction } from '../ledger/open.js';
 import type { OpContext } from './context.js';
 import { requireApplication, requireRound } from './lookup.js';
 import { byState, refuseOn, transition } from './refusals.js';
@@ -111,6 +116,17 @@ export function setAward(op: OpContext, input: SetAwardInput): SetAwardResult {
     if (!unit.ok) throw new UserError(unit.error, 2);
     const to = manualAwardState(amount);
     transition(app.applicationId, app.state, 'award-set', to);
+    // The limits of any award (Art. 8, 9): eligible, at most what was asked, within the category's budget left.
+    const over = checkManualAward({
+      appId: app.applicationId,
+      amountFen: amount,
+      requestedFen: app.requestedAmountFen,
+      eligibility: applicationStatus(db, app.applicationId),
+      category: cat,
+      budgetFen: categoryBudget(round.policy, round.budgets, latestBudgets(db, round.roundId), app.category),
+      othersAllocatedFen: allocatedToOthers(db, round.roundId, app.category, app.applicationId),
+    });
+    if (over) throw new RefusedError(over.text);
     insertManualAward(db, { round_id: round.roundId, application_id: app.applicationId, amount_fen: amount, basis: basis.value, set_on: on, created_at: at, created_by: op.officer });
     setState(db, app.applicationId, to, at);
     appendEvent(db, {
@@ -123,4 +139,17 @@ export function setAward(op: OpContext, input: SetAwardInput): SetAwardResult {
     });
     return { applicationId: app.applicationId, amountFen: amount, basis: basis.value, on, state: to };
   });
+}
+
+/** The budgets of the round's latest allocation (which may override the round's), null before the first. */
+function latestBudgets(db: Db, roundId: string): Record<string, number> | null {
+  const v = latestVersion(db, roundId);
+  return v === null ? null : (getAllocation(db, roundId, v)?.budgets ?? null);
+}
+
+/** Σ allocated (money-stages) to the category's other applications: what the budget left is counted against. */
+function allocatedToOthers(db: Db, roundId: string, category: string, applicationId: string): bigint {
+  let sum = 0n;
+  for (const a of roundMoneyFacts(db, roundId, { category })) if (a.applicationId !== applicationId) sum += BigInt(applicationMoney(a.facts).allocated);
+  return sum;
 }

@@ -16,7 +16,7 @@ import { addObjection, listObjections, publicize, resolveObjection } from '../..
 import { disburse } from '../../src/ops/payments.js';
 import { drawSpotCheck, recordFinding } from '../../src/ops/spot-checks.js';
 import { roundStatus } from '../../src/ops/status.js';
-import { fen, lifecycleLedger, storeVersion } from '../../fixtures/lifecycle/seed.js';
+import { APPS, fen, lifecycleLedger, storeVersion } from '../../fixtures/lifecycle/seed.js';
 
 /** An operation context whose day the test moves forward. */
 function opsOn(db: Db): OpContext & { day: string } {
@@ -181,6 +181,47 @@ describe('award set (category other)', () => {
     expect(competitive.text.en).toContain('competitive allocation (Art. 8)');
     expect(setAward(op, { applicationId: 'O1', amountFen: 0, basis: '江府办〔2022〕13号', on: '2022-05-30' }).state).toBe('not-funded');
     expect(db.prepare('SELECT count(*) FROM manual_awards').pluck().get()).toBe(2);
+  });
+});
+
+describe('award set: the limits of any award', () => {
+  const basis = '江府办〔2022〕12号';
+  const money = (db: Db) => db.prepare('SELECT count(*) FROM manual_awards').pluck().get();
+
+  it('refuses above the requested amount (exit 3), naming it, and writes nothing', async () => {
+    const { db } = lifecycleLedger();
+    const op = opsOn(db);
+    const e = await refusal(() => setAward(op, { applicationId: 'O1', amountFen: fen(90_000_000_000_000), basis, on: '2022-05-30' }));
+    expect(e.exitCode).toBe(3);
+    expect(e.text.en).toContain("above O1's requested amount of 500,000.00 yuan");
+    expect(e.text.zh).toContain('申请金额 500,000.00 元');
+    expect((await refusal(() => setAward(op, { applicationId: 'O1', amountFen: fen(500_001), basis, on: '2022-05-30' }))).exitCode).toBe(3);
+    expect(money(db)).toBe(0);
+    expect(stateOf(db, 'O1')).toBe('eligible');
+    expect(events(db)).not.toContain('award set');
+  });
+
+  it("refuses above what is left of the category's budget once other awards are counted", async () => {
+    const apps = [...APPS, { id: 'O2', category: 'other', requested: 400_000, investment: 1_000_000, score: null, state: 'eligible' }];
+    const { db } = lifecycleLedger({ 'sme-cloud': fen(600_000), other: fen(700_000) }, apps);
+    const op = opsOn(db);
+    setAward(op, { applicationId: 'O1', amountFen: fen(500_000), basis, on: '2022-05-30' });
+    const e = await refusal(() => setAward(op, { applicationId: 'O2', amountFen: fen(300_000), basis, on: '2022-05-30' }));
+    expect(e.exitCode).toBe(3);
+    expect(e.text.en).toContain('200,000.00 yuan (budget 700,000.00 yuan, 500,000.00 yuan allocated to other applications');
+    expect(setAward(op, { applicationId: 'O2', amountFen: fen(200_000), basis, on: '2022-05-30' }).state).toBe('proposed');
+    // Changing one's own award counts only the others against the budget.
+    expect(setAward(op, { applicationId: 'O1', amountFen: fen(500_000), basis: '江府办〔2022〕13号', on: '2022-05-31' }).amountFen).toBe(fen(500_000));
+    expect(money(db)).toBe(3);
+  });
+
+  it('refuses an application that is not eligible', async () => {
+    const apps = APPS.map((a) => (a.id === 'O1' ? { ...a, eligibility: 'needs-review' as const } : a));
+    const { db } = lifecycleLedger(undefined, apps);
+    const e = await refusal(() => setAward(opsOn(db), { applicationId: 'O1', amountFen: fen(100_000), basis, on: '2022-05-30' }));
+    expect(e.exitCode).toBe(3);
+    expect(e.text.en).toContain('O1 is not eligible');
+    expect(money(db)).toBe(0);
   });
 });
 
