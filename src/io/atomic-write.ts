@@ -3,13 +3,13 @@
 // then takes the target's name. An existing file is never overwritten unless
 // `force` is given, and without `force` the check cannot race: the temporary
 // file is hard-linked to the target, which fails if the target exists.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { access, link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { text, type Text } from '../domain/text.js';
+import { tempPathFor, trackTemp } from './temp-files.js';
 
 export type FileWriteErrorCode = 'exists' | 'io';
 
@@ -123,8 +123,6 @@ async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
   }
 }
 
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
 const pathExists = (p: string): Promise<boolean> =>
   access(p).then(
     () => true,
@@ -139,20 +137,12 @@ const pathExists = (p: string): Promise<boolean> =>
  */
 export async function writeFileAtomicStream(path: string, produce: (out: AtomicOut) => Promise<void>, opts: WriteFileAtomicOptions = {}): Promise<WrittenFile> {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempPathFor(path);
   let tmpExists = false;
   let failure: unknown;
   let result: WrittenFile | undefined;
-  // Interrupted (Ctrl-C, kill): remove the temporary file, then end as the signal would have.
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (tmpExists) rmSync(tmp, { force: true });
-    stopWatching();
-    process.kill(process.pid, signal);
-  };
-  const stopWatching = () => {
-    for (const sig of SIGNALS) process.off(sig, onSignal);
-  };
-  for (const sig of SIGNALS) process.once(sig, onSignal);
+  // Interrupted (Ctrl-C, kill): the temporary file is removed before the process ends.
+  const stopWatching = trackTemp(tmp);
   try {
     // Refuse early rather than after a long report; the link below still decides without a race.
     if (!opts.force && (await pathExists(path))) throw new FileExistsError(path);

@@ -1,10 +1,9 @@
 // jmfund backup: SQLite's online backup into a temporary file beside the
-// target (mode 0600), opened again and verified, then given its name; an
-// existing file is kept unless `force` (the name is taken with link(), which
-// fails if the file exists, so the check cannot race).
-import { chmodSync, closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+// target (mode 0600; named and watched for signals by the caller), opened
+// again and verified, then given its name; an existing file is kept unless
+// `force` (the name is taken with link(), which fails if the file exists, so
+// the check cannot race).
+import { chmodSync, closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync } from 'node:fs';
 import { UserError } from '../domain/errors.js';
 import { text } from '../domain/text.js';
 import { verifyChain } from './events.js';
@@ -14,21 +13,20 @@ import { runChecksOnFile, type VerifyResult } from './verify/index.js';
 const exists = (target: string) =>
   new UserError(text(`${target} 已存在，不会覆盖。`, `${target} exists; it will not be overwritten.`), 2, text('加 --force 覆盖，或换一个文件名。', 'add --force to overwrite, or choose another name.'));
 
-/** Copies the ledger to `target` and returns the verify result of the copy. */
 /** Pages per step of the online backup: large steps copy faster; between steps the event loop runs (the progress bar). */
 const PAGES_PER_STEP = 4096;
 
-/** `onPages`: pages copied of all, after each step; `onCheck`: checks of the copy done of all. */
+/**
+ * Copies the ledger to `target` through `tmp` (a new name in the same folder)
+ * and returns the verify result of the copy. `onPages`: pages copied of all,
+ * after each step; `onCheck`: checks of the copy done of all.
+ */
 export async function backupLedger(
   src: Db,
   target: string,
-  opts: { force?: boolean; onPages?: (done: number, total: number) => void; onCheck?: (done: number, total: number) => void } = {},
+  opts: { tmp: string; force?: boolean; onPages?: (done: number, total: number) => void; onCheck?: (done: number, total: number) => void },
 ): Promise<VerifyResult> {
-  if (!opts.force && existsSync(target)) throw exists(target);
-  if (!existsSync(dirname(target))) {
-    throw new UserError(text(`无法写入 ${target}：目录 ${dirname(target)} 不存在`, `cannot write ${target}: the directory ${dirname(target)} does not exist`), 2);
-  }
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = opts.tmp;
   // Created 0600 before SQLite writes to it: the copy is never readable by others, not even for a moment.
   closeSync(openSync(tmp, 'wx', 0o600));
   let keep = false;

@@ -10,13 +10,14 @@
 // validating run in a worker thread (io/import-worker-protocol.ts) while this
 // thread writes: the rows arrive in file order, and the transaction, the error
 // list and the summary are the same as when everything runs here.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UserError } from '../domain/errors.js';
 import { APPLICATION_COLUMNS, type CellError, type ColumnDef, type FieldChange, type HeaderMap, type HeaderMapping, resolveMapping, rowErrorText, rowKeys } from '../domain/import-row.js';
 import { type Lang, type Text, text } from '../domain/text.js';
 import { FileReadError, decodeBuffer } from '../io/decode.js';
 import { FileWriteError, writeFileAtomic } from '../io/atomic-write.js';
+import { checkOutPath, ledgerFiles } from '../io/out-path.js';
 import { toCsv } from '../io/exporters/csv.js';
 import { fileProblem, sha256File } from '../io/files.js';
 import { applicationTable, applicationTableInWorker, mappingEntries, useImportWorker } from '../io/import-worker-protocol.js';
@@ -111,7 +112,7 @@ export interface ImportSink<T> {
   record(run: TableImport): void;
 }
 
-function checkOptions(input: ReadInput): void {
+function checkOptions(input: ReadInput, ledger: string): void {
   if (input.skipInvalid && !input.rejects) {
     throw new UserError(
       text('--skip-invalid 需要同时用 --rejects FILE 指定保存出错行的文件', '--skip-invalid needs --rejects FILE: the rows left out are written there'),
@@ -121,8 +122,14 @@ function checkOptions(input: ReadInput): void {
   if (input.rejects && !input.skipInvalid) {
     throw new UserError(text('--rejects 只与 --skip-invalid 一起使用', '--rejects is used together with --skip-invalid'), 2);
   }
-  if (input.rejects && !input.force && !input.dryRun && existsSync(input.rejects)) {
-    throw new UserError(text(`${input.rejects} 已存在；如要覆盖，请加 --force`, `${input.rejects} exists; use --force to overwrite`), 2);
+  if (input.rejects) {
+    // Never the ledger or a file this import reads, even with --force; a dry run writes no rejects file.
+    const read = (path: string) => ({ path, what: text(`正在读取的文件 ${path}`, `the file being read, ${path}`) });
+    checkOutPath(input.rejects, {
+      option: '--rejects',
+      keep: [...ledgerFiles(ledger), read(input.file), ...(input.mapping ? [read(input.mapping)] : [])],
+      force: input.force || input.dryRun,
+    });
   }
 }
 
@@ -245,7 +252,8 @@ async function writeRejects(input: ReadInput, run: TableImport, rows: string[][]
   if (!input.skipInvalid || !input.rejects || input.dryRun || run.rejected === 0) return null;
   try {
     // UTF-8 with BOM, original header and cells, so that the fixed file imports as it is.
-    await writeFileAtomic(input.rejects, toCsv(rows), { force: input.force });
+    // Private (0600): the rows carry applicants' names and figures.
+    await writeFileAtomic(input.rejects, toCsv(rows), { force: input.force, mode: 0o600 });
   } catch (e) {
     if (e instanceof FileWriteError) throw new UserError(e.text, 2);
     throw e;
@@ -258,7 +266,7 @@ async function writeRejects(input: ReadInput, run: TableImport, rows: string[][]
  * sink's event, then the rejects file, then COMMIT), or leave the ledger as it was.
  */
 export async function importTable<T>(op: OpContext, input: ReadInput, sink: ImportSink<T>, listener: ImportListener = {}): Promise<TableImport> {
-  checkOptions(input);
+  checkOptions(input, op.db.name);
   const tx: { open: Transaction | null } = { open: null };
   try {
     const { run, rejects } = await readInto(input, sink, () => (tx.open = beginTransaction(op.db)), listener);

@@ -8,7 +8,8 @@ import { admitObjection, checkNoticedAward, checkObjectionState, noticePeriod, s
 import { canonicalJson } from '../domain/policy.js';
 import { text } from '../domain/text.js';
 import type { NoticeList } from '../io/exporters/notice-list.js';
-import { refuseExisting, stageFile } from '../io/staged-file.js';
+import { checkOutPath, ledgerFiles } from '../io/out-path.js';
+import { stageFile } from '../io/staged-file.js';
 import { latestVersion } from '../ledger/allocations.repo.js';
 import { setState } from '../ledger/applications.repo.js';
 import { appendEvent } from '../ledger/events.js';
@@ -83,11 +84,13 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
   const round = requireRound(db, input.roundId);
   const days = input.days ?? round.policy.notice.minDays;
   const out = input.listFile?.path ?? null;
-  if (input.listFile) refuseExisting(input.listFile.path, input.listFile.force);
-  // Plan, write the list beside its place, record, then move it into place: a
-  // refused plan or a failed transaction leaves any earlier file as it was.
+  // Never the ledger, a folder or a missing folder: refused before anything is planned or written.
+  if (input.listFile) checkOutPath(input.listFile.path, { option: '--out', keep: ledgerFiles(db.name), force: input.listFile.force });
+  // Plan, write the whole list beside its place, record, then move it into
+  // place: a refused plan or a failed transaction leaves any earlier file as it was.
   const draft = planNotice(db, round, input.from, days);
-  const staged = input.listFile && (await stageFile(input.listFile.path, input.listFile.content({ policy: round.policy, period: draft.period, items: draft.items })));
+  // A public document: its mode follows the officer's umask.
+  const staged = input.listFile && stageFile(input.listFile.path, input.listFile.content({ policy: round.policy, period: draft.period, items: draft.items }), { force: input.listFile.force });
   const at = op.now();
   let noticeId: number;
   try {
@@ -126,10 +129,25 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
       return id;
     });
   } catch (e) {
-    await staged?.discard();
+    staged?.discard();
     throw e;
   }
-  await staged?.commit();
+  // At once after the commit (synchronous: no signal handler runs in between).
+  const placed = staged?.commitSync();
+  if (placed && !placed.ok && out) {
+    const n = draft.items.length;
+    const where = placed.leftAt
+      ? text(`完整的名单已保存为 ${placed.leftAt}，请把它改名为 ${out}`, `the complete list was saved as ${placed.leftAt}; rename it to ${out}`)
+      : text(`可用 \`jmfund report notice --round ${round.roundId} --out 文件\` 重新写出名单`, `write the list again with \`jmfund report notice --round ${round.roundId} --out FILE\``);
+    throw new UserError(
+      text(
+        `公示 #${noticeId} 已记入账本（${n} 项申报进入公示，${draft.period.startsOn} 至 ${draft.period.endsOn}），但公示名单未能写到 ${out}：${placed.reason.zh}。`,
+        `notice #${noticeId} was recorded in the ledger (${n} application(s) now in notice, ${draft.period.startsOn} to ${draft.period.endsOn}), but the notice list could not be put at ${out}: ${placed.reason.en}.`,
+      ),
+      2,
+      where,
+    );
+  }
   return {
     roundId: round.roundId,
     noticeId,

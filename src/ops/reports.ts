@@ -8,6 +8,7 @@ import { buildReport } from '../domain/reports/index.js';
 import { buildLineReport } from '../domain/reports/line.js';
 import { FileWriteError } from '../io/atomic-write.js';
 import { formatOfPath, renderReport, writeReportFile } from '../io/exporters/index.js';
+import { checkOutPath, ledgerFiles } from '../io/out-path.js';
 import { latestVersion } from '../ledger/allocations.repo.js';
 import type { Db } from '../ledger/open.js';
 import { loadRoundFacts } from '../ledger/reports.repo.js';
@@ -64,6 +65,8 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
   // The public notice is a Chinese document unless a language is asked for explicitly.
   const lang: Lang = kind === 'notice' && !input.langExplicit ? 'zh' : input.lang;
   const round = requireRound(op.db, input.roundId);
+  // Before the report is built (the audit report of a large round takes a while).
+  if (input.out) checkOutPath(input.out, { option: '--out', keep: ledgerFiles(op.db.name), force: input.force });
   const report = counted(buildRoundReport(op.db, kind, round.roundId, op.now(), input.line), op.progress);
   const head: ReportHead = { kind, round: round.roundId, format, lang };
   try {
@@ -103,9 +106,16 @@ function counted(report: Report, progress: Progress | undefined): Report {
   return { ...report, sections: report.sections.map((s) => ({ ...s, rows: count(s.rows) })) };
 }
 
+/**
+ * The documents the fund publishes (Art. 10(4)): their files follow the
+ * officer's umask. Every other report names applicants with their scores,
+ * payments or the audit trail, and is created 0600.
+ */
+const PUBLIC_REPORTS: ReadonlySet<ReportKind> = new Set(['awards', 'notice']);
+
 async function toFile(report: Report, h: ReportHead, out: string, force: boolean | undefined): Promise<{ bytes: number; sha256: string }> {
   try {
-    const { bytes, sha256 } = await writeReportFile(report, h.format, h.lang, out, { force });
+    const { bytes, sha256 } = await writeReportFile(report, h.format, h.lang, out, { force, mode: PUBLIC_REPORTS.has(h.kind) ? 0o666 : 0o600 });
     return { bytes, sha256 };
   } catch (e) {
     if (e instanceof FileWriteError) {

@@ -114,7 +114,7 @@ describe('writeFileAtomicStream', () => {
 });
 
 describe('writeFileAtomicStream interrupted', () => {
-  it('removes the temporary file when the process is killed half way, and dies of the signal', async () => {
+  it('removes the temporary file when the process is killed half way, says so, and exits 128 + the signal', async () => {
     if (process.platform === 'win32') return;
     const sub = await mkdtemp(join(dir, 'killed-'));
     const script = `
@@ -125,12 +125,15 @@ describe('writeFileAtomicStream interrupted', () => {
         await new Promise((r) => setTimeout(r, 60000));
       });
     `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     await new Promise<void>((ok) => child.stdout.once('data', () => ok()));
     expect((await readdir(sub)).filter((n) => n.endsWith('.tmp'))).toHaveLength(1);
     child.kill('SIGTERM');
-    const [, signal] = (await once(child, 'exit')) as [number | null, string | null];
-    expect(signal).toBe('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null, string | null];
+    expect(code).toBe(143);
+    expect(stderr).toMatch(/interrupted \(SIGTERM\); removed .*\.audit\.csv\.\d+\.[0-9a-f]{12}\.tmp/);
     expect(await readdir(sub)).toEqual([]);
   }, 30_000);
 });

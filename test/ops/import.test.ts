@@ -100,7 +100,7 @@ describe('importApplications', () => {
     await expect(importApplications(op, { file, round: 'R1', lang: 'en', skipInvalid: true })).rejects.toMatchObject({ exitCode: 2 });
     const taken = join(dir, 'taken.csv');
     writeFileSync(taken, 'x');
-    await expect(importApplications(op, { file, round: 'R1', lang: 'en', skipInvalid: true, rejects: taken })).rejects.toMatchObject({ text: { en: `${taken} exists; use --force to overwrite` } });
+    await expect(importApplications(op, { file, round: 'R1', lang: 'en', skipInvalid: true, rejects: taken })).rejects.toMatchObject({ text: { en: `${taken} exists; use --force to overwrite. Nothing was changed.` } });
     expect(existsSync(taken)).toBe(true);
   });
 

@@ -26,6 +26,7 @@ async function verifyCommand(ctx: Context): Promise<Output> {
       last_hash: v.lastHash,
       checks: v.checks.map((c) => ({ id: c.id, title: ctx.t(c.title), status: c.status, problems: c.problems, ...(c.note ? { note: c.note } : {}) })),
       problems: v.problems.map((p) => ({ check: p.check, where: p.where, ref: p.ref, message: ctx.t(p.message) })),
+      leftover_files: v.leftovers.map((f) => ({ path: f.path, pid: f.pid, running: f.running })),
     },
     exitCode: v.ok ? 0 : 1,
     human: (p) => {
@@ -36,6 +37,15 @@ async function verifyCommand(ctx: Context): Promise<Output> {
           ? ctx.t(text(`账本校验通过：${ran} 项检查均无问题；${v.events} 个事件，最后事件哈希 ${v.lastHash}`, `ledger verified: ${ran} checks, no problem; ${v.events} events, last event hash ${v.lastHash}`))
           : ctx.t(text(`账本校验发现 ${v.problems.length} 个问题（${ran} 项检查）。`, `ledger verification found ${v.problems.length} problem(s) (${ran} checks).`)),
       );
+      for (const f of v.leftovers) {
+        p.warn(
+          ctx.t(
+            f.running
+              ? text(`账本旁有 jmfund 的临时文件 ${f.path}（进程 ${f.pid} 仍在运行，可能正在写入）`, `a temporary file of jmfund beside the ledger: ${f.path} (process ${f.pid} is still running; it may be writing it)`)
+              : text(`账本旁有被中断的 jmfund 留下的临时文件 ${f.path}（进程 ${f.pid} 已不存在）；可以删除，下一次写入该文件夹的命令也会删除它`, `a temporary file left by an interrupted jmfund beside the ledger: ${f.path} (process ${f.pid} is gone); it can be deleted, and the next command that writes in that folder removes it`),
+          ),
+        );
+      }
       if (skipped.length) p.warn(ctx.t(text(`未运行（账本中没有相应的表）：${skipped.map((c) => c.id).join('、')}`, `not run (the ledger has no such tables): ${skipped.map((c) => c.id).join(', ')}`)));
     },
   };

@@ -40,7 +40,7 @@ export async function renderReport(r: Report, format: ReportFormat, lang: Lang):
  * the file's name only once the report is complete: an error on the way
  * leaves neither a half report nor the temporary file.
  */
-export async function writeReportFile(r: Report, format: ReportFormat, lang: Lang, path: string, opts: { force?: boolean } = {}): Promise<WrittenFile> {
+export async function writeReportFile(r: Report, format: ReportFormat, lang: Lang, path: string, opts: { force?: boolean; mode?: number } = {}): Promise<WrittenFile> {
   const { writeFileAtomicStream } = await import('../atomic-write.js');
   if (format === 'xlsx') {
     const { writeXlsx } = await import('./xlsx.js');

@@ -1,0 +1,126 @@
+// Temporary files beside a file being written (backup, report --out, the
+// notice list, rejects): named `.NAME.PID.RAND.tmp`, so that what a killed
+// process left can be told from what a running one is writing. While one
+// exists, Ctrl-C, SIGTERM and SIGHUP remove it (and SQLite's -journal of it)
+// before the process ends; the next command writing in that folder removes
+// those whose process is gone.
+import { randomBytes } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+const PATTERN = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp(?:-journal|-wal|-shm)?$/;
+/** What SQLite may create beside a database file being written. */
+const SIDE_FILES = ['-journal', '-wal', '-shm'];
+
+/** A fresh temporary name beside `target`. */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+const SIGNALS = { SIGINT: 2, SIGHUP: 1, SIGTERM: 15 } as const;
+type Sig = keyof typeof SIGNALS;
+
+const live = new Set<string>();
+/** Says what happened before the process ends (the CLI sets it, in the officer's language). */
+type InterruptReporter = (signal: Sig, removed: string[]) => void;
+let reportInterrupt: InterruptReporter = (signal, removed) => {
+  process.stderr.write(`jmfund: interrupted (${signal}); removed ${removed.length ? removed.join(', ') : 'nothing'}\n`);
+};
+
+export function setInterruptReporter(fn: InterruptReporter): void {
+  reportInterrupt = fn;
+}
+
+const removeWithSides = (p: string): void => {
+  for (const s of ['', ...SIDE_FILES]) rmSync(p + s, { force: true });
+};
+
+function onSignal(signal: Sig): void {
+  const removed = [...live];
+  for (const p of removed) {
+    try {
+      removeWithSides(p);
+    } catch {
+      /* still end the process */
+    }
+  }
+  live.clear();
+  try {
+    reportInterrupt(signal, removed);
+  } finally {
+    // 128 + the signal's number, as a shell reports a process ended by it.
+    process.exit(128 + SIGNALS[signal]);
+  }
+}
+
+const handlers = new Map<Sig, () => void>();
+
+/** Tracks a temporary file until the returned function is called (after it was renamed or removed). */
+export function trackTemp(path: string): () => void {
+  live.add(path);
+  if (handlers.size === 0) {
+    for (const sig of Object.keys(SIGNALS) as Sig[]) {
+      const h = () => onSignal(sig);
+      handlers.set(sig, h);
+      process.on(sig, h);
+    }
+  }
+  return () => {
+    live.delete(path);
+    if (live.size === 0) {
+      for (const [sig, h] of handlers) process.off(sig, h);
+      handlers.clear();
+    }
+  };
+}
+
+const running = (pid: number): boolean => {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, under another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+export interface FoundTemp {
+  path: string;
+  pid: number;
+  /** Its process still runs (it may be writing it now). */
+  running: boolean;
+}
+
+/** jmfund's temporary files in `dir` (none if it cannot be read). */
+export function findTemps(dir: string): FoundTemp[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const found: FoundTemp[] = [];
+  for (const name of names) {
+    const m = PATTERN.exec(name);
+    if (!m) continue;
+    const pid = Number(m[2]);
+    found.push({ path: join(dir, name), pid, running: running(pid) });
+  }
+  return found.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** Removes the temporary files in `dir` whose process is gone; returns them. */
+export function removeStaleTemps(dir: string): string[] {
+  const removed: string[] = [];
+  for (const t of findTemps(dir)) {
+    if (t.running) continue;
+    try {
+      rmSync(t.path, { force: true });
+      removed.push(t.path);
+    } catch {
+      /* not ours to insist on: the write goes ahead */
+    }
+  }
+  return removed;
+}
