@@ -71,3 +71,19 @@ describe('the import graph', () => {
     expect(long).toEqual([]);
   });
 });
+
+describe('the label table', () => {
+  // Each code's Chinese word is written once, in domain/labels.ts; every other
+  // file reads it from there. import-row.ts is exempt: its Chinese words are
+  // the column headers an officer's file may carry, input rather than labels.
+  it('holds the only copy of each Chinese label', () => {
+    const labels = readFileSync(join(SRC, 'domain', 'labels.ts'), 'utf8');
+    const words = [...labels.matchAll(/text\('([^']+)',\s*'/g)].map((m) => m[1]);
+    expect(words.length).toBeGreaterThan(100);
+    const others = filesUnder(SRC)
+      .filter((f) => !f.endsWith(join('domain', 'labels.ts')) && !f.endsWith(join('domain', 'import-row.ts')))
+      .map((f) => [relative(SRC, f), readFileSync(f, 'utf8')] as const);
+    const copies = words.flatMap((w) => others.filter(([, src]) => src.includes(`'${w}'`) || src.includes(`\`${w}\``)).map(([f]) => `${w} in ${f}`));
+    expect(copies).toEqual([]);
+  });
+});

@@ -204,41 +204,6 @@ export const EVENT_COMMAND_LABELS: Readonly<Record<string, Text>> = {
   'clawback recover': text('追回', 'recover'),
 };
 
-/** The keys of a rule's evidence (what review and the audit report show). */
-const EVIDENCE_LABELS: Readonly<Record<string, Text>> = {
-  declared_district: text('所属区（市）', 'declared district'),
-  division_code: text('信用代码区划', 'credit-code division'),
-  uscc: text('统一社会信用代码', 'credit code'),
-  established_on: text('成立日期', 'established on'),
-  as_of: text('核查基准日', 'as-of date'),
-  min_years: text('成立年限', 'years established required'),
-  independent_legal_person: text('是否独立法人', 'independent legal person'),
-  entity_type: text('主体类型', 'entity type'),
-  enterprise_name: text('企业名称', 'enterprise name'),
-  other_fiscal_support: text('是否已获其他财政资金支持', 'other fiscal support'),
-  project_name: text('项目名称', 'project name'),
-  dice: text('相似度阈值', 'similarity threshold'),
-  matches: text('已获资助名单中的相同或相似项目', 'matching prior-funding rows'),
-  past_projects_compliant: text('近三年财政资金项目执行良好', 'past projects compliant'),
-  window: text('核查期间', 'window'),
-  violations: text('违规记录', 'violations rows'),
-  credit_good: RULE_LABELS.credit,
-  listings: text('信用名单记录', 'credit rows'),
-  major_accident: text('重大事故', 'major accident'),
-  accidents: text('事故记录', 'accidents rows'),
-  ready_to_implement: RULE_LABELS.ready,
-  category: text('申报类别', 'category'),
-  employees: text('从业人员', 'employees'),
-  annual_revenue_fen: text('营业收入', 'annual revenue'),
-  cluster: text('产业集群', 'cluster'),
-  training_events: text('培训场次', 'training events'),
-  trainees: text('培训人数', 'trainees'),
-  others: text('本批次相同或相似的申报', 'matching applications in the round'),
-};
-
-/** A person's name for a key of the evidence. */
-export const evidenceLabel = (key: string): Text => EVIDENCE_LABELS[key] ?? text(key, key);
-
 /** The lifecycle's actions, as a refusal names them. */
 export const ACTION_LABELS: Readonly<Record<Action, Text>> = {
   check: text('资格审核', 'check'),

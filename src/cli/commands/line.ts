@@ -80,7 +80,7 @@ function render(ctx: Context, out: Printer, r: LineResult): void {
         a.expectedRank.toFixed(2),
         `${a.rankLow}–${a.rankHigh}`,
         percent(a.pFunded),
-        a.greyZone ? ctx.t(text('灰区', 'grey')) : '',
+        a.greyZone ? ctx.t(LINE_MARK_LABELS['grey-zone']) : '',
       ]);
     out.table(
       [
@@ -93,7 +93,7 @@ function render(ctx: Context, out: Printer, r: LineResult): void {
         text('期望排名', 'expected rank'),
         text('90% 区间', '90% interval'),
         text('获资助概率', 'P(funded)'),
-        text('灰区', 'grey zone'),
+        LINE_MARK_LABELS['grey-zone'],
       ],
       rows,
       { align: ['left', 'right', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'] },

@@ -45,7 +45,7 @@ export function register(program: Command): void {
               [text('取整单位（元）', 'rounding unit (yuan)'), formatYuan(p.unitFen)],
               [text('公示天数', 'notice days (min.)'), p.notice.minDays],
               [text('评分', 'scoring'), `${p.scoring.method}, minExperts ${p.scoring.minExperts}, threshold ${p.scoring.threshold}, outlierGap ${p.scoring.outlierGap}`],
-              [text('分配', 'allocation'), `${p.allocation.method}, shortfall ${p.allocation.shortfall}, tie-break ${p.allocation.tieBreak.join(' > ')}`],
+              [text('分配方式', 'allocation'), `${p.allocation.method}, shortfall ${p.allocation.shortfall}, tie-break ${p.allocation.tieBreak.join(' > ')}`],
               ['sha256', hash],
             ]);
             out.table(

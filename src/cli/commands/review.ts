@@ -1,9 +1,9 @@
 // jmfund review | decide (SPEC §6): the officer decisions that settle needs-review
 // items; review walks them at a terminal, decide takes one from a script.
 import type { Command } from 'commander';
-import { articleLabel, RULE_IDS, type Evidence } from '../../domain/eligibility.js';
+import { articleLabel, evidenceLabel, RULE_IDS, type Evidence } from '../../domain/eligibility.js';
 import { UserError } from '../../domain/errors.js';
-import { ELIGIBILITY_STATUS_LABELS, OUTCOME_LABELS, evidenceLabel } from '../../domain/labels.js';
+import { ELIGIBILITY_STATUS_LABELS, OUTCOME_LABELS } from '../../domain/labels.js';
 import { canonicalJson } from '../../domain/policy.js';
 import { text, type Text } from '../../domain/text.js';
 import { resultReason } from '../../domain/eligibility.js';

@@ -289,7 +289,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     },
     {
       id: 'recoveries',
-      title: text('追回', 'Recoveries'),
+      title: text('追回记录', 'Recoveries'),
       columns: [col('application_id', '申报编号', 'Application'), col('date', '日期', 'Date', 'date'), col('amount', '已追回（元）', 'Recovered (yuan)', 'money')],
       rows: rowsOf(f.recoveries, (x) => [x.appId, x.date, x.amountFen]),
     },
@@ -335,7 +335,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
   m.push(
     meta('policy_hash', '政策文件哈希', 'Policy hash (SHA-256)', f.round.policyHash),
     meta('applications', '申报数', 'Applications', f.appCount, 'number'),
-    meta('verify', '账本校验', 'Ledger verification', f.verify.ok ? text('通过', 'passed') : text(`发现 ${f.verify.problems.length} 个问题`, `${f.verify.problems.length} problem(s)`)),
+    meta('verify', '账本校验', 'Ledger verification', f.verify.ok ? text('校验通过', 'passed') : text(`发现 ${f.verify.problems.length} 个问题`, `${f.verify.problems.length} problem(s)`)),
     meta('events', '事件总数', 'Events in the ledger', f.verify.events, 'number'),
     meta('last_event_hash', '最后事件哈希', 'Hash of the last event', f.verify.lastHash),
   );

@@ -90,7 +90,7 @@ export function buildLineReport(r: LineReportInput, generatedAt: string): Report
         col('margin', '距资助线（分）', 'Margin (points)', 'number', 2),
         col('p_funded', '获资助概率', 'P(funded)', 'percent', 1),
         col('funded', '本版结果', 'This version'),
-        col('grey_zone', '灰区', 'Grey zone'),
+        col('grey_zone', LINE_MARK_LABELS['grey-zone'].zh, 'Grey zone'),
       ],
       rows: (byCategory.get(c.category) ?? []).map((a): CellValue[] => [
         a.expectedRank,
