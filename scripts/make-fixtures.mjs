@@ -1,15 +1,14 @@
 // Writes the import fixtures (fixtures/import/) and the demo set (fixtures/demo/).
 //
-//   node scripts/make-fixtures.mjs
+//   npm run build && node scripts/make-fixtures.mjs
 //
 // The same applications come out as a clean UTF-8 CSV, a GB18030 CSV the way
 // Chinese Excel/WPS users send it (title row, Chinese headers in several
 // spellings, 万元, thousands separators, Chinese dates, full-width digits) and
 // an .xlsx with typed cells: all three must import to identical ledgers.
-// USCC check characters are computed here, independently of src/domain/uscc.ts.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 
@@ -22,22 +21,10 @@ for (const d of [IMPORT, BAD, DEMO]) mkdirSync(d, { recursive: true });
 // ---------------------------------------------------------------------------
 // USCC (GB 32100-2015) and organisation code (GB 11714)
 
-const ALPHA = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const orgCheck = (body) => {
-  const w = [3, 7, 9, 10, 5, 8, 4, 2];
-  const s = [...body].reduce((a, c, i) => a + parseInt(c, 36) * w[i], 0);
-  const c = 11 - (s % 11);
-  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
-};
-const usccCheck = (first17) => {
-  let s = 0;
-  let w = 1;
-  for (const c of first17) {
-    s += ALPHA.indexOf(c) * w;
-    w = (w * 3) % 31;
-  }
-  return ALPHA[(31 - (s % 31)) % 31];
-};
+// The domain's own check characters (dist/domain/uscc.js): build first.
+const USCC_JS = join(ROOT, 'dist', 'domain', 'uscc.js');
+if (!existsSync(USCC_JS)) throw new Error(`scripts/make-fixtures.mjs needs ${USCC_JS}: run npm run build first`);
+const { computeOrgCheckChar: orgCheck, computeCheckChar: usccCheck } = await import(pathToFileURL(USCC_JS).href);
 /** A valid code: entity type (91 company), division, then MA + 6 digits as the org body. */
 const uscc = (division, n, type = '91') => {
   const body = `MA${String(n).padStart(6, '0')}`;
