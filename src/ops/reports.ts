@@ -24,8 +24,8 @@ import type { Progress } from './progress.js';
 export function buildRoundReport(db: Db, kind: ReportKind, roundId: string, generatedAt: string, line: Omit<LineInput, 'roundId'> = {}): Report {
   if (kind === 'line') return lineReport(db, roundId, generatedAt, line);
   // Only the audit report shows the verify result; the others skip the full-ledger checks.
-  const facts = loadRoundFacts(db, roundId, { verify: kind === 'audit' });
-  if (!facts) throw new UserError(text(`没有申报批次 ${roundId}。`, `no round ${roundId}.`), 2);
+  const facts = loadRoundFacts(db, requireRound(db, roundId).roundId, { verify: kind === 'audit' });
+  if (!facts) throw new Error(`round ${roundId} vanished while its report was read`);
   return buildReport(kind, facts, generatedAt);
 }
 
