@@ -26,7 +26,8 @@ const category = z
     aliases: z.array(z.string()).default([]),
     article: z.string(),
     allocation: z.enum(['competitive', 'manual']),
-    ratioPercent: z.number().int().min(1).max(100).nullable(),
+    // A ratio in (0, 1], written in whole percent.
+    ratioPercent: z.number().int().min(1, 'a ratio must be above 0% (and at most 100%)').max(100, 'a ratio must be at most 100% (and above 0%)').nullable(),
     perProjectCapFen: fen.nullable(),
     perEnterpriseCapFen: fen.nullable(),
     perClusterCapFen: fen.optional(),
@@ -86,7 +87,7 @@ export const policySchema = z
       .object({
         article: z.string(),
         method: z.enum(SCORE_METHODS),
-        minExperts: z.number().int().positive(),
+        minExperts: z.number().int().min(1, 'at least one expert'),
         threshold: z.number().min(0),
         outlierGap: z.number().min(0),
         maxScore: z.number().int().positive(),
@@ -106,7 +107,7 @@ export const policySchema = z
   .strict()
   .superRefine((p, ctx) => {
     if (p.effective.from > p.effective.to) {
-      ctx.addIssue({ code: 'custom', path: ['effective', 'to'], message: 'must not be before effective.from' });
+      ctx.addIssue({ code: 'custom', path: ['effective', 'to'], message: `the expiry ${p.effective.to} is before the start ${p.effective.from}` });
     }
     const keys = new Set<string>();
     p.categories.forEach((c, i) => {
@@ -116,6 +117,15 @@ export const policySchema = z
         ctx.addIssue({ code: 'custom', path: ['categories', i], message: 'a competitive category needs ratioPercent or perProjectCapFen' });
       }
     });
+    // Values that contradict each other: a policy no round could be run under.
+    p.categories.forEach((c, i) => {
+      for (const k of ['perProjectCapFen', 'perEnterpriseCapFen', 'perClusterCapFen'] as const) {
+        if (c[k] === 0) ctx.addIssue({ code: 'custom', path: ['categories', i, k], message: 'a cap must be above 0 (leave it out, or null, for no cap)' });
+      }
+    });
+    if (p.scoring.threshold > p.scoring.maxScore) {
+      ctx.addIssue({ code: 'custom', path: ['scoring', 'threshold'], message: `the threshold ${p.scoring.threshold} is above the maximum score ${p.scoring.maxScore}: no project could pass` });
+    }
     const crit = p.scoring.criteria;
     if (crit.length > 0 && crit.reduce((s, c) => s + c.weightPercent, 0) !== 100) {
       ctx.addIssue({ code: 'custom', path: ['scoring', 'criteria'], message: 'criteria weights must add up to 100' });

@@ -28,6 +28,9 @@ export interface PolicyIssue {
   message: string;
 }
 
+/** `jiangmen-2021 (sha256 3f2a9c0d1b2e)`: a policy is named by its id and the first 12 hex of its SHA-256. */
+export const policyIdWithHash = (id: string, hash: string): string => `${id} (sha256 ${hash.slice(0, 12)})`;
+
 /** Stable JSON (sorted keys) so that the same policy always hashes the same. */
 export function canonicalJson(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);

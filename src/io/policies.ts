@@ -1,7 +1,7 @@
 // Loads policy files: the bundled ones under policies/ and any JSON file an officer names.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalJson, type Policy, type PolicyIssue } from '../domain/policy.js';
 import { validatePolicy } from '../domain/policy-schema.js';
@@ -38,7 +38,25 @@ export function readPolicyFile(path: string): { ok: true; loaded: LoadedPolicy }
   }
   const r = validatePolicy(json);
   if (!r.ok) return r;
-  return { ok: true, loaded: { policy: r.policy, hash: policyHash(r.policy), source: path } };
+  const hash = policyHash(r.policy);
+  const spoof = spoofedId(path, r.policy.id, hash);
+  if (spoof) return { ok: false, issues: [spoof] };
+  return { ok: true, loaded: { policy: r.policy, hash, source: path } };
+}
+
+/**
+ * A policy is what its id says: a file that takes a bundled policy's id with
+ * other content would pass for that policy in every report.
+ */
+function spoofedId(path: string, id: string, hash: string): PolicyIssue | null {
+  const bundled = join(POLICY_DIR, `${id}.json`);
+  if (resolve(path) === resolve(bundled) || !bundledPolicyIds().includes(id)) return null;
+  const own = readPolicyFile(bundled);
+  if (!own.ok || own.loaded.hash === hash) return null;
+  return {
+    path: 'id',
+    message: `"${id}" is the id of a bundled policy (sha256 ${own.loaded.hash.slice(0, 12)}), but this file's content differs (sha256 ${hash.slice(0, 12)}): give your edited policy its own id`,
+  };
 }
 
 /** ID of a bundled policy, or a path to a JSON file. */
@@ -57,6 +75,14 @@ export function loadPolicy(idOrFile: string = DEFAULT_POLICY_ID): LoadedPolicy {
   }
   const r = readPolicyFile(path);
   if (!r.ok) {
+    const spoof = r.issues.find((i) => i.path === 'id' && i.message.endsWith('give your edited policy its own id'));
+    if (spoof) {
+      throw new UserError(
+        text(`策略文件 ${path} 使用了内置策略的编号，但内容不同：${spoof.message}`, `policy file ${path} uses the id of a bundled policy with different content: ${spoof.message}`),
+        2,
+        text('请给修改过的策略一个自己的编号（id），例如 jiangmen-2021-amended。', 'give your edited policy its own id, e.g. jiangmen-2021-amended.'),
+      );
+    }
     const lines = r.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
     throw new UserError(text(`策略文件 ${path} 无效：\n${lines}`, `policy file ${path} is not valid:\n${lines}`), 2);
   }

@@ -1,6 +1,8 @@
 // The hash-chained event log (SPEC §11): 谁审批、谁负责；谁使用、谁负责.
 import { createHash } from 'node:crypto';
+import { RefusedError } from '../domain/errors.js';
 import { canonicalJson } from '../domain/policy.js';
+import { text } from '../domain/text.js';
 import type { Db } from './open.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -39,9 +41,35 @@ export function eventHash(e: Omit<EventRow, 'hash'>): string {
   return createHash('sha256').update(e.prev_hash).update(content).digest('hex');
 }
 
+/**
+ * Time runs forward in the log: an event dated before the one before it is
+ * refused (a clock set back, or JMFUND_NOW in the past). The dates an officer
+ * states (--date, --received …) are facts of the case and are not instants.
+ */
+function refuseClockBackwards(last: { seq: number; at: string }, at: string): void {
+  if (at >= last.at) return;
+  throw new RefusedError(
+    text(
+      `本机时钟为 ${at}，早于账本最后一个事件 #${last.seq} 的时间 ${last.at}：事件的时间不能倒退。本命令未作任何更改。`,
+      `the clock reads ${at}, earlier than ${last.at}, the time of event #${last.seq}, the last in the ledger: events cannot go back in time. Nothing was changed.`,
+    ),
+    text(
+      '请校正电脑时钟（或 JMFUND_NOW）后重试；办理日期请用 --date 等选项填写，可以早于今天。',
+      'correct the computer\'s clock (or JMFUND_NOW) and try again; the date of an action is given with --date and similar options, which may be in the past.',
+    ),
+  );
+}
+
+/** The newest event's number and hash (seq 0 and the genesis hash in an empty log). */
+export function chainHead(db: Db): { seq: number; hash: string; at: string | null } {
+  const last = db.prepare('SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; at: string } | undefined;
+  return last ?? { seq: 0, hash: GENESIS_HASH, at: null };
+}
+
 /** Appends one event; call inside the command's transaction. */
 export function appendEvent(db: Db, input: EventInput): EventRow {
-  const last = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+  const last = db.prepare('SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; at: string } | undefined;
+  if (last) refuseClockBackwards(last, input.at);
   const appIds = input.appIds ?? [];
   const row: Omit<EventRow, 'hash'> = {
     seq: (last?.seq ?? 0) + 1,
@@ -68,7 +96,7 @@ export function appendEvent(db: Db, input: EventInput): EventRow {
 
 export interface ChainProblem {
   seq: number;
-  problem: 'hash-mismatch' | 'broken-link' | 'gap' | 'head-mismatch';
+  problem: 'hash-mismatch' | 'broken-link' | 'gap' | 'head-mismatch' | 'out-of-order';
   detail: string;
 }
 
@@ -78,8 +106,14 @@ export function verifyChain(db: Db): { problems: ChainProblem[]; count: number; 
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let count = 0;
+  let prev: { seq: number; at: string } | null = null;
   for (const e of db.prepare('SELECT * FROM events ORDER BY seq').iterate() as IterableIterator<EventRow>) {
     count++;
+    // ISO-8601 UTC instants of one format: their text order is their time order.
+    if (prev && e.at < prev.at) {
+      problems.push({ seq: e.seq, problem: 'out-of-order', detail: `event #${e.seq} at ${e.at} is dated before event #${prev.seq} at ${prev.at}` });
+    }
+    prev = { seq: e.seq, at: e.at };
     if (e.seq !== expectedSeq) {
       problems.push({ seq: e.seq, problem: 'gap', detail: `events ${expectedSeq}..${e.seq - 1} are missing` });
     }

@@ -24,6 +24,7 @@ import type {
   FactsScore,
   FactsSpotCheck,
   FactsVerify,
+  LedgerHead,
   RoundFacts,
   Rows,
 } from '../domain/reports/facts.js';
@@ -452,5 +453,12 @@ export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean
     spotChecks: spotChecks(db, s, roundId),
     events: events(db, roundId),
     verify: opts.verify === false ? { ok: true, problems: [], skipped: [], events: 0, lastHash: '' } : verifyFacts(db),
+    head: ledgerHead(db),
   };
+}
+
+/** The newest event (read here, not through events.ts: a report needs no hashing code). */
+export function ledgerHead(db: Db): LedgerHead {
+  const h = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as LedgerHead | undefined;
+  return h ?? { seq: 0, hash: '0'.repeat(64) };
 }

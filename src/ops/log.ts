@@ -3,6 +3,7 @@
 import { addDays } from '../domain/dates.js';
 import { UserError } from '../domain/errors.js';
 import { text } from '../domain/text.js';
+import { chainHead } from '../ledger/events.js';
 import { findEvents, type EventFilter } from '../ledger/log.repo.js';
 import type { Db } from '../ledger/open.js';
 import { requireRound } from './lookup.js';
@@ -65,4 +66,9 @@ export function eventLog(db: Db, input: LogInput): { events: LoggedEvent[]; coun
     return { ...r, app_ids: Array.isArray(ids) ? ids.map(String) : [], details: parse(r.details) };
   });
   return { events, count: events.length };
+}
+
+/** `log --head`: the newest event's number, hash and instant, to be kept outside the ledger (an anchor). */
+export function logHead(db: Db): { seq: number; hash: string; at: string | null } {
+  return chainHead(db);
 }

@@ -11,7 +11,7 @@ import { formatOfPath, renderReport, writeReportFile } from '../io/exporters/ind
 import { checkOutPath, ledgerFiles } from '../io/out-path.js';
 import { latestVersion } from '../ledger/allocations.repo.js';
 import type { Db } from '../ledger/open.js';
-import { loadRoundFacts } from '../ledger/reports.repo.js';
+import { ledgerHead, loadRoundFacts } from '../ledger/reports.repo.js';
 import type { OpContext } from './context.js';
 import { fundingLineOf, type LineInput } from './line.js';
 import { requireRound } from './lookup.js';
@@ -82,7 +82,7 @@ const isReportKind = (k: string): k is ReportKind => (REPORT_KINDS as readonly s
 /** The funding-line analysis (read-only, as `jmfund line`) as a report; before a first allocation, a report that says so. */
 function lineReport(db: Db, roundId: string, generatedAt: string, input: Omit<LineInput, 'roundId'>): Report {
   const round = requireRound(db, roundId);
-  const head = { roundId, opensOn: round.opensOn, closesOn: round.closesOn, policy: round.policy };
+  const head = { roundId, opensOn: round.opensOn, closesOn: round.closesOn, policy: round.policy, policyId: round.policyId, policyHash: round.policyHash, head: ledgerHead(db) };
   if (latestVersion(db, roundId) === null) return buildLineReport({ ...head, version: null, category: null, line: null }, generatedAt);
   const r = fundingLineOf({ db, officer: '', now: () => generatedAt, today: () => generatedAt.slice(0, 10) }, { ...input, roundId });
   return buildLineReport({ ...head, version: r.version, category: r.category?.key ?? null, line: r }, generatedAt);

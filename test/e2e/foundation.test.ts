@@ -91,7 +91,7 @@ describe('jmfund round', () => {
       budgets_fen: { 'sme-cloud': 300_000_000, 'cluster-pilot': 500_000_000, 'benchmark-enterprise': 150_000_050, 'talent-training': 100_000_000 },
     });
     const list = runCli(['round', 'list'], { db });
-    expect(list.stdout.split('\n')[1]).toMatch(/^2022-R1\t2022-03-01\t2022-04-30\tjiangmen-2021\t/);
+    expect(list.stdout.split('\n')[1]).toMatch(/^2022-R1\t2022-03-01\t2022-04-30\tjiangmen-2021 \(sha256 [0-9a-f]{12}\)\t/);
     const show = runCli(['round', 'show', '2022-R1', '--json'], { db });
     expect(show.json()).toMatchObject({ round: '2022-R1', policy: 'jiangmen-2021' });
   });

@@ -63,7 +63,7 @@ describe('lifecycle from notice to clawback', () => {
     expect(a).toMatchObject({ id: 1, application_id: 'A2', status: 'open', received_on: '2022-06-01', from: '张三' });
     const anon = json('2022-06-02', ['objection', 'add', 'A3', '--received', '2022-06-02', '--text', '匿名来信']);
     expect(anon).toMatchObject({ status: 'not-accepted', reason: 'anonymous', from: null });
-    const late = json('2022-06-07', ['objection', 'add', 'A1', '--received', '2022-06-06', '--from', '李四', '--text', '逾期异议']);
+    const late = json('2022-06-06', ['objection', 'add', 'A1', '--received', '2022-06-06', '--from', '李四', '--text', '逾期异议']);
     expect(late).toMatchObject({ status: 'not-accepted', reason: 'after-notice' });
     const future = at('2022-06-02', ['objection', 'add', 'A1', '--received', '2022-06-03', '--from', '王五', '--text', 'x']);
     expect(future.code).toBe(2);
@@ -223,12 +223,12 @@ describe('lifecycle from notice to clawback', () => {
   });
 
   it('sets the award of category other only with an approving document number', () => {
-    const noDoc = at('2022-06-01', ['award', 'set', 'O1', '--amount', '500000', '--basis', '市政府同意']);
+    const noDoc = at('2022-10-23', ['award', 'set', 'O1', '--amount', '500000', '--basis', '市政府同意']);
     expect(noDoc.code).toBe(2);
     expect(noDoc.stderr).toContain('〔2022〕');
-    const competitive = at('2022-06-01', ['award', 'set', 'A5', '--amount', '1000', '--basis', '江府办〔2022〕12号']);
+    const competitive = at('2022-10-23', ['award', 'set', 'A5', '--amount', '1000', '--basis', '江府办〔2022〕12号']);
     expect(competitive.code).toBe(3);
-    const r = json('2022-06-01', ['award', 'set', 'O1', '--amount', '50万', '--basis', '江府办〔2022〕12号']);
+    const r = json('2022-10-23', ['award', 'set', 'O1', '--amount', '50万', '--basis', '江府办〔2022〕12号']);
     expect(r).toMatchObject({ application_id: 'O1', amount_fen: fen(500_000), state: 'proposed' });
   });
 

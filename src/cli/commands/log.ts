@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { EVENT_COMMAND_LABELS, labelOf } from '../../domain/labels.js';
 import { text, type Lang } from '../../domain/text.js';
-import { eventLog, type Json } from '../../ops/log.js';
+import { eventLog, logHead, type Json } from '../../ops/log.js';
 import type { Context } from '../context.js';
 import { dateOption, positiveCountOption } from '../options.js';
 import type { Output } from '../render.js';
@@ -16,6 +16,7 @@ interface LogOptions {
   since?: string;
   until?: string;
   limit?: string;
+  head?: boolean;
 }
 
 const isText = (v: Json): v is { zh: string; en: string } =>
@@ -37,7 +38,17 @@ export function detailsText(d: Json, lang: Lang): string {
     .join('; ');
 }
 
+function headCommand(ctx: Context): Output {
+  const h = logHead(ctx.db());
+  return {
+    json: h,
+    // One line a script or an officer can copy: `verify --anchor SEQ:HASH` takes it back.
+    human: (p) => p.line(`${h.seq} ${h.hash}${h.at ? ` ${h.at}` : ''}`),
+  };
+}
+
 function logCommand(ctx: Context, opts: LogOptions): Output {
+  if (opts.head) return headCommand(ctx);
   const since = opts.since === undefined ? undefined : dateOption('since', opts.since);
   const until = opts.until === undefined ? undefined : dateOption('until', opts.until);
   const limit = positiveCountOption('limit', opts.limit);
@@ -73,5 +84,6 @@ export function register(program: Command): void {
     .option('--since <date>', 'events on or after DATE (China time)')
     .option('--until <date>', 'events on or before DATE (China time)')
     .option('--limit <n>', 'only the newest N events')
+    .option('--head', 'print only the newest event: its number, hash and instant (keep it as an anchor)')
     .action(handler((ctx, opts: LogOptions) => logCommand(ctx, opts)));
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { categoryLabel } from '../../domain/labels.js';
 import { formatYuan } from '../../domain/money.js';
+import { policyIdWithHash } from '../../domain/policy.js';
 import { text } from '../../domain/text.js';
 import { createRound, roundDetails, rounds, showRound } from '../../ops/rounds.js';
 import { opContext } from '../context.js';
@@ -56,7 +57,7 @@ export function register(program: Command): void {
           human: (out) =>
             out.table(
               [text('批次', 'round'), text('开始', 'opens'), text('截止', 'closes'), text('策略', 'policy'), text('预算合计（元）', 'total budget (yuan)')],
-              all.map((r) => [r.roundId, r.opensOn, r.closesOn, r.policyId, formatYuan(Object.values(r.budgets).reduce((a, b) => a + b, 0))]),
+              all.map((r) => [r.roundId, r.opensOn, r.closesOn, policyIdWithHash(r.policyId, r.policyHash), formatYuan(Object.values(r.budgets).reduce((a, b) => a + b, 0))]),
               { align: ['left', 'left', 'left', 'left', 'right'] },
             ),
         };
@@ -75,7 +76,7 @@ export function register(program: Command): void {
             out.fields([
               [text('批次', 'round'), r.roundId],
               [text('申报期', 'open'), `${r.opensOn} — ${r.closesOn}`],
-              [text('策略', 'policy'), `${r.policyId} (sha256 ${r.policyHash.slice(0, 16)}…)`],
+              [text('策略', 'policy'), policyIdWithHash(r.policyId, r.policyHash)],
               [text('创建', 'created'), `${r.createdAt} ${r.createdBy}`],
             ]);
             out.table(

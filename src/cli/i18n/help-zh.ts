@@ -184,6 +184,7 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'events on or after DATE (China time)': '该日期（北京时间）当天及以后的事件',
   'events on or before DATE (China time)': '该日期（北京时间）当天及以前的事件',
   'only the newest N events': '只看最新的 N 条事件',
+  'print only the newest event: its number, hash and instant (keep it as an anchor)': '只显示最新的事件：序号、哈希和时间（可作为锚点另行保存）',
   'check the ledger: SQLite integrity, foreign keys, every invariant, the event hash chain; exit 1 on any problem': '检查账本：SQLite 完整性、外键、各项不变式、事件哈希链；发现问题时退出码为 1',
   'check the ledger: integrity, every invariant, the event hash chain; exit 1 on any problem': '检查账本：完整性、各项不变式、事件哈希链；发现问题时退出码为 1',
   'online backup of the ledger, verified after writing (mode 0600)': '在线备份账本，写完后校验（权限 0600）',

@@ -2,7 +2,7 @@
 // clusters and districts in both languages, and the money of each
 // application through the stages (domain/money-stages).
 import { capInCategory } from '../caps.js';
-import type { Policy } from '../policy.js';
+import { policyIdWithHash, type Policy } from '../policy.js';
 import { type Column, type ColumnType, type MetaField, type CellValue, coded } from './model.js';
 import { MONEY_STAGE_LABELS, REASON_LABELS } from '../labels.js';
 import {
@@ -17,7 +17,7 @@ import {
   noMoney,
 } from '../money-stages.js';
 import { text } from '../text.js';
-import type { FactsApp, FactsDossier, FactsLine, RoundFacts } from './facts.js';
+import type { FactsApp, FactsDossier, FactsLine, LedgerHead, RoundFacts } from './facts.js';
 
 export const col = (key: string, zh: string, en: string, type: ColumnType = 'text', decimals?: number): Column =>
   decimals === undefined ? { key, header: text(zh, en), type } : { key, header: text(zh, en), type, decimals };
@@ -85,6 +85,18 @@ export function roundMeta(f: RoundFacts, generatedAt: string): MetaField[] {
     meta('round', '申报批次', 'Round', f.round.id),
     meta('period', '申报期', 'Application period', `${f.round.opensOn} — ${f.round.closesOn}`),
     meta('policy', '政策依据', 'Policy', text(`${f.policy.title.zh}（${f.policy.document}）`, `${f.policy.title.en} (${f.policy.document})`)),
+    ...provenance(f.round.policyId, f.round.policyHash, f.head),
     meta('generated_at', '生成时间', 'Generated at', generatedAt, 'instant'),
+  ];
+}
+
+/**
+ * What a printed report is tied to: the policy (id and hash) and the ledger's
+ * newest event, which an auditor can later hold against the ledger (verify --anchor).
+ */
+export function provenance(policyId: string, policyHash: string, head: LedgerHead): MetaField[] {
+  return [
+    meta('policy_id', '策略编号', 'Policy id', policyIdWithHash(policyId, policyHash)),
+    meta('ledger_head', '账本最新事件', 'Newest event of the ledger', `#${head.seq} ${head.hash}`),
   ];
 }

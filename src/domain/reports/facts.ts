@@ -247,4 +247,12 @@ export interface RoundFacts {
   spotChecks: Rows<FactsSpotCheck>;
   events: Rows<FactsEvent>;
   verify: FactsVerify;
+  /** The ledger's newest event when the report was made (an anchor: see `jmfund anchor`). */
+  head: LedgerHead;
+}
+
+/** The newest event of the log: its number and hash (0 and the genesis hash in an empty log). */
+export interface LedgerHead {
+  seq: number;
+  hash: string;
 }

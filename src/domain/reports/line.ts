@@ -7,7 +7,8 @@ import type { FundingLine, LineApplication } from '../funding-line.js';
 import { categoryLabel, LINE_MARK_LABELS, REASON_LABELS } from '../labels.js';
 import type { Policy } from '../policy.js';
 import { text } from '../text.js';
-import { col, meta } from './common.js';
+import { col, meta, provenance } from './common.js';
+import type { LedgerHead } from './facts.js';
 import { REPORT_TITLES, coded, type Caterpillar, type CellValue, type Report, type Section } from './model.js';
 
 export interface LineReportInput {
@@ -15,6 +16,9 @@ export interface LineReportInput {
   opensOn: string;
   closesOn: string;
   policy: Policy;
+  policyId: string;
+  policyHash: string;
+  head: LedgerHead;
   /** The allocation version analysed; null before the first allocation (the report then says so). */
   version: number | null;
   /** One category asked for, or null for all. */
@@ -31,6 +35,7 @@ export function buildLineReport(r: LineReportInput, generatedAt: string): Report
     meta('round', '申报批次', 'Round', r.roundId),
     meta('period', '申报期', 'Application period', `${r.opensOn} — ${r.closesOn}`),
     meta('policy', '政策依据', 'Policy', text(`${policy.title.zh}（${policy.document}）`, `${policy.title.en} (${policy.document})`)),
+    ...provenance(r.policyId, r.policyHash, r.head),
   ];
   if (line === null || r.version === null) {
     return {

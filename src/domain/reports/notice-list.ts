@@ -5,7 +5,7 @@
 // the first notice, the draft list of the current proposal.
 import { REPORT_TITLES, rowsOf, type CellValue, type Report, type Section } from './model.js';
 import { text, type Text } from '../text.js';
-import { categoryOrder, col, meta, moneyOf } from './common.js';
+import { categoryOrder, col, meta, moneyOf, provenance } from './common.js';
 import { categoryLabel } from '../labels.js';
 import type { FactsDossier, RoundFacts } from './facts.js';
 
@@ -93,6 +93,7 @@ export function buildNotice(f: RoundFacts, generatedAt: string): Report {
       meta('objections_to', '异议受理', 'Objections to', DEFAULT_OBJECTIONS_TO),
       meta('count', '项目数', 'Projects', count, 'number'),
       meta('total', '拟补助合计（元）', 'Total (yuan)', total, 'money'),
+      ...provenance(f.round.policyId, f.round.policyHash, f.head),
     ],
     sections,
     charts: [],

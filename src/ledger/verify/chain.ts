@@ -9,6 +9,7 @@ const CHAIN_TEXT: Record<ChainProblem['problem'], (p: ChainProblem) => Text> = {
   'hash-mismatch': (p) => text(`事件 #${p.seq} 写入后被修改（哈希不符）`, `event #${p.seq} was changed after it was written (hash mismatch)`),
   'broken-link': (p) => text(`事件 #${p.seq} 与前一事件的链接断开（前一事件被修改或删除）`, `event #${p.seq} no longer links to the event before it (that event was changed or deleted)`),
   gap: (p) => text(`事件 #${p.seq} 之前缺少事件：${p.detail.replace(/^events (\S+) are missing$/, '$1')}`, `events are missing before event #${p.seq}: ${p.detail}`),
+  'out-of-order': (p) => text(`事件顺序与时间不符：${p.detail.replace(/^event #(\d+) at (\S+) is dated before event #(\d+) at (\S+)$/, '事件 #$1（$2）早于其前的事件 #$3（$4）')}`, `events out of time order: ${p.detail}`),
   'head-mismatch': (p) => text(`账本记录的最新事件是 #${p.seq}，但事件日志的结尾不同（末尾的事件被删除或链头被改动）`, `the ledger recorded event #${p.seq} as the newest, but the log ends elsewhere (events deleted at the end, or the head changed)`),
 };
 
