@@ -33,6 +33,8 @@ export const policyIdWithHash = (id: string, hash: string): string => `${id} (sh
 
 /** Stable JSON (sorted keys) so that the same policy always hashes the same. */
 export function canonicalJson(v: unknown): string {
+  // A bigint (a sum of money past 2^53 fen) is the exact integer it is.
+  if (typeof v === 'bigint') return v.toString();
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   const o = v as Record<string, unknown>;

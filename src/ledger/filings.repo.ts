@@ -2,6 +2,7 @@
 // changing unseen, and the awards an officer sets for category other
 // (Art. 7(5)) that a filing may come to hold.
 import { createHash } from 'node:crypto';
+import { type FenJson, fenJson } from '../domain/money-stages.js';
 import { canonicalJson } from '../domain/policy.js';
 import type { Db } from './open.js';
 
@@ -44,7 +45,8 @@ export interface FilingRow {
   round_id: string;
   filed_on: string;
   award_count: number;
-  total_fen: number;
+  /** Σ filed amounts, exact: a bigint past 2^53 fen. */
+  total_fen: FenJson;
   hash: string;
   created_at: string;
   created_by: string;
@@ -52,7 +54,9 @@ export interface FilingRow {
 
 export function insertFiling(db: Db, f: { round_id: string; filed_on: string; created_at: string; created_by: string }, items: readonly FiledItem[]): FilingRow {
   const hash = filingHash(f.round_id, f.filed_on, items);
-  const total = items.reduce((s, i) => s + i.amount_fen, 0);
+  let sum = 0n;
+  for (const i of items) sum += BigInt(i.amount_fen);
+  const total = fenJson(sum);
   const id = Number(
     db
       .prepare('INSERT INTO filings (round_id, filed_on, award_count, total_fen, hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)')

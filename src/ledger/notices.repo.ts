@@ -80,13 +80,15 @@ export function noticeOf(db: Db, applicationId: string): (NoticeRow & { award_fe
     .get(applicationId) as (NoticeRow & { award_fen: number }) | undefined;
 }
 
-export function roundNotices(db: Db, roundId: string): (NoticeRow & { applications: number; total_fen: number })[] {
-  return db
+/** The round's notices with how many awards each published and their sum (exact: read as text, a bigint). */
+export function roundNotices(db: Db, roundId: string): (NoticeRow & { applications: number; total_fen: bigint })[] {
+  const rows = db
     .prepare(
-      `SELECT n.*, count(i.application_id) AS applications, coalesce(sum(i.award_fen), 0) AS total_fen
+      `SELECT n.*, count(i.application_id) AS applications, CAST(coalesce(sum(i.award_fen), 0) AS TEXT) AS total_text
        FROM notices n LEFT JOIN notice_items i ON i.notice_id = n.notice_id WHERE n.round_id = ? GROUP BY n.notice_id ORDER BY n.notice_id`,
     )
-    .all(roundId) as (NoticeRow & { applications: number; total_fen: number })[];
+    .all(roundId) as (NoticeRow & { applications: number; total_text: string })[];
+  return rows.map(({ total_text, ...r }) => ({ ...r, total_fen: BigInt(total_text) }));
 }
 
 /** Applications of the round now in-notice, with the notice each is on. */

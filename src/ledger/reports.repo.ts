@@ -4,6 +4,7 @@
 // not loaded: it is a query run each time its rows are iterated
 // (stmt.iterate()), one row in memory at a time. Every list has a fixed
 // order, so reports are reproducible.
+import { fenJson } from '../domain/money-stages.js';
 import type {
   DossierQuery,
   FactsAcceptance,
@@ -333,11 +334,12 @@ function filings(db: Db, s: Schema, roundId: string): Rows<FactsFiling> {
 
 function filingRecords(db: Db, s: Schema, roundId: string): FactsFilingRecord[] {
   if (!s.has('filings', 'filing_id', 'round_id', 'filed_on', 'award_count', 'total_fen', 'hash')) return [];
-  return (db.prepare('SELECT * FROM filings WHERE round_id = ? ORDER BY filing_id').all(roundId) as Row[]).map((r) => ({
+  // The total as text: a sum past 2^53 fen is exact only as a bigint.
+  return (db.prepare('SELECT *, CAST(total_fen AS TEXT) AS total_text FROM filings WHERE round_id = ? ORDER BY filing_id').all(roundId) as Row[]).map((r) => ({
     id: num(r.filing_id),
     filedOn: str(r.filed_on),
     count: num(r.award_count),
-    totalFen: num(r.total_fen),
+    totalFen: fenJson(BigInt(str(r.total_text))),
     hash: str(r.hash),
     at: str(r.created_at),
     by: str(r.created_by),

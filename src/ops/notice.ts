@@ -1,6 +1,7 @@
 // Public notice and objections (公示、异议, Art. 11; SPEC §9): publicize puts
 // the proposed awards on a notice and writes the notice list; objections are
 // recorded, admitted or not, and resolved.
+import { type FenJson, fenJson } from '../domain/money-stages.js';
 import { compareDates } from '../domain/dates.js';
 import { RefusedError, UserError } from '../domain/errors.js';
 import { OBJECTION_STATUS_LABELS, type ObjectionStatus } from '../domain/labels.js';
@@ -41,7 +42,7 @@ export interface PublicizeResult {
   /** Article of the policy that sets the notice period. */
   article: string;
   out: string | null;
-  totalFen: number;
+  totalFen: FenJson;
   items: ProposedAward[];
 }
 
@@ -155,7 +156,7 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
     period: draft.period,
     article: round.policy.notice.article,
     out,
-    totalFen: draft.items.reduce((s, p) => s + p.award_fen, 0),
+    totalFen: fenJson(draft.items.reduce((s, p) => s + BigInt(p.award_fen), 0n)),
     items: draft.items,
   };
 }

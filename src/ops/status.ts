@@ -25,7 +25,7 @@ export interface RoundStatus {
   /** Objections by status. */
   objections: Record<string, number>;
   open_objections: { id: number; application_id: string; received_on: string }[];
-  notices: { notice_id: number; from: string; through: string; days: number; applications: number; total_fen: number; phase: NoticeProgress['phase']; days_left: number }[];
+  notices: { notice_id: number; from: string; through: string; days: number; applications: number; total_fen: FenJson; phase: NoticeProgress['phase']; days_left: number }[];
 }
 
 /** The result is the `--json` shape of `status`. */
@@ -41,7 +41,7 @@ export function roundStatus(op: OpContext, input: { roundId: string }): RoundSta
   const objections = roundObjections(db, round.roundId);
   const notices = roundNotices(db, round.roundId).map((n) => {
     const p = noticeProgress({ startsOn: n.starts_on, days: n.days, endsOn: n.ends_on }, today);
-    return { notice_id: n.notice_id, from: n.starts_on, through: n.ends_on, days: n.days, applications: n.applications, total_fen: n.total_fen, phase: p.phase, days_left: p.daysLeft };
+    return { notice_id: n.notice_id, from: n.starts_on, through: n.ends_on, days: n.days, applications: n.applications, total_fen: fenJson(n.total_fen), phase: p.phase, days_left: p.daysLeft };
   });
   return {
     round: round.roundId,

@@ -127,7 +127,8 @@ export interface FactsFilingRecord {
   id: number;
   filedOn: string;
   count: number;
-  totalFen: number;
+  /** Exact: a bigint past 2^53 fen. */
+  totalFen: number | bigint;
   hash: string;
   at: string;
   by: string;

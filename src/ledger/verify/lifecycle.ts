@@ -26,13 +26,15 @@ export const filingHash: Check = {
         });
       }
     }
+    // Totals compared as exact integers (read as text): a filing's sum may pass 2^53 fen.
     const totals = db
       .prepare(
-        `SELECT g.filing_id, g.round_id, g.total_fen, g.award_count, coalesce(sum(f.amount_fen), 0) AS sum_fen, count(f.application_id) AS n
+        `SELECT g.filing_id, g.round_id, CAST(g.total_fen AS TEXT) AS total_text, g.award_count, CAST(coalesce(sum(f.amount_fen), 0) AS TEXT) AS sum_text, count(f.application_id) AS n
            FROM filings g LEFT JOIN filed_awards f ON f.filing_id = g.filing_id GROUP BY g.filing_id ORDER BY g.filing_id`,
       )
-      .all() as { filing_id: number; round_id: string; total_fen: number; award_count: number; sum_fen: number; n: number }[];
-    for (const t of totals) {
+      .all() as { filing_id: number; round_id: string; total_text: string; award_count: number; sum_text: string; n: number }[];
+    for (const r of totals) {
+      const t = { ...r, total_fen: BigInt(r.total_text), sum_fen: BigInt(r.sum_text) };
       if (t.total_fen !== t.sum_fen || t.award_count !== t.n) {
         out.push({
           check: 'lifecycle.filing-hash',
