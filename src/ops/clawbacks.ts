@@ -22,8 +22,10 @@ export interface OrderClawbackResult {
   clawbackId: number;
   applicationId: string;
   paidFen: number;
-  /** Ordered and not yet recovered, this order included. */
-  dueFen: number;
+  /** clawback_due (应追缴): ordered back in all, this order included. */
+  clawbackDueFen: number;
+  /** outstanding (待追回): ordered and not yet recovered, this order included. */
+  outstandingFen: number;
 }
 
 export function orderClawback(op: OpContext, input: OrderClawbackInput): OrderClawbackResult {
@@ -48,7 +50,7 @@ export function orderClawback(op: OpContext, input: OrderClawbackInput): OrderCl
       appIds: [id],
       details: { clawback_id: clawbackId, amount_fen: amount, reason, ordered_on: on, clawback_due_fen: due, before: app.state, after: 'clawback-due' },
     });
-    return { clawbackId, applicationId: id, paidFen: bal.paidFen, dueFen: due };
+    return { clawbackId, applicationId: id, paidFen: bal.paidFen, clawbackDueFen: bal.clawedBackFen + amount, outstandingFen: due };
   });
 }
 
@@ -63,10 +65,12 @@ export interface RecoverResult {
   recoveryId: number;
   applicationId: string;
   state: ApplicationState;
-  /** Still due after this recovery. */
-  dueFen: number;
-  /** Recovered in all, this recovery included. */
+  /** clawback_due (应追缴): ordered back in all. */
+  clawbackDueFen: number;
+  /** recovered (已追回): in all, this recovery included. */
   recoveredFen: number;
+  /** outstanding (待追回): still owed after this recovery. */
+  outstandingFen: number;
 }
 
 export function recover(op: OpContext, input: RecoverInput): RecoverResult {
@@ -92,6 +96,6 @@ export function recover(op: OpContext, input: RecoverInput): RecoverResult {
       appIds: [id],
       details: { recovery_id: recoveryId, amount_fen: amount, recovered_on: on, voucher, clawback_due_fen: due, before: app.state, after: to },
     });
-    return { recoveryId, applicationId: id, state: to, dueFen: due, recoveredFen: bal.recoveredFen + amount };
+    return { recoveryId, applicationId: id, state: to, clawbackDueFen: bal.clawedBackFen, recoveredFen: bal.recoveredFen + amount, outstandingFen: due };
   });
 }

@@ -175,11 +175,11 @@ describe('lifecycle from notice to clawback', () => {
     expect(json('2022-10-05', ['spot-check', 'record', 'A3', '--finding', 'ok', '--note', '正常'])).toMatchObject({ state: 'filed', clawback_fen: 0 });
     const paidNothing = at('2022-10-05', ['clawback', 'A3', '--amount', '1000', '--reason', '审计']);
     expect(paidNothing.code).toBe(3);
-    expect(json('2022-10-20', ['clawback', 'recover', 'A1', '--amount', '100000', '--date', '2022-10-20'])).toMatchObject({ state: 'clawback-due', clawback_due_fen: fen(140_000), recovered_fen: fen(100_000) });
+    expect(json('2022-10-20', ['clawback', 'recover', 'A1', '--amount', '100000', '--date', '2022-10-20'])).toMatchObject({ state: 'clawback-due', clawback_due_fen: fen(240_000), recovered_fen: fen(100_000), outstanding_fen: fen(140_000) });
     const over = at('2022-10-21', ['clawback', 'recover', 'A1', '--amount', '150000', '--date', '2022-10-21']);
     expect(over.code).toBe(3);
     expect(over.stderr).toContain('140,000.00');
-    expect(json('2022-10-21', ['clawback', 'recover', 'A1', '--amount', '140000', '--date', '2022-10-21'])).toMatchObject({ state: 'recovered', clawback_due_fen: 0 });
+    expect(json('2022-10-21', ['clawback', 'recover', 'A1', '--amount', '140000', '--date', '2022-10-21'])).toMatchObject({ state: 'recovered', clawback_due_fen: fen(240_000), recovered_fen: fen(240_000), outstanding_fen: 0 });
     const none = at('2022-10-22', ['clawback', 'recover', 'A1', '--amount', '1', '--date', '2022-10-22']);
     expect(none.code).toBe(3);
     expect(none.stderr).toContain('A1 is recovered');

@@ -283,11 +283,11 @@ describe('acceptance, payments, spot checks, clawbacks', () => {
     expect(recordFinding(op, { applicationId: 'A3', finding: 'ok', note: '正常', foundOn: '2022-10-01' })).toMatchObject({ state: 'filed', clawbackFen: 0 });
     // Nothing was paid to A2: nothing to claw back.
     expect((await refusal(() => orderClawback(op, { applicationId: 'A2', amountFen: fen(1), reason: '审计', on: '2022-10-01' }))).exitCode).toBe(3);
-    expect(recover(op, { applicationId: 'A1', amountFen: fen(100_000), recoveredOn: '2022-10-01', voucher: null })).toMatchObject({ state: 'clawback-due', dueFen: fen(140_000), recoveredFen: fen(100_000) });
+    expect(recover(op, { applicationId: 'A1', amountFen: fen(100_000), recoveredOn: '2022-10-01', voucher: null })).toMatchObject({ state: 'clawback-due', clawbackDueFen: fen(240_000), outstandingFen: fen(140_000), recoveredFen: fen(100_000) });
     const over = await refusal(() => recover(op, { applicationId: 'A1', amountFen: fen(150_000), recoveredOn: '2022-10-01', voucher: null }));
     expect(over.exitCode).toBe(3);
     expect(over.text.en).toContain('140,000.00');
-    expect(recover(op, { applicationId: 'A1', amountFen: fen(140_000), recoveredOn: '2022-10-01', voucher: 'SJ-1' })).toMatchObject({ state: 'recovered', dueFen: 0 });
+    expect(recover(op, { applicationId: 'A1', amountFen: fen(140_000), recoveredOn: '2022-10-01', voucher: 'SJ-1' })).toMatchObject({ state: 'recovered', outstandingFen: 0, recoveredFen: fen(240_000) });
   });
 
   it('orders back part of a payment after an audit', async () => {
@@ -295,7 +295,7 @@ describe('acceptance, payments, spot checks, clawbacks', () => {
     op.day = '2022-09-10';
     accept(op, { applicationId: 'A1', on: '2022-09-01', result: 'pass', actualInvestmentFen: fen(1_000_000), events: null, trainees: null, note: null });
     disburse(op, { applicationId: 'A1', amountFen: fen(300_000), paidOn: '2022-09-10', voucher: null });
-    expect(orderClawback(op, { applicationId: 'A1', amountFen: fen(100_000), reason: '审计', on: '2022-09-10' })).toMatchObject({ applicationId: 'A1', paidFen: fen(300_000), dueFen: fen(100_000) });
+    expect(orderClawback(op, { applicationId: 'A1', amountFen: fen(100_000), reason: '审计', on: '2022-09-10' })).toMatchObject({ applicationId: 'A1', paidFen: fen(300_000), clawbackDueFen: fen(100_000), outstandingFen: fen(100_000) });
     expect((await refusal(() => orderClawback(op, { applicationId: 'A1', amountFen: fen(200_001), reason: '审计', on: '2022-09-10' }))).exitCode).toBe(3);
   });
 });

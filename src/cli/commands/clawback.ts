@@ -25,9 +25,16 @@ export function register(program: Command): void {
         const on = pastDateOption('on', opts.on, ctx.today());
         const r = orderClawback(opContext(ctx), { applicationId: appId, amountFen: amount, reason, on });
         return {
-          json: { clawback_id: r.clawbackId, application_id: r.applicationId, amount_fen: amount, reason, ordered_on: on, state: 'clawback-due', paid_fen: r.paidFen, clawback_due_fen: r.dueFen },
+          json: { clawback_id: r.clawbackId, application_id: r.applicationId, amount_fen: amount, reason, ordered_on: on, state: 'clawback-due', paid_fen: r.paidFen, clawback_due_fen: r.clawbackDueFen, outstanding_fen: r.outstandingFen },
           human: (out) =>
-            out.line(ctx.t(text(`${r.applicationId}：追缴 ${formatYuan(amount)} 元，尚欠 ${formatYuan(r.dueFen)} 元。`, `${r.applicationId}: ${formatYuan(amount)} ordered back; ${formatYuan(r.dueFen)} now due.`))),
+            out.line(
+              ctx.t(
+                text(
+                  `${r.applicationId}：追缴 ${formatYuan(amount)} 元；应追缴合计 ${formatYuan(r.clawbackDueFen)} 元，待追回 ${formatYuan(r.outstandingFen)} 元。`,
+                  `${r.applicationId}: ${formatYuan(amount)} ordered back; clawback due ${formatYuan(r.clawbackDueFen)} in all, outstanding ${formatYuan(r.outstandingFen)}.`,
+                ),
+              ),
+            ),
         };
       }),
     );
@@ -45,13 +52,13 @@ export function register(program: Command): void {
         const voucher = opts.voucher?.normalize('NFKC').trim() || null;
         const r = recover(opContext(ctx), { applicationId: appId, amountFen: amount, recoveredOn: on, voucher });
         return {
-          json: { recovery_id: r.recoveryId, application_id: r.applicationId, amount_fen: amount, recovered_on: on, voucher, state: r.state, clawback_due_fen: r.dueFen, recovered_fen: r.recoveredFen },
+          json: { recovery_id: r.recoveryId, application_id: r.applicationId, amount_fen: amount, recovered_on: on, voucher, state: r.state, clawback_due_fen: r.clawbackDueFen, recovered_fen: r.recoveredFen, outstanding_fen: r.outstandingFen },
           human: (out) =>
             out.line(
               ctx.t(
                 text(
-                  `${r.applicationId}：追回 ${formatYuan(amount)} 元（${on}），尚欠 ${formatYuan(r.dueFen)} 元，状态 ${r.state}。`,
-                  `${r.applicationId}: ${formatYuan(amount)} recovered on ${on}; ${formatYuan(r.dueFen)} still due; now ${r.state}.`,
+                  `${r.applicationId}：追回 ${formatYuan(amount)} 元（${on}）；已追回合计 ${formatYuan(r.recoveredFen)} 元，待追回 ${formatYuan(r.outstandingFen)} 元，状态 ${r.state}。`,
+                  `${r.applicationId}: ${formatYuan(amount)} recovered on ${on}; recovered ${formatYuan(r.recoveredFen)} in all, outstanding ${formatYuan(r.outstandingFen)}; now ${r.state}.`,
                 ),
               ),
             ),
