@@ -1,8 +1,10 @@
 // Issue 16 through the real binary: time runs forward, a policy is what its id
 // says, and the ledger's head can be held outside it (anchors).
-import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { eventHash, GENESIS_HASH, type EventRow } from '../../src/ledger/events.js';
 import { runCli, tempDir } from '../helpers.js';
 
 const NOW = '2022-06-01T08:00:00.000Z';
@@ -79,5 +81,63 @@ describe('log --head', () => {
     const last = log[log.length - 1];
     expect(run(['log', '--head']).stdout.trim()).toBe(`${last.seq} ${last.hash} ${last.at}`);
     expect(run(['--json', 'log', '--head']).json()).toEqual({ seq: last.seq, hash: last.hash, at: last.at });
+  });
+});
+
+describe('anchors', () => {
+  it('anchor --out appends SEQ HASH INSTANT to a private file; verify --anchors and --anchor check them', () => {
+    const file = join(dir, 'kept', 'anchors.txt');
+    mkdirSync(join(dir, 'kept'));
+    const a = run(['--json', 'anchor', '--out', file], { JMFUND_NOW: '2022-06-02T00:00:00.000Z' }).json<{ seq: number; hash: string; at: string; out: string }>();
+    expect(a.at).toBe('2022-06-02T00:00:00.000Z');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toBe(`${a.seq} ${a.hash} ${a.at}\n`);
+    expect(run(['round', 'create', 'R4', '--opens', '2022-03-01', '--closes', '2022-04-30']).code).toBe(0);
+    run(['anchor', '--out', file]);
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2);
+    const v = run(['--json', 'verify', '--anchors', file]);
+    expect(v.code).toBe(0);
+    expect(v.json<{ anchors: number }>().anchors).toBe(2);
+    expect(run(['verify', '--anchor', `${a.seq}:${a.hash}`]).stdout).toContain('1 anchor(s) checked');
+  });
+
+  it('refuses a malformed anchor (exit 2) naming the value, and an anchors file line by line', () => {
+    const r = run(['verify', '--anchor', '12:abc']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--anchor 12:abc');
+    const bad = join(dir, 'bad-anchors.txt');
+    writeFileSync(bad, `1 ${'a'.repeat(64)}\nnot an anchor\n`);
+    const f = run(['verify', '--anchors', bad]);
+    expect(f.code).toBe(2);
+    expect(f.stderr).toContain(`${bad}:2`);
+    expect(f.stderr).toContain('not an anchor');
+    expect(run(['anchor', '--out', db]).code).toBe(2);
+  });
+
+  it('catches a chain re-sealed with the project\'s own hashing code, which plain verify cannot', () => {
+    const copy = join(dir, 'resealed.db');
+    copyFileSync(db, copy);
+    const head = runCli(['--json', 'log', '--head'], { db: copy, env: { JMFUND_NOW: NOW } }).json<{ seq: number; hash: string }>();
+    const first = runCli(['--json', 'log'], { db: copy, env: { JMFUND_NOW: NOW } }).json<{ events: { seq: number; hash: string }[] }>().events[1];
+    // The adversary: change what event 2 recorded, then re-seal every event after it with events.ts's formula.
+    const raw = new Database(copy);
+    const rows = raw.prepare('SELECT * FROM events ORDER BY seq').all() as EventRow[];
+    rows[1].officer = 'someone-else';
+    let prev = GENESIS_HASH;
+    for (const e of rows) {
+      const { hash: _old, ...rest } = e;
+      const hash = eventHash({ ...rest, prev_hash: prev });
+      raw.prepare('UPDATE events SET officer = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(e.officer, prev, hash, e.seq);
+      prev = hash;
+    }
+    raw.prepare("UPDATE ledger_meta SET value = ? WHERE key = 'head'").run(JSON.stringify({ seq: rows.length, hash: prev }));
+    raw.close();
+    const on = (args: string[]) => runCli(args, { db: copy, env: { JMFUND_NOW: NOW } });
+    const caught = on(['--json', 'verify', '--anchor', `${head.seq}:${head.hash}`, '--anchor', `${first.seq}:${first.hash}`]);
+    expect(caught.code).toBe(1);
+    const problems = caught.json<{ problems: { check: string; ref: { seq?: number }; message: string }[] }>().problems.filter((p) => p.check === 'chain.anchors');
+    expect(problems.map((p) => p.ref.seq)).toEqual([head.seq, first.seq]);
+    expect(problems[0].message).toContain('re-sealed');
+    expect(on(['verify', '--anchor', `${rows.length + 5}:${head.hash}`]).stdout).toContain('no longer in the ledger');
   });
 });

@@ -6,7 +6,7 @@ import { verifyLedger, type VerifyReport } from '../../ops/verify.js';
 import type { Context } from '../context.js';
 import { progressBar } from '../progress.js';
 import type { Output, Printer } from '../render.js';
-import { handler } from '../runner.js';
+import { collect, handler } from '../runner.js';
 
 /** The problems found, one row each (shared with backup, which verifies its copy). */
 export function problemTable(ctx: Context, p: Printer, v: VerifyReport): void {
@@ -16,14 +16,15 @@ export function problemTable(ctx: Context, p: Printer, v: VerifyReport): void {
   );
 }
 
-async function verifyCommand(ctx: Context): Promise<Output> {
-  const v = await verifyLedger(ctx.dbPath, progressBar({ lang: ctx.lang }));
+async function verifyCommand(ctx: Context, opts: { anchor?: string[]; anchors?: string }): Promise<Output> {
+  const v = await verifyLedger(ctx.dbPath, progressBar({ lang: ctx.lang }), { anchor: opts.anchor, anchorsFile: opts.anchors });
   const skipped = v.checks.filter((c) => c.status === 'skipped');
   return {
     json: {
       ok: v.ok,
       events: v.events,
       last_hash: v.lastHash,
+      anchors: v.anchors,
       checks: v.checks.map((c) => ({ id: c.id, title: ctx.t(c.title), status: c.status, problems: c.problems, ...(c.note ? { note: c.note } : {}) })),
       problems: v.problems.map((p) => ({ check: p.check, where: p.where, ref: p.ref, message: ctx.t(p.message) })),
       leftover_files: v.leftovers.map((f) => ({ path: f.path, pid: f.pid, running: f.running })),
@@ -37,6 +38,7 @@ async function verifyCommand(ctx: Context): Promise<Output> {
           ? ctx.t(text(`账本校验通过：${ran} 项检查均无问题；${v.events} 个事件，最后事件哈希 ${v.lastHash}`, `ledger verified: ${ran} checks, no problem; ${v.events} events, last event hash ${v.lastHash}`))
           : ctx.t(text(`账本校验发现 ${v.problems.length} 个问题（${ran} 项检查）。`, `ledger verification found ${v.problems.length} problem(s) (${ran} checks).`)),
       );
+      if (v.ok && v.anchors) p.line(ctx.t(text(`${v.anchors} 个锚点均与账本一致。`, `${v.anchors} anchor(s) checked: each event still has its anchored hash.`)));
       for (const f of v.leftovers) {
         p.warn(
           ctx.t(
@@ -55,5 +57,7 @@ export function register(program: Command): void {
   program
     .command('verify')
     .description('check the ledger: SQLite integrity, foreign keys, every invariant, the event hash chain; exit 1 on any problem')
-    .action(handler((ctx) => verifyCommand(ctx)));
+    .option('--anchor <seq:hash>', 'check that event SEQ still has HASH (from `log --head`, `anchor` or a report; repeat)', collect, [])
+    .option('--anchors <file>', 'check every anchor of an anchors file (written by `anchor --out FILE`)')
+    .action(handler((ctx, opts: { anchor?: string[]; anchors?: string }) => verifyCommand(ctx, opts)));
 }

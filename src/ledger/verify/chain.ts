@@ -3,6 +3,7 @@
 // reads agrees with the events themselves.
 import { text, type Text } from '../../domain/text.js';
 import { verifyChain, type ChainProblem } from '../events.js';
+import type { Anchor } from '../../domain/anchors.js';
 import type { Check, Problem } from './types.js';
 
 const CHAIN_TEXT: Record<ChainProblem['problem'], (p: ChainProblem) => Text> = {
@@ -55,3 +56,40 @@ export const eventApps: Check = {
     return problems;
   },
 };
+
+/**
+ * Each anchor held outside the ledger (verify --anchor / --anchors): its event
+ * must still be there with that hash. The chain can be re-sealed from the
+ * source's formula; an anchor taken before cannot.
+ */
+export function anchorsCheck(anchors: readonly Anchor[]): Check {
+  return {
+    id: 'chain.anchors',
+    title: text('事件与账本外保存的锚点一致', 'events match the anchors kept outside the ledger'),
+    needs: { events: ['seq', 'hash'] },
+    run(db) {
+      const hashOf = db.prepare('SELECT hash FROM events WHERE seq = ?').pluck();
+      const last = (db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0;
+      const out: Problem[] = [];
+      for (const a of anchors) {
+        const now = hashOf.get(a.seq) as string | undefined;
+        if (now === a.hash) continue;
+        out.push({
+          check: 'chain.anchors',
+          ref: { table: 'events', seq: a.seq },
+          message:
+            now === undefined
+              ? text(
+                  `锚点（${a.source}）记录的事件 #${a.seq} 已不在账本中（日志只到事件 #${last}）：事件被删除`,
+                  `event #${a.seq}, anchored (${a.source}), is no longer in the ledger (the log ends at event #${last}): events were deleted`,
+                )
+              : text(
+                  `事件 #${a.seq} 的哈希为 ${now}，而锚点（${a.source}）记录的是 ${a.hash}：该事件或其前的事件被改写并重新封链`,
+                  `event #${a.seq} has hash ${now}, but the anchor (${a.source}) says ${a.hash}: it or an event before it was rewritten and the chain re-sealed`,
+                ),
+        });
+      }
+      return out;
+    },
+  };
+}

@@ -14,6 +14,7 @@ import type { Check, Problem } from './types.js';
 
 export type { Check, Problem } from './types.js';
 export { refLabel } from './types.js';
+export { anchorsCheck } from './chain.js';
 
 export const CHECKS: readonly Check[] = [
   sqlite.integrity,
