@@ -75,11 +75,12 @@ export function runDemo(dir: string, lang: Lang, onStep: (s: DemoStep) => void =
   run(['scores', 'aggregate', ...R]);
   run(['scores', 'experts', ...R]);
   run(['caps', ...R]);
+  // Art. 7(5): an item the city decided, with its document number; before
+  // allocate, since publicize wants an allocation newer than every manual award.
+  on('2022-05-17');
+  run(['award', 'set', 'D032', '--amount', '150万', '--basis', '江府办〔2022〕12号', '--on', '2022-05-17', '--yes']);
   on('2022-05-18');
   run(['allocate', ...R]);
-  // Art. 7(5): an item the city decided, with its document number.
-  on('2022-05-20');
-  run(['award', 'set', 'D032', '--amount', '150万', '--basis', '江府办〔2022〕12号', '--on', '2022-05-20']);
   on('2022-05-31');
   run(['publicize', ...R, '--from', '2022-06-01', '--days', '7', '--out', join(reportsDir, 'notice-1.csv')]);
   on('2022-06-03');

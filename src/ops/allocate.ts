@@ -32,12 +32,14 @@ import {
   type StoredLine,
 } from '../ledger/allocations.repo.js';
 import { appendEvent } from '../ledger/events.js';
+import { categoryCounts, needsReviewCount } from '../ledger/steps.repo.js';
 import type { Db } from '../ledger/open.js';
 import { inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireRound } from './lookup.js';
 import { reporter } from './progress.js';
+import { requireCheckedForAllocate } from './steps.js';
 
 // ---------------------------------------------------------------- caps
 
@@ -108,8 +110,10 @@ export interface AllocateInput {
 
 export interface AllocateResult extends AllocationView<number> {
   plan: AllocationPlan;
-  /** Categories with qualifying applications and no budget: they fund nothing (SPEC §8). */
-  unbudgeted: string[];
+  /** Competitive categories with applications and no budget: they fund nothing (SPEC §8). */
+  unbudgeted: { category: string; applications: number }[];
+  /** Applications still needing review: they take no part until decided, and publicize waits for them. */
+  needsReview: number;
 }
 
 /**
@@ -128,6 +132,7 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
   // Read and plan inside the transaction that stores: a plan made from a ledger
   // that another officer's import changed before the write would leave applications out.
   const planRound = () => {
+    requireCheckedForAllocate(db, round.roundId);
     const { kept, excluded } = lockedAwards(db, round.roundId);
     op.progress?.phase(text('读取申报', 'reading the round'), null, 'applications');
     const candidates = roundCandidates(db, round.roundId, (n) => op.progress?.tick(n));
@@ -188,6 +193,10 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
 
   const groups = planGroups(policy, p);
   const of = planLineOf(p);
+  const counts = categoryCounts(db, round.roundId);
+  const unbudgeted = policy.categories
+    .filter((c) => c.allocation === 'competitive' && p.budgets[c.key] === undefined && (counts.get(c.key) ?? 0) > 0)
+    .map((c) => ({ category: c.key, applications: counts.get(c.key) ?? 0 }));
   return {
     round,
     version,
@@ -199,7 +208,8 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
     groups,
     of,
     plan: p,
-    unbudgeted: p.unbudgeted,
+    unbudgeted,
+    needsReview: needsReviewCount(db, round.roundId),
   };
 }
 

@@ -34,6 +34,7 @@ import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireApplication, requireRound } from './lookup.js';
 import { NO_PROGRESS } from './progress.js';
+import { requireDecidable } from './steps.js';
 
 // ---------------------------------------------------------------- check
 
@@ -168,6 +169,7 @@ export function decide(op: OpContext, input: DecideInput): DecisionResult {
   const at = op.now();
   return inTransaction(db, () => {
     const app = requireApplication(db, applicationId);
+    requireDecidable(applicationId, app.state);
     const current = currentResult(db, applicationId, rule);
     if (!current) {
       throw new RefusedError(

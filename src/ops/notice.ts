@@ -7,6 +7,7 @@ import { RefusedError, UserError } from '../domain/errors.js';
 import { OBJECTION_STATUS_LABELS, type ObjectionStatus } from '../domain/labels.js';
 import { admitObjection, checkNoticedAward, checkObjectionState, noticePeriod, stateAfterObjection, type NoticePeriod } from '../domain/notice-period.js';
 import { canonicalJson } from '../domain/policy.js';
+import { nothingToPublicize } from '../domain/step-order.js';
 import { text } from '../domain/text.js';
 import type { NoticeList } from '../io/exporters/notice-list.js';
 import { checkOutPath, ledgerFiles } from '../io/out-path.js';
@@ -17,9 +18,11 @@ import { appendEvent } from '../ledger/events.js';
 import { insertNotice, noticeOf, proposedAwards, type ProposedAward } from '../ledger/notices.repo.js';
 import { getObjection, insertObjection, resolveObjection as storeResolution, roundObjections, type NewObjection, type ObjectionRow } from '../ledger/objections.repo.js';
 import { inTransaction, type Db } from '../ledger/open.js';
+import { noticeCounts } from '../ledger/steps.repo.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireApplication, requireRound } from './lookup.js';
+import { requireReadyForNotice } from './steps.js';
 import { byState, refuseOn, transition } from './refusals.js';
 
 // ---------------------------------------------------------------- publicize
@@ -55,6 +58,7 @@ interface NoticeDraft {
 /** The awards a new notice would publish: proposed ones only; awards already on notice stay on theirs. */
 function planNotice(db: Db, round: Round, startsOn: string, days: number): NoticeDraft {
   const period = refuseOn(noticePeriod(startsOn, days, round.policy));
+  requireReadyForNotice(db, round.roundId);
   const manual = round.policy.categories.filter((c) => c.allocation === 'manual').map((c) => c.key);
   const items: ProposedAward[] = [];
   for (const p of proposedAwards(db, round.roundId, manual)) {
@@ -69,13 +73,15 @@ function planNotice(db: Db, round: Round, startsOn: string, days: number): Notic
     );
   }
   if (items.length === 0) {
-    throw new RefusedError(
-      text(
-        `批次 ${round.roundId} 没有待公示的拟支持（proposed）申报。各状态：${byState(db, round.roundId)}。`,
-        `round ${round.roundId} has no proposed award to put on notice. By state: ${byState(db, round.roundId)}.`,
-      ),
-      text('先运行 `jmfund allocate --round ID`（“其他事项”用 `jmfund award set`）；已公示的金额留在原公示中。', 'run `jmfund allocate --round ID` first (`jmfund award set` for category other); awards already on notice stay on their notice.'),
-    );
+    const version = latestVersion(db, round.roundId);
+    const counts = noticeCounts(db, round.roundId, version);
+    const why = nothingToPublicize(round.roundId, {
+      allocation: version === null ? null : { version, funded: counts.funded },
+      manualCategories: manual.length > 0,
+      onNotice: counts.onNotice,
+      byState: byState(db, round.roundId),
+    });
+    throw new RefusedError(why.message, why.hint);
   }
   return { period, version: latestVersion(db, round.roundId), items };
 }

@@ -110,8 +110,10 @@ describe('jmfund allocate', () => {
     expect(j.reserve).toEqual({ 'benchmark-enterprise': [], 'benchmark-platform': [], 'sme-cloud': ['S2'], 'cluster-pilot': [], 'talent-training': [] });
     // a tie across the line is a warning (集体审议), exit 0
     expect(j.ties).toEqual([['S2', 'S3']]);
-    expect(r.stderr).toMatch(/collective decision \(集体审议\): S2 = S3/);
-    expect(r.stderr).toMatch(/benchmark-platform has qualifying applications and no budget/);
+    // …saying what to do next; a category with applications and no budget, and the open review, are named.
+    expect(r.stderr).toMatch(/equal scores across the funding line: S2 = S3\. Take them to a collective decision \(集体审议\); then run allocate again with the order it agreed \(`jmfund allocate --round R1 --tie-break CHAIN`/);
+    expect(r.stderr).toContain('category benchmark-platform has 1 application but no budget, so it funds nothing; set one with `jmfund round budget R1 benchmark-platform=AMOUNT`');
+    expect(r.stderr).toMatch(/1 application still needs review \(needs-review\).*`jmfund review --round R1`/);
 
     // stored, proposal = latest; the show command reads back the same plan
     const show = runCli(['allocations', 'show', '--round', 'R1', '--json'], { db });
@@ -132,7 +134,7 @@ describe('jmfund allocate', () => {
     expect(r.stdout).toContain('reserve list: S2');
     const zh = runCli(['allocate', '--round', 'R1', '--dry-run'], { db, env: { JMFUND_LANG: 'zh' } });
     expect(zh.stdout).toContain('候补名单: S2');
-    expect(zh.stderr).toContain('请集体审议');
+    expect(zh.stderr).toContain('请提交集体审议');
   });
 
   it('--tie-break refuse: a tie across the line stops the run (exit 3), lists it, writes nothing', () => {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { ALLOCATION_METHODS, SHORTFALL_RULES, TIE_BREAK_KEYS } from '../../domain/policy.js';
 import { text, type Text } from '../../domain/text.js';
+import { needsReviewWarning, tieWarning } from '../../domain/step-order.js';
 import { allocate } from '../../ops/allocate.js';
 import { allocateWhatIf } from '../../ops/what-if.js';
 import { renderView, viewJson } from '../allocation-view.js';
@@ -48,12 +49,17 @@ export function register(program: Command): void {
         });
         // Diagnostics go to stderr, also under --json.
         const warn = (t: Text) => process.stderr.write(`${ctx.t(text('警告', 'warning'))}: ${ctx.t(t)}\n`);
+        const round = r.round.roundId;
         for (const c of r.unbudgeted) {
-          warn(text(`类别 ${c} 有符合条件的申报但没有预算，本次不安排资金。`, `category ${c} has qualifying applications and no budget; it funds nothing.`));
+          warn(
+            text(
+              `类别 ${c.category} 有 ${c.applications} 件申报但没有预算，本次不安排资金；用 \`jmfund round budget ${round} ${c.category}=金额\` 补上预算后重新分配。`,
+              `category ${c.category} has ${c.applications} application${c.applications === 1 ? '' : 's'} but no budget, so it funds nothing; set one with \`jmfund round budget ${round} ${c.category}=AMOUNT\` and allocate again.`,
+            ),
+          );
         }
-        for (const t of r.ties) {
-          warn(text(`资助线两侧同分，请集体审议：${t.join(' = ')}`, `equal scores across the funding line, for a collective decision (集体审议): ${t.join(' = ')}`));
-        }
+        if (r.needsReview > 0) warn(needsReviewWarning(round, r.needsReview));
+        for (const t of r.ties) warn(tieWarning(round, t));
         return {
           // A getter: the runner reads it only under --json (10^6 objects otherwise made for nothing).
           get json() {

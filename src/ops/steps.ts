@@ -1,0 +1,32 @@
+// The order of work (SPEC §15): the facts of the round read from the ledger,
+// judged by domain/step-order, turned into a refusal (exit 3) that names the
+// step the round lacks. Call inside the operation's transaction.
+import { RefusedError } from '../domain/errors.js';
+import { CHANGES_AFTER_ALLOCATION, checkAllocate, checkDecide, checkPublicize, type StepRefusal } from '../domain/step-order.js';
+import type { Result } from '../domain/text.js';
+import type { Db } from '../ledger/open.js';
+import { eventsAfter, latestAllocationEvent, needsReviewCount, uncheckedCount } from '../ledger/steps.repo.js';
+
+function refuseStep(r: Result<void, StepRefusal>): void {
+  if (!r.ok) throw new RefusedError(r.error.message, r.error.hint);
+}
+
+export function requireCheckedForAllocate(db: Db, roundId: string): void {
+  refuseStep(checkAllocate(roundId, { unchecked: uncheckedCount(db, roundId) }));
+}
+
+export function requireReadyForNotice(db: Db, roundId: string): void {
+  const last = latestAllocationEvent(db, roundId);
+  refuseStep(
+    checkPublicize(roundId, {
+      unchecked: uncheckedCount(db, roundId),
+      needsReview: needsReviewCount(db, roundId),
+      allocation: last ? { version: last.version, at: last.at } : null,
+      later: last ? eventsAfter(db, roundId, last.seq, CHANGES_AFTER_ALLOCATION) : [],
+    }),
+  );
+}
+
+export function requireDecidable(applicationId: string, state: string): void {
+  refuseStep(checkDecide(applicationId, state));
+}
