@@ -190,7 +190,7 @@ describe.concurrent(`SIGKILL at random moments (${KILLS} + ${HOT_KILLS} kills ea
     `finalize (a round of ${ROUND_APPS.toLocaleString('en')} applications on notice)`,
     async () => {
       const { noticed } = await scoredAndNoticed();
-      await killRepeatedly('finalize', noticed ?? '', ['finalize', '--round', ROUND, '--on', '2022-05-20'], 0x7a8b9c);
+      await killRepeatedly('finalize', noticed ?? '', ['finalize', '--round', ROUND, '--on', '2022-05-20', '--yes'], 0x7a8b9c);
     },
     TIMEOUT,
   );

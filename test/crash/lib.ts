@@ -250,6 +250,6 @@ export async function scoredRound(dir: string, apps: number, opts: { noticed?: b
   const scored = copyLedger(db, join(dir, 'scored.db'));
   if (!opts.noticed) return { scored };
   await jmAsync(db, ['allocate', '--round', ROUND]);
-  await jmAsync(db, ['publicize', '--round', ROUND, '--from', '2022-05-01', '--days', '7']);
+  await jmAsync(db, ['publicize', '--round', ROUND, '--from', '2022-05-01', '--days', '7', '--yes']);
   return { scored, noticed: copyLedger(db, join(dir, 'noticed.db')) };
 }

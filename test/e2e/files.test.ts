@@ -46,6 +46,8 @@ beforeAll(() => {
   run(allocated, ['round', 'create', 'R1', '--opens', '2022-03-01', '--closes', '2022-04-30', '--budget', 'benchmark-enterprise=1500000', '--budget', 'benchmark-platform=1000000', '--budget', 'sme-cloud=700000', '--budget', 'cluster-pilot=1000000']);
   run(allocated, ['import', join(F, 'applications.csv'), '--round', 'R1']);
   run(allocated, ['check', '--round', 'R1'], [0, 1]);
+  // publicize waits until no application needs review (SPEC §15).
+  run(allocated, ['decide', 'R013', 'legal-person', '--fail', '--reason', '分公司，非独立法人']);
   run(allocated, ['scores', 'import', join(F, 'scores.csv'), '--round', 'R1']);
   run(allocated, ['scores', 'aggregate', '--round', 'R1']);
   run(allocated, ['allocate', '--round', 'R1']);
@@ -134,12 +136,12 @@ describe('--out never overwrites without --force', () => {
     const before = dumpLedger(db);
     const target = join(dir, 'exists-notice.csv');
     writeFileSync(target, OLD);
-    const r = runCli(['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--out', target], env(db));
+    const r = runCli(['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--out', target, '--yes'], env(db));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/exists; use --force to overwrite/);
     expect(readFileSync(target, 'utf8')).toBe(OLD);
     expect(dumpLedger(db).hash).toBe(before.hash);
-    run(db, ['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--out', target, '--force']);
+    run(db, ['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--out', target, '--force', '--yes']);
     const csv = readFileSync(target, 'utf8');
     expect(csv.startsWith('\ufeff')).toBe(true);
     expect(csv).not.toContain(OLD.trim());
@@ -155,7 +157,7 @@ describe('--out never overwrites without --force', () => {
     let r: ReturnType<typeof runCli>;
     try {
       holder.exec('BEGIN IMMEDIATE');
-      r = runCli(['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--out', target, '--force'], env(db, { JMFUND_BUSY_TIMEOUT_MS: '200' }));
+      r = runCli(['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--out', target, '--force', '--yes'], env(db, { JMFUND_BUSY_TIMEOUT_MS: '200' }));
       holder.exec('ROLLBACK');
     } finally {
       holder.close();
