@@ -1,6 +1,8 @@
 // What every command handler receives: the global options, resolved once.
 import { userInfo } from 'node:os';
-import type { Lang, Text } from '../domain/text.js';
+import { DEFAULT_TIME_ZONE, formatInstant, isTimeZone } from '../domain/dates.js';
+import { UserError } from '../domain/errors.js';
+import { type Lang, type Text, text } from '../domain/text.js';
 import { openLedger, type Db } from '../ledger/open.js';
 import { detectLang } from './i18n/index.js';
 import type { OpContext } from '../ops/context.js';
@@ -10,6 +12,7 @@ export interface GlobalOptions {
   db?: string;
   as?: string;
   lang?: string;
+  tz?: string;
   json?: boolean;
   color?: boolean;
   yes?: boolean;
@@ -19,14 +22,18 @@ export interface Context {
   dbPath: string;
   officer: string;
   lang: Lang;
+  /** IANA zone the terminal and reports show instants in (--tz, else TZ, else Asia/Shanghai). */
+  tz: string;
   json: boolean;
   yes: boolean;
   color: boolean;
   /** ISO-8601 UTC instant; JMFUND_NOW fixes it for reproducible tests. */
   now(): string;
-  /** Today's calendar date in the officer's local time zone (China). */
+  /** Today's calendar date in the officer's time zone (ctx.tz, China by default). */
   today(): string;
   t(t: Text): string;
+  /** An ISO instant as the officer reads it: `2022-08-15 14:02` in ctx.tz. */
+  instant(iso: string): string;
   db(): Db;
   close(): void;
 }
@@ -41,11 +48,6 @@ function officerName(flag?: string): string {
   }
 }
 
-function localDate(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
-
 /** Colour on a terminal; never with --no-color or NO_COLOR; FORCE_COLOR forces it (chalk's convention). */
 function colorWanted(flag: boolean | undefined): boolean {
   if (flag === false || process.env.NO_COLOR) return false;
@@ -54,8 +56,19 @@ function colorWanted(flag: boolean | undefined): boolean {
   return !!process.stdout.isTTY;
 }
 
+/** --tz, else TZ (an IANA name; a POSIX rule such as `CST-8` is not one), else China Standard Time. */
+function timeZone(flag: string | undefined): string {
+  if (flag !== undefined) {
+    if (!isTimeZone(flag)) throw new UserError(text(`--tz「${flag}」不是时区名称；请用 IANA 名称，例如 Asia/Shanghai 或 UTC。`, `--tz "${flag}" is not a time zone; use an IANA name such as Asia/Shanghai or UTC.`), 2);
+    return flag;
+  }
+  const env = process.env.TZ?.replace(/^:/, '');
+  return env && isTimeZone(env) ? env : DEFAULT_TIME_ZONE;
+}
+
 export function makeContext(g: GlobalOptions): Context {
   const lang = detectLang(g.lang);
+  const tz = timeZone(g.tz);
   const fixed = process.env.JMFUND_NOW;
   const clock = () => (fixed ? new Date(fixed) : new Date());
   let db: Db | undefined;
@@ -63,12 +76,14 @@ export function makeContext(g: GlobalOptions): Context {
     dbPath: g.db ?? process.env.JMFUND_DB ?? './jmfund.db',
     officer: officerName(g.as),
     lang,
+    tz,
     json: Boolean(g.json),
     yes: Boolean(g.yes),
     color: colorWanted(g.color),
     now: () => clock().toISOString(),
-    today: () => (fixed && /^\d{4}-\d{2}-\d{2}$/.test(fixed) ? fixed : localDate(clock())),
+    today: () => (fixed && /^\d{4}-\d{2}-\d{2}$/.test(fixed) ? fixed : formatInstant(clock().toISOString(), tz).slice(0, 10)),
     t: (t) => t[lang],
+    instant: (iso) => formatInstant(iso, tz),
     db: () => (db ??= openLedger(ctx.dbPath)),
     close: () => {
       db?.close();

@@ -33,8 +33,12 @@ export function countOption(name: string, value: string | undefined): number | n
   return Number(s);
 }
 
+/**
+ * Free text an officer types (a reason, a note, an objection): stored exactly as
+ * typed, full-width punctuation included (，is not ,); only the ends are trimmed.
+ */
 export function requiredTextOption(name: string, value: string | undefined): string {
-  const s = (value ?? '').normalize('NFKC').trim();
+  const s = (value ?? '').trim();
   if (s === '') throw new UserError(text(`--${name} 不能为空。`, `--${name} must not be empty.`), 2);
   return s;
 }

@@ -5,7 +5,7 @@ import { GROUPS } from './groups.js';
 
 export const VERSION = '0.1.0';
 
-const GLOBAL_WITH_VALUE = new Set(['--db', '--as', '--lang']);
+const GLOBAL_WITH_VALUE = new Set(['--db', '--as', '--lang', '--tz']);
 
 /** The command word of the arguments, skipping global options and their values. */
 function commandWord(args: string[]): string | undefined {
@@ -25,6 +25,7 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
     .option('--db <path>', 'ledger file (else JMFUND_DB, else ./jmfund.db)')
     .option('--as <officer>', 'officer recorded in the event log (else JMFUND_OFFICER, else the OS user)')
     .addOption(new Option('--lang <lang>', 'language of messages and reports (else JMFUND_LANG or LANG)').choices(['zh', 'en']))
+    .option('--tz <zone>', 'time zone of the times shown (else TZ, else Asia/Shanghai); --json keeps ISO UTC')
     .option('--json', 'machine-readable output on stdout')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .option('--yes', 'answer yes to confirmations (needed when not on a terminal)')

@@ -195,3 +195,35 @@ export function parseDate(input: string | number): Result<string> {
   }
   return ok(fmt({ y, m: mo, d }));
 }
+
+/** The officers' clock: China Standard Time unless --tz or TZ names another zone. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+/** Whether `tz` is an IANA time zone this Node knows (e.g. Asia/Shanghai, UTC). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const instantFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * An ISO instant as an officer reads it: `2022-08-15 14:02` in `tz`. Anything
+ * that is not an instant (a plain date, a dash) is returned as written.
+ */
+export function formatInstant(iso: string, tz: string = DEFAULT_TIME_ZONE): string {
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(iso)) return iso;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  let f = instantFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    instantFormats.set(tz, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}

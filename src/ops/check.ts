@@ -159,7 +159,8 @@ export function requireRule(rule: string): RuleId {
  * result can be decided.
  */
 export function decide(op: OpContext, input: DecideInput): DecisionResult {
-  const reason = input.reason.normalize('NFKC').trim();
+  // Stored as typed (full-width punctuation kept); only the ends are trimmed.
+  const reason = input.reason.trim();
   if (!reason) {
     throw new UserError(text('人工决定必须写明理由（--reason 理由），理由与经办人姓名一并记入日志。', 'a decision needs a reason (--reason TEXT); it is logged with your name.'), 2);
   }

@@ -1,6 +1,7 @@
 // round create | list | show: application rounds (申报批次) and their budgets.
 import { UserError } from '../domain/errors.js';
 import { checkPolicyCoversRound, checkRoundPeriod, roundId as parseRoundId } from '../domain/round.js';
+import type { Policy } from '../domain/policy.js';
 import { text } from '../domain/text.js';
 import { inTransaction } from '../ledger/open.js';
 import { stateCounts } from '../ledger/applications.repo.js';
@@ -61,4 +62,9 @@ export function rounds(op: OpContext): Round[] {
 export function showRound(op: OpContext, input: { roundId: string }): { round: Round; applications: Record<string, number> } {
   const round = requireRound(op.db, input.roundId);
   return { round, applications: Object.fromEntries(stateCounts(op.db, round.roundId).map((r) => [r.state, r.n])) };
+}
+
+/** The policy of every round in the ledger: the words for their categories and clusters. */
+export function roundPolicies(op: OpContext): Policy[] {
+  return listRounds(op.db).map((r) => r.policy);
 }

@@ -184,10 +184,18 @@ describe('log', () => {
     const en = L.run(['log', '--command', 'finalize']);
     expect(en.code).toBe(0);
     expect(en.stdout).toContain('finalize (file)');
-    expect(en.stdout).toMatch(/awards=\[\[R001, 100000000\]/);
-    const zh = L.run(['--lang', 'zh', 'log', '--command', 'finalize']);
-    expect(zh.stdout).toContain('finalize (备案)');
+    // Money in yuan, times in China Standard Time: never fen or UTC.
+    expect(en.stdout).toMatch(/awards=\[R001 ¥1,000,000\.00, /);
+    expect(en.stdout).toContain('at (China time)');
+    expect(en.stdout).not.toMatch(/_fen|\d{4}-\d\d-\d\dT/);
+    const zh = L.run(['--lang', 'zh', 'log', '--command', '备案']);
+    expect(zh.stdout).toMatch(/\t备案\t/);
+    expect(zh.stdout).toContain('补助=[R001 1,000,000.00 元, ');
     expect(zh.stdout).toContain('操作人');
+    expect(zh.stdout).toContain('时间（北京时间）');
+    const utc = L.run(['--tz', 'UTC', 'log', '--command', 'finalize']);
+    expect(utc.stdout).toContain('at (UTC)');
+    expect(L.run(['--tz', 'Mars/Olympus', 'log']).code).toBe(2);
   });
 
   it('refuses bad filters', () => {
@@ -201,7 +209,16 @@ describe('log details', () => {
   it('picks the chosen language of a bilingual text and cuts long lists', async () => {
     const { detailsText } = await import('../../src/cli/commands/log.js');
     const d = { reason: { zh: '分公司', en: 'a branch' }, ids: Array.from({ length: 12 }, (_, i) => `A${i}`), nested: { ok: true, none: null } };
-    expect(detailsText(d, 'zh')).toBe('reason=分公司; ids=[A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, … (+2)]; nested={ok=true, none=—}');
+    expect(detailsText(d, 'zh')).toBe('理由=分公司; ids=[A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, … (+2)]; nested={ok=true, none=—}');
     expect(detailsText(d, 'en')).toContain('reason=a branch;');
+  });
+
+  it('shows amounts in yuan, instants in the officer\'s zone and states by their label; never fen or UTC', async () => {
+    const { detailsText } = await import('../../src/cli/commands/log.js');
+    const { formatInstant } = await import('../../src/domain/dates.js');
+    const d = { amount_fen: 60000000, before: 'filed', after: 'disbursed', at: '2022-08-15T06:02:00.000Z' };
+    const instant = (s: string) => formatInstant(s, 'Asia/Shanghai');
+    expect(detailsText(d, { lang: 'zh', instant })).toBe('金额=600,000.00 元; 原状态=已备案; 新状态=已拨付; at=2022-08-15 14:02');
+    expect(detailsText(d, { lang: 'en', instant })).toBe('amount=¥600,000.00; before=filed; after=disbursed; at=2022-08-15 14:02');
   });
 });

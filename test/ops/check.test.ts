@@ -85,6 +85,14 @@ describe('decide', () => {
     ]);
   });
 
+  it('stores the reason exactly as typed: full-width punctuation is not folded to ASCII', () => {
+    const { db, op } = round();
+    check(op, { roundId: 'R1' });
+    const typed = '分公司，非独立法人：应由总公司申报（见营业执照）';
+    expect(decide(op, { applicationId: 'REV-1', rule: 'region', outcome: 'fail', reason: ` ${typed}　` }).reason).toBe(typed);
+    expect(eventsOf(db, 'decide')[0].details.reason).toBe(typed);
+  });
+
   it('refuses without a reason, an unknown rule or application (exit 2), and a rule that is not needs-review or not checked (exit 3); nothing is logged', () => {
     const { db, op } = round();
     const before = thrown(() => decide(op, { applicationId: 'REV-1', rule: 'region', outcome: 'pass', reason: 'x' }));

@@ -1,7 +1,9 @@
 // jmfund log: the event log, who did what when (谁审批、谁负责; SPEC §11).
 import type { Command } from 'commander';
-import { EVENT_COMMAND_LABELS, labelOf } from '../../domain/labels.js';
-import { text, type Lang } from '../../domain/text.js';
+import { DEFAULT_TIME_ZONE } from '../../domain/dates.js';
+import { EVENT_COMMAND_LABELS, FINDING_LABELS, labelOf, stateLabel } from '../../domain/labels.js';
+import { formatYuan } from '../../domain/money.js';
+import { text, type Lang, type Text } from '../../domain/text.js';
 import { eventLog, logHead, type Json } from '../../ops/log.js';
 import type { Context } from '../context.js';
 import { dateOption, positiveCountOption } from '../options.js';
@@ -22,19 +24,104 @@ interface LogOptions {
 const isText = (v: Json): v is { zh: string; en: string } =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v.zh === 'string' && typeof v.en === 'string' && Object.keys(v).length === 2;
 
-/** Details as `key=value` pairs; bilingual texts in the chosen language; lists of more than 10 cut. */
-export function detailsText(d: Json, lang: Lang): string {
-  const val = (v: Json): string => {
+/** How detail values are shown: in the chosen language, instants in the officer's zone. */
+export interface DetailWords {
+  lang: Lang;
+  /** ISO instant → `2022-08-15 14:02` (ctx.instant); identity keeps them as stored. */
+  instant?: (iso: string) => string;
+}
+
+// The detail keys an officer meets most, in Chinese; any other key is shown as stored.
+const DETAIL_KEYS_ZH: Readonly<Record<string, string>> = {
+  before: '原状态',
+  after: '新状态',
+  amount: '金额',
+  awards: '补助',
+  award: '补助',
+  total: '合计',
+  count: '项数',
+  hash: '哈希',
+  reason: '理由',
+  note: '说明',
+  voucher: '凭证',
+  file: '文件',
+  result: '结果',
+  rule: '规则',
+  outcome: '结果',
+  finding: '结论',
+  basis: '依据',
+  version: '版本',
+  method: '方法',
+  seed: '种子',
+  sample: '样本',
+  population: '总体',
+  paid: '已拨付',
+  final_award: '核定',
+  filed_award: '备案',
+  cap: '上限',
+  clawback: '追缴',
+  clawback_due: '应追缴',
+  actual_investment: '实际投入',
+  requested: '申请金额',
+  awarded: '已安排',
+  budget: '预算',
+  paid_on: '拨付日期',
+  recovered_on: '追回日期',
+  ordered_on: '追缴日期',
+  accepted_on: '验收日期',
+  found_on: '检查日期',
+  drawn_on: '抽样日期',
+  decided_on: '决定日期',
+  received_on: '收到日期',
+  from: '提出人',
+  text: '内容',
+  status: '状态',
+  states: '状态',
+  check_id: '抽查编号',
+  finding_id: '检查记录编号',
+  clawback_id: '追缴编号',
+  recovery_id: '追回编号',
+  payment_id: '拨付编号',
+  objection_id: '异议编号',
+  notice_id: '公示编号',
+  certain: '必查',
+  size: '样本量',
+  stratify: '分层',
+  always_above: '必查金额门槛',
+  order: '排序',
+  prng: '随机数算法',
+};
+const STATE_KEYS = new Set(['before', 'after', 'state', 'states']);
+
+/**
+ * Details as `key=value` pairs for a person: bilingual texts in the chosen
+ * language, `…_fen` amounts in yuan with separators, instants in the officer's
+ * zone, states by their label; lists of more than 10 cut (--json has them whole).
+ */
+export function detailsText(d: Json, w: DetailWords | Lang): string {
+  const { lang, instant = (s: string) => s } = typeof w === 'string' ? { lang: w } : w;
+  const key = (k: string): string => {
+    const base = k.endsWith('_fen') ? k.slice(0, -4) : k;
+    return lang === 'zh' ? (DETAIL_KEYS_ZH[base] ?? base) : base;
+  };
+  const val = (v: Json, k = ''): string => {
     if (v === null) return '—';
     if (isText(v)) return v[lang];
-    // A long list (an import's changes) is cut for reading; --json has it whole.
-    if (Array.isArray(v)) return `[${v.slice(0, 10).map(val).join(', ')}${v.length > 10 ? `, … (+${v.length - 10})` : ''}]`;
-    if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${k}=${val(x)}`).join(', ')}}`;
+    if (typeof v === 'number' && k.endsWith('_fen') && Number.isSafeInteger(v)) return lang === 'zh' ? `${formatYuan(v)} 元` : `¥${formatYuan(v)}`;
+    if (typeof v === 'string' && lang === 'zh' && STATE_KEYS.has(k)) return stateLabel(v).zh;
+    if (typeof v === 'string' && lang === 'zh' && k === 'finding') return labelOf(FINDING_LABELS, v).zh;
+    if (typeof v === 'string') return instant(v);
+    // finalize's awards: [application, fen] pairs.
+    if (Array.isArray(v) && k === 'awards' && v.every((x) => Array.isArray(x) && x.length === 2 && typeof x[1] === 'number')) {
+      return `[${v.slice(0, 10).map((x) => `${val((x as Json[])[0])} ${val((x as Json[])[1], 'award_fen')}`).join(', ')}${v.length > 10 ? `, … (+${v.length - 10})` : ''}]`;
+    }
+    if (Array.isArray(v)) return `[${v.slice(0, 10).map((x) => val(x, k)).join(', ')}${v.length > 10 ? `, … (+${v.length - 10})` : ''}]`;
+    if (typeof v === 'object') return `{${Object.entries(v).map(([k2, x]) => `${key(k2)}=${val(x, k2)}`).join(', ')}}`;
     return String(v);
   };
   if (typeof d !== 'object' || d === null || Array.isArray(d) || isText(d)) return val(d);
   return Object.entries(d)
-    .map(([k, v]) => `${k}=${val(v)}`)
+    .map(([k, v]) => `${key(k)}=${val(v, k)}`)
     .join('; ');
 }
 
@@ -47,12 +134,19 @@ function headCommand(ctx: Context): Output {
   };
 }
 
+/** The header of a time column: the zone the times are shown in. */
+export function timeHeader(tz: string): Text {
+  return tz === DEFAULT_TIME_ZONE ? text('时间（北京时间）', 'at (China time)') : text(`时间（${tz}）`, `at (${tz})`);
+}
+
 function logCommand(ctx: Context, opts: LogOptions): Output {
   if (opts.head) return headCommand(ctx);
   const since = opts.since === undefined ? undefined : dateOption('since', opts.since);
   const until = opts.until === undefined ? undefined : dateOption('until', opts.until);
   const limit = positiveCountOption('limit', opts.limit);
-  const { events, count } = eventLog(ctx.db(), { roundId: opts.round, applicationId: opts.app, officer: opts.officer, command: opts.command, since, until, limit });
+  // --command takes the command typed (accept) or its name as the log shows it (验收).
+  const command = opts.command === undefined ? undefined : (Object.entries(EVENT_COMMAND_LABELS).find(([, l]) => l.zh === opts.command || l.en === opts.command)?.[0] ?? opts.command);
+  const { events, count } = eventLog(ctx.db(), { roundId: opts.round, applicationId: opts.app, officer: opts.officer, command, since, until, limit });
   return {
     json: { events, count },
     human: (p) => {
@@ -61,11 +155,12 @@ function logCommand(ctx: Context, opts: LogOptions): Output {
         return;
       }
       p.table(
-        [text('序号', 'seq'), text('时间（UTC）', 'at (UTC)'), text('操作人', 'officer'), text('命令', 'command'), text('批次', 'round'), text('申报', 'applications'), text('详情', 'details')],
+        [text('序号', 'seq'), timeHeader(ctx.tz), text('操作人', 'officer'), text('命令', 'command'), text('批次', 'round'), text('申报', 'applications'), text('详情', 'details')],
         events.map((e) => {
           const label = labelOf(EVENT_COMMAND_LABELS, e.command);
           const ids = e.app_ids.length > 5 ? `${e.app_ids.slice(0, 5).join(', ')} … (+${e.app_ids.length - 5})` : e.app_ids.join(', ');
-          return [e.seq, e.at, e.officer, label && ctx.t(label) !== e.command ? `${e.command} (${ctx.t(label)})` : e.command, e.round_id ?? '', ids, detailsText(e.details, ctx.lang)];
+          const command = ctx.lang === 'zh' ? label.zh : label.en !== e.command ? `${e.command} (${label.en})` : e.command;
+          return [e.seq, ctx.instant(e.at), e.officer, command, e.round_id ?? '', ids, detailsText(e.details, { lang: ctx.lang, instant: ctx.instant })];
         }),
         { align: ['right', 'left', 'left', 'left', 'left', 'left', 'left'] },
       );
@@ -80,7 +175,7 @@ export function register(program: Command): void {
     .option('--round <id>', 'events of one round')
     .option('--app <id>', 'events that touched one application')
     .option('--officer <name>', 'events by one officer')
-    .option('--command <name>', 'events of one command (e.g. allocate, objection)')
+    .option('--command <name>', 'events of one command (e.g. allocate, objection, or its name as shown: 分配)')
     .option('--since <date>', 'events on or after DATE (China time)')
     .option('--until <date>', 'events on or before DATE (China time)')
     .option('--limit <n>', 'only the newest N events')

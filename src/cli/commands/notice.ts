@@ -94,7 +94,7 @@ export function register(program: Command): void {
       handler((ctx, appId: string, opts: { received: string; from?: string; text: string }) => {
         const receivedOn = pastDateOption('received', opts.received, ctx.today());
         const body = requiredTextOption('text', opts.text);
-        const fromName = opts.from === undefined ? null : opts.from.normalize('NFKC').trim() || null;
+        const fromName = opts.from === undefined ? null : opts.from.trim() || null;
         const row = addObjection(opContext(ctx), { applicationId: appId, receivedOn, fromName, text: body });
         return {
           json: objectionJson(row),
