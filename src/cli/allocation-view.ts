@@ -6,6 +6,7 @@ import { BINDING_LABELS, categoryLabel, REASON_LABELS } from '../domain/labels.j
 import type { AllocationReason, BindingLimit } from '../domain/allocation.js';
 import type { AllocationView } from '../ops/allocate.js';
 import type { Context } from './context.js';
+import { words } from './words.js';
 import type { Cell, Printer } from './render.js';
 
 export function viewJson<L>(v: AllocationView<L>) {
@@ -44,10 +45,13 @@ export function viewJson<L>(v: AllocationView<L>) {
 export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>): void {
   const { of } = v;
   const round = v.round.roundId;
+  const w = words(ctx);
+  const method = w.method(v.method);
+  const shortfall = w.shortfall(v.shortfall);
   out.line(
     v.dryRun
-      ? ctx.t(text(`批次 ${round} 分配试算（${v.method}，额度不足规则 ${v.shortfall}）：未写入账本。`, `round ${round}: dry run (${v.method}, shortfall ${v.shortfall}); nothing written.`))
-      : ctx.t(text(`批次 ${round} 分配方案第 ${v.version} 版（${v.method}，额度不足规则 ${v.shortfall}）`, `round ${round}: allocation version ${v.version} (${v.method}, shortfall ${v.shortfall})`)),
+      ? ctx.t(text(`批次 ${round} 分配试算（${method}；预算不足时：${shortfall}）：未写入账本。`, `round ${round}: dry run (${method}, shortfall ${shortfall}); nothing written.`))
+      : ctx.t(text(`批次 ${round} 分配方案第 ${v.version} 版（${method}；预算不足时：${shortfall}）`, `round ${round}: allocation version ${v.version} (${method}, shortfall ${shortfall})`)),
   );
   // Labels looked up once: 10^5 rows each name a reason and a binding.
   const reasonLabel = Object.fromEntries(Object.entries(REASON_LABELS).map(([k, t]) => [k, ctx.t(t)])) as Record<AllocationReason, string>;
@@ -56,7 +60,7 @@ export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>):
     const lines = v.groups.get(c.key) ?? [];
     const summary = v.summary.categories.find((s) => s.category === c.key);
     if (lines.length === 0 && (!summary || summary.budgetFen === null)) continue;
-    out.heading(`${c.key} ${ctx.t(categoryLabel(v.round.policy, c.key))}`);
+    out.heading(ctx.lang === 'zh' ? categoryLabel(v.round.policy, c.key).zh : `${c.key} ${categoryLabel(v.round.policy, c.key).en}`);
     if (summary) {
       const budget = summary.budgetFen;
       out.fields([
@@ -106,7 +110,7 @@ export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>):
     out.heading(text('产业集群', 'clusters'));
     out.table(
       [text('集群', 'cluster'), text('上限（元）', 'pool (yuan)'), text('已安排（元）', 'awarded (yuan)')],
-      v.summary.clusters.map((c) => [c.cluster, formatYuan(c.poolFen), formatYuan(c.awardedFen)]),
+      v.summary.clusters.map((c) => [w.cluster(c.cluster, v.round.policy), formatYuan(c.poolFen), formatYuan(c.awardedFen)]),
       { align: ['left', 'right', 'right'] },
     );
   }

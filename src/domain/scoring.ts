@@ -119,6 +119,47 @@ export function scoreDisplay(v: ScoreValue, places = 2): string {
   return formatFraction(n, d, places);
 }
 
+/**
+ * The exact value for a person, where the rounded one cannot decide (it equals
+ * the threshold or another application's): every decimal of a terminating
+ * value (80.875), else the fraction and twelve decimals (24253/300 = 80.843333333333…).
+ */
+export function scoreExact(v: ScoreValue): string {
+  let [n, d] = asFraction(v);
+  const g = gcd(n, d);
+  if (g > 1n) {
+    n /= g;
+    d /= g;
+  }
+  let rest = d;
+  let places = 0;
+  let twos = 0;
+  let fives = 0;
+  while (rest % 2n === 0n) {
+    rest /= 2n;
+    twos++;
+  }
+  while (rest % 5n === 0n) {
+    rest /= 5n;
+    fives++;
+  }
+  if (rest === 1n) {
+    places = Math.max(2, twos, fives);
+    // Terminating: exact at `places` digits (no rounding happens).
+    return formatFraction(n, d, places);
+  }
+  const q = abs(n) * pow10(12) / abs(d);
+  return `${n}/${d} = ${signed(n < 0n, q, 12)}…`;
+}
+
+/** Whether a score needs its exact value shown: its rounded form equals the threshold's or another's. */
+export function roundedTies(display: string | null, threshold: [bigint, bigint], others: Iterable<string | null>): boolean {
+  if (display === null) return false;
+  if (formatFraction(threshold[0], threshold[1]) === display) return true;
+  for (const o of others) if (o === display) return true;
+  return false;
+}
+
 /** √(num/den) rounded half-up to `places` decimals, without floats. */
 export function formatSqrt(num: bigint, den: bigint, places = 2): string {
   // ⌊√(n/d)·10^p + ½⌋ = ⌊(⌊√(4·10^2p·n·d)⌋ + d) / 2d⌋

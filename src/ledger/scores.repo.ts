@@ -275,6 +275,11 @@ export function roundAggregates(db: Db, roundId: string): Stored<Aggregate>[] {
 }
 
 /** Latest import time of the round's scores, to tell when an aggregate is out of date. */
+/** Other applications of the round whose shown (rounded) score is `display`. */
+export function applicationsShownAs(db: Db, roundId: string, display: string, except: string): string[] {
+  return db.prepare('SELECT application_id FROM score_aggregates WHERE round_id = ? AND score_display = ? AND application_id <> ? ORDER BY application_id').pluck().all(roundId, display, except) as string[];
+}
+
 export function latestScoreImport(db: Db, roundId: string): string | undefined {
   return (db.prepare('SELECT max(imported_at) FROM scores WHERE round_id = ?').pluck().get(roundId) as string | null) ?? undefined;
 }

@@ -7,6 +7,7 @@
 import { checkGroup, isRuleId, roundCheck, RULE_IDS, type EligibilityStatus, type RuleId } from '../domain/eligibility.js';
 import { RefusedError, UserError } from '../domain/errors.js';
 import { OUTCOME_LABELS } from '../domain/labels.js';
+import { RULE_LABELS } from '../domain/labels.js';
 import { text } from '../domain/text.js';
 import {
   applicationStatus,
@@ -146,11 +147,19 @@ export interface DecisionResult {
   replaces: Pick<Decision, 'decidedBy' | 'outcome' | 'reason'> | null;
 }
 
+/** A rule by its code (credit-code) or by its name as a Chinese table shows it (统一社会信用代码有效). */
 export function requireRule(rule: string): RuleId {
-  if (!isRuleId(rule)) {
-    throw new UserError(text(`未知规则「${rule}」。规则：${RULE_IDS.join('、')}`, `unknown rule "${rule}". Rules: ${RULE_IDS.join(', ')}`), 2);
-  }
-  return rule;
+  const typed = rule.trim();
+  if (isRuleId(typed)) return typed;
+  const named = RULE_IDS.find((id) => RULE_LABELS[id].zh === typed || RULE_LABELS[id].en === typed);
+  if (named) return named;
+  throw new UserError(
+    text(
+      `未知规则「${rule}」。规则：${RULE_IDS.map((id) => `${id}（${RULE_LABELS[id].zh}）`).join('、')}`,
+      `unknown rule "${rule}". Rules: ${RULE_IDS.join(', ')}`,
+    ),
+    2,
+  );
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   roundScoreContents,
   writeScores,
   type StoredScore,
+  applicationsShownAs,
 } from '../ledger/scores.repo.js';
 import type { OpContext } from './context.js';
 import { requireApplication, requireRound } from './lookup.js';
@@ -321,6 +322,10 @@ export interface ApplicationScoresView {
   stale: boolean;
   /** Each expert's mean and spread in the round, from the last aggregate. */
   expertStats: ReturnType<typeof expertStats>;
+  /** The round's threshold, points as [num, den] (Art. 11). */
+  threshold: [bigint, bigint];
+  /** Other applications whose rounded score reads the same: the exact value decides between them. */
+  shownAlike: string[];
 }
 
 /** Each expert's score, recusal and comment, and the stored aggregate. */
@@ -340,6 +345,8 @@ export function showScores(op: OpContext, input: { application: string }): Appli
     aggregate,
     stale: aggregate !== undefined && latest !== undefined && latest > aggregate.computedAt,
     expertStats: expertStats(db, app.roundId),
+    threshold: scoringRules(round.policy).threshold,
+    shownAlike: aggregate?.display ? applicationsShownAs(db, app.roundId, aggregate.display, app.applicationId) : [],
   };
 }
 

@@ -383,3 +383,19 @@ describe('expert summaries', () => {
     ]);
   });
 });
+
+describe('scoreExact and roundedTies (issue 18: the exact value where the rounded one cannot decide)', () => {
+  it('shows every decimal of a terminating value and the fraction of a repeating one', async () => {
+    const { scoreExact, roundedTies } = await import('../../src/domain/scoring.js');
+    expect(scoreExact({ kind: 'rational', num: 647n, den: 8n })).toBe('80.875');
+    expect(scoreExact({ kind: 'rational', num: 60n, den: 1n })).toBe('60.00');
+    expect(scoreExact({ kind: 'rational', num: 24253n, den: 300n })).toBe('24253/300 = 80.843333333333…');
+    expect(scoreExact({ kind: 'rational', num: 17999n, den: 300n })).toBe('17999/300 = 59.996666666666…');
+    expect(scoreExact({ kind: 'fixed', scaled: 12345n, digits: 3 })).toBe('12.345');
+    // 59.9966… rounds to 60.00: the threshold's own shown value, so the exact one is needed.
+    expect(roundedTies('60.00', [60n, 1n], [])).toBe(true);
+    expect(roundedTies('80.88', [60n, 1n], ['80.88'])).toBe(true);
+    expect(roundedTies('80.88', [60n, 1n], ['80.87'])).toBe(false);
+    expect(roundedTies(null, [60n, 1n], [null])).toBe(false);
+  });
+});

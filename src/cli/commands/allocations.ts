@@ -8,6 +8,8 @@ import { allocationDiff, allocationVersion, allocationVersions } from '../../ops
 import { renderView, viewJson } from '../allocation-view.js';
 import { opContext } from '../context.js';
 import { handler } from '../runner.js';
+import { words } from '../words.js';
+import { timeHeader } from './log.js';
 
 function versionArg(s: string): number {
   if (!/^[1-9]\d{0,8}$/.test(s.trim())) throw new UserError(text(`版本号「${s}」无效，应为正整数。`, `version "${s}" is not valid: expected a positive whole number.`), 2);
@@ -46,8 +48,8 @@ export function register(program: Command): void {
             versions.length === 0
               ? out.line(ctx.t(text(`批次 ${round.roundId} 尚无分配方案。`, `round ${round.roundId} has no allocation yet.`)))
               : out.table(
-                  [text('版本', 'version'), text('方法', 'method'), text('额度不足', 'shortfall'), text('获资助', 'funded'), text('合计（元）', 'awarded (yuan)'), text('同分', 'ties'), text('时间', 'created'), text('经办人', 'by')],
-                  versions.map((v) => [v.proposal ? `${v.version} *` : v.version, v.method, v.shortfall, v.funded, formatYuan(v.awardedFen), v.ties, v.createdAt, v.createdBy]),
+                  [text('版本', 'version'), text('方法', 'method'), text('额度不足', 'shortfall'), text('获资助', 'funded'), text('合计（元）', 'awarded (yuan)'), text('同分', 'ties'), timeHeader(ctx.tz), text('经办人', 'by')],
+                  versions.map((v) => [v.proposal ? `${v.version} *` : v.version, words(ctx).method(v.method), words(ctx).shortfall(v.shortfall), v.funded, formatYuan(v.awardedFen), v.ties, ctx.instant(v.createdAt), v.createdBy]),
                   { align: ['right', 'left', 'left', 'right', 'right', 'right', 'left', 'left'] },
                 ),
         };
@@ -94,10 +96,11 @@ export function register(program: Command): void {
         return {
           json,
           human: (out) => {
+            const w = words(ctx);
             out.line(ctx.t(text(`批次 ${d.round.roundId}：第 ${d.from} 版 → 第 ${d.to} 版，${d.changes.length} 项变化`, `round ${d.round.roundId}: version ${d.from} → ${d.to}, ${d.changes.length} changed`)));
             out.table(
               [text('类别', 'category'), text(`第 ${d.from} 版合计（元）`, `v${d.from} awarded (yuan)`), text(`第 ${d.to} 版合计（元）`, `v${d.to} awarded (yuan)`)],
-              d.categories.map((c) => [c.category, formatYuan(c.fromAwardedFen), formatYuan(c.toAwardedFen)]),
+              d.categories.map((c) => [w.category(c.category, d.round.policy), formatYuan(c.fromAwardedFen), formatYuan(c.toAwardedFen)]),
               { align: ['left', 'right', 'right'] },
             );
             if (d.changes.length > 0) {
@@ -106,7 +109,7 @@ export function register(program: Command): void {
                 d.changes.map((c) => [
                   c.applicationId,
                   c.enterpriseName,
-                  c.category,
+                  w.category(c.category, d.round.policy),
                   `${c.from?.rank ?? '—'} → ${c.to?.rank ?? '—'}`,
                   `${money(c.from)} → ${money(c.to)}`,
                   `${c.from ? ctx.t(REASON_LABELS[c.from.reason]) : '—'} → ${c.to ? ctx.t(REASON_LABELS[c.to.reason]) : '—'}`,

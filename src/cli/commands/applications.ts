@@ -12,7 +12,10 @@ import { listApplications, showApplication } from '../../ops/applications.js';
 import { type Context, opContext } from '../context.js';
 import type { Printer } from '../render.js';
 import { handler } from '../runner.js';
-import { stateText } from '../words.js';
+import { stateText, words } from '../words.js';
+import { detailsText, timeHeader } from './log.js';
+import type { Json } from '../../ops/log.js';
+import { EVENT_COMMAND_LABELS, labelOf } from '../../domain/labels.js';
 
 /** JSON shape of an application: §5 column names, money in fen. */
 function applicationJson(r: ApplicationRow) {
@@ -51,26 +54,27 @@ function printEligibility(ctx: Context, out: Printer, e: EligibilitySection | nu
     out.line(ctx.t(text('（尚未运行 check）', '(not checked yet)')));
     return;
   }
-  out.line(`${ctx.t(text('结论', 'status'))}: ${e.status}  (${ctx.t(text('截至', 'as of'))} ${e.asOf ?? '—'}, ${e.checkedAt ?? ''})`);
+  const w = words(ctx);
+  out.line(`${ctx.t(text('结论', 'status'))}: ${w.eligibility(e.status)}  (${ctx.t(text('截至', 'as of'))} ${e.asOf ?? '—'}, ${e.checkedAt ? ctx.instant(e.checkedAt) : ''})`);
   out.table(
     [text('规则', 'rule'), text('结果', 'outcome'), text('条款', 'article'), text('理由', 'reason')],
-    e.results.map((r) => [r.rule, r.outcome, r.article, ctx.t(r.reason)]),
+    e.results.map((r) => [w.rule(r.rule), w.outcome(r.outcome), r.article, ctx.t(r.reason)]),
   );
   if (e.decisions.length > 0) {
     out.table(
       [text('决定', 'decision'), text('规则', 'rule'), text('结果', 'outcome'), text('经办人', 'by'), text('时间', 'at'), text('理由', 'reason')],
-      e.decisions.map((d) => [d.decisionId, d.rule, d.outcome, d.decidedBy, d.decidedAt, d.reason]),
+      e.decisions.map((d) => [d.decisionId, w.rule(d.rule), w.outcome(d.outcome), d.decidedBy, ctx.instant(d.decidedAt), d.reason]),
     );
   }
 }
 
-/** One line about an event: the file of an import and what it changed here. */
-function eventSummary(details: Record<string, unknown>, applicationId: string): string {
+/** One line about an event: the file of an import and what it changed here; else its details as the log shows them. */
+function eventSummary(ctx: Context, details: Record<string, unknown>, applicationId: string): string {
   const updates = Array.isArray(details.updates) ? (details.updates as { application_id?: string; changes?: { field: string }[] }[]) : [];
   const mine = updates.find((u) => u.application_id === applicationId);
   if (typeof details.file === 'string') return mine?.changes ? `${details.file}: ${mine.changes.map((c) => c.field).join(', ')}` : details.file;
-  const s = JSON.stringify(details);
-  return s.length > 80 ? `${s.slice(0, 79)}…` : s;
+  const s = detailsText(details as Json, { lang: ctx.lang, instant: ctx.instant });
+  return s.length > 160 ? `${s.slice(0, 159)}…` : s;
 }
 
 const yesNo = (ctx: Context, v: number): string => ctx.t(v === 1 ? text('是', 'yes') : text('否', 'no'));
@@ -95,12 +99,13 @@ export function register(program: Command): void {
     .action(
       handler((ctx, opts: { round?: string; category?: string; district?: string; status?: string }) => {
         const rows = listApplications(opContext(ctx), opts);
+        const w = words(ctx);
         return {
           json: rows.map(applicationJson),
           human: (out) => {
             out.table(
               [text('申报编号', 'application'), text('批次', 'round'), text('企业', 'enterprise'), text('项目', 'project'), text('类别', 'category'), text('区（市）', 'district'), text('申请金额（元）', 'requested (yuan)'), text('状态', 'state')],
-              rows.map((r) => [r.application_id, r.round_id, r.enterprise_name, r.project_name, r.category, r.district, formatYuan(r.requested_amount_fen), r.state]),
+              rows.map((r) => [r.application_id, r.round_id, r.enterprise_name, r.project_name, w.category(r.category), r.district, formatYuan(r.requested_amount_fen), w.state(r.state)]),
               { align: ['left', 'left', 'left', 'left', 'left', 'left', 'right', 'left'] },
             );
             if (process.stdout.isTTY) out.line(ctx.t(text(`共 ${rows.length} 项申报`, `${rows.length} application${rows.length === 1 ? '' : 's'}`)));
@@ -116,6 +121,7 @@ export function register(program: Command): void {
       handler((ctx, id: string) => {
         const { row, events, eligibility, award_fen, money } = showApplication(opContext(ctx), { id });
         const json = { ...applicationJson(row), award_fen, money, events, eligibility };
+        const w = words(ctx);
         return {
           json,
           human: (out) => {
@@ -127,8 +133,8 @@ export function register(program: Command): void {
               [label('district'), row.district],
               [label('established_on'), row.established_on],
               [label('independent_legal_person'), yesNo(ctx, row.independent_legal_person)],
-              [label('category'), row.category],
-              [label('cluster'), row.cluster],
+              [label('category'), w.category(row.category)],
+              [label('cluster'), w.cluster(row.cluster)],
               [label('project_name'), row.project_name],
               [text('项目总投入（元）', 'total investment (yuan)'), formatYuan(row.total_investment_fen)],
               [text('申请补贴金额（元）', 'requested amount (yuan)'), formatYuan(row.requested_amount_fen)],
@@ -158,8 +164,8 @@ export function register(program: Command): void {
             printEligibility(ctx, out, eligibility);
             out.heading(text('记录', 'history'));
             out.table(
-              [text('序号', 'seq'), text('时间', 'at'), text('经办人', 'officer'), text('命令', 'command'), text('内容', 'details')],
-              events.map((e) => [e.seq, e.at, e.officer, e.command, eventSummary(e.details, row.application_id)]),
+              [text('序号', 'seq'), timeHeader(ctx.tz), text('经办人', 'officer'), text('命令', 'command'), text('内容', 'details')],
+              events.map((e) => [e.seq, ctx.instant(e.at), e.officer, ctx.lang === 'zh' ? labelOf(EVENT_COMMAND_LABELS, e.command).zh : e.command, eventSummary(ctx, e.details, row.application_id)]),
             );
           },
         };

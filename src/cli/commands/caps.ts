@@ -7,6 +7,8 @@ import { text } from '../../domain/text.js';
 import { caps } from '../../ops/allocate.js';
 import { opContext } from '../context.js';
 import { handler } from '../runner.js';
+import { words } from '../words.js';
+import { articleLabel } from '../../domain/eligibility.js';
 
 export function register(program: Command): void {
   program
@@ -24,6 +26,7 @@ export function register(program: Command): void {
             applications: applications.map((a) => ({ application_id: a.applicationId, category: a.category, manual: a.cap.manual, ...capDetailJson(a.cap) })),
           },
           human: (out) => {
+            const w = words(ctx);
             out.line(ctx.t(text(`批次 ${round.roundId}：上限 = ⌊min(申请金额, 比例 × 总投入, 单个项目上限)⌋，取整到 ${formatYuan(unit)} 元`, `round ${round.roundId}: cap = ⌊min(requested, ratio × total investment, per-project cap)⌋ to a multiple of ${formatYuan(unit)} yuan`)));
             out.table(
               [
@@ -40,13 +43,13 @@ export function register(program: Command): void {
               applications.map(({ cap, ...a }) => [
                 a.applicationId,
                 a.enterpriseName,
-                cap.manual ? `${a.category} (${ctx.t(text('人工核定', 'set by an officer'))})` : a.category,
+                cap.manual ? `${w.category(a.category, round.policy)} (${ctx.t(text('人工核定', 'set by an officer'))})` : w.category(a.category, round.policy),
                 formatYuan(cap.requestedFen),
                 cap.ratioFen === null ? '—' : `${cap.ratioPercent}% × ${formatYuan(cap.totalInvestmentFen)} = ${formatYuan(cap.ratioFen)}`,
                 cap.perProjectCapFen === null ? '—' : formatYuan(cap.perProjectCapFen),
                 formatYuan(cap.capFen),
                 ctx.t(BINDING_LABELS[cap.binding]),
-                cap.article,
+                ctx.t(articleLabel(cap.article)),
               ]),
               { align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'left', 'left'] },
             );

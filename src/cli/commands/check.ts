@@ -12,14 +12,15 @@ import type { Output, Printer } from '../render.js';
 import { handler } from '../runner.js';
 import { lazyArray } from '../json-stream.js';
 import { decideHint } from './review.js';
+import { words } from '../words.js';
 
 const article = (ctx: Context, a: string): string => ctx.t(articleLabel(a));
 
 function decisionLine(ctx: Context, d: Decision): string {
   return ctx.t(
     text(
-      `${d.decidedBy} ${d.decidedAt.slice(0, 10)} ${OUTCOME_LABELS[d.outcome].zh}：${d.reason}`,
-      `${d.decidedBy} ${d.decidedAt.slice(0, 10)} ${d.outcome}: ${d.reason}`,
+      `${d.decidedBy} ${ctx.instant(d.decidedAt).slice(0, 10)} ${OUTCOME_LABELS[d.outcome].zh}：${d.reason}`,
+      `${d.decidedBy} ${ctx.instant(d.decidedAt).slice(0, 10)} ${d.outcome}: ${d.reason}`,
     ),
   );
 }
@@ -45,6 +46,7 @@ function runCheck(ctx: Context, opts: { round?: string; asOf?: string }): Output
     },
     exitCode: review > 0 ? 1 : 0,
     human: (out: Printer) => {
+      const w = words(ctx);
       out.line(ctx.t(text(`批次 ${round}，核查基准日 ${r.asOf}：共 ${r.applications} 件申报`, `round ${round}, as of ${r.asOf}: ${r.applications} application(s)`)));
       out.heading(text('按状态', 'By status'));
       out.table(
@@ -56,7 +58,7 @@ function runCheck(ctx: Context, opts: { round?: string; asOf?: string }): Output
       out.table(
         [text('规则', 'rule'), text('条款', 'article'), OUTCOME_LABELS.fail, OUTCOME_LABELS['needs-review'], text('已人工决定', 'decided')],
         // Categories cite their own paragraphs of Art. 7 and 8; the summary names the articles.
-        r.byRule.map((c) => [c.rule, c.articles.length > 1 && c.rule === 'category' ? article(ctx, '7, 8') : c.articles.map((a) => article(ctx, a)).join(' / '), c.fail, c.review, c.decided]),
+        r.byRule.map((c) => [w.rule(c.rule), c.articles.length > 1 && c.rule === 'category' ? article(ctx, '7, 8') : c.articles.map((a) => article(ctx, a)).join(' / '), c.fail, c.review, c.decided]),
         { align: ['left', 'left', 'right', 'right', 'right'] },
       );
       if (r.byStatus.ineligible + review > 0) {
@@ -66,7 +68,7 @@ function runCheck(ctx: Context, opts: { round?: string; asOf?: string }): Output
           // Streamed from the ledger: piped, each row is written as it is read.
           (function* () {
             for (const p of r.problems()) {
-              yield [p.applicationId, p.enterpriseName, ctx.t(ELIGIBILITY_STATUS_LABELS[p.status]), `${p.rule} (${article(ctx, p.article)})`, ctx.t(OUTCOME_LABELS[p.outcome]), ctx.t(p.reason)];
+              yield [p.applicationId, p.enterpriseName, ctx.t(ELIGIBILITY_STATUS_LABELS[p.status]), `${w.rule(p.rule)} (${article(ctx, p.article)})`, ctx.t(OUTCOME_LABELS[p.outcome]), ctx.t(p.reason)];
             }
           })(),
           { align: ['left', 'left', 'left', 'left', 'left', 'left'] },
@@ -76,7 +78,7 @@ function runCheck(ctx: Context, opts: { round?: string; asOf?: string }): Output
         out.heading(text('不再适用的人工决定', 'Decisions that no longer apply'));
         out.table(
           [text('申报编号', 'application'), text('规则', 'rule'), text('原决定', 'decision'), text('原因', 'why')],
-          r.reopened.map((x) => [x.applicationId, x.rule, decisionLine(ctx, x.decision), ctx.t(x.why)]),
+          r.reopened.map((x) => [x.applicationId, w.rule(x.rule), decisionLine(ctx, x.decision), ctx.t(x.why)]),
           { align: ['left', 'left', 'left', 'left'] },
         );
       }

@@ -11,6 +11,7 @@ import type { Context } from '../context.js';
 import { countOption } from '../options.js';
 import type { Printer } from '../render.js';
 import { handler } from '../runner.js';
+import { words } from '../words.js';
 
 /** The --json shape of issue 20. */
 export function lineJson(r: LineResult) {
@@ -61,7 +62,7 @@ function render(ctx: Context, out: Printer, r: LineResult): void {
   );
   for (const c of r.categories) {
     const cat = policy.categories.find((x) => x.key === c.category)!;
-    out.heading(`${c.category} ${ctx.t({ zh: cat.zh, en: cat.en })}`);
+    out.heading(ctx.lang === 'zh' ? cat.zh : `${c.category} ${cat.en}`);
     out.fields([
       [text('预算（元）', 'budget (yuan)'), c.budgetFen === null ? ctx.t(text('无', 'none')) : formatYuan(c.budgetFen)],
       [text('资助线（分）', 'line (points)'), c.line === null ? '—' : c.line.toFixed(2)],
@@ -113,7 +114,7 @@ function render(ctx: Context, out: Printer, r: LineResult): void {
   out.heading(text('边际预算：再增加多少资金可资助下一个项目', 'marginal budget: how much more money funds the next application in line'));
   out.table(
     [text('类别', 'category'), text('增加（元）', 'more (yuan)'), text('下一个项目', 'next application')],
-    r.marginalBudget.map((m) => [m.category, m.amountFen === null ? '—' : formatYuan(m.amountFen), m.applicationId ?? '—']),
+    r.marginalBudget.map((m) => [words(ctx).category(m.category, policy), m.amountFen === null ? '—' : formatYuan(m.amountFen), m.applicationId ?? '—']),
     { align: ['left', 'right', 'left'] },
   );
 }

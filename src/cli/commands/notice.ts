@@ -12,6 +12,7 @@ import { addObjection, listObjections, publicize, resolveObjection } from '../..
 import { opContext } from '../context.js';
 import { countOption, dateOption, pastDateOption, requiredTextOption } from '../options.js';
 import { handler } from '../runner.js';
+import { stateText, words } from '../words.js';
 
 function objectionJson(o: ObjectionRow) {
   return {
@@ -73,7 +74,7 @@ export function register(program: Command): void {
             );
             o.table(
               [text('申报编号', 'application'), text('企业', 'enterprise'), text('类别', 'category'), text('金额（元）', 'award (yuan)')],
-              items.map((p) => [p.application_id, p.enterprise_name, p.category, formatYuan(p.award_fen)]),
+              items.map((p) => [p.application_id, p.enterprise_name, words(ctx).category(p.category), formatYuan(p.award_fen)]),
               { align: ['left', 'left', 'left', 'right'] },
             );
             if (r.out) o.line(ctx.t(text(`公示名单已写入 ${r.out}`, `notice list written to ${r.out}`)));
@@ -134,7 +135,7 @@ export function register(program: Command): void {
               out.line(
                 ctx.t(
                   text(
-                    `${o.application_id} 的拟支持金额已撤销（${res.before} → withdrawn）。释放的资金只能由新的分配版本分给候补：\`jmfund allocate --round ${o.round_id}\`，然后 \`jmfund publicize\`。`,
+                    `${o.application_id} 的拟支持金额已撤销（${stateText(ctx, res.before)} → ${stateText(ctx, 'withdrawn')}）。释放的资金只能由新的分配版本分给候补：\`jmfund allocate --round ${o.round_id}\`，然后 \`jmfund publicize\`。`,
                     `${o.application_id}'s award is withdrawn (${res.before} → withdrawn). The freed money goes to the reserve list only through a new allocation version: \`jmfund allocate --round ${o.round_id}\`, then \`jmfund publicize\`.`,
                   ),
                 ),
@@ -161,13 +162,14 @@ export function register(program: Command): void {
               return;
             }
             out.table(
-              [text('编号', 'id'), text('申报', 'application'), text('状态', 'status'), text('收到', 'received'), text('提出人', 'from'), text('说明', 'note')],
+              [text('编号', 'id'), text('申报', 'application'), text('状态', 'status'), text('收到', 'received'), text('提出人', 'from'), text('异议内容', 'objection'), text('处理意见', 'finding')],
               rows.map((o) => [
                 o.objection_id,
                 o.application_id,
                 ctx.t(OBJECTION_STATUS_LABELS[o.status]),
                 o.received_on,
                 o.from_name ?? ctx.t(text('（匿名）', '(anonymous)')),
+                o.text,
                 o.not_accepted_reason ? ctx.t(NOT_ACCEPTED_LABELS[o.not_accepted_reason]) : (o.resolution_note ?? ''),
               ]),
             );

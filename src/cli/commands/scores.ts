@@ -4,7 +4,7 @@ import { rowErrorText } from '../../domain/import-row.js';
 import { SCORE_METHOD_LABELS, SCORE_STATUS_LABELS } from '../../domain/labels.js';
 import { SCORE_METHODS, type ScoreMethod } from '../../domain/policy.js';
 import { centiText } from '../../domain/score-row.js';
-import { scoreToStored, type Aggregate, type AggregateDetails } from '../../domain/scoring.js';
+import { compareScores, formatFraction, roundedTies, scoreExact, scoreToStored, type Aggregate, type AggregateDetails } from '../../domain/scoring.js';
 import { text, type Text } from '../../domain/text.js';
 import { aggregateScores, expertsSummary, importScores, showScores, type ApplicationScoresView, type ImportScoresInput } from '../../ops/scores.js';
 import { type Context, opContext } from '../context.js';
@@ -57,6 +57,22 @@ const TTY_ROWS = 1000;
 
 const aggregateJson = (a: Aggregate) => ({ application_id: a.applicationId, score: a.display, status: a.status, experts: a.experts, recused: a.recused, outliers: a.outliers });
 
+/** Rounded scores that cannot tell applications apart: shown by two or more, or equal to the threshold. */
+function tiedDisplays(aggs: readonly Aggregate[], threshold: number): Set<string> {
+  const seen = new Set<string>();
+  const tied = new Set<string>([threshold.toFixed(2)]);
+  for (const a of aggs) {
+    if (a.display === null) continue;
+    if (seen.has(a.display)) tied.add(a.display);
+    seen.add(a.display);
+  }
+  return tied;
+}
+
+/** The rounded score, with the exact value beside it where the rounded one ties (80.88 (= 80.875)). */
+const shownScore = (a: Aggregate, tied: Set<string>): string =>
+  a.display === null ? '—' : a.value !== null && tied.has(a.display) && scoreExact(a.value) !== a.display ? `${a.display} (= ${scoreExact(a.value)})` : a.display;
+
 function aggregateCommand(ctx: Context, opts: { round?: string; method?: ScoreMethod }) {
   const r = aggregateScores(opContext(ctx), { round: opts.round, method: opts.method });
   const { ranked, counts } = r;
@@ -73,9 +89,10 @@ function aggregateCommand(ctx: Context, opts: { round?: string; method?: ScoreMe
         ),
       );
       const shown = process.stdout.isTTY && ranked.length > TTY_ROWS ? ranked.slice(0, TTY_ROWS) : ranked;
+      const tied = tiedDisplays(ranked, r.threshold);
       out.table(
         [text('申报编号', 'application'), text('得分', 'score'), text('状态', 'status'), text('有效评分', 'experts'), text('回避', 'recused'), text('偏离评分（集体审议）', 'outliers (collective review)')],
-        shown.map((a) => [a.applicationId, a.display ?? '—', ctx.t(SCORE_STATUS_LABELS[a.status]), a.experts, a.recused, a.outliers.join(', ')]),
+        shown.map((a) => [a.applicationId, shownScore(a, tied), ctx.t(SCORE_STATUS_LABELS[a.status]), a.experts, a.recused, a.outliers.join(', ')]),
         { align: ['left', 'right', 'left', 'right', 'right', 'left'] },
       );
       if (shown.length < ranked.length) {
@@ -118,6 +135,31 @@ function howText(method: ScoreMethod, d: AggregateDetails, stats: ApplicationSco
       return lines;
     }
   }
+}
+
+/**
+ * Where the rounded score equals the threshold or another application's, the
+ * exact value (and what it decides) so that nobody reads 60.00 as passing 60.
+ */
+function exactLines(ctx: Context, agg: Aggregate, threshold: [bigint, bigint], alike: string[]): [Text, string][] {
+  if (agg.value === null || !(alike.length > 0 || roundedTies(agg.display, threshold, []))) return [];
+  const exact = scoreExact(agg.value);
+  const vsThreshold = compareScores(agg.value, { kind: 'rational', num: threshold[0], den: threshold[1] });
+  const line = formatFraction(threshold[0], threshold[1]);
+  const notes: string[] = [];
+  if (agg.display === line) {
+    notes.push(
+      ctx.t(
+        vsThreshold < 0
+          ? text(`低于入库分数线 ${line}`, `below the threshold ${line}`)
+          : vsThreshold === 0
+            ? text(`恰好等于入库分数线 ${line}`, `exactly the threshold ${line}`)
+            : text(`高于入库分数线 ${line}`, `above the threshold ${line}`),
+      ),
+    );
+  }
+  if (alike.length) notes.push(ctx.t(text(`四舍五入后与 ${alike.join('、')} 相同`, `rounds to the same as ${alike.join(', ')}`)));
+  return [[text('精确得分', 'exact score'), `${exact}（${notes.join('；')}）`.replace(/（(.*)）$/, ctx.lang === 'zh' ? '（$1）' : ' ($1)')]];
 }
 
 function showCommand(ctx: Context, id: string) {
@@ -186,9 +228,10 @@ function showCommand(ctx: Context, id: string) {
       out.fields([
         [text('方法', 'method'), ctx.t(SCORE_METHOD_LABELS[agg.method])],
         [text('得分', 'score'), agg.display ?? '—'],
+        ...exactLines(ctx, agg, v.threshold, v.shownAlike),
         [text('状态', 'status'), ctx.t(SCORE_STATUS_LABELS[agg.status])],
         [text('有效评分 / 回避', 'valid / recused'), `${agg.experts} / ${agg.recused}`],
-        [text('汇总时间', 'computed'), agg.computedAt],
+        [text('汇总时间', 'computed'), ctx.instant(agg.computedAt)],
       ]);
       if (agg.details.criteria) {
         out.line(ctx.t(text('各评分项平均：', 'criterion means: ')) + criteria.map((c) => `${c.key} ${agg.details.criteria?.[c.key] ?? '—'}`).join(', '));
