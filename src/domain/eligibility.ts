@@ -613,6 +613,68 @@ const EVIDENCE_LABELS: Readonly<Record<string, Text>> = {
 /** A person's name for a key of the evidence. */
 export const evidenceLabel = (key: string): Text => EVIDENCE_LABELS[key] ?? text(key, key);
 
+// Field names inside the evidence's rows (a matched list row, another application).
+const EVIDENCE_FIELD_LABELS: Readonly<Record<string, Text>> = {
+  application_id: text('申报编号', 'application'),
+  project_name: text('项目名称', 'project'),
+  relation: text('关系', 'relation'),
+  program: text('资助项目', 'programme'),
+  year: text('年度', 'year'),
+  amount_fen: text('金额', 'amount'),
+  list: text('名单', 'list'),
+  listed_on: text('列入日期', 'listed on'),
+  removed_on: text('移出日期', 'removed on'),
+  occurred_on: text('发生日期', 'occurred on'),
+  description: text('内容', 'description'),
+  kind: text('类型', 'kind'),
+  max_employees: text('从业人员上限', 'employees below'),
+  max_annual_revenue_fen: text('营业收入上限', 'revenue below'),
+  training_events: text('培训场次', 'training events'),
+  trainees: text('培训人数', 'trainees'),
+};
+
+const RELATION_LABELS: Readonly<Record<string, Text>> = { same: text('相同', 'same'), similar: text('相似', 'similar') };
+
+/**
+ * The evidence as labelled lines a person reads (never raw JSON): one line per
+ * key, and one indented line per matched row (another application with its
+ * credit code, a list row with its date). Both languages, like every message.
+ */
+export function evidenceLines(e: Evidence): Text[] {
+  const both = (f: (lang: 'zh' | 'en') => string): Text => text(f('zh'), f('en'));
+  const scalar = (k: string, v: EvidenceValue, lang: 'zh' | 'en'): string => {
+    if (v === null) return '—';
+    if (typeof v === 'boolean') return v ? (lang === 'zh' ? '是' : 'yes') : lang === 'zh' ? '否' : 'no';
+    if (typeof v === 'number' && k.endsWith('_fen')) return lang === 'zh' ? `${formatYuan(v)} 元` : `${formatYuan(v)} yuan`;
+    if (typeof v === 'string' && k === 'relation') return (RELATION_LABELS[v] ?? text(v, v))[lang];
+    if (typeof v === 'string' && k === 'list') return (Object.hasOwn(CREDIT_LIST_LABELS, v) ? CREDIT_LIST_LABELS[v as SideList.CreditList] : text(v, v))[lang];
+    if (typeof v === 'string' && k === 'kind') return (Object.hasOwn(ACCIDENT_KIND_LABELS, v) ? ACCIDENT_KIND_LABELS[v as SideList.AccidentKind] : text(v, v))[lang];
+    if (Array.isArray(v)) return v.map((x) => scalar(k, x, lang)).join(lang === 'zh' ? ' 至 ' : ' to ');
+    if (typeof v === 'object') return fields(v, lang);
+    return String(v);
+  };
+  const fields = (o: { [key: string]: EvidenceValue }, lang: 'zh' | 'en'): string =>
+    Object.entries(o)
+      .map(([k, v]) => `${(EVIDENCE_FIELD_LABELS[k] ?? evidenceLabel(k))[lang]}${lang === 'zh' ? '：' : ': '}${scalar(k, v, lang)}`)
+      .join(lang === 'zh' ? '；' : '; ');
+  const out: Text[] = [];
+  for (const [k, v] of Object.entries(e)) {
+    const label = evidenceLabel(k);
+    const rows = Array.isArray(v) && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x)) ? (v as { [key: string]: EvidenceValue }[]) : null;
+    if (!rows) {
+      out.push(both((l) => `${label[l]}${l === 'zh' ? '：' : ': '}${scalar(k, v, l)}`));
+      continue;
+    }
+    out.push(both((l) => `${label[l]}${l === 'zh' ? '：' : ': '}${rows.length === 0 ? (l === 'zh' ? '无' : 'none') : l === 'zh' ? `${rows.length} 条` : `${rows.length}`}`));
+    for (const r of rows) {
+      // Another application of the round: it shares this application's credit code (the rule groups by it).
+      const withCode = k === 'others' && typeof e.uscc === 'string' ? { application_id: r.application_id ?? null, uscc: e.uscc, ...r } : r;
+      out.push(both((l) => `  · ${fields(withCode, l)}`));
+    }
+  }
+  return out;
+}
+
 /** Names the parts of the evidence that differ (for "why did this go back to review"). */
 export function evidenceChanges(before: Evidence, after: Evidence): Text {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(

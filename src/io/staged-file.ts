@@ -25,13 +25,13 @@ const reasonOf = (path: string, e: unknown): Text => {
 };
 
 /** Writes `content` beside `path` (mode before umask: `mode`, default 0666); the caller checked `path` (io/out-path.ts). */
-export function stageFile(path: string, content: string, opts: { force: boolean; mode?: number }): StagedFile {
+export function stageFile(path: string, content: string | Buffer, opts: { force: boolean; mode?: number }): StagedFile {
   const tmp = tempPathFor(path);
   const untrack = trackTemp(tmp);
   try {
     const fd = openSync(tmp, 'wx', opts.mode ?? 0o666);
     try {
-      const buf = Buffer.from(content, 'utf8');
+      const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
       for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
       fsyncSync(fd);
     } finally {

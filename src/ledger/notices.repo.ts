@@ -10,7 +10,10 @@ export interface ProposedAward {
   category: string;
   enterprise_name: string;
   uscc: string;
+  district: string;
   project_name: string;
+  /** Rank in the allocation; null for a manual award. */
+  rank: number | null;
   award_fen: number;
   source: 'allocation' | 'manual';
 }
@@ -26,7 +29,7 @@ export function proposedAwards(db: Db, roundId: string, manualCategories: readon
   if (version !== null) {
     const rows = db
       .prepare(
-        `SELECT a.application_id, a.state, a.category, a.enterprise_name, a.uscc, a.project_name, l.award_fen, 'allocation' AS source
+        `SELECT a.application_id, a.state, a.category, a.enterprise_name, a.uscc, a.district, a.project_name, l.rank, l.award_fen, 'allocation' AS source
          FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
          WHERE l.round_id = ? AND l.version = ? AND l.award_fen > 0`,
       )
@@ -35,7 +38,7 @@ export function proposedAwards(db: Db, roundId: string, manualCategories: readon
   }
   const manual = db
     .prepare(
-      `SELECT a.application_id, a.state, a.category, a.enterprise_name, a.uscc, a.project_name, m.amount_fen AS award_fen, 'manual' AS source
+      `SELECT a.application_id, a.state, a.category, a.enterprise_name, a.uscc, a.district, a.project_name, NULL AS rank, m.amount_fen AS award_fen, 'manual' AS source
        FROM manual_awards m JOIN applications a ON a.application_id = m.application_id
        WHERE m.round_id = ? AND m.id = (SELECT max(id) FROM manual_awards x WHERE x.application_id = m.application_id) AND m.amount_fen > 0`,
     )
@@ -60,6 +63,11 @@ export interface NoticeItem {
   application_id: string;
   award_fen: number;
   source: 'allocation' | 'manual';
+}
+
+/** The number the next notice will get. */
+export function nextNoticeId(db: Db): number {
+  return (db.prepare('SELECT coalesce(max(notice_id), 0) + 1 FROM notices').pluck().get() as number) ?? 1;
 }
 
 export function insertNotice(db: Db, n: Omit<NoticeRow, 'notice_id'>, items: readonly NoticeItem[]): number {

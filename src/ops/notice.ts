@@ -9,13 +9,14 @@ import { admitObjection, checkNoticedAward, checkObjectionState, noticePeriod, s
 import { canonicalJson } from '../domain/policy.js';
 import { nothingToPublicize } from '../domain/step-order.js';
 import { text } from '../domain/text.js';
-import type { NoticeList } from '../io/exporters/notice-list.js';
+import { noticeDocument, type NoticeEntry } from '../domain/reports/notice-list.js';
+import { formatOfPath, renderReport } from '../io/exporters/index.js';
 import { checkOutPath, ledgerFiles } from '../io/out-path.js';
 import { stageFile } from '../io/staged-file.js';
 import { latestVersion } from '../ledger/allocations.repo.js';
 import { setState } from '../ledger/applications.repo.js';
 import { appendEvent } from '../ledger/events.js';
-import { insertNotice, noticeOf, proposedAwards, type ProposedAward } from '../ledger/notices.repo.js';
+import { insertNotice, nextNoticeId, noticeOf, proposedAwards, type ProposedAward } from '../ledger/notices.repo.js';
 import { getObjection, insertObjection, resolveObjection as storeResolution, roundObjections, type NewObjection, type ObjectionRow } from '../ledger/objections.repo.js';
 import { inTransaction, type Db } from '../ledger/open.js';
 import { noticeCounts } from '../ledger/steps.repo.js';
@@ -33,8 +34,12 @@ export interface PublicizeInput {
   from: string;
   /** Natural days; null: the policy's minimum. */
   days: number | null;
-  /** The notice list to write, if any: where, whether to replace a file there, and its content. */
-  listFile: { path: string; force: boolean; content: (list: NoticeList) => string } | null;
+  /**
+   * The notice to write, if any: where (its extension picks the format, csv by
+   * default) and whether to replace a file there. It is the public notice of
+   * `report notice` for this notice, in Chinese whatever the officer's language.
+   */
+  listFile: { path: string; force: boolean } | null;
 }
 
 export interface PublicizeResult {
@@ -50,6 +55,8 @@ export interface PublicizeResult {
 }
 
 interface NoticeDraft {
+  /** The number the notice gets when it is recorded. */
+  id: number;
   period: NoticePeriod;
   version: number | null;
   items: ProposedAward[];
@@ -83,7 +90,25 @@ function planNotice(db: Db, round: Round, startsOn: string, days: number): Notic
     });
     throw new RefusedError(why.message, why.hint);
   }
-  return { period, version: latestVersion(db, round.roundId), items };
+  return { id: nextNoticeId(db), period, version: latestVersion(db, round.roundId), items };
+}
+
+/** The public notice of one draft notice: the document `report notice` shows once it is recorded. */
+function noticeFile(round: Round, draft: NoticeDraft, at: string, path: string): Promise<string | Buffer> {
+  const entries: NoticeEntry[] = draft.items.map((p) => ({
+    applicationId: p.application_id,
+    enterprise: p.enterprise_name,
+    uscc: p.uscc,
+    district: p.district,
+    project: p.project_name,
+    category: p.category,
+    rank: p.rank,
+    awardFen: p.award_fen,
+  }));
+  const { startsOn, endsOn, days } = draft.period;
+  const doc = noticeDocument({ roundId: round.roundId, policy: round.policy, policyId: round.policyId, policyHash: round.policyHash, notices: [{ id: draft.id, from: startsOn, to: endsOn, days, entries }], draft: null }, at);
+  // A 公示 is published in Chinese, whatever --lang the officer works in.
+  return renderReport(doc, formatOfPath(path) ?? 'csv', 'zh');
 }
 
 export async function publicize(op: OpContext, input: PublicizeInput): Promise<PublicizeResult> {
@@ -96,9 +121,9 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
   // Plan, write the whole list beside its place, record, then move it into
   // place: a refused plan or a failed transaction leaves any earlier file as it was.
   const draft = planNotice(db, round, input.from, days);
-  // A public document: its mode follows the officer's umask.
-  const staged = input.listFile && stageFile(input.listFile.path, input.listFile.content({ policy: round.policy, period: draft.period, items: draft.items }), { force: input.listFile.force });
   const at = op.now();
+  // A public document: its mode follows the officer's umask.
+  const staged = input.listFile && stageFile(input.listFile.path, await noticeFile(round, draft, at, input.listFile.path), { force: input.listFile.force });
   let noticeId: number;
   try {
     noticeId = inTransaction(db, () => {

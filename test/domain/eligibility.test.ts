@@ -331,5 +331,23 @@ describe('resultReason (what a person reads for a stored result)', () => {
     const r = resultReason({ checkReason, evidence: { established_on: '2021-06-01' }, decision: null, reopened: decision });
     expect(r.en).toMatch(/^established less than 2 years \(the decision by officer-li on 2022-08-15 no longer applies because the evidence changed: /);
     expect(r.en).toContain('2021-06-01');
+
+describe('evidenceLines (review shows evidence as labelled lines, never JSON)', () => {
+  it('names the other application with its credit code, and each matched list row with its date', async () => {
+    const { evidenceLines } = await import('../../src/domain/eligibility.js');
+    const dup = evidenceLines({ uscc: '91440703MA0000001X', project_name: '智能工厂', dice: 0.8, others: [{ application_id: 'JM2022-0090', project_name: '智能工厂改造', relation: 'similar' }] });
+    expect(dup.map((t) => t.zh)).toEqual([
+      '统一社会信用代码：91440703MA0000001X',
+      '项目名称：智能工厂',
+      '相似度阈值：0.8',
+      '本批次相同或相似的申报：1 条',
+      '  · 申报编号：JM2022-0090；统一社会信用代码：91440703MA0000001X；项目名称：智能工厂改造；关系：相似',
+    ]);
+    const credit = evidenceLines({ credit_good: true, window: ['2019-04-30', '2022-04-30'], listings: [{ list: 'serious-dishonesty', listed_on: '2021-06-01', removed_on: null }] });
+    expect(credit.map((t) => t.zh)).toEqual(['近三年信用良好：是', '核查期间：2019-04-30 至 2022-04-30', '信用名单记录：1 条', '  · 名单：严重违法失信企业名单；列入日期：2021-06-01；移出日期：—']);
+    expect(credit.map((t) => t.en).join('\n')).toContain('listed on: 2021-06-01');
+    const prior = evidenceLines({ matches: [{ project_name: 'A', program: '省专项', year: 2021, amount_fen: 20000000, relation: 'same' }] });
+    expect(prior[1].zh).toBe('  · 项目名称：A；资助项目：省专项；年度：2021；金额：200,000.00 元；关系：相同');
+    for (const t of [...dup, ...credit, ...prior]) expect(`${t.zh}${t.en}`).not.toMatch(/[{}[\]"]/);
   });
 });

@@ -62,7 +62,8 @@ describe('refused lifecycle commands', () => {
     expect(r.code).toBe(0);
     expect(r.json<{ applications: { application_id: string }[] }>().applications.map((a) => a.application_id)).toEqual(['O1']);
     const csv = readFileSync(out, 'utf8');
-    expect(csv).toMatch(/^\uFEFF序号,申报编号,企业名称/);
+    expect(csv).toMatch(/^\uFEFF拟支持项目公示名单/);
+    expect(csv).toContain('序号,所属区（市）,企业名称,统一社会信用代码,项目名称,支持类别,拟补助金额（元）');
     expect(csv).toContain('市委、市政府确定的其他事项');
     // Once on notice, the amount can no longer be set.
     const again = run(['award', 'set', 'O1', '--amount', '1000', '--basis', '江府办〔2022〕13号']);

@@ -6,7 +6,6 @@ import { UserError } from '../../domain/errors.js';
 import { NOT_ACCEPTED_LABELS, OBJECTION_STATUS_LABELS, type ObjectionStatus } from '../../domain/labels.js';
 import { formatYuan } from '../../domain/money.js';
 import { text } from '../../domain/text.js';
-import { noticeListCsv } from '../../io/exporters/notice-list.js';
 import type { ObjectionRow } from '../../ledger/objections.repo.js';
 import { addObjection, listObjections, publicize, resolveObjection } from '../../ops/notice.js';
 import { opContext } from '../context.js';
@@ -36,7 +35,7 @@ export function register(program: Command): void {
     .requiredOption('--round <id>', 'round')
     .requiredOption('--from <date>', 'first day of the notice')
     .option('--days <n>', "natural days, counted from --from inclusive (default and minimum: the policy's, 7)")
-    .option('--out <file>', 'write the notice list (公示名单) as CSV')
+    .option('--out <file>', 'write the public notice (公示名单) of this notice, in Chinese, as report notice writes it: .csv, .xlsx, .html, .md or .json by the extension')
     .option('--force', 'overwrite --out if it exists')
     .action(
       handler(async (ctx, opts: { round: string; from: string; days?: string; out?: string; force?: boolean }) => {
@@ -47,7 +46,7 @@ export function register(program: Command): void {
           roundId: opts.round,
           from,
           days,
-          listFile: out ? { path: out, force: Boolean(opts.force), content: (list) => noticeListCsv(list, ctx.lang) } : null,
+          listFile: out ? { path: out, force: Boolean(opts.force) } : null,
         });
         const { period, items } = r;
         return {

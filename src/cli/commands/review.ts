@@ -1,10 +1,9 @@
 // jmfund review | decide (SPEC §6): the officer decisions that settle needs-review
 // items; review walks them at a terminal, decide takes one from a script.
 import type { Command } from 'commander';
-import { articleLabel, evidenceLabel, RULE_IDS, type Evidence } from '../../domain/eligibility.js';
+import { articleLabel, evidenceLines, RULE_IDS, type Evidence } from '../../domain/eligibility.js';
 import { UserError } from '../../domain/errors.js';
 import { ELIGIBILITY_STATUS_LABELS, OUTCOME_LABELS } from '../../domain/labels.js';
-import { canonicalJson } from '../../domain/policy.js';
 import { text, type Text } from '../../domain/text.js';
 import { resultReason } from '../../domain/eligibility.js';
 import type { ReviewItem } from '../../ledger/eligibility.repo.js';
@@ -12,6 +11,7 @@ import { decide, reviewItems, type DecisionResult } from '../../ops/check.js';
 import { opContext, type Context } from '../context.js';
 import type { Output } from '../render.js';
 import { handler } from '../runner.js';
+import { words } from '../words.js';
 
 export const decideHint = (roundId: string): Text =>
   text(
@@ -48,7 +48,7 @@ function runDecide(ctx: Context, applicationId: string, rule: string, opts: Deci
       out.line(
         ctx.t(
           text(
-            `${r.applicationId} ${r.rule}：${ctx.officer} 决定${OUTCOME_LABELS[r.outcome].zh}（理由：${r.reason}）；申报状态：${ELIGIBILITY_STATUS_LABELS[r.status].zh}`,
+            `${r.applicationId} ${words(ctx).rule(r.rule)}：${ctx.officer} 决定${OUTCOME_LABELS[r.outcome].zh}（理由：${r.reason}）；申报状态：${ELIGIBILITY_STATUS_LABELS[r.status].zh}`,
             `${r.applicationId} ${r.rule}: ${ctx.officer} decided ${r.outcome} (reason: ${r.reason}); application status: ${r.status}`,
           ),
         ),
@@ -59,7 +59,7 @@ function runDecide(ctx: Context, applicationId: string, rule: string, opts: Deci
 }
 
 function evidenceText(ctx: Context, e: Evidence): string[] {
-  return Object.entries(e).map(([k, v]) => `    ${ctx.t(evidenceLabel(k))}: ${v === null ? '—' : typeof v === 'string' ? v : canonicalJson(v)}`);
+  return evidenceLines(e).map((t) => `    ${ctx.t(t)}`);
 }
 
 function describeItem(ctx: Context, item: ReviewItem, i: number, n: number): string {
@@ -67,8 +67,8 @@ function describeItem(ctx: Context, item: ReviewItem, i: number, n: number): str
   const lines = [
     '',
     `[${i}/${n}] ${item.applicationId}  ${item.enterpriseName}  ${item.uscc}`,
-    `  ${ctx.t(text('项目', 'project'))}: ${item.projectName}    ${ctx.t(text('所属区（市）', 'district'))}: ${item.district}    ${ctx.t(text('类别', 'category'))}: ${item.category}`,
-    `  ${ctx.t(text('规则', 'rule'))}: ${v.rule} (${ctx.t(articleLabel(v.article))})`,
+    `  ${ctx.t(text('项目', 'project'))}: ${item.projectName}    ${ctx.t(text('所属区（市）', 'district'))}: ${item.district}    ${ctx.t(text('类别', 'category'))}: ${words(ctx).category(item.category)}`,
+    `  ${ctx.t(text('规则', 'rule'))}: ${words(ctx).rule(v.rule)} (${ctx.t(articleLabel(v.article))})`,
     `  ${ctx.t(text('核查发现', 'finding'))}: ${ctx.t(resultReason(v))}`,
     `  ${ctx.t(text('证据', 'evidence'))}:`,
     ...evidenceText(ctx, v.evidence),

@@ -108,7 +108,7 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'put the proposed awards on public notice (公示, Art. 11) and write the notice list': '将拟支持项目公示（第11条）并写出公示名单',
   'first day of the notice': '公示第一天',
   "natural days, counted from --from inclusive (default and minimum: the policy's, 7)": '公示自然日数，从 --from 当天起算（默认值和最小值按政策参数，为 7）',
-  'write the notice list (公示名单) as CSV': '将公示名单写成 CSV 文件',
+  'write the public notice (公示名单) of this notice, in Chinese, as report notice writes it: .csv, .xlsx, .html, .md or .json by the extension': '写出本次公示的公示名单（中文，与 report notice 相同）：按扩展名为 .csv、.xlsx、.html、.md 或 .json',
   'overwrite --out if it exists': '如 --out 文件已存在则覆盖',
   'objections raised during the public notice (异议, Art. 11)': '公示期间提出的异议（第11条）',
   'objections raised during the public notice (异议, Art. 11): add, resolve, list': '公示期间提出的异议（第11条）：登记、处理、列出',
