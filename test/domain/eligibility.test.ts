@@ -331,6 +331,8 @@ describe('resultReason (what a person reads for a stored result)', () => {
     const r = resultReason({ checkReason, evidence: { established_on: '2021-06-01' }, decision: null, reopened: decision });
     expect(r.en).toMatch(/^established less than 2 years \(the decision by officer-li on 2022-08-15 no longer applies because the evidence changed: /);
     expect(r.en).toContain('2021-06-01');
+  });
+});
 
 describe('evidenceLines (review shows evidence as labelled lines, never JSON)', () => {
   it('names the other application with its credit code, and each matched list row with its date', async () => {
