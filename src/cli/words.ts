@@ -16,7 +16,6 @@ import {
 import { formatYuan } from '../domain/money.js';
 import type { Policy } from '../domain/policy.js';
 import type { Text } from '../domain/text.js';
-import { loadPolicy } from '../io/policies.js';
 import { roundPolicies } from '../ops/rounds.js';
 import { type Context, opContext } from './context.js';
 
@@ -49,7 +48,7 @@ export function words(ctx: Context): Words {
       zh ? labelOf(labels, code).zh : code;
   // Read on first use: most tables name no category.
   let policies: Policy[] | undefined;
-  const known = (): Policy[] => (policies ??= [...roundPolicies(opContext(ctx)), loadPolicy().policy]);
+  const known = (): Policy[] => (policies ??= roundPolicies(opContext(ctx)));
   const named = (pick: (p: Policy) => { key: string; zh: string }[]) => (key: string, policy?: Policy): string => {
     if (!zh) return key;
     for (const p of policy ? [policy, ...known()] : known()) {

@@ -49,7 +49,8 @@ describe('report golden files (fixture round, after filing, acceptance, payments
   it('keeps internal scores and reasons out of the public notice', () => {
     const json = L.run(['--lang', 'en', 'report', 'notice', '--round', ROUND, '--format', 'json']).json<{ sections: { columns: { key: string }[]; rows: Record<string, unknown>[] }[] }>();
     const keys = new Set(json.sections.flatMap((s) => s.columns.map((c) => c.key)));
-    expect([...keys].sort()).toEqual(['award', 'category', 'enterprise', 'no', 'project']);
+    // What a Guangdong 公示 carries (issue 18): where, who (name and credit code), what, which category, how much.
+    expect([...keys].sort()).toEqual(['award', 'category', 'district', 'enterprise', 'no', 'project', 'uscc']);
     // R005 was withdrawn on an upheld objection; R013 and R011 were never funded.
     const projects = json.sections.flatMap((s) => s.rows.map((r) => r.project));
     expect(projects).not.toContain('售后服务平台');
