@@ -125,6 +125,9 @@ export function noticeDocument(input: NoticeDocumentInput, generatedAt: string):
       meta('objections_to', '异议受理', 'Objections to', DEFAULT_OBJECTIONS_TO),
       meta('count', '项目数', 'Projects', count, 'number'),
       meta('total', '拟补助合计（元）', 'Total (yuan)', total, 'money'),
+      // The policy, not the ledger's newest event: a public document names its basis,
+      // and publicize --out (written before its own event) stays the document report notice prints.
+      meta('policy_id', '策略编号', 'Policy id', policyIdWithHash(input.policyId, input.policyHash)),
     ],
     sections,
     charts: [],
