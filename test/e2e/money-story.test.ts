@@ -119,10 +119,12 @@ describe('one money story through the binary', () => {
     expect(totals.columns.map((c) => c.key)).toEqual([...WORDS]);
     expect(totals.rows).toEqual([{ ...round, budget: budgets }]);
     const byCat = fu.sections.find((s) => s.id === 'by-category')!.rows;
-    const row = (label: string) => byCat.find((r) => r.category === label);
-    expect(row('SMEs onto the cloud and platforms')).toEqual({ category: 'SMEs onto the cloud and platforms', ...catSums['sme-cloud'] });
-    expect(row('Talent training')).toEqual({ category: 'Talent training', ...catSums['talent-training'] });
-    expect(row('Other matters set by the municipal Party committee and government')).toEqual({ category: 'Other matters set by the municipal Party committee and government', ...catSums.other, budget: null });
+    // Each category by its key (as in status), its name beside it.
+    const row = (k: string) => byCat.find((r) => r.category === k);
+    expect(row('sme-cloud')).toEqual({ category: 'sme-cloud', category_label: 'SMEs onto the cloud and platforms', ...catSums['sme-cloud'] });
+    expect(row('talent-training')).toEqual({ category: 'talent-training', category_label: 'Talent training', ...catSums['talent-training'] });
+    expect(row('other')).toEqual({ category: 'other', category_label: 'Other matters set by the municipal Party committee and government', ...catSums.other, budget: null });
+    expect(byCat.map((r) => r.category)).toEqual(status.categories.map((c) => c.category));
     for (const w of WORDS.filter((x) => x !== 'budget')) expect(byCat.reduce((t, r) => t + (r[w] as number), 0)).toBe(round[w]);
 
     // 4. report awards --format json: each application's allocated and final; the summary per category; charts titled by their amount.
@@ -132,7 +134,7 @@ describe('one money story through the binary', () => {
       expect({ id, allocated: r?.allocated, final: r?.final }).toEqual({ id, allocated: want.money.allocated, final: want.money.final });
     }
     const summary = aw.sections.find((s) => s.id === 'summary')!.rows;
-    expect(summary.find((r) => r.category === 'SMEs onto the cloud and platforms')).toMatchObject({ budget: fen(600_000), allocated: fen(550_000), final: fen(390_000), remaining: fen(50_000) });
+    expect(summary.find((r) => r.category === 'sme-cloud')).toMatchObject({ budget: fen(600_000), allocated: fen(550_000), final: fen(390_000), remaining: fen(50_000) });
     const chart = aw.charts.find((c) => c.id === 'by-category')!;
     expect(chart.title).toBe('Final by category');
     expect(chart.bars.find((b) => b.label === 'SMEs onto the cloud and platforms')?.fen).toBe(fen(390_000));
@@ -147,6 +149,7 @@ describe('one money story through the binary', () => {
     }
     const auditTotals = audit.sections.find((s) => s.id === 'money-totals')!.rows;
     expect(auditTotals.at(-1)).toEqual({ category: 'Round total', ...round, budget: budgets });
+    for (const k of cats) expect(auditTotals.find((r) => r.category === k)).toMatchObject({ ...catSums[k], budget: BUDGETS[k] });
 
     // The terminal says the same, under the same words, in both languages.
     const en = run(day, ['status', '--round', 'R1']);

@@ -22,8 +22,8 @@ import {
 } from '../labels.js';
 import { text } from '../text.js';
 import { APPLICATION_STAGES, MONEY_STAGES, type MoneyTotals } from '../money-stages.js';
-import { col, meta, moneyCol, moneyOf, moneyTally, roundMeta } from './common.js';
-import { categoryLabel, clusterLabel, districtLabel } from '../labels.js';
+import { col, meta, moneyCol, moneyOf, moneyTally, roundMeta, categoryCell } from './common.js';
+import { clusterLabel, districtLabel } from '../labels.js';
 import type { RoundFacts } from './facts.js';
 
 const yesNo = (b: boolean) => (b ? text('是', 'yes') : text('否', 'no'));
@@ -60,7 +60,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         a.enterprise,
         a.uscc,
         districtLabel(p, a.district),
-        categoryLabel(p, a.category),
+        categoryCell(p, a.category),
         clusterLabel(p, a.cluster),
         a.project,
         a.submittedOn,
@@ -145,7 +145,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         const cat = p.categories.find((c) => c.key === a.category);
         if (!cat || cat.allocation === 'manual') return null;
         const c = capInCategory({ category: a.category, requestedAmountFen: a.requestedFen, totalInvestmentFen: a.totalInvestmentFen }, cat, p.unitFen);
-        return [a.id, categoryLabel(p, a.category), c.requestedFen, c.totalInvestmentFen, c.ratioPercent, c.ratioFen, c.perProjectCapFen, c.perEnterpriseCapFen, c.capFen, coded(BINDING_LABELS, c.binding), articleText(c.article)];
+        return [a.id, categoryCell(p, a.category), c.requestedFen, c.totalInvestmentFen, c.ratioPercent, c.ratioFen, c.perProjectCapFen, c.perEnterpriseCapFen, c.capFen, coded(BINDING_LABELS, c.binding), articleText(c.article)];
       }),
     },
     {
@@ -185,7 +185,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
           ? null
           : [
               l.appId,
-              categoryLabel(p, l.category),
+              categoryCell(p, l.category),
               clusterLabel(p, l.cluster),
               l.rank,
               l.scoreDisplay === null ? null : Number(l.scoreDisplay),
@@ -304,7 +304,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
       rows: rowsOf(f.dossiers(), (d) => {
         const m = moneyOf(d);
         if (APPLICATION_STAGES.every((s) => m[s] === 0)) return null;
-        return [d.app.id, categoryLabel(p, d.app.category), coded(STATE_LABELS, d.app.state), ...APPLICATION_STAGES.map((s) => m[s])];
+        return [d.app.id, categoryCell(p, d.app.category), coded(STATE_LABELS, d.app.state), ...APPLICATION_STAGES.map((s) => m[s])];
       }),
     },
     {
@@ -318,7 +318,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
           const row = (label: CellValue, t: MoneyTotals): CellValue[] => [label, ...MONEY_STAGES.map((s) => t[s])];
           for (const k of tally.categories()) {
             const t = tally.category(k);
-            if (t.budget !== null || APPLICATION_STAGES.some((s) => t[s] !== 0n)) yield row(categoryLabel(p, k), t);
+            if (t.budget !== null || APPLICATION_STAGES.some((s) => t[s] !== 0n)) yield row(categoryCell(p, k), t);
           }
           yield row(text('合计', 'Round total'), tally.round());
         },

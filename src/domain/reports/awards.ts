@@ -4,8 +4,8 @@
 import { ALLOCATION_METHOD_LABELS, BINDING_LABELS, REASON_LABELS, SHORTFALL_LABELS, STATE_LABELS } from '../labels.js';
 import { REPORT_TITLES, coded, rowsOf, type CellValue, type Report, type Section } from './model.js';
 import { text } from '../text.js';
-import { awardOf, capFor, categoryOrder, col, meta, moneyCol, moneyOf, reasonCell, roundFiled, roundMeta } from './common.js';
-import { categoryLabel, clusterLabel } from '../labels.js';
+import { awardOf, capFor, categoryOrder, col, meta, moneyCol, moneyOf, reasonCell, roundFiled, roundMeta, categoryCell } from './common.js';
+import { clusterLabel } from '../labels.js';
 import { ChartTally } from './charts.js';
 import type { RoundFacts } from './facts.js';
 
@@ -28,7 +28,7 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
   const summaryRows: CellValue[][] = cats.map((k) => {
     const c = perCat.get(k) ?? { apps: 0, funded: 0 };
     const t = tally.category(k);
-    return [categoryLabel(f.policy, k), t.budget, c.apps, c.funded, t.allocated, ...(filed ? [t.final] : []), t.budget === null ? null : t.budget - t.allocated];
+    return [categoryCell(f.policy, k), t.budget, c.apps, c.funded, t.allocated, ...(filed ? [t.final] : []), t.budget === null ? null : t.budget - t.allocated];
   });
   sections.push({
     id: 'summary',

@@ -3,8 +3,8 @@
 // application through the stages (domain/money-stages).
 import { capInCategory } from '../caps.js';
 import { policyIdWithHash, type Policy } from '../policy.js';
-import { type Column, type ColumnType, type MetaField, type CellValue, coded } from './model.js';
-import { MONEY_STAGE_LABELS, REASON_LABELS } from '../labels.js';
+import { type Coded, type Column, type ColumnType, type MetaField, type CellValue, coded } from './model.js';
+import { MONEY_STAGE_LABELS, REASON_LABELS, categoryLabel } from '../labels.js';
 import {
   type ApplicationMoney,
   type MoneyStage,
@@ -24,6 +24,9 @@ export const col = (key: string, zh: string, en: string, type: ColumnType = 'tex
 
 export const meta = (key: string, zh: string, en: string, value: CellValue, type: ColumnType = 'text'): MetaField => ({ key, label: text(zh, en), value, type });
 
+
+/** A category as a cell: its key, with its name beside it (JSON gives both; the other formats the name). */
+export const categoryCell = (policy: Policy, key: string): Coded => ({ code: key, label: categoryLabel(policy, key) });
 
 /** Category keys in policy order, then any others found in the data (sorted). */
 export function categoryOrder(policy: Policy, keys: Iterable<string>): string[] {

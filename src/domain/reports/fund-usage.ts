@@ -4,8 +4,8 @@
 import { REPORT_TITLES, type CellValue, type Report, type Section } from './model.js';
 import { text, type Text } from '../text.js';
 import { APPLICATION_STAGES, type MoneyTotals, noMoney } from '../money-stages.js';
-import { addMoneyTo, categoryOrder, col, moneyCol, moneyOf, roundMeta } from './common.js';
-import { categoryLabel, clusterLabel, districtLabel } from '../labels.js';
+import { addMoneyTo, categoryOrder, col, moneyCol, moneyOf, roundMeta, categoryCell } from './common.js';
+import { clusterLabel, districtLabel } from '../labels.js';
 import { ChartTally } from './charts.js';
 import type { RoundFacts } from './facts.js';
 
@@ -55,7 +55,7 @@ export function buildFundUsage(f: RoundFacts, generatedAt: string): Report {
       columns: [col('category', '类别', 'Category'), BUDGET, ...MONEY_COLUMNS],
       rows: cats.map((k) => {
         const t = tally.category(k);
-        return [categoryLabel(f.policy, k), t.budget, ...money(t)];
+        return [categoryCell(f.policy, k), t.budget, ...money(t)];
       }),
     },
     {

@@ -4,8 +4,8 @@
 // after (the labels say which); the money sums are those of every output.
 import { REPORT_TITLES, moneyCell, ratio, rowsOf, type CellValue, type Report } from './model.js';
 import { text } from '../text.js';
-import { awardBasis, categoryOrder, col, moneyCol, moneyOf, roundMeta } from './common.js';
-import { MONEY_STAGE_LABELS, categoryLabel } from '../labels.js';
+import { awardBasis, categoryOrder, col, moneyCol, moneyOf, roundMeta, categoryCell } from './common.js';
+import { MONEY_STAGE_LABELS } from '../labels.js';
 import { ChartTally } from './charts.js';
 import type { RoundFacts } from './facts.js';
 
@@ -124,7 +124,7 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
   const byCategory = cats.map((k): CellValue[] => {
     const c = perCat.get(k) ?? { enterprises: 0, projects: 0, investment: 0n, decided: 0, passed: 0 };
     const t = tally.category(k);
-    return [categoryLabel(f.policy, k), c.enterprises, c.projects, t.allocated, t.final, c.investment, ratio(c.investment, t[basis]), c.decided, c.passed, pct(c.passed, c.decided)];
+    return [categoryCell(f.policy, k), c.enterprises, c.projects, t.allocated, t.final, c.investment, ratio(c.investment, t[basis]), c.decided, c.passed, pct(c.passed, c.decided)];
   });
   const trainingRows = training
     ? rowsOf(f.dossiers({ category: training.key }), (d): CellValue[] | null => {
