@@ -15,7 +15,8 @@ import { text, type Text } from '../domain/text.js';
 let iconvLib: typeof Iconv | undefined;
 const iconv = (): typeof Iconv => (iconvLib ??= createRequire(import.meta.url)('iconv-lite') as typeof Iconv);
 
-export type DetectedEncoding = 'utf8' | 'utf8-bom' | 'gb18030' | 'utf16le' | 'utf16be' | 'binary';
+/** 'mixed': lines that are UTF-8 and lines (or bytes) that are not, in one file. */
+export type DetectedEncoding = 'utf8' | 'utf8-bom' | 'gb18030' | 'utf16le' | 'utf16be' | 'binary' | 'mixed';
 
 /** What `--encoding` may force. */
 export type TextEncoding = 'utf8' | 'gb18030' | 'utf16le' | 'utf16be';
@@ -31,7 +32,7 @@ export const SNIFF_BYTES = 64 * 1024;
  */
 const CHUNK_BYTES = 48 * 1024;
 
-export type FileReadErrorCode = 'not-found' | 'empty' | 'binary' | 'invalid-utf8' | 'unknown-encoding' | 'io';
+export type FileReadErrorCode = 'not-found' | 'empty' | 'binary' | 'invalid-utf8' | 'mixed-encoding' | 'unknown-encoding' | 'io';
 
 /** An input file that cannot be read as text. Carries a bilingual message. */
 export class FileReadError extends Error {
@@ -50,16 +51,220 @@ export class FileReadError extends Error {
 // ---------------------------------------------------------------------------
 // Detection
 
-const isUtf8 = (sample: Buffer): boolean => {
-  // The sample may end in the middle of a character: `stream: true` keeps an
-  // incomplete trailing sequence pending instead of failing on it.
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
-    return true;
-  } catch {
-    return false;
+// A file is GB18030 only when it is: Chinese text in GB18030 almost never
+// forms a line of valid UTF-8 holding a CJK character (the bytes of one
+// character would have to chain into 3-byte sequences and end exactly at the
+// line's end; none did in 10^6 random lines of GB2312 characters), while a
+// UTF-8 line of Chinese always does. So each line is judged on its own: a
+// file with lines of both kinds mixes encodings (or has a damaged byte in a
+// UTF-8 file), and is refused rather than decoded one way and garbled.
+
+/** Where a line or byte is: 1-based line, 0-based byte offset in the file. */
+export interface BytePlace {
+  line: number;
+  offset: number;
+}
+
+const isCjk = (cp: number): boolean =>
+  (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xff00 && cp <= 0xffef);
+
+/**
+ * Reads bytes line by line (across chunks) and notes the first line that is
+ * UTF-8 with Chinese in it, the first line that is not UTF-8 (at its first bad
+ * byte), and the first byte that is not GB18030 (0x80 is the euro sign of
+ * Windows code page 936, which Excel writes).
+ */
+export class EncodingScan {
+  line: number;
+  offset: number;
+  firstUtf8: BytePlace | null = null;
+  firstNotUtf8: BytePlace | null = null;
+  firstNotGb: BytePlace | null = null;
+  // The current line as UTF-8: bytes still needed by the open sequence, its start and value so far.
+  private need = 0;
+  private seqAt = 0;
+  private cp = 0;
+  private min = 0;
+  private bad = -1;
+  private cjkAt = -1;
+  private high = false;
+  // GB18030: 0 before a character, 1 after a lead byte, 2 after lead + digit, 3 after lead + digit + lead.
+  private gb = 0;
+  private gbAt = 0;
+  /** The first byte of the current line that is not GB18030 (it counts only if the line is not UTF-8). */
+  private lineNotGb = -1;
+  constructor(start: BytePlace = { line: 1, offset: 0 }) {
+    this.line = start.line;
+    this.offset = start.offset;
   }
-};
+
+  feed(b: Uint8Array): void {
+    // Locals in the loop (it sees every byte of a GB18030 file); fields between chunks.
+    let { need, seqAt, cp, min, bad, cjkAt, high, gb, gbAt, lineNotGb } = this;
+    let off = this.offset;
+    const n = b.length;
+    for (let i = 0; i < n; i++, off++) {
+      const c = b[i];
+      if (c < 0x80 && gb === 0 && need === 0) {
+        // ASCII between characters: only a line end matters.
+        if (c === 10) {
+          if (high) this.lineEnd(bad, cjkAt, lineNotGb);
+          bad = cjkAt = lineNotGb = -1;
+          high = false;
+          this.line++;
+        }
+        continue;
+      }
+      // GB18030: a lead byte 0x81–0xFE, then 0x40–0x7E or 0x80–0xFE, or digit, lead, digit.
+      if (gb === 0) {
+        if (c >= 0x81 && c !== 0xff) (gb = 1), (gbAt = off);
+        else if (c === 0xff && lineNotGb < 0) lineNotGb = off;
+      } else if (gb === 1) {
+        if ((c >= 0x40 && c <= 0x7e) || (c >= 0x80 && c <= 0xfe)) gb = 0;
+        else if (c >= 0x30 && c <= 0x39) gb = 2;
+        else {
+          gb = 0;
+          if (lineNotGb < 0) lineNotGb = gbAt;
+        }
+      } else if (gb === 2) {
+        if (c >= 0x81 && c <= 0xfe) gb = 3;
+        else {
+          gb = 0;
+          if (lineNotGb < 0) lineNotGb = gbAt;
+        }
+      } else {
+        if (!(c >= 0x30 && c <= 0x39) && lineNotGb < 0) lineNotGb = gbAt;
+        gb = 0;
+      }
+      // UTF-8.
+      if (c < 0x80) {
+        if (need > 0) {
+          if (bad < 0) bad = seqAt;
+          need = 0;
+        }
+        if (c === 10) {
+          if (high) this.lineEnd(bad, cjkAt, lineNotGb);
+          bad = cjkAt = lineNotGb = -1;
+          high = false;
+          this.line++;
+        }
+        continue;
+      }
+      high = true;
+      if (need > 0) {
+        if ((c & 0xc0) === 0x80) {
+          cp = (cp << 6) | (c & 0x3f);
+          if (--need === 0) {
+            if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+              if (bad < 0) bad = seqAt;
+            } else if (cjkAt < 0 && min === 0x800 && isCjk(cp)) cjkAt = seqAt;
+          }
+          continue;
+        }
+        if (bad < 0) bad = seqAt;
+        need = 0;
+      }
+      if (bad >= 0) continue;
+      seqAt = off;
+      if (c >= 0xc2 && c <= 0xdf) (need = 1), (cp = c & 0x1f), (min = 0x80);
+      else if (c >= 0xe0 && c <= 0xef) (need = 2), (cp = c & 0x0f), (min = 0x800);
+      else if (c >= 0xf0 && c <= 0xf4) (need = 3), (cp = c & 0x07), (min = 0x10000);
+      else bad = off;
+    }
+    Object.assign(this, { need, seqAt, cp, min, bad, cjkAt, high, gb, gbAt, lineNotGb });
+    this.offset = off;
+  }
+
+  /**
+   * As feed, for the lines only (no GB18030 check): once a line is not UTF-8,
+   * the rest of it is skipped to its end (a native search). This is what
+   * reading a whole GB18030 file costs; a byte that is not GB18030 shows as
+   * U+FFFD in iconv-lite's output, and is then found with feed.
+   */
+  feedLines(b: Buffer): void {
+    let { need, seqAt, cp, min, bad, cjkAt, high } = this;
+    const n = b.length;
+    const start = this.offset;
+    let i = 0;
+    while (i < n) {
+      if (bad >= 0) {
+        // The line is not UTF-8: nothing more to learn from it.
+        const nl = b.indexOf(10, i);
+        if (nl < 0) break;
+        this.lineEnd(bad, -1, -1);
+        bad = cjkAt = -1;
+        need = 0;
+        high = false;
+        this.line++;
+        i = nl + 1;
+        continue;
+      }
+      const c = b[i];
+      if (c < 0x80) {
+        if (need > 0) {
+          bad = seqAt;
+          need = 0;
+          continue; // this byte is looked at again as the line's
+        }
+        if (c === 10) {
+          if (high) this.lineEnd(bad, cjkAt, -1);
+          cjkAt = -1;
+          high = false;
+          this.line++;
+        }
+        i++;
+        continue;
+      }
+      high = true;
+      if (need > 0) {
+        if ((c & 0xc0) === 0x80) {
+          cp = (cp << 6) | (c & 0x3f);
+          if (--need === 0) {
+            if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) bad = seqAt;
+            else if (cjkAt < 0 && min === 0x800 && isCjk(cp)) cjkAt = seqAt;
+          }
+          i++;
+          continue;
+        }
+        bad = seqAt;
+        need = 0;
+        continue;
+      }
+      seqAt = start + i;
+      if (c >= 0xc2 && c <= 0xdf) (need = 1), (cp = c & 0x1f), (min = 0x80);
+      else if (c >= 0xe0 && c <= 0xef) (need = 2), (cp = c & 0x0f), (min = 0x800);
+      else if (c >= 0xf0 && c <= 0xf4) (need = 3), (cp = c & 0x07), (min = 0x10000);
+      else bad = seqAt;
+      i++;
+    }
+    Object.assign(this, { need, seqAt, cp, min, bad, cjkAt, high });
+    this.offset = start + n;
+  }
+
+  /** The end of the bytes: `more`, when they are a sample of a longer file (a character may be cut). */
+  end(more = false): void {
+    if (more) this.need = 0;
+    else if (this.gb !== 0 && this.lineNotGb < 0) this.lineNotGb = this.gbAt;
+    if (this.need > 0 && this.bad < 0) this.bad = this.seqAt;
+    if (this.high) this.lineEnd(this.bad, this.cjkAt, this.lineNotGb);
+    this.need = 0;
+    this.gb = 0;
+    this.bad = this.cjkAt = this.lineNotGb = -1;
+    this.high = false;
+  }
+
+  /** A line with bytes above 0x7F ends: `bad` its first byte that is not UTF-8, `cjk` its first Chinese character, `notGb` its first byte that is not GB18030. */
+  private lineEnd(bad: number, cjk: number, notGb: number): void {
+    if (bad >= 0) {
+      this.firstNotUtf8 ??= { line: this.line, offset: bad };
+      if (notGb >= 0) this.firstNotGb ??= { line: this.line, offset: notGb };
+    } else if (cjk >= 0 || notGb >= 0) {
+      // UTF-8 with Chinese in it, or UTF-8 that cannot be GB18030: a UTF-8 line.
+      this.firstUtf8 ??= { line: this.line, offset: cjk >= 0 ? cjk : notGb };
+    }
+  }
+}
+
 
 /** Index of the first byte that marks the sample as binary, or -1. */
 export const findBinaryByte = (sample: Buffer): number => {
@@ -99,20 +304,32 @@ const sniffUtf16 = (sample: Buffer): 'utf16le' | 'utf16be' | null => {
   return null;
 };
 
-/**
- * Guess the encoding of a file from its first bytes (pass up to 64 KiB).
- * BOMs win; then UTF-16 without BOM (NUL pattern); then binary (NUL bytes or
- * many control characters); then UTF-8 if the bytes are valid UTF-8 (pure
- * ASCII included); else GB18030.
- */
-export function detectEncoding(sample: Buffer): DetectedEncoding {
-  if (sample.length >= 3 && sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf8-bom';
-  if (sample.length >= 2 && sample[0] === 0xff && sample[1] === 0xfe) return 'utf16le';
-  if (sample.length >= 2 && sample[0] === 0xfe && sample[1] === 0xff) return 'utf16be';
+/** The encoding a sample's lines show: UTF-8, GB18030, or both (mixed). */
+const verdict = (scan: EncodingScan): 'utf8' | 'gb18030' | 'mixed' =>
+  scan.firstNotUtf8 === null ? 'utf8' : scan.firstUtf8 !== null ? 'mixed' : 'gb18030';
+
+function sniff(sample: Buffer, more: boolean): { encoding: DetectedEncoding; scan: EncodingScan | null } {
+  if (sample.length >= 3 && sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { encoding: 'utf8-bom', scan: null };
+  if (sample.length >= 2 && sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf16le', scan: null };
+  if (sample.length >= 2 && sample[0] === 0xfe && sample[1] === 0xff) return { encoding: 'utf16be', scan: null };
   const utf16 = sniffUtf16(sample);
-  if (utf16) return utf16;
-  if (findBinaryByte(sample) >= 0) return 'binary';
-  return isUtf8(sample) ? 'utf8' : 'gb18030';
+  if (utf16) return { encoding: utf16, scan: null };
+  if (findBinaryByte(sample) >= 0) return { encoding: 'binary', scan: null };
+  const scan = new EncodingScan();
+  scan.feed(sample);
+  scan.end(more);
+  return { encoding: verdict(scan), scan };
+}
+
+/**
+ * Guess the encoding of a file from its first bytes (pass up to 64 KiB; `more`
+ * when the file goes on, so a character may be cut at the end). BOMs win; then
+ * UTF-16 without BOM (NUL pattern); then binary (NUL bytes or many control
+ * characters); then, line by line, UTF-8 (pure ASCII included), GB18030, or
+ * mixed: lines of both.
+ */
+export function detectEncoding(sample: Buffer, more = true): DetectedEncoding {
+  return sniff(sample, more).encoding;
 }
 
 // ---------------------------------------------------------------------------
@@ -148,6 +365,51 @@ const nulMessage = (path: string, line: number, at: number): Text =>
     `${path}:${line}: is not a text file (binary content at byte ${at}, on line ${line}); save it as CSV UTF-8 from Excel`,
   );
 
+const SAVE_AGAIN = text(
+  '请用 Excel 或 WPS 打开该文件，另存为“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”（即 GB18030/ANSI），再导入另存的文件',
+  'open it in Excel or WPS and save it again as "CSV UTF-8 (Comma delimited)" or as "CSV (Comma delimited)" (GB18030/ANSI), then import the saved file',
+);
+
+/** A byte that is not UTF-8 in a file whose lines before (or `utf8Line`) are UTF-8. */
+const notUtf8Error = (path: string, bad: BytePlace, utf8Line: number | null): FileReadError => {
+  const before = utf8Line === null ? text('而它之前的内容是 UTF-8', 'while what comes before it is UTF-8') : text(`而第 ${utf8Line} 行是 UTF-8`, `while line ${utf8Line} is UTF-8`);
+  return new FileReadError(
+    'mixed-encoding',
+    path,
+    text(
+      `${path}:${bad.line}：第 ${bad.line} 行第 ${bad.offset} 字节起不是有效的 UTF-8，${before.zh}：文件混用了两种编码，或其中有损坏的字符；未导入任何内容。${SAVE_AGAIN.zh}`,
+      `${path}:${bad.line}: byte ${bad.offset} (line ${bad.line}) is not valid UTF-8, ${before.en}: the file mixes encodings, or a character in it is damaged; nothing was imported. To fix it, ${SAVE_AGAIN.en}`,
+    ),
+  );
+};
+
+/** A UTF-8 line in a file whose other lines are GB18030. */
+const utf8InGbError = (path: string, u: BytePlace, gbLine: number): FileReadError =>
+  new FileReadError(
+    'mixed-encoding',
+    path,
+    text(
+      `${path}:${u.line}：第 ${u.line} 行（第 ${u.offset} 字节起）是 UTF-8，而第 ${gbLine} 行是 GB18030：文件混用了两种编码；未导入任何内容。${SAVE_AGAIN.zh}`,
+      `${path}:${u.line}: line ${u.line} (from byte ${u.offset}) is UTF-8, while line ${gbLine} is GB18030: the file mixes encodings; nothing was imported. To fix it, ${SAVE_AGAIN.en}`,
+    ),
+  );
+
+const mixedError = (path: string, scan: EncodingScan): FileReadError => {
+  const u = scan.firstUtf8 as BytePlace;
+  const g = scan.firstNotUtf8 as BytePlace;
+  return u.offset < g.offset ? notUtf8Error(path, g, u.line) : utf8InGbError(path, u, g.line);
+};
+
+const notGbError = (path: string, at: BytePlace): FileReadError =>
+  new FileReadError(
+    'mixed-encoding',
+    path,
+    text(
+      `${path}:${at.line}：第 ${at.line} 行第 ${at.offset} 字节起既不是 UTF-8 也不是 GB18030；未导入任何内容。${SAVE_AGAIN.zh}`,
+      `${path}:${at.line}: byte ${at.offset} (line ${at.line}) is neither UTF-8 nor GB18030; nothing was imported. To fix it, ${SAVE_AGAIN.en}`,
+    ),
+  );
+
 const ENCODING_ALIASES: Record<string, TextEncoding> = {
   utf8: 'utf8',
   'utf-8': 'utf8',
@@ -181,7 +443,7 @@ export function parseEncodingName(name: string): TextEncoding | null {
 
 export interface TextStream {
   /** The encoding detected (or forced). */
-  encoding: Exclude<DetectedEncoding, 'binary'>;
+  encoding: Exclude<DetectedEncoding, 'binary' | 'mixed'>;
   /** The decoded text, in chunks of strings, without a BOM. */
   stream: Readable;
 }
@@ -218,31 +480,6 @@ const readSample = async (path: string): Promise<{ sample: Buffer; size: number 
   }
 };
 
-/** Index of the first byte of `b` that is not part of valid UTF-8, or -1. */
-const firstInvalidUtf8 = (b: Uint8Array): number => {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    let n: number;
-    let min = 0;
-    if (c < 0x80) n = 0;
-    else if (c >= 0xc2 && c <= 0xdf) n = 1;
-    else if (c >= 0xe0 && c <= 0xef) (n = 2), (min = 0x800);
-    else if (c >= 0xf0 && c <= 0xf4) (n = 3), (min = 0x10000);
-    else return i;
-    if (i + n >= b.length && n > 0) return i; // truncated at the end
-    let cp = n === 0 ? c : c & (0x3f >> n);
-    for (let k = 1; k <= n; k++) {
-      const d = b[i + k];
-      if ((d & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (d & 0x3f);
-    }
-    if (n > 0 && (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))) return i;
-    i += n + 1;
-  }
-  return -1;
-};
-
 /** 1-based line of the byte at `offset` (counts LF before it). */
 const lineAt = async (path: string, offset: number): Promise<number> => {
   let line = 1;
@@ -252,6 +489,17 @@ const lineAt = async (path: string, offset: number): Promise<number> => {
     for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) line++;
   }
   return line;
+};
+
+/** The first byte of a GB18030 file that is not GB18030 (in a line that is not UTF-8), or null. */
+const locateNotGb = async (path: string): Promise<BytePlace | null> => {
+  const scan = new EncodingScan();
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+    scan.feed(chunk as Buffer);
+    if (scan.firstNotGb) return scan.firstNotGb;
+  }
+  scan.end();
+  return scan.firstNotGb;
 };
 
 /**
@@ -264,112 +512,150 @@ const lateBinaryError = async (path: string, at: number): Promise<FileReadError>
 };
 
 /**
- * UTF-8 through WHATWG TextDecoder: handles characters split across chunks,
- * and is ≈ 25 % faster on Chinese text than Node's StringDecoder
- * (`setEncoding('utf8')`), and much faster than iconv-lite. The first 64 KiB
- * were valid UTF-8; if later bytes are not (a GB18030 file that starts with
- * ASCII only), stop with an error rather than import U+FFFD in place of
- * names — unless UTF-8 was forced, which replaces them.
+ * Bytes → strings. UTF-8 goes through WHATWG TextDecoder: it handles
+ * characters split across chunks, and is ≈ 25 % faster on Chinese text than
+ * Node's StringDecoder and much faster than iconv-lite. GB18030 and UTF-16 go
+ * through iconv-lite.
+ *
+ * A file detected as UTF-8 whose later bytes are not UTF-8 is refused, naming
+ * the line and byte — unless every byte before them was ASCII (the same in
+ * both encodings): then the file is GB18030 from there on. A file detected as
+ * GB18030 is read line by line (EncodingScan) and refused at a UTF-8 line or a
+ * byte that is not GB18030. A forced encoding is used as it is (forced UTF-8
+ * replaces bad bytes with U+FFFD).
  */
-class Utf8Decode extends Transform {
-  private readonly decoder: TextDecoder;
+class Decode extends Transform {
+  private utf8: TextDecoder | null = null;
+  private iconvDec: Iconv.DecoderStream | null = null;
+  private scan: EncodingScan | null = null;
   private offset: number;
+  /** Only ASCII so far (UTF-8 as detected): the file may still turn out to be GB18030. */
+  private ascii: boolean;
+  /** The last bytes of the previous chunk: the decoder may hold the start of a character from them. */
   private tail: Buffer = Buffer.alloc(0);
   constructor(
     private readonly path: string,
     start: number,
-    fatal: boolean,
+    private readonly encoding: 'utf8' | 'gb18030' | 'utf16le' | 'utf16be',
+    /** Detected, not forced: check that the whole file is what its start said. */
+    detected: boolean,
   ) {
     super({ readableObjectMode: true, highWaterMark: 16 });
     this.offset = start;
-    this.decoder = new TextDecoder('utf-8', { ignoreBOM: true, fatal });
+    this.ascii = detected && encoding === 'utf8';
+    if (encoding === 'utf8') this.utf8 = new TextDecoder('utf-8', { ignoreBOM: true, fatal: detected });
+    else this.useIconv(encoding, detected && encoding === 'gb18030' ? new EncodingScan({ line: 1, offset: start }) : null);
+  }
+  private useIconv(encoding: 'gb18030' | 'utf16le' | 'utf16be', scan: EncodingScan | null): void {
+    this.utf8 = null;
+    this.iconvDec = iconv().getDecoder(encoding, { stripBOM: true });
+    this.scan = scan;
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    const nul = chunk.indexOf(0);
+    // UTF-16 has NUL bytes in every ASCII character; UTF-8 and GB18030 never.
+    const nul = this.encoding.startsWith('utf16') ? -1 : chunk.indexOf(0);
     if (nul >= 0) {
       lateBinaryError(this.path, this.offset + nul).then(cb, (e: unknown) => cb(ioError(this.path, e)));
       return;
     }
-    let s: string;
-    try {
-      s = this.decoder.decode(chunk, { stream: true });
-    } catch {
-      this.fail(chunk, cb);
+    if (this.utf8) {
+      let s: string;
+      try {
+        s = this.utf8.decode(chunk, { stream: true });
+      } catch {
+        this.notUtf8(chunk, cb);
+        return;
+      }
+      if (this.ascii && /[^\x00-\x7f]/.test(s)) this.ascii = false;
+      this.tail = chunk.length >= 3 ? chunk.subarray(chunk.length - 3) : Buffer.concat([this.tail, chunk]).subarray(-3);
+      this.offset += chunk.length;
+      if (s.length > 0) this.push(s);
+      cb();
       return;
     }
-    this.tail = chunk.subarray(Math.max(0, chunk.length - 4));
+    this.throughIconv(chunk, cb);
+  }
+  private throughIconv(chunk: Buffer, cb: TransformCallback): void {
+    const scan = this.scan;
+    if (scan) {
+      scan.feedLines(chunk);
+      if (scan.firstUtf8 && scan.firstNotUtf8) {
+        cb(mixedError(this.path, scan));
+        return;
+      }
+    }
     this.offset += chunk.length;
-    if (s.length > 0) this.push(s);
-    cb();
-  }
-  override _flush(cb: TransformCallback): void {
-    let s: string;
-    try {
-      s = this.decoder.decode();
-    } catch {
-      this.fail(Buffer.alloc(0), cb);
+    const s = (this.iconvDec as Iconv.DecoderStream).write(chunk);
+    if (scan && s.includes('\uFFFD')) {
+      this.notGb(cb);
       return;
     }
     if (s.length > 0) this.push(s);
     cb();
   }
-  private fail(chunk: Buffer, cb: TransformCallback): void {
-    // The decoder may hold up to 3 bytes of the previous chunk: look from
-    // the start of the character that may have begun there.
-    const joined = Buffer.concat([this.tail, chunk]);
-    let back = 0;
-    for (let k = this.tail.length - 1; k >= 0 && back < 4; k--) {
-      back++;
-      if ((this.tail[k] & 0xc0) !== 0x80) break;
-    }
-    const from = this.tail.length - back;
-    const idx = firstInvalidUtf8(joined.subarray(from));
-    const at = this.offset - this.tail.length + from + (idx < 0 ? joined.length - from : idx);
+  /** iconv-lite met a byte that is not GB18030: find where, from the start of the file (a refusal, not a hot path). */
+  private notGb(cb: TransformCallback): void {
     const path = this.path;
-    lineAt(path, at).then(
-      (line) =>
-        cb(
-          new FileReadError(
-            'invalid-utf8',
-            path,
-            text(
-              `${path}:${line}：第 ${at} 字节不是有效的 UTF-8，而文件开头是 UTF-8；如文件以 GB18030/GBK 保存，请加 --encoding gb18030 重新运行，或在 Excel 中另存为“CSV UTF-8（逗号分隔）”`,
-              `${path}:${line}: byte ${at} is not valid UTF-8, though the file begins as UTF-8; if it was saved as GB18030/GBK, run again with --encoding gb18030, or save it as CSV UTF-8 from Excel`,
-            ),
-          ),
-        ),
+    locateNotGb(path).then(
+      (at) => cb(notGbError(path, at ?? { line: this.scan?.line ?? 1, offset: this.offset })),
       (e: unknown) => cb(ioError(path, e)),
     );
   }
-}
-
-/** Wraps an iconv-lite decoder in a Transform that emits strings. */
-class IconvDecode extends Transform {
-  private readonly decoder: Iconv.DecoderStream;
-  private offset = 0;
-  constructor(
-    private readonly encoding: 'gb18030' | 'utf16le' | 'utf16be',
-    private readonly path: string,
-    start: number,
-  ) {
-    super({ readableObjectMode: true, highWaterMark: 16 });
-    this.decoder = iconv().getDecoder(encoding, { stripBOM: true });
-    this.offset = start;
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    // UTF-16 has NUL bytes in every ASCII character; GB18030, like UTF-8, never.
-    const nul = this.encoding === 'gb18030' ? chunk.indexOf(0) : -1;
-    if (nul >= 0) {
-      lateBinaryError(this.path, this.offset + nul).then(cb, (e: unknown) => cb(ioError(this.path, e)));
+  /** A chunk that is not UTF-8 in a file that began as UTF-8. */
+  private notUtf8(chunk: Buffer, cb: TransformCallback): void {
+    const path = this.path;
+    const tail = this.tail;
+    if (this.ascii) {
+      // Nothing but ASCII before (the same bytes in both encodings): the file is
+      // GB18030 from here, the start of a character the decoder held included.
+      let k = 0;
+      while (k < tail.length && tail[tail.length - 1 - k] >= 0x80) k++;
+      const from = this.offset - k;
+      lineAt(path, from).then((line) => {
+        this.useIconv('gb18030', new EncodingScan({ line, offset: from }));
+        this.offset = from;
+        this.throughIconv(Buffer.concat([tail.subarray(tail.length - k), chunk]), cb);
+      }, (e: unknown) => cb(ioError(path, e)));
       return;
     }
-    this.offset += chunk.length;
-    const s = this.decoder.write(chunk);
-    if (s.length > 0) this.push(s);
-    cb();
+    // Where the bad byte is: scanned from the start of the character the decoder may hold.
+    let i = 0;
+    while (i < tail.length && (tail[i] & 0xc0) === 0x80) i++;
+    const from = this.offset - (tail.length - i);
+    lineAt(path, from).then((line) => {
+      const scan = new EncodingScan({ line, offset: from });
+      scan.feed(Buffer.concat([tail.subarray(i), chunk]));
+      scan.end(true);
+      cb(notUtf8Error(path, scan.firstNotUtf8 ?? { line, offset: from }, null));
+    }, (e: unknown) => cb(ioError(path, e)));
   }
   override _flush(cb: TransformCallback): void {
-    const s = this.decoder.end();
+    if (this.utf8) {
+      let s: string;
+      try {
+        s = this.utf8.decode();
+      } catch {
+        // The file ends inside a character.
+        lineAt(this.path, this.offset).then((line) => cb(notUtf8Error(this.path, { line, offset: this.offset }, null)), (e: unknown) => cb(ioError(this.path, e)));
+        return;
+      }
+      if (s.length > 0) this.push(s);
+      cb();
+      return;
+    }
+    const scan = this.scan;
+    if (scan) {
+      scan.end();
+      if (scan.firstUtf8 && scan.firstNotUtf8) {
+        cb(mixedError(this.path, scan));
+        return;
+      }
+    }
+    const s = (this.iconvDec as Iconv.DecoderStream).end();
+    if (scan && s?.includes('\uFFFD')) {
+      this.notGb(cb);
+      return;
+    }
     if (s) this.push(s);
     cb();
   }
@@ -400,8 +686,8 @@ export async function openTextStream(path: string, forced?: TextEncoding | strin
     throw emptyFileError(path);
   }
 
-  const detected = detectEncoding(sample);
-  let encoding: Exclude<DetectedEncoding, 'binary'>;
+  const { encoding: detected, scan } = sniff(sample, size > sample.length);
+  let encoding: Exclude<DetectedEncoding, 'binary' | 'mixed'>;
   if (forcedEnc) {
     // A forced encoding overrides the guess but not the BOM of the same family.
     encoding = forcedEnc === 'utf8' && detected === 'utf8-bom' ? 'utf8-bom' : forcedEnc;
@@ -410,6 +696,8 @@ export async function openTextStream(path: string, forced?: TextEncoding | strin
     }
   } else if (detected === 'binary') {
     throw new FileReadError('binary', path, binaryMessage(path, sample, findBinaryByte(sample)));
+  } else if (detected === 'mixed') {
+    throw mixedError(path, scan as EncodingScan);
   } else {
     encoding = detected;
   }
@@ -422,10 +710,7 @@ export async function openTextStream(path: string, forced?: TextEncoding | strin
   const file = createReadStream(path, { start, highWaterMark: CHUNK_BYTES });
   // pipeline, not pipe: destroying the decoder (a consumer that stops early)
   // also closes the file, and a read error reaches the consumer.
-  const decoder =
-    encoding === 'utf8' || encoding === 'utf8-bom'
-      ? new Utf8Decode(path, start, forcedEnc === undefined)
-      : new IconvDecode(encoding, path, start);
+  const decoder = new Decode(path, start, encoding === 'utf8-bom' ? 'utf8' : encoding, forcedEnc === undefined);
   const stream: Readable = pipeline(file, decoder, () => {});
   return { encoding, stream };
 }
@@ -435,15 +720,18 @@ export const toFileReadError = (path: string, e: unknown): FileReadError =>
   e instanceof FileReadError ? e : ioError(path, e);
 
 /** Decode a whole (small) buffer, e.g. a mapping file. Same detection rules. */
-export function decodeBuffer(path: string, buf: Buffer, forced?: TextEncoding): { encoding: Exclude<DetectedEncoding, 'binary'>; text: string } {
+export function decodeBuffer(path: string, buf: Buffer, forced?: TextEncoding): { encoding: Exclude<DetectedEncoding, 'binary' | 'mixed'>; text: string } {
   if (buf.length === 0) {
     throw emptyFileError(path);
   }
   const sample = buf; // small: look at all of it
-  const detected = forced ?? detectEncoding(sample);
+  const sniffed = forced ? null : sniff(sample, false);
+  const detected = forced ?? (sniffed as { encoding: DetectedEncoding }).encoding;
   if (detected === 'binary') {
     throw new FileReadError('binary', path, binaryMessage(path, sample, findBinaryByte(sample)));
   }
+  if (detected === 'mixed') throw mixedError(path, sniffed?.scan as EncodingScan);
+  if (detected === 'gb18030' && sniffed?.scan?.firstNotGb) throw notGbError(path, sniffed.scan.firstNotGb);
   let s: string;
   if (detected === 'utf8' || detected === 'utf8-bom') s = buf.toString('utf8');
   else s = iconv().decode(buf, detected, { stripBOM: true });

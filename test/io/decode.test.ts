@@ -160,26 +160,109 @@ describe('openTextStream', () => {
 });
 
 describe('openTextStream: a file that turns out not to be UTF-8 after the sniffed part', () => {
-  it('stops with the line and byte instead of importing U+FFFD', async () => {
+  it('ASCII for more than the sniffed 64 KiB, then GB18030: read as GB18030 (the ASCII is the same in both)', async () => {
     const ascii = 'id,name\r\n' + '1,abc\r\n'.repeat(20_000); // > 64 KiB of ASCII
-    const bytes = Buffer.concat([Buffer.from(ascii), iconv.encode('2,堃珺燊\r\n', 'gb18030')]);
+    const bytes = Buffer.concat([Buffer.from(ascii), iconv.encode('2,堃珺燊\r\n3,江门市\r\n', 'gb18030')]);
     const p = await file('late-gb.csv', bytes);
-    const err = (await readAll(p).catch((e: unknown) => e)) as FileReadError;
-    expect(err).toBeInstanceOf(FileReadError);
-    expect(err.code).toBe('invalid-utf8');
-    expect(err.text.en).toBe(
-      `${p}:20002: byte ${ascii.length + 2} is not valid UTF-8, though the file begins as UTF-8; if it was saved as GB18030/GBK, run again with --encoding gb18030, or save it as CSV UTF-8 from Excel`,
-    );
-    expect((await readAll(p, 'gb18030')).text.endsWith('2,堃珺燊\r\n')).toBe(true);
+    const r = await readAll(p);
+    expect(r.text).toBe(`${ascii}2,堃珺燊\r\n3,江门市\r\n`);
+    expect((await readAll(p, 'gb18030')).text.endsWith('2,堃珺燊\r\n3,江门市\r\n')).toBe(true);
     expect((await readAll(p, 'utf8')).text).toContain('\uFFFD');
   });
 
-  it('gives the right byte when a character straddles the 1 MiB read boundary', async () => {
-    const chars = 349_526; // 3-byte characters: the 1 MiB boundary falls inside the last one
+  it('a GB18030 character split across the read boundary after ASCII is read whole', async () => {
+    // 48 KiB reads: put the two bytes of 江 on both sides of the first boundary past 64 KiB.
+    const head = 'a'.repeat(2 * 48 * 1024 - 1);
+    const bytes = Buffer.concat([Buffer.from(head), iconv.encode('江门\n', 'gb18030')]);
+    const p = await file('split-gb.csv', bytes);
+    expect((await readAll(p)).text).toBe(`${head}江门\n`);
+  });
+
+  it('refuses a byte that is not UTF-8 far into a UTF-8 file, naming line and byte, even when a character straddles a read', async () => {
+    const chars = 349_526; // 3-byte characters: a read boundary falls inside one
     const bytes = Buffer.concat([Buffer.from('堃'.repeat(chars)), Buffer.from([0xff]), Buffer.from('\n')]);
     const p = await file('straddle.csv', bytes);
     const err = (await readAll(p).catch((e: unknown) => e)) as FileReadError;
-    expect(err.code).toBe('invalid-utf8');
-    expect(err.text.en).toContain(`${p}:1: byte ${chars * 3} is not valid UTF-8`);
+    expect(err.code).toBe('mixed-encoding');
+    expect(err.text.en).toContain(`${p}:1: byte ${chars * 3} (line 1) is not valid UTF-8, while what comes before it is UTF-8: the file mixes encodings`);
+  });
+
+  it('refuses a UTF-8 line far into a GB18030 file', async () => {
+    const gbRows = Array.from({ length: 6000 }, (_, i) => `${i},江门市蓬江区某某科技有限公司\r\n`).join('');
+    const bytes = Buffer.concat([iconv.encode(`id,name\r\n${gbRows}`, 'gb18030'), Buffer.from('9999,江门市新会区五金厂\r\n', 'utf8')]);
+    expect(bytes.length).toBeGreaterThan(64 * 1024);
+    const p = await file('late-utf8.csv', bytes);
+    const err = (await readAll(p).catch((e: unknown) => e)) as FileReadError;
+    expect(err.code).toBe('mixed-encoding');
+    const at = bytes.length - Buffer.byteLength('江门市新会区五金厂\r\n');
+    expect(err.text.en).toContain(`${p}:6002: line 6002 (from byte ${at}) is UTF-8, while line 2 is GB18030: the file mixes encodings`);
+  });
+});
+
+describe('openTextStream: one file, one encoding', () => {
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => `JM${i},江门市堃珺燊科技有限公司${i},蓬江区\r\n`).join('');
+
+  it('a UTF-8 file (no BOM) with one bad byte in one name is refused, naming the line and byte, not read as GB18030', async () => {
+    const before = Buffer.from(`id,name,district\r\n${rows(40)}`);
+    const bad = Buffer.concat([Buffer.from('JM40,江门市'), Buffer.from([0xff, 0xfe]), Buffer.from('健康科技有限公司,蓬江区\r\n')]);
+    const p = await file('one-bad-byte.csv', Buffer.concat([before, bad, Buffer.from(rows(79))]));
+    const err = (await readAll(p).catch((e: unknown) => e)) as FileReadError;
+    expect(err).toBeInstanceOf(FileReadError);
+    expect(err.code).toBe('mixed-encoding');
+    const offset = before.length + Buffer.byteLength('JM40,江门市');
+    expect(err.text.en).toBe(
+      `${p}:42: byte ${offset} (line 42) is not valid UTF-8, while line 2 is UTF-8: the file mixes encodings, or a character in it is damaged; nothing was imported. To fix it, open it in Excel or WPS and save it again as "CSV UTF-8 (Comma delimited)" or as "CSV (Comma delimited)" (GB18030/ANSI), then import the saved file`,
+    );
+    expect(err.text.zh).toContain(`${p}:42：第 42 行第 ${offset} 字节起不是有效的 UTF-8`);
+  });
+
+  it('a UTF-8 file with one line in GB18030 is refused, naming that line', async () => {
+    const before = Buffer.from(`id,name,district\r\n${rows(10)}`);
+    const p = await file('mixed.csv', Buffer.concat([before, iconv.encode('JM10,台山市某某食品有限公司,台山市\r\n', 'gb18030'), Buffer.from(rows(5))]));
+    const err = (await readAll(p).catch((e: unknown) => e)) as FileReadError;
+    expect(err.code).toBe('mixed-encoding');
+    // The GB18030 bytes of 台 and 山 happen to be valid 2-byte UTF-8; those of 市 are the first that are not.
+    expect(err.text.en).toContain(`${p}:12: byte ${before.length + 'JM10,'.length + 4} (line 12) is not valid UTF-8, while line 2 is UTF-8`);
+  });
+
+  it('a GB18030 file with one UTF-8 line near its start is refused, naming the UTF-8 line', async () => {
+    const gb = iconv.encode(`id,name\r\n1,江门市五金厂\r\n`, 'gb18030');
+    const p = await file('gb-then-utf8.csv', Buffer.concat([gb, Buffer.from('2,开平市水口卫浴\r\n')]));
+    const err = (await readAll(p).catch((e: unknown) => e)) as FileReadError;
+    expect(err.code).toBe('mixed-encoding');
+    expect(err.text.en).toContain(`${p}:3: line 3 (from byte ${gb.length + 2}) is UTF-8, while line 2 is GB18030`);
+  });
+
+  it('a file that is neither (a byte 0xFF in GB18030 text) is refused, naming line and byte', async () => {
+    const gb = iconv.encode(`id,name\r\n1,江门市五金厂\r\n2,`, 'gb18030');
+    const p = await file('neither.csv', Buffer.concat([gb, Buffer.from([0xff]), iconv.encode('鹤山\r\n', 'gb18030')]));
+    const err = (await readAll(p).catch((e: unknown) => e)) as FileReadError;
+    expect(err.code).toBe('mixed-encoding');
+    expect(err.text.en).toContain(`${p}:3: byte ${gb.length} (line 3) is neither UTF-8 nor GB18030`);
+  });
+
+  it('GB18030 files of short Chinese cells (two-character names, thousands of rows) still import, the euro sign of code page 936 too', async () => {
+    let seed = 11;
+    const rnd = (k: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 8) % k;
+    // Random GB2312 characters: lead 0xB0–0xF7, trail 0xA1–0xFE.
+    const lines: Buffer[] = [Buffer.from('expert,application,score\r\n')];
+    for (let i = 0; i < 20_000; i++) {
+      const name = Buffer.from([0xb0 + rnd(0x48), 0xa1 + rnd(94), 0xb0 + rnd(0x48), 0xa1 + rnd(94)]);
+      lines.push(Buffer.concat([name, Buffer.from(`,JM${i},8${i % 10}\r\n`)]));
+    }
+    lines.push(Buffer.from([0x80, 0x0d, 0x0a])); // € in Windows code page 936
+    const bytes = Buffer.concat(lines);
+    const p = await file('gb-short.csv', bytes);
+    const r = await readAll(p);
+    expect(r.encoding).toBe('gb18030');
+    expect(r.text).toBe(iconv.decode(bytes, 'gb18030'));
+    expect(r.text.endsWith('€\r\n')).toBe(true);
+  });
+
+  it('decodeBuffer (a mapping file) refuses a mixed file too', async () => {
+    const { decodeBuffer } = await import('../../src/io/decode.js');
+    const buf = Buffer.concat([Buffer.from('{"企业名称": "enterprise_name",\n'), iconv.encode('"申报单位": "enterprise_name"}\n', 'gb18030')]);
+    expect(() => decodeBuffer('m.json', buf)).toThrow(/m\.json:2: byte \d+ \(line 2\) is not valid UTF-8, while line 1 is UTF-8/);
+    expect(decodeBuffer('g.json', iconv.encode('{"企业名称": "enterprise_name"}', 'gb18030')).text).toBe('{"企业名称": "enterprise_name"}');
   });
 });
