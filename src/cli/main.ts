@@ -1,5 +1,6 @@
 // Entry point: runs the program and is the only place that sets the exit code.
 import { CommanderError } from 'commander';
+import { DateValueError } from '../domain/dates.js';
 import { UserError } from '../domain/errors.js';
 import { setInterruptReporter } from '../io/temp-files.js';
 import { VERSION, buildProgram, langFromArgv } from './program.js';
@@ -32,6 +33,15 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`jmfund: ${e.text[lang]}\n`);
       if (e.hint) process.stderr.write(`${lang === 'zh' ? '提示' : 'hint'}: ${e.hint[lang]}\n`);
       return e.exitCode;
+    }
+    if (e instanceof DateValueError) {
+      // A stored date that import never accepts: the ledger was edited or is damaged.
+      process.stderr.write(
+        lang === 'zh'
+          ? `jmfund: 账本中有一个日期值无法使用（${e.message}）；导入时不会接受这样的值，账本可能被改动过或已损坏。\n提示: 运行 \`jmfund verify\`，必要时从备份恢复。\n`
+          : `jmfund: a date stored in the ledger cannot be used (${e.message}); import never accepts such a value, so the ledger may have been altered or damaged.\nhint: run \`jmfund verify\`, and restore from a backup if needed.\n`,
+      );
+      return 3;
     }
     const err = e as Error;
     process.stderr.write(

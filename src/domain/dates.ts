@@ -45,6 +45,19 @@ function civilFromDays(z0: number): Ymd {
   return { y: era * 400 + yoe + (m <= 2 ? 1 : 0), m, d };
 }
 
+/**
+ * A date value the arithmetic cannot work with. Input is checked as it is read
+ * (parseDate), so this comes from a stored value that import would never have
+ * accepted — a ledger edited behind jmfund's back — and the CLI says so
+ * instead of reporting an internal error.
+ */
+export class DateValueError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DateValueError';
+  }
+}
+
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function toYmd(s: string, fn: string): Ymd {
@@ -54,12 +67,12 @@ function toYmd(s: string, fn: string): Ymd {
     if (validYmd(v.y, v.m, v.d)) return v;
   }
   // Library callers pass stored dates; a bad one is a programming error.
-  throw new RangeError(`${fn}: not a valid YYYY-MM-DD date: ${JSON.stringify(s)}`);
+  throw new DateValueError(`${fn}: not a valid YYYY-MM-DD date: ${JSON.stringify(s)}`);
 }
 
 function fromDays(n: number, fn: string): string {
   const v = civilFromDays(n);
-  if (v.y < MIN_YEAR || v.y > MAX_YEAR) throw new RangeError(`${fn}: result outside years 0001–9999`);
+  if (v.y < MIN_YEAR || v.y > MAX_YEAR) throw new DateValueError(`${fn}: result outside years 0001–9999`);
   return fmt(v);
 }
 
@@ -80,7 +93,7 @@ export function isDateNumber(n: number): boolean {
 
 /** The date a dateNumber stands for. */
 export function dateOfNumber(n: number): string {
-  if (!isDateNumber(n)) throw new RangeError(`dateOfNumber: not a YYYYMMDD date: ${n}`);
+  if (!isDateNumber(n)) throw new DateValueError(`dateOfNumber: not a YYYYMMDD date: ${n}`);
   return fmt({ y: Math.floor(n / 10_000), m: Math.floor(n / 100) % 100, d: n % 100 });
 }
 
@@ -100,7 +113,7 @@ export function addYears(d: string, n: number): string {
   if (!Number.isSafeInteger(n)) throw new RangeError(`addYears: year count must be an integer, got ${n}`);
   const v = toYmd(d, 'addYears');
   const y = v.y + n;
-  if (y < MIN_YEAR || y > MAX_YEAR) throw new RangeError('addYears: result outside years 0001–9999');
+  if (y < MIN_YEAR || y > MAX_YEAR) throw new DateValueError('addYears: result outside years 0001–9999');
   return fmt({ y, m: v.m, d: Math.min(v.d, daysInMonth(y, v.m)) });
 }
 
@@ -143,8 +156,23 @@ export function dateToExcelSerial(d: string): number {
   return days < 61 ? days - 1 : days;
 }
 
-const ACCEPTED_ZH = '可接受的写法：2021-05-16、2021-5-16、2021/5/16、2021.5.16、2021年5月16日，或 Excel 日期序号（1–' + EXCEL_MAX + '）';
-const ACCEPTED_EN = 'accepted forms: 2021-05-16, 2021-5-16, 2021/5/16, 2021.5.16, 2021年5月16日, or an Excel date serial (1–' + EXCEL_MAX + ')';
+/**
+ * The dates a person may state (a fund's dates are within a human lifetime of
+ * today): anything outside is a typing error such as 9999-12-31 or 0001-01-01,
+ * and would only make date arithmetic fail later.
+ */
+export const DATE_MIN = '1900-01-01';
+export const DATE_MAX = '2100-12-31';
+/** Excel's serial of DATE_MAX. */
+const SERIAL_MAX = 73415;
+
+/** A real calendar date within DATE_MIN … DATE_MAX (YYYY-MM-DD). */
+export function isDateInRange(s: string): boolean {
+  return isValidDate(s) && s >= DATE_MIN && s <= DATE_MAX;
+}
+
+const ACCEPTED_ZH = `可接受的写法：2021-05-16、2021-5-16、2021/5/16、2021.5.16、2021年5月16日，或 Excel 日期序号（1–${SERIAL_MAX}），日期在 ${DATE_MIN} 至 ${DATE_MAX} 之间`;
+const ACCEPTED_EN = `accepted forms: 2021-05-16, 2021-5-16, 2021/5/16, 2021.5.16, 2021年5月16日, or an Excel date serial (1–${SERIAL_MAX}), from ${DATE_MIN} to ${DATE_MAX}`;
 
 const dateError = (value: string, zhWhy: string, enWhy: string): Text =>
   text(`日期「${value}」${zhWhy}；${ACCEPTED_ZH}`, `date "${value}" ${enWhy}; ${ACCEPTED_EN}`);
@@ -155,8 +183,8 @@ function serialResult(n: number, shown: string): Result<string> {
       dateError(shown, '是 Excel 虚构的 1900-02-29（序号 60），该日期不存在', 'is Excel serial 60, the non-existent 1900-02-29'),
     );
   }
-  if (n < 1 || n > EXCEL_MAX) {
-    return err(dateError(shown, `不是有效的 Excel 日期序号（1–${EXCEL_MAX}）`, `is not a valid Excel date serial (1–${EXCEL_MAX})`));
+  if (n < 1 || n > SERIAL_MAX) {
+    return err(dateError(shown, `不是有效的 Excel 日期序号（1–${SERIAL_MAX}）`, `is not a valid Excel date serial (1–${SERIAL_MAX})`));
   }
   return ok(excelSerialToDate(n));
 }
@@ -181,7 +209,7 @@ export function parseDate(input: string | number): Result<string> {
   if (s === '') return err(text(`日期为空；${ACCEPTED_ZH}`, `date is empty; ${ACCEPTED_EN}`));
   if (/^\d+$/.test(s)) {
     return s.length > 7
-      ? err(dateError(raw, `不是有效的 Excel 日期序号（1–${EXCEL_MAX}）`, `is not a valid Excel date serial (1–${EXCEL_MAX})`))
+      ? err(dateError(raw, `不是有效的 Excel 日期序号（1–${SERIAL_MAX}）`, `is not a valid Excel date serial (1–${SERIAL_MAX})`))
       : serialResult(Number(s), raw);
   }
   s = s.replace(TIME, '');
@@ -193,7 +221,11 @@ export function parseDate(input: string | number): Result<string> {
   if (!validYmd(y, mo, d)) {
     return err(dateError(raw, '不是存在的日期', 'is not a real calendar date'));
   }
-  return ok(fmt({ y, m: mo, d }));
+  const date = fmt({ y, m: mo, d });
+  if (date < DATE_MIN || date > DATE_MAX) {
+    return err(dateError(raw, `超出可接受的范围（${DATE_MIN} 至 ${DATE_MAX}）`, `is outside the accepted range ${DATE_MIN} … ${DATE_MAX}`));
+  }
+  return ok(date);
 }
 
 /** The officers' clock: China Standard Time unless --tz or TZ names another zone. */

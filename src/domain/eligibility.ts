@@ -4,7 +4,7 @@
 // evidence that decided it, so that an officer's decision on a needs-review
 // item can be kept exactly as long as that evidence is unchanged.
 import type { Application } from './application.js';
-import { addYears, compareDates, fullYearsReached, inWindow } from './dates.js';
+import { addYears, compareDates, DATE_MAX, DATE_MIN, fullYearsReached, inWindow, isDateInRange } from './dates.js';
 import { lookupDivision } from './divisions.js';
 import { formatYuan } from './money.js';
 import { canonicalJson, findCluster, findDistrict, type Category, type District, type Policy } from './policy.js';
@@ -214,12 +214,25 @@ function creditCode(env: Env): RuleResult {
 // Art. 9(1): established at least N full years by the as-of date (§4: 29 Feb → 28 Feb).
 function established(app: Application, env: Env): RuleResult {
   const years = env.policy.eligibility.minYearsEstablished;
+  if (!isDateInRange(app.establishedOn)) return storedDateResult('established', '9(1)', 'established_on', app.establishedOn);
   const anniversary = addYears(app.establishedOn, years);
   const evidence: Evidence = { established_on: app.establishedOn, as_of: env.asOf, min_years: years };
   const findings = fullYearsReached(app.establishedOn, env.asOf, years)
     ? []
     : [fail(text(`成立于 ${app.establishedOn}，满 ${years} 年之日为 ${anniversary}，晚于核查基准日 ${env.asOf}`, `established ${app.establishedOn}; ${years} full year(s) are reached on ${anniversary}, after the as-of date ${env.asOf}`))];
   return result('established', '9(1)', findings, text(`成立于 ${app.establishedOn}，${anniversary} 满 ${years} 年，不晚于核查基准日 ${env.asOf}`, `established ${app.establishedOn}; ${years} full year(s) reached on ${anniversary}, on or before the as-of date ${env.asOf}`), evidence);
+}
+
+/**
+ * A stored date that import would never have accepted (the ledger was edited
+ * behind jmfund's back, or is damaged): put to an officer rather than computed with.
+ */
+function storedDateResult(rule: RuleId, article: string, field: string, value: string): RuleResult {
+  const why = text(
+    `账本中的 ${field}「${value}」不是 ${DATE_MIN} 至 ${DATE_MAX} 之间的日期（导入时不会接受；账本可能被改动过，请运行 jmfund verify）`,
+    `the ledger's ${field} "${value}" is not a date from ${DATE_MIN} to ${DATE_MAX} (import never accepts it; the ledger may have been altered: run jmfund verify)`,
+  );
+  return result(rule, article, [review(why)], text('', ''), { [field]: value });
 }
 
 // Art. 9(1): an independent legal person that is an enterprise.
@@ -278,13 +291,32 @@ function noOtherFunding(app: Application, env: Env): RuleResult {
   );
 }
 
+/** Side-list rows whose stored dates import would never have accepted: each put to an officer. */
+function badRowDates<T extends { source: SourceRef }>(list: string, rows: readonly T[], dates: (r: T) => string[]): Finding[] {
+  const out: Finding[] = [];
+  for (const r of rows) {
+    for (const d of dates(r)) {
+      if (isDateInRange(d)) continue;
+      out.push(
+        review(
+          text(
+            `${list} 名单（${src(r.source).zh}）在账本中的日期「${d}」不是 ${DATE_MIN} 至 ${DATE_MAX} 之间的日期（账本可能被改动过，请运行 jmfund verify）`,
+            `${list} row (${src(r.source).en}): its stored date "${d}" is not a date from ${DATE_MIN} to ${DATE_MAX} (the ledger may have been altered: run jmfund verify)`,
+          ),
+        ),
+      );
+    }
+  }
+  return out;
+}
+
 const windowText = (env: Env): Text => text(`${env.windowStart} 至 ${env.asOf}`, `${env.windowStart} to ${env.asOf}`);
 
 // Art. 9(3): past funded projects compliant in the last three years.
 function pastCompliance(app: Application, env: Env): RuleResult {
   const years = env.policy.eligibility.lookBackYears;
-  const hits = env.lists.violations.filter((v) => inWindow(v.occurredOn, env.asOf, years));
-  const findings: Finding[] = [];
+  const hits = env.lists.violations.filter((v) => isDateInRange(v.occurredOn) && inWindow(v.occurredOn, env.asOf, years));
+  const findings: Finding[] = badRowDates('violations', env.lists.violations, (v) => [v.occurredOn]);
   if (!app.pastProjectsCompliant) findings.push(fail(text('申报近三年财政资金项目执行情况不良（近三年财政资金项目执行良好：否）', 'declared that past funded projects were not carried out well (past_projects_compliant: no)')));
   for (const v of hits) {
     findings.push(fail(text(`违规记录（${src(v.source).zh}）：${v.occurredOn}「${v.description}」，在 ${windowText(env).zh} 内`, `violations row (${src(v.source).en}): ${v.occurredOn} "${v.description}", within ${windowText(env).en}`)));
@@ -302,7 +334,7 @@ function credit(app: Application, env: Env): RuleResult {
   const hits = env.lists.creditListings.filter(
     (l) => compareDates(l.listedOn, env.asOf) <= 0 && (l.removedOn === null || compareDates(l.removedOn, env.windowStart) >= 0),
   );
-  const findings: Finding[] = [];
+  const findings: Finding[] = badRowDates('credit', env.lists.creditListings, (l) => (l.removedOn === null ? [l.listedOn] : [l.listedOn, l.removedOn]));
   if (!app.creditGood) findings.push(fail(text('申报近三年信用不良（近三年信用良好：否）', 'declared that credit was not good in the last three years (credit_good: no)')));
   for (const l of hits) {
     const name = CREDIT_LIST_LABELS[l.list];
@@ -320,8 +352,8 @@ function credit(app: Application, env: Env): RuleResult {
 // Art. 9(4): no major safety, environmental or quality accident in the window.
 function accident(app: Application, env: Env): RuleResult {
   const years = env.policy.eligibility.lookBackYears;
-  const hits = env.lists.accidents.filter((a) => inWindow(a.occurredOn, env.asOf, years));
-  const findings: Finding[] = [];
+  const hits = env.lists.accidents.filter((a) => isDateInRange(a.occurredOn) && inWindow(a.occurredOn, env.asOf, years));
+  const findings: Finding[] = badRowDates('accidents', env.lists.accidents, (a) => [a.occurredOn]);
   if (app.majorAccident) findings.push(fail(text('申报近三年发生重大安全、环保、质量事故（是）', 'declared a major safety, environmental or quality accident in the last three years (major_accident: yes)')));
   for (const a of hits) {
     const k = ACCIDENT_KIND_LABELS[a.kind];

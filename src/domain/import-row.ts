@@ -2,7 +2,7 @@
 // columns, cells → a typed Application or a list of errors. Pure: the caller
 // streams the file and talks to the ledger.
 import type { Application } from './application.js';
-import { isValidDate, parseDate } from './dates.js';
+import { isDateInRange, parseDate } from './dates.js';
 import { parseMoney } from './money.js';
 import { findCategory, findCluster, findDistrict, type Policy } from './policy.js';
 import { type Result, type Text, err, ok, text } from './text.js';
@@ -252,7 +252,7 @@ const parseDateMemo = memo((s: string) => parseDate(s));
 
 /** A date in any form of §4 (parseDate), with a shortcut for YYYY-MM-DD. */
 export function parseDateCell(s: string): Result<string> {
-  return ISO_DATE.test(s) && isValidDate(s) ? ok(s) : parseDateMemo(s);
+  return ISO_DATE.test(s) && isDateInRange(s) ? ok(s) : parseDateMemo(s);
 }
 
 // Same rule as round IDs: something an officer can type and a file name can hold.

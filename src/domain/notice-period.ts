@@ -2,7 +2,7 @@
 // A notice from DATE0 for N natural days runs through DATE0 + N − 1, both
 // ends included; filing (备案) is possible from DATE0 + N on.
 import type { ApplicationState } from './application.js';
-import { addDays, compareDates, daysBetweenInclusive } from './dates.js';
+import { addDays, compareDates, daysBetweenInclusive, isValidDate } from './dates.js';
 import { stateLabel, type NotAcceptedReason } from './labels.js';
 import { formatYuan } from './money.js';
 import type { Policy } from './policy.js';
@@ -97,7 +97,8 @@ export interface NoticeProgress {
 export function noticeProgress(n: { startsOn: string; days: number; endsOn: string }, today: string): NoticeProgress {
   if (compareDates(today, n.startsOn) < 0) return { phase: 'not-started', daysLeft: n.days };
   if (compareDates(today, n.endsOn) > 0) return { phase: 'ended', daysLeft: 0 };
-  return { phase: 'running', daysLeft: daysBetweenInclusive(today, n.endsOn) };
+  // A stored end that is not a date (an edited ledger) shows no count rather than failing the status.
+  return { phase: 'running', daysLeft: isValidDate(n.endsOn) ? daysBetweenInclusive(today, n.endsOn) : 0 };
 }
 
 export interface FilingBlockers {

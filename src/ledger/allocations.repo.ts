@@ -2,6 +2,8 @@
 // plan as a numbered version, reading versions back.
 import { ALLOCATION_REASONS, BINDING_LIMITS, CandidateColumns, ELIGIBILITY_CODES, SCORE_STATUS_CODES } from '../domain/allocation.js';
 import { isDateNumber } from '../domain/dates.js';
+import { RefusedError } from '../domain/errors.js';
+import { text } from '../domain/text.js';
 import type { AllocationPlan, AllocationReason, BindingLimit, KeptAward } from '../domain/allocation.js';
 import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
 import type { Db } from './open.js';
@@ -93,7 +95,12 @@ export function roundCandidates(db: Db, roundId: string, onRead?: (done: number)
     }
     const day = r[7];
     // Import stores only valid dates: anything else here is a damaged ledger (`jmfund verify`).
-    if (typeof day !== 'number' || !isDateNumber(day)) throw new Error(`application ${r[0]}: the stored submission date is not a YYYY-MM-DD date (${day})`);
+    if (typeof day !== 'number' || !isDateNumber(day)) {
+      throw new RefusedError(
+        text(`申报 ${r[0]}：账本中的提交日期（${day}）不是 YYYY-MM-DD 日期；账本可能被改动过。`, `application ${r[0]}: the stored submission date (${day}) is not a YYYY-MM-DD date; the ledger may have been altered.`),
+        text('运行 `jmfund verify`，必要时从备份恢复。', 'run `jmfund verify`, and restore from a backup if needed.'),
+      );
+    }
     cols.pushCoded(r[0], category, cluster, r[3], r[4], r[5], r[6], day, r[8], r[9], r[10], shown);
     if (onRead && (++read & 4095) === 0) onRead(read);
   }

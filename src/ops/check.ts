@@ -4,6 +4,7 @@
 // checks and writes the round one credit code at a time, so that memory stays
 // flat whatever its size; the results are read back from the ledger, streamed,
 // for printing.
+import { DATE_MAX, DATE_MIN, isDateInRange } from '../domain/dates.js';
 import { checkGroup, isRuleId, roundCheck, RULE_IDS, type EligibilityStatus, type RuleId } from '../domain/eligibility.js';
 import { RefusedError, UserError } from '../domain/errors.js';
 import { OUTCOME_LABELS } from '../domain/labels.js';
@@ -63,6 +64,13 @@ export function check(op: OpContext, input: { roundId?: string; asOf?: string })
   const db = op.db;
   const round = requireRound(db, input.roundId);
   const asOf = input.asOf ?? round.closesOn;
+  if (!isDateInRange(asOf)) {
+    // Only a stored value can be out of range here (--as-of is checked as it is read).
+    throw new RefusedError(
+      text(`批次 ${round.roundId} 在账本中的截止日期「${asOf}」不是 ${DATE_MIN} 至 ${DATE_MAX} 之间的日期；账本可能被改动过。`, `the closing date stored for round ${round.roundId}, "${asOf}", is not a date from ${DATE_MIN} to ${DATE_MAX}; the ledger may have been altered.`),
+      text('运行 `jmfund verify`；如需核查，可用 --as-of DATE 指定基准日。', 'run `jmfund verify`; to check anyway, give the as-of date with --as-of DATE.'),
+    );
+  }
   const at = op.now();
   const progress = op.progress ?? NO_PROGRESS;
 

@@ -49,7 +49,9 @@ describe('parseDate accepts', () => {
     ['1', '1900-01-01'],
     [59, '1900-02-28'],
     [61, '1900-03-01'],
-    [2958465, '9999-12-31'],
+    [73415, '2100-12-31'],
+    ['2100-12-31', '2100-12-31'],
+    ['1900-01-01', '1900-01-01'],
   ])('%j → %s', (input, expected) => {
     expect(parseDate(input)).toEqual({ ok: true, value: expected });
   });
@@ -75,6 +77,13 @@ describe('parseDate rejects', () => {
     -1,
     2958466,
     '2958466',
+    73416,
+    2958465,
+    '9999-12-31',
+    '0001-01-01',
+    '1899-12-31',
+    '2101-01-01',
+    '9999年12月31日',
     '20210516',
     Number.NaN,
     Number.POSITIVE_INFINITY,
@@ -84,6 +93,12 @@ describe('parseDate rejects', () => {
     expect(e.en).toContain('accepted forms');
     expect(e.en).toContain(String(input));
     expect(e.zh).toContain(String(input));
+  });
+
+  it('names dates outside 1900-01-01 … 2100-12-31 as such (typing errors such as 9999-12-31)', () => {
+    expect(rejected('9999-12-31').en).toContain('is outside the accepted range 1900-01-01 … 2100-12-31');
+    expect(rejected('0001-01-01').zh).toContain('超出可接受的范围（1900-01-01 至 2100-12-31）');
+    expect(rejected(2958465).en).toContain('not a valid Excel date serial (1–73415)');
   });
 
   it('names impossible dates as such', () => {
@@ -136,7 +151,9 @@ describe('Excel serials', () => {
         const d = excelSerialToDate(n);
         expect(isValidDate(d)).toBe(true);
         expect(dateToExcelSerial(d)).toBe(n);
-        expect(parseDate(n)).toEqual({ ok: true, value: d });
+        // A person may state dates up to 2100-12-31 (serial 73415).
+        expect(parseDate(n).ok).toBe(n <= 73415);
+        if (n <= 73415) expect(parseDate(n)).toEqual({ ok: true, value: d });
       }),
     );
   });
