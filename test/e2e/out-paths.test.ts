@@ -47,6 +47,8 @@ beforeAll(() => {
   run(allocated, ['round', 'create', 'R1', '--opens', '2022-03-01', '--closes', '2022-04-30', '--budget', 'benchmark-enterprise=1500000', '--budget', 'benchmark-platform=1000000', '--budget', 'sme-cloud=700000', '--budget', 'cluster-pilot=1000000']);
   run(allocated, ['import', join(F, 'applications.csv'), '--round', 'R1']);
   run(allocated, ['check', '--round', 'R1'], [0, 1]);
+  // publicize waits until no application needs review (SPEC §15).
+  run(allocated, ['decide', 'R013', 'legal-person', '--fail', '--reason', '分公司，非独立法人']);
   run(allocated, ['scores', 'import', join(F, 'scores.csv'), '--round', 'R1']);
   run(allocated, ['scores', 'aggregate', '--round', 'R1']);
   run(allocated, ['allocate', '--round', 'R1']);

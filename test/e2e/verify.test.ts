@@ -146,9 +146,14 @@ describe('backup', () => {
     expect(statSync(file).size).toBeGreaterThan(0);
   });
 
-  it('refuses a folder that does not exist', () => {
+  it('makes a folder that does not exist (0700): the officer named it (issue 17); refuses a file where a folder should be', () => {
     const r = L.run(['backup', join(L.dir, 'no', 'such', 'b.db')]);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(join(L.dir, 'no', 'such')).mode & 0o777).toBe(0o700);
+    writeFileSync(join(L.dir, 'plain-file'), 'x');
+    const f = L.run(['backup', join(L.dir, 'plain-file', 'b.db')]);
+    expect(f.code).toBe(2);
+    expect(f.stderr).toMatch(/cannot create the folder|is not a folder/);
   });
 });
 
