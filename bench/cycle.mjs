@@ -137,7 +137,7 @@ SELECT a.application_id, a.category, a.cluster, a.uscc, a.requested_amount_fen, 
 SELECT l.application_id, a.enterprise_name, a.project_name, l.category, l.award_fen FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
  WHERE l.round_id = 'B' AND l.version = (SELECT max(version) FROM allocations WHERE round_id = 'B') AND l.award_fen > 0 ORDER BY l.category, l.rank;`)
     : null;
-  record('publicize', 'lifecycle', jm(['publicize', '--round', 'B', '--from', '2022-06-01', '--days', '7', '--out', notice, '--force']), pubFloor, 'sqlite3 funded lines as CSV');
+  record('publicize', 'lifecycle', jm(['publicize', '--round', 'B', '--from', '2022-06-01', '--days', '7', '--out', notice, '--force', '--yes']), pubFloor, 'sqlite3 funded lines as CSV');
 
   const sumSql = `SELECT l.category, count(*), sum(l.award_fen) FROM allocation_lines l WHERE l.round_id = 'B' AND l.award_fen > 0 GROUP BY l.category;`;
   day = DAY.finalize;

@@ -141,6 +141,20 @@ export function inTransaction<T>(db: Db, fn: () => T): T {
   }
 }
 
+/**
+ * Runs `fn` inside a transaction that is always rolled back: what a command
+ * would do, computed by the command itself, to show before it asks (the
+ * operation's own transactions nest as savepoints). Nothing is written.
+ */
+export async function rehearse<T>(db: Db, fn: () => T | Promise<T>): Promise<T> {
+  const tx = beginTransaction(db);
+  try {
+    return await fn();
+  } finally {
+    tx.rollback();
+  }
+}
+
 /** One IMMEDIATE transaction held open across awaits; commit or roll back exactly once. */
 export interface Transaction {
   commit(): void;

@@ -10,7 +10,8 @@ type Json = Record<string, unknown>;
 describe('re-allocation after an upheld objection', () => {
   it('fills the freed money from the reserve list and publicizes only the change', () => {
     const { db, path } = lifecycleLedger();
-    const run = (day: string, args: string[]) => runCli([...args, '--json'], { db: path, env: { JMFUND_NOW: day } });
+    // Piped: the irreversible commands are confirmed with --yes.
+    const run = (day: string, args: string[]) => runCli([...args, '--json', '--yes'], { db: path, env: { JMFUND_NOW: day } });
     const ok = (day: string, args: string[]): Json => {
       const r = run(day, args);
       if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr}`);

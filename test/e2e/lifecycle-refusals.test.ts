@@ -55,7 +55,7 @@ describe('refused lifecycle commands', () => {
 
   it('puts a category-other award set by an officer on the notice with the others, headers in Chinese', () => {
     const { path, dir } = lifecycleLedger();
-    const run = (args: string[]) => runCli(args, { db: path, env: { JMFUND_NOW: '2022-06-01', JMFUND_LANG: 'zh' } });
+    const run = (args: string[]) => runCli([...args, '--yes'], { db: path, env: { JMFUND_NOW: '2022-06-01', JMFUND_LANG: 'zh' } });
     expect(run(['award', 'set', 'O1', '--amount', '500000', '--basis', '江府办〔2022〕12号', '--json']).json()).toMatchObject({ state: 'proposed', basis: '江府办〔2022〕12号' });
     const out = join(dir, '公示名单.csv');
     const r = run(['publicize', '--round', 'R1', '--from', '2022-06-01', '--out', out, '--json']);

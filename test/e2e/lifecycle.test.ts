@@ -12,8 +12,9 @@ type Json = Record<string, unknown>;
 describe('lifecycle from notice to clawback', () => {
   let path: string;
   let dir: string;
-  // Each step runs on its own day; JMFUND_NOW fixes "today".
-  const at = (day: string, args: string[]): CliResult => runCli(args, { db: path, env: { JMFUND_NOW: day } });
+  // Each step runs on its own day; JMFUND_NOW fixes "today". Piped, so the
+  // irreversible commands are confirmed with --yes (their questions: confirm.test.ts).
+  const at = (day: string, args: string[]): CliResult => runCli([...args, '--yes'], { db: path, env: { JMFUND_NOW: day } });
   const json = (day: string, args: string[]): Json => {
     const r = at(day, [...args, '--json']);
     if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr}`);

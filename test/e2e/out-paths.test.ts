@@ -83,7 +83,7 @@ describe('an output path that is the ledger is refused, even with --force', () =
   it('publicize --out the ledger --force: exit 2 and no notice recorded', () => {
     const { db } = ledgerCopy();
     const before = sha(db);
-    const r = runCli(['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--out', db, '--force'], env(db));
+    const r = runCli(['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--out', db, '--force', '--yes'], env(db));
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/is the ledger/);
     expect(sha(db)).toBe(before);
@@ -124,7 +124,7 @@ describe('an output path that cannot be written is refused before anything is co
     mkdirSync(folder);
     writeFileSync(join(folder, 'keep.txt'), 'x');
     const before = sha(db);
-    const r = runCli(['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--out', folder, '--force'], env(db));
+    const r = runCli(['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--out', folder, '--force', '--yes'], env(db));
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/is a folder, not a file\. Nothing was changed\./);
     expect(r.stderr).not.toMatch(/internal error/);
@@ -132,7 +132,7 @@ describe('an output path that cannot be written is refused before anything is co
     expect(readdirSync(folder)).toEqual(['keep.txt']);
     expect(readdirSync(sub).sort()).toEqual(['jmfund.db', 'notices']);
     // The same notice, then, to a file: recorded, and the list in place.
-    const ok = run(db, ['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--out', join(folder, 'notice-1.csv')]);
+    const ok = run(db, ['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--out', join(folder, 'notice-1.csv'), '--yes']);
     expect(ok.code).toBe(0);
     expect(readFileSync(join(folder, 'notice-1.csv'), 'utf8')).toMatch(/^\ufeff/);
     expect(sha(db)).not.toBe(before);
@@ -263,7 +263,7 @@ describe('modes: private files 0600, public documents follow the umask', () => {
     ok(['report', 'audit', '--round', 'R1', '--out', at('audit.xlsx')]);
     ok(['report', 'awards', '--round', 'R1', '--out', at('awards.csv')]);
     ok(['report', 'notice', '--round', 'R1', '--out', at('notice-report.csv')]);
-    ok(['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--out', at('notice-1.csv')]);
+    ok(['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--out', at('notice-1.csv'), '--yes']);
     const input = at('bad.csv');
     const header = readFileSync(join(FIXTURES, 'report', 'applications.csv'), 'utf8').split('\n')[0];
     writeFileSync(input, `${header}\nX1,江门市某公司,91440703MA2000019T,蓬江区,not-a-date,是,sme-cloud,,新项目,500000,400000,10,1000000,否,是,是,否,是,,,2022-03-10\n`);

@@ -52,8 +52,8 @@ beforeAll(() => {
   run(['scores', 'import', join(dir, 'scores.csv'), '--round', 'R1']);
   run(['scores', 'aggregate', '--round', 'R1']);
   run(['allocate', '--round', 'R1']);
-  run(['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7']);
-  run(['finalize', '--round', 'R1', '--on', '2022-05-20']);
+  run(['publicize', '--round', 'R1', '--from', '2022-05-01', '--days', '7', '--yes']);
+  run(['finalize', '--round', 'R1', '--on', '2022-05-20', '--yes']);
   for (const a of apps.slice(0, 4)) {
     run(['accept', a.id, '--date', '2022-08-01', '--result', 'pass', '--actual-investment', '500000']);
     run(['disburse', a.id, '--amount', '100000', '--date', '2022-08-10']);

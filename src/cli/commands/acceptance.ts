@@ -4,6 +4,7 @@ import { text } from '../../domain/text.js';
 import { accept } from '../../ops/acceptance.js';
 import { opContext } from '../context.js';
 import { countOption, moneyOption, pastDateOption } from '../options.js';
+import { confirmThenRun } from '../prompt.js';
 import { handler } from '../runner.js';
 import { stateText, yuanOrDash } from '../words.js';
 
@@ -18,9 +19,9 @@ export function register(program: Command): void {
     .option('--trainees <n>', 'talent-training: people trained')
     .option('--note <text>', 'remarks')
     .action(
-      handler((ctx, appId: string, opts: { date: string; result: 'pass' | 'fail'; actualInvestment: string; events?: string; trainees?: string; note?: string }) => {
+      handler(async (ctx, appId: string, opts: { date: string; result: 'pass' | 'fail'; actualInvestment: string; events?: string; trainees?: string; note?: string }) => {
         const on = pastDateOption('date', opts.date, ctx.today());
-        const res = accept(opContext(ctx), {
+        const input = {
           applicationId: appId,
           on,
           result: opts.result,
@@ -28,7 +29,24 @@ export function register(program: Command): void {
           events: countOption('events', opts.events),
           trainees: countOption('trainees', opts.trainees),
           note: opts.note?.trim() || null,
-        });
+        };
+        const act = () => accept(opContext(ctx), input);
+        // A fail takes the whole award away: asked first. A pass only records what was found.
+        const res =
+          opts.result === 'fail'
+            ? await confirmThenRun(ctx, 'accept --result fail', act, (p) => ({
+                lines: [
+                  ctx.t(
+                    text(
+                      `将记录 ${p.applicationId} 验收不通过（${on}）：备案金额 ${yuanOrDash(p.filedAwardFen)} 元，最终补贴 ${yuanOrDash(p.outcome.finalAwardFen)} 元，状态变为 ${p.state}${p.clawbackFen ? `，应追缴 ${yuanOrDash(p.clawbackFen)} 元` : ''}。`,
+                      `this records that ${p.applicationId} failed acceptance on ${on}: filed award ${yuanOrDash(p.filedAwardFen)}, final award ${yuanOrDash(p.outcome.finalAwardFen)}, now ${p.state}${p.clawbackFen ? `, ${yuanOrDash(p.clawbackFen)} to be clawed back` : ''}.`,
+                    ),
+                  ),
+                  ctx.t(text('验收只记录一次，不能更改。', 'an acceptance is recorded once and cannot change.')),
+                ],
+                question: text(`记录 ${p.applicationId} 验收不通过？`, `record ${p.applicationId} as failed?`),
+              }))
+            : act();
         const { outcome } = res;
         return {
           json: {

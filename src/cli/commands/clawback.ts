@@ -6,6 +6,7 @@ import { text } from '../../domain/text.js';
 import { orderClawback, recover } from '../../ops/clawbacks.js';
 import { opContext } from '../context.js';
 import { moneyOption, pastDateOption, requiredTextOption } from '../options.js';
+import { confirmThenRun } from '../prompt.js';
 import { handler } from '../runner.js';
 
 export function register(program: Command): void {
@@ -19,11 +20,27 @@ export function register(program: Command): void {
     .requiredOption('--reason <text>', 'why')
     .option('--on <date>', 'date of the decision (default today)')
     .action(
-      handler((ctx, appId: string, opts: { amount: string; reason: string; on?: string }) => {
+      handler(async (ctx, appId: string, opts: { amount: string; reason: string; on?: string }) => {
         const amount = moneyOption('amount', opts.amount);
         const reason = requiredTextOption('reason', opts.reason);
         const on = pastDateOption('on', opts.on, ctx.today());
-        const r = orderClawback(opContext(ctx), { applicationId: appId, amountFen: amount, reason, on });
+        const r = await confirmThenRun(
+          ctx,
+          'clawback',
+          () => orderClawback(opContext(ctx), { applicationId: appId, amountFen: amount, reason, on }),
+          (p) => ({
+            lines: [
+              ctx.t(
+                text(
+                  `将向 ${p.applicationId} 追缴 ${formatYuan(amount)} 元（${on}，理由：${reason}）；已拨付 ${formatYuan(p.paidFen)} 元，应追缴合计将为 ${formatYuan(p.clawbackDueFen)} 元，状态变为 clawback-due。`,
+                  `this orders ${formatYuan(amount)} back from ${p.applicationId} on ${on} (reason: ${reason}); paid ${formatYuan(p.paidFen)}, clawback due becomes ${formatYuan(p.clawbackDueFen)} in all; the state becomes clawback-due.`,
+                ),
+              ),
+              ctx.t(text('追缴决定记录后不能撤销。', 'a clawback order cannot be withdrawn once recorded.')),
+            ],
+            question: text(`向 ${p.applicationId} 追缴 ${formatYuan(amount)} 元？`, `order ${formatYuan(amount)} back from ${p.applicationId}?`),
+          }),
+        );
         return {
           json: { clawback_id: r.clawbackId, application_id: r.applicationId, amount_fen: amount, reason, ordered_on: on, state: 'clawback-due', paid_fen: r.paidFen, clawback_due_fen: r.clawbackDueFen, outstanding_fen: r.outstandingFen },
           human: (out) =>

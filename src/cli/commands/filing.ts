@@ -6,6 +6,7 @@ import { text } from '../../domain/text.js';
 import { finalize, setAward } from '../../ops/filing.js';
 import { opContext } from '../context.js';
 import { moneyOption, pastDateOption } from '../options.js';
+import { confirmThenRun, someLines } from '../prompt.js';
 import { handler } from '../runner.js';
 
 export function register(program: Command): void {
@@ -15,9 +16,26 @@ export function register(program: Command): void {
     .requiredOption('--round <id>', 'round')
     .option('--on <date>', 'filing date (default today; never later than today)')
     .action(
-      handler((ctx, opts: { round: string; on?: string }) => {
+      handler(async (ctx, opts: { round: string; on?: string }) => {
         const filedOn = pastDateOption('on', opts.on, ctx.today());
-        const res = finalize(opContext(ctx), { roundId: opts.round, filedOn });
+        const res = await confirmThenRun(
+          ctx,
+          'finalize',
+          () => finalize(opContext(ctx), { roundId: opts.round, filedOn }),
+          (p) => ({
+            lines: [
+              ctx.t(
+                text(
+                  `将于 ${filedOn} 备案批次 ${p.roundId} 的 ${p.filed.length} 项金额，合计 ${formatYuan(p.filing.total_fen)} 元：`,
+                  `this files ${p.filed.length} award${p.filed.length === 1 ? '' : 's'} of round ${p.roundId} on ${filedOn}, ${formatYuan(p.filing.total_fen)} in all:`,
+                ),
+              ),
+              ...someLines(ctx, p.filed, (f) => `${f.application_id}  ${formatYuan(f.amount_fen)}`),
+              ctx.t(text('备案金额此后不可更改。', 'filed amounts can never change afterwards.')),
+            ],
+            question: text(`备案这 ${p.filed.length} 项？`, `file these ${p.filed.length} awards?`),
+          }),
+        );
         const f = res.filing;
         return {
           json: {
@@ -56,10 +74,25 @@ export function register(program: Command): void {
     .requiredOption('--basis <document>', 'approving document number, e.g. 江府办〔2022〕12号')
     .option('--on <date>', 'date of the decision (default today)')
     .action(
-      handler((ctx, appId: string, opts: { amount: string; basis: string; on?: string }) => {
+      handler(async (ctx, appId: string, opts: { amount: string; basis: string; on?: string }) => {
         const amountFen = moneyOption('amount', opts.amount);
         const on = pastDateOption('on', opts.on, ctx.today());
-        const r = setAward(opContext(ctx), { applicationId: appId, amountFen, basis: opts.basis, on });
+        const r = await confirmThenRun(
+          ctx,
+          'award set',
+          () => setAward(opContext(ctx), { applicationId: appId, amountFen, basis: opts.basis, on }),
+          (p) => ({
+            lines: [
+              ctx.t(
+                text(
+                  `将核定 ${p.applicationId} 的金额为 ${formatYuan(p.amountFen)} 元，依据 ${p.basis}，日期 ${p.on}，状态变为 ${p.state}；记录只增不改。`,
+                  `this sets the award of ${p.applicationId} to ${formatYuan(p.amountFen)} on ${p.basis}, dated ${p.on}; it becomes ${p.state}. The record is kept for good.`,
+                ),
+              ),
+            ],
+            question: text(`核定 ${p.applicationId} 为 ${formatYuan(p.amountFen)} 元？`, `set ${p.applicationId} to ${formatYuan(p.amountFen)}?`),
+          }),
+        );
         return {
           json: { application_id: r.applicationId, amount_fen: r.amountFen, basis: r.basis, set_on: r.on, state: r.state },
           human: (out) => out.line(ctx.t(text(`${r.applicationId}：金额 ${formatYuan(r.amountFen)} 元，依据 ${r.basis}，状态 ${r.state}`, `${r.applicationId}: award ${formatYuan(r.amountFen)} on ${r.basis}; now ${r.state}`))),

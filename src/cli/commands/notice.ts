@@ -10,6 +10,7 @@ import type { ObjectionRow } from '../../ledger/objections.repo.js';
 import { addObjection, listObjections, publicize, resolveObjection } from '../../ops/notice.js';
 import { opContext } from '../context.js';
 import { countOption, dateOption, pastDateOption, requiredTextOption } from '../options.js';
+import { confirmThenRun, someLines } from '../prompt.js';
 import { handler } from '../runner.js';
 import { stateText, words } from '../words.js';
 
@@ -42,12 +43,32 @@ export function register(program: Command): void {
         const from = dateOption('from', opts.from);
         const days = opts.days === undefined ? null : (countOption('days', opts.days) ?? 0);
         const out = opts.out ? resolve(opts.out) : null;
-        const r = await publicize(opContext(ctx), {
-          roundId: opts.round,
-          from,
-          days,
-          listFile: out ? { path: out, force: Boolean(opts.force) } : null,
-        });
+        const r = await confirmThenRun(
+          ctx,
+          'publicize',
+          (rehearsal) =>
+            publicize(opContext(ctx), {
+              roundId: opts.round,
+              from,
+              days,
+              // The rehearsal writes no file; --out is checked when it runs.
+              listFile: out && !rehearsal ? { path: out, force: Boolean(opts.force) } : null,
+            }),
+          (p) => ({
+            lines: [
+              ctx.t(
+                text(
+                  `将公示 ${p.items.length} 项拟支持金额，合计 ${formatYuan(p.totalFen)} 元，${p.period.startsOn} 至 ${p.period.endsOn}（${p.period.days} 日，第${p.article}条），${p.period.fileFrom} 起可备案：`,
+                  `this puts ${p.items.length} award${p.items.length === 1 ? '' : 's'} on public notice, ${formatYuan(p.totalFen)} in all, ${p.period.startsOn} through ${p.period.endsOn} (${p.period.days} days, Art. ${p.article}); filing possible from ${p.period.fileFrom}:`,
+                ),
+              ),
+              ...someLines(ctx, p.items, (i) => `${i.application_id}  ${i.enterprise_name}  ${i.category}  ${formatYuan(i.award_fen)}`),
+              ...(out ? [ctx.t(text(`公示名单将写入 ${out}`, `the notice list goes to ${out}`))] : []),
+              ctx.t(text('公示后金额只能经异议程序撤销。', 'once on notice, an award is taken away only through an objection.')),
+            ],
+            question: text(`公示这 ${p.items.length} 项？`, `put these ${p.items.length} awards on notice?`),
+          }),
+        );
         const { period, items } = r;
         return {
           json: {
@@ -115,7 +136,7 @@ export function register(program: Command): void {
     .requiredOption('--note <text>', 'the finding (处理意见)')
     .option('--on <date>', 'date of the decision (default today)')
     .action(
-      handler((ctx, idArg: string, opts: { upheld?: boolean; dismissed?: boolean; note: string; on?: string }) => {
+      handler(async (ctx, idArg: string, opts: { upheld?: boolean; dismissed?: boolean; note: string; on?: string }) => {
         if (Boolean(opts.upheld) === Boolean(opts.dismissed)) {
           throw new UserError(text('请在 --upheld 与 --dismissed 中选一个。', 'give exactly one of --upheld and --dismissed.'), 2);
         }
@@ -124,7 +145,23 @@ export function register(program: Command): void {
         const status: 'upheld' | 'dismissed' = opts.upheld ? 'upheld' : 'dismissed';
         const note = requiredTextOption('note', opts.note);
         const on = pastDateOption('on', opts.on, ctx.today());
-        const res = resolveObjection(opContext(ctx), { objectionId: id, status, note, on });
+        const act = () => resolveObjection(opContext(ctx), { objectionId: id, status, note, on });
+        // Upholding withdraws the award: asked first. Dismissing changes no money.
+        const res =
+          status === 'upheld'
+            ? await confirmThenRun(ctx, 'objection resolve --upheld', act, (p) => ({
+                lines: [
+                  ctx.t(
+                    text(
+                      `将支持异议 #${id}：撤销 ${p.objection.application_id} 的拟支持金额（${p.before} → ${p.after}），处理日期 ${on}，处理意见：${note}`,
+                      `this upholds objection #${id}: the award of ${p.objection.application_id} is withdrawn (${p.before} → ${p.after}) on ${on}; finding: ${note}`,
+                    ),
+                  ),
+                  ctx.t(text('撤销后不能恢复；释放的资金只能由新的分配版本分给候补。', 'a withdrawal cannot be reversed; the freed money goes to the reserve list only through a new allocation.')),
+                ],
+                question: text(`撤销 ${p.objection.application_id} 的拟支持金额？`, `withdraw the award of ${p.objection.application_id}?`),
+              }))
+            : act();
         const o = res.objection;
         return {
           json: { ...objectionJson(o), application_state: res.after },
