@@ -39,7 +39,12 @@ export interface PublicizeInput {
    * default) and whether to replace a file there. It is the public notice of
    * `report notice` for this notice, in Chinese whatever the officer's language.
    */
-  listFile: { path: string; force: boolean } | null;
+  listFile: {
+    path: string;
+    force: boolean;
+    /** Check the path only (a rehearsal before the question): no file is written. */
+    checkOnly?: boolean;
+  } | null;
 }
 
 export interface PublicizeResult {
@@ -123,7 +128,7 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
   const draft = planNotice(db, round, input.from, days);
   const at = op.now();
   // A public document: its mode follows the officer's umask.
-  const staged = input.listFile && stageFile(input.listFile.path, await noticeFile(round, draft, at, input.listFile.path), { force: input.listFile.force });
+  const staged = input.listFile && !input.listFile.checkOnly ? stageFile(input.listFile.path, await noticeFile(round, draft, at, input.listFile.path), { force: input.listFile.force }) : null;
   let noticeId: number;
   try {
     noticeId = inTransaction(db, () => {

@@ -51,8 +51,8 @@ export function register(program: Command): void {
               roundId: opts.round,
               from,
               days,
-              // The rehearsal writes no file; --out is checked when it runs.
-              listFile: out && !rehearsal ? { path: out, force: Boolean(opts.force) } : null,
+              // The rehearsal checks --out (refused before the question) and writes no file.
+              listFile: out ? { path: out, force: Boolean(opts.force), checkOnly: rehearsal } : null,
             }),
           (p) => ({
             lines: [
