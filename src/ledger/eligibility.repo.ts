@@ -737,8 +737,56 @@ function roundCheckOf(db: Db, roundId: string): RoundCheck | null {
  * their evidence unread unless a reopened decision's reason needs it.
  */
 export function* iterateRoundResults(db: Db, roundId: string, opts: { evidence?: boolean } = {}): Generator<ApplicationResults> {
+  for (const a of walkRound(db, roundId, opts.evidence !== false)) {
+    yield { applicationId: a.app.applicationId, enterpriseName: a.app.enterpriseName, projectName: a.app.projectName, status: a.app.eligibility, results: resultsOf(a.app, a.app.eligibility, a.rows, a.decisions, a.rc) };
+  }
+}
+
+/** A result as the audit report lists it: what the rule found and the decision that settles it. */
+export interface ResultLine {
+  rule: RuleId;
+  checkOutcome: Outcome;
+  article: string;
+  checkReason: Text;
+  decision: Decision | null;
+}
+
+/**
+ * The round's results as iterateRoundResults gives them, one line per result
+ * (application order, then the §6 order), without the views' evidence and
+ * hashes: a round of 10^5 applications has 1.2 million of them.
+ */
+export function* iterateRoundResultLines(db: Db, roundId: string): Generator<{ applicationId: string; results: ResultLine[] }> {
+  for (const a of walkRound(db, roundId, false)) {
+    const { app, rows, decisions, rc } = a;
+    const line = (r: ResultRow): ResultLine => {
+      const decision = r.decision_id === null ? null : (decisions.get(r.decision_id) ?? null);
+      return { rule: r.rule as RuleId, checkOutcome: r.outcome, article: r.article, checkReason: { zh: r.reason_zh, en: r.reason_en }, decision };
+    };
+    let results: ResultLine[];
+    if (app.eligibility === null || rc === null) {
+      results = rows.map(line).sort((x, y) => ruleOrder(x.rule) - ruleOrder(y.rule));
+    } else {
+      const derived = checkAlone(rc, app);
+      results = new Array<ResultLine>(derived.length);
+      for (let i = 0; i < derived.length; i++) {
+        const d = derived[i];
+        const r = rows.length ? rows.find((x) => x.rule === d.rule) : undefined;
+        results[i] = r ? line(r) : { rule: d.rule, checkOutcome: d.outcome, article: d.article, checkReason: d.reason, decision: null };
+      }
+    }
+    yield { applicationId: app.applicationId, results };
+  }
+}
+
+/** The round's applications by application_id, each with its stored result rows, the round's decisions and check. */
+function* walkRound(
+  db: Db,
+  roundId: string,
+  evidence: boolean,
+): Generator<{ app: CheckedApplication; rows: ResultRow[]; decisions: Map<number, Decision>; rc: RoundCheck | null }> {
   const rc = roundCheckOf(db, roundId);
-  const evidenceCol = opts.evidence === false ? 'CASE WHEN r.reopened_decision_id IS NULL THEN NULL ELSE r.evidence_json END AS evidence_json' : 'r.evidence_json';
+  const evidenceCol = evidence ? 'r.evidence_json' : 'CASE WHEN r.reopened_decision_id IS NULL THEN NULL ELSE r.evidence_json END AS evidence_json';
   const decisions = new Map(
     (
       db
@@ -753,15 +801,19 @@ export function* iterateRoundResults(db: Db, roundId: string, opts: { evidence?:
     )
     .iterate(roundId) as IterableIterator<ResultRow>;
   let nextRow = stored.next();
+  const none: ResultRow[] = [];
   try {
     for (const r of db.prepare(`SELECT ${APP_COLS} FROM applications WHERE ${byIdWalk(db, roundId)} = ? ORDER BY application_id`).raw().iterate(roundId) as IterableIterator<AppRow>) {
       const app = toApp(r);
-      const rows: ResultRow[] = [];
+      let rows = none;
       while (!nextRow.done && compareIds(nextRow.value.application_id, app.applicationId) <= 0) {
-        if (nextRow.value.application_id === app.applicationId) rows.push(nextRow.value);
+        if (nextRow.value.application_id === app.applicationId) {
+          if (rows === none) rows = [];
+          rows.push(nextRow.value);
+        }
         nextRow = stored.next();
       }
-      yield { applicationId: app.applicationId, enterpriseName: app.enterpriseName, projectName: app.projectName, status: app.eligibility, results: resultsOf(app, app.eligibility, rows, decisions, rc) };
+      yield { app, rows, decisions, rc };
     }
   } finally {
     stored.return?.();

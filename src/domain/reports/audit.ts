@@ -21,15 +21,29 @@ import {
   STATE_LABELS,
 } from '../labels.js';
 import { text } from '../text.js';
-import { APPLICATION_STAGES, MONEY_STAGES, type MoneyTotals } from '../money-stages.js';
+import { APPLICATION_STAGES, MONEY_STAGES, type MoneyTally, type MoneyTotals } from '../money-stages.js';
 import { col, meta, moneyCol, moneyOf, moneyTally, roundMeta, categoryCell } from './common.js';
 import { clusterLabel, districtLabel } from '../labels.js';
 import type { RoundFacts } from './facts.js';
 
 const yesNo = (b: boolean) => (b ? text('是', 'yes') : text('否', 'no'));
 
+/** A cell made once per distinct value (the eligibility section has a dozen rows per application). */
+function once<V>(make: (k: string) => V): (k: string) => V {
+  const m = new Map<string, V>();
+  return (k) => {
+    let v = m.get(k);
+    if (v === undefined && !m.has(k)) m.set(k, (v = make(k)));
+    return v as V;
+  };
+}
+
 export function buildAudit(f: RoundFacts, generatedAt: string): Report {
   const p = f.policy;
+  const ruleCell = once((r) => coded(RULE_LABELS, r));
+  const outcomeCell = once((o) => coded(OUTCOME_LABELS, o));
+  const articleCell = once(articleText);
+  let tallied: MoneyTally | null = null;
   const sections: Section[] = [
     {
       id: 'verify',
@@ -86,9 +100,9 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
       ],
       rows: rowsOf(f.eligibility, (e) => [
         e.appId,
-        coded(RULE_LABELS, e.rule),
-        coded(OUTCOME_LABELS, e.outcome),
-        articleText(e.article),
+        ruleCell(e.rule),
+        outcomeCell(e.outcome),
+        articleCell(e.article),
         e.reason,
         coded(OUTCOME_LABELS, e.decision?.outcome),
         e.decision?.reason ?? null,
@@ -301,11 +315,19 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         'outstanding = clawback due − recovered; net paid = paid − recovered. Only applications with an amount are listed; the sums by category and for the round follow.',
       ),
       columns: [col('application_id', '申报编号', 'Application'), col('category', '类别', 'Category'), col('state', '状态', 'State'), ...APPLICATION_STAGES.map(moneyCol)],
-      rows: rowsOf(f.dossiers(), (d) => {
-        const m = moneyOf(d);
-        if (APPLICATION_STAGES.every((s) => m[s] === 0)) return null;
-        return [d.app.id, categoryCell(p, d.app.category), coded(STATE_LABELS, d.app.state), ...APPLICATION_STAGES.map((s) => m[s])];
-      }),
+      rows: {
+        *[Symbol.iterator]() {
+          // The sums of the next section are taken on the way: one pass over the round's dossiers instead of two.
+          const tally = moneyTally(f);
+          for (const d of f.dossiers()) {
+            const m = moneyOf(d);
+            tally.add(d.app.category, m);
+            if (APPLICATION_STAGES.every((s) => m[s] === 0)) continue;
+            yield [d.app.id, categoryCell(p, d.app.category), coded(STATE_LABELS, d.app.state), ...APPLICATION_STAGES.map((s) => m[s])];
+          }
+          tallied = tally;
+        },
+      },
     },
     {
       id: 'money-totals',
@@ -313,8 +335,12 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
       columns: [col('category', '类别', 'Category'), ...MONEY_STAGES.map(moneyCol)],
       rows: {
         *[Symbol.iterator]() {
-          const tally = moneyTally(f);
-          for (const d of f.dossiers()) tally.add(d.app.category, moneyOf(d));
+          // Summed while the money section was written; a reader that skipped it sums here.
+          let tally = tallied;
+          if (!tally) {
+            tally = moneyTally(f);
+            for (const d of f.dossiers()) tally.add(d.app.category, moneyOf(d));
+          }
           const row = (label: CellValue, t: MoneyTotals): CellValue[] => [label, ...MONEY_STAGES.map((s) => t[s])];
           for (const k of tally.categories()) {
             const t = tally.category(k);
