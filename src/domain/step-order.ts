@@ -3,6 +3,7 @@
 // change that would alter it; decide stops once an award is on notice. Each
 // refusal names the step the round actually lacks. Pure: the facts come from ops.
 import type { Result, Text } from './text.js';
+import { ACTION_LABELS } from './labels.js';
 import { err, ok, text } from './text.js';
 
 /** The refusal and its hint (what to run). */
@@ -40,7 +41,7 @@ export function uncheckedRefusal(roundId: string, unchecked: number, what: Text)
 
 /** allocate (stored or --dry-run): every application checked since its import or update. */
 export function checkAllocate(roundId: string, facts: { unchecked: number }): Result<void, StepRefusal> {
-  if (facts.unchecked > 0) return err(uncheckedRefusal(roundId, facts.unchecked, text('分配', 'allocate')));
+  if (facts.unchecked > 0) return err(uncheckedRefusal(roundId, facts.unchecked, ACTION_LABELS.allocate));
   return ok(undefined);
 }
 
@@ -96,7 +97,7 @@ export interface PublicizeFacts {
 
 /** publicize: nothing unchecked, no open review, and an allocation newer than every later change. */
 export function checkPublicize(roundId: string, f: PublicizeFacts): Result<void, StepRefusal> {
-  if (f.unchecked > 0) return err(uncheckedRefusal(roundId, f.unchecked, text('公示', 'publicize')));
+  if (f.unchecked > 0) return err(uncheckedRefusal(roundId, f.unchecked, ACTION_LABELS.publicize));
   if (f.needsReview > 0) {
     return err({
       message: text(

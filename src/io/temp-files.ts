@@ -4,7 +4,6 @@
 // exists, Ctrl-C, SIGTERM and SIGHUP remove it (and SQLite's -journal of it)
 // before the process ends; the next command writing in that folder removes
 // those whose process is gone.
-import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -12,9 +11,14 @@ const PATTERN = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp(?:-journal|-wal|-shm)?$/;
 /** What SQLite may create beside a database file being written. */
 const SIDE_FILES = ['-journal', '-wal', '-shm'];
 
+// Not node:crypto: the name only has to differ from this process's other
+// temporary files, and crypto would load on every start (cli/main.ts imports
+// the interrupt reporter from here).
+const randomHex12 = (): string => Math.floor(Math.random() * 2 ** 48).toString(16).padStart(12, '0');
+
 /** A fresh temporary name beside `target`. */
 export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomHex12()}.tmp`);
 }
 
 const SIGNALS = { SIGINT: 2, SIGHUP: 1, SIGTERM: 15 } as const;

@@ -5,11 +5,12 @@ import { buildLineReport } from '../../src/domain/reports/line.js';
 import { CATEGORY, simulate } from './funding-line-sim.js';
 
 const NOW = '2022-05-20T00:00:00.000Z';
+const PROVENANCE = { policyId: 'jiangmen-2021', policyHash: '3f2a9c0d1b2e'.padEnd(64, '0'), head: { seq: 42, hash: 'ab'.repeat(32) } };
 
 describe('buildLineReport', () => {
   const sim = simulate({ seed: 'report', apps: 16, experts: 5, perApp: 3, noiseSd: 4, fundable: 6 });
   const line = fundingLine(sim.round, { draws: 200, seed: 'r' });
-  const report = buildLineReport({ roundId: 'R1', opensOn: '2022-03-01', closesOn: '2022-04-30', policy: sim.round.policy, version: 2, category: null, line }, NOW);
+  const report = buildLineReport({ roundId: 'R1', opensOn: '2022-03-01', closesOn: '2022-04-30', ...PROVENANCE, policy: sim.round.policy, version: 2, category: null, line }, NOW);
 
   it('has the summary, one table per category, the grey zone and the experts', () => {
     expect(report.kind).toBe('line');
@@ -23,6 +24,8 @@ describe('buildLineReport', () => {
     expect([...report.sections[2].rows].map((r) => r[1])).toEqual(line.greyZone);
     expect(report.meta.find((m) => m.key === 'allocation')?.value).toBe(2);
     expect(report.meta.find((m) => m.key === 'seed')?.value).toBe('r');
+    expect(report.meta.find((m) => m.key === 'policy_id')?.value).toBe('jiangmen-2021 (sha256 3f2a9c0d1b2e)');
+    expect(report.meta.find((m) => m.key === 'ledger_head')?.value).toBe(`#42 ${'ab'.repeat(32)}`);
   });
 
   it('draws one caterpillar per category with the line where the money ran out', () => {
@@ -36,7 +39,7 @@ describe('buildLineReport', () => {
   });
 
   it('says so before the first allocation', () => {
-    const empty = buildLineReport({ roundId: 'R1', opensOn: '2022-03-01', closesOn: '2022-04-30', policy: sim.round.policy, version: null, category: null, line: null }, NOW);
+    const empty = buildLineReport({ roundId: 'R1', opensOn: '2022-03-01', closesOn: '2022-04-30', ...PROVENANCE, policy: sim.round.policy, version: null, category: null, line: null }, NOW);
     expect(empty.meta.find((m) => m.key === 'allocation')?.value).toEqual({ zh: '尚未分配', en: 'not-yet-allocated' });
     expect([...empty.sections[0].rows]).toEqual([]);
     expect(empty.caterpillars).toBeUndefined();

@@ -1,7 +1,7 @@
 // jmfund log: the event log, who did what when (谁审批、谁负责; SPEC §11).
 import type { Command } from 'commander';
 import { DEFAULT_TIME_ZONE } from '../../domain/dates.js';
-import { EVENT_COMMAND_LABELS, FINDING_LABELS, labelOf, stateLabel } from '../../domain/labels.js';
+import { BINDING_LABELS, EVENT_COMMAND_LABELS, FINDING_LABELS, MONEY_STAGE_LABELS, labelOf, stateLabel } from '../../domain/labels.js';
 import { formatYuan } from '../../domain/money.js';
 import { text, type Lang, type Text } from '../../domain/text.js';
 import { eventLog, logHead, type Json } from '../../ops/log.js';
@@ -55,16 +55,16 @@ const DETAIL_KEYS_ZH: Readonly<Record<string, string>> = {
   seed: '种子',
   sample: '样本',
   population: '总体',
-  paid: '已拨付',
-  final_award: '核定',
-  filed_award: '备案',
+  paid: MONEY_STAGE_LABELS.paid.zh,
+  final_award: MONEY_STAGE_LABELS.final.zh,
+  filed_award: MONEY_STAGE_LABELS.filed.zh,
   cap: '上限',
-  clawback: '追缴',
-  clawback_due: '应追缴',
+  clawback: EVENT_COMMAND_LABELS.clawback.zh,
+  clawback_due: MONEY_STAGE_LABELS.clawback_due.zh,
   actual_investment: '实际投入',
-  requested: '申请金额',
+  requested: BINDING_LABELS.requested.zh,
   awarded: '已安排',
-  budget: '预算',
+  budget: MONEY_STAGE_LABELS.budget.zh,
   paid_on: '拨付日期',
   recovered_on: '追回日期',
   ordered_on: '追缴日期',
