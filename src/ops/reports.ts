@@ -42,6 +42,8 @@ export interface ReportInput {
   langExplicit?: boolean;
   /** `report line`: the category, draws and seed of the analysis (as `jmfund line`). */
   line?: Omit<LineInput, 'roundId'>;
+  /** Zone the report's instants are shown in (default China Standard Time); JSON keeps ISO. */
+  timeZone?: string;
 }
 
 interface ReportHead {
@@ -67,7 +69,7 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
   const round = requireRound(op.db, input.roundId);
   // Before the report is built (the audit report of a large round takes a while).
   if (input.out) checkOutPath(input.out, { option: '--out', keep: ledgerFiles(op.db.name), force: input.force });
-  const report = counted(buildRoundReport(op.db, kind, round.roundId, op.now(), input.line), op.progress);
+  const report = counted({ ...buildRoundReport(op.db, kind, round.roundId, op.now(), input.line), timeZone: input.timeZone }, op.progress);
   const head: ReportHead = { kind, round: round.roundId, format, lang };
   try {
     if (input.out) return { ...head, out: input.out, ...(await toFile(report, head, input.out, input.force)) };

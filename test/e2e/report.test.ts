@@ -150,16 +150,17 @@ describe('report xlsx', () => {
     expect(names.every((n) => n.length <= 31)).toBe(true);
     const ws = wb.worksheets.find((w) => w.name.startsWith('Benchmark industrial enterprise'))!;
     expect(ws).toBeDefined();
-    const header = (ws.getRow(1).values as unknown[]).slice(1);
+    expect(ws.getRow(1).getCell(1).value).toBe('Benchmark: industrial enterprise application (Art. 7(1), 8(1))');
+    const header = (ws.getRow(2).values as unknown[]).slice(1);
     expect(header).toEqual(['Rank', 'Application', 'Enterprise', 'Project', 'Score', 'Requested (yuan)', 'Cap (yuan)', 'Allocated (yuan)', 'Final (yuan)', 'Reason', 'Binding limit', 'State']);
-    expect(ws.getRow(1).font?.bold).toBe(true);
-    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    const r001 = ws.getRow(2);
+    expect(ws.getRow(2).font?.bold).toBe(true);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+    const r001 = ws.getRow(3);
     expect(r001.getCell(2).value).toBe('R001');
     expect(r001.getCell(8).value).toBe(1000000);
     expect(r001.getCell(8).numFmt).toBe('#,##0.00');
     expect(r001.getCell(5).value).toBe(91);
-    const r002 = ws.getRow(3);
+    const r002 = ws.getRow(4);
     expect(r002.getCell(4).value).toBe('=SUM(1+1) 精密加工数字化车间');
     expect(r002.getCell(4).type).toBe(ExcelJS.ValueType.String);
     expect(r002.getCell(4).formula).toBeUndefined();
@@ -176,7 +177,8 @@ describe('report xlsx', () => {
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.readFile(out);
       expect(wb.worksheets.length).toBeGreaterThan(1);
-      for (const ws of wb.worksheets) expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      for (const ws of wb.worksheets) expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+      for (const ws of wb.worksheets) expect(ws.name.length).toBeLessThanOrEqual(31);
     }
   });
 });

@@ -135,7 +135,9 @@ describe('Markdown', () => {
     expect(md).toContain('| 江门市堃达智能装备有限公司 | 1,000,000.50 | 91.50 | 87.5% | 2022-05-17 | funded |');
     expect(md).toContain('| a\\|b | -5.00 |');
     expect(md).not.toContain('<script>');
-    expect(md).toContain('## Empty\n\n_Nothing here._\n\n_(none)_');
+    // The note already says it: no "(none)" after it (issue 18).
+    expect(md).toContain('## Empty\n\n_Nothing here._\n\n## ');
+    expect(md).not.toContain('_(none)_');
   });
 });
 
@@ -192,12 +194,14 @@ describe('XLSX', () => {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'List', 'Empty', 'Indicators', 'Chart data']);
     const summary = wb.getWorksheet('Summary')!;
-    expect(summary.getRow(4).getCell(2).value).toBe(1234567.89);
-    expect(summary.getRow(4).getCell(2).numFmt).toBe('#,##0.00');
+    expect(summary.getRow(5).getCell(2).value).toBe(1234567.89);
+    expect(summary.getRow(5).getCell(2).numFmt).toBe('#,##0.00');
     const ws = wb.getWorksheet('List')!;
-    expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(['Enterprise', 'Award (yuan)', 'Score', 'Rate', 'Date', 'Reason']);
-    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    const first = ws.getRow(2);
+    // Row 1: the section's whole title (the sheet's name may be shorter); row 2: the header.
+    expect(ws.getRow(1).getCell(1).value).toBe('List');
+    expect((ws.getRow(2).values as unknown[]).slice(1)).toEqual(['Enterprise', 'Award (yuan)', 'Score', 'Rate', 'Date', 'Reason']);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+    const first = ws.getRow(3);
     expect(first.getCell(2).value).toBe(1000000.5);
     expect(first.getCell(2).numFmt).toBe('#,##0.00');
     expect(first.getCell(3).numFmt).toBe('0.00');
@@ -207,7 +211,7 @@ describe('XLSX', () => {
     expect(first.getCell(5).numFmt).toBe('yyyy-mm-dd');
     // Formula-like text stays text: a string cell, no formula.
     for (let i = 0; i < HOSTILE.length; i++) {
-      const c = ws.getRow(3 + i).getCell(1);
+      const c = ws.getRow(4 + i).getCell(1);
       expect(c.type).toBe(ExcelJS.ValueType.String);
       // XML reads a bare CR back as LF.
       expect(c.value).toBe(HOSTILE[i].replace(/\r/g, '\n'));
@@ -215,9 +219,9 @@ describe('XLSX', () => {
     // 13 CJK characters are 26 columns wide, plus a margin.
     expect(ws.getColumn(1).width).toBe(28);
     const ind = wb.getWorksheet('Indicators')!;
-    expect(ind.getRow(3).getCell(2).value).toBe(3840000);
-    expect(ind.getRow(3).getCell(2).numFmt).toBe('#,##0.00');
-    expect(ind.getRow(2).getCell(2).numFmt).toBe('0');
+    expect(ind.getRow(4).getCell(2).value).toBe(3840000);
+    expect(ind.getRow(4).getCell(2).numFmt).toBe('#,##0.00');
+    expect(ind.getRow(3).getCell(2).numFmt).toBe('0');
   });
 
   it('names sheets within Excel’s rules', () => {
@@ -226,6 +230,12 @@ describe('XLSX', () => {
     expect(sheetName('a/b?c*d[e]', used)).toBe('a b c d e');
     expect(sheetName('A/B?C*D[E]', used)).toBe('A B C D E (2)');
     expect(sheetName('', used)).toBe('Sheet');
+    // Short, never cut inside a word: the article in brackets goes, a long title ends at a word.
+    expect(sheetName('Talent training (Art. 7(4), 8(4))', used)).toBe('Talent training');
+    expect(sheetName('Matters decided by the municipal committee and government (Art. 7(5))', used)).toBe('Matters decided by the');
+    expect(sheetName('标杆示范·方向一 工业企业应用标杆（第7(1), 8(1)条）', used)).toBe('标杆示范·方向一 工业企业应用标杆（第7(1), 8(1)条）');
+    expect(sheetName('市委、市政府确定的其他事项：城市工业互联网标识解析节点建设与运营（第7(5)条）', used)).toBe('市委、市政府确定的其他事项：城市工业互联网标识解析节点建设与运');
+    for (const n of used) expect(n.length).toBeLessThanOrEqual(31);
   });
 });
 
@@ -289,6 +299,6 @@ describe('sums of money past 2^53 fen (bigint), exact in every format', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await renderXlsx(report(), 'en')) as unknown as ArrayBuffer);
     const ws = wb.worksheets.find((w) => w.name === 'Totals')!;
-    expect(ws.getRow(2).getCell(1).value).toBe(yuan);
+    expect(ws.getRow(3).getCell(1).value).toBe(yuan);
   });
 });

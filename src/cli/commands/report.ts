@@ -29,6 +29,7 @@ async function reportCommand(ctx: Context, explicitLang: string | undefined, kin
     out: opts.out === undefined ? undefined : resolve(opts.out),
     force: opts.force,
     lang: ctx.lang,
+    timeZone: ctx.tz,
     langExplicit: explicitLang !== undefined,
     line: { category: opts.category, draws: countOption('draws', opts.draws), seed: opts.seed },
   });

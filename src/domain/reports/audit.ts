@@ -25,6 +25,7 @@ import { APPLICATION_STAGES, MONEY_STAGES, type MoneyTally, type MoneyTotals } f
 import { col, meta, moneyCol, moneyOf, moneyTally, roundMeta, categoryCell } from './common.js';
 import { clusterLabel, districtLabel } from '../labels.js';
 import type { RoundFacts } from './facts.js';
+import { ChartTally, eligibilityChart } from './charts.js';
 
 const yesNo = (b: boolean) => (b ? text('是', 'yes') : text('否', 'no'));
 
@@ -366,5 +367,9 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     meta('last_event_hash', '最后事件哈希', 'Hash of the last event', f.verify.lastHash),
   );
   if (f.verify.skipped.length) m.push(meta('skipped', '未运行的检查', 'Checks not run', f.verify.skipped.join(', ')));
-  return { kind: 'audit', title: REPORT_TITLES.audit, roundId: f.round.id, generatedAt, meta: m, sections, charts: [] };
+  // The answer first: one pass for the summary and the charts before the long tables.
+  const tally = new ChartTally(f);
+  for (const d of f.dossiers()) tally.add(d);
+  const verified = f.verify.ok ? text('账本校验通过：未发现问题', 'Ledger verified: no problem found') : text(`账本校验发现 ${f.verify.problems.length} 个问题`, `Ledger verification found ${f.verify.problems.length} problem(s)`);
+  return { kind: 'audit', title: REPORT_TITLES.audit, roundId: f.round.id, generatedAt, meta: m, sections, charts: [...tally.charts(), eligibilityChart(f.eligibility)], summary: tally.summary({ ok: f.verify.ok, text: verified }) };
 }

@@ -110,5 +110,5 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
   } else {
     m.push(meta('allocation', '分配版本', 'Allocation version', REASON_LABELS['not-yet-allocated']));
   }
-  return { kind: 'awards', title: REPORT_TITLES.awards, roundId: f.round.id, generatedAt, meta: m, sections, charts: tally.charts() };
+  return { kind: 'awards', title: REPORT_TITLES.awards, roundId: f.round.id, generatedAt, meta: m, sections, charts: tally.charts(), summary: tally.summary() };
 }

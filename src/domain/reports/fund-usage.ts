@@ -72,5 +72,5 @@ export function buildFundUsage(f: RoundFacts, generatedAt: string): Report {
       rows: grouped(byDistrict, districts, (k) => districtLabel(f.policy, k)),
     },
   ];
-  return { kind: 'fund-usage', title: REPORT_TITLES['fund-usage'], roundId: f.round.id, generatedAt, meta: roundMeta(f, generatedAt), sections, charts: tally.charts() };
+  return { kind: 'fund-usage', title: REPORT_TITLES['fund-usage'], roundId: f.round.id, generatedAt, meta: roundMeta(f, generatedAt), sections, charts: tally.charts(), summary: tally.summary() };
 }

@@ -7,6 +7,7 @@
 import type { Lang, Text } from '../text.js';
 import { text } from '../text.js';
 import { labelOf } from '../labels.js';
+import { DEFAULT_TIME_ZONE, formatInstant } from '../dates.js';
 
 export const REPORT_KINDS = ['awards', 'notice', 'audit', 'fund-usage', 'performance', 'line'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -101,14 +102,35 @@ export interface MetaField {
 
 export interface ChartBar {
   label: Text;
+  /** Money (a money chart); in a count chart, the bar's total count. */
   fen: number | bigint;
+  /** A count chart's bar in parts (pass / fail / needs review), drawn stacked. */
+  parts?: ChartPart[];
 }
 
-/** A horizontal bar chart of money. */
+export interface ChartPart {
+  label: Text;
+  count: number;
+  tone: 'good' | 'bad' | 'warn';
+}
+
+/** A horizontal bar chart: of money, or (unit 'count') of counts in parts. */
 export interface Chart {
   id: string;
   title: Text;
   bars: ChartBar[];
+  unit?: 'count';
+}
+
+/**
+ * What a report opens with (SPEC §14 words): the round's money through the
+ * stages, its applications by state and, when the ledger was verified, the
+ * result. The round, policy and hash and the ledger's head are in the meta.
+ */
+export interface ReportSummary {
+  money: { stage: string; label: Text; fen: bigint | null }[];
+  states: { state: string; label: Text; count: number }[];
+  verify: { ok: boolean; text: Text } | null;
 }
 
 /**
@@ -133,6 +155,10 @@ export interface Report {
   meta: MetaField[];
   sections: Section[];
   charts: Chart[];
+  /** Zone the instants are shown in (IANA); default China Standard Time. JSON keeps ISO instants. */
+  timeZone?: string;
+  /** The answer first: drawn before the charts and the long tables (HTML). */
+  summary?: ReportSummary;
   /** Drawn by the HTML exporter; the other formats carry the same figures in the sections. */
   caterpillars?: Caterpillar[];
 }
@@ -166,8 +192,8 @@ export function resolveCell(v: CellValue, c: Column, lang: Lang): Resolved {
   return { type: 'text', text: v };
 }
 
-/** Plain text of a resolved cell (thousands separators when `grouped`). */
-export function plainText(r: Resolved, grouped: boolean, fmtMoney: (fen: number | bigint) => string): string {
+/** Plain text of a resolved cell (thousands separators when `grouped`; instants as `2022-08-15 14:02` in `tz`). */
+export function plainText(r: Resolved, grouped: boolean, fmtMoney: (fen: number | bigint) => string, tz: string = DEFAULT_TIME_ZONE): string {
   switch (r.type) {
     case 'empty':
       return '';
@@ -179,6 +205,8 @@ export function plainText(r: Resolved, grouped: boolean, fmtMoney: (fen: number 
       return grouped && r.decimals === 0 && Math.abs(r.value) >= 10000 ? r.value.toLocaleString('en-US') : r.value.toFixed(r.decimals);
     case 'percent':
       return `${r.value.toFixed(r.decimals)}%`;
+    case 'instant':
+      return formatInstant(r.value, tz);
     default:
       return r.value;
   }

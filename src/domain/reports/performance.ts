@@ -182,5 +182,6 @@ export function buildPerformance(f: RoundFacts, generatedAt: string): Report {
       },
     ],
     charts: tally.charts(),
+    summary: tally.summary(),
   };
 }

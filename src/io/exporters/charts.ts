@@ -45,7 +45,51 @@ export function barLength(fen: number | bigint, max: bigint, length: number): nu
   return Number((f * BigInt(length) * 2n + max) / (2n * max));
 }
 
+const TONES = { good: '#2e7d32', bad: '#c62828', warn: '#e0a800' } as const;
+
+/** A count chart: each bar in its parts (pass green, fail red, needs review yellow), with a legend. */
+function countChartSvg(chart: Chart, lang: Lang, noData: string): string {
+  const full = chart.bars.map((b) => b.label[lang]);
+  const labels = full.map(cut);
+  const values = chart.bars.map((b) => (b.parts ?? []).map((p) => p.count).join(' / '));
+  const left = Math.max(60, ...labels.map(labelPx)) + 8;
+  const valueW = Math.max(40, ...values.map(labelPx)) + 8;
+  const width = left + PLOT + valueW;
+  const legend = chart.bars[0]?.parts ?? [];
+  const rows = Math.max(1, chart.bars.length);
+  const height = TOP * 2 + rows * ROW + (legend.length ? ROW : 0);
+  const max = maxFen(chart.bars);
+  const title = escapeXml(chart.title[lang]);
+  const parts: string[] = [
+    `<svg class="chart" data-chart="${escapeXml(chart.id)}" role="img" aria-label="${title}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<title>${title}</title>`,
+    `<line class="axis" x1="${left}" y1="${TOP / 2}" x2="${left}" y2="${TOP + rows * ROW}" stroke="#555" stroke-width="1"/>`,
+  ];
+  if (!chart.bars.length || max === 0n) parts.push(`<text class="empty" x="${left + 8}" y="${TOP + ROW / 2 + FONT / 3}" font-size="${FONT}" fill="#777">${escapeXml(noData)}</text>`);
+  chart.bars.forEach((b, i) => {
+    const y = TOP + i * ROW;
+    const mid = y + ROW / 2 + FONT / 3;
+    parts.push(`<text class="label" x="${left - 6}" y="${mid}" text-anchor="end" font-size="${FONT}" fill="#222">${escapeXml(labels[i])}</text>`);
+    let x = left;
+    for (const p of b.parts ?? []) {
+      const w = p.count > 0 ? Math.max(1, barLength(p.count, max, PLOT)) : 0;
+      if (w > 0) parts.push(`<rect class="bar ${p.tone}" x="${x}" y="${y + (ROW - BAR) / 2}" width="${w}" height="${BAR}" fill="${TONES[p.tone]}"><title>${escapeXml(`${full[i]}: ${p.label[lang]} ${p.count}`)}</title></rect>`);
+      x += w;
+    }
+    parts.push(`<text class="value" x="${x + 4}" y="${mid}" font-size="${FONT}" fill="#222">${escapeXml(values[i])}</text>`);
+  });
+  let lx = left;
+  const ly = TOP + rows * ROW + ROW / 2;
+  for (const p of legend) {
+    parts.push(`<rect x="${lx}" y="${ly - 9}" width="12" height="12" fill="${TONES[p.tone]}"/>`, `<text x="${lx + 16}" y="${ly + 1}" font-size="${FONT}" fill="#222">${escapeXml(p.label[lang])}</text>`);
+    lx += 16 + labelPx(p.label[lang]) + 12;
+  }
+  parts.push('</svg>');
+  return parts.join('');
+}
+
 export function barChartSvg(chart: Chart, lang: Lang, noData: string): string {
+  if (chart.unit === 'count') return countChartSvg(chart, lang, noData);
   const full = chart.bars.map((b) => b.label[lang]);
   const labels = full.map(cut);
   const values = chart.bars.map((b) => `${formatYuan(b.fen)}`);

@@ -3,6 +3,7 @@
 // languages (the chosen one first); every text is HTML-escaped. Rows are
 // written one by one; the charts come from the report's aggregates.
 import { formatYuan } from '../../domain/money.js';
+import { formatInstant } from '../../domain/dates.js';
 import { openRows, plainText, resolveCell, type Column, type Report } from '../../domain/reports/model.js';
 import { text, type Lang, type Text } from '../../domain/text.js';
 import { caterpillarLegend, caterpillarSvgs } from './caterpillar.js';
@@ -30,8 +31,22 @@ p.none{color:#777;font-style:italic}
 figure{margin:0}
 figcaption{font-weight:bold;margin-bottom:4px}
 footer{margin-top:32px;color:#777;font-size:11px}
+#summary .figures{display:flex;flex-wrap:wrap;gap:8px 32px;align-items:flex-start}
+#summary table{width:auto;min-width:16em}
+p.verify{font-weight:bold;margin:8px 0}
+p.verify.ok{color:#2e7d32}
+p.verify.bad{color:#c62828}
 @page{size:A4 landscape;margin:12mm}
-@media print{body{margin:0}thead{display:table-header-group}tr,figure{page-break-inside:avoid}h2{page-break-after:avoid}}
+@media print{
+body{margin:0;font-size:11px}
+thead{display:table-header-group}
+tfoot{display:table-footer-group}
+tr,figure,dl.meta{break-inside:avoid;page-break-inside:avoid}
+h2{break-after:avoid;page-break-after:avoid}
+section.table{break-before:page;page-break-before:always}
+#charts{break-before:page;page-break-before:always}
+td,th{background:none !important}
+}
 `;
 
 const other = (lang: Lang): Lang => (lang === 'zh' ? 'en' : 'zh');
@@ -44,9 +59,9 @@ function both(t: Text, lang: Lang): string {
   return a === b ? esc(a) : `${esc(a)}<span class="alt" lang="${other(lang) === 'zh' ? 'zh-CN' : 'en'}">${esc(b)}</span>`;
 }
 
-function cellHtml(v: Parameters<typeof resolveCell>[0], c: Column, lang: Lang): string {
+function cellHtml(v: Parameters<typeof resolveCell>[0], c: Column, lang: Lang, tz?: string): string {
   const r = resolveCell(v, c, lang);
-  const s = esc(plainText(r, true, formatYuan));
+  const s = esc(plainText(r, true, formatYuan, tz));
   return RIGHT.has(r.type) ? `<td class="num">${s}</td>` : `<td>${s}</td>`;
 }
 
@@ -66,13 +81,28 @@ export async function writeHtml(r: Report, lang: Lang, sink: TextSink): Promise<
     `<style>${CSS}</style>`,
     '</head>',
     '<body>',
-    `<header><h1>${both(r.title, lang)} — ${esc(r.roundId)}</h1>`,
+    `<header><h1>${both(r.title, lang)} — ${esc(r.roundId)}</h1></header>`,
+    // The answer first: the round, policy and hash, the ledger's head, the money, the states, verify.
+    `<section id="summary"><h2>${both(text('摘要', 'Summary'), lang)}</h2>`,
     '<dl class="meta">',
   );
   for (const m of r.meta) {
-    await out.push(`<dt>${both(m.label, lang)}</dt><dd>${esc(plainText(resolveCell(m.value, { key: m.key, header: m.label, type: m.type }, lang), true, formatYuan))}</dd>`);
+    await out.push(`<dt>${both(m.label, lang)}</dt><dd>${esc(plainText(resolveCell(m.value, { key: m.key, header: m.label, type: m.type }, lang), true, formatYuan, r.timeZone))}</dd>`);
   }
-  await out.push('</dl></header>');
+  await out.push('</dl>');
+  if (r.summary) {
+    const sm = r.summary;
+    if (sm.verify) await out.push(`<p class="verify ${sm.verify.ok ? 'ok' : 'bad'}">${esc(sm.verify.text[lang])}</p>`);
+    await out.push('<div class="figures">');
+    await out.push(`<table class="money"><thead><tr><th>${both(text('资金', 'Money'), lang)}</th><th class="num">${both(text('金额（元）', 'Amount (yuan)'), lang)}</th></tr></thead><tbody>`);
+    for (const m of sm.money) await out.push(`<tr><td>${both(m.label, lang)}</td><td class="num">${m.fen === null ? '—' : esc(formatYuan(m.fen))}</td></tr>`);
+    await out.push('</tbody></table>');
+    await out.push(`<table class="states"><thead><tr><th>${both(text('状态', 'State'), lang)}</th><th class="num">${both(text('申报数', 'Applications'), lang)}</th></tr></thead><tbody>`);
+    for (const x of sm.states) await out.push(`<tr><td>${both(x.label, lang)}</td><td class="num">${x.count}</td></tr>`);
+    await out.push(`<tr><td><b>${both(text('合计', 'Total'), lang)}</b></td><td class="num"><b>${sm.states.reduce((a, x) => a + x.count, 0)}</b></td></tr>`);
+    await out.push('</tbody></table></div>');
+  }
+  await out.push('</section>');
   if (r.charts.length) {
     await out.push(`<section id="charts"><h2>${both(text('图表', 'Charts'), lang)}</h2><div class="charts">`);
     for (const c of r.charts) await out.push(`<figure><figcaption>${both(c.title, lang)}</figcaption>${barChartSvg(c, lang, noData)}</figure>`);
@@ -86,20 +116,21 @@ export async function writeHtml(r: Report, lang: Lang, sink: TextSink): Promise<
     await out.push('</section>');
   }
   for (const s of r.sections) {
-    await out.push(`<section id="${esc(s.id)}"><h2>${both(s.title, lang)}</h2>`);
+    await out.push(`<section id="${esc(s.id)}" class="table"><h2>${both(s.title, lang)}</h2>`);
     if (s.note) await out.push(`<p class="note">${esc(s.note[lang])}</p>`);
     const { empty, rows } = openRows(s.rows);
     if (empty) {
-      await out.push(`<p class="none">${esc(text('（无）', '(none)')[lang])}</p></section>`);
+      // A note already says what the section holds ("No problem found."): no "(none)" after it.
+      await out.push(s.note ? '</section>' : `<p class="none">${esc(text('（无）', '(none)')[lang])}</p></section>`);
       continue;
     }
     await out.push('<table><thead><tr>');
     for (const c of s.columns) await out.push(`<th${RIGHT.has(c.type) ? ' class="num"' : ''}>${both(c.header, lang)}</th>`);
     await out.push('</tr></thead><tbody>');
-    for (const row of rows) await out.push(`<tr>${s.columns.map((c, i) => cellHtml(row[i] ?? null, c, lang)).join('')}</tr>`);
+    for (const row of rows) await out.push(`<tr>${s.columns.map((c, i) => cellHtml(row[i] ?? null, c, lang, r.timeZone)).join('')}</tr>`);
     await out.push('</tbody></table></section>');
   }
-  await out.push(`<footer>jmfund · ${esc(r.kind)} · ${esc(r.roundId)} · ${esc(r.generatedAt)}</footer>`, '</body>', '</html>');
+  await out.push(`<footer>jmfund · ${esc(r.kind)} · ${esc(r.roundId)} · ${esc(formatInstant(r.generatedAt, r.timeZone))}</footer>`, '</body>', '</html>');
 }
 
 export const renderHtml = (r: Report, lang: Lang): Promise<string> => toText((out) => writeHtml(r, lang, out));

@@ -103,8 +103,17 @@ export async function writeJson(r: Report, lang: Lang, out: TextSink): Promise<v
     await out.write('\n      ]\n    }');
   }
   await out.write(firstSection ? '],' : '\n  ],');
-  const charts = r.charts.map((c) => ({ id: c.id, title: c.title[lang], bars: c.bars.map((b) => ({ label: b.label[lang], fen: b.fen })) }));
-  await out.write(`\n  "charts": ${nested(charts, 1)}\n}\n`);
+  const charts = r.charts.map((c) =>
+    c.unit === 'count'
+      ? { id: c.id, title: c.title[lang], unit: 'count', bars: c.bars.map((b) => ({ label: b.label[lang], count: Number(b.fen), parts: (b.parts ?? []).map((p) => ({ label: p.label[lang], count: p.count })) })) }
+      : { id: c.id, title: c.title[lang], bars: c.bars.map((b) => ({ label: b.label[lang], fen: b.fen })) },
+  );
+  const summary = r.summary && {
+    money: r.summary.money.map((m) => ({ stage: m.stage, fen: m.fen })),
+    states: r.summary.states.map((x) => ({ state: x.state, count: x.count })),
+    verify: r.summary.verify && { ok: r.summary.verify.ok, text: r.summary.verify.text[lang] },
+  };
+  await out.write(`\n  "charts": ${nested(charts, 1)}${summary ? `,\n  "summary": ${nested(summary, 1)}` : ''}\n}\n`);
 }
 
 export const renderJson = (r: Report, lang: Lang): Promise<string> => toText((out) => writeJson(r, lang, out));

@@ -51,9 +51,18 @@ export async function writeMarkdown(r: Report, lang: Lang, sink: TextSink): Prom
   await out.push(`# ${mdEscape(r.title[lang])} — ${mdEscape(r.roundId)}`, '');
   for (const m of r.meta) {
     const c: Column = { key: m.key, header: m.label, type: m.type };
-    await out.push(`- **${mdEscape(m.label[lang])}**: ${mdEscape(plainText(resolveCell(m.value, c, lang), true, formatYuan))}`);
+    await out.push(`- **${mdEscape(m.label[lang])}**: ${mdEscape(plainText(resolveCell(m.value, c, lang), true, formatYuan, r.timeZone))}`);
   }
   await out.push('');
+  if (r.summary) {
+    // The answer first: verify, then the applications by state (the money is the first chart).
+    const sm = r.summary;
+    await out.push(`## ${lang === 'zh' ? '摘要' : 'Summary'}`, '');
+    if (sm.verify) await out.push(`**${mdEscape(sm.verify.text[lang])}**`, '');
+    await out.push(`| ${lang === 'zh' ? '状态' : 'State'} | ${lang === 'zh' ? '申报数' : 'Applications'} |`, '|---|---:|');
+    for (const x of sm.states) await out.push(`| ${mdEscape(x.label[lang])} | ${x.count} |`);
+    await out.push(`| ${lang === 'zh' ? '合计' : 'Total'} | ${sm.states.reduce((a, x) => a + x.count, 0)} |`, '');
+  }
   if (r.charts.length) {
     await out.push(`## ${lang === 'zh' ? '图表' : 'Charts'}`, '');
     for (const ch of r.charts) {
@@ -61,6 +70,14 @@ export async function writeMarkdown(r: Report, lang: Lang, sink: TextSink): Prom
       const max = maxFen(ch.bars);
       if (!ch.bars.length) {
         await out.push(`_${NONE[lang]}_`, '');
+        continue;
+      }
+      if (ch.unit === 'count') {
+        // Counts in parts (pass / fail / needs review): one column per part.
+        const parts = ch.bars[0].parts ?? [];
+        await out.push(`| ${lang === 'zh' ? '项目' : 'Item'} | ${parts.map((p) => mdEscape(p.label[lang])).join(' | ')} | |`, `|---|${parts.map(() => '---:').join('|')}|---|`);
+        for (const b of ch.bars) await out.push(`| ${mdEscape(b.label[lang])} | ${(b.parts ?? []).map((p) => p.count).join(' | ')} | ${'█'.repeat(barLength(b.fen, max, 20))} |`);
+        await out.push('');
         continue;
       }
       await out.push(`| ${lang === 'zh' ? '项目' : 'Item'} | ${lang === 'zh' ? '金额（元）' : 'Amount (yuan)'} | |`, '|---|---:|---|');
@@ -76,13 +93,14 @@ export async function writeMarkdown(r: Report, lang: Lang, sink: TextSink): Prom
     if (s.note) await out.push(`_${mdEscape(s.note[lang])}_`, '');
     const { empty, rows } = openRows(s.rows);
     if (empty) {
-      await out.push(`_${NONE[lang]}_`, '');
+      // A note already says what the section holds ("No problem found."): no "(none)" after it.
+      if (!s.note) await out.push(`_${NONE[lang]}_`, '');
       continue;
     }
     await out.push(`| ${s.columns.map((c) => mdEscape(c.header[lang])).join(' | ')} |`);
     await out.push(`|${s.columns.map((c) => (RIGHT.has(c.type) ? '---:' : '---')).join('|')}|`);
     for (const row of rows) {
-      await out.push(`| ${s.columns.map((c, i) => mdEscape(plainText(resolveCell(row[i] ?? null, c, lang), true, formatYuan))).join(' | ')} |`);
+      await out.push(`| ${s.columns.map((c, i) => mdEscape(plainText(resolveCell(row[i] ?? null, c, lang), true, formatYuan, r.timeZone))).join(' | ')} |`);
     }
     await out.push('');
   }

@@ -8,21 +8,21 @@ import type { Lang } from '../../domain/text.js';
 import { csvCell } from './csv.js';
 import { toText, type TextSink } from './sink.js';
 
-function cell(v: CellValue, c: Column, lang: Lang): string {
+function cell(v: CellValue, c: Column, lang: Lang, tz?: string): string {
   // The common cells without building their resolved form (a report of 10^5 applications has millions).
   if (v === null) return '';
-  if (typeof v === 'string') return csvCell(v);
+  if (typeof v === 'string' && c.type !== 'instant') return csvCell(v);
   if (typeof v === 'number' && c.type === 'number' && Number.isFinite(v)) return v.toFixed(c.wholeIntegers && Number.isInteger(v) ? 0 : (c.decimals ?? 0));
   const r = resolveCell(v, c, lang);
   // Numbers are written raw: "-5.00" is an amount, not a formula.
   if (r.type === 'money' || r.type === 'number' || r.type === 'percent') return plainText(r, false, yuanPlain);
-  return csvCell(plainText(r, false, yuanPlain));
+  return csvCell(plainText(r, false, yuanPlain, tz));
 }
 
 export async function writeCsv(r: Report, lang: Lang, out: TextSink): Promise<void> {
   const line = (s: string) => out.write(`${s}\r\n`);
   await line(`\uFEFF${csvCell(`${r.title[lang]} — ${r.roundId}`)}`);
-  for (const m of r.meta) await line(`${csvCell(m.label[lang])},${cell(m.value, { key: m.key, header: m.label, type: m.type }, lang)}`);
+  for (const m of r.meta) await line(`${csvCell(m.label[lang])},${cell(m.value, { key: m.key, header: m.label, type: m.type }, lang, r.timeZone)}`);
   for (const s of r.sections) {
     await line('');
     await line(csvCell(s.title[lang]));
@@ -30,8 +30,8 @@ export async function writeCsv(r: Report, lang: Lang, out: TextSink): Promise<vo
     await line(s.columns.map((c) => csvCell(c.header[lang])).join(','));
     const cols = s.columns;
     for (const row of s.rows) {
-      let t = cell(row[0] ?? null, cols[0], lang);
-      for (let i = 1; i < cols.length; i++) t += `,${cell(row[i] ?? null, cols[i], lang)}`;
+      let t = cell(row[0] ?? null, cols[0], lang, r.timeZone);
+      for (let i = 1; i < cols.length; i++) t += `,${cell(row[i] ?? null, cols[i], lang, r.timeZone)}`;
       // Awaited only when a buffer went out: an await per row is a pause per row.
       const p = line(t);
       if (p) await p;

@@ -9,7 +9,8 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 import type { Row, Style } from 'exceljs';
 import { once, type EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import { displayWidth, openRows, plainText, resolveCell, type CellValue, type Column, type Report, type Resolved } from '../../domain/reports/model.js';
+import { charWidth, displayWidth, openRows, plainText, resolveCell, type CellValue, type Column, type Report, type Resolved } from '../../domain/reports/model.js';
+import { formatInstant } from '../../domain/dates.js';
 import { text, type Lang } from '../../domain/text.js';
 
 export const MONEY_FORMAT = '#,##0.00';
@@ -17,7 +18,7 @@ const MAX_WIDTH = 60;
 
 type ExcelValue = string | number | Date | null;
 
-function excelValue(r: Resolved): { value: ExcelValue; numFmt?: string } {
+function excelValue(r: Resolved, tz?: string): { value: ExcelValue; numFmt?: string } {
   switch (r.type) {
     case 'empty':
       return { value: null };
@@ -38,13 +39,28 @@ function excelValue(r: Resolved): { value: ExcelValue; numFmt?: string } {
       return { value: new Date(Date.UTC(y, m - 1, d)), numFmt: 'yyyy-mm-dd' };
     }
     case 'instant':
-      return { value: r.value };
+      // As the officer reads it (China Standard Time); JSON keeps the ISO instant.
+      return { value: formatInstant(r.value, tz) };
   }
 }
 
-/** Excel's rules: ≤ 31 characters, none of []:*?/\, unique in the workbook (case-insensitive). */
+/** At most `max` characters, cut between words (a space, or between two CJK characters), never inside one. */
+function shortTitle(s: string, max: number): string {
+  if ([...s].length <= max) return s;
+  // The article in brackets goes first: the sheet's first row keeps the whole title.
+  const bare = s.replace(/\s*[（(].*$/, '').trim();
+  if (bare && [...bare].length <= max) return bare;
+  const chars = [...(bare || s)];
+  let cut = max;
+  // Back to a word boundary: a space, or between two wide (CJK) characters.
+  const wide = (c: string | undefined) => c !== undefined && charWidth(c.codePointAt(0) ?? 0) === 2;
+  while (cut > 0 && !(chars[cut] === ' ' || chars[cut - 1] === ' ' || (wide(chars[cut - 1]) && wide(chars[cut])))) cut--;
+  return (cut > 0 ? chars.slice(0, cut) : chars.slice(0, max)).join('').trim();
+}
+
+/** Excel's rules: ≤ 31 characters, none of []:*?/\, unique in the workbook (case-insensitive); short, never cut mid-word. */
 export function sheetName(title: string, used: Set<string>): string {
-  const base = title.replace(/[[\]:*?/\\]/g, ' ').replace(/\s+/g, ' ').replace(/^'+|'+$/g, '').trim().slice(0, 31).trim() || 'Sheet';
+  const base = shortTitle(title.replace(/[[\]:*?/\\]/g, ' ').replace(/\s+/g, ' ').replace(/^'+|'+$/g, '').trim(), 31) || 'Sheet';
   let name = base;
   for (let i = 2; used.has(name.toLowerCase()); i++) {
     const suffix = ` (${i})`;
@@ -88,7 +104,12 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
     if (zipIn?._writableState?.needDrain) await once(zipIn, 'drain');
     else await new Promise<void>((resolve) => setImmediate(resolve));
   };
-  const newSheet = (title: string): SheetWriter => wb.addWorksheet(sheetName(title, used), { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
+  // The sheet's name is short (Excel allows 31 characters); its first row holds the whole title.
+  const newSheet = (title: string): SheetWriter => {
+    const ws = wb.addWorksheet(sheetName(title, used), { views: [{ state: 'frozen', ySplit: 2, xSplit: 0 }] });
+    ws.addRow([title]).font = { bold: true, size: 13 };
+    return ws;
+  };
 
   // One style object per number format, shared by every cell that has it:
   // exceljs recognises a style object it has seen and skips serialising it
@@ -121,8 +142,8 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
     for (const cells of openRows(rows).rows) {
       const resolved = columns.map((c, i) => resolveCell(cells[i] ?? null, c, lang));
       const row = ws.addRow([]);
-      setCells(row, resolved.map(excelValue));
-      if (n < WIDTH_SAMPLE) resolved.forEach((res, i) => (widths[i] = Math.max(widths[i], widthOf(plainText(res, true, formatYuan)))));
+      setCells(row, resolved.map((res) => excelValue(res, r.timeZone)));
+      if (n < WIDTH_SAMPLE) resolved.forEach((res, i) => (widths[i] = Math.max(widths[i], widthOf(plainText(res, true, formatYuan, r.timeZone)))));
       if (++n === WIDTH_SAMPLE) {
         setWidths();
         row.commit();
@@ -140,14 +161,15 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
   };
 
   const metaCol = (type: Column['type']): Column => ({ key: 'value', header: text('值', 'value'), type });
-  const summary = newSheet(text('概要', 'Summary')[lang]);
+  const summary = wb.addWorksheet(sheetName(text('概要', 'Summary')[lang], used), { views: [{ state: 'frozen', ySplit: 2, xSplit: 0 }] });
+  summary.addRow([`${r.title[lang]} — ${r.roundId}`]).font = { bold: true, size: 13 };
   let w0 = widthOf(text('项目', 'Item')[lang]);
   let w1 = widthOf(`${r.title[lang]} — ${r.roundId}`);
   const metaRows = r.meta.map((m) => {
     const res = resolveCell(m.value, metaCol(m.type), lang);
     w0 = Math.max(w0, widthOf(m.label[lang]));
-    w1 = Math.max(w1, widthOf(plainText(res, true, formatYuan)));
-    return { label: m.label[lang], cell: excelValue(res) };
+    w1 = Math.max(w1, widthOf(plainText(res, true, formatYuan, r.timeZone)));
+    return { label: m.label[lang], cell: excelValue(res, r.timeZone) };
   });
   summary.getColumn(1).width = w0 + 2;
   summary.getColumn(2).width = w1 + 2;
@@ -159,13 +181,18 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
   for (const s of r.sections) await addSheet(s.title[lang], s.columns, s.rows, s.note?.[lang]);
   if (r.charts.length) {
     // The charts' numbers, one block per chart, so a spreadsheet user can draw them.
-    const rows: CellValue[][] = r.charts.flatMap((c) => c.bars.map((b): CellValue[] => [c.title, b.label, b.fen]));
+    // Money charts fill the amount; count charts (eligibility by rule) the counts of each part.
+    const rows: CellValue[][] = r.charts.flatMap((c) =>
+      c.bars.map((b): CellValue[] => (c.unit === 'count' ? [c.title, b.label, null, Number(b.fen), b.parts?.map((p) => `${p.label[lang]} ${p.count}`).join(lang === 'zh' ? '，' : ', ') ?? null] : [c.title, b.label, b.fen, null, null])),
+    );
     await addSheet(
       text('图表数据', 'Chart data')[lang],
       [
         { key: 'chart', header: text('图表', 'Chart'), type: 'text' },
         { key: 'item', header: text('项目', 'Item'), type: 'text' },
         { key: 'amount', header: text('金额（元）', 'Amount (yuan)'), type: 'money' },
+        { key: 'count', header: text('件数', 'Count'), type: 'number' },
+        { key: 'parts', header: text('其中', 'Of which'), type: 'text' },
       ],
       rows,
     );
