@@ -31,8 +31,8 @@ p.none{color:#777;font-style:italic}
 figure{margin:0}
 figcaption{font-weight:bold;margin-bottom:4px}
 footer{margin-top:32px;color:#777;font-size:11px}
-#summary .figures{display:flex;flex-wrap:wrap;gap:8px 32px;align-items:flex-start}
-#summary table{width:auto;min-width:16em}
+#report-summary .figures{display:flex;flex-wrap:wrap;gap:8px 32px;align-items:flex-start}
+#report-summary table{width:auto;min-width:16em}
 p.verify{font-weight:bold;margin:8px 0}
 p.verify.ok{color:#2e7d32}
 p.verify.bad{color:#c62828}
@@ -83,7 +83,7 @@ export async function writeHtml(r: Report, lang: Lang, sink: TextSink): Promise<
     '<body>',
     `<header><h1>${both(r.title, lang)} — ${esc(r.roundId)}</h1></header>`,
     // The answer first: the round, policy and hash, the ledger's head, the money, the states, verify.
-    `<section id="summary"><h2>${both(text('摘要', 'Summary'), lang)}</h2>`,
+    `<section id="report-summary"><h2>${both(text('摘要', 'Summary'), lang)}</h2>`,
     '<dl class="meta">',
   );
   for (const m of r.meta) {
