@@ -165,6 +165,8 @@ describe.skipIf(!chromium.bin)('HTML reports in Chromium with a CJK font (issue 
       }
       // The check is not blind: Latin text is reported in the Latin font it is drawn with, not a CJK one.
       await page.eval(`document.body.insertAdjacentHTML('beforeend', '<p id="latin" style="font-family: monospace">abc</p>')`);
+      // Laid out (and painted) before the fonts are asked for.
+      await page.eval(`new Promise((r) => requestAnimationFrame(() => r(document.getElementById('latin').offsetWidth)))`);
       const latin = await page.fontsOf('#latin');
       expect(latin.length).toBeGreaterThan(0);
     }
