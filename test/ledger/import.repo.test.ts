@@ -196,7 +196,7 @@ describe('ApplicationImportSession', () => {
           ]),
         )
         .digest('hex');
-    for (const extra of [{}, { 备注: '无' }, { 备注: 'a', '10': 'x', '9': 'y', b: '' }]) {
+    for (const extra of [{}, { 备注: '无' }, { 备注: 'a', '10': 'x', '9': 'y', b: '' }] as Record<string, string>[]) {
       const a = app({ extra, cluster: 'x', employees: null });
       expect(contentHash(a)).toBe(formula(a));
       const rec = applicationRecord(a, 7);

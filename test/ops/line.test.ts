@@ -38,7 +38,7 @@ function round(method: 'mean' | 'trimmed-mean' | 'z-score' = 'mean', perApp = 3)
   ]);
   const rng = new FastRandom('ops-line', 'round');
   const leniency = [0, 10, -2, 1, -1, 0];
-  const rows = [];
+  const rows: Parameters<typeof writeScores>[2] = [];
   let line = 2;
   for (const [n, id] of [...ids, 'S1', 'S2', 'S3', 'S4'].entries()) {
     const quality = 82 - (n % 20) * 0.6;
