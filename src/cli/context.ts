@@ -6,6 +6,7 @@ import { type Lang, type Text, text } from '../domain/text.js';
 import { openLedger, type Db } from '../ledger/open.js';
 import { detectLang } from './i18n/index.js';
 import type { OpContext } from '../ops/context.js';
+import { watchLedger, unwatchLedger } from './interrupt.js';
 import { progressBar } from './progress.js';
 
 export interface GlobalOptions {
@@ -84,8 +85,9 @@ export function makeContext(g: GlobalOptions): Context {
     today: () => (fixed && /^\d{4}-\d{2}-\d{2}$/.test(fixed) ? fixed : formatInstant(clock().toISOString(), tz).slice(0, 10)),
     t: (t) => t[lang],
     instant: (iso) => formatInstant(iso, tz),
-    db: () => (db ??= openLedger(ctx.dbPath)),
+    db: () => (db ??= watchLedger(openLedger(ctx.dbPath))),
     close: () => {
+      unwatchLedger();
       db?.close();
       db = undefined;
     },

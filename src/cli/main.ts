@@ -2,8 +2,8 @@
 import { CommanderError } from 'commander';
 import { DateValueError } from '../domain/dates.js';
 import { UserError } from '../domain/errors.js';
-import { setInterruptReporter } from '../io/temp-files.js';
 import { VERSION, buildProgram, langFromArgv } from './program.js';
+import { handleInterrupts } from './interrupt.js';
 import { resultExitCode } from './runner.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -12,15 +12,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  // Ctrl-C or a kill while a file is being written: its temporary file is removed, then this is said.
-  setInterruptReporter((signal, removed) => {
-    const list = removed.join(', ');
-    process.stderr.write(
-      lang === 'zh'
-        ? `jmfund: 已中断（${signal}）；未写完的临时文件已删除${list ? `：${list}` : ''}。目标文件未被写入。\n`
-        : `jmfund: interrupted (${signal}); the unfinished temporary file was removed${list ? `: ${list}` : ''}. The target file was not written.\n`,
-    );
-  });
+  // Ctrl-C or a kill: what was open rolled back, temporary files removed, and said (cli/interrupt.ts).
+  handleInterrupts(lang);
   try {
     await (await buildProgram(argv)).parseAsync(argv);
     return resultExitCode();

@@ -22,7 +22,8 @@ export function tempPathFor(target: string): string {
 }
 
 const SIGNALS = { SIGINT: 2, SIGHUP: 1, SIGTERM: 15 } as const;
-type Sig = keyof typeof SIGNALS;
+export type Sig = keyof typeof SIGNALS;
+export const INTERRUPT_SIGNALS = Object.keys(SIGNALS) as Sig[];
 
 const live = new Set<string>();
 /** Says what happened before the process ends (the CLI sets it, in the officer's language). */
@@ -39,7 +40,12 @@ const removeWithSides = (p: string): void => {
   for (const s of ['', ...SIDE_FILES]) rmSync(p + s, { force: true });
 };
 
-function onSignal(signal: Sig): void {
+/**
+ * Ends the process for a signal: removes the live temporary files, lets the
+ * reporter say what happened, exits 128 + the signal's number. The CLI's
+ * handler for every writing command ends through here too (cli/interrupt.ts).
+ */
+export function endOnSignal(signal: Sig): void {
   const removed = [...live];
   for (const p of removed) {
     try {
@@ -64,7 +70,7 @@ export function trackTemp(path: string): () => void {
   live.add(path);
   if (handlers.size === 0) {
     for (const sig of Object.keys(SIGNALS) as Sig[]) {
-      const h = () => onSignal(sig);
+      const h = () => endOnSignal(sig);
       handlers.set(sig, h);
       process.on(sig, h);
     }

@@ -203,7 +203,7 @@ describe('interrupted and killed writers leave nothing behind', () => {
         if (exitCode === 0) continue; // finished before the signal arrived: try again
         caught = true;
         expect(exitCode, stderr).toBe(code);
-        expect(stderr).toMatch(new RegExp(`interrupted \\(${signal}\\); the unfinished temporary file was removed: .*\\.b\\.db\\.\\d+\\.[0-9a-f]{12}\\.tmp`));
+        expect(stderr).toMatch(new RegExp(`interrupted: nothing was written \\(${signal}\\)\\. The unfinished temporary file was removed: .*\\.b\\.db\\.\\d+\\.[0-9a-f]{12}\\.tmp; the target file was not written`));
         expect(readdirSync(out)).toEqual([]);
       }
       expect(caught, 'the backup was never caught running').toBe(true);

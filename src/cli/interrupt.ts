@@ -1,0 +1,60 @@
+// Ctrl-C, SIGTERM or SIGHUP during a command (SPEC §13, issue 17): an open
+// transaction is rolled back, unfinished temporary files are removed
+// (io/temp-files.ts), and the officer is told what was written — nothing, or
+// the events the command had already committed — before the process ends with
+// 128 + the signal's number (130 for Ctrl-C). The one place these words live.
+import { endOnSignal, INTERRUPT_SIGNALS, setInterruptReporter, type Sig } from '../io/temp-files.js';
+import { eventsSince, headSeq } from '../ledger/events.js';
+import type { Db } from '../ledger/open.js';
+import type { Lang } from '../domain/text.js';
+
+let watched: { db: Db; seqAtOpen: number } | null = null;
+
+/** The command's ledger, from when it was opened: what it commits is reported if interrupted. */
+export function watchLedger(db: Db): Db {
+  watched = { db, seqAtOpen: headSeq(db) };
+  return db;
+}
+
+export function unwatchLedger(): void {
+  watched = null;
+}
+
+/** Rolls back what is open; returns the events committed since the ledger was opened. */
+function settleLedger(): { seq: number; command: string }[] {
+  const w = watched;
+  if (!w || !w.db.open) return [];
+  try {
+    if (w.db.inTransaction) w.db.exec('ROLLBACK');
+    const committed = eventsSince(w.db, w.seqAtOpen);
+    w.db.close();
+    return committed;
+  } catch {
+    return [];
+  }
+}
+
+function message(lang: Lang, signal: Sig, committed: { seq: number; command: string }[], removed: string[]): string {
+  const files = removed.join(', ');
+  if (lang === 'zh') {
+    const head = committed.length
+      ? `jmfund: 已中断（${signal}）：中断前已写入账本 ${committed.map((e) => `事件 #${e.seq}（${e.command}）`).join('、')}，这些保留在账本中；其后未写入任何内容。`
+      : `jmfund: 已中断：未写入任何内容（${signal}）。`;
+    return `${head}${removed.length ? `未写完的临时文件已删除：${files}；目标文件未被写入。` : ''}\n`;
+  }
+  const head = committed.length
+    ? `jmfund: interrupted (${signal}) after ${committed.length === 1 ? 'it had' : 'these had'} been written: ${committed.map((e) => `event #${e.seq} (${e.command})`).join(', ')}, which stay${committed.length === 1 ? 's' : ''} in the ledger; nothing after ${committed.length === 1 ? 'it' : 'them'} was written.`
+    : `jmfund: interrupted: nothing was written (${signal}).`;
+  return `${head}${removed.length ? ` The unfinished temporary file was removed: ${files}; the target file was not written.` : ''}\n`;
+}
+
+/** Installs the handlers for the whole command (main.ts, once). */
+export function handleInterrupts(lang: Lang): void {
+  setInterruptReporter((signal, removed) => {
+    const committed = settleLedger();
+    // A progress bar may be half drawn on the terminal: start a clean line.
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    process.stderr.write(message(lang, signal, committed, removed));
+  });
+  for (const sig of INTERRUPT_SIGNALS) process.on(sig, () => endOnSignal(sig));
+}
