@@ -138,13 +138,3 @@ export function verifyChain(db: Db): { problems: ChainProblem[]; count: number; 
   }
   return { problems, count, lastHash: prevHash };
 }
-
-/** The newest event's seq (0 in an empty log). */
-export function headSeq(db: Db): number {
-  return (db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck().get() as number) ?? 0;
-}
-
-/** The events after `seq`, oldest first: what a command has committed since it began. */
-export function eventsSince(db: Db, seq: number): { seq: number; command: string; round_id: string | null }[] {
-  return db.prepare('SELECT seq, command, round_id FROM events WHERE seq > ? ORDER BY seq').all(seq) as { seq: number; command: string; round_id: string | null }[];
-}
