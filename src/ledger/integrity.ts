@@ -1,6 +1,7 @@
-// PRAGMA integrity_check of a ledger file in a worker thread (integrity-worker.ts):
-// on a large ledger it takes as long as every other check of verify together,
-// and a second core runs it meanwhile.
+// Checks of verify in a worker thread (integrity-worker.ts): on a large ledger
+// PRAGMA integrity_check takes about as long as every other check together,
+// and a second core runs it, with the checks that are mostly SQLite's own
+// scans, meanwhile.
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -24,14 +25,19 @@ export function integrityWorkerWorthIt(path: string): boolean {
   }
 }
 
-/** The rows of PRAGMA integrity_check (['ok'] for a sound file), from a worker thread; rejects with the error the check met. */
-export function integrityCheckInWorker(path: string): Promise<string[]> {
+/**
+ * Runs the checks of verify named by `ids` (in that order) on the file at
+ * `path` in a worker thread, with SQLite's quick check in place of its
+ * integrity check when `quick`; resolves with what runNamedChecks returns,
+ * rejects with the error the worker met.
+ */
+export function checksInWorker<T>(path: string, ids: readonly string[], quick: boolean): Promise<T[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { workerData: { path } });
+    const worker = new Worker(WORKER_URL, { workerData: { path, ids: [...ids], quick } });
     let answered = false;
-    worker.once('message', (m: { rows?: string[]; error?: string }) => {
+    worker.once('message', (m: { runs?: T[]; error?: string }) => {
       answered = true;
-      if (m.rows) resolve(m.rows);
+      if (m.runs) resolve(m.runs);
       else reject(new Error(m.error ?? 'integrity check failed'));
     });
     worker.once('error', (e) => {

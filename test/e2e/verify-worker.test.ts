@@ -1,5 +1,6 @@
-// verify and backup run SQLite's integrity check in a worker thread on a large
-// ledger (ledger/integrity.ts): forced on here (JMFUND_VERIFY_WORKER=always),
+// verify and backup run SQLite's integrity check (a backup's copy: its quick
+// check) and foreign-key check in a worker thread on a large ledger
+// (ledger/integrity.ts): forced on here (JMFUND_VERIFY_WORKER=always),
 // the output must be the same as with the check in the main thread, for a
 // sound ledger and for one changed behind jmfund's back.
 import Database from 'better-sqlite3';
@@ -23,6 +24,9 @@ describe('integrity check in a worker thread', () => {
     const db = new Database(changed);
     db.prepare("UPDATE events SET officer = 'mallory' WHERE seq = 2").run();
     db.prepare("UPDATE applications SET state = 'approved-by-mallory' WHERE rowid = 1").run();
+    // A row pointing at a missing event: found by the foreign-key check, which runs in the worker too.
+    db.pragma('foreign_keys = OFF');
+    db.prepare("INSERT INTO event_apps (seq, application_id) VALUES (999999, 'no-such-application')").run();
     db.close();
     for (const file of [L.db, changed]) {
       const a = run(file, 'always', ['--json', 'verify']);
@@ -31,6 +35,7 @@ describe('integrity check in a worker thread', () => {
       expect(a.stdout).toBe(b.stdout);
       expect(a.json<{ checks: { id: string }[] }>().checks[0].id).toBe('sqlite.integrity');
     }
+    expect(run(changed, 'always', ['--json', 'verify']).json<{ problems: { check: string }[] }>().problems.map((p) => p.check)).toContain('sqlite.foreign-keys');
     expect(run(changed, 'always', ['verify']).code).toBe(1);
   });
 
@@ -40,5 +45,20 @@ describe('integrity check in a worker thread', () => {
     expect(a.code, a.stderr).toBe(0);
     const strip = (s: string) => ({ ...JSON.parse(s), backup: null, sha256: null });
     expect(strip(a.stdout)).toEqual(strip(b.stdout));
+  });
+
+  it('backup of a ledger with problems: the same findings in the worker and in the main thread', () => {
+    const changed = join(L.dir, 'worker-changed-b.db');
+    copyFileSync(L.db, changed);
+    const db = new Database(changed);
+    db.pragma('foreign_keys = OFF');
+    db.prepare("INSERT INTO event_apps (seq, application_id) VALUES (999999, 'no-such-application')").run();
+    db.close();
+    const a = run(changed, 'always', ['--json', 'backup', join(L.dir, 'worker-c.db')]);
+    const b = run(changed, 'never', ['--json', 'backup', join(L.dir, 'worker-d.db')]);
+    expect(a.code, a.stderr).toBe(1);
+    const strip = (s: string) => ({ ...JSON.parse(s), backup: null, sha256: null });
+    expect(strip(a.stdout)).toEqual(strip(b.stdout));
+    expect(a.json<{ problems: { check: string }[] }>().problems.map((p) => p.check)).toEqual(['sqlite.foreign-keys']);
   });
 });

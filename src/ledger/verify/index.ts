@@ -8,7 +8,7 @@ import * as chain from './chain.js';
 import * as lifecycle from './lifecycle.js';
 import * as money from './money.js';
 import { missingNeeds } from '../schema.js';
-import { integrityCheckInWorker, integrityWorkerWorthIt } from '../integrity.js';
+import { checksInWorker, integrityWorkerWorthIt } from '../integrity.js';
 import * as sqlite from './sqlite.js';
 import type { Check, Problem } from './types.js';
 
@@ -97,34 +97,56 @@ export function runChecks(db: Db, checks: readonly Check[] = CHECKS): VerifyResu
   );
 }
 
+/** What runs in the worker thread (integrity.ts), balanced against what stays: SQLite's own scans. */
+const IN_WORKER = ['sqlite.integrity', 'sqlite.foreign-keys'];
+/** The quick check takes half as long: the worker takes one more scan. */
+const IN_WORKER_QUICK = [...IN_WORKER, 'lifecycle.filed-unchanged'];
+
+/** The checks of CHECKS named by `ids`, in that order (the worker thread's part; `quick`: quickIntegrity for integrity). */
+export function runNamedChecks(db: Db, ids: readonly string[], quick: boolean): Ran[] {
+  return ids.map((id) => {
+    const c = CHECKS.find((x) => x.id === id);
+    if (!c) throw new Error(`internal error: no check ${id}`);
+    return runOne(db, quick && c === sqlite.integrity ? sqlite.quickIntegrity : c);
+  });
+}
+
 /**
  * runChecks on the ledger file at `path` (db is open on it), with SQLite's
- * integrity check in a worker thread while this one runs the others, when the
- * file is large enough for that to pay (integrity.ts). The same result.
+ * integrity check and foreign-key check in a worker thread while this one
+ * runs the others, when the file is large enough for that to pay
+ * (integrity.ts). The same result. `quick`: SQLite's quick check in place of
+ * its integrity check (a backup's copy: sqlite.quickIntegrity).
  */
-export async function runChecksOnFile(db: Db, path: string, checks: readonly Check[] = CHECKS, onCheck?: (done: number, total: number) => void): Promise<VerifyResult> {
+export async function runChecksOnFile(
+  db: Db,
+  path: string,
+  checks: readonly Check[] = CHECKS,
+  onCheck?: (done: number, total: number) => void,
+  opts: { quick?: boolean } = {},
+): Promise<VerifyResult> {
+  const quick = opts.quick === true;
+  const own = (c: Check): Check => (quick && c === sqlite.integrity ? sqlite.quickIntegrity : c);
   let done = 0;
   const tick = <T>(x: T): T => {
     onCheck?.(++done, checks.length);
     return x;
   };
-  if (!checks.includes(sqlite.integrity) || !integrityWorkerWorthIt(path)) return result(db, checks.map((c) => tick(runOne(db, c))));
-  const rows = integrityCheckInWorker(path).then(
-    (r) => tick({ rows: r }),
-    (e: Error) => tick({ error: e }),
-  );
-  const runs = checks.map((c) => (c === sqlite.integrity ? null : tick(runOne(db, c))));
-  return finish(db, runs, rows);
-}
-
-async function finish(db: Db, runs: (Ran | null)[], rows: Promise<{ rows: string[] } | { error: Error }>): Promise<VerifyResult> {
-  const answer = await rows;
-  const integrity = (): Problem[] => {
-    if ('error' in answer) throw answer.error;
-    return sqlite.integrityProblems(answer.rows);
+  const ids = new Set(quick ? IN_WORKER_QUICK : IN_WORKER);
+  const away = checks.filter((c) => CHECKS.includes(c) && ids.has(c.id));
+  if (!away.length || !integrityWorkerWorthIt(path)) return result(db, checks.map((c) => tick(runOne(db, own(c)))));
+  const failed = (e: Error) => () => {
+    throw e;
   };
+  const answer = checksInWorker<Ran>(path, away.map((c) => c.id), quick).then(
+    (runs) => runs.map(tick),
+    (e: Error) => away.map((c) => tick(ran(own(c), failed(e)))),
+  );
+  const runs = checks.map((c) => (away.includes(c) ? null : tick(runOne(db, own(c)))));
+  const theirs = await answer;
+  let k = 0;
   return result(
     db,
-    runs.map((r) => r ?? ran(sqlite.integrity, integrity)),
+    runs.map((r) => r ?? theirs[k++]),
   );
 }
