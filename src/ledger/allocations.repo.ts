@@ -273,6 +273,12 @@ export function listAllocations(db: Db, roundId: string): (StoredAllocation & { 
   return rows.map((r) => ({ ...fromRow(r), funded: r.funded, awardedFen: r.awarded }));
 }
 
+/** The budgets the latest version was allocated under (which may override the round's), null before the first. */
+export function latestBudgets(db: Db, roundId: string): Record<string, number> | null {
+  const v = latestVersion(db, roundId);
+  return v === null ? null : (getAllocation(db, roundId, v)?.budgets ?? null);
+}
+
 export function getAllocation(db: Db, roundId: string, version: number): StoredAllocation | undefined {
   const r = db.prepare('SELECT * FROM allocations WHERE round_id = ? AND version = ?').get(roundId, version) as AllocationRow | undefined;
   return r && fromRow(r);

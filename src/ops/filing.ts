@@ -9,7 +9,7 @@ import { applicationMoney, categoryBudget } from '../domain/money-stages.js';
 import { filingBlockers } from '../domain/notice-period.js';
 import { categoryOf } from '../domain/policy.js';
 import { text } from '../domain/text.js';
-import { getAllocation, latestVersion } from '../ledger/allocations.repo.js';
+import { latestBudgets } from '../ledger/allocations.repo.js';
 import { applicationIdsIn, setState } from '../ledger/applications.repo.js';
 import { roundMoneyFacts } from '../ledger/awards.repo.js';
 import { applicationStatus } from '../ledger/eligibility.repo.js';
@@ -139,12 +139,6 @@ export function setAward(op: OpContext, input: SetAwardInput): SetAwardResult {
     });
     return { applicationId: app.applicationId, amountFen: amount, basis: basis.value, on, state: to };
   });
-}
-
-/** The budgets of the round's latest allocation (which may override the round's), null before the first. */
-function latestBudgets(db: Db, roundId: string): Record<string, number> | null {
-  const v = latestVersion(db, roundId);
-  return v === null ? null : (getAllocation(db, roundId, v)?.budgets ?? null);
 }
 
 /** Σ allocated (money-stages) to the category's other applications: what the budget left is counted against. */

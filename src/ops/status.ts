@@ -6,7 +6,7 @@ import { type FenJson, type MoneyJson, MoneyTally, categoryBudget, fenJson, mone
 import { noticeProgress, type NoticeProgress } from '../domain/notice-period.js';
 import { countBy, tallyRound } from '../domain/round-status.js';
 import type { Text } from '../domain/text.js';
-import { getAllocation, latestVersion } from '../ledger/allocations.repo.js';
+import { latestBudgets } from '../ledger/allocations.repo.js';
 import { roundMoneyFacts } from '../ledger/awards.repo.js';
 import { roundNotices } from '../ledger/notices.repo.js';
 import { roundObjections } from '../ledger/objections.repo.js';
@@ -34,8 +34,7 @@ export function roundStatus(op: OpContext, input: { roundId: string }): RoundSta
   const round = requireRound(db, input.roundId);
   const today = op.today();
   // Budgets as every report takes them: the latest allocation's, else the round's, else the policy's.
-  const version = latestVersion(db, round.roundId);
-  const allocationBudgets = version === null ? null : (getAllocation(db, round.roundId, version)?.budgets ?? null);
+  const allocationBudgets = latestBudgets(db, round.roundId);
   const tally = new MoneyTally(round.policy, (k) => categoryBudget(round.policy, round.budgets, allocationBudgets, k));
   const { states, categories } = tallyRound(roundMoneyFacts(db, round.roundId), tally);
   const objections = roundObjections(db, round.roundId);
