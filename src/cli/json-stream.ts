@@ -2,7 +2,7 @@
 // written element by element, in chunks, with exactly the text
 // JSON.stringify(value, null, indent) would give for the whole value. A
 // bigint (a sum of money past 2^53 fen) is written as the exact integer.
-import { stringifyJson } from '../io/exporters/json.js';
+import { stringifyJson } from '../domain/exact-json.js';
 
 /** An array whose elements are made as they are written. */
 class LazyArray<T> {
