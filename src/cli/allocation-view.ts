@@ -34,8 +34,8 @@ export function viewJson<L>(v: AllocationView<L>) {
     dry_run: v.dryRun,
     method: v.method,
     shortfall: v.shortfall,
-    categories: v.summary.categories.map((c) => ({ category: c.category, budget_fen: c.budgetFen, awarded_fen: c.awardedFen, funded: c.funded })),
-    clusters: v.summary.clusters.map((c) => ({ cluster: c.cluster, pool_fen: c.poolFen, awarded_fen: c.awardedFen })),
+    categories: v.summary.categories.map((c) => ({ category: c.category, budget_fen: c.budgetFen, allocated_fen: c.awardedFen, funded: c.funded })),
+    clusters: v.summary.clusters.map((c) => ({ cluster: c.cluster, pool_fen: c.poolFen, allocated_fen: c.awardedFen })),
     applications,
     reserve: v.summary.reserve,
     ties: v.ties,
@@ -65,7 +65,7 @@ export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>):
       const budget = summary.budgetFen;
       out.fields([
         [text('预算（元）', 'budget (yuan)'), budget === null ? ctx.t(text('无', 'none')) : formatYuan(budget)],
-        [text('已安排（元）', 'awarded (yuan)'), formatYuan(summary.awardedFen)],
+        [text('拟安排（元）', 'allocated (yuan)'), formatYuan(summary.awardedFen)],
         [text('结余（元）', 'left (yuan)'), budget === null ? '' : formatYuan(budget - summary.awardedFen)],
         [text('获资助项目', 'funded'), summary.funded],
       ]);
@@ -109,7 +109,7 @@ export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>):
   if (v.summary.clusters.length > 0) {
     out.heading(text('产业集群', 'clusters'));
     out.table(
-      [text('集群', 'cluster'), text('上限（元）', 'pool (yuan)'), text('已安排（元）', 'awarded (yuan)')],
+      [text('集群', 'cluster'), text('上限（元）', 'pool (yuan)'), text('拟安排（元）', 'allocated (yuan)')],
       v.summary.clusters.map((c) => [w.cluster(c.cluster, v.round.policy), formatYuan(c.poolFen), formatYuan(c.awardedFen)]),
       { align: ['left', 'right', 'right'] },
     );

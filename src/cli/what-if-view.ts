@@ -20,11 +20,11 @@ export function whatIfJson(ctx: Context, r: WhatIfResult) {
       categories: s.categories.map((c) => ({
         category: c.category,
         budget_fen: c.budgetFen,
-        awarded_fen: c.awardedFen,
+        allocated_fen: c.awardedFen,
         left_fen: c.leftFen,
         funded: c.funded,
         stored_budget_fen: c.storedBudgetFen,
-        stored_awarded_fen: c.storedAwardedFen,
+        stored_allocated_fen: c.storedAwardedFen,
         stored_funded: c.storedFunded,
       })),
       comes_in: s.comesIn.map(change),
@@ -54,7 +54,7 @@ export function renderWhatIf(ctx: Context, out: Printer, r: WhatIfResult): void 
     const cat = r.steps;
     out.heading(text(`${cat} 的预算逐级变化`, `${cat}: budget in steps`));
     out.table(
-      [text('预算（元）', 'budget (yuan)'), text('获资助', 'funded'), text('已安排（元）', 'awarded (yuan)'), text('结余（元）', 'left (yuan)'), text('新增', 'comes in'), text('退出', 'drops out'), text('金额变化', 'award changes')],
+      [text('预算（元）', 'budget (yuan)'), text('获资助', 'funded'), text('拟安排（元）', 'allocated (yuan)'), text('结余（元）', 'left (yuan)'), text('新增', 'comes in'), text('退出', 'drops out'), text('金额变化', 'award changes')],
       r.scenarios.map((s) => {
         const c = s.categories.find((x) => x.category === cat)!;
         const mine = (cs: WhatIfChange[]) => cs.filter((x) => x.category === cat);
@@ -71,14 +71,14 @@ export function renderWhatIf(ctx: Context, out: Printer, r: WhatIfResult): void 
       { align: ['right', 'right', 'right', 'right', 'left', 'left', 'left'] },
     );
     const c0 = r.scenarios[0]?.categories.find((x) => x.category === cat);
-    if (c0) out.line(ctx.t(text(`第 ${r.version} 版：预算 ${money(c0.storedBudgetFen)} 元，获资助 ${c0.storedFunded} 项，已安排 ${money(c0.storedAwardedFen)} 元。`, `version ${r.version}: budget ${money(c0.storedBudgetFen)}, ${c0.storedFunded} funded, ${money(c0.storedAwardedFen)} awarded.`)));
+    if (c0) out.line(ctx.t(text(`第 ${r.version} 版：预算 ${money(c0.storedBudgetFen)} 元，获资助 ${c0.storedFunded} 项，拟安排 ${money(c0.storedAwardedFen)} 元。`, `version ${r.version}: budget ${money(c0.storedBudgetFen)}, ${c0.storedFunded} funded, ${money(c0.storedAwardedFen)} allocated.`)));
     return;
   }
   const s = r.scenarios[0];
   if (s.refused !== null) out.warn(`${ctx.t(text('allocate 将拒绝此方案', 'allocate would refuse this plan'))}: ${ctx.t(s.refused)}`);
   out.heading(text('各类别', 'categories'));
   out.table(
-    [text('类别', 'category'), text('预算（元）', 'budget (yuan)'), text('已安排（元）', 'awarded (yuan)'), text('结余（元）', 'left (yuan)'), text('获资助', 'funded')],
+    [text('类别', 'category'), text('预算（元）', 'budget (yuan)'), text('拟安排（元）', 'allocated (yuan)'), text('结余（元）', 'left (yuan)'), text('获资助', 'funded')],
     touched(s).map((c) => [
       c.category,
       `${money(c.storedBudgetFen)} → ${money(c.budgetFen)}`,

@@ -9,8 +9,8 @@ interface AllocationJson {
   dry_run: boolean;
   method: string;
   shortfall: string;
-  categories: { category: string; budget_fen: number | null; awarded_fen: number; funded: number }[];
-  clusters: { cluster: string; pool_fen: number; awarded_fen: number }[];
+  categories: { category: string; budget_fen: number | null; allocated_fen: number; funded: number }[];
+  clusters: { cluster: string; pool_fen: number; allocated_fen: number }[];
   applications: {
     application_id: string;
     category: string;
@@ -101,11 +101,11 @@ describe('jmfund allocate', () => {
     expect(a.B2).toMatchObject({ award_fen: 50_000_000, binding: 'ratio' });
     expect(a.C2).toMatchObject({ cap_fen: 30_000_000, entitled_fen: 0, award_fen: 0, reason: 'enterprise-cap-used-up', binding: 'enterprise-cap' });
     expect(a.T1).toMatchObject({ award_fen: 90_000_000, reason: 'funded' });
-    expect(j.categories.find((c) => c.category === 'sme-cloud')).toEqual({ category: 'sme-cloud', budget_fen: 100_000_000, awarded_fen: 100_000_000, funded: 2 });
-    expect(j.categories.find((c) => c.category === 'benchmark-platform')).toEqual({ category: 'benchmark-platform', budget_fen: null, awarded_fen: 0, funded: 0 });
+    expect(j.categories.find((c) => c.category === 'sme-cloud')).toEqual({ category: 'sme-cloud', budget_fen: 100_000_000, allocated_fen: 100_000_000, funded: 2 });
+    expect(j.categories.find((c) => c.category === 'benchmark-platform')).toEqual({ category: 'benchmark-platform', budget_fen: null, allocated_fen: 0, funded: 0 });
     expect(j.clusters).toEqual([
-      { cluster: 'stainless-steel', pool_fen: 500_000_000, awarded_fen: 50_000_000 },
-      { cluster: 'plumbing-sanitary', pool_fen: 500_000_000, awarded_fen: 40_000_000 },
+      { cluster: 'stainless-steel', pool_fen: 500_000_000, allocated_fen: 50_000_000 },
+      { cluster: 'plumbing-sanitary', pool_fen: 500_000_000, allocated_fen: 40_000_000 },
     ]);
     expect(j.reserve).toEqual({ 'benchmark-enterprise': [], 'benchmark-platform': [], 'sme-cloud': ['S2'], 'cluster-pilot': [], 'talent-training': [] });
     // a tie across the line is a warning (集体审议), exit 0
@@ -123,12 +123,12 @@ describe('jmfund allocate', () => {
     if (log.code === 0) expect(log.stdout).toMatch(/allocate/);
   });
 
-  it('human output: budget, awarded and left per category, funded rows marked, the reserve list', () => {
+  it('human output: budget, allocated and left per category, funded rows marked, the reserve list', () => {
     const db = ledger();
     const r = runCli(['allocate', '--round', 'R1'], { db });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/allocation version 1 \(ranked, shortfall skip\)/);
-    expect(r.stdout).toMatch(/budget \(yuan\)\s+1,000,000\.00\nawarded \(yuan\)\s+1,000,000\.00\nleft \(yuan\)\s+0\.00/);
+    expect(r.stdout).toMatch(/budget \(yuan\)\s+1,000,000\.00\nallocated \(yuan\)\s+1,000,000\.00\nleft \(yuan\)\s+0\.00/);
     expect(r.stdout).toContain('✓\t1\tS1\t江门市S1科技有限公司\t90.00\t600,000.00\t600,000.00\tfunded\trequested');
     expect(r.stdout).toContain('\t2\tS2\t江门市S2科技有限公司\t80.00\t500,000.00\t0.00\tdid-not-fit\tcategory-budget');
     expect(r.stdout).toContain('reserve list: S2');
@@ -201,12 +201,12 @@ describe('jmfund allocations list | show | diff', () => {
     expect(none.code, none.stderr).toBe(2);
     expect(runCli(['allocate', '--round', 'R1'], { db }).code).toBe(0);
     expect(runCli(['allocate', '--round', 'R1', '--budget', 'sme-cloud=1500000'], { db }).code).toBe(0);
-    const list = runCli(['allocations', 'list', '--round', 'R1', '--json'], { db }).json<{ versions: { version: number; proposal: boolean; funded: number; awarded_fen: number }[] }>();
+    const list = runCli(['allocations', 'list', '--round', 'R1', '--json'], { db }).json<{ versions: { version: number; proposal: boolean; funded: number; allocated_fen: number }[] }>();
     expect(list.versions.map((v) => [v.version, v.proposal, v.funded])).toEqual([
       [1, false, 7],
       [2, true, 8],
     ]);
-    expect(list.versions[1].awarded_fen - list.versions[0].awarded_fen).toBe(50_000_000);
+    expect(list.versions[1].allocated_fen - list.versions[0].allocated_fen).toBe(50_000_000);
     const v1 = runCli(['allocations', 'show', '1', '--round', 'R1', '--json'], { db }).json<AllocationJson>();
     expect(byId(v1).S2.award_fen).toBe(0);
     expect(runCli(['allocations', 'show', '7', '--round', 'R1'], { db }).code).toBe(2);

@@ -140,7 +140,7 @@ describe('jmfund line', () => {
     expect(w.scenarios).toHaveLength(1);
     expect(Object.keys(w.scenarios[0])).toEqual(['budgets_fen', 'refused', 'categories', 'comes_in', 'drops_out', 'award_changes']);
     expect(w.scenarios[0].comes_in.map((c) => c.application_id)).toEqual([m.application_id]);
-    expect(Object.keys(w.scenarios[0].categories[0])).toEqual(['category', 'budget_fen', 'awarded_fen', 'left_fen', 'funded', 'stored_budget_fen', 'stored_awarded_fen', 'stored_funded']);
+    expect(Object.keys(w.scenarios[0].categories[0])).toEqual(['category', 'budget_fen', 'allocated_fen', 'left_fen', 'funded', 'stored_budget_fen', 'stored_allocated_fen', 'stored_funded']);
 
     const steps = runCli(['allocate', '--round', '2022-R1', '--budget-steps', '标杆示范·方向二=100万:160万:20万'], { db });
     expect(steps.code, steps.stderr).toBe(0);

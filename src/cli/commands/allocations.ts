@@ -36,7 +36,7 @@ export function register(program: Command): void {
             tie_break: v.tieBreak,
             budgets_fen: v.budgets,
             funded: v.funded,
-            awarded_fen: v.awardedFen,
+            allocated_fen: v.awardedFen,
             ties: v.ties,
             created_at: v.createdAt,
             created_by: v.createdBy,
@@ -48,7 +48,7 @@ export function register(program: Command): void {
             versions.length === 0
               ? out.line(ctx.t(text(`批次 ${round.roundId} 尚无分配方案。`, `round ${round.roundId} has no allocation yet.`)))
               : out.table(
-                  [text('版本', 'version'), text('方法', 'method'), text('额度不足', 'shortfall'), text('获资助', 'funded'), text('合计（元）', 'awarded (yuan)'), text('同分', 'ties'), timeHeader(ctx.tz), text('经办人', 'by')],
+                  [text('版本', 'version'), text('方法', 'method'), text('额度不足', 'shortfall'), text('获资助', 'funded'), text('拟安排合计（元）', 'allocated (yuan)'), text('同分', 'ties'), timeHeader(ctx.tz), text('经办人', 'by')],
                   versions.map((v) => [v.proposal ? `${v.version} *` : v.version, words(ctx).method(v.method), words(ctx).shortfall(v.shortfall), v.funded, formatYuan(v.awardedFen), v.ties, ctx.instant(v.createdAt), v.createdBy]),
                   { align: ['right', 'left', 'left', 'right', 'right', 'right', 'left', 'left'] },
                 ),
@@ -89,7 +89,7 @@ export function register(program: Command): void {
           round: d.round.roundId,
           from: d.from,
           to: d.to,
-          categories: d.categories.map((c) => ({ category: c.category, from_awarded_fen: c.fromAwardedFen, to_awarded_fen: c.toAwardedFen, from_funded: c.fromFunded, to_funded: c.toFunded })),
+          categories: d.categories.map((c) => ({ category: c.category, from_allocated_fen: c.fromAwardedFen, to_allocated_fen: c.toAwardedFen, from_funded: c.fromFunded, to_funded: c.toFunded })),
           changes: d.changes.map((c) => ({ application_id: c.applicationId, category: c.category, from: state(c.from), to: state(c.to) })),
         };
         const money = (x: { awardFen: number } | null) => (x ? formatYuan(x.awardFen) : '—');
@@ -99,7 +99,7 @@ export function register(program: Command): void {
             const w = words(ctx);
             out.line(ctx.t(text(`批次 ${d.round.roundId}：第 ${d.from} 版 → 第 ${d.to} 版，${d.changes.length} 项变化`, `round ${d.round.roundId}: version ${d.from} → ${d.to}, ${d.changes.length} changed`)));
             out.table(
-              [text('类别', 'category'), text(`第 ${d.from} 版合计（元）`, `v${d.from} awarded (yuan)`), text(`第 ${d.to} 版合计（元）`, `v${d.to} awarded (yuan)`)],
+              [text('类别', 'category'), text(`第 ${d.from} 版拟安排（元）`, `v${d.from} allocated (yuan)`), text(`第 ${d.to} 版拟安排（元）`, `v${d.to} allocated (yuan)`)],
               d.categories.map((c) => [w.category(c.category, d.round.policy), formatYuan(c.fromAwardedFen), formatYuan(c.toAwardedFen)]),
               { align: ['left', 'right', 'right'] },
             );
