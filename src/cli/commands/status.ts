@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { MONEY_STAGE_LABELS } from '../../domain/labels.js';
 import { formatYuan } from '../../domain/money.js';
 import { MONEY_STAGES, type MoneyJson, type MoneyStage } from '../../domain/money-stages.js';
-import { text, type Text } from '../../domain/text.js';
+import { text } from '../../domain/text.js';
 import { roundStatus } from '../../ops/status.js';
 import { opContext } from '../context.js';
 import { handler } from '../runner.js';
@@ -17,7 +17,11 @@ const yuan = (m: MoneyJson, s: MoneyStage): string => {
   const v = m[`${s}_fen`];
   return v === null ? '—' : formatYuan(v);
 };
-const heading = (s: MoneyStage): Text => text(`${MONEY_STAGE_LABELS[s].zh}（元）`, `${MONEY_STAGE_LABELS[s].en} (yuan)`);
+/** Amounts right-aligned in a list of fields. */
+const aligned = (xs: string[]): string[] => {
+  const w = Math.max(...xs.map((x) => x.length));
+  return xs.map((x) => x.padStart(w));
+};
 
 export function register(program: Command): void {
   program
@@ -38,10 +42,12 @@ export function register(program: Command): void {
             );
             out.line(ctx.t(text('当前补贴：备案后为核定金额，备案前为拟安排金额。', 'award now: the final amount once filed, the allocated amount before.')));
             out.heading(text('资金（元）', 'money (yuan)'));
-            out.fields(MONEY_STAGES.map((st) => [MONEY_STAGE_LABELS[st], yuan(s.money, st)]));
+            const amounts = aligned(MONEY_STAGES.map((st) => yuan(s.money, st)));
+            out.fields(MONEY_STAGES.map((st, i) => [MONEY_STAGE_LABELS[st], amounts[i]]));
             if (s.categories.length > 0) {
+              out.heading(text('按类别（元）', 'by category (yuan)'));
               out.table(
-                [text('类别', 'category'), ...CATEGORY_COLUMNS.map(heading)],
+                [text('类别', 'category'), ...CATEGORY_COLUMNS.map((st) => MONEY_STAGE_LABELS[st])],
                 s.categories.map((c) => [ctx.t(c.name), ...CATEGORY_COLUMNS.map((st) => yuan(c.money, st))]),
                 { align: ['left', ...CATEGORY_COLUMNS.map(() => 'right' as const)] },
               );
