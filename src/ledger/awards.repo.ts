@@ -16,22 +16,27 @@ export type HasTable = (table: string) => boolean;
  * before the first) and its manual categories as `@manual` (a JSON array):
  * the proposal is the newest manual award in a manual category (Art. 7(5)),
  * else the line of the latest version; filed is what the round's filing
- * holds; the rest as recorded.
+ * holds; the rest as recorded. `joined`: the aliases under which the caller
+ * LEFT JOINs the line of @version (on round, version and application) and the
+ * acceptance (on application), whose columns are then read instead.
  */
-export function moneyFactsColumns(has: HasTable = () => true): string {
+export function moneyFactsColumns(has: HasTable = () => true, joined: { line?: string; acceptance?: string } = {}): string {
   const sum = (table: string) => (has(table) ? `coalesce((SELECT sum(t.amount_fen) FROM ${table} t WHERE t.application_id = a.application_id), 0)` : '0');
   const manual = has('manual_awards')
     ? `CASE WHEN a.category IN (SELECT value FROM json_each(@manual)) THEN
          (SELECT m.amount_fen FROM manual_awards m WHERE m.application_id = a.application_id AND m.round_id = a.round_id ORDER BY m.id DESC LIMIT 1) END`
     : 'NULL';
-  const line = has('allocation_lines')
+  // A caller that joined the line (allocation_lines of @version) or the acceptance already: read there, not looked up again.
+  const line = joined.line
+    ? `${joined.line}.award_fen`
+    : has('allocation_lines')
     ? '(SELECT l.award_fen FROM allocation_lines l WHERE l.round_id = a.round_id AND l.version = @version AND l.application_id = a.application_id)'
     : 'NULL';
   const filed =
     has('filed_awards') && has('filings')
       ? '(SELECT f.amount_fen FROM filed_awards f JOIN filings g ON g.filing_id = f.filing_id WHERE f.application_id = a.application_id AND g.round_id = a.round_id)'
       : 'NULL';
-  const acc = (col: string) => (has('acceptances') ? `(SELECT c.${col} FROM acceptances c WHERE c.application_id = a.application_id)` : 'NULL');
+  const acc = (col: string) => (joined.acceptance ? `${joined.acceptance}.${col}` : has('acceptances') ? `(SELECT c.${col} FROM acceptances c WHERE c.application_id = a.application_id)` : 'NULL');
   return `coalesce(${manual}, ${line}, 0) AS mf_proposed, ${filed} AS mf_filed, ${acc('result')} AS mf_accept_result, ${acc('final_award_fen')} AS mf_accept_final,
     ${sum('payments')} AS mf_paid, ${sum('clawbacks')} AS mf_clawback, ${sum('recoveries')} AS mf_recovered`;
 }

@@ -135,7 +135,7 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
   const withManual = s.has('manual_awards', 'application_id', 'amount_fen', 'round_id', 'id');
   const withAggregates = s.has('score_aggregates', 'application_id', 'round_id', 'score_display');
   const withAcceptances = s.has('acceptances', 'application_id', 'accepted_on', 'result', 'final_award_fen', 'actual_investment_fen', 'training_events', 'trainees', 'created_by');
-  const money = moneyFactsColumns((t) => s.cols(t) !== undefined);
+  const money = moneyFactsColumns((t) => s.cols(t) !== undefined, { line: withLines ? 'l' : undefined, acceptance: withAcceptances ? 'c' : undefined });
   const manual = JSON.stringify(manualCategories);
   const manualSet = new Set(manualCategories);
   const withNoticeItems = s.has('notice_items', 'notice_id', 'application_id', 'award_fen');
