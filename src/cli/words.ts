@@ -11,6 +11,7 @@ import {
   RULE_LABELS,
   SCORE_METHOD_LABELS,
   SHORTFALL_LABELS,
+  STATE_LABELS,
   stateLabel,
 } from '../domain/labels.js';
 import { formatYuan } from '../domain/money.js';
@@ -38,6 +39,8 @@ export interface Words {
   /** Category and cluster names come from the round's policy (or any round's, when none is given). */
   category(key: string, policy?: Policy): string;
   cluster(key: string | null | undefined, policy?: Policy): string;
+  /** Any ledger code (state, outcome, rule, category, cluster) by its name; null when it is none of them. */
+  code(c: string): string | null;
 }
 
 export function words(ctx: Context): Words {
@@ -71,5 +74,13 @@ export function words(ctx: Context): Words {
     scoreMethod: coded(SCORE_METHOD_LABELS),
     category,
     cluster: (k, p) => (k === null || k === undefined || k === '' ? '' : cluster(k, p)),
+    code: (c) => {
+      for (const labels of [STATE_LABELS, OUTCOME_LABELS, RULE_LABELS] as Readonly<Record<string, Text>>[]) if (Object.hasOwn(labels, c)) return labels[c][ctx.lang];
+      if (!zh) return null;
+      const cat = category(c);
+      if (cat !== c) return cat;
+      const cl = cluster(c);
+      return cl !== c ? cl : null;
+    },
   };
 }

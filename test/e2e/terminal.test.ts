@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { displayWidth } from '../../src/domain/reports/model.js';
 import { FIXTURES, runCli, tempDir } from '../helpers.js';
+import { buildReportLedger, NOW, OFFICER, ROUND, type FixtureLedger } from '../../fixtures/report/build-ledger.js';
 import { runOnPty, stripAnsi } from '../pty.js';
 
 let db = '';
@@ -47,3 +48,64 @@ describe('tables on a terminal', () => {
     expect(piped.stdout.split('\n').some((l) => l.includes('\t'))).toBe(true);
   });
 });
+
+// Issue 18: every command that prints a table, on a round through the whole
+// cycle (the report fixture: filed, accepted, paid, clawed back), at 80, 100
+// and 200 columns in both languages: no line wider than the window, and under
+// --lang zh no code of the ledger left in English.
+describe('every table command fits the window, in both languages', () => {
+  let F: FixtureLedger;
+  beforeAll(() => {
+    F = buildReportLedger('final');
+  }, 180_000);
+  const R = ['--round', ROUND];
+  const COMMANDS: string[][] = [
+    ['applications', 'list', ...R],
+    ['applications', 'show', 'R013'],
+    ['check', ...R],
+    ['scores', 'show', 'R001'],
+    ['scores', 'experts', ...R],
+    ['caps', ...R],
+    ['allocations', 'list', ...R],
+    ['allocations', 'show', ...R],
+    ['allocations', 'diff', ...R, '1', '2'],
+    ['objection', 'list', ...R],
+    ['status', ...R],
+    ['log'],
+    ['round', 'list'],
+    ['round', 'show', ROUND],
+    ['policy', 'list'],
+    ['policy', 'show'],
+    ['verify'],
+  ];
+  // Codes a Chinese table must show by their label (labels.ts), never as the code.
+  const CODES = /(?<![\w-])(benchmark-enterprise|benchmark-platform|sme-cloud|cluster-pilot|talent-training|stainless-steel|plumbing-sanitary|not-funded|needs-review|in-notice|rejected-at-acceptance|clawback-due|credit-code|legal-person|no-other-funding|past-compliance|policy-validity|did-not-fit|per-project-cap|enterprise-cap|category-budget|amount_fen)(?![\w-])/;
+  for (const lang of ['zh', 'en'] as const) {
+    for (const columns of [80, 100, 200]) {
+      it(`${columns} columns, --lang ${lang}`, () => {
+        for (const args of COMMANDS) {
+          const r = runOnPty(['--lang', lang, ...args], { columns, env: { JMFUND_DB: F.db, JMFUND_NOW: NOW, JMFUND_OFFICER: OFFICER } });
+          const shown = stripAnsi(r.output);
+          expect(r.code, `${args.join(' ')}: ${shown}`).toBeLessThanOrEqual(1);
+          const wide = shown.split(/\r?\n/).find((l) => displayWidth(l) > columns);
+          expect(wide, `jmfund ${args.join(' ')} at ${columns} columns (${lang}) has a line of ${wide ? displayWidth(wide) : 0}`).toBeUndefined();
+          if (lang === 'zh' && !['policy', 'verify'].includes(args[0])) expect(shown, `jmfund --lang zh ${args.join(' ')}`).not.toMatch(CODES);
+        }
+      }, 240_000);
+    }
+  }
+
+  it('colours the meaning on a terminal (funded green, refused red, headers bold) and never in a pipe, a file or --json', () => {
+    const tty = runOnPty(['--lang', 'zh', 'allocations', 'show', ...R], { columns: 200, env: { JMFUND_DB: F.db, FORCE_COLOR: '' } });
+    expect(tty.output).toMatch(/\u001b\[32m[^\u001b]*予以支持/);
+    expect(tty.output).toMatch(/\u001b\[31m[^\u001b]*不符合申报条件/);
+    expect(tty.output).toMatch(/\u001b\[1m/);
+    const noColor = runOnPty(['--no-color', 'allocations', 'show', ...R], { columns: 200, env: { JMFUND_DB: F.db } });
+    expect(noColor.output).not.toMatch(/\u001b\[[0-9;]*m/);
+    for (const args of [['allocations', 'show', ...R], ['--json', 'allocations', 'show', ...R], ['log']]) {
+      const piped = runCli(args, { db: F.db, env: { FORCE_COLOR: '' } });
+      expect(piped.stdout, args.join(' ')).not.toMatch(/\u001b\[/);
+    }
+  });
+});
+

@@ -12,6 +12,7 @@ import { listApplications, showApplication } from '../../ops/applications.js';
 import { type Context, opContext } from '../context.js';
 import type { Printer } from '../render.js';
 import { handler } from '../runner.js';
+import { articleLabel } from '../../domain/eligibility.js';
 import { stateText, words } from '../words.js';
 import { detailsText, timeHeader } from './log.js';
 import type { Json } from '../../ops/log.js';
@@ -58,7 +59,7 @@ function printEligibility(ctx: Context, out: Printer, e: EligibilitySection | nu
   out.line(`${ctx.t(text('结论', 'status'))}: ${w.eligibility(e.status)}  (${ctx.t(text('截至', 'as of'))} ${e.asOf ?? '—'}, ${e.checkedAt ? ctx.instant(e.checkedAt) : ''})`);
   out.table(
     [text('规则', 'rule'), text('结果', 'outcome'), text('条款', 'article'), text('理由', 'reason')],
-    e.results.map((r) => [w.rule(r.rule), w.outcome(r.outcome), r.article, ctx.t(r.reason)]),
+    e.results.map((r) => [w.rule(r.rule), w.outcome(r.outcome), ctx.t(articleLabel(r.article)), ctx.t(r.reason)]),
   );
   if (e.decisions.length > 0) {
     out.table(
@@ -73,7 +74,7 @@ function eventSummary(ctx: Context, details: Record<string, unknown>, applicatio
   const updates = Array.isArray(details.updates) ? (details.updates as { application_id?: string; changes?: { field: string }[] }[]) : [];
   const mine = updates.find((u) => u.application_id === applicationId);
   if (typeof details.file === 'string') return mine?.changes ? `${details.file}: ${mine.changes.map((c) => c.field).join(', ')}` : details.file;
-  const s = detailsText(details as Json, { lang: ctx.lang, instant: ctx.instant });
+  const s = detailsText(details as Json, { lang: ctx.lang, instant: ctx.instant, code: words(ctx).code });
   return s.length > 160 ? `${s.slice(0, 159)}…` : s;
 }
 

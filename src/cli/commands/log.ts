@@ -9,6 +9,7 @@ import type { Context } from '../context.js';
 import { dateOption, positiveCountOption } from '../options.js';
 import type { Output } from '../render.js';
 import { handler } from '../runner.js';
+import { words } from '../words.js';
 
 interface LogOptions {
   round?: string;
@@ -29,7 +30,12 @@ export interface DetailWords {
   lang: Lang;
   /** ISO instant → `2022-08-15 14:02` (ctx.instant); identity keeps them as stored. */
   instant?: (iso: string) => string;
+  /** A ledger code (state, category, rule, outcome…) by its name in the chosen language; null when it is none. */
+  code?: (c: string) => string | null;
 }
+
+// Maps whose values are amounts in fen though their key does not say so (round create's budgets).
+const FEN_MAPS = new Set(['budgets', 'budgets_fen']);
 
 // The detail keys an officer meets most, in Chinese; any other key is shown as stored.
 const DETAIL_KEYS_ZH: Readonly<Record<string, string>> = {
@@ -90,6 +96,27 @@ const DETAIL_KEYS_ZH: Readonly<Record<string, string>> = {
   always_above: '必查金额门槛',
   order: '排序',
   prng: '随机数算法',
+  application_id: '申报编号',
+  applications: '申报数',
+  as_of: '核查基准日',
+  by_status: '按状态',
+  changes: '变化',
+  status_changes: '状态变化',
+  decisions_kept: '保留的人工决定',
+  decisions_set_aside: '不再适用的人工决定',
+  rows: '行数',
+  new: '新增',
+  updated: '更新',
+  already_there: '已存在',
+  rejected: '出错',
+  kind: '类型',
+  opens_on: '开始',
+  closes_on: '截止',
+  created_at: '创建时间',
+  created_by: '创建人',
+  policy: '策略',
+  policy_hash: '策略哈希',
+  budgets: MONEY_STAGE_LABELS.budget.zh,
 };
 const STATE_KEYS = new Set(['before', 'after', 'state', 'states']);
 
@@ -99,10 +126,10 @@ const STATE_KEYS = new Set(['before', 'after', 'state', 'states']);
  * zone, states by their label; lists of more than 10 cut (--json has them whole).
  */
 export function detailsText(d: Json, w: DetailWords | Lang): string {
-  const { lang, instant = (s: string) => s } = typeof w === 'string' ? { lang: w } : w;
+  const { lang, instant = (s: string) => s, code = () => null } = typeof w === 'string' ? { lang: w } : w;
   const key = (k: string): string => {
     const base = k.endsWith('_fen') ? k.slice(0, -4) : k;
-    return lang === 'zh' ? (DETAIL_KEYS_ZH[base] ?? base) : base;
+    return lang === 'zh' ? (DETAIL_KEYS_ZH[base] ?? code(base) ?? base) : base;
   };
   const val = (v: Json, k = ''): string => {
     if (v === null) return '—';
@@ -110,13 +137,14 @@ export function detailsText(d: Json, w: DetailWords | Lang): string {
     if (typeof v === 'number' && k.endsWith('_fen') && Number.isSafeInteger(v)) return lang === 'zh' ? `${formatYuan(v)} 元` : `¥${formatYuan(v)}`;
     if (typeof v === 'string' && lang === 'zh' && STATE_KEYS.has(k)) return stateLabel(v).zh;
     if (typeof v === 'string' && lang === 'zh' && k === 'finding') return labelOf(FINDING_LABELS, v).zh;
+    if (typeof v === 'string' && lang === 'zh' && /^[a-z][a-z0-9-]*$/.test(v)) return code(v) ?? v;
     if (typeof v === 'string') return instant(v);
     // finalize's awards: [application, fen] pairs.
     if (Array.isArray(v) && k === 'awards' && v.every((x) => Array.isArray(x) && x.length === 2 && typeof x[1] === 'number')) {
       return `[${v.slice(0, 10).map((x) => `${val((x as Json[])[0])} ${val((x as Json[])[1], 'award_fen')}`).join(', ')}${v.length > 10 ? `, … (+${v.length - 10})` : ''}]`;
     }
     if (Array.isArray(v)) return `[${v.slice(0, 10).map((x) => val(x, k)).join(', ')}${v.length > 10 ? `, … (+${v.length - 10})` : ''}]`;
-    if (typeof v === 'object') return `{${Object.entries(v).map(([k2, x]) => `${key(k2)}=${val(x, k2)}`).join(', ')}}`;
+    if (typeof v === 'object') return `{${Object.entries(v).map(([k2, x]) => `${key(k2)}=${val(x, FEN_MAPS.has(k) && typeof x === 'number' ? `${k2}_fen` : k2)}`).join(', ')}}`;
     return String(v);
   };
   if (typeof d !== 'object' || d === null || Array.isArray(d) || isText(d)) return val(d);
@@ -150,6 +178,7 @@ function logCommand(ctx: Context, opts: LogOptions): Output {
   return {
     json: { events, count },
     human: (p) => {
+      const w = words(ctx);
       if (!events.length) {
         p.line(ctx.t(text('没有符合条件的事件。', 'no events match.')));
         return;
@@ -160,7 +189,7 @@ function logCommand(ctx: Context, opts: LogOptions): Output {
           const label = labelOf(EVENT_COMMAND_LABELS, e.command);
           const ids = e.app_ids.length > 5 ? `${e.app_ids.slice(0, 5).join(', ')} … (+${e.app_ids.length - 5})` : e.app_ids.join(', ');
           const command = ctx.lang === 'zh' ? label.zh : label.en !== e.command ? `${e.command} (${label.en})` : e.command;
-          return [e.seq, ctx.instant(e.at), e.officer, command, e.round_id ?? '', ids, detailsText(e.details, { lang: ctx.lang, instant: ctx.instant })];
+          return [e.seq, ctx.instant(e.at), e.officer, command, e.round_id ?? '', ids, detailsText(e.details, { lang: ctx.lang, instant: ctx.instant, code: w.code })];
         }),
         { align: ['right', 'left', 'left', 'left', 'left', 'left', 'left'] },
       );

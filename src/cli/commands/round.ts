@@ -7,6 +7,7 @@ import { text } from '../../domain/text.js';
 import { createRound, roundDetails, rounds, showRound } from '../../ops/rounds.js';
 import { opContext } from '../context.js';
 import { collect, handler } from '../runner.js';
+import { stateText } from '../words.js';
 
 interface CreateOptions {
   opens: string;
@@ -77,15 +78,15 @@ export function register(program: Command): void {
               [text('批次', 'round'), r.roundId],
               [text('申报期', 'open'), `${r.opensOn} — ${r.closesOn}`],
               [text('策略', 'policy'), policyIdWithHash(r.policyId, r.policyHash)],
-              [text('创建', 'created'), `${r.createdAt} ${r.createdBy}`],
+              [text('创建', 'created'), `${ctx.instant(r.createdAt)} ${r.createdBy}`],
             ]);
             out.table(
               [text('类别', 'category'), text('预算（元）', 'budget (yuan)')],
-              r.policy.categories.map((c) => [`${c.key} ${ctx.t(categoryLabel(r.policy, c.key))}`, c.key in r.budgets ? formatYuan(r.budgets[c.key]) : '—']),
+              r.policy.categories.map((c) => [ctx.lang === 'zh' ? categoryLabel(r.policy, c.key).zh : `${c.key} ${categoryLabel(r.policy, c.key).en}`, c.key in r.budgets ? formatYuan(r.budgets[c.key]) : '—']),
               { align: ['left', 'right'] },
             );
             const states = Object.entries(counts);
-            out.line(states.length ? `${ctx.t(text('申报', 'applications'))}: ${states.map(([s, n]) => `${s} ${n}`).join(', ')}` : ctx.t(text('尚无申报。', 'no applications yet.')));
+            out.line(states.length ? `${ctx.t(text('申报', 'applications'))}: ${states.map(([s, n]) => `${stateText(ctx, s)} ${n}`).join(ctx.lang === 'zh' ? '，' : ', ')}` : ctx.t(text('尚无申报。', 'no applications yet.')));
           },
         };
       }),
