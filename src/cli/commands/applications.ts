@@ -159,7 +159,9 @@ export function register(program: Command): void {
               out.fields(extra);
             }
             out.heading(text('资金（元）', 'money (yuan)'));
-            out.fields(APPLICATION_STAGES.map((st) => [MONEY_STAGE_LABELS[st], formatYuan(money[`${st}_fen`])]));
+            const amounts = APPLICATION_STAGES.map((st) => formatYuan(money[`${st}_fen`]));
+            const width = Math.max(...amounts.map((a) => a.length));
+            out.fields(APPLICATION_STAGES.map((st, i) => [MONEY_STAGE_LABELS[st], amounts[i].padStart(width)]));
             out.line(ctx.t(text('当前补贴：备案后为核定金额，备案前为拟安排金额。', 'award now: the final amount once filed, the allocated amount before.')));
             out.heading(text('资格审查', 'eligibility'));
             printEligibility(ctx, out, eligibility);
