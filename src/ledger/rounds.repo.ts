@@ -67,3 +67,9 @@ export function getRound(db: Db, roundId: string): Round | undefined {
 export function listRounds(db: Db): Round[] {
   return (db.prepare('SELECT * FROM rounds ORDER BY opens_on, round_id').all() as RoundRow[]).map((r) => fromRow(db, r));
 }
+
+/** Sets the given categories' budgets of a round (others unchanged). Call inside the command's transaction. */
+export function setRoundBudgets(db: Db, roundId: string, budgets: Record<string, number>): void {
+  const up = db.prepare('INSERT INTO round_budgets (round_id, category, amount_fen) VALUES (?, ?, ?) ON CONFLICT(round_id, category) DO UPDATE SET amount_fen = excluded.amount_fen');
+  for (const [category, fen] of Object.entries(budgets)) up.run(roundId, category, fen);
+}

@@ -2,10 +2,12 @@
 import { UserError } from '../domain/errors.js';
 import { checkPolicyCoversRound, checkRoundPeriod, roundId as parseRoundId } from '../domain/round.js';
 import type { Policy } from '../domain/policy.js';
+import type { BudgetDoubt } from '../domain/budgets.js';
 import { text } from '../domain/text.js';
 import { inTransaction } from '../ledger/open.js';
 import { stateCounts } from '../ledger/applications.repo.js';
-import { insertRound, listRounds, roundExists, type Round } from '../ledger/rounds.repo.js';
+import { insertRound, listRounds, roundExists, setRoundBudgets, type Round } from '../ledger/rounds.repo.js';
+import { RefusedError } from '../domain/errors.js';
 import type { OpContext } from './context.js';
 import { requireRound } from './lookup.js';
 
@@ -17,6 +19,8 @@ export interface CreateRoundInput {
   budgets?: readonly string[];
   /** A bundled policy ID or a JSON file (default: the bundled default policy). */
   policy?: string;
+  /** Told of budgets that look wrong before anything is written; it may throw to stop (the CLI asks on a terminal). */
+  onDoubts?: (doubts: BudgetDoubt[]) => Promise<void> | void;
 }
 
 /** The round as its event records it (and as --json shows it). */
@@ -41,10 +45,12 @@ export async function createRound(op: OpContext, input: CreateRoundInput): Promi
   // only here: `round list` starts without them (test/cli/startup.test.ts).
   const { loadPolicy, DEFAULT_POLICY_ID } = await import('../io/policies.js');
   const { appendEvent } = await import('../ledger/events.js');
-  const { roundBudgets } = await import('../domain/budgets.js');
+  const { roundBudgets, doubtfulBudgets } = await import('../domain/budgets.js');
   const { policy, hash } = loadPolicy(input.policy ?? DEFAULT_POLICY_ID);
   checkPolicyCoversRound(policy, input.opensOn, input.closesOn);
   const budgets = roundBudgets(policy, input.budgets ?? []);
+  const doubts = doubtfulBudgets(policy, input.budgets ?? []);
+  if (doubts.length > 0) await input.onDoubts?.(doubts);
   const db = op.db;
   const r: Round = { roundId, opensOn: input.opensOn, closesOn: input.closesOn, policyId: policy.id, policyHash: hash, policy, createdAt: op.now(), createdBy: op.officer, budgets };
   inTransaction(db, () => {
@@ -67,4 +73,59 @@ export function showRound(op: OpContext, input: { roundId: string }): { round: R
 /** The policy of every round in the ledger: the words for their categories and clusters. */
 export function roundPolicies(op: OpContext): Policy[] {
   return listRounds(op.db).map((r) => r.policy);
+}
+
+export interface SetBudgetsInput {
+  roundId: string;
+  /** CATEGORY=AMOUNT, one or more. */
+  budgets: readonly string[];
+}
+
+export interface SetBudgetsResult {
+  round: Round;
+  /** Budgets given that look wrong (below 10,000 yuan or one project's award). */
+  doubts: BudgetDoubt[];
+  /** Per category given: the budget before (null: none) and after, in fen. */
+  changes: { category: string; beforeFen: number | null; afterFen: number }[];
+}
+
+/**
+ * Corrects category budgets of a round until its first public notice (after
+ * it the notice's awards rest on them; refused, exit 3), with one event that
+ * keeps the budgets before and after. The allocation must then be made again.
+ */
+export async function setBudgets(op: OpContext, input: SetBudgetsInput): Promise<SetBudgetsResult> {
+  if (input.budgets.length === 0) {
+    throw new UserError(text('请给出至少一个 类别=金额，例如 sme-cloud=300万。', 'give at least one CATEGORY=AMOUNT, e.g. sme-cloud=300万.'), 2);
+  }
+  const { appendEvent } = await import('../ledger/events.js');
+  const { parseBudgets, doubtfulBudgets } = await import('../domain/budgets.js');
+  const { roundNotices } = await import('../ledger/notices.repo.js');
+  const db = op.db;
+  return inTransaction(db, () => {
+    const round = requireRound(db, input.roundId);
+    const budgets = parseBudgets(round.policy, input.budgets);
+    const notices = roundNotices(db, round.roundId);
+    if (notices.length > 0) {
+      const first = notices.reduce((a, b) => (a.notice_id < b.notice_id ? a : b));
+      throw new RefusedError(
+        text(
+          `批次 ${round.roundId} 已于 ${first.starts_on} 起公示（公示 #${first.notice_id}），预算不能再更改；公示的金额以原预算为依据。`,
+          `round ${round.roundId} has been on public notice since ${first.starts_on} (notice #${first.notice_id}); its budgets can no longer change, the awards on notice rest on them.`,
+        ),
+        text('公示后资金的变化只能通过异议程序和重新分配（`jmfund allocate`）体现。', 'after the notice, money moves only through objections and a new allocation (`jmfund allocate`).'),
+      );
+    }
+    const changes = Object.entries(budgets).map(([category, afterFen]) => ({ category, beforeFen: round.budgets[category] ?? null, afterFen }));
+    setRoundBudgets(db, round.roundId, budgets);
+    const after = { ...round.budgets, ...budgets };
+    appendEvent(db, {
+      at: op.now(),
+      officer: op.officer,
+      command: 'round budget',
+      roundId: round.roundId,
+      details: { changes: changes.map((c) => ({ category: c.category, before_fen: c.beforeFen, after_fen: c.afterFen })), budgets_fen: after },
+    });
+    return { round: { ...round, budgets: after }, changes, doubts: doubtfulBudgets(round.policy, input.budgets) };
+  });
 }

@@ -120,6 +120,15 @@ const CASES: Case[] = [
     question: /order 100,000\.00 back from A1\?/,
     after: (db) => expect(stateOf(db, 'A1')).toBe('clawback-due'),
   },
+  {
+    name: 'round budget',
+    base: () => L.proposed,
+    day: '2022-05-30',
+    args: ['round', 'budget', 'R1', 'sme-cloud=307'],
+    shows: [/warning: the budget of sme-cloud was written "307", which is 307\.00 yuan, below 10,000\.00; did you mean 307万\?/, /this changes the budgets of round R1 \(yuan\):/, /sme-cloud: 600,000\.00 → 307\.00/],
+    question: /change this budget\?/,
+    after: (db) => expect(runCli(['round', 'show', 'R1', '--json'], { env: env(db, '2023-01-01') }).json<{ budgets_fen: Record<string, number> }>().budgets_fen['sme-cloud']).toBe(30_700),
+  },
 ];
 
 describe('a question before what cannot be undone', () => {
@@ -170,6 +179,42 @@ describe('a question before what cannot be undone', () => {
     expect(t.code).toBe(3);
     expect(stripAnsi(t.output)).not.toMatch(/\(y\/N\)/);
     expect(sha(db)).toBe(before);
+  });
+
+  it('round budget is refused after the first notice (exit 3), with or without --yes', () => {
+    const db = copyOf(L.objection);
+    const before = sha(db);
+    for (const extra of [[], ['--yes']]) {
+      const r = piped(db, '2022-06-02', ['round', 'budget', 'R1', 'sme-cloud=700000', ...extra]);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(/round R1 has been on public notice since 2022-05-30 \(notice #1\); its budgets can no longer change/);
+    }
+    expect(sha(db)).toBe(before);
+  });
+
+  it('round create with a budget that looks wrong: warned piped (made), asked on a terminal ("no" makes nothing)', () => {
+    const args = ['round', 'create', 'R2', '--opens', '2022-03-01', '--closes', '2022-04-30', '--budget', 'sme-cloud=307'];
+    const p = copyOf(L.proposed);
+    const r = piped(p, '2022-02-01', args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: the budget of sme-cloud was written "307", which is 307.00 yuan, below 10,000.00; did you mean 307万?');
+    for (const send of ['n\r', '\x03']) {
+      const db = copyOf(L.proposed);
+      const before = sha(db);
+      const t = runOnPty(args, { env: env(db, '2022-02-01'), answers: [{ when: '(y/N)', send }] });
+      const screen = stripAnsi(t.output);
+      expect(screen).toMatch(/did you mean 307万\?/);
+      expect(screen).toMatch(/create round R2 with these budgets anyway\?/);
+      expect(t.code, screen).toBe(1);
+      expect(sha(db)).toBe(before);
+    }
+    const db = copyOf(L.proposed);
+    const t = runOnPty(args, { env: env(db, '2022-02-01'), answers: [{ when: '(y/N)', send: 'y\r' }] });
+    expect(t.code, stripAnsi(t.output)).toBe(0);
+    // A sound budget asks nothing.
+    const q = runOnPty(['round', 'create', 'R3', '--opens', '2022-03-01', '--closes', '2022-04-30', '--budget', 'sme-cloud=307万'], { env: env(db, '2022-02-01'), timeoutSec: 30 });
+    expect(q.code, stripAnsi(q.output)).toBe(0);
+    expect(stripAnsi(q.output)).not.toMatch(/\(y\/N\)|warning/);
   });
 
   it('dismissing an objection and a passed acceptance ask nothing', () => {
