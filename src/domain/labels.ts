@@ -202,6 +202,7 @@ export const EVENT_COMMAND_LABELS: Readonly<Record<string, Text>> = {
   'spot-check record': text('记录抽查结果', 'record spot-check finding'),
   clawback: text('追缴', 'clawback'),
   'clawback recover': text('追回', 'recover'),
+  'ledger seal': text('封存已有记录（账本升级）', 'seal existing rows (ledger upgrade)'),
 };
 
 /** The lifecycle's actions, as a refusal names them. */

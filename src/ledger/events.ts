@@ -1,9 +1,9 @@
 // The hash-chained event log (SPEC §11): 谁审批、谁负责；谁使用、谁负责.
-import { createHash } from 'node:crypto';
 import { RefusedError } from '../domain/errors.js';
 import { canonicalJson } from '../domain/policy.js';
 import { text } from '../domain/text.js';
 import type { Db } from './open.js';
+import { sealNoted, sha256 } from './seals.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -26,6 +26,8 @@ export interface EventRow {
   details: string;
   prev_hash: string;
   hash: string;
+  /** Per table, the digest of the rows the event wrote (seals.ts); null for an event that wrote none, or one made before row seals. */
+  sealed?: string | null;
 }
 
 export function eventHash(e: Omit<EventRow, 'hash'>): string {
@@ -37,8 +39,10 @@ export function eventHash(e: Omit<EventRow, 'hash'>): string {
     round_id: e.round_id,
     app_ids: e.app_ids,
     details: e.details,
+    // Only when present: the hashes of events from before row seals stay as they were.
+    ...(e.sealed != null ? { sealed: e.sealed } : {}),
   });
-  return createHash('sha256').update(e.prev_hash).update(content).digest('hex');
+  return sha256().update(e.prev_hash).update(content).digest('hex');
 }
 
 /**
@@ -83,6 +87,7 @@ export function appendEvent(db: Db, input: EventInput): EventRow {
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
   const full: EventRow = { ...row, hash: eventHash(row) };
+  pending.set(db, full.seq);
   db.prepare(
     'INSERT INTO events (seq, at, officer, command, round_id, app_ids, details, prev_hash, hash) VALUES (@seq, @at, @officer, @command, @round_id, @app_ids, @details, @prev_hash, @hash)',
   ).run(full);
@@ -92,6 +97,33 @@ export function appendEvent(db: Db, input: EventInput): EventRow {
     JSON.stringify({ seq: full.seq, hash: full.hash }),
   );
   return full;
+}
+
+// The newest event of each connection's open transaction: the rows the transaction wrote are sealed to it at commit.
+const pending = new WeakMap<Db, number>();
+
+/**
+ * Just before a transaction commits: the rows it wrote (noted by seals.ts's
+ * triggers, also those written after its event, such as results that name the
+ * event) are sealed to its newest event, whose hash then covers their digest.
+ * Nothing refers to that hash before the commit but the head, updated here.
+ */
+export function sealTransaction(db: Db): void {
+  const seq = pending.get(db);
+  pending.delete(db);
+  if (seq === undefined) return;
+  const sealed = sealNoted(db, seq);
+  if (!sealed) return;
+  const e = db.prepare('SELECT * FROM events WHERE seq = ?').get(seq) as EventRow;
+  const { hash: _unsealed, ...rest } = e;
+  const hash = eventHash({ ...rest, sealed: canonicalJson(sealed) });
+  db.prepare('UPDATE events SET sealed = ?, hash = ? WHERE seq = ?').run(canonicalJson(sealed), hash, seq);
+  db.prepare("UPDATE ledger_meta SET value = ? WHERE key = 'head'").run(JSON.stringify({ seq, hash }));
+}
+
+/** A transaction rolled back: its event is gone with it. */
+export function forgetTransaction(db: Db): void {
+  pending.delete(db);
 }
 
 export interface ChainProblem {

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../domain/errors.js';
 import { text } from '../domain/text.js';
+import { appendEvent, chainHead, forgetTransaction, sealTransaction } from './events.js';
+import { noteAllRows, watchFactTables } from './seals.js';
 
 export type Db = Database.Database;
 
@@ -77,6 +79,8 @@ export function createLedger(path: string): Db {
   const db = new (sqlite())(path, binding());
   pragmas(db);
   migrate(db, path, false);
+  // Rows written on this connection are noted from the start, also outside inTransaction (tests, the seed scripts).
+  watchFactTables(db);
   return db;
 }
 
@@ -129,14 +133,41 @@ function migrate(db: Db, path: string, backupFirst: boolean): void {
   db.transaction(() => {
     for (const m of todo) db.exec(readFileSync(join(MIGRATIONS_DIR, m.name), 'utf8'));
     db.pragma(`user_version = ${todo[todo.length - 1].version}`);
+    if (from > 0 && from < ROW_SEALS_VERSION) sealBaseline(db, from);
   }).immediate();
+}
+
+/** The migration that brought row seals (010-row-seals.sql). */
+const ROW_SEALS_VERSION = 10;
+
+/**
+ * A ledger made before row seals: every row it holds is sealed by one event,
+ * so that from now on any change behind jmfund's back is seen. Dated as the
+ * newest event (a migration is not an officer's act, and must not move the clock).
+ */
+function sealBaseline(db: Db, from: number): void {
+  const head = chainHead(db);
+  if (head.at === null) return;
+  const rows = noteAllRows(db);
+  appendEvent(db, { at: head.at, officer: 'jmfund', command: 'ledger seal', details: { from_schema: from, to_schema: schemaVersion(), rows } });
+  sealTransaction(db);
 }
 
 /** Runs fn in one IMMEDIATE transaction: the whole command lands or nothing does. */
 export function inTransaction<T>(db: Db, fn: () => T): T {
+  // A nested call is part of the outer transaction, whose commit seals the rows.
+  const outer = !db.inTransaction;
+  if (outer) watchFactTables(db);
   try {
-    return db.transaction(fn).immediate();
+    return db
+      .transaction(() => {
+        const r = fn();
+        if (outer) sealTransaction(db);
+        return r;
+      })
+      .immediate();
   } catch (e) {
+    if (outer) forgetTransaction(db);
     throw busyOr(e);
   }
 }
@@ -168,6 +199,7 @@ export interface Transaction {
  * the only one in the process, so nothing else runs inside it.
  */
 export function beginTransaction(db: Db): Transaction {
+  watchFactTables(db);
   try {
     db.exec('BEGIN IMMEDIATE');
   } catch (e) {
@@ -176,12 +208,14 @@ export function beginTransaction(db: Db): Transaction {
   let open = true;
   const rollback = (): void => {
     if (open && db.inTransaction) db.exec('ROLLBACK');
+    forgetTransaction(db);
     open = false;
   };
   return {
     commit: () => {
       if (!open) return;
       try {
+        sealTransaction(db);
         db.exec('COMMIT');
         open = false;
       } catch (e) {

@@ -223,6 +223,8 @@ describe('lifecycle checks', () => {
         { application_id: 'A1', amount_fen: yuan(300_000) },
         { application_id: 'A2', amount_fen: yuan(200_000) },
       ]);
+      // As finalize does: the rows are sealed to the transaction's event.
+      appendEvent(db, { at: AT, officer: 'test', command: 'finalize', roundId: 'R1' });
     });
     return l;
   }
@@ -303,7 +305,7 @@ describe('the runner', () => {
     db.prepare(`UPDATE events SET officer = 'mallory' WHERE seq = 1`).run();
     const v = runChecks(db);
     expect(v.ok).toBe(false);
-    expect([...new Set(v.problems.map((p) => p.check))].sort()).toEqual(['allocation.budget', 'allocation.enterprise-cap', 'allocation.log', 'chain.hash']);
+    expect([...new Set(v.problems.map((p) => p.check))].sort()).toEqual(['allocation.budget', 'allocation.enterprise-cap', 'allocation.log', 'chain.hash', 'chain.rows']);
     expect(v.checks.find((c) => c.id === 'chain.hash')).toMatchObject({ status: 'problems', problems: 1 });
     expect(v.checks.find((c) => c.id === 'allocation.log')).toMatchObject({ status: 'problems', problems: 1 });
   });

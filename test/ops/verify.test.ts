@@ -38,6 +38,7 @@ describe('verifyLedger', () => {
     const v = await verifyLedger(path);
     expect(v.ok).toBe(false);
     expect(v.problems).toEqual([
+      expect.objectContaining({ check: 'chain.rows', where: 'applications[application_id=A2] event #1', ref: { table: 'applications', key: { application_id: 'A2' }, seq: 1 } }),
       expect.objectContaining({ check: 'applications.state', where: 'applications[application_id=A2]', ref: { table: 'applications', key: { application_id: 'A2' } } }),
     ]);
     expect(v.checks.find((c) => c.id === 'applications.state')).toMatchObject({ status: 'problems', problems: 1 });
@@ -87,6 +88,6 @@ describe('backupLedgerFile', () => {
     db.close();
     const b = await backupLedgerFile({ path, target: join(dir, 'copy.db') });
     expect(b.verify.ok).toBe(false);
-    expect(b.verify.problems.map((p) => p.where)).toEqual(['applications[application_id=A1]']);
+    expect(b.verify.problems.map((p) => p.where)).toEqual(['applications[application_id=A1] event #1', 'applications[application_id=A1]']);
   });
 });

@@ -9,6 +9,7 @@ import * as lifecycle from './lifecycle.js';
 import * as money from './money.js';
 import { missingNeeds } from '../schema.js';
 import { checksInWorker, integrityWorkerWorthIt } from '../integrity.js';
+import * as rows from './rows.js';
 import * as sqlite from './sqlite.js';
 import type { Check, Problem } from './types.js';
 
@@ -21,6 +22,7 @@ export const CHECKS: readonly Check[] = [
   sqlite.foreignKeys,
   chain.hashChain,
   chain.eventApps,
+  rows.rowsSealed,
   applications.applicationState,
   allocation.unitMultiple,
   allocation.awardWithinCap,

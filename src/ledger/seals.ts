@@ -1,0 +1,142 @@
+// Every fact row under the chain (issue 16; migration 010 explains the tables).
+//
+// Design: a digest per event over the rows it wrote. While a command runs,
+// TEMP triggers (on this connection only, never stored in the ledger) note the
+// key of every row inserted, changed or deleted in a fact table. Before the
+// transaction commits, each noted row is hashed as it stands and an entry
+// (table, key, event, hash) is added to row_seals; the newest event of the
+// transaction records per table the SHA-256 of its entries in key order
+// (events.sealed, part of its hash), and its hash is computed again (nothing
+// refers to it before the commit). verify (verify/rows.ts) recomputes the
+// digests from row_seals and each row's hash from the row itself.
+import type { Db } from './open.js';
+
+/** The fact tables and the columns that name a row. Derived tables are sealed too: cheaper than recomputing them in verify. */
+export const SEALED_TABLES: Readonly<Record<string, readonly string[]>> = {
+  rounds: ['round_id'],
+  round_budgets: ['round_id', 'category'],
+  applications: ['application_id'],
+  prior_funding: ['id'],
+  credit_listings: ['id'],
+  violations: ['id'],
+  accidents: ['id'],
+  eligibility_decisions: ['decision_id'],
+  eligibility_results: ['application_id', 'rule'],
+  eligibility_checks: ['round_id'],
+  scores: ['application_id', 'expert_id'],
+  score_aggregates: ['application_id'],
+  score_expert_stats: ['round_id', 'expert_id'],
+  allocations: ['round_id', 'version'],
+  allocation_lines: ['round_id', 'version', 'application_id'],
+  manual_awards: ['id'],
+  notices: ['notice_id'],
+  notice_items: ['notice_id', 'application_id'],
+  objections: ['objection_id'],
+  filings: ['filing_id'],
+  filed_awards: ['application_id'],
+  acceptances: ['application_id'],
+  payments: ['payment_id'],
+  clawbacks: ['clawback_id'],
+  recoveries: ['recovery_id'],
+  spot_checks: ['check_id'],
+  spot_check_items: ['check_id', 'application_id'],
+  spot_check_findings: ['finding_id'],
+};
+
+export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** `json_array(p.k1, p.k2)`: a row's key as row_seals stores it. */
+export const keyExpr = (table: string, prefix: string): string => `json_array(${SEALED_TABLES[table].map((k) => `${prefix}${q(k)}`).join(', ')})`;
+
+/** `t.k1 = json_extract(d.key, '$[0]') AND …`: the row of a stored key, through the table's key index. */
+export const keyMatch = (table: string, t: string, key: string): string =>
+  SEALED_TABLES[table].map((k, i) => `${t}.${q(k)} = json_extract(${key}, '$[${i}]')`).join(' AND ');
+
+// node:crypto loads only when something is hashed (`round list` starts without it).
+type Crypto = typeof import('node:crypto');
+let crypto: Crypto | undefined;
+export const sha256 = () => (crypto ??= process.getBuiltinModule('node:crypto') as Crypto).createHash('sha256');
+
+/** A row's hash: the first 16 bytes of SHA-256 over its table and its values in column order. */
+export function rowHash(table: string, values: readonly unknown[]): Buffer {
+  return sha256().update(table).update('\u0000').update(JSON.stringify(values)).digest().subarray(0, 16);
+}
+
+/** What an event's digest of one table's entries is made of, entry by entry in key order. */
+export const entryText = (key: string, hash: Buffer | null): string => `${key}\u0000${hash ? hash.toString('hex') : '-'}\n`;
+
+// Per connection, the tables whose changes it notes.
+const watched = new WeakMap<Db, Set<string>>();
+
+/** The TEMP triggers that note changed rows: per connection, before its first write (and after a migration adds tables). */
+export function watchFactTables(db: Db): void {
+  let done = watched.get(db);
+  if (done?.size === Object.keys(SEALED_TABLES).length) return;
+  if (!done) {
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS jm_dirty (tbl TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (tbl, key)) WITHOUT ROWID');
+    watched.set(db, (done = new Set()));
+  }
+  const have = new Set(db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+  const sql: string[] = [];
+  for (const t of Object.keys(SEALED_TABLES)) {
+    if (!have.has(t) || done.has(t)) continue;
+    done.add(t);
+    // Not OR IGNORE: inside a trigger the outer statement's conflict policy replaces the trigger's own.
+    const note = (row: 'NEW' | 'OLD') => {
+      const k = keyExpr(t, `${row}.`);
+      return `INSERT INTO temp.jm_dirty (tbl, key) SELECT '${t}', ${k} WHERE NOT EXISTS (SELECT 1 FROM temp.jm_dirty WHERE tbl = '${t}' AND key = ${k});`;
+    };
+    sql.push(
+      `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_i AFTER INSERT ON main.${q(t)} BEGIN ${note('NEW')} END;`,
+      `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_u AFTER UPDATE ON main.${q(t)} BEGIN ${note('OLD')} ${note('NEW')} END;`,
+      `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_d AFTER DELETE ON main.${q(t)} BEGIN ${note('OLD')} END;`,
+    );
+  }
+  db.exec(sql.join('\n'));
+}
+
+/** Notes every row of every fact table, for the baseline seal of a ledger made before row seals. */
+export function noteAllRows(db: Db): number {
+  watchFactTables(db);
+  const have = new Set(db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+  let n = 0;
+  for (const t of Object.keys(SEALED_TABLES)) {
+    if (have.has(t)) n += db.prepare(`INSERT OR IGNORE INTO temp.jm_dirty (tbl, key) SELECT '${t}', ${keyExpr(t, '')} FROM main.${q(t)}`).run().changes;
+  }
+  return n;
+}
+
+/**
+ * Seals the noted rows to event `seq`: adds their entries to row_seals and
+ * returns, per table, the digest of the entries (null when nothing was noted).
+ */
+export function sealNoted(db: Db, seq: number): Record<string, string> | null {
+  if (!watched.has(db)) return null;
+  const tables = db.prepare('SELECT DISTINCT tbl FROM temp.jm_dirty ORDER BY tbl').pluck().all() as string[];
+  if (!tables.length) return null;
+  const add = db.prepare('INSERT INTO row_seals (tbl, key, seq, hash) VALUES (?, ?, ?, ?)');
+  const out: Record<string, string> = {};
+  for (const t of tables) {
+    const first = SEALED_TABLES[t][0];
+    // In pages: the connection cannot write while a statement is being iterated, and an import notes 10^5–10^6 rows.
+    const page = db
+      .prepare(`SELECT d.key, r.${q(first)} IS NOT NULL, r.* FROM temp.jm_dirty d LEFT JOIN main.${q(t)} r ON ${keyMatch(t, 'r', 'd.key')} WHERE d.tbl = ? AND d.key > ? ORDER BY d.key LIMIT 5000`)
+      .raw();
+    const digest = sha256();
+    let after = '';
+    for (;;) {
+      const rows = page.all(t, after) as unknown[][];
+      for (const r of rows) {
+        const key = r[0] as string;
+        const hash = r[1] ? rowHash(t, r.slice(2)) : null;
+        add.run(t, key, seq, hash);
+        digest.update(entryText(key, hash));
+      }
+      if (rows.length < 5000) break;
+      after = rows[rows.length - 1][0] as string;
+    }
+    out[t] = digest.digest('hex');
+  }
+  db.exec('DELETE FROM temp.jm_dirty');
+  return out;
+}
