@@ -1,0 +1,65 @@
+// Row seals on a ledger made before them (migration 010): every row it holds
+// is sealed by one baseline event, so the old ledger still verifies and a later
+// change behind jmfund's back is named.
+import Database from 'better-sqlite3';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { eventHash, GENESIS_HASH } from '../../src/ledger/events.js';
+import { openLedger } from '../../src/ledger/open.js';
+import { runChecks } from '../../src/ledger/verify/index.js';
+import { ROOT, tempDir } from '../helpers.js';
+
+function v9Ledger(): string {
+  const path = join(tempDir(), 'v9.db');
+  const old = new Database(path);
+  for (const f of readdirSync(join(ROOT, 'src', 'ledger', 'migrations')).filter((x) => x < '010').sort()) {
+    old.exec(readFileSync(join(ROOT, 'src', 'ledger', 'migrations', f), 'utf8'));
+  }
+  old.pragma('user_version = 9');
+  old.exec(`INSERT INTO rounds VALUES ('R1', '2022-03-01', '2022-04-30', 'p', 'h', '{}', '2022-03-01T00:00:00.000Z', 'o')`);
+  old.exec(`INSERT INTO round_budgets VALUES ('R1', 'sme-cloud', 70000000)`);
+  // One event, hashed as the release before row seals did.
+  const e = { seq: 1, at: '2022-03-01T00:00:00.000Z', officer: 'o', command: 'round create', round_id: 'R1', app_ids: '[]', details: '{}', prev_hash: GENESIS_HASH };
+  const hash = eventHash(e);
+  old.prepare('INSERT INTO events (seq, at, officer, command, round_id, app_ids, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(...Object.values(e), hash);
+  old.prepare("INSERT INTO ledger_meta VALUES ('head', ?)").run(JSON.stringify({ seq: 1, hash }));
+  old.close();
+  return path;
+}
+
+describe('row seals on an older ledger', () => {
+  it('seals every existing row with one baseline event dated as the newest event; the ledger verifies', () => {
+    const path = v9Ledger();
+    const db = openLedger(path);
+    const events = db.prepare('SELECT seq, at, command, officer, details, sealed FROM events ORDER BY seq').all() as { seq: number; at: string; command: string; details: string; sealed: string | null }[];
+    expect(events.map((e) => e.command)).toEqual(['round create', 'ledger seal']);
+    expect(events[1].at).toBe('2022-03-01T00:00:00.000Z');
+    expect(JSON.parse(events[1].details)).toEqual({ from_schema: 9, to_schema: 10, rows: 2 });
+    expect(Object.keys(JSON.parse(events[1].sealed!) as object).sort()).toEqual(['round_budgets', 'rounds']);
+    expect(runChecks(db).problems).toEqual([]);
+    db.close();
+    // Behind jmfund's back, after the upgrade.
+    const raw = new Database(path);
+    raw.exec('UPDATE round_budgets SET amount_fen = amount_fen * 10');
+    raw.close();
+    const again = openLedger(path, { readonly: true });
+    const p = runChecks(again).problems;
+    expect(p.map((x) => [x.check, x.ref.table, x.ref.seq])).toEqual([['chain.rows', 'round_budgets', 2]]);
+    expect(p[0].message.en).toBe('a row of round_budgets (round_id=R1, category=sme-cloud) differs from what event #2, which wrote it, recorded: it was changed outside jmfund');
+  });
+
+  it('a rolled-back command leaves no seal and no event', () => {
+    const path = v9Ledger();
+    const db = openLedger(path);
+    const before = db.prepare('SELECT count(*) FROM row_seals').pluck().get();
+    expect(() =>
+      db.transaction(() => {
+        db.exec("UPDATE rounds SET created_by = 'x'");
+        throw new Error('refused');
+      })(),
+    ).toThrow('refused');
+    expect(db.prepare('SELECT count(*) FROM row_seals').pluck().get()).toBe(before);
+    expect(runChecks(db).ok).toBe(true);
+  });
+});
