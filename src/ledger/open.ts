@@ -153,6 +153,33 @@ function sealBaseline(db: Db, from: number): void {
   sealTransaction(db);
 }
 
+export interface SchemaObject {
+  type: string;
+  name: string;
+  tbl_name: string;
+  sql: string | null;
+}
+
+const expected = new Map<number, Map<string, SchemaObject>>();
+
+/**
+ * The schema objects (tables, indexes, triggers) exactly as migrations 1..version
+ * create them, by their name: made once per process in an empty in-memory database.
+ */
+export function expectedSchema(version: number): Map<string, SchemaObject> {
+  let s = expected.get(version);
+  if (s) return s;
+  const db = new (sqlite())(':memory:', binding());
+  try {
+    for (const m of migrations().filter((x) => x.version <= version)) db.exec(readFileSync(join(MIGRATIONS_DIR, m.name), 'utf8'));
+    s = new Map((db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master').all() as SchemaObject[]).map((o) => [o.name, o]));
+  } finally {
+    db.close();
+  }
+  expected.set(version, s);
+  return s;
+}
+
 /** Runs fn in one IMMEDIATE transaction: the whole command lands or nothing does. */
 export function inTransaction<T>(db: Db, fn: () => T): T {
   // A nested call is part of the outer transaction, whose commit seals the rows.

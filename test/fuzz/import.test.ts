@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/open.js';
 import { runChecks } from '../../src/ledger/verify/index.js';
+import { appendEvent } from '../../src/ledger/events.js';
+import { inTransaction } from '../../src/ledger/open.js';
 import { ledgerWithRound, runCli } from '../helpers.js';
 import { APPLICATION_HEADER, field, hostileString, validCell } from './arbitraries.js';
 import { runImportInProcess, type InProcessRun } from './inprocess.js';
@@ -24,6 +26,8 @@ const savedEnv = { ...process.env };
 
 beforeAll(() => {
   const l = ledgerWithRound('R1', { 'sme-cloud': 300_000_000 });
+  // The round's event, as `round create` writes it: its rows are sealed to it, so that verify passes (issue 16).
+  inTransaction(l.db, () => appendEvent(l.db, { at: '2022-03-01T00:00:00.000Z', officer: 'test', command: 'round create', roundId: 'R1' }));
   l.db.close();
   dir = l.dir;
   base = l.path;

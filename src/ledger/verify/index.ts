@@ -20,6 +20,7 @@ export { anchorsCheck } from './chain.js';
 export const CHECKS: readonly Check[] = [
   sqlite.integrity,
   sqlite.foreignKeys,
+  sqlite.schema,
   chain.hashChain,
   chain.eventApps,
   rows.rowsSealed,

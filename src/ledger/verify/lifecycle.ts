@@ -4,6 +4,7 @@
 import { formatYuan } from '../../domain/money.js';
 import { text } from '../../domain/text.js';
 import { checkFilings } from '../filings.repo.js';
+import { expectedSchema } from '../open.js';
 import type { Check, Problem } from './types.js';
 
 const y = formatYuan;
@@ -177,26 +178,29 @@ export const recoveriesWithinDue: Check = {
 // The tables whose rows are never edited (migration 006 guards them with triggers).
 const APPEND_ONLY = ['manual_awards', 'notices', 'notice_items', 'filings', 'filed_awards', 'acceptances', 'payments', 'clawbacks', 'recoveries', 'spot_checks', 'spot_check_items', 'spot_check_findings'];
 
+/** Whether a schema object is one of the guards of the append-only tables (reported here, not by sqlite.schema). */
+export const isAppendOnlyGuard = (o: { type: string; tbl_name: string }): boolean => o.type === 'trigger' && APPEND_ONLY.includes(o.tbl_name);
+
 export const appendOnlyGuards: Check = {
   id: 'lifecycle.guards',
   title: text('只增不改的表仍受触发器保护', 'append-only tables still guarded by their triggers'),
   needs: { filings: ['filing_id'] },
   run(db) {
     const out: Problem[] = [];
-    const triggers = db.prepare("SELECT tbl_name, upper(sql) AS sql FROM sqlite_master WHERE type = 'trigger'").all() as { tbl_name: string; sql: string }[];
-    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]));
-    for (const t of APPEND_ONLY) {
-      if (!tables.has(t)) continue;
-      for (const op of ['UPDATE', 'DELETE']) {
-        const guarded = triggers.some((g) => g.tbl_name === t && new RegExp(`BEFORE\\s+${op}\\b`).test(g.sql) && /RAISE\s*\(\s*ABORT/.test(g.sql));
-        if (!guarded) {
-          out.push({
-            check: 'lifecycle.guards',
-            ref: { table: t },
-            message: text(`表 ${t} 禁止${op === 'UPDATE' ? '修改' : '删除'}的触发器已被移除`, `the trigger that refuses ${op} on ${t} has been removed`),
-          });
-        }
-      }
+    // Compared with the exact SQL the migrations create: a trigger replaced by a `… WHEN 0 …` one guards nothing.
+    const want = [...expectedSchema(db.pragma('user_version', { simple: true }) as number).values()].filter(isAppendOnlyGuard);
+    const have = new Map((db.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; tbl_name: string; sql: string }[]).map((t) => [t.name, t]));
+    for (const w of want) {
+      const h = have.get(w.name);
+      if (h?.sql === w.sql && h.tbl_name === w.tbl_name) continue;
+      const op = /\bBEFORE\s+UPDATE\b/i.test(w.sql ?? '') ? 'UPDATE' : 'DELETE';
+      out.push({
+        check: 'lifecycle.guards',
+        ref: { table: w.tbl_name },
+        message: h
+          ? text(`表 ${w.tbl_name} 禁止${op === 'UPDATE' ? '修改' : '删除'}的触发器 ${w.name} 被改写（与迁移创建的不同：${h.sql}）`, `the trigger that refuses ${op} on ${w.tbl_name}, ${w.name}, was rewritten (it differs from what the migrations create: ${h.sql})`)
+          : text(`表 ${w.tbl_name} 禁止${op === 'UPDATE' ? '修改' : '删除'}的触发器已被移除`, `the trigger that refuses ${op} on ${w.tbl_name} has been removed`),
+      });
     }
     return out;
   },

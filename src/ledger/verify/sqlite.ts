@@ -1,6 +1,8 @@
 // SQLite's own checks: the file is sound and every reference points at a row.
 import { text } from '../../domain/text.js';
+import { expectedSchema, type SchemaObject } from '../open.js';
 import type { Check, Problem } from './types.js';
+import { isAppendOnlyGuard } from './lifecycle.js';
 
 export const integrity: Check = {
   id: 'sqlite.integrity',
@@ -79,6 +81,47 @@ export const foreignKeys: Check = {
           ),
         });
       }
+    }
+    return out;
+  },
+};
+
+/**
+ * Every table, index and trigger exactly as the migrations create it (the SQL
+ * in sqlite_master, character for character): a CHECK dropped by rebuilding a
+ * table, a trigger made harmless, an object added or removed is named. The
+ * guards of append-only tables are lifecycle.guards's.
+ */
+export const schema: Check = {
+  id: 'sqlite.schema',
+  title: text('账本结构与迁移创建的完全一致', 'the schema is exactly what the migrations create'),
+  needs: {},
+  run(db) {
+    const want = expectedSchema(db.pragma('user_version', { simple: true }) as number);
+    const have = new Map((db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master').all() as SchemaObject[]).map((o) => [o.name, o]));
+    const out: Problem[] = [];
+    const kind = (o: SchemaObject) => ({ table: text('表', 'table'), index: text('索引', 'index'), trigger: text('触发器', 'trigger'), view: text('视图', 'view') })[o.type] ?? text(o.type, o.type);
+    for (const w of want.values()) {
+      if (isAppendOnlyGuard(w)) continue;
+      const h = have.get(w.name);
+      if (h && h.type === w.type && h.tbl_name === w.tbl_name && h.sql === w.sql) continue;
+      const k = kind(w);
+      out.push({
+        check: 'sqlite.schema',
+        ref: { table: w.tbl_name },
+        message: h
+          ? text(`${k.zh} ${w.name} 与迁移创建的不同：现为 ${h.sql ?? '—'}`, `${k.en} ${w.name} differs from what the migrations create: it is now ${h.sql ?? '—'}`)
+          : text(`${k.zh} ${w.name} 已被删除`, `${k.en} ${w.name} has been removed`),
+      });
+    }
+    for (const h of have.values()) {
+      if (want.has(h.name) || h.name.startsWith('sqlite_stat')) continue;
+      const k = kind(h);
+      out.push({
+        check: 'sqlite.schema',
+        ref: { table: h.tbl_name },
+        message: text(`账本中有迁移未创建的${k.zh} ${h.name}：${h.sql ?? ''}`, `the ledger has a ${k.en} the migrations do not create, ${h.name}: ${h.sql ?? ''}`),
+      });
     }
     return out;
   },
