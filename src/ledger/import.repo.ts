@@ -546,3 +546,6 @@ export function applicationEvents(db: Db, applicationId: string): ApplicationEve
     .all(applicationId) as { seq: number; at: string; officer: string; command: string; details: string }[];
   return rows.map((r) => ({ seq: r.seq, at: r.at, officer: r.officer, command: r.command, details: JSON.parse(r.details) as Record<string, unknown> }));
 }
+
+/** The submission date of a parsed record (YYYY-MM-DD). */
+export const recordSubmittedOn = (r: ApplicationRecord): string => r[VALUES_AT + CONTENT_COLS.indexOf('submitted_on')] as string;

@@ -24,7 +24,9 @@ import { applicationTable, applicationTableInWorker, mappingEntries, useImportWo
 import type { TableEvent } from '../io/parsed-table.js';
 import { TableReadError } from '../io/table-reader.js';
 import { appendEvent } from '../ledger/events.js';
-import { type AcceptOutcome, type ApplicationRecord, ApplicationImportSession } from '../ledger/import.repo.js';
+import { type AcceptOutcome, type ApplicationRecord, ApplicationImportSession, recordSubmittedOn } from '../ledger/import.repo.js';
+import { checkSubmittedInPeriod, didYouMeanRound } from '../domain/round.js';
+import { listRounds } from '../ledger/rounds.repo.js';
 import { type Transaction, beginTransaction } from '../ledger/open.js';
 import type { OpContext } from './context.js';
 import type { Progress } from './progress.js';
@@ -317,6 +319,15 @@ export async function importApplications(op: OpContext, input: ImportApplication
   const now = op.now();
   const sourceFile = basename(file);
   const updates: ApplicationUpdate[] = [];
+  const period = { rows: 0, lines: new Set<number>(), first: null as string | null, last: null as string | null };
+  // Rows outside the period are held back while every row so far is one: a
+  // file of another round is then said once ("did you mean --round …?"), not row by row.
+  const held: { kind: 'error' | 'warning'; p: ImportProblem }[] = [];
+  let holding = true;
+  const release = () => {
+    holding = false;
+    for (const h of held.splice(0)) listener.problem?.(h.kind, h.p);
+  };
   let session: ApplicationImportSession | null = null;
   // Made at the first row, inside the transaction (it creates temporary tables).
   const ensure = (): ApplicationImportSession => (session ??= new ApplicationImportSession(db, round.roundId, { update: !!input.update, now }));
@@ -334,6 +345,16 @@ export async function importApplications(op: OpContext, input: ImportApplication
       return dup && dup.kind === 'error' ? { column: dup.column, text: dup.text } : null;
     },
     accept: (rec, line) => {
+      const submittedOn = recordSubmittedOn(rec);
+      const outside = checkSubmittedInPeriod(round, submittedOn);
+      if (outside) {
+        period.rows++;
+        period.lines.add(line);
+        if (period.first === null || submittedOn < period.first) period.first = submittedOn;
+        if (period.last === null || submittedOn > period.last) period.last = submittedOn;
+        return { column: 'submitted_on', text: outside };
+      }
+      if (holding) release();
       const out: AcceptOutcome = ensure().acceptRecord(rec, { file: sourceFile, line, sha256 });
       if (out.kind === 'error') return { column: out.column, text: out.text };
       if (out.kind === 'updated') {
@@ -367,6 +388,19 @@ export async function importApplications(op: OpContext, input: ImportApplication
       if (newIds === null) s.linkNewRows(event);
     },
   };
-  const run = await importTable(op, input, sink, listener);
+  const periodListener: ImportListener = {
+    progress: listener.progress,
+    problem: (kind, p) => {
+      if (holding && kind === 'error' && !(p.column === 'submitted_on' && period.lines.has(p.line))) release();
+      if (holding) held.push({ kind, p });
+      else listener.problem?.(kind, p);
+    },
+  };
+  const run = await importTable(op, input, sink, periodListener);
+  if (holding && run.rows > 0 && period.rows === run.rows && period.first !== null && period.last !== null) {
+    const meant = didYouMeanRound(round, run.rows, { first: period.first, last: period.last }, listRounds(db));
+    if (meant) throw new UserError(meant, 2);
+  }
+  release();
   return { ...run, round: round.roundId, sha256, updates };
 }
