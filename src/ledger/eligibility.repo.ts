@@ -779,6 +779,45 @@ export function* iterateRoundResultLines(db: Db, roundId: string): Generator<{ a
   }
 }
 
+/**
+ * How many results of the round (as iterateRoundResultLines gives them) each
+ * rule has with each outcome, a decision's outcome where one settles the
+ * result, counted in SQL: a checked application has every rule of RULE_IDS,
+ * and each one not stored is a pass (passIsDerived); an application never
+ * checked has only its stored rows.
+ */
+export function roundResultCounts(db: Db, roundId: string): { rule: RuleId; outcome: Outcome; count: number }[] {
+  const checked = roundCheckOf(db, roundId) !== null;
+  const rules = JSON.stringify(RULE_IDS);
+  // A stored row counts when its application was never checked, or when its rule is one the check gives.
+  const stored = db
+    .prepare(
+      `SELECT r.rule, CASE WHEN da.application_id IS NOT NULL THEN d.outcome ELSE r.outcome END AS outcome, count(*) AS n,
+              sum(a.eligibility IS NOT NULL) AS on_checked
+         FROM eligibility_results r JOIN applications a ON a.application_id = r.application_id
+         LEFT JOIN eligibility_decisions d ON d.decision_id = r.decision_id
+         LEFT JOIN applications da ON da.application_id = d.application_id AND da.round_id = a.round_id
+        WHERE a.round_id = @round AND (NOT @checked OR a.eligibility IS NULL OR r.rule IN (SELECT value FROM json_each(@rules)))
+        GROUP BY 1, 2`,
+    )
+    .all({ round: roundId, checked: checked ? 1 : 0, rules }) as { rule: RuleId; outcome: Outcome; n: number; on_checked: number }[];
+  const out = new Map<string, { rule: RuleId; outcome: Outcome; count: number }>();
+  const add = (rule: RuleId, outcome: Outcome, n: number) => {
+    const k = `${rule}\u0000${outcome}`;
+    const e = out.get(k);
+    if (e) e.count += n;
+    else out.set(k, { rule, outcome, count: n });
+  };
+  for (const r of stored) add(r.rule, r.outcome, r.n);
+  if (checked) {
+    const apps = db.prepare('SELECT count(*) FROM applications WHERE round_id = ? AND eligibility IS NOT NULL').pluck().get(roundId) as number;
+    const storedOnChecked = new Map<string, number>();
+    for (const r of stored) storedOnChecked.set(r.rule, (storedOnChecked.get(r.rule) ?? 0) + r.on_checked);
+    for (const rule of RULE_IDS) add(rule, 'pass', apps - (storedOnChecked.get(rule) ?? 0));
+  }
+  return [...out.values()];
+}
+
 /** The round's applications by application_id, each with its stored result rows, the round's decisions and check. */
 function* walkRound(
   db: Db,

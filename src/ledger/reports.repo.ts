@@ -31,10 +31,10 @@ import type {
 } from '../domain/reports/facts.js';
 import { RULE_IDS } from '../domain/eligibility.js';
 import { moneyFactsColumns, moneyFactsOf } from './awards.repo.js';
-import { compareIds, iterateRoundResultLines } from './eligibility.repo.js';
+import { compareIds, iterateRoundResultLines, roundResultCounts } from './eligibility.repo.js';
 import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
-import { refLabel, runChecks } from './verify/index.js';
+import { refLabel, runChecks, runChecksOnFile, type VerifyResult } from './verify/index.js';
 import { tableColumns } from './schema.js';
 
 type Row = Record<string, unknown>;
@@ -418,7 +418,19 @@ function events(db: Db, roundId: string): Rows<FactsEvent> {
 }
 
 export function verifyFacts(db: Db): FactsVerify {
-  const v = runChecks(db);
+  return verifyFactsOf(runChecks(db));
+}
+
+/**
+ * verifyFacts with the checks run as `verify` runs them on a file: SQLite's
+ * integrity and foreign-key checks in a worker thread beside the others when
+ * the ledger is large (the same result).
+ */
+export async function verifyFactsOnFile(db: Db): Promise<FactsVerify> {
+  return verifyFactsOf(await runChecksOnFile(db, db.name));
+}
+
+function verifyFactsOf(v: VerifyResult): FactsVerify {
   return {
     ok: v.ok,
     problems: v.problems.map((p) => ({ check: p.check, where: refLabel(p.ref), message: p.message })),
@@ -431,8 +443,9 @@ export function verifyFacts(db: Db): FactsVerify {
 /**
  * What a report may show about one round; undefined if there is no such
  * round. Small things are read now; the rest is read as the report iterates it.
+ * `verify`: false skips the checks; a result already found is taken as it is.
  */
-export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean } = {}): RoundFacts | undefined {
+export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean | FactsVerify } = {}): RoundFacts | undefined {
   const round = getRound(db, roundId);
   if (!round) return undefined;
   const s = new Schema(db);
@@ -448,6 +461,7 @@ export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean
     appCategories: counts.map((c) => c.category),
     dossiers: dossiers(db, s, roundId, latest?.version ?? null, manual),
     eligibility: eligibility(db, s, roundId),
+    eligibilityCounts: () => (s.has('eligibility_results', 'application_id', 'rule', 'outcome', 'article', 'reason_zh', 'reason_en') ? roundResultCounts(db, roundId) : []),
     scores: scores(db, s, roundId),
     aggregates: aggregates(db, s, roundId),
     allocation: latest,
@@ -462,7 +476,7 @@ export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean
     recoveries: recoveries(db, s, roundId),
     spotChecks: spotChecks(db, s, roundId),
     events: events(db, roundId),
-    verify: opts.verify === false ? { ok: true, problems: [], skipped: [], events: 0, lastHash: '' } : verifyFacts(db),
+    verify: opts.verify === false ? { ok: true, problems: [], skipped: [], events: 0, lastHash: '' } : typeof opts.verify === 'object' ? opts.verify : verifyFacts(db),
     head: ledgerHead(db),
   };
 }

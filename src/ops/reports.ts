@@ -11,7 +11,8 @@ import { formatOfPath, renderReport, writeReportFile } from '../io/exporters/ind
 import { checkOutPath, ledgerFiles } from '../io/out-path.js';
 import { latestVersion } from '../ledger/allocations.repo.js';
 import type { Db } from '../ledger/open.js';
-import { ledgerHead, loadRoundFacts } from '../ledger/reports.repo.js';
+import { ledgerHead, loadRoundFacts, verifyFactsOnFile } from '../ledger/reports.repo.js';
+import type { FactsVerify } from '../domain/reports/facts.js';
 import type { OpContext } from './context.js';
 import { fundingLineOf, type LineInput } from './line.js';
 import { requireRound } from './lookup.js';
@@ -21,10 +22,17 @@ import type { Progress } from './progress.js';
  * Builds a report of a round from the ledger (pure builders over the facts the
  * repository reads; `line` over the funding-line analysis, read-only).
  */
-export function buildRoundReport(db: Db, kind: ReportKind, roundId: string, generatedAt: string, line: Omit<LineInput, 'roundId'> = {}): Report {
+export function buildRoundReport(
+  db: Db,
+  kind: ReportKind,
+  roundId: string,
+  generatedAt: string,
+  line: Omit<LineInput, 'roundId'> = {},
+  verified?: FactsVerify,
+): Report {
   if (kind === 'line') return lineReport(db, roundId, generatedAt, line);
   // Only the audit report shows the verify result; the others skip the full-ledger checks.
-  const facts = loadRoundFacts(db, requireRound(db, roundId).roundId, { verify: kind === 'audit' });
+  const facts = loadRoundFacts(db, requireRound(db, roundId).roundId, { verify: kind === 'audit' ? (verified ?? true) : false });
   if (!facts) throw new Error(`round ${roundId} vanished while its report was read`);
   return buildReport(kind, facts, generatedAt);
 }
@@ -69,7 +77,9 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
   const round = requireRound(op.db, input.roundId);
   // Before the report is built (the audit report of a large round takes a while).
   if (input.out) checkOutPath(input.out, { option: '--out', keep: ledgerFiles(op.db.name), force: input.force });
-  const report = counted({ ...buildRoundReport(op.db, kind, round.roundId, op.now(), input.line), timeZone: input.timeZone }, op.progress);
+  // The audit report's checks of the whole ledger, as verify runs them (a second core takes SQLite's own).
+  const verified = kind === 'audit' ? await verifyFactsOnFile(op.db) : undefined;
+  const report = counted({ ...buildRoundReport(op.db, kind, round.roundId, op.now(), input.line, verified), timeZone: input.timeZone }, op.progress);
   const head: ReportHead = { kind, round: round.roundId, format, lang };
   try {
     if (input.out) return { ...head, out: input.out, ...(await toFile(report, head, input.out, input.force)) };

@@ -10,12 +10,33 @@ import { renderReport } from '../../src/io/exporters/index.js';
 import { buildRoundReport } from '../../src/ops/reports.js';
 import { REPORT_FORMATS, REPORT_KINDS } from '../../src/domain/reports/model.js';
 import { openLedger } from '../../src/ledger/open.js';
+import { loadRoundFacts } from '../../src/ledger/reports.repo.js';
 import { runCli } from '../helpers.js';
 
 let L: FixtureLedger;
 beforeAll(() => {
   L = buildReportLedger('final', { snapshots: true });
 }, 300_000);
+
+describe('eligibility outcomes counted in SQL (the audit chart)', () => {
+  it('are the results the audit lists, counted, at every stage (a decision counted by its outcome)', () => {
+    for (const stage of STAGES) {
+      const db = openLedger(snapshotPath(L, stage), { readonly: true });
+      try {
+        const f = loadRoundFacts(db, ROUND, { verify: false })!;
+        const listed = new Map<string, number>();
+        for (const e of f.eligibility) {
+          const k = `${e.rule} ${e.decision?.outcome ?? e.outcome}`;
+          listed.set(k, (listed.get(k) ?? 0) + 1);
+        }
+        const counted = new Map(f.eligibilityCounts().filter((c) => c.count > 0).map((c) => [`${c.rule} ${c.outcome}`, c.count]));
+        expect(Object.fromEntries([...counted].sort()), stage).toEqual(Object.fromEntries([...listed].sort()));
+      } finally {
+        db.close();
+      }
+    }
+  });
+});
 
 describe('reports at every stage of a round', () => {
   for (const stage of STAGES) {

@@ -371,5 +371,5 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
   const tally = new ChartTally(f);
   for (const d of f.dossiers()) tally.add(d);
   const verified = f.verify.ok ? text('账本校验通过：未发现问题', 'Ledger verified: no problem found') : text(`账本校验发现 ${f.verify.problems.length} 个问题`, `Ledger verification found ${f.verify.problems.length} problem(s)`);
-  return { kind: 'audit', title: REPORT_TITLES.audit, roundId: f.round.id, generatedAt, meta: m, sections, charts: [...tally.charts(), eligibilityChart(f.eligibility)], summary: tally.summary({ ok: f.verify.ok, text: verified }) };
+  return { kind: 'audit', title: REPORT_TITLES.audit, roundId: f.round.id, generatedAt, meta: m, sections, charts: [...tally.charts(), eligibilityChart(f.eligibilityCounts())], summary: tally.summary({ ok: f.verify.ok, text: verified }) };
 }

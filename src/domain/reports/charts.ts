@@ -8,7 +8,7 @@ import { MONEY_STAGES, type MoneyTally, type MoneyTotals } from '../money-stages
 import { type AwardBasis, addTo, awardBasis, categoryOrder, moneyOf, moneyTally } from './common.js';
 import { MONEY_STAGE_LABELS, OUTCOME_LABELS, RULE_LABELS, STATE_LABELS, categoryLabel, clusterLabel, districtLabel, labelOf } from '../labels.js';
 import { APPLICATION_STATES } from '../application.js';
-import type { FactsDossier, FactsEligibility, RoundFacts } from './facts.js';
+import type { FactsDossier, FactsOutcomeCount, RoundFacts } from './facts.js';
 
 const BY: Record<'by-category' | 'by-cluster' | 'by-district', Text> = {
   'by-category': text('按类别', 'by category'),
@@ -106,12 +106,12 @@ const OUTCOME_TONES: Record<string, ChartPart['tone']> = { pass: 'good', fail: '
  * applications passed, failed or need review, an officer's decision counted
  * as decided. Rules in the order they are checked.
  */
-export function eligibilityChart(results: Iterable<FactsEligibility>): Chart {
+export function eligibilityChart(counts: Iterable<FactsOutcomeCount>): Chart {
   const byRule = new Map<string, Map<string, number>>();
-  for (const r of results) {
-    const outcome = r.decision?.outcome ?? r.outcome;
+  for (const r of counts) {
+    if (r.count === 0) continue;
     const m = byRule.get(r.rule) ?? new Map<string, number>();
-    m.set(outcome, (m.get(outcome) ?? 0) + 1);
+    m.set(r.outcome, (m.get(r.outcome) ?? 0) + r.count);
     byRule.set(r.rule, m);
   }
   const order = [...Object.keys(RULE_LABELS), ...[...byRule.keys()].filter((k) => !Object.hasOwn(RULE_LABELS, k)).sort()];

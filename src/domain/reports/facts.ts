@@ -45,6 +45,13 @@ export interface FactsEligibility {
   decision: { outcome: string; reason: string; by: string; at: string } | null;
 }
 
+export interface FactsOutcomeCount {
+  rule: string;
+  /** The decision's outcome when one settles the result, else the rule's. */
+  outcome: string;
+  count: number;
+}
+
 export interface FactsScore {
   appId: string;
   expertId: string;
@@ -230,6 +237,8 @@ export interface RoundFacts {
   appCategories: string[];
   dossiers(q?: DossierQuery): Rows<FactsDossier>;
   eligibility: Rows<FactsEligibility>;
+  /** How many of `eligibility` each rule has with each outcome (a decision's when one settles it), counted without rebuilding them. */
+  eligibilityCounts(): FactsOutcomeCount[];
   scores: Rows<FactsScore>;
   aggregates: Rows<FactsAggregate>;
   /** The latest allocation version (the proposal), null before the first allocate. */
