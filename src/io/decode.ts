@@ -32,7 +32,7 @@ export const SNIFF_BYTES = 64 * 1024;
  */
 const CHUNK_BYTES = 48 * 1024;
 
-export type FileReadErrorCode = 'not-found' | 'empty' | 'binary' | 'invalid-utf8' | 'mixed-encoding' | 'unknown-encoding' | 'io';
+export type FileReadErrorCode = 'not-found' | 'empty' | 'binary' | 'mixed-encoding' | 'unknown-encoding' | 'io';
 
 /** An input file that cannot be read as text. Carries a bilingual message. */
 export class FileReadError extends Error {
