@@ -1,5 +1,6 @@
 // Calendar dates as `YYYY-MM-DD` strings. All arithmetic is on whole days via
 // days-from-civil (proleptic Gregorian), so no time zone or DST can shift a date.
+import { StoredValueError } from './errors.js';
 import { type Result, type Text, ok, err, text } from './text.js';
 
 interface Ymd {
@@ -45,18 +46,8 @@ function civilFromDays(z0: number): Ymd {
   return { y: era * 400 + yoe + (m <= 2 ? 1 : 0), m, d };
 }
 
-/**
- * A date value the arithmetic cannot work with. Input is checked as it is read
- * (parseDate), so this comes from a stored value that import would never have
- * accepted — a ledger edited behind jmfund's back — and the CLI says so
- * instead of reporting an internal error.
- */
-export class DateValueError extends RangeError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DateValueError';
-  }
-}
+/** A date value the arithmetic cannot work with (input is checked as it is read: this is a stored value). */
+class DateValueError extends StoredValueError {}
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 

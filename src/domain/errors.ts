@@ -20,3 +20,17 @@ export class RefusedError extends UserError {
     super(t, 3, hint);
   }
 }
+
+/**
+ * A value the rules cannot work with (a date out of range, an amount past
+ * 2^53 fen, a category the policy does not have). Input is checked as it is
+ * read, so it comes from a stored value import would never have accepted — a
+ * ledger edited behind jmfund's back — and the CLI says so (exit 3) instead of
+ * reporting an internal error.
+ */
+export class StoredValueError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoredValueError';
+  }
+}

@@ -2,6 +2,7 @@
 // of many amounts is a bigint (exact past 2^53). Parsing works on the digit
 // string and BigInt so no binary float ever touches an amount (0.1 + 0.2
 // style errors would move fen).
+import { StoredValueError } from './errors.js';
 import { type Result, type Text, ok, err, text } from './text.js';
 
 const MAX_FEN = BigInt(Number.MAX_SAFE_INTEGER);
@@ -71,7 +72,7 @@ export function aboveMoneyLimit(value: string): Text {
 
 function assertFen(fen: number, what: string): void {
   if (!Number.isSafeInteger(fen)) {
-    throw new RangeError(`${what}: fen must be a safe integer, got ${fen}`);
+    throw new StoredValueError(`${what}: fen must be a safe integer, got ${fen}`);
   }
 }
 

@@ -1,6 +1,7 @@
 // The fund's rules as data (SPEC §3). Numbers live in the policy file; code
 // only reads them, so a round keeps the exact rules it was created under.
 
+import { StoredValueError } from './errors.js';
 import type { PolicySchemaOutput } from './policy-schema.js';
 
 export const SCORE_METHODS = ['mean', 'trimmed-mean', 'median', 'z-score'] as const;
@@ -56,7 +57,7 @@ export function findCategory(policy: Policy, input: string): Category | undefine
 
 export function categoryOf(policy: Policy, key: string): Category {
   const c = policy.categories.find((x) => x.key === key);
-  if (!c) throw new Error(`category ${key} is not in policy ${policy.id}`);
+  if (!c) throw new StoredValueError(`category ${key} is not in policy ${policy.id}`);
   return c;
 }
 

@@ -59,7 +59,7 @@ afterAll(() => {
 
 let copies = 0;
 /** A copy of the demo ledger with `value` written into the columns (the append-only triggers set aside for the edit). Columns whose CHECK refuses the value are left. */
-function edited(columns: readonly string[], value: string): { db: string; set: string[] } {
+function edited(columns: readonly string[], value: string | bigint): { db: string; set: string[] } {
   const db = join(dir, `edited-${++copies}.db`);
   copyFileSync(demo, db);
   const d = new Database(db);
@@ -119,6 +119,25 @@ describe('extreme stored dates', () => {
       for (const args of [commands[0], commands[1], commands[2], extra]) expectNoCrash(db, args, `${tc} = ${JSON.stringify(value)} (seed ${SEED})`);
     }
   }, 600_000);
+
+  // Not dates: text that is not JSON where JSON is stored, an amount past 2^53 fen, a category the policy lacks.
+  const OTHERS: [string, string | bigint][] = [
+    ['rounds.policy_json', 'not json'],
+    ['applications.extra_json', '{"备注": '],
+    ['events.details', 'not json'],
+    ['applications.category', 'no-such-category'],
+    ['applications.requested_amount_fen', 2n ** 53n + 1n],
+    ['filed_awards.amount_fen', 2n ** 53n + 1n],
+  ];
+  for (const [tc, value] of OTHERS) {
+    it(`${tc} = ${typeof value === 'bigint' ? `${value}n` : JSON.stringify(value)}: a message (exit 0–3), not an internal error`, () => {
+      const { db, set } = edited([tc], value);
+      expect(set).toEqual([tc]);
+      for (const args of [...COMMANDS(round).slice(0, 3), ['allocate', '--round', round], ['applications', 'show', 'D003'], ['applications', 'list', '--round', round]]) {
+        expectNoCrash(db, args, `${tc} = ${String(value)}`);
+      }
+    }, 600_000);
+  }
 
   for (const value of ['9999-12-31', 'not a date']) {
     it(`every date column at once set to ${JSON.stringify(value)}`, () => {
