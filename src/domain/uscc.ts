@@ -115,11 +115,13 @@ export function analyzeUscc(raw: string): UsccAnalysis {
   const errors: UsccAnalysis['errors'] = [];
 
   if (chars.length !== 18) {
+    // 17 valid characters: the check character alone is missing, and it follows from them.
+    const missing = chars.length === 17 && chars.every((c) => USCC_ALPHABET.includes(c)) ? computeCheckChar(code) : null;
     errors.push({
       kind: 'length',
       text: text(
-        `统一社会信用代码「${code}」有 ${chars.length} 位，应为 18 位`,
-        `unified social credit code "${code}" has ${chars.length} characters; 18 are needed`,
+        `统一社会信用代码「${code}」有 ${chars.length} 位，应为 18 位${missing ? `；按这17位，校验位（第18位）应为「${missing}」` : ''}`,
+        `unified social credit code "${code}" has ${chars.length} characters; 18 are needed${missing ? `; from these 17 characters, the check character (position 18) would be ${missing}` : ''}`,
       ),
     });
   }

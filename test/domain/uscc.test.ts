@@ -279,3 +279,16 @@ describe('the expected check character when the 18th is not a valid character', 
     expect(analyzeUscc('91350100M00O100Y4Z').expectedCheck).toBeNull();
   });
 });
+
+describe('the expected check character, whatever the last one is (issue 17)', () => {
+  it('names it for a wrong, excluded, foreign or missing 18th character', () => {
+    for (const last of ['Z', 'I', 'O', '-', '4', 'A']) {
+      const a = analyzeUscc(`91350100M000100Y4${last}`);
+      expect(a.valid).toBe(false);
+      expect(a.errors.map((e) => e.text.en).join(' ')).toMatch(/check character (\(position 18\) )?should be 3/);
+    }
+    const short = analyzeUscc('91350100M000100Y4');
+    expect(short.errors[0].text.en).toBe('unified social credit code "91350100M000100Y4" has 17 characters; 18 are needed; from these 17 characters, the check character (position 18) would be 3');
+    expect(analyzeUscc('91350100M000100Y43').valid).toBe(true);
+  });
+});
