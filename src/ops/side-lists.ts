@@ -1,6 +1,9 @@
 // jmfund lists import | show (SPEC §5): the side lists check reads, ledger-wide.
 import { basename } from 'node:path';
-import { SIDE_LIST_COLUMNS, type SideListKind, type SideListRecord, parseSideListRow } from '../domain/side-lists.js';
+import { SIDE_LIST_LABELS } from '../domain/labels.js';
+import { SIDE_LIST_COLUMNS, SIDE_LIST_KINDS, type SideListKind, type SideListRecord, parseSideListRow } from '../domain/side-lists.js';
+import { text } from '../domain/text.js';
+import { APPLICATION_COLUMNS, type ColumnDef } from '../domain/import-row.js';
 import { sha256File } from '../io/files.js';
 import { parsedTable } from '../io/parsed-table.js';
 import { appendEvent } from '../ledger/events.js';
@@ -45,7 +48,36 @@ export async function importSideList(op: OpContext, input: ImportSideListInput, 
     },
     listener,
   );
+  if (run.headerProblem && !input.mapping) {
+    // The header does not fit this list: perhaps the file is another list (violations given credit.csv).
+    const other = await listTheHeaderFits(input, kind);
+    if (other === 'applications') {
+      run.headerProblem = text(
+        `${run.headerProblem.zh}\n${file} 的列是申报汇总表的列：申报用 \`jmfund import ${file} --round 批次\` 导入。`,
+        `${run.headerProblem.en}\n${file}: its columns are those of an applications file: import it with \`jmfund import ${file} --round ROUND\`.`,
+      );
+    } else if (other) {
+      const l = SIDE_LIST_LABELS[other];
+      run.headerProblem = text(
+        `${run.headerProblem.zh}\n${file} 的列与${l.zh}（${other}）相符：是否应为 \`jmfund lists import ${other} ${file}\`？`,
+        `${run.headerProblem.en}\n${file}: its columns are those of the ${other} list (${l.en}): did you mean \`jmfund lists import ${other} ${file}\`?`,
+      );
+    }
+  }
   return { ...run, kind, sha256 };
+}
+
+/** The other side list whose columns the file's header has, if any (its header only is read). */
+async function listTheHeaderFits(input: ImportSideListInput, kind: SideListKind): Promise<SideListKind | 'applications' | null> {
+  const fits = async (defs: readonly ColumnDef[]): Promise<boolean> => {
+    // Only the header is read: the row parser never runs.
+    for await (const ev of parsedTable(input.file, { encoding: input.encoding, sheet: input.sheet }, defs, undefined, () => null as never, false)) return ev.kind === 'header';
+    return false;
+  };
+  // An applications file has the columns of some lists too: it is named as what it is.
+  if (await fits(APPLICATION_COLUMNS)) return 'applications';
+  for (const other of SIDE_LIST_KINDS) if (other !== kind && (await fits(SIDE_LIST_COLUMNS[other]))) return other;
+  return null;
 }
 
 /** The rows of a side list, of one enterprise when `uscc` is given. */
