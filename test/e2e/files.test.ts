@@ -231,5 +231,8 @@ describe('a report is renamed into place: a kill leaves no file or the old one',
     }
     console.log(`report kill test: usual ${Math.round(usual)} ms; ${KILLS} kills → no file ${outcomes.none}, old file ${outcomes.old}, complete new file ${outcomes.complete}; ${leftovers} temporary file(s) left behind by the kills; seed ${SEED}`);
     expect(outcomes.none + outcomes.old + outcomes.complete).toBe(KILLS);
+    // What SIGKILL left (nothing can clean up then) is removed by the next report written in that folder.
+    run(db, ['report', 'awards', '--round', 'R1', '--format', 'csv', '--out', join(out, 'after-kills.csv')]);
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 300_000);
 });
