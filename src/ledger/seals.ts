@@ -57,13 +57,32 @@ type Crypto = typeof import('node:crypto');
 let crypto: Crypto | undefined;
 export const sha256 = () => (crypto ??= process.getBuiltinModule('node:crypto') as Crypto).createHash('sha256');
 
-/** A row's hash: the first 16 bytes of SHA-256 over its table and its values in column order. */
-export function rowHash(table: string, values: readonly unknown[]): Buffer {
-  return sha256().update(table).update('\u0000').update(JSON.stringify(values)).digest().subarray(0, 16);
+const columnsOf = new WeakMap<Db, Map<string, string[]>>();
+/** `json_array(r.c1, …, r.cn)` over every column of a table: a row's canonical text, made by SQLite on both sides. */
+export function rowText(db: Db, table: string, prefix: string): string {
+  let known = columnsOf.get(db);
+  if (!known) columnsOf.set(db, (known = new Map()));
+  let cols = known.get(table);
+  if (!cols) known.set(table, (cols = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]));
+  return `json_array(${cols.map((c) => `${prefix}${q(c)}`).join(', ')})`;
 }
 
-/** What an event's digest of one table's entries is made of, entry by entry in key order. */
-export const entryText = (key: string, hash: Buffer | null): string => `${key}\u0000${hash ? hash.toString('hex') : '-'}\n`;
+/** A row's hash: the first 16 bytes of SHA-256 over its table and its canonical text (rowText). */
+export function rowHash(table: string, text: string): Buffer {
+  return sha256().update(table).update('\u0000').update(text).digest().subarray(0, 16);
+}
+
+/** The same as an SQL function, jm_row_hash(table, text), so that verify compares rows in SQLite. */
+export function registerRowHash(db: Db): void {
+  db.function('jm_row_hash', { deterministic: true }, (t: unknown, s: unknown) => rowHash(String(t), String(s)));
+}
+
+/**
+ * What an event's digest of one table's entries is made of, entry by entry in
+ * key order; SEAL_ENTRY_SQL is the same text made by SQLite.
+ */
+export const entryText = (key: string, hash: Buffer | null): string => `${key}\u0000${hash ? hash.toString('hex').toUpperCase() : '-'}\n`;
+export const SEAL_ENTRY_SQL = "key || char(0) || coalesce(hex(hash), '-') || char(10)";
 
 // Per connection, the tables whose changes it notes.
 const watched = new WeakMap<Db, Set<string>>();
@@ -120,7 +139,7 @@ export function sealNoted(db: Db, seq: number): Record<string, string> | null {
     const first = SEALED_TABLES[t][0];
     // In pages: the connection cannot write while a statement is being iterated, and an import notes 10^5–10^6 rows.
     const page = db
-      .prepare(`SELECT d.key, r.${q(first)} IS NOT NULL, r.* FROM temp.jm_dirty d LEFT JOIN main.${q(t)} r ON ${keyMatch(t, 'r', 'd.key')} WHERE d.tbl = ? AND d.key > ? ORDER BY d.key LIMIT 5000`)
+      .prepare(`SELECT d.key, r.${q(first)} IS NOT NULL, ${rowText(db, t, 'r.')} FROM temp.jm_dirty d LEFT JOIN main.${q(t)} r ON ${keyMatch(t, 'r', 'd.key')} WHERE d.tbl = ? AND d.key > ? ORDER BY d.key LIMIT 5000`)
       .raw();
     const digest = sha256();
     let after = '';
@@ -128,7 +147,7 @@ export function sealNoted(db: Db, seq: number): Record<string, string> | null {
       const rows = page.all(t, after) as unknown[][];
       for (const r of rows) {
         const key = r[0] as string;
-        const hash = r[1] ? rowHash(t, r.slice(2)) : null;
+        const hash = r[1] ? rowHash(t, r[2] as string) : null;
         add.run(t, key, seq, hash);
         digest.update(entryText(key, hash));
       }

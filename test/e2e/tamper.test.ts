@@ -8,7 +8,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReportLedger, fixtureEnv, type FixtureLedger } from '../../fixtures/report/build-ledger.js';
-import { rowHash, SEALED_TABLES } from '../../src/ledger/seals.js';
+import { rowHash, rowText, SEALED_TABLES } from '../../src/ledger/seals.js';
 import { runCli } from '../helpers.js';
 
 interface VerifyJson {
@@ -143,7 +143,7 @@ describe('every fact row under the chain', () => {
     const r = tampered((db) => {
       dropTriggers(db, 'payments');
       db.exec('UPDATE payments SET amount_fen = amount_fen + 100000 WHERE payment_id = 1');
-      const row = db.prepare('SELECT * FROM payments WHERE payment_id = 1').raw().get() as unknown[];
+      const row = db.prepare(`SELECT ${rowText(db, 'payments', '')} FROM payments WHERE payment_id = 1`).pluck().get() as string;
       db.prepare("UPDATE row_seals SET hash = ? WHERE tbl = 'payments' AND key = '[1]' AND seq = (SELECT max(seq) FROM row_seals WHERE tbl = 'payments' AND key = '[1]')").run(rowHash('payments', row));
     });
     namesTable(r, 'payments');
