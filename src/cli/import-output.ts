@@ -1,6 +1,9 @@
 // What `import` and `lists import` share on the command line: the reading
 // options, progress and row problems on stderr, and the summary (table or --json).
+import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { toCsv } from '../io/exporters/csv.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { type Text, text } from '../domain/text.js';
 import type { ImportListener, ImportProblem, ReadInput, TableImport } from '../ops/import.js';
 import type { Context } from './context.js';
@@ -15,6 +18,8 @@ export interface ReadOptions {
   rejects?: string;
   force?: boolean;
   dryRun?: boolean;
+  warnings?: string;
+  quiet?: boolean;
 }
 
 export function readOptions(cmd: Command): Command {
@@ -22,6 +27,8 @@ export function readOptions(cmd: Command): Command {
     .option('--encoding <name>', 'force the text encoding: utf8, gb18030, utf16le, utf16be (else detected)')
     .option('--sheet <name>', 'worksheet of an .xlsx file (default: the first)')
     .option('--mapping <file>', 'JSON object {"header in the file": "column"} for other header names')
+    .option('--warnings <file>', 'where the full list goes when more than 20 warnings of one kind are summarised (default: beside the input, NAME.warnings.csv)')
+    .option('--quiet', 'no warning lines and no warnings file: the counts only')
     .option('--skip-invalid', 'import the good rows; needs --rejects')
     .option('--rejects <file>', 'CSV file for the rows left out, with an error column')
     .option('--force', 'overwrite the --rejects file if it exists')
@@ -42,20 +49,70 @@ export const readInput = (ctx: Context, file: string, o: ReadOptions): ReadInput
   keepProblems: ctx.json ? undefined : 0,
 });
 
+/** More than this many warnings of one kind are summarised; the first SHOWN are listed. */
+const SUMMARISE_ABOVE = 20;
+const SHOWN = 10;
+
+/** NAME.warnings.csv beside the input (its extension replaced). */
+export const defaultWarningsFile = (input: string): string => join(dirname(input), `${basename(input, extname(input))}.warnings.csv`);
+
 /**
  * Row problems on stderr as they are found (so that a file with many bad rows
- * needs no memory for them), and a progress bar on a terminal.
- * Call `done` when the operation has returned or thrown.
+ * needs no memory for them), and a progress bar on a terminal. Warnings of one
+ * kind (one column) beyond 20 are not listed one by one: the first 10 are, then
+ * one line counts them and names the file that holds them all (--warnings,
+ * default beside the input; none with --quiet). Call `done` when the operation
+ * has returned or thrown, then `finish` to write that file.
  */
-export function stderrListener(ctx: Context): ImportListener & { done(): void } {
+export function stderrListener(ctx: Context, file?: string, o: ReadOptions = {}): ImportListener & { done(): void; finish(): Promise<void> } {
   const bar = progressBar({ lang: ctx.lang });
+  const write = (kind: 'error' | 'warning', p: ImportProblem) => {
+    bar.clear();
+    process.stderr.write(`${kind === 'warning' ? `${ctx.t(text('警告', 'warning'))}: ` : ''}${printable(ctx.t(p.message))}\n`);
+  };
+  const kinds = new Map<string, { label: string; count: number; waiting: ImportProblem[] }>();
+  const all: ImportProblem[] = [];
   return {
     progress: bar,
     problem: (kind, p) => {
-      bar.clear();
-      process.stderr.write(`${kind === 'warning' ? `${ctx.t(text('警告', 'warning'))}: ` : ''}${printable(ctx.t(p.message))}\n`);
+      if (kind === 'error') return write(kind, p);
+      if (!o.quiet) all.push(p);
+      const key = p.column;
+      const k = kinds.get(key) ?? { label: p.label ? `${p.column} (${p.label})` : p.column || ctx.t(text('其他', 'other')), count: 0, waiting: [] };
+      kinds.set(key, k);
+      k.count++;
+      if (o.quiet) return;
+      if (k.count <= SHOWN) write(kind, p);
+      else if (k.count <= SUMMARISE_ABOVE) k.waiting.push(p);
+      else k.waiting.length = 0;
     },
     done: () => bar.done(),
+    finish: async () => {
+      const many = [...kinds.values()].some((k) => k.count > SUMMARISE_ABOVE);
+      for (const k of kinds.values()) for (const p of k.waiting.splice(0)) write('warning', p);
+      if (!many && !o.quiet) return;
+      let where: string | null = null;
+      if (!o.quiet && many && file) {
+        const target = o.warnings ?? defaultWarningsFile(file);
+        try {
+          const rows = [['file', 'line', 'column', 'label', 'value', 'message'], ...all.map((p) => [p.file, p.line, p.column, p.label, p.value, ctx.t(p.message)])];
+          // The rows carry applicants' data: private, like a rejects file.
+          await writeFileAtomic(target, toCsv(rows), { force: true, mode: 0o600 });
+          where = target;
+        } catch (e) {
+          process.stderr.write(`${ctx.t(text('警告', 'warning'))}: ${ctx.t(text(`警告清单未能写入 ${target}：${(e as Error).message}`, `the list of warnings could not be written to ${target}: ${(e as Error).message}`))}\n`);
+        }
+      }
+      for (const k of kinds.values()) {
+        if (!o.quiet && k.count <= SUMMARISE_ABOVE) continue;
+        const n = k.count.toLocaleString('en');
+        const shown = o.quiet ? text('未逐行列出（--quiet）', 'not listed (--quiet)') : text(`上面列出前 ${SHOWN} 行`, `first ${SHOWN} above`);
+        const file = where ? text(`全部见 ${where}`, `all in ${where}`) : text('', '');
+        process.stderr.write(
+          `${ctx.t(text('警告', 'warning'))}: ${ctx.t(text(`${n} 行：${k.label}；${shown.zh}${file.zh ? `；${file.zh}` : ''}`, `${n} rows: ${k.label}; ${shown.en}${file.en ? `; ${file.en}` : ''}`))}\n`,
+        );
+      }
+    },
   };
 }
 

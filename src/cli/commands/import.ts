@@ -21,8 +21,9 @@ export function register(program: Command): void {
     .option('--update', 'replace the stored values of an application the file repeats with different values')
     .action(
       handler(async (ctx, file: string, opts: ImportOptions) => {
-        const listener = stderrListener(ctx);
+        const listener = stderrListener(ctx, file, opts);
         const run = await importApplications(opContext(ctx), { ...readInput(ctx, file, opts), round: opts.round, update: opts.update }, listener).finally(listener.done);
+        await listener.finish();
         reportDiagnostics(ctx, run);
         const target = text(`批次 ${run.round}`, `round ${run.round}`);
         return {

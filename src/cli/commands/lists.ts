@@ -22,8 +22,9 @@ export function register(program: Command): void {
       .argument('<file>', '.csv or .xlsx file'),
   ).action(
     handler(async (ctx, kind: SideListKind, file: string, opts: ReadOptions) => {
-      const listener = stderrListener(ctx);
+      const listener = stderrListener(ctx, file, opts);
       const run = await importSideList(opContext(ctx), { ...readInput(ctx, file, opts), kind }, listener).finally(listener.done);
+        await listener.finish();
       reportDiagnostics(ctx, run);
       const name = SIDE_LIST_LABELS[kind];
       return {

@@ -22,6 +22,8 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'check a policy file against the schema; every problem names its JSON path': '按结构校验政策文件；每个问题都指明其 JSON 路径',
   'check Unified Social Credit Codes (统一社会信用代码); exit 1 if any is invalid': '校验统一社会信用代码；有无效代码时退出码为 1',
   'application rounds (申报批次) and their budgets': '申报批次及其预算',
+  'where the full list goes when more than 20 warnings of one kind are summarised (default: beside the input, NAME.warnings.csv)': '同一类警告超过 20 条时只列出前 10 条并汇总，完整清单写入此文件（默认在输入文件旁，文件名.warnings.csv）',
+  'no warning lines and no warnings file: the counts only': '不逐行列出警告、不写警告清单，只给出条数',
   'application rounds (申报批次) and their budgets: create, budget, list, show': '申报批次及其预算：创建、更正预算、列出、查看',
   "correct category budgets until the round's first public notice: CATEGORY=AMOUNT, e.g. sme-cloud=307万 (then allocate again)": '在批次首次公示前更正类别预算：类别=金额，例如 sme-cloud=307万（之后须重新分配）',
   'create a round under a policy, with a budget per category': '按政策参数创建申报批次，并给出各类别预算',

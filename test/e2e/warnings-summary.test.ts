@@ -1,0 +1,49 @@
+// Warnings that can be read (issue 17): more than 20 of one kind are listed 10
+// at a time and counted in one line naming the file with them all (--warnings,
+// default NAME.warnings.csv beside the input; none with --quiet).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, ledgerWithRound, runCli, tempDir } from '../helpers.js';
+
+/** 30 rows whose credit code has a wrong check character (a warning each), and 5 more. */
+function fileWithWarnings(n: number): string {
+  const lines = readFileSync(join(FIXTURES, 'demo', 'applications.csv'), 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
+  const bad = lines.find((l) => l.includes('91440784MA2000086A'))!;
+  const out = [lines[0]];
+  // Each its own application and project (else a repeat in the file), the same wrong code.
+  for (let i = 0; i < n; i++) out.push(bad.replace(/^D008/, `W${String(i).padStart(3, '0')}`).replace('印刷包装行业协同平台', `印刷包装行业协同平台${i}`));
+  const file = join(tempDir('jmfund-warn-'), `apps${n}.csv`);
+  writeFileSync(file, `\uFEFF${out.join('\r\n')}\r\n`);
+  return file;
+}
+
+describe('warnings summarised', () => {
+  it('30 warnings of one kind: the first 10, one count line, the full list in NAME.warnings.csv', () => {
+    const { path, db } = ledgerWithRound('R1');
+    db.close();
+    const file = fileWithWarnings(30);
+    const r = runCli(['import', file, '--round', 'R1', '--dry-run'], { db: path });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.filter((l) => /^warning: .*:\d+: column uscc/.test(l))).toHaveLength(10);
+    const listed = file.replace(/\.csv$/, '.warnings.csv');
+    expect(lines.at(-1)).toBe(`warning: 30 rows: uscc (统一社会信用代码); first 10 above; all in ${listed}`);
+    const csv = readFileSync(listed, 'utf8');
+    expect(csv.trim().split(/\r?\n/)).toHaveLength(31);
+    const other = join(tempDir('jmfund-warn-out-'), 'w.csv');
+    expect(runCli(['import', file, '--round', 'R1', '--dry-run', '--warnings', other], { db: path }).stderr).toContain(`all in ${other}`);
+    expect(existsSync(other)).toBe(true);
+    const quiet = runCli(['import', file, '--round', 'R1', '--dry-run', '--quiet', '--warnings', join(tempDir(), 'q.csv')], { db: path });
+    expect(quiet.stderr.trim()).toBe('warning: 30 rows: uscc (统一社会信用代码); not listed (--quiet)');
+  });
+
+  it('20 warnings of one kind are all listed, and no file is written', () => {
+    const { path, db } = ledgerWithRound('R1');
+    db.close();
+    const file = fileWithWarnings(20);
+    const r = runCli(['import', file, '--round', 'R1', '--dry-run'], { db: path });
+    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('warning: '))).toHaveLength(20);
+    expect(existsSync(file.replace(/\.csv$/, '.warnings.csv'))).toBe(false);
+  });
+});
