@@ -131,7 +131,7 @@ describe('lifecycle from notice to clawback', () => {
   it('lowers an award to the cap on the actual investment at acceptance', () => {
     // A1: requested 300,000; 80 % of an actual 300,000 is 240,000.
     const r = json('2022-09-01', ['accept', 'A1', '--date', '2022-09-01', '--result', 'pass', '--actual-investment', '300000']);
-    expect(r).toMatchObject({ result: 'pass', reason: 'lowered-to-cap', filed_award_fen: fen(300_000), cap_fen: fen(240_000), final_award_fen: fen(240_000), state: 'accepted' });
+    expect(r).toMatchObject({ result: 'pass', reason: 'lowered-to-cap', filed_fen: fen(300_000), cap_fen: fen(240_000), final_fen: fen(240_000), state: 'accepted' });
     const twice = at('2022-09-01', ['accept', 'A1', '--date', '2022-09-01', '--result', 'pass', '--actual-investment', '300000']);
     expect(twice.code).toBe(3);
     expect(twice.stderr).toContain('A1 is accepted');
@@ -141,7 +141,7 @@ describe('lifecycle from notice to clawback', () => {
     const missing = at('2022-09-02', ['accept', 'T1', '--date', '2022-09-02', '--result', 'pass', '--actual-investment', '1000000']);
     expect(missing.code).toBe(2);
     const r = json('2022-09-02', ['accept', 'T1', '--date', '2022-09-02', '--result', 'pass', '--actual-investment', '1000000', '--events', '8', '--trainees', '600']);
-    expect(r).toMatchObject({ claimed_result: 'pass', result: 'fail', reason: 'training-short', final_award_fen: 0, state: 'rejected-at-acceptance' });
+    expect(r).toMatchObject({ claimed_result: 'pass', result: 'fail', reason: 'training-short', final_fen: 0, state: 'rejected-at-acceptance' });
   });
 
   it('never pays more than the final award (Art. 13)', () => {
@@ -174,10 +174,10 @@ describe('lifecycle from notice to clawback', () => {
     const sampled = json('2022-10-02', ['spot-check', '--round', 'R1', '--sample', '100%', '--seed', 'all']);
     expect(sampled.sample).toEqual(['A1', 'A3', 'A4']);
     const v = json('2022-10-05', ['spot-check', 'record', 'A1', '--finding', 'violation', '--note', '资金挪用']);
-    expect(v).toMatchObject({ finding: 'violation', state: 'clawback-due', clawback_fen: fen(240_000) });
+    expect(v).toMatchObject({ finding: 'violation', state: 'clawback-due', clawback_due_fen: fen(240_000) });
     const twice = at('2022-10-05', ['spot-check', 'record', 'A1', '--finding', 'ok', '--note', 'x']);
     expect(twice.code).toBe(3);
-    expect(json('2022-10-05', ['spot-check', 'record', 'A3', '--finding', 'ok', '--note', '正常'])).toMatchObject({ state: 'filed', clawback_fen: 0 });
+    expect(json('2022-10-05', ['spot-check', 'record', 'A3', '--finding', 'ok', '--note', '正常'])).toMatchObject({ state: 'filed', clawback_due_fen: 0 });
     const paidNothing = at('2022-10-05', ['clawback', 'A3', '--amount', '1000', '--reason', '审计']);
     expect(paidNothing.code).toBe(3);
     expect(json('2022-10-20', ['clawback', 'recover', 'A1', '--amount', '100000', '--date', '2022-10-20'])).toMatchObject({ state: 'clawback-due', clawback_due_fen: fen(240_000), recovered_fen: fen(100_000), outstanding_fen: fen(140_000) });

@@ -1,5 +1,6 @@
 // jmfund accept — the acceptance of a filed project (验收, Art. 14).
 import { Option, type Command } from 'commander';
+import { MONEY_STAGE_LABELS } from '../../domain/labels.js';
 import { text } from '../../domain/text.js';
 import { accept } from '../../ops/acceptance.js';
 import { opContext } from '../context.js';
@@ -56,17 +57,17 @@ export function register(program: Command): void {
             claimed_result: opts.result,
             reason: outcome.reason,
             cap_fen: outcome.capFen,
-            filed_award_fen: res.filedAwardFen,
-            final_award_fen: outcome.finalAwardFen,
-            clawback_fen: res.clawbackFen,
+            filed_fen: res.filedAwardFen,
+            final_fen: outcome.finalAwardFen,
+            clawback_due_fen: res.clawbackFen,
             state: res.state,
           },
           human: (out) => {
             out.line(`${res.applicationId}: ${ctx.t(outcome.text)}`);
             out.fields([
-              [text('备案金额', 'filed award'), yuanOrDash(res.filedAwardFen)],
+              [MONEY_STAGE_LABELS.filed, yuanOrDash(res.filedAwardFen)],
               [text('重算上限', 'cap on actual investment'), yuanOrDash(outcome.capFen)],
-              [text('最终补贴', 'final award'), yuanOrDash(outcome.finalAwardFen)],
+              [MONEY_STAGE_LABELS.final, yuanOrDash(outcome.finalAwardFen)],
               [text('状态', 'state'), stateText(ctx, res.state)],
             ]);
           },

@@ -29,7 +29,7 @@ export function register(program: Command): void {
             paid_on: on,
             voucher,
             paid_fen: r.paidFen,
-            final_award_fen: r.finalAwardFen,
+            final_fen: r.finalAwardFen,
             remaining_fen: left,
             state: 'disbursed',
           },

@@ -80,7 +80,7 @@ export function register(program: Command): void {
         const checkId = countOption('check', opts.check) ?? undefined;
         const r = recordFinding(opContext(ctx), { applicationId: appId, finding: opts.finding, note, foundOn: on, checkId });
         return {
-          json: { finding_id: r.findingId, check_id: r.checkId, application_id: r.applicationId, finding: opts.finding, note, found_on: on, state: r.state, clawback_fen: r.clawbackFen },
+          json: { finding_id: r.findingId, check_id: r.checkId, application_id: r.applicationId, finding: opts.finding, note, found_on: on, state: r.state, clawback_due_fen: r.clawbackFen },
           human: (out) =>
             out.line(
               opts.finding === 'ok'
