@@ -7,6 +7,7 @@ import type { AllocationReason, BindingLimit } from '../domain/allocation.js';
 import type { AllocationView } from '../ops/allocate.js';
 import type { Context } from './context.js';
 import { words } from './words.js';
+import { formatFraction, scoreExact } from '../domain/scoring.js';
 import type { Cell, Printer } from './render.js';
 
 export function viewJson<L>(v: AllocationView<L>) {
@@ -70,6 +71,22 @@ export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>):
         [text('获资助项目', 'funded'), summary.funded],
       ]);
     }
+    // Rounded scores that cannot tell two applications apart (or the threshold from its side):
+    // those rows show the exact aggregate too. One pass over the scores, no row held.
+    const seen = new Set<string>();
+    const tied = new Set<string>([formatFraction(v.threshold[0], v.threshold[1])]);
+    for (const l of lines) {
+      const d = of.score(l);
+      if (d === null) continue;
+      if (seen.has(d)) tied.add(d);
+      seen.add(d);
+    }
+    const scoreCell = (l: (typeof lines)[number]): string | null => {
+      const d = of.score(l);
+      if (d === null || !tied.has(d)) return d;
+      const exact = v.exactScore(of.id(l), d);
+      return exact === null || scoreExact(exact) === d ? d : `${d} (= ${scoreExact(exact)})`;
+    };
     // One row at a time: 10^5 rows are never held as arrays of cells.
     function* rows(): Generator<Cell[]> {
       for (const l of lines) {
@@ -80,7 +97,7 @@ export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>):
           of.rank(l),
           of.id(l),
           of.enterprise(l),
-          of.score(l),
+          scoreCell(l),
           formatYuan(of.cap(l)),
           formatYuan(award),
           reasonLabel[of.reason(l)],

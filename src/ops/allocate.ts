@@ -19,6 +19,8 @@ import { capOf, type Cap } from '../domain/caps.js';
 import { RefusedError, UserError } from '../domain/errors.js';
 import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
 import { text } from '../domain/text.js';
+import { scoringRules, type ScoreValue } from '../domain/scoring.js';
+import { getAggregate } from '../ledger/scores.repo.js';
 import { roundApplications } from '../ledger/applications.repo.js';
 import {
   allocationLines,
@@ -79,6 +81,18 @@ export interface AllocationView<L> {
   summary: AllocationSummary;
   groups: Map<string, Lines<L>>;
   of: LineOf<L>;
+  /** The threshold of Art. 11, points as [num, den]: a rounded score equal to it cannot say which side it is on. */
+  threshold: [bigint, bigint];
+  /** An application's exact aggregate as stored now, if its rounded form is still `shown` (read for tied rows only). */
+  exactScore(applicationId: string, shown: string | null): ScoreValue | null;
+}
+
+/** The exact aggregate behind a rounded score, when the stored aggregate still rounds to it. */
+function exactScoreOf(db: Db) {
+  return (applicationId: string, shown: string | null): ScoreValue | null => {
+    const a = getAggregate(db, applicationId);
+    return a && a.value !== null && a.display === shown ? a.value : null;
+  };
 }
 
 const STORED_LINE: LineOf<StoredLine> = {
@@ -207,6 +221,8 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
     summary: summarize(policy, p.budgets, groups, of),
     groups,
     of,
+    threshold: scoringRules(policy).threshold,
+    exactScore: exactScoreOf(db),
     plan: p,
     unbudgeted,
     needsReview: needsReviewCount(db, round.roundId),
@@ -276,6 +292,8 @@ function storedView(db: Db, round: Round, version: number): AllocationView<Store
     summary: summarize(round.policy, head.budgets, groups, STORED_LINE),
     groups,
     of: STORED_LINE,
+    threshold: scoringRules(round.policy).threshold,
+    exactScore: exactScoreOf(db),
   };
 }
 

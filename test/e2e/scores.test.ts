@@ -381,3 +381,30 @@ describe('per-criterion scores (policy criteria)', () => {
     expect(r.stderr).toContain('innovation (创新性)');
   });
 });
+
+describe('the exact aggregate where the rounded one cannot decide (issue 18)', () => {
+  it('scores show and aggregate give the exact value of a score that rounds to the threshold or to another application', () => {
+    const path = setup(['JM-0001', 'JM-0002', 'JM-0003']);
+    const csv = join(tempDir(), 'ties.csv');
+    // JM-0001: (60 + 60 + 59.99) / 3 = 59.99666… rounds to 60.00 yet is below the threshold of 60.
+    // JM-0002 and JM-0003: 80.875 and 80.8766… both round to 80.88.
+    writeFileSync(
+      csv,
+      ['application_id,expert_id,score,recused', ...['JM-0001,E1,60', 'JM-0001,E2,60', 'JM-0001,E3,59.99', 'JM-0002,E1,80.5', 'JM-0002,E2,81.25', 'JM-0002,E3,80.75', 'JM-0002,E4,81', 'JM-0003,E1,80.88', 'JM-0003,E2,80.88', 'JM-0003,E3,80.87'].map((l) => `${l},no`)].join('\n'),
+    );
+    const imported = runCli(['scores', 'import', csv, '--round', 'R1'], { db: path });
+    expect(imported.code, imported.stderr).toBe(0);
+    const agg = runCli(['--lang', 'zh', 'scores', 'aggregate', '--round', 'R1'], { db: path });
+    expect(agg.code).toBe(0);
+    expect(agg.stdout).toContain('60.00 (= 17999/300 = 59.996666666666…)');
+    expect(agg.stdout).toContain('80.88 (= 80.875)');
+    expect(agg.stdout).toContain('80.88 (= 24263/300 = 80.876666666666…)');
+    const below = runCli(['--lang', 'zh', 'scores', 'show', 'JM-0001'], { db: path }).stdout;
+    expect(below).toMatch(/精确得分\s+17999\/300 = 59\.996666666666…（低于入库分数线 60\.00）/);
+    expect(below).toContain('低于入库分数线');
+    const tie = runCli(['scores', 'show', 'JM-0002'], { db: path }).stdout;
+    expect(tie).toMatch(/exact score\s+80\.875 \(rounds to the same as JM-0003\)/);
+    // A score that ties nothing shows only its rounded value.
+    expect(runCli(['scores', 'show', 'JM-0003', '--json'], { db: path }).json<{ aggregate: { exact: { num: string; den: string } } }>().aggregate.exact).toEqual({ num: '24263', den: '300' });
+  });
+});
