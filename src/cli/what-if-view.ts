@@ -4,6 +4,7 @@ import { text } from '../domain/text.js';
 import type { WhatIfChange } from '../domain/what-if.js';
 import type { WhatIfResult, WhatIfRun } from '../ops/what-if.js';
 import type { Context } from './context.js';
+import { words } from './words.js';
 import type { Printer } from './render.js';
 
 export function whatIfJson(ctx: Context, r: WhatIfResult) {
@@ -45,14 +46,14 @@ export function renderWhatIf(ctx: Context, out: Printer, r: WhatIfResult): void 
   out.line(
     ctx.t(
       text(
-        `批次 ${round}：假设预算不同，按 ${r.method}（额度不足规则 ${r.shortfall}）重新分配，与第 ${r.version} 版比较。未写入账本。`,
+        `批次 ${round}：假设预算不同，${words(ctx).method(r.method)}重新分配（预算不足时：${words(ctx).shortfall(r.shortfall)}），与第 ${r.version} 版比较。未写入账本。`,
         `round ${round}: the plan under other budgets (${r.method}, shortfall ${r.shortfall}) against version ${r.version}. Nothing written.`,
       ),
     ),
   );
   if (r.steps !== null) {
     const cat = r.steps;
-    out.heading(text(`${cat} 的预算逐级变化`, `${cat}: budget in steps`));
+    out.heading(text(`${words(ctx).category(cat)}的预算逐级变化`, `${cat}: budget in steps`));
     out.table(
       [text('预算（元）', 'budget (yuan)'), text('获资助', 'funded'), text('拟安排（元）', 'allocated (yuan)'), text('结余（元）', 'left (yuan)'), text('新增', 'comes in'), text('退出', 'drops out'), text('金额变化', 'award changes')],
       r.scenarios.map((s) => {
@@ -80,7 +81,7 @@ export function renderWhatIf(ctx: Context, out: Printer, r: WhatIfResult): void 
   out.table(
     [text('类别', 'category'), text('预算（元）', 'budget (yuan)'), text('拟安排（元）', 'allocated (yuan)'), text('结余（元）', 'left (yuan)'), text('获资助', 'funded')],
     touched(s).map((c) => [
-      c.category,
+      words(ctx).category(c.category),
       `${money(c.storedBudgetFen)} → ${money(c.budgetFen)}`,
       `${money(c.storedAwardedFen)} → ${money(c.awardedFen)}`,
       money(c.leftFen),
@@ -93,7 +94,7 @@ export function renderWhatIf(ctx: Context, out: Printer, r: WhatIfResult): void 
     if (cs.length === 0) return out.line(ctx.t(text('无', 'none')));
     out.table(
       [text('申报编号', 'application'), text('类别', 'category'), text(`第 ${r.version} 版（元）`, `version ${r.version} (yuan)`), text('假设（元）', 'what if (yuan)')],
-      cs.map((c) => [c.applicationId, c.category, money(c.storedAwardFen), money(c.awardFen)]),
+      cs.map((c) => [c.applicationId, words(ctx).category(c.category), money(c.storedAwardFen), money(c.awardFen)]),
       { align: ['left', 'left', 'right', 'right'] },
     );
   };
