@@ -195,13 +195,13 @@ describe('a question before what cannot be undone', () => {
   it('round create with a budget that looks wrong: warned piped (made), asked on a terminal ("no" makes nothing)', () => {
     const args = ['round', 'create', 'R2', '--opens', '2022-03-01', '--closes', '2022-04-30', '--budget', 'sme-cloud=307'];
     const p = copyOf(L.proposed);
-    const r = piped(p, '2022-02-01', args);
+    const r = piped(p, '2023-01-01', args);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('warning: the budget of sme-cloud was written "307", which is 307.00 yuan, below 10,000.00; did you mean 307万?');
     for (const send of ['n\r', '\x03']) {
       const db = copyOf(L.proposed);
       const before = sha(db);
-      const t = runOnPty(args, { env: env(db, '2022-02-01'), answers: [{ when: '(y/N)', send }] });
+      const t = runOnPty(args, { env: env(db, '2023-01-01'), answers: [{ when: '(y/N)', send }] });
       const screen = stripAnsi(t.output);
       expect(screen).toMatch(/did you mean 307万\?/);
       expect(screen).toMatch(/create round R2 with these budgets anyway\?/);
@@ -209,10 +209,10 @@ describe('a question before what cannot be undone', () => {
       expect(sha(db)).toBe(before);
     }
     const db = copyOf(L.proposed);
-    const t = runOnPty(args, { env: env(db, '2022-02-01'), answers: [{ when: '(y/N)', send: 'y\r' }] });
+    const t = runOnPty(args, { env: env(db, '2023-01-01'), answers: [{ when: '(y/N)', send: 'y\r' }] });
     expect(t.code, stripAnsi(t.output)).toBe(0);
     // A sound budget asks nothing.
-    const q = runOnPty(['round', 'create', 'R3', '--opens', '2022-03-01', '--closes', '2022-04-30', '--budget', 'sme-cloud=307万'], { env: env(db, '2022-02-01'), timeoutSec: 30 });
+    const q = runOnPty(['round', 'create', 'R3', '--opens', '2022-03-01', '--closes', '2022-04-30', '--budget', 'sme-cloud=307万'], { env: env(db, '2023-01-01'), timeoutSec: 30 });
     expect(q.code, stripAnsi(q.output)).toBe(0);
     expect(stripAnsi(q.output)).not.toMatch(/\(y\/N\)|warning/);
   });
