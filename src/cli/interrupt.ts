@@ -4,7 +4,7 @@
 // the events the command had already committed — before the process ends with
 // 128 + the signal's number (130 for Ctrl-C). The one place these words live.
 import { endOnSignal, INTERRUPT_SIGNALS, setInterruptReporter, type Sig } from '../io/temp-files.js';
-import { eventsSince, headSeq } from '../ledger/event-head.js';
+import { eventsSince, headSeq, rollbackOpen } from '../ledger/event-head.js';
 import type { Db } from '../ledger/open.js';
 import type { Lang } from '../domain/text.js';
 
@@ -25,7 +25,7 @@ function settleLedger(): { seq: number; command: string }[] {
   const w = watched;
   if (!w || !w.db.open) return [];
   try {
-    if (w.db.inTransaction) w.db.exec('ROLLBACK');
+    rollbackOpen(w.db);
     const committed = eventsSince(w.db, w.seqAtOpen);
     w.db.close();
     return committed;

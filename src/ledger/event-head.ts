@@ -12,3 +12,8 @@ export function headSeq(db: Db): number {
 export function eventsSince(db: Db, seq: number): { seq: number; command: string; round_id: string | null }[] {
   return db.prepare('SELECT seq, command, round_id FROM events WHERE seq > ? ORDER BY seq').all(seq) as { seq: number; command: string; round_id: string | null }[];
 }
+
+/** Rolls back the transaction open on `db`, if any (an interrupted command). */
+export function rollbackOpen(db: Db): void {
+  if (db.inTransaction) db.exec('ROLLBACK');
+}
