@@ -23,6 +23,9 @@ export function tempPathFor(target: string): string {
 
 const SIGNALS = { SIGINT: 2, SIGHUP: 1, SIGTERM: 15 } as const;
 export type Sig = keyof typeof SIGNALS;
+// An officer's stop (Ctrl-C) and a stop sent by the system (SIGTERM) end the
+// same way, exit 130 (issue 17); a closed terminal is 128 + SIGHUP's number.
+const EXIT_CODES: Readonly<Record<Sig, number>> = { SIGINT: 130, SIGTERM: 130, SIGHUP: 128 + SIGNALS.SIGHUP };
 export const INTERRUPT_SIGNALS = Object.keys(SIGNALS) as Sig[];
 
 const live = new Set<string>();
@@ -42,7 +45,7 @@ const removeWithSides = (p: string): void => {
 
 /**
  * Ends the process for a signal: removes the live temporary files, lets the
- * reporter say what happened, exits 128 + the signal's number. The CLI's
+ * reporter say what happened, exits (see EXIT_CODES). The CLI's
  * handler for every writing command ends through here too (cli/interrupt.ts).
  */
 export function endOnSignal(signal: Sig): void {
@@ -58,8 +61,7 @@ export function endOnSignal(signal: Sig): void {
   try {
     reportInterrupt(signal, removed);
   } finally {
-    // 128 + the signal's number, as a shell reports a process ended by it.
-    process.exit(128 + SIGNALS[signal]);
+    process.exit(EXIT_CODES[signal]);
   }
 }
 

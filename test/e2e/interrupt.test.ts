@@ -26,7 +26,7 @@ beforeAll(async () => {
 describe('interrupted work says so', () => {
   for (const [signal, code, lang, words] of [
     ['SIGINT', 130, 'en', /^jmfund: interrupted: nothing was written \(SIGINT\)\.$/m],
-    ['SIGTERM', 143, 'en', /^jmfund: interrupted: nothing was written \(SIGTERM\)\.$/m],
+    ['SIGTERM', 130, 'en', /^jmfund: interrupted: nothing was written \(SIGTERM\)\.$/m],
     ['SIGINT', 130, 'zh', /^jmfund: 已中断：未写入任何内容（SIGINT）。$/m],
   ] as const) {
     it(`${signal} during an import (${lang}): rolled back, said, exit ${code}, the ledger unchanged`, async () => {

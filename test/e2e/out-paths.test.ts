@@ -175,7 +175,7 @@ describe('interrupted and killed writers leave nothing behind', () => {
   };
 
   for (const [signal, code] of [
-    ['SIGTERM', 143],
+    ['SIGTERM', 130],
     ['SIGINT', 130],
     ['SIGHUP', 129],
   ] as const) {

@@ -132,7 +132,7 @@ describe('writeFileAtomicStream interrupted', () => {
     expect((await readdir(sub)).filter((n) => n.endsWith('.tmp'))).toHaveLength(1);
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null, string | null];
-    expect(code).toBe(143);
+    expect(code).toBe(130);
     expect(stderr).toMatch(/interrupted \(SIGTERM\); removed .*\.audit\.csv\.\d+\.[0-9a-f]{12}\.tmp/);
     expect(await readdir(sub)).toEqual([]);
   }, 30_000);
