@@ -1,6 +1,7 @@
 // Reading applications back into the domain type.
 import type { Application, ApplicationState } from '../domain/application.js';
 import type { Db } from './open.js';
+import { prepared } from './statements.js';
 
 export interface ApplicationRow {
   application_id: string;
@@ -64,7 +65,7 @@ export function rowToApplication(r: ApplicationRow): Application {
 }
 
 export function getApplication(db: Db, id: string): (Application & { state: string; row: ApplicationRow }) | undefined {
-  const r = db.prepare('SELECT * FROM applications WHERE application_id = ?').get(id) as ApplicationRow | undefined;
+  const r = prepared(db, 'SELECT * FROM applications WHERE application_id = ?').get(id) as ApplicationRow | undefined;
   return r && { ...rowToApplication(r), state: r.state, row: r };
 }
 
@@ -76,7 +77,7 @@ export function roundApplications(db: Db, roundId: string): (Application & { sta
 }
 
 export function setState(db: Db, applicationId: string, state: ApplicationState, at: string): void {
-  db.prepare('UPDATE applications SET state = ?, updated_at = ? WHERE application_id = ?').run(state, at, applicationId);
+  prepared(db, 'UPDATE applications SET state = ?, updated_at = ? WHERE application_id = ?').run(state, at, applicationId);
 }
 
 /** How many applications of the round are in each state, by state name. */

@@ -15,6 +15,7 @@ import {
   type ScoringRules,
 } from '../domain/scoring.js';
 import type { Db } from './open.js';
+import { prepared } from './statements.js';
 
 export interface StoredScore {
   applicationId: string;
@@ -257,7 +258,7 @@ const aggregateFromRow = (r: AggregateDbRow): Stored<Aggregate> => ({
 });
 
 export function getAggregate(db: Db, applicationId: string): Stored<Aggregate> | undefined {
-  const r = db.prepare('SELECT * FROM score_aggregates WHERE application_id = ?').get(applicationId) as AggregateDbRow | undefined;
+  const r = prepared(db, 'SELECT * FROM score_aggregates WHERE application_id = ?').get(applicationId) as AggregateDbRow | undefined;
   return r && aggregateFromRow(r);
 }
 

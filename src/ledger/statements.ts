@@ -1,0 +1,22 @@
+// Prepared statements kept per connection: preparing costs more than running
+// a one-row statement, and per-application calls (state changes, exact
+// scores) run 10^5 times in one command. For get/run/all only: a cached
+// statement being iterated cannot run again until the iteration ends.
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './open.js';
+
+const cache = new WeakMap<Db, Map<string, Statement>>();
+
+/** The connection's prepared statement for `sql`, made once; `pluck`: the first column only. */
+export function prepared(db: Db, sql: string, mode: 'rows' | 'pluck' = 'rows'): Statement {
+  let byDb = cache.get(db);
+  if (!byDb) cache.set(db, (byDb = new Map()));
+  const key = `${mode}\u0000${sql}`;
+  let s = byDb.get(key);
+  if (!s) {
+    s = db.prepare(sql);
+    if (mode === 'pluck') s.pluck();
+    byDb.set(key, s);
+  }
+  return s;
+}
