@@ -84,7 +84,7 @@ export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>):
     const scoreCell = (l: (typeof lines)[number]): string | null => {
       const d = of.score(l);
       if (d === null || !tied.has(d)) return d;
-      const exact = v.exactScore(of.id(l), d);
+      const exact = v.exactScore(l, d);
       return exact === null || scoreExact(exact) === d ? d : `${d} (= ${scoreExact(exact)})`;
     };
     // One row at a time: 10^5 rows are never held as arrays of cells.

@@ -13,6 +13,7 @@ import {
   ScoreMoments,
   type ScoreStatus,
   type ScoringRules,
+  type ScoreValue,
 } from '../domain/scoring.js';
 import type { Db } from './open.js';
 import { prepared } from './statements.js';
@@ -260,6 +261,20 @@ const aggregateFromRow = (r: AggregateDbRow): Stored<Aggregate> => ({
 export function getAggregate(db: Db, applicationId: string): Stored<Aggregate> | undefined {
   const r = prepared(db, 'SELECT * FROM score_aggregates WHERE application_id = ?').get(applicationId) as AggregateDbRow | undefined;
   return r && aggregateFromRow(r);
+}
+
+/**
+ * The round's exact aggregates with their rounded form, by application, in one
+ * read: a view of 10^5 tied rows asked one row at a time spent seconds.
+ */
+export function roundExactScores(db: Db, roundId: string): Map<string, { value: ScoreValue; display: string | null }> {
+  const out = new Map<string, { value: ScoreValue; display: string | null }>();
+  const rows = db
+    .prepare('SELECT application_id, method, score_num, score_den, score_display FROM score_aggregates WHERE round_id = ? AND score_num IS NOT NULL AND score_den IS NOT NULL')
+    .raw()
+    .iterate(roundId) as IterableIterator<[string, ScoreMethod, string, string, string | null]>;
+  for (const [id, method, num, den, display] of rows) out.set(id, { value: scoreFromStored(method, num, den), display });
+  return out;
 }
 
 /**

@@ -39,9 +39,3 @@ export function noticeCounts(db: Db, roundId: string, version: number | null): {
   const funded = version === null ? 0 : (db.prepare('SELECT count(*) FROM allocation_lines WHERE round_id = ? AND version = ? AND award_fen > 0').pluck().get(roundId, version) as number);
   return { onNotice, funded };
 }
-
-/** Applications of the round by category. */
-export function categoryCounts(db: Db, roundId: string): Map<string, number> {
-  const rows = db.prepare('SELECT category, count(*) AS n FROM applications WHERE round_id = ? GROUP BY category').all(roundId) as { category: string; n: number }[];
-  return new Map(rows.map((r) => [r.category, r.n]));
-}

@@ -1,7 +1,7 @@
 // caps, allocate and the stored allocation versions (Art. 8, 11; SPEC §8, §14).
 // allocate reads the candidates, asks domain/allocation for a plan, checks its
 // invariants and stores it as a new version with one event (plan, then apply).
-import { checkInvariants, plan as planAllocation, type AllocationPlan } from '../domain/allocation.js';
+import { CandidateColumns, checkInvariants, ELIGIBILITY_CODES, plan as planAllocation, type AllocationPlan } from '../domain/allocation.js';
 import { allocationRunOptions } from '../domain/allocation-options.js';
 import {
   diffVersions,
@@ -19,8 +19,8 @@ import { capOf, type Cap } from '../domain/caps.js';
 import { RefusedError, UserError } from '../domain/errors.js';
 import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
 import { text } from '../domain/text.js';
-import { scoringRules, type ScoreValue } from '../domain/scoring.js';
-import { getAggregate } from '../ledger/scores.repo.js';
+import { rational, scoringRules, type ScoreValue } from '../domain/scoring.js';
+import { roundExactScores } from '../ledger/scores.repo.js';
 import { roundApplications } from '../ledger/applications.repo.js';
 import {
   allocationLines,
@@ -34,7 +34,6 @@ import {
   type StoredLine,
 } from '../ledger/allocations.repo.js';
 import { appendEvent } from '../ledger/events.js';
-import { categoryCounts, needsReviewCount } from '../ledger/steps.repo.js';
 import type { Db } from '../ledger/open.js';
 import { inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
@@ -83,15 +82,31 @@ export interface AllocationView<L> {
   of: LineOf<L>;
   /** The threshold of Art. 11, points as [num, den]: a rounded score equal to it cannot say which side it is on. */
   threshold: [bigint, bigint];
-  /** An application's exact aggregate as stored now, if its rounded form is still `shown` (read for tied rows only). */
-  exactScore(applicationId: string, shown: string | null): ScoreValue | null;
+  /** A line's exact aggregate as stored now, if its rounded form is still `shown` (asked for tied rows only). */
+  exactScore(line: L, shown: string | null): ScoreValue | null;
 }
 
-/** The exact aggregate behind a rounded score, when the stored aggregate still rounds to it. */
-function exactScoreOf(db: Db) {
-  return (applicationId: string, shown: string | null): ScoreValue | null => {
-    const a = getAggregate(db, applicationId);
-    return a && a.value !== null && a.display === shown ? a.value : null;
+/** The exact aggregate behind a stored line's rounded score, when the stored aggregate still rounds to it. */
+function storedExactScore(db: Db, roundId: string) {
+  // The round's aggregates are read once, at the first tied row.
+  let byId: Map<string, { value: ScoreValue; display: string | null }> | undefined;
+  return (l: StoredLine, shown: string | null): ScoreValue | null => {
+    byId ??= roundExactScores(db, roundId);
+    const a = byId.get(l.application_id);
+    return a && a.display === shown ? a.value : null;
+  };
+}
+
+/** The exact aggregate of a plan's line i: the one the plan ranked with, read in the same transaction. */
+function planExactScore(p: AllocationPlan) {
+  const { apps } = p;
+  return (i: number, shown: string | null): ScoreValue | null => {
+    if (shown === null || shown !== apps.scoreDisplay[i]) return null;
+    const big = apps.exact.get(i);
+    if (big) return rational(BigInt(big.num), BigInt(big.den));
+    const num = apps.num[i];
+    const den = apps.den[i];
+    return Number.isNaN(num) || Number.isNaN(den) ? null : rational(BigInt(num), BigInt(den));
   };
 }
 
@@ -110,6 +125,22 @@ const STORED_LINE: LineOf<StoredLine> = {
 };
 
 // ---------------------------------------------------------------- allocate
+
+/** The round's step-order counts, from the candidates allocate reads anyway (each was a pass over the round's rows). */
+function candidateCounts(apps: CandidateColumns): { unchecked: number; needsReview: number; byCategory: Map<string, number> } {
+  const unchecked = ELIGIBILITY_CODES.indexOf(null);
+  const review = ELIGIBILITY_CODES.indexOf('needs-review');
+  const perCode = new Float64Array(apps.categories.length);
+  const out = { unchecked: 0, needsReview: 0, byCategory: new Map<string, number>() };
+  for (let i = 0; i < apps.length; i++) {
+    const e = apps.state[i] >> 2;
+    if (e === unchecked) out.unchecked++;
+    else if (e === review) out.needsReview++;
+    perCode[apps.category[i]]++;
+  }
+  apps.categories.forEach((c, k) => perCode[k] > 0 && out.byCategory.set(c, perCode[k]));
+  return out;
+}
 
 export interface AllocateInput {
   roundId?: string;
@@ -146,10 +177,11 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
   // Read and plan inside the transaction that stores: a plan made from a ledger
   // that another officer's import changed before the write would leave applications out.
   const planRound = () => {
-    requireCheckedForAllocate(db, round.roundId);
-    const { kept, excluded } = lockedAwards(db, round.roundId);
     op.progress?.phase(text('读取申报', 'reading the round'), null, 'applications');
     const candidates = roundCandidates(db, round.roundId, (n) => op.progress?.tick(n));
+    const counts = candidateCounts(candidates);
+    requireCheckedForAllocate(round.roundId, counts.unchecked);
+    const { kept, excluded } = lockedAwards(db, round.roundId);
     const p = planAllocation(candidates, policy, { budgets, method: run.method, shortfall: run.shortfall, tieBreak: run.tieBreak, kept, excluded });
     // Kept awards over a lowered budget or pool break the invariants too: refuse them first, with the hint.
     if (p.conflicts.length > 0) {
@@ -167,13 +199,13 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
         text('集体审议后，用 --tie-break 指定排序规则重新分配。', 'after the collective decision, run allocate again with a --tie-break chain.'),
       );
     }
-    return { p, kept, excluded };
+    return { p, kept, excluded, counts };
   };
 
   // The refusals come before any write; anything that throws after them (the
   // store, the event) rolls the whole transaction back.
-  const { p, version } = dryRun
-    ? { p: planRound().p, version: null }
+  const { p, version, counts } = dryRun
+    ? { ...planRound(), version: null }
     : inTransaction(db, () => {
         const planned = planRound();
         const { kept, excluded } = planned;
@@ -201,16 +233,15 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
           },
         });
         if (stored.participantIds.length < stored.participants) linkParticipants(db, event.seq, round.roundId, stored.version);
-        return { p: planned.p, version: stored.version };
+        return { p: planned.p, version: stored.version, counts: planned.counts };
       });
   op.progress?.done();
 
   const groups = planGroups(policy, p);
   const of = planLineOf(p);
-  const counts = categoryCounts(db, round.roundId);
   const unbudgeted = policy.categories
-    .filter((c) => c.allocation === 'competitive' && p.budgets[c.key] === undefined && (counts.get(c.key) ?? 0) > 0)
-    .map((c) => ({ category: c.key, applications: counts.get(c.key) ?? 0 }));
+    .filter((c) => c.allocation === 'competitive' && p.budgets[c.key] === undefined && (counts.byCategory.get(c.key) ?? 0) > 0)
+    .map((c) => ({ category: c.key, applications: counts.byCategory.get(c.key) ?? 0 }));
   return {
     round,
     version,
@@ -222,10 +253,10 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
     groups,
     of,
     threshold: scoringRules(policy).threshold,
-    exactScore: exactScoreOf(db),
+    exactScore: planExactScore(p),
     plan: p,
     unbudgeted,
-    needsReview: needsReviewCount(db, round.roundId),
+    needsReview: counts.needsReview,
   };
 }
 
@@ -293,7 +324,7 @@ function storedView(db: Db, round: Round, version: number): AllocationView<Store
     groups,
     of: STORED_LINE,
     threshold: scoringRules(round.policy).threshold,
-    exactScore: exactScoreOf(db),
+    exactScore: storedExactScore(db, round.roundId),
   };
 }
 

@@ -11,8 +11,9 @@ function refuseStep(r: Result<void, StepRefusal>): void {
   if (!r.ok) throw new RefusedError(r.error.message, r.error.hint);
 }
 
-export function requireCheckedForAllocate(db: Db, roundId: string): void {
-  refuseStep(checkAllocate(roundId, { unchecked: uncheckedCount(db, roundId) }));
+/** `unchecked`: the round's applications without eligibility, counted by allocate over the candidates it reads anyway. */
+export function requireCheckedForAllocate(roundId: string, unchecked: number): void {
+  refuseStep(checkAllocate(roundId, { unchecked }));
 }
 
 export function requireReadyForNotice(db: Db, roundId: string): void {

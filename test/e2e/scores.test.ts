@@ -407,4 +407,34 @@ describe('the exact aggregate where the rounded one cannot decide (issue 18)', (
     // A score that ties nothing shows only its rounded value.
     expect(runCli(['scores', 'show', 'JM-0003', '--json'], { db: path }).json<{ aggregate: { exact: { num: string; den: string } } }>().aggregate.exact).toEqual({ num: '24263', den: '300' });
   });
+
+  it('allocate and allocations show give the exact value beside a tied rounded score, and not when the aggregate changed since', () => {
+    // Checked directly: the eligibility rules are not what is tested here.
+    const path = setup(['JM-0001', 'JM-0002', 'JM-0003', 'JM-0004'], (db) => db.exec("UPDATE applications SET eligibility = 'eligible', state = 'eligible'"));
+    const csv = join(tempDir(), 'ties.csv');
+    writeFileSync(
+      csv,
+      ['application_id,expert_id,score,recused', ...['JM-0001,E1,60', 'JM-0001,E2,60', 'JM-0001,E3,59.99', 'JM-0002,E1,80.5', 'JM-0002,E2,81.25', 'JM-0002,E3,80.75', 'JM-0002,E4,81', 'JM-0003,E1,80.88', 'JM-0003,E2,80.88', 'JM-0003,E3,80.87', 'JM-0004,E1,70', 'JM-0004,E2,70', 'JM-0004,E3,71'].map((l) => `${l},no`)].join('\n'),
+    );
+    expect(runCli(['scores', 'import', csv, '--round', 'R1'], { db: path }).code).toBe(0);
+    expect(runCli(['scores', 'aggregate', '--round', 'R1'], { db: path }).code).toBe(0);
+    const row = (out: string, id: string) => out.split('\n').find((l) => l.includes(`\t${id}\t`)) ?? '';
+    for (const args of [['allocate', '--round', 'R1'], ['allocations', 'show', '--round', 'R1']]) {
+      const r = runCli(args, { db: path });
+      expect(r.code, r.stderr).toBe(0);
+      expect(row(r.stdout, 'JM-0001')).toContain('\t60.00 (= 17999/300 = 59.996666666666…)\t');
+      expect(row(r.stdout, 'JM-0002')).toContain('\t80.88 (= 80.875)\t');
+      expect(row(r.stdout, 'JM-0003')).toContain('\t80.88 (= 24263/300 = 80.876666666666…)\t');
+      // 70.33 ties nothing: the rounded value alone.
+      expect(row(r.stdout, 'JM-0004')).toContain('\t70.33\t');
+    }
+    // New scores change JM-0002's aggregate: the stored version keeps its 80.88, without an exact value that is no longer behind it.
+    const more = join(tempDir(), 'more.csv');
+    writeFileSync(more, 'application_id,expert_id,score,recused\nJM-0002,E5,90,no\n');
+    expect(runCli(['scores', 'import', more, '--round', 'R1'], { db: path }).code).toBe(0);
+    expect(runCli(['scores', 'aggregate', '--round', 'R1'], { db: path }).code).toBe(0);
+    const shown = runCli(['allocations', 'show', '--round', 'R1'], { db: path });
+    expect(row(shown.stdout, 'JM-0002')).toMatch(/\t80\.88\t/);
+    expect(row(shown.stdout, 'JM-0003')).toContain('\t80.88 (= 24263/300 = 80.876666666666…)\t');
+  });
 });
