@@ -68,22 +68,25 @@ export function rowText(db: Db, table: string, prefix: string): string {
   return `json_array(${cols.map((c) => `${prefix}${q(c)}`).join(', ')})`;
 }
 
-/** A row's hash: the first 16 bytes of SHA-256 over its table and its canonical text (rowText). */
-export function rowHash(table: string, text: string): Buffer {
-  // One-shot: verify hashes every row of the ledger, and a Hash object per row costs more than the hashing.
-  return (cryptoModule().hash('sha256', `${table}\u0000${text}`, 'buffer') as unknown as Buffer).subarray(0, 16);
+/** A row's hash: the first 16 bytes of SHA-256 over its table and its canonical text (rowText), as upper-case hex (SQLite's hex()). */
+export function rowHashHex(table: string, text: string): string {
+  // One-shot digest as hex: Node's 'buffer' output of crypto.hash costs several times more per call, and verify hashes every row.
+  return cryptoModule().hash('sha256', `${table}\u0000${text}`).slice(0, 32).toUpperCase();
 }
 
-/** The same as an SQL function, jm_row_hash(table, text), so that verify compares rows in SQLite. */
+/** rowHashHex as the bytes row_seals stores. */
+export const rowHash = (table: string, text: string): Buffer => Buffer.from(rowHashHex(table, text), 'hex');
+
+/** The same as an SQL function, jm_row_hash(table, text) → hex, so that verify compares rows in SQLite (with hex(hash)). */
 export function registerRowHash(db: Db): void {
-  db.function('jm_row_hash', { deterministic: true }, (t: unknown, s: unknown) => rowHash(String(t), String(s)));
+  db.function('jm_row_hash', { deterministic: true }, (t: unknown, s: unknown) => rowHashHex(String(t), String(s)));
 }
 
 /**
  * What an event's digest of one table's entries is made of, entry by entry in
  * key order; SEAL_ENTRY_SQL is the same text made by SQLite.
  */
-export const entryText = (key: string, hash: Buffer | null): string => `${key}\u0000${hash ? hash.toString('hex').toUpperCase() : '-'}\n`;
+export const entryText = (key: string, hashHex: string | null): string => `${key}\u0000${hashHex ?? '-'}\n`;
 export const SEAL_ENTRY_SQL = "key || char(0) || coalesce(hex(hash), '-') || char(10)";
 
 // Per connection, the tables whose changes it notes.
@@ -127,6 +130,32 @@ export function noteAllRows(db: Db): number {
   return n;
 }
 
+// The running digest jm_seal_entry adds to while one table's entries are written (sealNoted).
+interface Entries {
+  digest: ReturnType<typeof sha256>;
+  last: string | null;
+  ordered: boolean;
+}
+let entries: Entries | null = null;
+const sealEntryReady = new WeakSet<Db>();
+
+/** jm_seal_entry(key, text or NULL): the row's hash (hex, NULL for a deleted row), added to the digest of the table's entries. */
+function registerSealEntry(db: Db): void {
+  if (sealEntryReady.has(db)) return;
+  sealEntryReady.add(db);
+  db.function('jm_seal_entry', { deterministic: false }, (key: unknown, rowText: unknown) => {
+    const k = String(key);
+    const hex = rowText === null ? null : rowHashHex(currentTable, String(rowText));
+    if (entries) {
+      if (entries.last !== null && k < entries.last) entries.ordered = false;
+      entries.last = k;
+      entries.digest.update(entryText(k, hex));
+    }
+    return hex;
+  });
+}
+let currentTable = '';
+
 /**
  * Seals the noted rows to event `seq`: adds their entries to row_seals and
  * returns, per table, the digest of the entries (null when nothing was noted).
@@ -135,29 +164,34 @@ export function sealNoted(db: Db, seq: number): Record<string, string> | null {
   if (!watched.has(db)) return null;
   const tables = db.prepare('SELECT DISTINCT tbl FROM temp.jm_dirty ORDER BY tbl').pluck().all() as string[];
   if (!tables.length) return null;
-  const add = db.prepare('INSERT INTO row_seals (tbl, key, seq, hash) VALUES (?, ?, ?, ?)');
+  registerSealEntry(db);
   const out: Record<string, string> = {};
   for (const t of tables) {
     const first = SEALED_TABLES[t][0];
-    // In pages: the connection cannot write while a statement is being iterated, and an import notes 10^5–10^6 rows.
-    const page = db
-      .prepare(`SELECT d.key, r.${q(first)} IS NOT NULL, ${rowText(db, t, 'r.')} FROM temp.jm_dirty d LEFT JOIN main.${q(t)} r ON ${keyMatch(t, 'r', 'd.key')} WHERE d.tbl = ? AND d.key > ? ORDER BY d.key LIMIT 5000`)
-      .raw();
-    const digest = sha256();
-    let after = '';
-    for (;;) {
-      const rows = page.all(t, after) as unknown[][];
-      for (const r of rows) {
-        const key = r[0] as string;
-        const hash = r[1] ? rowHash(t, r[2] as string) : null;
-        add.run(t, key, seq, hash);
-        digest.update(entryText(key, hash));
-      }
-      if (rows.length < 5000) break;
-      after = rows[rows.length - 1][0] as string;
+    // One statement per table: SQLite reads each noted row in key order (jm_dirty's key) and writes its entry;
+    // jm_seal_entry hashes it and adds the entry to the digest on the way.
+    const acc: Entries = { digest: sha256(), last: null, ordered: true };
+    entries = acc;
+    currentTable = t;
+    try {
+      db.prepare(
+        `INSERT INTO row_seals (tbl, key, seq, hash)
+         SELECT d.tbl, d.key, ?, unhex(jm_seal_entry(d.key, CASE WHEN r.${q(first)} IS NULL THEN NULL ELSE ${rowText(db, t, 'r.')} END))
+           FROM temp.jm_dirty d LEFT JOIN main.${q(t)} r ON ${keyMatch(t, 'r', 'd.key')}
+          WHERE d.tbl = ? ORDER BY d.key`,
+      ).run(seq, t);
+    } finally {
+      entries = null;
     }
-    out[t] = digest.digest('hex');
+    out[t] = acc.ordered ? acc.digest.digest('hex') : entriesDigest(db, t, seq);
   }
   db.exec('DELETE FROM temp.jm_dirty');
   return out;
+}
+
+/** The digest of one event's entries of a table, read back in key order (when the write did not go in key order). */
+function entriesDigest(db: Db, t: string, seq: number): string {
+  const digest = sha256();
+  for (const e of db.prepare(`SELECT ${SEAL_ENTRY_SQL} FROM row_seals WHERE tbl = ? AND seq = ? ORDER BY key`).pluck().iterate(t, seq) as IterableIterator<string>) digest.update(e);
+  return digest.digest('hex');
 }

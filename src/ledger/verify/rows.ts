@@ -3,6 +3,7 @@
 // of each event must add up to the digest that event recorded (events.sealed,
 // covered by its hash, the chain and any anchor).
 import { text } from '../../domain/text.js';
+import type { Hash } from 'node:crypto';
 import type { Db } from '../open.js';
 import { keyExpr, keyMatch, q, registerRowHash, rowText, SEAL_ENTRY_SQL, SEALED_TABLES, sha256 } from '../seals.js';
 import type { Check, Problem, ProblemRef } from './types.js';
@@ -17,6 +18,46 @@ function recorded(db: Db): Map<number, Record<string, string>> {
     } catch {
       out.set(e.seq, {});
     }
+  }
+  return out;
+}
+
+/**
+ * The digest of each event's entries of each table, as [table, seq, hex].
+ * One pass over row_seals in its key order (tbl, key, seq): within a table
+ * each event's entries come in key order, so one running SHA-256 per event
+ * makes the digest without sorting. If the scan is not in key order (another
+ * query plan), SQLite sorts each event's entries instead.
+ */
+function eventDigests(db: Db): [string, number, string][] {
+  interface Acc {
+    bySeq: Map<number, Hash>;
+    last: string | null;
+    ordered: boolean;
+  }
+  db.aggregate('jm_seal_digests', {
+    varargs: true,
+    start: (): Acc => ({ bySeq: new Map(), last: null, ordered: true }),
+    step: (acc: Acc, ...[key, seq, entry]: unknown[]) => {
+      const k = String(key);
+      if (acc.last !== null && k < acc.last) acc.ordered = false;
+      acc.last = k;
+      const n = Number(seq);
+      let h = acc.bySeq.get(n);
+      if (!h) acc.bySeq.set(n, (h = sha256()));
+      h.update(String(entry));
+    },
+    result: (acc: Acc) => (acc.ordered ? JSON.stringify([...acc.bySeq].map(([n, h]) => [n, h.digest('hex')])) : null),
+  });
+  const out: [string, number, string][] = [];
+  const byTable = db.prepare(`SELECT tbl, jm_seal_digests(key, seq, ${SEAL_ENTRY_SQL}) FROM row_seals GROUP BY tbl`).raw().all() as [string, string | null][];
+  for (const [tbl, json] of byTable) {
+    if (json !== null) {
+      for (const [seq, hex] of JSON.parse(json) as [number, string][]) out.push([tbl, seq, hex]);
+      continue;
+    }
+    const groups = db.prepare(`SELECT seq, group_concat(${SEAL_ENTRY_SQL}, '' ORDER BY key) FROM row_seals WHERE tbl = ? GROUP BY seq`).raw();
+    for (const [seq, entries] of groups.iterate(tbl) as IterableIterator<[number, string]>) out.push([tbl, seq, sha256().update(entries).digest('hex')]);
   }
   return out;
 }
@@ -43,13 +84,12 @@ export const rowsSealed: Check = {
     const out: Problem[] = [];
     const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
     const events = recorded(db);
-    // 1. Each event's digest of each table, from its entries in key order (SQLite joins them; one hash per event and table).
+    // 1. Each event's digest of each table, from its entries in key order.
     const seen = new Set<string>();
-    const groups = db.prepare(`SELECT tbl, seq, group_concat(${SEAL_ENTRY_SQL}, '' ORDER BY key) FROM row_seals GROUP BY tbl, seq`).raw();
-    for (const [tbl, seq, entries] of groups.iterate() as IterableIterator<[string, number, string]>) {
+    for (const [tbl, seq, got] of eventDigests(db)) {
       seen.add(`${tbl}\u0000${seq}`);
       const want = events.get(seq)?.[tbl];
-      if (want === sha256().update(entries).digest('hex')) continue;
+      if (want === got) continue;
       out.push({
         check: 'chain.rows',
         ref: { table: tbl, seq },
@@ -89,7 +129,7 @@ export const rowsSealed: Check = {
         .prepare(
           `SELECT ${k}, s.seq, s.hash IS NULL FROM main.${q(t)} r
              LEFT JOIN row_seals s ON s.tbl = '${t}' AND s.key = ${k} AND s.seq = (SELECT max(seq) FROM row_seals WHERE tbl = '${t}' AND key = ${k})
-            WHERE s.seq IS NULL OR s.hash IS NULL OR s.hash <> jm_row_hash('${t}', ${rowText(db, t, 'r.')})`,
+            WHERE s.seq IS NULL OR s.hash IS NULL OR hex(s.hash) <> jm_row_hash('${t}', ${rowText(db, t, 'r.')})`,
         )
         .raw()
         .all() as [string, number | null, number][];
