@@ -24,6 +24,8 @@ describe('integrity check in a worker thread', () => {
     const db = new Database(changed);
     db.prepare("UPDATE events SET officer = 'mallory' WHERE seq = 2").run();
     db.prepare("UPDATE applications SET state = 'approved-by-mallory' WHERE rowid = 1").run();
+    // A row of a table whose seals the worker checks (chain.rows runs in two parts on a large ledger).
+    db.prepare('UPDATE scores SET score_centi = 9900 WHERE (application_id, expert_id) IN (SELECT application_id, expert_id FROM scores LIMIT 1)').run();
     // A row pointing at a missing event: found by the foreign-key check, which runs in the worker too.
     db.pragma('foreign_keys = OFF');
     db.prepare("INSERT INTO event_apps (seq, application_id) VALUES (999999, 'no-such-application')").run();
@@ -35,7 +37,9 @@ describe('integrity check in a worker thread', () => {
       expect(a.stdout).toBe(b.stdout);
       expect(a.json<{ checks: { id: string }[] }>().checks[0].id).toBe('sqlite.integrity');
     }
-    expect(run(changed, 'always', ['--json', 'verify']).json<{ problems: { check: string }[] }>().problems.map((p) => p.check)).toContain('sqlite.foreign-keys');
+    const found = run(changed, 'always', ['--json', 'verify']).json<{ problems: { check: string; ref: { table?: string } }[] }>().problems;
+    expect(found.map((p) => p.check)).toContain('sqlite.foreign-keys');
+    expect(found.filter((p) => p.check === 'chain.rows').map((p) => p.ref.table)).toEqual(expect.arrayContaining(['applications', 'scores']));
     expect(run(changed, 'always', ['verify']).code).toBe(1);
   });
 

@@ -105,21 +105,39 @@ const IN_WORKER = ['sqlite.integrity', 'sqlite.foreign-keys'];
 /** The quick check takes half as long: the worker takes one more scan. */
 const IN_WORKER_QUICK = [...IN_WORKER, 'lifecycle.filed-unchanged'];
 
-/** The checks of CHECKS named by `ids`, in that order (the worker thread's part; `quick`: quickIntegrity for integrity). */
+/** The checks of CHECKS named by `ids`, in that order (the worker thread's part; `quick`: quickIntegrity for integrity); `ID#K` is part K of a check in parts. */
 export function runNamedChecks(db: Db, ids: readonly string[], quick: boolean): Ran[] {
-  return ids.map((id) => {
+  return ids.map((name) => {
+    const [id, part] = name.split('#');
     const c = CHECKS.find((x) => x.id === id);
     if (!c) throw new Error(`internal error: no check ${id}`);
+    if (part !== undefined) return runOne(db, partOf(c, Number(part)));
     return runOne(db, quick && c === sqlite.integrity ? sqlite.quickIntegrity : c);
   });
 }
 
+/** Part `k` of a check in parts, as a check of its own (same id, needs and title). */
+function partOf(c: Check, k: number): Check {
+  return { id: c.id, title: c.title, needs: c.needs, run: (db) => c.runPart!(db, k) };
+}
+
+/** The runs of a check's parts as one run: every problem, in part order; an error in any part is the check's error. */
+function joined(c: Check, parts: Ran[]): Ran {
+  const problems = parts.flatMap((r) => r.problems);
+  const error = parts.find((r) => r.outcome.status === 'error');
+  const skipped = parts.every((r) => r.outcome.status === 'skipped');
+  const status = error ? 'error' : skipped ? 'skipped' : problems.length ? 'problems' : 'ok';
+  const note = error?.outcome.note ?? (skipped ? parts[0].outcome.note : undefined);
+  return { outcome: { id: c.id, title: c.title, status, problems: problems.length, ...(note === undefined ? {} : { note }) }, problems };
+}
+
 /**
  * runChecks on the ledger file at `path` (db is open on it), with SQLite's
- * integrity check and foreign-key check in a worker thread while this one
- * runs the others, when the file is large enough for that to pay
- * (integrity.ts). The same result. `quick`: SQLite's quick check in place of
- * its integrity check (a backup's copy: sqlite.quickIntegrity).
+ * integrity check, its foreign-key check and the later parts of checks in
+ * parts (chain.rows) in a worker thread while this one runs the others, when
+ * the file is large enough for that to pay (integrity.ts). The same result.
+ * `quick`: SQLite's quick check in place of its integrity check (a backup's
+ * copy: sqlite.quickIntegrity).
  */
 export async function runChecksOnFile(
   db: Db,
@@ -137,19 +155,36 @@ export async function runChecksOnFile(
   };
   const ids = new Set(quick ? IN_WORKER_QUICK : IN_WORKER);
   const away = checks.filter((c) => CHECKS.includes(c) && ids.has(c.id));
-  if (!away.length || !integrityWorkerWorthIt(path)) return result(db, checks.map((c) => tick(runOne(db, own(c)))));
+  const split = checks.filter((c) => CHECKS.includes(c) && c.parts && c.runPart && c.parts > 1);
+  if ((!away.length && !split.length) || !integrityWorkerWorthIt(path)) return result(db, checks.map((c) => tick(runOne(db, own(c)))));
   const failed = (e: Error) => () => {
     throw e;
   };
-  const answer = checksInWorker<Ran>(path, away.map((c) => c.id), quick).then(
-    (runs) => runs.map(tick),
-    (e: Error) => away.map((c) => tick(ran(own(c), failed(e)))),
+  // The worker's list: whole checks, then the later parts of split checks (ID#1, ID#2, …).
+  const names = [...away.map((c) => c.id), ...split.flatMap((c) => Array.from({ length: c.parts! - 1 }, (_, i) => `${c.id}#${i + 1}`))];
+  const answer = checksInWorker<Ran>(path, names, quick).then(
+    (runs) => runs,
+    (e: Error) => names.map((n) => ran(own(CHECKS.find((c) => c.id === n.split('#')[0])!), failed(e))),
   );
-  const runs = checks.map((c) => (away.includes(c) ? null : tick(runOne(db, own(c)))));
+  const mine = new Map<Check, Ran>();
+  for (const c of checks) {
+    if (away.includes(c)) continue;
+    if (split.includes(c)) mine.set(c, runOne(db, partOf(c, 0)));
+    else mine.set(c, tick(runOne(db, own(c))));
+  }
   const theirs = await answer;
   let k = 0;
-  return result(
-    db,
-    runs.map((r) => r ?? theirs[k++]),
-  );
+  const runs = checks.map((c) => {
+    if (away.includes(c)) return tick(theirs[k++]);
+    if (!split.includes(c)) return mine.get(c)!;
+    return null;
+  });
+  // The split checks' later parts follow the whole checks in the worker's answer.
+  for (const [i, c] of checks.entries()) {
+    if (!split.includes(c)) continue;
+    const later = theirs.slice(k, k + c.parts! - 1);
+    k += c.parts! - 1;
+    runs[i] = tick(joined(c, [mine.get(c)!, ...later]));
+  }
+  return result(db, runs as Ran[]);
 }

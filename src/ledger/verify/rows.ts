@@ -81,10 +81,22 @@ export const rowsSealed: Check = {
   title: text('每一行记录都由写入它的事件记账', 'every row accounted for by the event that wrote it'),
   needs: { row_seals: ['tbl', 'key', 'seq', 'hash'], events: ['seq', 'sealed'] },
   run(db) {
+    return [...eventsPart(db), ...tablesPart(db, MAIN_TABLES), ...tablesPart(db, WORKER_TABLES)];
+  },
+  parts: 2,
+  runPart(db, part) {
+    return part === 0 ? [...eventsPart(db), ...tablesPart(db, MAIN_TABLES)] : tablesPart(db, WORKER_TABLES);
+  },
+};
+
+/** The tables whose rows the second part checks (verify's worker thread on a large ledger): about half the rows of a round. */
+const WORKER_TABLES = ['scores', 'score_aggregates', 'score_expert_stats', 'eligibility_results', 'eligibility_decisions', 'notice_items'];
+const MAIN_TABLES = Object.keys(SEALED_TABLES).filter((t) => !WORKER_TABLES.includes(t));
+
+/** 1. Each event's digest of each table, from its entries in key order. */
+function eventsPart(db: Db): Problem[] {
     const out: Problem[] = [];
-    const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
     const events = recorded(db);
-    // 1. Each event's digest of each table, from its entries in key order.
     const seen = new Set<string>();
     for (const [tbl, seq, got] of eventDigests(db)) {
       seen.add(`${tbl}\u0000${seq}`);
@@ -109,19 +121,21 @@ export const rowsSealed: Check = {
         });
       }
     }
-    // How many rows each table should hold now: the keys whose newest entry is not a deletion.
-    const live = new Map(
-      db
-        // max(seq) with a bare column: the hash of each key's newest entry, in one pass in key order.
-        .prepare('SELECT tbl, sum(hash IS NOT NULL) FROM (SELECT tbl, hash, max(seq) FROM row_seals GROUP BY tbl, key) GROUP BY tbl')
-        .raw()
-        .all() as [string, number][],
-    );
-    // 2. Each row against its newest entry, compared in SQLite: only the rows that differ come back.
+    return out;
+}
+
+/** 2 and 3. Each row of the tables `only` against its newest entry; rows an event wrote that are gone. */
+function tablesPart(db: Db, only: readonly string[]): Problem[] {
+    const out: Problem[] = [];
+    const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+    // Compared in SQLite: only the rows that differ come back.
     registerRowHash(db);
-    for (const t of Object.keys(SEALED_TABLES)) {
+    for (const t of only) {
+      // How many rows the table should hold now: the keys whose newest entry is not a deletion.
+      // max(seq) with a bare column: the hash of each key's newest entry, in one pass in key order.
+      const live = db.prepare('SELECT sum(hash IS NOT NULL) FROM (SELECT hash, max(seq) FROM row_seals WHERE tbl = ? GROUP BY key)').pluck().get(t) as number | null;
       if (!tables.has(t)) {
-        if (live.get(t)) out.push({ check: 'chain.rows', ref: { table: t }, message: text(`表 ${t} 已不存在，但其中有事件写入的行`, `the table ${t} is gone, but events wrote rows into it`) });
+        if (live) out.push({ check: 'chain.rows', ref: { table: t }, message: text(`表 ${t} 已不存在，但其中有事件写入的行`, `the table ${t} is gone, but events wrote rows into it`) });
         continue;
       }
       const k = keyExpr(t, 'r.');
@@ -151,7 +165,7 @@ export const rowsSealed: Check = {
       }
       // 3. Rows an event wrote that are gone: looked for one by one only when the counts differ.
       const present = (db.prepare(`SELECT count(*) FROM main.${q(t)}`).pluck().get() as number) - unaccounted;
-      if ((live.get(t) ?? 0) === present) continue;
+      if ((live ?? 0) === present) continue;
       const exists = db.prepare(`SELECT 1 FROM main.${q(t)} r WHERE ${keyMatch(t, 'r', '?')}`).pluck();
       const newest = db
         .prepare(`SELECT s.key, s.seq FROM row_seals s WHERE s.tbl = ? AND s.hash IS NOT NULL AND s.seq = (SELECT max(seq) FROM row_seals WHERE tbl = s.tbl AND key = s.key)`)
@@ -167,5 +181,4 @@ export const rowsSealed: Check = {
       }
     }
     return out;
-  },
-};
+}

@@ -24,6 +24,9 @@ export interface Check {
   /** Tables and the columns the check reads: when one is missing (its migration has not landed), the check is skipped. */
   needs: Record<string, readonly string[]>;
   run(db: Db): Problem[];
+  /** A check that can run in `parts` pieces (run = every part, in order), so that a worker thread takes some of it. */
+  parts?: number;
+  runPart?(db: Db, part: number): Problem[];
 }
 
 /** `allocation_lines[round_id=R1, version=2, application_id=A-1]` or `event #17`. */
