@@ -95,90 +95,90 @@ const MAIN_TABLES = Object.keys(SEALED_TABLES).filter((t) => !WORKER_TABLES.incl
 
 /** 1. Each event's digest of each table, from its entries in key order. */
 function eventsPart(db: Db): Problem[] {
-    const out: Problem[] = [];
-    const events = recorded(db);
-    const seen = new Set<string>();
-    for (const [tbl, seq, got] of eventDigests(db)) {
-      seen.add(`${tbl}\u0000${seq}`);
-      const want = events.get(seq)?.[tbl];
-      if (want === got) continue;
+  const out: Problem[] = [];
+  const events = recorded(db);
+  const seen = new Set<string>();
+  for (const [tbl, seq, got] of eventDigests(db)) {
+    seen.add(`${tbl}\u0000${seq}`);
+    const want = events.get(seq)?.[tbl];
+    if (want === got) continue;
+    out.push({
+      check: 'chain.rows',
+      ref: { table: tbl, seq },
+      message:
+        want === undefined
+          ? text(`表 ${tbl} 有记在事件 #${seq} 名下的行封记，但该事件没有记录写过此表：封记被伪造`, `row seals of ${tbl} name event #${seq}, which recorded no rows of that table: the seals were forged`)
+          : text(`表 ${tbl} 中事件 #${seq} 写入的行的封记与该事件记录的摘要不符：行或其封记被改动、增加或删除`, `the seals of the ${tbl} rows written by event #${seq} no longer match the digest that event recorded: rows or their seals were changed, added or deleted`),
+    });
+  }
+  for (const [seq, byTable] of events) {
+    for (const tbl of Object.keys(byTable)) {
+      if (seen.has(`${tbl}\u0000${seq}`)) continue;
       out.push({
         check: 'chain.rows',
         ref: { table: tbl, seq },
-        message:
-          want === undefined
-            ? text(`表 ${tbl} 有记在事件 #${seq} 名下的行封记，但该事件没有记录写过此表：封记被伪造`, `row seals of ${tbl} name event #${seq}, which recorded no rows of that table: the seals were forged`)
-            : text(`表 ${tbl} 中事件 #${seq} 写入的行的封记与该事件记录的摘要不符：行或其封记被改动、增加或删除`, `the seals of the ${tbl} rows written by event #${seq} no longer match the digest that event recorded: rows or their seals were changed, added or deleted`),
+        message: text(`事件 #${seq} 记录写入了表 ${tbl} 的行，但这些行的封记已不存在：封记被删除`, `event #${seq} recorded rows of ${tbl}, but their seals are gone: the seals were deleted`),
       });
     }
-    for (const [seq, byTable] of events) {
-      for (const tbl of Object.keys(byTable)) {
-        if (seen.has(`${tbl}\u0000${seq}`)) continue;
-        out.push({
-          check: 'chain.rows',
-          ref: { table: tbl, seq },
-          message: text(`事件 #${seq} 记录写入了表 ${tbl} 的行，但这些行的封记已不存在：封记被删除`, `event #${seq} recorded rows of ${tbl}, but their seals are gone: the seals were deleted`),
-        });
-      }
-    }
-    return out;
+  }
+  return out;
 }
 
 /** 2 and 3. Each row of the tables `only` against its newest entry; rows an event wrote that are gone. */
 function tablesPart(db: Db, only: readonly string[]): Problem[] {
-    const out: Problem[] = [];
-    const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
-    // Compared in SQLite: only the rows that differ come back.
-    registerRowHash(db);
-    for (const t of only) {
-      // How many rows the table should hold now: the keys whose newest entry is not a deletion.
-      // max(seq) with a bare column: the hash of each key's newest entry, in one pass in key order.
-      const live = db.prepare('SELECT sum(hash IS NOT NULL) FROM (SELECT hash, max(seq) FROM row_seals WHERE tbl = ? GROUP BY key)').pluck().get(t) as number | null;
-      if (!tables.has(t)) {
-        if (live) out.push({ check: 'chain.rows', ref: { table: t }, message: text(`表 ${t} 已不存在，但其中有事件写入的行`, `the table ${t} is gone, but events wrote rows into it`) });
-        continue;
-      }
-      const k = keyExpr(t, 'r.');
-      const odd = db
-        .prepare(
-          `SELECT ${k}, s.seq, s.hash IS NULL FROM main.${q(t)} r
-             LEFT JOIN row_seals s ON s.tbl = '${t}' AND s.key = ${k} AND s.seq = (SELECT max(seq) FROM row_seals WHERE tbl = '${t}' AND key = ${k})
-            WHERE s.seq IS NULL OR s.hash IS NULL OR hex(s.hash) <> jm_row_hash('${t}', ${rowText(db, t, 'r.')})`,
-        )
-        .raw()
-        .all() as [string, number | null, number][];
-      let unaccounted = 0;
-      for (const [key, seq, deleted] of odd) {
-        const ref = keyRef(t, key, seq ?? undefined);
-        const where = shown(ref);
-        if (seq === null || deleted) unaccounted++;
-        out.push({
-          check: 'chain.rows',
-          ref,
-          message:
-            seq === null
-              ? text(`表 ${t} 中的行（${where}）没有任何事件记账：它是在 jmfund 之外加入的`, `a row of ${t} (${where}) is accounted for by no event: it was added outside jmfund`)
-              : deleted
-                ? text(`表 ${t} 中的行（${where}）已由事件 #${seq} 删除，却又出现了`, `a row of ${t} (${where}) was deleted by event #${seq}, yet it is there`)
-                : text(`表 ${t} 中的行（${where}）与写入它的事件 #${seq} 记录的不符：它在 jmfund 之外被改动`, `a row of ${t} (${where}) differs from what event #${seq}, which wrote it, recorded: it was changed outside jmfund`),
-        });
-      }
-      // 3. Rows an event wrote that are gone: looked for one by one only when the counts differ.
-      const present = (db.prepare(`SELECT count(*) FROM main.${q(t)}`).pluck().get() as number) - unaccounted;
-      if ((live ?? 0) === present) continue;
-      const exists = db.prepare(`SELECT 1 FROM main.${q(t)} r WHERE ${keyMatch(t, 'r', '?')}`).pluck();
-      const newest = db
-        .prepare(`SELECT s.key, s.seq FROM row_seals s WHERE s.tbl = ? AND s.hash IS NOT NULL AND s.seq = (SELECT max(seq) FROM row_seals WHERE tbl = s.tbl AND key = s.key)`)
-        .all(t) as { key: string; seq: number }[];
-      for (const s of newest) {
-        if (exists.get(...SEALED_TABLES[t].map(() => s.key)) !== undefined) continue;
-        const ref = keyRef(t, s.key, s.seq);
-        out.push({
-          check: 'chain.rows',
-          ref,
-          message: text(`事件 #${s.seq} 写入表 ${t} 的行（${shown(ref)}）已不存在：它在 jmfund 之外被删除`, `the row of ${t} (${shown(ref)}) written by event #${s.seq} is gone: it was deleted outside jmfund`),
-        });
-      }
+  const out: Problem[] = [];
+  const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+  // Compared in SQLite: only the rows that differ come back.
+  registerRowHash(db);
+  for (const t of only) {
+    // How many rows the table should hold now: the keys whose newest entry is not a deletion.
+    // max(seq) with a bare column: the hash of each key's newest entry, in one pass in key order.
+    const live = db.prepare('SELECT sum(hash IS NOT NULL) FROM (SELECT hash, max(seq) FROM row_seals WHERE tbl = ? GROUP BY key)').pluck().get(t) as number | null;
+    if (!tables.has(t)) {
+      if (live) out.push({ check: 'chain.rows', ref: { table: t }, message: text(`表 ${t} 已不存在，但其中有事件写入的行`, `the table ${t} is gone, but events wrote rows into it`) });
+      continue;
     }
-    return out;
+    const k = keyExpr(t, 'r.');
+    const odd = db
+      .prepare(
+        `SELECT ${k}, s.seq, s.hash IS NULL FROM main.${q(t)} r
+           LEFT JOIN row_seals s ON s.tbl = '${t}' AND s.key = ${k} AND s.seq = (SELECT max(seq) FROM row_seals WHERE tbl = '${t}' AND key = ${k})
+          WHERE s.seq IS NULL OR s.hash IS NULL OR hex(s.hash) <> jm_row_hash('${t}', ${rowText(db, t, 'r.')})`,
+      )
+      .raw()
+      .all() as [string, number | null, number][];
+    let unaccounted = 0;
+    for (const [key, seq, deleted] of odd) {
+      const ref = keyRef(t, key, seq ?? undefined);
+      const where = shown(ref);
+      if (seq === null || deleted) unaccounted++;
+      out.push({
+        check: 'chain.rows',
+        ref,
+        message:
+          seq === null
+            ? text(`表 ${t} 中的行（${where}）没有任何事件记账：它是在 jmfund 之外加入的`, `a row of ${t} (${where}) is accounted for by no event: it was added outside jmfund`)
+            : deleted
+              ? text(`表 ${t} 中的行（${where}）已由事件 #${seq} 删除，却又出现了`, `a row of ${t} (${where}) was deleted by event #${seq}, yet it is there`)
+              : text(`表 ${t} 中的行（${where}）与写入它的事件 #${seq} 记录的不符：它在 jmfund 之外被改动`, `a row of ${t} (${where}) differs from what event #${seq}, which wrote it, recorded: it was changed outside jmfund`),
+      });
+    }
+    // 3. Rows an event wrote that are gone: looked for one by one only when the counts differ.
+    const present = (db.prepare(`SELECT count(*) FROM main.${q(t)}`).pluck().get() as number) - unaccounted;
+    if ((live ?? 0) === present) continue;
+    const exists = db.prepare(`SELECT 1 FROM main.${q(t)} r WHERE ${keyMatch(t, 'r', '?')}`).pluck();
+    const newest = db
+      .prepare(`SELECT s.key, s.seq FROM row_seals s WHERE s.tbl = ? AND s.hash IS NOT NULL AND s.seq = (SELECT max(seq) FROM row_seals WHERE tbl = s.tbl AND key = s.key)`)
+      .all(t) as { key: string; seq: number }[];
+    for (const s of newest) {
+      if (exists.get(...SEALED_TABLES[t].map(() => s.key)) !== undefined) continue;
+      const ref = keyRef(t, s.key, s.seq);
+      out.push({
+        check: 'chain.rows',
+        ref,
+        message: text(`事件 #${s.seq} 写入表 ${t} 的行（${shown(ref)}）已不存在：它在 jmfund 之外被删除`, `the row of ${t} (${shown(ref)}) written by event #${s.seq} is gone: it was deleted outside jmfund`),
+      });
+    }
+  }
+  return out;
 }
