@@ -3,7 +3,7 @@ import { RefusedError } from '../domain/errors.js';
 import { canonicalJson } from '../domain/policy.js';
 import { text } from '../domain/text.js';
 import type { Db } from './open.js';
-import { sealNoted, sha256 } from './seals.js';
+import { dropNoted, sealNoted, sha256 } from './seals.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -124,6 +124,7 @@ export function sealTransaction(db: Db): void {
 /** A transaction rolled back: its event is gone with it. */
 export function forgetTransaction(db: Db): void {
   pending.delete(db);
+  dropNoted(db);
 }
 
 export interface ChainProblem {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../domain/errors.js';
 import { text } from '../domain/text.js';
 import { appendEvent, chainHead, forgetTransaction, sealTransaction } from './events.js';
-import { noteAllRows, watchFactTables } from './seals.js';
+import { flushNoted, noteAllRows, watchFactTables } from './seals.js';
 
 export type Db = Database.Database;
 
@@ -184,7 +184,10 @@ export function expectedSchema(version: number): Map<string, SchemaObject> {
 export function inTransaction<T>(db: Db, fn: () => T): T {
   // A nested call is part of the outer transaction, whose commit seals the rows.
   const outer = !db.inTransaction;
-  if (outer) watchFactTables(db);
+  if (outer) {
+    watchFactTables(db);
+    flushNoted(db);
+  }
   try {
     return db
       .transaction(() => {
@@ -227,6 +230,7 @@ export interface Transaction {
  */
 export function beginTransaction(db: Db): Transaction {
   watchFactTables(db);
+  if (!db.inTransaction) flushNoted(db);
   try {
     db.exec('BEGIN IMMEDIATE');
   } catch (e) {

@@ -91,13 +91,28 @@ export const SEAL_ENTRY_SQL = "key || char(0) || coalesce(hex(hash), '-') || cha
 
 // Per connection, the tables whose changes it notes.
 const watched = new WeakMap<Db, Set<string>>();
+// Per connection, the keys noted since the last flush into temp.jm_dirty, by table.
+const noted = new WeakMap<Db, Map<string, Set<string>>>();
 
-/** The TEMP triggers that note changed rows: per connection, before its first write (and after a migration adds tables). */
+/**
+ * The TEMP triggers that note changed rows: per connection, before its first write (and after a migration adds tables).
+ * A trigger calls jm_note(table, key), which keeps the key in memory: a trigger's own INSERT into a table costs a
+ * statement per row (and cannot be OR IGNORE: the outer statement's conflict policy would replace it). A key noted by
+ * a statement or savepoint that was rolled back is harmless: sealing hashes each noted row as it stands.
+ */
 export function watchFactTables(db: Db): void {
   let done = watched.get(db);
   if (done?.size === Object.keys(SEALED_TABLES).length) return;
   if (!done) {
     db.exec('CREATE TEMP TABLE IF NOT EXISTS jm_dirty (tbl TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (tbl, key)) WITHOUT ROWID');
+    const keys = new Map<string, Set<string>>();
+    noted.set(db, keys);
+    db.function('jm_note', { deterministic: false }, (t: unknown, k: unknown) => {
+      let set = keys.get(t as string);
+      if (!set) keys.set(t as string, (set = new Set()));
+      set.add(k as string);
+      return null;
+    });
     watched.set(db, (done = new Set()));
   }
   const have = new Set(db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'").pluck().all() as string[]);
@@ -105,11 +120,7 @@ export function watchFactTables(db: Db): void {
   for (const t of Object.keys(SEALED_TABLES)) {
     if (!have.has(t) || done.has(t)) continue;
     done.add(t);
-    // Not OR IGNORE: inside a trigger the outer statement's conflict policy replaces the trigger's own.
-    const note = (row: 'NEW' | 'OLD') => {
-      const k = keyExpr(t, `${row}.`);
-      return `INSERT INTO temp.jm_dirty (tbl, key) SELECT '${t}', ${k} WHERE NOT EXISTS (SELECT 1 FROM temp.jm_dirty WHERE tbl = '${t}' AND key = ${k});`;
-    };
+    const note = (row: 'NEW' | 'OLD') => `SELECT jm_note('${t}', ${keyExpr(t, `${row}.`)});`;
     sql.push(
       `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_i AFTER INSERT ON main.${q(t)} BEGIN ${note('NEW')} END;`,
       `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_u AFTER UPDATE ON main.${q(t)} BEGIN ${note('OLD')} ${note('NEW')} END;`,
@@ -117,6 +128,34 @@ export function watchFactTables(db: Db): void {
     );
   }
   db.exec(sql.join('\n'));
+}
+
+/**
+ * Moves the keys noted in memory into temp.jm_dirty: before a transaction
+ * begins (so that rows written outside one stay noted if it rolls back) and
+ * when it seals.
+ */
+export function flushNoted(db: Db): void {
+  const keys = noted.get(db);
+  if (!keys?.size) return;
+  const add = db.prepare("INSERT OR IGNORE INTO temp.jm_dirty (tbl, key) SELECT ?, value FROM json_each(?)");
+  for (const [t, set] of keys) {
+    let chunk: string[] = [];
+    for (const k of set) {
+      chunk.push(k);
+      if (chunk.length === 50_000) {
+        add.run(t, JSON.stringify(chunk));
+        chunk = [];
+      }
+    }
+    if (chunk.length) add.run(t, JSON.stringify(chunk));
+  }
+  keys.clear();
+}
+
+/** A transaction rolled back: the keys it noted are dropped (those flushed before it began stay). */
+export function dropNoted(db: Db): void {
+  noted.get(db)?.clear();
 }
 
 /** Notes every row of every fact table, for the baseline seal of a ledger made before row seals. */
@@ -162,6 +201,7 @@ let currentTable = '';
  */
 export function sealNoted(db: Db, seq: number): Record<string, string> | null {
   if (!watched.has(db)) return null;
+  flushNoted(db);
   const tables = db.prepare('SELECT DISTINCT tbl FROM temp.jm_dirty ORDER BY tbl').pluck().all() as string[];
   if (!tables.length) return null;
   registerSealEntry(db);
