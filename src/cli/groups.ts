@@ -50,7 +50,7 @@ export const GROUPS: { load: () => Promise<{ register: Register }>; commands: [n
   { load: () => import('./commands/log.js'), commands: [['log', '', 'the event log: who did what when (谁审批、谁负责)']] },
   { load: () => import('./commands/verify.js'), commands: [['verify', '', 'check the ledger: integrity, every invariant, the event hash chain; exit 1 on any problem']] },
   { load: () => import('./commands/anchor.js'), commands: [['anchor', '', 'print the newest event (number, hash, instant) as an anchor to keep outside the ledger; verify --anchor checks it later']] },
-  { load: () => import('./commands/backup.js'), commands: [['backup', '<file>', 'online backup of the ledger, verified after writing (mode 0600)']] },
+  { load: () => import('./commands/backup.js'), commands: [['backup', '<file>', 'online backup of the ledger, proved a page-for-page copy after writing (mode 0600)']] },
   { load: () => import('./commands/demo.js'), commands: [['demo', '', 'run the whole cycle on the bundled fixtures into a temporary ledger, and write every report']] },
 ];
 

@@ -1,11 +1,11 @@
-// `jmfund backup FILE`: an online copy of the ledger, verified after writing (SPEC §11).
+// `jmfund backup FILE`: an online copy of the ledger, proved a faithful copy
+// after writing (SPEC §11); the business rules and row seals of the copy are
+// `jmfund verify --db FILE`'s.
 import { stat } from 'node:fs/promises';
-import { sha256File } from '../io/files.js';
 import { checkOutPath, ledgerFiles } from '../io/out-path.js';
 import { tempPathFor, trackTemp } from '../io/temp-files.js';
-import { backupLedger } from '../ledger/backup.js';
+import { backupLedger, type BackupResult } from '../ledger/backup.js';
 import { openLedger } from '../ledger/open.js';
-import type { VerifyResult } from '../ledger/verify/index.js';
 import { text } from '../domain/text.js';
 import { reporter, type Progress } from './progress.js';
 import { withWhere, type VerifyReport } from './verify.js';
@@ -15,13 +15,14 @@ export interface BackupReport {
   backup: string;
   bytes: number;
   sha256: string;
-  /** The checks run on the copy. */
+  pages: number;
+  /** The checks run on the copy (ledger/backup.ts BACKUP_CHECKS). */
   verify: VerifyReport;
 }
 
-export async function backupLedgerFile(input: { path: string; target: string; force?: boolean; progress?: Progress }): Promise<BackupReport> {
+export async function backupLedgerFile(input: { path: string; target: string; force?: boolean; progress?: Progress; afterCopy?: (tmp: string) => void }): Promise<BackupReport> {
   const src = openLedger(input.path, { readonly: true });
-  let v: VerifyResult;
+  let r: BackupResult;
   const tmp = tempPathFor(input.target);
   let untrack: (() => void) | undefined;
   try {
@@ -31,16 +32,18 @@ export async function backupLedgerFile(input: { path: string; target: string; fo
     src.pragma('cache_size = -8192');
     // Ctrl-C or a kill while it copies: the partial copy and its -journal are removed.
     untrack = trackTemp(tmp);
-    v = await backupLedger(src, input.target, {
+    r = await backupLedger(src, input.path, input.target, {
       tmp,
       force: input.force,
       onPages: reporter(input.progress, text('备份', 'backing up'), 'pages'),
-      onCheck: reporter(input.progress, text('校验副本', 'verifying the copy'), 'checks'),
+      onCompare: reporter(input.progress, text('逐页核对副本', 'comparing the copy page by page'), 'pages'),
+      afterCopy: input.afterCopy,
     });
   } finally {
     untrack?.();
     input.progress?.done();
     src.close();
   }
-  return { backup: input.target, bytes: (await stat(input.target)).size, sha256: await sha256File(input.target), verify: withWhere(v) };
+  const { pages, sha256, pageSize: _pageSize, ...verify } = r;
+  return { backup: input.target, bytes: (await stat(input.target)).size, sha256, pages, verify: withWhere(verify) };
 }

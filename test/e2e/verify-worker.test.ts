@@ -1,10 +1,10 @@
-// verify and backup run SQLite's integrity check (a backup's copy: its quick
-// check) and foreign-key check in a worker thread on a large ledger
+// verify runs SQLite's integrity check and foreign-key check, and backup
+// SQLite's quick check of the ledger while it copies, in a worker thread on a large ledger
 // (ledger/integrity.ts): forced on here (JMFUND_VERIFY_WORKER=always),
 // the output must be the same as with the check in the main thread, for a
 // sound ledger and for one changed behind jmfund's back.
 import Database from 'better-sqlite3';
-import { copyFileSync } from 'node:fs';
+import { closeSync, copyFileSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReportLedger, fixtureEnv, type FixtureLedger } from '../../fixtures/report/build-ledger.js';
@@ -47,22 +47,31 @@ describe('integrity check in a worker thread', () => {
     const a = run(L.db, 'always', ['--json', 'backup', join(L.dir, 'worker-a.db')]);
     const b = run(L.db, 'never', ['--json', 'backup', join(L.dir, 'worker-b.db')]);
     expect(a.code, a.stderr).toBe(0);
-    const strip = (s: string) => ({ ...JSON.parse(s), backup: null, sha256: null });
+    const strip = (s: string) => ({ ...JSON.parse(s), backup: null, verify_command: null });
     expect(strip(a.stdout)).toEqual(strip(b.stdout));
   });
 
-  it('backup of a ledger with problems: the same findings in the worker and in the main thread', () => {
+  it('backup of a damaged ledger: the same findings of the quick check in the worker and in the main thread, the copy kept', () => {
     const changed = join(L.dir, 'worker-changed-b.db');
     copyFileSync(L.db, changed);
+    // A leaf page of the applications table made unreadable: SQLite's quick check names it; the backup copies it as it is.
     const db = new Database(changed);
-    db.pragma('foreign_keys = OFF');
-    db.prepare("INSERT INTO event_apps (seq, application_id) VALUES (999999, 'no-such-application')").run();
+    const page = db.prepare("SELECT pageno FROM dbstat WHERE name = 'applications' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1").pluck().get() as number;
+    const size = db.pragma('page_size', { simple: true }) as number;
     db.close();
+    const fd = openSync(changed, 'r+');
+    writeSync(fd, Buffer.from([0xff]), 0, 1, (page - 1) * size);
+    closeSync(fd);
     const a = run(changed, 'always', ['--json', 'backup', join(L.dir, 'worker-c.db')]);
     const b = run(changed, 'never', ['--json', 'backup', join(L.dir, 'worker-d.db')]);
     expect(a.code, a.stderr).toBe(1);
-    const strip = (s: string) => ({ ...JSON.parse(s), backup: null, sha256: null });
+    const strip = (s: string) => ({ ...JSON.parse(s), backup: null, verify_command: null });
     expect(strip(a.stdout)).toEqual(strip(b.stdout));
-    expect(a.json<{ problems: { check: string }[] }>().problems.map((p) => p.check)).toEqual(['sqlite.foreign-keys']);
+    const out = a.json<{ problems: { check: string; message: string }[]; checks: { id: string; status: string }[] }>();
+    expect(out.problems.map((p) => p.check)).toEqual(['sqlite.quick-check']);
+    // SQLite stops its quick check at such a page (SQLITE_CORRUPT): a finding, not a crash.
+    expect(out.problems[0].message).toMatch(/malformed/);
+    expect(out.checks.find((c) => c.id === 'backup.pages')?.status).toBe('ok');
+    expect(readFileSync(join(L.dir, 'worker-c.db')).equals(readFileSync(join(L.dir, 'worker-d.db')))).toBe(true);
   });
 });

@@ -115,7 +115,8 @@ describe('backup', () => {
     const r = L.run(['--json', 'backup', file]);
     expect(r.code, r.stderr).toBe(0);
     const b = r.json<{ backup: string; ok: boolean; events: number; last_hash: string; sha256: string }>();
-    expect(b).toMatchObject({ backup: file, ok: true });
+    expect(b).toMatchObject({ backup: file, ok: true, verify_command: `jmfund verify --db ${file}` });
+    expect(r.json<{ checks: { id: string; status: string }[] }>().checks.map((c) => c.id)).toEqual(['backup.pages', 'sqlite.schema', 'chain.hash', 'backup.head', 'sqlite.quick-check']);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const original = L.run(['--json', 'verify']).json<VerifyJson>();
     const copy = on(file)(['--json', 'verify']).json<VerifyJson>();
@@ -143,6 +144,10 @@ describe('backup', () => {
     const r = on(path)(['backup', file]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('event #1 was changed after it was written');
+    expect(r.stdout).toContain(`run jmfund verify --db ${file}`);
+    const zh = runCli(['backup', join(L.dir, 'edited-backup-zh.db')], { env: { ...fixtureEnv(path), JMFUND_LANG: 'zh' } });
+    expect(zh.code).toBe(1);
+    expect(zh.stdout).toContain('业务规则与行封印与账本相同，未在此检查：运行 jmfund verify --db');
     expect(statSync(file).size).toBeGreaterThan(0);
   });
 

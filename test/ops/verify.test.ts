@@ -2,7 +2,7 @@
 // ledger jmfund wrote passes, a row changed behind its back is found and
 // named, and a backup is a verified copy that never overwrites by accident.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/domain/errors.js';
@@ -82,12 +82,89 @@ describe('backupLedgerFile', () => {
     expect((await backupLedgerFile({ path, target, force: true })).verify.ok).toBe(true);
   });
 
-  it('copies a tampered ledger faithfully and reports what verify finds in the copy', async () => {
+  it('lists what it checked of the copy: its pages, its schema, its chain and head, the quick check', async () => {
+    const { db, path, dir } = ledger();
+    db.close();
+    const b = await backupLedgerFile({ path, target: join(dir, 'copy.db') });
+    expect(b.verify.checks.map((c) => [c.id, c.status])).toEqual([
+      ['backup.pages', 'ok'],
+      ['sqlite.schema', 'ok'],
+      ['chain.hash', 'ok'],
+      ['backup.head', 'ok'],
+      ['sqlite.quick-check', 'ok'],
+    ]);
+    expect(b.pages * 4096).toBe(b.bytes);
+  });
+
+  it('copies a ledger with a changed row faithfully: the row is the ledger’s, and verify of the copy names it', async () => {
     const { db, path, dir } = ledger();
     db.prepare("UPDATE applications SET state = 'approved-by-mallory' WHERE application_id = 'A1'").run();
     db.close();
-    const b = await backupLedgerFile({ path, target: join(dir, 'copy.db') });
+    const target = join(dir, 'copy.db');
+    const b = await backupLedgerFile({ path, target });
+    // Business rules and row seals are verify's: the backup proves only that the copy is the ledger.
+    expect(b.verify.ok).toBe(true);
+    const v = await verifyLedger(target);
+    expect(v.problems.map((p) => p.where)).toEqual(['applications[application_id=A1] event #1', 'applications[application_id=A1]']);
+  });
+
+  it('reports a changed event of the ledger in the copy (exit 1), the copy kept: it is the ledger as it is', async () => {
+    const { db, path, dir } = ledger();
+    db.prepare("UPDATE events SET officer = 'mallory' WHERE seq = 1").run();
+    db.close();
+    const target = join(dir, 'copy.db');
+    const b = await backupLedgerFile({ path, target });
     expect(b.verify.ok).toBe(false);
-    expect(b.verify.problems.map((p) => p.where)).toEqual(['applications[application_id=A1] event #1', 'applications[application_id=A1]']);
+    expect(b.verify.problems).toEqual([expect.objectContaining({ check: 'chain.hash', where: 'events event #1' })]);
+    expect(statSync(target).size).toBe(b.bytes);
+  });
+
+  describe('a copy that is not the ledger is refused, and nothing is written', () => {
+    const damaged: [string, (tmp: string) => void, RegExp][] = [
+      ['a byte changed in the last page', (tmp) => flip(tmp, statSync(tmp).size - 100), /page \d+ differs/],
+      ['a byte changed in a page in the middle', (tmp) => flip(tmp, 4096 * 3 + 17), /page 4 differs/],
+      ['the user version in the header changed', (tmp) => flip(tmp, 63), /page 1 differs/],
+      ['the last page cut off', (tmp) => truncateSync(tmp, statSync(tmp).size - 4096), /page \d+ differs/],
+      ['a page added at the end', (tmp) => appendFileSync(tmp, Buffer.alloc(4096)), /page \d+ differs/],
+    ];
+    for (const [what, damage, says] of damaged) {
+      it(what, async () => {
+        const { db, path, dir } = ledger();
+        db.close();
+        const before = readFileSync(path);
+        const target = join(dir, 'copy.db');
+        const e = await backupLedgerFile({ path, target, afterCopy: damage }).catch((x: unknown) => x);
+        expect(e).toBeInstanceOf(UserError);
+        expect((e as UserError).exitCode).toBe(1);
+        expect((e as UserError).message).toMatch(says);
+        expect(existsSync(target)).toBe(false);
+        expect(readdirSync(dir).sort()).toEqual(['ledger.db']);
+        expect(readFileSync(path).equals(before)).toBe(true);
+      });
+    }
+  });
+
+  it('ignores only the header fields SQLite’s backup writes itself', async () => {
+    const { db, path, dir } = ledger();
+    db.close();
+    // The copy's change counter, schema cookie, version-valid-for and SQLite version: SQLite's own, never the ledger's.
+    const b = await backupLedgerFile({ path, target: join(dir, 'copy.db'), afterCopy: (tmp) => [24, 27, 43, 92, 99].forEach((at) => flip(tmp, at)) });
+    expect(b.verify.ok).toBe(true);
+    // The in-header page count must be the ledger's page count.
+    const e = await backupLedgerFile({ path, target: join(dir, 'copy2.db'), afterCopy: (tmp) => flip(tmp, 31) }).catch((x: unknown) => x);
+    expect((e as UserError).message).toMatch(/page 1 differs/);
   });
 });
+
+/** Changes the byte at `at` of the file. */
+function flip(file: string, at: number): void {
+  const fd = openSync(file, 'r+');
+  try {
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, at);
+    b[0] ^= 0x5a;
+    writeSync(fd, b, 0, 1, at);
+  } finally {
+    closeSync(fd);
+  }
+}

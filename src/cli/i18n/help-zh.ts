@@ -195,7 +195,7 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'check every anchor of an anchors file (written by `anchor --out FILE`)': '核对锚点文件（由 `anchor --out FILE` 写出）中的每个锚点',
   'check the ledger: SQLite integrity, foreign keys, every invariant, the event hash chain; exit 1 on any problem': '检查账本：SQLite 完整性、外键、各项不变式、事件哈希链；发现问题时退出码为 1',
   'check the ledger: integrity, every invariant, the event hash chain; exit 1 on any problem': '检查账本：完整性、各项不变式、事件哈希链；发现问题时退出码为 1',
-  'online backup of the ledger, verified after writing (mode 0600)': '在线备份账本，写完后校验（权限 0600）',
+  'online backup of the ledger, proved a page-for-page copy after writing (mode 0600)': '在线备份账本，写完后逐页核对与账本相同（权限 0600）',
   'overwrite an existing file': '覆盖已存在的文件',
   'run the whole cycle on the bundled fixtures into a temporary ledger, and write every report': '用内置示例数据在临时账本中运行完整流程，并生成全部报告',
   'folder for the ledger and the reports (default: a new temporary folder)': '存放账本和报告的文件夹（默认新建临时文件夹）',

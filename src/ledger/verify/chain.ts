@@ -19,11 +19,14 @@ export const hashChain: Check = {
   title: text('事件哈希链', 'event hash chain'),
   needs: { events: ['seq', 'hash', 'prev_hash'], ledger_meta: ['key', 'value'] },
   run(db) {
-    return verifyChain(db).problems.map(
-      (p): Problem => ({ check: 'chain.hash', ref: { table: p.problem === 'head-mismatch' ? 'ledger_meta' : 'events', seq: p.seq }, message: CHAIN_TEXT[p.problem](p) }),
-    );
+    return chainFindings(verifyChain(db).problems);
   },
 };
+
+/** What verifyChain found, as problems of chain.hash (for a caller that ran verifyChain itself). */
+export function chainFindings(found: readonly ChainProblem[]): Problem[] {
+  return found.map((p): Problem => ({ check: 'chain.hash', ref: { table: p.problem === 'head-mismatch' ? 'ledger_meta' : 'events', seq: p.seq }, message: CHAIN_TEXT[p.problem](p) }));
+}
 
 export const eventApps: Check = {
   id: 'chain.event-apps',
