@@ -4,11 +4,45 @@
 // reports (reports.repo's dossiers), `applications show` and `award set` all
 // read them through moneyFactsColumns, so no two outputs read them apart.
 import type { MoneyFacts } from '../domain/money-stages.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.js';
+import { byIdWalk } from './round-walk.js';
 import { getRound } from './rounds.repo.js';
 
 /** Which tables exist (a report also reads a ledger whose later tables are missing). */
 export type HasTable = (table: string) => boolean;
+
+/** The tables of a stage that may hold a row of a round; the per-round test where the table has a round column (one index step). */
+const STAGE_ROWS: Record<string, string> = {
+  allocation_lines: 'SELECT 1 FROM allocation_lines WHERE round_id = ? LIMIT 1',
+  score_aggregates: 'SELECT 1 FROM score_aggregates WHERE round_id = ? LIMIT 1',
+  manual_awards: 'SELECT 1 FROM manual_awards WHERE round_id = ? LIMIT 1',
+  filings: 'SELECT 1 FROM filings WHERE round_id = ? LIMIT 1',
+  filed_awards: 'SELECT 1 FROM filed_awards LIMIT 1',
+  acceptances: 'SELECT 1 FROM acceptances LIMIT 1',
+  payments: 'SELECT 1 FROM payments LIMIT 1',
+  clawbacks: 'SELECT 1 FROM clawbacks LIMIT 1',
+  recoveries: 'SELECT 1 FROM recoveries LIMIT 1',
+};
+
+/**
+ * `exists` narrowed to the stage tables that hold a row the round may have:
+ * a stage the round has not reached (no payment yet, no manual award) is then
+ * not looked up once per application. A table without a round column counts
+ * if it has any row at all.
+ */
+export function stageTablesWithRows(db: Db, roundId: string, exists: HasTable): HasTable {
+  const found = new Map<string, boolean>();
+  return (t) => {
+    let v = found.get(t);
+    if (v === undefined) {
+      const sql = STAGE_ROWS[t];
+      v = exists(t) && (sql === undefined || db.prepare(sql).get(...(sql.includes('?') ? [roundId] : [])) !== undefined);
+      found.set(t, v);
+    }
+    return v;
+  };
+}
 
 /**
  * The select-list of an application's money facts, for `applications a` of
@@ -17,13 +51,17 @@ export type HasTable = (table: string) => boolean;
  * the proposal is the newest manual award in a manual category (Art. 7(5)),
  * else the line of the latest version; filed is what the round's filing
  * holds; the rest as recorded. `joined`: the aliases under which the caller
- * LEFT JOINs the line of @version (on round, version and application) and the
- * acceptance (on application), whose columns are then read instead.
+ * LEFT JOINs the line of @version (on round, version and application), the
+ * newest manual award of the round (moneyFactsManualJoin) and the acceptance
+ * (on application), whose columns are then read instead.
  */
-export function moneyFactsColumns(has: HasTable = () => true, joined: { line?: string; acceptance?: string } = {}): string {
+export function moneyFactsColumns(has: HasTable = () => true, joined: { line?: string; manual?: string; acceptance?: string } = {}): string {
   const sum = (table: string) => (has(table) ? `coalesce((SELECT sum(t.amount_fen) FROM ${table} t WHERE t.application_id = a.application_id), 0)` : '0');
-  const manual = has('manual_awards')
-    ? `CASE WHEN a.category IN (SELECT value FROM json_each(@manual)) THEN
+  const inManual = 'a.category IN (SELECT value FROM json_each(@manual))';
+  const manual = joined.manual
+    ? `CASE WHEN ${inManual} THEN ${joined.manual}.amount_fen END`
+    : has('manual_awards')
+    ? `CASE WHEN ${inManual} THEN
          (SELECT m.amount_fen FROM manual_awards m WHERE m.application_id = a.application_id AND m.round_id = a.round_id ORDER BY m.id DESC LIMIT 1) END`
     : 'NULL';
   // A caller that joined the line (allocation_lines of @version) or the acceptance already: read there, not looked up again.
@@ -41,18 +79,36 @@ export function moneyFactsColumns(has: HasTable = () => true, joined: { line?: s
     ${sum('payments')} AS mf_paid, ${sum('clawbacks')} AS mf_clawback, ${sum('recoveries')} AS mf_recovered`;
 }
 
+/** The newest manual award of the application in its round, joined as `alias` (what moneyFactsColumns reads as the proposal in a manual category). */
+export const moneyFactsManualJoin = (alias: string): string =>
+  `LEFT JOIN manual_awards ${alias} ON ${alias}.id = (SELECT max(x.id) FROM manual_awards x WHERE x.application_id = a.application_id AND x.round_id = a.round_id)`;
+
 const n = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v ?? 0));
 
-/** A row selected with moneyFactsColumns (and a.state) as the domain's MoneyFacts. */
-export function moneyFactsOf(r: Record<string, unknown>): MoneyFacts {
-  return {
-    state: String(r.state),
-    proposedFen: n(r.mf_proposed),
-    filedFen: r.mf_filed === null || r.mf_filed === undefined ? null : n(r.mf_filed),
-    acceptance: r.mf_accept_result === null || r.mf_accept_result === undefined ? null : { result: String(r.mf_accept_result), finalAwardFen: n(r.mf_accept_final) },
-    paidFen: n(r.mf_paid),
-    clawbackFen: n(r.mf_clawback),
-    recoveredFen: n(r.mf_recovered),
+/**
+ * Reads the money facts from a raw row (Statement.raw()) of a query that
+ * selected moneyFactsColumns and a.state; `at` gives a column's index.
+ */
+export function moneyFactsReader(at: (column: string) => number): (r: unknown[]) => MoneyFacts {
+  const [state, proposed, filed, result, final, paid, clawback, recovered] = ['state', 'mf_proposed', 'mf_filed', 'mf_accept_result', 'mf_accept_final', 'mf_paid', 'mf_clawback', 'mf_recovered'].map(at);
+  return (r) => ({
+    state: String(r[state]),
+    proposedFen: n(r[proposed]),
+    filedFen: r[filed] === null || r[filed] === undefined ? null : n(r[filed]),
+    acceptance: r[result] === null || r[result] === undefined ? null : { result: String(r[result]), finalAwardFen: n(r[final]) },
+    paidFen: n(r[paid]),
+    clawbackFen: n(r[clawback]),
+    recoveredFen: n(r[recovered]),
+  });
+}
+
+/** A raw statement's column index by name (an unknown name is a programming error). */
+export function columnIndex(stmt: Statement): (column: string) => number {
+  const ix = new Map(stmt.columns().map((c, i) => [c.name, i]));
+  return (column) => {
+    const i = ix.get(column);
+    if (i === undefined) throw new Error(`no column ${column} in the query`);
+    return i;
   };
 }
 
@@ -70,9 +126,14 @@ export interface ApplicationMoneyFacts {
   facts: MoneyFacts;
 }
 
-/** The money facts of a round's applications (or of one category, or one application), in application_id order. */
-export function roundMoneyFacts(db: Db, roundId: string, only: { category?: string; applicationId?: string } = {}): ApplicationMoneyFacts[] {
-  const where = ['a.round_id = @round'];
+/**
+ * The money facts of a round's applications (or of one category, or one
+ * application), in application_id order, read one at a time as they are
+ * iterated (status sums 10^5 of them).
+ */
+export function eachRoundMoneyFacts(db: Db, roundId: string, only: { category?: string; applicationId?: string } = {}): Iterable<ApplicationMoneyFacts> {
+  // By the primary key: walked in id order, or looked up for one application (eligibility.repo byIdWalk).
+  const where = [`${only.applicationId === undefined ? byIdWalk(db, roundId).replace('round_id', 'a.round_id') : 'a.round_id'} = @round`];
   const params: Record<string, unknown> = { round: roundId, ...moneyFactsParams(db, roundId) };
   if (only.category !== undefined) {
     where.push('a.category = @category');
@@ -82,10 +143,28 @@ export function roundMoneyFacts(db: Db, roundId: string, only: { category?: stri
     where.push('a.application_id = @app');
     params.app = only.applicationId;
   }
-  const rows = db
-    .prepare(`SELECT a.application_id, a.category, a.state, ${moneyFactsColumns()} FROM applications a WHERE ${where.join(' AND ')} ORDER BY a.application_id`)
-    .all(params) as Record<string, unknown>[];
-  return rows.map((r) => ({ applicationId: String(r.application_id), category: String(r.category), facts: moneyFactsOf(r) }));
+  const has = stageTablesWithRows(db, roundId, () => true);
+  const withLine = has('allocation_lines');
+  const withManual = has('manual_awards');
+  const sql = `SELECT a.application_id, a.category, a.state, ${moneyFactsColumns(has, { line: withLine ? 'l' : undefined, manual: withManual ? 'm' : undefined })}
+    FROM applications a
+    ${withLine ? 'LEFT JOIN allocation_lines l ON l.round_id = a.round_id AND l.version = @version AND l.application_id = a.application_id' : ''}
+    ${withManual ? moneyFactsManualJoin('m') : ''}
+    WHERE ${where.join(' AND ')} ORDER BY a.application_id`;
+  return {
+    *[Symbol.iterator]() {
+      const stmt = db.prepare(sql).raw(true);
+      const at = columnIndex(stmt);
+      const facts = moneyFactsReader(at);
+      const [id, category] = [at('application_id'), at('category')];
+      for (const r of stmt.iterate(params) as IterableIterator<unknown[]>) yield { applicationId: String(r[id]), category: String(r[category]), facts: facts(r) };
+    },
+  };
+}
+
+/** eachRoundMoneyFacts as an array. */
+export function roundMoneyFacts(db: Db, roundId: string, only: { category?: string; applicationId?: string } = {}): ApplicationMoneyFacts[] {
+  return [...eachRoundMoneyFacts(db, roundId, only)];
 }
 
 export interface MoneyEntries {

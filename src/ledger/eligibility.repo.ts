@@ -38,6 +38,7 @@ import { OUTCOME_LABELS } from '../domain/labels.js';
 import { type Text, text } from '../domain/text.js';
 import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
+import { byIdWalk } from './round-walk.js';
 
 /** States in which `check` and `decide` still move applications.state (before scoring and allocation). */
 export const PRE_ALLOCATION_STATES = ['imported', 'eligible', 'ineligible', 'needs-review'] as const;
@@ -857,17 +858,6 @@ function* walkRound(
   } finally {
     stored.return?.();
   }
-}
-
-/**
- * `+round_id` (walk the application_id key, no sort) when the round is most of
- * the ledger, else `round_id` (find the round's rows, then sort them).
- */
-function byIdWalk(db: Db, roundId: string): string {
-  if ((db.prepare('SELECT count(*) FROM rounds').pluck().get() as number) <= 1) return '+round_id';
-  const inRound = roundSize(db, roundId);
-  const all = db.prepare('SELECT count(*) FROM applications').pluck().get() as number;
-  return inRound * 2 >= all ? '+round_id' : 'round_id';
 }
 
 /** Every application of the round with its results in the §6 order (results empty when never checked). */

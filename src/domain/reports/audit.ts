@@ -194,7 +194,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('binding', '限额依据', 'Binding limit'),
       ],
       // The applications that have a line (or a manual award), by id.
-      rows: rowsOf(f.dossiers(), (d) => {
+      rows: rowsOf(f.standings, (d) => {
         const l = d.line;
         return l === null
           ? null
@@ -320,7 +320,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         *[Symbol.iterator]() {
           // The sums of the next section are taken on the way: one pass over the round's dossiers instead of two.
           const tally = moneyTally(f);
-          for (const d of f.dossiers()) {
+          for (const d of f.standings) {
             const m = moneyOf(d);
             tally.add(d.app.category, m);
             if (APPLICATION_STAGES.every((s) => m[s] === 0)) continue;
@@ -340,7 +340,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
           let tally = tallied;
           if (!tally) {
             tally = moneyTally(f);
-            for (const d of f.dossiers()) tally.add(d.app.category, moneyOf(d));
+            for (const d of f.standings) tally.add(d.app.category, moneyOf(d));
           }
           const row = (label: CellValue, t: MoneyTotals): CellValue[] => [label, ...MONEY_STAGES.map((s) => t[s])];
           for (const k of tally.categories()) {
@@ -369,7 +369,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
   if (f.verify.skipped.length) m.push(meta('skipped', '未运行的检查', 'Checks not run', f.verify.skipped.join(', ')));
   // The answer first: one pass for the summary and the charts before the long tables.
   const tally = new ChartTally(f);
-  for (const d of f.dossiers()) tally.add(d);
+  for (const d of f.standings) tally.add(d);
   const verified = f.verify.ok ? text('账本校验通过：未发现问题', 'Ledger verified: no problem found') : text(`账本校验发现 ${f.verify.problems.length} 个问题`, `Ledger verification found ${f.verify.problems.length} problem(s)`);
   return { kind: 'audit', title: REPORT_TITLES.audit, roundId: f.round.id, generatedAt, meta: m, sections, charts: [...tally.charts(), eligibilityChart(f.eligibilityCounts())], summary: tally.summary({ ok: f.verify.ok, text: verified }) };
 }

@@ -17,7 +17,7 @@ import {
   noMoney,
 } from '../money-stages.js';
 import { text } from '../text.js';
-import type { FactsApp, FactsDossier, FactsLine, LedgerHead, RoundFacts } from './facts.js';
+import type { FactsApp, FactsLine, FactsStanding, LedgerHead, RoundFacts } from './facts.js';
 
 export const col = (key: string, zh: string, en: string, type: ColumnType = 'text', decimals?: number): Column =>
   decimals === undefined ? { key, header: text(zh, en), type } : { key, header: text(zh, en), type, decimals };
@@ -36,10 +36,10 @@ export function categoryOrder(policy: Policy, keys: Iterable<string>): string[] 
 }
 
 /** An application's money at each stage (domain/money-stages): the one definition every report uses. */
-export const moneyOf = (d: FactsDossier): ApplicationMoney => applicationMoney(d.money);
+export const moneyOf = (d: Pick<FactsStanding, 'money'>): ApplicationMoney => applicationMoney(d.money);
 
 /** Its award as it stands (`award_fen`): final once filed, else allocated. */
-export const awardOf = (d: FactsDossier): number => currentAward(d.money, moneyOf(d));
+export const awardOf = (d: Pick<FactsStanding, 'money'>): number => currentAward(d.money, moneyOf(d));
 
 /** Whether the round has been filed (备案): from then on an award is its `final` amount. */
 export const roundFiled = (f: RoundFacts): boolean => f.filingRecords.length > 0;

@@ -204,16 +204,25 @@ export interface FactsVerify {
  */
 export type Rows<T> = Iterable<T>;
 
-/** One application with where it stands at every stage: its line, score, acceptance and money. */
-export interface FactsDossier {
-  app: FactsApp;
+/**
+ * Where one application stands: its line and money, with the few fields of
+ * the application its sums are kept by. What the charts and the money tables
+ * need (RoundFacts.standings), read without its names and figures.
+ */
+export interface FactsStanding {
+  app: Pick<FactsApp, 'id' | 'category' | 'cluster' | 'district' | 'state'>;
   /** Its line in the latest allocation, or its manual award (Art. 7(5)); null if it has none. */
   line: FactsLine | null;
+  /** What domain/money-stages computes its amounts from. */
+  money: MoneyFacts;
+}
+
+/** One application with where it stands at every stage: its line, score, acceptance and money. */
+export interface FactsDossier extends FactsStanding {
+  app: FactsApp;
   /** The aggregate score as displayed; null before aggregation or without a score. */
   aggregateScore: string | null;
   acceptance: FactsAcceptance | null;
-  /** What domain/money-stages computes its amounts from. */
-  money: MoneyFacts;
   /** The award it has on the notice asked for (DossierQuery.notice), else null. */
   noticeAwardFen: number | null;
 }
@@ -236,6 +245,8 @@ export interface RoundFacts {
   /** The categories the applications are in (each once). */
   appCategories: string[];
   dossiers(q?: DossierQuery): Rows<FactsDossier>;
+  /** Every application's standing, by id: dossiers() without what the money and the charts do not need (a third of the reading). */
+  standings: Rows<FactsStanding>;
   eligibility: Rows<FactsEligibility>;
   /** How many of `eligibility` each rule has with each outcome (a decision's when one settles it), counted without rebuilding them. */
   eligibilityCounts(): FactsOutcomeCount[];
