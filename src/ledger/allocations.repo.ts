@@ -9,6 +9,7 @@ import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/pol
 import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
 import { hasColumn, hasTable } from './schema.js';
+import { LINE_STATE_SQL, PRE_NOTICE_SQL, stateSql } from './states.js';
 
 type CandidateRow = [
   string, // application_id
@@ -110,8 +111,6 @@ export function roundCandidates(db: Db, roundId: string, onRead?: (done: number)
 // After the notice, an award is kept by a re-allocation; a withdrawn one frees its money (SPEC §8).
 const KEPT_STATES = ['in-notice', 'filed', 'accepted', 'disbursed', 'clawback-due', 'recovered'];
 const EXCLUDED_STATES = ['withdrawn', 'rejected-at-acceptance'];
-/** States an allocation may still change (SPEC §2: before the public notice). */
-export const PRE_NOTICE_STATES = ['imported', 'eligible', 'ineligible', 'needs-review', 'scored', 'proposed', 'not-funded'];
 
 const inList = (xs: string[]) => xs.map((x) => `'${x}'`).join(', ');
 
@@ -179,8 +178,9 @@ const fromRow = (r: AllocationRow): StoredAllocation => ({
 });
 
 /**
- * Stores a plan as the next version and moves participants still before the
- * notice to proposed / not-funded. Call inside the command's transaction.
+ * Stores a plan as the next version: its participants still before the notice
+ * are then proposed / not-funded (ledger/states.ts reads that from the lines;
+ * their rows are not rewritten). Call inside the command's transaction.
  * Returns the participants' ids only when there are few enough to name in the
  * event (appendEvent keeps ≤ 1000); otherwise linkParticipants indexes them.
  */
@@ -225,21 +225,15 @@ export function storeAllocation(
       b === 0 ? null : BINDING_LIMITS[b - 1],
     );
   }
-  // One pass over the version's lines: participants before the notice become proposed / not-funded.
-  const moved = db
+  // The participants whose state this version moves: before the notice, and not already what their line makes them.
+  const [proposed, moved] = db
     .prepare(
-      `UPDATE applications SET state = CASE WHEN l.award_fen > 0 THEN 'proposed' ELSE 'not-funded' END, updated_at = ?
-       FROM allocation_lines l
-       WHERE l.round_id = ? AND l.version = ? AND l.application_id = applications.application_id AND l.rank IS NOT NULL
-         AND applications.state <> CASE WHEN l.award_fen > 0 THEN 'proposed' ELSE 'not-funded' END
-         AND applications.state IN (${inList(PRE_NOTICE_STATES)})
-       RETURNING state = 'proposed'`,
+      `SELECT coalesce(sum(l.award_fen > 0), 0), count(*) FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
+       WHERE l.round_id = @round AND l.version = @version AND l.rank IS NOT NULL AND a.state IN (${PRE_NOTICE_SQL})
+         AND ${stateSql(db, 'a', '@previous')} <> ${LINE_STATE_SQL('l')}`,
     )
-    .pluck()
-    .all(at, roundId, version) as number[];
-  // 0/1 per moved application: 10^6 numbers cost less than 10^6 strings.
-  let proposed = 0;
-  for (const p of moved) proposed += p;
+    .raw()
+    .get({ round: roundId, version, previous: version - 1 }) as [number, number];
   const participantIds =
     participants <= EVENT_NAMES_AT_MOST
       ? (db
@@ -247,7 +241,7 @@ export function storeAllocation(
           .pluck()
           .all(roundId, version) as string[])
       : [];
-  return { version, stateChanges: { proposed, notFunded: moved.length - proposed }, participants, participantIds };
+  return { version, stateChanges: { proposed, notFunded: moved - proposed }, participants, participantIds };
 }
 
 /** appendEvent names at most this many applications in the event itself. */

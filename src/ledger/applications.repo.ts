@@ -2,6 +2,7 @@
 import type { Application, ApplicationState } from '../domain/application.js';
 import type { Db } from './open.js';
 import { prepared } from './statements.js';
+import { stateSql } from './states.js';
 
 export interface ApplicationRow {
   application_id: string;
@@ -64,16 +65,23 @@ export function rowToApplication(r: ApplicationRow): Application {
   };
 }
 
+/** The application and its row, the state as read (ledger/states.ts) in both. */
 export function getApplication(db: Db, id: string): (Application & { state: string; row: ApplicationRow }) | undefined {
-  const r = prepared(db, 'SELECT * FROM applications WHERE application_id = ?').get(id) as ApplicationRow | undefined;
-  return r && { ...rowToApplication(r), state: r.state, row: r };
+  const r = prepared(db, `SELECT a.*, ${stateSql(db, 'a')} AS jm_state FROM applications a WHERE a.application_id = ?`).get(id) as
+    | (ApplicationRow & { jm_state: string })
+    | undefined;
+  if (!r) return undefined;
+  const { jm_state: state, ...stored } = r;
+  const row = { ...stored, state };
+  return { ...rowToApplication(row), state, row };
 }
 
 export function roundApplications(db: Db, roundId: string): (Application & { state: string })[] {
-  return (db.prepare('SELECT * FROM applications WHERE round_id = ? ORDER BY application_id').all(roundId) as ApplicationRow[]).map((r) => ({
-    ...rowToApplication(r),
-    state: r.state,
-  }));
+  return (
+    db.prepare(`SELECT a.*, ${stateSql(db, 'a')} AS jm_state FROM applications a WHERE a.round_id = ? ORDER BY a.application_id`).all(roundId) as (ApplicationRow & {
+      jm_state: string;
+    })[]
+  ).map((r) => ({ ...rowToApplication(r), state: r.jm_state }));
 }
 
 export function setState(db: Db, applicationId: string, state: ApplicationState, at: string): void {
@@ -82,10 +90,12 @@ export function setState(db: Db, applicationId: string, state: ApplicationState,
 
 /** How many applications of the round are in each state, by state name. */
 export function stateCounts(db: Db, roundId: string): { state: string; n: number }[] {
-  return db.prepare('SELECT state, count(*) AS n FROM applications WHERE round_id = ? GROUP BY state ORDER BY state').all(roundId) as { state: string; n: number }[];
+  return db
+    .prepare(`SELECT ${stateSql(db, 'a')} AS state, count(*) AS n FROM applications a WHERE a.round_id = ? GROUP BY 1 ORDER BY 1`)
+    .all(roundId) as { state: string; n: number }[];
 }
 
 /** Application ids of the round in one state, in id order. */
 export function applicationIdsIn(db: Db, roundId: string, state: ApplicationState): string[] {
-  return db.prepare('SELECT application_id FROM applications WHERE round_id = ? AND state = ? ORDER BY application_id').pluck().all(roundId, state) as string[];
+  return db.prepare(`SELECT a.application_id FROM applications a WHERE a.round_id = ? AND ${stateSql(db, 'a')} = ? ORDER BY a.application_id`).pluck().all(roundId, state) as string[];
 }

@@ -12,6 +12,7 @@ import { type Text, text } from '../domain/text.js';
 import { rowToApplication, type ApplicationRow } from './applications.repo.js';
 import type { EventRow } from './events.js';
 import type { Db } from './open.js';
+import { stateSql } from './states.js';
 
 export interface RowSource {
   /** File name (no directory), as kept with the application. */
@@ -82,10 +83,9 @@ interface KeyRow {
   project_name: string;
   source_line: number;
   content_hash: string;
-  state: string;
 }
 
-const KEY_COLS = 'rowid AS rid, application_id, round_id, uscc, project_name, source_line, content_hash, state';
+const KEY_COLS = 'rowid AS rid, application_id, round_id, uscc, project_name, source_line, content_hash';
 
 const CONTENT_COLS = [
   'enterprise_name',
@@ -238,7 +238,8 @@ export class ApplicationImportSession {
     this.st = {
       byId: db.prepare(`SELECT ${KEY_COLS} FROM applications WHERE application_id = ?`),
       byProject: db.prepare(`SELECT ${KEY_COLS} FROM applications WHERE round_id = ? AND uscc = ? AND project_name = ?`),
-      full: db.prepare('SELECT * FROM applications WHERE application_id = ?'),
+      // The state as read (ledger/states.ts): an allocated participant's row still says eligible.
+      full: db.prepare(`SELECT a.*, ${stateSql(db, 'a')} AS jm_state FROM applications a WHERE a.application_id = ?`),
       update: db.prepare(
         `UPDATE applications SET ${CONTENT_COLS.map((c) => `${c} = ?`).join(', ')}, source_file = ?, source_line = ?, source_sha256 = ?, content_hash = ?, state = 'imported', eligibility = NULL, updated_at = ? WHERE application_id = ?`,
       ),
@@ -436,7 +437,8 @@ export class ApplicationImportSession {
     else this.noteSeen({ ...keys, applicationId: id }, src.line);
     const hash = rec[HASH_AT] as string;
     if (existing.content_hash === hash) return { kind: 'unchanged', applicationId: id };
-    const row = this.st.full.get(id) as ApplicationRow;
+    const row = this.st.full.get(id) as ApplicationRow & { jm_state: string };
+    const state = row.jm_state;
     const changes = diffContent(applicationContent(rowToApplication(row)), contentOfValues(recordValues(rec)));
     // Same values under a different hash (an older hash formula): nothing to change.
     if (changes.length === 0) return { kind: 'unchanged', applicationId: id };
@@ -453,18 +455,18 @@ export class ApplicationImportSession {
         ),
       };
     }
-    if (!UPDATABLE_STATES.includes(existing.state)) {
+    if (!UPDATABLE_STATES.includes(state)) {
       return {
         kind: 'error',
         column: '',
         text: text(
-          `申报 ${id} 处于「${existing.state}」状态，导入不能再修改它（只能修改评分前的申报）；不同的字段：${listZh}`,
-          `application ${id} is in state "${existing.state}"; import can no longer change it (only before scoring); fields that differ: ${listEn}`,
+          `申报 ${id} 处于「${state}」状态，导入不能再修改它（只能修改评分前的申报）；不同的字段：${listZh}`,
+          `application ${id} is in state "${state}"; import can no longer change it (only before scoring); fields that differ: ${listEn}`,
         ),
       };
     }
     this.st.update.run(...recordValues(rec), src.file, src.line, src.sha256, hash, this.opts.now, id);
-    return { kind: 'updated', applicationId: id, changes, stateBefore: existing.state };
+    return { kind: 'updated', applicationId: id, changes, stateBefore: state };
   }
 }
 
@@ -521,15 +523,17 @@ export interface ApplicationFilter {
   state?: string;
 }
 
-export function iterateApplications(db: Db, f: ApplicationFilter): IterableIterator<ApplicationRow> {
+/** Rows with the state as read (ledger/states.ts). */
+export function* iterateApplications(db: Db, f: ApplicationFilter): IterableIterator<ApplicationRow> {
   const where: string[] = [];
   const args: string[] = [];
-  if (f.roundId !== undefined) (where.push('round_id = ?'), args.push(f.roundId));
-  if (f.category !== undefined) (where.push('category = ?'), args.push(f.category));
-  if (f.district !== undefined) (where.push('district = ?'), args.push(f.district));
-  if (f.state !== undefined) (where.push('state = ?'), args.push(f.state));
-  const sql = `SELECT * FROM applications${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY round_id, application_id`;
-  return db.prepare(sql).iterate(...args) as IterableIterator<ApplicationRow>;
+  const state = stateSql(db, 'a');
+  if (f.roundId !== undefined) (where.push('a.round_id = ?'), args.push(f.roundId));
+  if (f.category !== undefined) (where.push('a.category = ?'), args.push(f.category));
+  if (f.district !== undefined) (where.push('a.district = ?'), args.push(f.district));
+  if (f.state !== undefined) (where.push(`${state} = ?`), args.push(f.state));
+  const sql = `SELECT a.*, ${state} AS jm_state FROM applications a${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY a.round_id, a.application_id`;
+  for (const { jm_state, ...row } of db.prepare(sql).iterate(...args) as IterableIterator<ApplicationRow & { jm_state: string }>) yield { ...row, state: jm_state };
 }
 
 export interface ApplicationEvent {

@@ -3,6 +3,7 @@
 // operation's transaction.
 import { latestVersion } from './allocations.repo.js';
 import type { Db } from './open.js';
+import { stateSql } from './states.js';
 
 export interface ProposedAward {
   application_id: string;
@@ -29,7 +30,7 @@ export function proposedAwards(db: Db, roundId: string, manualCategories: readon
   if (version !== null) {
     const rows = db
       .prepare(
-        `SELECT a.application_id, a.state, a.category, a.enterprise_name, a.uscc, a.district, a.project_name, l.rank, l.award_fen, 'allocation' AS source
+        `SELECT a.application_id, ${stateSql(db, 'a', 'l.version')} AS state, a.category, a.enterprise_name, a.uscc, a.district, a.project_name, l.rank, l.award_fen, 'allocation' AS source
          FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
          WHERE l.round_id = ? AND l.version = ? AND l.award_fen > 0`,
       )
@@ -38,7 +39,7 @@ export function proposedAwards(db: Db, roundId: string, manualCategories: readon
   }
   const manual = db
     .prepare(
-      `SELECT a.application_id, a.state, a.category, a.enterprise_name, a.uscc, a.district, a.project_name, NULL AS rank, m.amount_fen AS award_fen, 'manual' AS source
+      `SELECT a.application_id, ${stateSql(db, 'a')} AS state, a.category, a.enterprise_name, a.uscc, a.district, a.project_name, NULL AS rank, m.amount_fen AS award_fen, 'manual' AS source
        FROM manual_awards m JOIN applications a ON a.application_id = m.application_id
        WHERE m.round_id = ? AND m.id = (SELECT max(id) FROM manual_awards x WHERE x.application_id = m.application_id) AND m.amount_fen > 0`,
     )

@@ -38,6 +38,7 @@ import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
 import { refLabel, runChecks, runChecksOnFile, type VerifyResult } from './verify/index.js';
 import { tableColumns } from './schema.js';
+import { lineStateSql, stateSql } from './states.js';
 
 type Row = Record<string, unknown>;
 type Params = Record<string, unknown> | unknown[];
@@ -111,8 +112,9 @@ function rawQuery<T>(db: Db, sql: string, params: Params, reader: (at: (column: 
   };
 }
 
-const APP_COLUMNS = `a.application_id, a.enterprise_name, a.uscc, a.district, a.category, a.cluster, a.project_name,
-  a.total_investment_fen, a.requested_amount_fen, a.submitted_on, a.state, a.training_events, a.trainees`;
+/** `state`: the state as read (ledger/states.ts), an SQL expression. */
+const appColumns = (state: string) => `a.application_id, a.enterprise_name, a.uscc, a.district, a.category, a.cluster, a.project_name,
+  a.total_investment_fen, a.requested_amount_fen, a.submitted_on, ${state} AS state, a.training_events, a.trainees`;
 
 function appReader(at: (column: string) => number): (r: unknown[]) => FactsApp {
   const [id, enterprise, uscc, district, category, cluster, project, total, requested, submitted, state, eligibility, events, trainees] = [
@@ -153,7 +155,7 @@ function appReader(at: (column: string) => number): (r: unknown[]) => FactsApp {
 const eligibilityColumn = (s: Schema) => (s.has('applications', 'eligibility') ? 'a.eligibility' : 'NULL AS eligibility');
 
 function apps(db: Db, s: Schema, roundId: string): Rows<FactsApp> {
-  return rawQuery(db, `SELECT ${APP_COLUMNS}, ${eligibilityColumn(s)} FROM applications a WHERE ${s.byId('a.round_id')} = ? ORDER BY a.application_id`, [roundId], appReader);
+  return rawQuery(db, `SELECT ${appColumns(stateSql(db, 'a'))}, ${eligibilityColumn(s)} FROM applications a WHERE ${s.byId('a.round_id')} = ? ORDER BY a.application_id`, [roundId], appReader);
 }
 
 const acceptanceOf = (r: Row, p = ''): FactsAcceptance => ({
@@ -187,9 +189,11 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
   const manual = JSON.stringify(manualCategories);
   const manualSet = new Set(manualCategories);
   const withNoticeItems = s.has('notice_items', 'notice_id', 'application_id', 'award_fen');
+  // The state as read (ledger/states.ts) from the latest version's line joined here.
+  const state = withLines ? lineStateSql('a', 'l') : 'a.state';
 
   /** The query of dossiers(q), or with `lean` of standings (no names, figures, score, acceptance or notice: only what the money needs). */
-  const sqlOf = (q: DossierQuery, lean: boolean): string => `SELECT ${lean ? 'a.application_id, a.category, a.cluster, a.district, a.state' : `${APP_COLUMNS}, ${eligibilityColumn(s)}`},
+  const sqlOf = (q: DossierQuery, lean: boolean): string => `SELECT ${lean ? `a.application_id, a.category, a.cluster, a.district, ${state} AS state` : `${appColumns(state)}, ${eligibilityColumn(s)}`},
         ${withLines ? 'l.application_id AS l_app, l.category AS l_category, l.cluster AS l_cluster, l.rank AS l_rank, l.score_display AS l_score, l.cap_fen AS l_cap, l.entitled_fen AS l_entitled, l.award_fen AS l_award, l.reason AS l_reason, l.binding AS l_binding' : 'NULL AS l_app, NULL AS l_rank'},
         ${withManual ? 'm.amount_fen' : 'NULL'} AS m_fen,
         ${withAggregates && !lean ? 'g.score_display' : 'NULL'} AS g_score,

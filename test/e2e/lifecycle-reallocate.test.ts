@@ -3,6 +3,7 @@
 // on their notice, and only the changed award goes on a new one (SPEC §8, §9).
 import { describe, expect, it } from 'vitest';
 import { fen, lifecycleLedger } from '../../fixtures/lifecycle/seed.js';
+import { stateSql } from '../../src/ledger/states.js';
 import { runCli } from '../helpers.js';
 
 type Json = Record<string, unknown>;
@@ -17,7 +18,7 @@ describe('re-allocation after an upheld objection', () => {
       if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr}`);
       return r.json<Json>();
     };
-    const states = () => Object.fromEntries((db.prepare("SELECT application_id, state FROM applications WHERE category = 'sme-cloud' ORDER BY application_id").all() as { application_id: string; state: string }[]).map((r) => [r.application_id, r.state]));
+    const states = () => Object.fromEntries((db.prepare(`SELECT a.application_id, ${stateSql(db, 'a')} AS state FROM applications a WHERE a.category = 'sme-cloud' ORDER BY a.application_id`).all() as { application_id: string; state: string }[]).map((r) => [r.application_id, r.state]));
 
     ok('2022-05-20', ['allocate', '--round', 'R1']);
     expect(states()).toEqual({ A1: 'proposed', A2: 'proposed', A3: 'proposed', A4: 'not-funded', A5: 'not-funded' });

@@ -9,6 +9,7 @@ import {
   storeAllocation,
 } from '../../src/ledger/allocations.repo.js';
 import type { Db } from '../../src/ledger/open.js';
+import { stateSql } from '../../src/ledger/states.js';
 import { getRound } from '../../src/ledger/rounds.repo.js';
 import { ledgerWithRound } from '../helpers.js';
 import { addApplications, scenario } from './allocation-fixtures.js';
@@ -29,8 +30,15 @@ function planFor(db: Db, budgets?: Record<string, number>): AllocationPlan {
   return p;
 }
 
+/** The states as read (ledger/states.ts): the latest version's lines over the stored column. */
 const states = (db: Db) =>
-  Object.fromEntries((db.prepare('SELECT application_id, state FROM applications ORDER BY application_id').all() as { application_id: string; state: string }[]).map((r) => [r.application_id, r.state]));
+  Object.fromEntries(
+    (db.prepare(`SELECT a.application_id, ${stateSql(db, 'a')} AS state FROM applications a ORDER BY a.application_id`).all() as { application_id: string; state: string }[]).map((r) => [
+      r.application_id,
+      r.state,
+    ]),
+  );
+const storedStates = (db: Db) => Object.fromEntries(db.prepare('SELECT application_id, state FROM applications ORDER BY application_id').raw().all() as [string, string][]);
 
 describe('allocation versions in the ledger', () => {
   it('reads every candidate with its exact score, eligibility and status', () => {
@@ -79,8 +87,11 @@ describe('allocation versions in the ledger', () => {
     const { db } = ledgerWithRound('R1', s.budgets);
     addApplications(db, 'R1', [...s.applications, { id: 'S8', category: 'sme-cloud', score: 60, requested: 10, state: 'in-notice' }]);
     const p = planFor(db);
+    const before = storedStates(db);
     const stored = db.transaction(() => storeAllocation(db, 'R1', p, '2022-06-01T00:00:00.000Z', 'officer'))();
     expect(stored.version).toBe(1);
+    // The rows are not rewritten: the version's lines make the participants' states.
+    expect(storedStates(db)).toEqual(before);
     const st = states(db);
     expect(st).toMatchObject({ S1: 'proposed', S2: 'not-funded', S3: 'proposed', C2: 'not-funded', P1: 'not-funded', T1: 'proposed' });
     // non-participants keep their state; a state after the notice is never moved back
@@ -97,6 +108,8 @@ describe('allocation versions in the ledger', () => {
     expect(again.version).toBe(2);
     expect(latestVersion(db, 'R1')).toBe(2);
     expect(states(db).S2).toBe('proposed');
+    // Only S2 moved (not-funded → proposed); S8 is funded but in-notice, which no version moves.
+    expect(again.stateChanges).toEqual({ proposed: 1, notFunded: 0 });
     const list = listAllocations(db, 'R1');
     expect(list.map((v) => [v.version, v.method, v.shortfall, v.tieBreak.join(',')])).toEqual([
       [1, 'ranked', 'skip', 'score-desc,submitted-on-asc,application-id-asc'],

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RefusedError, UserError } from '../../src/domain/errors.js';
 import { allocate, allocationDiff, allocationVersion, allocationVersions, caps } from '../../src/ops/allocate.js';
 import { addApplications } from '../ledger/allocation-fixtures.js';
+import { stateSql } from '../../src/ledger/states.js';
 import { ledgerWithRound } from '../helpers.js';
 import { eventsOf, opContextFor, thrown } from './op-context.js';
 
@@ -63,7 +64,15 @@ describe('allocate', () => {
     const [ev, ...more] = eventsOf(db, 'allocate');
     expect(more).toEqual([]);
     expect(ev).toMatchObject({ officer: 'tester', round_id: 'R1', details: { version: 1, method: 'ranked', shortfall: 'skip', kept: 0, excluded: 0, ties: [['S2', 'S3']] } });
-    const states = db.prepare('SELECT application_id, state FROM applications ORDER BY 1').raw().all();
+    expect(ev.details).toMatchObject({ states: { proposed: 2, not_funded: 1 }, participants: 3 });
+    // As read: the stored rows keep their state, the version's lines make S1–S3's.
+    expect(db.prepare('SELECT application_id, state FROM applications ORDER BY 1').raw().all()).toEqual([
+      ['S1', 'scored'],
+      ['S2', 'scored'],
+      ['S3', 'scored'],
+      ['S4', 'ineligible'],
+    ]);
+    const states = db.prepare(`SELECT a.application_id, ${stateSql(db, 'a')} FROM applications a ORDER BY 1`).raw().all();
     expect(states).toEqual([
       ['S1', 'proposed'],
       ['S2', 'not-funded'],
