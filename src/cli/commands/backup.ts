@@ -1,6 +1,7 @@
 // jmfund backup FILE: an online backup of the ledger, proved a faithful copy after writing (mode 0600).
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { OUTCOME_LABELS } from '../../domain/labels.js';
 import { text } from '../../domain/text.js';
 import { backupLedgerFile } from '../../ops/backup.js';
 import type { Context } from '../context.js';
@@ -35,7 +36,7 @@ async function backupCommand(ctx: Context, file: string, opts: { force?: boolean
       p.line(ctx.t(text(`已备份到 ${r.backup}（${r.bytes} 字节，${r.pages} 页，${v.events} 个事件，最后事件哈希 ${v.lastHash}）`, `backed up to ${r.backup} (${r.bytes} bytes, ${r.pages} pages, ${v.events} events, last event hash ${v.lastHash})`)));
       p.line(ctx.t(text(`SHA-256 ${r.sha256}`, `SHA-256 ${r.sha256}`)));
       p.line(ctx.t(text('已检查副本：', 'checked of the copy:')));
-      for (const c of v.checks) p.line(`  ${c.status === 'ok' ? ctx.t(text('通过', 'ok')) : ctx.t(text(`${c.problems} 个问题`, `${c.problems} problem(s)`))}  ${ctx.t(c.title)}`);
+      for (const c of v.checks) p.line(`  ${c.status === 'ok' ? ctx.t(OUTCOME_LABELS.pass) : ctx.t(text(`${c.problems} 个问题`, `${c.problems} problem(s)`))}  ${ctx.t(c.title)}`);
       if (!v.ok) {
         problemTable(ctx, p, v);
         p.line(ctx.t(text(`备份与账本逐页相同，但检查发现 ${v.problems.length} 个问题（账本本身的问题）。`, `the backup is a faithful copy, but its checks found ${v.problems.length} problem(s) (the ledger’s own).`)));
