@@ -19,7 +19,7 @@ export const GROUPS: { load: () => Promise<{ register: Register }>; commands: [n
     load: () => import('./commands/review.js'),
     commands: [
       ['review', '', 'walk the open needs-review items one by one and decide them (needs a terminal)'],
-      ['decide', '<application> <rule>', 'decide a needs-review item from a script (pass or fail, with a reason)'],
+      ['decide', '[application] [rule]', 'decide a needs-review item from a script (pass or fail, with a reason), or every item of a file (--from)'],
     ],
   },
   { load: () => import('./commands/scores.js'), commands: [['scores', '', 'expert scores (专家评分, Art. 11): import, aggregate, show, experts']] },

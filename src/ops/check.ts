@@ -139,6 +139,8 @@ export interface DecideInput {
   reason: string;
   /** From review: the evidence the officer saw, which must still be the current one. */
   expectedHash?: string;
+  /** The decisions file and row it came from (decide --from), logged with it. */
+  source?: { file: string; line: number; sha256: string };
 }
 
 export interface DecisionResult {
@@ -214,7 +216,7 @@ export function decide(op: OpContext, input: DecideInput): DecisionResult {
       command: 'decide',
       roundId: app.roundId,
       appIds: [applicationId],
-      details: { rule, outcome: input.outcome, reason, evidence_hash: current.evidenceHash, before },
+      details: { rule, outcome: input.outcome, reason, evidence_hash: current.evidenceHash, before, ...(input.source ? { source: input.source } : {}) },
     });
     const { decision, status } = recordDecision(db, { applicationId, rule, outcome: input.outcome, reason, decidedBy: op.officer, decidedAt: at, eventSeq: ev.seq });
     return {

@@ -8,6 +8,7 @@ import { text, type Text } from '../../domain/text.js';
 import { resultReason } from '../../domain/eligibility.js';
 import type { ReviewItem } from '../../ledger/eligibility.repo.js';
 import { decide, reviewItems, type DecisionResult } from '../../ops/check.js';
+import { decideFromFile, writeReviewSheet } from '../../ops/decisions-file.js';
 import { opContext, type Context } from '../context.js';
 import type { Output } from '../render.js';
 import { handler } from '../runner.js';
@@ -76,7 +77,42 @@ function describeItem(ctx: Context, item: ReviewItem, i: number, n: number): str
   return lines.join('\n');
 }
 
-async function runReview(ctx: Context, opts: { round?: string }): Promise<Output> {
+async function runDecideFrom(ctx: Context, file: string, opts: { round?: string; encoding?: string; sheet?: string }): Promise<Output> {
+  const r = await decideFromFile(opContext(ctx), { file, roundId: opts.round, encoding: opts.encoding, sheet: opts.sheet });
+  return {
+    json: { file: r.file, sha256: r.sha256, rows: r.rows, decided: r.decided.map((d) => ({ line: d.line, ...decisionJson(d) })), unchanged: r.unchanged, left_open: r.leftOpen },
+    human: (out) => {
+      for (const d of r.decided) out.line(`${d.applicationId} ${words(ctx).rule(d.rule)}: ${ctx.t(OUTCOME_LABELS[d.outcome])} — ${d.reason}`);
+      out.line(
+        ctx.t(
+          text(
+            `${file}：${r.rows} 行，记录决定 ${r.decided.length} 项（经办人 ${ctx.officer}），已有相同决定 ${r.unchanged} 项，留空未决定 ${r.leftOpen} 项。`,
+            `${file}: ${r.rows} rows; ${r.decided.length} decisions recorded (officer ${ctx.officer}), ${r.unchanged} already so decided, ${r.leftOpen} left open (no decision).`,
+          ),
+        ),
+      );
+    },
+  };
+}
+
+async function runReviewSheet(ctx: Context, out: string, opts: { round?: string; force?: boolean }): Promise<Output> {
+  const r = await writeReviewSheet(opContext(ctx), { roundId: opts.round, out, force: opts.force, lang: ctx.lang });
+  return {
+    json: { round: r.round, file: r.file, items: r.items },
+    human: (p) =>
+      p.line(
+        ctx.t(
+          text(
+            `批次 ${r.round} 的 ${r.items} 项待复核事项已写入 ${r.file}：填写“决定”（通过/不通过）和“理由”两列后运行 \`jmfund decide --from ${r.file}\`。`,
+            `${r.items} needs-review item(s) of round ${r.round} written to ${r.file}: fill in the decision (pass/fail) and reason columns, then run \`jmfund decide --from ${r.file}\`.`,
+          ),
+        ),
+      ),
+  };
+}
+
+async function runReview(ctx: Context, opts: { round?: string; out?: string; force?: boolean }): Promise<Output> {
+  if (opts.out) return runReviewSheet(ctx, opts.out, opts);
   // Prompts only on a terminal (SPEC §13); scripts use decide.
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
     throw new UserError(
@@ -149,13 +185,32 @@ export function register(program: Command): void {
     .command('review')
     .description('walk the open needs-review items one by one and decide them (needs a terminal)')
     .option('--round <id>', 'round to review')
-    .action(handler((ctx, opts: { round?: string }) => runReview(ctx, opts)));
+    .option('--out <file>', 'write the open items to a CSV worksheet instead, to decide with decide --from')
+    .option('--force', 'overwrite the --out file')
+    .action(handler((ctx, opts: { round?: string; out?: string; force?: boolean }) => runReview(ctx, opts)));
 
   program
-    .command('decide <application> <rule>')
+    .command('decide [application] [rule]')
     .description(`decide a needs-review item: rule is one of ${RULE_IDS.join(', ')}`)
     .option('--pass', 'the rule is met')
     .option('--fail', 'the rule is not met')
     .option('--reason <text>', 'why (required; logged with the officer)')
-    .action(handler((ctx, application: string, rule: string, opts: DecideOptions) => runDecide(ctx, application, rule, opts)));
+    .option('--from <file>', 'decide every item of a CSV/XLSX file (application_id, rule, decision, reason), all or none')
+    .option('--round <id>', 'with --from: every row must be of this round')
+    .option('--encoding <name>', 'force the text encoding (utf8, gb18030, utf16le, utf16be)')
+    .option('--sheet <name>', 'worksheet of an .xlsx file (default: the first visible one)')
+    .action(
+      handler((ctx, application: string | undefined, rule: string | undefined, opts: DecideOptions & { from?: string; round?: string; encoding?: string; sheet?: string }) => {
+        if (opts.from !== undefined) {
+          if (application !== undefined || opts.pass || opts.fail || opts.reason !== undefined) {
+            throw new UserError(text('--from 不能与申报编号、规则、--pass/--fail 或 --reason 同用：决定与理由在文件中。', '--from takes no application, rule, --pass/--fail or --reason: the decisions and reasons are in the file.'), 2);
+          }
+          return runDecideFrom(ctx, opts.from, opts);
+        }
+        if (application === undefined || rule === undefined) {
+          throw new UserError(text('请给出申报编号和规则（或用 --from 文件）。', 'give the application and the rule (or --from FILE).'), 2, text('例如 `jmfund decide D001 credit-code --pass --reason 理由`。', 'e.g. `jmfund decide D001 credit-code --pass --reason TEXT`.'));
+        }
+        return runDecide(ctx, application, rule, opts);
+      }),
+    );
 }

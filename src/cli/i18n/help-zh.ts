@@ -67,10 +67,14 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'round to review': '要复核的批次',
   'decide a needs-review item: rule is one of region, credit-code, established, legal-person, no-other-funding, past-compliance, credit, accident, ready, policy-validity, category, duplicate':
     '对待复核事项作出决定；规则为以下之一：region、credit-code、established、legal-person、no-other-funding、past-compliance、credit、accident、ready、policy-validity、category、duplicate',
-  'decide a needs-review item from a script (pass or fail, with a reason)': '在脚本中对待复核事项作出决定（通过或不通过，须写理由）',
+  'decide a needs-review item from a script (pass or fail, with a reason), or every item of a file (--from)': '在脚本中对待复核事项作出决定（通过或不通过，须写理由），或按文件逐项决定（--from）',
   'the rule is met': '符合该规则',
   'the rule is not met': '不符合该规则',
   'why (required; logged with the officer)': '理由（必填；与经办人一同记入日志）',
+  'write the open items to a CSV worksheet instead, to decide with decide --from': '改为把待复核事项写入 CSV 工作表，填写后用 decide --from 记录决定',
+  'overwrite the --out file': '覆盖已有的 --out 文件',
+  'decide every item of a CSV/XLSX file (application_id, rule, decision, reason), all or none': '按 CSV/XLSX 文件（申报编号、规则、决定、理由）记录每项决定，全部记录或全不记录',
+  'with --from: every row must be of this round': '与 --from 同用：每行都须属于此批次',
   // scores
   'expert scores (专家评分, Art. 11): import, aggregate, show, experts': '专家评分（第11条）：导入、汇总、查看、专家',
   'import expert scores from CSV/XLSX: application_id, expert_id, score (or one column per policy criterion), recused, comment':
