@@ -1,46 +1,61 @@
-// Long commands draw a progress bar on stderr on a terminal (count, rate, time
-// left) and nothing when piped. JMFUND_PROGRESS_DELAY_MS=0 draws from the
-// start, so that a round of 20,000 applications shows it.
+// Long commands (import, check, scores, allocate, reports, verify, backup)
+// draw a progress bar on stderr on a terminal (count, rate, time left) and
+// nothing when piped. JMFUND_PROGRESS_DELAY_MS=1 draws from the start, so that
+// a round of 20,000 applications shows it.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeApplicationsCsv } from '../../bench/lib/generate.mjs';
+import { writeApplicationsCsv, writeScoresCsv } from '../../bench/lib/generate.mjs';
 import { runCli, tempDir } from '../helpers.js';
 import { runOnPty, stripAnsi } from '../pty.js';
 
 let dir: string;
 let db: string;
 let file: string;
+let scores: string;
 const env = () => ({ JMFUND_DB: db, JMFUND_LANG: 'en', JMFUND_OFFICER: 'tester', JMFUND_NOW: '2022-05-05T01:00:00.000Z', JMFUND_PROGRESS_DELAY_MS: '1', CI: '' });
 
 beforeAll(async () => {
   dir = tempDir('jmfund-progress-');
   db = join(dir, 'ledger.db');
   file = join(dir, 'applications.csv');
-  await writeApplicationsCsv(file, { rows: 20_000, idPrefix: 'P-', family: 8, seed: 3 });
+  scores = join(dir, 'scores.csv');
+  const ids = await writeApplicationsCsv(file, { rows: 20_000, idPrefix: 'P-', family: 8, seed: 3 });
+  await writeScoresCsv(scores, ids, { experts: 3 });
   expect(runCli(['init'], { env: env() }).code).toBe(0);
-  expect(runCli(['round', 'create', 'R1', '--opens', '2022-03-01', '--closes', '2022-04-30'], { env: env() }).code).toBe(0);
+  const budget = ['benchmark-enterprise', 'benchmark-platform', 'sme-cloud', 'cluster-pilot', 'talent-training'].flatMap((c) => ['--budget', `${c}=5000万`]);
+  expect(runCli(['round', 'create', 'R1', '--opens', '2022-03-01', '--closes', '2022-04-30', ...budget], { env: env() }).code).toBe(0);
 }, 120_000);
 
+/** Each long command in the order of a round, with the bar it draws on a terminal. */
+const steps = (): [string[], RegExp][] => [
+  [['import', file, '--round', 'R1'], /\r(importing|正在导入)[^\r]*\d[\d,]* rows/],
+  [['check', '--round', 'R1'], /\rchecking [^\r]*\d[\d,]*\/20,000 applications/],
+  [['scores', 'import', scores, '--round', 'R1'], /\rimporting scores [^\r]*\d[\d,]* rows/],
+  [['scores', 'aggregate', '--round', 'R1'], /\raggregating scores [^\r]*\d[\d,]* applications/],
+  [['allocate', '--round', 'R1'], /\r(reading the round|storing the lines) [^\r]*\d[\d,]* (applications|rows)/],
+  [['report', 'awards', '--round', 'R1', '--format', 'csv', '--out', join(dir, 'awards.csv'), '--force'], /\rwriting the report [^\r]*\d[\d,]* rows/],
+  [['verify'], /\rverifying [^\r]*\/\d+ checks/],
+  [['backup', join(dir, 'backup.db'), '--force'], /\r(backing up|comparing the copy page by page) [^\r]*\d[\d,]*\/[\d,]+ pages/],
+];
+
 describe('progress bar', () => {
-  it('import, check and verify show one on a terminal, cleared before the result', () => {
-    const bars: [string[], RegExp][] = [
-      [['import', file, '--round', 'R1'], /\r(importing|正在导入)[^\r]*\d[\d,]* rows/],
-      [['check', '--round', 'R1'], /\rchecking [^\r]*\d[\d,]*\/20,000 applications/],
-      [['verify'], /\rverifying [^\r]*\/\d+ checks/],
-    ];
-    for (const [args, bar] of bars) {
+  it('import, check, scores import and aggregate, allocate, a report, verify and backup show one on a terminal, cleared before the result', () => {
+    for (const [args, bar] of steps()) {
       const r = runOnPty(args, { env: env(), timeoutSec: 120 });
       expect(r.code, r.output).toBeLessThanOrEqual(1);
-      expect(r.output, args[0]).toMatch(bar);
+      expect(r.output, args.slice(0, 2).join(' ')).toMatch(bar);
       // The bar's line is cleared before what the command prints.
       expect(r.output).toContain('\r\u001b[K');
       expect(stripAnsi(r.output)).not.toMatch(/left\s*$/);
     }
-  }, 300_000);
+  }, 600_000);
 
   it('nothing when stderr is piped', () => {
-    const r = runCli(['check', '--round', 'R1'], { env: env() });
-    expect(r.code).toBeLessThanOrEqual(1);
-    expect(r.stderr).not.toContain('\r');
-  }, 120_000);
+    for (const [args] of steps()) {
+      const r = runCli(args, { env: env() });
+      expect(r.code, r.stderr).toBeLessThanOrEqual(1);
+      expect(r.stderr, args.slice(0, 2).join(' ')).not.toContain('\r');
+      expect(r.stderr).not.toContain('\u001b[K');
+    }
+  }, 600_000);
 });
