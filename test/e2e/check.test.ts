@@ -206,3 +206,25 @@ describe('jmfund review on a terminal', () => {
     expect(ev.map((e) => [e.officer, JSON.parse(e.app_ids), JSON.parse(e.details).reason])).toEqual([['李工', ['DUP-1'], 'phase 2 is a different build']]);
   });
 });
+
+describe('check of a round with many problems', () => {
+  it('lists the first 200 problem rows and says where the rest are; --all and --json list every one', () => {
+    const { db, path } = ledgerWithRound('R1');
+    // 260 phases of one project of one enterprise: each name is similar to the others (a repeat: needs review).
+    const same = uscc('91440704', '27182818');
+    for (let i = 0; i < 260; i++) insertApplication(db, makeApp({ applicationId: `M-${String(i).padStart(3, '0')}`, uscc: same, district: '江海区', projectName: `车间联网改造${i + 1}期` }), i + 2);
+    db.close();
+    const r = cli(path, ['check', '--round', 'R1']);
+    expect(r.code, r.stderr).toBe(1);
+    const rows = r.stdout.split('\n').filter((l) => /\bM-\d{3}\b/.test(l) && !l.includes('the first'));
+    expect(rows.length).toBe(200);
+    expect(r.stdout).toContain('the first 200 rows are shown (260 application(s) have problems)');
+    expect(r.stdout).toContain('jmfund check --round R1 --all');
+    const zh = cli(path, ['--lang', 'zh', 'check', '--round', 'R1']);
+    expect(zh.stdout).toContain('只列出前 200 条（有问题的申报共 260 件）');
+    const all = cli(path, ['check', '--round', 'R1', '--all']);
+    expect(all.stdout.split('\n').filter((l) => /\bM-\d{3}\b/.test(l)).length).toBeGreaterThanOrEqual(260);
+    expect(all.stdout).not.toContain('the first 200 rows');
+    expect(cli(path, ['--json', 'check', '--round', 'R1']).json<CheckJson>().applications).toHaveLength(260);
+  });
+});

@@ -25,7 +25,10 @@ function decisionLine(ctx: Context, d: Decision): string {
   );
 }
 
-function runCheck(ctx: Context, opts: { round?: string; asOf?: string }): Output {
+/** Problem rows printed without --all: an officer reads a few hundred; 10^5 rows (a file of repeats) would be hundreds of MB of text. */
+const PROBLEM_ROWS_SHOWN = 200;
+
+function runCheck(ctx: Context, opts: { round?: string; asOf?: string; all?: boolean }): Output {
   const r = check(opContext(ctx), { roundId: opts.round, asOf: opts.asOf === undefined ? undefined : dateOption('as-of', opts.asOf) });
   const round = r.round.roundId;
   const review = r.byStatus['needs-review'];
@@ -63,16 +66,33 @@ function runCheck(ctx: Context, opts: { round?: string; asOf?: string }): Output
       );
       if (r.byStatus.ineligible + review > 0) {
         out.heading(text('有问题的申报', 'Problem applications'));
+        let more = false;
         out.table(
           [text('申报编号', 'application'), text('企业', 'enterprise'), text('状态', 'status'), text('规则', 'rule'), text('结果', 'outcome'), text('理由', 'reason')],
           // Streamed from the ledger: piped, each row is written as it is read.
           (function* () {
+            let n = 0;
             for (const p of r.problems()) {
+              if (!opts.all && n++ === PROBLEM_ROWS_SHOWN) {
+                more = true;
+                return;
+              }
               yield [p.applicationId, p.enterpriseName, ctx.t(ELIGIBILITY_STATUS_LABELS[p.status]), `${w.rule(p.rule)} (${article(ctx, p.article)})`, ctx.t(OUTCOME_LABELS[p.outcome]), ctx.t(p.reason)];
             }
           })(),
           { align: ['left', 'left', 'left', 'left', 'left', 'left'] },
         );
+        if (more) {
+          const apps = r.byStatus.ineligible + review;
+          out.line(
+            ctx.t(
+              text(
+                `只列出前 ${PROBLEM_ROWS_SHOWN} 条（有问题的申报共 ${apps} 件）。全部：jmfund check --round ${round} --all，或 --json，或 jmfund report audit --round ${round}；待复核的：jmfund review --round ${round}。`,
+                `the first ${PROBLEM_ROWS_SHOWN} rows are shown (${apps} application(s) have problems). All of them: jmfund check --round ${round} --all, or --json, or jmfund report audit --round ${round}; those to review: jmfund review --round ${round}.`,
+              ),
+            ),
+          );
+        }
       }
       if (r.reopened.length) {
         out.heading(text('不再适用的人工决定', 'Decisions that no longer apply'));
@@ -94,5 +114,6 @@ export function register(program: Command): void {
     .description('check every application of a round against the eligibility rules (Art. 9, 12, 18; 7, 8, 10)')
     .option('--round <id>', 'round to check')
     .option('--as-of <date>', "as-of date of the checks (default: the round's closing date)")
-    .action(handler((ctx, opts: { round?: string; asOf?: string }) => runCheck(ctx, opts)));
+    .option('--all', `list every problem result (default: the first ${PROBLEM_ROWS_SHOWN})`)
+    .action(handler((ctx, opts: { round?: string; asOf?: string; all?: boolean }) => runCheck(ctx, opts)));
 }

@@ -63,6 +63,7 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'check every application of a round against the eligibility rules (Art. 9, 12, 18; 7, 8, 10)': '按申报条件审核批次中的每个申报（第9、12、18条；第7、8、10条）',
   'round to check': '要审核的批次',
   "as-of date of the checks (default: the round's closing date)": '审核基准日（默认：批次的截止日）',
+  'list every problem result (default: the first 200)': '列出全部有问题的审核结果（默认只列前 200 条）',
   'walk the open needs-review items one by one and decide them (needs a terminal)': '逐项复核待复核事项并作出决定（须在终端上运行）',
   'round to review': '要复核的批次',
   'decide a needs-review item: rule is one of region, credit-code, established, legal-person, no-other-funding, past-compliance, credit, accident, ready, policy-validity, category, duplicate':
