@@ -22,6 +22,7 @@ import { text } from '../domain/text.js';
 import { rational, scoringRules, type ScoreValue } from '../domain/scoring.js';
 import { roundExactScores } from '../ledger/scores.repo.js';
 import { roundApplications } from '../ledger/applications.repo.js';
+import { roundSize } from '../ledger/eligibility.repo.js';
 import {
   allocationLines,
   getAllocation,
@@ -177,7 +178,7 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
   // Read and plan inside the transaction that stores: a plan made from a ledger
   // that another officer's import changed before the write would leave applications out.
   const planRound = () => {
-    op.progress?.phase(text('读取申报', 'reading the round'), null, 'applications');
+    op.progress?.phase(text('读取申报', 'reading the round'), roundSize(db, round.roundId), 'applications');
     const candidates = roundCandidates(db, round.roundId, (n) => op.progress?.tick(n));
     const counts = candidateCounts(candidates);
     requireCheckedForAllocate(round.roundId, counts.unchecked);

@@ -7,6 +7,7 @@ import { aggregateApplication, expertSummaries, expertUnits, formatFraction, ran
 import { type Text, text } from '../domain/text.js';
 import { fileProblem, sha256File } from '../io/files.js';
 import { type HeaderFailure, tableRows } from '../io/parsed-table.js';
+import { roundSize } from '../ledger/eligibility.repo.js';
 import { appendEvent } from '../ledger/events.js';
 import { inTransaction } from '../ledger/open.js';
 import {
@@ -273,7 +274,8 @@ export function aggregateScores(op: OpContext, input: { round: string | undefine
   const moments = zMethod ? roundMoments(db, round.roundId, rules) : new ScoreMoments();
   const z: ZStatistics | undefined = zMethod ? zStatistics(moments, rules.unitsPerPoint) : undefined;
   const aggs: Aggregate[] = [];
-  op.progress?.phase(text('正在汇总评分', 'aggregating scores'), null, 'applications');
+  // Every application of the round is aggregated, the unscored ones too: the total is the round's size.
+  op.progress?.phase(text('正在汇总评分', 'aggregating scores'), roundSize(db, round.roundId), 'applications');
   forEachApplicationScores(db, round.roundId, rules, (a) => {
     if (!zMethod) moments.addApplication(a);
     aggs.push(aggregateApplication(a, rules, z));
