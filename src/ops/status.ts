@@ -7,7 +7,7 @@ import { noticeProgress, type NoticeProgress } from '../domain/notice-period.js'
 import { countBy, tallyRound } from '../domain/round-status.js';
 import type { Text } from '../domain/text.js';
 import { latestBudgets } from '../ledger/allocations.repo.js';
-import { roundMoneyFacts } from '../ledger/awards.repo.js';
+import { eachRoundMoneyFacts } from '../ledger/awards.repo.js';
 import { roundNotices } from '../ledger/notices.repo.js';
 import { roundObjections } from '../ledger/objections.repo.js';
 import type { OpContext } from './context.js';
@@ -36,7 +36,7 @@ export function roundStatus(op: OpContext, input: { roundId: string }): RoundSta
   // Budgets as every report takes them: the latest allocation's, else the round's, else the policy's.
   const allocationBudgets = latestBudgets(db, round.roundId);
   const tally = new MoneyTally(round.policy, (k) => categoryBudget(round.policy, round.budgets, allocationBudgets, k));
-  const { states, categories } = tallyRound(roundMoneyFacts(db, round.roundId), tally);
+  const { states, categories } = tallyRound(eachRoundMoneyFacts(db, round.roundId, {}, { anyOrder: true }), tally);
   const objections = roundObjections(db, round.roundId);
   const notices = roundNotices(db, round.roundId).map((n) => {
     const p = noticeProgress({ startsOn: n.starts_on, days: n.days, endsOn: n.ends_on }, today);

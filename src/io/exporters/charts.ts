@@ -6,7 +6,10 @@ import { formatYuan } from '../../domain/money.js';
 import { displayWidth, type Chart, type ChartBar } from '../../domain/reports/model.js';
 import type { Lang } from '../../domain/text.js';
 
+const XML_SPECIAL = /[&<>"']/;
+
 export function escapeXml(s: string): string {
+  if (!XML_SPECIAL.test(s)) return s;
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 

@@ -127,7 +127,14 @@ export async function writeHtml(r: Report, lang: Lang, sink: TextSink): Promise<
     await out.push('<table><thead><tr>');
     for (const c of s.columns) await out.push(`<th${RIGHT.has(c.type) ? ' class="num"' : ''}>${both(c.header, lang)}</th>`);
     await out.push('</tr></thead><tbody>');
-    for (const row of rows) await out.push(`<tr>${s.columns.map((c, i) => cellHtml(row[i] ?? null, c, lang, r.timeZone)).join('')}</tr>`);
+    const cols = s.columns;
+    for (const row of rows) {
+      let tr = '<tr>';
+      for (let i = 0; i < cols.length; i++) tr += cellHtml(row[i] ?? null, cols[i], lang, r.timeZone);
+      // Awaited only when a buffer went out: an await per row is a pause per row.
+      const p = sink.write(`${tr}</tr>\n`);
+      if (p) await p;
+    }
     await out.push('</tbody></table></section>');
   }
   await out.push(`<footer>jmfund · ${esc(r.kind)} · ${esc(r.roundId)} · ${esc(formatInstant(r.generatedAt, r.timeZone))}</footer>`, '</body>', '</html>');

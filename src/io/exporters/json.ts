@@ -85,7 +85,9 @@ export async function writeJson(r: Report, lang: Lang, out: TextSink): Promise<v
     const labelKeys = s.columns.map((c) => JSON.stringify(`${c.key}_label`));
     let firstRow = true;
     for (const cells of rows) {
-      await out.write(`${firstRow ? '\n' : ',\n'}        ${rowJson(cells, s.columns, keys, labelKeys, lang)}`);
+      // Awaited only when a buffer went out: an await per row is a pause per row.
+      const p = out.write(`${firstRow ? '\n' : ',\n'}        ${rowJson(cells, s.columns, keys, labelKeys, lang)}`);
+      if (p) await p;
       firstRow = false;
     }
     await out.write('\n      ]\n    }');
