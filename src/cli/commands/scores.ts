@@ -78,7 +78,10 @@ function aggregateCommand(ctx: Context, opts: { round?: string; method?: ScoreMe
   const { ranked, counts } = r;
   const method = SCORE_METHOD_LABELS[r.method];
   return {
-    json: { round: r.round, method: r.method, applications: ranked.map(aggregateJson) },
+    // A getter: the runner reads it only under --json (10^5 objects otherwise made for nothing).
+    get json() {
+      return { round: r.round, method: r.method, applications: ranked.map(aggregateJson) };
+    },
     human: (out: Printer) => {
       out.line(
         ctx.t(
@@ -90,9 +93,14 @@ function aggregateCommand(ctx: Context, opts: { round?: string; method?: ScoreMe
       );
       const shown = process.stdout.isTTY && ranked.length > TTY_ROWS ? ranked.slice(0, TTY_ROWS) : ranked;
       const tied = tiedDisplays(ranked, r.threshold);
+      const status = Object.fromEntries(Object.entries(SCORE_STATUS_LABELS).map(([k, t]) => [k, ctx.t(t)])) as Record<Aggregate['status'], string>;
+      // One row at a time: piped, 10^5 rows are never held as arrays of cells.
+      function* rows() {
+        for (const a of shown) yield [a.applicationId, shownScore(a, tied), status[a.status], a.experts, a.recused, a.outliers.length ? a.outliers.join(', ') : ''];
+      }
       out.table(
         [text('申报编号', 'application'), text('得分', 'score'), text('状态', 'status'), text('有效评分', 'experts'), text('回避', 'recused'), text('偏离评分（集体审议）', 'outliers (collective review)')],
-        shown.map((a) => [a.applicationId, shownScore(a, tied), ctx.t(SCORE_STATUS_LABELS[a.status]), a.experts, a.recused, a.outliers.join(', ')]),
+        rows(),
         { align: ['left', 'right', 'left', 'right', 'right', 'left'] },
       );
       if (shown.length < ranked.length) {
