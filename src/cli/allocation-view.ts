@@ -43,6 +43,31 @@ export function viewJson<L>(v: AllocationView<L>) {
   };
 }
 
+/** On a terminal, a category of more lines than this shows its top and its funding line; pipes and --json get every line. */
+const TTY_LINES = 100;
+const TTY_TOP = 30;
+const TTY_AROUND = 15;
+const TTY_RESERVE = 30;
+
+/**
+ * The line indexes a terminal shows of a category: all of a short one, else
+ * the top of the ranking and the lines around the funding line (the last
+ * funded line), null marking what is left out.
+ */
+function terminalLines(n: number, lastFunded: number): (number | null)[] {
+  const out: (number | null)[] = [];
+  const ranges: [number, number][] = [[0, Math.min(n, TTY_TOP)]];
+  if (lastFunded >= 0) ranges.push([Math.max(0, lastFunded + 1 - TTY_AROUND), Math.min(n, lastFunded + 1 + TTY_AROUND)]);
+  let next = 0;
+  for (const [from, to] of ranges) {
+    if (from > next) out.push(null);
+    for (let i = Math.max(from, next); i < to; i++) out.push(i);
+    next = Math.max(next, to);
+  }
+  if (next < n) out.push(null);
+  return out;
+}
+
 export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>): void {
   const { of } = v;
   const round = v.round.roundId;
@@ -87,22 +112,43 @@ export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>):
       const exact = v.exactScore(l, d);
       return exact === null || scoreExact(exact) === d ? d : `${d} (= ${scoreExact(exact)})`;
     };
+    const row = (l: L): Cell[] => {
+      const award = of.award(l);
+      const limit = of.binding(l);
+      return [
+        award > 0 ? '✓' : '',
+        of.rank(l),
+        of.id(l),
+        of.enterprise(l),
+        scoreCell(l),
+        formatYuan(of.cap(l)),
+        formatYuan(award),
+        reasonLabel[of.reason(l)],
+        limit === null ? '' : limitLabel[limit],
+      ];
+    };
+    // An officer cannot read 10^5 lines on a terminal (nor can a boxed table be laid out for them).
+    const lastFunded = () => {
+      let last = -1;
+      for (let i = 0; i < lines.length; i++) if (of.award(lines[i]) > 0) last = i;
+      return last;
+    };
+    const terminal = process.stdout.isTTY && lines.length > TTY_LINES ? terminalLines(lines.length, lastFunded()) : null;
     // One row at a time: 10^5 rows are never held as arrays of cells.
     function* rows(): Generator<Cell[]> {
-      for (const l of lines) {
-        const award = of.award(l);
-        const limit = of.binding(l);
-        yield [
-          award > 0 ? '✓' : '',
-          of.rank(l),
-          of.id(l),
-          of.enterprise(l),
-          scoreCell(l),
-          formatYuan(of.cap(l)),
-          formatYuan(award),
-          reasonLabel[of.reason(l)],
-          limit === null ? '' : limitLabel[limit],
-        ];
+      if (!terminal) {
+        for (const l of lines) yield row(l);
+        return;
+      }
+      for (let k = 0; k < terminal.length; k++) {
+        const i = terminal[k];
+        if (i !== null) {
+          yield row(lines[i]);
+          continue;
+        }
+        const from = k === 0 ? 0 : (terminal[k - 1] as number) + 1;
+        const to = k + 1 < terminal.length ? (terminal[k + 1] as number) : lines.length;
+        yield ['', '⋮', '⋮', ctx.t(text(`（略去 ${to - from} 行）`, `(${to - from} lines left out)`)), '', '', '', '', ''];
       }
     }
     out.table(
@@ -120,8 +166,25 @@ export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>):
       rows(),
       { align: ['left', 'right', 'left', 'left', 'right', 'right', 'right', 'left', 'left'] },
     );
+    if (terminal) {
+      const shown = terminal.filter((i) => i !== null).length;
+      out.line(
+        ctx.t(
+          text(
+            `（终端上显示 ${lines.length} 行中的 ${shown} 行：排名靠前的和资助线附近的；完整列表请用 --json、输出到管道或 \`jmfund report awards\`）`,
+            `(${shown} of ${lines.length} lines shown on the terminal: the top of the ranking and the funding line; every line: --json, a pipe, or \`jmfund report awards\`)`,
+          ),
+        ),
+      );
+    }
     const reserve = v.summary.reserve[c.key] ?? [];
-    if (reserve.length > 0) out.line(`${ctx.t(text('候补名单', 'reserve list'))}: ${reserve.join(', ')}`);
+    if (reserve.length > 0) {
+      // On a terminal, the head of the list: the rest follows the ranking (--json or a pipe names all).
+      const head = process.stdout.isTTY && reserve.length > TTY_RESERVE ? reserve.slice(0, TTY_RESERVE) : reserve;
+      const more = reserve.length - head.length;
+      const rest = more > 0 ? ctx.t(text(` …（另有 ${more} 个）`, ` … (${more} more)`)) : '';
+      out.line(`${ctx.t(text('候补名单', 'reserve list'))}: ${head.join(', ')}${rest}`);
+    }
   }
   if (v.summary.clusters.length > 0) {
     out.heading(text('产业集群', 'clusters'));

@@ -164,7 +164,12 @@ export function fitWidths(natural: number[], wrappable: boolean[], columns: numb
 
 function renderTable(headers: string[], rows: string[][], align: ('left' | 'right')[], columns: number, paint: ChalkInstance): string {
   const n = headers.length;
-  const natural = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => Math.max(0, ...(r[i] ?? '').split('\n').map(displayWidth)))));
+  // A loop, not Math.max(...rows): a spread of 10^5 arguments overflows the stack.
+  const natural = headers.map((h, i) => {
+    let w = displayWidth(h);
+    for (const r of rows) for (const part of (r[i] ?? '').split('\n')) w = Math.max(w, displayWidth(part));
+    return w;
+  });
   // Numbers and codes (right-aligned or short) keep their width; long text wraps.
   const wrappable = natural.map((w, i) => align[i] !== 'right' && w > 12);
   const widths = fitWidths(natural, wrappable, columns);

@@ -1,6 +1,7 @@
 // caps, allocate and allocations through the built binary (npm run build first).
 import { describe, expect, it } from 'vitest';
 import { ledgerWithRound, runCli } from '../helpers.js';
+import { runOnPty, stripAnsi } from '../pty.js';
 import { addApplications, scenario, type AppSpec } from '../ledger/allocation-fixtures.js';
 
 interface AllocationJson {
@@ -227,5 +228,36 @@ describe('jmfund allocations list | show | diff', () => {
     runCli(['allocate', '--round', 'R1'], { db });
     const show = runCli(['round', 'show', 'R1', '--json'], { db }).json<{ applications: Record<string, number> }>();
     expect(show.applications).toMatchObject({ proposed: 7, 'not-funded': 3 });
+  });
+});
+
+describe('allocate on a terminal', () => {
+  it('shows a long category’s top and its funding line, and the head of the reserve list; a pipe and --json keep every line', () => {
+    // 300 sme-cloud applications of 100,000 yuan each, scores 90.00, 89.98, …; the budget funds 150.
+    const apps: AppSpec[] = Array.from({ length: 300 }, (_, i) => ({ id: `L${String(i + 1).padStart(3, '0')}`, requested: 100_000, score: 90 - i * 0.02 }));
+    const db = ledger(apps, { 'sme-cloud': 15_000_000 * 100 });
+    const tty = runOnPty(['allocate', '--round', 'R1'], { columns: 200, env: { JMFUND_DB: db, NO_COLOR: '1' } });
+    expect(tty.code, tty.output).toBe(0);
+    const out = stripAnsi(tty.output);
+    // Ranks 1–30, then 136–165 around the last funded (150), the rest left out and counted.
+    const ranks = [...out.matchAll(/│\s*✓?\s*│\s*(\d+) │ (L\d+)/g)].map((m) => Number(m[1]));
+    expect(ranks).toEqual([...Array.from({ length: 30 }, (_, i) => i + 1), ...Array.from({ length: 30 }, (_, i) => i + 136)]);
+    expect(out).toContain('(105 lines left out)');
+    expect(out).toContain('(135 lines left out)');
+    expect(out).toContain('(60 of 300 lines shown on the terminal');
+    expect(out).toMatch(/reserve list: L151, L152, .*, L180 … \(120\s+more\)/s);
+    // Long lines wrap at the window's edge; between CJK characters without a space.
+    const zh = stripAnsi(runOnPty(['--lang', 'zh', 'allocations', 'show', '--round', 'R1'], { columns: 200, env: { JMFUND_DB: db, NO_COLOR: '1' } }).output).replace(/\r?\n/g, '');
+    expect(zh).toContain('（略去 105 行）');
+    expect(zh).toContain('终端上显示 300 行中的 60 行');
+    expect(zh).toMatch(/候补名单: L151, .*L180 …（另有 120 ?个）/);
+
+    const piped = runCli(['allocations', 'show', '--round', 'R1'], { db });
+    expect(piped.stdout.split('\n').filter((l) => /^✓?\tL?\d*\tL\d+\t/.test(l))).toHaveLength(300);
+    expect(piped.stdout).not.toContain('left out');
+    expect(piped.stdout).toMatch(/reserve list: L151, .*, L300\n/);
+    const json = runCli(['allocations', 'show', '--round', 'R1', '--json'], { db }).json<AllocationJson>();
+    expect(json.applications).toHaveLength(300);
+    expect(json.reserve['sme-cloud']).toHaveLength(150);
   });
 });
