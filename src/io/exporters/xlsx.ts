@@ -80,6 +80,69 @@ const BATCH = 500;
 type ZipInput = EventEmitter & { _writableState?: { needDrain?: boolean } };
 type SheetWriter = ReturnType<InstanceType<typeof import('exceljs').stream.xlsx.WorkbookWriter>['addWorksheet']>;
 
+/** exceljs's value types (its Enums.ValueType) of the values excelValue gives. */
+const NULL_TYPE = 0;
+const NUMBER_TYPE = 2;
+const STRING_TYPE = 3;
+const DATE_TYPE = 4;
+
+/** exceljs's workbook styles: a style object's id in styles.xml (the same call exceljs makes for each cell). */
+interface StylesRegistry {
+  addStyleModel(style: Partial<Style>, cellType: number): number;
+}
+
+/** What exceljs's XML writer does to a text and an attribute: escape & < > " ', drop control characters. */
+const XML_UNSAFE = /[<>&'"\x7F\x00-\x08\x0B-\x0C\x0E-\x1F]/;
+function xmlText(s: string): string {
+  if (!XML_UNSAFE.test(s)) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 34) out += '&quot;';
+    else if (c === 38) out += '&amp;';
+    else if (c === 39) out += '&apos;';
+    else if (c === 60) out += '&lt;';
+    else if (c === 62) out += '&gt;';
+    else if (c === 127 || (c <= 31 && (c <= 8 || (c >= 11 && c !== 13)))) continue;
+    else out += s[i];
+  }
+  return out;
+}
+
+/** A column's letters (1 → A, 27 → AA). */
+function columnLetters(n: number): string {
+  let s = '';
+  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(65 + ((k - 1) % 26)) + s;
+  return s;
+}
+
+/**
+ * One row of a sheet as exceljs's row and cell writers put it in the sheet's
+ * XML (row-xform, cell-xform: the same elements, attributes and order, the
+ * same style ids), built as a string. A row of only empty cells is not
+ * written, as exceljs skips it; '' when so.
+ */
+function rowXml(number: number, cells: { value: ExcelValue; style: Partial<Style> }[], letters: string[], styles: StylesRegistry): string {
+  let xml = '';
+  let any = false;
+  for (let i = 0; i < cells.length; i++) {
+    const { value, style } = cells[i];
+    const type = value === null ? NULL_TYPE : typeof value === 'string' ? STRING_TYPE : typeof value === 'number' ? NUMBER_TYPE : DATE_TYPE;
+    const id = styles.addStyleModel(style, type);
+    const s = id ? ` s="${id}"` : '';
+    if (value === null) {
+      if (id) xml += `<c r="${letters[i]}${number}"${s}/>`;
+      continue;
+    }
+    any = true;
+    if (typeof value === 'string') xml += `<c r="${letters[i]}${number}"${s} t="str"><v>${xmlText(value)}</v></c>`;
+    else if (typeof value === 'number') xml += `<c r="${letters[i]}${number}"${s}><v>${xmlText(String(value))}</v></c>`;
+    // exceljs's dateToExcel: days since 1899-12-30 (the 1900 date system).
+    else xml += `<c r="${letters[i]}${number}"${s}><v>${25569 + value.getTime() / (24 * 3600 * 1000)}</v></c>`;
+  }
+  return any ? `<row r="${number}" spans="1:${cells.length}" x14ac:dyDescent="0.25">${xml}</row>` : '';
+}
+
 /**
  * Writes the report as a workbook to `out` with exceljs's streaming writer:
  * rows are committed (turned into XML and zipped) as they come, sheet after
@@ -114,12 +177,13 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
   // One style object per number format, shared by every cell that has it:
   // exceljs recognises a style object it has seen and skips serialising it
   // again, which otherwise took a quarter of the time.
-  const styles = new Map<string, Partial<Style>>();
+  const styleObjects = new Map<string, Partial<Style>>();
   const styleOf = (numFmt = ''): Partial<Style> => {
-    let st = styles.get(numFmt);
-    if (!st) styles.set(numFmt, (st = numFmt ? { numFmt } : {}));
+    let st = styleObjects.get(numFmt);
+    if (!st) styleObjects.set(numFmt, (st = numFmt ? { numFmt } : {}));
     return st;
   };
+  const styles = (wb as unknown as { styles: StylesRegistry }).styles;
   const setCells = (row: Row, cells: { value: ExcelValue; numFmt?: string }[], from = 1) => {
     cells.forEach(({ value, numFmt }, i) => {
       const cell = row.getCell(from + i);
@@ -139,8 +203,32 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
       columns.forEach((_, i) => {
         ws.getColumn(i + 1).width = Math.max(6, widths[i] + 2);
       });
+    // Past the rows that set the widths, rows are written as the sheet's XML directly (rowXml):
+    // exceljs's row and cell objects were most of the time of a sheet of 10^5 rows.
+    const sheet = ws as unknown as { _rowZero: number; _rows: unknown[]; startedData: boolean; stream: { write(xml: string): unknown } };
+    const letters = columns.map((_, i) => columnLetters(i + 1));
+    let next = 0;
+    let xml = '';
     for (const cells of openRows(rows).rows) {
       const resolved = columns.map((c, i) => resolveCell(cells[i] ?? null, c, lang));
+      if (n >= WIDTH_SAMPLE && sheet.startedData && sheet._rows.length === 0) {
+        if (!next) next = sheet._rowZero;
+        xml += rowXml(
+          next++,
+          resolved.map((res) => {
+            const { value, numFmt } = excelValue(res, r.timeZone);
+            return { value, style: styleOf(numFmt) };
+          }),
+          letters,
+          styles,
+        );
+        if (++n % BATCH === 0) {
+          sheet.stream.write(xml);
+          xml = '';
+          await pause(ws);
+        }
+        continue;
+      }
       const row = ws.addRow([]);
       setCells(row, resolved.map((res) => excelValue(res, r.timeZone)));
       if (n < WIDTH_SAMPLE) resolved.forEach((res, i) => (widths[i] = Math.max(widths[i], widthOf(plainText(res, true, formatYuan, r.timeZone)))));
@@ -151,6 +239,11 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
         row.commit();
         if (n % BATCH === 0) await pause(ws);
       }
+    }
+    if (next) {
+      if (xml) sheet.stream.write(xml);
+      // The rows after these are numbered on from the last one written.
+      sheet._rowZero = next;
     }
     if (n < WIDTH_SAMPLE) setWidths();
     if (note) {
