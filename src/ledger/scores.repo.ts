@@ -16,6 +16,7 @@ import {
   type ScoreValue,
 } from '../domain/scoring.js';
 import type { Db } from './open.js';
+import { byIdWalk } from './round-walk.js';
 import { prepared } from './statements.js';
 
 export interface StoredScore {
@@ -102,6 +103,19 @@ export interface ScoreSource {
 
 function rowParams(roundId: string, r: ScoreRow, src: ScoreSource): unknown[] {
   return [r.applicationId, roundId, r.expertId, r.centi, r.criteria ? JSON.stringify(r.criteria) : null, r.recused ? 1 : 0, r.comment, src.file, r.line, src.sha256, src.at];
+}
+
+/**
+ * Indexes under event `seq` the applications whose scores an import wrote: its
+ * rows, and only they, carry its file's hash and its time. In SQL, in the
+ * order of event_apps' key.
+ */
+export function linkWrittenScores(db: Db, seq: number, roundId: string, src: ScoreSource): void {
+  // Most of the ledger: the scores' key walked in order, no temporary B-tree.
+  db.prepare(
+    `INSERT OR IGNORE INTO event_apps (seq, application_id) SELECT ?, application_id FROM scores
+     WHERE ${byIdWalk(db, roundId)} = ? AND imported_at = ? AND source_sha256 = ? GROUP BY application_id ORDER BY application_id`,
+  ).run(seq, roundId, src.at, src.sha256);
 }
 
 /** Inserts new rows and replaces updated ones; call inside the command's transaction. */

@@ -8,6 +8,7 @@ import { type Text, text } from '../domain/text.js';
 import { fileProblem, sha256File } from '../io/files.js';
 import { type HeaderFailure, tableRows } from '../io/parsed-table.js';
 import { roundSize } from '../ledger/eligibility.repo.js';
+import { EVENT_NAMES_AT_MOST } from '../ledger/allocations.repo.js';
 import { appendEvent } from '../ledger/events.js';
 import { inTransaction } from '../ledger/open.js';
 import {
@@ -25,6 +26,7 @@ import {
   roundApplicationIds,
   roundMoments,
   roundScoreContents,
+  linkWrittenScores,
   writeScores,
   type StoredScore,
   applicationsShownAs,
@@ -220,14 +222,17 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
     inTransaction(db, () => {
       if (lastEventSeq(db) !== headSeq) throw changedWhileReading();
       writeScores(db, round.roundId, inserts, updates, { file: sourceName, sha256, at });
-      appendEvent(db, {
+      // The event names up to EVENT_NAMES_AT_MOST applications itself; more are indexed in SQL (10^5 one-row inserts from JS cost half a second).
+      const named = affected.size <= EVENT_NAMES_AT_MOST;
+      const event = appendEvent(db, {
         at,
         officer: op.officer,
         command: 'scores import',
         roundId: round.roundId,
-        appIds: [...affected],
+        appIds: named ? [...affected] : [],
         details: { file: sourceName, sha256, rows, inserted: inserts.length, updated: updates.length, unchanged, updates: updateLog },
       });
+      if (!named) linkWrittenScores(db, event.seq, round.roundId, { file: sourceName, sha256, at });
     });
   }
   return {

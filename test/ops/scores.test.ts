@@ -36,6 +36,38 @@ describe('importScores', () => {
     expect(count(db, "SELECT count(*) FROM events WHERE command = 'scores import'")).toBe(1);
   });
 
+  it('indexes every application an import wrote under its event: named in the event up to 1,000, linked in SQL beyond, never those left unchanged', async () => {
+    const { op, db } = ledger();
+    const ins = db.prepare(
+      `INSERT INTO applications (application_id, round_id, enterprise_name, uscc, district, established_on, independent_legal_person, category, project_name, total_investment_fen, requested_amount_fen, other_fiscal_support, past_projects_compliant, credit_good, major_accident, ready_to_implement, submitted_on, source_file, source_line, source_sha256, content_hash, created_at, updated_at)
+       VALUES (?, 'R1', ?, ?, '蓬江区', '2015-01-01', 1, 'sme-cloud', ?, 100000000, 50000000, 0, 1, 1, 0, 1, '2022-03-10', 'apps.csv', ?, 'x', ?, '2022-03-01T00:00:00.000Z', '2022-03-01T00:00:00.000Z')`,
+    );
+    const ids = Array.from({ length: 1100 }, (_, i) => `BIG-${String(i).padStart(4, '0')}`);
+    ids.forEach((id, i) => ins.run(id, `企业${id}`, `91440703MB${String(i).padStart(7, '0')}X`, `项目${id}`, i + 10, id));
+    const dir = tempDir();
+    const file = (name: string, score: (i: number) => number, only = ids) => {
+      const path = join(dir, name);
+      writeFileSync(path, ['application_id,expert_id,score,recused', ...only.map((id, i) => `${id},E1,${score(i)},no`)].join('\n'));
+      return path;
+    };
+    const linked = (seq: number) => db.prepare('SELECT application_id FROM event_apps WHERE seq = ? ORDER BY application_id').pluck().all(seq) as string[];
+    const events = () => db.prepare("SELECT seq, app_ids FROM events WHERE command = 'scores import' ORDER BY seq").all() as { seq: number; app_ids: string }[];
+
+    expect((await importScores(op, { file: file('all.csv', () => 80), round: 'R1' })).inserted).toBe(1100);
+    // The same clock for both imports: only the file's hash tells their rows apart.
+    const changed = await importScores(op, { file: file('most.csv', (i) => (i < 1050 ? 81 : 80)), round: 'R1', update: true });
+    expect(changed).toMatchObject({ updated: 1050, unchanged: 50 });
+    const few = await importScores(op, { file: file('few.csv', () => 82, [ids[7], ids[3], 'JM-0001']), round: 'R1', update: true });
+    expect(few).toMatchObject({ inserted: 1, updated: 2 });
+    const [first, second, third] = events();
+    expect(first.app_ids).toBe('[]');
+    expect(linked(first.seq)).toEqual(ids);
+    expect(second.app_ids).toBe('[]');
+    expect(linked(second.seq)).toEqual(ids.slice(0, 1050));
+    expect(JSON.parse(third.app_ids)).toEqual([ids[7], ids[3], 'JM-0001']);
+    expect(linked(third.seq)).toEqual(['BIG-0003', 'BIG-0007', 'JM-0001']);
+  });
+
   it('a score for an application not in the round is a row error naming line and column; nothing is written', async () => {
     const { op, db } = ledger();
     const r = await importScores(op, { file: join(F, 'errors.csv'), round: 'R1' });
