@@ -60,6 +60,10 @@ function both(t: Text, lang: Lang): string {
 }
 
 function cellHtml(v: Parameters<typeof resolveCell>[0], c: Column, lang: Lang, tz?: string): string {
+  // The common cells without their resolved form: text (an instant is formatted), a ledger word, nothing.
+  if (v === null) return '<td></td>';
+  if (typeof v === 'string' && c.type !== 'instant') return `<td>${esc(v)}</td>`;
+  if (typeof v === 'object' && 'code' in v) return `<td>${esc(v.label[lang])}</td>`;
   const r = resolveCell(v, c, lang);
   const s = esc(plainText(r, true, formatYuan, tz));
   return RIGHT.has(r.type) ? `<td class="num">${s}</td>` : `<td>${s}</td>`;

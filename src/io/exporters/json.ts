@@ -35,12 +35,27 @@ function jsonValue(v: CellValue, c: Column, lang: Lang): { value: JsonValue; lab
  */
 function rowJson(cells: CellValue[], columns: Column[], keys: string[], labelKeys: string[], lang: Lang): string {
   let s = '';
-  columns.forEach((c, i) => {
-    const { value, label } = jsonValue(cells[i] ?? null, c, lang);
-    const v = value !== null && typeof value === 'object' ? `{\n            "fen": ${String(value.fen)}\n          }` : typeof value === 'bigint' ? String(value) : JSON.stringify(value);
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i];
+    const cell = cells[i] ?? null;
+    let v: string;
+    let label: string | undefined;
+    // The common cells written as jsonValue resolves them, without its objects (a report of 10^5 applications has millions).
+    if (cell === null) v = 'null';
+    else if (typeof cell === 'string') v = JSON.stringify(cell);
+    else if (typeof cell === 'number') v = Number.isFinite(cell) ? JSON.stringify(cell) : 'null';
+    else if (typeof cell === 'object' && 'code' in cell) {
+      v = JSON.stringify(cell.code);
+      label = cell.label[lang];
+    } else {
+      const r = jsonValue(cell, c, lang);
+      const value = r.value;
+      label = r.label;
+      v = value !== null && typeof value === 'object' ? `{\n            "fen": ${String(value.fen)}\n          }` : typeof value === 'bigint' ? String(value) : JSON.stringify(value);
+    }
     s += `${s ? ',' : ''}\n          ${keys[i]}: ${v}`;
     if (label !== undefined) s += `,\n          ${labelKeys[i]}: ${JSON.stringify(label)}`;
-  });
+  }
   return s ? `{${s}\n        }` : '{}';
 }
 

@@ -2,7 +2,7 @@
 // section, amounts in yuan with separators, charts as small tables; written
 // row by row.
 import { formatYuan } from '../../domain/money.js';
-import { openRows, plainText, resolveCell, type Column, type Report } from '../../domain/reports/model.js';
+import { openRows, plainText, resolveCell, type CellValue, type Column, type Report } from '../../domain/reports/model.js';
 import { text, type Lang } from '../../domain/text.js';
 import { barLength, maxFen } from './charts.js';
 import { toText, type TextSink } from './sink.js';
@@ -24,6 +24,14 @@ export function mdEscape(s: string): string {
 }
 
 const RIGHT = new Set(['money', 'number', 'percent']);
+
+/** A cell's text; the common cells (text, a ledger word, nothing) without their resolved form. */
+function mdText(v: CellValue, c: Column, lang: Lang, tz?: string): string {
+  if (v === null) return '';
+  if (typeof v === 'string' && c.type !== 'instant') return v;
+  if (typeof v === 'object' && 'code' in v) return v.label[lang];
+  return plainText(resolveCell(v, c, lang), true, formatYuan, tz);
+}
 const NONE = text('（无）', '(none)');
 
 /**
@@ -112,7 +120,7 @@ export async function writeMarkdown(r: Report, lang: Lang, sink: TextSink): Prom
     const cols = s.columns;
     for (const row of rows) {
       let line = '|';
-      for (let i = 0; i < cols.length; i++) line += ` ${mdEscape(plainText(resolveCell(row[i] ?? null, cols[i], lang), true, formatYuan, r.timeZone))} |`;
+      for (let i = 0; i < cols.length; i++) line += ` ${mdEscape(mdText(row[i] ?? null, cols[i], lang, r.timeZone))} |`;
       // Awaited only when a buffer went out: an await per row is a pause per row.
       const p = out.pushRow(line);
       if (p) await p;
