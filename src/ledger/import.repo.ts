@@ -12,7 +12,11 @@ import { type Text, text } from '../domain/text.js';
 import { rowToApplication, type ApplicationRow } from './applications.repo.js';
 import type { EventRow } from './events.js';
 import type { Db } from './open.js';
+import { flushNoted } from './seals.js';
 import { stateSql } from './states.js';
+
+/** Rows between two moves of the noted keys out of memory (seals.ts flushNoted). */
+const NOTES_FLUSH_EVERY = 50_000;
 
 export interface RowSource {
   /** File name (no directory), as kept with the application. */
@@ -212,6 +216,7 @@ export class ApplicationImportSession {
   private lookupFirst = false;
   private readonly newIds: string[] = [];
   private newCount = 0;
+  private accepted = 0;
   private insert: { file: string; sha256: string; st: Statement } | null = null;
   private readonly st: {
     byId: Statement;
@@ -289,6 +294,8 @@ export class ApplicationImportSession {
 
   /** `src.line` must be the record's line. */
   acceptRecord(rec: ApplicationRecord, src: RowSource): AcceptOutcome {
+    // The keys noted for the row seals move from memory into the temporary table now and then: 10^6 would hold ~100 MB.
+    if (++this.accepted % NOTES_FLUSH_EVERY === 0) flushNoted(this.db);
     const applicationId = rec[ID_AT] as string | null;
     const uscc = rec[USCC_AT] as string;
     const projectName = rec[PROJECT_AT] as string;

@@ -6,7 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventHash, GENESIS_HASH } from '../../src/ledger/events.js';
-import { openLedger } from '../../src/ledger/open.js';
+import { appendEvent } from '../../src/ledger/events.js';
+import { inTransaction, openLedger } from '../../src/ledger/open.js';
+import { flushNoted } from '../../src/ledger/seals.js';
 import { runChecks } from '../../src/ledger/verify/index.js';
 import { ROOT, tempDir } from '../helpers.js';
 
@@ -61,5 +63,36 @@ describe('row seals on an older ledger', () => {
     ).toThrow('refused');
     expect(db.prepare('SELECT count(*) FROM row_seals').pluck().get()).toBe(before);
     expect(runChecks(db).ok).toBe(true);
+  });
+
+  it('keys moved out of memory in the middle of a command (a large import) are sealed the same; rolled back, they are gone', () => {
+    const path = v9Ledger();
+    const db = openLedger(path);
+    const at = '2022-03-02T00:00:00.000Z';
+    inTransaction(db, () => {
+      db.prepare("INSERT INTO round_budgets VALUES ('R1', 'cluster-pilot', 1000)").run();
+      flushNoted(db);
+      db.prepare("UPDATE round_budgets SET amount_fen = 2000 WHERE category = 'cluster-pilot'").run();
+      db.prepare("INSERT INTO round_budgets VALUES ('R1', 'talent-training', 3000)").run();
+      appendEvent(db, { at, officer: 'o', command: 'round budget', roundId: 'R1' });
+    });
+    const sealed = db.prepare("SELECT key FROM row_seals WHERE tbl = 'round_budgets' AND seq = 3 ORDER BY key").pluck().all();
+    expect(sealed).toEqual(['["R1","cluster-pilot"]', '["R1","talent-training"]']);
+    expect(runChecks(db).problems).toEqual([]);
+    const before = db.prepare('SELECT count(*) FROM row_seals').pluck().get();
+    expect(() =>
+      inTransaction(db, () => {
+        db.prepare("UPDATE round_budgets SET amount_fen = 1 WHERE category = 'talent-training'").run();
+        flushNoted(db);
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    inTransaction(db, () => {
+      db.prepare("UPDATE round_budgets SET amount_fen = 5000 WHERE category = 'sme-cloud'").run();
+      appendEvent(db, { at, officer: 'o', command: 'round budget', roundId: 'R1' });
+    });
+    // Only the row the second command wrote: nothing of the rolled-back one.
+    expect(db.prepare('SELECT count(*) FROM row_seals').pluck().get()).toBe((before as number) + 1);
+    expect(runChecks(db).problems).toEqual([]);
   });
 });
