@@ -67,6 +67,7 @@ export function progressBar(opts: BarOptions): ProgressBar {
   let label: Text = text('', '');
   let total: number | null = null;
   let unit: ProgressUnit = 'rows';
+  let estimated = false;
   let lastDraw = -Infinity;
   let shown = false;
 
@@ -76,10 +77,12 @@ export function progressBar(opts: BarOptions): ProgressBar {
     const u = t(UNITS[unit]);
     const parts: string[] = [];
     if (total !== null && total > 0) {
-      const f = Math.min(1, done / total);
-      parts.push(`${count(done)}/${count(total)} ${u}`);
+      // An estimated total (the lines of a file, from its size) passed by the count: the count is the total so far.
+      const all = estimated ? Math.max(total, done) : total;
+      const f = Math.min(1, done / all);
+      parts.push(`${count(done)}/${estimated ? '≈' : ''}${count(all)} ${u}`);
       if (rate > 0) parts.push(`${count(rate)} ${u}${opts.lang === 'zh' ? '/秒' : '/s'}`);
-      if (rate > 0 && done < total) parts.push(opts.lang === 'zh' ? `剩余 ${duration((total - done) / rate, 'zh')}` : `${duration((total - done) / rate, 'en')} left`);
+      if (rate > 0 && done < all) parts.push(opts.lang === 'zh' ? `剩余${estimated ? '约' : ' '}${duration((all - done) / rate, 'zh')}` : `${estimated ? 'about ' : ''}${duration((all - done) / rate, 'en')} left`);
       const head = `${t(label)} `;
       const tail = ` ${String(Math.floor(f * 100)).padStart(3)}% ${parts.join(' · ')}`;
       const columns = (stream.columns ?? 80) - 1;
@@ -96,13 +99,14 @@ export function progressBar(opts: BarOptions): ProgressBar {
   };
 
   const bar: ProgressBar = {
-    phase(l, n, u) {
+    phase(l, n, u, about) {
       const now = clock();
       if (started < 0) started = now;
       phaseStart = now;
       label = l;
       total = n;
       unit = u;
+      estimated = about === true;
       lastDraw = -Infinity;
     },
     tick(done) {

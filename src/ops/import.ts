@@ -19,7 +19,7 @@ import { FileReadError, decodeBuffer } from '../io/decode.js';
 import { FileWriteError, writeFileAtomic } from '../io/atomic-write.js';
 import { checkOutPath, ledgerFiles } from '../io/out-path.js';
 import { toCsv } from '../io/exporters/csv.js';
-import { fileProblem, sha256File } from '../io/files.js';
+import { estimateRecords, fileProblem, sha256File } from '../io/files.js';
 import { applicationTable, applicationTableInWorker, mappingEntries, useImportWorker } from '../io/import-worker-protocol.js';
 import type { TableEvent } from '../io/parsed-table.js';
 import { TableReadError } from '../io/table-reader.js';
@@ -193,6 +193,8 @@ async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => v
   };
   // Only skipInvalid writes them out; otherwise they would only cost memory.
   const keepRejects = !!(input.skipInvalid && input.rejects && !input.dryRun);
+  // The bar's total, about: the file's lines from its size (none for a workbook).
+  const estimate = listener.progress ? await estimateRecords(file) : null;
   const rejects: string[][] = [];
   let map: HeaderMap | null = null;
   let end: Extract<TableEvent<T>, { kind: 'end' }> | null = null;
@@ -203,7 +205,7 @@ async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => v
         map = ev.map;
         rejects.push([...ev.cells, 'error']);
         begin();
-        listener.progress?.phase(text('正在导入', 'importing'), null, 'rows');
+        listener.progress?.phase(text('正在导入', 'importing'), estimate, 'rows', true);
         continue;
       }
       if (ev.kind === 'end') {

@@ -7,8 +7,8 @@ import type { Text } from '../domain/text.js';
 export type ProgressUnit = 'rows' | 'applications' | 'pages' | 'bytes' | 'checks' | 'draws';
 
 export interface Progress {
-  /** A new stretch of work: what it is and how many units in all (null when unknown). */
-  phase(label: Text, total: number | null, unit: ProgressUnit): void;
+  /** A new stretch of work: what it is and how many units in all (null when unknown; `estimated`: about so many). */
+  phase(label: Text, total: number | null, unit: ProgressUnit, estimated?: boolean): void;
   /** Units of the current phase done so far. Cheap: call it as often as is convenient. */
   tick(done: number): void;
   /** The work is over (a bar is cleared). */

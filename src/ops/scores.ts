@@ -5,7 +5,7 @@ import type { Policy, ScoreMethod } from '../domain/policy.js';
 import { centiText, contentKey, matchScoreColumns, PairMap, parseScoreRow, requiredColumnNames, scoreColumnDefs, scoreColumns, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../domain/score-row.js';
 import { aggregateApplication, expertSummaries, expertUnits, formatFraction, rankAggregates, ScoreMoments, scoringRules, zStatistics, type Aggregate, type ZStatistics } from '../domain/scoring.js';
 import { type Text, text } from '../domain/text.js';
-import { fileProblem, sha256File } from '../io/files.js';
+import { estimateRecords, fileProblem, sha256File } from '../io/files.js';
 import { type HeaderFailure, tableRows } from '../io/parsed-table.js';
 import { roundSize } from '../ledger/eligibility.repo.js';
 import { EVENT_NAMES_AT_MOST } from '../ledger/allocations.repo.js';
@@ -198,7 +198,7 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
   const defs = scoreColumnDefs(rules);
   let cols: ScoreColumns | null = null;
   let read = 0;
-  op.progress?.phase(text('正在导入评分', 'importing scores'), null, 'rows');
+  op.progress?.phase(text('正在导入评分', 'importing scores'), op.progress ? await estimateRecords(file) : null, 'rows', true);
   try {
     for await (const ev of tableRows(file, { encoding: input.encoding, sheet: input.sheet }, (cells) => matchScoreColumns(cells, defs))) {
       if (ev.kind === 'header') cols = scoreColumns(ev.cells, ev.map, rules);

@@ -61,6 +61,25 @@ describe('progress bar', () => {
     expect(f.writes[2]).toBe('\r\x1b[K');
   });
 
+  it('marks an estimated total (a file’s lines from its size) and its time left as about, and never shows more done than all', () => {
+    const f = fake(true);
+    const bar = progressBar({ lang: 'en', stream: f.stream, clock: f.clock });
+    bar.phase(text('正在导入', 'importing'), 100_000, 'rows', true);
+    f.at(1000);
+    bar.tick(25_000);
+    f.at(5000);
+    bar.tick(101_000);
+    expect(f.writes[0]).toMatch(/^\rimporting \[#+-+\]  25% 25,000\/≈100,000 rows · 25,000 rows\/s · about 3 s left\x1b\[K$/);
+    expect(f.writes[1]).toContain('100% 101,000/≈101,000 rows');
+    expect(f.writes[1]).not.toContain('left');
+    const zh = fake(true);
+    const b = progressBar({ lang: 'zh', stream: zh.stream, clock: zh.clock });
+    b.phase(text('正在导入', 'importing'), 100_000, 'rows', true);
+    zh.at(1000);
+    b.tick(25_000);
+    expect(zh.writes[0]).toContain('25,000/≈100,000 行 · 25,000 行/秒 · 剩余约3 秒');
+  });
+
   it('speaks Chinese, counts pages, and without a total shows count and rate', () => {
     const f = fake(true);
     const bar = progressBar({ lang: 'zh', stream: f.stream, clock: f.clock });

@@ -28,9 +28,9 @@ beforeAll(async () => {
 
 /** Each long command in the order of a round, with the bar it draws on a terminal. */
 const steps = (): [string[], RegExp][] => [
-  [['import', file, '--round', 'R1'], /\r(importing|正在导入)[^\r]*\d[\d,]* rows/],
+  [['import', file, '--round', 'R1'], /\rimporting [^\r]*\d[\d,]*\/≈[\d,]+ rows[^\r]*left/],
   [['check', '--round', 'R1'], /\rchecking [^\r]*\d[\d,]*\/20,000 applications/],
-  [['scores', 'import', scores, '--round', 'R1'], /\rimporting scores [^\r]*\d[\d,]* rows/],
+  [['scores', 'import', scores, '--round', 'R1'], /\rimporting scores [^\r]*\d[\d,]*\/≈[\d,]+ rows/],
   [['scores', 'aggregate', '--round', 'R1'], /\raggregating scores [^\r]*\d[\d,]*\/20,000 applications/],
   [['allocate', '--round', 'R1'], /\r(reading the round [^\r]*\d[\d,]*\/20,000 applications|storing the lines [^\r]*\d[\d,]* rows)/],
   [['report', 'awards', '--round', 'R1', '--format', 'csv', '--out', join(dir, 'awards.csv'), '--force'], /\rwriting the report [^\r]*\d[\d,]* rows/],
