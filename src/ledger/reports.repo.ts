@@ -470,10 +470,15 @@ function filingRecords(db: Db, s: Schema, roundId: string): FactsFilingRecord[] 
   }));
 }
 
-/** Rows of a per-application table for the round's applications, in a fixed order. */
+/**
+ * Rows of a per-application table for the round's applications, in a fixed
+ * order. The table drives the join (CROSS JOIN): it holds at most a row or a
+ * few per funded application, where the round's applications are 10^5 lookups
+ * into it even when it is empty.
+ */
 function perApp<T>(db: Db, s: Schema, table: string, roundId: string, order: string, map: (r: Row) => T): Rows<T> {
   if (!s.has(table, 'application_id')) return NONE;
-  return query(db, `SELECT t.* FROM ${table} t JOIN applications a ON a.application_id = t.application_id WHERE a.round_id = ? ORDER BY ${order}`, [roundId], map);
+  return query(db, `SELECT t.* FROM ${table} t CROSS JOIN applications a ON a.application_id = t.application_id WHERE a.round_id = ? ORDER BY ${order}`, [roundId], map);
 }
 
 function acceptances(db: Db, s: Schema, roundId: string): Rows<FactsAcceptance> {
