@@ -547,8 +547,8 @@ export function verifyFacts(db: Db): FactsVerify {
  * integrity and foreign-key checks in a worker thread beside the others when
  * the ledger is large (the same result).
  */
-export async function verifyFactsOnFile(db: Db): Promise<FactsVerify> {
-  return verifyFactsOf(await runChecksOnFile(db, db.name));
+export async function verifyFactsOnFile(db: Db, onCheck?: (done: number, total: number) => void): Promise<FactsVerify> {
+  return verifyFactsOf(await runChecksOnFile(db, db.name, undefined, onCheck));
 }
 
 function verifyFactsOf(v: VerifyResult): FactsVerify {

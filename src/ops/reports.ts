@@ -16,7 +16,7 @@ import type { FactsVerify } from '../domain/reports/facts.js';
 import type { OpContext } from './context.js';
 import { fundingLineOf, type LineInput } from './line.js';
 import { requireRound } from './lookup.js';
-import type { Progress } from './progress.js';
+import { reporter, type Progress } from './progress.js';
 
 /**
  * Builds a report of a round from the ledger (pure builders over the facts the
@@ -78,7 +78,7 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
   // Before the report is built (the audit report of a large round takes a while).
   if (input.out) checkOutPath(input.out, { option: '--out', keep: ledgerFiles(op.db.name), force: input.force });
   // The audit report's checks of the whole ledger, as verify runs them (a second core takes SQLite's own).
-  const verified = kind === 'audit' ? await verifyFactsOnFile(op.db) : undefined;
+  const verified = kind === 'audit' ? await verifyFactsOnFile(op.db, reporter(op.progress, text('校验账本', 'verifying'), 'checks')) : undefined;
   const report = counted({ ...buildRoundReport(op.db, kind, round.roundId, op.now(), input.line, verified), timeZone: input.timeZone }, op.progress);
   const head: ReportHead = { kind, round: round.roundId, format, lang };
   try {
