@@ -37,6 +37,7 @@ import type { AccidentKind, CreditList } from '../domain/side-lists.js';
 import { OUTCOME_LABELS } from '../domain/labels.js';
 import { type Text, text } from '../domain/text.js';
 import type { Db } from './open.js';
+import { prepared } from './statements.js';
 import { getRound } from './rounds.repo.js';
 import { byIdWalk } from './round-walk.js';
 
@@ -129,7 +130,7 @@ const toDecision = (r: DecisionRow): Decision => ({
 
 function decisionsById(db: Db, ids: Iterable<number>): Map<number, Decision> {
   const m = new Map<number, Decision>();
-  const stmt = db.prepare('SELECT * FROM eligibility_decisions WHERE decision_id = ?');
+  const stmt = prepared(db, 'SELECT * FROM eligibility_decisions WHERE decision_id = ?');
   for (const id of ids) {
     if (m.has(id)) continue;
     const r = stmt.get(id) as DecisionRow | undefined;
@@ -659,7 +660,7 @@ export function linkRoundApplications(db: Db, seq: number, roundId: string): voi
 // Decisions
 
 export function currentResult(db: Db, applicationId: string, rule: RuleId): ResultView | undefined {
-  const r = db.prepare('SELECT * FROM eligibility_results WHERE application_id = ? AND rule = ?').get(applicationId, rule) as ResultRow | undefined;
+  const r = prepared(db, 'SELECT * FROM eligibility_results WHERE application_id = ? AND rule = ?').get(applicationId, rule) as ResultRow | undefined;
   if (r) return toViews([r], decisionsById(db, decisionIds([r])))[0];
   const app = readApplication(db, applicationId);
   const rc = app ? roundCheckOf(db, app.roundId) : null;
@@ -669,7 +670,7 @@ export function currentResult(db: Db, applicationId: string, rule: RuleId): Resu
 }
 
 export function applicationStatus(db: Db, applicationId: string): EligibilityStatus | null {
-  const r = db.prepare('SELECT eligibility FROM applications WHERE application_id = ?').get(applicationId) as { eligibility: EligibilityStatus | null } | undefined;
+  const r = prepared(db, 'SELECT eligibility FROM applications WHERE application_id = ?').get(applicationId) as { eligibility: EligibilityStatus | null } | undefined;
   return r?.eligibility ?? null;
 }
 
@@ -681,7 +682,7 @@ export function recordDecision(
   db: Db,
   d: { applicationId: string; rule: RuleId; outcome: 'pass' | 'fail'; reason: string; decidedBy: string; decidedAt: string; eventSeq: number },
 ): { decision: Decision; status: EligibilityStatus } {
-  const r = db.prepare('SELECT evidence_hash, evidence_json, outcome FROM eligibility_results WHERE application_id = ? AND rule = ?').get(d.applicationId, d.rule) as
+  const r = prepared(db, 'SELECT evidence_hash, evidence_json, outcome FROM eligibility_results WHERE application_id = ? AND rule = ?').get(d.applicationId, d.rule) as
     | { evidence_hash: string; evidence_json: string; outcome: Outcome }
     | undefined;
   if (!r || r.outcome !== 'needs-review') throw new Error(`recordDecision: ${d.applicationId} ${d.rule} is not a needs-review result`);
@@ -691,7 +692,7 @@ export function recordDecision(
     )
     .run(d.applicationId, d.rule, d.outcome, d.reason, r.evidence_hash, r.evidence_json, d.decidedBy, d.decidedAt, d.eventSeq);
   const id = Number(info.lastInsertRowid);
-  db.prepare('UPDATE eligibility_results SET decision_id = ?, reopened_decision_id = NULL WHERE application_id = ? AND rule = ?').run(id, d.applicationId, d.rule);
+  prepared(db, 'UPDATE eligibility_results SET decision_id = ?, reopened_decision_id = NULL WHERE application_id = ? AND rule = ?').run(id, d.applicationId, d.rule);
   // Results that are not stored are passes: only the stored ones can change the status.
   const outcomes = db
     .prepare(
@@ -700,11 +701,11 @@ export function recordDecision(
     )
     .all(d.applicationId) as { o: Outcome }[];
   const status = deriveStatus(outcomes.map((x) => x.o));
-  db.prepare(
+  prepared(db, 
     `UPDATE applications SET eligibility = @s, state = CASE WHEN state IN (${PRE}) THEN @s ELSE state END
      WHERE application_id = @id AND (eligibility IS NOT @s OR (state IN (${PRE}) AND state IS NOT @s))`,
   ).run({ s: status, id: d.applicationId });
-  const row = db.prepare('SELECT * FROM eligibility_decisions WHERE decision_id = ?').get(id) as DecisionRow;
+  const row = prepared(db, 'SELECT * FROM eligibility_decisions WHERE decision_id = ?').get(id) as DecisionRow;
   return { decision: toDecision(row), status };
 }
 

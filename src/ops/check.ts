@@ -139,6 +139,8 @@ export interface DecideInput {
   reason: string;
   /** From review: the evidence the officer saw, which must still be the current one. */
   expectedHash?: string;
+  /** The application must be of this round (decide --from --round). */
+  roundId?: string;
   /** The decisions file and row it came from (decide --from), logged with it. */
   source?: { file: string; line: number; sha256: string };
 }
@@ -189,6 +191,9 @@ export function decide(op: OpContext, input: DecideInput): DecisionResult {
   const at = op.now();
   return inTransaction(db, () => {
     const app = requireApplication(db, applicationId);
+    if (input.roundId !== undefined && app.roundId !== input.roundId) {
+      throw new UserError(text(`申报 ${applicationId} 属于批次 ${app.roundId}，不是 ${input.roundId}。`, `application ${applicationId} is in round ${app.roundId}, not ${input.roundId}.`), 2);
+    }
     requireDecidable(applicationId, app.state);
     const current = currentResult(db, applicationId, rule);
     if (!current) {

@@ -144,17 +144,23 @@ export async function decideFromFile(op: OpContext, input: DecideFromFileInput):
       for (const [i, r] of todo.entries()) {
         try {
           const applicationId = r.applicationId.normalize('NFKC').trim();
-          const app = requireApplication(op.db, applicationId);
-          if (input.roundId !== undefined && app.roundId !== input.roundId) {
-            throw new UserError(text(`申报 ${applicationId} 属于批次 ${app.roundId}，不是 ${input.roundId}。`, `application ${applicationId} is in round ${app.roundId}, not ${input.roundId}.`), 2);
-          }
           const current = currentResult(op.db, applicationId, r.rule);
           // Run again (the file fixed and given once more): a decision already recorded as it stands is not recorded twice.
           const d = current?.decision;
-          if (current?.checkOutcome === 'needs-review' && d && d.outcome === r.outcome && d.reason === r.reason && (r.evidenceHash === null || r.evidenceHash === current.evidenceHash)) {
+          // (Of another round, it is refused by decide below, as is an application that is not there.)
+          const same = current?.checkOutcome === 'needs-review' && d && d.outcome === r.outcome && d.reason === r.reason && (r.evidenceHash === null || r.evidenceHash === current.evidenceHash);
+          if (same && (input.roundId === undefined || requireApplication(op.db, applicationId).roundId === input.roundId)) {
             unchanged++;
           } else {
-            const res = decide(op, { applicationId, rule: r.rule, outcome: r.outcome as 'pass' | 'fail', reason: r.reason, expectedHash: r.evidenceHash ?? undefined, source: { file: source, line: r.line, sha256 } });
+            const res = decide(op, {
+              applicationId,
+              rule: r.rule,
+              outcome: r.outcome as 'pass' | 'fail',
+              reason: r.reason,
+              expectedHash: r.evidenceHash ?? undefined,
+              roundId: input.roundId,
+              source: { file: source, line: r.line, sha256 },
+            });
             decided.push({ ...res, line: r.line });
           }
         } catch (e) {
