@@ -201,41 +201,38 @@ export function roundScoresForAggregation(db: Db, roundId: string, rules: Scorin
   return apps.sort((x, y) => (x.applicationId < y.applicationId ? -1 : x.applicationId > y.applicationId ? 1 : 0));
 }
 
-/** Replaces the round's aggregate as a whole; call inside the command's transaction. */
-export function replaceAggregates(db: Db, roundId: string, aggregates: Aggregate[], computedAt: string): void {
-  // Rows are updated in place and only missing ones inserted: deleting and
-  // re-inserting 200,000 rows costs a third more.
+const AGGREGATE_VALUES = ['method', 'status', 'score_num', 'score_den', 'score_display', 'score_key', 'experts', 'recused', 'outliers_json', 'details_json', 'round_id'];
+
+/**
+ * Replaces the round's aggregate as a whole; call inside the command's
+ * transaction. A row whose values come out the same is not rewritten (a
+ * re-aggregation after a few corrected scores rewrites, and seals, those
+ * few, not the round): its computed_at then says when its values were
+ * computed, and the round's latest aggregation (aggregatedAt) that they still
+ * hold. Returns how many rows were written.
+ */
+export function replaceAggregates(db: Db, roundId: string, aggregates: Aggregate[], computedAt: string): number {
   const old = new Set(db.prepare('SELECT application_id FROM score_aggregates WHERE round_id = ?').pluck().all(roundId) as string[]);
-  const ins = db.prepare(
-    `INSERT INTO score_aggregates (method, status, score_num, score_den, score_display, score_key, experts, recused, outliers_json, details_json, computed_at, round_id, application_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  // One upsert per application: SQLite inserts it, updates it in place when a value differs, or leaves it.
+  const put = db.prepare(
+    `INSERT INTO score_aggregates (${AGGREGATE_VALUES.join(', ')}, computed_at, application_id) VALUES (${AGGREGATE_VALUES.map(() => '?').join(', ')}, ?, ?)
+     ON CONFLICT (application_id) DO UPDATE SET ${[...AGGREGATE_VALUES, 'computed_at'].map((c) => `${c} = excluded.${c}`).join(', ')}
+     WHERE ${AGGREGATE_VALUES.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`,
   );
-  const upd = db.prepare(
-    `UPDATE score_aggregates SET method = ?, status = ?, score_num = ?, score_den = ?, score_display = ?, score_key = ?, experts = ?, recused = ?,
-       outliers_json = ?, details_json = ?, computed_at = ?, round_id = ? WHERE application_id = ?`,
-  );
+  let written = 0;
   for (const a of aggregates) {
-    const stored = a.value ? scoreToStored(a.value) : null;
-    const params = [
-      a.method,
-      a.status,
-      stored?.num ?? null,
-      stored?.den ?? null,
-      a.display,
-      a.key,
-      a.experts,
-      a.recused,
-      JSON.stringify(a.outliers),
-      JSON.stringify(a.details),
-      computedAt,
-      roundId,
-      a.applicationId,
-    ];
-    if (old.delete(a.applicationId)) upd.run(params);
-    else ins.run(params);
+    const value = a.value ? scoreToStored(a.value) : null;
+    old.delete(a.applicationId);
+    written += put.run(a.method, a.status, value?.num ?? null, value?.den ?? null, a.display, a.key, a.experts, a.recused, JSON.stringify(a.outliers), JSON.stringify(a.details), roundId, computedAt, a.applicationId).changes;
   }
   const del = db.prepare('DELETE FROM score_aggregates WHERE application_id = ?');
   for (const id of old) del.run(id);
+  return written + old.size;
+}
+
+/** When the round was last aggregated (its newest `scores aggregate` event), if ever: every stored aggregate of the round still held then. */
+export function aggregatedAt(db: Db, roundId: string): string | null {
+  return prepared(db, "SELECT max(at) FROM events WHERE round_id = ? AND command = 'scores aggregate'", 'pluck').get(roundId) as string | null;
 }
 
 /** An aggregate as stored: the round it belongs to and when it was computed. */
@@ -257,7 +254,8 @@ interface AggregateDbRow {
   computed_at: string;
 }
 
-const aggregateFromRow = (r: AggregateDbRow): Stored<Aggregate> => ({
+/** `confirmedAt`: the round's latest aggregation (aggregatedAt), which a row not rewritten by it still holds. */
+const aggregateFromRow = (r: AggregateDbRow, confirmedAt: string | null): Stored<Aggregate> => ({
   applicationId: r.application_id,
   roundId: r.round_id,
   method: r.method,
@@ -269,12 +267,12 @@ const aggregateFromRow = (r: AggregateDbRow): Stored<Aggregate> => ({
   recused: r.recused,
   outliers: JSON.parse(r.outliers_json) as string[],
   details: JSON.parse(r.details_json) as AggregateDetails,
-  computedAt: r.computed_at,
+  computedAt: confirmedAt !== null && confirmedAt > r.computed_at ? confirmedAt : r.computed_at,
 });
 
 export function getAggregate(db: Db, applicationId: string): Stored<Aggregate> | undefined {
   const r = prepared(db, 'SELECT * FROM score_aggregates WHERE application_id = ?').get(applicationId) as AggregateDbRow | undefined;
-  return r && aggregateFromRow(r);
+  return r && aggregateFromRow(r, aggregatedAt(db, r.round_id));
 }
 
 /**
@@ -297,11 +295,12 @@ export function roundExactScores(db: Db, roundId: string): Map<string, { value: 
  * `value`, which score_key's order agrees with.
  */
 export function roundAggregates(db: Db, roundId: string): Stored<Aggregate>[] {
+  const confirmedAt = aggregatedAt(db, roundId);
   return (
     db
       .prepare('SELECT * FROM score_aggregates WHERE round_id = ? ORDER BY score_key IS NULL, score_key DESC, application_id')
       .all(roundId) as AggregateDbRow[]
-  ).map(aggregateFromRow);
+  ).map((r) => aggregateFromRow(r, confirmedAt));
 }
 
 /** Latest import time of the round's scores, to tell when an aggregate is out of date. */

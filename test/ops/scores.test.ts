@@ -133,6 +133,35 @@ describe('aggregateScores, showScores, expertsSummary', () => {
     expect(e.experts.map((x) => x.expertId)).toContain('E01');
   });
 
+  it('a re-aggregation rewrites (and seals) only the aggregates that changed; every one still reads as computed by it, none stale', async () => {
+    const { op, db } = ledger();
+    const at = (t: string): OpContext => ({ ...op, now: () => t });
+    await importScores(at('2022-05-01T08:00:00.000Z'), { file: join(F, 'scores.csv'), round: 'R1' });
+    const first = aggregateScores(at('2022-05-01T09:00:00.000Z'), { round: 'R1' });
+    const fix = join(tempDir(), 'fix.csv');
+    writeFileSync(fix, 'application_id,expert_id,score,recused\nJM-0001,E01,60,no\n');
+    expect((await importScores(at('2022-05-02T08:00:00.000Z'), { file: fix, round: 'R1', update: true })).updated).toBe(1);
+    expect(showScores(op, { application: 'JM-0002' }).stale).toBe(true);
+    const again = aggregateScores(at('2022-05-02T09:00:00.000Z'), { round: 'R1' });
+    const byId = (r: typeof first) => Object.fromEntries(r.ranked.map((a) => [a.applicationId, a.display]));
+    expect(byId(again)).toEqual({ ...byId(first), 'JM-0001': again.ranked.find((a) => a.applicationId === 'JM-0001')?.display });
+    expect(byId(again)['JM-0001']).not.toBe(byId(first)['JM-0001']);
+    // One row rewritten, and sealed to the second aggregation's event.
+    expect(db.prepare('SELECT application_id FROM score_aggregates WHERE computed_at = ?').pluck().all('2022-05-02T09:00:00.000Z')).toEqual(['JM-0001']);
+    const seq = count(db, "SELECT max(seq) FROM events WHERE command = 'scores aggregate'");
+    expect(db.prepare("SELECT key FROM row_seals WHERE tbl = 'score_aggregates' AND seq = ?").pluck().all(seq)).toEqual(['["JM-0001"]']);
+    // What scores show says is as if every row had been rewritten.
+    for (const id of ['JM-0001', 'JM-0002']) {
+      const s = showScores(op, { application: id });
+      expect(s.stale).toBe(false);
+      expect(s.aggregate?.computedAt).toBe('2022-05-02T09:00:00.000Z');
+    }
+    // Nothing changed: nothing rewritten.
+    aggregateScores(at('2022-05-03T09:00:00.000Z'), { round: 'R1' });
+    expect(count(db, "SELECT count(*) FROM score_aggregates WHERE computed_at = '2022-05-03T09:00:00.000Z'")).toBe(0);
+    expect(showScores(op, { application: 'JM-0003' }).aggregate?.computedAt).toBe('2022-05-03T09:00:00.000Z');
+  });
+
   it('refuses scores of an unknown application', () => {
     const { op } = ledger();
     expect(() => showScores(op, { application: 'JM-9999' })).toThrow(UserError);
