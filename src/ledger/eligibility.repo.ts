@@ -37,9 +37,13 @@ import type { AccidentKind, CreditList } from '../domain/side-lists.js';
 import { OUTCOME_LABELS } from '../domain/labels.js';
 import { type Text, text } from '../domain/text.js';
 import type { Db } from './open.js';
+import { flushNoted } from './seals.js';
 import { prepared } from './statements.js';
 import { getRound } from './rounds.repo.js';
 import { byIdWalk } from './round-walk.js';
+
+/** Applications between two moves of the noted keys out of memory (seals.ts flushNoted). */
+const NOTES_FLUSH_EVERY = 20_000;
 
 /** States in which `check` and `decide` still move applications.state (before scoring and allocation). */
 export const PRE_ALLOCATION_STATES = ['imported', 'eligible', 'ineligible', 'needs-review'] as const;
@@ -582,7 +586,8 @@ export class CheckStore {
       // A stored row of a rule the check no longer gives (none today) goes too.
       if (prev) for (const rule of prev.keys()) if (!check.results.some((r) => r.rule === rule)) this.remove.run(id, rule);
       const status = deriveStatus(effective);
-      this.applications++;
+      // The keys noted for the row seals move out of memory now and then (a round of 10^5 repeats notes two per application).
+      if (++this.applications % NOTES_FLUSH_EVERY === 0) flushNoted(this.db);
       this.byStatus[status]++;
       if (app.eligibility !== status || (PRE_SET.has(app.state) && app.state !== status)) {
         // Eligible ones are moved by one statement at the end (most of a round: 10^5 single updates cost seconds).
