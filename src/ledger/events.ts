@@ -4,6 +4,7 @@ import { canonicalJson } from '../domain/policy.js';
 import { text } from '../domain/text.js';
 import type { Db } from './open.js';
 import { dropNoted, sealNoted, sha256 } from './seals.js';
+import { prepared } from './statements.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -72,7 +73,7 @@ export function chainHead(db: Db): { seq: number; hash: string; at: string | nul
 
 /** Appends one event; call inside the command's transaction. */
 export function appendEvent(db: Db, input: EventInput): EventRow {
-  const last = db.prepare('SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; at: string } | undefined;
+  const last = prepared(db, 'SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; at: string } | undefined;
   if (last) refuseClockBackwards(last, input.at);
   const appIds = input.appIds ?? [];
   const row: Omit<EventRow, 'hash'> = {
@@ -88,12 +89,13 @@ export function appendEvent(db: Db, input: EventInput): EventRow {
   };
   const full: EventRow = { ...row, hash: eventHash(row) };
   pending.set(db, full.seq);
-  db.prepare(
+  prepared(
+    db,
     'INSERT INTO events (seq, at, officer, command, round_id, app_ids, details, prev_hash, hash) VALUES (@seq, @at, @officer, @command, @round_id, @app_ids, @details, @prev_hash, @hash)',
   ).run(full);
-  const link = db.prepare('INSERT OR IGNORE INTO event_apps (seq, application_id) VALUES (?, ?)');
+  const link = prepared(db, 'INSERT OR IGNORE INTO event_apps (seq, application_id) VALUES (?, ?)');
   for (const id of appIds) link.run(full.seq, id);
-  db.prepare("INSERT INTO ledger_meta (key, value) VALUES ('head', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
+  prepared(db, "INSERT INTO ledger_meta (key, value) VALUES ('head', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
     JSON.stringify({ seq: full.seq, hash: full.hash }),
   );
   return full;
