@@ -169,8 +169,9 @@ export function noteAllRows(db: Db): number {
   return n;
 }
 
-// The running digest jm_seal_entry adds to while one table's entries are written (sealNoted).
+// The table whose entries sealNoted is writing, and the running digest jm_seal_entry adds to.
 interface Entries {
+  table: string;
   digest: ReturnType<typeof sha256>;
   last: string | null;
   ordered: boolean;
@@ -184,16 +185,14 @@ function registerSealEntry(db: Db): void {
   sealEntryReady.add(db);
   db.function('jm_seal_entry', { deterministic: false }, (key: unknown, rowText: unknown) => {
     const k = String(key);
-    const hex = rowText === null ? null : rowHashHex(currentTable, String(rowText));
-    if (entries) {
-      if (entries.last !== null && k < entries.last) entries.ordered = false;
-      entries.last = k;
-      entries.digest.update(entryText(k, hex));
-    }
+    if (!entries) throw new Error('internal error: jm_seal_entry outside sealNoted');
+    const hex = rowText === null ? null : rowHashHex(entries.table, String(rowText));
+    if (entries.last !== null && k < entries.last) entries.ordered = false;
+    entries.last = k;
+    entries.digest.update(entryText(k, hex));
     return hex;
   });
 }
-let currentTable = '';
 
 /**
  * Seals the noted rows to event `seq`: adds their entries to row_seals and
@@ -210,9 +209,8 @@ export function sealNoted(db: Db, seq: number): Record<string, string> | null {
     const first = SEALED_TABLES[t][0];
     // One statement per table: SQLite reads each noted row in key order (jm_dirty's key) and writes its entry;
     // jm_seal_entry hashes it and adds the entry to the digest on the way.
-    const acc: Entries = { digest: sha256(), last: null, ordered: true };
+    const acc: Entries = { table: t, digest: sha256(), last: null, ordered: true };
     entries = acc;
-    currentTable = t;
     try {
       db.prepare(
         `INSERT INTO row_seals (tbl, key, seq, hash)
