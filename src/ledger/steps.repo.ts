@@ -3,15 +3,19 @@
 // latest allocation. Read-only.
 import type { LaterChange } from '../domain/step-order.js';
 import type { Db } from './open.js';
+import { byIdWalk } from './round-walk.js';
 
-/** Applications of the round not checked since their import or update (an update clears eligibility). */
-export function uncheckedCount(db: Db, roundId: string): number {
-  return db.prepare('SELECT count(*) FROM applications WHERE round_id = ? AND eligibility IS NULL').pluck().get(roundId) as number;
-}
-
-/** Applications of the round whose eligibility still needs an officer's decision. */
-export function needsReviewCount(db: Db, roundId: string): number {
-  return db.prepare("SELECT count(*) FROM applications WHERE round_id = ? AND eligibility = 'needs-review'").pluck().get(roundId) as number;
+/**
+ * Applications of the round not checked since their import or update (an
+ * update clears eligibility), and those whose eligibility still needs an
+ * officer's decision: one pass over the round.
+ */
+export function eligibilityCounts(db: Db, roundId: string): { unchecked: number; needsReview: number } {
+  const [unchecked, needsReview] = db
+    .prepare(`SELECT count(*) - count(eligibility), count(*) FILTER (WHERE eligibility = 'needs-review') FROM applications WHERE ${byIdWalk(db, roundId)} = ?`)
+    .raw()
+    .get(roundId) as [number, number];
+  return { unchecked, needsReview };
 }
 
 /** The event that stored the round's latest allocation version. */

@@ -10,7 +10,7 @@ import { filingBlockers } from '../domain/notice-period.js';
 import { categoryOf } from '../domain/policy.js';
 import { text } from '../domain/text.js';
 import { latestBudgets } from '../ledger/allocations.repo.js';
-import { applicationIdsIn, setState } from '../ledger/applications.repo.js';
+import { applicationIdsIn, setState, setStates } from '../ledger/applications.repo.js';
 import { roundMoneyFacts } from '../ledger/awards.repo.js';
 import { applicationStatus } from '../ledger/eligibility.repo.js';
 import { appendEvent } from '../ledger/events.js';
@@ -68,10 +68,13 @@ export function finalize(op: OpContext, input: { roundId: string; filedOn: strin
     }
     const filed = items.map((i) => ({ application_id: i.application_id, amount_fen: i.award_fen }));
     const f = insertFiling(db, { round_id: round.roundId, filed_on: filedOn, created_at: at, created_by: op.officer }, filed);
-    for (const i of items) {
-      transition(i.application_id, 'in-notice', 'finalize', 'filed');
-      setState(db, i.application_id, 'filed', at);
-    }
+    for (const i of items) transition(i.application_id, 'in-notice', 'finalize', 'filed');
+    setStates(
+      db,
+      filed.map((x) => x.application_id),
+      'filed',
+      at,
+    );
     const waiting = applicationIdsIn(db, round.roundId, 'proposed');
     appendEvent(db, {
       at,

@@ -14,7 +14,8 @@ import { formatOfPath, renderReport } from '../io/exporters/index.js';
 import { checkOutPath, ledgerFiles } from '../io/out-path.js';
 import { stageFile } from '../io/staged-file.js';
 import { latestVersion } from '../ledger/allocations.repo.js';
-import { setState } from '../ledger/applications.repo.js';
+import { setState, setStates } from '../ledger/applications.repo.js';
+import { headSeq } from '../ledger/event-head.js';
 import { appendEvent } from '../ledger/events.js';
 import { insertNotice, nextNoticeId, noticeOf, proposedAwards, type ProposedAward } from '../ledger/notices.repo.js';
 import { getObjection, insertObjection, resolveObjection as storeResolution, roundObjections, type NewObjection, type ObjectionRow } from '../ledger/objections.repo.js';
@@ -125,6 +126,7 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
   if (input.listFile) checkOutPath(input.listFile.path, { option: '--out', keep: ledgerFiles(db.name), force: input.listFile.force });
   // Plan, write the whole list beside its place, record, then move it into
   // place: a refused plan or a failed transaction leaves any earlier file as it was.
+  const seqAtDraft = headSeq(db);
   const draft = planNotice(db, round, input.from, days);
   const at = op.now();
   // A public document: its mode follows the officer's umask.
@@ -132,8 +134,9 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
   let noticeId: number;
   try {
     noticeId = inTransaction(db, () => {
-      const plan = planNotice(db, round, input.from, days);
-      if (canonicalJson(plan) !== canonicalJson(draft)) {
+      // Every write appends an event: with none since the draft, the draft is still the plan (10^5 awards planned again cost a second).
+      const plan = headSeq(db) === seqAtDraft ? draft : planNotice(db, round, input.from, days);
+      if (plan !== draft && canonicalJson(plan) !== canonicalJson(draft)) {
         throw new UserError(text('公示名单在写文件时被另一命令改变，请重试。', 'the proposed awards changed while the list was written; run the command again.'), 2);
       }
       const id = insertNotice(
@@ -141,10 +144,13 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
         { round_id: round.roundId, allocation_version: plan.version, starts_on: plan.period.startsOn, days, ends_on: plan.period.endsOn, out_file: out, created_at: at, created_by: op.officer },
         plan.items.map((p) => ({ application_id: p.application_id, award_fen: p.award_fen, source: p.source })),
       );
-      for (const p of plan.items) {
-        transition(p.application_id, p.state, 'publicize', 'in-notice');
-        setState(db, p.application_id, 'in-notice', at);
-      }
+      for (const p of plan.items) transition(p.application_id, p.state, 'publicize', 'in-notice');
+      setStates(
+        db,
+        plan.items.map((p) => p.application_id),
+        'in-notice',
+        at,
+      );
       appendEvent(db, {
         at,
         officer: op.officer,

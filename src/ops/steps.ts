@@ -5,7 +5,7 @@ import { RefusedError } from '../domain/errors.js';
 import { CHANGES_AFTER_ALLOCATION, checkAllocate, checkDecide, checkPublicize, type StepRefusal } from '../domain/step-order.js';
 import type { Result } from '../domain/text.js';
 import type { Db } from '../ledger/open.js';
-import { eventsAfter, latestAllocationEvent, needsReviewCount, uncheckedCount } from '../ledger/steps.repo.js';
+import { eligibilityCounts, eventsAfter, latestAllocationEvent } from '../ledger/steps.repo.js';
 
 function refuseStep(r: Result<void, StepRefusal>): void {
   if (!r.ok) throw new RefusedError(r.error.message, r.error.hint);
@@ -20,8 +20,7 @@ export function requireReadyForNotice(db: Db, roundId: string): void {
   const last = latestAllocationEvent(db, roundId);
   refuseStep(
     checkPublicize(roundId, {
-      unchecked: uncheckedCount(db, roundId),
-      needsReview: needsReviewCount(db, roundId),
+      ...eligibilityCounts(db, roundId),
       allocation: last ? { version: last.version, at: last.at } : null,
       later: last ? eventsAfter(db, roundId, last.seq, CHANGES_AFTER_ALLOCATION) : [],
     }),
