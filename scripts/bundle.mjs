@@ -27,7 +27,8 @@ const OUT = join(DIST, 'bundle');
 //   io/decode.js: createRequire                → resolves from dist/bundle alike
 //   io/import-worker-protocol.js  ../io/import-worker.js → dist/io/ from either place
 //   ledger/integrity.js  ../ledger/integrity-worker.js → dist/ledger/ from either place
-const USES_OWN_URL = new Set(['ledger/open.js', 'io/policies.js', 'cli/demo-script.js', 'io/decode.js', 'io/import-worker-protocol.js', 'ledger/integrity.js']);
+//   ops/audit-verify.js  ../ops/audit-verify-worker.js → dist/ops/ from either place
+const USES_OWN_URL = new Set(['ledger/open.js', 'io/policies.js', 'cli/demo-script.js', 'io/decode.js', 'io/import-worker-protocol.js', 'ledger/integrity.js', 'ops/audit-verify.js']);
 
 function jsFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

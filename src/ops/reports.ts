@@ -11,7 +11,8 @@ import { formatOfPath, renderReport, writeReportFile } from '../io/exporters/ind
 import { checkOutPath, ledgerFiles } from '../io/out-path.js';
 import { latestVersion } from '../ledger/allocations.repo.js';
 import type { Db } from '../ledger/open.js';
-import { ledgerHead, loadRoundFacts, verifyFactsOnFile } from '../ledger/reports.repo.js';
+import { ledgerHead, loadRoundFacts, soundVerifyFacts, verifyFactsOnFile } from '../ledger/reports.repo.js';
+import { sameVerify, verifyBeside, verifyBesideWorthIt } from './audit-verify.js';
 import type { FactsVerify } from '../domain/reports/facts.js';
 import type { OpContext } from './context.js';
 import { fundingLineOf, type LineInput } from './line.js';
@@ -77,17 +78,74 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
   const round = requireRound(op.db, input.roundId);
   // Before the report is built (the audit report of a large round takes a while).
   if (input.out) checkOutPath(input.out, { option: '--out', keep: ledgerFiles(op.db.name), force: input.force });
-  // The audit report's checks of the whole ledger, as verify runs them (a second core takes SQLite's own).
-  const verified = kind === 'audit' ? await verifyFactsOnFile(op.db, reporter(op.progress, text('校验账本', 'verifying'), 'checks')) : undefined;
-  const report = counted({ ...buildRoundReport(op.db, kind, round.roundId, op.now(), input.line, verified), timeZone: input.timeZone }, op.progress);
+  const generatedAt = op.now();
   const head: ReportHead = { kind, round: round.roundId, format, lang };
+  const build = (verified?: FactsVerify): Report => counted({ ...buildRoundReport(op.db, kind, round.roundId, generatedAt, input.line, verified), timeZone: input.timeZone }, op.progress);
+  const emit = async (report: Report, beforeCommit?: () => Promise<void>): Promise<ReportResult> => {
+    if (input.out) return { ...head, out: input.out, ...(await toFile(report, head, input.out, input.force, beforeCommit)) };
+    const content = await toText(report, head);
+    await beforeCommit?.();
+    return { ...head, content };
+  };
   try {
-    if (input.out) return { ...head, out: input.out, ...(await toFile(report, head, input.out, input.force)) };
-    return { ...head, content: await toText(report, head) };
+    if (kind !== 'audit') return await emit(build());
+    // The audit report's checks of the whole ledger, as verify runs them (a second core takes SQLite's own).
+    const checks = reporter(op.progress, text('校验账本', 'verifying'), 'checks');
+    if (verifyBesideWorthIt(op.db.name)) return await auditBeside(op.db, build, emit, checks);
+    return await emit(build(await verifyFactsOnFile(op.db, checks)));
   } finally {
     op.progress?.done();
   }
 }
+
+/** A sound ledger's verify result was not the one found: the report is written again with it. */
+class VerifyDiffers extends Error {
+  constructor(readonly verified: FactsVerify) {
+    super('the verify result differs from the one the report was written with');
+  }
+}
+
+/**
+ * The audit report written while its verify runs in a worker thread
+ * (audit-verify.ts): with a sound ledger's result, kept if the verify finds
+ * that result, else written again with the result found.
+ */
+async function auditBeside(
+  db: Db,
+  build: (verified: FactsVerify) => Report,
+  emit: (report: Report, beforeCommit?: () => Promise<void>) => Promise<ReportResult>,
+  checks: ((done: number, total: number) => void) | undefined,
+): Promise<ReportResult> {
+  // The verify's progress is shown once the report is written (a bar at a time), from where it has got to.
+  let writing = true;
+  let heard: [number, number] | undefined;
+  const beside = verifyBeside(db, db.name, (done, total) => {
+    if (writing) heard = [done, total];
+    else checks?.(done, total);
+  });
+  const guess = soundVerifyFacts(db);
+  // The verify's threads read the ledger too: this thread's page cache is kept small (the report reads each
+  // table a few times over, in order, and the file's pages are in the system's cache) so the three stay within memory.
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = ${Math.max(cache, REPORT_CACHE_KIB)}`);
+  try {
+    return await emit(build(guess), async () => {
+      writing = false;
+      if (heard) checks?.(...heard);
+      const found = await beside.result;
+      if (!sameVerify(found, guess)) throw new VerifyDiffers(found);
+    });
+  } catch (e) {
+    if (e instanceof VerifyDiffers) return emit(build(e.verified));
+    beside.cancel();
+    throw e;
+  } finally {
+    db.pragma(`cache_size = ${cache}`);
+  }
+}
+
+/** The page cache of the audit report's own reads while its verify runs beside it (negative: KiB, as the pragma takes it). */
+const REPORT_CACHE_KIB = -16384;
 
 const isReportKind = (k: string): k is ReportKind => (REPORT_KINDS as readonly string[]).includes(k);
 
@@ -125,9 +183,9 @@ function counted(report: Report, progress: Progress | undefined): Report {
  */
 const PUBLIC_REPORTS: ReadonlySet<ReportKind> = new Set(['awards', 'notice']);
 
-async function toFile(report: Report, h: ReportHead, out: string, force: boolean | undefined): Promise<{ bytes: number; sha256: string }> {
+async function toFile(report: Report, h: ReportHead, out: string, force: boolean | undefined, beforeCommit?: () => Promise<void>): Promise<{ bytes: number; sha256: string }> {
   try {
-    const { bytes, sha256 } = await writeReportFile(report, h.format, h.lang, out, { force, mode: PUBLIC_REPORTS.has(h.kind) ? 0o666 : 0o600 });
+    const { bytes, sha256 } = await writeReportFile(report, h.format, h.lang, out, { force, mode: PUBLIC_REPORTS.has(h.kind) ? 0o666 : 0o600, beforeCommit });
     return { bytes, sha256 };
   } catch (e) {
     if (e instanceof FileWriteError) {

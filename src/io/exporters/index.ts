@@ -38,13 +38,29 @@ export async function renderReport(r: Report, format: ReportFormat, lang: Lang):
 /**
  * Writes a report to a file row by row, through a temporary file that takes
  * the file's name only once the report is complete: an error on the way
- * leaves neither a half report nor the temporary file.
+ * leaves neither a half report nor the temporary file. `beforeCommit`, once
+ * the report is written, may still refuse it (by throwing) before it takes
+ * the file's name.
  */
-export async function writeReportFile(r: Report, format: ReportFormat, lang: Lang, path: string, opts: { force?: boolean; mode?: number } = {}): Promise<WrittenFile> {
+export async function writeReportFile(
+  r: Report,
+  format: ReportFormat,
+  lang: Lang,
+  path: string,
+  opts: { force?: boolean; mode?: number; beforeCommit?: () => Promise<void> } = {},
+): Promise<WrittenFile> {
   const { writeFileAtomicStream } = await import('../atomic-write.js');
+  const { beforeCommit, ...fileOpts } = opts;
   if (format === 'xlsx') {
     const { writeXlsx } = await import('./xlsx.js');
-    return writeFileAtomicStream(path, (out) => writeXlsx(r, lang, out), opts);
+    return writeFileAtomicStream(
+      path,
+      async (out) => {
+        await writeXlsx(r, lang, out);
+        await beforeCommit?.();
+      },
+      fileOpts,
+    );
   }
   const { TextSink } = await import('./sink.js');
   const write = await textExporter(format);
@@ -54,7 +70,8 @@ export async function writeReportFile(r: Report, format: ReportFormat, lang: Lan
       const sink = new TextSink((chunk) => out.chunk(chunk));
       await write(r, lang, sink);
       await sink.flush();
+      await beforeCommit?.();
     },
-    opts,
+    fileOpts,
   );
 }

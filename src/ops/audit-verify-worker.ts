@@ -1,0 +1,22 @@
+// The audit report's verify in a worker thread (ops/audit-verify.ts), so that
+// it runs beside the report's body on a second core. Read-only, not migrated.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openLedger } from '../ledger/open.js';
+import { verifyFactsOnFile } from '../ledger/reports.repo.js';
+
+const port = parentPort;
+if (port === null) throw new Error('audit-verify-worker.js runs as a worker thread');
+try {
+  const { path } = workerData as { path: string };
+  const db = openLedger(path, { readonly: true });
+  // Each page is read about once: a small cache keeps this thread's memory flat whatever the ledger's size.
+  db.pragma('cache_size = -8192');
+  try {
+    const verify = await verifyFactsOnFile(db, (done, total) => port.postMessage({ done, total }));
+    port.postMessage({ verify });
+  } finally {
+    db.close();
+  }
+} catch (e) {
+  port.postMessage({ error: (e as Error).message });
+}
