@@ -11,6 +11,7 @@ import type {
   FactsAggregate,
   FactsAllocation,
   FactsApp,
+  FactsCapInput,
   FactsClawback,
   FactsDossier,
   FactsEligibility,
@@ -156,6 +157,15 @@ const eligibilityColumn = (s: Schema) => (s.has('applications', 'eligibility') ?
 
 function apps(db: Db, s: Schema, roundId: string): Rows<FactsApp> {
   return rawQuery(db, `SELECT ${appColumns(stateSql(db, 'a'))}, ${eligibilityColumn(s)} FROM applications a WHERE ${s.byId('a.round_id')} = ? ORDER BY a.application_id`, [roundId], appReader);
+}
+
+function capInputs(db: Db, s: Schema, roundId: string): Rows<FactsCapInput> {
+  return rawQuery(db, `SELECT application_id, category, total_investment_fen, requested_amount_fen FROM applications WHERE ${s.byId('round_id')} = ? ORDER BY application_id`, [roundId], () => (r) => ({
+    id: str(r[0]),
+    category: str(r[1]),
+    totalInvestmentFen: num(r[2]),
+    requestedFen: num(r[3]),
+  }));
 }
 
 const acceptanceOf = (r: Row, p = ''): FactsAcceptance => ({
@@ -315,7 +325,7 @@ function eligibility(db: Db, s: Schema, roundId: string): Rows<FactsEligibility>
   return {
     *[Symbol.iterator]() {
       for (const a of iterateRoundResultLines(db, roundId)) {
-        for (const v of a.results.length > 1 ? [...a.results].sort(byRuleName) : a.results) {
+        for (const v of byName(a.results)) {
           const d = v.decision;
           yield {
             appId: a.applicationId,
@@ -338,6 +348,16 @@ const byRuleName = (x: { rule: string }, y: { rule: string }): number => {
   const b = RULE_NAME_RANK.get(y.rule);
   return a !== undefined && b !== undefined ? a - b : compareIds(x.rule, y.rule);
 };
+
+/** The positions of RULE_IDS in rule-name order: a checked application's results come in RULE_IDS order, and are put in name order without a sort. */
+const NAME_ORDER = RULE_IDS.map((r) => r as string).map((r, i) => [r, i] as const).sort((x, y) => compareIds(x[0], y[0])).map(([, i]) => i);
+
+/** An application's results by rule name. */
+function byName<T extends { rule: string }>(results: T[]): T[] {
+  if (results.length <= 1) return results;
+  if (results.length === RULE_IDS.length && results.every((r, i) => r.rule === RULE_IDS[i])) return NAME_ORDER.map((i) => results[i]);
+  return [...results].sort(byRuleName);
+}
 
 /** The experts an aggregate flagged as outliers (entries are an id or { expert }). */
 function outlierExperts(json: unknown): string[] {
@@ -589,6 +609,7 @@ export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean
     round: { id: round.roundId, opensOn: round.opensOn, closesOn: round.closesOn, policyId: round.policyId, policyHash: round.policyHash, budgets: round.budgets },
     policy: round.policy,
     apps: apps(db, s, roundId),
+    capInputs: capInputs(db, s, roundId),
     appCount: counts.reduce((n, c) => n + c.n, 0),
     appCategories: counts.map((c) => c.category),
     ...dossiers(db, s, roundId, latest?.version ?? null, manual),

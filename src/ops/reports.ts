@@ -80,7 +80,12 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
   if (input.out) checkOutPath(input.out, { option: '--out', keep: ledgerFiles(op.db.name), force: input.force });
   const generatedAt = op.now();
   const head: ReportHead = { kind, round: round.roundId, format, lang };
-  const build = (verified?: FactsVerify): Report => counted({ ...buildRoundReport(op.db, kind, round.roundId, generatedAt, input.line, verified), timeZone: input.timeZone }, op.progress);
+  const build = (verified?: FactsVerify): Report => {
+    // Set on the report, not spread into a new one: what a report makes only when read (withLazyHead) stays so.
+    const report = buildRoundReport(op.db, kind, round.roundId, generatedAt, input.line, verified);
+    report.timeZone = input.timeZone;
+    return counted(report, op.progress);
+  };
   const emit = async (report: Report, beforeCommit?: () => Promise<void>): Promise<ReportResult> => {
     if (input.out) return { ...head, out: input.out, ...(await toFile(report, head, input.out, input.force, beforeCommit)) };
     const content = await toText(report, head);
@@ -173,7 +178,8 @@ function counted(report: Report, progress: Progress | undefined): Report {
       }
     },
   });
-  return { ...report, sections: report.sections.map((s) => ({ ...s, rows: count(s.rows) })) };
+  report.sections = report.sections.map((s) => ({ ...s, rows: count(s.rows) }));
+  return report;
 }
 
 /**

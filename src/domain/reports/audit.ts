@@ -2,7 +2,7 @@
 // round, ending with the verify result and the hash of the last event, so a
 // printed report can later be matched to the ledger.
 import { capInCategory } from '../caps.js';
-import { REPORT_TITLES, articleText, coded, rowsOf, type CellValue, type Report, type Section } from './model.js';
+import { REPORT_TITLES, articleText, coded, rowsOf, withLazyHead, type CellValue, type Report, type Section } from './model.js';
 import {
   ACCEPTANCE_RESULT_LABELS,
   ALLOCATION_METHOD_LABELS,
@@ -156,7 +156,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('binding', '限额依据', 'Binding limit'),
         col('article', '条款', 'Article'),
       ],
-      rows: rowsOf(f.apps, (a): CellValue[] | null => {
+      rows: rowsOf(f.capInputs, (a): CellValue[] | null => {
         const cat = p.categories.find((c) => c.key === a.category);
         if (!cat || cat.allocation === 'manual') return null;
         const c = capInCategory({ category: a.category, requestedAmountFen: a.requestedFen, totalInvestmentFen: a.totalInvestmentFen }, cat, p.unitFen);
@@ -367,9 +367,11 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     meta('last_event_hash', '最后事件哈希', 'Hash of the last event', f.verify.lastHash),
   );
   if (f.verify.skipped.length) m.push(meta('skipped', '未运行的检查', 'Checks not run', f.verify.skipped.join(', ')));
-  // The answer first: one pass for the summary and the charts before the long tables.
-  const tally = new ChartTally(f);
-  for (const d of f.standings) tally.add(d);
   const verified = f.verify.ok ? text('账本校验通过：未发现问题', 'Ledger verified: no problem found') : text(`账本校验发现 ${f.verify.problems.length} 个问题`, `Ledger verification found ${f.verify.problems.length} problem(s)`);
-  return { kind: 'audit', title: REPORT_TITLES.audit, roundId: f.round.id, generatedAt, meta: m, sections, charts: [...tally.charts(), eligibilityChart(f.eligibilityCounts())], summary: tally.summary({ ok: f.verify.ok, text: verified }) };
+  return withLazyHead({ kind: 'audit', title: REPORT_TITLES.audit, roundId: f.round.id, generatedAt, meta: m, sections }, () => {
+    // The answer first: one pass for the summary and the charts before the long tables.
+    const tally = new ChartTally(f);
+    for (const d of f.standings) tally.add(d);
+    return { charts: [...tally.charts(), eligibilityChart(f.eligibilityCounts())], summary: tally.summary({ ok: f.verify.ok, text: verified }) };
+  });
 }

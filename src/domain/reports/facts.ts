@@ -36,6 +36,13 @@ export interface FactsApp {
   trainees: number | null;
 }
 
+export interface FactsCapInput {
+  id: string;
+  category: string;
+  totalInvestmentFen: number;
+  requestedFen: number;
+}
+
 export interface FactsEligibility {
   appId: string;
   rule: string;
@@ -241,6 +248,8 @@ export interface RoundFacts {
   policy: Policy;
   /** The round's applications by id. */
   apps: Rows<FactsApp>;
+  /** The same applications with only what the cap arithmetic needs (a third of the reading). */
+  capInputs: Rows<FactsCapInput>;
   appCount: number;
   /** The categories the applications are in (each once). */
   appCategories: string[];

@@ -163,6 +163,20 @@ export interface Report {
   caterpillars?: Caterpillar[];
 }
 
+/**
+ * A report whose charts and summary are made when an exporter first reads
+ * them: CSV reads neither, and an audit report's take a pass over the
+ * round's applications. Made once, then kept.
+ */
+export function withLazyHead(r: Omit<Report, 'charts' | 'summary'>, make: () => Pick<Report, 'charts' | 'summary'>): Report {
+  let made: Pick<Report, 'charts' | 'summary'> | undefined;
+  const head = () => (made ??= make());
+  return Object.defineProperties(r, {
+    charts: { get: () => head().charts, enumerable: true },
+    summary: { get: () => head().summary, enumerable: true },
+  }) as Report;
+}
+
 export const isCoded = (v: CellValue): v is Coded => typeof v === 'object' && v !== null && 'code' in v;
 export const isMoney = (v: CellValue): v is Money => typeof v === 'object' && v !== null && 'fen' in v;
 
