@@ -203,6 +203,9 @@ export function roundScoresForAggregation(db: Db, roundId: string, rules: Scorin
 
 const AGGREGATE_VALUES = ['method', 'status', 'score_num', 'score_den', 'score_display', 'score_key', 'experts', 'recused', 'outliers_json', 'details_json', 'round_id'];
 
+/** Aggregates compared per chunk of applications: a round of 10^6 is never held twice in memory. */
+const AGGREGATE_CHUNK = 10_000;
+
 /**
  * Replaces the round's aggregate as a whole; call inside the command's
  * transaction. A row whose values come out the same is not rewritten (a
@@ -211,23 +214,53 @@ const AGGREGATE_VALUES = ['method', 'status', 'score_num', 'score_den', 'score_d
  * computed, and the round's latest aggregation (aggregatedAt) that they still
  * hold. Returns how many rows were written.
  */
-export function replaceAggregates(db: Db, roundId: string, aggregates: Aggregate[], computedAt: string): number {
-  const old = new Set(db.prepare('SELECT application_id FROM score_aggregates WHERE round_id = ?').pluck().all(roundId) as string[]);
-  // One upsert per application: SQLite inserts it, updates it in place when a value differs, or leaves it.
+export function replaceAggregates(db: Db, roundId: string, aggregates: Aggregate[], computedAt: string, chunkSize = AGGREGATE_CHUNK): number {
+  const aggs = isSortedById(aggregates) ? aggregates : [...aggregates].sort((x, y) => (x.applicationId < y.applicationId ? -1 : x.applicationId > y.applicationId ? 1 : 0));
+  // (+round_id: the key range, not the whole round from the round index.)
+  // The stored rows are compared in JS, a chunk of applications at a time, in application_id order: 10^5 upserts
+  // that change nothing cost SQLite a second. A round aggregated for the first time has nothing to compare.
+  const anyStored = db.prepare('SELECT 1 FROM score_aggregates WHERE round_id = ? LIMIT 1').get(roundId) !== undefined;
+  const storedIn = db.prepare(`SELECT application_id, ${AGGREGATE_VALUES.join(', ')} FROM score_aggregates WHERE application_id > ? AND application_id <= ? AND +round_id = ?`).raw();
+  const storedAfter = db.prepare(`SELECT application_id FROM score_aggregates WHERE application_id > ? AND +round_id = ?`).pluck();
   const put = db.prepare(
     `INSERT INTO score_aggregates (${AGGREGATE_VALUES.join(', ')}, computed_at, application_id) VALUES (${AGGREGATE_VALUES.map(() => '?').join(', ')}, ?, ?)
-     ON CONFLICT (application_id) DO UPDATE SET ${[...AGGREGATE_VALUES, 'computed_at'].map((c) => `${c} = excluded.${c}`).join(', ')}
-     WHERE ${AGGREGATE_VALUES.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`,
+     ON CONFLICT (application_id) DO UPDATE SET ${[...AGGREGATE_VALUES, 'computed_at'].map((c) => `${c} = excluded.${c}`).join(', ')}`,
   );
-  let written = 0;
-  for (const a of aggregates) {
-    const value = a.value ? scoreToStored(a.value) : null;
-    old.delete(a.applicationId);
-    written += put.run(a.method, a.status, value?.num ?? null, value?.den ?? null, a.display, a.key, a.experts, a.recused, JSON.stringify(a.outliers), JSON.stringify(a.details), roundId, computedAt, a.applicationId).changes;
-  }
   const del = db.prepare('DELETE FROM score_aggregates WHERE application_id = ?');
-  for (const id of old) del.run(id);
-  return written + old.size;
+  let written = 0;
+  let after = '';
+  for (let i = 0; i < aggs.length; i += chunkSize) {
+    const chunk = aggs.slice(i, i + chunkSize);
+    const last = chunk[chunk.length - 1].applicationId;
+    // application id → its stored row: application_id, then AGGREGATE_VALUES.
+    const stored = new Map<string, unknown[]>();
+    if (anyStored) for (const r of storedIn.all(after, last, roundId) as [string, ...unknown[]][]) stored.set(r[0], r);
+    for (const a of chunk) {
+      const value = a.value ? scoreToStored(a.value) : null;
+      const values = [a.method, a.status, value?.num ?? null, value?.den ?? null, a.display, a.key, a.experts, a.recused, JSON.stringify(a.outliers), JSON.stringify(a.details), roundId];
+      const was = stored.get(a.applicationId);
+      stored.delete(a.applicationId);
+      // === on each value: text, integers and NULL come back from SQLite as the same JS types.
+      if (was !== undefined && values.every((v, k) => v === was[k + 1])) continue;
+      put.run(...values, computedAt, a.applicationId);
+      written++;
+    }
+    // Stored for an application no longer aggregated.
+    for (const id of stored.keys()) del.run(id);
+    written += stored.size;
+    after = last;
+  }
+  if (anyStored) {
+    const gone = storedAfter.all(after, roundId) as string[];
+    for (const id of gone) del.run(id);
+    written += gone.length;
+  }
+  return written;
+}
+
+function isSortedById(aggs: readonly Aggregate[]): boolean {
+  for (let i = 1; i < aggs.length; i++) if (aggs[i - 1].applicationId >= aggs[i].applicationId) return false;
+  return true;
 }
 
 /** When the round was last aggregated (its newest `scores aggregate` event), if ever: every stored aggregate of the round still held then. */

@@ -136,6 +136,48 @@ describe('scores repository', () => {
     db.close();
   });
 
+  it('replaceAggregates, chunk by chunk: the round holds exactly the new aggregates; only new, changed and dropped rows are written', () => {
+    const ids = Array.from({ length: 23 }, (_, i) => `G${String(i).padStart(2, '0')}`);
+    const db = setup(ids);
+    const rules = scoringRules(JSON.parse(db.prepare("SELECT policy_json FROM rounds WHERE round_id = 'R1'").pluck().get() as string));
+    const aggOf = (id: string, centi: number | null) =>
+      aggregateRound([{ applicationId: id, entries: centi === null ? [] : [1, 2, 3].map((e) => ({ expertId: `E${e}`, units: BigInt(centi + e), recused: false })) }], rules)[0];
+    const stored = () =>
+      db.prepare("SELECT application_id, score_num, status, computed_at FROM score_aggregates WHERE round_id = 'R1' ORDER BY application_id").raw().all() as [string, string | null, string, string][];
+    let now = 0;
+    fc.assert(
+      fc.property(
+        // Per application: absent, or a score (null: insufficient reviews); the aggregates given in any order.
+        fc.array(fc.option(fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }), { nil: undefined }), { minLength: 23, maxLength: 23 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.boolean(),
+        (table, chunk, reversed) => {
+          const before = new Map(stored().map((r) => [r[0], r]));
+          const aggs = ids.flatMap((id, i) => (table[i] === undefined ? [] : [aggOf(id, table[i] === null ? null : 6000 + 100 * (table[i] as number))]));
+          if (reversed) aggs.reverse();
+          const at = `2022-05-02T00:00:${String(now++ % 60).padStart(2, '0')}.000Z`;
+          const written = inTransaction(db, () => replaceAggregates(db, 'R1', aggs, at, chunk));
+          const after = stored();
+          expect(after.map((r) => r[0])).toEqual(aggs.map((a) => a.applicationId).sort());
+          let expected = 0;
+          for (const r of after) {
+            const a = aggs.find((x) => x.applicationId === r[0]);
+            expect(r[2]).toBe(a?.status);
+            const was = before.get(r[0]);
+            const same = was !== undefined && was[1] === r[1] && was[2] === r[2];
+            // An unchanged row keeps its time; a new or changed one gets this aggregation's.
+            expect(r[3]).toBe(same ? was[3] : at);
+            if (!same) expected++;
+          }
+          expected += [...before.keys()].filter((id) => !after.some((r) => r[0] === id)).length;
+          expect(written).toBe(expected);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    db.close();
+  });
+
   it('roundMoments: SQLite’s integer sums equal the totals computed in JS', () => {
     const ids = Array.from({ length: 20 }, (_, i) => `M${i}`);
     const db = setup(ids);
