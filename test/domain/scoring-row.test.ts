@@ -102,6 +102,16 @@ describe('values', () => {
     );
   });
 
+  it('property: the fast path for plain digits reads a score as the general rule does', () => {
+    // A space around the text takes the general path (NFKC, trim), which must agree.
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{0,11}(\.[0-9]{0,3})?$/), fc.integer({ min: 1, max: 1000 }), (s, max) => {
+        expect(parseCenti(s, max)).toEqual(parseCenti(` ${s} `, max));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('booleans: 是/否, yes/no, y/n, true/false, 1/0', () => {
     for (const s of ['是', 'yes', 'Y', 'TRUE', '1', ' 是 ']) expect(parseBoolean(s)).toEqual({ ok: true, value: true });
     for (const s of ['否', 'No', 'n', 'false', '0', '０']) expect(parseBoolean(s)).toEqual({ ok: true, value: false });

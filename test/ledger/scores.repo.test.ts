@@ -68,6 +68,14 @@ describe('scores repository', () => {
     db.close();
   });
 
+  it('stores the source as given, quotes included (it is written into the insert statement)', () => {
+    const db = setup(['A']);
+    const odd = { file: "O'Brien's 评分表 ''; DROP TABLE scores; --.csv", sha256: 'b'.repeat(64), at: "2022-05-01T00:00:00.000Z'" };
+    inTransaction(db, () => writeScores(db, 'R1', [row('A', 'E1', 8000, 2)], [], odd));
+    expect(db.prepare('SELECT round_id, source_file, source_sha256, imported_at FROM scores').raw().all()).toEqual([['R1', odd.file, odd.sha256, odd.at]]);
+    db.close();
+  });
+
   it('refuses a score for an application that does not exist, and a negative score', () => {
     const db = setup(['A']);
     expect(() => writeScores(db, 'R1', [row('NOPE', 'E1', 8000, 2)], [], src)).toThrow(/FOREIGN KEY/);
