@@ -10,6 +10,7 @@ import { opContext, type Context } from '../context.js';
 import { dateOption } from '../options.js';
 import type { Output, Printer } from '../render.js';
 import { handler } from '../runner.js';
+import { keepHeapNearLiveSet } from '../heap.js';
 import { lazyArray } from '../json-stream.js';
 import { decideHint } from './review.js';
 import { words } from '../words.js';
@@ -29,6 +30,7 @@ function decisionLine(ctx: Context, d: Decision): string {
 const PROBLEM_ROWS_SHOWN = 200;
 
 function runCheck(ctx: Context, opts: { round?: string; asOf?: string; all?: boolean }): Output {
+  keepHeapNearLiveSet();
   const r = check(opContext(ctx), { roundId: opts.round, asOf: opts.asOf === undefined ? undefined : dateOption('as-of', opts.asOf) });
   const round = r.round.roundId;
   const review = r.byStatus['needs-review'];
