@@ -62,11 +62,12 @@ export const q = (s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /**
  * Writes `rows` valid applications, ids `${idPrefix}${n}` (n = 1 … rows, 7
- * digits); `family` (0–9) keeps the credit codes of two files apart. About 1
+ * digits); `family` (0–9) keeps the credit codes of two files of up to 999,999 rows apart. About 1
  * row in 20 has a quoted comma, doubled quote or line break.
  */
 export async function writeApplicationsCsv(path, { rows, idPrefix = 'A-', family = 0, seed = 42 } = {}) {
-  if (rows > 999_999) throw new Error('at most 999,999 rows per family');
+  // Ids have seven digits; makeUscc moves past 999,999 into the next family's letter, so credit codes stay distinct.
+  if (rows > 9_999_999) throw new Error('at most 9,999,999 rows');
   const rnd = rng(seed);
   const ws = createWriteStream(path, { highWaterMark: 1 << 20 });
   let buf = '\uFEFF' + APPLICATION_HEADER.join(',') + '\r\n';
