@@ -27,9 +27,24 @@ export const KEY_DIGITS = 30;
 
 const abs = (a: bigint): bigint => (a < 0n ? -a : a);
 
+// Below 2^40 a value and the products formed from it here stay exact as doubles (< 2^53): the common
+// cases (a mean of a few scores in hundredths) are worked in numbers, because every BigInt operation
+// allocates and an aggregation of 10^5 applications made millions of them.
+const SMALL = 1n << 40n;
+
 export function gcd(a: bigint, b: bigint): bigint {
   a = abs(a);
   b = abs(b);
+  if (a < SMALL && b < SMALL) {
+    let x = Number(a);
+    let y = Number(b);
+    while (y !== 0) {
+      const r = x % y;
+      x = y;
+      y = r;
+    }
+    return BigInt(x);
+  }
   while (b !== 0n) {
     const r = a % b;
     a = b;
@@ -102,12 +117,19 @@ export function formatFraction(num: bigint, den: bigint, places = 2): string {
   const neg = (num < 0n) !== (den < 0n) && num !== 0n;
   const n = abs(num);
   const d = abs(den);
+  if (places <= 3 && n < SMALL && d < SMALL) {
+    // 2·n·10^p + d < 2^53: exact in numbers.
+    const x = 2 * Number(n) * 10 ** places + Number(d);
+    const y = 2 * Number(d);
+    const q = (x - (x % y)) / y;
+    return signed(neg && q !== 0, q, places);
+  }
   const scale = pow10(places);
   const q = (2n * n * scale + d) / (2n * d);
   return signed(neg && q !== 0n, q, places);
 }
 
-function signed(neg: boolean, q: bigint, places: number): string {
+function signed(neg: boolean, q: bigint | number, places: number): string {
   const s = q.toString().padStart(places + 1, '0');
   const body = places > 0 ? `${s.slice(0, s.length - places)}.${s.slice(s.length - places)}` : s;
   return neg ? `-${body}` : body;
@@ -175,6 +197,7 @@ export function formatSqrt(num: bigint, den: bigint, places = 2): string {
  */
 export function scoreKey(v: ScoreValue): string {
   const [n, d] = asFraction(v);
+  if (n >= 0n && n < SMALL && d < SMALL && n < 1000n * d) return smallKey(Number(n), Number(d));
   const t = floorDiv(n * pow10(KEY_DIGITS), d);
   const width = 3 + KEY_DIGITS;
   // join, not a template: it makes a flat string, and comparing V8's
@@ -190,6 +213,21 @@ export function scoreKey(v: ScoreValue): string {
   const s = (-t).toString();
   const nines = s.replace(/\d/g, (c) => String(9 - Number(c)));
   return ['-', String(99 - s.length).padStart(2, '0'), nines].join('');
+}
+
+/** scoreKey of n/d for 0 ≤ n/d < 1000 and n, d < 2^40: long division in numbers, digit by digit (each step < 10·d < 2^53). */
+function smallKey(n: number, d: number): string {
+  let r = n % d;
+  const whole = (n - r) / d;
+  const digits: number[] = [];
+  for (let i = 0; i < KEY_DIGITS; i++) {
+    r *= 10;
+    const q = (r - (r % d)) / d;
+    digits.push(48 + q);
+    r -= q * d;
+  }
+  // A flat string (see scoreKey).
+  return [String(whole).padStart(3, '0'), String.fromCharCode(...digits)].join('.');
 }
 
 /** Stored as two TEXT columns; a fixed-point value as scaled / 10^digits. */
@@ -524,10 +562,21 @@ export function aggregateApplication(a: ApplicationScores, rules: ScoringRules, 
   const details: AggregateDetails = {};
   const crit = criteriaMeans(valid, rules);
   if (crit) details.criteria = crit;
-  const base = { applicationId: a.applicationId, method: rules.method, experts: valid.length, recused, outliers, details };
-  if (valid.length < rules.minExperts || valid.length === 0) {
-    return { ...base, status: 'insufficient-reviews' as const, value: null, display: null, key: null };
-  }
+  // Every aggregate is built by this one literal, whole: `{ ...base, status, … }` cost V8 a slow copy per
+  // application, and made objects whose every later read (ranking, storing, the table) was slower.
+  const aggregate = (status: ScoreStatus, value: ScoreValue | null): Aggregate => ({
+    applicationId: a.applicationId,
+    method: rules.method,
+    experts: valid.length,
+    recused,
+    outliers,
+    details,
+    status,
+    value,
+    display: value && scoreDisplay(value),
+    key: value && scoreKey(value),
+  });
+  if (valid.length < rules.minExperts || valid.length === 0) return aggregate('insufficient-reviews', null);
   let value: ScoreValue;
   switch (rules.method) {
     case 'mean':
@@ -563,8 +612,7 @@ export function aggregateApplication(a: ApplicationScores, rules: ScoringRules, 
       value = zValue(valid, z, details);
       break;
   }
-  const status: ScoreStatus = atLeast(value, rules.threshold) ? 'scored' : 'below-threshold';
-  return { ...base, status, value, display: scoreDisplay(value), key: scoreKey(value) };
+  return aggregate(atLeast(value, rules.threshold) ? 'scored' : 'below-threshold', value);
 }
 
 // Two different rationals with denominators below 10^15 differ by more than

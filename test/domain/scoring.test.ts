@@ -8,6 +8,7 @@ import {
   expertUnits,
   formatFraction,
   formatSqrt,
+  gcd,
   isqrt,
   rankAggregates,
   rational,
@@ -301,6 +302,42 @@ describe('exact representation', () => {
     expect(formatFraction(-1n, 300n)).toBe('0.00');
     expect(formatFraction(12345n, 1000n)).toBe('12.35');
     expect(formatFraction(12344n, 1000n)).toBe('12.34');
+  });
+
+  it('property: the number paths (below 2^40) give what exact BigInt arithmetic gives', () => {
+    // References in BigInt only, as the functions were before their number paths.
+    const refGcd = (a: bigint, b: bigint): bigint => {
+      a = a < 0n ? -a : a;
+      b = b < 0n ? -b : b;
+      while (b !== 0n) [a, b] = [b, a % b];
+      return a;
+    };
+    const refFormat = (num: bigint, den: bigint, places: number): string => {
+      const neg = (num < 0n) !== (den < 0n) && num !== 0n;
+      const n = num < 0n ? -num : num;
+      const d = den < 0n ? -den : den;
+      const q = (2n * n * 10n ** BigInt(places) + d) / (2n * d);
+      const t = q.toString().padStart(places + 1, '0');
+      const body = places > 0 ? `${t.slice(0, t.length - places)}.${t.slice(t.length - places)}` : t;
+      return neg && q !== 0n ? `-${body}` : body;
+    };
+    const refKey = (n: bigint, d: bigint): string => {
+      const t = ((n * 10n ** 30n) / d).toString().padStart(33, '0');
+      return `${t.slice(0, 3)}.${t.slice(3)}`;
+    };
+    // Around the 2^40 boundary as well as small values.
+    const big = fc.oneof(fc.bigInt({ min: 0n, max: 100_000n }), fc.bigInt({ min: (1n << 40n) - 1000n, max: (1n << 40n) + 1000n }), fc.bigInt({ min: 0n, max: 1n << 60n }));
+    fc.assert(
+      fc.property(big, big, fc.boolean(), fc.integer({ min: 0, max: 4 }), (a, b0, negative, places) => {
+        const b = b0 === 0n ? 1n : b0;
+        const n = negative ? -a : a;
+        expect(gcd(n, b)).toBe(refGcd(n, b));
+        expect(formatFraction(n, b, places)).toBe(refFormat(n, b, places));
+        expect(formatFraction(n, -b, places)).toBe(refFormat(n, -b, places));
+        if (a < 1000n * b) expect(scoreKey({ kind: 'rational', num: a, den: b })).toBe(refKey(a, b));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('integer square roots', () => {

@@ -70,8 +70,12 @@ function tiedDisplays(aggs: readonly Aggregate[], threshold: number): Set<string
 }
 
 /** The rounded score, with the exact value beside it where the rounded one ties (80.88 (= 80.875)). */
-const shownScore = (a: Aggregate, tied: Set<string>): string =>
-  a.display === null ? '—' : a.value !== null && tied.has(a.display) && scoreExact(a.value) !== a.display ? `${a.display} (= ${scoreExact(a.value)})` : a.display;
+function shownScore(a: Aggregate, tied: Set<string>): string {
+  if (a.display === null) return '—';
+  if (a.value === null || !tied.has(a.display)) return a.display;
+  const exact = scoreExact(a.value);
+  return exact !== a.display ? `${a.display} (= ${exact})` : a.display;
+}
 
 function aggregateCommand(ctx: Context, opts: { round?: string; method?: ScoreMethod }) {
   const r = aggregateScores(opContext(ctx), { round: opts.round, method: opts.method });
