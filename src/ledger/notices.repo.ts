@@ -3,7 +3,7 @@
 // operation's transaction.
 import { latestVersion } from './allocations.repo.js';
 import type { Db } from './open.js';
-import { stateSql } from './states.js';
+import { lineStateSql, stateSql } from './states.js';
 
 export interface ProposedAward {
   application_id: string;
@@ -30,7 +30,8 @@ export function proposedAwards(db: Db, roundId: string, manualCategories: readon
   if (version !== null) {
     const rows = db
       .prepare(
-        `SELECT a.application_id, ${stateSql(db, 'a', 'l.version')} AS state, a.category, a.enterprise_name, a.uscc, a.district, a.project_name, l.rank, l.award_fen, 'allocation' AS source
+        // lineStateSql: the state read from the line already joined, not looked up again per line.
+        `SELECT a.application_id, ${lineStateSql('a', 'l')} AS state, a.category, a.enterprise_name, a.uscc, a.district, a.project_name, l.rank, l.award_fen, 'allocation' AS source
          FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
          WHERE l.round_id = ? AND l.version = ? AND l.award_fen > 0`,
       )

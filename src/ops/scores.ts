@@ -164,7 +164,7 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
       return;
     }
     seen.set(row.applicationId, row.expertId, line);
-    const stored = existing.get(row.applicationId, row.expertId);
+    const stored = existing.size === 0 ? undefined : existing.get(row.applicationId, row.expertId);
     if (stored === undefined) {
       inserts.push(row);
       affected.add(row.applicationId);
