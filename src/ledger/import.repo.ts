@@ -12,7 +12,7 @@ import { type Text, text } from '../domain/text.js';
 import { rowToApplication, type ApplicationRow } from './applications.repo.js';
 import type { EventRow } from './events.js';
 import type { Db } from './open.js';
-import { flushNoted } from './seals.js';
+import { bulkInsert, flushNoted } from './seals.js';
 import { stateSql } from './states.js';
 
 /** Rows between two moves of the noted keys out of memory (seals.ts flushNoted). */
@@ -218,6 +218,8 @@ export class ApplicationImportSession {
   private newCount = 0;
   private accepted = 0;
   private insert: { file: string; sha256: string; st: Statement } | null = null;
+  /** New rows are noted for their seals at the end, by rowid, not one by one by a trigger. */
+  private readonly newRows: { done(): void };
   private readonly st: {
     byId: Statement;
     byProject: Statement;
@@ -239,6 +241,7 @@ export class ApplicationImportSession {
       DELETE FROM import_seen_id; DELETE FROM import_seen_project;`);
     this.base = (db.prepare('SELECT coalesce(max(rowid), 0) AS m FROM applications').get() as { m: number }).m;
     this.repeats = new RepeatLines(this.base);
+    this.newRows = bulkInsert(db, 'applications');
     this.next = nextGeneratedNumber(db, roundId);
     this.st = {
       byId: db.prepare(`SELECT ${KEY_COLS} FROM applications WHERE application_id = ?`),
@@ -335,6 +338,11 @@ export class ApplicationImportSession {
   /** New rows beyond the first 1,000 are linked to the event here rather than listed in it. */
   newApplicationIds(): string[] | null {
     return this.newCount <= 1000 ? this.newIds : null;
+  }
+
+  /** Before the commit: the rows this import inserted are noted for the row seals. */
+  noteNewRows(): void {
+    this.newRows.done();
   }
 
   linkNewRows(event: EventRow): void {

@@ -89,6 +89,9 @@ export function registerRowHash(db: Db): void {
 export const entryText = (key: string, hashHex: string | null): string => `${key}\u0000${hashHex ?? '-'}\n`;
 export const SEAL_ENTRY_SQL = "key || char(0) || coalesce(hex(hash), '-') || char(10)";
 
+const note = (t: string, row: 'NEW' | 'OLD') => `SELECT jm_note('${t}', ${keyExpr(t, `${row}.`)});`;
+const insertTrigger = (t: string) => `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_i AFTER INSERT ON main.${q(t)} BEGIN ${note(t, 'NEW')} END;`;
+
 // Per connection, the tables whose changes it notes.
 const watched = new WeakMap<Db, Set<string>>();
 // Per connection, the keys noted since the last flush into temp.jm_dirty, by table.
@@ -120,11 +123,10 @@ export function watchFactTables(db: Db): void {
   for (const t of Object.keys(SEALED_TABLES)) {
     if (!have.has(t) || done.has(t)) continue;
     done.add(t);
-    const note = (row: 'NEW' | 'OLD') => `SELECT jm_note('${t}', ${keyExpr(t, `${row}.`)});`;
     sql.push(
-      `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_i AFTER INSERT ON main.${q(t)} BEGIN ${note('NEW')} END;`,
-      `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_u AFTER UPDATE ON main.${q(t)} BEGIN ${note('OLD')} ${note('NEW')} END;`,
-      `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_d AFTER DELETE ON main.${q(t)} BEGIN ${note('OLD')} END;`,
+      insertTrigger(t),
+      `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_u AFTER UPDATE ON main.${q(t)} BEGIN ${note(t, 'OLD')} ${note(t, 'NEW')} END;`,
+      `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_d AFTER DELETE ON main.${q(t)} BEGIN ${note(t, 'OLD')} END;`,
     );
   }
   db.exec(sql.join('\n'));
@@ -156,6 +158,30 @@ export function flushNoted(db: Db): void {
 /** A transaction rolled back: the keys it noted are dropped (those flushed before it began stay). */
 export function dropNoted(db: Db): void {
   noted.get(db)?.clear();
+}
+
+/**
+ * New rows inserted in bulk into a rowid table (an import's applications): the
+ * table's insert trigger is dropped until `done()`, which notes every row above
+ * the table's largest rowid at the start, whichever statement inserted it (the
+ * writer deletes none meanwhile). A trigger costs SQLite a sub-program per row.
+ * Inside the caller's transaction: if it rolls back, the trigger is back with
+ * it. Updates and deletes stay noted by their triggers.
+ */
+export function bulkInsert(db: Db, table: 'applications'): { done(): void } {
+  if (!db.inTransaction) throw new Error('internal error: bulkInsert outside a transaction');
+  watchFactTables(db);
+  const base = db.prepare(`SELECT coalesce(max(rowid), 0) FROM main.${q(table)}`).pluck().get() as number;
+  db.exec(`DROP TRIGGER IF EXISTS temp.jm_seal_${table}_i`);
+  let open = true;
+  return {
+    done() {
+      if (!open) return;
+      open = false;
+      db.prepare(`INSERT OR IGNORE INTO temp.jm_dirty (tbl, key) SELECT '${table}', ${keyExpr(table, '')} FROM main.${q(table)} WHERE rowid > ?`).run(base);
+      db.exec(insertTrigger(table));
+    },
+  };
 }
 
 /** Notes every row of every fact table, for the baseline seal of a ledger made before row seals. */

@@ -388,6 +388,7 @@ export async function importApplications(op: OpContext, input: ImportApplication
         },
       });
       if (newIds === null) s.linkNewRows(event);
+      s.noteNewRows();
     },
   };
   const periodListener: ImportListener = {

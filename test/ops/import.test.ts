@@ -10,6 +10,9 @@ import type { OpContext } from '../../src/ops/context.js';
 import { listApplications, showApplication } from '../../src/ops/applications.js';
 import { type ImportProblem, importApplications } from '../../src/ops/import.js';
 import { importSideList, showSideList } from '../../src/ops/side-lists.js';
+import { runChecks } from '../../src/ledger/verify/index.js';
+import { appendEvent } from '../../src/ledger/events.js';
+import { inTransaction } from '../../src/ledger/open.js';
 import { FIXTURES, ledgerWithRound } from '../helpers.js';
 
 const IMPORT = join(FIXTURES, 'import');
@@ -53,6 +56,29 @@ describe('importApplications', () => {
     expect(count(db, 'SELECT count(*) FROM events')).toBe(0);
     expect(db.inTransaction).toBe(false);
     expect(fileHash(path)).toBe(before);
+  });
+
+  it('seals every new row by its rowid at the end; a rolled-back import leaves the insert trigger, so later rows are sealed too', async () => {
+    const { op, db } = ledger();
+    const trigger = () => count(db, "SELECT count(*) FROM temp.sqlite_master WHERE name = 'jm_seal_applications_i'");
+    // Rolled back (a bad row): the trigger the import dropped is back with the rollback.
+    const bad = await importApplications(op, { file: join(IMPORT, 'bad', 'amount-not-number.csv'), round: 'R1', lang: 'en' });
+    expect(bad.written).toBe(false);
+    expect(trigger()).toBe(1);
+    const r = await importApplications(op, { file: join(IMPORT, 'applications.csv'), round: 'R1', lang: 'en' });
+    expect(trigger()).toBe(1);
+    const seq = count(db, "SELECT seq FROM events WHERE command = 'import'");
+    expect(count(db, `SELECT count(*) FROM row_seals WHERE tbl = 'applications' AND seq = ${seq}`)).toBe(r.new);
+    expect(runChecks(db).problems).toEqual([]);
+    // A row inserted after the import by another statement of a command is noted by the trigger again, and sealed.
+    inTransaction(db, () => {
+      db.exec(`INSERT INTO applications SELECT 'R1-extra', round_id, enterprise_name, uscc, district, established_on, independent_legal_person, category, cluster, 'another project',
+        total_investment_fen, requested_amount_fen, employees, annual_revenue_fen, other_fiscal_support, past_projects_compliant, credit_good, major_accident, ready_to_implement,
+        training_events, trainees, submitted_on, extra_json, source_file, source_line, source_sha256, content_hash, state, created_at, updated_at, eligibility FROM applications LIMIT 1`);
+      appendEvent(db, { at: '2022-05-02T08:00:00.000Z', officer: 'test', command: 'import', roundId: 'R1' });
+    });
+    expect(count(db, "SELECT count(*) FROM row_seals WHERE tbl = 'applications' AND key = '[\"R1-extra\"]'")).toBe(1);
+    expect(runChecks(db).problems).toEqual([]);
   });
 
   it('keeps no problems when asked not to, and still counts them', async () => {
