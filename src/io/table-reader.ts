@@ -18,6 +18,7 @@ import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { text, type Text } from '../domain/text.js';
 import { FileReadError, SNIFF_BYTES, openTextStream, toFileReadError, type TextEncoding } from './decode.js';
+import { mendedWorkbookReader } from './exceljs.js';
 
 export interface RawRow {
   /** 1-based line of the file where the record starts; for XLSX, the Excel row number. */
@@ -507,9 +508,8 @@ const sheetList = (names: string[]): string => names.map((n) => `"${n}"`).join('
 
 async function* readXlsxBatches(path: string, opts: ReadTableOptions): AsyncGenerator<RawRow[]> {
   // Loaded only here: exceljs is large and most runs never read a workbook.
-  const mod = (await import('exceljs')) as unknown as { default?: ExcelModule } & ExcelModule;
-  const ExcelJS: ExcelModule = mod.default ?? mod;
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+  const WorkbookReader = mendedWorkbookReader() as ExcelModule['stream']['xlsx']['WorkbookReader'];
+  const reader = new WorkbookReader(path, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

@@ -1,0 +1,81 @@
+// exceljs, loaded in one place, with the stream iteration of its workbook reader mended.
+//
+// exceljs 4.4.0 (lib/utils/iterate-stream.js) pauses the stream it iterates around every
+// yield. The ZIP parser it iterates (unzipper) does not keep what it produces while paused:
+// it ends, and the entries it had not delivered are lost (exceljs issue 3064). A workbook
+// whose xl/workbook.xml part comes last, as exceljs itself writes it, then failed now and
+// then ("Cannot read properties of undefined (reading 'sheets')"), or could lose a part.
+// The iteration here never pauses the ZIP's stream of entries (the parser hands over the
+// next entry only when the last one was read, so the queue stays short); a stream of
+// bytes, an entry's content, is paused while its queue is long and resumed when it empties.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type * as ExcelJS from 'exceljs';
+
+const require = createRequire(import.meta.url);
+const QUEUE_HIGH = 64;
+
+async function* iterateStream(stream: Readable): AsyncGenerator<unknown> {
+  const queue: unknown[] = [];
+  const pausable = !stream.readableObjectMode;
+  let ended = false;
+  let failed: { error: unknown } | null = null;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  stream.on('data', (d: unknown) => {
+    queue.push(d);
+    if (pausable && queue.length >= QUEUE_HIGH) stream.pause();
+    notify();
+  });
+  stream.on('end', () => {
+    ended = true;
+    notify();
+  });
+  stream.on('error', (error: unknown) => {
+    failed = { error };
+    notify();
+  });
+  for (;;) {
+    if (failed) throw (failed as { error: unknown }).error;
+    if (queue.length > 0) {
+      yield queue.shift();
+      continue;
+    }
+    if (ended) return;
+    if (stream.isPaused()) stream.resume();
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+}
+
+let loaded: typeof ExcelJS | undefined;
+
+/** exceljs (for writing workbooks). */
+export function excelJs(): typeof ExcelJS {
+  return (loaded ??= require('exceljs') as typeof ExcelJS);
+}
+
+let reader: unknown;
+
+/**
+ * exceljs's streaming WorkbookReader, its module loaded afresh after its
+ * stream iteration was replaced by iterateStream above: whatever loaded
+ * exceljs before (a test, the writer) keeps the original.
+ */
+export function mendedWorkbookReader(): unknown {
+  if (reader) return reader;
+  const lib = join(dirname(require.resolve('exceljs')), 'lib');
+  const iterate = join(lib, 'utils', 'iterate-stream.js');
+  const readerModule = join(lib, 'stream', 'xlsx', 'workbook-reader.js');
+  require(iterate);
+  const cached = require.cache[iterate];
+  if (!cached) throw new Error('internal error: exceljs iterate-stream is not in the module cache');
+  cached.exports = iterateStream;
+  delete require.cache[readerModule];
+  reader = require(readerModule) as unknown;
+  return reader;
+}
