@@ -653,8 +653,16 @@ export interface ExpertSummary {
  */
 export function rankAggregates(aggs: Aggregate[]): Aggregate[] {
   // '' sorts unscored last in this descending order; `exact`: the key alone decides (see KEY_EXACT_DEN).
-  const recs = aggs.map((a) => ({ key: a.key ?? '', id: a.applicationId, exact: a.value === null || (a.value.kind === 'rational' && a.value.den < KEY_EXACT_DEN), a }));
+  // `at`: a key of digits read as a double, which orders like the key where two doubles differ (parsing
+  // rounds monotonically); NaN for the other forms ('', '~…', '-…'), which the text then orders.
+  const recs = aggs.map((a) => {
+    const key = a.key ?? '';
+    const c = key.charCodeAt(0);
+    return { key, at: c >= 48 && c <= 57 ? Number.parseFloat(key) : Number.NaN, id: a.applicationId, exact: a.value === null || (a.value.kind === 'rational' && a.value.den < KEY_EXACT_DEN), a };
+  });
   recs.sort((x, y) => {
+    if (x.at > y.at) return -1;
+    if (x.at < y.at) return 1;
     if (x.key !== y.key) return x.key < y.key ? 1 : -1;
     if (!(x.exact && y.exact)) {
       const c = compareScores(y.a.value as ScoreValue, x.a.value as ScoreValue);

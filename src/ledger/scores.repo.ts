@@ -148,17 +148,17 @@ export function applicationScores(db: Db, applicationId: string): StoredScore[] 
  * out as insufficient-reviews).
  */
 export function forEachApplicationScores(db: Db, roundId: string, rules: ScoringRules, fn: (a: ApplicationScores) => void): void {
-  const unscored = roundApplicationIds(db, roundId);
   // The covering index scores_round yields this order without a sort.
   const stmt = db.prepare('SELECT application_id, expert_id, score_centi, criteria_json, recused FROM scores WHERE round_id = ? ORDER BY round_id, application_id, expert_id').raw();
   const withCriteria = rules.criteria.length > 0;
   let current: ApplicationScores | undefined;
+  let scored = 0;
   for (const row of stmt.iterate(roundId) as IterableIterator<[string, string, number | null, string | null, number]>) {
     const [appId, expertId, centi, criteriaJson, recused] = row;
     if (current?.applicationId !== appId) {
       if (current) fn(current);
       current = { applicationId: appId, entries: [] };
-      unscored.delete(appId);
+      scored++;
     }
     const criteria = criteriaJson === null ? null : (JSON.parse(criteriaJson) as Record<string, number>);
     const entry: ScoreEntry = { expertId, units: expertUnits(rules, centi, criteria), recused: recused === 1 };
@@ -166,7 +166,14 @@ export function forEachApplicationScores(db: Db, roundId: string, rules: Scoring
     current.entries.push(entry);
   }
   if (current) fn(current);
-  for (const applicationId of [...unscored].sort()) fn({ applicationId, entries: [] });
+  // A score's round is its application's (writeScores), so fewer scored than in the round means some have none:
+  // only then are they looked for (a set of the round's 10^5 ids cost more than the count).
+  if (scored === (db.prepare('SELECT count(*) FROM applications WHERE round_id = ?').pluck().get(roundId) as number)) return;
+  const unscored = db
+    .prepare(`SELECT a.application_id FROM applications a WHERE ${byIdWalk(db, roundId).replace('round_id', 'a.round_id')} = ? AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.application_id = a.application_id) ORDER BY a.application_id`)
+    .pluck()
+    .all(roundId) as string[];
+  for (const applicationId of unscored) fn({ applicationId, entries: [] });
 }
 
 /**

@@ -382,6 +382,37 @@ describe('rankAggregates', () => {
   });
 });
 
+describe('rankAggregates over every form of key', () => {
+  it('property: keys that agree in their first 17 digits, negatives, values of 1000 and more and unscored: the order of compareAggregates', () => {
+    const agg = (i: number, value: ScoreValue | null): Aggregate => ({
+      applicationId: `A${String(i).padStart(3, '0')}`,
+      method: 'mean',
+      experts: 3,
+      recused: 0,
+      outliers: [],
+      details: {},
+      status: value ? 'scored' : 'insufficient-reviews',
+      value,
+      display: value && scoreDisplay(value),
+      key: value && scoreKey(value),
+    });
+    const value = fc.oneof(
+      // Near 80: the doubles of the keys are equal, the keys and values are not.
+      fc.tuple(fc.bigInt({ min: -5n, max: 5n }), fc.bigInt({ min: 1n, max: 10n ** 18n })).map(([k, d]) => rational(80n * d * 10n ** 20n + k, d * 10n ** 20n)),
+      fc.tuple(fc.bigInt({ min: -2_000_000n, max: 20_000_000n }), fc.bigInt({ min: 1n, max: 10_000n })).map(([n, d]) => rational(n, d)),
+      fc.bigInt({ min: -(10n ** 44n), max: 10n ** 44n }).map((scaled): ScoreValue => ({ kind: 'fixed', scaled, digits: 40 })),
+      fc.constant(null),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 40 }), (values) => {
+        const aggs = values.map((v, i) => agg(i, v));
+        expect(rankAggregates(aggs).map((a) => a.applicationId)).toEqual([...aggs].sort(compareAggregates).map((a) => a.applicationId));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('property: identical scores', () => {
   const methods: ScoreMethod[] = ['mean', 'trimmed-mean', 'median', 'z-score'];
   it('the aggregate of k identical scores is that score, for every method', () => {
