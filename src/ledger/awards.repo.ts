@@ -56,7 +56,7 @@ export function stageTablesWithRows(db: Db, roundId: string, exists: HasTable): 
  * newest manual award of the round (moneyFactsManualJoin) and the acceptance
  * (on application), whose columns are then read instead.
  */
-export function moneyFactsColumns(has: HasTable = () => true, joined: { line?: string; manual?: string; acceptance?: string } = {}): string {
+export function moneyFactsColumns(has: HasTable = () => true, joined: { line?: string; manual?: string; acceptance?: string } = {}, opts: { constants?: boolean } = {}): string {
   const sum = (table: string) => (has(table) ? `coalesce((SELECT sum(t.amount_fen) FROM ${table} t WHERE t.application_id = a.application_id), 0)` : '0');
   const inManual = 'a.category IN (SELECT value FROM json_each(@manual))';
   const manual = joined.manual
@@ -76,9 +76,24 @@ export function moneyFactsColumns(has: HasTable = () => true, joined: { line?: s
       ? '(SELECT f.amount_fen FROM filed_awards f JOIN filings g ON g.filing_id = f.filing_id WHERE f.application_id = a.application_id AND g.round_id = a.round_id)'
       : 'NULL';
   const acc = (col: string) => (joined.acceptance ? `${joined.acceptance}.${col}` : has('acceptances') ? `(SELECT c.${col} FROM acceptances c WHERE c.application_id = a.application_id)` : 'NULL');
-  return `coalesce(${manual}, ${line}, 0) AS mf_proposed, ${filed} AS mf_filed, ${acc('result')} AS mf_accept_result, ${acc('final_award_fen')} AS mf_accept_final,
-    ${sum('payments')} AS mf_paid, ${sum('clawbacks')} AS mf_clawback, ${sum('recoveries')} AS mf_recovered`;
+  const columns: [string, string][] = [
+    [`coalesce(${manual}, ${line}, 0)`, 'mf_proposed'],
+    [filed, 'mf_filed'],
+    [acc('result'), 'mf_accept_result'],
+    [acc('final_award_fen'), 'mf_accept_final'],
+    [sum('payments'), 'mf_paid'],
+    [sum('clawbacks'), 'mf_clawback'],
+    [sum('recoveries'), 'mf_recovered'],
+  ];
+  // `constants: false`: a stage the round has not reached is left out (its reader takes it as NULL or 0: columnIndex's `absent`).
+  return columns
+    .filter(([expr]) => opts.constants !== false || (expr !== 'NULL' && expr !== '0'))
+    .map(([expr, alias]) => `${expr} AS ${alias}`)
+    .join(', ');
 }
+
+/** The money columns moneyFactsColumns leaves out with `constants: false`. */
+export const MONEY_FACTS_OPTIONAL: readonly string[] = ['mf_filed', 'mf_accept_result', 'mf_accept_final', 'mf_paid', 'mf_clawback', 'mf_recovered'];
 
 /** The newest manual award of the application in its round, joined as `alias` (what moneyFactsColumns reads as the proposal in a manual category). */
 export const moneyFactsManualJoin = (alias: string): string =>
@@ -103,15 +118,22 @@ export function moneyFactsReader(at: (column: string) => number): (r: unknown[])
   });
 }
 
-/** A raw statement's column index by name (an unknown name is a programming error). */
-export function columnIndex(stmt: Statement): (column: string) => number {
+/**
+ * A raw statement's column index by name (an unknown name is a programming
+ * error). A name in `absent` that the query leaves out (a constant NULL or 0
+ * not selected) gets an index past the row's end: its value reads as undefined.
+ */
+export function columnIndex(stmt: Statement, absent: ReadonlySet<string> = NONE_ABSENT): (column: string) => number {
   const ix = new Map(stmt.columns().map((c, i) => [c.name, i]));
   return (column) => {
     const i = ix.get(column);
-    if (i === undefined) throw new Error(`no column ${column} in the query`);
-    return i;
+    if (i !== undefined) return i;
+    if (absent.has(column)) return ix.size;
+    throw new Error(`no column ${column} in the query`);
   };
 }
+
+const NONE_ABSENT: ReadonlySet<string> = new Set();
 
 /** The parameters moneyFactsColumns needs for a round: its latest allocation version and its manual categories. */
 export function moneyFactsParams(db: Db, roundId: string, has: HasTable = () => true): { version: number | null; manual: string } {

@@ -32,7 +32,7 @@ import type {
   Rows,
 } from '../domain/reports/facts.js';
 import { RULE_IDS } from '../domain/eligibility.js';
-import { columnIndex, moneyFactsColumns, moneyFactsManualJoin, moneyFactsReader, stageTablesWithRows } from './awards.repo.js';
+import { MONEY_FACTS_OPTIONAL, columnIndex, moneyFactsColumns, moneyFactsManualJoin, moneyFactsReader, stageTablesWithRows } from './awards.repo.js';
 import { compareIds, iterateRoundResultLines, roundResultCounts } from './eligibility.repo.js';
 import { byIdWalk } from './round-walk.js';
 import type { Db } from './open.js';
@@ -103,11 +103,11 @@ function query<T>(db: Db, sql: string, params: Params, map: (r: Row) => T): Rows
  * object with a property per column for every row. `reader` gets a column's
  * index by name and returns the row's mapping.
  */
-function rawQuery<T>(db: Db, sql: string, params: Params, reader: (at: (column: string) => number) => (r: unknown[]) => T): Rows<T> {
+function rawQuery<T>(db: Db, sql: string, params: Params, reader: (at: (column: string) => number) => (r: unknown[]) => T, absent?: ReadonlySet<string>): Rows<T> {
   return {
     *[Symbol.iterator]() {
       const stmt = db.prepare(sql).raw(true);
-      const map = reader(columnIndex(stmt));
+      const map = reader(columnIndex(stmt, absent));
       for (const r of stmt.iterate(...(Array.isArray(params) ? params : [params])) as IterableIterator<unknown[]>) yield map(r);
     },
   };
@@ -179,6 +179,9 @@ const acceptanceOf = (r: Row, p = ''): FactsAcceptance => ({
   by: str(r[`${p}created_by`]),
 });
 
+/** The columns of the dossier queries that are left out when the round has not reached their stage: read as NULL (or 0). */
+const DOSSIER_OPTIONAL: ReadonlySet<string> = new Set(['l_app', 'l_rank', 'm_fen', 'g_score', 'c_app', 'n_award', ...MONEY_FACTS_OPTIONAL]);
+
 /**
  * Every application joined with its line, score, acceptance and money, in
  * one query: a line is the latest allocation's, replaced in a manual
@@ -195,22 +198,29 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
   const withManual = rows('manual_awards') && s.has('manual_awards', 'application_id', 'amount_fen', 'round_id', 'id');
   const withAggregates = rows('score_aggregates') && s.has('score_aggregates', 'application_id', 'round_id', 'score_display');
   const withAcceptances = rows('acceptances') && s.has('acceptances', 'application_id', 'accepted_on', 'result', 'final_award_fen', 'actual_investment_fen', 'training_events', 'trainees', 'created_by');
-  const money = moneyFactsColumns(rows, { line: withLines ? 'l' : undefined, manual: withManual ? 'm' : undefined, acceptance: withAcceptances ? 'c' : undefined });
+  const money = moneyFactsColumns(rows, { line: withLines ? 'l' : undefined, manual: withManual ? 'm' : undefined, acceptance: withAcceptances ? 'c' : undefined }, { constants: false });
   const manual = JSON.stringify(manualCategories);
   const manualSet = new Set(manualCategories);
   const withNoticeItems = s.has('notice_items', 'notice_id', 'application_id', 'award_fen');
   // The state as read (ledger/states.ts) from the latest version's line joined here.
   const state = withLines ? lineStateSql('a', 'l') : 'a.state';
 
-  /** The query of dossiers(q), or with `lean` of standings (no names, figures, score, acceptance or notice: only what the money needs). */
-  const sqlOf = (q: DossierQuery, lean: boolean): string => `SELECT ${lean ? `a.application_id, a.category, a.cluster, a.district, ${state} AS state` : `${appColumns(state)}, ${eligibilityColumn(s)}`},
-        ${withLines ? 'l.application_id AS l_app, l.category AS l_category, l.cluster AS l_cluster, l.rank AS l_rank, l.score_display AS l_score, l.cap_fen AS l_cap, l.entitled_fen AS l_entitled, l.award_fen AS l_award, l.reason AS l_reason, l.binding AS l_binding' : 'NULL AS l_app, NULL AS l_rank'},
-        ${withManual ? 'm.amount_fen' : 'NULL'} AS m_fen,
-        ${withAggregates && !lean ? 'g.score_display' : 'NULL'} AS g_score,
-        ${withAcceptances && !lean ? 'c.application_id AS c_app, c.accepted_on AS c_accepted_on, c.result AS c_result, c.actual_investment_fen AS c_actual_investment_fen, c.final_award_fen AS c_final_award_fen, c.training_events AS c_training_events, c.trainees AS c_trainees, c.created_by AS c_created_by' : 'NULL AS c_app'},
-        ${money},
-        ${q.notice !== undefined ? 'ni.award_fen' : 'NULL'} AS n_award,
-        CASE WHEN ${withManual ? 'm.amount_fen IS NOT NULL AND a.category IN (SELECT value FROM json_each(@manual))' : '0'} THEN NULL ELSE ${withLines ? 'l.rank' : 'NULL'} END AS rank_key
+  /**
+   * The query of dossiers(q), or with `lean` of standings (no names, figures, score, acceptance or notice: only what the money needs).
+   * What the round has not reached (no manual award, no aggregate, no acceptance, no payment) is not selected: DOSSIER_OPTIONAL.
+   */
+  const sqlOf = (q: DossierQuery, lean: boolean): string => {
+    const cols = [
+      lean ? `a.application_id, a.category, a.cluster, a.district, ${state} AS state` : `${appColumns(state)}, ${eligibilityColumn(s)}`,
+      withLines ? 'l.application_id AS l_app, l.category AS l_category, l.cluster AS l_cluster, l.rank AS l_rank, l.score_display AS l_score, l.cap_fen AS l_cap, l.entitled_fen AS l_entitled, l.award_fen AS l_award, l.reason AS l_reason, l.binding AS l_binding' : '',
+      withManual ? 'm.amount_fen AS m_fen' : '',
+      withAggregates && !lean ? 'g.score_display AS g_score' : '',
+      withAcceptances && !lean ? 'c.application_id AS c_app, c.accepted_on AS c_accepted_on, c.result AS c_result, c.actual_investment_fen AS c_actual_investment_fen, c.final_award_fen AS c_final_award_fen, c.training_events AS c_training_events, c.trainees AS c_trainees, c.created_by AS c_created_by' : '',
+      money,
+      q.notice !== undefined ? 'ni.award_fen AS n_award' : '',
+      q.order === 'rank' ? `CASE WHEN ${withManual ? 'm.amount_fen IS NOT NULL AND a.category IN (SELECT value FROM json_each(@manual))' : '0'} THEN NULL ELSE ${withLines ? 'l.rank' : 'NULL'} END AS rank_key` : '',
+    ];
+    return `SELECT ${cols.filter((c) => c !== '').join(',\n        ')}
       FROM applications a
       ${q.notice !== undefined ? 'JOIN notice_items ni ON ni.application_id = a.application_id AND ni.notice_id = @notice' : ''}
       ${withLines ? 'LEFT JOIN allocation_lines l ON l.round_id = @round AND l.version = @version AND l.application_id = a.application_id' : ''}
@@ -219,6 +229,7 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
       ${withAcceptances ? 'LEFT JOIN acceptances c ON c.application_id = a.application_id' : ''}
       WHERE ${s.byId('a.round_id')} = @round ${q.category !== undefined ? 'AND a.category = @category' : ''}
       ORDER BY ${q.order === 'rank' ? 'rank_key IS NULL, rank_key, ' : q.order === 'enterprise' ? 'a.uscc, ' : ''}a.application_id`;
+  };
   const paramsOf = (sql: string, q: DossierQuery): Record<string, unknown> => {
     const params: Record<string, unknown> = { round: roundId };
     if (sql.includes('@version')) params.version = version;
@@ -303,7 +314,7 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
           noticeAwardFen: numOrNull(r[nAward]),
         };
       };
-    });
+    }, DOSSIER_OPTIONAL);
   };
 
   const leanSql = sqlOf({}, true);
@@ -315,7 +326,7 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
       const a = { id: str(r[id]), category: str(r[category]), cluster: strOrNull(r[cluster]), district: str(r[district]), state: str(r[state]) };
       return { app: a, line: lineOf(r, a), money: moneyOf(r) };
     };
-  });
+  }, DOSSIER_OPTIONAL);
   return { dossiers: dossierRows, standings };
 }
 

@@ -2,7 +2,7 @@
 // round, ending with the verify result and the hash of the last event, so a
 // printed report can later be matched to the ledger.
 import { capInCategory } from '../caps.js';
-import { REPORT_TITLES, articleText, coded, rowsOf, withLazyHead, type CellValue, type Report, type Section } from './model.js';
+import { REPORT_TITLES, articleText, coded, rowsOf, withLazyHead, type CellValue, type Coded, type Report, type Section } from './model.js';
 import {
   ACCEPTANCE_RESULT_LABELS,
   ALLOCATION_METHOD_LABELS,
@@ -20,7 +20,7 @@ import {
   SHORTFALL_LABELS,
   STATE_LABELS,
 } from '../labels.js';
-import { text } from '../text.js';
+import { text, type Text } from '../text.js';
 import { APPLICATION_STAGES, MONEY_STAGES, type MoneyTally, type MoneyTotals } from '../money-stages.js';
 import { col, meta, moneyCol, moneyOf, moneyTally, roundMeta, categoryCell } from './common.js';
 import { clusterLabel, districtLabel } from '../labels.js';
@@ -39,11 +39,29 @@ function once<V>(make: (k: string) => V): (k: string) => V {
   };
 }
 
+/** coded(labels, ·) made once per distinct code. */
+function codedOnce<K extends string>(labels: Readonly<Record<K, Text>>): (code: string | null | undefined) => Coded | null {
+  const cell = once((k) => coded(labels, k));
+  return (code) => (code === null || code === undefined ? null : cell(code));
+}
+
 export function buildAudit(f: RoundFacts, generatedAt: string): Report {
   const p = f.policy;
   const ruleCell = once((r) => coded(RULE_LABELS, r));
   const outcomeCell = once((o) => coded(OUTCOME_LABELS, o));
   const articleCell = once(articleText);
+  // The cells repeated on every row of an application, made once each (10^5 applications).
+  const category = once((k) => categoryCell(p, k));
+  const district = once((k) => districtLabel(p, k));
+  const clusterCell = once((k) => clusterLabel(p, k));
+  const cluster = (k: string | null) => (k === null ? null : clusterCell(k));
+  const state = codedOnce(STATE_LABELS);
+  const eligibilityStatus = codedOnce(ELIGIBILITY_STATUS_LABELS);
+  const reason = codedOnce(REASON_LABELS);
+  const binding = codedOnce(BINDING_LABELS);
+  const scoreMethod = codedOnce(SCORE_METHOD_LABELS);
+  const scoreStatus = codedOnce(SCORE_STATUS_LABELS);
+  const [yes, no] = [yesNo(true), yesNo(false)];
   let tallied: MoneyTally | null = null;
   const sections: Section[] = [
     {
@@ -74,15 +92,15 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         a.id,
         a.enterprise,
         a.uscc,
-        districtLabel(p, a.district),
-        categoryCell(p, a.category),
-        clusterLabel(p, a.cluster),
+        district(a.district),
+        category(a.category),
+        cluster(a.cluster),
         a.project,
         a.submittedOn,
         a.totalInvestmentFen,
         a.requestedFen,
-        coded(ELIGIBILITY_STATUS_LABELS, a.eligibility),
-        coded(STATE_LABELS, a.state),
+        eligibilityStatus(a.eligibility),
+        state(a.state),
       ]),
     },
     {
@@ -122,7 +140,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('recused', '回避', 'Recused'),
         col('outlier', '集体审议', 'Flagged'),
       ],
-      rows: rowsOf(f.scores, (s) => [s.appId, s.expertId, s.scoreCenti === null ? null : s.scoreCenti / 100, yesNo(s.recused), s.outlier ? yesNo(true) : null]),
+      rows: rowsOf(f.scores, (s) => [s.appId, s.expertId, s.scoreCenti === null ? null : s.scoreCenti / 100, s.recused ? yes : no, s.outlier ? yes : null]),
     },
     {
       id: 'aggregates',
@@ -137,7 +155,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('recused', '回避数', 'Recused', 'number'),
         col('outliers', '标记数', 'Flagged', 'number'),
       ],
-      rows: rowsOf(f.aggregates, (a) => [a.appId, coded(SCORE_METHOD_LABELS, a.method), coded(SCORE_STATUS_LABELS, a.status), a.scoreDisplay === null ? null : Number(a.scoreDisplay), a.experts, a.recused, a.outliers]),
+      rows: rowsOf(f.aggregates, (a) => [a.appId, scoreMethod(a.method), scoreStatus(a.status), a.scoreDisplay === null ? null : Number(a.scoreDisplay), a.experts, a.recused, a.outliers]),
     },
     {
       id: 'caps',
@@ -160,7 +178,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         const cat = p.categories.find((c) => c.key === a.category);
         if (!cat || cat.allocation === 'manual') return null;
         const c = capInCategory({ category: a.category, requestedAmountFen: a.requestedFen, totalInvestmentFen: a.totalInvestmentFen }, cat, p.unitFen);
-        return [a.id, categoryCell(p, a.category), c.requestedFen, c.totalInvestmentFen, c.ratioPercent, c.ratioFen, c.perProjectCapFen, c.perEnterpriseCapFen, c.capFen, coded(BINDING_LABELS, c.binding), articleText(c.article)];
+        return [a.id, category(a.category), c.requestedFen, c.totalInvestmentFen, c.ratioPercent, c.ratioFen, c.perProjectCapFen, c.perEnterpriseCapFen, c.capFen, binding(c.binding), articleCell(c.article)];
       }),
     },
     {
@@ -200,15 +218,15 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
           ? null
           : [
               l.appId,
-              categoryCell(p, l.category),
-              clusterLabel(p, l.cluster),
+              category(l.category),
+              cluster(l.cluster),
               l.rank,
               l.scoreDisplay === null ? null : Number(l.scoreDisplay),
               l.capFen,
               l.entitledFen,
               moneyOf(d).allocated,
-              coded(REASON_LABELS, l.reason),
-              coded(BINDING_LABELS, l.binding),
+              reason(l.reason),
+              binding(l.binding),
             ];
       }),
     },
@@ -324,7 +342,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
             const m = moneyOf(d);
             tally.add(d.app.category, m);
             if (APPLICATION_STAGES.every((s) => m[s] === 0)) continue;
-            yield [d.app.id, categoryCell(p, d.app.category), coded(STATE_LABELS, d.app.state), ...APPLICATION_STAGES.map((s) => m[s])];
+            yield [d.app.id, category(d.app.category), state(d.app.state), ...APPLICATION_STAGES.map((s) => m[s])];
           }
           tallied = tally;
         },

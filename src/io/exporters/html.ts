@@ -64,6 +64,8 @@ function cellHtml(v: Parameters<typeof resolveCell>[0], c: Column, lang: Lang, t
   if (v === null) return '<td></td>';
   if (typeof v === 'string' && c.type !== 'instant') return `<td>${esc(v)}</td>`;
   if (typeof v === 'object' && 'code' in v) return `<td>${esc(v.label[lang])}</td>`;
+  // A text in both languages, whatever the column.
+  if (typeof v === 'object' && !('fen' in v)) return `<td>${esc(v[lang])}</td>`;
   const r = resolveCell(v, c, lang);
   const s = esc(plainText(r, true, formatYuan, tz));
   return RIGHT.has(r.type) ? `<td class="num">${s}</td>` : `<td>${s}</td>`;

@@ -47,7 +47,8 @@ function rowJson(cells: CellValue[], columns: Column[], keys: string[], labelKey
     else if (typeof cell === 'object' && 'code' in cell) {
       v = JSON.stringify(cell.code);
       label = cell.label[lang];
-    } else {
+    } else if (typeof cell === 'object' && !('fen' in cell)) v = JSON.stringify(cell[lang]);
+    else {
       const r = jsonValue(cell, c, lang);
       const value = r.value;
       label = r.label;

@@ -30,6 +30,8 @@ function mdText(v: CellValue, c: Column, lang: Lang, tz?: string): string {
   if (v === null) return '';
   if (typeof v === 'string' && c.type !== 'instant') return v;
   if (typeof v === 'object' && 'code' in v) return v.label[lang];
+  // A text in both languages, whatever the column.
+  if (typeof v === 'object' && !('fen' in v)) return v[lang];
   return plainText(resolveCell(v, c, lang), true, formatYuan, tz);
 }
 const NONE = text('（无）', '(none)');

@@ -123,11 +123,12 @@ function columnLetters(n: number): string {
  * same style ids), built as a string. A row of only empty cells is not
  * written, as exceljs skips it; '' when so.
  */
-function rowXml(number: number, cells: { value: ExcelValue; style: Partial<Style> }[], letters: string[], styles: StylesRegistry): string {
+function rowXml(number: number, values: ExcelValue[], cellStyles: Partial<Style>[], letters: string[], styles: StylesRegistry): string {
   let xml = '';
   let any = false;
-  for (let i = 0; i < cells.length; i++) {
-    const { value, style } = cells[i];
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    const style = cellStyles[i];
     const type = value === null ? NULL_TYPE : typeof value === 'string' ? STRING_TYPE : typeof value === 'number' ? NUMBER_TYPE : DATE_TYPE;
     const id = styles.addStyleModel(style, type);
     const s = id ? ` s="${id}"` : '';
@@ -141,7 +142,7 @@ function rowXml(number: number, cells: { value: ExcelValue; style: Partial<Style
     // exceljs's dateToExcel: days since 1899-12-30 (the 1900 date system).
     else xml += `<c r="${letters[i]}${number}"${s}><v>${25569 + value.getTime() / (24 * 3600 * 1000)}</v></c>`;
   }
-  return any ? `<row r="${number}" spans="1:${cells.length}" x14ac:dyDescent="0.25">${xml}</row>` : '';
+  return any ? `<row r="${number}" spans="1:${values.length}" x14ac:dyDescent="0.25">${xml}</row>` : '';
 }
 
 /**
@@ -210,19 +211,32 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
     const letters = columns.map((_, i) => columnLetters(i + 1));
     let next = 0;
     let xml = '';
+    // One row's values and styles, filled in place row after row.
+    const values = new Array<ExcelValue>(columns.length);
+    const cellStyles = new Array<Partial<Style>>(columns.length);
     for (const cells of openRows(rows).rows) {
-      const resolved = columns.map((c, i) => resolveCell(cells[i] ?? null, c, lang));
       if (n >= WIDTH_SAMPLE && sheet.startedData && sheet._rows.length === 0) {
         if (!next) next = sheet._rowZero;
-        xml += rowXml(
-          next++,
-          resolved.map((res) => {
-            const { value, numFmt } = excelValue(res, r.timeZone);
-            return { value, style: styleOf(numFmt) };
-          }),
-          letters,
-          styles,
-        );
+        for (let i = 0; i < columns.length; i++) {
+          const c = columns[i];
+          const v = cells[i] ?? null;
+          // The common cells as excelValue gives them, without their resolved form (a sheet of 10^6 rows has millions).
+          if (v === null) {
+            values[i] = null;
+            cellStyles[i] = styleOf();
+          } else if (typeof v === 'string' && c.type !== 'date' && c.type !== 'instant') {
+            values[i] = v;
+            cellStyles[i] = styleOf();
+          } else if (typeof v === 'object' && !('fen' in v)) {
+            values[i] = 'code' in v ? v.label[lang] : v[lang];
+            cellStyles[i] = styleOf();
+          } else {
+            const { value, numFmt } = excelValue(resolveCell(v, c, lang), r.timeZone);
+            values[i] = value;
+            cellStyles[i] = styleOf(numFmt);
+          }
+        }
+        xml += rowXml(next++, values, cellStyles, letters, styles);
         if (++n % BATCH === 0) {
           sheet.stream.write(xml);
           xml = '';
@@ -230,6 +244,7 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
         }
         continue;
       }
+      const resolved = columns.map((c, i) => resolveCell(cells[i] ?? null, c, lang));
       const row = ws.addRow([]);
       setCells(row, resolved.map((res) => excelValue(res, r.timeZone)));
       if (n < WIDTH_SAMPLE) resolved.forEach((res, i) => (widths[i] = Math.max(widths[i], widthOf(plainText(res, true, formatYuan, r.timeZone)))));
