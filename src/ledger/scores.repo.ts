@@ -18,6 +18,8 @@ import {
 import type { Db } from './open.js';
 import { byIdWalk } from './round-walk.js';
 import { prepared } from './statements.js';
+import { bulkInsert, flushNoted } from './seals.js';
+import type { Statement } from 'better-sqlite3';
 
 export interface StoredScore {
   applicationId: string;
@@ -118,6 +120,73 @@ export function linkWrittenScores(db: Db, seq: number, roundId: string, src: Sco
 
 /** A text as an SQL literal. */
 const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/** What a score sheet's import does with a row: insert it, leave it (the same as stored), replace the stored one, or nothing (refused). */
+export type StagedKind = 'new' | 'same' | 'update' | 'refused';
+
+/** Rows between two moves of the noted seal keys out of memory while updating (seals.ts flushNoted). */
+const NOTES_FLUSH_EVERY = 50_000;
+
+/**
+ * The rows of a score sheet being read, in a temporary table (on disk, this
+ * connection's only) instead of memory: at 10^6 rows the objects and the map
+ * of pairs seen were most of the import's memory. One row per (application,
+ * expert), the first line that named it; written to the ledger in key order
+ * by one statement.
+ */
+export class ScoreStage {
+  private readonly add: Statement;
+  private readonly firstLine: Statement;
+  counts = { new: 0, update: 0 };
+
+  constructor(private readonly db: Db) {
+    db.exec(`DROP TABLE IF EXISTS temp.score_stage;
+      CREATE TEMP TABLE score_stage (application_id TEXT NOT NULL, expert_id TEXT NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL,
+        score_centi INTEGER, criteria_json TEXT, recused INTEGER NOT NULL, comment TEXT, PRIMARY KEY (application_id, expert_id)) WITHOUT ROWID`);
+    this.add = db.prepare('INSERT INTO temp.score_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    this.firstLine = db.prepare('SELECT line FROM temp.score_stage WHERE application_id = ? AND expert_id = ?').pluck();
+  }
+
+  /** Stages the row; if the sheet named its pair before, the line that did (and the row is not staged). */
+  stage(r: ScoreRow, kind: StagedKind): number | null {
+    if (this.add.run(r.applicationId, r.expertId, r.line, kind, r.centi, r.criteria ? JSON.stringify(r.criteria) : null, r.recused ? 1 : 0, r.comment).changes === 0) {
+      return this.firstLine.get(r.applicationId, r.expertId) as number;
+    }
+    if (kind === 'new' || kind === 'update') this.counts[kind]++;
+    return null;
+  }
+
+  /** Inserts the new rows and replaces the updated ones; inside the command's transaction. */
+  write(roundId: string, src: ScoreSource): void {
+    const db = this.db;
+    if (this.counts.new > 0) {
+      // One statement in key order; its rows are noted for the seals from the stage, not one by one by a trigger.
+      const notes = bulkInsert(db, 'scores', "SELECT json_array(application_id, expert_id) AS k FROM temp.score_stage WHERE kind = 'new'");
+      db.prepare(
+        `INSERT INTO scores (application_id, round_id, expert_id, score_centi, criteria_json, recused, comment, source_file, source_line, source_sha256, imported_at)
+         SELECT application_id, ${literal(roundId)}, expert_id, score_centi, criteria_json, recused, comment, ${literal(src.file)}, line, ${literal(src.sha256)}, ${literal(src.at)}
+           FROM temp.score_stage WHERE kind = 'new' ORDER BY application_id, expert_id`,
+      ).run();
+      notes.done();
+    }
+    if (this.counts.update > 0) {
+      const upd = db.prepare(
+        'UPDATE scores SET score_centi = ?, criteria_json = ?, recused = ?, comment = ?, source_file = ?, source_line = ?, source_sha256 = ?, imported_at = ? WHERE application_id = ? AND expert_id = ?',
+      );
+      const rows = db.prepare("SELECT application_id, expert_id, line, score_centi, criteria_json, recused, comment FROM temp.score_stage WHERE kind = 'update'").raw();
+      let n = 0;
+      // Read first: the connection runs no other statement while one iterates. Only --update's rows.
+      for (const [appId, expertId, line, centi, criteria, recused, comment] of rows.all() as unknown[][]) {
+        upd.run(centi, criteria, recused, comment, src.file, line, src.sha256, src.at, appId, expertId);
+        if (++n % NOTES_FLUSH_EVERY === 0) flushNoted(db);
+      }
+    }
+  }
+
+  drop(): void {
+    this.db.exec('DROP TABLE IF EXISTS temp.score_stage');
+  }
+}
 
 /** Inserts new rows and replaces updated ones; call inside the command's transaction. */
 export function writeScores(db: Db, roundId: string, inserts: ScoreRow[], updates: ScoreRow[], src: ScoreSource): void {

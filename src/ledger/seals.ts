@@ -161,24 +161,27 @@ export function dropNoted(db: Db): void {
 }
 
 /**
- * New rows inserted in bulk into a rowid table (an import's applications): the
- * table's insert trigger is dropped until `done()`, which notes every row above
- * the table's largest rowid at the start, whichever statement inserted it (the
- * writer deletes none meanwhile). A trigger costs SQLite a sub-program per row.
- * Inside the caller's transaction: if it rolls back, the trigger is back with
- * it. Updates and deletes stay noted by their triggers.
+ * New rows inserted in bulk: the table's insert trigger is dropped until
+ * `done()`, which notes the new rows' keys in one statement: `keys`, an SQL
+ * SELECT whose column k holds the keys as keyExpr makes them (an import's
+ * staging table), or else every row above the table's largest rowid at the start,
+ * whichever statement inserted it (the writer deletes none meanwhile). A
+ * trigger costs SQLite a sub-program per row. Inside the caller's transaction:
+ * if it rolls back, the trigger is back with it. Updates and deletes stay
+ * noted by their triggers.
  */
-export function bulkInsert(db: Db, table: 'applications'): { done(): void } {
+export function bulkInsert(db: Db, table: 'applications' | 'scores', keys?: string): { done(): void } {
   if (!db.inTransaction) throw new Error('internal error: bulkInsert outside a transaction');
   watchFactTables(db);
-  const base = db.prepare(`SELECT coalesce(max(rowid), 0) FROM main.${q(table)}`).pluck().get() as number;
+  const base = keys === undefined ? (db.prepare(`SELECT coalesce(max(rowid), 0) FROM main.${q(table)}`).pluck().get() as number) : 0;
   db.exec(`DROP TRIGGER IF EXISTS temp.jm_seal_${table}_i`);
   let open = true;
   return {
     done() {
       if (!open) return;
       open = false;
-      db.prepare(`INSERT OR IGNORE INTO temp.jm_dirty (tbl, key) SELECT '${table}', ${keyExpr(table, '')} FROM main.${q(table)} WHERE rowid > ?`).run(base);
+      if (keys === undefined) db.prepare(`INSERT OR IGNORE INTO temp.jm_dirty (tbl, key) SELECT '${table}', ${keyExpr(table, '')} FROM main.${q(table)} WHERE rowid > ?`).run(base);
+      else db.prepare(`INSERT OR IGNORE INTO temp.jm_dirty (tbl, key) SELECT '${table}', k FROM (${keys})`).run();
       db.exec(insertTrigger(table));
     },
   };

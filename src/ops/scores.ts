@@ -27,7 +27,8 @@ import {
   roundMoments,
   roundScoreContents,
   linkWrittenScores,
-  writeScores,
+  ScoreStage,
+  type StagedKind,
   type StoredScore,
   applicationsShownAs,
 } from '../ledger/scores.repo.js';
@@ -125,12 +126,17 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
   const appIds = roundApplicationIds(db, round.roundId);
   const existing = countRoundScores(db, round.roundId) > 0 ? roundScoreContents(db, round.roundId) : new PairMap<string>();
   const otherRound = new Map<string, string | undefined>();
-  // (application, expert) → the line it was first seen on.
-  const seen = new PairMap<number>();
+  // The rows read wait in a temporary table (ledger ScoreStage), which also finds a pair the sheet names twice.
+  const stage = new ScoreStage(db);
+  // The applications written, in the order first read, while few enough for the event to name them.
   const affected = new Set<string>();
+  let affectedOverflow = false;
+  const affect = (appId: string): void => {
+    if (affectedOverflow || affected.has(appId)) return;
+    if (affected.size === EVENT_NAMES_AT_MOST) affectedOverflow = true;
+    else affected.add(appId);
+  };
   const errors: RowError[] = [];
-  const inserts: ScoreRow[] = [];
-  const updates: ScoreRow[] = [];
   const updateLog: ScoreUpdate[] = [];
   let rows = 0;
   let unchanged = 0;
@@ -153,8 +159,11 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
       return;
     }
     if (!row) return;
-    const first = seen.get(row.applicationId, row.expertId);
-    if (first !== undefined) {
+    const stored = existing.size === 0 ? undefined : existing.get(row.applicationId, row.expertId);
+    const kind: StagedKind =
+      stored === undefined ? 'new' : stored === contentKey(row.centi, row.criteria ? JSON.stringify(row.criteria) : null, row.recused, row.comment) ? 'same' : input.update ? 'update' : 'refused';
+    const first = stage.stage(row, kind);
+    if (first !== null) {
       errors.push({
         line,
         column: cols.headers[cols.expertId],
@@ -163,21 +172,17 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
       });
       return;
     }
-    seen.set(row.applicationId, row.expertId, line);
-    const stored = existing.size === 0 ? undefined : existing.get(row.applicationId, row.expertId);
-    if (stored === undefined) {
-      inserts.push(row);
-      affected.add(row.applicationId);
+    if (kind === 'new') {
+      affect(row.applicationId);
       return;
     }
-    if (stored === contentKey(row.centi, row.criteria ? JSON.stringify(row.criteria) : null, row.recused, row.comment)) {
+    if (kind === 'same') {
       unchanged++;
       return;
     }
     const old = getScore(db, row.applicationId, row.expertId) as StoredScore;
-    if (input.update) {
-      updates.push(row);
-      affected.add(row.applicationId);
+    if (kind === 'update') {
+      affect(row.applicationId);
       updateLog.push({ application_id: row.applicationId, expert_id: row.expertId, line, old: JSON.parse(scoreContent(storedContent(old))) as unknown, new: contentJson(row) });
       return;
     }
@@ -203,37 +208,50 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
     for await (const ev of tableRows(file, { encoding: input.encoding, sheet: input.sheet }, (cells) => matchScoreColumns(cells, defs))) {
       if (ev.kind === 'header') cols = scoreColumns(ev.cells, ev.map, rules);
       else if (ev.kind === 'rows') {
-        for (const rec of ev.rows) onRow(rec.line, rec.cells, cols as ScoreColumns);
+        // One transaction per batch: the stage's inserts are not each their own (the ledger is only read here).
+        const c = cols as ScoreColumns;
+        db.transaction(() => {
+          for (const rec of ev.rows) onRow(rec.line, rec.cells, c);
+        })();
         op.progress?.tick((read += ev.rows.length));
       } else if (cols === null) throw noHeader(file, requiredColumnNames(rules).join(', '), ev.failure);
     }
   } catch (e) {
+    stage.drop();
     throw fileProblem(file, e);
   } finally {
     op.progress?.done();
   }
 
-  const sha256 = await sha256File(file);
+  const sha256 = await sha256File(file).catch((e: unknown) => {
+    stage.drop();
+    throw e;
+  });
   errors.sort((a, b) => a.line - b.line);
   const failed = errors.length > 0;
-  const written = !failed && !input.dryRun && (inserts.length > 0 || updates.length > 0);
-  if (written) {
-    const at = op.now();
-    inTransaction(db, () => {
-      if (lastEventSeq(db) !== headSeq) throw changedWhileReading();
-      writeScores(db, round.roundId, inserts, updates, { file: sourceName, sha256, at });
-      // The event names up to EVENT_NAMES_AT_MOST applications itself; more are indexed in SQL (10^5 one-row inserts from JS cost half a second).
-      const named = affected.size <= EVENT_NAMES_AT_MOST;
-      const event = appendEvent(db, {
-        at,
-        officer: op.officer,
-        command: 'scores import',
-        roundId: round.roundId,
-        appIds: named ? [...affected] : [],
-        details: { file: sourceName, sha256, rows, inserted: inserts.length, updated: updates.length, unchanged, updates: updateLog },
+  const { new: inserted, update: updated } = stage.counts;
+  const written = !failed && !input.dryRun && (inserted > 0 || updated > 0);
+  try {
+    if (written) {
+      const at = op.now();
+      inTransaction(db, () => {
+        if (lastEventSeq(db) !== headSeq) throw changedWhileReading();
+        stage.write(round.roundId, { file: sourceName, sha256, at });
+        // The event names up to EVENT_NAMES_AT_MOST applications itself; more are indexed in SQL (10^5 one-row inserts from JS cost half a second).
+        const named = !affectedOverflow;
+        const event = appendEvent(db, {
+          at,
+          officer: op.officer,
+          command: 'scores import',
+          roundId: round.roundId,
+          appIds: named ? [...affected] : [],
+          details: { file: sourceName, sha256, rows, inserted, updated, unchanged, updates: updateLog },
+        });
+        if (!named) linkWrittenScores(db, event.seq, round.roundId, { file: sourceName, sha256, at });
       });
-      if (!named) linkWrittenScores(db, event.seq, round.roundId, { file: sourceName, sha256, at });
-    });
+    }
+  } finally {
+    stage.drop();
   }
   return {
     round: round.roundId,
@@ -241,8 +259,8 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
     sha256,
     dryRun: !!input.dryRun,
     rows,
-    inserted: failed ? 0 : inserts.length,
-    updated: failed ? 0 : updates.length,
+    inserted: failed ? 0 : inserted,
+    updated: failed ? 0 : updated,
     unchanged,
     written,
     updates: failed ? [] : updateLog,

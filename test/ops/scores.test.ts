@@ -7,6 +7,9 @@ import type { Db } from '../../src/ledger/open.js';
 import type { OpContext } from '../../src/ops/context.js';
 import { aggregateScores, expertsSummary, importScores, showScores } from '../../src/ops/scores.js';
 import { FIXTURES, ledgerWithRound, tempDir } from '../helpers.js';
+import { appendEvent } from '../../src/ledger/events.js';
+import { inTransaction } from '../../src/ledger/open.js';
+import { runChecks } from '../../src/ledger/verify/index.js';
 
 const F = join(FIXTURES, 'scores');
 const APPS = ['JM-0001', 'JM-0002', 'JM-0003', 'JM-0004', 'JM-0005'];
@@ -34,6 +37,26 @@ describe('importScores', () => {
     const again = await importScores(op, { file: join(F, 'scores.csv'), round: 'R1' });
     expect(again).toMatchObject({ inserted: 0, unchanged: 12, written: false });
     expect(count(db, "SELECT count(*) FROM events WHERE command = 'scores import'")).toBe(1);
+  });
+
+  it('seals every new score, noted from the staging table in one statement; the insert trigger is back for later writers', async () => {
+    const { op, db } = ledger();
+    const trigger = () => count(db, "SELECT count(*) FROM temp.sqlite_master WHERE name = 'jm_seal_scores_i'");
+    const r = await importScores(op, { file: join(F, 'scores.csv'), round: 'R1' });
+    expect(r.inserted).toBe(12);
+    expect(trigger()).toBe(1);
+    expect(count(db, "SELECT count(*) FROM sqlite_temp_master WHERE name = 'score_stage'")).toBe(0);
+    const seq = count(db, "SELECT max(seq) FROM events WHERE command = 'scores import'");
+    expect(count(db, `SELECT count(*) FROM row_seals WHERE tbl = 'scores' AND seq = ${seq}`)).toBe(12);
+    // The applications of this test were written without an event; the scores are what is checked.
+    const scoreProblems = () => runChecks(db).problems.filter((p) => p.ref.table === 'scores');
+    expect(scoreProblems()).toEqual([]);
+    inTransaction(db, () => {
+      db.exec("INSERT INTO scores SELECT application_id, round_id, 'E-extra', score_centi, criteria_json, recused, comment, source_file, source_line, source_sha256, imported_at FROM scores LIMIT 1");
+      appendEvent(db, { at: '2022-05-02T08:00:00.000Z', officer: 'test', command: 'scores import', roundId: 'R1' });
+    });
+    expect(count(db, "SELECT count(*) FROM row_seals WHERE tbl = 'scores' AND key LIKE '%E-extra%'")).toBe(1);
+    expect(scoreProblems()).toEqual([]);
   });
 
   it('indexes every application an import wrote under its event: named in the event up to 1,000, linked in SQL beyond, never those left unchanged', async () => {
