@@ -10,6 +10,7 @@ import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
 import { hasColumn, hasTable } from './schema.js';
 import { LINE_STATE_SQL, PRE_NOTICE_SQL, stateSql } from './states.js';
+import { bulkInsert } from './seals.js';
 
 type CandidateRow = [
   string, // application_id
@@ -202,7 +203,9 @@ export function storeAllocation(
     `INSERT INTO allocation_lines (round_id, version, application_id, category, cluster, rank, score_display, cap_fen, entitled_fen,
        award_fen, reason, binding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  // In the order given (by application_id from roundCandidates): appends to the key index.
+  // In the order given (by application_id from roundCandidates): appends to the key index. Noted for the seals
+  // by rowid at the end, not one by one by a trigger (a sub-program per line, and 10^6 keys held in memory).
+  const lines = bulkInsert(db, 'allocation_lines');
   const { apps } = plan;
   let participants = 0;
   for (let i = 0; i < apps.length; i++) {
@@ -225,6 +228,7 @@ export function storeAllocation(
       b === 0 ? null : BINDING_LIMITS[b - 1],
     );
   }
+  lines.done();
   // The participants whose state this version moves: before the notice, and not already what their line makes them.
   const [proposed, moved] = db
     .prepare(

@@ -86,6 +86,20 @@ describe('allocate', () => {
     expect(awards(shown)).toEqual(awards(r));
   });
 
+  it('seals every line of each version, noted by rowid at the end; a dry run and a refused run leave the insert trigger', () => {
+    const { db, op } = round();
+    const trigger = () => (db.prepare("SELECT count(*) FROM temp.sqlite_master WHERE name = 'jm_seal_allocation_lines_i'").pluck().get() as number);
+    allocate(op, { roundId: 'R1', dryRun: true });
+    expect(trigger()).toBe(1);
+    for (const version of [1, 2]) {
+      allocate(op, { roundId: 'R1' });
+      expect(trigger()).toBe(1);
+      const seq = db.prepare("SELECT max(seq) FROM events WHERE command = 'allocate'").pluck().get() as number;
+      const sealed = db.prepare("SELECT key FROM row_seals WHERE tbl = 'allocation_lines' AND seq = ? ORDER BY key").pluck().all(seq);
+      expect(sealed).toEqual(['S1', 'S2', 'S3', 'S4'].map((id) => JSON.stringify(['R1', version, id])));
+    }
+  });
+
   it('takes budgets, method, shortfall and chain for this run only', () => {
     const { op } = round();
     // Earliest submission first: S2 (03-10), S3 (03-12), then S1 (03-15) gets what is left of 1,200,000.
