@@ -87,7 +87,8 @@ export function registerRowHash(db: Db): void {
  * key order; SEAL_ENTRY_SQL is the same text made by SQLite.
  */
 export const entryText = (key: string, hashHex: string | null): string => `${key}\u0000${hashHex ?? '-'}\n`;
-export const SEAL_ENTRY_SQL = "key || char(0) || coalesce(hex(hash), '-') || char(10)";
+// Not coalesce(hex(hash), '-'): SQLite's hex(NULL) is '', so a deleted row's entry never matched its event's digest.
+export const SEAL_ENTRY_SQL = "key || char(0) || CASE WHEN hash IS NULL THEN '-' ELSE hex(hash) END || char(10)";
 
 const note = (t: string, row: 'NEW' | 'OLD') => `SELECT jm_note('${t}', ${keyExpr(t, `${row}.`)});`;
 const insertTrigger = (t: string) => `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_i AFTER INSERT ON main.${q(t)} BEGIN ${note(t, 'NEW')} END;`;
@@ -125,7 +126,9 @@ export function watchFactTables(db: Db): void {
     done.add(t);
     sql.push(
       insertTrigger(t),
-      `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_u AFTER UPDATE ON main.${q(t)} BEGIN ${note(t, 'OLD')} ${note(t, 'NEW')} END;`,
+      // The old key too only when the update changed it (a JS call and a key's JSON per row saved on every state change).
+      `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_u AFTER UPDATE ON main.${q(t)} BEGIN ${note(t, 'NEW')}
+         SELECT jm_note('${t}', ${keyExpr(t, 'OLD.')}) WHERE NOT (${SEALED_TABLES[t].map((k) => `OLD.${q(k)} IS NEW.${q(k)}`).join(' AND ')}); END;`,
       `CREATE TEMP TRIGGER IF NOT EXISTS jm_seal_${t}_d AFTER DELETE ON main.${q(t)} BEGIN ${note(t, 'OLD')} END;`,
     );
   }

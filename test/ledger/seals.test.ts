@@ -65,6 +65,23 @@ describe('row seals on an older ledger', () => {
     expect(runChecks(db).ok).toBe(true);
   });
 
+  it('an update that changes a row’s key seals the old key as gone and the new one as written', () => {
+    const path = v9Ledger();
+    const db = openLedger(path);
+    inTransaction(db, () => {
+      db.prepare("UPDATE round_budgets SET category = 'cluster-pilot' WHERE category = 'sme-cloud'").run();
+      db.prepare("UPDATE rounds SET created_by = 'p' WHERE round_id = 'R1'").run();
+      appendEvent(db, { at: '2022-03-02T00:00:00.000Z', officer: 'o', command: 'round budget', roundId: 'R1' });
+    });
+    const seals = db.prepare('SELECT tbl, key, hash IS NULL AS gone FROM row_seals WHERE seq = 3 ORDER BY tbl, key').raw().all();
+    expect(seals).toEqual([
+      ['round_budgets', '["R1","cluster-pilot"]', 0],
+      ['round_budgets', '["R1","sme-cloud"]', 1],
+      ['rounds', '["R1"]', 0],
+    ]);
+    expect(runChecks(db).problems).toEqual([]);
+  });
+
   it('keys moved out of memory in the middle of a command (a large import) are sealed the same; rolled back, they are gone', () => {
     const path = v9Ledger();
     const db = openLedger(path);

@@ -6,6 +6,9 @@ import { check, decide, reviewItems } from '../../src/ops/check.js';
 import { makeApp, uscc } from '../../fixtures/check/builders.js';
 import { insertApplication } from '../../fixtures/check/ledger.js';
 import { ledgerWithRound } from '../helpers.js';
+import { appendEvent } from '../../src/ledger/events.js';
+import { inTransaction } from '../../src/ledger/open.js';
+import { runChecks } from '../../src/ledger/verify/index.js';
 import { eventsOf, opContextFor, thrown } from './op-context.js';
 
 /** OK-1 eligible; BAD-1 fails legal-person; REV-1 needs review (region); DUP-1/2 need review (duplicate). */
@@ -67,6 +70,25 @@ describe('check', () => {
     expect(third.kept).toBe(1);
     expect(third.reopened.map((x) => [x.applicationId, x.rule, x.kind, x.decision.reason])).toEqual([['REV-1', 'region', 'evidence-changed', 'licence address in Taishan']]);
     expect([...third.results()].find((a) => a.applicationId === 'REV-1')!.status).toBe('needs-review');
+  });
+});
+
+describe('check and the row seals', () => {
+  it('a re-check that settles a result deletes its stored row, and the deletion verifies (a deleted row’s seal entry)', () => {
+    const { db, op } = round();
+    check(op, { roundId: 'R1' });
+    expect(db.prepare("SELECT count(*) FROM eligibility_results WHERE application_id = 'REV-1'").pluck().get()).toBe(1);
+    // The district corrected by a command of its own (sealed), then checked again: the region rule now passes.
+    inTransaction(db, () => {
+      db.prepare("UPDATE applications SET district = '蓬江区' WHERE application_id = 'REV-1'").run();
+      appendEvent(db, { at: '2022-06-01T08:00:00.000Z', officer: 'tester', command: 'import', roundId: 'R1' });
+    });
+    check(op, { roundId: 'R1' });
+    expect(db.prepare("SELECT count(*) FROM eligibility_results WHERE application_id = 'REV-1'").pluck().get()).toBe(0);
+    const seq = db.prepare("SELECT max(seq) FROM events WHERE command = 'check'").pluck().get();
+    expect(db.prepare("SELECT key, hash IS NULL FROM row_seals WHERE tbl = 'eligibility_results' AND seq = ?").raw().all(seq)).toEqual([['["REV-1","region"]', 1]]);
+    // The applications of this test were written without an event; the eligibility tables are what is checked.
+    expect(runChecks(db).problems.filter((p) => p.ref.table?.startsWith('eligibility'))).toEqual([]);
   });
 });
 
