@@ -92,8 +92,9 @@ function scanLines(db: Db): Scan {
     capLine(out.cap, l, p, cat);
     add(out.byCategory, l, l.category);
     if (cat?.perClusterCapFen !== undefined) add(out.byCluster, l, `${l.category}\u0000${l.cluster ?? ''}`);
-    // Only categories with a per-enterprise cap: the totals of 10^5 enterprises are most of this scan's memory.
-    if (l.uscc !== null && cat?.perEnterpriseCapFen != null) add(out.byEnterprise, l, `${l.category}\u0000${l.uscc}`);
+    // Only categories with a per-enterprise cap, and only lines with an award (a cap is never below 0; a negative,
+    // tampered award still counts): the totals of 10^5–10^6 enterprises were most of this scan's memory.
+    if (l.uscc !== null && l.award_fen !== 0 && cat?.perEnterpriseCapFen != null) add(out.byEnterprise, l, `${l.category}\u0000${l.uscc}`);
     const k = `${l.round_id}\u0000${l.version}`;
     let m = out.byVersion.get(k);
     if (!m) out.byVersion.set(k, (m = new Map()));
