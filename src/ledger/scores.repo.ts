@@ -295,12 +295,14 @@ const AGGREGATE_CHUNK = 10_000;
  * hold. Returns how many rows were written.
  */
 export function replaceAggregates(db: Db, roundId: string, aggregates: Aggregate[], computedAt: string, chunkSize = AGGREGATE_CHUNK): number {
-  const aggs = isSortedById(aggregates) ? aggregates : [...aggregates].sort((x, y) => (x.applicationId < y.applicationId ? -1 : x.applicationId > y.applicationId ? 1 : 0));
+  const aggs = isSortedById(aggregates) ? aggregates : [...aggregates].sort((x, y) => binaryOrder(x.applicationId, y.applicationId));
   // (+round_id: the key range, not the whole round from the round index.)
   // The stored rows are compared in JS, a chunk of applications at a time, in application_id order: 10^5 upserts
   // that change nothing cost SQLite a second. A round aggregated for the first time has nothing to compare.
   const anyStored = db.prepare('SELECT 1 FROM score_aggregates WHERE round_id = ? LIMIT 1').get(roundId) !== undefined;
-  const storedIn = db.prepare(`SELECT application_id, ${AGGREGATE_VALUES.join(', ')} FROM score_aggregates WHERE application_id > ? AND application_id <= ? AND +round_id = ?`).raw();
+  const storedIn = db
+    .prepare(`SELECT application_id, ${AGGREGATE_VALUES.join(', ')} FROM score_aggregates WHERE application_id > ? AND application_id <= ? AND +round_id = ? ORDER BY application_id`)
+    .raw();
   const storedAfter = db.prepare(`SELECT application_id FROM score_aggregates WHERE application_id > ? AND +round_id = ?`).pluck();
   const put = db.prepare(
     `INSERT INTO score_aggregates (${AGGREGATE_VALUES.join(', ')}, computed_at, application_id) VALUES (${AGGREGATE_VALUES.map(() => '?').join(', ')}, ?, ?)
@@ -312,22 +314,27 @@ export function replaceAggregates(db: Db, roundId: string, aggregates: Aggregate
   for (let i = 0; i < aggs.length; i += chunkSize) {
     const chunk = aggs.slice(i, i + chunkSize);
     const last = chunk[chunk.length - 1].applicationId;
-    // application id → its stored row: application_id, then AGGREGATE_VALUES.
-    const stored = new Map<string, unknown[]>();
-    if (anyStored) for (const r of storedIn.all(after, last, roundId) as [string, ...unknown[]][]) stored.set(r[0], r);
+    // The chunk's stored rows (application_id, then AGGREGATE_VALUES), walked beside the chunk: both in id order.
+    const stored = anyStored ? (storedIn.all(after, last, roundId) as [string, ...unknown[]][]) : [];
+    let j = 0;
     for (const a of chunk) {
+      // Stored for an application no longer aggregated.
+      for (; j < stored.length && binaryOrder(stored[j][0], a.applicationId) < 0; j++) {
+        del.run(stored[j][0]);
+        written++;
+      }
+      const was = j < stored.length && stored[j][0] === a.applicationId ? stored[j++] : undefined;
       const value = a.value ? scoreToStored(a.value) : null;
-      const values = [a.method, a.status, value?.num ?? null, value?.den ?? null, a.display, a.key, a.experts, a.recused, JSON.stringify(a.outliers), JSON.stringify(a.details), roundId];
-      const was = stored.get(a.applicationId);
-      stored.delete(a.applicationId);
+      const values = [a.method, a.status, value?.num ?? null, value?.den ?? null, a.display, a.key, a.experts, a.recused, a.outliers.length ? JSON.stringify(a.outliers) : '[]', JSON.stringify(a.details), roundId];
       // === on each value: text, integers and NULL come back from SQLite as the same JS types.
-      if (was !== undefined && values.every((v, k) => v === was[k + 1])) continue;
+      if (was !== undefined && sameValues(values, was)) continue;
       put.run(...values, computedAt, a.applicationId);
       written++;
     }
-    // Stored for an application no longer aggregated.
-    for (const id of stored.keys()) del.run(id);
-    written += stored.size;
+    for (; j < stored.length; j++) {
+      del.run(stored[j][0]);
+      written++;
+    }
     after = last;
   }
   if (anyStored) {
@@ -338,9 +345,33 @@ export function replaceAggregates(db: Db, roundId: string, aggregates: Aggregate
   return written;
 }
 
-function isSortedById(aggs: readonly Aggregate[]): boolean {
-  for (let i = 1; i < aggs.length; i++) if (aggs[i - 1].applicationId >= aggs[i].applicationId) return false;
+/** values against a stored row (its first cell the application id). */
+function sameValues(values: readonly unknown[], row: readonly unknown[]): boolean {
+  for (let k = 0; k < values.length; k++) if (values[k] !== row[k + 1]) return false;
   return true;
+}
+
+function isSortedById(aggs: readonly Aggregate[]): boolean {
+  for (let i = 1; i < aggs.length; i++) if (binaryOrder(aggs[i - 1].applicationId, aggs[i].applicationId) >= 0) return false;
+  return true;
+}
+
+/**
+ * SQLite's order of texts (BINARY: UTF-8 bytes, so code points). JavaScript's `<` compares UTF-16 units,
+ * which agree below U+D800; above, a surrogate pair (U+10000 and up) must come after U+E000–U+FFFF.
+ */
+export function binaryOrder(x: string, y: string): number {
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const a = x.charCodeAt(i);
+    const b = y.charCodeAt(i);
+    if (a === b) continue;
+    if (a < 0xd800 || b < 0xd800) return a - b;
+    const pairA = a <= 0xdfff;
+    const pairB = b <= 0xdfff;
+    return pairA === pairB ? a - b : pairA ? 1 : -1;
+  }
+  return x.length - y.length;
 }
 
 /** When the round was last aggregated (its newest `scores aggregate` event), if ever: every stored aggregate of the round still held then. */

@@ -7,6 +7,7 @@ import type { Db } from '../../src/ledger/open.js';
 import { inTransaction } from '../../src/ledger/open.js';
 import {
   applicationScores,
+  binaryOrder,
   countRoundScores,
   expertStats,
   getAggregate,
@@ -145,7 +146,8 @@ describe('scores repository', () => {
   });
 
   it('replaceAggregates, chunk by chunk: the round holds exactly the new aggregates; only new, changed and dropped rows are written', () => {
-    const ids = Array.from({ length: 23 }, (_, i) => `G${String(i).padStart(2, '0')}`);
+    // Ids past U+D800 too, where JavaScript's order of texts is not SQLite's.
+    const ids = [...Array.from({ length: 19 }, (_, i) => `G${String(i).padStart(2, '0')}`), 'G\uE000', 'G\u{20000}', 'G\uFFFD', 'G\u{1F600}x'];
     const db = setup(ids);
     const rules = scoringRules(JSON.parse(db.prepare("SELECT policy_json FROM rounds WHERE round_id = 'R1'").pluck().get() as string));
     const aggOf = (id: string, centi: number | null) =>
@@ -166,7 +168,7 @@ describe('scores repository', () => {
           const at = `2022-05-02T00:00:${String(now++ % 60).padStart(2, '0')}.000Z`;
           const written = inTransaction(db, () => replaceAggregates(db, 'R1', aggs, at, chunk));
           const after = stored();
-          expect(after.map((r) => r[0])).toEqual(aggs.map((a) => a.applicationId).sort());
+          expect(after.map((r) => r[0])).toEqual(aggs.map((a) => a.applicationId).sort(binaryOrder));
           let expected = 0;
           for (const r of after) {
             const a = aggs.find((x) => x.applicationId === r[0]);
