@@ -10,13 +10,17 @@ import { Worker } from 'node:worker_threads';
 // scripts/bundle.mjs, one level below dist/ as well); the worker runs the ES modules of dist/ledger/.
 const WORKER_URL = new URL('../ledger/integrity-worker.js', import.meta.url);
 
-/** Below this size the worker's start costs more than it saves. */
+/** Below this size a worker's start costs more than it saves. */
 const WORKER_MIN_BYTES = 32 * 1024 * 1024;
 
-/** Whether integrityCheckInWorker is worth it for this file (and can run: the built worker exists). */
-export function integrityWorkerWorthIt(path: string): boolean {
+/**
+ * Whether a worker thread (the built module at `workerUrl`) is worth starting
+ * for the ledger at `path`: it exists, and the file is large enough.
+ * JMFUND_VERIFY_WORKER=never|always forces the answer (tests, comparisons).
+ */
+export function workerWorthIt(workerUrl: URL, path: string): boolean {
   const env = process.env.JMFUND_VERIFY_WORKER;
-  if (env === 'never' || !existsSync(fileURLToPath(WORKER_URL))) return false;
+  if (env === 'never' || !existsSync(fileURLToPath(workerUrl))) return false;
   if (env === 'always') return true;
   try {
     return statSync(path).size >= WORKER_MIN_BYTES;
@@ -24,6 +28,9 @@ export function integrityWorkerWorthIt(path: string): boolean {
     return false;
   }
 }
+
+/** Whether integrityCheckInWorker is worth it for this file (and can run: the built worker exists). */
+export const integrityWorkerWorthIt = (path: string): boolean => workerWorthIt(WORKER_URL, path);
 
 /**
  * Runs the checks of verify named by `ids` (in that order) on the file at

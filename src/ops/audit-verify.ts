@@ -4,30 +4,17 @@
 // with the result a sound ledger gives (no problem; its event count and last
 // hash). A result that differs (a ledger with problems) has the report written
 // again with it: the file is the same as if the verify had run first.
-import { existsSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FactsVerify } from '../domain/reports/facts.js';
 import type { Db } from '../ledger/open.js';
+import { workerWorthIt } from '../ledger/integrity.js';
 import { verifyFactsOnFile } from '../ledger/reports.repo.js';
 
 // ../ops/: the same file from dist/ops/ and from dist/bundle/ (scripts/bundle.mjs); the worker runs the ES modules of dist/ops/.
 const WORKER_URL = new URL('../ops/audit-verify-worker.js', import.meta.url);
 
-/** Below this size a worker's start costs more than it saves (as ledger/integrity.ts). */
-const WORKER_MIN_BYTES = 32 * 1024 * 1024;
-
-/** Whether the verify runs beside the report for the ledger at `path` (JMFUND_VERIFY_WORKER=never|always forces it, as for verify). */
-export function verifyBesideWorthIt(path: string): boolean {
-  const env = process.env.JMFUND_VERIFY_WORKER;
-  if (env === 'never' || !existsSync(fileURLToPath(WORKER_URL))) return false;
-  if (env === 'always') return true;
-  try {
-    return statSync(path).size >= WORKER_MIN_BYTES;
-  } catch {
-    return false;
-  }
-}
+/** Whether the verify runs beside the report for the ledger at `path` (as verify's own worker: ledger/integrity.ts). */
+export const verifyBesideWorthIt = (path: string): boolean => workerWorthIt(WORKER_URL, path);
 
 export interface VerifyBeside {
   /** The result, as verifyFactsOnFile gives it (in this thread if the worker failed to run). */
