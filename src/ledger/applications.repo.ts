@@ -105,7 +105,7 @@ export function stateCounts(db: Db, roundId: string): { state: string; n: number
 /** Application ids of the round in one state, in id order. */
 export function applicationIdsIn(db: Db, roundId: string, state: ApplicationState): string[] {
   return db
-    .prepare(`SELECT a.application_id FROM applications a WHERE ${byIdWalk(db, roundId).replace('round_id', 'a.round_id')} = ? AND ${stateSql(db, 'a')} = ? ORDER BY a.application_id`)
+    .prepare(`SELECT a.application_id FROM applications a WHERE ${byIdWalk(db, roundId, 'a')} = ? AND ${stateSql(db, 'a')} = ? ORDER BY a.application_id`)
     .pluck()
     .all(roundId, state) as string[];
 }

@@ -162,7 +162,7 @@ export function eachRoundMoneyFacts(
   opts: { anyOrder?: boolean } = {},
 ): Iterable<ApplicationMoneyFacts> {
   // By the primary key: walked in id order, or looked up for one application (round-walk.ts).
-  const where = [`${only.applicationId === undefined ? byIdWalk(db, roundId).replace('round_id', 'a.round_id') : 'a.round_id'} = @round`];
+  const where = [`${only.applicationId === undefined ? byIdWalk(db, roundId, 'a') : 'a.round_id'} = @round`];
   const params: Record<string, unknown> = { round: roundId, ...moneyFactsParams(db, roundId) };
   if (only.category !== undefined) {
     where.push('a.category = @category');

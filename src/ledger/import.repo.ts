@@ -14,6 +14,7 @@ import type { EventRow } from './events.js';
 import type { Db } from './open.js';
 import { bulkInsert, flushNoted } from './seals.js';
 import { stateSql } from './states.js';
+import { sqlText } from './statements.js';
 
 /** Rows between two moves of the noted keys out of memory (seals.ts flushNoted). */
 const NOTES_FLUSH_EVERY = 50_000;
@@ -180,8 +181,6 @@ const showChange = (c: FieldChange): { name: string; values: string } => ({
   values: `${showValue(c.field, c.old)} → ${showValue(c.field, c.new)}`,
 });
 
-/** A string as an SQL literal: values that stay the same for a whole import are written into the INSERT, not bound per row. */
-const sqlText = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * The first line of this file that matched each application the ledger held

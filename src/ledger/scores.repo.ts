@@ -17,7 +17,7 @@ import {
 } from '../domain/scoring.js';
 import type { Db } from './open.js';
 import { byIdWalk } from './round-walk.js';
-import { prepared } from './statements.js';
+import { prepared, sqlText } from './statements.js';
 import { bulkInsert, flushNoted } from './seals.js';
 import type { Statement } from 'better-sqlite3';
 
@@ -101,10 +101,6 @@ export interface ScoreSource {
   at: string;
 }
 
-function rowParams(roundId: string, r: ScoreRow, src: ScoreSource): unknown[] {
-  return [r.applicationId, roundId, r.expertId, r.centi, r.criteria ? JSON.stringify(r.criteria) : null, r.recused ? 1 : 0, r.comment, src.file, r.line, src.sha256, src.at];
-}
-
 /**
  * Indexes under event `seq` the applications whose scores an import wrote: its
  * rows, and only they, carry its file's hash and its time. In SQL, in the
@@ -117,9 +113,6 @@ export function linkWrittenScores(db: Db, seq: number, roundId: string, src: Sco
      WHERE ${byIdWalk(db, roundId)} = ? AND imported_at = ? AND source_sha256 = ? GROUP BY application_id ORDER BY application_id`,
   ).run(seq, roundId, src.at, src.sha256);
 }
-
-/** A text as an SQL literal. */
-const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /** What a score sheet's import does with a row: insert it, leave it (the same as stored), replace the stored one, or nothing (refused). */
 export type StagedKind = 'new' | 'same' | 'update' | 'refused';
@@ -164,7 +157,7 @@ export class ScoreStage {
       const notes = bulkInsert(db, 'scores', "SELECT json_array(application_id, expert_id) AS k FROM temp.score_stage WHERE kind = 'new'");
       db.prepare(
         `INSERT INTO scores (application_id, round_id, expert_id, score_centi, criteria_json, recused, comment, source_file, source_line, source_sha256, imported_at)
-         SELECT application_id, ${literal(roundId)}, expert_id, score_centi, criteria_json, recused, comment, ${literal(src.file)}, line, ${literal(src.sha256)}, ${literal(src.at)}
+         SELECT application_id, ${sqlText(roundId)}, expert_id, score_centi, criteria_json, recused, comment, ${sqlText(src.file)}, line, ${sqlText(src.sha256)}, ${sqlText(src.at)}
            FROM temp.score_stage WHERE kind = 'new' ORDER BY application_id, expert_id`,
       ).run();
       notes.done();
@@ -188,21 +181,24 @@ export class ScoreStage {
   }
 }
 
-/** Inserts new rows and replaces updated ones; call inside the command's transaction. */
+/**
+ * Inserts new rows and replaces updated ones through a ScoreStage, the same
+ * statements as an import writes with (tests and tools that hold their rows).
+ * A pair given twice is an error; nothing is written then.
+ */
 export function writeScores(db: Db, roundId: string, inserts: ScoreRow[], updates: ScoreRow[], src: ScoreSource): void {
-  // What every row of the import shares is written into the statement: binding four texts per row cost
-  // about a tenth of 10^6 inserts.
-  const ins = db.prepare(
-    `INSERT INTO scores (application_id, round_id, expert_id, score_centi, criteria_json, recused, comment, source_file, source_line, source_sha256, imported_at)
-     VALUES (?, ${literal(roundId)}, ?, ?, ?, ?, ?, ${literal(src.file)}, ?, ${literal(src.sha256)}, ${literal(src.at)})`,
-  );
-  for (const r of inserts) ins.run(r.applicationId, r.expertId, r.centi, r.criteria ? JSON.stringify(r.criteria) : null, r.recused ? 1 : 0, r.comment, r.line);
-  const upd = db.prepare(
-    'UPDATE scores SET score_centi = ?, criteria_json = ?, recused = ?, comment = ?, source_file = ?, source_line = ?, source_sha256 = ?, imported_at = ? WHERE application_id = ? AND expert_id = ?',
-  );
-  for (const r of updates) {
-    const [appId, , expertId, ...rest] = rowParams(roundId, r, src);
-    upd.run(...rest, appId, expertId);
+  const stage = new ScoreStage(db);
+  try {
+    db.transaction(() => {
+      for (const [rows, kind] of [[inserts, 'new'], [updates, 'update']] as const) {
+        for (const r of rows) {
+          if (stage.stage(r, kind) !== null) throw new Error(`internal error: scores of ${r.applicationId} by ${r.expertId} given twice`);
+        }
+      }
+      stage.write(roundId, src);
+    })();
+  } finally {
+    stage.drop();
   }
 }
 
@@ -239,7 +235,7 @@ export function forEachApplicationScores(db: Db, roundId: string, rules: Scoring
   // only then are they looked for (a set of the round's 10^5 ids cost more than the count).
   if (scored === (db.prepare('SELECT count(*) FROM applications WHERE round_id = ?').pluck().get(roundId) as number)) return;
   const unscored = db
-    .prepare(`SELECT a.application_id FROM applications a WHERE ${byIdWalk(db, roundId).replace('round_id', 'a.round_id')} = ? AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.application_id = a.application_id) ORDER BY a.application_id`)
+    .prepare(`SELECT a.application_id FROM applications a WHERE ${byIdWalk(db, roundId, 'a')} = ? AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.application_id = a.application_id) ORDER BY a.application_id`)
     .pluck()
     .all(roundId) as string[];
   for (const applicationId of unscored) fn({ applicationId, entries: [] });

@@ -7,6 +7,9 @@ import type { Db } from './open.js';
 
 const cache = new WeakMap<Db, Map<string, Statement>>();
 
+/** A text as an SQL literal, for a value a bulk statement shares across all its rows (written in, not bound per row). */
+export const sqlText = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
 /** The connection's prepared statement for `sql`, made once; `pluck`: the first column only. */
 export function prepared(db: Db, sql: string, mode: 'rows' | 'pluck' = 'rows'): Statement {
   let byDb = cache.get(db);

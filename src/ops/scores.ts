@@ -200,38 +200,35 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
     });
   };
 
-  const defs = scoreColumnDefs(rules);
-  let cols: ScoreColumns | null = null;
-  let read = 0;
-  op.progress?.phase(text('正在导入评分', 'importing scores'), op.progress ? await estimateRecords(file) : null, 'rows', true);
+  // The stage is dropped however the import ends.
   try {
-    for await (const ev of tableRows(file, { encoding: input.encoding, sheet: input.sheet }, (cells) => matchScoreColumns(cells, defs))) {
-      if (ev.kind === 'header') cols = scoreColumns(ev.cells, ev.map, rules);
-      else if (ev.kind === 'rows') {
-        // One transaction per batch: the stage's inserts are not each their own (the ledger is only read here).
-        const c = cols as ScoreColumns;
-        db.transaction(() => {
-          for (const rec of ev.rows) onRow(rec.line, rec.cells, c);
-        })();
-        op.progress?.tick((read += ev.rows.length));
-      } else if (cols === null) throw noHeader(file, requiredColumnNames(rules).join(', '), ev.failure);
+    const defs = scoreColumnDefs(rules);
+    let cols: ScoreColumns | null = null;
+    let read = 0;
+    op.progress?.phase(text('正在导入评分', 'importing scores'), op.progress ? await estimateRecords(file) : null, 'rows', true);
+    try {
+      for await (const ev of tableRows(file, { encoding: input.encoding, sheet: input.sheet }, (cells) => matchScoreColumns(cells, defs))) {
+        if (ev.kind === 'header') cols = scoreColumns(ev.cells, ev.map, rules);
+        else if (ev.kind === 'rows') {
+          // One transaction per batch: the stage's inserts are not each their own (the ledger is only read here).
+          const c = cols as ScoreColumns;
+          db.transaction(() => {
+            for (const rec of ev.rows) onRow(rec.line, rec.cells, c);
+          })();
+          op.progress?.tick((read += ev.rows.length));
+        } else if (cols === null) throw noHeader(file, requiredColumnNames(rules).join(', '), ev.failure);
+      }
+    } catch (e) {
+      throw fileProblem(file, e);
+    } finally {
+      op.progress?.done();
     }
-  } catch (e) {
-    stage.drop();
-    throw fileProblem(file, e);
-  } finally {
-    op.progress?.done();
-  }
 
-  const sha256 = await sha256File(file).catch((e: unknown) => {
-    stage.drop();
-    throw e;
-  });
-  errors.sort((a, b) => a.line - b.line);
-  const failed = errors.length > 0;
-  const { new: inserted, update: updated } = stage.counts;
-  const written = !failed && !input.dryRun && (inserted > 0 || updated > 0);
-  try {
+    const sha256 = await sha256File(file);
+    errors.sort((a, b) => a.line - b.line);
+    const failed = errors.length > 0;
+    const { new: inserted, update: updated } = stage.counts;
+    const written = !failed && !input.dryRun && (inserted > 0 || updated > 0);
     if (written) {
       const at = op.now();
       inTransaction(db, () => {
@@ -250,22 +247,22 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
         if (!named) linkWrittenScores(db, event.seq, round.roundId, { file: sourceName, sha256, at });
       });
     }
+    return {
+      round: round.roundId,
+      file: sourceName,
+      sha256,
+      dryRun: !!input.dryRun,
+      rows,
+      inserted: failed ? 0 : inserted,
+      updated: failed ? 0 : updated,
+      unchanged,
+      written,
+      updates: failed ? [] : updateLog,
+      errors,
+    };
   } finally {
     stage.drop();
   }
-  return {
-    round: round.roundId,
-    file: sourceName,
-    sha256,
-    dryRun: !!input.dryRun,
-    rows,
-    inserted: failed ? 0 : inserted,
-    updated: failed ? 0 : updated,
-    unchanged,
-    written,
-    updates: failed ? [] : updateLog,
-    errors,
-  };
 }
 
 // ---------------------------------------------------------------------------
