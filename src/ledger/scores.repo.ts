@@ -154,7 +154,7 @@ export class ScoreStage {
     const db = this.db;
     if (this.counts.new > 0) {
       // One statement in key order; its rows are noted for the seals from the stage, not one by one by a trigger.
-      const notes = bulkInsert(db, 'scores', "SELECT json_array(application_id, expert_id) AS k FROM temp.score_stage WHERE kind = 'new'");
+      const notes = bulkInsert(db, 'scores', "SELECT application_id, expert_id FROM temp.score_stage WHERE kind = 'new'");
       db.prepare(
         `INSERT INTO scores (application_id, round_id, expert_id, score_centi, criteria_json, recused, comment, source_file, source_line, source_sha256, imported_at)
          SELECT application_id, ${sqlText(roundId)}, expert_id, score_centi, criteria_json, recused, comment, ${sqlText(src.file)}, line, ${sqlText(src.sha256)}, ${sqlText(src.at)}

@@ -161,17 +161,20 @@ export function flushNoted(db: Db): void {
 /** A transaction rolled back: the keys it noted are dropped (those flushed before it began stay). */
 export function dropNoted(db: Db): void {
   noted.get(db)?.clear();
+  dropBulk(db);
 }
 
 /**
  * New rows inserted in bulk: the table's insert trigger is dropped until
- * `done()`, which notes the new rows' keys in one statement: `keys`, an SQL
- * SELECT whose column k holds the keys as keyExpr makes them (an import's
- * staging table), or else every row above the table's largest rowid at the start,
- * whichever statement inserted it (the writer deletes none meanwhile). A
- * trigger costs SQLite a sub-program per row. Inside the caller's transaction:
- * if it rolls back, the trigger is back with it. Updates and deletes stay
- * noted by their triggers.
+ * `done()`, and the new rows are sealed straight from the table, not noted key
+ * by key (a trigger costs SQLite a sub-program per row, and each noted key is
+ * parsed back from JSON to find its row). The new rows are `keys` (an SQL
+ * SELECT of the table's key columns, by name: an import's staging table),
+ * else every row above the table's largest rowid at the start, whichever
+ * statement inserted it (the writer deletes none meanwhile). Inside the
+ * caller's transaction: if it rolls back, the trigger is back with it. Updates
+ * and deletes stay noted by their triggers; a new row noted by one is sealed
+ * once, as noted.
  */
 export function bulkInsert(db: Db, table: 'applications' | 'scores' | 'allocation_lines', keys?: string): { done(): void } {
   if (!db.inTransaction) throw new Error('internal error: bulkInsert outside a transaction');
@@ -183,11 +186,56 @@ export function bulkInsert(db: Db, table: 'applications' | 'scores' | 'allocatio
     done() {
       if (!open) return;
       open = false;
-      if (keys === undefined) db.prepare(`INSERT OR IGNORE INTO temp.jm_dirty (tbl, key) SELECT '${table}', ${keyExpr(table, '')} FROM main.${q(table)} WHERE rowid > ?`).run(base);
-      else db.prepare(`INSERT OR IGNORE INTO temp.jm_dirty (tbl, key) SELECT '${table}', k FROM (${keys})`).run();
+      let pending = bulkRows.get(db);
+      if (!pending) bulkRows.set(db, (pending = new Map()));
+      if (keys === undefined) {
+        // Two bulk inserts in one transaction: the first one's range holds the second's rows.
+        const was = pending.get(table);
+        if (was === undefined || (was.kind === 'rowid' && base < was.base)) pending.set(table, { kind: 'rowid', base });
+      } else {
+        const cols = SEALED_TABLES[table].map(q).join(', ');
+        db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${bulkKeysTable(table)} (${cols}, PRIMARY KEY (${cols})) WITHOUT ROWID`);
+        db.prepare(`INSERT OR IGNORE INTO ${bulkKeysTable(table)} (${cols}) SELECT ${cols} FROM (${keys})`).run();
+        pending.set(table, { kind: 'keys' });
+      }
       db.exec(insertTrigger(table));
     },
   };
+}
+
+// Per connection, the rows inserted in bulk in its open transaction, by table: sealed from the table itself.
+type BulkRows = { kind: 'rowid'; base: number } | { kind: 'keys' };
+const bulkRows = new WeakMap<Db, Map<string, BulkRows>>();
+const bulkKeysTable = (table: string) => `temp.${q(`jm_bulk_${table}`)}`;
+
+/**
+ * The new rows of a bulk insert as `k` (keyExpr) and `txt` (rowText), in key
+ * order (sorted as keys only, then each row read by its key); null when there
+ * are none.
+ */
+function bulkSource(db: Db, table: string, dirty: boolean): string | null {
+  const b = bulkRows.get(db)?.get(table);
+  if (!b) return null;
+  const cols = SEALED_TABLES[table];
+  // A row also noted by a trigger (changed or deleted after its insert) is sealed as noted.
+  const notNoted = (k: string) => (dirty ? ` AND NOT EXISTS (SELECT 1 FROM temp.jm_dirty d WHERE d.tbl = '${table}' AND d.key = ${k})` : '');
+  const txt = rowText(db, table, 'r.');
+  if (b.kind === 'rowid') {
+    const k = keyExpr(table, 'n.');
+    return `SELECT b.k AS k, ${txt} AS txt FROM (SELECT ${k} AS k, n.rowid AS rid FROM main.${q(table)} n WHERE n.rowid > ${b.base}${notNoted(k)} ORDER BY 1) b
+      JOIN main.${q(table)} r ON r.rowid = b.rid`;
+  }
+  const k = keyExpr(table, 'n.');
+  return `SELECT b.k AS k, ${txt} AS txt FROM (SELECT ${k} AS k, ${cols.map((c) => `n.${q(c)}`).join(', ')} FROM ${bulkKeysTable(table)} n WHERE 1${notNoted(k)} ORDER BY 1) b
+      JOIN main.${q(table)} r ON ${cols.map((c) => `r.${q(c)} = b.${q(c)}`).join(' AND ')}`;
+}
+
+/** The transaction is over (sealed or rolled back): its bulk rows are forgotten. */
+function dropBulk(db: Db): void {
+  const pending = bulkRows.get(db);
+  if (!pending?.size) return;
+  for (const [t, b] of pending) if (b.kind === 'keys' && db.inTransaction) db.exec(`DELETE FROM ${bulkKeysTable(t)}`);
+  pending.clear();
 }
 
 /** Notes every row of every fact table, for the baseline seal of a ledger made before row seals. */
@@ -233,29 +281,36 @@ function registerSealEntry(db: Db): void {
 export function sealNoted(db: Db, seq: number): Record<string, string> | null {
   if (!watched.has(db)) return null;
   flushNoted(db);
-  const tables = db.prepare('SELECT DISTINCT tbl FROM temp.jm_dirty ORDER BY tbl').pluck().all() as string[];
+  const dirty = new Set(db.prepare('SELECT DISTINCT tbl FROM temp.jm_dirty').pluck().all() as string[]);
+  const tables = [...new Set([...dirty, ...(bulkRows.get(db)?.keys() ?? [])])].sort();
   if (!tables.length) return null;
   registerSealEntry(db);
   const out: Record<string, string> = {};
   for (const t of tables) {
     const first = SEALED_TABLES[t][0];
-    // One statement per table: SQLite reads each noted row in key order (jm_dirty's key) and writes its entry;
-    // jm_seal_entry hashes it and adds the entry to the digest on the way.
+    // SQLite reads each noted row in key order (jm_dirty's key), then each row inserted in bulk, and writes
+    // its entry; jm_seal_entry hashes it and adds the entry to the digest on the way.
     const acc: Entries = { table: t, digest: sha256(), last: null, ordered: true };
     entries = acc;
     try {
-      db.prepare(
-        `INSERT INTO row_seals (tbl, key, seq, hash)
-         SELECT d.tbl, d.key, ?, unhex(jm_seal_entry(d.key, CASE WHEN r.${q(first)} IS NULL THEN NULL ELSE ${rowText(db, t, 'r.')} END))
-           FROM temp.jm_dirty d LEFT JOIN main.${q(t)} r ON ${keyMatch(t, 'r', 'd.key')}
-          WHERE d.tbl = ? ORDER BY d.key`,
-      ).run(seq, t);
+      if (dirty.has(t)) {
+        db.prepare(
+          `INSERT INTO row_seals (tbl, key, seq, hash)
+           SELECT d.tbl, d.key, ?, unhex(jm_seal_entry(d.key, CASE WHEN r.${q(first)} IS NULL THEN NULL ELSE ${rowText(db, t, 'r.')} END))
+             FROM temp.jm_dirty d LEFT JOIN main.${q(t)} r ON ${keyMatch(t, 'r', 'd.key')}
+            WHERE d.tbl = ? ORDER BY d.key`,
+        ).run(seq, t);
+      }
+      const bulk = bulkSource(db, t, dirty.has(t));
+      if (bulk) db.prepare(`INSERT INTO row_seals (tbl, key, seq, hash) SELECT '${t}', k, ?, unhex(jm_seal_entry(k, txt)) FROM (${bulk})`).run(seq);
     } finally {
       entries = null;
     }
+    // Noted and bulk rows interleaved in key order (or SQLite read them otherwise): the digest is read back in key order.
     out[t] = acc.ordered ? acc.digest.digest('hex') : entriesDigest(db, t, seq);
   }
   db.exec('DELETE FROM temp.jm_dirty');
+  dropBulk(db);
   return out;
 }
 

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventHash, GENESIS_HASH } from '../../src/ledger/events.js';
 import { appendEvent } from '../../src/ledger/events.js';
-import { inTransaction, openLedger } from '../../src/ledger/open.js';
-import { flushNoted } from '../../src/ledger/seals.js';
+import { inTransaction, openLedger, type Db } from '../../src/ledger/open.js';
+import { bulkInsert, flushNoted } from '../../src/ledger/seals.js';
 import { runChecks } from '../../src/ledger/verify/index.js';
-import { ROOT, tempDir } from '../helpers.js';
+import { ledgerWithRound, ROOT, tempDir } from '../helpers.js';
+import { addApplications } from './allocation-fixtures.js';
 
 function v9Ledger(): string {
   const path = join(tempDir(), 'v9.db');
@@ -110,6 +111,72 @@ describe('row seals on an older ledger', () => {
     });
     // Only the row the second command wrote: nothing of the rolled-back one.
     expect(db.prepare('SELECT count(*) FROM row_seals').pluck().get()).toBe((before as number) + 1);
+    expect(runChecks(db).problems).toEqual([]);
+  });
+});
+
+describe('rows inserted in bulk (seals.bulkInsert)', () => {
+  /** A copy of application A5 under another id, inserted the usual way (statement by statement). */
+  const insertCopy = (db: Db, id: string) => {
+    db.exec("CREATE TEMP TABLE IF NOT EXISTS copy AS SELECT * FROM applications WHERE 0; DELETE FROM temp.copy; INSERT INTO temp.copy SELECT * FROM applications WHERE application_id = 'A5'");
+    db.prepare('UPDATE temp.copy SET application_id = ?, project_name = ?').run(id, `项目${id}`);
+    db.exec('INSERT INTO main.applications SELECT * FROM temp.copy');
+  };
+  const at = (day: number) => `2022-05-0${day}T00:00:00.000Z`;
+
+  it('are sealed from the table, once each: a new row changed or deleted later in the same command is sealed as it stands', () => {
+    const { db } = ledgerWithRound('R1');
+    addApplications(db, 'R1', [{ id: 'A5' }]);
+    inTransaction(db, () => appendEvent(db, { at: at(1), officer: 'o', command: 'import', roundId: 'R1' }));
+    const seq = inTransaction(db, () => {
+      const rows = bulkInsert(db, 'applications');
+      // Out of key order, as an officer's file may list them.
+      for (const id of ['A9', 'A1', 'A7', 'A3']) insertCopy(db, id);
+      rows.done();
+      // A second bulk insert in the same command: its rows are in the first one's range.
+      const more = bulkInsert(db, 'applications');
+      insertCopy(db, 'A2');
+      more.done();
+      db.prepare("UPDATE applications SET project_name = '改名' WHERE application_id = 'A7'").run();
+      db.prepare("DELETE FROM applications WHERE application_id = 'A3'").run();
+      return appendEvent(db, { at: at(2), officer: 'o', command: 'import', roundId: 'R1' }).seq;
+    });
+    const seals = db.prepare("SELECT key, hash IS NULL AS gone FROM row_seals WHERE tbl = 'applications' AND seq = ? ORDER BY key").raw().all(seq);
+    expect(seals).toEqual([
+      ['["A1"]', 0],
+      ['["A2"]', 0],
+      ['["A3"]', 1],
+      ['["A7"]', 0],
+      ['["A9"]', 0],
+    ]);
+    expect(runChecks(db).problems).toEqual([]);
+    // The insert trigger is back: a row inserted by a later command is sealed by it.
+    const next = inTransaction(db, () => {
+      insertCopy(db, 'A4');
+      return appendEvent(db, { at: at(3), officer: 'o', command: 'import', roundId: 'R1' }).seq;
+    });
+    expect(db.prepare("SELECT key FROM row_seals WHERE tbl = 'applications' AND seq = ?").pluck().all(next)).toEqual(['["A4"]']);
+    expect(runChecks(db).problems).toEqual([]);
+  });
+
+  it('rolled back, none of them is sealed and the insert trigger is back', () => {
+    const { db } = ledgerWithRound('R1');
+    addApplications(db, 'R1', [{ id: 'A5' }]);
+    inTransaction(db, () => appendEvent(db, { at: at(1), officer: 'o', command: 'import', roundId: 'R1' }));
+    expect(() =>
+      inTransaction(db, () => {
+        const rows = bulkInsert(db, 'applications');
+        insertCopy(db, 'A6');
+        rows.done();
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(db.prepare("SELECT count(*) FROM sqlite_temp_master WHERE name = 'jm_seal_applications_i'").pluck().get()).toBe(1);
+    const seq = inTransaction(db, () => {
+      insertCopy(db, 'A8');
+      return appendEvent(db, { at: at(2), officer: 'o', command: 'import', roundId: 'R1' }).seq;
+    });
+    expect(db.prepare("SELECT key FROM row_seals WHERE tbl = 'applications' AND seq = ?").pluck().all(seq)).toEqual(['["A8"]']);
     expect(runChecks(db).problems).toEqual([]);
   });
 });
