@@ -246,6 +246,8 @@ export async function backupLedger(
     let copy: Db;
     try {
       copy = openLedger(tmp, { readonly: true });
+      // Its events are read once: no page cache beyond SQLite's smallest (open.ts gives a ledger 64 MiB).
+      copy.pragma('cache_size = -2048');
     } catch (e) {
       throw notFaithful(target, text(`副本无法打开：${(e as Error).message}`, `the copy does not open: ${(e as Error).message}`));
     }

@@ -1,4 +1,5 @@
 // The hash-chained event log (SPEC §11): 谁审批、谁负责；谁使用、谁负责.
+import type { Hash } from 'node:crypto';
 import { RefusedError } from '../domain/errors.js';
 import { canonicalJson } from '../domain/policy.js';
 import { text } from '../domain/text.js';
@@ -32,18 +33,44 @@ export interface EventRow {
 }
 
 export function eventHash(e: Omit<EventRow, 'hash'>): string {
-  const content = canonicalJson({
-    seq: e.seq,
-    at: e.at,
-    officer: e.officer,
-    command: e.command,
-    round_id: e.round_id,
-    app_ids: e.app_ids,
-    details: e.details,
+  // SHA-256 of prev_hash and canonicalJson of the fields below (keys in canonicalJson's order), fed piece by
+  // piece: an event's details can be megabytes (a notice of 10^5 awards), never copied into one more string.
+  const h = sha256().update(e.prev_hash);
+  const fields: [string, string | number | null][] = [
+    ['app_ids', e.app_ids],
+    ['at', e.at],
+    ['command', e.command],
+    ['details', e.details],
+    ['officer', e.officer],
+    ['round_id', e.round_id],
     // Only when present: the hashes of events from before row seals stay as they were.
-    ...(e.sealed != null ? { sealed: e.sealed } : {}),
+    ...(e.sealed != null ? [['sealed', e.sealed] as [string, string]] : []),
+    ['seq', e.seq],
+  ];
+  // As canonicalJson, a field left undefined is left out.
+  fields.filter(([, v]) => v !== undefined).forEach(([k, v], i) => {
+    h.update(`${i === 0 ? '{' : ','}${JSON.stringify(k)}:`);
+    if (typeof v === 'string' && v.length > JSON_CHUNK) updateJsonString(h, v);
+    else h.update(canonicalJson(v));
   });
-  return sha256().update(e.prev_hash).update(content).digest('hex');
+  return h.update('}').digest('hex');
+}
+
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+
+/** Characters of a long string escaped and hashed at a time. */
+const JSON_CHUNK = 1 << 16;
+
+/** Adds JSON.stringify(s) to the hash, `chunk` characters at a time (a surrogate pair kept whole: JSON.stringify escapes a lone half). */
+export function updateJsonString(h: Hash, s: string, chunk = JSON_CHUNK): void {
+  h.update('"');
+  for (let at = 0; at < s.length; ) {
+    let end = Math.min(s.length, at + chunk);
+    while (end < s.length && isHighSurrogate(s.charCodeAt(end - 1))) end++;
+    h.update(JSON.stringify(s.slice(at, end)).slice(1, -1));
+    at = end;
+  }
+  h.update('"');
 }
 
 /**
