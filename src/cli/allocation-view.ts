@@ -7,8 +7,8 @@ import type { AllocationReason, BindingLimit } from '../domain/allocation.js';
 import type { AllocationView } from '../ops/allocate.js';
 import type { Context } from './context.js';
 import { words } from './words.js';
-import { formatFraction, scoreExact } from '../domain/scoring.js';
-import type { Cell, Printer } from './render.js';
+import { formatFraction } from '../domain/scoring.js';
+import { tsvCell, type Cell, type Printer } from './render.js';
 
 export function viewJson<L>(v: AllocationView<L>) {
   const { of } = v;
@@ -82,6 +82,8 @@ export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>):
   // Labels looked up once: 10^5 rows each name a reason and a binding.
   const reasonLabel = Object.fromEntries(Object.entries(REASON_LABELS).map(([k, t]) => [k, ctx.t(t)])) as Record<AllocationReason, string>;
   const limitLabel = Object.fromEntries(Object.entries(BINDING_LABELS).map(([k, t]) => [k, ctx.t(t)])) as Record<BindingLimit, string>;
+  const reasonTsv = Object.fromEntries(Object.entries(reasonLabel).map(([k, t]) => [k, tsvCell(t)])) as Record<AllocationReason, string>;
+  const limitTsv = Object.fromEntries(Object.entries(limitLabel).map(([k, t]) => [k, tsvCell(t)])) as Record<BindingLimit, string>;
   for (const c of v.round.policy.categories) {
     const lines = v.groups.get(c.key) ?? [];
     const summary = v.summary.categories.find((s) => s.category === c.key);
@@ -109,8 +111,8 @@ export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>):
     const scoreCell = (l: (typeof lines)[number]): string | null => {
       const d = of.score(l);
       if (d === null || !tied.has(d)) return d;
-      const exact = v.exactScore(l, d);
-      return exact === null || scoreExact(exact) === d ? d : `${d} (= ${scoreExact(exact)})`;
+      const exact = v.exactText(l, d);
+      return exact === null || exact === d ? d : `${d} (= ${exact})`;
     };
     const row = (l: L): Cell[] => {
       const award = of.award(l);
@@ -151,21 +153,34 @@ export function renderView<L>(ctx: Context, out: Printer, v: AllocationView<L>):
         yield ['', '⋮', '⋮', ctx.t(text(`（略去 ${to - from} 行）`, `(${to - from} lines left out)`)), '', '', '', '', ''];
       }
     }
-    out.table(
-      [
-        text('入选', 'funded'),
-        text('排名', 'rank'),
-        text('申报编号', 'application'),
-        text('企业', 'enterprise'),
-        text('得分', 'score'),
-        text('上限（元）', 'cap (yuan)'),
-        text('补贴（元）', 'award (yuan)'),
-        text('原因', 'reason'),
-        text('约束', 'binding'),
-      ],
-      rows(),
-      { align: ['left', 'right', 'left', 'left', 'right', 'right', 'right', 'left', 'left'] },
-    );
+    const headers = [
+      text('入选', 'funded'),
+      text('排名', 'rank'),
+      text('申报编号', 'application'),
+      text('企业', 'enterprise'),
+      text('得分', 'score'),
+      text('上限（元）', 'cap (yuan)'),
+      text('补贴（元）', 'award (yuan)'),
+      text('原因', 'reason'),
+      text('约束', 'binding'),
+    ];
+    if (out.tsvTable && !terminal) {
+      // Piped: each line as text, the same as row() through the TSV table, without its cells.
+      const zero = formatYuan(0);
+      const tsvLine = (l: L): string => {
+        const award = of.award(l);
+        const rank = of.rank(l);
+        const limit = of.binding(l);
+        const cap = formatYuan(of.cap(l));
+        const given = award === 0 ? zero : award === of.cap(l) ? cap : formatYuan(award);
+        return `${award > 0 ? '✓' : ''}\t${rank === null ? '' : rank}\t${tsvCell(of.id(l))}\t${tsvCell(of.enterprise(l))}\t${tsvCell(scoreCell(l))}\t${cap}\t${given}\t${reasonTsv[of.reason(l)]}\t${limit === null ? '' : limitTsv[limit]}\n`;
+      };
+      out.tsvTable(headers, (function* () {
+        for (const l of lines) yield tsvLine(l);
+      })());
+    } else {
+      out.table(headers, rows(), { align: ['left', 'right', 'left', 'left', 'right', 'right', 'right', 'left', 'left'] });
+    }
     if (terminal) {
       const shown = terminal.filter((i) => i !== null).length;
       out.line(

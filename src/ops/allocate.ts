@@ -19,7 +19,7 @@ import { capOf, type Cap } from '../domain/caps.js';
 import { RefusedError, UserError } from '../domain/errors.js';
 import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
 import { text } from '../domain/text.js';
-import { rational, scoringRules, type ScoreValue } from '../domain/scoring.js';
+import { rational, scoreExact, scoringRules, type ScoreValue } from '../domain/scoring.js';
 import { roundExactScores } from '../ledger/scores.repo.js';
 import { roundApplications } from '../ledger/applications.repo.js';
 import { roundSize } from '../ledger/eligibility.repo.js';
@@ -83,31 +83,48 @@ export interface AllocationView<L> {
   of: LineOf<L>;
   /** The threshold of Art. 11, points as [num, den]: a rounded score equal to it cannot say which side it is on. */
   threshold: [bigint, bigint];
-  /** A line's exact aggregate as stored now, if its rounded form is still `shown` (asked for tied rows only). */
-  exactScore(line: L, shown: string | null): ScoreValue | null;
+  /** A line's exact aggregate as stored now, as text (scoreExact), if its rounded form is still `shown` (asked for tied rows only). */
+  exactText(line: L, shown: string | null): string | null;
 }
 
 /** The exact aggregate behind a stored line's rounded score, when the stored aggregate still rounds to it. */
-function storedExactScore(db: Db, roundId: string) {
+function storedExactText(db: Db, roundId: string) {
   // The round's aggregates are read once, at the first tied row.
   let byId: Map<string, { value: ScoreValue; display: string | null }> | undefined;
-  return (l: StoredLine, shown: string | null): ScoreValue | null => {
+  return (l: StoredLine, shown: string | null): string | null => {
     byId ??= roundExactScores(db, roundId);
     const a = byId.get(l.application_id);
-    return a && a.display === shown ? a.value : null;
+    return a && a.display === shown ? scoreExact(a.value) : null;
   };
 }
 
+/** Distinct exact scores whose text a plan's view keeps (a bound on memory at 10^6 lines). */
+const EXACT_TEXTS_KEPT = 100_000;
+
 /** The exact aggregate of a plan's line i: the one the plan ranked with, read in the same transaction. */
-function planExactScore(p: AllocationPlan) {
+function planExactText(p: AllocationPlan) {
   const { apps } = p;
-  return (i: number, shown: string | null): ScoreValue | null => {
+  // One BigInt computation per distinct num/den: at 10^5 lines most rounded scores are tied.
+  const memo = new Map<number, Map<number, string>>();
+  let kept = 0;
+  return (i: number, shown: string | null): string | null => {
     if (shown === null || shown !== apps.scoreDisplay[i]) return null;
     const big = apps.exact.get(i);
-    if (big) return rational(BigInt(big.num), BigInt(big.den));
+    if (big) return scoreExact(rational(BigInt(big.num), BigInt(big.den)));
     const num = apps.num[i];
     const den = apps.den[i];
-    return Number.isNaN(num) || Number.isNaN(den) ? null : rational(BigInt(num), BigInt(den));
+    if (Number.isNaN(num) || Number.isNaN(den)) return null;
+    let byDen = memo.get(num);
+    let s = byDen?.get(den);
+    if (s === undefined) {
+      s = scoreExact(rational(BigInt(num), BigInt(den)));
+      if (kept < EXACT_TEXTS_KEPT) {
+        if (!byDen) memo.set(num, (byDen = new Map()));
+        byDen.set(den, s);
+        kept++;
+      }
+    }
+    return s;
   };
 }
 
@@ -254,7 +271,7 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
     groups,
     of,
     threshold: scoringRules(policy).threshold,
-    exactScore: planExactScore(p),
+    exactText: planExactText(p),
     plan: p,
     unbudgeted,
     needsReview: counts.needsReview,
@@ -325,7 +342,7 @@ function storedView(db: Db, round: Round, version: number): AllocationView<Store
     groups,
     of: STORED_LINE,
     threshold: scoringRules(round.policy).threshold,
-    exactScore: storedExactScore(db, round.roundId),
+    exactText: storedExactText(db, round.roundId),
   };
 }
 
