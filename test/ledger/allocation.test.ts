@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkInvariants, plan, type AllocationPlan } from '../../src/domain/allocation.js';
+import { bindingAt, checkInvariants, plan, reasonAt, type AllocationPlan } from '../../src/domain/allocation.js';
 import {
   allocationLines,
   latestVersion,
@@ -144,6 +144,47 @@ describe('allocation versions in the ledger', () => {
     });
     db.transaction(() => storeAllocation(db, 'R1', p, '2022-06-02T00:00:00.000Z', 'o'))();
     expect(states(db)).toEqual({ A: 'in-notice', B: 'withdrawn', C: 'not-funded', D: 'in-notice' });
+  });
+
+  it('stores every line of a large plan in application_id order, blocks of lines and the rest alike, with progress', () => {
+    // A quote in the round's id: it is written into the statement.
+    const { db } = ledgerWithRound("R'1", { 'sme-cloud': 30_000_000, 'cluster-pilot': 20_000_000 });
+    const n = 2 * 256 + 88;
+    addApplications(
+      db,
+      "R'1",
+      Array.from({ length: n }, (_, i) => ({
+        id: `A${String((i * 7) % n).padStart(4, '0')}`,
+        category: i % 3 === 0 ? 'cluster-pilot' : 'sme-cloud',
+        cluster: i % 3 === 0 ? 'motorcycle' : null,
+        score: i % 10 === 0 ? null : 60 + (i % 40),
+        eligibility: i % 13 === 0 ? ('ineligible' as const) : ('eligible' as const),
+        requested: 10_000 + i * 10,
+      })),
+    );
+    const round = getRound(db, "R'1")!;
+    const p = plan(roundCandidates(db, "R'1"), round.policy, { budgets: round.budgets, method: 'ranked', shortfall: 'partial', tieBreak: round.policy.allocation.tieBreak });
+    const progress: number[] = [];
+    db.transaction(() => storeAllocation(db, "R'1", p, '2022-06-01T00:00:00.000Z', 'o', (done, total) => progress.push(done, total)))();
+    expect(progress).toEqual([0, n]);
+    const rows = db.prepare('SELECT * FROM allocation_lines ORDER BY rowid').raw().all();
+    const want = Array.from({ length: n }, (_, i) => [
+      "R'1",
+      1,
+      p.apps.applicationId[i],
+      p.apps.categoryAt(i),
+      p.apps.clusterAt(i),
+      p.rank[i] === 0 ? null : p.rank[i],
+      p.apps.scoreDisplay[i],
+      p.capFen[i],
+      p.entitledFen[i],
+      p.awardFen[i],
+      reasonAt(p, i),
+      bindingAt(p, i),
+    ]);
+    expect(rows).toEqual(want);
+    expect(want.map((r) => r[2])).toEqual([...want.map((r) => r[2] as string)].sort());
+    expect(new Set(want.map((r) => r[10])).size).toBeGreaterThan(3);
   });
 
   it('the schema refuses a line that breaks its checks', () => {
