@@ -104,8 +104,9 @@ const EXACT_TEXTS_KEPT = 100_000;
 /** The exact aggregate of a plan's line i: the one the plan ranked with, read in the same transaction. */
 function planExactText(p: AllocationPlan) {
   const { apps } = p;
-  // One BigInt computation per distinct num/den: at 10^5 lines most rounded scores are tied.
-  const memo = new Map<number, Map<number, string>>();
+  // One BigInt computation per distinct num/den (at 10^5 lines most rounded scores are tied),
+  // found under the rounded score: few exact values share one.
+  const memo = new Map<string, { num: number; den: number; text: string }[]>();
   let kept = 0;
   return (i: number, shown: string | null): string | null => {
     if (shown === null || shown !== apps.scoreDisplay[i]) return null;
@@ -114,17 +115,15 @@ function planExactText(p: AllocationPlan) {
     const num = apps.num[i];
     const den = apps.den[i];
     if (Number.isNaN(num) || Number.isNaN(den)) return null;
-    let byDen = memo.get(num);
-    let s = byDen?.get(den);
-    if (s === undefined) {
-      s = scoreExact(rational(BigInt(num), BigInt(den)));
-      if (kept < EXACT_TEXTS_KEPT) {
-        if (!byDen) memo.set(num, (byDen = new Map()));
-        byDen.set(den, s);
-        kept++;
-      }
+    let known = memo.get(shown);
+    if (known) for (const e of known) if (e.num === num && e.den === den) return e.text;
+    const text = scoreExact(rational(BigInt(num), BigInt(den)));
+    if (kept < EXACT_TEXTS_KEPT) {
+      if (!known) memo.set(shown, (known = []));
+      known.push({ num, den, text });
+      kept++;
     }
-    return s;
+    return text;
   };
 }
 
