@@ -871,9 +871,20 @@ function findTies(participants: number[], L: Lines, scoreOrdered: boolean): stri
   for (let i = 0; i < relevant.length; ) {
     let j = i + 1;
     while (j < relevant.length && compareScoresAt(apps, relevant[i], relevant[j]) === 0) j++;
-    const run = relevant.slice(i, j);
-    if (run.some((x) => L.awardFen[x] > 0) && run.some((x) => RESERVE_CODES.has(L.reason[x]))) {
-      ties.push(run.sort((a, b) => L.rank[a] - L.rank[b]).map((x) => apps.applicationId[x]));
+    // A run is copied only when it is a tie (most runs are one application).
+    let funded = false;
+    let waiting = false;
+    for (let k = i; k < j; k++) {
+      if (L.awardFen[relevant[k]] > 0) funded = true;
+      if (RESERVE_CODES.has(L.reason[relevant[k]])) waiting = true;
+    }
+    if (funded && waiting) {
+      ties.push(
+        relevant
+          .slice(i, j)
+          .sort((a, b) => L.rank[a] - L.rank[b])
+          .map((x) => apps.applicationId[x]),
+      );
     }
     i = j;
   }

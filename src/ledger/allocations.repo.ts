@@ -253,14 +253,15 @@ export function storeAllocation(
   for (let k = 0; k < n; k++) if (plan.rank[k] !== 0) participants++;
   lines.done();
   // The participants whose state this version moves: before the notice, and not already what their line makes them.
+  // Before a first version the stored state is the state (no lines to look up, one per participant).
   const [proposed, moved] = db
     .prepare(
       `SELECT coalesce(sum(l.award_fen > 0), 0), count(*) FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
        WHERE l.round_id = @round AND l.version = @version AND l.rank IS NOT NULL AND a.state IN (${PRE_NOTICE_SQL})
-         AND ${stateSql(db, 'a', '@previous')} <> ${LINE_STATE_SQL('l')}`,
+         AND ${version === 1 ? 'a.state' : stateSql(db, 'a', '@previous')} <> ${LINE_STATE_SQL('l')}`,
     )
     .raw()
-    .get({ round: roundId, version, previous: version - 1 }) as [number, number];
+    .get(version === 1 ? { round: roundId, version } : { round: roundId, version, previous: version - 1 }) as [number, number];
   const participantIds =
     participants <= EVENT_NAMES_AT_MOST
       ? (db
