@@ -52,6 +52,23 @@ describe('row seals on an older ledger', () => {
     expect(p[0].message.en).toBe('a row of round_budgets (round_id=R1, category=sme-cloud) differs from what event #2, which wrote it, recorded: it was changed outside jmfund');
   });
 
+  it('a row deleted by an event and put back behind jmfund\'s back is named with that event', () => {
+    const path = v9Ledger();
+    const db = openLedger(path);
+    inTransaction(db, () => {
+      db.prepare("DELETE FROM round_budgets WHERE category = 'sme-cloud'").run();
+      appendEvent(db, { at: '2022-03-02T00:00:00.000Z', officer: 'o', command: 'round budget', roundId: 'R1' });
+    });
+    expect(runChecks(db).problems).toEqual([]);
+    db.close();
+    const raw = new Database(path);
+    raw.exec("INSERT INTO round_budgets VALUES ('R1', 'sme-cloud', 70000000)");
+    raw.close();
+    const p = runChecks(openLedger(path, { readonly: true })).problems;
+    expect(p.map((x) => [x.check, x.ref.table, x.ref.seq])).toEqual([['chain.rows', 'round_budgets', 3]]);
+    expect(p[0].message.en).toBe('a row of round_budgets (round_id=R1, category=sme-cloud) was deleted by event #3, yet it is there');
+  });
+
   it('a rolled-back command leaves no seal and no event', () => {
     const path = v9Ledger();
     const db = openLedger(path);

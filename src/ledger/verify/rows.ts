@@ -145,16 +145,19 @@ function tablesPart(db: Db, only: readonly string[]): Problem[] {
       continue;
     }
     const k = keyExpr(t, 'r.');
-    const odd = db
+    // Each row against its key's newest entry, found in one step down row_seals' key (no entry, or a deletion: '');
+    // which entry that was is looked up again only for the rows that differ.
+    const differing = db
       .prepare(
-        `SELECT ${k}, s.seq, s.hash IS NULL FROM main.${q(t)} r
-           LEFT JOIN row_seals s ON s.tbl = '${t}' AND s.key = ${k} AND s.seq = (SELECT max(seq) FROM row_seals WHERE tbl = '${t}' AND key = ${k})
-          WHERE s.seq IS NULL OR s.hash IS NULL OR hex(s.hash) <> jm_row_hash('${t}', ${rowText(db, t, 'r.')})`,
+        `SELECT ${k} FROM main.${q(t)} r
+          WHERE coalesce(hex((SELECT hash FROM row_seals WHERE tbl = '${t}' AND key = ${k} ORDER BY seq DESC LIMIT 1)), '') <> jm_row_hash('${t}', ${rowText(db, t, 'r.')})`,
       )
-      .raw()
-      .all() as [string, number | null, number][];
+      .pluck()
+      .all() as string[];
+    const newestEntry = db.prepare('SELECT seq, hash IS NULL FROM row_seals WHERE tbl = ? AND key = ? ORDER BY seq DESC LIMIT 1').raw();
     let unaccounted = 0;
-    for (const [key, seq, deleted] of odd) {
+    for (const key of differing) {
+      const [seq, deleted] = (newestEntry.get(t, key) as [number, number] | undefined) ?? [null, 0];
       const ref = keyRef(t, key, seq ?? undefined);
       const where = shown(ref);
       if (seq === null || deleted) unaccounted++;
