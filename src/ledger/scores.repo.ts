@@ -305,6 +305,8 @@ export function replaceAggregates(db: Db, roundId: string, aggregates: Aggregate
      ON CONFLICT (application_id) DO UPDATE SET ${[...AGGREGATE_VALUES, 'computed_at'].map((c) => `${c} = excluded.${c}`).join(', ')}`,
   );
   const del = db.prepare('DELETE FROM score_aggregates WHERE application_id = ?');
+  // A first aggregation only inserts: its rows are sealed from the table by rowid, not noted one by one.
+  const fresh = anyStored ? null : bulkInsert(db, 'score_aggregates');
   let written = 0;
   let after = '';
   for (let i = 0; i < aggs.length; i += chunkSize) {
@@ -333,6 +335,7 @@ export function replaceAggregates(db: Db, roundId: string, aggregates: Aggregate
     }
     after = last;
   }
+  fresh?.done();
   if (anyStored) {
     const gone = storedAfter.all(after, roundId) as string[];
     for (const id of gone) del.run(id);

@@ -176,7 +176,7 @@ export function dropNoted(db: Db): void {
  * and deletes stay noted by their triggers; a new row noted by one is sealed
  * once, as noted.
  */
-export function bulkInsert(db: Db, table: 'applications' | 'scores' | 'allocation_lines', keys?: string): { done(): void } {
+export function bulkInsert(db: Db, table: 'applications' | 'scores' | 'score_aggregates' | 'allocation_lines', keys?: string): { done(): void } {
   if (!db.inTransaction) throw new Error('internal error: bulkInsert outside a transaction');
   watchFactTables(db);
   const base = keys === undefined ? (db.prepare(`SELECT coalesce(max(rowid), 0) FROM main.${q(table)}`).pluck().get() as number) : 0;

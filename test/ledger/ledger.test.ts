@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { appendEvent, verifyChain } from '../../src/ledger/events.js';
 import { createLedger, inTransaction, openLedger, schemaVersion } from '../../src/ledger/open.js';
 import { getRound, listRounds } from '../../src/ledger/rounds.repo.js';
+import { runChecks } from '../../src/ledger/verify/index.js';
 import { ledgerWithRound, ROOT, tempDir } from '../helpers.js';
+import { addApplications } from './allocation-fixtures.js';
 
 describe('ledger file', () => {
   it('is created with mode 0600, migrated to the current schema, and refused a second time', () => {
@@ -44,6 +46,25 @@ describe('ledger file', () => {
     expect(again.pragma('user_version', { simple: true })).toBe(schemaVersion());
     again.close();
     expect(existsSync(`${path}.v1.bak`)).toBe(true);
+  });
+
+  it('migration 011 replaces the unread rank index of score_aggregates by one on round_id; the ledger verifies, no event added', () => {
+    const { db, path } = ledgerWithRound('R1');
+    addApplications(db, 'R1', [{ id: 'A1', score: 80 }, { id: 'A2', score: 70 }]);
+    inTransaction(db, () => appendEvent(db, { at: '2022-05-02T00:00:00.000Z', officer: 'o', command: 'scores aggregate', roundId: 'R1' }));
+    // Back to version 10 as it was: the rank index, not the round one.
+    db.exec('DROP INDEX score_aggregates_round; CREATE INDEX score_aggregates_rank ON score_aggregates(round_id, status, score_key)');
+    db.pragma('user_version = 10');
+    const events = db.prepare('SELECT count(*) FROM events').pluck().get();
+    db.close();
+    const again = openLedger(path);
+    const indexes = again.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'score_aggregates' AND sql IS NOT NULL").pluck().all();
+    expect(indexes).toEqual(['score_aggregates_round']);
+    expect(again.pragma('user_version', { simple: true })).toBe(11);
+    expect(again.prepare('SELECT count(*) FROM events').pluck().get()).toBe(events);
+    expect(runChecks(again).problems).toEqual([]);
+    again.close();
+    expect(existsSync(`${path}.v10.bak`)).toBe(true);
   });
 
   it('migration 008 keeps every allocation line of a v7 ledger and still refuses an unknown reason or binding', () => {

@@ -38,7 +38,7 @@ describe('row seals on an older ledger', () => {
     const events = db.prepare('SELECT seq, at, command, officer, details, sealed FROM events ORDER BY seq').all() as { seq: number; at: string; command: string; details: string; sealed: string | null }[];
     expect(events.map((e) => e.command)).toEqual(['round create', 'ledger seal']);
     expect(events[1].at).toBe('2022-03-01T00:00:00.000Z');
-    expect(JSON.parse(events[1].details)).toEqual({ from_schema: 9, to_schema: 10, rows: 2 });
+    expect(JSON.parse(events[1].details)).toEqual({ from_schema: 9, to_schema: 11, rows: 2 });
     expect(Object.keys(JSON.parse(events[1].sealed!) as object).sort()).toEqual(['round_budgets', 'rounds']);
     expect(runChecks(db).problems).toEqual([]);
     db.close();

@@ -161,6 +161,11 @@ describe('aggregateScores, showScores, expertsSummary', () => {
     const at = (t: string): OpContext => ({ ...op, now: () => t });
     await importScores(at('2022-05-01T08:00:00.000Z'), { file: join(F, 'scores.csv'), round: 'R1' });
     const first = aggregateScores(at('2022-05-01T09:00:00.000Z'), { round: 'R1' });
+    // A first aggregation inserts in bulk: every aggregate sealed to its event, and the insert trigger back.
+    const firstSeq = count(db, "SELECT max(seq) FROM events WHERE command = 'scores aggregate'");
+    expect(count(db, `SELECT count(*) FROM row_seals WHERE tbl = 'score_aggregates' AND seq = ${firstSeq}`)).toBe(first.ranked.length);
+    expect(count(db, "SELECT count(*) FROM temp.sqlite_master WHERE name = 'jm_seal_score_aggregates_i'")).toBe(1);
+    expect(runChecks(db).problems.filter((p) => p.ref.table === 'score_aggregates')).toEqual([]);
     const fix = join(tempDir(), 'fix.csv');
     writeFileSync(fix, 'application_id,expert_id,score,recused\nJM-0001,E01,60,no\n');
     expect((await importScores(at('2022-05-02T08:00:00.000Z'), { file: fix, round: 'R1', update: true })).updated).toBe(1);
