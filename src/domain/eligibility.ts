@@ -4,7 +4,7 @@
 // evidence that decided it, so that an officer's decision on a needs-review
 // item can be kept exactly as long as that evidence is unchanged.
 import type { Application } from './application.js';
-import { addYears, compareDates, DATE_MAX, DATE_MIN, fullYearsReached, inWindow, isDateInRange } from './dates.js';
+import { addYears, compareDates, DATE_MAX, DATE_MIN, inWindow, isDateInRange } from './dates.js';
 import { lookupDivision } from './divisions.js';
 import { formatYuan } from './money.js';
 import { canonicalJson, findCluster, findDistrict, type Category, type District, type Policy } from './policy.js';
@@ -136,6 +136,7 @@ const src = (s: SourceRef): Text => text(`${s.file} 第${s.line}行`, `${s.file}
 // Within one rule fail wins over needs-review (§14); the reason names the
 // findings that decided the outcome.
 function result(rule: RuleId, article: string, findings: Finding[], passReason: Text, evidence: Evidence): RuleResult {
+  if (findings.length === 0) return { rule, article, outcome: 'pass', reason: passReason, evidence };
   const fails = findings.filter((f) => f.outcome === 'fail');
   const reviews = findings.filter((f) => f.outcome === 'needs-review');
   if (fails.length) return { rule, article, outcome: 'fail', reason: join(fails.map((f) => f.reason)), evidence };
@@ -177,7 +178,8 @@ function region(app: Application, env: Env): RuleResult {
       evidence,
     );
   }
-  const dn = divisionName(division);
+  // analyzeUscc looked the division up already (usc.district: lookupDivision of divisionCode).
+  const dn = env.usc.district ?? divisionName(division);
   if (r.cityCodes.includes(division)) {
     // The city's own registry registers enterprises of every district.
     return result('region', r.article, [], text(`申报为${d.zh}；信用代码区划 ${division}（${dn.zh}）为市级登记机关，与各区（市）均相符`, `declared ${d.en}; credit-code division ${division} (${dn.en}) is the city's own registry, which agrees with every district`), evidence);
@@ -217,7 +219,8 @@ function established(app: Application, env: Env): RuleResult {
   if (!isDateInRange(app.establishedOn)) return storedDateResult('established', '9(1)', 'established_on', app.establishedOn);
   const anniversary = addYears(app.establishedOn, years);
   const evidence: Evidence = { established_on: app.establishedOn, as_of: env.asOf, min_years: years };
-  const findings = fullYearsReached(app.establishedOn, env.asOf, years)
+  // fullYearsReached, with the anniversary computed once (env.asOf is a date: roundCheck took its window from it).
+  const findings = compareDates(anniversary, env.asOf) <= 0
     ? []
     : [fail(text(`成立于 ${app.establishedOn}，满 ${years} 年之日为 ${anniversary}，晚于核查基准日 ${env.asOf}`, `established ${app.establishedOn}; ${years} full year(s) are reached on ${anniversary}, after the as-of date ${env.asOf}`))];
   return result('established', '9(1)', findings, text(`成立于 ${app.establishedOn}，${anniversary} 满 ${years} 年，不晚于核查基准日 ${env.asOf}`, `established ${app.establishedOn}; ${years} full year(s) reached on ${anniversary}, on or before the as-of date ${env.asOf}`), evidence);

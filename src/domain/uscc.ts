@@ -111,8 +111,10 @@ const LOOKALIKE: Readonly<Record<string, string>> = { I: '1', O: '0', S: '5', V:
 
 export function analyzeUscc(raw: string): UsccAnalysis {
   const code = String(raw ?? '').normalize('NFKC').trim().toUpperCase();
-  const chars = [...code];
   const errors: UsccAnalysis['errors'] = [];
+  // 18 characters of the alphabet (nearly every code): no length or alphabet error to describe.
+  if (WELL_FORMED.test(code)) return checked(code, errors, computeCheckChar(code.slice(0, 17)));
+  const chars = [...code];
 
   if (chars.length !== 18) {
     // 17 valid characters: the check character alone is missing, and it follows from them.
@@ -142,22 +144,26 @@ export function analyzeUscc(raw: string): UsccAnalysis {
     });
   }
 
-  const structural = errors.length === 0;
+  if (errors.length === 0) return checked(code, errors, computeCheckChar(code.slice(0, 17)));
+  return { code, valid: false, structural: false, errors, expectedCheck, divisionCode: null, district: null, registrationAuthority: null, entityType: null };
+}
+
+/** 18 characters of the USCC alphabet. */
+const WELL_FORMED = new RegExp(`^[${USCC_ALPHABET}]{18}$`);
+
+/** The analysis of a code of 18 characters of the alphabet, whose check character should be `expected`. */
+function checked(code: string, errors: UsccAnalysis['errors'], expected: string): UsccAnalysis {
   const result: UsccAnalysis = {
     code,
     valid: false,
-    structural,
+    structural: true,
     errors,
-    expectedCheck,
+    expectedCheck: expected,
     divisionCode: null,
     district: null,
     registrationAuthority: null,
     entityType: null,
   };
-  if (!structural) return result;
-
-  const expected = computeCheckChar(code.slice(0, 17));
-  result.expectedCheck = expected;
   if (code[17] !== expected) {
     errors.push({
       kind: 'check',
