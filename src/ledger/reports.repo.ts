@@ -40,6 +40,7 @@ import { getRound } from './rounds.repo.js';
 import { CHECKS, refLabel, runChecks, runChecksOnFile, type VerifyResult } from './verify/index.js';
 import { missingNeeds, tableColumns } from './schema.js';
 import { lineStateSql, stateSql } from './states.js';
+import { RowColumns } from './row-columns.js';
 
 type Row = Record<string, unknown>;
 type Params = Record<string, unknown> | unknown[];
@@ -112,6 +113,40 @@ function rawQuery<T>(db: Db, sql: string, params: Params, reader: (at: (column: 
     },
   };
 }
+
+/**
+ * rawQuery() whose rows, once read through to the end, are kept
+ * (RowColumns, at most `maxRows` of them) and given again from memory when
+ * iterated again: for the rows a report walks several times.
+ */
+function keptRawQuery<T>(db: Db, sql: string, params: Params, reader: (at: (column: string) => number) => (r: unknown[]) => T, absent: ReadonlySet<string>, maxRows: number): Rows<T> {
+  let kept: { rows: RowColumns; at: (column: string) => number } | null = null;
+  return {
+    *[Symbol.iterator]() {
+      if (kept) {
+        const map = reader(kept.at);
+        for (const r of kept.rows.rows()) yield map(r);
+        return;
+      }
+      const stmt = db.prepare(sql).raw(true);
+      const at = columnIndex(stmt, absent);
+      const map = reader(at);
+      const rows = new RowColumns(maxRows);
+      let keeping = true;
+      for (const r of stmt.iterate(...(Array.isArray(params) ? params : [params])) as IterableIterator<unknown[]>) {
+        if (keeping) keeping = rows.push(r);
+        yield map(r);
+      }
+      if (keeping) kept = { rows, at };
+    },
+  };
+}
+
+/**
+ * The standings kept in memory up to this many applications (about 15 MB at
+ * 10^5): the audit report walks them three times (charts, allocation, money).
+ */
+const KEPT_STANDINGS = 1 << 17;
 
 /** `state`: the state as read (ledger/states.ts), an SQL expression. */
 const appColumns = (state: string) => `a.application_id, a.enterprise_name, a.uscc, a.district, a.category, a.cluster, a.project_name,
@@ -318,7 +353,7 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
   };
 
   const leanSql = sqlOf({}, true);
-  const standings = rawQuery(db, leanSql, paramsOf(leanSql, {}), (at): ((r: unknown[]) => FactsStanding) => {
+  const standings = keptRawQuery(db, leanSql, paramsOf(leanSql, {}), (at): ((r: unknown[]) => FactsStanding) => {
     const [id, category, cluster, district, state] = ['application_id', 'category', 'cluster', 'district', 'state'].map(at);
     const lineOf = lineReader(at);
     const moneyOf = moneyFactsReader(at);
@@ -326,7 +361,7 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
       const a = { id: str(r[id]), category: str(r[category]), cluster: strOrNull(r[cluster]), district: str(r[district]), state: str(r[state]) };
       return { app: a, line: lineOf(r, a), money: moneyOf(r) };
     };
-  }, DOSSIER_OPTIONAL);
+  }, DOSSIER_OPTIONAL, KEPT_STANDINGS);
   return { dossiers: dossierRows, standings };
 }
 
