@@ -749,13 +749,15 @@ export function* iterateRoundResults(db: Db, roundId: string, opts: { evidence?:
   }
 }
 
-/** A result as the audit report lists it: what the rule found and the decision that settles it. */
+/** A result as the audit report lists it (its FactsEligibility): what the rule found and the decision that settles it. */
 export interface ResultLine {
+  appId: string;
   rule: RuleId;
-  checkOutcome: Outcome;
+  /** What the rule itself found. */
+  outcome: Outcome;
   article: string;
-  checkReason: Text;
-  decision: Decision | null;
+  reason: Text;
+  decision: { outcome: 'pass' | 'fail'; reason: string; by: string; at: string } | null;
 }
 
 /**
@@ -766,9 +768,10 @@ export interface ResultLine {
 export function* iterateRoundResultLines(db: Db, roundId: string): Generator<{ applicationId: string; results: ResultLine[] }> {
   for (const a of walkRound(db, roundId, false)) {
     const { app, rows, decisions, rc } = a;
+    const appId = app.applicationId;
     const line = (r: ResultRow): ResultLine => {
-      const decision = r.decision_id === null ? null : (decisions.get(r.decision_id) ?? null);
-      return { rule: r.rule as RuleId, checkOutcome: r.outcome, article: r.article, checkReason: { zh: r.reason_zh, en: r.reason_en }, decision };
+      const d = r.decision_id === null ? undefined : decisions.get(r.decision_id);
+      return { appId, rule: r.rule as RuleId, outcome: r.outcome, article: r.article, reason: { zh: r.reason_zh, en: r.reason_en }, decision: d ? { outcome: d.outcome, reason: d.reason, by: d.decidedBy, at: d.decidedAt } : null };
     };
     let results: ResultLine[];
     if (app.eligibility === null || rc === null) {
@@ -779,10 +782,10 @@ export function* iterateRoundResultLines(db: Db, roundId: string): Generator<{ a
       for (let i = 0; i < derived.length; i++) {
         const d = derived[i];
         const r = rows.length ? rows.find((x) => x.rule === d.rule) : undefined;
-        results[i] = r ? line(r) : { rule: d.rule, checkOutcome: d.outcome, article: d.article, checkReason: d.reason, decision: null };
+        results[i] = r ? line(r) : { appId, rule: d.rule, outcome: d.outcome, article: d.article, reason: d.reason, decision: null };
       }
     }
-    yield { applicationId: app.applicationId, results };
+    yield { applicationId: appId, results };
   }
 }
 

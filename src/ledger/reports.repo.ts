@@ -367,21 +367,12 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
 
 function eligibility(db: Db, s: Schema, roundId: string): Rows<FactsEligibility> {
   if (!s.has('eligibility_results', 'application_id', 'rule', 'outcome', 'article', 'reason_zh', 'reason_en')) return NONE;
-  // By application, then rule name; passes that are not stored are rebuilt (eligibility.repo.ts).
+  // By application, then rule name; passes that are not stored are rebuilt (eligibility.repo.ts), already as FactsEligibility.
   return {
     *[Symbol.iterator]() {
       for (const a of iterateRoundResultLines(db, roundId)) {
-        for (const v of byName(a.results)) {
-          const d = v.decision;
-          yield {
-            appId: a.applicationId,
-            rule: v.rule,
-            outcome: v.checkOutcome,
-            article: v.article,
-            reason: v.checkReason,
-            decision: d ? { outcome: d.outcome, reason: d.reason, by: d.decidedBy, at: d.decidedAt } : null,
-          };
-        }
+        const results = byName(a.results);
+        for (let i = 0; i < results.length; i++) yield results[i];
       }
     },
   };
