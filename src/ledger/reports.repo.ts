@@ -602,10 +602,10 @@ export function verifyFacts(db: Db): FactsVerify {
 /**
  * verifyFacts with the checks run as `verify` runs them on a file: SQLite's
  * integrity and foreign-key checks in a worker thread beside the others when
- * the ledger is large (the same result).
+ * the ledger is large (the same result); `worker: false`, all in this thread.
  */
-export async function verifyFactsOnFile(db: Db, onCheck?: (done: number, total: number) => void): Promise<FactsVerify> {
-  return verifyFactsOf(await runChecksOnFile(db, db.name, undefined, onCheck));
+export async function verifyFactsOnFile(db: Db, onCheck?: (done: number, total: number) => void, opts: { worker?: boolean } = {}): Promise<FactsVerify> {
+  return verifyFactsOf(await runChecksOnFile(db, db.name, undefined, onCheck, opts));
 }
 
 /**

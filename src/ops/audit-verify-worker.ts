@@ -12,7 +12,9 @@ try {
   // Each page is read about once: a small cache keeps this thread's memory flat whatever the ledger's size.
   db.pragma('cache_size = -8192');
   try {
-    const verify = await verifyFactsOnFile(db, (done, total) => port.postMessage({ done, total }));
+    // Every check in this thread: the report's thread takes the other core, and a third thread
+    // (verify's own integrity worker) would only take turns with the two.
+    const verify = await verifyFactsOnFile(db, (done, total) => port.postMessage({ done, total }), { worker: false });
     port.postMessage({ verify });
   } finally {
     db.close();

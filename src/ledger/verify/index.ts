@@ -137,14 +137,15 @@ function joined(c: Check, parts: Ran[]): Ran {
  * parts (chain.rows) in a worker thread while this one runs the others, when
  * the file is large enough for that to pay (integrity.ts). The same result.
  * `quick`: SQLite's quick check in place of its integrity check (a backup's
- * copy: sqlite.quickIntegrity).
+ * copy: sqlite.quickIntegrity). `worker: false`: every check in this thread
+ * (a caller that is itself a worker beside a busy thread: ops/audit-verify.ts).
  */
 export async function runChecksOnFile(
   db: Db,
   path: string,
   checks: readonly Check[] = CHECKS,
   onCheck?: (done: number, total: number) => void,
-  opts: { quick?: boolean } = {},
+  opts: { quick?: boolean; worker?: boolean } = {},
 ): Promise<VerifyResult> {
   const quick = opts.quick === true;
   const own = (c: Check): Check => (quick && c === sqlite.integrity ? sqlite.quickIntegrity : c);
@@ -156,7 +157,7 @@ export async function runChecksOnFile(
   const ids = new Set(quick ? IN_WORKER_QUICK : IN_WORKER);
   const away = checks.filter((c) => CHECKS.includes(c) && ids.has(c.id));
   const split = checks.filter((c) => CHECKS.includes(c) && c.parts && c.runPart && c.parts > 1);
-  if ((!away.length && !split.length) || !integrityWorkerWorthIt(path)) return result(db, checks.map((c) => tick(runOne(db, own(c)))));
+  if ((!away.length && !split.length) || opts.worker === false || !integrityWorkerWorthIt(path)) return result(db, checks.map((c) => tick(runOne(db, own(c)))));
   const failed = (e: Error) => () => {
     throw e;
   };
