@@ -190,8 +190,9 @@ function appReader(at: (column: string) => number): (r: unknown[]) => FactsApp {
 
 const eligibilityColumn = (s: Schema) => (s.has('applications', 'eligibility') ? 'a.eligibility' : 'NULL AS eligibility');
 
-function apps(db: Db, s: Schema, roundId: string): Rows<FactsApp> {
-  return rawQuery(db, `SELECT ${appColumns(stateSql(db, 'a'))}, ${eligibilityColumn(s)} FROM applications a WHERE ${s.byId('a.round_id')} = ? ORDER BY a.application_id`, [roundId], appReader);
+/** `version`: the round's latest allocation version (null: none), which the state reads (stateSql's default looks it up on every row). */
+function apps(db: Db, s: Schema, roundId: string, version: number | null): Rows<FactsApp> {
+  return rawQuery(db, `SELECT ${appColumns(stateSql(db, 'a', version === null ? 'NULL' : String(version)))}, ${eligibilityColumn(s)} FROM applications a WHERE ${s.byId('a.round_id')} = ? ORDER BY a.application_id`, [roundId], appReader);
 }
 
 function capInputs(db: Db, s: Schema, roundId: string): Rows<FactsCapInput> {
@@ -645,7 +646,7 @@ export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean
   return {
     round: { id: round.roundId, opensOn: round.opensOn, closesOn: round.closesOn, policyId: round.policyId, policyHash: round.policyHash, budgets: round.budgets },
     policy: round.policy,
-    apps: apps(db, s, roundId),
+    apps: apps(db, s, roundId, latest?.version ?? null),
     capInputs: capInputs(db, s, roundId),
     appCount: counts.reduce((n, c) => n + c.n, 0),
     appCategories: counts.map((c) => c.category),
