@@ -132,7 +132,7 @@ function keptRawQuery<T>(db: Db, sql: string, params: Params, reader: (at: (colu
       const at = columnIndex(stmt, absent);
       const map = reader(at);
       const rows = new RowColumns(maxRows);
-      let keeping = true;
+      let keeping = maxRows > 0;
       for (const r of stmt.iterate(...(Array.isArray(params) ? params : [params])) as IterableIterator<unknown[]>) {
         if (keeping) keeping = rows.push(r);
         yield map(r);
@@ -143,8 +143,9 @@ function keptRawQuery<T>(db: Db, sql: string, params: Params, reader: (at: (colu
 }
 
 /**
- * The standings kept in memory up to this many applications (about 15 MB at
- * 10^5): the audit report walks them three times (charts, allocation, money).
+ * The standings kept in memory up to this many applications (about 20 MB at
+ * 10^5), when asked for: the audit report walks them three times (charts,
+ * allocation, money).
  */
 const KEPT_STANDINGS = 1 << 17;
 
@@ -228,7 +229,7 @@ const DOSSIER_OPTIONAL: ReadonlySet<string> = new Set(['l_app', 'l_rank', 'm_fen
  * join would find them. `standings`: the same rows without the names,
  * figures, score and acceptance (what the money and the charts need).
  */
-function dossiers(db: Db, s: Schema, roundId: string, version: number | null, manualCategories: string[]) {
+function dossiers(db: Db, s: Schema, roundId: string, version: number | null, manualCategories: string[], keepStandings: boolean) {
   const rows = stageTablesWithRows(db, roundId, (t) => s.cols(t) !== undefined);
   const withLines = version !== null && rows('allocation_lines') && s.has('allocation_lines', 'round_id', 'version', 'application_id', 'category', 'cluster', 'rank', 'score_display', 'cap_fen', 'entitled_fen', 'award_fen', 'reason', 'binding');
   const withManual = rows('manual_awards') && s.has('manual_awards', 'application_id', 'amount_fen', 'round_id', 'id');
@@ -362,7 +363,7 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
       const a = { id: str(r[id]), category: str(r[category]), cluster: strOrNull(r[cluster]), district: str(r[district]), state: str(r[state]) };
       return { app: a, line: lineOf(r, a), money: moneyOf(r) };
     };
-  }, DOSSIER_OPTIONAL, KEPT_STANDINGS);
+  }, DOSSIER_OPTIONAL, keepStandings ? KEPT_STANDINGS : 0);
   return { dossiers: dossierRows, standings };
 }
 
@@ -634,8 +635,9 @@ function verifyFactsOf(v: VerifyResult): FactsVerify {
  * What a report may show about one round; undefined if there is no such
  * round. Small things are read now; the rest is read as the report iterates it.
  * `verify`: false skips the checks; a result already found is taken as it is.
+ * `keepStandings`: the standings are kept once read (a report that walks them more than once).
  */
-export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean | FactsVerify } = {}): RoundFacts | undefined {
+export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean | FactsVerify; keepStandings?: boolean } = {}): RoundFacts | undefined {
   const round = getRound(db, roundId);
   if (!round) return undefined;
   const s = new Schema(db, roundId);
@@ -650,7 +652,7 @@ export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean
     capInputs: capInputs(db, s, roundId),
     appCount: counts.reduce((n, c) => n + c.n, 0),
     appCategories: counts.map((c) => c.category),
-    ...dossiers(db, s, roundId, latest?.version ?? null, manual),
+    ...dossiers(db, s, roundId, latest?.version ?? null, manual, opts.keepStandings === true),
     eligibility: eligibility(db, s, roundId),
     eligibilityCounts: () => (s.has('eligibility_results', 'application_id', 'rule', 'outcome', 'article', 'reason_zh', 'reason_en') ? roundResultCounts(db, roundId) : []),
     scores: scores(db, s, roundId),

@@ -33,7 +33,9 @@ export function buildRoundReport(
 ): Report {
   if (kind === 'line') return lineReport(db, roundId, generatedAt, line);
   // Only the audit report shows the verify result; the others skip the full-ledger checks.
-  const facts = loadRoundFacts(db, requireRound(db, roundId).roundId, { verify: kind === 'audit' ? (verified ?? true) : false });
+  // The audit report walks the standings three times (charts, allocation, money): they are kept once read.
+  const audit = kind === 'audit';
+  const facts = loadRoundFacts(db, requireRound(db, roundId).roundId, { verify: audit ? (verified ?? true) : false, keepStandings: audit });
   if (!facts) throw new Error(`round ${roundId} vanished while its report was read`);
   return buildReport(kind, facts, generatedAt);
 }
