@@ -91,6 +91,8 @@ function splitYuan(fen: number | bigint): { sign: string; yuan: string; cents: s
 
 /** `1,234,567.89`: thousands separators, two decimals, `-` for negatives; a bigint sum is exact at any size. */
 export function formatYuan(fen: number | bigint): string {
+  // An amount below 1,000 yuan has no separator: as yuanPlain writes it.
+  if (typeof fen === 'number' && fen < 100_000 && fen > -100_000) return yuanPlain(fen);
   const { sign, yuan, cents } = splitYuan(fen);
   if (yuan.length <= 3) return `${sign}${yuan}.${cents}`;
   // A loop, not a look-ahead regex: allocate prints two amounts for each of 10^6 lines.
@@ -102,6 +104,12 @@ export function formatYuan(fen: number | bigint): string {
 
 /** `1234567.89`: no separators, for CSV and machine-read output. */
 export function yuanPlain(fen: number | bigint): string {
+  // A number without splitYuan's parts (reports write millions of amounts); the same text.
+  if (typeof fen === 'number' && Number.isSafeInteger(fen)) {
+    const abs = Math.abs(fen);
+    const cents = abs % 100;
+    return `${fen < 0 ? '-' : ''}${(abs - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
+  }
   const { sign, yuan, cents } = splitYuan(fen);
   return `${sign}${yuan}.${cents}`;
 }

@@ -273,3 +273,17 @@ describe('mulRatioFloor', () => {
     expect(mulRatioFloor(9007199254740990, 1, 9007199254740991)).toBe(0);
   });
 });
+
+describe('yuanPlain and formatYuan of a number', () => {
+  // Their fast path for a number writes what the bigint path (splitYuan) writes for the same amount.
+  it('write a safe integer as its bigint', () => {
+    const amount = fc.oneof(fc.integer({ min: -200_000, max: 200_000 }), fc.maxSafeInteger(), fc.maxSafeInteger().map((n) => -n), fc.constantFrom(0, -0, 99_999, 100_000, -99_999, -100_000, 5, -5, 100, -100));
+    fc.assert(
+      fc.property(amount, (n) => {
+        expect(yuanPlain(n)).toBe(yuanPlain(BigInt(n)));
+        expect(formatYuan(n)).toBe(formatYuan(BigInt(n)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

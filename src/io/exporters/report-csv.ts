@@ -13,6 +13,7 @@ function cell(v: CellValue, c: Column, lang: Lang, tz?: string): string {
   if (v === null) return '';
   if (typeof v === 'string' && c.type !== 'instant') return csvCell(v);
   if (typeof v === 'number' && c.type === 'number' && Number.isFinite(v)) return v.toFixed(c.wholeIntegers && Number.isInteger(v) ? 0 : (c.decimals ?? 0));
+  if (typeof v === 'number' && c.type === 'money' && Number.isFinite(v)) return yuanPlain(v);
   // A ledger word or a text in both languages is its text in the language, whatever the column.
   if (typeof v === 'object' && !('fen' in v)) return csvCell('code' in v ? v.label[lang] : v[lang]);
   const r = resolveCell(v, c, lang);
