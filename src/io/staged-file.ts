@@ -40,9 +40,37 @@ export function stageFile(path: string, content: string | Buffer, opts: { force:
   } catch (e) {
     rmSync(tmp, { force: true });
     untrack();
-    const detail = e instanceof Error ? e.message : String(e);
-    throw new UserError(text(`无法写入 ${path}：${detail}。未作任何更改。`, `cannot write ${path}: ${detail}. Nothing was changed.`), 2);
+    throw cannotWrite(path, e);
   }
+  return staged(path, tmp, untrack, opts);
+}
+
+/**
+ * stageFile for content that `write` puts, complete and synced, at the new
+ * path it is given (a report written row by row: a notice of 10^6 awards is
+ * never held whole in memory).
+ */
+export async function stageFileWith(path: string, write: (tmp: string) => Promise<unknown>, opts: { force: boolean }): Promise<StagedFile> {
+  const tmp = tempPathFor(path);
+  const untrack = trackTemp(tmp);
+  try {
+    await write(tmp);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    untrack();
+    // A writer's own error wraps the system's (whose message names the file written): the system's is told.
+    const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e;
+    throw cannotWrite(path, cause);
+  }
+  return staged(path, tmp, untrack, opts);
+}
+
+const cannotWrite = (path: string, e: unknown): UserError => {
+  const detail = e instanceof Error ? e.message : String(e);
+  return new UserError(text(`无法写入 ${path}：${detail}。未作任何更改。`, `cannot write ${path}: ${detail}. Nothing was changed.`), 2);
+};
+
+function staged(path: string, tmp: string, untrack: () => void, opts: { force: boolean }): StagedFile {
   return {
     commitSync() {
       try {

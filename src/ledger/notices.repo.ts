@@ -1,7 +1,9 @@
 // Public notices (公示, Art. 11; SPEC §9): the awards a new notice would
 // publish, and the notices with their items. Call writers inside the
 // operation's transaction.
+import type { ApplicationState } from '../domain/application.js';
 import { latestVersion } from './allocations.repo.js';
+import { insertBatched } from './batch-insert.js';
 import type { Db } from './open.js';
 import { lineStateSql, stateSql } from './states.js';
 
@@ -19,6 +21,19 @@ export interface ProposedAward {
   source: 'allocation' | 'manual';
 }
 
+const ALLOCATED = (a: string, l: string): string =>
+  // lineStateSql: the state read from the line already joined, not looked up again per line.
+  `SELECT ${a}.application_id, ${lineStateSql(a, l)} AS state, ${a}.category, ${a}.enterprise_name, ${a}.uscc, ${a}.district, ${a}.project_name, ${l}.rank, ${l}.award_fen, 'allocation' AS source
+   FROM allocation_lines ${l} JOIN applications ${a} ON ${a}.application_id = ${l}.application_id
+   WHERE ${l}.round_id = @round AND ${l}.version = @version AND ${l}.award_fen > 0`;
+
+const MANUAL = (db: Db, a: string): string =>
+  `SELECT ${a}.application_id, ${stateSql(db, a)} AS state, ${a}.category, ${a}.enterprise_name, ${a}.uscc, ${a}.district, ${a}.project_name, NULL AS rank, m.amount_fen AS award_fen, 'manual' AS source
+   FROM manual_awards m JOIN applications ${a} ON ${a}.application_id = m.application_id
+   WHERE m.round_id = @round AND m.id = (SELECT max(id) FROM manual_awards x WHERE x.application_id = m.application_id) AND m.amount_fen > 0`;
+
+const byId = (a: ProposedAward, b: ProposedAward): number => (a.application_id < b.application_id ? -1 : a.application_id > b.application_id ? 1 : 0);
+
 /**
  * Awards > 0 proposed for the round: the latest allocation version's lines,
  * and for manual categories (Art. 7(5)) the newest `award set`; in
@@ -28,25 +43,37 @@ export function proposedAwards(db: Db, roundId: string, manualCategories: readon
   const out = new Map<string, ProposedAward>();
   const version = latestVersion(db, roundId);
   if (version !== null) {
-    const rows = db
-      .prepare(
-        // lineStateSql: the state read from the line already joined, not looked up again per line.
-        `SELECT a.application_id, ${lineStateSql('a', 'l')} AS state, a.category, a.enterprise_name, a.uscc, a.district, a.project_name, l.rank, l.award_fen, 'allocation' AS source
-         FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
-         WHERE l.round_id = ? AND l.version = ? AND l.award_fen > 0`,
-      )
-      .all(roundId, version) as ProposedAward[];
+    const rows = db.prepare(ALLOCATED('a', 'l')).all({ round: roundId, version }) as ProposedAward[];
     for (const r of rows) if (!manualCategories.includes(r.category)) out.set(r.application_id, r);
   }
-  const manual = db
-    .prepare(
-      `SELECT a.application_id, ${stateSql(db, 'a')} AS state, a.category, a.enterprise_name, a.uscc, a.district, a.project_name, NULL AS rank, m.amount_fen AS award_fen, 'manual' AS source
-       FROM manual_awards m JOIN applications a ON a.application_id = m.application_id
-       WHERE m.round_id = ? AND m.id = (SELECT max(id) FROM manual_awards x WHERE x.application_id = m.application_id) AND m.amount_fen > 0`,
-    )
-    .all(roundId) as ProposedAward[];
+  const manual = db.prepare(MANUAL(db, 'a')).all({ round: roundId }) as ProposedAward[];
   for (const r of manual) if (manualCategories.includes(r.category)) out.set(r.application_id, r);
-  return [...out.values()].sort((a, b) => (a.application_id < b.application_id ? -1 : a.application_id > b.application_id ? 1 : 0));
+  return [...out.values()].sort(byId);
+}
+
+/**
+ * proposedAwards one row at a time (10^6 rows of names held at once cost
+ * hundreds of MB), sorted by SQLite. SQLite orders text by its UTF-8 bytes,
+ * JavaScript by UTF-16 units: they differ only past U+FFFF, so a row out of
+ * JavaScript's order ends the walk with null, and the caller asks
+ * proposedAwards.
+ */
+export function* eachProposedAward(db: Db, roundId: string, manualCategories: readonly string[]): Generator<ProposedAward, boolean> {
+  // The same rows as proposedAwards: categories are the application's, so the two parts never share one.
+  const rows = db
+    .prepare(
+      `SELECT * FROM (${ALLOCATED('a', 'l')} AND a.category NOT IN (SELECT value FROM json_each(@manual))
+       UNION ALL ${MANUAL(db, 'a')} AND a.category IN (SELECT value FROM json_each(@manual)))
+       ORDER BY application_id`,
+    )
+    .iterate({ round: roundId, version: latestVersion(db, roundId), manual: JSON.stringify(manualCategories) }) as IterableIterator<ProposedAward>;
+  let last: string | null = null;
+  for (const r of rows) {
+    if (last !== null && !(last < r.application_id)) return false;
+    last = r.application_id;
+    yield r;
+  }
+  return true;
 }
 
 export interface NoticeRow {
@@ -72,15 +99,19 @@ export function nextNoticeId(db: Db): number {
   return (db.prepare('SELECT coalesce(max(notice_id), 0) + 1 FROM notices').pluck().get() as number) ?? 1;
 }
 
-export function insertNotice(db: Db, n: Omit<NoticeRow, 'notice_id'>, items: readonly NoticeItem[]): number {
+export function insertNotice(db: Db, n: Omit<NoticeRow, 'notice_id'>, items: Iterable<NoticeItem>): number {
   const id = Number(
     db
       .prepare('INSERT INTO notices (round_id, allocation_version, starts_on, days, ends_on, out_file, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(n.round_id, n.allocation_version, n.starts_on, n.days, n.ends_on, n.out_file, n.created_at, n.created_by).lastInsertRowid,
   );
-  const ins = db.prepare('INSERT INTO notice_items (notice_id, application_id, award_fen, source) VALUES (?, ?, ?, ?)');
-  for (const it of items) ins.run(id, it.application_id, it.award_fen, it.source);
+  insertBatched(db, 'INSERT INTO notice_items (notice_id, application_id, award_fen, source) VALUES ', '(?, ?, ?, ?)', items, (it, args) => args.push(id, it.application_id, it.award_fen, it.source));
   return id;
+}
+
+/** Every application on notice `noticeId` now in `state` (one statement: 10^5 awards at a province's scale). */
+export function setNoticeStates(db: Db, noticeId: number, state: ApplicationState, at: string): void {
+  db.prepare('UPDATE applications SET state = ?, updated_at = ? WHERE application_id IN (SELECT application_id FROM notice_items WHERE notice_id = ?)').run(state, at, noticeId);
 }
 
 /** The notice an application was put on, with its amount; undefined if never on notice. */

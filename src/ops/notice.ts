@@ -10,14 +10,15 @@ import { canonicalJson } from '../domain/policy.js';
 import { nothingToPublicize } from '../domain/step-order.js';
 import { text } from '../domain/text.js';
 import { noticeDocument, type NoticeEntry } from '../domain/reports/notice-list.js';
-import { formatOfPath, renderReport } from '../io/exporters/index.js';
+import { formatOfPath, renderReport, writeReportFile } from '../io/exporters/index.js';
 import { checkOutPath, ledgerFiles } from '../io/out-path.js';
-import { stageFile } from '../io/staged-file.js';
+import { stageFile, stageFileWith, type StagedFile } from '../io/staged-file.js';
 import { latestVersion } from '../ledger/allocations.repo.js';
-import { setState, setStates } from '../ledger/applications.repo.js';
+import { setState } from '../ledger/applications.repo.js';
 import { headSeq } from '../ledger/event-head.js';
 import { appendEvent } from '../ledger/events.js';
-import { insertNotice, nextNoticeId, noticeOf, proposedAwards, type ProposedAward } from '../ledger/notices.repo.js';
+import { sha256 } from '../ledger/seals.js';
+import { eachProposedAward, insertNotice, nextNoticeId, noticeOf, proposedAwards, setNoticeStates, type ProposedAward } from '../ledger/notices.repo.js';
 import { getObjection, insertObjection, resolveObjection as storeResolution, roundObjections, type NewObjection, type ObjectionRow } from '../ledger/objections.repo.js';
 import { inTransaction, type Db } from '../ledger/open.js';
 import { noticeCounts } from '../ledger/steps.repo.js';
@@ -57,35 +58,82 @@ export interface PublicizeResult {
   article: string;
   out: string | null;
   totalFen: FenJson;
-  items: ProposedAward[];
+  items: NoticeAward[];
 }
+
+/** An award put on notice, with what the officer is shown of it. */
+export type NoticeAward = Pick<ProposedAward, 'application_id' | 'enterprise_name' | 'category' | 'award_fen' | 'source'>;
 
 interface NoticeDraft {
   /** The number the notice gets when it is recorded. */
   id: number;
   period: NoticePeriod;
   version: number | null;
-  items: ProposedAward[];
+  items: NoticeAward[];
+  /** SHA-256 of every column of the rows planned: a plan made again must match it. */
+  digest: string;
+  /** The awards as the public notice lists them, when it is written; dropped once it is. */
+  entries: NoticeEntry[] | null;
+}
+
+type Refusal = ReturnType<typeof checkNoticedAward>;
+
+/**
+ * The awards to put on notice from the proposed ones, in application_id
+ * order, and the first refusal (an award on notice with another amount);
+ * null when `rows` ended early (out of order).
+ */
+function collect(db: Db, rows: Iterator<ProposedAward, unknown>, forFile: boolean): { items: NoticeAward[]; entries: NoticeEntry[] | null; digest: string; refusal: Refusal | null } | null {
+  const items: NoticeAward[] = [];
+  const entries: NoticeEntry[] | null = forFile ? [] : null;
+  const digest = sha256();
+  let pending = '';
+  // One string per category (a few), not one per row.
+  const categories = new Map<string, string>();
+  let refusal: Refusal | null = null;
+  let r = rows.next();
+  for (; !r.done; r = rows.next()) {
+    const p = r.value;
+    if (p.state === 'proposed') {
+      pending += `${JSON.stringify(p)}\n`;
+      if (pending.length >= 1 << 16) {
+        digest.update(pending);
+        pending = '';
+      }
+      let category = categories.get(p.category);
+      if (category === undefined) categories.set(p.category, (category = p.category));
+      items.push({ application_id: p.application_id, enterprise_name: p.enterprise_name, category, award_fen: p.award_fen, source: p.source === 'manual' ? 'manual' : 'allocation' });
+      entries?.push({
+        applicationId: p.application_id,
+        enterprise: p.enterprise_name,
+        uscc: p.uscc,
+        district: p.district,
+        project: p.project_name,
+        category,
+        rank: p.rank,
+        awardFen: p.award_fen,
+      });
+      continue;
+    }
+    if (refusal) continue;
+    const n = noticeOf(db, p.application_id);
+    const check = checkNoticedAward({ applicationId: p.application_id, state: p.state, awardFen: p.award_fen }, n && { noticeId: n.notice_id, awardFen: n.award_fen });
+    if (!check.ok) refusal = check;
+  }
+  if (r.value === false) return null;
+  return { items, entries, digest: digest.update(pending).digest('hex'), refusal };
 }
 
 /** The awards a new notice would publish: proposed ones only; awards already on notice stay on theirs. */
-function planNotice(db: Db, round: Round, startsOn: string, days: number): NoticeDraft {
+function planNotice(db: Db, round: Round, startsOn: string, days: number, forFile: boolean): NoticeDraft {
   const period = refuseOn(noticePeriod(startsOn, days, round.policy));
   requireReadyForNotice(db, round.roundId);
   const manual = round.policy.categories.filter((c) => c.allocation === 'manual').map((c) => c.key);
-  const items: ProposedAward[] = [];
-  for (const p of proposedAwards(db, round.roundId, manual)) {
-    if (p.state === 'proposed') {
-      items.push(p);
-      continue;
-    }
-    const n = noticeOf(db, p.application_id);
-    refuseOn(
-      checkNoticedAward({ applicationId: p.application_id, state: p.state, awardFen: p.award_fen }, n && { noticeId: n.notice_id, awardFen: n.award_fen }),
-      text('重新运行 `jmfund allocate`，它会保留已公示的金额。', 'run `jmfund allocate` again: it keeps the awards on notice.'),
-    );
-  }
-  if (items.length === 0) {
+  // Read one row at a time; in the rare ledger whose ids SQLite sorts otherwise, all at once and sorted here.
+  const plan = collect(db, eachProposedAward(db, round.roundId, manual), forFile) ?? collect(db, proposedAwards(db, round.roundId, manual)[Symbol.iterator](), forFile);
+  if (!plan) throw new Error('proposedAwards is in order');
+  if (plan.refusal) refuseOn(plan.refusal, text('重新运行 `jmfund allocate`，它会保留已公示的金额。', 'run `jmfund allocate` again: it keeps the awards on notice.'));
+  if (plan.items.length === 0) {
     const version = latestVersion(db, round.roundId);
     const counts = noticeCounts(db, round.roundId, version);
     const why = nothingToPublicize(round.roundId, {
@@ -96,25 +144,22 @@ function planNotice(db: Db, round: Round, startsOn: string, days: number): Notic
     });
     throw new RefusedError(why.message, why.hint);
   }
-  return { id: nextNoticeId(db), period, version: latestVersion(db, round.roundId), items };
+  return { id: nextNoticeId(db), period, version: latestVersion(db, round.roundId), items: plan.items, digest: plan.digest, entries: plan.entries };
 }
 
-/** The public notice of one draft notice: the document `report notice` shows once it is recorded. */
-function noticeFile(round: Round, draft: NoticeDraft, at: string, path: string): Promise<string | Buffer> {
-  const entries: NoticeEntry[] = draft.items.map((p) => ({
-    applicationId: p.application_id,
-    enterprise: p.enterprise_name,
-    uscc: p.uscc,
-    district: p.district,
-    project: p.project_name,
-    category: p.category,
-    rank: p.rank,
-    awardFen: p.award_fen,
-  }));
+const samePlan = (a: NoticeDraft, b: NoticeDraft): boolean => a.id === b.id && a.version === b.version && a.digest === b.digest && canonicalJson(a.period) === canonicalJson(b.period);
+
+/**
+ * Stages the public notice of one draft notice: the document `report notice`
+ * shows once it is recorded, written row by row (but xlsx, made whole).
+ */
+async function stageNoticeFile(round: Round, draft: NoticeDraft, entries: NoticeEntry[], at: string, path: string, force: boolean): Promise<StagedFile> {
   const { startsOn, endsOn, days } = draft.period;
   const doc = noticeDocument({ roundId: round.roundId, policy: round.policy, policyId: round.policyId, policyHash: round.policyHash, notices: [{ id: draft.id, from: startsOn, to: endsOn, days, entries }], draft: null }, at);
   // A 公示 is published in Chinese, whatever --lang the officer works in.
-  return renderReport(doc, formatOfPath(path) ?? 'csv', 'zh');
+  const format = formatOfPath(path) ?? 'csv';
+  if (format === 'xlsx') return stageFile(path, await renderReport(doc, format, 'zh'), { force });
+  return stageFileWith(path, (tmp) => writeReportFile(doc, format, 'zh', tmp, { force: true }), { force });
 }
 
 export async function publicize(op: OpContext, input: PublicizeInput): Promise<PublicizeResult> {
@@ -127,30 +172,29 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
   // Plan, write the whole list beside its place, record, then move it into
   // place: a refused plan or a failed transaction leaves any earlier file as it was.
   const seqAtDraft = headSeq(db);
-  const draft = planNotice(db, round, input.from, days);
+  const writes = Boolean(input.listFile && !input.listFile.checkOnly);
+  const draft = planNotice(db, round, input.from, days, writes);
   const at = op.now();
   // A public document: its mode follows the officer's umask.
-  const staged = input.listFile && !input.listFile.checkOnly ? stageFile(input.listFile.path, await noticeFile(round, draft, at, input.listFile.path), { force: input.listFile.force }) : null;
+  const entries = draft.entries;
+  draft.entries = null;
+  const staged = input.listFile && entries ? await stageNoticeFile(round, draft, entries, at, input.listFile.path, input.listFile.force) : null;
   let noticeId: number;
   try {
     noticeId = inTransaction(db, () => {
       // Every write appends an event: with none since the draft, the draft is still the plan (10^5 awards planned again cost a second).
-      const plan = headSeq(db) === seqAtDraft ? draft : planNotice(db, round, input.from, days);
-      if (plan !== draft && canonicalJson(plan) !== canonicalJson(draft)) {
+      const plan = headSeq(db) === seqAtDraft ? draft : planNotice(db, round, input.from, days, false);
+      if (plan !== draft && !samePlan(plan, draft)) {
         throw new UserError(text('公示名单在写文件时被另一命令改变，请重试。', 'the proposed awards changed while the list was written; run the command again.'), 2);
       }
       const id = insertNotice(
         db,
         { round_id: round.roundId, allocation_version: plan.version, starts_on: plan.period.startsOn, days, ends_on: plan.period.endsOn, out_file: out, created_at: at, created_by: op.officer },
-        plan.items.map((p) => ({ application_id: p.application_id, award_fen: p.award_fen, source: p.source })),
+        plan.items,
       );
-      for (const p of plan.items) transition(p.application_id, p.state, 'publicize', 'in-notice');
-      setStates(
-        db,
-        plan.items.map((p) => p.application_id),
-        'in-notice',
-        at,
-      );
+      // Every award planned is proposed (planNotice keeps no other).
+      transition(plan.items[0].application_id, 'proposed', 'publicize', 'in-notice');
+      setNoticeStates(db, id, 'in-notice', at);
       appendEvent(db, {
         at,
         officer: op.officer,
@@ -202,6 +246,7 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
     items: draft.items,
   };
 }
+
 
 // ---------------------------------------------------------------- objections
 
