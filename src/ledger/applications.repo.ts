@@ -89,12 +89,6 @@ export function setState(db: Db, applicationId: string, state: ApplicationState,
   prepared(db, 'UPDATE applications SET state = ?, updated_at = ? WHERE application_id = ?').run(state, at, applicationId);
 }
 
-/** setState for many applications in one statement (a notice or a filing moves 10^5 at a province's scale). */
-export function setStates(db: Db, applicationIds: readonly string[], state: ApplicationState, at: string): void {
-  if (applicationIds.length === 0) return;
-  db.prepare('UPDATE applications SET state = ?, updated_at = ? WHERE application_id IN (SELECT value FROM json_each(?))').run(state, at, JSON.stringify(applicationIds));
-}
-
 /** How many applications of the round are in each state, by state name. */
 export function stateCounts(db: Db, roundId: string): { state: string; n: number }[] {
   return db

@@ -2,8 +2,10 @@
 // changing unseen, and the awards an officer sets for category other
 // (Art. 7(5)) that a filing may come to hold.
 import { createHash } from 'node:crypto';
+import type { ApplicationState } from '../domain/application.js';
 import { type FenJson, fenJson } from '../domain/money-stages.js';
 import { canonicalJson } from '../domain/policy.js';
+import { insertBatched } from './batch-insert.js';
 import type { Db } from './open.js';
 
 export interface ManualAwardRow {
@@ -62,9 +64,13 @@ export function insertFiling(db: Db, f: { round_id: string; filed_on: string; cr
       .prepare('INSERT INTO filings (round_id, filed_on, award_count, total_fen, hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(f.round_id, f.filed_on, items.length, total, hash, f.created_at, f.created_by).lastInsertRowid,
   );
-  const ins = db.prepare('INSERT INTO filed_awards (application_id, filing_id, amount_fen) VALUES (?, ?, ?)');
-  for (const i of items) ins.run(i.application_id, id, i.amount_fen);
+  insertBatched(db, 'INSERT INTO filed_awards (application_id, filing_id, amount_fen) VALUES ', '(?, ?, ?)', items, (i, args) => args.push(i.application_id, id, i.amount_fen));
   return { filing_id: id, ...f, award_count: items.length, total_fen: total, hash };
+}
+
+/** Every application of filing `filingId` now in `state` (one statement: 10^5 awards at a province's scale). */
+export function setFiledStates(db: Db, filingId: number, state: ApplicationState, at: string): void {
+  db.prepare('UPDATE applications SET state = ?, updated_at = ? WHERE application_id IN (SELECT application_id FROM filed_awards WHERE filing_id = ?)').run(state, at, filingId);
 }
 
 /** Every filing with the hash recomputed from the filed amounts as they are now (for `verify`). */

@@ -132,14 +132,27 @@ export function roundNotices(db: Db, roundId: string): (NoticeRow & { applicatio
   return rows.map(({ total_text, ...r }) => ({ ...r, total_fen: BigInt(total_text) }));
 }
 
-/** Applications of the round now in-notice, with the notice each is on. */
-export function inNotice(db: Db, roundId: string): { application_id: string; award_fen: number; notice_id: number; ends_on: string }[] {
-  return db
+/**
+ * Applications of the round now in-notice, in application_id order, with
+ * their amounts; and the notices they are on, in the order of their first
+ * application (the date of each read once, not once per award).
+ */
+export function inNotice(db: Db, roundId: string): { awards: { application_id: string; amount_fen: number }[]; notices: { noticeId: number; endsOn: string }[] } {
+  const awards: { application_id: string; amount_fen: number }[] = [];
+  const seen = new Set<number>();
+  const rows = db
     .prepare(
       // From the round's notices (a few), not its applications (10^5, most of them never on one).
-      `SELECT i.application_id, i.award_fen, n.notice_id, n.ends_on
+      `SELECT i.application_id, i.award_fen, n.notice_id
        FROM notices n JOIN notice_items i ON i.notice_id = n.notice_id JOIN applications a ON a.application_id = i.application_id
        WHERE n.round_id = ? AND a.state = 'in-notice' ORDER BY i.application_id`,
     )
-    .all(roundId) as { application_id: string; award_fen: number; notice_id: number; ends_on: string }[];
+    .raw()
+    .iterate(roundId) as IterableIterator<[string, number, number]>;
+  for (const [id, fen, notice] of rows) {
+    awards.push({ application_id: id, amount_fen: fen });
+    seen.add(notice);
+  }
+  const endsOn = db.prepare('SELECT ends_on FROM notices WHERE notice_id = ?').pluck();
+  return { awards, notices: [...seen].map((noticeId) => ({ noticeId, endsOn: endsOn.get(noticeId) as string })) };
 }

@@ -10,11 +10,11 @@ import { filingBlockers } from '../domain/notice-period.js';
 import { categoryOf } from '../domain/policy.js';
 import { text } from '../domain/text.js';
 import { latestBudgets } from '../ledger/allocations.repo.js';
-import { applicationIdsIn, setState, setStates } from '../ledger/applications.repo.js';
+import { applicationIdsIn, setState } from '../ledger/applications.repo.js';
 import { roundMoneyFacts } from '../ledger/awards.repo.js';
 import { applicationStatus } from '../ledger/eligibility.repo.js';
 import { appendEvent } from '../ledger/events.js';
-import { insertFiling, insertManualAward, type FiledItem, type FilingRow } from '../ledger/filings.repo.js';
+import { insertFiling, insertManualAward, setFiledStates, type FiledItem, type FilingRow } from '../ledger/filings.repo.js';
 import { inNotice } from '../ledger/notices.repo.js';
 import { roundObjections } from '../ledger/objections.repo.js';
 import { type Db, inTransaction } from '../ledger/open.js';
@@ -36,14 +36,13 @@ export function finalize(op: OpContext, input: { roundId: string; filedOn: strin
   const at = op.now();
   return inTransaction(db, () => {
     const round = requireRound(db, input.roundId);
-    const items = inNotice(db, round.roundId);
-    if (items.length === 0) {
+    const { awards: filed, notices } = inNotice(db, round.roundId);
+    if (filed.length === 0) {
       throw new RefusedError(
         text(`批次 ${round.roundId} 没有公示中（in-notice）的申报可以备案。各状态：${byState(db, round.roundId)}。`, `round ${round.roundId} has nothing in-notice to file. By state: ${byState(db, round.roundId)}.`),
         text('先用 `jmfund publicize` 公示拟支持的金额。', 'put the proposed awards on notice first with `jmfund publicize`.'),
       );
     }
-    const notices = [...new Map(items.map((i) => [i.notice_id, { noticeId: i.notice_id, endsOn: i.ends_on }])).values()];
     const open = roundObjections(db, round.roundId, 'open').map((o) => ({ objectionId: o.objection_id, applicationId: o.application_id }));
     const b = filingBlockers(filedOn, notices, open);
     if (b.running.length > 0) {
@@ -66,15 +65,10 @@ export function finalize(op: OpContext, input: { roundId: string; filedOn: strin
         text('用 `jmfund objection resolve ID --upheld|--dismissed --note ...` 处理。', 'resolve each with `jmfund objection resolve ID --upheld|--dismissed --note ...`.'),
       );
     }
-    const filed = items.map((i) => ({ application_id: i.application_id, amount_fen: i.award_fen }));
     const f = insertFiling(db, { round_id: round.roundId, filed_on: filedOn, created_at: at, created_by: op.officer }, filed);
-    for (const i of items) transition(i.application_id, 'in-notice', 'finalize', 'filed');
-    setStates(
-      db,
-      filed.map((x) => x.application_id),
-      'filed',
-      at,
-    );
+    // Every award filed is in-notice (inNotice reads no other).
+    transition(filed[0].application_id, 'in-notice', 'finalize', 'filed');
+    setFiledStates(db, f.filing_id, 'filed', at);
     const waiting = applicationIdsIn(db, round.roundId, 'proposed');
     appendEvent(db, {
       at,

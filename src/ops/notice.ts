@@ -153,8 +153,11 @@ const samePlan = (a: NoticeDraft, b: NoticeDraft): boolean => a.id === b.id && a
  * Stages the public notice of one draft notice: the document `report notice`
  * shows once it is recorded, written row by row (but xlsx, made whole).
  */
-async function stageNoticeFile(round: Round, draft: NoticeDraft, entries: NoticeEntry[], at: string, path: string, force: boolean): Promise<StagedFile> {
+async function stageNoticeFile(round: Round, draft: NoticeDraft, at: string, path: string, force: boolean): Promise<StagedFile> {
   const { startsOn, endsOn, days } = draft.period;
+  const entries = draft.entries ?? [];
+  // Held by the document only while it is written: the rest of publicize needs no uscc, district or project.
+  draft.entries = null;
   const doc = noticeDocument({ roundId: round.roundId, policy: round.policy, policyId: round.policyId, policyHash: round.policyHash, notices: [{ id: draft.id, from: startsOn, to: endsOn, days, entries }], draft: null }, at);
   // A 公示 is published in Chinese, whatever --lang the officer works in.
   const format = formatOfPath(path) ?? 'csv';
@@ -176,9 +179,7 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
   const draft = planNotice(db, round, input.from, days, writes);
   const at = op.now();
   // A public document: its mode follows the officer's umask.
-  const entries = draft.entries;
-  draft.entries = null;
-  const staged = input.listFile && entries ? await stageNoticeFile(round, draft, entries, at, input.listFile.path, input.listFile.force) : null;
+  const staged = input.listFile && draft.entries ? await stageNoticeFile(round, draft, at, input.listFile.path, input.listFile.force) : null;
   let noticeId: number;
   try {
     noticeId = inTransaction(db, () => {
@@ -215,6 +216,7 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
       });
       return id;
     });
+
   } catch (e) {
     staged?.discard();
     throw e;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { canonicalJson, findCategory, findCluster, findDistrict, type Policy } from '../../src/domain/policy.js';
 import { validatePolicy } from '../../src/domain/policy-schema.js';
 import { ROOT } from '../helpers.js';
@@ -102,5 +103,27 @@ describe('lookups by key, Chinese name or code', () => {
 describe('canonicalJson', () => {
   it('sorts keys so equal content hashes equally', () => {
     expect(canonicalJson({ b: 1, a: [2, { d: 1, c: null }] })).toBe('{"a":[2,{"c":null,"d":1}],"b":1}');
+  });
+
+  // The text every event hash is made of: the fast path for arrays of plain values must write what the element-wise path writes.
+  const slow = (v: unknown): string => {
+    if (typeof v === 'bigint') return v.toString();
+    if (v === null || typeof v !== 'object') return JSON.stringify(v);
+    if (Array.isArray(v)) return `[${v.map(slow).join(',')}]`;
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${slow(o[k])}`)
+      .join(',')}}`;
+  };
+
+  it('writes arrays of plain values (and of arrays of them) as element by element', () => {
+    const leaf = fc.oneof(fc.string({ unit: 'binary' }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.bigInt(), fc.constant(-0));
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v')), fc.sparseArray(tie('v')), fc.dictionary(fc.string(), tie('v'))),
+    })).v;
+    fc.assert(fc.property(value, (v) => canonicalJson(v) === slow(v)), { numRuns: 2000 });
+    expect(canonicalJson([['B-1', 5], ['B-2', -0], ['\ud800', null], [undefined, 1]])).toBe(slow([['B-1', 5], ['B-2', -0], ['\ud800', null], [undefined, 1]]));
   });
 });

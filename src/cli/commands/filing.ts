@@ -7,7 +7,9 @@ import { finalize, setAward } from '../../ops/filing.js';
 import { opContext } from '../context.js';
 import { moneyOption, pastDateOption } from '../options.js';
 import { confirmThenRun, someLines } from '../prompt.js';
+import { lazyArray } from '../json-stream.js';
 import { handler } from '../runner.js';
+import { keepHeapNearLiveSet } from '../heap.js';
 
 export function register(program: Command): void {
   program
@@ -17,6 +19,8 @@ export function register(program: Command): void {
     .option('--on <date>', 'filing date (default today; never later than today)')
     .action(
       handler(async (ctx, opts: { round: string; on?: string }) => {
+        // What it keeps is small (an id, a name and an amount per award); the rest is garbage made in waves.
+        keepHeapNearLiveSet();
         const filedOn = pastDateOption('on', opts.on, ctx.today());
         const res = await confirmThenRun(
           ctx,
@@ -45,7 +49,8 @@ export function register(program: Command): void {
             count: f.award_count,
             total_fen: f.total_fen,
             hash: f.hash,
-            applications: res.filed,
+            // Written in chunks (10^6 awards at a province's scale), the same text as the whole array.
+            applications: lazyArray(() => res.filed),
             not_on_notice: res.notOnNotice,
           },
           human: (out) => {

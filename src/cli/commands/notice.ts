@@ -11,7 +11,9 @@ import { addObjection, listObjections, publicize, resolveObjection } from '../..
 import { opContext } from '../context.js';
 import { countOption, dateOption, pastDateOption, requiredTextOption } from '../options.js';
 import { confirmThenRun, someLines } from '../prompt.js';
+import { lazyArray } from '../json-stream.js';
 import { handler } from '../runner.js';
+import { keepHeapNearLiveSet } from '../heap.js';
 import { stateText, words } from '../words.js';
 
 function objectionJson(o: ObjectionRow) {
@@ -29,6 +31,11 @@ function objectionJson(o: ObjectionRow) {
   };
 }
 
+/** `f` of each item, made when it is read (a table or a JSON array of 10^6 rows is written as it is made). */
+function* mapped<T, U>(items: Iterable<T>, f: (x: T) => U): Generator<U> {
+  for (const x of items) yield f(x);
+}
+
 export function register(program: Command): void {
   program
     .command('publicize')
@@ -40,6 +47,8 @@ export function register(program: Command): void {
     .option('--force', 'overwrite --out if it exists')
     .action(
       handler(async (ctx, opts: { round: string; from: string; days?: string; out?: string; force?: boolean }) => {
+        // What it keeps is small (an id, a name and an amount per award); the rest is garbage made in waves.
+        keepHeapNearLiveSet();
         const from = dateOption('from', opts.from);
         const days = opts.days === undefined ? null : (countOption('days', opts.days) ?? 0);
         const out = opts.out ? resolve(opts.out) : null;
@@ -81,9 +90,11 @@ export function register(program: Command): void {
             file_from: period.fileFrom,
             out: r.out,
             total_fen: r.totalFen,
-            applications: items.map((p) => ({ application_id: p.application_id, enterprise_name: p.enterprise_name, category: p.category, award_fen: p.award_fen })),
+            // Made as they are written (10^6 awards at a province's scale).
+            applications: lazyArray(() => mapped(items, (p) => ({ application_id: p.application_id, enterprise_name: p.enterprise_name, category: p.category, award_fen: p.award_fen }))),
           },
           human: (o) => {
+            const w = words(ctx);
             o.line(
               ctx.t(
                 text(
@@ -94,7 +105,7 @@ export function register(program: Command): void {
             );
             o.table(
               [text('申报编号', 'application'), text('企业', 'enterprise'), text('类别', 'category'), text('金额（元）', 'award (yuan)')],
-              items.map((p) => [p.application_id, p.enterprise_name, words(ctx).category(p.category), formatYuan(p.award_fen)]),
+              mapped(items, (p) => [p.application_id, p.enterprise_name, w.category(p.category), formatYuan(p.award_fen)]),
               { align: ['left', 'left', 'left', 'right'] },
             );
             if (r.out) o.line(ctx.t(text(`公示名单已写入 ${r.out}`, `notice list written to ${r.out}`)));
