@@ -8,7 +8,8 @@ import type * as V8 from 'node:v8';
  * most of its peak memory was garbage waiting: growing by half of the live
  * set keeps the peak near it for a few more collections. Not for every
  * command: those that keep a large live set (reports, aggregation) pay for
- * each extra collection. A --heap-growing-percent given to node wins.
+ * each extra collection. Used by check, publicize and finalize (which keep
+ * little per award at 10^6 awards). A --heap-growing-percent given to node wins.
  */
 export function keepHeapNearLiveSet(): void {
   if (`${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.includes('heap-growing-percent')) return;

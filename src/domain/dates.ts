@@ -117,8 +117,11 @@ export function daysBetweenInclusive(a: string, b: string): number {
 /** True when the `years`-th anniversary of `established` (29 Feb → 28 Feb) is on or before asOf. */
 export function fullYearsReached(established: string, asOf: string, years: number): boolean {
   toYmd(asOf, 'fullYearsReached');
-  return compareDates(addYears(established, years), asOf) <= 0;
+  return anniversaryReached(addYears(established, years), asOf);
 }
+
+/** fullYearsReached for an anniversary already computed (addYears): it is on or before asOf. */
+export const anniversaryReached = (anniversary: string, asOf: string): boolean => compareDates(anniversary, asOf) <= 0;
 
 /** d lies in [asOf − years, asOf], both ends included; later than asOf is outside. */
 export function inWindow(d: string, asOf: string, years: number): boolean {

@@ -4,7 +4,7 @@
 // evidence that decided it, so that an officer's decision on a needs-review
 // item can be kept exactly as long as that evidence is unchanged.
 import type { Application } from './application.js';
-import { addYears, compareDates, DATE_MAX, DATE_MIN, inWindow, isDateInRange } from './dates.js';
+import { addYears, anniversaryReached, compareDates, DATE_MAX, DATE_MIN, inWindow, isDateInRange } from './dates.js';
 import { lookupDivision } from './divisions.js';
 import { formatYuan } from './money.js';
 import { canonicalJson, findCluster, findDistrict, type Category, type District, type Policy } from './policy.js';
@@ -219,8 +219,8 @@ function established(app: Application, env: Env): RuleResult {
   if (!isDateInRange(app.establishedOn)) return storedDateResult('established', '9(1)', 'established_on', app.establishedOn);
   const anniversary = addYears(app.establishedOn, years);
   const evidence: Evidence = { established_on: app.establishedOn, as_of: env.asOf, min_years: years };
-  // fullYearsReached, with the anniversary computed once (env.asOf is a date: roundCheck took its window from it).
-  const findings = compareDates(anniversary, env.asOf) <= 0
+  // The anniversary computed once, for the finding and the reasons (env.asOf is a date: roundCheck took its window from it).
+  const findings = anniversaryReached(anniversary, env.asOf)
     ? []
     : [fail(text(`成立于 ${app.establishedOn}，满 ${years} 年之日为 ${anniversary}，晚于核查基准日 ${env.asOf}`, `established ${app.establishedOn}; ${years} full year(s) are reached on ${anniversary}, after the as-of date ${env.asOf}`))];
   return result('established', '9(1)', findings, text(`成立于 ${app.establishedOn}，${anniversary} 满 ${years} 年，不晚于核查基准日 ${env.asOf}`, `established ${app.establishedOn}; ${years} full year(s) reached on ${anniversary}, on or before the as-of date ${env.asOf}`), evidence);

@@ -10,6 +10,7 @@ import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
 import { hasColumn, hasTable } from './schema.js';
 import { LINE_STATE_SQL, PRE_NOTICE_SQL, stateSql } from './states.js';
+import { insertBatched } from './batch-insert.js';
 import { bulkInsert } from './seals.js';
 import { sqlText } from './statements.js';
 
@@ -200,57 +201,38 @@ export function storeAllocation(
     `INSERT INTO allocations (round_id, version, method, shortfall, tie_break, budgets_json, ties_json, created_at, created_by)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(roundId, version, plan.method, plan.shortfall, plan.tieBreak.join(','), JSON.stringify(plan.budgets), JSON.stringify(plan.ties), at, officer);
-  // Lines go LINES_PER_INSERT to a statement, round and version written into it: one call per
+  // Lines go several to a statement (batch-insert.ts), round and version written into it: one call per
   // line crossed into SQLite 10^5 times, with twelve parameters each.
-  const row = `(${sqlText(roundId)}, ${version}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-  const insert = (rows: number) =>
-    db.prepare(
-      `INSERT INTO allocation_lines (round_id, version, application_id, category, cluster, rank, score_display, cap_fen, entitled_fen,
-         award_fen, reason, binding) VALUES ${rows === 1 ? row : Array(rows).fill(row).join(', ')}`,
-    );
   // In the order given (by application_id from roundCandidates): appends to the key index. Noted for the seals
   // by rowid at the end, not one by one by a trigger (a sub-program per line, and 10^6 keys held in memory).
   const lines = bulkInsert(db, 'allocation_lines');
   const { apps } = plan;
   const n = apps.length;
-  const values: unknown[] = [];
-  const put = (i: number) => {
-    const rank = plan.rank[i];
-    const b = plan.binding[i];
-    values.push(
-      apps.applicationId[i],
-      apps.categoryAt(i),
-      apps.clusterAt(i),
-      rank === 0 ? null : rank,
-      apps.scoreDisplay[i],
-      plan.capFen[i],
-      plan.entitledFen[i],
-      plan.awardFen[i],
-      ALLOCATION_REASONS[plan.reason[i]],
-      b === 0 ? null : BINDING_LIMITS[b - 1],
-    );
-  };
-  let i = 0;
-  if (n >= LINES_PER_INSERT) {
-    const block = insert(LINES_PER_INSERT);
-    for (; i + LINES_PER_INSERT <= n; i += LINES_PER_INSERT) {
-      if (onWritten && (i & 4095) === 0) onWritten(i, n);
-      values.length = 0;
-      for (let k = i; k < i + LINES_PER_INSERT; k++) put(k);
-      block.run(values);
-    }
-  }
-  if (i < n) {
-    const one = insert(1);
-    for (; i < n; i++) {
-      if (onWritten && (i & 4095) === 0) onWritten(i, n);
-      values.length = 0;
-      put(i);
-      one.run(values);
-    }
-  }
   let participants = 0;
-  for (let k = 0; k < n; k++) if (plan.rank[k] !== 0) participants++;
+  insertBatched(
+    db,
+    'INSERT INTO allocation_lines (round_id, version, application_id, category, cluster, rank, score_display, cap_fen, entitled_fen, award_fen, reason, binding) VALUES ',
+    `(${sqlText(roundId)}, ${version}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    indexes(n),
+    (i, values) => {
+      if (onWritten && (i & 4095) === 0) onWritten(i, n);
+      const rank = plan.rank[i];
+      if (rank !== 0) participants++;
+      const b = plan.binding[i];
+      values.push(
+        apps.applicationId[i],
+        apps.categoryAt(i),
+        apps.clusterAt(i),
+        rank === 0 ? null : rank,
+        apps.scoreDisplay[i],
+        plan.capFen[i],
+        plan.entitledFen[i],
+        plan.awardFen[i],
+        ALLOCATION_REASONS[plan.reason[i]],
+        b === 0 ? null : BINDING_LIMITS[b - 1],
+      );
+    },
+  );
   lines.done();
   // The participants whose state this version moves: before the notice, and not already what their line makes them.
   // Before a first version the stored state is the state (no lines to look up, one per participant).
@@ -272,8 +254,9 @@ export function storeAllocation(
   return { version, stateChanges: { proposed, notFunded: moved - proposed }, participants, participantIds };
 }
 
-/** Lines per INSERT statement of storeAllocation (a divisor of 4096, the progress step). */
-const LINES_PER_INSERT = 256;
+function* indexes(n: number): Generator<number> {
+  for (let i = 0; i < n; i++) yield i;
+}
 
 /** appendEvent names at most this many applications in the event itself. */
 export const EVENT_NAMES_AT_MOST = 1000;

@@ -131,7 +131,7 @@ function planNotice(db: Db, round: Round, startsOn: string, days: number, forFil
   const manual = round.policy.categories.filter((c) => c.allocation === 'manual').map((c) => c.key);
   // Read one row at a time; in the rare ledger whose ids SQLite sorts otherwise, all at once and sorted here.
   const plan = collect(db, eachProposedAward(db, round.roundId, manual), forFile) ?? collect(db, proposedAwards(db, round.roundId, manual)[Symbol.iterator](), forFile);
-  if (!plan) throw new Error('proposedAwards is in order');
+  if (!plan) throw new Error('internal error: proposedAwards came out of application_id order');
   if (plan.refusal) refuseOn(plan.refusal, text('重新运行 `jmfund allocate`，它会保留已公示的金额。', 'run `jmfund allocate` again: it keeps the awards on notice.'));
   if (plan.items.length === 0) {
     const version = latestVersion(db, round.roundId);
@@ -216,7 +216,6 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
       });
       return id;
     });
-
   } catch (e) {
     staged?.discard();
     throw e;
@@ -248,7 +247,6 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
     items: draft.items,
   };
 }
-
 
 // ---------------------------------------------------------------- objections
 
