@@ -143,11 +143,12 @@ function keptRawQuery<T>(db: Db, sql: string, params: Params, reader: (at: (colu
 }
 
 /**
- * The standings kept in memory up to this many applications (about 20 MB at
+ * The standings kept in memory up to this many applications (about 20 MB per
  * 10^5), when asked for: the audit report walks them three times (charts,
- * allocation, money).
+ * allocation, money). A province's round of 200,000 fits; past it they are
+ * read again each time rather than held.
  */
-const KEPT_STANDINGS = 1 << 17;
+const KEPT_STANDINGS = 1 << 18;
 
 /** `state`: the state as read (ledger/states.ts), an SQL expression. */
 const appColumns = (state: string) => `a.application_id, a.enterprise_name, a.uscc, a.district, a.category, a.cluster, a.project_name,
