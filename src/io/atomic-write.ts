@@ -5,6 +5,7 @@
 // file is hard-linked to the target, which fails if the target exists.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { writeSync } from 'node:fs';
 import { access, link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { dirname } from 'node:path';
@@ -105,6 +106,22 @@ export class AtomicOut extends Writable {
   async chunk(data: string | Buffer): Promise<void> {
     if (!this.write(data)) await once(this, 'drain');
   }
+  private sinceTurn = 0;
+  /**
+   * Writes `buf` to the file before returning (the caller may then reuse it): no copy into the stream's queue and no
+   * promise per chunk, for a producer of many chunks (a report of 10^5 applications writes hundreds of MB). Not to be
+   * mixed with `chunk`. Every few MiB it returns a promise that lets the event loop turn (signals, the progress bar).
+   */
+  chunkNow(buf: Buffer): Promise<void> | undefined {
+    if (this.writableLength) throw new Error('AtomicOut: chunkNow after chunk');
+    this.hash.update(buf);
+    this.written += buf.length;
+    for (let off = 0; off < buf.length; ) off += writeSync(this.fh.fd, buf, off, buf.length - off);
+    this.sinceTurn += buf.length;
+    if (this.sinceTurn < TURN_EVERY) return undefined;
+    this.sinceTurn = 0;
+    return new Promise((resolve) => setImmediate(resolve));
+  }
   /** Ends the stream once everything is on disk. */
   async finish(): Promise<WrittenFile> {
     if (!this.writableFinished) {
@@ -115,6 +132,9 @@ export class AtomicOut extends Writable {
     return { bytes: this.written, sha256: this.hash.digest('hex') };
   }
 }
+
+/** Bytes chunkNow writes between two turns of the event loop. */
+const TURN_EVERY = 4 << 20;
 
 async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
   for (let off = 0; off < buf.length; ) {

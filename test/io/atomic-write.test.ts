@@ -71,6 +71,34 @@ describe('writeFileAtomicStream', () => {
     expect(content.toString('utf8').split('\r\n')).toHaveLength(1001);
   });
 
+  it('chunkNow: each chunk is on disk when it returns (the buffer may be reused), in order, with size and SHA-256, and the event loop turns', async () => {
+    const p = join(dir, 'now.csv');
+    const buf = Buffer.alloc(64 * 1024);
+    const want = createHash('sha256');
+    let bytes = 0;
+    let turns = 0;
+    const tick = setInterval(() => turns++, 0);
+    try {
+      await writeFileAtomicStream(p, async (out) => {
+        for (let i = 0; i < 400; i++) {
+          buf.fill(i % 251);
+          want.update(buf);
+          bytes += buf.length;
+          const wait = out.chunkNow(buf);
+          if (wait) await wait;
+        }
+      });
+    } finally {
+      clearInterval(tick);
+    }
+    const content = await readFile(p);
+    expect(content.length).toBe(bytes);
+    expect(createHash('sha256').update(content).digest('hex')).toBe(want.digest('hex'));
+    for (let i = 0; i < 400; i += 57) expect(content[i * 64 * 1024 + 100]).toBe(i % 251);
+    // 25 MiB: the timer ran between the writes, not only after them.
+    expect(turns).toBeGreaterThan(1);
+  });
+
   it('leaves neither the file nor a temporary file when the producer fails half way, and passes its error on', async () => {
     const sub = await mkdtemp(join(dir, 'fail-'));
     const p = join(sub, 'half.json');

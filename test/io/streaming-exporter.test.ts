@@ -4,7 +4,8 @@
 // workbook would take in memory; and a report that fails half way leaves no
 // file and no temporary file.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import fc from 'fast-check';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +85,56 @@ describe('text exporters write row by row', () => {
       // A 64 KiB chunk holds about 1,000 of these rows at most; the whole report would be all 20,000.
       expect(maxHeld).toBeGreaterThan(1);
       expect(maxHeld).toBeLessThan(ROWS / 10);
+    });
+  }
+});
+
+describe('a sink that reuses its buffer', () => {
+  it('gives the same bytes as one that does not, whatever the pieces (long, short, Chinese, larger than a buffer)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(
+          fc.oneof(
+            fc.string({ maxLength: 40 }),
+            // Pieces of every size up to and past a buffer (64 KiB, 3 bytes a unit at most): fast-check's own strings stay short.
+            fc.tuple(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 12_000 })).map(([s, n]) => s.repeat(n)),
+            fc.constantFrom('江门', 'x'.repeat(70_000), '工'.repeat(22_000)),
+          ),
+          { maxLength: 60 },
+        ), async (pieces) => {
+        const fresh: Buffer[] = [];
+        const a = new TextSink((c) => {
+          fresh.push(c);
+        });
+        const reused: Buffer[] = [];
+        // A consumer done with each chunk when emit returns: it copies it.
+        const b = new TextSink((c) => {
+          reused.push(Buffer.from(c));
+        }, true);
+        for (const s of pieces) {
+          await a.write(s);
+          await b.write(s);
+        }
+        await a.flush();
+        await b.flush();
+        expect(Buffer.concat(reused).equals(Buffer.concat(fresh))).toBe(true);
+        expect(Buffer.concat(fresh).toString('utf8')).toBe(pieces.join(''));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  for (const format of ['csv', 'json', 'html', 'md'] as const) {
+    it(`${format}: the file written equals the text rendered in memory`, async () => {
+      const out = join(dir, `same.${format}`);
+      await writeReportFile(largeReport(ROWS), format, 'zh', out);
+      const chunks: Buffer[] = [];
+      const mem = new TextSink((c) => {
+        chunks.push(c);
+      });
+      const write = { csv: writeCsv, json: writeJson, html: writeHtml, md: writeMarkdown }[format];
+      await write(largeReport(ROWS), 'zh', mem);
+      await mem.flush();
+      expect((await readFile(out)).equals(Buffer.concat(chunks))).toBe(true);
     });
   }
 });

@@ -67,7 +67,8 @@ export async function writeReportFile(
   return writeFileAtomicStream(
     path,
     async (out) => {
-      const sink = new TextSink((chunk) => out.chunk(chunk));
+      // Each chunk is on disk when chunkNow returns, so the sink's one buffer is used again.
+      const sink = new TextSink((chunk) => out.chunkNow(chunk), true);
       await write(r, lang, sink);
       await sink.flush();
       await beforeCommit?.();

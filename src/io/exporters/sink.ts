@@ -11,7 +11,11 @@ const MAX_BYTES_PER_UNIT = 3;
 export class TextSink {
   private buf = Buffer.allocUnsafe(CHUNK);
   private used = 0;
-  constructor(private readonly emit: (chunk: Buffer) => Promise<void> | void) {}
+  /** `reuse`: the consumer is done with a chunk when `emit` returns (it wrote it), so one buffer serves throughout. */
+  constructor(
+    private readonly emit: (chunk: Buffer) => Promise<void> | void,
+    private readonly reuse = false,
+  ) {}
 
   write(s: string): Promise<void> | void {
     if (this.used + s.length * MAX_BYTES_PER_UNIT <= CHUNK) {
@@ -26,8 +30,10 @@ export class TextSink {
       const p = this.emit(full);
       return p ? p.then(() => this.emit(big)) : this.emit(big);
     }
+    // Emitted before the buffer takes the new text: with `reuse` it is the same buffer.
+    const p = full ? this.emit(full) : undefined;
     this.used = this.buf.write(s, 0, 'utf8');
-    return full ? this.emit(full) : undefined;
+    return p;
   }
 
   flush(): Promise<void> | void {
@@ -35,11 +41,11 @@ export class TextSink {
     if (full) return this.emit(full);
   }
 
-  /** The bytes so far; a new buffer takes their place (the consumer may keep the old one). */
+  /** The bytes so far; a new buffer takes their place (the consumer may keep the old one) unless `reuse`. */
   private take(): Buffer | null {
     if (!this.used) return null;
     const full = this.buf.subarray(0, this.used);
-    this.buf = Buffer.allocUnsafe(CHUNK);
+    if (!this.reuse) this.buf = Buffer.allocUnsafe(CHUNK);
     this.used = 0;
     return full;
   }
