@@ -55,11 +55,12 @@ export type ContentValues = (string | number | null)[];
 
 /**
  * An application as the ledger takes it, made where the row was parsed (the
- * import worker), so that the thread that writes the ledger only writes: one
- * flat array in the order of the INSERT's parameters — application id (null:
- * to be generated), the content values (CONTENT_COLS), the line of the file,
- * the content hash. Flat, because a worker sends a 24-element array at half
- * the cost of an object holding an array.
+ * import worker): one flat array in the order of the INSERT's parameters —
+ * application id (null: to be generated), the content values (CONTENT_COLS),
+ * the line of the file, the content hash. Flat, because a worker sends a
+ * 24-element array at half the cost of an object holding an array. The hash
+ * is left null by the worker and computed by acceptRecord: the worker, which
+ * parses and validates, is the longer of the two threads of an import.
  */
 export type ApplicationRecord = readonly (string | number | null)[];
 
@@ -70,9 +71,8 @@ const HASH_AT = 23;
 
 export function applicationRecord(a: ImportedApplication, line: number): ApplicationRecord {
   const values = contentValues(a);
-  const hash = hashValues(values);
   values.unshift(a.applicationId);
-  values.push(line, hash);
+  values.push(line, null);
   return values;
 }
 
@@ -296,6 +296,7 @@ export class ApplicationImportSession {
 
   /** `src.line` must be the record's line. */
   acceptRecord(rec: ApplicationRecord, src: RowSource): AcceptOutcome {
+    if (rec[HASH_AT] === null) (rec as (string | number | null)[])[HASH_AT] = hashValues(recordValues(rec));
     // The keys noted for the row seals move from memory into the temporary table now and then: 10^6 would hold ~100 MB.
     if (++this.accepted % NOTES_FLUSH_EVERY === 0) flushNoted(this.db);
     const applicationId = rec[ID_AT] as string | null;

@@ -196,12 +196,19 @@ describe('ApplicationImportSession', () => {
           ]),
         )
         .digest('hex');
+    db = ledgerWithRound('R1').db;
+    let n = 0;
     for (const extra of [{}, { 备注: '无' }, { 备注: 'a', '10': 'x', '9': 'y', b: '' }] as Record<string, string>[]) {
-      const a = app({ extra, cluster: 'x', employees: null });
+      const a = app({ applicationId: `H${++n}`, uscc: usccFor(n), extra, cluster: 'x', employees: null });
       expect(contentHash(a)).toBe(formula(a));
+      // The worker leaves the hash to the thread that writes (acceptRecord), which stores it.
       const rec = applicationRecord(a, 7);
       expect(rec).toHaveLength(24);
-      expect([rec[0], rec[22], rec[23]]).toEqual([null, 7, formula(a)]);
+      expect([rec[0], rec[22], rec[23]]).toEqual([`H${n}`, 7, null]);
+      db.exec('BEGIN');
+      expect(session().acceptRecord(rec, src(7)).kind).toBe('new');
+      db.exec('COMMIT');
+      expect(db.prepare('SELECT content_hash FROM applications WHERE application_id = ?').pluck().get(`H${n}`)).toBe(formula(a));
     }
   });
 
