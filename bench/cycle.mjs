@@ -25,9 +25,9 @@
 // enterprises checked alone in a small ledger.
 //
 //   npm run build && node bench/cycle.mjs [--sizes 120,10000,100000] [--full] [--kinds generated,officer]
-//        [--runs 3] [--dup] [--dup-rows 300000] [--reports all|none|csv] [--out FILE] [--json-out FILE] [--keep]
+//        [--runs 3] [--dup] [--dup-rows 300000] [--province] [--reports all|none|csv] [--out FILE] [--json-out FILE] [--keep]
 //
-// --full adds 1,000,000 (one run). The table goes to bench/README.md between
+// --full adds 1,000,000 (one run); --province 200,000 officer rows (one run). The table goes to bench/README.md between
 // the cycle markers (or to --out). Needs the sqlite3 shell (installed with
 // apt-get when missing).
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -52,6 +52,7 @@ const opts = options(process.argv.slice(2), {
   out: '',
   jsonOut: '',
   keep: false,
+  province: false,
 });
 const log = (s) => process.stderr.write(`${s}\n`);
 if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
@@ -75,6 +76,7 @@ const GOALS = {
   report: { ratio: 2, rss: 300 },
 };
 const STEP_RSS = 500; // no step above this
+const PROVINCE = 200_000;
 
 /** Days of the story: each command runs on its day (JMFUND_NOW), so that the notice period can end before finalize. */
 const DAY = { import: '2022-05-05', scores: '2022-05-16', allocate: '2022-05-18', publicize: '2022-05-31', finalize: '2022-06-20', after: '2022-06-21' };
@@ -332,20 +334,21 @@ async function duplicateHeavy() {
 const started = new Date();
 const sections = [];
 const json = [];
-for (const size of SIZES) {
-  for (const kind of KINDS) {
-    const file = await inputs(size, kind);
-    const runs = size >= 1_000_000 ? 1 : opts.runs;
-    const results = [];
-    for (let i = 0; i < runs; i++) {
-      log(`${kind} ${size.toLocaleString('en')}, run ${i + 1}/${runs}`);
-      results.push(await cycle(size, kind, i, { ...file }));
-    }
-    const sum = summarize(size, kind, results);
-    json.push(sum);
-    sections.push(table(sum, file));
-    console.log(`\n${sections.at(-1)}\n`);
+// --province: a round of 200,000 officer rows once (the size of a province's round, and of the issue's acceptance round).
+const PLAN = SIZES.flatMap((size) => KINDS.map((kind) => ({ size, kind, runs: size >= 1_000_000 ? 1 : opts.runs })));
+if (opts.province) PLAN.push({ size: PROVINCE, kind: 'officer', runs: 1 });
+PLAN.sort((a, b) => a.size - b.size);
+for (const { size, kind, runs } of PLAN) {
+  const file = await inputs(size, kind);
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    log(`${kind} ${size.toLocaleString('en')}, run ${i + 1}/${runs}`);
+    results.push(await cycle(size, kind, i, { ...file }));
   }
+  const sum = summarize(size, kind, results);
+  json.push(sum);
+  sections.push(table(sum, file));
+  console.log(`\n${sections.at(-1)}\n`);
 }
 let dup = null;
 if (opts.dup) {
@@ -366,7 +369,7 @@ if (opts.dup) {
   console.log(`\n${sections.at(-1)}\n`);
 }
 
-const body = `Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${loadavg().map((x) => x.toFixed(1)).join(', ')} at the end. Medians of the runs (1 run at 1,000,000); × floor is the median of each run's ratio to the floor measured just before it; peak RSS is the highest of the runs.\n\n${sections.join('\n\n')}\n`;
+const body = `Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${loadavg().map((x) => x.toFixed(1)).join(', ')} at the end. Medians of the runs (1 run at 1,000,000${opts.province ? ` and at ${PROVINCE.toLocaleString('en')} officer rows` : ''}); × floor is the median of each run's ratio to the floor measured just before it; peak RSS is the highest of the runs.\n\n${sections.join('\n\n')}\n`;
 const START = '<!-- cycle: written by bench/cycle.mjs -->';
 const END = '<!-- /cycle -->';
 const target = opts.out || join(ROOT, 'bench', 'README.md');
