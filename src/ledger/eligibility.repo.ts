@@ -691,20 +691,19 @@ export function recordDecision(
     | { evidence_hash: string; evidence_json: string; outcome: Outcome }
     | undefined;
   if (!r || r.outcome !== 'needs-review') throw new Error(`recordDecision: ${d.applicationId} ${d.rule} is not a needs-review result`);
-  const info = db
-    .prepare(
-      'INSERT INTO eligibility_decisions (application_id, rule, outcome, reason, evidence_hash, evidence_json, decided_by, decided_at, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    )
-    .run(d.applicationId, d.rule, d.outcome, d.reason, r.evidence_hash, r.evidence_json, d.decidedBy, d.decidedAt, d.eventSeq);
+  // prepared(): decide --from records thousands of decisions in one command.
+  const info = prepared(
+    db,
+    'INSERT INTO eligibility_decisions (application_id, rule, outcome, reason, evidence_hash, evidence_json, decided_by, decided_at, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(d.applicationId, d.rule, d.outcome, d.reason, r.evidence_hash, r.evidence_json, d.decidedBy, d.decidedAt, d.eventSeq);
   const id = Number(info.lastInsertRowid);
   prepared(db, 'UPDATE eligibility_results SET decision_id = ?, reopened_decision_id = NULL WHERE application_id = ? AND rule = ?').run(id, d.applicationId, d.rule);
   // Results that are not stored are passes: only the stored ones can change the status.
-  const outcomes = db
-    .prepare(
-      `SELECT coalesce(d.outcome, r.outcome) AS o FROM eligibility_results r
+  const outcomes = prepared(
+    db,
+    `SELECT coalesce(d.outcome, r.outcome) AS o FROM eligibility_results r
        LEFT JOIN eligibility_decisions d ON d.decision_id = r.decision_id WHERE r.application_id = ?`,
-    )
-    .all(d.applicationId) as { o: Outcome }[];
+  ).all(d.applicationId) as { o: Outcome }[];
   const status = deriveStatus(outcomes.map((x) => x.o));
   prepared(db, 
     `UPDATE applications SET eligibility = @s, state = CASE WHEN state IN (${PRE}) THEN @s ELSE state END
