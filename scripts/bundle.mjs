@@ -28,7 +28,8 @@ const OUT = join(DIST, 'bundle');
 //   io/import-worker-protocol.js  ../io/import-worker.js → dist/io/ from either place
 //   ledger/integrity.js  ../ledger/integrity-worker.js → dist/ledger/ from either place
 //   ops/audit-verify.js  ../ops/audit-verify-worker.js → dist/ops/ from either place
-const USES_OWN_URL = new Set(['ledger/open.js', 'io/policies.js', 'cli/demo-script.js', 'io/decode.js', 'io/exceljs.js', 'io/import-worker-protocol.js', 'ledger/integrity.js', 'ops/audit-verify.js']);
+//   cli/allocation-render.js  ../cli/allocation-render-worker.js → dist/cli/ from either place
+const USES_OWN_URL = new Set(['ledger/open.js', 'io/policies.js', 'cli/demo-script.js', 'io/decode.js', 'io/exceljs.js', 'io/import-worker-protocol.js', 'ledger/integrity.js', 'ops/audit-verify.js', 'cli/allocation-render.js']);
 
 function jsFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

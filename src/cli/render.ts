@@ -87,7 +87,7 @@ export function stdoutTerminal(ctx: Pick<Context, 'color'>): Terminal {
   return { tty, columns: tty ? process.stdout.columns || 80 : Infinity, color: ctx.color };
 }
 
-export function makePrinter(ctx: Context, write: (s: string) => void = (s) => process.stdout.write(s), term: Terminal = stdoutTerminal(ctx)): Printer {
+export function makePrinter(ctx: Pick<Context, 't' | 'color'>, write: (s: string) => void = (s) => process.stdout.write(s), term: Terminal = stdoutTerminal(ctx)): Printer {
   const label = (t: Text | string) => (typeof t === 'string' ? t : ctx.t(t));
   const paint = new Chalk({ level: term.color ? 1 : 0 });
   const warnPaint = new Chalk({ level: ctx.color && process.stderr.isTTY ? 1 : 0 });

@@ -3,7 +3,7 @@
 // cluster pools (Art. 8), and what changed between two versions. The same code
 // reads a fresh plan and a stored version, so a stored version reads back
 // exactly as it was planned.
-import { bindingAt, rankAt, reasonAt, RESERVE_REASONS, type AllocationPlan, type AllocationReason, type BindingLimit } from './allocation.js';
+import { bindingAt, rankAt, reasonAt, RESERVE_REASONS, type AllocationPlan, type AllocationReason, type BindingLimit, type CandidateColumns } from './allocation.js';
 import type { Policy } from './policy.js';
 
 /** How to read a line, so that one summary works on plan lines and stored lines without copying 10^6 objects. */
@@ -25,7 +25,15 @@ export interface LineOf<L> {
 export type Lines<L> = ArrayLike<L> & Iterable<L>;
 
 /** A plan's line i, read from its columns. */
-export const planLineOf = (p: AllocationPlan): LineOf<number> => ({
+/**
+ * What a plan's view reads of it (planLineOf, planGroups, summarize): a worker
+ * thread that renders a large plan is sent these columns only.
+ */
+export type ViewPlan = Pick<AllocationPlan, 'budgets' | 'rank' | 'capFen' | 'entitledFen' | 'awardFen' | 'reason' | 'binding' | 'order' | 'categoryStart'> & {
+  apps: Pick<CandidateColumns, 'applicationId' | 'enterpriseName' | 'scoreDisplay' | 'categoryAt' | 'clusterAt' | 'exact' | 'num' | 'den'>;
+};
+
+export const planLineOf = (p: ViewPlan): LineOf<number> => ({
   id: (i) => p.apps.applicationId[i],
   category: (i) => p.apps.categoryAt(i),
   cluster: (i) => p.apps.clusterAt(i),
@@ -40,7 +48,7 @@ export const planLineOf = (p: AllocationPlan): LineOf<number> => ({
 });
 
 /** A plan's lines per policy category: slices of its order (participants by rank, then the others), no copy. */
-export const planGroups = (policy: Policy, p: AllocationPlan): Map<string, Int32Array> =>
+export const planGroups = (policy: Policy, p: Pick<AllocationPlan, 'order' | 'categoryStart'>): Map<string, Int32Array> =>
   new Map(policy.categories.map((c, k) => [c.key, p.order.subarray(p.categoryStart[k], p.categoryStart[k + 1])]));
 
 /** Lines (already in order within a category) grouped per category: the policy's categories first, then any other in the order met. */

@@ -366,9 +366,9 @@ const REASON_CODE = new Map<AllocationReason, number>(ALLOCATION_REASONS.map((r,
 const BINDING_CODE = new Map<BindingLimit, number>(BINDING_LIMITS.map((b, i) => [b, i + 1]));
 const CAP_CODE = new Map<CapLimit, number>(CAP_LIMITS.map((b, i) => [b, i]));
 
-export const reasonAt = (p: AllocationPlan, i: number): AllocationReason => ALLOCATION_REASONS[p.reason[i]];
-export const bindingAt = (p: AllocationPlan, i: number): BindingLimit | null => (p.binding[i] === 0 ? null : BINDING_LIMITS[p.binding[i] - 1]);
-export const rankAt = (p: AllocationPlan, i: number): number | null => (p.rank[i] === 0 ? null : p.rank[i]);
+export const reasonAt = (p: Pick<AllocationPlan, 'reason'>, i: number): AllocationReason => ALLOCATION_REASONS[p.reason[i]];
+export const bindingAt = (p: Pick<AllocationPlan, 'binding'>, i: number): BindingLimit | null => (p.binding[i] === 0 ? null : BINDING_LIMITS[p.binding[i] - 1]);
+export const rankAt = (p: Pick<AllocationPlan, 'rank'>, i: number): number | null => (p.rank[i] === 0 ? null : p.rank[i]);
 
 function lineAt(p: AllocationPlan, i: number): PlanLine {
   return {

@@ -6,8 +6,6 @@ import { allocationRunOptions } from '../domain/allocation-options.js';
 import {
   diffVersions,
   groupByCategory,
-  planGroups,
-  planLineOf,
   summarize,
   type AllocationSummary,
   type LineOf,
@@ -19,7 +17,7 @@ import { capOf, type Cap } from '../domain/caps.js';
 import { RefusedError, UserError } from '../domain/errors.js';
 import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
 import { text } from '../domain/text.js';
-import { rational, scoreExact, scoringRules, type ScoreValue } from '../domain/scoring.js';
+import { scoreExact, scoringRules, type ScoreValue } from '../domain/scoring.js';
 import { roundExactScores } from '../ledger/scores.repo.js';
 import { roundApplications } from '../ledger/applications.repo.js';
 import { roundSize } from '../ledger/eligibility.repo.js';
@@ -40,6 +38,7 @@ import { inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireRound } from './lookup.js';
+import { planBody } from './plan-view.js';
 import { reporter } from './progress.js';
 import { requireCheckedForAllocate } from './steps.js';
 
@@ -98,35 +97,6 @@ function storedExactText(db: Db, roundId: string) {
   };
 }
 
-/** Distinct exact scores whose text a plan's view keeps (a bound on memory at 10^6 lines). */
-const EXACT_TEXTS_KEPT = 100_000;
-
-/** The exact aggregate of a plan's line i: the one the plan ranked with, read in the same transaction. */
-function planExactText(p: AllocationPlan) {
-  const { apps } = p;
-  // One BigInt computation per distinct num/den (at 10^5 lines most rounded scores are tied),
-  // found under the rounded score: few exact values share one.
-  const memo = new Map<string, { num: number; den: number; text: string }[]>();
-  let kept = 0;
-  return (i: number, shown: string | null): string | null => {
-    if (shown === null || shown !== apps.scoreDisplay[i]) return null;
-    const big = apps.exact.get(i);
-    if (big) return scoreExact(rational(BigInt(big.num), BigInt(big.den)));
-    const num = apps.num[i];
-    const den = apps.den[i];
-    if (Number.isNaN(num) || Number.isNaN(den)) return null;
-    let known = memo.get(shown);
-    if (known) for (const e of known) if (e.num === num && e.den === den) return e.text;
-    const text = scoreExact(rational(BigInt(num), BigInt(den)));
-    if (kept < EXACT_TEXTS_KEPT) {
-      if (!known) memo.set(shown, (known = []));
-      known.push({ num, den, text });
-      kept++;
-    }
-    return text;
-  };
-}
-
 const STORED_LINE: LineOf<StoredLine> = {
   id: (l) => l.application_id,
   category: (l) => l.category,
@@ -168,6 +138,12 @@ export interface AllocateInput {
   /** A comma-separated chain of tie-break keys, or `refuse`. */
   tieBreak?: string;
   dryRun?: boolean;
+  /**
+   * Called with the plan once it passed every check and before it is stored
+   * (inside the transaction): the command may start rendering it meanwhile.
+   * Shown only after the commit: a plan that is not stored is never shown as stored.
+   */
+  onPlanned?: (round: Round, plan: AllocationPlan) => void;
 }
 
 export interface AllocateResult extends AllocationView<number> {
@@ -226,6 +202,7 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
     : inTransaction(db, () => {
         const planned = planRound();
         const { kept, excluded } = planned;
+        input.onPlanned?.(round, planned.p);
         const at = op.now();
         const stored = storeAllocation(db, round.roundId, planned.p, at, op.officer, reporter(op.progress, text('写入分配结果', 'storing the lines'), 'rows'));
         op.progress?.done();
@@ -254,8 +231,7 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
       });
   op.progress?.done();
 
-  const groups = planGroups(policy, p);
-  const of = planLineOf(p);
+  const body = planBody(policy, p);
   const unbudgeted = policy.categories
     .filter((c) => c.allocation === 'competitive' && p.budgets[c.key] === undefined && (counts.byCategory.get(c.key) ?? 0) > 0)
     .map((c) => ({ category: c.key, applications: counts.byCategory.get(c.key) ?? 0 }));
@@ -266,11 +242,7 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
     method: run.method,
     shortfall: run.shortfall,
     ties: p.ties,
-    summary: summarize(policy, p.budgets, groups, of),
-    groups,
-    of,
-    threshold: scoringRules(policy).threshold,
-    exactText: planExactText(p),
+    ...body,
     plan: p,
     unbudgeted,
     needsReview: counts.needsReview,

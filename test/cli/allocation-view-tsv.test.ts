@@ -3,6 +3,9 @@
 // plan and for a stored version, in both languages.
 import { describe, expect, it } from 'vitest';
 import { renderView } from '../../src/cli/allocation-view.js';
+import { renderCategories } from '../../src/cli/allocation-tables.js';
+import { tablesRequest } from '../../src/cli/allocation-render.js';
+import { tablesBytes } from '../../src/cli/allocation-render-worker.js';
 import { makeContext } from '../../src/cli/context.js';
 import { makePrinter, type Printer } from '../../src/cli/render.js';
 import { allocate, allocationVersion, type AllocationView } from '../../src/ops/allocate.js';
@@ -69,5 +72,27 @@ describe('allocation view, piped', () => {
     }
     // A stored version reads back as it was planned.
     expect(both(l.path, 'en', planned).fast).toBe(both(l.path, 'en', stored).fast);
+  });
+
+  it('writes the same tables in the worker thread, from a copy of the plan columns, as in the command', () => {
+    const l = ledgerWithRound('R1', { 'sme-cloud': fen(3_000_000), 'benchmark-enterprise': fen(2_000_000), 'cluster-pilot': fen(1_500_000) });
+    addApplications(l.db, 'R1', specs());
+    // Aggregates a double cannot hold (the plan's `exact` map), equal to a tied score.
+    l.db.prepare("UPDATE score_aggregates SET score_num = '242530000000024253', score_den = '3000000000000300' WHERE application_id IN ('A-0003', 'A-0009')").run();
+    const planned = allocate(opContextFor(l.db), { roundId: 'R1', shortfall: 'partial', dryRun: true });
+    expect(planned.plan.apps.exact.size).toBe(2);
+    for (const lang of ['zh', 'en'] as const) {
+      for (const color of [false, true]) {
+        const ctx = { ...makeContext({ lang, db: l.path }), color };
+        const here: string[] = [];
+        renderCategories(ctx, makePrinter(ctx, (s) => here.push(s), { tty: false, columns: Infinity, color }), planned, false);
+        // The worker is sent a structured clone of the request.
+        const there = Buffer.concat(tablesBytes(structuredClone(tablesRequest(ctx, planned.round.policy, planned.plan)))).toString('utf8');
+        expect(there).toBe(here.join(''));
+        expect(there).toContain('(= 24253/300 = 80.843333333333…)');
+        expect(there.split('\n').length).toBeGreaterThan(300);
+        ctx.close();
+      }
+    }
   });
 });

@@ -138,6 +138,18 @@ describe('jmfund allocate', () => {
     expect(zh.stderr).toContain('请提交集体审议');
   });
 
+  it('piped, the tables written by the worker thread are the bytes the command writes itself, in both languages', () => {
+    for (const lang of ['en', 'zh']) {
+      const [a, b] = [ledger(), ledger()];
+      const inWorker = runCli(['allocate', '--round', 'R1'], { db: a, env: { JMFUND_LANG: lang, JMFUND_RENDER_WORKER: 'always' } });
+      const here = runCli(['allocate', '--round', 'R1'], { db: b, env: { JMFUND_LANG: lang, JMFUND_RENDER_WORKER: 'never' } });
+      expect(inWorker.code).toBe(0);
+      expect(inWorker.stdout).toBe(here.stdout);
+      expect(inWorker.stderr).toBe(here.stderr);
+      expect(here.stdout).toContain(lang === 'en' ? 'reserve list: S2' : '候补名单: S2');
+    }
+  });
+
   it('--tie-break refuse: a tie across the line stops the run (exit 3), lists it, writes nothing', () => {
     const db = ledger();
     const events = count(db, 'events');

@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import { ALLOCATION_METHODS, SHORTFALL_RULES, TIE_BREAK_KEYS } from '../../domain/policy.js';
 import { text, type Text } from '../../domain/text.js';
 import { needsReviewWarning, tieWarning } from '../../domain/step-order.js';
-import { allocate } from '../../ops/allocate.js';
+import { allocate, type AllocateResult } from '../../ops/allocate.js';
 import { allocateWhatIf } from '../../ops/what-if.js';
 import { renderView, viewJson } from '../allocation-view.js';
+import { tablesInWorker, type TablesJob } from '../allocation-render.js';
 import { renderWhatIf, whatIfJson } from '../what-if-view.js';
 import { opContext } from '../context.js';
 import { collect, handler } from '../runner.js';
@@ -34,19 +35,28 @@ export function register(program: Command): void {
     .option('--what-if', 'compare the plan under other budgets (--budget or --budget-steps) with the stored version; write nothing')
     .option('--budget-steps <category=from:to:step>', 'with --what-if: one plan per budget of the category from FROM to TO by STEP')
     .action(
-      handler((ctx, opts: AllocateOptions) => {
+      handler(async (ctx, opts: AllocateOptions) => {
         if (opts.whatIf || opts.budgetSteps !== undefined) {
           const w = allocateWhatIf(opContext(ctx), { roundId: opts.round, budgets: opts.budget ?? [], budgetSteps: opts.budgetSteps, method: opts.method, shortfall: opts.shortfall, tieBreak: opts.tieBreak });
           return { json: whatIfJson(ctx, w), human: (out) => renderWhatIf(ctx, out, w) };
         }
-        const r = allocate(opContext(ctx), {
-          roundId: opts.round,
-          budgets: opts.budget ?? [],
-          method: opts.method,
-          shortfall: opts.shortfall,
-          tieBreak: opts.tieBreak,
-          dryRun: opts.dryRun,
-        });
+        // A stored plan's tables are written by a worker thread while the plan is stored (allocation-render.ts).
+        let tables: TablesJob | null = null;
+        let r: AllocateResult;
+        try {
+          r = allocate(opContext(ctx), {
+            roundId: opts.round,
+            budgets: opts.budget ?? [],
+            method: opts.method,
+            shortfall: opts.shortfall,
+            tieBreak: opts.tieBreak,
+            dryRun: opts.dryRun,
+            onPlanned: (round, p) => (tables = tablesInWorker(ctx, round.policy, p)),
+          });
+        } catch (e) {
+          (tables as TablesJob | null)?.cancel();
+          throw e;
+        }
         // Diagnostics go to stderr, also under --json.
         const warn = (t: Text) => process.stderr.write(`${ctx.t(text('警告', 'warning'))}: ${ctx.t(t)}\n`);
         const round = r.round.roundId;
@@ -60,12 +70,15 @@ export function register(program: Command): void {
         }
         if (r.needsReview > 0) warn(needsReviewWarning(round, r.needsReview));
         for (const t of r.ties) warn(tieWarning(round, t));
+        const written = await (tables as TablesJob | null)?.bytes;
+        // On the same stream as the printer's text, after it: writes to a pipe or a file are synchronous.
+        const writeTables = written ? () => written.forEach((b) => process.stdout.write(b)) : null;
         return {
           // A getter: the runner reads it only under --json (10^6 objects otherwise made for nothing).
           get json() {
             return viewJson(r);
           },
-          human: (out) => renderView(ctx, out, r),
+          human: (out) => renderView(ctx, out, r, writeTables),
         };
       }),
     );
