@@ -22,47 +22,90 @@ function recorded(db: Db): Map<number, Record<string, string>> {
   return out;
 }
 
+/** What one pass over row_seals gives a part: each event's digest of each table, and each table's live row count. */
+interface SealPass {
+  /** [table, seq, hex]. */
+  digests: [string, number, string][];
+  /** The keys whose newest entry is not a deletion: the rows the table should hold now. */
+  live: Map<string, number>;
+}
+
+// One event's entries of one table not yet hashed: hashed 64 KiB at a time (one call per entry cost more than the hashing).
+interface Pending {
+  hash: Hash;
+  text: string;
+}
+
 /**
- * The digest of each event's entries of each table, as [table, seq, hex].
- * One pass over row_seals in its key order (tbl, key, seq): within a table
- * each event's entries come in key order, so one running SHA-256 per event
- * makes the digest without sorting. If the scan is not in key order (another
- * query plan), SQLite sorts each event's entries instead.
+ * The digest of each event's entries of each table, and the live row count
+ * of each table. One pass over row_seals in its key order (tbl, key, seq):
+ * within a table each event's entries come in key order, so one running
+ * SHA-256 per event makes the digest without sorting, and the last entry of
+ * each key is its newest. If the scan is not in key order (another query
+ * plan), SQLite sorts each event's entries instead and counts on its own.
  */
-function eventDigests(db: Db, part: TablePart): [string, number, string][] {
+export function sealPass(db: Db, part: TablePart): SealPass {
   interface Acc {
-    bySeq: Map<number, Hash>;
+    bySeq: Map<number, Pending>;
     last: string | null;
     ordered: boolean;
+    /** The newest entry so far of the key `last`: its event, and whether it is a deletion. */
+    seq: number;
+    gone: boolean;
+    live: number;
   }
-  db.aggregate('jm_seal_digests', {
-    varargs: true,
-    start: (): Acc => ({ bySeq: new Map(), last: null, ordered: true }),
-    step: (acc: Acc, ...[key, seq, entry]: unknown[]) => {
-      const k = String(key);
+  // Three arguments, not varargs: better-sqlite3 reads their number from the step's length (a spread costs a call's worth per entry).
+  const step = (acc: Acc, key: unknown, seq: unknown, entry: unknown): void => {
+    const k = String(key);
+    const n = Number(seq);
+    const e = String(entry);
+    // SEAL_ENTRY_SQL: '-' before the newline only for a deletion (hex has no '-').
+    const gone = e.charCodeAt(e.length - 2) === 45;
+    if (k !== acc.last) {
       if (acc.last !== null && k < acc.last) acc.ordered = false;
+      if (!acc.gone) acc.live++;
       acc.last = k;
-      const n = Number(seq);
-      let h = acc.bySeq.get(n);
-      if (!h) acc.bySeq.set(n, (h = sha256()));
-      h.update(String(entry));
-    },
-    result: (acc: Acc) => (acc.ordered ? JSON.stringify([...acc.bySeq].map(([n, h]) => [n, h.digest('hex')])) : null),
+      acc.seq = n;
+      acc.gone = gone;
+    } else if (n > acc.seq) {
+      acc.seq = n;
+      acc.gone = gone;
+    }
+    let p = acc.bySeq.get(n);
+    if (!p) acc.bySeq.set(n, (p = { hash: sha256(), text: '' }));
+    p.text += e;
+    if (p.text.length > 65_536) {
+      p.hash.update(p.text);
+      p.text = '';
+    }
+  };
+  db.aggregate('jm_seal_digests', {
+    start: (): Acc => ({ bySeq: new Map(), last: null, ordered: true, seq: 0, gone: true, live: 0 }),
+    step: step as (acc: Acc, next: unknown) => void,
+    result: (acc: Acc) => (acc.ordered ? JSON.stringify({ live: acc.live + (acc.gone ? 0 : 1), digests: [...acc.bySeq].map(([n, p]) => [n, p.hash.update(p.text).digest('hex')]) }) : null),
   });
-  const out: [string, number, string][] = [];
+  const out: SealPass = { digests: [], live: new Map() };
   const byTable = db
     .prepare(`SELECT tbl, jm_seal_digests(key, seq, ${SEAL_ENTRY_SQL}) FROM row_seals WHERE (tbl IN (SELECT value FROM json_each(?))) = ? GROUP BY tbl`)
     .raw()
     .all(JSON.stringify(WORKER_TABLES), part === 'worker' ? 1 : 0) as [string, string | null][];
   for (const [tbl, json] of byTable) {
     if (json !== null) {
-      for (const [seq, hex] of JSON.parse(json) as [number, string][]) out.push([tbl, seq, hex]);
+      const r = JSON.parse(json) as { live: number; digests: [number, string][] };
+      for (const [seq, hex] of r.digests) out.digests.push([tbl, seq, hex]);
+      out.live.set(tbl, r.live);
       continue;
     }
     const groups = db.prepare(`SELECT seq, group_concat(${SEAL_ENTRY_SQL}, '' ORDER BY key) FROM row_seals WHERE tbl = ? GROUP BY seq`).raw();
-    for (const [seq, entries] of groups.iterate(tbl) as IterableIterator<[number, string]>) out.push([tbl, seq, sha256().update(entries).digest('hex')]);
+    for (const [seq, entries] of groups.iterate(tbl) as IterableIterator<[number, string]>) out.digests.push([tbl, seq, sha256().update(entries).digest('hex')]);
+    out.live.set(tbl, liveRows(db, tbl));
   }
   return out;
+}
+
+/** The keys of `table` whose newest entry is not a deletion, counted by SQLite (max(seq) with a bare column: each key's newest entry). */
+export function liveRows(db: Db, table: string): number {
+  return (db.prepare('SELECT sum(hash IS NOT NULL) FROM (SELECT hash, max(seq) FROM row_seals WHERE tbl = ? GROUP BY key)').pluck().get(table) as number | null) ?? 0;
 }
 
 function keyRef(table: string, key: string, seq?: number): ProblemRef {
@@ -84,11 +127,11 @@ export const rowsSealed: Check = {
   title: text('每一行记录都由写入它的事件记账', 'every row accounted for by the event that wrote it'),
   needs: { row_seals: ['tbl', 'key', 'seq', 'hash'], events: ['seq', 'sealed'] },
   run(db) {
-    return [...eventsPart(db, 'main'), ...tablesPart(db, MAIN_TABLES), ...eventsPart(db, 'worker'), ...tablesPart(db, WORKER_TABLES)];
+    return [...rowsPart(db, 'main'), ...rowsPart(db, 'worker')];
   },
   parts: 2,
   runPart(db, part) {
-    return part === 0 ? [...eventsPart(db, 'main'), ...tablesPart(db, MAIN_TABLES)] : [...eventsPart(db, 'worker'), ...tablesPart(db, WORKER_TABLES)];
+    return rowsPart(db, part === 0 ? 'main' : 'worker');
   },
 };
 
@@ -96,15 +139,21 @@ export const rowsSealed: Check = {
 const WORKER_TABLES = ['scores', 'score_aggregates', 'score_expert_stats', 'eligibility_results', 'eligibility_decisions'];
 const MAIN_TABLES = Object.keys(SEALED_TABLES).filter((t) => !WORKER_TABLES.includes(t));
 /** Which tables a part covers: the worker's, or every other name (also names that are no fact table: forged seals). */
-type TablePart = 'main' | 'worker';
+export type TablePart = 'main' | 'worker';
 const inPart = (part: TablePart, t: string): boolean => WORKER_TABLES.includes(t) === (part === 'worker');
 
+/** One part of chain.rows: 1, then 2 and 3 for its tables. */
+function rowsPart(db: Db, part: TablePart): Problem[] {
+  const pass = sealPass(db, part);
+  return [...eventsPart(db, part, pass.digests), ...tablesPart(db, part === 'worker' ? WORKER_TABLES : MAIN_TABLES, pass.live)];
+}
+
 /** 1. Each event's digest of each table of the part, from its entries in key order. */
-function eventsPart(db: Db, part: TablePart): Problem[] {
+function eventsPart(db: Db, part: TablePart, digests: readonly [string, number, string][]): Problem[] {
   const out: Problem[] = [];
   const events = recorded(db);
   const seen = new Set<string>();
-  for (const [tbl, seq, got] of eventDigests(db, part)) {
+  for (const [tbl, seq, got] of digests) {
     seen.add(`${tbl}\u0000${seq}`);
     const want = events.get(seq)?.[tbl];
     if (want === got) continue;
@@ -130,16 +179,15 @@ function eventsPart(db: Db, part: TablePart): Problem[] {
   return out;
 }
 
-/** 2 and 3. Each row of the tables `only` against its newest entry; rows an event wrote that are gone. */
-function tablesPart(db: Db, only: readonly string[]): Problem[] {
+/** 2 and 3. Each row of the tables `only` against its newest entry; rows an event wrote that are gone. `counts`: each table's live rows (sealPass). */
+function tablesPart(db: Db, only: readonly string[], counts: ReadonlyMap<string, number>): Problem[] {
   const out: Problem[] = [];
   const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
   // Compared in SQLite: only the rows that differ come back.
   registerRowHash(db);
   for (const t of only) {
     // How many rows the table should hold now: the keys whose newest entry is not a deletion.
-    // max(seq) with a bare column: the hash of each key's newest entry, in one pass in key order.
-    const live = db.prepare('SELECT sum(hash IS NOT NULL) FROM (SELECT hash, max(seq) FROM row_seals WHERE tbl = ? GROUP BY key)').pluck().get(t) as number | null;
+    const live = counts.get(t) ?? 0;
     if (!tables.has(t)) {
       if (live) out.push({ check: 'chain.rows', ref: { table: t }, message: text(`表 ${t} 已不存在，但其中有事件写入的行`, `the table ${t} is gone, but events wrote rows into it`) });
       continue;
@@ -174,7 +222,7 @@ function tablesPart(db: Db, only: readonly string[]): Problem[] {
     }
     // 3. Rows an event wrote that are gone: looked for one by one only when the counts differ.
     const present = (db.prepare(`SELECT count(*) FROM main.${q(t)}`).pluck().get() as number) - unaccounted;
-    if ((live ?? 0) === present) continue;
+    if (live === present) continue;
     const exists = db.prepare(`SELECT 1 FROM main.${q(t)} r WHERE ${keyMatch(t, 'r', '?')}`).pluck();
     const newest = db
       .prepare(`SELECT s.key, s.seq FROM row_seals s WHERE s.tbl = ? AND s.hash IS NOT NULL AND s.seq = (SELECT max(seq) FROM row_seals WHERE tbl = s.tbl AND key = s.key)`)
