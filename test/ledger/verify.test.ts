@@ -90,6 +90,16 @@ describe('a ledger jmfund wrote', () => {
   });
 });
 
+describe('application checks', () => {
+  it('names every application whose state is not one of the states, byte for byte, in id order', () => {
+    const { db } = smeLedger();
+    db.prepare("UPDATE applications SET state = 'Eligible' WHERE application_id = 'A3'").run();
+    db.prepare("UPDATE applications SET state = 'eligible ' WHERE application_id = 'A1'").run();
+    db.prepare("UPDATE applications SET state = 'withdrawn' WHERE application_id = 'A2'").run();
+    expect(run(db, 'applications.state').map((p) => p.message.en)).toEqual(['A1 has an unknown state "eligible "', 'A3 has an unknown state "Eligible"']);
+  });
+});
+
 describe('allocation checks', () => {
   it('names an award that is not a multiple of the unit', () => {
     const { db } = smeLedger();
