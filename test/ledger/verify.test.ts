@@ -207,6 +207,21 @@ describe('event chain checks', () => {
   });
 });
 
+describe('the chain walked once per run', () => {
+  it('a second run on the same connection sees an event added and an event changed since the first', () => {
+    const { db } = smeLedger();
+    const first = runChecks(db);
+    expect([first.ok, first.events]).toEqual([true, 2]);
+    inTransaction(db, () => appendEvent(db, { at: AT, officer: 'test', command: 'round budget', roundId: 'R1' }));
+    const second = runChecks(db);
+    expect([second.ok, second.events]).toEqual([true, 3]);
+    expect(second.lastHash).toBe(db.prepare('SELECT hash FROM events WHERE seq = 3').pluck().get());
+    expect(second.lastHash).not.toBe(first.lastHash);
+    db.prepare("UPDATE events SET officer = 'mallory' WHERE seq = 2").run();
+    expect(byCheck(runChecks(db).problems, 'chain.hash').map((p) => p.ref.seq)).toEqual([2]);
+  });
+});
+
 describe('SQLite checks', () => {
   it('names a row that refers to a missing one', () => {
     const { db } = smeLedger();

@@ -1,6 +1,5 @@
 // jmfund verify: every check, every problem (not just the first), exit 1 if any.
 import { text, type Text } from '../../domain/text.js';
-import { verifyChain } from '../events.js';
 import type { Db } from '../open.js';
 import * as allocation from './allocation.js';
 import * as applications from './applications.js';
@@ -84,7 +83,7 @@ function result(db: Db, runs: Ran[]): VerifyResult {
   let events = 0;
   let lastHash = '';
   try {
-    const c = verifyChain(db);
+    const c = chain.chainWalk(db);
     events = c.count;
     lastHash = c.lastHash;
   } catch {
