@@ -278,6 +278,17 @@ describe('lifecycle checks', () => {
     expect(p.map((x) => refLabel(x.ref))).toEqual(['allocation_lines[round_id=R1, version=1, application_id=A2]']);
   });
 
+  it('names a filed award whose notice item is gone, beside one whose line changed, in id order', () => {
+    const { db } = filed();
+    db.exec('DROP TRIGGER notice_items_no_delete');
+    db.prepare("DELETE FROM notice_items WHERE application_id = 'A2'").run();
+    db.prepare("UPDATE allocation_lines SET award_fen = 10000000 WHERE application_id = 'A1'").run();
+    expect(run(db, 'lifecycle.filed-unchanged').map((p) => p.message.en)).toEqual([
+      'A1: the award in the current allocation (version 1), 100,000.00 yuan, differs from the filed award of 300,000.00 yuan (filed awards are immutable)',
+      'A2 is filed at 200,000.00 yuan but was never on notice',
+    ]);
+  });
+
   it('names payments above the final award, and payments with no acceptance', () => {
     const { db } = filed();
     const acc = { accepted_on: '2022-08-01', claimed_result: 'pass', result: 'pass', reason: 'ok', actual_investment_fen: yuan(1_000_000), training_events: null, trainees: null, cap_fen: yuan(300_000), note: null, created_at: AT, created_by: 'test' } as const;
