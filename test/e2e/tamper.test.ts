@@ -152,6 +152,26 @@ describe('every fact row under the chain', () => {
     expect(p.message).toContain('no longer match the digest');
   });
 
+  it('the findings of both parts of chain.rows come in one order: the main part\'s tables, then the scores\' part (its digests first)', () => {
+    const r = tampered((db) => {
+      for (const t of ['applications', 'allocation_lines', 'scores', 'score_aggregates']) {
+        dropTriggers(db, t);
+        expect(changeOneValue(db, t)).toBe(true);
+      }
+      // A forged seal: no row has its key, and the scores' digest no longer adds up.
+      db.prepare("INSERT INTO row_seals (tbl, key, seq, hash) SELECT tbl, '[\"Z-1\",\"E01\"]', seq, hash FROM row_seals WHERE tbl = 'scores' LIMIT 1").run();
+    });
+    const kind = (m: string) => (m.includes('changed outside') ? 'changed' : m.includes('no longer match the digest') ? 'digest' : m.includes('deleted outside') ? 'gone' : m);
+    expect(r.v.problems.filter((p) => p.check === 'chain.rows').map((p) => `${p.ref.table} ${kind(p.message)}`)).toEqual([
+      'applications changed',
+      'allocation_lines changed',
+      'scores digest',
+      'scores changed',
+      'scores gone',
+      'score_aggregates changed',
+    ]);
+  });
+
   it('the last five events deleted together with the head: the rows they wrote are named', () => {
     const r = tampered((db) => {
       const last = db.prepare('SELECT max(seq) FROM events').pluck().get() as number;
