@@ -13,7 +13,6 @@
 // ledger's, checked by `jmfund verify`.
 import { chmodSync, closeSync, fsyncSync, linkSync, openSync, readSync, renameSync, rmSync, fstatSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import { UserError } from '../domain/errors.js';
 import { text, type Text } from '../domain/text.js';
 import { GENESIS_HASH, verifyChain } from './events.js';
@@ -74,64 +73,14 @@ export interface BackupResult extends VerifyResult {
   sha256: string;
 }
 
-// Reads the file it is sent a chunk at a time and answers its SHA-256 (or the error's message).
-const HASH_WORKER = `
-const { parentPort } = require('node:worker_threads');
-const { openSync, readSync, closeSync } = require('node:fs');
-parentPort.once('message', (path) => {
-  try {
-    const h = require('node:crypto').createHash('sha256');
-    const b = Buffer.allocUnsafe(${CHUNK});
-    const fd = openSync(path, 'r');
-    try {
-      for (let n; (n = readSync(fd, b, 0, b.length, null)) > 0; ) h.update(b.subarray(0, n));
-    } finally {
-      closeSync(fd);
-    }
-    parentPort.postMessage({ sha256: h.digest('hex') });
-  } catch (e) {
-    parentPort.postMessage({ error: String(e && e.message) });
-  }
-  parentPort.close();
-});`;
-
-/**
- * A thread that, once told the copy's path, hashes it: on a large ledger the copy's SHA-256 is computed beside the
- * page comparison instead of within it. Started before the copy, so that its start costs nothing on the way.
- */
-function copyHasher(): { hash: (path: string) => Promise<string>; stop: () => Promise<number> } {
-  const worker = new Worker(HASH_WORKER, { eval: true });
-  const answer = new Promise<string>((resolve, reject) => {
-    worker.once('message', (m: { sha256?: string; error?: string }) => (m.sha256 ? resolve(m.sha256) : reject(new Error(m.error ?? 'hash failed'))));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`hash worker exited with code ${code}`)));
-  });
-  // Not awaited on every path (a failed copy): no unhandled rejection.
-  answer.catch(() => undefined);
-  return {
-    hash: (path) => {
-      worker.postMessage(path);
-      return answer;
-    },
-    stop: () => worker.terminate(),
-  };
-}
-
 /**
  * Where the copy first differs from the ledger (a page number), or null; the
- * SHA-256 of the copy unless `hash` is false. Both files are read once, a chunk at a time.
+ * SHA-256 of the copy. Both files are read once, a chunk at a time.
  */
-function comparePages(
-  ledger: number,
-  copy: number,
-  pageSize: number,
-  pageCount: number,
-  hashIt: boolean,
-  onPages?: (done: number, total: number) => void,
-): { differs: number | null; sha256: string | null } {
+function comparePages(ledger: number, copy: number, pageSize: number, pageCount: number, onPages?: (done: number, total: number) => void): { differs: number | null; sha256: string } {
   const a = Buffer.allocUnsafe(CHUNK);
   const b = Buffer.allocUnsafe(CHUNK);
-  const hash = hashIt ? createHash('sha256') : null;
+  const hash = createHash('sha256');
   const bytes = pageSize * pageCount;
   const lock = lockBytePage(pageSize);
   const readFully = (fd: number, buf: Buffer, at: number, n: number): number => {
@@ -148,13 +97,13 @@ function comparePages(
     const n = Math.min(CHUNK, bytes - at);
     const gotA = readFully(ledger, a, at, n);
     const gotB = readFully(copy, b, at, n);
-    hash?.update(b.subarray(0, gotB));
+    hash.update(b.subarray(0, gotB));
     if (differs === null && (gotA !== n || gotB !== n || !sameChunk(a, b, n, at, pageSize, pageCount, lock))) {
       differs = firstDifferent(a, b, Math.min(gotA, gotB, n), n, at, pageSize, pageCount, lock);
     }
     onPages?.(Math.min(pageCount, (at + n) / pageSize), pageCount);
   }
-  return { differs, sha256: hash ? hash.digest('hex') : null };
+  return { differs, sha256: hash.digest('hex') };
 }
 
 /** Whether page `pgno` (whole, in a and b at `off`) is the same in both, by the rules above. */
@@ -207,7 +156,6 @@ async function copyAndCompare(
   const tmp = opts.tmp;
   let ledgerFd: number | null = null;
   let quickThere: Promise<Problem[]> | null = null;
-  let hasher: ReturnType<typeof copyHasher> | null = null;
   // One read transaction from the copy to the comparison: no writer commits meanwhile, so the
   // backup never restarts and the ledger's file is the ledger the copy was made from.
   src.exec('BEGIN');
@@ -226,7 +174,6 @@ async function copyAndCompare(
     }
     // The worker's read sees what this transaction sees: no writer can commit while it is held.
     if (integrityWorkerWorthIt(srcPath)) {
-      hasher = copyHasher();
       quickThere = checksInWorker<{ problems: Problem[] }>(srcPath, [sqlite.integrity.id], true).then(
         (r) => r[0].problems,
         (e: Error): Problem[] => [{ check: sqlite.integrity.id, ref: {}, message: text(`检查无法完成：${e.message}`, `check could not run: ${e.message}`) }],
@@ -246,10 +193,9 @@ async function copyAndCompare(
     const head = (src.prepare('SELECT hash FROM events ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? GENESIS_HASH;
     ledgerFd = openSync(srcPath, 'r');
     const copyFd = openSync(tmp, 'r');
-    const hashed = hasher?.hash(tmp);
-    let compared: { differs: number | null; sha256: string | null };
+    let compared: { differs: number | null; sha256: string };
     try {
-      compared = comparePages(ledgerFd, copyFd, pageSize, pageCount, !hashed, opts.onCompare);
+      compared = comparePages(ledgerFd, copyFd, pageSize, pageCount, opts.onCompare);
       if (compared.differs === null && fstatSync(copyFd).size !== pageSize * pageCount) compared.differs = pageCount + 1;
     } finally {
       closeSync(copyFd);
@@ -258,12 +204,10 @@ async function copyAndCompare(
       throw notFaithful(target, text(`第 ${compared.differs} 页与账本不同`, `page ${compared.differs} differs from the ledger’s`));
     }
     const quick = quickThere ? await quickThere : runNamedChecks(src, [sqlite.integrity.id], true)[0].problems;
-    const sha256 = hashed ? await hashed : (compared.sha256 as string);
-    return { pageSize, pageCount, head, sha256, quick: quick.map((p) => ({ ...p, check: BACKUP_CHECKS.quick.id })) };
+    return { pageSize, pageCount, head, sha256: compared.sha256, quick: quick.map((p) => ({ ...p, check: BACKUP_CHECKS.quick.id })) };
   } finally {
     // The worker's reading ends within this transaction, whatever happened.
     await quickThere;
-    await hasher?.stop();
     // The read transaction ends before the ledger's own file handle is closed: closing any handle
     // of a file drops the process's POSIX locks on it, SQLite's included.
     if (src.inTransaction) src.exec('ROLLBACK');
