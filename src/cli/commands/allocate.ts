@@ -41,7 +41,7 @@ export function register(program: Command): void {
           return { json: whatIfJson(ctx, w), human: (out) => renderWhatIf(ctx, out, w) };
         }
         // A stored plan's tables are written by a worker thread while the plan is stored (allocation-render.ts).
-        let tables: TablesJob | null = null;
+        const job: { tables: TablesJob | null } = { tables: null };
         let r: AllocateResult;
         try {
           r = allocate(opContext(ctx), {
@@ -51,10 +51,10 @@ export function register(program: Command): void {
             shortfall: opts.shortfall,
             tieBreak: opts.tieBreak,
             dryRun: opts.dryRun,
-            onPlanned: (round, p) => (tables = tablesInWorker(ctx, round.policy, p)),
+            onPlanned: (round, p) => (job.tables = tablesInWorker(ctx, round.policy, p)),
           });
         } catch (e) {
-          (tables as TablesJob | null)?.cancel();
+          job.tables?.cancel();
           throw e;
         }
         // Diagnostics go to stderr, also under --json.
@@ -70,7 +70,7 @@ export function register(program: Command): void {
         }
         if (r.needsReview > 0) warn(needsReviewWarning(round, r.needsReview));
         for (const t of r.ties) warn(tieWarning(round, t));
-        const written = await (tables as TablesJob | null)?.bytes;
+        const written = await job.tables?.bytes;
         // On the same stream as the printer's text, after it: writes to a pipe or a file are synchronous.
         const writeTables = written ? () => written.forEach((b) => process.stdout.write(b)) : null;
         return {
