@@ -92,6 +92,17 @@ function refuseClockBackwards(last: { seq: number; at: string }, at: string): vo
   );
 }
 
+/**
+ * The same refusal before a long command starts its work: a clock set back is
+ * named at once, not after minutes of import or planning that are then rolled back.
+ */
+export function refuseIfClockBehind(db: Db, at: string): void {
+  const last = lastEvent(db);
+  if (last) refuseClockBackwards(last, at);
+}
+
+const lastEvent = (db: Db) => prepared(db, 'SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; at: string } | undefined;
+
 /** The newest event's number and hash (seq 0 and the genesis hash in an empty log). */
 export function chainHead(db: Db): { seq: number; hash: string; at: string | null } {
   const last = db.prepare('SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; at: string } | undefined;
@@ -100,7 +111,7 @@ export function chainHead(db: Db): { seq: number; hash: string; at: string | nul
 
 /** Appends one event; call inside the command's transaction. */
 export function appendEvent(db: Db, input: EventInput): EventRow {
-  const last = prepared(db, 'SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; at: string } | undefined;
+  const last = lastEvent(db);
   if (last) refuseClockBackwards(last, input.at);
   const appIds = input.appIds ?? [];
   const row: Omit<EventRow, 'hash'> = {

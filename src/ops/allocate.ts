@@ -32,7 +32,7 @@ import {
   storeAllocation,
   type StoredLine,
 } from '../ledger/allocations.repo.js';
-import { appendEvent } from '../ledger/events.js';
+import { appendEvent, refuseIfClockBehind } from '../ledger/events.js';
 import type { Db } from '../ledger/open.js';
 import { inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
@@ -166,6 +166,7 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
   const run = allocationRunOptions(policy, input);
   const budgets = { ...round.budgets, ...parseBudgets(policy, input.budgets ?? []) };
   const dryRun = Boolean(input.dryRun);
+  if (!dryRun) refuseIfClockBehind(db, op.now());
 
   // Read and plan inside the transaction that stores: a plan made from a ledger
   // that another officer's import changed before the write would leave applications out.

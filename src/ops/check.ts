@@ -30,7 +30,7 @@ import {
   type ReviewItem,
   type RuleCounts,
 } from '../ledger/eligibility.repo.js';
-import { appendEvent } from '../ledger/events.js';
+import { appendEvent, refuseIfClockBehind } from '../ledger/events.js';
 import { inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
@@ -72,6 +72,7 @@ export function check(op: OpContext, input: { roundId?: string; asOf?: string })
     );
   }
   const at = op.now();
+  refuseIfClockBehind(db, at);
   const progress = op.progress ?? NO_PROGRESS;
 
   const summary = inTransaction(db, () => {
