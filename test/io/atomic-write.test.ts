@@ -71,32 +71,48 @@ describe('writeFileAtomicStream', () => {
     expect(content.toString('utf8').split('\r\n')).toHaveLength(1001);
   });
 
-  it('chunkNow: each chunk is on disk when it returns (the buffer may be reused), in order, with size and SHA-256, and the event loop turns', async () => {
-    const p = join(dir, 'now.csv');
-    const buf = Buffer.alloc(64 * 1024);
+  it('handOver: chunks written at their place on the thread pool, in order, with size and SHA-256, a few at a time', async () => {
+    const p = join(dir, 'handed.csv');
     const want = createHash('sha256');
     let bytes = 0;
-    let turns = 0;
-    const tick = setInterval(() => turns++, 0);
-    try {
-      await writeFileAtomicStream(p, async (out) => {
-        for (let i = 0; i < 400; i++) {
-          buf.fill(i % 251);
-          want.update(buf);
-          bytes += buf.length;
-          const wait = out.chunkNow(buf);
-          if (wait) await wait;
+    let waits = 0;
+    await writeFileAtomicStream(p, async (out) => {
+      for (let i = 0; i < 400; i++) {
+        // Sizes that vary, so that each write's place in the file is its own.
+        const buf = Buffer.alloc(64 * 1024 + (i % 7) * 1000, i % 251);
+        want.update(buf);
+        bytes += buf.length;
+        const wait = out.handOver(buf);
+        if (wait) {
+          waits++;
+          await wait;
         }
-      });
-    } finally {
-      clearInterval(tick);
-    }
+      }
+    });
     const content = await readFile(p);
     expect(content.length).toBe(bytes);
     expect(createHash('sha256').update(content).digest('hex')).toBe(want.digest('hex'));
-    for (let i = 0; i < 400; i += 57) expect(content[i * 64 * 1024 + 100]).toBe(i % 251);
-    // 25 MiB: the timer ran between the writes, not only after them.
-    expect(turns).toBeGreaterThan(1);
+    // The caller waits once a few writes are under way: what is held stays bounded.
+    expect(waits).toBeGreaterThan(300);
+  });
+
+  it('handOver: a failed write fails the file (named), and leaves neither the file nor a temporary file', async () => {
+    const sub = await mkdtemp(join(dir, 'handfail-'));
+    const p = join(sub, 'full.csv');
+    let calls = 0;
+    const err = await writeFileAtomicStream(p, async (out) => {
+      // The file's handle closed behind its back: every write fails with EBADF.
+      await (out as unknown as { fh: { close(): Promise<void> } }).fh.close();
+      for (let i = 0; i < 100; i++) {
+        calls++;
+        const wait = out.handOver(Buffer.alloc(1000, 1));
+        if (wait) await wait;
+      }
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FileWriteError);
+    expect((err as FileWriteError).path).toBe(p);
+    expect(calls).toBeLessThan(100);
+    expect(await readdir(sub)).toEqual([]);
   });
 
   it('leaves neither the file nor a temporary file when the producer fails half way, and passes its error on', async () => {
