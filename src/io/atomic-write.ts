@@ -123,8 +123,8 @@ export class AtomicOut extends Writable {
     this.inFlight.push(
       writeAllAt(this.fh, buf, at).then(
         () => {
-          // Its whole buffer is free again (V8 collects external memory only after tens of MB of it).
-          if (buf.byteOffset === 0 && this.spares.length <= MAX_IN_FLIGHT) this.spares.push(Buffer.from(buf.buffer));
+          // A buffer spare() gave is free again (V8 collects external memory only after tens of MB of it).
+          if (this.mine.has(buf.buffer) && this.spares.length <= MAX_IN_FLIGHT) this.spares.push(Buffer.from(buf.buffer));
         },
         (error: unknown) => {
           this.failed ??= { error };
@@ -137,11 +137,16 @@ export class AtomicOut extends Writable {
     });
   }
   private readonly spares: Buffer[] = [];
-  /** A buffer of `size` bytes for the next handOver: one whose write has ended, else a new one. */
+  private readonly mine = new WeakSet<ArrayBufferLike>();
+  /** A buffer of `size` bytes for the next handOver: one whose write has ended, else a new one (never a slice of Node's shared pool). */
   spare(size: number): Buffer {
     for (;;) {
       const b = this.spares.pop();
-      if (!b) return Buffer.allocUnsafe(size);
+      if (!b) {
+        const fresh = Buffer.allocUnsafeSlow(size);
+        this.mine.add(fresh.buffer);
+        return fresh;
+      }
       if (b.length === size) return b;
     }
   }

@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileExistsError, FileWriteError, writeFileAtomic, writeFileAtomicStream } from '../../src/io/atomic-write.js';
+import type { FileHandle } from 'node:fs/promises';
+import { AtomicOut, FileExistsError, FileWriteError, writeFileAtomic, writeFileAtomicStream } from '../../src/io/atomic-write.js';
 import { createHash } from 'node:crypto';
 
 let dir: string;
@@ -94,6 +95,63 @@ describe('writeFileAtomicStream', () => {
     expect(createHash('sha256').update(content).digest('hex')).toBe(want.digest('hex'));
     // The caller waits once a few writes are under way: what is held stays bounded.
     expect(waits).toBeGreaterThan(300);
+  });
+
+  it('handOver with spare(): a buffer comes back only once its write has ended (40 MiB of text through a 1 MiB sink)', async () => {
+    const { TextSink } = await import('../../src/io/exporters/sink.js');
+    const p = join(dir, 'spares.csv');
+    const want = createHash('sha256');
+    const buffers = new Set<ArrayBufferLike>();
+    await writeFileAtomicStream(p, async (out) => {
+      const sink = new TextSink((c) => out.handOver(c), 1 << 20, (size) => {
+        const b = out.spare(size);
+        buffers.add(b.buffer);
+        return b;
+      });
+      for (let i = 0; i < 400_000; i++) {
+        const line = `${i},江门市第${i % 977}号企业,${'x'.repeat(i % 53)}\r\n`;
+        want.update(line);
+        const wait = sink.write(line);
+        if (wait) await wait;
+      }
+      await sink.flush();
+    });
+    expect(createHash('sha256').update(await readFile(p)).digest('hex')).toBe(want.digest('hex'));
+    // Buffers were used again: a handful for the whole file, not one per MiB.
+    expect(buffers.size).toBeLessThan(10);
+  });
+
+  it('spare(): never a buffer whose write is still under way; the same buffer once it has ended', async () => {
+    const pending: (() => void)[] = [];
+    const landed: string[] = [];
+    // A file whose writes end when the test says so, and keep what the buffer held at that moment.
+    const fh = {
+      write: (b: Buffer, off: number, len: number) =>
+        new Promise<{ bytesWritten: number }>((resolve) =>
+          pending.push(() => {
+            landed.push(b.subarray(off, off + len).toString());
+            resolve({ bytesWritten: len });
+          }),
+        ),
+    };
+    const out = new AtomicOut(fh as unknown as FileHandle);
+    const a = out.spare(8);
+    a.write('aaaaaaaa');
+    expect(out.handOver(a)).toBeUndefined();
+    const b = out.spare(8);
+    expect(b.buffer).not.toBe(a.buffer);
+    b.write('bbbbbbbb');
+    out.handOver(b);
+    pending.shift()?.();
+    await new Promise((r) => setImmediate(r));
+    const c = out.spare(8);
+    expect(c.buffer).toBe(a.buffer);
+    c.write('cccccccc');
+    pending.shift()?.();
+    out.handOver(c);
+    pending.shift()?.();
+    await out.settled();
+    expect(landed).toEqual(['aaaaaaaa', 'bbbbbbbb', 'cccccccc']);
   });
 
   it('handOver: a failed write fails the file (named), and leaves neither the file nor a temporary file', async () => {
