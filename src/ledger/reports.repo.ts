@@ -657,6 +657,7 @@ export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean
     eligibility: eligibility(db, s, roundId),
     eligibilityCounts: () => (s.has('eligibility_results', 'application_id', 'rule', 'outcome', 'article', 'reason_zh', 'reason_en') ? roundResultCounts(db, roundId) : []),
     scores: scores(db, s, roundId),
+    scoreCount: () => (s.has('scores', 'round_id') ? (db.prepare('SELECT count(*) FROM scores WHERE round_id = ?').pluck().get(roundId) as number) : 0),
     aggregates: aggregates(db, s, roundId),
     allocation: latest,
     versions: vs,

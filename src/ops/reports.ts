@@ -165,14 +165,20 @@ function lineReport(db: Db, roundId: string, generatedAt: string, input: Omit<Li
   return buildLineReport({ ...head, version: r.version, category: r.category?.key ?? null, line: r }, generatedAt);
 }
 
-/** The report, its rows told to `progress` as the exporter writes them (a report of 10^5 applications takes a while). */
+/**
+ * The report, its rows told to `progress` as the exporter writes them (a report of 10^5 applications takes a while),
+ * out of about as many as its sections expect (a bar and the time left), else without a total.
+ */
 function counted(report: Report, progress: Progress | undefined): Report {
   if (!progress) return report;
   let done = 0;
   let started = false;
   const count = (rows: Iterable<CellValue[]>): Iterable<CellValue[]> => ({
     *[Symbol.iterator]() {
-      if (!started) progress.phase(text('正在写报告', 'writing the report'), null, 'rows');
+      if (!started) {
+        const expected = report.sections.reduce((n, s) => n + (s.expectedRows?.() ?? 0), 0);
+        progress.phase(text('正在写报告', 'writing the report'), expected > 0 ? expected : null, 'rows', true);
+      }
       started = true;
       for (const r of rows) {
         yield r;

@@ -38,7 +38,7 @@ const steps = (): [string[], RegExp][] => [
   // rows (ops/audit-verify.ts), the rows' bar then the checks' (where they have got to).
   [
     ['report', 'audit', '--round', 'R1', '--format', 'csv', '--out', join(dir, 'audit.csv'), '--force'],
-    /\rverifying [^\r]*\/\d+ checks[^]*\rwriting the report [^\r]*\d[\d,]* rows|\rwriting the report [^\r]*\d[\d,]* rows[^]*\rverifying [^\r]*\/\d+ checks/,
+    /\rverifying [^\r]*\/\d+ checks[^]*\rwriting the report [^\r]*\/≈[\d,]+ rows|\rwriting the report [^\r]*\/≈[\d,]+ rows[^]*\rverifying [^\r]*\/\d+ checks/,
   ],
   [['verify'], /\rverifying [^\r]*\/\d+ checks/],
   [['backup', join(dir, 'backup.db'), '--force'], /\r(backing up|comparing the copy page by page) [^\r]*\d[\d,]*\/[\d,]+ pages/],

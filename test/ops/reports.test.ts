@@ -97,3 +97,22 @@ describe('writeRoundReport', () => {
     expect((await refusal(writeRoundReport(op, { kind: 'awards', roundId: undefined, lang: 'en' }))).exitCode).toBe(2);
   });
 });
+
+describe('a report on a progress bar', () => {
+  it('is counted out of about as many rows as its sections expect: the award list, one per application; the audit, one a rule per application and more', async () => {
+    const { op } = roundWithApplications();
+    for (const kind of ['awards', 'audit'] as const) {
+      const phases: { label: string; total: number | null; about?: boolean }[] = [];
+      let ticks = 0;
+      const progress = { phase: (label: { en: string }, total: number | null, _u: unknown, about?: boolean) => phases.push({ label: label.en, total, about }), tick: () => ticks++, done: () => undefined };
+      await writeRoundReport({ ...op, progress }, { kind, roundId: 'R1', format: 'csv', lang: 'en' });
+      const writing = phases.filter((p) => p.label === 'writing the report');
+      expect(writing, kind).toHaveLength(1);
+      expect(writing[0].about).toBe(true);
+      // Two applications, not yet checked nor scored.
+      if (kind === 'awards') expect(writing[0].total).toBe(2);
+      else expect(writing[0].total).toBe(2 + 2 * 12 + 2 + 2);
+      expect(ticks).toBeGreaterThan(0);
+    }
+  });
+});

@@ -2,6 +2,7 @@
 // round, ending with the verify result and the hash of the last event, so a
 // printed report can later be matched to the ledger.
 import { capInCategory } from '../caps.js';
+import { RULE_IDS } from '../eligibility.js';
 import { REPORT_TITLES, articleText, coded, rowsOf, withLazyHead, type CellValue, type Coded, type Report, type Section } from './model.js';
 import {
   ACCEPTANCE_RESULT_LABELS,
@@ -73,6 +74,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     },
     {
       id: 'applications',
+      expectedRows: () => f.appCount,
       title: text('申报', 'Applications'),
       columns: [
         col('application_id', '申报编号', 'Application'),
@@ -105,6 +107,8 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     },
     {
       id: 'eligibility',
+      // One result per rule and application (the duplicate rule's evidence aside).
+      expectedRows: () => f.appCount * RULE_IDS.length,
       title: text('资格审核结果（第9、12、18条）', 'Eligibility results (Art. 9, 12, 18)'),
       columns: [
         col('application_id', '申报编号', 'Application'),
@@ -131,6 +135,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     },
     {
       id: 'scores',
+      expectedRows: () => f.scoreCount(),
       title: text('专家评分（第11条）', 'Expert scores (Art. 11)'),
       note: text(`回避的评分保留但不计入；偏离其他专家均分超过 ${p.scoring.outlierGap} 分的评分标记为集体审议。`, `Recused scores are kept but not averaged; a score more than ${p.scoring.outlierGap} points from the other experts' mean is flagged for collective review.`),
       columns: [
@@ -144,6 +149,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     },
     {
       id: 'aggregates',
+      expectedRows: () => f.appCount,
       title: text('评分汇总', 'Score aggregation'),
       note: text(`有效评分少于 ${p.scoring.minExperts} 个不排名；低于 ${p.scoring.threshold} 分不予入库。`, `Fewer than ${p.scoring.minExperts} valid scores: not ranked; below ${p.scoring.threshold}: not admitted.`),
       columns: [
@@ -159,6 +165,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     },
     {
       id: 'caps',
+      expectedRows: () => f.appCount,
       title: text('补助上限计算（第8条）', 'Cap arithmetic (Art. 8)'),
       note: text(`上限 = min(申请金额, 比例 × 总投入, 单个项目上限)，向下取整到 ${p.unitFen / 100} 元。`, `cap = min(requested, ratio × total investment, per-project cap), rounded down to ${p.unitFen / 100} yuan.`),
       columns: [
@@ -197,6 +204,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     },
     {
       id: 'allocation',
+      expectedRows: () => (f.allocation ? f.appCount : 0),
       title: f.allocation ? text(`分配结果（第 ${f.allocation.version} 版）`, `Allocation (version ${f.allocation.version})`) : text('分配结果', 'Allocation'),
       note: f.allocation ? undefined : text('尚未分配。', 'Not yet allocated.'),
       columns: [

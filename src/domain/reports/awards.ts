@@ -92,6 +92,7 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
       title: cat ? text(`${cat.zh}（第${cat.article}条）`, `${cat.en} (Art. ${cat.article})`) : text(k, k),
       columns,
       rows,
+      expectedRows: () => perCat.get(k)?.apps ?? 0,
     });
   }
 

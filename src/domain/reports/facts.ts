@@ -260,6 +260,8 @@ export interface RoundFacts {
   /** How many of `eligibility` each rule has with each outcome (a decision's when one settles it), counted without rebuilding them. */
   eligibilityCounts(): FactsOutcomeCount[];
   scores: Rows<FactsScore>;
+  /** How many `scores` holds (counted, not read; for a progress bar's total). */
+  scoreCount(): number;
   aggregates: Rows<FactsAggregate>;
   /** The latest allocation version (the proposal), null before the first allocate. */
   allocation: FactsAllocation | null;

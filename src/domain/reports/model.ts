@@ -57,6 +57,8 @@ export interface Section {
    * reads it again.
    */
   rows: Iterable<CellValue[]>;
+  /** About how many rows (for a progress bar's total), when they grow with the round; counted only when asked. */
+  expectedRows?: () => number;
 }
 
 /** Rows computed one at a time from a source, skipping those `row` maps to null; iterable again as often as the source is. */
