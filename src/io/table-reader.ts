@@ -15,7 +15,8 @@
 // quotes, the usual case, is cut with indexOf + split, which V8 does far
 // faster than a per-character state machine.
 import { open } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { extname, resolve } from 'node:path';
 import { text, type Text } from '../domain/text.js';
 import { FileReadError, SNIFF_BYTES, openTextStream, toFileReadError, type TextEncoding } from './decode.js';
 import { mendedWorkbookReader } from './exceljs.js';
@@ -506,6 +507,21 @@ const cellToString = (v: XCellValue, numFmt: string | undefined, date1904: boole
 
 const sheetList = (names: string[]): string => names.map((n) => `"${n}"`).join(', ');
 
+/** A workbook read through a temporary file that could not be written or read back (TMPDIR missing, read-only or full). */
+const tempFileError = (path: string, e: unknown): FileReadError => {
+  const detail = e instanceof Error ? e.message : String(e);
+  const dir = tmpdir();
+  return new FileReadError(
+    'io',
+    path,
+    text(
+      `读取 ${path} 需要临时文件，但临时目录 ${dir} 无法使用（${detail}）；工作表排在共享字符串之前的工作簿要先写入临时目录。请确认该目录存在、可写且有空间，或用环境变量 TMPDIR 指定其他目录。`,
+      `reading ${path} needs a temporary file, and the temporary directory ${dir} could not be used (${detail}): a workbook whose sheets come before its shared strings is read through it. Make sure that directory exists, is writable and has space, or name another one with TMPDIR.`,
+    ),
+    { cause: e },
+  );
+};
+
 async function* readXlsxBatches(path: string, opts: ReadTableOptions): AsyncGenerator<RawRow[]> {
   // Loaded only here: exceljs is large and most runs never read a workbook.
   const WorkbookReader = mendedWorkbookReader() as ExcelModule['stream']['xlsx']['WorkbookReader'];
@@ -519,7 +535,9 @@ async function* readXlsxBatches(path: string, opts: ReadTableOptions): AsyncGene
 
   const wrap = (e: unknown): Error => {
     if (e instanceof TableReadError || e instanceof FileReadError) return e;
-    const code = (e as NodeJS.ErrnoException | null)?.code;
+    const { code, path: about } = (e as NodeJS.ErrnoException | null) ?? {};
+    // exceljs reads a sheet that comes before the shared strings through a temporary file: its failure is not the workbook's.
+    if ((about !== undefined && resolve(about) !== resolve(path)) || code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS') return tempFileError(path, e);
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') return toFileReadError(path, e);
     const detail = e instanceof Error ? e.message : String(e);
     return new TableReadError(

@@ -297,6 +297,20 @@ describe('import: options', () => {
     expect(imp(path, 'applications.xlsx', '--sheet', '申报汇总', '--json').json<Summary>().new).toBe(20);
   });
 
+  it('an .xlsx read through a temporary directory that cannot be used: that directory is named, not the workbook as missing, and nothing is written', () => {
+    const { path } = fresh();
+    const before = fileSha(path);
+    const missing = join(tempDir(), 'no-such-dir');
+    const r = runCli(['import', join(FIX, 'applications.xlsx'), '--round', 'R1'], { db: path, env: { TMPDIR: missing } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`the temporary directory ${missing} could not be used`);
+    expect(r.stderr).toContain('TMPDIR');
+    expect(r.stderr).not.toContain('no such file\n');
+    const zh = runCli(['import', join(FIX, 'applications.xlsx'), '--round', 'R1'], { db: path, env: { TMPDIR: missing, JMFUND_LANG: 'zh' } });
+    expect(zh.stderr).toContain(`临时目录 ${missing} 无法使用`);
+    expect(fileSha(path)).toBe(before);
+  });
+
   it('a rejected cell that looks like a formula is neutralised in the rejects file and reads back as written', () => {
     const { path, dir } = fresh();
     const rejects = join(dir, 'rejects.csv');
