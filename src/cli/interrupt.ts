@@ -3,7 +3,7 @@
 // (io/temp-files.ts), and the officer is told what was written — nothing, or
 // the events the command had already committed — before the process ends with
 // 128 + the signal's number (130 for Ctrl-C). The one place these words live.
-import { endOnSignal, INTERRUPT_SIGNALS, setInterruptReporter, type Sig } from '../io/temp-files.js';
+import { endOnCrash, endOnSignal, INTERRUPT_SIGNALS, setCrashReporter, setInterruptReporter, type Sig } from '../io/temp-files.js';
 import { eventsSince, headSeq, rollbackOpen } from '../ledger/event-head.js';
 import type { Db } from '../ledger/open.js';
 import type { Lang } from '../domain/text.js';
@@ -48,6 +48,22 @@ function message(lang: Lang, signal: Sig, committed: { seq: number; command: str
   return `${head}${removed.length ? ` The unfinished temporary file was removed: ${files}; the target file was not written.` : ''}\n`;
 }
 
+/** An error nothing caught: the same words as main's internal error, with what was written before it. */
+export function crashMessage(lang: Lang, error: unknown, committed: { seq: number; command: string }[], removed: string[]): string {
+  const what = error instanceof Error ? error.message : String(error);
+  const files = removed.join(', ');
+  if (lang === 'zh') {
+    const written = committed.length
+      ? `出错前已写入账本 ${committed.map((e) => `事件 #${e.seq}（${e.command}）`).join('、')}，这些保留在账本中；其后未写入任何内容。`
+      : '账本未被更改。';
+    return `jmfund: 内部错误：${what}\n${written}${removed.length ? `未写完的临时文件已删除：${files}。` : ''}请把这条信息报告给维护人员。\n`;
+  }
+  const written = committed.length
+    ? `${committed.length === 1 ? 'This had' : 'These had'} been written before it: ${committed.map((e) => `event #${e.seq} (${e.command})`).join(', ')}, which stay${committed.length === 1 ? 's' : ''} in the ledger; nothing after ${committed.length === 1 ? 'it' : 'them'} was written.`
+    : 'The ledger was not changed.';
+  return `jmfund: internal error: ${what}\n${written}${removed.length ? ` The unfinished temporary file was removed: ${files}.` : ''} Please report this message.\n`;
+}
+
 /** Installs the handlers for the whole command (main.ts, once). */
 export function handleInterrupts(lang: Lang): void {
   setInterruptReporter((signal, removed) => {
@@ -57,4 +73,12 @@ export function handleInterrupts(lang: Lang): void {
     process.stderr.write(message(lang, signal, committed, removed));
   });
   for (const sig of INTERRUPT_SIGNALS) process.on(sig, () => endOnSignal(sig));
+  setCrashReporter((error, removed) => {
+    const committed = settleLedger();
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    process.stderr.write(crashMessage(lang, error, committed, removed));
+    if (process.env.JMFUND_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  });
+  process.on('uncaughtException', endOnCrash);
+  process.on('unhandledRejection', endOnCrash);
 }

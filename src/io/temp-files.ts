@@ -65,6 +65,38 @@ export function endOnSignal(signal: Sig): void {
   }
 }
 
+/** Says what happened when the process fails outside any command's error handling (the CLI sets it). */
+type CrashReporter = (error: unknown, removed: string[]) => void;
+let reportCrash: CrashReporter = (error) => {
+  process.stderr.write(`jmfund: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+};
+
+export function setCrashReporter(fn: CrashReporter): void {
+  reportCrash = fn;
+}
+
+/**
+ * Ends the process for an error nothing caught (an 'error' event without a
+ * listener in a library, say): the live temporary files are removed, the
+ * reporter says what happened, exit 1 — as an internal error, not a stack trace.
+ */
+export function endOnCrash(error: unknown): void {
+  const removed = [...live];
+  for (const p of removed) {
+    try {
+      removeWithSides(p);
+    } catch {
+      /* still end the process */
+    }
+  }
+  live.clear();
+  try {
+    reportCrash(error, removed);
+  } finally {
+    process.exit(1);
+  }
+}
+
 const handlers = new Map<Sig, () => void>();
 
 /** Tracks a temporary file until the returned function is called (after it was renamed or removed). */
