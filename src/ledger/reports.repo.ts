@@ -26,6 +26,7 @@ import type {
   FactsScore,
   FactsSpotCheck,
   FactsStanding,
+  FactsTally,
   FactsVerify,
   LedgerHead,
   RoundFacts,
@@ -244,14 +245,15 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
   const state = withLines ? lineStateSql('a', 'l') : 'a.state';
 
   /**
-   * The query of dossiers(q), or with `lean` of standings (no names, figures, score, acceptance or notice: only what the money needs).
+   * The query of dossiers(q), or with `lean` of standings (no names, figures, score, acceptance or notice: only what the money needs),
+   * and with `lean` and not `withLine` of tallies (the standings without their lines).
    * What the round has not reached (no manual award, no aggregate, no acceptance, no payment) is not selected: DOSSIER_OPTIONAL.
    */
-  const sqlOf = (q: DossierQuery, lean: boolean): string => {
+  const sqlOf = (q: DossierQuery, lean: boolean, withLine = true): string => {
     const cols = [
       lean ? `a.application_id, a.category, a.cluster, a.district, ${state} AS state` : `${appColumns(state)}, ${eligibilityColumn(s)}`,
-      withLines ? 'l.application_id AS l_app, l.category AS l_category, l.cluster AS l_cluster, l.rank AS l_rank, l.score_display AS l_score, l.cap_fen AS l_cap, l.entitled_fen AS l_entitled, l.award_fen AS l_award, l.reason AS l_reason, l.binding AS l_binding' : '',
-      withManual ? 'm.amount_fen AS m_fen' : '',
+      withLines && withLine ? 'l.application_id AS l_app, l.category AS l_category, l.cluster AS l_cluster, l.rank AS l_rank, l.score_display AS l_score, l.cap_fen AS l_cap, l.entitled_fen AS l_entitled, l.award_fen AS l_award, l.reason AS l_reason, l.binding AS l_binding' : '',
+      withManual && withLine ? 'm.amount_fen AS m_fen' : '',
       withAggregates && !lean ? 'g.score_display AS g_score' : '',
       withAcceptances && !lean ? 'c.application_id AS c_app, c.accepted_on AS c_accepted_on, c.result AS c_result, c.actual_investment_fen AS c_actual_investment_fen, c.final_award_fen AS c_final_award_fen, c.training_events AS c_training_events, c.trainees AS c_trainees, c.created_by AS c_created_by' : '',
       money,
@@ -365,7 +367,14 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
       return { app: a, line: lineOf(r, a), money: moneyOf(r) };
     };
   }, DOSSIER_OPTIONAL, keepStandings ? KEPT_STANDINGS : 0);
-  return { dossiers: dossierRows, standings };
+  // The state and the money still read the line and the manual award joined: only their columns are left out.
+  const tallySql = sqlOf({}, true, false);
+  const tallies = rawQuery(db, tallySql, paramsOf(tallySql, {}), (at): ((r: unknown[]) => FactsTally) => {
+    const [id, category, cluster, district, state] = ['application_id', 'category', 'cluster', 'district', 'state'].map(at);
+    const moneyOf = moneyFactsReader(at);
+    return (r) => ({ app: { id: str(r[id]), category: str(r[category]), cluster: strOrNull(r[cluster]), district: str(r[district]), state: str(r[state]) }, money: moneyOf(r) });
+  }, DOSSIER_OPTIONAL);
+  return { dossiers: dossierRows, standings, tallies };
 }
 
 function eligibility(db: Db, s: Schema, roundId: string): Rows<FactsEligibility> {

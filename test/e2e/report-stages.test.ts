@@ -38,6 +38,22 @@ describe('eligibility outcomes counted in SQL (the audit chart)', () => {
   });
 });
 
+describe('the tallies the money sums read', () => {
+  it('are the standings without their lines, in the same order, at every stage', () => {
+    for (const stage of STAGES) {
+      const db = openLedger(snapshotPath(L, stage), { readonly: true });
+      try {
+        const f = loadRoundFacts(db, ROUND, { verify: false })!;
+        const standings = [...f.standings].map(({ line: _line, ...t }) => t);
+        if (stage !== 'created') expect(standings.length, stage).toBeGreaterThan(0);
+        expect([...f.tallies], stage).toEqual(standings);
+      } finally {
+        db.close();
+      }
+    }
+  });
+});
+
 describe('reports at every stage of a round', () => {
   for (const stage of STAGES) {
     it(`after ${stage}`, async () => {

@@ -18,7 +18,7 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
   const filed = roundFiled(f);
   const tally = new ChartTally(f);
   const perCat = new Map<string, { apps: number; funded: number }>();
-  for (const d of f.standings) {
+  for (const d of f.tallies) {
     tally.add(d);
     let c = perCat.get(d.app.category);
     if (!c) perCat.set(d.app.category, (c = { apps: 0, funded: 0 }));

@@ -8,7 +8,7 @@ import { MONEY_STAGES, type MoneyTally, type MoneyTotals } from '../money-stages
 import { type AwardBasis, addTo, awardBasis, categoryOrder, moneyOf, moneyTally } from './common.js';
 import { MONEY_STAGE_LABELS, OUTCOME_LABELS, RULE_LABELS, STATE_LABELS, categoryLabel, clusterLabel, districtLabel, labelOf } from '../labels.js';
 import { APPLICATION_STATES } from '../application.js';
-import type { FactsOutcomeCount, FactsStanding, RoundFacts } from './facts.js';
+import type { FactsOutcomeCount, FactsTally, RoundFacts } from './facts.js';
 
 const BY: Record<'by-category' | 'by-cluster' | 'by-district', Text> = {
   'by-category': text('按类别', 'by category'),
@@ -35,7 +35,7 @@ export class ChartTally {
     this.basis = awardBasis(f);
   }
 
-  add(d: FactsStanding): void {
+  add(d: FactsTally): void {
     const m = moneyOf(d);
     this.money.add(d.app.category, m);
     this.byState.set(d.app.state, (this.byState.get(d.app.state) ?? 0) + 1);

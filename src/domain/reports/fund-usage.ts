@@ -20,7 +20,7 @@ export function buildFundUsage(f: RoundFacts, generatedAt: string): Report {
   const tally = new ChartTally(f);
   const byCluster = new Map<string, MoneyTotals>();
   const byDistrict = new Map<string, MoneyTotals>();
-  for (const d of f.standings) {
+  for (const d of f.tallies) {
     tally.add(d);
     const m = moneyOf(d);
     if (d.app.cluster !== null && d.app.cluster !== '') addMoneyTo(byCluster, d.app.cluster, m);
