@@ -237,6 +237,15 @@ export function isTimeZone(tz: string): boolean {
 
 const instantFormats = new Map<string, Intl.DateTimeFormat>();
 
+const FIXED_OFFSET_MINUTES = new Map([
+  ['Asia/Shanghai', 480],
+  ['UTC', 0],
+  ['Etc/UTC', 0],
+]);
+const FIXED_FROM = Date.UTC(1992, 0, 1);
+// Four-digit local years, as toISOString writes them.
+const FIXED_UNTIL = Date.UTC(9999, 11, 31);
+
 /**
  * An ISO instant as an officer reads it: `2022-08-15 14:02` in `tz`. Anything
  * that is not an instant (a plain date, a dash) is returned as written.
@@ -245,6 +254,13 @@ export function formatInstant(iso: string, tz: string = DEFAULT_TIME_ZONE): stri
   if (!/^\d{4}-\d{2}-\d{2}T/.test(iso)) return iso;
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
+  // The zones of one offset since 1992 (China's last summer time ended in 1991): the clock read without Intl,
+  // whose first formatter of a zone is slow to make, once per command.
+  const fixed = FIXED_OFFSET_MINUTES.get(tz);
+  if (fixed !== undefined && t >= FIXED_FROM && t < FIXED_UNTIL) {
+    const local = new Date(t + fixed * 60_000).toISOString();
+    return `${local.slice(0, 10)} ${local.slice(11, 16)}`;
+  }
   let f = instantFormats.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });

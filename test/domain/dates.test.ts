@@ -10,6 +10,7 @@ import {
   dateToExcelSerial,
   daysBetweenInclusive,
   excelSerialToDate,
+  formatInstant,
   fullYearsReached,
   inWindow,
   isValidDate,
@@ -305,5 +306,33 @@ describe('inWindow', () => {
   it('29 Feb − 3 years = 28 Feb', () => {
     expect(inWindow('2021-02-28', '2024-02-29', 3)).toBe(true);
     expect(inWindow('2021-02-27', '2024-02-29', 3)).toBe(false);
+  });
+});
+
+describe('formatInstant', () => {
+  // What ICU reads the clock as, the way formatInstant did before the zones of one offset were read without it.
+  const viaIntl = (iso: string, tz: string): string => {
+    const f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const p = Object.fromEntries(f.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  };
+
+  it('reads an instant in a zone of one offset as ICU does, from 1986 to 9999', () => {
+    const instants = fc.integer({ min: Date.UTC(1986, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59) }).map((t) => new Date(t).toISOString());
+    fc.assert(
+      fc.property(instants, fc.constantFrom('Asia/Shanghai', 'UTC', 'Etc/UTC'), (iso, tz) => {
+        expect(formatInstant(iso, tz)).toBe(viaIntl(iso, tz));
+      }),
+      { numRuns: 2000 },
+    );
+    // China's summer time of 1986-1991, the turn of a day, a year and the last one read without ICU.
+    for (const iso of ['1991-04-14T18:00:00.000Z', '1991-09-14T16:30:00.000Z', '1991-12-31T15:59:59.999Z', '1991-12-31T16:00:00.000Z', '1992-01-01T00:00:00.000Z', '2022-06-20T15:59:00.000Z', '2022-06-20T16:00:00.000Z', '9999-12-30T23:59:59.999Z']) {
+      for (const tz of ['Asia/Shanghai', 'UTC']) expect(formatInstant(iso, tz), `${iso} ${tz}`).toBe(viaIntl(iso, tz));
+    }
+  });
+
+  it('returns what is not an instant as written', () => {
+    expect(formatInstant('2022-06-20')).toBe('2022-06-20');
+    expect(formatInstant('—')).toBe('—');
   });
 });
