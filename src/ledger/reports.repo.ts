@@ -7,6 +7,7 @@
 import { fenJson } from '../domain/money-stages.js';
 import type {
   DossierQuery,
+  FactsAwardRow,
   FactsAcceptance,
   FactsAggregate,
   FactsAllocation,
@@ -221,6 +222,20 @@ const acceptanceOf = (r: Row, p = ''): FactsAcceptance => ({
 /** The columns of the dossier queries that are left out when the round has not reached their stage: read as NULL (or 0). */
 const DOSSIER_OPTIONAL: ReadonlySet<string> = new Set(['l_app', 'l_rank', 'm_fen', 'g_score', 'c_app', 'n_award', ...MONEY_FACTS_OPTIONAL]);
 
+/** What the award list leaves out of a dossier's query (FactsAwardRow). */
+const AWARD_ROW_ABSENT: ReadonlySet<string> = new Set([
+  ...DOSSIER_OPTIONAL,
+  'uscc',
+  'district',
+  'submitted_on',
+  'eligibility',
+  'training_events',
+  'trainees',
+  'l_category',
+  'l_cluster',
+  'l_entitled',
+]);
+
 /**
  * Every application joined with its line, score, acceptance and money, in
  * one query: a line is the latest allocation's, replaced in a manual
@@ -249,13 +264,21 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
    * and with `lean` and not `withLine` of tallies (the standings without their lines).
    * What the round has not reached (no manual award, no aggregate, no acceptance, no payment) is not selected: DOSSIER_OPTIONAL.
    */
-  const sqlOf = (q: DossierQuery, lean: boolean, withLine = true): string => {
+  const sqlOf = (q: DossierQuery, lean: boolean, withLine = true, award = false): string => {
     const cols = [
-      lean ? `a.application_id, a.category, a.cluster, a.district, ${state} AS state` : `${appColumns(state)}, ${eligibilityColumn(s)}`,
-      withLines && withLine ? 'l.application_id AS l_app, l.category AS l_category, l.cluster AS l_cluster, l.rank AS l_rank, l.score_display AS l_score, l.cap_fen AS l_cap, l.entitled_fen AS l_entitled, l.award_fen AS l_award, l.reason AS l_reason, l.binding AS l_binding' : '',
+      lean
+        ? `a.application_id, a.category, a.cluster, a.district, ${state} AS state`
+        : award
+          ? `a.application_id, a.enterprise_name, a.category, a.cluster, a.project_name, a.total_investment_fen, a.requested_amount_fen, ${state} AS state`
+          : `${appColumns(state)}, ${eligibilityColumn(s)}`,
+      withLines && withLine
+        ? award
+          ? 'l.application_id AS l_app, l.rank AS l_rank, l.score_display AS l_score, l.cap_fen AS l_cap, l.award_fen AS l_award, l.reason AS l_reason, l.binding AS l_binding'
+          : 'l.application_id AS l_app, l.category AS l_category, l.cluster AS l_cluster, l.rank AS l_rank, l.score_display AS l_score, l.cap_fen AS l_cap, l.entitled_fen AS l_entitled, l.award_fen AS l_award, l.reason AS l_reason, l.binding AS l_binding'
+        : '',
       withManual && withLine ? 'm.amount_fen AS m_fen' : '',
       withAggregates && !lean ? 'g.score_display AS g_score' : '',
-      withAcceptances && !lean ? 'c.application_id AS c_app, c.accepted_on AS c_accepted_on, c.result AS c_result, c.actual_investment_fen AS c_actual_investment_fen, c.final_award_fen AS c_final_award_fen, c.training_events AS c_training_events, c.trainees AS c_trainees, c.created_by AS c_created_by' : '',
+      withAcceptances && !lean && !award ? 'c.application_id AS c_app, c.accepted_on AS c_accepted_on, c.result AS c_result, c.actual_investment_fen AS c_actual_investment_fen, c.final_award_fen AS c_final_award_fen, c.training_events AS c_training_events, c.trainees AS c_trainees, c.created_by AS c_created_by' : '',
       money,
       q.notice !== undefined ? 'ni.award_fen AS n_award' : '',
       q.order === 'rank' ? `CASE WHEN ${withManual ? 'm.amount_fen IS NOT NULL AND a.category IN (SELECT value FROM json_each(@manual))' : '0'} THEN NULL ELSE ${withLines ? 'l.rank' : 'NULL'} END AS rank_key` : '',
@@ -357,6 +380,22 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
     }, DOSSIER_OPTIONAL);
   };
 
+  const awardRows = (q: DossierQuery = {}): Rows<FactsAwardRow> => {
+    if (q.notice !== undefined && !withNoticeItems) return NONE;
+    const sql = sqlOf(q, false, true, true);
+    return rawQuery(db, sql, paramsOf(sql, q), (at) => {
+      // The columns not read are read as absent (empty), hidden by FactsAwardRow's type.
+      const app = appReader(at);
+      const lineOf = lineReader(at);
+      const moneyOf = moneyFactsReader(at);
+      const gScore = at('g_score');
+      return (r): FactsAwardRow => {
+        const a = app(r);
+        return { app: a, line: lineOf(r, a), aggregateScore: strOrNull(r[gScore]), money: moneyOf(r) };
+      };
+    }, AWARD_ROW_ABSENT);
+  };
+
   const leanSql = sqlOf({}, true);
   const standings = keptRawQuery(db, leanSql, paramsOf(leanSql, {}), (at): ((r: unknown[]) => FactsStanding) => {
     const [id, category, cluster, district, state] = ['application_id', 'category', 'cluster', 'district', 'state'].map(at);
@@ -374,7 +413,7 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
     const moneyOf = moneyFactsReader(at);
     return (r) => ({ app: { id: str(r[id]), category: str(r[category]), cluster: strOrNull(r[cluster]), district: str(r[district]), state: str(r[state]) }, money: moneyOf(r) });
   }, DOSSIER_OPTIONAL);
-  return { dossiers: dossierRows, standings, tallies };
+  return { dossiers: dossierRows, awardRows, standings, tallies };
 }
 
 function eligibility(db: Db, s: Schema, roundId: string): Rows<FactsEligibility> {

@@ -54,6 +54,39 @@ describe('the tallies the money sums read', () => {
   });
 });
 
+describe('the rows of the award list', () => {
+  it('are the dossiers with the fields the list shows, in the same order, at every stage', () => {
+    const pick = <T extends object, K extends keyof T>(o: T, keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+    let rows = 0;
+    for (const stage of STAGES) {
+      const db = openLedger(snapshotPath(L, stage), { readonly: true });
+      try {
+        const f = loadRoundFacts(db, ROUND, { verify: false })!;
+        for (const category of [undefined, ...f.appCategories]) {
+          const q = { category, order: 'rank' as const };
+          const want = [...f.dossiers(q)].map((d) => ({
+            app: pick(d.app, ['id', 'enterprise', 'project', 'category', 'cluster', 'requestedFen', 'totalInvestmentFen', 'state']),
+            line: d.line && pick(d.line, ['rank', 'scoreDisplay', 'capFen', 'awardFen', 'reason', 'binding']),
+            aggregateScore: d.aggregateScore,
+            money: d.money,
+          }));
+          const got = [...f.awardRows(q)].map((d) => ({
+            app: pick(d.app, ['id', 'enterprise', 'project', 'category', 'cluster', 'requestedFen', 'totalInvestmentFen', 'state']),
+            line: d.line && pick(d.line, ['rank', 'scoreDisplay', 'capFen', 'awardFen', 'reason', 'binding']),
+            aggregateScore: d.aggregateScore,
+            money: d.money,
+          }));
+          expect(got, `${stage} ${category}`).toEqual(want);
+          rows += got.length;
+        }
+      } finally {
+        db.close();
+      }
+    }
+    expect(rows).toBeGreaterThan(0);
+  });
+});
+
 describe('reports at every stage of a round', () => {
   for (const stage of STAGES) {
     it(`after ${stage}`, async () => {

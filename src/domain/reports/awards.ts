@@ -67,7 +67,7 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
       col('state', '状态', 'State'),
     ];
     // By rank, the unranked after them, then by id.
-    const rows = rowsOf(f.dossiers({ category: k, order: 'rank' }), (d): CellValue[] => {
+    const rows = rowsOf(f.awardRows({ category: k, order: 'rank' }), (d): CellValue[] => {
       const { app: a, line: l, aggregateScore } = d;
       const score = l?.scoreDisplay ?? aggregateScore;
       const m = moneyOf(d);

@@ -74,13 +74,13 @@ export function addTo<K>(m: Map<K, bigint>, key: K, fen: number): void {
 }
 
 /** The cap an application gets under the round's policy (for rows with no allocation line yet). */
-export function capFor(f: RoundFacts, a: FactsApp): number | null {
+export function capFor(f: RoundFacts, a: Pick<FactsApp, 'category' | 'requestedFen' | 'totalInvestmentFen'>): number | null {
   const cat = f.policy.categories.find((c) => c.key === a.category);
   if (!cat || cat.allocation === 'manual') return null;
   return capInCategory({ category: a.category, requestedAmountFen: a.requestedFen, totalInvestmentFen: a.totalInvestmentFen }, cat, f.policy.unitFen).capFen;
 }
 
-export const reasonCell = (l: FactsLine | null): CellValue => coded(REASON_LABELS, l ? l.reason : 'not-yet-allocated');
+export const reasonCell = (l: Pick<FactsLine, 'reason'> | null): CellValue => coded(REASON_LABELS, l ? l.reason : 'not-yet-allocated');
 
 /** Meta fields every report starts with. */
 export function roundMeta(f: RoundFacts, generatedAt: string): MetaField[] {

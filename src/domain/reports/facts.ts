@@ -237,6 +237,17 @@ export interface FactsDossier extends FactsStanding {
   noticeAwardFen: number | null;
 }
 
+/**
+ * A row of the award list: its dossier without what the list does not show (credit code, district, dates,
+ * training figures, eligibility, acceptance; the line's category, cluster and entitlement).
+ */
+export interface FactsAwardRow {
+  app: Pick<FactsApp, 'id' | 'enterprise' | 'project' | 'category' | 'cluster' | 'requestedFen' | 'totalInvestmentFen' | 'state'>;
+  line: Pick<FactsLine, 'rank' | 'scoreDisplay' | 'capFen' | 'awardFen' | 'reason' | 'binding'> | null;
+  aggregateScore: string | null;
+  money: MoneyFacts;
+}
+
 export interface DossierQuery {
   /** Only the applications of one category. */
   category?: string;
@@ -257,6 +268,8 @@ export interface RoundFacts {
   /** The categories the applications are in (each once). */
   appCategories: string[];
   dossiers(q?: DossierQuery): Rows<FactsDossier>;
+  /** dossiers(q) as the award list reads them (a third fewer columns). */
+  awardRows(q?: DossierQuery): Rows<FactsAwardRow>;
   /** Every application's standing, by id: dossiers() without what the money and the charts do not need (a third of the reading). */
   standings: Rows<FactsStanding>;
   /** The standings, by id, without their lines (a third fewer columns read): for the reports that only sum the money. */
