@@ -20,7 +20,7 @@ import {
   roundScoresForAggregation,
   writeScores,
 } from '../../src/ledger/scores.repo.js';
-import { aggregateRound, compareScores, expertSummaries, rankAggregates, ScoreMoments, scoringRules, type ScoreValue } from '../../src/domain/scoring.js';
+import { aggregateRound, compareScores, expertSummaries, rankAggregates, ScoreMoments, scoreToStored, scoringRules, type Aggregate, type ScoreValue } from '../../src/domain/scoring.js';
 import { contentKey, type ScoreRow } from '../../src/domain/score-row.js';
 import type { ScoreMethod } from '../../src/domain/policy.js';
 
@@ -154,6 +154,40 @@ describe('scores repository', () => {
       aggregateRound([{ applicationId: id, entries: centi === null ? [] : [1, 2, 3].map((e) => ({ expertId: `E${e}`, units: BigInt(centi + e), recused: false })) }], rules)[0];
     const stored = () =>
       db.prepare("SELECT application_id, score_num, status, computed_at FROM score_aggregates WHERE round_id = 'R1' ORDER BY application_id").raw().all() as [string, string | null, string, string][];
+    // The same replacement one statement per row, in id order, on a second ledger: every row, and its rowid, the same.
+    const one = setup(ids);
+    const oneByOne = (aggs: Aggregate[], at: string) => {
+      const want = new Map(aggs.map((a) => [a.applicationId, a]));
+      const had = one.prepare("SELECT application_id FROM score_aggregates WHERE round_id = 'R1'").pluck().all() as string[];
+      const upsert = one.prepare(
+        `INSERT INTO score_aggregates (application_id, round_id, method, status, score_num, score_den, score_display, score_key, experts, recused, outliers_json, details_json, computed_at)
+         VALUES (?, 'R1', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (application_id) DO UPDATE SET
+           method = excluded.method, status = excluded.status, score_num = excluded.score_num, score_den = excluded.score_den, score_display = excluded.score_display,
+           score_key = excluded.score_key, experts = excluded.experts, recused = excluded.recused, outliers_json = excluded.outliers_json, details_json = excluded.details_json,
+           computed_at = excluded.computed_at
+         WHERE (method, status, score_num, score_den, score_display, score_key, experts, recused, outliers_json, details_json) IS NOT
+           (excluded.method, excluded.status, excluded.score_num, excluded.score_den, excluded.score_display, excluded.score_key, excluded.experts, excluded.recused, excluded.outliers_json, excluded.details_json)`,
+      );
+      inTransaction(one, () => {
+        for (const id of [...new Set([...had, ...want.keys()])].sort(binaryOrder)) {
+          const a = want.get(id);
+          if (a === undefined) one.prepare('DELETE FROM score_aggregates WHERE application_id = ?').run(id);
+          else {
+            const v = a.value ? scoreToStored(a.value) : null;
+            upsert.run(id, a.method, a.status, v?.num ?? null, v?.den ?? null, a.display, a.key, a.experts, a.recused, JSON.stringify(a.outliers), JSON.stringify(a.details), at);
+          }
+        }
+      });
+    };
+    const everyRow = (d: Db) => d.prepare('SELECT rowid, * FROM score_aggregates ORDER BY rowid').raw().all();
+    // The newest row deleted after a new one is read: the new one keeps the rowid after it.
+    for (const [k, set] of [[1], [0, 2]].entries()) {
+      const aggs = set.map((i) => aggOf(ids[i], 6000));
+      const at = `2022-05-01T00:00:0${k}.000Z`;
+      inTransaction(db, () => replaceAggregates(db, 'R1', aggs, at, 7));
+      oneByOne(aggs, at);
+      expect(everyRow(db)).toEqual(everyRow(one));
+    }
     let now = 0;
     fc.assert(
       fc.property(
@@ -167,6 +201,8 @@ describe('scores repository', () => {
           if (reversed) aggs.reverse();
           const at = `2022-05-02T00:00:${String(now++ % 60).padStart(2, '0')}.000Z`;
           const written = inTransaction(db, () => replaceAggregates(db, 'R1', aggs, at, chunk));
+          oneByOne(aggs, at);
+          expect(everyRow(db)).toEqual(everyRow(one));
           const after = stored();
           expect(after.map((r) => r[0])).toEqual(aggs.map((a) => a.applicationId).sort(binaryOrder));
           let expected = 0;
@@ -186,6 +222,7 @@ describe('scores repository', () => {
       { numRuns: 60 },
     );
     db.close();
+    one.close();
   });
 
   it('roundMoments: SQLite’s integer sums equal the totals computed in JS', () => {
