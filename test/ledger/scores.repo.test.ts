@@ -10,6 +10,7 @@ import {
   binaryOrder,
   countRoundScores,
   expertStats,
+  forEachApplicationScores,
   getAggregate,
   replaceAggregates,
   replaceExpertStats,
@@ -98,6 +99,47 @@ describe('scores repository', () => {
       .prepare('EXPLAIN QUERY PLAN SELECT application_id, expert_id, score_centi, criteria_json, recused FROM scores WHERE round_id = ? ORDER BY round_id, application_id, expert_id')
       .all('R1') as { detail: string }[];
     expect(plan.map((p) => p.detail)).toEqual(['SEARCH scores USING COVERING INDEX scores_round (round_id=?)']);
+    // The chunks after the first start after a key, in the same index.
+    const after = db
+      .prepare(
+        'EXPLAIN QUERY PLAN SELECT application_id, expert_id, score_centi, criteria_json, recused FROM scores WHERE round_id = ? AND (application_id, expert_id) > (?, ?) ORDER BY round_id, application_id, expert_id LIMIT 2048',
+      )
+      .all('R1', 'A', 'E1') as { detail: string }[];
+    expect(after.map((p) => p.detail)).toEqual(['SEARCH scores USING COVERING INDEX scores_round (round_id=? AND (application_id,expert_id)>(?,?))']);
+    db.close();
+  });
+
+  it('forEachApplicationScores reads the same applications and scores whatever its chunk of rows (empty ids and ids past U+D800 too)', () => {
+    const ids = ['', 'A', 'A\uE000', 'A\u{20000}', 'B', 'C'];
+    const experts = ['', 'E1', 'E\u{1F600}', 'E2'];
+    const db = setup(ids);
+    const rules = scoringRules(JSON.parse(db.prepare("SELECT policy_json FROM rounds WHERE round_id = 'R1'").pluck().get() as string));
+    const read = (chunk: number) => {
+      const out: unknown[] = [];
+      forEachApplicationScores(db, 'R1', rules, (a) => out.push(a), chunk);
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 3 }), fc.option(fc.integer({ min: 0, max: 10000 }))), { maxLength: 24 }), fc.integer({ min: 1, max: 5 }), (cells, chunk) => {
+        inTransaction(db, () => {
+          db.prepare('DELETE FROM scores').run();
+          const seen = new Set<string>();
+          const rows: ScoreRow[] = [];
+          for (const [a, e, c] of cells) {
+            if (seen.has(`${a}/${e}`)) continue;
+            seen.add(`${a}/${e}`);
+            rows.push(row(ids[a], experts[e], c, rows.length + 2, c === null));
+          }
+          writeScores(db, 'R1', rows, [], src);
+        });
+        const whole = read(1000);
+        expect(read(chunk)).toEqual(whole);
+        // Every score once, the applications in SQLite's order, each application once.
+        expect(whole.flatMap((a) => (a as { entries: unknown[] }).entries)).toHaveLength(db.prepare('SELECT count(*) FROM scores').pluck().get() as number);
+        expect(new Set(whole.map((a) => (a as { applicationId: string }).applicationId)).size).toBe(whole.length);
+      }),
+      { numRuns: 60 },
+    );
     db.close();
   });
 
