@@ -8,7 +8,7 @@ import { compareScores, formatFraction, roundedTies, scoreExact, scoreToStored, 
 import { text, type Text } from '../../domain/text.js';
 import { aggregateScores, expertsSummary, importScores, showScores, type ApplicationScoresView, type ImportScoresInput } from '../../ops/scores.js';
 import { type Context, opContext } from '../context.js';
-import type { Printer } from '../render.js';
+import { type Printer, tsvCell } from '../render.js';
 import { handler } from '../runner.js';
 
 type ImportOptions = Omit<ImportScoresInput, 'file' | 'round'> & { round?: string };
@@ -77,7 +77,7 @@ function shownScore(a: Aggregate, tied: Set<string>): string {
   return exact !== a.display ? `${a.display} (= ${exact})` : a.display;
 }
 
-function aggregateCommand(ctx: Context, opts: { round?: string; method?: ScoreMethod }) {
+export function aggregateCommand(ctx: Context, opts: { round?: string; method?: ScoreMethod }) {
   const r = aggregateScores(opContext(ctx), { round: opts.round, method: opts.method });
   const { ranked, counts } = r;
   const method = SCORE_METHOD_LABELS[r.method];
@@ -98,15 +98,20 @@ function aggregateCommand(ctx: Context, opts: { round?: string; method?: ScoreMe
       const shown = process.stdout.isTTY && ranked.length > TTY_ROWS ? ranked.slice(0, TTY_ROWS) : ranked;
       const tied = tiedDisplays(ranked, r.threshold);
       const status = Object.fromEntries(Object.entries(SCORE_STATUS_LABELS).map(([k, t]) => [k, ctx.t(t)])) as Record<Aggregate['status'], string>;
-      // One row at a time: piped, 10^5 rows are never held as arrays of cells.
-      function* rows() {
-        for (const a of shown) yield [a.applicationId, shownScore(a, tied), status[a.status], a.experts, a.recused, a.outliers.length ? a.outliers.join(', ') : ''];
+      const headers = [text('申报编号', 'application'), text('得分', 'score'), text('状态', 'status'), text('有效评分', 'experts'), text('回避', 'recused'), text('偏离评分（集体审议）', 'outliers (collective review)')];
+      if (out.tsvTable) {
+        // Piped: each line as text, the same as a row through the TSV table, without its cells (a score has no tab).
+        const statusTsv = Object.fromEntries(Object.entries(status).map(([k, v]) => [k, tsvCell(v)])) as Record<Aggregate['status'], string>;
+        out.tsvTable(
+          headers,
+          (function* () {
+            for (const a of shown) yield `${tsvCell(a.applicationId)}\t${shownScore(a, tied)}\t${statusTsv[a.status]}\t${a.experts}\t${a.recused}\t${a.outliers.length ? tsvCell(a.outliers.join(', ')) : ''}\n`;
+          })(),
+        );
+      } else {
+        const rows = shown.map((a) => [a.applicationId, shownScore(a, tied), status[a.status], a.experts, a.recused, a.outliers.length ? a.outliers.join(', ') : '']);
+        out.table(headers, rows, { align: ['left', 'right', 'left', 'right', 'right', 'left'] });
       }
-      out.table(
-        [text('申报编号', 'application'), text('得分', 'score'), text('状态', 'status'), text('有效评分', 'experts'), text('回避', 'recused'), text('偏离评分（集体审议）', 'outliers (collective review)')],
-        rows(),
-        { align: ['left', 'right', 'left', 'right', 'right', 'left'] },
-      );
       if (shown.length < ranked.length) {
         out.line(ctx.t(text(`（仅显示前 ${TTY_ROWS} 个，共 ${ranked.length} 个；完整列表请用 --json 或输出到管道）`, `(first ${TTY_ROWS} of ${ranked.length} shown; use --json or a pipe for all)`)));
       }
