@@ -15,6 +15,8 @@ export class BatchedInsert {
   private full: Statement | null = null;
   private args: unknown[] = [];
   private n = 0;
+  /** Rows the statements run so far inserted or changed (an ON CONFLICT DO NOTHING row is not). */
+  changes = 0;
 
   constructor(
     private readonly db: Db,
@@ -31,7 +33,7 @@ export class BatchedInsert {
   add(values: readonly unknown[]): void {
     for (const v of values) this.args.push(v);
     if (++this.n === BATCH) {
-      (this.full ??= this.statement(BATCH)).run(this.args);
+      this.changes += (this.full ??= this.statement(BATCH)).run(this.args).changes;
       this.args = [];
       this.n = 0;
     }
@@ -39,7 +41,7 @@ export class BatchedInsert {
 
   flush(): void {
     if (this.n === 0) return;
-    this.statement(this.n).run(this.args);
+    this.changes += this.statement(this.n).run(this.args).changes;
     this.args = [];
     this.n = 0;
   }

@@ -121,6 +121,15 @@ export type StagedKind = 'new' | 'same' | 'update' | 'refused';
 /** Rows between two moves of the noted seal keys out of memory while updating (seals.ts flushNoted). */
 const NOTES_FLUSH_EVERY = 50_000;
 
+/** Rows staged per INSERT statement. */
+const STAGE_BATCH = 256;
+
+/** A row to stage, and what the import would do with it. */
+export interface StagedRow {
+  row: ScoreRow;
+  kind: StagedKind;
+}
+
 /**
  * The rows of a score sheet being read, in a temporary table (on disk, this
  * connection's only) instead of memory: at 10^6 rows the objects and the map
@@ -129,7 +138,7 @@ const NOTES_FLUSH_EVERY = 50_000;
  * by one statement.
  */
 export class ScoreStage {
-  private readonly add: Statement;
+  private readonly add: BatchedInsert;
   private readonly firstLine: Statement;
   counts = { new: 0, update: 0 };
 
@@ -137,17 +146,36 @@ export class ScoreStage {
     db.exec(`DROP TABLE IF EXISTS temp.score_stage;
       CREATE TEMP TABLE score_stage (application_id TEXT NOT NULL, expert_id TEXT NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL,
         score_centi INTEGER, criteria_json TEXT, recused INTEGER NOT NULL, comment TEXT, PRIMARY KEY (application_id, expert_id)) WITHOUT ROWID`);
-    this.add = db.prepare('INSERT INTO temp.score_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    this.add = new BatchedInsert(db, 'INSERT INTO temp.score_stage VALUES ', '(?, ?, ?, ?, ?, ?, ?, ?)', ' ON CONFLICT DO NOTHING');
     this.firstLine = db.prepare('SELECT line FROM temp.score_stage WHERE application_id = ? AND expert_id = ?').pluck();
   }
 
-  /** Stages the row; if the sheet named its pair before, the line that did (and the row is not staged). */
-  stage(r: ScoreRow, kind: StagedKind): number | null {
-    if (this.add.run(r.applicationId, r.expertId, r.line, kind, r.centi, r.criteria ? JSON.stringify(r.criteria) : null, r.recused ? 1 : 0, r.comment).changes === 0) {
-      return this.firstLine.get(r.applicationId, r.expertId) as number;
+  /**
+   * Stages the rows, in their order; for each, the line that named its pair
+   * before (in the sheet, so far), and then it is not staged, else null.
+   * Many rows to a statement: one statement per row cost more than SQLite's
+   * insert itself.
+   */
+  stage(rows: readonly StagedRow[]): (number | null)[] {
+    const first: (number | null)[] = [];
+    for (let i = 0; i < rows.length; i += STAGE_BATCH) {
+      const part = rows.slice(i, i + STAGE_BATCH);
+      const before = this.add.changes;
+      for (const { row: r, kind } of part) this.add.add([r.applicationId, r.expertId, r.line, kind, r.centi, r.criteria ? JSON.stringify(r.criteria) : null, r.recused ? 1 : 0, r.comment]);
+      this.add.flush();
+      // Each row staged unless its pair was: only then is each pair's first line read back (a line is one row's).
+      const all = this.add.changes - before === part.length;
+      for (const { row: r, kind } of part) {
+        const line = all ? r.line : (this.firstLine.get(r.applicationId, r.expertId) as number);
+        if (line !== r.line) {
+          first.push(line);
+          continue;
+        }
+        first.push(null);
+        if (kind === 'new' || kind === 'update') this.counts[kind]++;
+      }
     }
-    if (kind === 'new' || kind === 'update') this.counts[kind]++;
-    return null;
+    return first;
   }
 
   /** Inserts the new rows and replaces the updated ones; inside the command's transaction. */
@@ -191,11 +219,10 @@ export function writeScores(db: Db, roundId: string, inserts: ScoreRow[], update
   const stage = new ScoreStage(db);
   try {
     db.transaction(() => {
-      for (const [rows, kind] of [[inserts, 'new'], [updates, 'update']] as const) {
-        for (const r of rows) {
-          if (stage.stage(r, kind) !== null) throw new Error(`internal error: scores of ${r.applicationId} by ${r.expertId} given twice`);
-        }
-      }
+      const rows: StagedRow[] = [...inserts.map((row) => ({ row, kind: 'new' as const })), ...updates.map((row) => ({ row, kind: 'update' as const }))];
+      const first = stage.stage(rows);
+      const twice = first.findIndex((l) => l !== null);
+      if (twice >= 0) throw new Error(`internal error: scores of ${rows[twice].row.applicationId} by ${rows[twice].row.expertId} given twice`);
       stage.write(roundId, src);
     })();
   } finally {

@@ -29,6 +29,7 @@ import {
   linkWrittenScores,
   ScoreStage,
   type StagedKind,
+  type StagedRow,
   type StoredScore,
   applicationsShownAs,
 } from '../ledger/scores.repo.js';
@@ -74,6 +75,11 @@ export interface ScoresImport {
   updates: ScoreUpdate[];
   /** Every row error, by line; any one and nothing is written. */
   errors: RowError[];
+}
+
+/** A row checked, waiting to be staged; its cells for the words of a refusal. */
+interface Waiting extends StagedRow {
+  cells: string[];
 }
 
 const contentJson = (r: Pick<ScoreRow, 'centi' | 'criteria' | 'recused' | 'comment'>): unknown => JSON.parse(scoreContent(r)) as unknown;
@@ -141,7 +147,8 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
   let rows = 0;
   let unchanged = 0;
 
-  const onRow = (line: number, cells: string[], cols: ScoreColumns): void => {
+  // Each row is checked against the ledger, then staged with its batch, then counted or refused.
+  const check = (line: number, cells: string[], cols: ScoreColumns, waiting: Waiting[]): void => {
     rows++;
     const row = parseScoreRow(line, cells, cols, rules, weightedTotal, errors);
     const appId = row?.applicationId ?? (cells[cols.applicationId] ?? '').normalize('NFKC').trim();
@@ -162,7 +169,12 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
     const stored = existing.size === 0 ? undefined : existing.get(row.applicationId, row.expertId);
     const kind: StagedKind =
       stored === undefined ? 'new' : stored === contentKey(row.centi, row.criteria ? JSON.stringify(row.criteria) : null, row.recused, row.comment) ? 'same' : input.update ? 'update' : 'refused';
-    const first = stage.stage(row, kind);
+    waiting.push({ row, kind, cells });
+  };
+
+  /** A staged row (`first`: null) or one whose pair the sheet named before, on line `first`. */
+  const settle = ({ row, kind, cells }: Waiting, first: number | null, cols: ScoreColumns): void => {
+    const { line } = row;
     if (first !== null) {
       errors.push({
         line,
@@ -211,9 +223,13 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
         if (ev.kind === 'header') cols = scoreColumns(ev.cells, ev.map, rules);
         else if (ev.kind === 'rows') {
           // One transaction per batch: the stage's inserts are not each their own (the ledger is only read here).
+          // Errors are sorted by line at the end, and a line's come from one of the two steps: their order is a row at a time's.
           const c = cols as ScoreColumns;
           db.transaction(() => {
-            for (const rec of ev.rows) onRow(rec.line, rec.cells, c);
+            const waiting: Waiting[] = [];
+            for (const rec of ev.rows) check(rec.line, rec.cells, c, waiting);
+            const first = stage.stage(waiting);
+            for (let i = 0; i < waiting.length; i++) settle(waiting[i], first[i], c);
           })();
           op.progress?.tick((read += ev.rows.length));
         } else if (cols === null) throw noHeader(file, requiredColumnNames(rules).join(', '), ev.failure);

@@ -19,6 +19,8 @@ import {
   roundMoments,
   roundScoreContents,
   roundScoresForAggregation,
+  ScoreStage,
+  type StagedKind,
   writeScores,
 } from '../../src/ledger/scores.repo.js';
 import { aggregateRound, compareScores, expertSummaries, rankAggregates, ScoreMoments, scoreToStored, scoringRules, type Aggregate, type ScoreValue } from '../../src/domain/scoring.js';
@@ -75,6 +77,41 @@ describe('scores repository', () => {
     const odd = { file: "O'Brien's 评分表 ''; DROP TABLE scores; --.csv", sha256: 'b'.repeat(64), at: "2022-05-01T00:00:00.000Z'" };
     inTransaction(db, () => writeScores(db, 'R1', [row('A', 'E1', 8000, 2)], [], odd));
     expect(db.prepare('SELECT round_id, source_file, source_sha256, imported_at FROM scores').raw().all()).toEqual([['R1', odd.file, odd.sha256, odd.at]]);
+    db.close();
+  });
+
+  it('ScoreStage.stage: per row, the first line of a pair named before (within a batch of rows, across batches, across calls), else staged and counted', () => {
+    const db = setup(['A']);
+    fc.assert(
+      fc.property(
+        // Few pairs, many rows: most pairs come again, in the same statement's rows or in a later one.
+        fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: 39 }), fc.integer({ min: 0, max: 19 }), fc.constantFrom('new', 'same', 'update', 'refused')), { maxLength: 700 }), { minLength: 1, maxLength: 3 }),
+        (calls) => {
+          const stage = new ScoreStage(db);
+          try {
+            const seen = new Map<string, number>();
+            const counts = { new: 0, update: 0 };
+            let line = 2;
+            for (const call of calls) {
+              const rows = call.map(([a, e, kind]) => ({ row: row(`A${a}`, `E${e}`, 8000, line++), kind: kind as StagedKind }));
+              const expected = rows.map(({ row: r, kind }) => {
+                const first = seen.get(`${r.applicationId}/${r.expertId}`);
+                if (first !== undefined) return first;
+                seen.set(`${r.applicationId}/${r.expertId}`, r.line);
+                if (kind === 'new' || kind === 'update') counts[kind]++;
+                return null;
+              });
+              expect(inTransaction(db, () => stage.stage(rows))).toEqual(expected);
+            }
+            expect(stage.counts).toEqual(counts);
+            expect(db.prepare('SELECT count(*) FROM temp.score_stage').pluck().get()).toBe(seen.size);
+          } finally {
+            stage.drop();
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
     db.close();
   });
 
