@@ -8,6 +8,8 @@ import { detectLang } from './i18n/index.js';
 import type { OpContext } from '../ops/context.js';
 import { watchLedger, unwatchLedger } from './interrupt.js';
 import { progressBar } from './progress.js';
+import { onSealProgress } from '../ledger/seals.js';
+import { reporter } from '../ops/progress.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -97,14 +99,28 @@ export function makeContext(g: GlobalOptions): Context {
 
 /** The operation's view of a command: the ledger, the officer and the clock. */
 export function opContext(ctx: Context): OpContext {
+  const progress = progressBar({ lang: ctx.lang });
+  // The row seals written at the end of a command's transaction (a second or so at 10^5 rows) are a phase of its
+  // bar, cleared when they are done; a seal too small to tick leaves the bar alone.
+  let sealing: ((done: number, total: number) => void) | undefined;
+  const sealListener = {
+    tick: (done: number, total: number) => (sealing ??= reporter(progress, text('封存所写的行', 'sealing the rows written'), 'rows'))?.(done, total),
+    end: () => {
+      if (!sealing) return;
+      sealing = undefined;
+      progress.done();
+    },
+  };
   // Opened on first use: an operation that refuses its input first reports that, not a missing ledger.
   return {
     get db() {
-      return ctx.db();
+      const db = ctx.db();
+      onSealProgress(db, sealListener);
+      return db;
     },
     officer: ctx.officer,
     now: ctx.now,
     today: ctx.today,
-    progress: progressBar({ lang: ctx.lang }),
+    progress,
   };
 }

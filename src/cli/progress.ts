@@ -53,6 +53,9 @@ function barWanted(stream: BarStream = process.stderr): boolean {
   return !!stream.isTTY && !process.env.CI;
 }
 
+/** Seconds into a phase before its rate (and the time left) is shown. */
+const MIN_RATE_SECONDS = 0.2;
+
 /** A progress bar for an operation; silent (but callable) when stderr is not a terminal. */
 export function progressBar(opts: BarOptions): ProgressBar {
   const stream = opts.stream ?? process.stderr;
@@ -73,7 +76,8 @@ export function progressBar(opts: BarOptions): ProgressBar {
 
   const line = (done: number, now: number): string => {
     const secs = (now - phaseStart) / 1000;
-    const rate = secs > 0 ? done / secs : 0;
+    // A rate from the first instants of a phase says nothing (a first tick can come a microsecond in).
+    const rate = secs >= MIN_RATE_SECONDS ? done / secs : 0;
     const u = t(UNITS[unit]);
     const parts: string[] = [];
     if (total !== null && total > 0) {

@@ -257,6 +257,21 @@ interface Entries {
   ordered: boolean;
 }
 let entries: Entries | null = null;
+
+/** Who hears how far sealing has got (a command's progress bar): rows sealed of all, then the end. */
+export interface SealListener {
+  tick(done: number, total: number): void;
+  end(): void;
+}
+const sealListeners = new WeakMap<Db, SealListener>();
+/** The listener of this connection's seals (the last one given). */
+export function onSealProgress(db: Db, listener: SealListener): void {
+  sealListeners.set(db, listener);
+}
+// The seal under way that a listener hears: rows sealed so far, of how many.
+let sealCount: { done: number; total: number; listener: SealListener } | null = null;
+/** Rows sealed between two ticks. */
+const SEAL_TICK = 4096;
 const sealEntryReady = new WeakSet<Db>();
 
 /** jm_seal_entry(key, text or NULL): the row's hash (hex, NULL for a deleted row), added to the digest of the table's entries. */
@@ -270,6 +285,7 @@ function registerSealEntry(db: Db): void {
     if (entries.last !== null && k < entries.last) entries.ordered = false;
     entries.last = k;
     entries.digest.update(entryText(k, hex));
+    if (sealCount && ++sealCount.done % SEAL_TICK === 0) sealCount.listener.tick(sealCount.done, sealCount.total);
     return hex;
   });
 }
@@ -285,6 +301,28 @@ export function sealNoted(db: Db, seq: number): Record<string, string> | null {
   const tables = [...new Set([...dirty, ...(bulkRows.get(db)?.keys() ?? [])])].sort();
   if (!tables.length) return null;
   registerSealEntry(db);
+  const listener = sealListeners.get(db);
+  sealCount = listener ? { done: 0, total: rowsToSeal(db, tables), listener } : null;
+  try {
+    return sealTables(db, seq, tables, dirty);
+  } finally {
+    sealCount = null;
+    listener?.end();
+  }
+}
+
+/** How many rows sealNoted will seal (for a progress bar): the noted keys, and the rows inserted in bulk. */
+function rowsToSeal(db: Db, tables: readonly string[]): number {
+  let n = db.prepare('SELECT count(*) FROM temp.jm_dirty').pluck().get() as number;
+  for (const t of tables) {
+    const b = bulkRows.get(db)?.get(t);
+    if (!b) continue;
+    n += db.prepare(b.kind === 'rowid' ? `SELECT count(*) FROM main.${q(t)} WHERE rowid > ${b.base}` : `SELECT count(*) FROM ${bulkKeysTable(t)}`).pluck().get() as number;
+  }
+  return n;
+}
+
+function sealTables(db: Db, seq: number, tables: readonly string[], dirty: ReadonlySet<string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const t of tables) {
     const first = SEALED_TABLES[t][0];

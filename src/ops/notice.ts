@@ -24,6 +24,7 @@ import { inTransaction, type Db } from '../ledger/open.js';
 import { noticeCounts } from '../ledger/steps.repo.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
+import type { Progress } from './progress.js';
 import { requireApplication, requireRound } from './lookup.js';
 import { requireReadyForNotice } from './steps.js';
 import { byState, refuseOn, transition } from './refusals.js';
@@ -83,7 +84,13 @@ type Refusal = ReturnType<typeof checkNoticedAward>;
  * order, and the first refusal (an award on notice with another amount);
  * null when `rows` ended early (out of order).
  */
-function collect(db: Db, rows: Iterator<ProposedAward, unknown>, forFile: boolean): { items: NoticeAward[]; entries: NoticeEntry[] | null; digest: string; refusal: Refusal | null } | null {
+function collect(
+  db: Db,
+  rows: Iterator<ProposedAward, unknown>,
+  forFile: boolean,
+  tick?: (done: number) => void,
+): { items: NoticeAward[]; entries: NoticeEntry[] | null; digest: string; refusal: Refusal | null } | null {
+  let read = 0;
   const items: NoticeAward[] = [];
   const entries: NoticeEntry[] | null = forFile ? [] : null;
   const digest = sha256();
@@ -94,6 +101,7 @@ function collect(db: Db, rows: Iterator<ProposedAward, unknown>, forFile: boolea
   let r = rows.next();
   for (; !r.done; r = rows.next()) {
     const p = r.value;
+    if (tick && (++read & 4095) === 0) tick(read);
     if (p.state === 'proposed') {
       pending += `${JSON.stringify(p)}\n`;
       if (pending.length >= 1 << 16) {
@@ -125,12 +133,15 @@ function collect(db: Db, rows: Iterator<ProposedAward, unknown>, forFile: boolea
 }
 
 /** The awards a new notice would publish: proposed ones only; awards already on notice stay on theirs. */
-function planNotice(db: Db, round: Round, startsOn: string, days: number, forFile: boolean): NoticeDraft {
+function planNotice(db: Db, round: Round, startsOn: string, days: number, forFile: boolean, progress?: Progress): NoticeDraft {
   const period = refuseOn(noticePeriod(startsOn, days, round.policy));
   requireReadyForNotice(db, round.roundId);
   const manual = round.policy.categories.filter((c) => c.allocation === 'manual').map((c) => c.key);
+  // About as many awards as the latest version funds (manual awards besides).
+  progress?.phase(text('核对拟公示的奖励', 'reading the proposed awards'), noticeCounts(db, round.roundId, latestVersion(db, round.roundId)).funded, 'rows', true);
+  const tick = progress ? (n: number) => progress.tick(n) : undefined;
   // Read one row at a time; in the rare ledger whose ids SQLite sorts otherwise, all at once and sorted here.
-  const plan = collect(db, eachProposedAward(db, round.roundId, manual), forFile) ?? collect(db, proposedAwards(db, round.roundId, manual)[Symbol.iterator](), forFile);
+  const plan = collect(db, eachProposedAward(db, round.roundId, manual), forFile, tick) ?? collect(db, proposedAwards(db, round.roundId, manual)[Symbol.iterator](), forFile, tick);
   if (!plan) throw new Error('internal error: proposedAwards came out of application_id order');
   if (plan.refusal) refuseOn(plan.refusal, text('重新运行 `jmfund allocate`，它会保留已公示的金额。', 'run `jmfund allocate` again: it keeps the awards on notice.'));
   if (plan.items.length === 0) {
@@ -176,7 +187,7 @@ export async function publicize(op: OpContext, input: PublicizeInput): Promise<P
   // place: a refused plan or a failed transaction leaves any earlier file as it was.
   const seqAtDraft = headSeq(db);
   const writes = Boolean(input.listFile && !input.listFile.checkOnly);
-  const draft = planNotice(db, round, input.from, days, writes);
+  const draft = planNotice(db, round, input.from, days, writes, op.progress);
   const at = op.now();
   // A public document: its mode follows the officer's umask.
   const staged = input.listFile && draft.entries ? await stageNoticeFile(round, draft, at, input.listFile.path, input.listFile.force) : null;

@@ -61,6 +61,21 @@ describe('progress bar', () => {
     expect(f.writes[2]).toBe('\r\x1b[K');
   });
 
+  it('a later phase drawn at its first instants shows its count but no rate or time left until it has run a moment', () => {
+    const f = fake(true);
+    const bar = progressBar({ lang: 'en', stream: f.stream, clock: f.clock });
+    bar.phase(text('读取', 'reading'), 10_000, 'rows');
+    f.at(1000);
+    bar.tick(10_000);
+    bar.phase(text('封存', 'sealing'), 80_000, 'rows');
+    f.at(1000.001);
+    bar.tick(4096);
+    f.at(1500);
+    bar.tick(40_000);
+    expect(f.writes[1]).toMatch(/^\rsealing \[#+-+\]   5% 4,096\/80,000 rows\x1b\[K$/);
+    expect(f.writes[2]).toContain(' 50% 40,000/80,000 rows · 80,000 rows/s · 1 s left');
+  });
+
   it('marks an estimated total (a file’s lines from its size) and its time left as about, and never shows more done than all', () => {
     const f = fake(true);
     const bar = progressBar({ lang: 'en', stream: f.stream, clock: f.clock });

@@ -65,3 +65,23 @@ describe('progress bar', () => {
     }
   }, 600_000);
 });
+
+describe('progress bar, after the allocation', () => {
+  // The round above, allocated again to fund most of it: its notice and its filing seal tens of thousands of rows.
+  const at = (now: string) => ({ ...env(), JMFUND_NOW: now });
+  it('publicize and finalize show theirs: the proposed awards read, then the rows sealed; nothing when piped', () => {
+    // Budgets that fund most of the 20,000 applications: a notice of thousands of awards.
+    const budgets = ['benchmark-enterprise', 'benchmark-platform', 'sme-cloud', 'cluster-pilot', 'talent-training'].flatMap((c) => ['--budget', `${c}=1000000万`]);
+    const a = runCli(['allocate', '--round', 'R1', ...budgets], { env: at('2022-05-18T01:00:00.000Z') });
+    expect(a.code, a.stderr).toBe(0);
+    const publicize = ['publicize', '--round', 'R1', '--from', '2022-06-01', '--days', '7', '--yes'];
+    const p = runOnPty(publicize, { env: at('2022-05-31T01:00:00.000Z'), timeoutSec: 120 });
+    expect(p.code, p.output).toBe(0);
+    expect(p.output).toMatch(/\rreading the proposed awards [^\r]*\d[\d,]*\/≈[\d,]+ rows/);
+    expect(p.output).toMatch(/\rsealing the rows written [^\r]*\d[\d,]*\/[\d,]+ rows/);
+    expect(p.output).toContain('\r\u001b[K');
+    const f = runCli(['finalize', '--round', 'R1', '--on', '2022-06-20', '--yes'], { env: at('2022-06-20T01:00:00.000Z') });
+    expect(f.code, f.stderr).toBe(0);
+    expect(f.stderr).not.toContain('\r');
+  }, 300_000);
+});
