@@ -9,7 +9,7 @@ import { estimateRecords, fileProblem, sha256File } from '../io/files.js';
 import { type HeaderFailure, tableRows } from '../io/parsed-table.js';
 import { roundSize } from '../ledger/eligibility.repo.js';
 import { EVENT_NAMES_AT_MOST } from '../ledger/allocations.repo.js';
-import { appendEvent } from '../ledger/events.js';
+import { appendEvent, refuseIfClockBehind } from '../ledger/events.js';
 import { inTransaction } from '../ledger/open.js';
 import {
   applicationRound,
@@ -122,6 +122,7 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
   const { db } = op;
   const { file } = input;
   const round = requireRound(db, input.round);
+  if (!input.dryRun) refuseIfClockBehind(db, op.now());
   const rules = scoringRules(round.policy);
   const sourceName = basename(file);
   const weightedTotal = (c: Record<string, number>) => formatFraction(expertUnits(rules, null, c) ?? 0n, rules.unitsPerPoint);
@@ -302,6 +303,7 @@ export interface ScoresAggregate {
 export function aggregateScores(op: OpContext, input: { round: string | undefined; method?: ScoreMethod }): ScoresAggregate {
   const { db } = op;
   const round = requireRound(db, input.round);
+  refuseIfClockBehind(db, op.now());
   const rules = scoringRules(round.policy, input.method);
   const headSeq = lastEventSeq(db);
   // The z-score needs the round's totals (μ, σ, μ_e, σ_e) before the first

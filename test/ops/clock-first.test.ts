@@ -12,6 +12,7 @@ import type { Progress } from '../../src/ops/progress.js';
 import { allocate } from '../../src/ops/allocate.js';
 import { check } from '../../src/ops/check.js';
 import { importApplications } from '../../src/ops/import.js';
+import { aggregateScores, importScores } from '../../src/ops/scores.js';
 import { addApplications } from '../ledger/allocation-fixtures.js';
 import { FIXTURES, ledgerWithRound } from '../helpers.js';
 import { opContextFor } from './op-context.js';
@@ -90,5 +91,22 @@ describe('a clock set back is refused before the work', () => {
     expect(planned).toBe(0);
     expect(db.prepare('SELECT count(*) FROM allocations').pluck().get()).toBe(0);
     expect(allocate(opContextFor(db, 'o', EARLY), { roundId: 'R1', dryRun: true }).version).toBeNull();
+  });
+
+  it('scores import and aggregate: refused before the sheet is read or any application aggregated; a dry run of the import still reads it', async () => {
+    const { db, path } = ledgerAfter();
+    const before = fileHash(path);
+    const progress = recorder();
+    const file = join(FIXTURES, 'scores', 'errors.csv');
+    const e = await rejected(importScores({ ...opContextFor(db, 'o', EARLY), progress }, { file, round: 'R1' }));
+    expect(e.exitCode).toBe(3);
+    expect(e.text?.en).toContain('events cannot go back in time');
+    const a = await rejected(() => aggregateScores({ ...opContextFor(db, 'o', EARLY), progress }, { round: 'R1' }));
+    expect(a.exitCode).toBe(3);
+    expect(progress.calls).toEqual([]);
+    expect(fileHash(path)).toBe(before);
+    // The dry run reads the sheet (and finds what is wrong in it) whatever the clock.
+    const dry = await importScores(opContextFor(db, 'o', EARLY), { file, round: 'R1', dryRun: true });
+    expect(dry.written).toBe(false);
   });
 });
