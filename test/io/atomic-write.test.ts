@@ -4,8 +4,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FileHandle } from 'node:fs/promises';
-import { AtomicOut, FileExistsError, FileWriteError, writeFileAtomic, writeFileAtomicStream } from '../../src/io/atomic-write.js';
+import { FileExistsError, FileWriteError, writeFileAtomic, writeFileAtomicStream } from '../../src/io/atomic-write.js';
 import { createHash } from 'node:crypto';
 
 let dir: string;
@@ -72,105 +71,32 @@ describe('writeFileAtomicStream', () => {
     expect(content.toString('utf8').split('\r\n')).toHaveLength(1001);
   });
 
-  it('handOver: chunks written at their place on the thread pool, in order, with size and SHA-256, a few at a time', async () => {
-    const p = join(dir, 'handed.csv');
+  it('chunkNow: each chunk is on disk when it returns (the buffer may be reused), in order, with size and SHA-256, and the event loop turns', async () => {
+    const p = join(dir, 'now.csv');
+    const buf = Buffer.alloc(64 * 1024);
     const want = createHash('sha256');
     let bytes = 0;
-    let waits = 0;
-    await writeFileAtomicStream(p, async (out) => {
-      for (let i = 0; i < 400; i++) {
-        // Sizes that vary, so that each write's place in the file is its own.
-        const buf = Buffer.alloc(64 * 1024 + (i % 7) * 1000, i % 251);
-        want.update(buf);
-        bytes += buf.length;
-        const wait = out.handOver(buf);
-        if (wait) {
-          waits++;
-          await wait;
+    let turns = 0;
+    const tick = setInterval(() => turns++, 0);
+    try {
+      await writeFileAtomicStream(p, async (out) => {
+        for (let i = 0; i < 400; i++) {
+          buf.fill(i % 251);
+          want.update(buf);
+          bytes += buf.length;
+          const wait = out.chunkNow(buf);
+          if (wait) await wait;
         }
-      }
-    });
+      });
+    } finally {
+      clearInterval(tick);
+    }
     const content = await readFile(p);
     expect(content.length).toBe(bytes);
     expect(createHash('sha256').update(content).digest('hex')).toBe(want.digest('hex'));
-    // The caller waits once a few writes are under way: what is held stays bounded.
-    expect(waits).toBeGreaterThan(300);
-  });
-
-  it('handOver with spare(): a buffer comes back only once its write has ended (40 MiB of text through a 1 MiB sink)', async () => {
-    const { TextSink } = await import('../../src/io/exporters/sink.js');
-    const p = join(dir, 'spares.csv');
-    const want = createHash('sha256');
-    const buffers = new Set<ArrayBufferLike>();
-    await writeFileAtomicStream(p, async (out) => {
-      const sink = new TextSink((c) => out.handOver(c), 1 << 20, (size) => {
-        const b = out.spare(size);
-        buffers.add(b.buffer);
-        return b;
-      });
-      for (let i = 0; i < 400_000; i++) {
-        const line = `${i},江门市第${i % 977}号企业,${'x'.repeat(i % 53)}\r\n`;
-        want.update(line);
-        const wait = sink.write(line);
-        if (wait) await wait;
-      }
-      await sink.flush();
-    });
-    expect(createHash('sha256').update(await readFile(p)).digest('hex')).toBe(want.digest('hex'));
-    // Buffers were used again: a handful for the whole file, not one per MiB.
-    expect(buffers.size).toBeLessThan(10);
-  });
-
-  it('spare(): never a buffer whose write is still under way; the same buffer once it has ended', async () => {
-    const pending: (() => void)[] = [];
-    const landed: string[] = [];
-    // A file whose writes end when the test says so, and keep what the buffer held at that moment.
-    const fh = {
-      write: (b: Buffer, off: number, len: number) =>
-        new Promise<{ bytesWritten: number }>((resolve) =>
-          pending.push(() => {
-            landed.push(b.subarray(off, off + len).toString());
-            resolve({ bytesWritten: len });
-          }),
-        ),
-    };
-    const out = new AtomicOut(fh as unknown as FileHandle);
-    const a = out.spare(8);
-    a.write('aaaaaaaa');
-    expect(out.handOver(a)).toBeUndefined();
-    const b = out.spare(8);
-    expect(b.buffer).not.toBe(a.buffer);
-    b.write('bbbbbbbb');
-    out.handOver(b);
-    pending.shift()?.();
-    await new Promise((r) => setImmediate(r));
-    const c = out.spare(8);
-    expect(c.buffer).toBe(a.buffer);
-    c.write('cccccccc');
-    pending.shift()?.();
-    out.handOver(c);
-    pending.shift()?.();
-    await out.settled();
-    expect(landed).toEqual(['aaaaaaaa', 'bbbbbbbb', 'cccccccc']);
-  });
-
-  it('handOver: a failed write fails the file (named), and leaves neither the file nor a temporary file', async () => {
-    const sub = await mkdtemp(join(dir, 'handfail-'));
-    const p = join(sub, 'full.csv');
-    let calls = 0;
-    const err = await writeFileAtomicStream(p, async (out) => {
-      // The file's handle closed behind its back: every write fails with EBADF.
-      await (out as unknown as { fh: { close(): Promise<void> } }).fh.close();
-      for (let i = 0; i < 100; i++) {
-        calls++;
-        const wait = out.handOver(Buffer.alloc(1000, 1));
-        if (wait) await wait;
-      }
-    }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(FileWriteError);
-    expect((err as FileWriteError).path).toBe(p);
-    expect(calls).toBeLessThan(100);
-    expect(await readdir(sub)).toEqual([]);
+    for (let i = 0; i < 400; i += 57) expect(content[i * 64 * 1024 + 100]).toBe(i % 251);
+    // 25 MiB: the timer ran between the writes, not only after them.
+    expect(turns).toBeGreaterThan(1);
   });
 
   it('leaves neither the file nor a temporary file when the producer fails half way, and passes its error on', async () => {

@@ -42,8 +42,6 @@ export async function renderReport(r: Report, format: ReportFormat, lang: Lang):
  * the report is written, may still refuse it (by throwing) before it takes
  * the file's name.
  */
-const FILE_CHUNK = 1 << 20;
-
 export async function writeReportFile(
   r: Report,
   format: ReportFormat,
@@ -69,8 +67,8 @@ export async function writeReportFile(
   return writeFileAtomicStream(
     path,
     async (out) => {
-      // 1 MiB chunks, each handed to the file's writes on the thread pool; their buffers come back when written.
-      const sink = new TextSink((chunk) => out.handOver(chunk), FILE_CHUNK, (size) => out.spare(size));
+      // Each chunk is on disk when chunkNow returns, so the sink's one buffer is used again.
+      const sink = new TextSink((chunk) => out.chunkNow(chunk), true);
       await write(r, lang, sink);
       await sink.flush();
       await beforeCommit?.();
