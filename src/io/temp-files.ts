@@ -43,12 +43,8 @@ const removeWithSides = (p: string): void => {
   for (const s of ['', ...SIDE_FILES]) rmSync(p + s, { force: true });
 };
 
-/**
- * Ends the process for a signal: removes the live temporary files, lets the
- * reporter say what happened, exits (see EXIT_CODES). The CLI's
- * handler for every writing command ends through here too (cli/interrupt.ts).
- */
-export function endOnSignal(signal: Sig): void {
+/** Removes every live temporary file (the process is about to end); returns their paths. */
+function removeLive(): string[] {
   const removed = [...live];
   for (const p of removed) {
     try {
@@ -58,6 +54,16 @@ export function endOnSignal(signal: Sig): void {
     }
   }
   live.clear();
+  return removed;
+}
+
+/**
+ * Ends the process for a signal: removes the live temporary files, lets the
+ * reporter say what happened, exits (see EXIT_CODES). The CLI's
+ * handler for every writing command ends through here too (cli/interrupt.ts).
+ */
+export function endOnSignal(signal: Sig): void {
+  const removed = removeLive();
   try {
     reportInterrupt(signal, removed);
   } finally {
@@ -81,15 +87,7 @@ export function setCrashReporter(fn: CrashReporter): void {
  * reporter says what happened, exit 1 — as an internal error, not a stack trace.
  */
 export function endOnCrash(error: unknown): void {
-  const removed = [...live];
-  for (const p of removed) {
-    try {
-      removeWithSides(p);
-    } catch {
-      /* still end the process */
-    }
-  }
-  live.clear();
+  const removed = removeLive();
   try {
     reportCrash(error, removed);
   } finally {
