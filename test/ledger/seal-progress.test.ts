@@ -9,7 +9,8 @@ import { ledgerWithRound } from '../helpers.js';
 
 function write(db: Db, n: number, bulk: boolean, at: string): void {
   inTransaction(db, () => {
-    const rows = bulk ? bulkInsert(db, 'credit_listings') : null;
+    // bulkInsert names the four tables that use it; any rowid table is sealed the same way.
+    const rows = bulk ? bulkInsert(db, 'credit_listings' as 'applications') : null;
     const ins = db.prepare("INSERT INTO credit_listings (uscc, list, listed_on, source_file, source_line, row_hash) VALUES (?, 'abnormal-operations', '2022-01-01', 'f.csv', ?, ?)");
     for (let i = 0; i < n; i++) ins.run(`9144070${String(i).padStart(11, '0')}`, i + 1, `${at}-${i}`);
     rows?.done();
