@@ -311,13 +311,16 @@ export function sealNoted(db: Db, seq: number): Record<string, string> | null {
   }
 }
 
-/** How many rows sealNoted will seal (for a progress bar): the noted keys, and the rows inserted in bulk. */
+/**
+ * About how many rows sealNoted will seal (for a progress bar): the noted keys, and the rows inserted in bulk
+ * (by their rowids' range: counting 10^5 wide rows would read them all).
+ */
 function rowsToSeal(db: Db, tables: readonly string[]): number {
   let n = db.prepare('SELECT count(*) FROM temp.jm_dirty').pluck().get() as number;
   for (const t of tables) {
     const b = bulkRows.get(db)?.get(t);
     if (!b) continue;
-    n += db.prepare(b.kind === 'rowid' ? `SELECT count(*) FROM main.${q(t)} WHERE rowid > ${b.base}` : `SELECT count(*) FROM ${bulkKeysTable(t)}`).pluck().get() as number;
+    n += db.prepare(b.kind === 'rowid' ? `SELECT coalesce(max(rowid), ${b.base}) - ${b.base} FROM main.${q(t)}` : `SELECT count(*) FROM ${bulkKeysTable(t)}`).pluck().get() as number;
   }
   return n;
 }
