@@ -32,6 +32,16 @@ export class BatchedInsert {
   /** One row's values, in the tuple's order. */
   add(values: readonly unknown[]): void {
     for (const v of values) this.args.push(v);
+    this.added();
+  }
+
+  /** One row, its values pushed by `bind` in the tuple's order (no array per row). */
+  addWith<T>(item: T, bind: (item: T, args: unknown[]) => void): void {
+    bind(item, this.args);
+    this.added();
+  }
+
+  private added(): void {
     if (++this.n === BATCH) {
       this.changes += (this.full ??= this.statement(BATCH)).run(this.args).changes;
       this.args = [];
@@ -49,16 +59,7 @@ export class BatchedInsert {
 
 /** INSERT `head` + `tuple` × n for the items, in their order; `bind` pushes one item's values. */
 export function insertBatched<T>(db: Db, head: string, tuple: string, items: Iterable<T>, bind: (item: T, args: unknown[]) => void): void {
-  const full = db.prepare(head + Array(BATCH).fill(tuple).join(', '));
-  let args: unknown[] = [];
-  let n = 0;
-  for (const it of items) {
-    bind(it, args);
-    if (++n === BATCH) {
-      full.run(args);
-      args = [];
-      n = 0;
-    }
-  }
-  if (n) db.prepare(head + Array(n).fill(tuple).join(', ')).run(args);
+  const insert = new BatchedInsert(db, head, tuple);
+  for (const it of items) insert.addWith(it, bind);
+  insert.flush();
 }
