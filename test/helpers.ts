@@ -1,6 +1,6 @@
 // Shared test helpers: a temporary folder, a real ledger file, and the built
 // binary run as an officer would run it.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncOptionsWithStringEncoding, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,24 @@ import { loadPolicy } from '../src/io/policies.js';
 export const ROOT = resolve(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'bin', 'jmfund.js');
 export const FIXTURES = join(ROOT, 'fixtures');
+
+/** How long a test's child process may run before it is killed. */
+const CHILD_LIMIT_MS = 300_000;
+
+/**
+ * spawnSync with a limit: vitest cannot time out a test blocked in synchronous
+ * code, so a child that never ends (a timer left alive, say) would hold the
+ * whole suite until CI gives up. Killed at the limit, it throws, naming it.
+ */
+export function runChild(file: string, args: readonly string[], opts: SpawnSyncOptionsWithStringEncoding, limitMs = CHILD_LIMIT_MS): SpawnSyncReturns<string> {
+  // maxBuffer: Node's 1 MiB would kill a command printing a large table (allocate of 20,000 lines).
+  const r = spawnSync(file, args, { timeout: limitMs, killSignal: 'SIGKILL', maxBuffer: 256 * 1024 * 1024, ...opts });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') {
+    const shown = [file, ...args].map((a) => (a.length > 80 ? `${a.slice(0, 77)}...` : a)).join(' ');
+    throw new Error(`still running after ${limitMs / 1000} s, killed: ${shown}\n${(r.stderr ?? '').slice(-2000)}`);
+  }
+  return r;
+}
 
 export function tempDir(prefix = 'jmfund-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -33,7 +51,7 @@ export function runCli(args: string[], opts: { db?: string; env?: Record<string,
     ...(opts.db ? { JMFUND_DB: opts.db } : {}),
     ...opts.env,
   };
-  const r = spawnSync(process.execPath, [BIN, ...args], { env, cwd: opts.cwd ?? ROOT, encoding: 'utf8', input: opts.input ?? '' });
+  const r = runChild(process.execPath, [BIN, ...args], { env, cwd: opts.cwd ?? ROOT, encoding: 'utf8', input: opts.input ?? '' });
   return {
     code: r.status ?? -1,
     stdout: r.stdout,

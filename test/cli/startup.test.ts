@@ -1,11 +1,10 @@
 // Cold start (issue 9, goal ≤ 1.6× node -e 0): what `--help` and `round list`
 // load. Times are bench/startup.mjs's business; this test catches the usual
 // way they regress, a static import that drags a heavy module into every start.
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, ledgerWithRound, tempDir } from '../helpers.js';
+import { BIN, ROOT, ledgerWithRound, runChild, tempDir } from '../helpers.js';
 
 interface Loaded {
   builtins: string[];
@@ -27,7 +26,7 @@ function loaded(args: string[], db: string): { code: number; stdout: string; loa
       esmLoader: process.moduleLoadList.includes('NativeModule internal/modules/esm/module_job'),
     })));`,
   );
-  const r = spawnSync(process.execPath, ['-r', preload, BIN, ...args], {
+  const r = runChild(process.execPath, ['-r', preload, BIN, ...args], {
     env: { ...process.env, JMFUND_DB: db, JMFUND_LANG: 'en', NO_COLOR: '1', JMFUND_OFFICER: 'test-officer' },
     encoding: 'utf8',
   });

@@ -2,12 +2,12 @@
 // the built binary run asynchronously (so that it can be killed or raced),
 // a seeded random generator, and a scored round built through the real CLI.
 import Database from 'better-sqlite3';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, copyFileSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN } from '../helpers.js';
+import { BIN, runChild } from '../helpers.js';
 import { writeApplicationsCsv, writeScoresCsv } from '../../bench/lib/generate.mjs';
 
 export const ROUND = 'R1';
@@ -31,7 +31,7 @@ export interface Run {
 /** Runs jmfund to the end (synchronously); throws unless the exit code is one of `ok`. */
 export function jm(db: string, args: string[], ok: number[] = [0], env: Record<string, string> = {}): Run {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: cliEnv(db, env), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = runChild(process.execPath, [BIN, ...args], { env: cliEnv(db, env), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const run = { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
   if (!ok.includes(r.status ?? -1)) throw new Error(`jmfund ${args.join(' ')} exited ${r.status ?? r.signal}\n${r.stderr.slice(-3000)}`);
   return run;

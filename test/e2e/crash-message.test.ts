@@ -2,12 +2,11 @@
 // ends the command as an internal error, not a stack trace: what was open is
 // rolled back, the unfinished temporary file removed, exit 1. The error is
 // thrown by a module preloaded with --require, at a point the test chooses.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, tempDir } from '../helpers.js';
+import { BIN, runChild, tempDir } from '../helpers.js';
 import { cliEnv, copyLedger, emptyRound, generateApplications, journalOf, ROUND } from '../crash/lib.js';
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -26,7 +25,7 @@ beforeAll(async () => {
 function runWith(preload: string, db: string, args: string[], env: Record<string, string> = {}) {
   const file = join(dir, `preload-${Math.random().toString(36).slice(2)}.cjs`);
   writeFileSync(file, preload);
-  const r = spawnSync(process.execPath, ['--require', file, BIN, ...args], { env: cliEnv(db, env), encoding: 'utf8' });
+  const r = runChild(process.execPath, ['--require', file, BIN, ...args], { env: cliEnv(db, env), encoding: 'utf8' });
   return { code: r.status, stderr: r.stderr };
 }
 
@@ -52,7 +51,9 @@ describe('an error nothing caught', () => {
       const db = copyLedger(base, join(dir, `import-${attempt}.db`));
       const before = sha(db);
       // Thrown once the import's transaction is open (its -journal exists).
-      const preload = `const fs = require('node:fs'); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(journalOf(db))})) { clearInterval(t); throw new Error('stream failed'); } }, 1);`;
+      // Unref'd: an import that ends before the timer sees the journal exits
+      // (code 0, tried again) instead of being kept alive by the timer.
+      const preload = `const fs = require('node:fs'); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(journalOf(db))})) { clearInterval(t); throw new Error('stream failed'); } }, 1); t.unref();`;
       const r = runWith(preload, db, ['import', csv, '--round', ROUND]);
       if (r.code === 0) continue; // finished first: try again
       caught = true;

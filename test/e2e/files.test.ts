@@ -6,11 +6,10 @@
 // file.
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, FIXTURES, runCli, tempDir } from '../helpers.js';
+import { BIN, FIXTURES, runChild, runCli, tempDir } from '../helpers.js';
 import { crashSeed, dumpLedger, random, runAndKill } from '../crash/lib.js';
 
 const NOW = '2022-09-30T08:00:00.000Z';
@@ -33,7 +32,7 @@ const copyOf = (db: string) => {
 };
 /** Runs jmfund through sh with a umask, as an officer's shell would. */
 const withUmask = (umask: string, db: string, args: string[]) =>
-  spawnSync('sh', ['-c', `umask ${umask} && exec "$0" "$@"`, process.execPath, BIN, ...args], {
+  runChild('sh', ['-c', `umask ${umask} && exec "$0" "$@"`, process.execPath, BIN, ...args], {
     env: { ...process.env, JMFUND_DB: db, JMFUND_NOW: NOW, JMFUND_LANG: 'en', NO_COLOR: '1', JMFUND_OFFICER: 'files-test' },
     encoding: 'utf8',
   });

@@ -5,14 +5,14 @@
 // anything is written or committed; an interrupted backup leaves nothing
 // behind; what a killed process left is removed by the next writer and listed
 // by verify; private files are 0600, public documents follow the umask.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, FIXTURES, runCli, tempDir } from '../helpers.js';
+import { BIN, FIXTURES, runChild, runCli, tempDir } from '../helpers.js';
 
 const NOW = '2022-09-30T08:00:00.000Z';
 let dir: string;
@@ -37,7 +37,7 @@ const ledgerCopy = () => {
   return { db: to, sub };
 };
 /** A PID that no process has now: one that has just ended. */
-const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid as number;
+const deadPid = () => runChild(process.execPath, ['-e', '0'], { encoding: 'utf8' }).pid;
 
 beforeAll(() => {
   dir = tempDir('jmfund-outpaths-');
@@ -247,7 +247,7 @@ describe('interrupted and killed writers leave nothing behind', () => {
 
 describe('modes: private files 0600, public documents follow the umask', () => {
   const withUmask = (umask: string, db: string, args: string[]) =>
-    spawnSync('sh', ['-c', `umask ${umask} && exec "$0" "$@"`, process.execPath, BIN, ...args], {
+    runChild('sh', ['-c', `umask ${umask} && exec "$0" "$@"`, process.execPath, BIN, ...args], {
       env: { ...process.env, JMFUND_DB: db, JMFUND_NOW: NOW, JMFUND_LANG: 'en', NO_COLOR: '1', JMFUND_OFFICER: 'files-test' },
       encoding: 'utf8',
     });

@@ -2,11 +2,10 @@
 // blocks, in order, in one folder holding the repository's fixtures/, on one
 // ledger, as a newcomer would type them. A line may end with a comment starting `# exit N` when N
 // is the exit code the README means to show; any other code fails the test.
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, tempDir } from '../helpers.js';
+import { BIN, ROOT, runChild, tempDir } from '../helpers.js';
 
 export interface ReadmeCommand {
   line: number;
@@ -76,12 +75,17 @@ describe('README examples', () => {
     mkdirSync(home);
     // One shell session: `export` lines carry over to the commands after them.
     const script = commands.map((c) => `${c.command}\necho "@@readme $? ${c.line}" >&2`).join('\n');
-    const r = spawnSync('bash', ['-c', script], {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-      env: { PATH: `${bin}:${process.env.PATH}`, HOME: home, LANG: 'C.UTF-8', NO_COLOR: '1', JMFUND_DB: join(dir, 'jmfund.db'), JMFUND_OFFICER: '张三' },
-    });
+    const r = runChild(
+      'bash',
+      ['-c', script],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+        env: { PATH: `${bin}:${process.env.PATH}`, HOME: home, LANG: 'C.UTF-8', NO_COLOR: '1', JMFUND_DB: join(dir, 'jmfund.db'), JMFUND_OFFICER: '张三' },
+      },
+      540_000,
+    );
     const seen = [...r.stderr.matchAll(/^@@readme (\d+) (\d+)$/gm)].map((m) => ({ code: Number(m[1]), line: Number(m[2]) }));
     const wrong = commands
       .map((c, i) => ({ c, got: seen[i]?.code }))

@@ -3,11 +3,10 @@
 // (exceljs issue 3064: "Cannot read properties of undefined (reading 'sheets')"), about one read
 // in 20 in a plain Node process; io/exceljs.ts mends its stream iteration. In a plain Node
 // process, as the CLI runs (the test runner's own loop never showed the race), on the built dist.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, ROOT } from '../helpers.js';
+import { FIXTURES, ROOT, runChild } from '../helpers.js';
 
 const SCRIPT = `
 const { readTableBatches } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'io', 'table-reader.js')).href)});
@@ -25,7 +24,7 @@ console.log(JSON.stringify({ outcomes, rows }));
 
 describe('xlsx whose workbook part comes last', () => {
   it('reads the same way 150 times: the sheet list is always there', () => {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', SCRIPT], { encoding: 'utf8' });
+    const r = runChild(process.execPath, ['--input-type=module', '-e', SCRIPT], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ outcomes: { 'unknown-sheet': 150 }, rows: 22 });
   });

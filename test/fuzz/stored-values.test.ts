@@ -5,12 +5,11 @@
 // date column — one column at a time, the value drawn from a seed, and all
 // columns at once — and the commands that read them must end with a message
 // and an exit code of 0–3, never "internal error".
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli, tempDir } from '../helpers.js';
+import { BIN, runChild, runCli, tempDir } from '../helpers.js';
 import { crashSeed, random } from '../crash/lib.js';
 
 const NOW = '2023-06-30T08:00:00.000Z';
@@ -46,7 +45,8 @@ let round: string;
 
 beforeAll(() => {
   dir = tempDir('jmfund-stored-');
-  execFileSync(process.execPath, [BIN, 'demo', '--dir', join(dir, 'demo'), '--quiet'], { env: { ...process.env, JMFUND_LANG: 'en', NO_COLOR: '1' }, stdio: 'ignore' });
+  const made = runChild(process.execPath, [BIN, 'demo', '--dir', join(dir, 'demo'), '--quiet'], { env: { ...process.env, JMFUND_LANG: 'en', NO_COLOR: '1' }, encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`demo exited ${made.status}: ${made.stderr}`);
   demo = join(dir, 'demo', 'demo.db');
   const d = new Database(demo, { readonly: true });
   round = (d.prepare('SELECT round_id FROM rounds').get() as { round_id: string }).round_id;

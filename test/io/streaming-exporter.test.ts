@@ -3,7 +3,6 @@
 // format; xlsx of a large section fits in a heap far smaller than the
 // workbook would take in memory; and a report that fails half way leaves no
 // file and no temporary file.
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import fc from 'fast-check';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { writeReportFile } from '../../src/io/exporters/index.js';
 import type { CellValue, Report } from '../../src/domain/reports/model.js';
 import { text } from '../../src/domain/text.js';
 import { writeCsv } from '../../src/io/exporters/report-csv.js';
+import { runChild } from '../helpers.js';
 import { writeHtml } from '../../src/io/exporters/html.js';
 import { writeJson } from '../../src/io/exporters/json.js';
 import { writeMarkdown } from '../../src/io/exporters/md.js';
@@ -170,7 +170,7 @@ describe('xlsx streams', () => {
       const w = await writeReportFile(report, 'xlsx', 'zh', ${JSON.stringify(join(dir, 'large.xlsx'))});
       process.stdout.write(JSON.stringify({ bytes: w.bytes, maxBuffers }));
     `;
-    const r = spawnSync(process.execPath, ['--max-old-space-size=40', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const r = runChild(process.execPath, ['--max-old-space-size=40', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const { bytes, maxBuffers } = JSON.parse(r.stdout) as { bytes: number; maxBuffers: number };
