@@ -1,10 +1,7 @@
 // Runs the built binary on a pseudo-terminal of a given width (python3's pty
 // module: no native addon to build), typing answers when a prompt appears.
 // For what only happens on a terminal: tables that fit, colour, questions.
-import { join } from 'node:path';
-import { runChild } from './helpers.js';
-
-const BIN = join(__dirname, '..', 'bin', 'jmfund.js');
+import { BIN, runChild } from './helpers.js';
 
 const DRIVER = String.raw`
 import json, os, pty, select, signal, struct, sys, termios, fcntl, time
@@ -63,7 +60,7 @@ export function runOnPty(args: string[], opts: { columns?: number; env?: Record<
     timeout: opts.timeoutSec ?? 60,
   };
   // The driver kills the program at its own deadline; this limit is for the driver.
-  const r = runChild('python3', ['-c', DRIVER, JSON.stringify(cfg)], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...cfg.env } }, (cfg.timeout + 60) * 1000);
+  const r = runChild('python3', ['-c', DRIVER, JSON.stringify(cfg)], { encoding: 'utf8', env: { ...process.env, ...cfg.env } }, (cfg.timeout + 60) * 1000);
   if (r.status !== 0) throw new Error(`pty driver failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as PtyResult;
 }

@@ -31,7 +31,7 @@ export interface Run {
 /** Runs jmfund to the end (synchronously); throws unless the exit code is one of `ok`. */
 export function jm(db: string, args: string[], ok: number[] = [0], env: Record<string, string> = {}): Run {
   const t0 = performance.now();
-  const r = runChild(process.execPath, [BIN, ...args], { env: cliEnv(db, env), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = runChild(process.execPath, [BIN, ...args], { env: cliEnv(db, env), encoding: 'utf8' });
   const run = { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
   if (!ok.includes(r.status ?? -1)) throw new Error(`jmfund ${args.join(' ')} exited ${r.status ?? r.signal}\n${r.stderr.slice(-3000)}`);
   return run;

@@ -81,7 +81,6 @@ describe('README examples', () => {
       {
         cwd: dir,
         encoding: 'utf8',
-        maxBuffer: 1 << 26,
         env: { PATH: `${bin}:${process.env.PATH}`, HOME: home, LANG: 'C.UTF-8', NO_COLOR: '1', JMFUND_DB: join(dir, 'jmfund.db'), JMFUND_OFFICER: '张三' },
       },
       540_000,
