@@ -646,6 +646,44 @@ export interface ExpertSummary {
   difference: string;
 }
 
+const NO_OUTLIERS: string[] = Object.freeze([]) as unknown as string[];
+const NO_DETAILS: AggregateDetails = Object.freeze({});
+
+/**
+ * Makes a round's aggregates share what repeats among them, so that 10^6 of
+ * them fit in memory until they are stored and ranked: an equal score (its
+ * key) is one value, rounded display and key; no outliers and no details are
+ * one empty array and one empty object, frozen. What each aggregate says is
+ * unchanged. At most `limit` distinct scores are kept (a z-score round has
+ * about as many as applications).
+ */
+export class AggregateSharing {
+  private readonly scores = new Map<string, { value: ScoreValue; display: string | null; key: string }>();
+  constructor(private readonly limit = 1 << 16) {}
+
+  /** `a` itself, its parts replaced by the shared ones. */
+  share(a: Aggregate): Aggregate {
+    if (a.key !== null && a.value !== null) {
+      const s = this.scores.get(a.key);
+      if (s) {
+        a.value = s.value;
+        a.display = s.display;
+        a.key = s.key;
+      } else if (this.scores.size < this.limit) {
+        this.scores.set(a.key, { value: a.value, display: a.display, key: a.key });
+      }
+    }
+    if (a.outliers.length === 0) a.outliers = NO_OUTLIERS;
+    if (isEmpty(a.details)) a.details = NO_DETAILS;
+    return a;
+  }
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
 /**
  * The aggregates in ranking order (compareAggregates), sorted through small
  * records: for 200,000 applications this is several times faster than

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { UserError } from '../domain/errors.js';
 import type { Policy, ScoreMethod } from '../domain/policy.js';
 import { centiText, contentKey, matchScoreColumns, PairMap, parseScoreRow, requiredColumnNames, scoreColumnDefs, scoreColumns, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../domain/score-row.js';
-import { aggregateApplication, expertSummaries, expertUnits, formatFraction, rankAggregates, ScoreMoments, scoringRules, zStatistics, type Aggregate, type ZStatistics } from '../domain/scoring.js';
+import { AggregateSharing, aggregateApplication, expertSummaries, expertUnits, formatFraction, rankAggregates, ScoreMoments, scoringRules, zStatistics, type Aggregate, type ZStatistics } from '../domain/scoring.js';
 import { type Text, text } from '../domain/text.js';
 import { estimateRecords, fileProblem, sha256File } from '../io/files.js';
 import { type HeaderFailure, tableRows } from '../io/parsed-table.js';
@@ -312,11 +312,13 @@ export function aggregateScores(op: OpContext, input: { round: string | undefine
   const moments = zMethod ? roundMoments(db, round.roundId, rules) : new ScoreMoments();
   const z: ZStatistics | undefined = zMethod ? zStatistics(moments, rules.unitsPerPoint) : undefined;
   const aggs: Aggregate[] = [];
+  // Held until stored and ranked: what repeats among them is shared (10^6 of them within the memory goal).
+  const sharing = new AggregateSharing();
   // Every application of the round is aggregated, the unscored ones too: the total is the round's size.
   op.progress?.phase(text('正在汇总评分', 'aggregating scores'), roundSize(db, round.roundId), 'applications');
   forEachApplicationScores(db, round.roundId, rules, (a) => {
     if (!zMethod) moments.addApplication(a);
-    aggs.push(aggregateApplication(a, rules, z));
+    aggs.push(sharing.share(aggregateApplication(a, rules, z)));
     op.progress?.tick(aggs.length);
   });
   op.progress?.done();

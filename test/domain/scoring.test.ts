@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  AggregateSharing,
   aggregateRound,
   compareAggregates,
   compareScores,
@@ -465,5 +466,42 @@ describe('scoreExact and roundedTies (issue 18: the exact value where the rounde
     expect(roundedTies('80.88', [60n, 1n], ['80.88'])).toBe(true);
     expect(roundedTies('80.88', [60n, 1n], ['80.87'])).toBe(false);
     expect(roundedTies(null, [60n, 1n], [null])).toBe(false);
+  });
+});
+
+describe('AggregateSharing', () => {
+  it('property: every aggregate says what it said, ranks the same, and equal scores share one value', () => {
+    const methods: ScoreMethod[] = ['mean', 'trimmed-mean', 'median', 'z-score'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.option(fc.constantFrom(6000, 7050, 8000, 8125, 9000, 10000), { freq: 5 }), { minLength: 5, maxLength: 5 }), { minLength: 1, maxLength: 40 }),
+        fc.constantFrom(...methods),
+        fc.integer({ min: 0, max: 8 }),
+        (table, method, limit) => {
+          const apps: ApplicationScores[] = table.map((scores, i) => ({
+            applicationId: `A${String(i).padStart(2, '0')}`,
+            entries: scores.map((c, e) => ({ expertId: `E${e}`, units: c === null ? null : BigInt(c), recused: c === null })),
+          }));
+          const plain = aggregateRound(apps, rules(method));
+          const sharing = new AggregateSharing(limit);
+          const shared = aggregateRound(apps, rules(method)).map((a) => sharing.share(a));
+          expect(shared).toEqual(plain);
+          expect(rankAggregates(shared).map((a) => a.applicationId)).toEqual(rankAggregates(plain).map((a) => a.applicationId));
+          // Within the limit, two aggregates of one score hold the same objects.
+          const first = new Map<string, Aggregate>();
+          for (const a of shared) {
+            if (a.key === null) continue;
+            const f = first.get(a.key);
+            if (!f) first.set(a.key, a);
+            else if (first.size <= limit) expect(a.value).toBe(f.value);
+          }
+          // What nothing holds is one frozen empty array or object, which nothing can change.
+          for (const a of shared) {
+            if (a.outliers.length === 0) expect(Object.isFrozen(a.outliers)).toBe(true);
+            if (Object.keys(a.details).length === 0) expect(Object.isFrozen(a.details)).toBe(true);
+          }
+        },
+      ),
+    );
   });
 });
