@@ -86,6 +86,8 @@ export function roundCandidates(db: Db, roundId: string, onRead?: (done: number)
     WHERE ${walk.key ? '+a.round_id' : 'a.round_id'} = ?
     ORDER BY a.application_id`;
   const display = new Map<string, string>();
+  // An enterprise's name once, however many applications it made (held for the whole plan).
+  const names = new Map<string, string>();
   let read = 0;
   for (const r of db.prepare(sql).raw().iterate(roundId) as IterableIterator<CandidateRow>) {
     const category = typeof r[1] === 'number' ? r[1] : cols.categoryCodeOf(r[1]);
@@ -105,7 +107,12 @@ export function roundCandidates(db: Db, roundId: string, onRead?: (done: number)
         text('运行 `jmfund verify`，必要时从备份恢复。', 'run `jmfund verify`, and restore from a backup if needed.'),
       );
     }
-    cols.pushCoded(r[0], category, cluster, r[3], r[4], r[5], r[6], day, r[8], r[9], r[10], shown);
+    let name = names.get(r[4]);
+    if (name === undefined) {
+      name = r[4];
+      if (names.size < 100_000) names.set(name, name);
+    }
+    cols.pushCoded(r[0], category, cluster, r[3], name, r[5], r[6], day, r[8], r[9], r[10], shown);
     if (onRead && (++read & 4095) === 0) onRead(read);
   }
   return cols;
