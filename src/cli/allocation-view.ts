@@ -4,29 +4,32 @@ import { formatYuan } from '../domain/money.js';
 import { text } from '../domain/text.js';
 import type { AllocationView } from '../ops/allocate.js';
 import type { Context } from './context.js';
+import { lazyArray } from './json-stream.js';
 import { words } from './words.js';
 import { renderCategories } from './allocation-tables.js';
 import type { Printer } from './render.js';
 
 export function viewJson<L>(v: AllocationView<L>) {
   const { of } = v;
-  const applications = [];
-  for (const g of v.groups.values()) {
-    for (const l of g) {
-      applications.push({
-        application_id: of.id(l),
-        category: of.category(l),
-        cluster: of.cluster(l),
-        rank: of.rank(l),
-        score: of.score(l),
-        cap_fen: of.cap(l),
-        entitled_fen: of.entitled(l),
-        award_fen: of.award(l),
-        reason: of.reason(l),
-        binding: of.binding(l),
-      });
+  // Made as they are written (json-stream.ts): 10^6 of them held at once took allocate --json past 1 GB.
+  const applications = lazyArray(function* () {
+    for (const g of v.groups.values()) {
+      for (const l of g) {
+        yield {
+          application_id: of.id(l),
+          category: of.category(l),
+          cluster: of.cluster(l),
+          rank: of.rank(l),
+          score: of.score(l),
+          cap_fen: of.cap(l),
+          entitled_fen: of.entitled(l),
+          award_fen: of.award(l),
+          reason: of.reason(l),
+          binding: of.binding(l),
+        };
+      }
     }
-  }
+  });
   return {
     round: v.round.roundId,
     version: v.version,
