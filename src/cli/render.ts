@@ -43,6 +43,9 @@ export interface Terminal {
 
 const cellText = (c: Cell): string => (c === null || c === undefined ? '' : String(c));
 
+/** Rows of a long list shown on a terminal (a boxed table of 200,000 rows helps nobody); pipes and --json get every row. */
+export const TTY_TABLE_ROWS = 1000;
+
 /** A TSV cell: tabs and line breaks in a value become one space. */
 export function tsvCell(c: Cell): string {
   if (typeof c === 'number') return String(c);

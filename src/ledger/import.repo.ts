@@ -13,6 +13,8 @@ import { rowToApplication, type ApplicationRow } from './applications.repo.js';
 import type { EventRow } from './events.js';
 import type { Db } from './open.js';
 import { bulkInsert, flushNoted } from './seals.js';
+import { byIdWalk } from './round-walk.js';
+import { tableColumns } from './schema.js';
 import { stateSql } from './states.js';
 import { sqlText } from './statements.js';
 
@@ -538,17 +540,29 @@ export interface ApplicationFilter {
   state?: string;
 }
 
-/** Rows with the state as read (ledger/states.ts). */
+/**
+ * Rows with the state as read (ledger/states.ts), streamed in round and
+ * application_id order. The state comes from SQLite in the row's own column
+ * (no copy of each row in JavaScript); a round that is most of the ledger is
+ * walked in application_id order, not sorted.
+ */
 export function* iterateApplications(db: Db, f: ApplicationFilter): IterableIterator<ApplicationRow> {
-  const where: string[] = [];
-  const args: string[] = [];
+  if (f.roundId === undefined) {
+    // Round by round (from the round index): one query over every round would sort all the ledger's rows.
+    for (const roundId of db.prepare('SELECT DISTINCT round_id FROM applications ORDER BY round_id').pluck().all() as string[]) {
+      yield* iterateApplications(db, { ...f, roundId });
+    }
+    return;
+  }
+  const where: string[] = [`${byIdWalk(db, f.roundId, 'a')} = ?`];
+  const args: string[] = [f.roundId];
   const state = stateSql(db, 'a');
-  if (f.roundId !== undefined) (where.push('a.round_id = ?'), args.push(f.roundId));
   if (f.category !== undefined) (where.push('a.category = ?'), args.push(f.category));
   if (f.district !== undefined) (where.push('a.district = ?'), args.push(f.district));
   if (f.state !== undefined) (where.push(`${state} = ?`), args.push(f.state));
-  const sql = `SELECT a.*, ${state} AS jm_state FROM applications a${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY a.round_id, a.application_id`;
-  for (const { jm_state, ...row } of db.prepare(sql).iterate(...args) as IterableIterator<ApplicationRow & { jm_state: string }>) yield { ...row, state: jm_state };
+  const cols = [...(tableColumns(db, 'applications') ?? [])].map((c) => (c === 'state' ? `${state} AS state` : `a."${c}"`));
+  const sql = `SELECT ${cols.join(', ')} FROM applications a WHERE ${where.join(' AND ')} ORDER BY a.application_id`;
+  yield* db.prepare(sql).iterate(...args) as IterableIterator<ApplicationRow>;
 }
 
 export interface ApplicationEvent {

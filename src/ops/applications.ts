@@ -22,8 +22,17 @@ export interface ListApplicationsInput {
   status?: string;
 }
 
-/** The applications that match every filter given, by round and id. */
+/** The applications that match every filter given, by round and id (tests, small ledgers). */
 export function listApplications(op: OpContext, input: ListApplicationsInput): ApplicationRow[] {
+  return [...eachApplication(op, input)];
+}
+
+/**
+ * listApplications read as it is iterated (each iteration reads the ledger
+ * again): a province's 10^6 rows are never held at once. The filter is
+ * checked now.
+ */
+export function eachApplication(op: OpContext, input: ListApplicationsInput): Iterable<ApplicationRow> {
   const { db } = op;
   const policies = input.round !== undefined ? [requireRound(db, input.round).policy] : listRounds(db).map((r) => r.policy);
   if (input.status !== undefined && !(APPLICATION_STATES as readonly string[]).includes(input.status)) {
@@ -33,7 +42,8 @@ export function listApplications(op: OpContext, input: ListApplicationsInput): A
   const { category: c, district: d } = input;
   const category = c === undefined ? undefined : (policies.map((p) => findCategory(p, c)?.key).find(Boolean) ?? c.normalize('NFKC').trim());
   const district = d === undefined ? undefined : (policies.map((p) => findDistrict(p, d)?.zh).find(Boolean) ?? d.normalize('NFKC').trim());
-  return [...iterateApplications(db, { roundId: input.round, category, district, state: input.status })];
+  const filter = { roundId: input.round, category, district, state: input.status };
+  return { [Symbol.iterator]: () => iterateApplications(db, filter) };
 }
 
 export interface ApplicationView {

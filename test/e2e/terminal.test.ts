@@ -109,3 +109,30 @@ describe('every table command fits the window, in both languages', () => {
   });
 });
 
+
+// A province's list: on a terminal the first 1,000 rows and the count, piped and --json every row,
+// read as written (issue 19: applications list --json of 10^6 rows failed past 3 GB).
+describe('a long list on a terminal', () => {
+  it('applications list shows 1,000 of 1,200 and says how to get all; a pipe and --json get all', async () => {
+    const { generateApplications } = await import('../crash/lib.js');
+    const dir = tempDir();
+    const long = join(dir, 'long.db');
+    const csv = join(dir, 'apps.csv');
+    await generateApplications(csv, { rows: 1200 });
+    const env = { JMFUND_NOW: '2022-05-05T01:00:00Z' };
+    for (const args of [['init'], ['round', 'create', 'L', '--opens', '2022-03-01', '--closes', '2022-04-30'], ['import', csv, '--round', 'L']]) {
+      const r = runCli(args, { db: long, env });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+    for (const [lang, says] of [['en', /1200 applications\s+\(first 1000 shown; use --json or a pipe for all\)/], ['zh', /共 1200 项申报\s+（仅显示前 1000 项；完整列表请用 --json 或输出到管道）/]] as const) {
+      const tty = runOnPty(['--lang', lang, 'applications', 'list', '--round', 'L'], { columns: 200, env: { JMFUND_DB: long } });
+      expect(tty.code, tty.output).toBe(0);
+      const out = stripAnsi(tty.output);
+      expect(out).toMatch(says);
+      expect(out.match(/\bA-\d+/g)?.length).toBe(1000);
+    }
+    const piped = runCli(['applications', 'list', '--round', 'L'], { db: long });
+    expect(piped.stdout.trim().split('\n')).toHaveLength(1201);
+    expect(runCli(['--json', 'applications', 'list'], { db: long }).json<unknown[]>()).toHaveLength(1200);
+  }, 120_000);
+});

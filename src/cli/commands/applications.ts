@@ -8,9 +8,10 @@ import { APPLICATION_STAGES } from '../../domain/money-stages.js';
 import { type Text, text } from '../../domain/text.js';
 import type { ApplicationRow } from '../../ledger/applications.repo.js';
 import type { EligibilitySection } from '../../ledger/eligibility.repo.js';
-import { listApplications, showApplication } from '../../ops/applications.js';
+import { eachApplication, showApplication } from '../../ops/applications.js';
 import { type Context, opContext } from '../context.js';
-import type { Printer } from '../render.js';
+import { lazyArray } from '../json-stream.js';
+import { type Printer, TTY_TABLE_ROWS } from '../render.js';
 import { handler } from '../runner.js';
 import { articleLabel } from '../../domain/eligibility.js';
 import { stateText, words } from '../words.js';
@@ -99,17 +100,35 @@ export function register(program: Command): void {
     .option('--status <state>', `only this state: ${APPLICATION_STATES.join(', ')}`)
     .action(
       handler((ctx, opts: { round?: string; category?: string; district?: string; status?: string }) => {
-        const rows = listApplications(opContext(ctx), opts);
+        const rows = eachApplication(opContext(ctx), opts);
         const w = words(ctx);
         return {
-          json: rows.map(applicationJson),
+          // A getter, made as written (json-stream.ts): a province's 10^6 rows are never held at once.
+          get json() {
+            return lazyArray(function* () {
+              for (const r of rows) yield applicationJson(r);
+            });
+          },
           human: (out) => {
+            // On a terminal the first TTY_TABLE_ROWS and the count; piped, every row as it is read.
+            const tty = !!process.stdout.isTTY;
+            let n = 0;
+            const cells = function* () {
+              for (const r of rows) {
+                if (tty && ++n > TTY_TABLE_ROWS) continue;
+                yield [r.application_id, r.round_id, r.enterprise_name, r.project_name, w.category(r.category), r.district, formatYuan(r.requested_amount_fen), w.state(r.state)];
+              }
+            };
             out.table(
               [text('申报编号', 'application'), text('批次', 'round'), text('企业', 'enterprise'), text('项目', 'project'), text('类别', 'category'), text('区（市）', 'district'), text('申请金额（元）', 'requested (yuan)'), text('状态', 'state')],
-              rows.map((r) => [r.application_id, r.round_id, r.enterprise_name, r.project_name, w.category(r.category), r.district, formatYuan(r.requested_amount_fen), w.state(r.state)]),
+              cells(),
               { align: ['left', 'left', 'left', 'left', 'left', 'left', 'right', 'left'] },
             );
-            if (process.stdout.isTTY) out.line(ctx.t(text(`共 ${rows.length} 项申报`, `${rows.length} application${rows.length === 1 ? '' : 's'}`)));
+            if (!tty) return;
+            out.line(ctx.t(text(`共 ${n} 项申报`, `${n} application${n === 1 ? '' : 's'}`)));
+            if (n > TTY_TABLE_ROWS) {
+              out.line(ctx.t(text(`（仅显示前 ${TTY_TABLE_ROWS} 项；完整列表请用 --json 或输出到管道）`, `(first ${TTY_TABLE_ROWS} shown; use --json or a pipe for all)`)));
+            }
           },
         };
       }),

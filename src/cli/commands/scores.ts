@@ -8,7 +8,8 @@ import { compareScores, formatFraction, roundedTies, scoreExact, scoreToStored, 
 import { text, type Text } from '../../domain/text.js';
 import { aggregateScores, expertsSummary, importScores, showScores, type ApplicationScoresView, type ImportScoresInput } from '../../ops/scores.js';
 import { type Context, opContext } from '../context.js';
-import { type Printer, tsvCell } from '../render.js';
+import { lazyArray } from '../json-stream.js';
+import { type Printer, tsvCell, TTY_TABLE_ROWS } from '../render.js';
 import { handler } from '../runner.js';
 
 type ImportOptions = Omit<ImportScoresInput, 'file' | 'round'> & { round?: string };
@@ -52,9 +53,6 @@ async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
   };
 }
 
-/** A boxed table of 200,000 rows helps nobody on a terminal; pipes and --json get every row. */
-const TTY_ROWS = 1000;
-
 const aggregateJson = (a: Aggregate) => ({ application_id: a.applicationId, score: a.display, status: a.status, experts: a.experts, recused: a.recused, outliers: a.outliers });
 
 /** Rounded scores that cannot tell applications apart: shown by two or more, or equal to the threshold. */
@@ -84,7 +82,14 @@ export function aggregateCommand(ctx: Context, opts: { round?: string; method?: 
   return {
     // A getter: the runner reads it only under --json (10^5 objects otherwise made for nothing).
     get json() {
-      return { round: r.round, method: r.method, applications: ranked.map(aggregateJson) };
+      // Made as they are written (json-stream.ts): 10^6 of them are not held twice.
+      return {
+        round: r.round,
+        method: r.method,
+        applications: lazyArray(function* () {
+          for (const a of ranked) yield aggregateJson(a);
+        }),
+      };
     },
     human: (out: Printer) => {
       out.line(
@@ -95,7 +100,7 @@ export function aggregateCommand(ctx: Context, opts: { round?: string; method?: 
           ),
         ),
       );
-      const shown = process.stdout.isTTY && ranked.length > TTY_ROWS ? ranked.slice(0, TTY_ROWS) : ranked;
+      const shown = process.stdout.isTTY && ranked.length > TTY_TABLE_ROWS ? ranked.slice(0, TTY_TABLE_ROWS) : ranked;
       const tied = tiedDisplays(ranked, r.threshold);
       const status = Object.fromEntries(Object.entries(SCORE_STATUS_LABELS).map(([k, t]) => [k, ctx.t(t)])) as Record<Aggregate['status'], string>;
       const headers = [text('申报编号', 'application'), text('得分', 'score'), text('状态', 'status'), text('有效评分', 'experts'), text('回避', 'recused'), text('偏离评分（集体审议）', 'outliers (collective review)')];
@@ -113,7 +118,7 @@ export function aggregateCommand(ctx: Context, opts: { round?: string; method?: 
         out.table(headers, rows, { align: ['left', 'right', 'left', 'right', 'right', 'left'] });
       }
       if (shown.length < ranked.length) {
-        out.line(ctx.t(text(`（仅显示前 ${TTY_ROWS} 个，共 ${ranked.length} 个；完整列表请用 --json 或输出到管道）`, `(first ${TTY_ROWS} of ${ranked.length} shown; use --json or a pipe for all)`)));
+        out.line(ctx.t(text(`（仅显示前 ${TTY_TABLE_ROWS} 个，共 ${ranked.length} 个；完整列表请用 --json 或输出到管道）`, `(first ${TTY_TABLE_ROWS} of ${ranked.length} shown; use --json or a pipe for all)`)));
       }
       if (r.outliers > 0) {
         out.warn(
