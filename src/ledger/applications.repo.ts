@@ -77,12 +77,12 @@ export function getApplication(db: Db, id: string): (Application & { state: stri
   return { ...rowToApplication(row), state, row };
 }
 
-export function roundApplications(db: Db, roundId: string): (Application & { state: string })[] {
-  return (
-    db.prepare(`SELECT a.*, ${stateSql(db, 'a')} AS jm_state FROM applications a WHERE a.round_id = ? ORDER BY a.application_id`).all(roundId) as (ApplicationRow & {
-      jm_state: string;
-    })[]
-  ).map((r) => ({ ...rowToApplication(r), state: r.jm_state }));
+/** What `caps` shows of an application (cap inputs), read as iterated in application_id order: 10^6 rows are never held. */
+export function* roundCapInputs(db: Db, roundId: string): Generator<{ applicationId: string; enterpriseName: string; category: string; requestedAmountFen: number; totalInvestmentFen: number }> {
+  const sql = `SELECT application_id, enterprise_name, category, requested_amount_fen, total_investment_fen FROM applications WHERE ${byIdWalk(db, roundId)} = ? ORDER BY application_id`;
+  for (const r of db.prepare(sql).raw().iterate(roundId) as IterableIterator<[string, string, string, number, number]>) {
+    yield { applicationId: r[0], enterpriseName: r[1], category: r[2], requestedAmountFen: r[3], totalInvestmentFen: r[4] };
+  }
 }
 
 export function setState(db: Db, applicationId: string, state: ApplicationState, at: string): void {

@@ -19,7 +19,7 @@ import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/pol
 import { text } from '../domain/text.js';
 import { scoreExact, scoringRules, type ScoreValue } from '../domain/scoring.js';
 import { roundExactScores } from '../ledger/scores.repo.js';
-import { roundApplications } from '../ledger/applications.repo.js';
+import { roundCapInputs } from '../ledger/applications.repo.js';
 import { roundSize } from '../ledger/eligibility.repo.js';
 import {
   allocationLines,
@@ -44,21 +44,27 @@ import { requireCheckedForAllocate } from './steps.js';
 
 // ---------------------------------------------------------------- caps
 
+export interface CapLine {
+  applicationId: string;
+  enterpriseName: string;
+  category: string;
+  cap: Cap;
+}
+
 export interface CapsResult {
   round: Round;
-  applications: { applicationId: string; enterpriseName: string; category: string; cap: Cap }[];
+  /** Read from the ledger each time it is iterated, in application_id order. */
+  applications: Iterable<CapLine>;
 }
 
 /** Per application, the cap and how it was reached (Art. 8). */
 export function caps(op: OpContext, input: { roundId?: string }): CapsResult {
   const round = requireRound(op.db, input.roundId);
-  const applications = roundApplications(op.db, round.roundId).map((a) => ({
-    applicationId: a.applicationId,
-    enterpriseName: a.enterpriseName,
-    category: a.category,
-    cap: capOf(a, round.policy),
-  }));
-  return { round, applications };
+  const { db } = op;
+  function* applications(): Generator<CapLine> {
+    for (const a of roundCapInputs(db, round.roundId)) yield { applicationId: a.applicationId, enterpriseName: a.enterpriseName, category: a.category, cap: capOf(a, round.policy) };
+  }
+  return { round, applications: { [Symbol.iterator]: applications } };
 }
 
 // ---------------------------------------------------------------- one view of a version

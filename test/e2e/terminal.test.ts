@@ -113,7 +113,7 @@ describe('every table command fits the window, in both languages', () => {
 // A province's list: on a terminal the first 1,000 rows and the count, piped and --json every row,
 // read as written (issue 19: applications list --json of 10^6 rows failed past 3 GB).
 describe('a long list on a terminal', () => {
-  it('applications list shows 1,000 of 1,200 and says how to get all; a pipe and --json get all', async () => {
+  it('applications list and caps show 1,000 of 1,200 and say how to get all; a pipe and --json get all', async () => {
     const { generateApplications } = await import('../crash/lib.js');
     const dir = tempDir();
     const long = join(dir, 'long.db');
@@ -134,5 +134,11 @@ describe('a long list on a terminal', () => {
     const piped = runCli(['applications', 'list', '--round', 'L'], { db: long });
     expect(piped.stdout.trim().split('\n')).toHaveLength(1201);
     expect(runCli(['--json', 'applications', 'list'], { db: long }).json<unknown[]>()).toHaveLength(1200);
+    // caps: the same on a terminal, every line piped and in --json.
+    const capsTty = stripAnsi(runOnPty(['--lang', 'en', 'caps', '--round', 'L'], { columns: 200, env: { JMFUND_DB: long } }).output);
+    expect(capsTty).toMatch(/\(first 1000 of 1200 shown; use --json or a pipe for all\)/);
+    expect(capsTty.match(/\bA-\d+/g)?.length).toBe(1000);
+    expect(runCli(['caps', '--round', 'L'], { db: long }).stdout.trim().split('\n')).toHaveLength(1202);
+    expect(runCli(['--json', 'caps', '--round', 'L'], { db: long }).json<{ applications: unknown[] }>().applications).toHaveLength(1200);
   }, 120_000);
 });

@@ -31,7 +31,7 @@ describe('caps', () => {
     const { op } = round();
     const r = caps(op, { roundId: 'R1' });
     expect(r.round.roundId).toBe('R1');
-    expect(r.applications.map((a) => [a.applicationId, a.cap.capFen, a.cap.binding])).toEqual([
+    expect(Array.from(r.applications, (a) => [a.applicationId, a.cap.capFen, a.cap.binding])).toEqual([
       ['S1', fen(600_000), 'requested'],
       ['S2', fen(500_000), 'requested'],
       ['S3', fen(400_000), 'requested'],
