@@ -311,18 +311,50 @@ export interface StoredLine {
   reason: AllocationReason;
   binding: BindingLimit | null;
   enterprise_name: string;
-  uscc: string;
 }
 
-/** The lines of a version, by category, then rank (participants first), then application_id. */
+type StoredLineRow = [string, string, string | null, number | null, string | null, number, number, number, AllocationReason, BindingLimit | null, string];
+
+/**
+ * The lines of a version, by category, then rank (participants first), then
+ * application_id. What repeats from line to line (category, cluster, rounded
+ * score, reason, binding, the enterprise's name) is one string however many
+ * lines hold it: a province's 10^6 lines are held for a view.
+ */
 export function allocationLines(db: Db, roundId: string, version: number): StoredLine[] {
-  return db
+  const shared = new Map<string, string>();
+  const one = <T extends string | null>(s: T): T => {
+    if (s === null) return s;
+    const t = shared.get(s);
+    if (t !== undefined) return t as T;
+    if (shared.size < 200_000) shared.set(s, s);
+    return s;
+  };
+  const rows = db
     .prepare(
       `SELECT l.application_id, l.category, l.cluster, l.rank, l.score_display, l.cap_fen, l.entitled_fen, l.award_fen, l.reason,
-              l.binding, a.enterprise_name, a.uscc
+              l.binding, a.enterprise_name
        FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
        WHERE l.round_id = ? AND l.version = ?
        ORDER BY l.category, l.rank IS NULL, l.rank, l.application_id`,
     )
-    .all(roundId, version) as StoredLine[];
+    .raw()
+    .iterate(roundId, version) as IterableIterator<StoredLineRow>;
+  const lines: StoredLine[] = [];
+  for (const r of rows) {
+    lines.push({
+      application_id: r[0],
+      category: one(r[1]),
+      cluster: one(r[2]),
+      rank: r[3],
+      score_display: one(r[4]),
+      cap_fen: r[5],
+      entitled_fen: r[6],
+      award_fen: r[7],
+      reason: one(r[8]),
+      binding: one(r[9]),
+      enterprise_name: one(r[10]),
+    });
+  }
+  return lines;
 }
