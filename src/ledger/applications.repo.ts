@@ -77,6 +77,11 @@ export function getApplication(db: Db, id: string): (Application & { state: stri
   return { ...rowToApplication(row), state, row };
 }
 
+/** An application's round and state as read (ledger/states.ts), without the rest of its row. */
+export function applicationRoundState(db: Db, id: string): { roundId: string; state: string } | undefined {
+  return prepared(db, `SELECT a.round_id AS roundId, ${stateSql(db, 'a')} AS state FROM applications a WHERE a.application_id = ?`).get(id) as { roundId: string; state: string } | undefined;
+}
+
 /** What `caps` shows of an application (cap inputs), read as iterated in application_id order: 10^6 rows are never held. */
 export function* roundCapInputs(db: Db, roundId: string): Generator<{ applicationId: string; enterpriseName: string; category: string; requestedAmountFen: number; totalInvestmentFen: number }> {
   const sql = `SELECT application_id, enterprise_name, category, requested_amount_fen, total_investment_fen FROM applications WHERE ${byIdWalk(db, roundId)} = ? ORDER BY application_id`;

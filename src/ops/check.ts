@@ -27,6 +27,7 @@ import {
   type Decision,
   type ProblemLine,
   type ReopenedItem,
+  type ResultView,
   type ReviewItem,
   type RuleCounts,
 } from '../ledger/eligibility.repo.js';
@@ -34,7 +35,7 @@ import { appendEvent, refuseIfClockBehind } from '../ledger/events.js';
 import { inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
-import { requireApplication, requireRound } from './lookup.js';
+import { requireApplicationState, requireRound } from './lookup.js';
 import { NO_PROGRESS } from './progress.js';
 import { requireDecidable } from './steps.js';
 
@@ -181,62 +182,74 @@ export function requireRule(rule: string): RuleId {
  * result can be decided.
  */
 export function decide(op: OpContext, input: DecideInput): DecisionResult {
-  // Stored as typed (full-width punctuation kept); only the ends are trimmed.
+  const d = decisionOf(input);
+  return inTransaction(op.db, () => decideWithin(op, d));
+}
+
+/** A decision as typed, checked: its reason (stored as typed, full-width punctuation kept; only the ends trimmed), rule and application id. */
+export function decisionOf(input: DecideInput): DecideInput & { rule: RuleId } {
   const reason = input.reason.trim();
   if (!reason) {
     throw new UserError(text('人工决定必须写明理由（--reason 理由），理由与经办人姓名一并记入日志。', 'a decision needs a reason (--reason TEXT); it is logged with your name.'), 2);
   }
   const rule = requireRule(input.rule);
-  const applicationId = input.applicationId.normalize('NFKC').trim();
+  return { ...input, reason, rule, applicationId: input.applicationId.normalize('NFKC').trim() };
+}
+
+/**
+ * decide inside the caller's transaction (decide --from: one for the whole
+ * file, all or none). `read`: the result as the caller has just read it in
+ * this transaction (currentResult), else it is read here.
+ */
+export function decideWithin(op: OpContext, input: DecideInput & { rule: RuleId }, read?: ResultView): DecisionResult {
+  const { applicationId, rule, reason } = input;
   const db = op.db;
   const at = op.now();
-  return inTransaction(db, () => {
-    const app = requireApplication(db, applicationId);
-    if (input.roundId !== undefined && app.roundId !== input.roundId) {
-      throw new UserError(text(`申报 ${applicationId} 属于批次 ${app.roundId}，不是 ${input.roundId}。`, `application ${applicationId} is in round ${app.roundId}, not ${input.roundId}.`), 2);
-    }
-    requireDecidable(applicationId, app.state);
-    const current = currentResult(db, applicationId, rule);
-    if (!current) {
-      throw new RefusedError(
-        text(`申报 ${applicationId} 尚未核查，无法对规则 ${rule} 作出决定。`, `application ${applicationId} has not been checked; there is nothing to decide for rule ${rule}.`),
-        text(`先运行 \`jmfund check --round ${app.roundId}\`。`, `run \`jmfund check --round ${app.roundId}\` first.`),
-      );
-    }
-    if (current.checkOutcome !== 'needs-review') {
-      throw new RefusedError(
-        text(
-          `申报 ${applicationId} 的规则 ${rule} 核查结果为「${OUTCOME_LABELS[current.checkOutcome].zh}」，不是待复核，不能人工决定（${current.checkReason.zh}）。`,
-          `rule ${rule} of application ${applicationId} is "${current.checkOutcome}", not needs-review, so it cannot be decided (${current.checkReason.en}).`,
-        ),
-        text('只有核查结果为待复核的规则可以人工决定；若申报材料有误，请更正后重新导入并核查。', 'only needs-review results can be decided; if the application is wrong, correct it, re-import and check again.'),
-      );
-    }
-    if (input.expectedHash !== undefined && current.evidenceHash !== input.expectedHash) {
-      throw new RefusedError(text(`申报 ${applicationId} 的规则 ${rule} 在复核期间被重新核查，证据已变化。`, `rule ${rule} of application ${applicationId} was checked again while you were reviewing it; its evidence changed.`));
-    }
-    const before = { outcome: current.outcome, status: applicationStatus(db, applicationId), decision_id: current.decision?.decisionId ?? null };
-    const ev = appendEvent(db, {
-      at,
-      officer: op.officer,
-      command: 'decide',
-      roundId: app.roundId,
-      appIds: [applicationId],
-      details: { rule, outcome: input.outcome, reason, evidence_hash: current.evidenceHash, before, ...(input.source ? { source: input.source } : {}) },
-    });
-    const { decision, status } = recordDecision(db, { applicationId, rule, outcome: input.outcome, reason, decidedBy: op.officer, decidedAt: at, eventSeq: ev.seq });
-    return {
-      applicationId,
-      rule,
-      outcome: input.outcome,
-      reason,
-      decidedBy: decision.decidedBy,
-      decidedAt: decision.decidedAt,
-      evidenceHash: decision.evidenceHash,
-      status,
-      replaces: current.decision ? { decidedBy: current.decision.decidedBy, outcome: current.decision.outcome, reason: current.decision.reason } : null,
-    };
+  const app = requireApplicationState(db, applicationId);
+  if (input.roundId !== undefined && app.roundId !== input.roundId) {
+    throw new UserError(text(`申报 ${applicationId} 属于批次 ${app.roundId}，不是 ${input.roundId}。`, `application ${applicationId} is in round ${app.roundId}, not ${input.roundId}.`), 2);
+  }
+  requireDecidable(applicationId, app.state);
+  const current = read ?? currentResult(db, applicationId, rule);
+  if (!current) {
+    throw new RefusedError(
+      text(`申报 ${applicationId} 尚未核查，无法对规则 ${rule} 作出决定。`, `application ${applicationId} has not been checked; there is nothing to decide for rule ${rule}.`),
+      text(`先运行 \`jmfund check --round ${app.roundId}\`。`, `run \`jmfund check --round ${app.roundId}\` first.`),
+    );
+  }
+  if (current.checkOutcome !== 'needs-review') {
+    throw new RefusedError(
+      text(
+        `申报 ${applicationId} 的规则 ${rule} 核查结果为「${OUTCOME_LABELS[current.checkOutcome].zh}」，不是待复核，不能人工决定（${current.checkReason.zh}）。`,
+        `rule ${rule} of application ${applicationId} is "${current.checkOutcome}", not needs-review, so it cannot be decided (${current.checkReason.en}).`,
+      ),
+      text('只有核查结果为待复核的规则可以人工决定；若申报材料有误，请更正后重新导入并核查。', 'only needs-review results can be decided; if the application is wrong, correct it, re-import and check again.'),
+    );
+  }
+  if (input.expectedHash !== undefined && current.evidenceHash !== input.expectedHash) {
+    throw new RefusedError(text(`申报 ${applicationId} 的规则 ${rule} 在复核期间被重新核查，证据已变化。`, `rule ${rule} of application ${applicationId} was checked again while you were reviewing it; its evidence changed.`));
+  }
+  const before = { outcome: current.outcome, status: applicationStatus(db, applicationId), decision_id: current.decision?.decisionId ?? null };
+  const ev = appendEvent(db, {
+    at,
+    officer: op.officer,
+    command: 'decide',
+    roundId: app.roundId,
+    appIds: [applicationId],
+    details: { rule, outcome: input.outcome, reason, evidence_hash: current.evidenceHash, before, ...(input.source ? { source: input.source } : {}) },
   });
+  const { decision, status } = recordDecision(db, { applicationId, rule, outcome: input.outcome, reason, decidedBy: op.officer, decidedAt: at, eventSeq: ev.seq });
+  return {
+    applicationId,
+    rule,
+    outcome: input.outcome,
+    reason,
+    decidedBy: decision.decidedBy,
+    decidedAt: decision.decidedAt,
+    evidenceHash: decision.evidenceHash,
+    status,
+    replaces: current.decision ? { decidedBy: current.decision.decidedBy, outcome: current.decision.outcome, reason: current.decision.reason } : null,
+  };
 }
 
 // ---------------------------------------------------------------- review

@@ -17,9 +17,9 @@ import { checkOutPath, ledgerFiles } from '../io/out-path.js';
 import { parsedTable } from '../io/parsed-table.js';
 import { currentResult } from '../ledger/eligibility.repo.js';
 import { inTransaction } from '../ledger/open.js';
-import { decide, reviewItems, type DecisionResult } from './check.js';
+import { decisionOf, decideWithin, reviewItems, type DecisionResult } from './check.js';
 import type { OpContext } from './context.js';
-import { requireApplication, requireRound } from './lookup.js';
+import { requireApplicationState, requireRound } from './lookup.js';
 
 /** At most this many row errors are named in the message. */
 const ERRORS_SHOWN = 20;
@@ -149,18 +149,23 @@ export async function decideFromFile(op: OpContext, input: DecideFromFileInput):
           const d = current?.decision;
           // (Of another round, it is refused by decide below, as is an application that is not there.)
           const same = current?.checkOutcome === 'needs-review' && d && d.outcome === r.outcome && d.reason === r.reason && (r.evidenceHash === null || r.evidenceHash === current.evidenceHash);
-          if (same && (input.roundId === undefined || requireApplication(op.db, applicationId).roundId === input.roundId)) {
+          if (same && (input.roundId === undefined || requireApplicationState(op.db, applicationId).roundId === input.roundId)) {
             unchanged++;
           } else {
-            const res = decide(op, {
-              applicationId,
-              rule: r.rule,
-              outcome: r.outcome as 'pass' | 'fail',
-              reason: r.reason,
-              expectedHash: r.evidenceHash ?? undefined,
-              roundId: input.roundId,
-              source: { file: source, line: r.line, sha256 },
-            });
+            // Inside this transaction (all or none), with the result just read: no savepoint and no second read per row.
+            const res = decideWithin(
+              op,
+              decisionOf({
+                applicationId,
+                rule: r.rule,
+                outcome: r.outcome as 'pass' | 'fail',
+                reason: r.reason,
+                expectedHash: r.evidenceHash ?? undefined,
+                roundId: input.roundId,
+                source: { file: source, line: r.line, sha256 },
+              }),
+              current,
+            );
             decided.push({ ...res, line: r.line });
           }
         } catch (e) {

@@ -1,7 +1,7 @@
 // Lookups every operation shares, with the error an officer sees when they fail.
 import { UserError } from '../domain/errors.js';
 import { text } from '../domain/text.js';
-import { getApplication } from '../ledger/applications.repo.js';
+import { applicationRoundState, getApplication } from '../ledger/applications.repo.js';
 import type { Db } from '../ledger/open.js';
 import { getRound, listRounds, type Round } from '../ledger/rounds.repo.js';
 
@@ -21,14 +21,22 @@ export function requireRound(db: Db, roundId: string | undefined): Round {
   return r;
 }
 
+const noApplication = (applicationId: string) =>
+  new UserError(
+    text(`没有申报 ${applicationId}。`, `no application ${applicationId}.`),
+    2,
+    text('用 `jmfund applications list --round ID` 查看申报编号。', 'see the application ids with `jmfund applications list --round ID`.'),
+  );
+
 export function requireApplication(db: Db, applicationId: string): NonNullable<ReturnType<typeof getApplication>> {
   const a = getApplication(db, applicationId);
-  if (!a) {
-    throw new UserError(
-      text(`没有申报 ${applicationId}。`, `no application ${applicationId}.`),
-      2,
-      text('用 `jmfund applications list --round ID` 查看申报编号。', 'see the application ids with `jmfund applications list --round ID`.'),
-    );
-  }
+  if (!a) throw noApplication(applicationId);
+  return a;
+}
+
+/** requireApplication for what only needs its round and state (decide --from: thousands, each read whole before). */
+export function requireApplicationState(db: Db, applicationId: string): { roundId: string; state: string } {
+  const a = applicationRoundState(db, applicationId);
+  if (!a) throw noApplication(applicationId);
   return a;
 }
