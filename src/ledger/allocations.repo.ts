@@ -56,6 +56,21 @@ function walkKey(db: Db, roundId: string): { key: boolean; inRound: number } {
  * Works before the eligibility and scores tables exist: everyone is then not
  * yet checked / not scored.
  */
+/**
+ * A function giving the first copy of each text it has seen (up to `limit`
+ * distinct ones), for what repeats across 10^5–10^6 rows held in memory.
+ */
+function sharedStrings(limit = 200_000): <T extends string | null>(s: T) => T {
+  const seen = new Map<string, string>();
+  return <T extends string | null>(s: T): T => {
+    if (s === null) return s;
+    const t = seen.get(s);
+    if (t !== undefined) return t as T;
+    if (seen.size < limit) seen.set(s, s);
+    return s;
+  };
+}
+
 /** `onRead`: applications read so far, every 4,096 (a progress bar). */
 export function roundCandidates(db: Db, roundId: string, onRead?: (done: number) => void): CandidateColumns {
   const withElig = hasColumn(db, 'applications', 'eligibility');
@@ -85,20 +100,12 @@ export function roundCandidates(db: Db, roundId: string, onRead?: (done: number)
     FROM applications a ${withScores ? 'LEFT JOIN score_aggregates s ON s.application_id = a.application_id' : ''}
     WHERE ${walk.key ? '+a.round_id' : 'a.round_id'} = ?
     ORDER BY a.application_id`;
-  const display = new Map<string, string>();
-  // An enterprise's name once, however many applications it made (held for the whole plan).
-  const names = new Map<string, string>();
+  // One string per displayed score and per enterprise's name, not one per application (held for the whole plan).
+  const one = sharedStrings();
   let read = 0;
   for (const r of db.prepare(sql).raw().iterate(roundId) as IterableIterator<CandidateRow>) {
     const category = typeof r[1] === 'number' ? r[1] : cols.categoryCodeOf(r[1]);
     const cluster = r[2] === null ? 0 : typeof r[2] === 'number' ? r[2] : cols.clusterCodeOf(r[2]);
-    let shown = r[11];
-    if (shown !== null) {
-      // One string per displayed score, not one per application.
-      const s = display.get(shown);
-      if (s !== undefined) shown = s;
-      else if (display.size < 100_000) display.set(shown, shown);
-    }
     const day = r[7];
     // Import stores only valid dates: anything else here is a damaged ledger (`jmfund verify`).
     if (typeof day !== 'number' || !isDateNumber(day)) {
@@ -107,12 +114,7 @@ export function roundCandidates(db: Db, roundId: string, onRead?: (done: number)
         text('运行 `jmfund verify`，必要时从备份恢复。', 'run `jmfund verify`, and restore from a backup if needed.'),
       );
     }
-    let name = names.get(r[4]);
-    if (name === undefined) {
-      name = r[4];
-      if (names.size < 100_000) names.set(name, name);
-    }
-    cols.pushCoded(r[0], category, cluster, r[3], name, r[5], r[6], day, r[8], r[9], r[10], shown);
+    cols.pushCoded(r[0], category, cluster, r[3], one(r[4]), r[5], r[6], day, r[8], r[9], r[10], one(r[11]));
     if (onRead && (++read & 4095) === 0) onRead(read);
   }
   return cols;
@@ -322,14 +324,7 @@ type StoredLineRow = [string, string, string | null, number | null, string | nul
  * lines hold it: a province's 10^6 lines are held for a view.
  */
 export function allocationLines(db: Db, roundId: string, version: number): StoredLine[] {
-  const shared = new Map<string, string>();
-  const one = <T extends string | null>(s: T): T => {
-    if (s === null) return s;
-    const t = shared.get(s);
-    if (t !== undefined) return t as T;
-    if (shared.size < 200_000) shared.set(s, s);
-    return s;
-  };
+  const one = sharedStrings();
   const rows = db
     .prepare(
       `SELECT l.application_id, l.category, l.cluster, l.rank, l.score_display, l.cap_fen, l.entitled_fen, l.award_fen, l.reason,
