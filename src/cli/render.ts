@@ -46,6 +46,21 @@ const cellText = (c: Cell): string => (c === null || c === undefined ? '' : Stri
 /** Rows of a long list shown on a terminal (a boxed table of 200,000 rows helps nobody); pipes and --json get every row. */
 export const TTY_TABLE_ROWS = 1000;
 
+/**
+ * A long list's table rows, each made by `cells` as it is read: on a terminal
+ * the first TTY_TABLE_ROWS, piped every one; `count()` is how many there
+ * were, once the rows have been read.
+ */
+export function listRows<T>(rows: Iterable<T>, tty: boolean, cells: (r: T) => Cell[]): { rows: Iterable<Cell[]>; count: () => number } {
+  let n = 0;
+  return {
+    rows: (function* () {
+      for (const r of rows) if (++n <= TTY_TABLE_ROWS || !tty) yield cells(r);
+    })(),
+    count: () => n,
+  };
+}
+
 /** A TSV cell: tabs and line breaks in a value become one space. */
 export function tsvCell(c: Cell): string {
   if (typeof c === 'number') return String(c);

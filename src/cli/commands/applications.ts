@@ -11,7 +11,7 @@ import type { EligibilitySection } from '../../ledger/eligibility.repo.js';
 import { eachApplication, showApplication } from '../../ops/applications.js';
 import { type Context, opContext } from '../context.js';
 import { lazyArray } from '../json-stream.js';
-import { type Printer, TTY_TABLE_ROWS } from '../render.js';
+import { listRows, type Printer, TTY_TABLE_ROWS } from '../render.js';
 import { handler } from '../runner.js';
 import { articleLabel } from '../../domain/eligibility.js';
 import { stateText, words } from '../words.js';
@@ -112,19 +112,14 @@ export function register(program: Command): void {
           human: (out) => {
             // On a terminal the first TTY_TABLE_ROWS and the count; piped, every row as it is read.
             const tty = !!process.stdout.isTTY;
-            let n = 0;
-            const cells = function* () {
-              for (const r of rows) {
-                if (tty && ++n > TTY_TABLE_ROWS) continue;
-                yield [r.application_id, r.round_id, r.enterprise_name, r.project_name, w.category(r.category), r.district, formatYuan(r.requested_amount_fen), w.state(r.state)];
-              }
-            };
+            const list = listRows(rows, tty, (r) => [r.application_id, r.round_id, r.enterprise_name, r.project_name, w.category(r.category), r.district, formatYuan(r.requested_amount_fen), w.state(r.state)]);
             out.table(
               [text('申报编号', 'application'), text('批次', 'round'), text('企业', 'enterprise'), text('项目', 'project'), text('类别', 'category'), text('区（市）', 'district'), text('申请金额（元）', 'requested (yuan)'), text('状态', 'state')],
-              cells(),
+              list.rows,
               { align: ['left', 'left', 'left', 'left', 'left', 'left', 'right', 'left'] },
             );
             if (!tty) return;
+            const n = list.count();
             out.line(ctx.t(text(`共 ${n} 项申报`, `${n} application${n === 1 ? '' : 's'}`)));
             if (n > TTY_TABLE_ROWS) {
               out.line(ctx.t(text(`（仅显示前 ${TTY_TABLE_ROWS} 项；完整列表请用 --json 或输出到管道）`, `(first ${TTY_TABLE_ROWS} shown; use --json or a pipe for all)`)));

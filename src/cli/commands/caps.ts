@@ -7,7 +7,7 @@ import { text } from '../../domain/text.js';
 import { caps } from '../../ops/allocate.js';
 import { opContext } from '../context.js';
 import { lazyArray } from '../json-stream.js';
-import { TTY_TABLE_ROWS } from '../render.js';
+import { listRows, TTY_TABLE_ROWS } from '../render.js';
 import { handler } from '../runner.js';
 import { words } from '../words.js';
 import { articleLabel } from '../../domain/eligibility.js';
@@ -36,24 +36,17 @@ export function register(program: Command): void {
             const w = words(ctx);
             out.line(ctx.t(text(`批次 ${round.roundId}：上限 = ⌊min(申请金额, 比例 × 总投入, 单个项目上限)⌋，取整到 ${formatYuan(unit)} 元`, `round ${round.roundId}: cap = ⌊min(requested, ratio × total investment, per-project cap)⌋ to a multiple of ${formatYuan(unit)} yuan`)));
             // On a terminal the first TTY_TABLE_ROWS; piped, every line as it is read.
-            const tty = !!process.stdout.isTTY;
-            let n = 0;
-            const rows = function* () {
-              for (const { cap, ...a } of applications) {
-                if (tty && ++n > TTY_TABLE_ROWS) continue;
-                yield [
-                  a.applicationId,
-                  a.enterpriseName,
-                  cap.manual ? `${w.category(a.category, round.policy)} (${ctx.t(text('人工核定', 'set by an officer'))})` : w.category(a.category, round.policy),
-                  formatYuan(cap.requestedFen),
-                  cap.ratioFen === null ? '—' : `${cap.ratioPercent}% × ${formatYuan(cap.totalInvestmentFen)} = ${formatYuan(cap.ratioFen)}`,
-                  cap.perProjectCapFen === null ? '—' : formatYuan(cap.perProjectCapFen),
-                  formatYuan(cap.capFen),
-                  ctx.t(BINDING_LABELS[cap.binding]),
-                  ctx.t(articleLabel(cap.article)),
-                ];
-              }
-            };
+            const list = listRows(applications, !!process.stdout.isTTY, ({ cap, ...a }) => [
+              a.applicationId,
+              a.enterpriseName,
+              cap.manual ? `${w.category(a.category, round.policy)} (${ctx.t(text('人工核定', 'set by an officer'))})` : w.category(a.category, round.policy),
+              formatYuan(cap.requestedFen),
+              cap.ratioFen === null ? '—' : `${cap.ratioPercent}% × ${formatYuan(cap.totalInvestmentFen)} = ${formatYuan(cap.ratioFen)}`,
+              cap.perProjectCapFen === null ? '—' : formatYuan(cap.perProjectCapFen),
+              formatYuan(cap.capFen),
+              ctx.t(BINDING_LABELS[cap.binding]),
+              ctx.t(articleLabel(cap.article)),
+            ]);
             out.table(
               [
                 text('申报编号', 'application'),
@@ -66,10 +59,11 @@ export function register(program: Command): void {
                 text('约束', 'binding'),
                 text('条款', 'article'),
               ],
-              rows(),
+              list.rows,
               { align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'left', 'left'] },
             );
-            if (n > TTY_TABLE_ROWS) {
+            const n = list.count();
+            if (process.stdout.isTTY && n > TTY_TABLE_ROWS) {
               out.line(ctx.t(text(`（仅显示前 ${TTY_TABLE_ROWS} 项，共 ${n} 项；完整列表请用 --json 或输出到管道）`, `(first ${TTY_TABLE_ROWS} of ${n} shown; use --json or a pipe for all)`)));
             }
           },
