@@ -9,7 +9,7 @@ import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/pol
 import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
 import { hasColumn, hasTable } from './schema.js';
-import { LINE_STATE_SQL, PRE_NOTICE_SQL, stateSql } from './states.js';
+import { LINE_STATE_SQL, noticedStateSql, PRE_NOTICE_SQL, stateSql } from './states.js';
 import { insertBatched } from './batch-insert.js';
 import { bulkInsert } from './seals.js';
 import { sqlText } from './statements.js';
@@ -141,7 +141,7 @@ export function lockedAwards(db: Db, roundId: string): { kept: Map<string, KeptA
   const rows = db
     .prepare(
       `SELECT l.application_id, l.award_fen, l.reason, l.binding FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
-       WHERE l.round_id = ? AND l.version = ? AND l.award_fen > 0 AND a.state IN (${inList(KEPT_STATES)})`,
+       WHERE l.round_id = ? AND l.version = ? AND l.award_fen > 0 AND ${noticedStateSql(db, 'a')} IN (${inList(KEPT_STATES)})`,
     )
     .all(roundId, latest) as { application_id: string; award_fen: number; reason: AllocationReason; binding: BindingLimit | null }[];
   for (const r of rows) kept.set(r.application_id, { awardFen: r.award_fen, reason: r.reason, binding: r.binding });
@@ -248,7 +248,7 @@ export function storeAllocation(
   const [proposed, moved] = db
     .prepare(
       `SELECT coalesce(sum(l.award_fen > 0), 0), count(*) FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
-       WHERE l.round_id = @round AND l.version = @version AND l.rank IS NOT NULL AND a.state IN (${PRE_NOTICE_SQL})
+       WHERE l.round_id = @round AND l.version = @version AND l.rank IS NOT NULL AND ${noticedStateSql(db, 'a')} IN (${PRE_NOTICE_SQL})
          AND ${version === 1 ? 'a.state' : stateSql(db, 'a', '@previous')} <> ${LINE_STATE_SQL('l')}`,
     )
     .raw()

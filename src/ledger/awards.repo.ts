@@ -8,7 +8,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.js';
 import { byIdWalk } from './round-walk.js';
 import { getRound } from './rounds.repo.js';
-import { lineStateSql } from './states.js';
+import { lineStateSql, noticedStateSql } from './states.js';
 
 /** Which tables exist (a report also reads a ledger whose later tables are missing). */
 export type HasTable = (table: string) => boolean;
@@ -175,7 +175,7 @@ export function eachRoundMoneyFacts(
   const has = stageTablesWithRows(db, roundId, () => true);
   const withLine = has('allocation_lines');
   const withManual = has('manual_awards');
-  const sql = `SELECT a.application_id, a.category, ${withLine ? lineStateSql('a', 'l') : 'a.state'} AS state, ${moneyFactsColumns(has, { line: withLine ? 'l' : undefined, manual: withManual ? 'm' : undefined })}
+  const sql = `SELECT a.application_id, a.category, ${withLine ? lineStateSql(db, 'a', 'l') : noticedStateSql(db, 'a')} AS state, ${moneyFactsColumns(has, { line: withLine ? 'l' : undefined, manual: withManual ? 'm' : undefined })}
     FROM applications a
     ${withLine ? 'LEFT JOIN allocation_lines l ON l.round_id = a.round_id AND l.version = @version AND l.application_id = a.application_id' : ''}
     ${withManual ? moneyFactsManualJoin('m') : ''}

@@ -2,7 +2,6 @@
 // changing unseen, and the awards an officer sets for category other
 // (Art. 7(5)) that a filing may come to hold.
 import { createHash } from 'node:crypto';
-import type { ApplicationState } from '../domain/application.js';
 import { type FenJson, fenJson } from '../domain/money-stages.js';
 import { canonicalJson } from '../domain/policy.js';
 import { insertBatched } from './batch-insert.js';
@@ -66,11 +65,6 @@ export function insertFiling(db: Db, f: { round_id: string; filed_on: string; cr
   );
   insertBatched(db, 'INSERT INTO filed_awards (application_id, filing_id, amount_fen) VALUES ', '(?, ?, ?)', items, (i, args) => args.push(i.application_id, id, i.amount_fen));
   return { filing_id: id, ...f, award_count: items.length, total_fen: total, hash };
-}
-
-/** Every application of filing `filingId` now in `state` (one statement: 10^5 awards at a province's scale). */
-export function setFiledStates(db: Db, filingId: number, state: ApplicationState, at: string): void {
-  db.prepare('UPDATE applications SET state = ?, updated_at = ? WHERE application_id IN (SELECT application_id FROM filed_awards WHERE filing_id = ?)').run(state, at, filingId);
 }
 
 /** Every filing with the hash recomputed from the filed amounts as they are now (for `verify`). */

@@ -1,11 +1,10 @@
 // Public notices (公示, Art. 11; SPEC §9): the awards a new notice would
 // publish, and the notices with their items. Call writers inside the
 // operation's transaction.
-import type { ApplicationState } from '../domain/application.js';
 import { latestVersion } from './allocations.repo.js';
 import { insertBatched } from './batch-insert.js';
 import type { Db } from './open.js';
-import { lineStateSql, stateSql } from './states.js';
+import { lineStateSql, noticedStateSql, stateSql } from './states.js';
 
 export interface ProposedAward {
   application_id: string;
@@ -21,9 +20,9 @@ export interface ProposedAward {
   source: 'allocation' | 'manual';
 }
 
-const ALLOCATED = (a: string, l: string): string =>
+const ALLOCATED = (db: Db, a: string, l: string): string =>
   // lineStateSql: the state read from the line already joined, not looked up again per line.
-  `SELECT ${a}.application_id, ${lineStateSql(a, l)} AS state, ${a}.category, ${a}.enterprise_name, ${a}.uscc, ${a}.district, ${a}.project_name, ${l}.rank, ${l}.award_fen, 'allocation' AS source
+  `SELECT ${a}.application_id, ${lineStateSql(db, a, l)} AS state, ${a}.category, ${a}.enterprise_name, ${a}.uscc, ${a}.district, ${a}.project_name, ${l}.rank, ${l}.award_fen, 'allocation' AS source
    FROM allocation_lines ${l} JOIN applications ${a} ON ${a}.application_id = ${l}.application_id
    WHERE ${l}.round_id = @round AND ${l}.version = @version AND ${l}.award_fen > 0`;
 
@@ -43,7 +42,7 @@ export function proposedAwards(db: Db, roundId: string, manualCategories: readon
   const out = new Map<string, ProposedAward>();
   const version = latestVersion(db, roundId);
   if (version !== null) {
-    const rows = db.prepare(ALLOCATED('a', 'l')).all({ round: roundId, version }) as ProposedAward[];
+    const rows = db.prepare(ALLOCATED(db, 'a', 'l')).all({ round: roundId, version }) as ProposedAward[];
     for (const r of rows) if (!manualCategories.includes(r.category)) out.set(r.application_id, r);
   }
   const manual = db.prepare(MANUAL(db, 'a')).all({ round: roundId }) as ProposedAward[];
@@ -76,7 +75,7 @@ export function* eachProposedAward(db: Db, roundId: string, manualCategories: re
   const params = { round: roundId, version: latestVersion(db, roundId), manual: JSON.stringify(manualCategories) };
   // The same rows as proposedAwards (categories are the application's, so the two parts never share one), as two
   // walks in application_id order merged here: the lines in their key's order, not 10^5 rows of names sorted again.
-  const lines = db.prepare(`${ALLOCATED('a', 'l')} AND a.category NOT IN (SELECT value FROM json_each(@manual)) ORDER BY l.application_id`).raw().iterate(params) as IterableIterator<unknown[]>;
+  const lines = db.prepare(`${ALLOCATED(db, 'a', 'l')} AND a.category NOT IN (SELECT value FROM json_each(@manual)) ORDER BY l.application_id`).raw().iterate(params) as IterableIterator<unknown[]>;
   const manual = db.prepare(`${MANUAL(db, 'a')} AND a.category IN (SELECT value FROM json_each(@manual)) ORDER BY a.application_id`).raw().iterate(params) as IterableIterator<unknown[]>;
   try {
     let l = lines.next();
@@ -137,11 +136,6 @@ export function insertNotice(db: Db, n: Omit<NoticeRow, 'notice_id'>, items: Ite
   return id;
 }
 
-/** Every application on notice `noticeId` now in `state` (one statement: 10^5 awards at a province's scale). */
-export function setNoticeStates(db: Db, noticeId: number, state: ApplicationState, at: string): void {
-  db.prepare('UPDATE applications SET state = ?, updated_at = ? WHERE application_id IN (SELECT application_id FROM notice_items WHERE notice_id = ?)').run(state, at, noticeId);
-}
-
 /** The notice an application was put on, with its amount; undefined if never on notice. */
 export function noticeOf(db: Db, applicationId: string): (NoticeRow & { award_fen: number }) | undefined {
   return db
@@ -173,7 +167,7 @@ export function inNotice(db: Db, roundId: string): { awards: { application_id: s
       // From the round's notices (a few), not its applications (10^5, most of them never on one).
       `SELECT i.application_id, i.award_fen, n.notice_id
        FROM notices n JOIN notice_items i ON i.notice_id = n.notice_id JOIN applications a ON a.application_id = i.application_id
-       WHERE n.round_id = ? AND a.state = 'in-notice' ORDER BY i.application_id`,
+       WHERE n.round_id = ? AND ${noticedStateSql(db, 'a')} = 'in-notice' ORDER BY i.application_id`,
     )
     .raw()
     .iterate(roundId) as IterableIterator<[string, number, number]>;

@@ -41,7 +41,7 @@ import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
 import { CHECKS, refLabel, runChecks, runChecksOnFile, type VerifyResult } from './verify/index.js';
 import { missingNeeds, tableColumns } from './schema.js';
-import { lineStateSql, stateSql } from './states.js';
+import { lineStateSql, noticedStateSql, stateSql } from './states.js';
 import { RowColumns } from './row-columns.js';
 
 type Row = Record<string, unknown>;
@@ -257,7 +257,7 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
   const manualSet = new Set(manualCategories);
   const withNoticeItems = s.has('notice_items', 'notice_id', 'application_id', 'award_fen');
   // The state as read (ledger/states.ts) from the latest version's line joined here.
-  const state = withLines ? lineStateSql('a', 'l') : 'a.state';
+  const state = withLines ? lineStateSql(db, 'a', 'l') : noticedStateSql(db, 'a');
 
   /**
    * The query of dossiers(q), or with `lean` of standings (no names, figures, score, acceptance or notice: only what the money needs),

@@ -1,6 +1,7 @@
 // Spot checks (抽查, Art. 16): the drawn sample and the findings.
 import type { SpotCheckFinding } from '../domain/labels.js';
 import type { Db } from './open.js';
+import { noticedStateSql } from './states.js';
 
 export interface SpotCheckRow {
   check_id: number;
@@ -18,7 +19,7 @@ export function spotCheckPopulation(db: Db, roundId: string, states: readonly st
   return db
     .prepare(
       `SELECT a.application_id, a.category, f.amount_fen FROM applications a JOIN filed_awards f ON f.application_id = a.application_id
-       WHERE a.round_id = ? AND f.amount_fen > 0 AND a.state IN (SELECT value FROM json_each(?)) ORDER BY a.application_id`,
+       WHERE a.round_id = ? AND f.amount_fen > 0 AND ${noticedStateSql(db, 'a')} IN (SELECT value FROM json_each(?)) ORDER BY a.application_id`,
     )
     .all(roundId, JSON.stringify(states)) as { application_id: string; category: string; amount_fen: number }[];
 }

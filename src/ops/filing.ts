@@ -14,7 +14,7 @@ import { applicationIdsIn, setState } from '../ledger/applications.repo.js';
 import { roundMoneyFacts } from '../ledger/awards.repo.js';
 import { applicationStatus } from '../ledger/eligibility.repo.js';
 import { appendEvent } from '../ledger/events.js';
-import { insertFiling, insertManualAward, setFiledStates, type FiledItem, type FilingRow } from '../ledger/filings.repo.js';
+import { insertFiling, insertManualAward, type FiledItem, type FilingRow } from '../ledger/filings.repo.js';
 import { inNotice } from '../ledger/notices.repo.js';
 import { roundObjections } from '../ledger/objections.repo.js';
 import { type Db, inTransaction } from '../ledger/open.js';
@@ -68,7 +68,7 @@ export function finalize(op: OpContext, input: { roundId: string; filedOn: strin
     const f = insertFiling(db, { round_id: round.roundId, filed_on: filedOn, created_at: at, created_by: op.officer }, filed);
     // Every award filed is in-notice (inNotice reads no other).
     transition(filed[0].application_id, 'in-notice', 'finalize', 'filed');
-    setFiledStates(db, f.filing_id, 'filed', at);
+    // The filed awards make them filed (ledger/states.ts): 10^5 rows are not rewritten and sealed again.
     const waiting = applicationIdsIn(db, round.roundId, 'proposed');
     appendEvent(db, {
       at,

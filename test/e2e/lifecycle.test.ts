@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fen, lifecycleLedger, storeVersion } from '../../fixtures/lifecycle/seed.js';
+import { stateSql } from '../../src/ledger/states.js';
 import { runCli, type CliResult } from '../helpers.js';
 
 type Json = Record<string, unknown>;
@@ -22,7 +23,7 @@ describe('lifecycle from notice to clawback', () => {
   };
   const stateOf = (id: string): string => {
     const l = lifecycleLedgerDb();
-    return (l.prepare('SELECT state FROM applications WHERE application_id = ?').pluck().get(id) as string) ?? '';
+    return (l.prepare(`SELECT ${stateSql(l, 'a')} FROM applications a WHERE a.application_id = ?`).pluck().get(id) as string) ?? '';
   };
   let lifecycleLedgerDb: () => import('../../src/ledger/open.js').Db;
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/domain/errors.js';
 import { insertPayment } from '../../src/ledger/payments.repo.js';
 import type { Db } from '../../src/ledger/open.js';
+import { stateSql } from '../../src/ledger/states.js';
 import { accept } from '../../src/ops/acceptance.js';
 import { orderClawback, recover } from '../../src/ops/clawbacks.js';
 import type { OpContext } from '../../src/ops/context.js';
@@ -15,6 +16,7 @@ import { addObjection, listObjections, publicize, resolveObjection } from '../..
 import { disburse } from '../../src/ops/payments.js';
 import { drawSpotCheck, recordFinding } from '../../src/ops/spot-checks.js';
 import { roundStatus } from '../../src/ops/status.js';
+import { verifyLedger } from '../../src/ops/verify.js';
 import { APPS, fen, lifecycleLedger, storeVersion } from '../../fixtures/lifecycle/seed.js';
 
 /** An operation context whose day the test moves forward. */
@@ -34,7 +36,8 @@ async function refusal(fn: () => unknown): Promise<UserError> {
   throw new Error('expected a refusal, the operation succeeded');
 }
 
-const stateOf = (db: Db, id: string): string => db.prepare('SELECT state FROM applications WHERE application_id = ?').pluck().get(id) as string;
+// As every command reads it (ledger/states.ts): notice items and filed awards make in-notice and filed.
+const stateOf = (db: Db, id: string): string => db.prepare(`SELECT ${stateSql(db, 'a')} FROM applications a WHERE a.application_id = ?`).pluck().get(id) as string;
 const events = (db: Db): string[] => db.prepare('SELECT command FROM events ORDER BY seq').pluck().all() as string[];
 const noList = null;
 
@@ -149,6 +152,41 @@ describe('objections and filing', () => {
     expect(f.filed.map((i) => i.application_id)).toEqual(['A1', 'A3', 'T1']);
     expect(f.notOnNotice).toEqual([]);
     expect(stateOf(db, 'A1')).toBe('filed');
+  });
+
+  it('reads in-notice and filed from the notice items and the filed awards: no application row is rewritten or sealed again', async () => {
+    const { db, path } = lifecycleLedger();
+    storeVersion(db, 'R1', { A1: 300_000, A2: 200_000, A3: 100_000, T1: 800_000 });
+    const ids = ['A1', 'A2', 'A3', 'T1'];
+    const stored = () => db.prepare('SELECT application_id, state, updated_at FROM applications ORDER BY application_id').all();
+    const sealedRows = () => db.prepare(`SELECT count(*) FROM row_seals WHERE tbl = 'applications' AND seq = (SELECT max(seq) FROM events)`).pluck().get();
+    const before = stored();
+    const op = opsOn(db);
+    await publicize(op, { roundId: 'R1', from: '2022-05-30', days: 7, listFile: noList });
+    expect(stored()).toEqual(before);
+    expect(sealedRows()).toBe(0);
+    expect(ids.map((id) => stateOf(db, id))).toEqual(['in-notice', 'in-notice', 'in-notice', 'in-notice']);
+    expect(roundStatus(op, { roundId: 'R1' }).states['in-notice']).toEqual({ count: 4, amount_fen: fen(1_400_000) });
+    op.day = '2022-06-06';
+    expect(finalize(op, { roundId: 'R1', filedOn: '2022-06-06' }).filed.map((i) => i.application_id)).toEqual(ids);
+    expect(stored()).toEqual(before);
+    expect(sealedRows()).toBe(0);
+    expect(ids.map((id) => stateOf(db, id))).toEqual(['filed', 'filed', 'filed', 'filed']);
+    // A later step writes the row: the stored state then wins.
+    op.day = '2022-07-01';
+    accept(op, { applicationId: 'A1', on: '2022-07-01', result: 'pass', actualInvestmentFen: fen(300_000), events: null, trainees: null, note: null });
+    expect(stateOf(db, 'A1')).toBe('accepted');
+    // verify finds the rows as sealed (the fixture's hand-written version stores no budgets: allocation.budget is about that).
+    expect((await verifyLedger(path)).problems.filter((p) => p.check !== 'allocation.budget')).toEqual([]);
+  });
+
+  it('files a ledger whose publicize stored in-notice in the rows (before notices were read from their items)', async () => {
+    const { db, op } = await onNotice();
+    db.prepare(`UPDATE applications SET state = 'in-notice' WHERE application_id IN (SELECT application_id FROM notice_items)`).run();
+    expect(stateOf(db, 'A1')).toBe('in-notice');
+    op.day = '2022-06-06';
+    expect(finalize(op, { roundId: 'R1', filedOn: '2022-06-06' }).filing).toMatchObject({ award_count: 4 });
+    expect(['A1', 'A2', 'A3', 'T1'].map((id) => stateOf(db, id))).toEqual(['filed', 'filed', 'filed', 'filed']);
   });
 
   it('refuses an objection received in time against an award already filed', async () => {

@@ -13,6 +13,7 @@ import { UserError } from '../../src/domain/errors.js';
 import { categoryLabel } from '../../src/domain/labels.js';
 import { APPLICATION_STAGES, MONEY_STAGES, type ApplicationStage } from '../../src/domain/money-stages.js';
 import type { Db } from '../../src/ledger/open.js';
+import { stateSql } from '../../src/ledger/states.js';
 import { getRound } from '../../src/ledger/rounds.repo.js';
 import { accept } from '../../src/ops/acceptance.js';
 import { allocate, type AllocateResult } from '../../src/ops/allocate.js';
@@ -119,10 +120,10 @@ function attempt<T>(op: OpContext, f: () => T): T | UserError {
 const snapshot = (op: OpContext) => ({
   money: roundStatus(op, { roundId: 'R1' }).money,
   events: op.db.prepare('SELECT count(*) FROM events').pluck().get(),
-  states: op.db.prepare('SELECT application_id, state FROM applications ORDER BY application_id').all(),
+  states: op.db.prepare(`SELECT a.application_id, ${stateSql(op.db, 'a')} AS state FROM applications a ORDER BY a.application_id`).all(),
 });
 
-const stateOf = (db: Db, id: string) => db.prepare('SELECT state FROM applications WHERE application_id = ?').pluck().get(id) as string;
+const stateOf = (db: Db, id: string) => db.prepare(`SELECT ${stateSql(db, 'a')} FROM applications a WHERE a.application_id = ?`).pluck().get(id) as string;
 
 function takeLines(models: Map<string, Model>, r: AllocateResult): void {
   for (const m of models.values()) if (m.category !== 'other') m.lineFen = 0;
