@@ -17,8 +17,8 @@ import { capOf, type Cap } from '../domain/caps.js';
 import { RefusedError, UserError } from '../domain/errors.js';
 import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
 import { text } from '../domain/text.js';
-import { scoreExact, scoringRules, type ScoreValue } from '../domain/scoring.js';
-import { roundExactScores } from '../ledger/scores.repo.js';
+import { scoringRules } from '../domain/scoring.js';
+import { roundExactTexts, type ExactText } from '../ledger/scores.repo.js';
 import { roundCapInputs } from '../ledger/applications.repo.js';
 import { roundSize } from '../ledger/eligibility.repo.js';
 import {
@@ -95,11 +95,11 @@ export interface AllocationView<L> {
 /** The exact aggregate behind a stored line's rounded score, when the stored aggregate still rounds to it. */
 function storedExactText(db: Db, roundId: string) {
   // The round's aggregates are read once, at the first tied row.
-  let byId: Map<string, { value: ScoreValue; display: string | null }> | undefined;
+  let byId: Map<string, ExactText> | undefined;
   return (l: StoredLine, shown: string | null): string | null => {
-    byId ??= roundExactScores(db, roundId);
+    byId ??= roundExactTexts(db, roundId);
     const a = byId.get(l.application_id);
-    return a && a.display === shown ? scoreExact(a.value) : null;
+    return a && a.display === shown ? a.exact : null;
   };
 }
 
