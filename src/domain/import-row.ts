@@ -236,6 +236,11 @@ const BARE_NUMBER = /^[\d,]+(?:\.\d+)?$/;
 // everything else, the limit's refusal too, goes to parseMoney.
 const PLAIN_YUAN = /^(\d{1,12})(?:\.(\d{1,2}))?$/;
 
+// Plain 万 with up to 8 integer and 6 decimal digits (a bare number under a `（万元）` header, or written with 万 or 万元),
+// the officer's common cell: below MAX_MONEY_FEN and exact in a double, so it needs neither NFKC nor BigInt (nor the
+// memo, which amounts that rarely repeat only churn). The rest goes to parseMoney.
+const PLAIN_WAN = /^(\d{1,8})(?:\.(\d{1,6}))?(万元?)?$/;
+
 const parseMoneyMemo = memo(parseMoney);
 
 /** Money in any form of §4; a bare number under a `（万元）` header is in 万元. */
@@ -244,6 +249,8 @@ export function parseAmount(s: string, unit: MoneyUnit | null): Result<number> {
     const m = PLAIN_YUAN.exec(s);
     if (m) return ok(Number(m[1]) * 100 + (m[2] === undefined ? 0 : m[2].length === 1 ? Number(m[2]) * 10 : Number(m[2])));
   }
+  const w = PLAIN_WAN.exec(s);
+  if (w && (w[3] !== undefined || unit === 'wan')) return ok(Number(w[1]) * 1_000_000 + (w[2] === undefined ? 0 : Number(w[2].padEnd(6, '0'))));
   return parseMoneyMemo(unit === 'wan' && BARE_NUMBER.test(s) ? `${s}万` : s);
 }
 

@@ -19,7 +19,7 @@ import {
 } from '../../src/domain/import-row.js';
 import { parseSideListRow, SIDE_LIST_COLUMNS } from '../../src/domain/side-lists.js';
 import { computeCheckChar, computeOrgCheckChar } from '../../src/domain/uscc.js';
-import { formatYuan, yuanPlain } from '../../src/domain/money.js';
+import { formatYuan, parseMoney, yuanPlain } from '../../src/domain/money.js';
 import { loadPolicy } from '../../src/io/policies.js';
 import { APPLICATION_HEADER, hostileString, validCell } from '../fuzz/arbitraries.js';
 
@@ -158,6 +158,20 @@ describe('cell values', () => {
     expect(parseAmount('1,250', 'wan')).toEqual({ ok: true, value: 1_250_000_000 });
     expect(parseAmount('12.5', 'yuan')).toEqual({ ok: true, value: 1250 });
     expect(parseAmount('¥12.5', 'wan')).toEqual({ ok: true, value: 1250 });
+  });
+
+  it('reads plain 万 cells as parseMoney does, written with 万 or 万元 or bare under a 万元 header (property)', () => {
+    const digits = (min: number, max: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((d) => d.join(''));
+    fc.assert(
+      fc.property(digits(1, 9), fc.option(digits(0, 8)), fc.constantFrom('', '万', '万元', '元'), fc.constantFrom<'wan' | 'yuan' | null>('wan', 'yuan', null), (int, frac, suffix, unit): void => {
+        const s = `${int}${frac === null ? '' : `.${frac}`}${suffix}`;
+        const reference = parseMoney(unit === 'wan' && /^[\d,]+(?:\.\d+)?$/.test(s) ? `${s}万` : s);
+        expect(parseAmount(s, unit), `${s} ${unit}`).toEqual(reference);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(parseAmount('628.7', 'wan')).toEqual({ ok: true, value: 628_700_000 });
+    expect(parseAmount('0.000001万元', null)).toEqual({ ok: true, value: 1 });
   });
 
   it('refuses a cell above the money limit in every form, and takes the limit itself', () => {
