@@ -8,6 +8,7 @@
 // it is a BigInt fixed-point value with FIXED_DIGITS fractional digits,
 // computed with integer square roots. No float touches a score.
 import type { Policy, ScoreMethod } from './policy.js';
+import { FirstCopies } from './first-copies.js';
 
 export type ScoreValue =
   /** num/den points, reduced, den > 0. */
@@ -658,8 +659,10 @@ const NO_DETAILS: AggregateDetails = Object.freeze({});
  * about as many as applications).
  */
 export class AggregateSharing {
-  private readonly scores = new Map<string, { value: ScoreValue; display: string | null; key: string }>();
-  constructor(private readonly limit = 1 << 16) {}
+  private readonly scores: FirstCopies<{ value: ScoreValue; display: string | null; key: string }>;
+  constructor(limit = 1 << 16) {
+    this.scores = new FirstCopies(limit);
+  }
 
   /** `a` itself, its parts replaced by the shared ones. */
   share(a: Aggregate): Aggregate {
@@ -669,8 +672,8 @@ export class AggregateSharing {
         a.value = s.value;
         a.display = s.display;
         a.key = s.key;
-      } else if (this.scores.size < this.limit) {
-        this.scores.set(a.key, { value: a.value, display: a.display, key: a.key });
+      } else {
+        this.scores.keep(a.key, { value: a.value, display: a.display, key: a.key });
       }
     }
     if (a.outliers.length === 0) a.outliers = NO_OUTLIERS;

@@ -11,6 +11,7 @@ import { getRound } from './rounds.repo.js';
 import { hasColumn, hasTable } from './schema.js';
 import { LINE_STATE_SQL, noticedStateSql, PRE_NOTICE_SQL, stateSql } from './states.js';
 import { insertBatched } from './batch-insert.js';
+import { FirstCopies } from '../domain/first-copies.js';
 import { bulkInsert } from './seals.js';
 import { sqlText } from './statements.js';
 
@@ -61,14 +62,8 @@ function walkKey(db: Db, roundId: string): { key: boolean; inRound: number } {
  * distinct ones), for what repeats across 10^5–10^6 rows held in memory.
  */
 function sharedStrings(limit = 200_000): <T extends string | null>(s: T) => T {
-  const seen = new Map<string, string>();
-  return <T extends string | null>(s: T): T => {
-    if (s === null) return s;
-    const t = seen.get(s);
-    if (t !== undefined) return t as T;
-    if (seen.size < limit) seen.set(s, s);
-    return s;
-  };
+  const copies = new FirstCopies<string>(limit);
+  return <T extends string | null>(s: T): T => (s === null ? s : ((copies.get(s) ?? copies.keep(s, s)) as T));
 }
 
 /** `onRead`: applications read so far, every 4,096 (a progress bar). */

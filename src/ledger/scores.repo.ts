@@ -1,4 +1,5 @@
 // Expert scores and the round's score aggregate (Art. 11).
+import { FirstCopies } from '../domain/first-copies.js';
 import type { ScoreMethod } from '../domain/policy.js';
 import { contentKey, PairMap, type ScoreRow } from '../domain/score-row.js';
 import {
@@ -485,19 +486,14 @@ const EXACT_SHARED_AT_MOST = 1 << 16;
  */
 export function roundExactTexts(db: Db, roundId: string): Map<string, ExactText> {
   const out = new Map<string, ExactText>();
-  const shared = new Map<string, ExactText>();
+  const shared = new FirstCopies<ExactText>(EXACT_SHARED_AT_MOST);
   const rows = db
     .prepare('SELECT application_id, method, score_num, score_den, score_display FROM score_aggregates WHERE round_id = ? AND score_num IS NOT NULL AND score_den IS NOT NULL')
     .raw()
     .iterate(roundId) as IterableIterator<[string, ScoreMethod, string, string, string | null]>;
   for (const [id, method, num, den, display] of rows) {
     const key = `${method}\u0000${num}\u0000${den}\u0000${display === null ? '\u0001' : display}`;
-    let t = shared.get(key);
-    if (!t) {
-      t = { display, exact: scoreExact(scoreFromStored(method, num, den)) };
-      if (shared.size < EXACT_SHARED_AT_MOST) shared.set(key, t);
-    }
-    out.set(id, t);
+    out.set(id, shared.get(key) ?? shared.keep(key, { display, exact: scoreExact(scoreFromStored(method, num, den)) }));
   }
   return out;
 }
