@@ -8,8 +8,8 @@ import type { AllocationPlan, AllocationReason, BindingLimit, KeptAward } from '
 import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/policy.js';
 import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
-import { hasColumn, hasTable } from './schema.js';
-import { LINE_STATE_SQL, noticedStateSql, PRE_NOTICE_SQL, stateSql } from './states.js';
+import { hasTable } from './schema.js';
+import { eligibilitySql, LINE_STATE_SQL, noticedStateSql, PRE_NOTICE_SQL, stateSql } from './states.js';
 import { insertBatched } from './batch-insert.js';
 import { FirstCopies } from '../domain/first-copies.js';
 import { bulkInsert } from './seals.js';
@@ -68,7 +68,6 @@ function sharedStrings(limit = 200_000): <T extends string | null>(s: T) => T {
 
 /** `onRead`: applications read so far, every 4,096 (a progress bar). */
 export function roundCandidates(db: Db, roundId: string, onRead?: (done: number) => void): CandidateColumns {
-  const withElig = hasColumn(db, 'applications', 'eligibility');
   const withScores = hasTable(db, 'score_aggregates');
   const walk = walkKey(db, roundId);
   const cols = new CandidateColumns(walk.inRound);
@@ -90,7 +89,7 @@ export function roundCandidates(db: Db, roundId: string, onRead?: (done: number)
       ${caseOf('a.cluster', clusterKeys, (k) => cols.clusterCodeOf(k))}, a.uscc, a.enterprise_name, a.requested_amount_fen,
       a.total_investment_fen,
       CASE WHEN length(a.submitted_on) = 10 THEN CAST(replace(a.submitted_on, '-', '') AS INTEGER) ELSE a.submitted_on END,
-      ${withElig ? code(ELIGIBILITY_CODES, 'a.eligibility') : '0'} * 4 + ${withScores ? code(SCORE_STATUS_CODES, 's.status') : '0'},
+      ${code(ELIGIBILITY_CODES, eligibilitySql(db, 'a'))} * 4 + ${withScores ? code(SCORE_STATUS_CODES, 's.status') : '0'},
       ${withScores ? `${exactly('s.score_num')}, ${exactly('s.score_den')}, s.score_display` : 'NULL, NULL, NULL'}
     FROM applications a ${withScores ? 'LEFT JOIN score_aggregates s ON s.application_id = a.application_id' : ''}
     WHERE ${walk.key ? '+a.round_id' : 'a.round_id'} = ?

@@ -41,12 +41,10 @@ import { flushNoted } from './seals.js';
 import { prepared } from './statements.js';
 import { getRound } from './rounds.repo.js';
 import { byIdWalk } from './round-walk.js';
+import { eligibilitySql } from './states.js';
 
 /** Applications between two moves of the noted keys out of memory (seals.ts flushNoted). */
 const NOTES_FLUSH_EVERY = 20_000;
-
-/** States in which `check` and `decide` still move applications.state (before scoring and allocation). */
-export const PRE_ALLOCATION_STATES = ['imported', 'eligible', 'ineligible', 'needs-review'] as const;
 
 /**
  * The stored form of a result's evidence and its hash. The rules build their
@@ -229,9 +227,10 @@ export function compareIds(a: string, b: string): number {
 /** An application as check reads it, with its status and state before the check. */
 export type CheckedApplication = Application & { eligibility: EligibilityStatus | null; state: string };
 
-const APP_COLS = `application_id, round_id, enterprise_name, uscc, district, established_on, independent_legal_person, category, cluster, project_name,
+/** The columns of an AppRow, read from `applications` (unaliased). */
+const appCols = (db: Db) => `application_id, round_id, enterprise_name, uscc, district, established_on, independent_legal_person, category, cluster, project_name,
   total_investment_fen, requested_amount_fen, employees, annual_revenue_fen, other_fiscal_support, past_projects_compliant, credit_good,
-  major_accident, ready_to_implement, training_events, trainees, submitted_on, eligibility, state`;
+  major_accident, ready_to_implement, training_events, trainees, submitted_on, ${eligibilitySql(db, 'applications')}, state`;
 type AppRow = [
   string, string, string, string, string, string, number, string, string | null, string,
   number, number, number | null, number | null, number, number, number,
@@ -369,8 +368,8 @@ export function* roundGroups(db: Db, roundId: string, batch = 4096): Generator<R
   const present = listsPresent(db);
   // A round checked for the first time (or with every result rebuilt) has no stored row to compare with.
   const anyStored = db.prepare('SELECT EXISTS (SELECT 1 FROM eligibility_results r JOIN applications a ON a.application_id = r.application_id WHERE a.round_id = ?)').pluck().get(roundId) === 1;
-  const first = db.prepare(`SELECT ${APP_COLS} FROM applications WHERE round_id = ? ORDER BY uscc, project_name LIMIT ?`).raw();
-  const next = db.prepare(`SELECT ${APP_COLS} FROM applications WHERE round_id = ? AND (uscc, project_name) > (?, ?) ORDER BY uscc, project_name LIMIT ?`).raw();
+  const first = db.prepare(`SELECT ${appCols(db)} FROM applications WHERE round_id = ? ORDER BY uscc, project_name LIMIT ?`).raw();
+  const next = db.prepare(`SELECT ${appCols(db)} FROM applications WHERE round_id = ? AND (uscc, project_name) > (?, ?) ORDER BY uscc, project_name LIMIT ?`).raw();
   const deferred: CheckedApplication[] = [];
   let pending: CheckedApplication[] = [];
   let after: [string, string] | null = null;
@@ -474,8 +473,10 @@ export interface CheckSummary {
 }
 
 const EVENT_IDS_AT_MOST = 1000;
-const PRE = PRE_ALLOCATION_STATES.map((s) => `'${s}'`).join(', ');
-const PRE_SET: ReadonlySet<string> = new Set(PRE_ALLOCATION_STATES);
+
+/** An application's status as check or a decision makes it (application_eligibility; NULL: not checked). */
+const SET_ELIGIBILITY = `INSERT INTO application_eligibility (application_id, eligibility) VALUES (@id, @s)
+  ON CONFLICT (application_id) DO UPDATE SET eligibility = excluded.eligibility WHERE eligibility IS NOT excluded.eligibility`;
 
 /**
  * Writes a check group by group (add), inside the command's transaction. The
@@ -512,8 +513,8 @@ export class CheckStore {
          decision_id = excluded.decision_id, reopened_decision_id = excluded.reopened_decision_id`,
     );
     this.remove = db.prepare('DELETE FROM eligibility_results WHERE application_id = ? AND rule = ?');
-    // Past allocation the lifecycle owns the state; the eligibility column still records the status.
-    this.setStatus = db.prepare(`UPDATE applications SET eligibility = @s, state = CASE WHEN state IN (${PRE}) THEN @s ELSE state END WHERE application_id = @id`);
+    // The state before allocation is read from the status (ledger/states.ts): the application row is not touched.
+    this.setStatus = db.prepare(SET_ELIGIBILITY);
     for (const rule of RULE_IDS) this.rules.set(rule, { rule, articles: [], fail: 0, review: 0, decided: 0, firstSeen: new Map() });
   }
 
@@ -589,7 +590,7 @@ export class CheckStore {
       // The keys noted for the row seals move out of memory now and then (a round of 10^5 repeats notes two per application).
       if (++this.applications % NOTES_FLUSH_EVERY === 0) flushNoted(this.db);
       this.byStatus[status]++;
-      if (app.eligibility !== status || (PRE_SET.has(app.state) && app.state !== status)) {
+      if (app.eligibility !== status) {
         // Eligible ones are moved by one statement at the end (most of a round: 10^5 single updates cost seconds).
         if (status === 'eligible') this.toEligible++;
         else this.setStatus.run({ s: status, id });
@@ -635,9 +636,12 @@ export class CheckStore {
       // Every application of the round was checked in this transaction: those not found otherwise are eligible.
       this.db
         .prepare(
-          `UPDATE applications SET eligibility = 'eligible', state = CASE WHEN state IN (${PRE}) THEN 'eligible' ELSE state END
-           WHERE ${byIdWalk(this.db, roundId)} = ? AND application_id NOT IN (SELECT value FROM json_each(?))
-             AND (eligibility IS NOT 'eligible' OR (state IN (${PRE}) AND state <> 'eligible'))`,
+          `INSERT INTO application_eligibility (application_id, eligibility)
+           SELECT a.application_id, 'eligible' FROM applications a
+            WHERE ${byIdWalk(this.db, roundId, 'a')} = ? AND a.application_id NOT IN (SELECT value FROM json_each(?))
+              AND ${eligibilitySql(this.db, 'a')} IS NOT 'eligible'
+            ORDER BY a.application_id
+           ON CONFLICT (application_id) DO UPDATE SET eligibility = excluded.eligibility`,
         )
         .run(roundId, JSON.stringify(this.notEligible));
     }
@@ -675,7 +679,7 @@ export function currentResult(db: Db, applicationId: string, rule: RuleId): Resu
 }
 
 export function applicationStatus(db: Db, applicationId: string): EligibilityStatus | null {
-  const r = prepared(db, 'SELECT eligibility FROM applications WHERE application_id = ?').get(applicationId) as { eligibility: EligibilityStatus | null } | undefined;
+  const r = prepared(db, `SELECT ${eligibilitySql(db, 'a')} AS eligibility FROM applications a WHERE a.application_id = ?`).get(applicationId) as { eligibility: EligibilityStatus | null } | undefined;
   return r?.eligibility ?? null;
 }
 
@@ -705,10 +709,7 @@ export function recordDecision(
        LEFT JOIN eligibility_decisions d ON d.decision_id = r.decision_id WHERE r.application_id = ?`,
   ).all(d.applicationId) as { o: Outcome }[];
   const status = deriveStatus(outcomes.map((x) => x.o));
-  prepared(db, 
-    `UPDATE applications SET eligibility = @s, state = CASE WHEN state IN (${PRE}) THEN @s ELSE state END
-     WHERE application_id = @id AND (eligibility IS NOT @s OR (state IN (${PRE}) AND state IS NOT @s))`,
-  ).run({ s: status, id: d.applicationId });
+  prepared(db, SET_ELIGIBILITY).run({ s: status, id: d.applicationId });
   const row = prepared(db, 'SELECT * FROM eligibility_decisions WHERE decision_id = ?').get(id) as DecisionRow;
   return { decision: toDecision(row), status };
 }
@@ -725,7 +726,7 @@ export interface ApplicationResults {
 }
 
 function readApplication(db: Db, applicationId: string): CheckedApplication | undefined {
-  const r = db.prepare(`SELECT ${APP_COLS} FROM applications WHERE application_id = ?`).raw().get(applicationId) as AppRow | undefined;
+  const r = db.prepare(`SELECT ${appCols(db)} FROM applications WHERE application_id = ?`).raw().get(applicationId) as AppRow | undefined;
   return r && toApp(r);
 }
 
@@ -802,11 +803,11 @@ export function roundResultCounts(db: Db, roundId: string): { rule: RuleId; outc
   const stored = db
     .prepare(
       `SELECT r.rule, CASE WHEN da.application_id IS NOT NULL THEN d.outcome ELSE r.outcome END AS outcome, count(*) AS n,
-              sum(a.eligibility IS NOT NULL) AS on_checked
+              sum(${eligibilitySql(db, 'a')} IS NOT NULL) AS on_checked
          FROM eligibility_results r JOIN applications a ON a.application_id = r.application_id
          LEFT JOIN eligibility_decisions d ON d.decision_id = r.decision_id
          LEFT JOIN applications da ON da.application_id = d.application_id AND da.round_id = a.round_id
-        WHERE a.round_id = @round AND (NOT @checked OR a.eligibility IS NULL OR r.rule IN (SELECT value FROM json_each(@rules)))
+        WHERE a.round_id = @round AND (NOT @checked OR ${eligibilitySql(db, 'a')} IS NULL OR r.rule IN (SELECT value FROM json_each(@rules)))
         GROUP BY 1, 2`,
     )
     .all({ round: roundId, checked: checked ? 1 : 0, rules }) as { rule: RuleId; outcome: Outcome; n: number; on_checked: number }[];
@@ -819,7 +820,7 @@ export function roundResultCounts(db: Db, roundId: string): { rule: RuleId; outc
   };
   for (const r of stored) add(r.rule, r.outcome, r.n);
   if (checked) {
-    const apps = db.prepare('SELECT count(*) FROM applications WHERE round_id = ? AND eligibility IS NOT NULL').pluck().get(roundId) as number;
+    const apps = db.prepare(`SELECT count(*) FROM applications a WHERE a.round_id = ? AND ${eligibilitySql(db, 'a')} IS NOT NULL`).pluck().get(roundId) as number;
     const storedOnChecked = new Map<string, number>();
     for (const r of stored) storedOnChecked.set(r.rule, (storedOnChecked.get(r.rule) ?? 0) + r.on_checked);
     for (const rule of RULE_IDS) add(rule, 'pass', apps - (storedOnChecked.get(rule) ?? 0));
@@ -852,7 +853,7 @@ function* walkRound(
   let nextRow = stored.next();
   const none: ResultRow[] = [];
   try {
-    for (const r of db.prepare(`SELECT ${APP_COLS} FROM applications WHERE ${byIdWalk(db, roundId)} = ? ORDER BY application_id`).raw().iterate(roundId) as IterableIterator<AppRow>) {
+    for (const r of db.prepare(`SELECT ${appCols(db)} FROM applications WHERE ${byIdWalk(db, roundId)} = ? ORDER BY application_id`).raw().iterate(roundId) as IterableIterator<AppRow>) {
       const app = toApp(r);
       let rows = none;
       while (!nextRow.done && compareIds(nextRow.value.application_id, app.applicationId) <= 0) {
@@ -897,7 +898,7 @@ export function* iterateProblems(db: Db, roundId: string): Generator<ProblemLine
       db
         .prepare(
           `SELECT d.* FROM eligibility_decisions d JOIN applications a ON a.application_id = d.application_id
-           WHERE a.round_id = ? AND a.eligibility IN ('ineligible', 'needs-review')`,
+           WHERE a.round_id = ? AND ${eligibilitySql(db, 'a')} IN ('ineligible', 'needs-review')`,
         )
         .all(roundId) as DecisionRow[]
     ).map((d) => [d.decision_id, toDecision(d)]),
@@ -913,8 +914,8 @@ export function* iterateProblems(db: Db, roundId: string): Generator<ProblemLine
   const rows = db
     .prepare(
       // CROSS JOIN: the results in their key order, no sort (a round of repeats holds 10^5 results of kilobytes each).
-      `SELECT r.*, a.enterprise_name, a.eligibility FROM eligibility_results r CROSS JOIN applications a ON a.application_id = r.application_id
-       WHERE a.round_id = ? AND a.eligibility IN ('ineligible', 'needs-review') ORDER BY r.application_id`,
+      `SELECT r.*, a.enterprise_name, ${eligibilitySql(db, 'a')} AS eligibility FROM eligibility_results r CROSS JOIN applications a ON a.application_id = r.application_id
+       WHERE a.round_id = ? AND ${eligibilitySql(db, 'a')} IN ('ineligible', 'needs-review') ORDER BY r.application_id`,
     )
     .iterate(roundId) as IterableIterator<ResultRow & { enterprise_name: string; eligibility: EligibilityStatus }>;
   let cur: App | null = null;

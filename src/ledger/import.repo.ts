@@ -226,6 +226,7 @@ export class ApplicationImportSession {
     byProject: Statement;
     full: Statement;
     update: Statement;
+    unchecked: Statement;
     seenId: Statement;
     seenProject: Statement;
     addSeenId: Statement;
@@ -250,8 +251,10 @@ export class ApplicationImportSession {
       // The state as read (ledger/states.ts): an allocated participant's row still says eligible.
       full: db.prepare(`SELECT a.*, ${stateSql(db, 'a')} AS jm_state FROM applications a WHERE a.application_id = ?`),
       update: db.prepare(
-        `UPDATE applications SET ${CONTENT_COLS.map((c) => `${c} = ?`).join(', ')}, source_file = ?, source_line = ?, source_sha256 = ?, content_hash = ?, state = 'imported', eligibility = NULL, updated_at = ? WHERE application_id = ?`,
+        `UPDATE applications SET ${CONTENT_COLS.map((c) => `${c} = ?`).join(', ')}, source_file = ?, source_line = ?, source_sha256 = ?, content_hash = ?, state = 'imported', updated_at = ? WHERE application_id = ?`,
       ),
+      // Imported again with new content: not checked until the next check.
+      unchecked: db.prepare('DELETE FROM application_eligibility WHERE application_id = ?'),
       seenId: db.prepare('SELECT line FROM temp.import_seen_id WHERE application_id = ?'),
       seenProject: db.prepare('SELECT line FROM temp.import_seen_project WHERE uscc = ? AND project_name = ?'),
       addSeenId: db.prepare('INSERT OR IGNORE INTO temp.import_seen_id (application_id, line) VALUES (?, ?)'),
@@ -483,6 +486,7 @@ export class ApplicationImportSession {
       };
     }
     this.st.update.run(...recordValues(rec), src.file, src.line, src.sha256, hash, this.opts.now, id);
+    this.st.unchecked.run(id);
     return { kind: 'updated', applicationId: id, changes, stateBefore: state };
   }
 }

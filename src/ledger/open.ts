@@ -134,21 +134,25 @@ function migrate(db: Db, path: string, backupFirst: boolean): void {
     for (const m of todo) db.exec(readFileSync(join(MIGRATIONS_DIR, m.name), 'utf8'));
     db.pragma(`user_version = ${todo[todo.length - 1].version}`);
     if (from > 0 && from < ROW_SEALS_VERSION) sealBaseline(db, from);
+    else if (from > 0 && from < ELIGIBILITY_TABLE_VERSION) sealBaseline(db, from, ['applications', 'application_eligibility']);
   }).immediate();
 }
 
 /** The migration that brought row seals (010-row-seals.sql). */
 const ROW_SEALS_VERSION = 10;
+/** The migration that moved eligibility out of applications (012-eligibility-table.sql): every application row changed. */
+const ELIGIBILITY_TABLE_VERSION = 12;
 
 /**
  * A ledger made before row seals: every row it holds is sealed by one event,
- * so that from now on any change behind jmfund's back is seen. Dated as the
- * newest event (a migration is not an officer's act, and must not move the clock).
+ * so that from now on any change behind jmfund's back is seen (`tables`: only
+ * the rows of these, which a migration rewrote). Dated as the newest event (a
+ * migration is not an officer's act, and must not move the clock).
  */
-function sealBaseline(db: Db, from: number): void {
+function sealBaseline(db: Db, from: number, tables?: readonly string[]): void {
   const head = chainHead(db);
   if (head.at === null) return;
-  const rows = noteAllRows(db);
+  const rows = noteAllRows(db, tables);
   appendEvent(db, { at: head.at, officer: 'jmfund', command: 'ledger seal', details: { from_schema: from, to_schema: schemaVersion(), rows } });
   sealTransaction(db);
 }

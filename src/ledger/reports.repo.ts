@@ -41,7 +41,7 @@ import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
 import { CHECKS, refLabel, runChecks, runChecksOnFile, type VerifyResult } from './verify/index.js';
 import { missingNeeds, tableColumns } from './schema.js';
-import { lineStateSql, noticedStateSql, stateSql } from './states.js';
+import { eligibilitySql, lineStateSql, noticedStateSql, stateSql } from './states.js';
 import { RowColumns } from './row-columns.js';
 
 type Row = Record<string, unknown>;
@@ -192,11 +192,11 @@ function appReader(at: (column: string) => number): (r: unknown[]) => FactsApp {
 }
 
 
-const eligibilityColumn = (s: Schema) => (s.has('applications', 'eligibility') ? 'a.eligibility' : 'NULL AS eligibility');
+const eligibilityColumn = (db: Db) => `${eligibilitySql(db, 'a')} AS eligibility`;
 
 /** `version`: the round's latest allocation version (null: none), which the state reads (stateSql's default looks it up on every row). */
 function apps(db: Db, s: Schema, roundId: string, version: number | null): Rows<FactsApp> {
-  return rawQuery(db, `SELECT ${appColumns(stateSql(db, 'a', version === null ? 'NULL' : String(version)))}, ${eligibilityColumn(s)} FROM applications a WHERE ${s.byId('a.round_id')} = ? ORDER BY a.application_id`, [roundId], appReader);
+  return rawQuery(db, `SELECT ${appColumns(stateSql(db, 'a', version === null ? 'NULL' : String(version)))}, ${eligibilityColumn(db)} FROM applications a WHERE ${s.byId('a.round_id')} = ? ORDER BY a.application_id`, [roundId], appReader);
 }
 
 function capInputs(db: Db, s: Schema, roundId: string): Rows<FactsCapInput> {
@@ -270,7 +270,7 @@ function dossiers(db: Db, s: Schema, roundId: string, version: number | null, ma
         ? `a.application_id, a.category, a.cluster, a.district, ${state} AS state`
         : award
           ? `a.application_id, a.enterprise_name, a.category, a.cluster, a.project_name, a.total_investment_fen, a.requested_amount_fen, ${state} AS state`
-          : `${appColumns(state)}, ${eligibilityColumn(s)}`,
+          : `${appColumns(state)}, ${eligibilityColumn(db)}`,
       withLines && withLine
         ? award
           ? 'l.application_id AS l_app, l.rank AS l_rank, l.score_display AS l_score, l.cap_fen AS l_cap, l.award_fen AS l_award, l.reason AS l_reason, l.binding AS l_binding'

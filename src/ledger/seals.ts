@@ -16,6 +16,7 @@ export const SEALED_TABLES: Readonly<Record<string, readonly string[]>> = {
   rounds: ['round_id'],
   round_budgets: ['round_id', 'category'],
   applications: ['application_id'],
+  application_eligibility: ['application_id'],
   prior_funding: ['id'],
   credit_listings: ['id'],
   violations: ['id'],
@@ -238,12 +239,12 @@ function dropBulk(db: Db): void {
   pending.clear();
 }
 
-/** Notes every row of every fact table, for the baseline seal of a ledger made before row seals. */
-export function noteAllRows(db: Db): number {
+/** Notes every row of every fact table (or of `tables`), for the baseline seal of a ledger made before row seals. */
+export function noteAllRows(db: Db, tables: readonly string[] = Object.keys(SEALED_TABLES)): number {
   watchFactTables(db);
   const have = new Set(db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'").pluck().all() as string[]);
   let n = 0;
-  for (const t of Object.keys(SEALED_TABLES)) {
+  for (const t of tables) {
     if (have.has(t)) n += db.prepare(`INSERT OR IGNORE INTO temp.jm_dirty (tbl, key) SELECT '${t}', ${keyExpr(t, '')} FROM main.${q(t)}`).run().changes;
   }
   return n;
@@ -325,7 +326,7 @@ function rowsToSeal(db: Db, tables: readonly string[]): number {
   return n;
 }
 
-function sealTables(db: Db, seq: number, tables: readonly string[], dirty: ReadonlySet<string>): Record<string, string> {
+function sealTables(db: Db, seq: number, tables: readonly string[], dirty: ReadonlySet<string>): Record<string, string> | null {
   const out: Record<string, string> = {};
   for (const t of tables) {
     const first = SEALED_TABLES[t][0];
@@ -347,12 +348,14 @@ function sealTables(db: Db, seq: number, tables: readonly string[], dirty: Reado
     } finally {
       entries = null;
     }
+    // A bulk insert that added no row (a plan without lines, a file whose rows are all there) leaves no entry: nothing to record.
+    if (acc.last === null) continue;
     // Noted and bulk rows interleaved in key order (or SQLite read them otherwise): the digest is read back in key order.
     out[t] = acc.ordered ? acc.digest.digest('hex') : entriesDigest(db, t, seq);
   }
   db.exec('DELETE FROM temp.jm_dirty');
   dropBulk(db);
-  return out;
+  return Object.keys(out).length ? out : null;
 }
 
 /** The digest of one event's entries of a table, read back in key order (when the write did not go in key order). */

@@ -1,13 +1,15 @@
 // An application's state as everyone reads it (SPEC §2). The steps that move
 // 10^5 applications at a province's scale do not rewrite their rows (each one
-// would be sealed again): allocate's version says proposed or not-funded for
-// each participant still before the notice, a notice item says in-notice, a
-// filed award says filed. The state read here is that, else the stored one.
+// would be sealed again): check's status (application_eligibility) says
+// eligible, ineligible or needs-review, allocate's version says proposed or
+// not-funded for each participant still before the notice, a notice item says
+// in-notice, a filed award says filed. The state read here is the latest of
+// those, else the stored one.
 // Notice items and filed awards are append-only, so what they say holds until
 // a later step (withdraw, acceptance, payment…) writes the row's state.
 // Every read of an application's state goes through these expressions.
 import type { Db } from './open.js';
-import { hasTable } from './schema.js';
+import { hasColumn, hasTable } from './schema.js';
 import { prepared } from './statements.js';
 
 /** States an allocation may still change (SPEC §2: before the public notice). */
@@ -15,11 +17,17 @@ export const PRE_NOTICE_STATES = ['imported', 'eligible', 'ineligible', 'needs-r
 
 export const PRE_NOTICE_SQL = PRE_NOTICE_STATES.map((s) => `'${s}'`).join(', ');
 
+/** Stored states that read as the application's eligibility status once it is checked (before scoring and allocation). */
+export const PRE_ALLOCATION_STATES = ['imported', 'eligible', 'ineligible', 'needs-review'] as const;
+
+const PRE_ALLOCATION_SQL = PRE_ALLOCATION_STATES.map((s) => `'${s}'`).join(', ');
+
 /** What a participant's line of `version` makes its state: `l` is the line's alias. */
 export const LINE_STATE_SQL = (l: string): string => `CASE WHEN ${l}.award_fen > 0 THEN 'proposed' ELSE 'not-funded' END`;
 
 const withLines = new WeakSet<Db>();
 const withNotices = new WeakSet<Db>();
+const withEligibility = new WeakSet<Db>();
 
 /** The ledger's tables (a ledger opened read-only before migration 005 or 006 has not all of them). */
 function has(db: Db, seen: WeakSet<Db>, table: string): boolean {
@@ -42,7 +50,24 @@ function noticedParts(db: Db, a: string): string[] {
   return [`CASE WHEN EXISTS (SELECT 1 FROM notice_items ji WHERE ji.application_id = ${a}.application_id) THEN coalesce(${filedSql(a)}, 'in-notice') END`];
 }
 
-function derived(db: Db, a: string, parts: readonly string[]): string {
+/**
+ * The eligibility status of application alias `a` (NULL: not checked): its
+ * application_eligibility row, one index lookup. A ledger opened read-only
+ * before migration 012 still has it in the applications row.
+ */
+export function eligibilitySql(db: Db, a: string): string {
+  if (has(db, withEligibility, 'application_eligibility')) return `(SELECT je.eligibility FROM application_eligibility je WHERE je.application_id = ${a}.application_id)`;
+  return hasColumn(db, 'applications', 'eligibility') ? `${a}.eligibility` : 'NULL';
+}
+
+/** What check made the state of a row still before allocation; none where the stored state holds the status (before migration 012). */
+function checkedParts(db: Db, a: string): string[] {
+  if (!has(db, withEligibility, 'application_eligibility')) return [];
+  return [`CASE WHEN ${a}.state IN (${PRE_ALLOCATION_SQL}) THEN ${eligibilitySql(db, a)} END`];
+}
+
+function derived(db: Db, a: string, later: readonly string[]): string {
+  const parts = [...later, ...checkedParts(db, a)];
   if (!parts.length) return `${a}.state`;
   // coalesce reads its arguments in order and stops at the first not NULL: most rows look up one index.
   // A stored 'in-notice' (publicize stored it before notices were read from their items) may only become filed.
@@ -66,7 +91,7 @@ export function lineStateSql(db: Db, a: string, l: string): string {
  * the round's latest by default.
  */
 export function stateSql(db: Db, a: string, version = `(SELECT max(v.version) FROM allocations v WHERE v.round_id = ${a}.round_id)`): string {
-  if (!has(db, withLines, 'allocation_lines')) return `${a}.state`;
+  if (!has(db, withLines, 'allocation_lines')) return derived(db, a, []);
   return derived(db, a, [
     ...noticedParts(db, a),
     `(SELECT ${LINE_STATE_SQL('sl')} FROM allocation_lines sl

@@ -4,6 +4,7 @@
 import type { LaterChange } from '../domain/step-order.js';
 import type { Db } from './open.js';
 import { byIdWalk } from './round-walk.js';
+import { eligibilitySql } from './states.js';
 
 /**
  * Applications of the round not checked since their import or update (an
@@ -12,7 +13,7 @@ import { byIdWalk } from './round-walk.js';
  */
 export function eligibilityCounts(db: Db, roundId: string): { unchecked: number; needsReview: number } {
   const [unchecked, needsReview] = db
-    .prepare(`SELECT count(*) - count(eligibility), count(*) FILTER (WHERE eligibility = 'needs-review') FROM applications WHERE ${byIdWalk(db, roundId)} = ?`)
+    .prepare(`SELECT count(*) - count(e), count(*) FILTER (WHERE e = 'needs-review') FROM (SELECT ${eligibilitySql(db, 'a')} AS e FROM applications a WHERE ${byIdWalk(db, roundId, 'a')} = ?)`)
     .raw()
     .get(roundId) as [number, number];
   return { unchecked, needsReview };

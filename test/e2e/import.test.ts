@@ -266,6 +266,24 @@ describe('import: options', () => {
     expect(imp(path, 'changed.csv', '--update', '--json').json<Summary>()).toMatchObject({ updated: 0, already_there: 3 });
   });
 
+  it('--update of a checked application drops its status: it reads imported until checked again; the others keep theirs', () => {
+    const { path } = fresh();
+    imp(path, 'applications.csv');
+    runCli(['check', '--round', 'R1'], { db: path });
+    type Shown = { state: string; eligibility: { status: string | null } | null };
+    const show = (id: string) => runCli(['applications', 'show', id, '--json'], { db: path }).json<Shown>();
+    const other = show('A001');
+    expect(other.eligibility?.status).not.toBeNull();
+    expect(show('A002').state).not.toBe('imported');
+    expect(imp(path, 'changed.csv', '--update', '--json').json<Summary>()).toMatchObject({ updated: 1 });
+    const a2 = show('A002');
+    expect([a2.state, a2.eligibility?.status ?? null]).toEqual(['imported', null]);
+    expect(show('A001')).toEqual(other);
+    // The round of this test was written without an event; every other row is accounted for.
+    const v = runCli(['--json', 'verify'], { db: path }).json<{ problems: { ref: { table: string } }[] }>();
+    expect(v.problems.map((p) => p.ref.table)).toEqual(['rounds']);
+  });
+
   it('an application_id used in another round is a row error', () => {
     const { path } = fresh(['R1', 'R2']);
     imp(path, 'applications.csv');

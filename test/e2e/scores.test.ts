@@ -410,7 +410,7 @@ describe('the exact aggregate where the rounded one cannot decide (issue 18)', (
 
   it('allocate and allocations show give the exact value beside a tied rounded score, and not when the aggregate changed since', () => {
     // Checked directly: the eligibility rules are not what is tested here.
-    const path = setup(['JM-0001', 'JM-0002', 'JM-0003', 'JM-0004'], (db) => db.exec("UPDATE applications SET eligibility = 'eligible', state = 'eligible'"));
+    const path = setup(['JM-0001', 'JM-0002', 'JM-0003', 'JM-0004'], (db) => db.exec("INSERT INTO application_eligibility SELECT application_id, 'eligible' FROM applications"));
     const csv = join(tempDir(), 'ties.csv');
     writeFileSync(
       csv,

@@ -1,5 +1,6 @@
 // Rows that allocation reads, written straight into a ledger: applications with
-// their eligibility (migration 003) and stored aggregate scores (migration 004).
+// their eligibility (application_eligibility, migration 012) and stored
+// aggregate scores (migration 004).
 // Creates those shapes itself if the migrations do not provide them yet.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,8 +26,6 @@ export interface AppSpec {
 }
 
 export function ensureUpstream(db: Db): void {
-  const cols = db.prepare(`SELECT name FROM pragma_table_info('applications')`).all() as { name: string }[];
-  if (!cols.some((c) => c.name === 'eligibility')) db.exec(`ALTER TABLE applications ADD COLUMN eligibility TEXT`);
   db.exec(`CREATE TABLE IF NOT EXISTS score_aggregates (
     application_id TEXT PRIMARY KEY REFERENCES applications(application_id), round_id TEXT NOT NULL, method TEXT NOT NULL,
     status TEXT NOT NULL, score_num TEXT, score_den TEXT, score_display TEXT, score_key TEXT, experts INTEGER NOT NULL,
@@ -55,8 +54,9 @@ export function addApplications(db: Db, roundId: string, specs: AppSpec[]): void
   const ins = db.prepare(`INSERT INTO applications (application_id, round_id, enterprise_name, uscc, district, established_on,
       independent_legal_person, category, cluster, project_name, total_investment_fen, requested_amount_fen, other_fiscal_support,
       past_projects_compliant, credit_good, major_accident, ready_to_implement, submitted_on, source_file, source_line,
-      source_sha256, content_hash, state, created_at, updated_at, eligibility)
-    VALUES (?, ?, ?, ?, '蓬江区', '2015-01-01', 1, ?, ?, ?, ?, ?, 0, 1, 1, 0, 1, ?, 'test', ?, 'x', ?, ?, '2022-05-01T00:00:00.000Z', '2022-05-01T00:00:00.000Z', ?)`);
+      source_sha256, content_hash, state, created_at, updated_at)
+    VALUES (?, ?, ?, ?, '蓬江区', '2015-01-01', 1, ?, ?, ?, ?, ?, 0, 1, 1, 0, 1, ?, 'test', ?, 'x', ?, ?, '2022-05-01T00:00:00.000Z', '2022-05-01T00:00:00.000Z')`);
+  const checked = db.prepare('INSERT INTO application_eligibility (application_id, eligibility) VALUES (?, ?)');
   const score = db.prepare(`INSERT INTO score_aggregates (application_id, round_id, method, status, score_num, score_den, score_display,
       score_key, experts, recused, outliers_json, details_json, computed_at) VALUES (?, ?, 'mean', ?, ?, ?, ?, ?, 3, 0, '[]', '{}', '2022-05-02T00:00:00.000Z')`);
   db.transaction(() => {
@@ -77,8 +77,9 @@ export function addApplications(db: Db, roundId: string, specs: AppSpec[]): void
         i + 2,
         `hash-${s.id}`,
         s.state ?? 'eligible',
-        s.eligibility === undefined ? 'eligible' : s.eligibility,
       );
+      const eligibility = s.eligibility === undefined ? 'eligible' : s.eligibility;
+      if (eligibility !== null) checked.run(s.id, eligibility);
       const sc = s.score === undefined ? 80 : s.score;
       if (sc === null) {
         if (s.status === 'insufficient-reviews') score.run(s.id, roundId, 'insufficient-reviews', null, null, null, null);

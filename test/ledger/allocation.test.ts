@@ -94,8 +94,8 @@ describe('allocation versions in the ledger', () => {
     expect(storedStates(db)).toEqual(before);
     const st = states(db);
     expect(st).toMatchObject({ S1: 'proposed', S2: 'not-funded', S3: 'proposed', C2: 'not-funded', P1: 'not-funded', T1: 'proposed' });
-    // non-participants keep their state; a state after the notice is never moved back
-    expect(st).toMatchObject({ S4: 'eligible', S6: 'eligible', O1: 'eligible', S8: 'in-notice' });
+    // non-participants keep their state (S4's is its status); a state after the notice is never moved back
+    expect(st).toMatchObject({ S4: 'ineligible', S6: 'eligible', O1: 'eligible', S8: 'in-notice' });
     expect(stored.stateChanges.proposed + stored.stateChanges.notFunded).toBe(p.lines.filter((l) => l.rank !== null && l.app.applicationId !== 'S8').length);
 
     const lines = allocationLines(db, 'R1', 1);

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { appendEvent, verifyChain } from '../../src/ledger/events.js';
 import { eligibilitySection, openReviewItems, recordDecision, roundResults } from '../../src/ledger/eligibility.repo.js';
 import { inTransaction, type Db } from '../../src/ledger/open.js';
+import { eligibilitySql, stateSql } from '../../src/ledger/states.js';
 import { check, type CheckResult } from '../../src/ops/check.js';
 import { makeApp, uscc } from '../../fixtures/check/builders.js';
 import { insertAccident, insertApplication, insertCreditListing, insertPriorFunding, insertViolation } from '../../fixtures/check/ledger.js';
@@ -36,7 +37,9 @@ function decide(db: Db, applicationId: string, rule: 'region' | 'duplicate' | 'n
   });
 }
 
-const stateOf = (db: Db, id: string) => db.prepare('SELECT state, eligibility FROM applications WHERE application_id = ?').get(id) as { state: string; eligibility: string | null };
+/** The state as read (ledger/states.ts) and the status. */
+const stateOf = (db: Db, id: string) =>
+  db.prepare(`SELECT ${stateSql(db, 'a')} AS state, ${eligibilitySql(db, 'a')} AS eligibility FROM applications a WHERE a.application_id = ?`).get(id) as { state: string; eligibility: string | null };
 const outcomeOf = (db: Db, id: string, rule: string) => roundResults(db, 'R1').find((a) => a.applicationId === id)?.results.find((r) => r.rule === rule);
 
 describe('check on a ledger', () => {

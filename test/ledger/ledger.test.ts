@@ -3,7 +3,9 @@ import Database from 'better-sqlite3';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendEvent, verifyChain } from '../../src/ledger/events.js';
-import { createLedger, inTransaction, openLedger, schemaVersion } from '../../src/ledger/open.js';
+import { createLedger, inTransaction, openLedger, schemaVersion, type Db } from '../../src/ledger/open.js';
+import { hasColumn } from '../../src/ledger/schema.js';
+import { eligibilitySql, stateSql } from '../../src/ledger/states.js';
 import { getRound, listRounds } from '../../src/ledger/rounds.repo.js';
 import { runChecks } from '../../src/ledger/verify/index.js';
 import { ledgerWithRound, ROOT, tempDir } from '../helpers.js';
@@ -48,23 +50,75 @@ describe('ledger file', () => {
     expect(existsSync(`${path}.v1.bak`)).toBe(true);
   });
 
-  it('migration 011 replaces the unread rank index of score_aggregates by one on round_id; the ledger verifies, no event added', () => {
+  it('migration 011 replaces the unread rank index of score_aggregates by one on round_id; the ledger verifies', () => {
     const { db, path } = ledgerWithRound('R1');
     addApplications(db, 'R1', [{ id: 'A1', score: 80 }, { id: 'A2', score: 70 }]);
     inTransaction(db, () => appendEvent(db, { at: '2022-05-02T00:00:00.000Z', officer: 'o', command: 'scores aggregate', roundId: 'R1' }));
-    // Back to version 10 as it was: the rank index, not the round one.
-    db.exec('DROP INDEX score_aggregates_round; CREATE INDEX score_aggregates_rank ON score_aggregates(round_id, status, score_key)');
-    db.pragma('user_version = 10');
-    const events = db.prepare('SELECT count(*) FROM events').pluck().get();
     db.close();
+    // Back to version 10 as it was: the rank index, not the round one, and the status in the application rows (before 012).
+    const raw = new Database(path);
+    raw.exec('DROP INDEX score_aggregates_round; CREATE INDEX score_aggregates_rank ON score_aggregates(round_id, status, score_key)');
+    downTo11(raw);
+    raw.pragma('user_version = 10');
+    const events = raw.prepare('SELECT count(*) FROM events').pluck().get();
+    raw.close();
     const again = openLedger(path);
     const indexes = again.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'score_aggregates' AND sql IS NOT NULL").pluck().all();
     expect(indexes).toEqual(['score_aggregates_round']);
-    expect(again.pragma('user_version', { simple: true })).toBe(11);
-    expect(again.prepare('SELECT count(*) FROM events').pluck().get()).toBe(events);
+    expect(again.pragma('user_version', { simple: true })).toBe(schemaVersion());
+    // Migration 011 adds no event; 012 seals the application rows it rewrote.
+    expect(again.prepare('SELECT command FROM events WHERE seq > ?').pluck().all(events)).toEqual(['ledger seal']);
     expect(runChecks(again).problems).toEqual([]);
     again.close();
     expect(existsSync(`${path}.v10.bak`)).toBe(true);
+  });
+
+  it('migration 012 moves every status to application_eligibility, leaves the states as they read, seals the rows again; a later change is named', () => {
+    const { db, path } = ledgerWithRound('R1');
+    addApplications(db, 'R1', [
+      { id: 'A1' },
+      { id: 'A2', eligibility: 'ineligible', state: 'ineligible' },
+      { id: 'A3', eligibility: 'needs-review', state: 'needs-review' },
+      { id: 'A4', eligibility: null, state: 'imported' },
+      { id: 'A5', eligibility: 'ineligible', state: 'withdrawn' },
+    ]);
+    inTransaction(db, () => appendEvent(db, { at: '2022-05-02T00:00:00.000Z', officer: 'o', command: 'check', roundId: 'R1' }));
+    const read = (d: Db) => d.prepare(`SELECT a.application_id, ${stateSql(d, 'a')} AS state, ${eligibilitySql(d, 'a')} AS eligibility FROM applications a ORDER BY 1`).all();
+    const before = read(db);
+    expect(before).toEqual([
+      { application_id: 'A1', state: 'eligible', eligibility: 'eligible' },
+      { application_id: 'A2', state: 'ineligible', eligibility: 'ineligible' },
+      { application_id: 'A3', state: 'needs-review', eligibility: 'needs-review' },
+      { application_id: 'A4', state: 'imported', eligibility: null },
+      { application_id: 'A5', state: 'withdrawn', eligibility: 'ineligible' },
+    ]);
+    db.close();
+    const raw = new Database(path);
+    downTo11(raw);
+    raw.pragma('user_version = 11');
+    const events = raw.prepare('SELECT count(*) FROM events').pluck().get() as number;
+    raw.close();
+    // Read-only, a version-11 ledger is read as it is: the status from the row.
+    const old = openLedger(path, { readonly: true });
+    expect(read(old)).toEqual(before);
+    old.close();
+
+    const again = openLedger(path);
+    expect(again.pragma('user_version', { simple: true })).toBe(12);
+    expect(hasColumn(again, 'applications', 'eligibility')).toBe(false);
+    expect(read(again)).toEqual(before);
+    const seal = again.prepare('SELECT command, details, sealed FROM events WHERE seq > ?').all(events) as { command: string; details: string; sealed: string }[];
+    expect(seal.map((e) => [e.command, JSON.parse(e.details)])).toEqual([['ledger seal', { from_schema: 11, to_schema: 12, rows: 9 }]]);
+    expect(Object.keys(JSON.parse(seal[0].sealed) as object).sort()).toEqual(['application_eligibility', 'applications']);
+    expect(runChecks(again).problems).toEqual([]);
+    again.close();
+    expect(existsSync(`${path}.v11.bak`)).toBe(true);
+
+    const tamper = new Database(path);
+    tamper.exec("UPDATE application_eligibility SET eligibility = 'eligible' WHERE application_id = 'A2'");
+    tamper.close();
+    const p = runChecks(openLedger(path, { readonly: true })).problems;
+    expect(p.map((x) => [x.check, x.ref.table])).toEqual([['chain.rows', 'application_eligibility']]);
   });
 
   it('migration 008 keeps every allocation line of a v7 ledger and still refuses an unknown reason or binding', () => {
@@ -166,3 +220,16 @@ describe('event chain (SPEC §11)', () => {
     );
   });
 });
+
+/**
+ * A ledger of this version put back to the shape of version 11: the status in
+ * the application rows (migration 003's column, written with the state before
+ * allocation), its own table gone. On a plain connection: jmfund's seals are not kept.
+ */
+function downTo11(raw: Database.Database): void {
+  raw.exec(`ALTER TABLE applications ADD COLUMN eligibility TEXT
+  CHECK (eligibility IS NULL OR eligibility IN ('eligible', 'ineligible', 'needs-review'));
+    UPDATE applications SET eligibility = (SELECT e.eligibility FROM application_eligibility e WHERE e.application_id = applications.application_id);
+    UPDATE applications SET state = eligibility WHERE eligibility IS NOT NULL AND state IN ('imported', 'eligible', 'ineligible', 'needs-review');
+    DROP TABLE application_eligibility;`);
+}

@@ -38,7 +38,7 @@ describe('row seals on an older ledger', () => {
     const events = db.prepare('SELECT seq, at, command, officer, details, sealed FROM events ORDER BY seq').all() as { seq: number; at: string; command: string; details: string; sealed: string | null }[];
     expect(events.map((e) => e.command)).toEqual(['round create', 'ledger seal']);
     expect(events[1].at).toBe('2022-03-01T00:00:00.000Z');
-    expect(JSON.parse(events[1].details)).toEqual({ from_schema: 9, to_schema: 11, rows: 2 });
+    expect(JSON.parse(events[1].details)).toEqual({ from_schema: 9, to_schema: 12, rows: 2 });
     expect(Object.keys(JSON.parse(events[1].sealed!) as object).sort()).toEqual(['round_budgets', 'rounds']);
     expect(runChecks(db).problems).toEqual([]);
     db.close();
@@ -174,6 +174,27 @@ describe('rows inserted in bulk (seals.bulkInsert)', () => {
     });
     expect(db.prepare("SELECT key FROM row_seals WHERE tbl = 'applications' AND seq = ?").pluck().all(next)).toEqual(['["A4"]']);
     expect(runChecks(db).problems).toEqual([]);
+  });
+
+  it('that add no row record nothing for the table: the event names no digest whose entries are missing', () => {
+    const { db } = ledgerWithRound('R1');
+    addApplications(db, 'R1', [{ id: 'A1' }]);
+    inTransaction(db, () => appendEvent(db, { at: at(1), officer: 'o', command: 'import', roundId: 'R1' }));
+    // An allocation whose plan has no line (or an import whose every row is there): the bulk insert adds none.
+    const seq = inTransaction(db, () => {
+      bulkInsert(db, 'allocation_lines').done();
+      db.prepare("UPDATE applications SET project_name = '改名' WHERE application_id = 'A1'").run();
+      return appendEvent(db, { at: at(2), officer: 'o', command: 'allocate', roundId: 'R1' }).seq;
+    });
+    const sealed = db.prepare('SELECT sealed FROM events WHERE seq = ?').pluck().get(seq) as string;
+    expect(Object.keys(JSON.parse(sealed) as object)).toEqual(['applications']);
+    // Nothing else at all: the event seals nothing.
+    const none = inTransaction(db, () => {
+      bulkInsert(db, 'allocation_lines').done();
+      return appendEvent(db, { at: at(3), officer: 'o', command: 'allocate', roundId: 'R1' }).seq;
+    });
+    expect(db.prepare('SELECT sealed FROM events WHERE seq = ?').pluck().get(none)).toBeNull();
+    expect(runChecks(db).problems.filter((p) => p.check === 'chain.rows' && p.ref.table !== 'rounds' && p.ref.table !== 'round_budgets')).toEqual([]);
   });
 
   it('rolled back, none of them is sealed and the insert trigger is back', () => {

@@ -9,6 +9,7 @@ import { ledgerWithRound } from '../helpers.js';
 import { appendEvent } from '../../src/ledger/events.js';
 import { inTransaction } from '../../src/ledger/open.js';
 import { runChecks } from '../../src/ledger/verify/index.js';
+import { stateSql } from '../../src/ledger/states.js';
 import { eventsOf, opContextFor, thrown } from './op-context.js';
 
 /** OK-1 eligible; BAD-1 fails legal-person; REV-1 needs review (region); DUP-1/2 need review (duplicate). */
@@ -45,7 +46,7 @@ describe('check', () => {
     const [ev, ...more] = eventsOf(db, 'check');
     expect(more).toEqual([]);
     expect(ev).toMatchObject({ officer: 'tester', round_id: 'R1', details: { as_of: '2022-04-30', applications: 5, by_status: { eligible: 1, ineligible: 1, 'needs-review': 3 } } });
-    expect((db.prepare("SELECT eligibility FROM applications WHERE application_id = 'BAD-1'").get() as { eligibility: string }).eligibility).toBe('ineligible');
+    expect((db.prepare("SELECT eligibility FROM application_eligibility WHERE application_id = 'BAD-1'").get() as { eligibility: string }).eligibility).toBe('ineligible');
   });
 
   it('takes another as-of date; an unknown round is a usage error that writes nothing', () => {
@@ -89,6 +90,49 @@ describe('check and the row seals', () => {
     expect(db.prepare("SELECT key, hash IS NULL FROM row_seals WHERE tbl = 'eligibility_results' AND seq = ?").raw().all(seq)).toEqual([['["REV-1","region"]', 1]]);
     // The applications of this test were written without an event; the eligibility tables are what is checked.
     expect(runChecks(db).problems.filter((p) => p.ref.table?.startsWith('eligibility'))).toEqual([]);
+  });
+
+  it('writes each status in application_eligibility and never the application rows; a check that changes no status seals none', () => {
+    const { db, op } = round();
+    inTransaction(db, () => {
+      db.exec("UPDATE applications SET updated_at = '2022-05-01T00:00:00.000Z'");
+      appendEvent(db, { at: '2022-05-01T08:00:00.000Z', officer: 'tester', command: 'import', roundId: 'R1' });
+    });
+    const rows = () => db.prepare('SELECT * FROM applications ORDER BY application_id').all();
+    const before = rows();
+    const statuses = () => db.prepare('SELECT application_id, eligibility FROM application_eligibility ORDER BY 1').raw().all();
+    const sealsOf = (command: string) =>
+      db.prepare(`SELECT tbl, count(*) FROM row_seals WHERE seq = (SELECT max(seq) FROM events WHERE command = ?) GROUP BY 1 ORDER BY 1`).raw().all(command);
+    check(op, { roundId: 'R1' });
+    expect(rows()).toEqual(before);
+    expect(statuses()).toEqual([
+      ['BAD-1', 'ineligible'],
+      ['DUP-1', 'needs-review'],
+      ['DUP-2', 'needs-review'],
+      ['OK-1', 'eligible'],
+      ['REV-1', 'needs-review'],
+    ]);
+    // The states before allocation read as the statuses.
+    expect(db.prepare(`SELECT application_id, ${stateSql(db, 'a')} FROM applications a ORDER BY 1`).raw().all()).toEqual(statuses());
+    expect(sealsOf('check')).toEqual([
+      ['application_eligibility', 5],
+      ['eligibility_checks', 1],
+      ['eligibility_results', 5],
+    ]);
+    // Again, nothing changed: the check's own row only, and no empty digest of a table it wrote nothing to.
+    check(op, { roundId: 'R1' });
+    expect(sealsOf('check')).toEqual([['eligibility_checks', 1]]);
+    const sealed = db.prepare("SELECT sealed FROM events WHERE command = 'check' ORDER BY seq DESC LIMIT 1").pluck().get() as string;
+    expect(Object.keys(JSON.parse(sealed) as object)).toEqual(['eligibility_checks']);
+    // A decision moves one status, and only it.
+    decide(op, { applicationId: 'REV-1', rule: 'region', outcome: 'pass', reason: 'licence address in Taishan' });
+    expect(sealsOf('decide')).toEqual([
+      ['application_eligibility', 1],
+      ['eligibility_decisions', 1],
+      ['eligibility_results', 1],
+    ]);
+    expect(rows()).toEqual(before);
+    expect(runChecks(db).problems.filter((p) => p.ref.table !== 'applications')).toEqual([]);
   });
 });
 

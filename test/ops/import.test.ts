@@ -74,7 +74,7 @@ describe('importApplications', () => {
     inTransaction(db, () => {
       db.exec(`INSERT INTO applications SELECT 'R1-extra', round_id, enterprise_name, uscc, district, established_on, independent_legal_person, category, cluster, 'another project',
         total_investment_fen, requested_amount_fen, employees, annual_revenue_fen, other_fiscal_support, past_projects_compliant, credit_good, major_accident, ready_to_implement,
-        training_events, trainees, submitted_on, extra_json, source_file, source_line, source_sha256, content_hash, state, created_at, updated_at, eligibility FROM applications LIMIT 1`);
+        training_events, trainees, submitted_on, extra_json, source_file, source_line, source_sha256, content_hash, state, created_at, updated_at FROM applications LIMIT 1`);
       appendEvent(db, { at: '2022-05-02T08:00:00.000Z', officer: 'test', command: 'import', roundId: 'R1' });
     });
     expect(count(db, "SELECT count(*) FROM row_seals WHERE tbl = 'applications' AND key = '[\"R1-extra\"]'")).toBe(1);

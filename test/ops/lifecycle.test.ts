@@ -254,7 +254,8 @@ describe('award set: the limits of any award', () => {
   });
 
   it('refuses an application that is not eligible', async () => {
-    const apps = APPS.map((a) => (a.id === 'O1' ? { ...a, eligibility: 'needs-review' as const } : a));
+    // Checked again after allocation: its state still allows an award, its status does not.
+    const apps = APPS.map((a) => (a.id === 'O1' ? { ...a, eligibility: 'needs-review' as const, state: 'not-funded' } : a));
     const { db } = lifecycleLedger(undefined, apps);
     const e = await refusal(() => setAward(opsOn(db), { applicationId: 'O1', amountFen: fen(100_000), basis, on: '2022-05-30' }));
     expect(e.exitCode).toBe(3);
