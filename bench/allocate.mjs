@@ -85,8 +85,9 @@ function build(n) {
   const app = db.prepare(`INSERT INTO applications (application_id, round_id, enterprise_name, uscc, district, established_on,
       independent_legal_person, category, cluster, project_name, total_investment_fen, requested_amount_fen, other_fiscal_support,
       past_projects_compliant, credit_good, major_accident, ready_to_implement, submitted_on, source_file, source_line,
-      source_sha256, content_hash, state, created_at, updated_at, eligibility)
-    VALUES (?, 'B', ?, ?, '蓬江区', '2015-01-01', 1, ?, ?, ?, ?, ?, 0, 1, 1, 0, 1, ?, 'bench.csv', ?, 'x', 'x', ?, 't', 't', ?)`);
+      source_sha256, content_hash, state, created_at, updated_at)
+    VALUES (?, 'B', ?, ?, '蓬江区', '2015-01-01', 1, ?, ?, ?, ?, ?, 0, 1, 1, 0, 1, ?, 'bench.csv', ?, 'x', 'x', ?, 't', 't')`);
+  const checked = db.prepare('INSERT INTO application_eligibility (application_id, eligibility) VALUES (?, ?)');
   const agg = db.prepare(`INSERT INTO score_aggregates (application_id, round_id, method, status, score_num, score_den, score_display,
       score_key, experts, recused, outliers_json, details_json, computed_at) VALUES (?, 'B', 'mean', ?, ?, ?, ?, ?, ?, 0, '[]', '{}', 't')`);
   db.transaction(() => {
@@ -108,7 +109,8 @@ function build(n) {
       const eligibility = e < 85 ? 'eligible' : e < 95 ? 'ineligible' : 'needs-review';
       const state = eligibility === 'eligible' ? 'scored' : eligibility;
       app.run(id, `企业${ent}`, `91440703MA${String(ent).padStart(8, '0')}`, cat, cat === 'cluster-pilot' ? CLUSTERS[rnd(4)] : null, `项目${i}`,
-        investment, requested, `2022-03-${String(1 + rnd(28)).padStart(2, '0')}`, i + 1, state, eligibility);
+        investment, requested, `2022-03-${String(1 + rnd(28)).padStart(2, '0')}`, i + 1, state);
+      checked.run(id, eligibility);
       if (rnd(50) === 0) continue; // no aggregate: insufficient reviews
       const experts = 3 + rnd(3);
       let sum = 0;

@@ -140,8 +140,9 @@ async function cycle(size, kind, run, files) {
   day = DAY.allocate;
   const allocFloor = SQLITE
     ? floorSql(`.mode list
-SELECT a.application_id, a.category, a.cluster, a.uscc, a.requested_amount_fen, a.total_investment_fen, a.submitted_on, a.eligibility, s.status, s.score_num, s.score_den
-  FROM applications a LEFT JOIN score_aggregates s ON s.application_id = a.application_id WHERE a.round_id = 'B'
+SELECT a.application_id, a.category, a.cluster, a.uscc, a.requested_amount_fen, a.total_investment_fen, a.submitted_on, e.eligibility, s.status, s.score_num, s.score_den
+  FROM applications a LEFT JOIN application_eligibility e ON e.application_id = a.application_id
+  LEFT JOIN score_aggregates s ON s.application_id = a.application_id WHERE a.round_id = 'B'
   ORDER BY a.category, s.score_num * 1.0 / s.score_den DESC, a.submitted_on, a.application_id;`)
     : null;
   record('allocate', 'allocate', jm(['allocate', '--round', 'B']), allocFloor, 'sqlite3 read + rank');

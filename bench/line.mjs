@@ -70,12 +70,14 @@ const id = (i) => `B-${String(i + 1).padStart(5, '0')}`;
   const ins = l.prepare(`INSERT INTO applications (application_id, round_id, enterprise_name, uscc, district, established_on,
       independent_legal_person, category, cluster, project_name, total_investment_fen, requested_amount_fen, other_fiscal_support,
       past_projects_compliant, credit_good, major_accident, ready_to_implement, submitted_on, source_file, source_line,
-      source_sha256, content_hash, state, created_at, updated_at, eligibility)
-    VALUES (?, 'B', ?, ?, '蓬江区', '2015-01-01', 1, ?, NULL, ?, ?, ?, 0, 1, 1, 0, 1, '2022-03-10', 'bench.csv', ?, 'x', 'x', 'eligible', 't', 't', 'eligible')`);
+      source_sha256, content_hash, state, created_at, updated_at)
+    VALUES (?, 'B', ?, ?, '蓬江区', '2015-01-01', 1, ?, NULL, ?, ?, ?, 0, 1, 1, 0, 1, '2022-03-10', 'bench.csv', ?, 'x', 'x', 'eligible', 't', 't')`);
+  const checked = l.prepare("INSERT INTO application_eligibility (application_id, eligibility) VALUES (?, 'eligible')");
   l.transaction(() => {
     for (let i = 0; i < APPS; i++) {
       const requested = Math.round(50_000 + uniform() * 400_000) * 100;
       ins.run(id(i), `企业${i}`, `91440703MA${String(i).padStart(8, '0')}`, CATS[i % CATS.length], `项目${i}`, requested * 2, requested, i + 2);
+      checked.run(id(i));
     }
   })();
   l.close();

@@ -28,8 +28,9 @@ db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 
 const READ = `SELECT a.application_id, a.category, a.cluster, a.uscc, a.enterprise_name, a.requested_amount_fen,
-    a.total_investment_fen, a.submitted_on, a.eligibility, s.status, s.score_num, s.score_den, s.score_display
-  FROM applications a LEFT JOIN score_aggregates s ON s.application_id = a.application_id
+    a.total_investment_fen, a.submitted_on, e.eligibility, s.status, s.score_num, s.score_den, s.score_display
+  FROM applications a LEFT JOIN application_eligibility e ON e.application_id = a.application_id
+  LEFT JOIN score_aggregates s ON s.application_id = a.application_id
   WHERE +a.round_id = 'B' ORDER BY a.application_id`;
 
 db.exec('BEGIN IMMEDIATE');
@@ -48,10 +49,11 @@ if (mode === 'sql') {
   lines = db
     .prepare(
       `INSERT INTO allocation_lines (round_id, version, application_id, category, cluster, rank, score_display, cap_fen, entitled_fen, award_fen, reason, binding)
-       SELECT 'B', 1, a.application_id, a.category, a.cluster, CASE WHEN a.eligibility = 'eligible' THEN a.rowid END, s.score_display,
+       SELECT 'B', 1, a.application_id, a.category, a.cluster, CASE WHEN e.eligibility = 'eligible' THEN a.rowid END, s.score_display,
               a.requested_amount_fen, a.requested_amount_fen, CASE WHEN a.rowid % 3 = 0 THEN a.requested_amount_fen ELSE 0 END,
               CASE WHEN a.rowid % 3 = 0 THEN 'funded' ELSE 'did-not-fit' END, 'requested'
-       FROM applications a LEFT JOIN score_aggregates s ON s.application_id = a.application_id
+       FROM applications a LEFT JOIN application_eligibility e ON e.application_id = a.application_id
+       LEFT JOIN score_aggregates s ON s.application_id = a.application_id
        WHERE +a.round_id = 'B' ORDER BY a.application_id`,
     )
     .run().changes;
