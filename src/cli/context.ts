@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { DEFAULT_TIME_ZONE, formatInstant, isTimeZone } from '../domain/dates.js';
 import { UserError } from '../domain/errors.js';
 import { type Lang, type Text, text } from '../domain/text.js';
-import { openLedger, type Db } from '../ledger/open.js';
+import { openLedger, type Db, type LedgerUpgrade } from '../ledger/open.js';
 import { detectLang } from './i18n/index.js';
 import type { OpContext } from '../ops/context.js';
 import { watchLedger, unwatchLedger } from './interrupt.js';
@@ -69,6 +69,13 @@ function timeZone(flag: string | undefined): string {
   return env && isTimeZone(env) ? env : DEFAULT_TIME_ZONE;
 }
 
+/** Said on stderr as a ledger made by an older release is brought up to date (README: After upgrading jmfund). */
+const upgradeNotice = (u: LedgerUpgrade): Text =>
+  text(
+    `正在把账本结构从版本 ${u.from} 更新到 ${u.to}（只做一次；大账本需要几秒），原账本已复制为 ${u.backup}`,
+    `bringing the ledger's structure from version ${u.from} to ${u.to} (once; seconds on a large ledger); the ledger as it was is copied to ${u.backup}`,
+  );
+
 export function makeContext(g: GlobalOptions): Context {
   const lang = detectLang(g.lang);
   const tz = timeZone(g.tz);
@@ -87,7 +94,7 @@ export function makeContext(g: GlobalOptions): Context {
     today: () => (fixed && /^\d{4}-\d{2}-\d{2}$/.test(fixed) ? fixed : formatInstant(clock().toISOString(), tz).slice(0, 10)),
     t: (t) => t[lang],
     instant: (iso) => formatInstant(iso, tz),
-    db: () => (db ??= watchLedger(openLedger(ctx.dbPath))),
+    db: () => (db ??= watchLedger(openLedger(ctx.dbPath, { onUpgrade: (u) => process.stderr.write(`${ctx.t(upgradeNotice(u))}\n`) }))),
     close: () => {
       unwatchLedger();
       db?.close();

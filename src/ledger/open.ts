@@ -84,7 +84,15 @@ export function createLedger(path: string): Db {
   return db;
 }
 
-export function openLedger(path: string, opts: { readonly?: boolean } = {}): Db {
+/** A ledger brought up to this release's structure as it is opened: from and to which version, and the copy of it as it was. */
+export interface LedgerUpgrade {
+  from: number;
+  to: number;
+  backup: string;
+}
+
+/** `onUpgrade`: told before a migration runs (a large ledger takes seconds: every row a migration rewrites is sealed again). */
+export function openLedger(path: string, opts: { readonly?: boolean; onUpgrade?: (u: LedgerUpgrade) => void } = {}): Db {
   if (!existsSync(path)) {
     throw new UserError(
       text(`找不到账本 ${path}。`, `no ledger at ${path}.`),
@@ -115,16 +123,17 @@ export function openLedger(path: string, opts: { readonly?: boolean } = {}): Db 
     db.close();
     throw new UserError(text(`${path} 不是 jmfund 账本。`, `${path} is not a jmfund ledger.`), 2);
   }
-  if (version < known && !opts.readonly) migrate(db, path, true);
+  if (version < known && !opts.readonly) migrate(db, path, true, opts.onUpgrade);
   return db;
 }
 
-function migrate(db: Db, path: string, backupFirst: boolean): void {
+function migrate(db: Db, path: string, backupFirst: boolean, onUpgrade?: (u: LedgerUpgrade) => void): void {
   const from = db.pragma('user_version', { simple: true }) as number;
   const todo = migrations().filter((m) => m.version > from);
   if (todo.length === 0) return;
   if (backupFirst) {
     const backup = `${path}.v${from}.bak`;
+    onUpgrade?.({ from, to: todo[todo.length - 1].version, backup });
     if (!existsSync(backup)) {
       copyFileSync(path, backup);
       chmodSync(backup, 0o600);

@@ -1,7 +1,10 @@
 // The foundation commands as an officer runs them: init, policy, uscc, round.
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, runCli, tempDir } from '../helpers.js';
+import { downTo11 } from '../ledger/older-ledgers.js';
 
 const fresh = () => join(tempDir(), 'ledger.db');
 
@@ -28,6 +31,42 @@ describe('jmfund init', () => {
     const r = runCli(['round', 'list'], { db: join(tempDir(), 'none.db') });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('jmfund init');
+  });
+});
+
+describe('a ledger made by an older release', () => {
+  it('is brought up to date by the first command, which says so and where the copy of it is; reads the same; verifies', () => {
+    const db = fresh();
+    for (const args of [
+      ['init'],
+      ['round', 'create', 'R1', '--opens', '2022-03-01', '--closes', '2022-04-30'],
+      ['import', join(FIXTURES, 'import', 'applications.csv'), '--round', 'R1'],
+      ['check', '--round', 'R1'],
+    ]) {
+      expect(runCli(args, { db }).code).toBeLessThan(2);
+    }
+    const list = runCli(['applications', 'list', '--round', 'R1', '--json'], { db }).stdout;
+    expect(list).toMatch(/"state":"(eligible|needs-review|ineligible)"/);
+    const raw = new Database(db);
+    downTo11(raw);
+    raw.pragma('user_version = 11');
+    raw.close();
+    for (const lang of ['zh', 'en']) {
+      const copy = join(tempDir(), 'ledger.db');
+      copyFileSync(db, copy);
+      const r = runCli(['--lang', lang, 'applications', 'list', '--round', 'R1', '--json'], { db: copy });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(list);
+      expect(r.stderr).toBe(
+        lang === 'zh'
+          ? `正在把账本结构从版本 11 更新到 12（只做一次；大账本需要几秒），原账本已复制为 ${copy}.v11.bak\n`
+          : `bringing the ledger's structure from version 11 to 12 (once; seconds on a large ledger); the ledger as it was is copied to ${copy}.v11.bak\n`,
+      );
+      expect(existsSync(`${copy}.v11.bak`)).toBe(true);
+      // Once only.
+      expect(runCli(['applications', 'list', '--round', 'R1', '--json'], { db: copy }).stderr).toBe('');
+      expect(runCli(['verify'], { db: copy }).code).toBe(0);
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import { getRound, listRounds } from '../../src/ledger/rounds.repo.js';
 import { runChecks } from '../../src/ledger/verify/index.js';
 import { ledgerWithRound, ROOT, tempDir } from '../helpers.js';
 import { addApplications } from './allocation-fixtures.js';
+import { downTo11 } from './older-ledgers.js';
 
 describe('ledger file', () => {
   it('is created with mode 0600, migrated to the current schema, and refused a second time', () => {
@@ -220,16 +221,3 @@ describe('event chain (SPEC §11)', () => {
     );
   });
 });
-
-/**
- * A ledger of this version put back to the shape of version 11: the status in
- * the application rows (migration 003's column, written with the state before
- * allocation), its own table gone. On a plain connection: jmfund's seals are not kept.
- */
-function downTo11(raw: Database.Database): void {
-  raw.exec(`ALTER TABLE applications ADD COLUMN eligibility TEXT
-  CHECK (eligibility IS NULL OR eligibility IN ('eligible', 'ineligible', 'needs-review'));
-    UPDATE applications SET eligibility = (SELECT e.eligibility FROM application_eligibility e WHERE e.application_id = applications.application_id);
-    UPDATE applications SET state = eligibility WHERE eligibility IS NOT NULL AND state IN ('imported', 'eligible', 'ineligible', 'needs-review');
-    DROP TABLE application_eligibility;`);
-}
