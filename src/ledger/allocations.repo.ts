@@ -9,7 +9,7 @@ import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/pol
 import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
 import { hasTable } from './schema.js';
-import { eligibilitySql, LINE_STATE_SQL, noticedStateSql, PRE_NOTICE_SQL, stateSql } from './states.js';
+import { eligibilitySql, LINE_STATE_SQL, noticedStateIn, PRE_NOTICE_STATES, stateSql } from './states.js';
 import { insertBatched } from './batch-insert.js';
 import { FirstCopies } from '../domain/first-copies.js';
 import { bulkInsert } from './seals.js';
@@ -135,7 +135,7 @@ export function lockedAwards(db: Db, roundId: string): { kept: Map<string, KeptA
   const rows = db
     .prepare(
       `SELECT l.application_id, l.award_fen, l.reason, l.binding FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
-       WHERE l.round_id = ? AND l.version = ? AND l.award_fen > 0 AND ${noticedStateSql(db, 'a')} IN (${inList(KEPT_STATES)})`,
+       WHERE l.round_id = ? AND l.version = ? AND l.award_fen > 0 AND ${noticedStateIn(db, 'a', KEPT_STATES)}`,
     )
     .all(roundId, latest) as { application_id: string; award_fen: number; reason: AllocationReason; binding: BindingLimit | null }[];
   for (const r of rows) kept.set(r.application_id, { awardFen: r.award_fen, reason: r.reason, binding: r.binding });
@@ -238,11 +238,11 @@ export function storeAllocation(
   );
   lines.done();
   // The participants whose state this version moves: before the notice, and not already what their line makes them.
-  // Before a first version the stored state is the state (no lines to look up, one per participant).
+  // Before a first version no state is a line's yet: the stored one is compared (proposed, not-funded are neither).
   const [proposed, moved] = db
     .prepare(
       `SELECT coalesce(sum(l.award_fen > 0), 0), count(*) FROM allocation_lines l JOIN applications a ON a.application_id = l.application_id
-       WHERE l.round_id = @round AND l.version = @version AND l.rank IS NOT NULL AND ${noticedStateSql(db, 'a')} IN (${PRE_NOTICE_SQL})
+       WHERE l.round_id = @round AND l.version = @version AND l.rank IS NOT NULL AND ${noticedStateIn(db, 'a', PRE_NOTICE_STATES)}
          AND ${version === 1 ? 'a.state' : stateSql(db, 'a', '@previous')} <> ${LINE_STATE_SQL('l')}`,
     )
     .raw()

@@ -66,8 +66,8 @@ function checkedParts(db: Db, a: string): string[] {
   return [`CASE WHEN ${a}.state IN (${PRE_ALLOCATION_SQL}) THEN ${eligibilitySql(db, a)} END`];
 }
 
-function derived(db: Db, a: string, later: readonly string[]): string {
-  const parts = [...later, ...checkedParts(db, a)];
+function derived(db: Db, a: string, later: readonly string[], status = true): string {
+  const parts = status ? [...later, ...checkedParts(db, a)] : later;
   if (!parts.length) return `${a}.state`;
   // coalesce reads its arguments in order and stops at the first not NULL: most rows look up one index.
   // A stored 'in-notice' (publicize stored it before notices were read from their items) may only become filed.
@@ -78,6 +78,18 @@ function derived(db: Db, a: string, later: readonly string[]): string {
 /** The state of application alias `a` without its allocation line: what the notice and the filing make it, else the stored one. */
 export function noticedStateSql(db: Db, a: string): string {
   return derived(db, a, noticedParts(db, a));
+}
+
+/**
+ * `noticedStateSql(db, a) IN (states)`. The status only ever reads as one of
+ * the states before allocation, and only in place of one: where `states` holds
+ * all of them or none, it cannot change the answer and is not looked up (an
+ * index lookup saved on each of a version's 10^5 lines).
+ */
+export function noticedStateIn(db: Db, a: string, states: readonly string[]): string {
+  const pre = PRE_ALLOCATION_STATES.filter((s) => states.includes(s)).length;
+  const status = pre !== 0 && pre !== PRE_ALLOCATION_STATES.length;
+  return `${derived(db, a, noticedParts(db, a), status)} IN (${states.map((s) => `'${s}'`).join(', ')})`;
 }
 
 /** The state where the query already joins `l`, the line of the round's latest version (NULL when none). */
