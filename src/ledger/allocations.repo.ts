@@ -9,7 +9,7 @@ import type { AllocationMethod, ShortfallRule, TieBreakKey } from '../domain/pol
 import type { Db } from './open.js';
 import { getRound } from './rounds.repo.js';
 import { hasTable } from './schema.js';
-import { eligibilitySql, LINE_STATE_SQL, noticedStateIn, PRE_NOTICE_STATES, stateSql } from './states.js';
+import { eligibilitySql, LINE_STATE_SQL, noticedStateIn, PRE_NOTICE_STATES, sqlWords, stateSql } from './states.js';
 import { insertBatched } from './batch-insert.js';
 import { FirstCopies } from '../domain/first-copies.js';
 import { bulkInsert } from './seals.js';
@@ -118,8 +118,6 @@ export function roundCandidates(db: Db, roundId: string, onRead?: (done: number)
 const KEPT_STATES = ['in-notice', 'filed', 'accepted', 'disbursed', 'clawback-due', 'recovered'];
 const EXCLUDED_STATES = ['withdrawn', 'rejected-at-acceptance'];
 
-const inList = (xs: string[]) => xs.map((x) => `'${x}'`).join(', ');
-
 /** Awards a new version must keep, and applications it must leave out, from the latest version and the states. */
 export function lockedAwards(db: Db, roundId: string): { kept: Map<string, KeptAward>; excluded: Set<string> } {
   const kept = new Map<string, KeptAward>();
@@ -127,7 +125,7 @@ export function lockedAwards(db: Db, roundId: string): { kept: Map<string, KeptA
   // Nothing can be on notice or withdrawn before a first version.
   const latest = latestVersion(db, roundId);
   if (latest === null) return { kept, excluded };
-  for (const r of db.prepare(`SELECT application_id FROM applications WHERE round_id = ? AND state IN (${inList(EXCLUDED_STATES)})`).all(roundId) as {
+  for (const r of db.prepare(`SELECT application_id FROM applications WHERE round_id = ? AND state IN (${sqlWords(EXCLUDED_STATES)})`).all(roundId) as {
     application_id: string;
   }[]) {
     excluded.add(r.application_id);

@@ -224,17 +224,17 @@ export function compareIds(a: string, b: string): number {
 // ---------------------------------------------------------------------------
 // Reading applications for the rules
 
-/** An application as check reads it, with its status and state before the check. */
-export type CheckedApplication = Application & { eligibility: EligibilityStatus | null; state: string };
+/** An application as check reads it, with its status before the check. */
+export type CheckedApplication = Application & { eligibility: EligibilityStatus | null };
 
 /** The columns of an AppRow, read from `applications` (unaliased). */
 const appCols = (db: Db) => `application_id, round_id, enterprise_name, uscc, district, established_on, independent_legal_person, category, cluster, project_name,
   total_investment_fen, requested_amount_fen, employees, annual_revenue_fen, other_fiscal_support, past_projects_compliant, credit_good,
-  major_accident, ready_to_implement, training_events, trainees, submitted_on, ${eligibilitySql(db, 'applications')}, state`;
+  major_accident, ready_to_implement, training_events, trainees, submitted_on, ${eligibilitySql(db, 'applications')}`;
 type AppRow = [
   string, string, string, string, string, string, number, string, string | null, string,
   number, number, number | null, number | null, number, number, number,
-  number, number, number | null, number | null, string, EligibilityStatus | null, string,
+  number, number, number | null, number | null, string, EligibilityStatus | null,
 ];
 // The rules never read the extra columns: one shared empty object instead of 10^6 parsed ones.
 const NO_EXTRA: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -264,7 +264,6 @@ const toApp = (r: AppRow): CheckedApplication => ({
   submittedOn: r[21],
   extra: NO_EXTRA,
   eligibility: r[22],
-  state: r[23],
 });
 
 interface SourceCols {

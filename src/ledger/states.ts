@@ -12,15 +12,18 @@ import type { Db } from './open.js';
 import { hasColumn, hasTable } from './schema.js';
 import { prepared } from './statements.js';
 
+/** States as an SQL list ('a', 'b'): they are words of the code, never typed by anyone. */
+export const sqlWords = (words: readonly string[]): string => words.map((w) => `'${w}'`).join(', ');
+
 /** States an allocation may still change (SPEC §2: before the public notice). */
 export const PRE_NOTICE_STATES = ['imported', 'eligible', 'ineligible', 'needs-review', 'scored', 'proposed', 'not-funded'];
 
-export const PRE_NOTICE_SQL = PRE_NOTICE_STATES.map((s) => `'${s}'`).join(', ');
+const PRE_NOTICE_SQL = sqlWords(PRE_NOTICE_STATES);
 
 /** Stored states that read as the application's eligibility status once it is checked (before scoring and allocation). */
 export const PRE_ALLOCATION_STATES = ['imported', 'eligible', 'ineligible', 'needs-review'] as const;
 
-const PRE_ALLOCATION_SQL = PRE_ALLOCATION_STATES.map((s) => `'${s}'`).join(', ');
+const PRE_ALLOCATION_SQL = sqlWords(PRE_ALLOCATION_STATES);
 
 /** What a participant's line of `version` makes its state: `l` is the line's alias. */
 export const LINE_STATE_SQL = (l: string): string => `CASE WHEN ${l}.award_fen > 0 THEN 'proposed' ELSE 'not-funded' END`;
@@ -89,7 +92,7 @@ export function noticedStateSql(db: Db, a: string): string {
 export function noticedStateIn(db: Db, a: string, states: readonly string[]): string {
   const pre = PRE_ALLOCATION_STATES.filter((s) => states.includes(s)).length;
   const status = pre !== 0 && pre !== PRE_ALLOCATION_STATES.length;
-  return `${derived(db, a, noticedParts(db, a), status)} IN (${states.map((s) => `'${s}'`).join(', ')})`;
+  return `${derived(db, a, noticedParts(db, a), status)} IN (${sqlWords(states)})`;
 }
 
 /** The state where the query already joins `l`, the line of the round's latest version (NULL when none). */
