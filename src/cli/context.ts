@@ -8,7 +8,7 @@ import { detectLang } from './i18n/index.js';
 import type { OpContext } from '../ops/context.js';
 import { watchLedger, unwatchLedger } from './interrupt.js';
 import { progressBar } from './progress.js';
-import { onSealProgress } from '../ledger/seals.js';
+import { onSealProgress, type SealListener } from '../ledger/seals.js';
 import { reporter } from '../ops/progress.js';
 
 export interface GlobalOptions {
@@ -76,6 +76,14 @@ const upgradeNotice = (u: LedgerUpgrade): Text =>
     `bringing the ledger's structure from version ${u.from} to ${u.to} (once; seconds on a large ledger); the ledger as it was is copied to ${u.backup}`,
   );
 
+/** The notice, then a bar for the rows the upgrade seals again (seconds at 10^6 applications). */
+function upgradeSaid(u: LedgerUpgrade, lang: Lang): SealListener {
+  process.stderr.write(`${upgradeNotice(u)[lang]}\n`);
+  const bar = progressBar({ lang });
+  const tick = reporter(bar, text('正在封存升级改写的行', 'sealing the rows the upgrade rewrote'), 'rows');
+  return { tick: (done, total) => tick?.(done, total), end: () => bar.done() };
+}
+
 export function makeContext(g: GlobalOptions): Context {
   const lang = detectLang(g.lang);
   const tz = timeZone(g.tz);
@@ -94,7 +102,7 @@ export function makeContext(g: GlobalOptions): Context {
     today: () => (fixed && /^\d{4}-\d{2}-\d{2}$/.test(fixed) ? fixed : formatInstant(clock().toISOString(), tz).slice(0, 10)),
     t: (t) => t[lang],
     instant: (iso) => formatInstant(iso, tz),
-    db: () => (db ??= watchLedger(openLedger(ctx.dbPath, { onUpgrade: (u) => process.stderr.write(`${ctx.t(upgradeNotice(u))}\n`) }))),
+    db: () => (db ??= watchLedger(openLedger(ctx.dbPath, { onUpgrade: (u) => upgradeSaid(u, lang) }))),
     close: () => {
       unwatchLedger();
       db?.close();

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../domain/errors.js';
 import { text } from '../domain/text.js';
 import { appendEvent, chainHead, forgetTransaction, sealTransaction } from './events.js';
-import { flushNoted, noteAllRows, watchFactTables } from './seals.js';
+import { flushNoted, noteAllRows, onSealProgress, watchFactTables, type SealListener } from './seals.js';
 
 export type Db = Database.Database;
 
@@ -91,8 +91,13 @@ export interface LedgerUpgrade {
   backup: string;
 }
 
-/** `onUpgrade`: told before a migration runs (a large ledger takes seconds: every row a migration rewrites is sealed again). */
-export function openLedger(path: string, opts: { readonly?: boolean; onUpgrade?: (u: LedgerUpgrade) => void } = {}): Db {
+/**
+ * `onUpgrade`: told before a migration runs (a large ledger takes seconds: every row a migration rewrites is sealed
+ * again); what it returns hears how far that sealing has got (a progress bar).
+ */
+export type UpgradeListener = (u: LedgerUpgrade) => SealListener | void;
+
+export function openLedger(path: string, opts: { readonly?: boolean; onUpgrade?: UpgradeListener } = {}): Db {
   if (!existsSync(path)) {
     throw new UserError(
       text(`找不到账本 ${path}。`, `no ledger at ${path}.`),
@@ -127,24 +132,30 @@ export function openLedger(path: string, opts: { readonly?: boolean; onUpgrade?:
   return db;
 }
 
-function migrate(db: Db, path: string, backupFirst: boolean, onUpgrade?: (u: LedgerUpgrade) => void): void {
+function migrate(db: Db, path: string, backupFirst: boolean, onUpgrade?: UpgradeListener): void {
   const from = db.pragma('user_version', { simple: true }) as number;
   const todo = migrations().filter((m) => m.version > from);
   if (todo.length === 0) return;
   if (backupFirst) {
     const backup = `${path}.v${from}.bak`;
-    onUpgrade?.({ from, to: todo[todo.length - 1].version, backup });
+    const listener = onUpgrade?.({ from, to: todo[todo.length - 1].version, backup });
+    if (listener) onSealProgress(db, listener);
     if (!existsSync(backup)) {
       copyFileSync(path, backup);
       chmodSync(backup, 0o600);
     }
   }
-  db.transaction(() => {
-    for (const m of todo) db.exec(readFileSync(join(MIGRATIONS_DIR, m.name), 'utf8'));
-    db.pragma(`user_version = ${todo[todo.length - 1].version}`);
-    if (from > 0 && from < ROW_SEALS_VERSION) sealBaseline(db, from);
-    else if (from > 0 && from < ELIGIBILITY_TABLE_VERSION) sealBaseline(db, from, ['applications', 'application_eligibility']);
-  }).immediate();
+  try {
+    db.transaction(() => {
+      for (const m of todo) db.exec(readFileSync(join(MIGRATIONS_DIR, m.name), 'utf8'));
+      db.pragma(`user_version = ${todo[todo.length - 1].version}`);
+      if (from > 0 && from < ROW_SEALS_VERSION) sealBaseline(db, from);
+      else if (from > 0 && from < ELIGIBILITY_TABLE_VERSION) sealBaseline(db, from, ['applications', 'application_eligibility']);
+    }).immediate();
+  } finally {
+    // The command's own seals are heard by whoever it says, not by the upgrade's bar.
+    onSealProgress(db, null);
+  }
 }
 
 /** The migration that brought row seals (010-row-seals.sql). */

@@ -265,9 +265,10 @@ export interface SealListener {
   end(): void;
 }
 const sealListeners = new WeakMap<Db, SealListener>();
-/** The listener of this connection's seals (the last one given). */
-export function onSealProgress(db: Db, listener: SealListener): void {
-  sealListeners.set(db, listener);
+/** The listener of this connection's seals (the last one given; null: none). */
+export function onSealProgress(db: Db, listener: SealListener | null): void {
+  if (listener) sealListeners.set(db, listener);
+  else sealListeners.delete(db);
 }
 // The seal under way that a listener hears: rows sealed so far, of how many.
 let sealCount: { done: number; total: number; listener: SealListener } | null = null;

@@ -2,11 +2,14 @@
 // draw a progress bar on stderr on a terminal (count, rate, time left) and
 // nothing when piped. JMFUND_PROGRESS_DELAY_MS=1 draws from the start, so that
 // a round of 20,000 applications shows it.
+import Database from 'better-sqlite3';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeApplicationsCsv, writeScoresCsv } from '../../bench/lib/generate.mjs';
 import { runCli, tempDir } from '../helpers.js';
 import { runOnPty, stripAnsi } from '../pty.js';
+import { downTo11 } from '../ledger/older-ledgers.js';
 
 let dir: string;
 let db: string;
@@ -83,5 +86,32 @@ describe('progress bar, after the allocation', () => {
     const f = runCli(['finalize', '--round', 'R1', '--on', '2022-06-20', '--yes'], { env: at('2022-06-20T01:00:00.000Z') });
     expect(f.code, f.stderr).toBe(0);
     expect(f.stderr).not.toContain('\r');
+  }, 300_000);
+});
+
+describe('progress bar, bringing an older ledger up to date', () => {
+  // The round above put back to the shape of version 11: the upgrade seals its 20,000 application rows and statuses again.
+  it('the rows the upgrade seals again, after the notice, cleared before the result; only the notice when piped', () => {
+    const older = () => {
+      const copy = join(tempDir('jmfund-upgrade-'), 'ledger.db');
+      copyFileSync(db, copy);
+      const raw = new Database(copy);
+      downTo11(raw);
+      raw.pragma('user_version = 11');
+      raw.close();
+      return copy;
+    };
+    for (const lang of ['zh', 'en']) {
+      const copy = older();
+      const r = runOnPty(['--lang', lang, 'round', 'list'], { env: { ...env(), JMFUND_DB: copy }, timeoutSec: 120 });
+      expect(r.code, r.output).toBe(0);
+      const bar = lang === 'zh' ? /版本 11 更新到 12[^]*\r正在封存升级改写的行 [^\r]*\d[\d,]*\/[\d,]+ 行/ : /version 11 to 12[^]*\rsealing the rows the upgrade rewrote [^\r]*\d[\d,]*\/[\d,]+ rows/;
+      expect(r.output).toMatch(bar);
+      expect(r.output).toMatch(/\r\u001b\[K[^]*R1/);
+    }
+    const copy = older();
+    const piped = runCli(['round', 'list'], { env: { ...env(), JMFUND_DB: copy } });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stderr).toBe(`bringing the ledger's structure from version 11 to 12 (once; seconds on a large ledger); the ledger as it was is copied to ${copy}.v11.bak\n`);
   }, 300_000);
 });

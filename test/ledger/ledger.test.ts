@@ -122,6 +122,33 @@ describe('ledger file', () => {
     expect(p.map((x) => [x.check, x.ref.table])).toEqual([['chain.rows', 'application_eligibility']]);
   });
 
+  it('the upgrade tells its listener of the rows it seals again, and only of those', () => {
+    const { db, path } = ledgerWithRound('R1');
+    addApplications(db, 'R1', [{ id: 'A1' }, { id: 'A2', eligibility: 'ineligible', state: 'ineligible' }]);
+    inTransaction(db, () => appendEvent(db, { at: '2022-05-02T00:00:00.000Z', officer: 'o', command: 'check', roundId: 'R1' }));
+    db.close();
+    const raw = new Database(path);
+    downTo11(raw);
+    raw.pragma('user_version = 11');
+    raw.close();
+    const heard: string[] = [];
+    const again = openLedger(path, {
+      onUpgrade: (u) => {
+        heard.push(`upgrade ${u.from}→${u.to}`);
+        return { tick: (done, total) => heard.push(`${done}/${total}`), end: () => heard.push('end') };
+      },
+    });
+    expect(heard).toEqual(['upgrade 11→12', 'end']);
+    // A later write's seals are the command's to report, not the upgrade's.
+    inTransaction(again, () => {
+      again.prepare("UPDATE application_eligibility SET eligibility = 'needs-review' WHERE application_id = 'A2'").run();
+      appendEvent(again, { at: '2022-05-03T00:00:00.000Z', officer: 'o', command: 'decide', roundId: 'R1' });
+    });
+    expect(heard).toEqual(['upgrade 11→12', 'end']);
+    expect(runChecks(again).problems).toEqual([]);
+    again.close();
+  });
+
   it('migration 008 keeps every allocation line of a v7 ledger and still refuses an unknown reason or binding', () => {
     const path = join(tempDir(), 'v7.db');
     const old = new Database(path);
