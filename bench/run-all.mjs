@@ -48,7 +48,7 @@ const SIZES = MEDIUM
   ? { importRows: 100_000, importRuns: 3, scoresApps: 100_000, scoresRuns: 3, allocate: 100_000, allocateRuns: 3, reportApps: 100_000, reportRuns: 1, lineApps: 1_000, lineDraws: 1_000, lineRuns: 3, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '1'] }
   : QUICK
   ? { importRows: 20_000, importRuns: 1, scoresApps: 5_000, scoresRuns: 1, allocate: 20_000, allocateRuns: 1, reportApps: 5_000, reportRuns: 1, lineApps: 300, lineDraws: 300, lineRuns: 1, startupRuns: 15, cycle: ['--sizes', '120,2000', '--runs', '1', '--dup-rows', '6000', '--dup-enterprises', '12'] }
-  : { importRows: 1_000_000, importRuns: 3, scoresApps: 200_000, scoresRuns: 5, allocate: null, allocateRuns: null, reportApps: 100_000, reportRuns: 3, lineApps: 1_000, lineDraws: 1_000, lineRuns: 5, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '3', ...(opts.full ? ['--full'] : [])] };
+  : { importRows: 1_000_000, importRuns: 3, scoresApps: 200_000, scoresRuns: 5, allocate: null, allocateRuns: null, reportApps: 100_000, reportRuns: 3, lineApps: 1_000, lineDraws: 1_000, lineRuns: 5, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '3', '--province', ...(opts.full ? ['--full'] : [])] };
 
 const started = new Date();
 const host = machine();
