@@ -362,6 +362,9 @@ export interface Aggregate {
   details: AggregateDetails;
 }
 
+/** An aggregate as ranked and shown once stored: all but its details (scores show reads them back from the ledger). */
+export type RankedAggregate = Omit<Aggregate, 'details'>;
+
 type Valid = ScoreEntry & { units: bigint };
 
 const isValid = (e: ScoreEntry): e is Valid => !e.recused && e.units !== null;
@@ -680,6 +683,11 @@ export class AggregateSharing {
     if (isEmpty(a.details)) a.details = NO_DETAILS;
     return a;
   }
+  /** `a` shared (share) and without its details, for what is held once it is stored. */
+  held(a: Aggregate): RankedAggregate {
+    const s = this.share(a);
+    return { applicationId: s.applicationId, method: s.method, status: s.status, value: s.value, display: s.display, key: s.key, experts: s.experts, recused: s.recused, outliers: s.outliers };
+  }
 }
 
 function isEmpty(o: object): boolean {
@@ -692,7 +700,7 @@ function isEmpty(o: object): boolean {
  * records: for 200,000 applications this is several times faster than
  * sorting the aggregates themselves.
  */
-export function rankAggregates(aggs: Aggregate[]): Aggregate[] {
+export function rankAggregates<A extends Pick<Aggregate, 'applicationId' | 'value' | 'key'>>(aggs: A[]): A[] {
   // '' sorts unscored last in this descending order; `exact`: the key alone decides (see KEY_EXACT_DEN).
   // `at`: a key of digits read as a double, which orders like the key where two doubles differ (parsing
   // rounds monotonically); NaN for the other forms ('', '~…', '-…'), which the text then orders.

@@ -241,8 +241,9 @@ const READ_CHUNK = 2048;
 /**
  * Streams every application of the round with its scores, one application at
  * a time (a round of 1,000,000 scores is never held in memory), in
- * application_id order; then the applications without any score (they come
- * out as insufficient-reviews).
+ * application_id order (SQLite's), the applications without any score in
+ * their place (they come out as insufficient-reviews): AggregateWriter
+ * stores them as they come.
  */
 export function forEachApplicationScores(db: Db, roundId: string, rules: ScoringRules, fn: (a: ApplicationScores) => void, chunkSize = READ_CHUNK): void {
   // The covering index scores_round yields this order without a sort. Read a chunk at a time, each after the last
@@ -252,15 +253,15 @@ export function forEachApplicationScores(db: Db, roundId: string, rules: Scoring
   const first = db.prepare(`${select} ${order}`).raw();
   const next = db.prepare(`${select} AND (application_id, expert_id) > (?, ?) ${order}`).raw();
   const withCriteria = rules.criteria.length > 0;
+  const unscored = unscoredIds(db, roundId, chunkSize);
   let current: ApplicationScores | undefined;
-  let scored = 0;
   let rows = first.all(roundId) as [string, string, number | null, string | null, number][];
   for (;;) {
     for (const [appId, expertId, centi, criteriaJson, recused] of rows) {
       if (current?.applicationId !== appId) {
         if (current) fn(current);
+        unscored?.before(appId, fn);
         current = { applicationId: appId, entries: [] };
-        scored++;
       }
       const criteria = criteriaJson === null ? null : (JSON.parse(criteriaJson) as Record<string, number>);
       const entry: ScoreEntry = { expertId, units: expertUnits(rules, centi, criteria), recused: recused === 1 };
@@ -272,14 +273,36 @@ export function forEachApplicationScores(db: Db, roundId: string, rules: Scoring
     rows = next.all(roundId, last[0], last[1]) as typeof rows;
   }
   if (current) fn(current);
-  // A score's round is its application's (writeScores), so fewer scored than in the round means some have none:
-  // only then are they looked for (a set of the round's 10^5 ids cost more than the count).
-  if (scored === (db.prepare('SELECT count(*) FROM applications WHERE round_id = ?').pluck().get(roundId) as number)) return;
-  const unscored = db
-    .prepare(`SELECT a.application_id FROM applications a WHERE ${byIdWalk(db, roundId, 'a')} = ? AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.application_id = a.application_id) ORDER BY a.application_id`)
-    .pluck()
-    .all(roundId) as string[];
-  for (const applicationId of unscored) fn({ applicationId, entries: [] });
+  unscored?.before(null, fn);
+}
+
+/**
+ * The round's applications without any score, a page at a time in
+ * application_id order; null when every application has one (a score's round
+ * is its application's, writeScores: the counts tell, without the walk).
+ * `before(id, fn)` gives fn those before `id` not given yet (all, when null).
+ */
+function unscoredIds(db: Db, roundId: string, page: number): { before(id: string | null, fn: (a: ApplicationScores) => void): void } | null {
+  const scored = db.prepare('SELECT count(DISTINCT application_id) FROM scores WHERE round_id = ?').pluck().get(roundId) as number;
+  if (scored === (db.prepare('SELECT count(*) FROM applications WHERE round_id = ?').pluck().get(roundId) as number)) return null;
+  const select = `SELECT a.application_id FROM applications a WHERE ${byIdWalk(db, roundId, 'a')} = ? AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.application_id = a.application_id)`;
+  const first = db.prepare(`${select} ORDER BY a.application_id LIMIT ${page}`).pluck();
+  const next = db.prepare(`${select} AND a.application_id > ? ORDER BY a.application_id LIMIT ${page}`).pluck();
+  let ids = first.all(roundId) as string[];
+  let i = 0;
+  return {
+    before(id, fn) {
+      for (;;) {
+        for (; i < ids.length; i++) {
+          if (id !== null && binaryOrder(ids[i], id) >= 0) return;
+          fn({ applicationId: ids[i], entries: [] });
+        }
+        if (ids.length < page) return;
+        ids = next.all(roundId, ids[ids.length - 1]) as string[];
+        i = 0;
+      }
+    },
+  };
 }
 
 /**
@@ -333,66 +356,107 @@ const AGGREGATE_CHUNK = 10_000;
  */
 export function replaceAggregates(db: Db, roundId: string, aggregates: Aggregate[], computedAt: string, chunkSize = AGGREGATE_CHUNK): number {
   const aggs = isSortedById(aggregates) ? aggregates : [...aggregates].sort((x, y) => binaryOrder(x.applicationId, y.applicationId));
+  const writer = new AggregateWriter(db, roundId, computedAt, chunkSize);
+  for (const a of aggs) writer.add(a);
+  return writer.end();
+}
+
+/**
+ * replaceAggregates for aggregates given one at a time, in application_id
+ * order (SQLite's), as they are computed: a round of 10^6 is stored a chunk
+ * at a time, never held whole. end() finishes and returns how many rows were
+ * written.
+ */
+export class AggregateWriter {
   // (+round_id: the key range, not the whole round from the round index.)
   // The stored rows are compared in JS, a chunk of applications at a time, in application_id order: 10^5 upserts
   // that change nothing cost SQLite a second. A round aggregated for the first time has nothing to compare.
-  const anyStored = db.prepare('SELECT 1 FROM score_aggregates WHERE round_id = ? LIMIT 1').get(roundId) !== undefined;
-  const storedIn = db
-    .prepare(`SELECT application_id, ${AGGREGATE_VALUES.join(', ')} FROM score_aggregates WHERE application_id > ? AND application_id <= ? AND +round_id = ? ORDER BY application_id`)
-    .raw();
-  const storedAfter = db.prepare(`SELECT application_id FROM score_aggregates WHERE application_id > ? AND +round_id = ?`).pluck();
-  // Upserts go in batches (one statement per row was half the command's time at 10^5 rows); a delete runs after
-  // the upserts before it, so that each row gets the rowid it would get one statement at a time.
-  const put = new BatchedInsert(
-    db,
-    `INSERT INTO score_aggregates (${AGGREGATE_VALUES.join(', ')}, computed_at, application_id) VALUES `,
-    `(${AGGREGATE_VALUES.map(() => '?').join(', ')}, ?, ?)`,
-    ` ON CONFLICT (application_id) DO UPDATE SET ${[...AGGREGATE_VALUES, 'computed_at'].map((c) => `${c} = excluded.${c}`).join(', ')}`,
-  );
-  const deleteRow = db.prepare('DELETE FROM score_aggregates WHERE application_id = ?');
-  const del = (id: string): void => {
-    put.flush();
-    deleteRow.run(id);
-  };
-  // A first aggregation only inserts: its rows are sealed from the table by rowid, not noted one by one.
-  const fresh = anyStored ? null : bulkInsert(db, 'score_aggregates');
-  let written = 0;
-  let after = '';
-  for (let i = 0; i < aggs.length; i += chunkSize) {
-    const chunk = aggs.slice(i, i + chunkSize);
+  private readonly anyStored: boolean;
+  private readonly storedIn: Statement;
+  private readonly put: BatchedInsert;
+  private readonly deleteRow: Statement;
+  /** A first aggregation only inserts: its rows are sealed from the table by rowid, not noted one by one. */
+  private readonly fresh: { done(): void } | null;
+  private chunk: Aggregate[] = [];
+  private written = 0;
+  private after = '';
+  private last: string | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly roundId: string,
+    private readonly computedAt: string,
+    private readonly chunkSize = AGGREGATE_CHUNK,
+  ) {
+    this.anyStored = db.prepare('SELECT 1 FROM score_aggregates WHERE round_id = ? LIMIT 1').get(roundId) !== undefined;
+    this.storedIn = db
+      .prepare(`SELECT application_id, ${AGGREGATE_VALUES.join(', ')} FROM score_aggregates WHERE application_id > ? AND application_id <= ? AND +round_id = ? ORDER BY application_id`)
+      .raw();
+    // Upserts go in batches (one statement per row was half the command's time at 10^5 rows); a delete runs after
+    // the upserts before it, so that each row gets the rowid it would get one statement at a time.
+    this.put = new BatchedInsert(
+      db,
+      `INSERT INTO score_aggregates (${AGGREGATE_VALUES.join(', ')}, computed_at, application_id) VALUES `,
+      `(${AGGREGATE_VALUES.map(() => '?').join(', ')}, ?, ?)`,
+      ` ON CONFLICT (application_id) DO UPDATE SET ${[...AGGREGATE_VALUES, 'computed_at'].map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    );
+    this.deleteRow = db.prepare('DELETE FROM score_aggregates WHERE application_id = ?');
+    this.fresh = this.anyStored ? null : bulkInsert(db, 'score_aggregates');
+  }
+
+  add(a: Aggregate): void {
+    if (this.last !== null && binaryOrder(this.last, a.applicationId) >= 0) throw new Error(`internal error: aggregates out of application_id order at ${a.applicationId}`);
+    this.last = a.applicationId;
+    this.chunk.push(a);
+    if (this.chunk.length === this.chunkSize) this.flush();
+  }
+
+  end(): number {
+    this.flush();
+    this.fresh?.done();
+    if (this.anyStored) {
+      const gone = this.db.prepare(`SELECT application_id FROM score_aggregates WHERE application_id > ? AND +round_id = ?`).pluck().all(this.after, this.roundId) as string[];
+      for (const id of gone) this.del(id);
+      this.written += gone.length;
+    }
+    return this.written;
+  }
+
+  private del(id: string): void {
+    this.put.flush();
+    this.deleteRow.run(id);
+  }
+
+  private flush(): void {
+    const chunk = this.chunk;
+    if (chunk.length === 0) return;
+    this.chunk = [];
     const last = chunk[chunk.length - 1].applicationId;
     // The chunk's stored rows (application_id, then AGGREGATE_VALUES), walked beside the chunk: both in id order.
-    const stored = anyStored ? (storedIn.all(after, last, roundId) as [string, ...unknown[]][]) : [];
+    const stored = this.anyStored ? (this.storedIn.all(this.after, last, this.roundId) as [string, ...unknown[]][]) : [];
     let j = 0;
     for (const a of chunk) {
       // Stored for an application no longer aggregated.
       for (; j < stored.length && binaryOrder(stored[j][0], a.applicationId) < 0; j++) {
-        del(stored[j][0]);
-        written++;
+        this.del(stored[j][0]);
+        this.written++;
       }
       const was = j < stored.length && stored[j][0] === a.applicationId ? stored[j++] : undefined;
       const value = a.value ? scoreToStored(a.value) : null;
-      const values = [a.method, a.status, value?.num ?? null, value?.den ?? null, a.display, a.key, a.experts, a.recused, a.outliers.length ? JSON.stringify(a.outliers) : '[]', JSON.stringify(a.details), roundId];
+      const values = [a.method, a.status, value?.num ?? null, value?.den ?? null, a.display, a.key, a.experts, a.recused, a.outliers.length ? JSON.stringify(a.outliers) : '[]', JSON.stringify(a.details), this.roundId];
       // === on each value: text, integers and NULL come back from SQLite as the same JS types.
       if (was !== undefined && sameValues(values, was)) continue;
-      values.push(computedAt, a.applicationId);
-      put.add(values);
-      written++;
+      values.push(this.computedAt, a.applicationId);
+      this.put.add(values);
+      this.written++;
     }
     for (; j < stored.length; j++) {
-      del(stored[j][0]);
-      written++;
+      this.del(stored[j][0]);
+      this.written++;
     }
-    put.flush();
-    after = last;
+    this.put.flush();
+    this.after = last;
   }
-  fresh?.done();
-  if (anyStored) {
-    const gone = storedAfter.all(after, roundId) as string[];
-    for (const id of gone) del(id);
-    written += gone.length;
-  }
-  return written;
 }
 
 /** values against a stored row (its first cell the application id). */

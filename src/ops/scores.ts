@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { UserError } from '../domain/errors.js';
 import type { Policy, ScoreMethod } from '../domain/policy.js';
 import { centiText, contentKey, matchScoreColumns, PairMap, parseScoreRow, requiredColumnNames, scoreColumnDefs, scoreColumns, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../domain/score-row.js';
-import { AggregateSharing, aggregateApplication, expertSummaries, expertUnits, formatFraction, rankAggregates, ScoreMoments, scoringRules, zStatistics, type Aggregate, type ZStatistics } from '../domain/scoring.js';
+import { AggregateSharing, aggregateApplication, expertSummaries, expertUnits, formatFraction, rankAggregates, ScoreMoments, scoringRules, zStatistics, type RankedAggregate, type ZStatistics } from '../domain/scoring.js';
 import { type Text, text } from '../domain/text.js';
 import { estimateRecords, fileProblem, sha256File } from '../io/files.js';
 import { type HeaderFailure, tableRows } from '../io/parsed-table.js';
@@ -21,7 +21,7 @@ import {
   getScore,
   lastEventSeq,
   latestScoreImport,
-  replaceAggregates,
+  AggregateWriter,
   replaceExpertStats,
   roundApplicationIds,
   roundMoments,
@@ -289,8 +289,8 @@ export interface ScoresAggregate {
   round: string;
   method: ScoreMethod;
   /** Best first; unranked (insufficient-reviews) last. */
-  ranked: Aggregate[];
-  counts: Record<Aggregate['status'], number>;
+  ranked: RankedAggregate[];
+  counts: Record<RankedAggregate['status'], number>;
   /** Scores flagged for collective review (they still count). */
   outliers: number;
   minExperts: number;
@@ -299,53 +299,57 @@ export interface ScoresAggregate {
   article: string;
 }
 
-/** Aggregates the round's scores and stores the result, replacing the previous aggregate. */
+/**
+ * Aggregates the round's scores and stores the result, replacing the previous
+ * aggregate. Read, computed and stored in one transaction, application by
+ * application: what is held for the ranking is each aggregate without its
+ * details (a z-score's details, one z per expert, were most of the memory of a
+ * large round).
+ */
 export function aggregateScores(op: OpContext, input: { round: string | undefined; method?: ScoreMethod }): ScoresAggregate {
   const { db } = op;
   const round = requireRound(db, input.round);
   refuseIfClockBehind(db, op.now());
   const rules = scoringRules(round.policy, input.method);
-  const headSeq = lastEventSeq(db);
-  // The z-score needs the round's totals (μ, σ, μ_e, σ_e) before the first
-  // application; the other methods gather them (for the experts' table) on the way.
-  const zMethod = rules.method === 'z-score';
-  const moments = zMethod ? roundMoments(db, round.roundId, rules) : new ScoreMoments();
-  const z: ZStatistics | undefined = zMethod ? zStatistics(moments, rules.unitsPerPoint) : undefined;
-  const aggs: Aggregate[] = [];
-  // Held until stored and ranked: what repeats among them is shared (10^6 of them within the memory goal).
-  const sharing = new AggregateSharing();
-  // Every application of the round is aggregated, the unscored ones too: the total is the round's size.
-  op.progress?.phase(text('正在汇总评分', 'aggregating scores'), roundSize(db, round.roundId), 'applications');
-  forEachApplicationScores(db, round.roundId, rules, (a) => {
-    if (!zMethod) moments.addApplication(a);
-    aggs.push(sharing.share(aggregateApplication(a, rules, z)));
-    op.progress?.tick(aggs.length);
-  });
-  op.progress?.done();
-  const experts = expertSummaries(moments, rules.unitsPerPoint).experts;
+  const { threshold, outlierGap, article } = round.policy.scoring;
+  const at = op.now();
   const counts = { scored: 0, 'insufficient-reviews': 0, 'below-threshold': 0 };
   let outliers = 0;
   let scores = 0;
-  for (const a of aggs) {
-    counts[a.status]++;
-    outliers += a.outliers.length;
-    scores += a.experts;
-  }
-  const { threshold, outlierGap, article } = round.policy.scoring;
-  const at = op.now();
+  const held: RankedAggregate[] = [];
   inTransaction(db, () => {
-    if (lastEventSeq(db) !== headSeq) throw changedWhileReading();
-    replaceAggregates(db, round.roundId, aggs, at);
-    replaceExpertStats(db, round.roundId, experts);
+    // The z-score needs the round's totals (μ, σ, μ_e, σ_e) before the first
+    // application; the other methods gather them (for the experts' table) on the way.
+    const zMethod = rules.method === 'z-score';
+    const moments = zMethod ? roundMoments(db, round.roundId, rules) : new ScoreMoments();
+    const z: ZStatistics | undefined = zMethod ? zStatistics(moments, rules.unitsPerPoint) : undefined;
+    // What repeats among the held aggregates is shared (10^6 of them within the memory goal).
+    const sharing = new AggregateSharing();
+    const stored = new AggregateWriter(db, round.roundId, at);
+    // Every application of the round is aggregated, the unscored ones too: the total is the round's size.
+    op.progress?.phase(text('正在汇总评分', 'aggregating scores'), roundSize(db, round.roundId), 'applications');
+    forEachApplicationScores(db, round.roundId, rules, (a) => {
+      if (!zMethod) moments.addApplication(a);
+      const agg = aggregateApplication(a, rules, z);
+      stored.add(agg);
+      counts[agg.status]++;
+      outliers += agg.outliers.length;
+      scores += agg.experts;
+      held.push(sharing.held(agg));
+      op.progress?.tick(held.length);
+    });
+    stored.end();
+    op.progress?.done();
+    replaceExpertStats(db, round.roundId, expertSummaries(moments, rules.unitsPerPoint).experts);
     appendEvent(db, {
       at,
       officer: op.officer,
       command: 'scores aggregate',
       roundId: round.roundId,
-      details: { method: rules.method, applications: aggs.length, valid_scores: scores, ...counts, outliers, min_experts: rules.minExperts, threshold, outlier_gap: outlierGap },
+      details: { method: rules.method, applications: held.length, valid_scores: scores, ...counts, outliers, min_experts: rules.minExperts, threshold, outlier_gap: outlierGap },
     });
   });
-  return { round: round.roundId, method: rules.method, ranked: rankAggregates(aggs), counts, outliers, minExperts: rules.minExperts, threshold, outlierGap, article };
+  return { round: round.roundId, method: rules.method, ranked: rankAggregates(held), counts, outliers, minExperts: rules.minExperts, threshold, outlierGap, article };
 }
 
 // ---------------------------------------------------------------------------

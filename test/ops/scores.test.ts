@@ -10,6 +10,9 @@ import { FIXTURES, ledgerWithRound, tempDir } from '../helpers.js';
 import { appendEvent } from '../../src/ledger/events.js';
 import { inTransaction } from '../../src/ledger/open.js';
 import { runChecks } from '../../src/ledger/verify/index.js';
+import { roundScoresForAggregation } from '../../src/ledger/scores.repo.js';
+import { aggregateRound, rankAggregates, scoringRules } from '../../src/domain/scoring.js';
+import type { Policy } from '../../src/domain/policy.js';
 
 const F = join(FIXTURES, 'scores');
 const APPS = ['JM-0001', 'JM-0002', 'JM-0003', 'JM-0004', 'JM-0005'];
@@ -188,6 +191,28 @@ describe('aggregateScores, showScores, expertsSummary', () => {
     aggregateScores(at('2022-05-03T09:00:00.000Z'), { round: 'R1' });
     expect(count(db, "SELECT count(*) FROM score_aggregates WHERE computed_at = '2022-05-03T09:00:00.000Z'")).toBe(0);
     expect(showScores(op, { application: 'JM-0003' }).aggregate?.computedAt).toBe('2022-05-03T09:00:00.000Z');
+  });
+
+  it('stores each aggregate as it is computed: for every method the stored rows and details, and the ranking, are those of the whole round aggregated in memory; what is held has no details', async () => {
+    const { op, db } = ledger();
+    await importScores(op, { file: join(F, 'scores.csv'), round: 'R1' });
+    const policy = JSON.parse(db.prepare("SELECT policy_json FROM rounds WHERE round_id = 'R1'").pluck().get() as string) as Policy;
+    for (const method of ['mean', 'trimmed-mean', 'median', 'z-score'] as const) {
+      const r = aggregateScores(op, { round: 'R1', method });
+      const rules = scoringRules(policy, method);
+      const whole = aggregateRound(roundScoresForAggregation(db, 'R1', rules), rules);
+      const { details: _, ...first } = rankAggregates(whole)[0];
+      expect(r.ranked[0]).toEqual(first);
+      expect(r.ranked.map((a) => [a.applicationId, a.display, a.status, a.experts, a.recused, a.outliers])).toEqual(
+        rankAggregates(whole).map((a) => [a.applicationId, a.display, a.status, a.experts, a.recused, a.outliers]),
+      );
+      expect(r.ranked.some((a) => 'details' in a)).toBe(false);
+      // Every application of the round, those without a score too.
+      expect(r.ranked).toHaveLength(count(db, "SELECT count(*) FROM applications WHERE round_id = 'R1'"));
+      const stored = Object.fromEntries(db.prepare("SELECT application_id, details_json FROM score_aggregates WHERE round_id = 'R1'").raw().all() as [string, string][]);
+      expect(stored).toEqual(Object.fromEntries(whole.map((a) => [a.applicationId, JSON.stringify(a.details)])));
+    }
+    expect(runChecks(db).problems).toEqual([]);
   });
 
   it('refuses scores of an unknown application', () => {

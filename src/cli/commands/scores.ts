@@ -4,7 +4,7 @@ import { rowErrorText } from '../../domain/import-row.js';
 import { SCORE_METHOD_LABELS, SCORE_STATUS_LABELS } from '../../domain/labels.js';
 import { SCORE_METHODS, type ScoreMethod } from '../../domain/policy.js';
 import { centiText } from '../../domain/score-row.js';
-import { scoreExact, scoreToStored, type Aggregate } from '../../domain/scoring.js';
+import { scoreExact, scoreToStored, type RankedAggregate } from '../../domain/scoring.js';
 import { text } from '../../domain/text.js';
 import { aggregateScores, expertsSummary, importScores, showScores, type ImportScoresInput } from '../../ops/scores.js';
 import { type Context, opContext } from '../context.js';
@@ -54,10 +54,10 @@ async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
   };
 }
 
-const aggregateJson = (a: Aggregate) => ({ application_id: a.applicationId, score: a.display, status: a.status, experts: a.experts, recused: a.recused, outliers: a.outliers });
+const aggregateJson = (a: RankedAggregate) => ({ application_id: a.applicationId, score: a.display, status: a.status, experts: a.experts, recused: a.recused, outliers: a.outliers });
 
 /** Rounded scores that cannot tell applications apart: shown by two or more, or equal to the threshold. */
-function tiedDisplays(aggs: readonly Aggregate[], threshold: number): Set<string> {
+function tiedDisplays(aggs: readonly RankedAggregate[], threshold: number): Set<string> {
   const seen = new Set<string>();
   const tied = new Set<string>([threshold.toFixed(2)]);
   for (const a of aggs) {
@@ -69,7 +69,7 @@ function tiedDisplays(aggs: readonly Aggregate[], threshold: number): Set<string
 }
 
 /** The rounded score, with the exact value beside it where the rounded one ties (80.88 (= 80.875)). */
-function shownScore(a: Aggregate, tied: Set<string>): string {
+function shownScore(a: RankedAggregate, tied: Set<string>): string {
   if (a.display === null) return '—';
   if (a.value === null || !tied.has(a.display)) return a.display;
   const exact = scoreExact(a.value);
@@ -103,11 +103,11 @@ export function aggregateCommand(ctx: Context, opts: { round?: string; method?: 
       );
       const shown = process.stdout.isTTY && ranked.length > TTY_TABLE_ROWS ? ranked.slice(0, TTY_TABLE_ROWS) : ranked;
       const tied = tiedDisplays(ranked, r.threshold);
-      const status = Object.fromEntries(Object.entries(SCORE_STATUS_LABELS).map(([k, t]) => [k, ctx.t(t)])) as Record<Aggregate['status'], string>;
+      const status = Object.fromEntries(Object.entries(SCORE_STATUS_LABELS).map(([k, t]) => [k, ctx.t(t)])) as Record<RankedAggregate['status'], string>;
       const headers = [text('申报编号', 'application'), text('得分', 'score'), text('状态', 'status'), text('有效评分', 'experts'), text('回避', 'recused'), text('偏离评分（集体审议）', 'outliers (collective review)')];
       if (out.tsvTable) {
         // Piped: each line as text, the same as a row through the TSV table, without its cells (a score has no tab).
-        const statusTsv = Object.fromEntries(Object.entries(status).map(([k, v]) => [k, tsvCell(v)])) as Record<Aggregate['status'], string>;
+        const statusTsv = Object.fromEntries(Object.entries(status).map(([k, v]) => [k, tsvCell(v)])) as Record<RankedAggregate['status'], string>;
         out.tsvTable(
           headers,
           (function* () {
