@@ -7,8 +7,10 @@ import {
   scoreExact,
   scoreFromStored,
   scoreToStored,
+  rankAggregates,
   type Aggregate,
   type AggregateDetails,
+  type RankedAggregate,
   type ApplicationScores,
   type ExpertSummary,
   type ScoreEntry,
@@ -574,6 +576,72 @@ export function roundAggregates(db: Db, roundId: string): Stored<Aggregate>[] {
       .prepare('SELECT * FROM score_aggregates WHERE round_id = ? ORDER BY score_key IS NULL, score_key DESC, application_id')
       .all(roundId) as AggregateDbRow[]
   ).map((r) => aggregateFromRow(r, confirmedAt));
+}
+
+/** A round's stored aggregates, best first, read from the ledger each time they are iterated (rankedAggregates). */
+export interface RankedAggregates extends Iterable<RankedAggregate> {
+  /** How many: every application of the round that was aggregated. */
+  readonly length: number;
+  /** The first `n`. */
+  first(n: number): RankedAggregate[];
+  /** The rounded scores that two or more of them show. */
+  sharedDisplays(): Set<string>;
+}
+
+const NOTHING: readonly string[] = Object.freeze([]);
+
+/**
+ * The round's stored aggregates in rankAggregates' order, without their
+ * details: SQLite sorts them by score_key (a round of 10^6 is never held),
+ * and each run of equal keys is put in order by rankAggregates itself (the
+ * exact value where the key cannot tell, then application_id as JavaScript
+ * orders texts).
+ */
+export function rankedAggregates(db: Db, roundId: string): RankedAggregates {
+  const length = db.prepare('SELECT count(*) FROM score_aggregates WHERE round_id = ?').pluck().get(roundId) as number;
+  function* all(): Generator<RankedAggregate> {
+    const rows = db
+      .prepare(
+        `SELECT application_id, method, status, score_num, score_den, score_display, score_key, experts, recused, outliers_json
+           FROM score_aggregates WHERE round_id = ? ORDER BY score_key IS NULL, score_key DESC, application_id`,
+      )
+      .raw()
+      .iterate(roundId) as IterableIterator<[string, ScoreMethod, ScoreStatus, string | null, string | null, string | null, string | null, number, number, string]>;
+    let run: RankedAggregate[] = [];
+    for (const [id, method, status, num, den, display, key, experts, recused, outliers] of rows) {
+      if (run.length > 0 && key !== run[0].key) {
+        yield* run.length > 1 ? rankAggregates(run) : run;
+        run = [];
+      }
+      run.push({
+        applicationId: id,
+        method,
+        status,
+        value: num === null || den === null ? null : scoreFromStored(method, num, den),
+        display,
+        key,
+        experts,
+        recused,
+        outliers: outliers === '[]' ? (NOTHING as string[]) : (JSON.parse(outliers) as string[]),
+      });
+    }
+    yield* run.length > 1 ? rankAggregates(run) : run;
+  }
+  return {
+    length,
+    [Symbol.iterator]: all,
+    first(n) {
+      const out: RankedAggregate[] = [];
+      if (n <= 0) return out;
+      for (const a of all()) if (out.push(a) >= n) break;
+      return out;
+    },
+    sharedDisplays() {
+      return new Set(
+        db.prepare('SELECT score_display FROM score_aggregates WHERE round_id = ? AND score_display IS NOT NULL GROUP BY score_display HAVING count(*) > 1').pluck().all(roundId) as string[],
+      );
+    },
+  };
 }
 
 /** Latest import time of the round's scores, to tell when an aggregate is out of date. */

@@ -22,6 +22,8 @@ import {
   lastEventSeq,
   latestScoreImport,
   AggregateWriter,
+  rankedAggregates,
+  type RankedAggregates,
   replaceExpertStats,
   roundApplicationIds,
   roundMoments,
@@ -288,8 +290,8 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
 export interface ScoresAggregate {
   round: string;
   method: ScoreMethod;
-  /** Best first; unranked (insufficient-reviews) last. */
-  ranked: RankedAggregate[];
+  /** Best first; unranked (insufficient-reviews) last; a large round's read back from the ledger as they are shown (iterate before writing again). */
+  ranked: RankedAggregates;
   counts: Record<RankedAggregate['status'], number>;
   /** Scores flagged for collective review (they still count). */
   outliers: number;
@@ -302,11 +304,11 @@ export interface ScoresAggregate {
 /**
  * Aggregates the round's scores and stores the result, replacing the previous
  * aggregate. Read, computed and stored in one transaction, application by
- * application: what is held for the ranking is each aggregate without its
- * details (a z-score's details, one z per expert, were most of the memory of a
- * large round).
+ * application. A large round's ranking is read back from the ledger as it is
+ * shown: nothing is held per application (a z-score's details, one z per
+ * expert, held until stored, were most of the memory of a large round).
  */
-export function aggregateScores(op: OpContext, input: { round: string | undefined; method?: ScoreMethod }): ScoresAggregate {
+export function aggregateScores(op: OpContext, input: { round: string | undefined; method?: ScoreMethod; heldAtMost?: number }): ScoresAggregate {
   const { db } = op;
   const round = requireRound(db, input.round);
   refuseIfClockBehind(db, op.now());
@@ -316,14 +318,17 @@ export function aggregateScores(op: OpContext, input: { round: string | undefine
   const counts = { scored: 0, 'insufficient-reviews': 0, 'below-threshold': 0 };
   let outliers = 0;
   let scores = 0;
-  const held: RankedAggregate[] = [];
+  let applications = 0;
+  // A round up to HELD_AT_MOST applications keeps its ranking in memory (reading it back sorted costs more than
+  // the sort); a larger one reads it back from the ledger as it is shown.
+  const held: RankedAggregate[] | null = roundSize(db, round.roundId) <= (input.heldAtMost ?? HELD_AT_MOST) ? [] : null;
   inTransaction(db, () => {
     // The z-score needs the round's totals (μ, σ, μ_e, σ_e) before the first
     // application; the other methods gather them (for the experts' table) on the way.
     const zMethod = rules.method === 'z-score';
     const moments = zMethod ? roundMoments(db, round.roundId, rules) : new ScoreMoments();
     const z: ZStatistics | undefined = zMethod ? zStatistics(moments, rules.unitsPerPoint) : undefined;
-    // What repeats among the held aggregates is shared (10^6 of them within the memory goal).
+    // What repeats among the held aggregates is shared.
     const sharing = new AggregateSharing();
     const stored = new AggregateWriter(db, round.roundId, at);
     // Every application of the round is aggregated, the unscored ones too: the total is the round's size.
@@ -335,8 +340,8 @@ export function aggregateScores(op: OpContext, input: { round: string | undefine
       counts[agg.status]++;
       outliers += agg.outliers.length;
       scores += agg.experts;
-      held.push(sharing.held(agg));
-      op.progress?.tick(held.length);
+      held?.push(sharing.held(agg));
+      op.progress?.tick(++applications);
     });
     stored.end();
     op.progress?.done();
@@ -346,10 +351,33 @@ export function aggregateScores(op: OpContext, input: { round: string | undefine
       officer: op.officer,
       command: 'scores aggregate',
       roundId: round.roundId,
-      details: { method: rules.method, applications: held.length, valid_scores: scores, ...counts, outliers, min_experts: rules.minExperts, threshold, outlier_gap: outlierGap },
+      details: { method: rules.method, applications, valid_scores: scores, ...counts, outliers, min_experts: rules.minExperts, threshold, outlier_gap: outlierGap },
     });
   });
-  return { round: round.roundId, method: rules.method, ranked: rankAggregates(held), counts, outliers, minExperts: rules.minExperts, threshold, outlierGap, article };
+  const ranked = held ? heldRanking(rankAggregates(held)) : rankedAggregates(db, round.roundId);
+  return { round: round.roundId, method: rules.method, ranked, counts, outliers, minExperts: rules.minExperts, threshold, outlierGap, article };
+}
+
+/** Above this many applications an aggregation's ranking is read back from the ledger, not held. */
+const HELD_AT_MOST = 250_000;
+
+/** A ranking held in memory, in the shape of one read back from the ledger. */
+function heldRanking(ranked: RankedAggregate[]): RankedAggregates {
+  return {
+    length: ranked.length,
+    [Symbol.iterator]: () => ranked[Symbol.iterator](),
+    first: (n) => ranked.slice(0, Math.max(0, n)),
+    sharedDisplays() {
+      const seen = new Set<string>();
+      const shared = new Set<string>();
+      for (const a of ranked) {
+        if (a.display === null) continue;
+        if (seen.has(a.display)) shared.add(a.display);
+        seen.add(a.display);
+      }
+      return shared;
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------

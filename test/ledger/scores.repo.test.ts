@@ -12,6 +12,7 @@ import {
   expertStats,
   forEachApplicationScores,
   getAggregate,
+  rankedAggregates,
   replaceAggregates,
   replaceExpertStats,
   roundAggregates,
@@ -205,6 +206,11 @@ describe('scores repository', () => {
           expect(stored).toHaveLength(40);
           // Same order as the exact ranking (ties by application_id).
           expect(stored.map((s) => s.applicationId)).toEqual(rankAggregates(aggs).map((a) => a.applicationId));
+          // And as scores aggregate reads them back: the same order, values and counts, no details.
+          const { details: _, ...best } = rankAggregates(aggs)[0];
+          const ranked = [...rankedAggregates(db, 'R1')];
+          expect(ranked.map((a) => a.applicationId)).toEqual(rankAggregates(aggs).map((a) => a.applicationId));
+          expect(ranked[0]).toEqual(best);
           for (const s of stored) {
             const a = aggs.find((x) => x.applicationId === s.applicationId);
             expect(s.method).toBe(method);
@@ -298,6 +304,15 @@ describe('scores repository', () => {
           }
           expected += [...before.keys()].filter((id) => !after.some((r) => r[0] === id)).length;
           expect(written).toBe(expected);
+          // Read back ranked, as the command shows them: rankAggregates' order, equal scores by application_id as
+          // JavaScript orders texts (not SQLite's order, past U+D800); the first few; the rounded scores shown twice.
+          const ranked = rankedAggregates(db, 'R1');
+          const want = rankAggregates(aggs);
+          expect([...ranked].map((a) => a.applicationId)).toEqual(want.map((a) => a.applicationId));
+          expect(ranked.length).toBe(aggs.length);
+          expect(ranked.first(chunk).map((a) => a.applicationId)).toEqual(want.slice(0, chunk).map((a) => a.applicationId));
+          const displays = aggs.map((a) => a.display).filter((d): d is string => d !== null);
+          expect(ranked.sharedDisplays()).toEqual(new Set(displays.filter((d, i) => displays.indexOf(d) !== i)));
         },
       ),
       { numRuns: 60 },

@@ -56,17 +56,6 @@ async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
 
 const aggregateJson = (a: RankedAggregate) => ({ application_id: a.applicationId, score: a.display, status: a.status, experts: a.experts, recused: a.recused, outliers: a.outliers });
 
-/** Rounded scores that cannot tell applications apart: shown by two or more, or equal to the threshold. */
-function tiedDisplays(aggs: readonly RankedAggregate[], threshold: number): Set<string> {
-  const seen = new Set<string>();
-  const tied = new Set<string>([threshold.toFixed(2)]);
-  for (const a of aggs) {
-    if (a.display === null) continue;
-    if (seen.has(a.display)) tied.add(a.display);
-    seen.add(a.display);
-  }
-  return tied;
-}
 
 /** The rounded score, with the exact value beside it where the rounded one ties (80.88 (= 80.875)). */
 function shownScore(a: RankedAggregate, tied: Set<string>): string {
@@ -101,8 +90,9 @@ export function aggregateCommand(ctx: Context, opts: { round?: string; method?: 
           ),
         ),
       );
-      const shown = process.stdout.isTTY && ranked.length > TTY_TABLE_ROWS ? ranked.slice(0, TTY_TABLE_ROWS) : ranked;
-      const tied = tiedDisplays(ranked, r.threshold);
+      const shown = process.stdout.isTTY && ranked.length > TTY_TABLE_ROWS ? ranked.first(TTY_TABLE_ROWS) : ranked;
+      // Rounded scores that cannot tell applications apart: shown by two or more, or equal to the threshold.
+      const tied = new Set([r.threshold.toFixed(2), ...ranked.sharedDisplays()]);
       const status = Object.fromEntries(Object.entries(SCORE_STATUS_LABELS).map(([k, t]) => [k, ctx.t(t)])) as Record<RankedAggregate['status'], string>;
       const headers = [text('申报编号', 'application'), text('得分', 'score'), text('状态', 'status'), text('有效评分', 'experts'), text('回避', 'recused'), text('偏离评分（集体审议）', 'outliers (collective review)')];
       if (out.tsvTable) {
@@ -115,10 +105,10 @@ export function aggregateCommand(ctx: Context, opts: { round?: string; method?: 
           })(),
         );
       } else {
-        const rows = shown.map((a) => [a.applicationId, shownScore(a, tied), status[a.status], a.experts, a.recused, a.outliers.length ? a.outliers.join(', ') : '']);
+        const rows = Array.from(shown, (a) => [a.applicationId, shownScore(a, tied), status[a.status], a.experts, a.recused, a.outliers.length ? a.outliers.join(', ') : '']);
         out.table(headers, rows, { align: ['left', 'right', 'left', 'right', 'right', 'left'] });
       }
-      if (shown.length < ranked.length) {
+      if (shown !== ranked) {
         out.line(ctx.t(text(`（仅显示前 ${TTY_TABLE_ROWS} 个，共 ${ranked.length} 个；完整列表请用 --json 或输出到管道）`, `(first ${TTY_TABLE_ROWS} of ${ranked.length} shown; use --json or a pipe for all)`)));
       }
       if (r.outliers > 0) {
