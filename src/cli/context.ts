@@ -7,7 +7,7 @@ import { openLedger, type Db, type LedgerUpgrade } from '../ledger/open.js';
 import { detectLang } from './i18n/index.js';
 import type { OpContext } from '../ops/context.js';
 import { watchLedger, unwatchLedger } from './interrupt.js';
-import { progressBar } from './progress.js';
+import { progressBar, type ProgressBar } from './progress.js';
 import { onSealProgress, type SealListener } from '../ledger/seals.js';
 import { reporter } from '../ops/progress.js';
 
@@ -76,12 +76,26 @@ const upgradeNotice = (u: LedgerUpgrade): Text =>
     `bringing the ledger's structure from version ${u.from} to ${u.to} (once; seconds on a large ledger); the ledger as it was is copied to ${u.backup}`,
   );
 
+/**
+ * Row seals as a phase of `progress` under `label` (a second or so at 10^5 rows), cleared when they are done; a seal
+ * too small to tick leaves the bar alone.
+ */
+function sealBar(progress: ProgressBar, label: Text): SealListener {
+  let sealing: ((done: number, total: number) => void) | undefined;
+  return {
+    tick: (done, total) => (sealing ??= reporter(progress, label, 'rows'))?.(done, total),
+    end: () => {
+      if (!sealing) return;
+      sealing = undefined;
+      progress.done();
+    },
+  };
+}
+
 /** The notice, then a bar for the rows the upgrade seals again (seconds at 10^6 applications). */
 function upgradeSaid(u: LedgerUpgrade, lang: Lang): SealListener {
   process.stderr.write(`${upgradeNotice(u)[lang]}\n`);
-  const bar = progressBar({ lang });
-  const tick = reporter(bar, text('正在封存升级改写的行', 'sealing the rows the upgrade rewrote'), 'rows');
-  return { tick: (done, total) => tick?.(done, total), end: () => bar.done() };
+  return sealBar(progressBar({ lang }), text('正在封存升级改写的行', 'sealing the rows the upgrade rewrote'));
 }
 
 export function makeContext(g: GlobalOptions): Context {
@@ -115,17 +129,8 @@ export function makeContext(g: GlobalOptions): Context {
 /** The operation's view of a command: the ledger, the officer and the clock. */
 export function opContext(ctx: Context): OpContext {
   const progress = progressBar({ lang: ctx.lang });
-  // The row seals written at the end of a command's transaction (a second or so at 10^5 rows) are a phase of its
-  // bar, cleared when they are done; a seal too small to tick leaves the bar alone.
-  let sealing: ((done: number, total: number) => void) | undefined;
-  const sealListener = {
-    tick: (done: number, total: number) => (sealing ??= reporter(progress, text('封存所写的行', 'sealing the rows written'), 'rows'))?.(done, total),
-    end: () => {
-      if (!sealing) return;
-      sealing = undefined;
-      progress.done();
-    },
-  };
+  // The row seals written at the end of a command's transaction are a phase of its bar.
+  const sealListener = sealBar(progress, text('封存所写的行', 'sealing the rows written'));
   // Opened on first use: an operation that refuses its input first reports that, not a missing ledger.
   return {
     get db() {

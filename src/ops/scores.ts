@@ -319,10 +319,12 @@ export function aggregateScores(op: OpContext, input: { round: string | undefine
   let outliers = 0;
   let scores = 0;
   let applications = 0;
-  // A round up to HELD_AT_MOST applications keeps its ranking in memory (reading it back sorted costs more than
-  // the sort); a larger one reads it back from the ledger as it is shown.
-  const held: RankedAggregate[] | null = roundSize(db, round.roundId) <= (input.heldAtMost ?? HELD_AT_MOST) ? [] : null;
+  let held: RankedAggregate[] | null = null;
   inTransaction(db, () => {
+    const size = roundSize(db, round.roundId);
+    // A round up to HELD_AT_MOST applications keeps its ranking in memory (reading it back sorted costs more than
+    // the sort); a larger one reads it back from the ledger as it is shown.
+    if (size <= (input.heldAtMost ?? HELD_AT_MOST)) held = [];
     // The z-score needs the round's totals (μ, σ, μ_e, σ_e) before the first
     // application; the other methods gather them (for the experts' table) on the way.
     const zMethod = rules.method === 'z-score';
@@ -332,7 +334,7 @@ export function aggregateScores(op: OpContext, input: { round: string | undefine
     const sharing = new AggregateSharing();
     const stored = new AggregateWriter(db, round.roundId, at);
     // Every application of the round is aggregated, the unscored ones too: the total is the round's size.
-    op.progress?.phase(text('正在汇总评分', 'aggregating scores'), roundSize(db, round.roundId), 'applications');
+    op.progress?.phase(text('正在汇总评分', 'aggregating scores'), size, 'applications');
     forEachApplicationScores(db, round.roundId, rules, (a) => {
       if (!zMethod) moments.addApplication(a);
       const agg = aggregateApplication(a, rules, z);
