@@ -1,17 +1,23 @@
-// jmfund backup: SQLite's online backup into a temporary file beside the
-// target (mode 0600; named and watched for signals by the caller), proved a
+// jmfund backup: a copy of the ledger's file, page by page, into a temporary
+// file beside the target (mode 0600; named and watched for signals by the
+// caller), made while one read transaction holds the ledger still, proved a
 // faithful copy of the ledger as it stood, then given its name; an existing
 // file is kept unless `force` (the name is taken with link(), which fails if
 // the file exists, so the check cannot race).
 //
-// The proof: while one read transaction holds the ledger still, (a) the copy's
-// pages are the ledger's, byte for byte, but for the header fields SQLite's
-// backup writes itself; (b) the copy opens and its schema is the migrations';
-// (c) its event chain is intact and ends at the ledger's head; (d) SQLite's
-// quick check of the ledger in that same transaction, which by (a) is the
-// copy's. The business rules and row seals are the same rows as the
-// ledger's, checked by `jmfund verify`.
-import { chmodSync, closeSync, fsyncSync, linkSync, openSync, readSync, renameSync, rmSync, fstatSync } from 'node:fs';
+// Why the file and not SQLite's backup API: a jmfund ledger is in
+// rollback-journal mode (open.ts), so under a read transaction its file is
+// the whole database and no writer can change it; copying the file is the
+// same online backup with less work per page, and its copy is the ledger to
+// the byte, header included.
+//
+// The proof: while that read transaction holds the ledger still, (a) the
+// copy's bytes are the ledger's, every one of them; (b) the copy opens and
+// its schema is the migrations'; (c) its event chain is intact and ends at
+// the ledger's head; (d) SQLite's quick check of the ledger in that same
+// transaction, which by (a) is the copy's. The business rules and row seals
+// are the same rows as the ledger's, checked by `jmfund verify`.
+import { closeSync, fsync, fsyncSync, linkSync, openSync, readSync, renameSync, rmSync, fstatSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { UserError } from '../domain/errors.js';
 import { text, type Text } from '../domain/text.js';
@@ -33,33 +39,12 @@ const notFaithful = (target: string, why: Text) =>
     text('账本未改动；再运行一次 backup，若仍失败，请检查磁盘。', 'the ledger is unchanged; run backup again, and if it fails again, check the disk.'),
   );
 
-/** Pages per step of the online backup: large steps copy faster; between steps the event loop runs (the progress bar). */
-const PAGES_PER_STEP = 4096;
-
-/** Bytes read at a time from each file when comparing: a multiple of every page size SQLite allows. */
+/** Bytes read at a time from each file when copying and comparing: a multiple of every page size SQLite allows. */
 const CHUNK = 1 << 20;
-
-/**
- * Bytes of the database header (page 1) that SQLite's backup writes itself
- * rather than copies (sqlite3_backup_step, and the pager's commit): the file
- * change counter (24–27), the in-header page count (28–31: the ledger's page
- * count, checked apart), the schema cookie (40–43: the copy's own, plus one,
- * so that its readers load the schema again), the version-valid-for number
- * (92–95: the change counter again) and the SQLite version that wrote the
- * file (96–99). Nothing else of the file may differ.
- */
-const OWN_HEADER: readonly [number, number][] = [
-  [24, 32],
-  [40, 44],
-  [92, 100],
-];
-
-/** The page that holds SQLite's lock bytes (at 1 GiB): never written by SQLite, nor copied by its backup. */
-const lockBytePage = (pageSize: number) => Math.floor(0x40000000 / pageSize) + 1;
 
 /** What backup checked of the copy (`checks`), in the order they run. */
 const BACKUP_CHECKS = {
-  pages: { id: 'backup.pages', title: text('副本逐页与账本相同', 'every page of the copy is the ledger’s') },
+  pages: { id: 'backup.pages', title: text('副本逐页与账本相同（逐字节）', 'every page of the copy is the ledger’s, byte for byte') },
   schema: { id: sqlite.schema.id, title: text('副本可以打开，结构与迁移创建的完全一致', 'the copy opens, and its schema is exactly what the migrations create') },
   chain: { id: hashChain.id, title: hashChain.title },
   head: { id: 'backup.head', title: text('副本的事件日志结束于账本的最新事件', 'the copy’s event log ends at the ledger’s newest event') },
@@ -73,6 +58,38 @@ export interface BackupResult extends VerifyResult {
   sha256: string;
 }
 
+/** Reads `n` bytes of `fd` at `at` into `buf` (fewer only at the file's end); how many were read. */
+function readFully(fd: number, buf: Buffer, at: number, n: number): number {
+  let got = 0;
+  while (got < n) {
+    const r = readSync(fd, buf, got, n - got, at + got);
+    if (r === 0) break;
+    got += r;
+  }
+  return got;
+}
+
+/** Chunks copied between two turns of the event loop (a signal's handler removes the partial copy). */
+const CHUNKS_PER_TURN = 32;
+
+/**
+ * Copies the ledger's pages into the copy, a chunk at a time. A ledger
+ * shorter than its page count leaves a shorter copy, which the comparison
+ * then refuses.
+ */
+async function copyPages(ledger: number, copy: number, pageSize: number, pageCount: number, onPages?: (done: number, total: number) => void): Promise<void> {
+  const buf = Buffer.allocUnsafe(CHUNK);
+  const bytes = pageSize * pageCount;
+  for (let at = 0, chunk = 1; at < bytes; at += CHUNK, chunk++) {
+    const want = Math.min(CHUNK, bytes - at);
+    const got = readFully(ledger, buf, at, want);
+    for (let put = 0; put < got; ) put += writeSync(copy, buf, put, got - put, at + put);
+    onPages?.(Math.min(pageCount, Math.floor((at + got) / pageSize)), pageCount);
+    if (got < want) break;
+    if (chunk % CHUNKS_PER_TURN === 0) await new Promise<void>((next) => setImmediate(next));
+  }
+}
+
 /**
  * Where the copy first differs from the ledger (a page number), or null; the
  * SHA-256 of the copy. Both files are read once, a chunk at a time.
@@ -82,56 +99,23 @@ function comparePages(ledger: number, copy: number, pageSize: number, pageCount:
   const b = Buffer.allocUnsafe(CHUNK);
   const hash = createHash('sha256');
   const bytes = pageSize * pageCount;
-  const lock = lockBytePage(pageSize);
-  const readFully = (fd: number, buf: Buffer, at: number, n: number): number => {
-    let got = 0;
-    while (got < n) {
-      const r = readSync(fd, buf, got, n - got, at + got);
-      if (r === 0) break;
-      got += r;
-    }
-    return got;
-  };
   let differs: number | null = null;
   for (let at = 0; at < bytes; at += CHUNK) {
     const n = Math.min(CHUNK, bytes - at);
     const gotA = readFully(ledger, a, at, n);
     const gotB = readFully(copy, b, at, n);
     hash.update(b.subarray(0, gotB));
-    if (differs === null && (gotA !== n || gotB !== n || !sameChunk(a, b, n, at, pageSize, pageCount, lock))) {
-      differs = firstDifferent(a, b, Math.min(gotA, gotB, n), n, at, pageSize, pageCount, lock);
-    }
+    if (differs === null && (gotA !== n || gotB !== n || a.compare(b, 0, n, 0, n) !== 0)) differs = firstDifferent(a, b, Math.min(gotA, gotB), n, at, pageSize);
     onPages?.(Math.min(pageCount, (at + n) / pageSize), pageCount);
   }
   return { differs, sha256: hash.digest('hex') };
 }
 
-/** Whether page `pgno` (whole, in a and b at `off`) is the same in both, by the rules above. */
-function samePage(a: Buffer, b: Buffer, off: number, pageSize: number, pgno: number, pageCount: number, lock: number): boolean {
-  if (pgno === lock) return true;
-  if (pgno !== 1) return a.compare(b, off, off + pageSize, off, off + pageSize) === 0;
-  let from = 0;
-  for (const [s, e] of OWN_HEADER) {
-    if (a.compare(b, off + from, off + s, off + from, off + s) !== 0) return false;
-    from = e;
-  }
-  return a.compare(b, off + from, off + pageSize, off + from, off + pageSize) === 0 && b.readUInt32BE(off + 28) === pageCount;
-}
-
-function sameChunk(a: Buffer, b: Buffer, n: number, at: number, pageSize: number, pageCount: number, lock: number): boolean {
-  const first = at / pageSize + 1;
-  const last = first + n / pageSize - 1;
-  // The plain case, one memcmp: neither page 1 nor the lock-byte page is in this chunk.
-  if (first > 1 && (lock < first || lock > last)) return a.compare(b, 0, n, 0, n) === 0;
-  for (let pgno = first; pgno <= last; pgno++) if (!samePage(a, b, (pgno - first) * pageSize, pageSize, pgno, pageCount, lock)) return false;
-  return true;
-}
-
-function firstDifferent(a: Buffer, b: Buffer, got: number, n: number, at: number, pageSize: number, pageCount: number, lock: number): number {
+/** The first page of a chunk that differs, or is not whole in both files. */
+function firstDifferent(a: Buffer, b: Buffer, got: number, n: number, at: number, pageSize: number): number {
   const first = at / pageSize + 1;
   for (let off = 0; off < n; off += pageSize) {
-    const pgno = first + off / pageSize;
-    if (off + pageSize > got || !samePage(a, b, off, pageSize, pgno, pageCount, lock)) return pgno;
+    if (off + pageSize > got || a.compare(b, off, off + pageSize, off, off + pageSize) !== 0) return first + off / pageSize;
   }
   return first;
 }
@@ -141,9 +125,9 @@ function outcome(c: { id: string; title: Text }, problems: number): CheckOutcome
 }
 
 /**
- * The online backup into `opts.tmp`, (a) the copy compared page by page with
- * the ledger, and (d) SQLite's quick check of the ledger, all under one read
- * transaction of the ledger: the copy is the ledger page for page, so the
+ * The copy into `opts.tmp`, (a) the copy compared page by page with the
+ * ledger, and (d) SQLite's quick check of the ledger, all under one read
+ * transaction of the ledger: the copy is the ledger byte for byte, so the
  * quick check of one is the quick check of the other. On a large ledger a
  * worker thread runs the quick check while this one copies.
  */
@@ -156,12 +140,11 @@ async function copyAndCompare(
   const tmp = opts.tmp;
   let ledgerFd: number | null = null;
   let quickThere: Promise<Problem[]> | null = null;
-  // One read transaction from the copy to the comparison: no writer commits meanwhile, so the
-  // backup never restarts and the ledger's file is the ledger the copy was made from.
+  let synced: Promise<void> | null = null;
+  // One read transaction from the copy to the comparison: it holds SQLite's shared lock on the file, so no
+  // writer commits meanwhile and the ledger's file is the ledger the copy is made from (a hot journal
+  // left by a crash is rolled back, or refused, by the first read).
   src.exec('BEGIN');
-  // The copy reads every page once: a page cache would only hold pages already copied (up to open.ts's 64 MiB).
-  const cacheSize = src.pragma('cache_size', { simple: true }) as number;
-  src.pragma('cache_size = -2048');
   try {
     src.prepare('SELECT count(*) FROM sqlite_master').get();
     if (String(src.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal') {
@@ -179,19 +162,22 @@ async function copyAndCompare(
         (e: Error): Problem[] => [{ check: sqlite.integrity.id, ref: {}, message: text(`检查无法完成：${e.message}`, `check could not run: ${e.message}`) }],
       );
     }
-    await src.backup(tmp, {
-      progress: ({ totalPages, remainingPages }) => {
-        opts.onPages?.(totalPages - remainingPages, totalPages);
-        return PAGES_PER_STEP;
-      },
-    });
-    chmodSync(tmp, 0o600);
-    opts.afterCopy?.(tmp);
     const pageSize = src.pragma('page_size', { simple: true }) as number;
     const pageCount = src.pragma('page_count', { simple: true }) as number;
     // The ledger's newest event as stored (verify checks its chain; (c) checks the copy's).
     const head = (src.prepare('SELECT hash FROM events ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? GENESIS_HASH;
+    // Held open until the transaction has ended (below).
     ledgerFd = openSync(srcPath, 'r');
+    const out = openSync(tmp, 'r+');
+    try {
+      await copyPages(ledgerFd, out, pageSize, pageCount, opts.onPages);
+      // The copy goes to disk (a thread of libuv's) while it is compared; backupLedger syncs it again before naming it.
+      synced = new Promise<void>((done) => fsync(out, () => done())).finally(() => closeSync(out));
+    } catch (e) {
+      closeSync(out);
+      throw e;
+    }
+    opts.afterCopy?.(tmp);
     const copyFd = openSync(tmp, 'r');
     let compared: { differs: number | null; sha256: string };
     try {
@@ -206,12 +192,12 @@ async function copyAndCompare(
     const quick = quickThere ? await quickThere : runNamedChecks(src, [sqlite.integrity.id], true)[0].problems;
     return { pageSize, pageCount, head, sha256: compared.sha256, quick: quick.map((p) => ({ ...p, check: BACKUP_CHECKS.quick.id })) };
   } finally {
-    // The worker's reading ends within this transaction, whatever happened.
+    // The worker's reading ends within this transaction, whatever happened; so does the sync's use of the copy.
     await quickThere;
+    await synced;
     // The read transaction ends before the ledger's own file handle is closed: closing any handle
     // of a file drops the process's POSIX locks on it, SQLite's included.
     if (src.inTransaction) src.exec('ROLLBACK');
-    src.pragma(`cache_size = ${cacheSize}`);
     if (ledgerFd !== null) closeSync(ledgerFd);
   }
 }
@@ -245,7 +231,7 @@ export async function backupLedger(
     // (b) and (c) on the copy, opened as jmfund opens a ledger (not migrated).
     let copy: Db;
     try {
-      copy = openLedger(tmp, { readonly: true });
+      copy = openLedger(tmp, { readonly: true, readOnlyFile: true });
       // Its events are read once: no page cache beyond SQLite's smallest (open.ts gives a ledger 64 MiB).
       copy.pragma('cache_size = -2048');
     } catch (e) {

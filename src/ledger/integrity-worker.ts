@@ -8,7 +8,7 @@ const port = parentPort;
 if (port === null) throw new Error('integrity-worker.js runs as a worker thread');
 try {
   const data = workerData as { path: string; ids: string[]; quick: boolean };
-  const db = openLedger(data.path, { readonly: true });
+  const db = openLedger(data.path, { readonly: true, readOnlyFile: true });
   // Each page is read about once: a small cache keeps this thread's memory flat whatever the ledger's size.
   db.pragma('cache_size = -8192');
   try {

@@ -122,6 +122,25 @@ describe('ledger file', () => {
     expect(p.map((x) => [x.check, x.ref.table])).toEqual([['chain.rows', 'application_eligibility']]);
   });
 
+  it('readOnlyFile opens the file read-only: the checks find what they find on a writable connection, and nothing can be written', () => {
+    const { db, path } = ledgerWithRound('R1');
+    addApplications(db, 'R1', [{ id: 'A1' }]);
+    db.close();
+    const before = readFileSync(path);
+    const rw = openLedger(path, { readonly: true });
+    const found = runChecks(rw).problems;
+    rw.close();
+    // The fixture's rows were added without events: the same findings either way.
+    expect(found.length).toBeGreaterThan(0);
+    const ro = openLedger(path, { readonly: true, readOnlyFile: true });
+    expect(ro.readonly).toBe(true);
+    expect(ro.pragma('quick_check', { simple: true })).toBe('ok');
+    expect(runChecks(ro).problems).toEqual(found);
+    expect(() => ro.prepare("UPDATE applications SET project_name = 'x'").run()).toThrow(/readonly/);
+    ro.close();
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
   it('the upgrade tells its listener of the rows it seals again, and only of those', () => {
     const { db, path } = ledgerWithRound('R1');
     addApplications(db, 'R1', [{ id: 'A1' }, { id: 'A2', eligibility: 'ineligible', state: 'ineligible' }]);
