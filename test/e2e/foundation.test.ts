@@ -5,6 +5,10 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, runCli, tempDir } from '../helpers.js';
 import { downTo11 } from '../ledger/older-ledgers.js';
+import { schemaVersion } from '../../src/ledger/open.js';
+
+/** This release's structure version, which an upgrade brings a ledger to. */
+const NOW = schemaVersion();
 
 const fresh = () => join(tempDir(), 'ledger.db');
 
@@ -59,8 +63,8 @@ describe('a ledger made by an older release', () => {
       expect(r.stdout).toBe(list);
       expect(r.stderr).toBe(
         lang === 'zh'
-          ? `正在把账本结构从版本 11 更新到 12（只做一次；大账本需要几秒），原账本已复制为 ${copy}.v11.bak\n`
-          : `bringing the ledger's structure from version 11 to 12 (once; seconds on a large ledger); the ledger as it was is copied to ${copy}.v11.bak\n`,
+          ? `正在把账本结构从版本 11 更新到 ${NOW}（只做一次；大账本需要几秒），原账本已复制为 ${copy}.v11.bak\n`
+          : `bringing the ledger's structure from version 11 to ${NOW} (once; seconds on a large ledger); the ledger as it was is copied to ${copy}.v11.bak\n`,
       );
       expect(existsSync(`${copy}.v11.bak`)).toBe(true);
       // Once only.

@@ -10,6 +10,10 @@ import { writeApplicationsCsv, writeScoresCsv } from '../../bench/lib/generate.m
 import { runCli, tempDir } from '../helpers.js';
 import { runOnPty, stripAnsi } from '../pty.js';
 import { downTo11 } from '../ledger/older-ledgers.js';
+import { schemaVersion } from '../../src/ledger/open.js';
+
+/** This release's structure version, which an upgrade brings a ledger to. */
+const NOW = schemaVersion();
 
 let dir: string;
 let db: string;
@@ -105,13 +109,13 @@ describe('progress bar, bringing an older ledger up to date', () => {
       const copy = older();
       const r = runOnPty(['--lang', lang, 'round', 'list'], { env: { ...env(), JMFUND_DB: copy }, timeoutSec: 120 });
       expect(r.code, r.output).toBe(0);
-      const bar = lang === 'zh' ? /版本 11 更新到 12[^]*\r正在封存升级改写的行 [^\r]*\d[\d,]*\/[\d,]+ 行/ : /version 11 to 12[^]*\rsealing the rows the upgrade rewrote [^\r]*\d[\d,]*\/[\d,]+ rows/;
+      const bar = lang === 'zh' ? new RegExp(`版本 11 更新到 ${NOW}[^]*\\r正在封存升级改写的行 [^\\r]*\\d[\\d,]*/[\\d,]+ 行`) : new RegExp(`version 11 to ${NOW}[^]*\\rsealing the rows the upgrade rewrote [^\\r]*\\d[\\d,]*/[\\d,]+ rows`);
       expect(r.output).toMatch(bar);
       expect(r.output).toMatch(/\r\u001b\[K[^]*R1/);
     }
     const copy = older();
     const piped = runCli(['round', 'list'], { env: { ...env(), JMFUND_DB: copy } });
     expect(piped.code, piped.stderr).toBe(0);
-    expect(piped.stderr).toBe(`bringing the ledger's structure from version 11 to 12 (once; seconds on a large ledger); the ledger as it was is copied to ${copy}.v11.bak\n`);
+    expect(piped.stderr).toBe(`bringing the ledger's structure from version 11 to ${NOW} (once; seconds on a large ledger); the ledger as it was is copied to ${copy}.v11.bak\n`);
   }, 300_000);
 });
