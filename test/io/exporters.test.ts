@@ -278,8 +278,9 @@ describe('sums of money past 2^53 fen (bigint), exact in every format', () => {
 
   it('JSON writes the exact integer of fen', async () => {
     const json = await renderJson(report(), 'en');
-    expect(json).toContain(`"allocated": ${digits}`);
-    expect(json).toContain(`"fen": ${digits}`);
+    // Rows are one line each ("key":value); the frame around them is indented ("key": value).
+    expect(json).toContain(`"allocated":${digits}`);
+    expect(json).toContain(`"fen":${digits}`);
     expect(json).toMatch(new RegExp(`"value": ${digits}`));
     // Still JSON (a parser with exact integers, as Python's, reads every fen back).
     expect(() => JSON.parse(json)).not.toThrow();

@@ -98,7 +98,7 @@ describe('money at the limit sizes', () => {
     const fu = await writeRoundReport(op, { kind: 'fund-usage', roundId: 'R1', format: 'json', lang: 'en' });
     if (!('content' in fu)) throw new Error('expected text');
     const totals = /"id": "totals"[\s\S]*?"rows": \[\s*(\{[\s\S]*?\})/.exec(fu.content)?.[1] ?? '';
-    for (const [k, v] of Object.entries(s.money)) expect(totals).toContain(`"${k.replace(/_fen$/, '')}": ${String(v)}`);
+    for (const [k, v] of Object.entries(s.money)) expect(totals).toContain(`"${k.replace(/_fen$/, '')}":${String(v)}`);
     // verify compares the filing's total with its items exactly, and finds nothing wrong.
     const v = await verifyLedger(path);
     expect(v.problems.map((p) => `${p.check} ${p.message.en}`)).toEqual([]);
