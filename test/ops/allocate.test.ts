@@ -100,6 +100,19 @@ describe('allocate', () => {
     }
   });
 
+  it('stores with a small page cache and gives the connection its own back, stored or refused', () => {
+    const { db, op } = round();
+    const cache = () => db.pragma('cache_size', { simple: true }) as number;
+    const own = cache();
+    let during: number | undefined;
+    allocate(op, { roundId: 'R1', onPlanned: () => (during = cache()) });
+    expect(during).toBe(-8192);
+    expect(own).not.toBe(-8192);
+    expect(cache()).toBe(own);
+    expect(thrown(() => allocate(op, { roundId: 'R1', tieBreak: 'refuse' }))).toBeInstanceOf(RefusedError);
+    expect(cache()).toBe(own);
+  });
+
   it('takes budgets, method, shortfall and chain for this run only', () => {
     const { op } = round();
     // Earliest submission first: S2 (03-10), S3 (03-12), then S1 (03-15) gets what is left of 1,200,000.
