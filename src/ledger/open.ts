@@ -100,7 +100,7 @@ export type UpgradeListener = (u: LedgerUpgrade) => SealListener | void;
 /**
  * `readonly`: not migrated. `readOnlyFile`: besides, the file is opened read-only (SQLITE_OPEN_READONLY), for a
  * connection that only checks a ledger another has already opened (a worker thread; a backup's copy): SQLite's
- * integrity and quick checks take a third to half again as long on a connection that could write.
+ * integrity and quick checks run markedly slower on a connection that could write (bench/README.md, notes on the whole round).
  */
 export function openLedger(path: string, opts: { readonly?: boolean; readOnlyFile?: boolean; onUpgrade?: UpgradeListener } = {}): Db {
   if (!existsSync(path)) {

@@ -261,9 +261,9 @@ const STORE_CACHE_KIB = -8192;
 
 /**
  * Runs `write` with a small page cache, then gives the connection its own back.
- * The lines are written in key order, each page once: 8 MiB serves the store
- * as well as open.ts's 64 MiB (the transaction's pages spill to the file
- * before the commit), and keeps a round of 10^6 within 500 MB.
+ * The round is read and its lines written in key order, each page once: 8 MiB
+ * serves them as well as open.ts's 64 MiB (the transaction's pages spill to
+ * the file before the commit), and keeps a round of 10^6 within 500 MB.
  */
 function withStoreCache<T>(db: Db, write: () => T): T {
   const cache = db.pragma('cache_size', { simple: true }) as number;

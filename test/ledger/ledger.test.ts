@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendEvent, verifyChain } from '../../src/ledger/events.js';
@@ -12,6 +12,8 @@ import { runChecks } from '../../src/ledger/verify/index.js';
 import { ledgerWithRound, ROOT, tempDir } from '../helpers.js';
 import { addApplications } from './allocation-fixtures.js';
 import { downTo11, downTo12 } from './older-ledgers.js';
+// The shell an auditor is likeliest to check a ledger with, installed from Debian's packages when missing, as the bench does.
+import { ensureSqlite3 } from '../../bench/lib/measure.mjs';
 
 describe('ledger file', () => {
   it('is created with mode 0600, migrated to the current schema, and refused a second time', () => {
@@ -168,7 +170,7 @@ describe('ledger file', () => {
     expect(existsSync(`${path}.v12.bak`)).toBe(true);
   });
 
-  it.skipIf(!hasSqliteShell())('the sqlite3 shell of this machine finds nothing wrong in a ledger with its quick check or its integrity check', () => {
+  it.skipIf(ensureSqlite3(() => {}) === null)('the sqlite3 shell of this machine finds nothing wrong in a ledger with its quick check or its integrity check', () => {
     const { db, path } = ledgerWithRound('R1');
     addApplications(db, 'R1', [{ id: 'A1', score: 80 }, { id: 'A2', score: 70 }]);
     inTransaction(db, () => appendEvent(db, { at: '2022-05-02T00:00:00.000Z', officer: 'o', command: 'check', roundId: 'R1', appIds: ['A1', 'A2'] }));
@@ -304,15 +306,3 @@ describe('event chain (SPEC §11)', () => {
     );
   });
 });
-
-/**
- * Whether the sqlite3 shell is on PATH, installed from Debian's packages when it is not and this is root with apt-get
- * (as the bench does): the shell an auditor is likeliest to check a ledger with. Elsewhere its test is skipped.
- */
-function hasSqliteShell(): boolean {
-  const there = () => spawnSync('sqlite3', ['-version'], { encoding: 'utf8' }).status === 0;
-  if (there()) return true;
-  if (process.getuid?.() !== 0 || spawnSync('sh', ['-c', 'command -v apt-get']).status !== 0) return false;
-  spawnSync('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq sqlite3'], { stdio: 'ignore' });
-  return there();
-}
