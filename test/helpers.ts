@@ -1,12 +1,11 @@
 // Shared test helpers: a temporary folder, a real ledger file, and the built
 // binary run as an officer would run it.
 import { spawnSync, type SpawnSyncOptionsWithStringEncoding, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createLedger, type Db } from '../src/ledger/open.js';
 import { insertRound } from '../src/ledger/rounds.repo.js';
 import { loadPolicy } from '../src/io/policies.js';
+import { tempDir } from './temp.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'bin', 'jmfund.js');
@@ -30,9 +29,7 @@ export function runChild(file: string, args: readonly string[], opts: SpawnSyncO
   return r;
 }
 
-export function tempDir(prefix = 'jmfund-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+export { tempDir };
 
 export interface CliResult {
   code: number;

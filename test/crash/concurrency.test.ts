@@ -6,9 +6,9 @@
 // the state of the successful commands run one after the other, and the event
 // count is the number of successful writing commands' events.
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
 import { ROUND, copyLedger, countDiff, dumpLedger, eventCount, generateApplications, jm, journalOf, scoredRound, start, type LedgerDump, type Run } from './lib.js';
 
@@ -37,10 +37,6 @@ beforeAll(async () => {
   fileC = join(dir, 'officer-c.csv');
   await generateApplications(fileC, { rows: LONG_ROWS, idPrefix: 'C-', family: 4, seed: 23 });
 }, 300_000);
-
-afterAll(() => {
-  if (dir && !process.env.JMFUND_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
-});
 
 interface Cmd {
   name: string;

@@ -22,9 +22,9 @@
 // fractions of T). JMFUND_CRASH_ROWS and JMFUND_CRASH_APPS change the sizes.
 // The three commands run side by side, each on its own copies, to keep the
 // file short; the kills come from a process of their own (kill-runner.mjs).
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
 import {
   ROUND,
@@ -71,9 +71,6 @@ let dir: string;
 let round: Promise<ScoredRound> | null = null;
 beforeAll(() => {
   dir = tempDir('jmfund-crash-');
-});
-afterAll(() => {
-  if (dir && !process.env.JMFUND_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
 });
 /** The scored round, built once for allocate and finalize. */
 const scoredAndNoticed = (): Promise<ScoredRound> => (round ??= scoredRound(join(dir, 'round'), ROUND_APPS, { noticed: true }));

@@ -8,6 +8,7 @@
 // screenshot is taken.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +38,8 @@ class Browser {
     const profile = tempDir('jmfund-cdp-');
     this.proc = spawn(bin, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--remote-debugging-pipe', 'about:blank'], {
       stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
+      // Its singleton socket folder (org.chromium.Chromium.*) goes in the profile, removed with it.
+      env: { ...process.env, TMPDIR: profile },
     });
     (this.proc.stdio[4] as Readable).on('data', (chunk: Buffer) => {
       this.buffer += chunk.toString('utf8');
@@ -74,8 +77,12 @@ class Browser {
     return page;
   }
 
-  close(): void {
+  /** Ends Chromium and waits for it: killed and not waited for, it went on writing its profile after the folder was removed. */
+  async close(): Promise<void> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    const exited = once(this.proc, 'exit');
     this.proc.kill();
+    await exited;
   }
 }
 

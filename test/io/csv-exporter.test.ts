@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvCell, toCsv } from '../../src/io/exporters/csv.js';
 import { readTable, type RawRow } from '../../src/io/table-reader.js';
+import { tempDir } from '../helpers.js';
 
 describe('csvCell', () => {
   it('quotes what RFC 4180 requires', () => {
@@ -43,24 +43,20 @@ describe('toCsv', () => {
     expect(toCsv([], { bom: false })).toBe('');
   });
   it('round-trips through readTable', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'jmfund-csv-'));
-    try {
-      const rows = [
-        ['企业名称', '备注', '金额'],
-        ['江门市"五邑"有限公司', '多行\r\n备注, 含逗号', -3],
-        ['堃珺燊', '', 0],
-      ];
-      const p = join(dir, 'out.csv');
-      await writeFile(p, toCsv(rows));
-      const read: RawRow[] = [];
-      for await (const r of readTable(p)) read.push(r);
-      expect(read).toEqual([
-        { line: 1, cells: ['企业名称', '备注', '金额'] },
-        { line: 2, cells: ['江门市"五邑"有限公司', '多行\r\n备注, 含逗号', '-3'] },
-        { line: 4, cells: ['堃珺燊', '', '0'] },
-      ]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const dir = tempDir('jmfund-csv-');
+    const rows = [
+      ['企业名称', '备注', '金额'],
+      ['江门市"五邑"有限公司', '多行\r\n备注, 含逗号', -3],
+      ['堃珺燊', '', 0],
+    ];
+    const p = join(dir, 'out.csv');
+    await writeFile(p, toCsv(rows));
+    const read: RawRow[] = [];
+    for await (const r of readTable(p)) read.push(r);
+    expect(read).toEqual([
+      { line: 1, cells: ['企业名称', '备注', '金额'] },
+      { line: 2, cells: ['江门市"五邑"有限公司', '多行\r\n备注, 含逗号', '-3'] },
+      { line: 4, cells: ['堃珺燊', '', '0'] },
+    ]);
   });
 });

@@ -1,18 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FileReadError, detectEncoding, openTextStream, parseEncodingName } from '../../src/io/decode.js';
+import { tempDir } from '../helpers.js';
 
 const RARE = '江门市堃珺燊科技有限公司，𠮷祥'; // 堃 珺 燊 are not in GB2312; 𠮷 is 4 bytes in GB18030
 
 let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'jmfund-decode-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+beforeAll(() => {
+  dir = tempDir('jmfund-decode-');
 });
 
 const file = async (name: string, bytes: Buffer | string): Promise<string> => {

@@ -3,27 +3,23 @@
 // format; xlsx of a large section fits in a heap far smaller than the
 // workbook would take in memory; and a report that fails half way leaves no
 // file and no temporary file.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import fc from 'fast-check';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeReportFile } from '../../src/io/exporters/index.js';
 import type { CellValue, Report } from '../../src/domain/reports/model.js';
 import { text } from '../../src/domain/text.js';
 import { writeCsv } from '../../src/io/exporters/report-csv.js';
-import { runChild } from '../helpers.js';
+import { runChild, tempDir } from '../helpers.js';
 import { writeHtml } from '../../src/io/exporters/html.js';
 import { writeJson } from '../../src/io/exporters/json.js';
 import { writeMarkdown } from '../../src/io/exporters/md.js';
 import { TextSink } from '../../src/io/exporters/sink.js';
 
 let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'jmfund-stream-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+beforeAll(() => {
+  dir = tempDir('jmfund-stream-');
 });
 
 const ROWS = 20_000;

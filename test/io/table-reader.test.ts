@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
@@ -14,13 +13,11 @@ import {
   readTableBatches,
   type RawRow,
 } from '../../src/io/table-reader.js';
+import { tempDir } from '../helpers.js';
 
 let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'jmfund-table-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+beforeAll(() => {
+  dir = tempDir('jmfund-table-');
 });
 
 const file = async (name: string, bytes: Buffer | string): Promise<string> => {
@@ -327,7 +324,17 @@ describe('readTable: XLSX', () => {
   const TITLE = '2022年江门市工业互联网专项资金申报汇总表';
   let book: string;
 
+  // exceljs writes a sheet met before the shared strings to a temporary file;
+  // those left when reading stops early go only at process exit, which a
+  // vitest worker never reaches (16 in /tmp per run): they go in dir instead.
+  const savedTmp = process.env.TMPDIR;
+  afterAll(() => {
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
+  });
+
   beforeAll(async () => {
+    process.env.TMPDIR = dir;
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('申报汇总');
     ws.mergeCells('A1:F1');
