@@ -7,6 +7,7 @@
 // time).
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { type CellError, type ColumnDef, type HeaderMapping, APPLICATION_COLUMNS, parseApplicationRow } from '../domain/import-row.js';
 import type { Policy } from '../domain/policy.js';
@@ -174,8 +175,10 @@ export function useImportWorker(file: string): boolean {
  * The events of an applications file, parsed in a worker thread. At most
  * MESSAGES_IN_FLIGHT messages wait here: the worker waits for an ack of each
  * before reading further, so memory stays bounded when the ledger is slower.
+ * While no message waits, `idle` does a little of the caller's later work
+ * (false: none is left), and the messages that came meanwhile go first.
  */
-export async function* applicationTableInWorker(src: ApplicationSource): AsyncGenerator<TableEvent<ApplicationRecord>> {
+export async function* applicationTableInWorker(src: ApplicationSource, idle?: () => boolean): AsyncGenerator<TableEvent<ApplicationRecord>> {
   const worker = new Worker(WORKER_URL, { workerData: src });
   const queue: WorkerMessage[] = [];
   let failure: Error | null = null;
@@ -204,6 +207,10 @@ export async function* applicationTableInWorker(src: ApplicationSource): AsyncGe
       if (m === undefined) {
         if (failure) throw failure;
         if (exited) throw new Error('import worker stopped before the end of the file');
+        if (idle?.()) {
+          await yieldToEvents();
+          continue;
+        }
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }

@@ -12,7 +12,7 @@ import { type Text, text } from '../domain/text.js';
 import { rowToApplication, type ApplicationRow } from './applications.repo.js';
 import type { EventRow } from './events.js';
 import type { Db } from './open.js';
-import { bulkInsert, flushNoted } from './seals.js';
+import { type BulkInsert, bulkInsert, flushNoted } from './seals.js';
 import { byIdWalk } from './round-walk.js';
 import { tableColumns } from './schema.js';
 import { stateSql } from './states.js';
@@ -20,6 +20,8 @@ import { sqlText } from './statements.js';
 
 /** Rows between two moves of the noted keys out of memory (seals.ts flushNoted). */
 const NOTES_FLUSH_EVERY = 50_000;
+/** New rows hashed ahead at a time while the parser is behind: a few milliseconds, so that its next rows do not wait. */
+const AHEAD_ROWS = 2048;
 
 export interface RowSource {
   /** File name (no directory), as kept with the application. */
@@ -61,8 +63,8 @@ export type ContentValues = (string | number | null)[];
  * application id (null: to be generated), the content values (CONTENT_COLS),
  * the line of the file, the content hash. Flat, because a worker sends a
  * 24-element array at half the cost of an object holding an array. The hash
- * is left null by the worker and computed by acceptRecord: the worker, which
- * parses and validates, is the longer of the two threads of an import.
+ * is made with the record (in the import worker): the thread that inserts and
+ * seals is the longer of the two.
  */
 export type ApplicationRecord = readonly (string | number | null)[];
 
@@ -73,8 +75,9 @@ const HASH_AT = 23;
 
 export function applicationRecord(a: ImportedApplication, line: number): ApplicationRecord {
   const values = contentValues(a);
+  const hash = hashValues(values);
   values.unshift(a.applicationId);
-  values.push(line, null);
+  values.push(line, hash);
   return values;
 }
 
@@ -220,7 +223,7 @@ export class ApplicationImportSession {
   private accepted = 0;
   private insert: { file: string; sha256: string; st: Statement } | null = null;
   /** New rows are noted for their seals at the end, by rowid, not one by one by a trigger. */
-  private readonly newRows: { done(): void };
+  private readonly newRows: BulkInsert;
   private readonly st: {
     byId: Statement;
     byProject: Statement;
@@ -301,7 +304,6 @@ export class ApplicationImportSession {
 
   /** `src.line` must be the record's line. */
   acceptRecord(rec: ApplicationRecord, src: RowSource): AcceptOutcome {
-    if (rec[HASH_AT] === null) (rec as (string | number | null)[])[HASH_AT] = hashValues(recordValues(rec));
     // The keys noted for the row seals move from memory into the temporary table now and then: 10^6 would hold ~100 MB.
     if (++this.accepted % NOTES_FLUSH_EVERY === 0) flushNoted(this.db);
     const applicationId = rec[ID_AT] as string | null;
@@ -343,6 +345,11 @@ export class ApplicationImportSession {
   /** New rows beyond the first 1,000 are linked to the event here rather than listed in it. */
   newApplicationIds(): string[] | null {
     return this.newCount <= 1000 ? this.newIds : null;
+  }
+
+  /** While the parser is behind: a few of the new rows hashed for their seals (false: none was left). */
+  sealAhead(): boolean {
+    return this.newRows.sealAhead(AHEAD_ROWS);
   }
 
   /** Before the commit: the rows this import inserted are noted for the row seals. */

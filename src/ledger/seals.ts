@@ -9,6 +9,7 @@
 // (events.sealed, part of its hash), and its hash is computed again (nothing
 // refers to it before the commit). verify (verify/rows.ts) recomputes the
 // digests from row_seals and each row's hash from the row itself.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.js';
 
 /** The fact tables and the columns that name a row. Derived tables are sealed too: cheaper than recomputing them in verify. */
@@ -177,13 +178,19 @@ export function dropNoted(db: Db): void {
  * and deletes stay noted by their triggers; a new row noted by one is sealed
  * once, as noted.
  */
-export function bulkInsert(db: Db, table: 'applications' | 'scores' | 'score_aggregates' | 'allocation_lines', keys?: string): { done(): void } {
+export function bulkInsert(db: Db, table: BulkTable, keys?: string): BulkInsert {
   if (!db.inTransaction) throw new Error('internal error: bulkInsert outside a transaction');
   watchFactTables(db);
   const base = keys === undefined ? (db.prepare(`SELECT coalesce(max(rowid), 0) FROM main.${q(table)}`).pluck().get() as number) : 0;
   db.exec(`DROP TRIGGER IF EXISTS temp.jm_seal_${table}_i`);
   let open = true;
   return {
+    sealAhead(rows) {
+      if (!open || keys !== undefined) return false;
+      let a = aheadRows.get(db)?.get(table);
+      if (!a) a = startAhead(db, table, base);
+      return hashAhead(a, rows);
+    },
     done() {
       if (!open) return;
       open = false;
@@ -204,22 +211,100 @@ export function bulkInsert(db: Db, table: 'applications' | 'scores' | 'score_agg
   };
 }
 
+type BulkTable = 'applications' | 'scores' | 'score_aggregates' | 'allocation_lines';
+
+export interface BulkInsert {
+  /**
+   * Hashes up to `rows` of the new rows inserted so far (by rowid), ahead of
+   * the seal: work for a writer that would otherwise wait (an import waiting
+   * for its parser). False when none was left. Only for rows found by rowid.
+   */
+  sealAhead(rows: number): boolean;
+  done(): void;
+}
+
 // Per connection, the rows inserted in bulk in its open transaction, by table: sealed from the table itself.
 type BulkRows = { kind: 'rowid'; base: number } | { kind: 'keys' };
 const bulkRows = new WeakMap<Db, Map<string, BulkRows>>();
 const bulkKeysTable = (table: string) => `temp.${q(`jm_bulk_${table}`)}`;
 
+// Per connection and table, the new rows hashed ahead of the seal: those of rowid base < rowid <= upTo are in aheadTable.
+interface Ahead {
+  base: number;
+  upTo: number;
+  top: Statement;
+  hashRange: Statement;
+}
+const aheadRows = new WeakMap<Db, Map<string, Ahead>>();
+const aheadTable = (table: string) => `temp.${q(`jm_ahead_${table}`)}`;
+
+function startAhead(db: Db, table: string, base: number): Ahead {
+  let m = aheadRows.get(db);
+  if (!m) aheadRows.set(db, (m = new Map()));
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${aheadTable(table)} (rid INTEGER PRIMARY KEY, k TEXT NOT NULL, hash TEXT NOT NULL)`);
+  registerRowHash(db);
+  const a: Ahead = {
+    base,
+    upTo: base,
+    top: db.prepare(`SELECT coalesce(max(rowid), 0) FROM main.${q(table)}`).pluck(),
+    hashRange: db.prepare(
+      `INSERT OR REPLACE INTO ${aheadTable(table)} (rid, k, hash)
+       SELECT n.rowid, ${keyExpr(table, 'n.')}, jm_row_hash('${table}', ${rowText(db, table, 'n.')}) FROM main.${q(table)} n WHERE n.rowid > ? AND n.rowid <= ?`,
+    ),
+  };
+  m.set(table, a);
+  return a;
+}
+
+/** Hashes the new rows of rowid upTo < rowid <= upTo + rows (as jm_row_hash, which verify uses) into aheadTable. */
+function hashAhead(a: Ahead, rows: number): boolean {
+  const top = a.top.get() as number;
+  if (top <= a.upTo) return false;
+  const to = Math.min(top, a.upTo + rows);
+  a.hashRange.run(a.upTo, to);
+  a.upTo = to;
+  return true;
+}
+
 /**
- * The new rows of a bulk insert as `k` (keyExpr) and `txt` (rowText), in key
- * order (sorted as keys only, then each row read by its key); null when there
- * are none.
+ * Before the seal reads the hashes made ahead: the rows not hashed yet are
+ * hashed, and a hash whose rowid now holds another key (a row deleted, its
+ * rowid used again) is made again. A row changed or deleted since its hash was
+ * made is noted by its trigger and sealed as noted; REPLACE into a fact table,
+ * which fires no delete trigger, jmfund never uses.
  */
-function bulkSource(db: Db, table: string, dirty: boolean): string | null {
+function completeAhead(db: Db, table: string, base: number): void {
+  const a = aheadRows.get(db)?.get(table);
+  if (!a) return;
+  const t = aheadTable(table);
+  db.prepare(`DELETE FROM ${t} WHERE rid <= ? OR NOT EXISTS (SELECT 1 FROM main.${q(table)} n WHERE n.rowid = rid AND ${keyExpr(table, 'n.')} = k)`).run(base);
+  hashAhead(a, Number.MAX_SAFE_INTEGER);
+  db.prepare(
+    `INSERT INTO ${t} (rid, k, hash)
+     SELECT n.rowid, ${keyExpr(table, 'n.')}, jm_row_hash('${table}', ${rowText(db, table, 'n.')}) FROM main.${q(table)} n
+      WHERE n.rowid > ? AND n.rowid <= ? AND n.rowid NOT IN (SELECT rid FROM ${t})`,
+  ).run(base, a.upTo);
+}
+
+/**
+ * The new rows of a bulk insert as `k` (keyExpr) and `txt` (rowText), or, if
+ * they were hashed ahead, `k` and `hash` (hex), in key order (sorted as keys
+ * only, then each row read by its key); null when there are none.
+ */
+function bulkSource(db: Db, table: string, dirty: boolean): { sql: string; hashed: boolean } | null {
   const b = bulkRows.get(db)?.get(table);
   if (!b) return null;
-  const cols = SEALED_TABLES[table];
   // A row also noted by a trigger (changed or deleted after its insert) is sealed as noted.
   const notNoted = (k: string) => (dirty ? ` AND NOT EXISTS (SELECT 1 FROM temp.jm_dirty d WHERE d.tbl = '${table}' AND d.key = ${k})` : '');
+  if (b.kind === 'rowid' && aheadRows.get(db)?.has(table)) {
+    completeAhead(db, table, b.base);
+    return { sql: `SELECT a.k AS k, a.hash AS hash FROM ${aheadTable(table)} a WHERE 1${notNoted('a.k')} ORDER BY 1`, hashed: true };
+  }
+  return { sql: unhashedSource(db, table, b, notNoted), hashed: false };
+}
+
+function unhashedSource(db: Db, table: string, b: BulkRows, notNoted: (k: string) => string): string {
+  const cols = SEALED_TABLES[table];
   const txt = rowText(db, table, 'r.');
   if (b.kind === 'rowid') {
     const k = keyExpr(table, 'n.');
@@ -233,6 +318,12 @@ function bulkSource(db: Db, table: string, dirty: boolean): string | null {
 
 /** The transaction is over (sealed or rolled back): its bulk rows are forgotten. */
 function dropBulk(db: Db): void {
+  const ahead = aheadRows.get(db);
+  if (ahead?.size) {
+    // Rolled back, the temporary table's rows went with the transaction.
+    for (const t of ahead.keys()) if (db.inTransaction) db.exec(`DELETE FROM ${aheadTable(t)}`);
+    ahead.clear();
+  }
   const pending = bulkRows.get(db);
   if (!pending?.size) return;
   for (const [t, b] of pending) if (b.kind === 'keys' && db.inTransaction) db.exec(`DELETE FROM ${bulkKeysTable(t)}`);
@@ -280,16 +371,20 @@ const sealEntryReady = new WeakSet<Db>();
 function registerSealEntry(db: Db): void {
   if (sealEntryReady.has(db)) return;
   sealEntryReady.add(db);
-  db.function('jm_seal_entry', { deterministic: false }, (key: unknown, rowText: unknown) => {
-    const k = String(key);
-    if (!entries) throw new Error('internal error: jm_seal_entry outside sealNoted');
-    const hex = rowText === null ? null : rowHashHex(entries.table, String(rowText));
+  const add = (k: string, hex: string | null): string | null => {
+    if (!entries) throw new Error('internal error: a row seal outside sealNoted');
     if (entries.last !== null && k < entries.last) entries.ordered = false;
     entries.last = k;
     entries.digest.update(entryText(k, hex));
     if (sealCount && ++sealCount.done % SEAL_TICK === 0) sealCount.listener.tick(sealCount.done, sealCount.total);
     return hex;
+  };
+  db.function('jm_seal_entry', { deterministic: false }, (key: unknown, rowText: unknown) => {
+    if (!entries) throw new Error('internal error: jm_seal_entry outside sealNoted');
+    return add(String(key), rowText === null ? null : rowHashHex(entries.table, String(rowText)));
   });
+  // The same for a row hashed ahead (bulkInsert's sealAhead).
+  db.function('jm_seal_hashed', { deterministic: false }, (key: unknown, hex: unknown) => add(String(key), String(hex)));
 }
 
 /**
@@ -345,7 +440,10 @@ function sealTables(db: Db, seq: number, tables: readonly string[], dirty: Reado
         ).run(seq, t);
       }
       const bulk = bulkSource(db, t, dirty.has(t));
-      if (bulk) db.prepare(`INSERT INTO row_seals (tbl, key, seq, hash) SELECT '${t}', k, ?, unhex(jm_seal_entry(k, txt)) FROM (${bulk})`).run(seq);
+      if (bulk) {
+        const entry = bulk.hashed ? 'jm_seal_hashed(k, hash)' : 'jm_seal_entry(k, txt)';
+        db.prepare(`INSERT INTO row_seals (tbl, key, seq, hash) SELECT '${t}', k, ?, unhex(${entry}) FROM (${bulk.sql})`).run(seq);
+      }
     } finally {
       entries = null;
     }

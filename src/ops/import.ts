@@ -338,7 +338,8 @@ export async function importApplications(op: OpContext, input: ImportApplication
     defs: APPLICATION_COLUMNS,
     table: (mapping, keepCells) => {
       const src = { file, read: { encoding: input.encoding, sheet: input.sheet }, mapping: mappingEntries(mapping), policy: round.policy, roundId: round.roundId, keepCells };
-      return useImportWorker(file) ? applicationTableInWorker(src) : applicationTable(src);
+      // While the worker parses, the rows inserted so far are hashed for their seals (once the session exists).
+      return useImportWorker(file) ? applicationTableInWorker(src, () => session?.sealAhead() ?? false) : applicationTable(src);
     },
     invalid: (cells, map, line) => {
       const s = ensure();

@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { writeOfficerCsv } from '../../bench/lib/generate.mjs';
 import { FIXTURES, ledgerWithRound, runCli, tempDir } from '../helpers.js';
 
 const FIX = join(FIXTURES, 'import');
@@ -512,6 +513,33 @@ describe('parsing in a worker thread (large files)', () => {
     }
     expect(content(dbs[0])).toEqual(content(dbs[1]));
     expect(i).toBe(16);
+  });
+
+  it('seals the rows it hashed while the worker parsed exactly as parsing in the main thread does; the ledger verifies', async () => {
+    const file = join(tempDir(), 'officer.csv');
+    await writeOfficerCsv(file, { rows: 20_000, encoding: 'gb18030', seed: 5 });
+    const [w, m] = (['always', 'never'] as const).map((mode) => {
+      // Made by the commands, so that every row verifies.
+      const path = join(tempDir(), 'ledger.db');
+      const env = { JMFUND_IMPORT_WORKER: mode, JMFUND_NOW: '2022-05-05T01:00:00.000Z' };
+      expect(runCli(['init'], { db: path, env }).code).toBe(0);
+      expect(runCli(['round', 'create', 'R1', '--opens', '2022-03-01', '--closes', '2022-04-30'], { db: path, env }).code).toBe(0);
+      const r = runCli(['import', file, '--round', 'R1'], { db: path, env });
+      expect(r.code, r.stderr).toBe(0);
+      const v = runCli(['verify'], { db: path });
+      expect(v.code, v.stdout + v.stderr).toBe(0);
+      const db = new Database(path, { readonly: true });
+      try {
+        return {
+          seals: db.prepare("SELECT key, hex(hash) FROM row_seals WHERE tbl = 'applications' ORDER BY key").raw().all(),
+          sealed: db.prepare("SELECT sealed FROM events WHERE command = 'import'").pluck().all(),
+        };
+      } finally {
+        db.close();
+      }
+    });
+    expect(w.seals.length).toBeGreaterThan(19_000);
+    expect(w).toEqual(m);
   });
 
   it('writes the same rejects file with --skip-invalid', () => {

@@ -201,10 +201,10 @@ describe('ApplicationImportSession', () => {
     for (const extra of [{}, { 备注: '无' }, { 备注: 'a', '10': 'x', '9': 'y', b: '' }] as Record<string, string>[]) {
       const a = app({ applicationId: `H${++n}`, uscc: usccFor(n), extra, cluster: 'x', employees: null });
       expect(contentHash(a)).toBe(formula(a));
-      // The worker leaves the hash to the thread that writes (acceptRecord), which stores it.
+      // The record carries its hash from where it is made (the import worker); acceptRecord stores it.
       const rec = applicationRecord(a, 7);
       expect(rec).toHaveLength(24);
-      expect([rec[0], rec[22], rec[23]]).toEqual([`H${n}`, 7, null]);
+      expect([rec[0], rec[22], rec[23]]).toEqual([`H${n}`, 7, formula(a)]);
       db.exec('BEGIN');
       expect(session().acceptRecord(rec, src(7)).kind).toBe('new');
       db.exec('COMMIT');

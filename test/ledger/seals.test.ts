@@ -197,6 +197,78 @@ describe('rows inserted in bulk (seals.bulkInsert)', () => {
     expect(runChecks(db).problems.filter((p) => p.check === 'chain.rows' && p.ref.table !== 'rounds' && p.ref.table !== 'round_budgets')).toEqual([]);
   });
 
+  /** Row seals (key, hash) and the digest of applications that event `seq` recorded. */
+  const sealsOf = (db: Db, seq: number) => ({
+    rows: db.prepare("SELECT key, hex(hash) FROM row_seals WHERE tbl = 'applications' AND seq = ? ORDER BY key").raw().all(seq),
+    digest: (JSON.parse(db.prepare('SELECT sealed FROM events WHERE seq = ?').pluck().get(seq) as string) as Record<string, string>).applications,
+  });
+
+  it('hashed ahead while they come (sealAhead), are sealed exactly as without: changed, deleted and rowids used again included', () => {
+    const run = (ahead: boolean) => {
+      const { db } = ledgerWithRound('R1');
+      addApplications(db, 'R1', [{ id: 'A5' }]);
+      inTransaction(db, () => appendEvent(db, { at: at(1), officer: 'o', command: 'import', roundId: 'R1' }));
+      const seq = inTransaction(db, () => {
+        const rows = bulkInsert(db, 'applications');
+        const hashed: boolean[] = [];
+        const step = (n: number) => ahead && hashed.push(rows.sealAhead(n));
+        insertCopy(db, 'A9');
+        step(1);
+        for (const id of ['A1', 'A7', 'A3']) insertCopy(db, id);
+        step(2);
+        step(10);
+        step(10);
+        // Changed and deleted after their hashes were made: noted by the triggers.
+        db.prepare("UPDATE applications SET project_name = '改名' WHERE application_id = 'A7'").run();
+        db.prepare("DELETE FROM applications WHERE application_id = 'A1'").run();
+        // The newest row deleted: the next insert takes its rowid, under another key, and no trigger notes it.
+        db.prepare("DELETE FROM applications WHERE application_id = 'A3'").run();
+        insertCopy(db, 'A4');
+        // A savepoint rolled back after its rows were hashed: their hashes go with it, and the rowid is taken again.
+        db.exec('SAVEPOINT part');
+        insertCopy(db, 'A6');
+        step(10);
+        db.exec('ROLLBACK TO part; RELEASE part');
+        insertCopy(db, 'A8');
+        insertCopy(db, 'A2');
+        rows.done();
+        if (ahead) expect(hashed).toEqual([true, true, true, false, true]);
+        return appendEvent(db, { at: at(2), officer: 'o', command: 'import', roundId: 'R1' }).seq;
+      });
+      expect(runChecks(db).problems).toEqual([]);
+      // The hashes made ahead are gone with the seal.
+      if (ahead) expect(db.prepare('SELECT count(*) FROM temp.jm_ahead_applications').pluck().get()).toBe(0);
+      return sealsOf(db, seq);
+    };
+    const without = run(false);
+    expect(without.rows.map((r) => (r as string[])[0])).toEqual(['["A1"]', '["A2"]', '["A3"]', '["A4"]', '["A7"]', '["A8"]', '["A9"]']);
+    expect(run(true)).toEqual(without);
+  });
+
+  it('hashed ahead and rolled back, leave nothing for the next command to seal', () => {
+    const { db } = ledgerWithRound('R1');
+    addApplications(db, 'R1', [{ id: 'A5' }]);
+    inTransaction(db, () => appendEvent(db, { at: at(1), officer: 'o', command: 'import', roundId: 'R1' }));
+    expect(() =>
+      inTransaction(db, () => {
+        const rows = bulkInsert(db, 'applications');
+        insertCopy(db, 'A6');
+        expect(rows.sealAhead(100)).toBe(true);
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    const seq = inTransaction(db, () => {
+      const rows = bulkInsert(db, 'applications');
+      insertCopy(db, 'A8');
+      expect(rows.sealAhead(100)).toBe(true);
+      insertCopy(db, 'A9');
+      rows.done();
+      return appendEvent(db, { at: at(2), officer: 'o', command: 'import', roundId: 'R1' }).seq;
+    });
+    expect(db.prepare("SELECT key FROM row_seals WHERE tbl = 'applications' AND seq = ?").pluck().all(seq)).toEqual(['["A8"]', '["A9"]']);
+    expect(runChecks(db).problems).toEqual([]);
+  });
+
   it('rolled back, none of them is sealed and the insert trigger is back', () => {
     const { db } = ledgerWithRound('R1');
     addApplications(db, 'R1', [{ id: 'A5' }]);
