@@ -1,4 +1,5 @@
-// exceljs, loaded in one place, with the stream iteration of its workbook reader mended.
+// exceljs, loaded in one place and only the part a command uses, with the stream
+// iteration of its workbook reader mended.
 //
 // exceljs 4.4.0 (lib/utils/iterate-stream.js) pauses the stream it iterates around every
 // yield. The ZIP parser it iterates (unzipper) does not keep what it produces while paused:
@@ -52,11 +53,16 @@ async function* iterateStream(stream: Readable): AsyncGenerator<unknown> {
   }
 }
 
-let loaded: typeof ExcelJS | undefined;
+type WorkbookWriter = typeof ExcelJS.stream.xlsx.WorkbookWriter;
+let writer: WorkbookWriter | undefined;
 
-/** exceljs (for writing workbooks). */
-export function excelJs(): typeof ExcelJS {
-  return (loaded ??= require('exceljs') as typeof ExcelJS);
+/**
+ * exceljs's streaming WorkbookWriter, its own module only: the whole of
+ * exceljs (its in-memory workbook and reader too) takes about three times as
+ * long to load, which a report of a city's round would mostly wait on.
+ */
+export function workbookWriter(): WorkbookWriter {
+  return (writer ??= require(join(dirname(require.resolve('exceljs')), 'lib', 'stream', 'xlsx', 'workbook-writer.js')) as WorkbookWriter);
 }
 
 let reader: unknown;

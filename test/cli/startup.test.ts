@@ -52,6 +52,15 @@ describe('cold start', () => {
     expect(ours.some((f) => /\b(import|check|scores|allocate|lifecycle\d*|notice|filing|acceptance|payments|spot-check|clawback|status|report|log|verify\d*|backup|events|policies)\.cjs$/.test(f))).toBe(false);
   });
 
+  it('an xlsx report loads exceljs\'s workbook writer only, not its in-memory workbook or reader', () => {
+    const out = join(tempDir(), 'awards.xlsx');
+    const r = loaded(['report', 'awards', '--round', 'R1', '--format', 'xlsx', '--out', out], db);
+    expect(r.code).toBe(0);
+    const exceljs = r.loaded.files.filter((f) => f.startsWith('node_modules/exceljs/'));
+    expect(exceljs).toContain('node_modules/exceljs/lib/stream/xlsx/workbook-writer.js');
+    expect(exceljs.filter((f) => /\/(excel|exceljs\.nodejs|doc\/workbook|stream\/xlsx\/workbook-reader)\.js$/.test(f))).toEqual([]);
+  });
+
   it('--help loads neither the ledger (better-sqlite3) nor any command group', () => {
     const r = loaded(['--help'], db);
     expect(r.code).toBe(0);

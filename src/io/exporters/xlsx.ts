@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import { charWidth, displayWidth, openRows, plainText, resolveCell, type CellValue, type Column, type Report, type Resolved } from '../../domain/reports/model.js';
 import { formatInstant } from '../../domain/dates.js';
 import { text, type Lang } from '../../domain/text.js';
-import { excelJs } from '../exceljs.js';
+import { workbookWriter } from '../exceljs.js';
 
 export const MONEY_FORMAT = '#,##0.00';
 const MAX_WIDTH = 60;
@@ -152,8 +152,8 @@ function rowXml(number: number, values: ExcelValue[], cellStyles: Partial<Style>
  * (a shared-string table would keep every distinct text of the round).
  */
 export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<void> {
-  const ExcelJS = excelJs();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const WorkbookWriter = workbookWriter();
+  const wb = new WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'jmfund';
   wb.created = new Date(r.generatedAt);
   wb.modified = new Date(r.generatedAt);
