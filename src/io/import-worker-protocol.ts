@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { type CellError, type ColumnDef, type HeaderMapping, APPLICATION_COLUMNS, parseApplicationRow } from '../domain/import-row.js';
 import type { Policy } from '../domain/policy.js';
 import type { Text } from '../domain/text.js';
-import { type ApplicationRecord, RECORD_COMMON_TEXT_AT, applicationRecord, recordLine } from '../ledger/import.repo.js';
+import { type ApplicationRecord, RECORD_COMMON_TEXT_AT, applicationRecord, recordLine, withContentHash } from '../ledger/import.repo.js';
 import { FileReadError, type FileReadErrorCode } from './decode.js';
 import { type ParsedRecord, type RowParser, type TableEvent, parsedTable } from './parsed-table.js';
 import { type ReadTableOptions, TableReadError, type TableReadErrorCode } from './table-reader.js';
@@ -91,14 +91,18 @@ export class WireTexts {
   }
 }
 
-/** The event as the worker sends it; bare records are changed in place (the worker is done with them). */
-export function toWire(ev: TableEvent<ApplicationRecord>, texts: WireTexts): WireEvent {
+/**
+ * The event as the worker sends it; bare records are changed in place (the
+ * worker is done with them). `hashHere`: their content hashes are made here
+ * (the thread that writes is behind), else left to it.
+ */
+export function toWire(ev: TableEvent<ApplicationRecord>, texts: WireTexts, hashHere: boolean): WireEvent {
   if (ev.kind !== 'rows') return ev;
   return {
     kind: 'rows',
     rows: ev.rows.map((r) => {
       if (r.value === null || r.cells !== null || r.errors.length > 0 || r.warnings.length > 0) return r;
-      const rec = r.value as (string | number | null)[];
+      const rec = (hashHere ? withContentHash(r.value) : r.value) as (string | number | null)[];
       for (const k of RECORD_COMMON_TEXT_AT) {
         const v = rec[k];
         if (typeof v === 'string') rec[k] = texts.ref(v);

@@ -29,7 +29,8 @@ async function run(): Promise<void> {
   let rows = 0;
   try {
     for await (const ev of applicationTable(workerData as ApplicationSource)) {
-      events.push(toWire(ev, texts));
+      // Half the messages or more unread: the main thread (insert, seal) is the slower, so the content hashes are made here.
+      events.push(toWire(ev, texts, inFlight >= MESSAGES_IN_FLIGHT / 2));
       if (ev.kind === 'rows') rows += ev.rows.length;
       // Rows are sent in a few thousands at a time; the header and the end at once.
       if (ev.kind !== 'rows' || rows >= ROWS_PER_MESSAGE) {

@@ -63,8 +63,8 @@ export type ContentValues = (string | number | null)[];
  * application id (null: to be generated), the content values (CONTENT_COLS),
  * the line of the file, the content hash. Flat, because a worker sends a
  * 24-element array at half the cost of an object holding an array. The hash
- * is made with the record (in the import worker): the thread that inserts and
- * seals is the longer of the two.
+ * is left null where the record is made: the import worker adds it while the
+ * thread that writes is behind (withContentHash), else acceptRecord makes it.
  */
 export type ApplicationRecord = readonly (string | number | null)[];
 
@@ -75,13 +75,18 @@ const HASH_AT = 23;
 
 export function applicationRecord(a: ImportedApplication, line: number): ApplicationRecord {
   const values = contentValues(a);
-  const hash = hashValues(values);
   values.unshift(a.applicationId);
-  values.push(line, hash);
+  values.push(line, null);
   return values;
 }
 
 const recordValues = (r: ApplicationRecord): ContentValues => r.slice(VALUES_AT, VALUES_AT + CONTENT_COLS.length);
+
+/** The record with its content hash, made now if it has none yet. */
+export function withContentHash(r: ApplicationRecord): ApplicationRecord {
+  if (r[HASH_AT] === null) (r as (string | number | null)[])[HASH_AT] = hashValues(recordValues(r));
+  return r;
+}
 /** The line of the file a record comes from. */
 export const recordLine = (r: ApplicationRecord): number => r[LINE_AT] as number;
 
@@ -303,7 +308,8 @@ export class ApplicationImportSession {
   }
 
   /** `src.line` must be the record's line. */
-  acceptRecord(rec: ApplicationRecord, src: RowSource): AcceptOutcome {
+  acceptRecord(record: ApplicationRecord, src: RowSource): AcceptOutcome {
+    const rec = withContentHash(record);
     // The keys noted for the row seals move from memory into the temporary table now and then: 10^6 would hold ~100 MB.
     if (++this.accepted % NOTES_FLUSH_EVERY === 0) flushNoted(this.db);
     const applicationId = rec[ID_AT] as string | null;
