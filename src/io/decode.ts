@@ -74,6 +74,14 @@ const isCjk = (cp: number): boolean =>
  * byte), and the first byte that is not GB18030 (0x80 is the euro sign of
  * Windows code page 936, which Excel writes).
  */
+/**
+ * A GB18030 four-byte sequence's linear index is a character: 0–39419 the rest
+ * of the BMP, 189000–1237575 U+10000–U+10FFFF; what lies between and beyond is
+ * unassigned (iconv-lite would decode 84 31 A5 30 as U+10000, which is
+ * 90 30 81 30).
+ */
+const isGbFourBytePointer = (p: number): boolean => p <= 39419 || (p >= 189000 && p <= 1237575);
+
 export class EncodingScan {
   line: number;
   offset: number;
@@ -91,6 +99,8 @@ export class EncodingScan {
   // GB18030: 0 before a character, 1 after a lead byte, 2 after lead + digit, 3 after lead + digit + lead.
   private gb = 0;
   private gbAt = 0;
+  // A four-byte sequence's index so far (GB18030's linear pointer).
+  private gbPointer = 0;
   /** The first byte of the current line that is not GB18030 (it counts only if the line is not UTF-8). */
   private lineNotGb = -1;
   constructor(start: BytePlace = { line: 1, offset: 0 }) {
@@ -100,7 +110,7 @@ export class EncodingScan {
 
   feed(b: Uint8Array): void {
     // Locals in the loop (it sees every byte of a GB18030 file); fields between chunks.
-    let { need, seqAt, cp, min, bad, cjkAt, high, gb, gbAt, lineNotGb } = this;
+    let { need, seqAt, cp, min, bad, cjkAt, high, gb, gbAt, gbPointer, lineNotGb } = this;
     let off = this.offset;
     const n = b.length;
     for (let i = 0; i < n; i++, off++) {
@@ -117,23 +127,24 @@ export class EncodingScan {
       }
       // GB18030: a lead byte 0x81–0xFE, then 0x40–0x7E or 0x80–0xFE, or digit, lead, digit.
       if (gb === 0) {
-        if (c >= 0x81 && c !== 0xff) (gb = 1), (gbAt = off);
+        if (c >= 0x81 && c !== 0xff) (gb = 1), (gbAt = off), (gbPointer = c - 0x81);
         else if (c === 0xff && lineNotGb < 0) lineNotGb = off;
       } else if (gb === 1) {
         if ((c >= 0x40 && c <= 0x7e) || (c >= 0x80 && c <= 0xfe)) gb = 0;
-        else if (c >= 0x30 && c <= 0x39) gb = 2;
+        else if (c >= 0x30 && c <= 0x39) (gb = 2), (gbPointer = gbPointer * 10 + c - 0x30);
         else {
           gb = 0;
           if (lineNotGb < 0) lineNotGb = gbAt;
         }
       } else if (gb === 2) {
-        if (c >= 0x81 && c <= 0xfe) gb = 3;
+        if (c >= 0x81 && c <= 0xfe) (gb = 3), (gbPointer = gbPointer * 126 + c - 0x81);
         else {
           gb = 0;
           if (lineNotGb < 0) lineNotGb = gbAt;
         }
       } else {
-        if (!(c >= 0x30 && c <= 0x39) && lineNotGb < 0) lineNotGb = gbAt;
+        // Four bytes: a character only in the BMP's range or the other planes' (the rest is unassigned).
+        if (!(c >= 0x30 && c <= 0x39 && isGbFourBytePointer(gbPointer * 10 + c - 0x30)) && lineNotGb < 0) lineNotGb = gbAt;
         gb = 0;
       }
       // UTF-8.
@@ -171,7 +182,7 @@ export class EncodingScan {
       else if (c >= 0xf0 && c <= 0xf4) (need = 3), (cp = c & 0x07), (min = 0x10000);
       else bad = off;
     }
-    Object.assign(this, { need, seqAt, cp, min, bad, cjkAt, high, gb, gbAt, lineNotGb });
+    Object.assign(this, { need, seqAt, cp, min, bad, cjkAt, high, gb, gbAt, gbPointer, lineNotGb });
     this.offset = off;
   }
 
@@ -531,6 +542,8 @@ class Decode extends Transform {
   private offset: number;
   /** Only ASCII so far (UTF-8 as detected): the file may still turn out to be GB18030. */
   private ascii: boolean;
+  /** A GB18030 file's four-byte characters were checked (pushIconv). */
+  private planesChecked = false;
   /** The last bytes of the previous chunk: the decoder may hold the start of a character from them. */
   private tail: Buffer = Buffer.alloc(0);
   constructor(
@@ -585,9 +598,30 @@ class Decode extends Transform {
       }
     }
     this.offset += chunk.length;
-    const s = (this.iconvDec as Iconv.DecoderStream).write(chunk);
-    if (scan && s.includes('\uFFFD')) {
+    this.pushIconv((this.iconvDec as Iconv.DecoderStream).write(chunk), cb);
+  }
+  /**
+   * iconv-lite's text of a GB18030 file as detected: a byte it could not
+   * decode is U+FFFD; four bytes GB18030 leaves unassigned it decodes as a
+   * character of another plane, so the first such character has the whole
+   * file checked once (feed knows the assigned ranges; such characters are rare).
+   */
+  private pushIconv(s: string, cb: TransformCallback): void {
+    if (this.scan && s.includes('\uFFFD')) {
       this.notGb(cb);
+      return;
+    }
+    if (this.scan && !this.planesChecked && /[\uD800-\uDBFF]/.test(s)) {
+      this.planesChecked = true;
+      const path = this.path;
+      locateNotGb(path).then(
+        (at) => {
+          if (at) return cb(notGbError(path, at));
+          this.push(s);
+          cb();
+        },
+        (e: unknown) => cb(ioError(path, e)),
+      );
       return;
     }
     if (s.length > 0) this.push(s);
@@ -651,13 +685,7 @@ class Decode extends Transform {
         return;
       }
     }
-    const s = (this.iconvDec as Iconv.DecoderStream).end();
-    if (scan && s?.includes('\uFFFD')) {
-      this.notGb(cb);
-      return;
-    }
-    if (s) this.push(s);
-    cb();
+    this.pushIconv((this.iconvDec as Iconv.DecoderStream).end() ?? '', cb);
   }
 }
 

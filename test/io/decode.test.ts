@@ -238,6 +238,28 @@ describe('openTextStream: one file, one encoding', () => {
     expect(err.text.en).toContain(`${p}:3: byte ${gb.length} (line 3) is neither UTF-8 nor GB18030`);
   });
 
+  it('four bytes GB18030 leaves unassigned are refused, naming line and byte, near the start and far past the sniffed 64 KiB', async () => {
+    // 84 31 A5 30 lies between the BMP's four-byte range and the other planes'; iconv-lite alone reads it as U+10000.
+    const unassigned = Buffer.from([0x84, 0x31, 0xa5, 0x30]);
+    const rows = Array.from({ length: 5000 }, (_, i) => `${i},江门市五金厂${i}\r\n`).join('');
+    for (const [name, before] of [['unassigned-near.csv', 'id,name\r\n1,江门市五金厂\r\n2,'], ['unassigned-far.csv', `id,name\r\n${rows}2,`]] as const) {
+      const gb = iconv.encode(before, 'gb18030');
+      const p = await file(name, Buffer.concat([gb, unassigned, iconv.encode('鹤山\r\n3,台山\r\n', 'gb18030')]));
+      const err = (await readAll(p).catch((e: unknown) => e)) as FileReadError;
+      expect(err, name).toBeInstanceOf(FileReadError);
+      expect(err.code).toBe('mixed-encoding');
+      const line = before.split('\n').length;
+      expect(err.text.en).toContain(`${p}:${line}: byte ${gb.length} (line ${line}) is neither UTF-8 nor GB18030`);
+    }
+  });
+
+  it('characters of the other planes (four bytes) are read whole, however far into the file', async () => {
+    // 𠮷 (U+20BB7) and 𤋮 (U+242EE) are four bytes in GB18030 (95 34 B2 35, 96 35 CE 30), as are the BMP's ç and 가 (81 30 8A 34, 82 37 CF 35).
+    const body = Array.from({ length: 8000 }, (_, i) => `${i},江门市𠮷祥${i % 7 === 0 ? '𤋮ç가' : ''}贸易有限公司\r\n`).join('');
+    const p = await file('planes.csv', iconv.encode(`id,name\r\n${body}`, 'gb18030'));
+    expect((await readAll(p)).text).toBe(`id,name\r\n${body}`);
+  });
+
   it('GB18030 files of short Chinese cells (two-character names, thousands of rows) still import, the euro sign of code page 936 too', async () => {
     let seed = 11;
     const rnd = (k: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 8) % k;
