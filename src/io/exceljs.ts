@@ -53,6 +53,9 @@ async function* iterateStream(stream: Readable): AsyncGenerator<unknown> {
   }
 }
 
+/** exceljs's lib folder: its modules are loaded one by one. */
+const excelJsLib = (): string => join(dirname(require.resolve('exceljs')), 'lib');
+
 type WorkbookWriter = typeof ExcelJS.stream.xlsx.WorkbookWriter;
 let writer: WorkbookWriter | undefined;
 
@@ -62,7 +65,7 @@ let writer: WorkbookWriter | undefined;
  * long to load, which a report of a city's round would mostly wait on.
  */
 export function workbookWriter(): WorkbookWriter {
-  return (writer ??= require(join(dirname(require.resolve('exceljs')), 'lib', 'stream', 'xlsx', 'workbook-writer.js')) as WorkbookWriter);
+  return (writer ??= require(join(excelJsLib(), 'stream', 'xlsx', 'workbook-writer.js')) as WorkbookWriter);
 }
 
 let reader: unknown;
@@ -74,7 +77,7 @@ let reader: unknown;
  */
 export function mendedWorkbookReader(): unknown {
   if (reader) return reader;
-  const lib = join(dirname(require.resolve('exceljs')), 'lib');
+  const lib = excelJsLib();
   const iterate = join(lib, 'utils', 'iterate-stream.js');
   const readerModule = join(lib, 'stream', 'xlsx', 'workbook-reader.js');
   require(iterate);

@@ -238,6 +238,10 @@ interface Ahead {
 const aheadRows = new WeakMap<Db, Map<string, Ahead>>();
 const aheadTable = (table: string) => `temp.${q(`jm_ahead_${table}`)}`;
 
+/** The rows of `table` (as `n`) with rowid, key and hash, for aheadTable: a WHERE clause follows. */
+const hashedRows = (db: Db, table: string): string =>
+  `SELECT n.rowid, ${keyExpr(table, 'n.')}, jm_row_hash('${table}', ${rowText(db, table, 'n.')}) FROM main.${q(table)} n`;
+
 function startAhead(db: Db, table: string, base: number): Ahead {
   let m = aheadRows.get(db);
   if (!m) aheadRows.set(db, (m = new Map()));
@@ -247,10 +251,7 @@ function startAhead(db: Db, table: string, base: number): Ahead {
     base,
     upTo: base,
     top: db.prepare(`SELECT coalesce(max(rowid), 0) FROM main.${q(table)}`).pluck(),
-    hashRange: db.prepare(
-      `INSERT OR REPLACE INTO ${aheadTable(table)} (rid, k, hash)
-       SELECT n.rowid, ${keyExpr(table, 'n.')}, jm_row_hash('${table}', ${rowText(db, table, 'n.')}) FROM main.${q(table)} n WHERE n.rowid > ? AND n.rowid <= ?`,
-    ),
+    hashRange: db.prepare(`INSERT OR REPLACE INTO ${aheadTable(table)} (rid, k, hash) ${hashedRows(db, table)} WHERE n.rowid > ? AND n.rowid <= ?`),
   };
   m.set(table, a);
   return a;
@@ -279,11 +280,7 @@ function completeAhead(db: Db, table: string, base: number): void {
   const t = aheadTable(table);
   db.prepare(`DELETE FROM ${t} WHERE rid <= ? OR NOT EXISTS (SELECT 1 FROM main.${q(table)} n WHERE n.rowid = rid AND ${keyExpr(table, 'n.')} = k)`).run(base);
   hashAhead(a, Number.MAX_SAFE_INTEGER);
-  db.prepare(
-    `INSERT INTO ${t} (rid, k, hash)
-     SELECT n.rowid, ${keyExpr(table, 'n.')}, jm_row_hash('${table}', ${rowText(db, table, 'n.')}) FROM main.${q(table)} n
-      WHERE n.rowid > ? AND n.rowid <= ? AND n.rowid NOT IN (SELECT rid FROM ${t})`,
-  ).run(base, a.upTo);
+  db.prepare(`INSERT INTO ${t} (rid, k, hash) ${hashedRows(db, table)} WHERE n.rowid > ? AND n.rowid <= ? AND n.rowid NOT IN (SELECT rid FROM ${t})`).run(base, a.upTo);
 }
 
 /**
