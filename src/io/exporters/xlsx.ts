@@ -13,6 +13,7 @@ import { charWidth, displayWidth, openRows, plainText, resolveCell, type CellVal
 import { formatInstant } from '../../domain/dates.js';
 import { text, type Lang } from '../../domain/text.js';
 import { workbookWriter } from '../exceljs.js';
+import { TextSink } from './sink.js';
 
 export const MONEY_FORMAT = '#,##0.00';
 const MAX_WIDTH = 60;
@@ -207,10 +208,14 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
       });
     // Past the rows that set the widths, rows are written as the sheet's XML directly (rowXml):
     // exceljs's row and cell objects were most of the time of a sheet of 10^5 rows.
-    const sheet = ws as unknown as { _rowZero: number; _rows: unknown[]; startedData: boolean; stream: { write(xml: string): unknown } };
+    const sheet = ws as unknown as { _rowZero: number; _rows: unknown[]; startedData: boolean; stream: { write(xml: Buffer): unknown } };
     const letters = columns.map((_, i) => columnLetters(i + 1));
     let next = 0;
-    let xml = '';
+    // The rows' XML encoded straight into buffers handed to the sheet's stream (as the text exporters do):
+    // a string of many rows, encoded whole, was first flattened, which took longer than making it.
+    const xml = new TextSink((chunk) => {
+      void sheet.stream.write(chunk);
+    });
     // One row's values and styles, filled in place row after row.
     const values = new Array<ExcelValue>(columns.length);
     const cellStyles = new Array<Partial<Style>>(columns.length);
@@ -236,12 +241,9 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
             cellStyles[i] = styleOf(numFmt);
           }
         }
-        xml += rowXml(next++, values, cellStyles, letters, styles);
-        if (++n % BATCH === 0) {
-          sheet.stream.write(xml);
-          xml = '';
-          await pause(ws);
-        }
+        const row = rowXml(next++, values, cellStyles, letters, styles);
+        if (row) void xml.write(row);
+        if (++n % BATCH === 0) await pause(ws);
         continue;
       }
       const resolved = columns.map((c, i) => resolveCell(cells[i] ?? null, c, lang));
@@ -257,7 +259,7 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
       }
     }
     if (next) {
-      if (xml) sheet.stream.write(xml);
+      void xml.flush();
       // The rows after these are numbered on from the last one written.
       sheet._rowZero = next;
     }
