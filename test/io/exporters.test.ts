@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderCsv } from '../../src/io/exporters/report-csv.js';
 import { renderHtml } from '../../src/io/exporters/html.js';
-import { renderJson } from '../../src/io/exporters/json.js';
+import { quoted, renderJson } from '../../src/io/exporters/json.js';
+import fc from 'fast-check';
 import { mdEscape, renderMarkdown } from '../../src/io/exporters/md.js';
 import { renderXlsx, sheetName } from '../../src/io/exporters/xlsx.js';
 import { barChartSvg } from '../../src/io/exporters/charts.js';
@@ -111,6 +112,16 @@ describe('JSON', async () => {
     expect(j.sections[0].rows[0]).toEqual({ name: '江门市堃达智能装备有限公司', award: 100000050, score: 91.5, rate: 87.5, on: '2022-05-17', reason: 'funded', reason_label: 'funded' });
     expect(j.sections[2].rows[1]).toEqual({ indicator: 'Subsidy', value: { fen: 384000000 } });
     expect(j.charts[0].bars[0]).toEqual({ label: 'A', fen: 300 });
+  });
+
+  it('quotes a text as JSON.stringify does, whatever its characters (quotes, backslashes, controls, lone surrogates)', () => {
+    const odd = fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00', '😀', '江', 'a');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.array(odd).map((a) => a.join(''))), (s) => {
+        expect(quoted(s)).toBe(JSON.stringify(s));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('is text untouched (JSON needs no neutralising) and valid JSON', async () => {
