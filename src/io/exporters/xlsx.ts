@@ -76,8 +76,8 @@ const widthOf = (s: string): number => Math.min(MAX_WIDTH, Math.max(...s.split('
 
 /** Rows whose widths set a sheet's column widths: the columns must be written before the first row. */
 const WIDTH_SAMPLE = 1000;
-/** Rows between two pauses that let the zip and the disk catch up. */
-const BATCH = 500;
+/** Rows between two pauses that let the zip and the disk catch up (the rows written by exceljs's row objects). */
+const BATCH = 50;
 
 type ZipInput = EventEmitter & { _writableState?: { needDrain?: boolean } };
 type SheetWriter = ReturnType<InstanceType<typeof import('exceljs').stream.xlsx.WorkbookWriter>['addWorksheet']>;
@@ -161,9 +161,12 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
   wb.title = `${r.title[lang]} — ${r.roundId}`;
   const used = new Set<string>();
   // exceljs feeds a sheet's XML to the zip without backpressure (its stream
-  // ignores what write returns): every BATCH rows, wait until the zip has
-  // taken the sheet's XML so far, so that memory holds one batch, not a
-  // backlog that grows while zlib and the disk are slower than the rows.
+  // ignores what write returns): after each buffer of XML, wait until the zip
+  // has taken the sheet's XML so far, so that memory holds one buffer, not a
+  // backlog that grows while zlib and the disk are slower than the rows. The
+  // pause is also when zlib's work, done on another thread, comes back to
+  // this one to go on: one pause per buffer keeps it going beside the rows
+  // (one per 500 rows, several buffers, left it waiting for them).
   const pause = async (ws: SheetWriter) => {
     // The zip's input for the sheet: a readable-stream v2 PassThrough (archiver), whose state is _writableState.
     const zipIn = (ws as unknown as { stream: { pipes?: ZipInput[] } }).stream.pipes?.[0];
@@ -213,8 +216,10 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
     let next = 0;
     // The rows' XML encoded straight into buffers handed to the sheet's stream (as the text exporters do):
     // a string of many rows, encoded whole, was first flattened, which took longer than making it.
+    let written = false;
     const xml = new TextSink((chunk) => {
       void sheet.stream.write(chunk);
+      written = true;
     });
     // One row's values and styles, filled in place row after row.
     const values = new Array<ExcelValue>(columns.length);
@@ -243,7 +248,11 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
         }
         const row = rowXml(next++, values, cellStyles, letters, styles);
         if (row) void xml.write(row);
-        if (++n % BATCH === 0) await pause(ws);
+        n++;
+        if (written) {
+          written = false;
+          await pause(ws);
+        }
         continue;
       }
       const resolved = columns.map((c, i) => resolveCell(cells[i] ?? null, c, lang));
