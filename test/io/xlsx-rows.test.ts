@@ -63,3 +63,29 @@ describe('xlsx rows past the width sample', () => {
     expect(ws.rowCount).toBe(2 + ROWS);
   }, 60_000);
 });
+
+describe('a section longer than a sheet', () => {
+  it('goes on over as many sheets as it needs, each with the title and the header, no row lost or repeated', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    // 2,601 rows and a note, 1,000 rows a sheet: 996 data rows each (title and header above, blank and note below),
+    // so the first sheet ends within the width sample and the others start with their widths known.
+    const noted: Report = { ...report, sections: [{ ...report.sections[0], note: text('注', 'A note') }] };
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await renderXlsx(noted, 'en', { maxSheetRows: 1_000 })) as unknown as ArrayBuffer);
+    const sheets = wb.worksheets.slice(1);
+    expect(sheets.map((w) => w.name)).toEqual(['Rows', 'Rows (continued, 2)', 'Rows (continued, 3)']);
+    expect(sheets.map((w) => w.getRow(1).getCell(1).value)).toEqual(['Rows', 'Rows (continued, 2)', 'Rows (continued, 3)']);
+    const ids: unknown[] = [];
+    for (const [k, ws] of sheets.entries()) {
+      expect(ws.getRow(2).values).toEqual(wb.worksheets[1].getRow(2).values);
+      expect(ws.rowCount, ws.name).toBeLessThanOrEqual(1_000);
+      expect(ws.getColumn(2).width).toBe(sheets[0].getColumn(2).width);
+      const last = k === sheets.length - 1;
+      const end = last ? ws.rowCount - 2 : ws.rowCount;
+      for (let n = 3; n <= end; n++) ids.push(ws.getRow(n).getCell(1).value ?? null);
+      // The note once, under the last part.
+      expect(ws.getRow(ws.rowCount).getCell(1).value === 'A note').toBe(last);
+    }
+    expect(ids).toEqual(Array.from({ length: ROWS }, (_, i) => cellsOf(i)[0]));
+  }, 60_000);
+});

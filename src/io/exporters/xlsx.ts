@@ -1,6 +1,7 @@
 // Report → XLSX (exceljs, loaded only by the commands that write one): a
 // summary sheet with the meta fields, then one sheet per section with a bold,
-// frozen header row; money as numbers in yuan with a money format; widths that
+// frozen header row (a section longer than Excel's 1,048,576 rows goes on
+// over more sheets, "… (continued, 2)"); money as numbers in yuan with a money format; widths that
 // fit Chinese text (CJK characters count double). Text is always written as a
 // string value (an inline string cell, with no formula), never as a formula.
 import { formatYuan, yuanPlain } from '../../domain/money.js';
@@ -16,6 +17,13 @@ import { workbookWriter } from '../exceljs.js';
 import { TextSink } from './sink.js';
 
 export const MONEY_FORMAT = '#,##0.00';
+/** The rows of a worksheet in Excel (2007 and later) and in most other spreadsheets. */
+export const EXCEL_MAX_ROWS = 1_048_576;
+
+export interface XlsxOptions {
+  /** The rows a sheet may hold (tests take fewer). */
+  maxSheetRows?: number;
+}
 const MAX_WIDTH = 60;
 
 type ExcelValue = string | number | Date | null;
@@ -152,7 +160,7 @@ function rowXml(number: number, values: ExcelValue[], cellStyles: Partial<Style>
  * sheet, so memory holds one sheet's first rows at most. Strings are inline
  * (a shared-string table would keep every distinct text of the round).
  */
-export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<void> {
+export async function writeXlsx(r: Report, lang: Lang, out: Writable, { maxSheetRows = EXCEL_MAX_ROWS }: XlsxOptions = {}): Promise<void> {
   const WorkbookWriter = workbookWriter();
   const wb = new WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'jmfund';
@@ -198,34 +206,76 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
     });
   };
 
+  // A section longer than a sheet can hold (Excel's 1,048,576 rows: the audit report's eligibility results
+  // of 10^5 applications are 1.2 million) goes on over as many sheets as it needs, each headed as the first.
+  if (maxSheetRows < 8) throw new Error(`internal error: a sheet of ${maxSheetRows} rows holds no section`);
+  const room = (note?: string) => maxSheetRows - 2 - (note ? 2 : 0);
   const addSheet = async (title: string, columns: Column[], rows: Iterable<CellValue[]>, note?: string) => {
-    const ws = newSheet(title);
     const widths = columns.map((c) => widthOf(c.header[lang]));
-    const header = ws.addRow(columns.map((c) => c.header[lang]));
-    header.font = { bold: true };
-    header.alignment = { vertical: 'top', wrapText: true };
-    let n = 0;
-    const setWidths = () =>
-      columns.forEach((_, i) => {
-        ws.getColumn(i + 1).width = Math.max(6, widths[i] + 2);
-      });
-    // Past the rows that set the widths, rows are written as the sheet's XML directly (rowXml):
-    // exceljs's row and cell objects were most of the time of a sheet of 10^5 rows.
-    const sheet = ws as unknown as { _rowZero: number; _rows: unknown[]; startedData: boolean; stream: { write(xml: Buffer): unknown } };
+    let widthsSet = false;
     const letters = columns.map((_, i) => columnLetters(i + 1));
-    let next = 0;
-    // The rows' XML encoded straight into buffers handed to the sheet's stream (as the text exporters do):
-    // a string of many rows, encoded whole, was first flattened, which took longer than making it.
-    let written = false;
-    const xml = new TextSink((chunk) => {
-      void sheet.stream.write(chunk);
-      written = true;
-    });
     // One row's values and styles, filled in place row after row.
     const values = new Array<ExcelValue>(columns.length);
     const cellStyles = new Array<Partial<Style>>(columns.length);
+    // The sheet being written: its rows so far, and the next row number once rows go to its XML directly.
+    let ws!: SheetWriter;
+    let sheet!: { _rowZero: number; _rows: unknown[]; startedData: boolean; stream: { write(xml: Buffer): unknown } };
+    let xml!: TextSink;
+    let written = false;
+    let part = 0;
+    let n = 0;
+    let next = 0;
+    const setWidths = () => {
+      columns.forEach((_, i) => {
+        ws.getColumn(i + 1).width = Math.max(6, widths[i] + 2);
+      });
+      widthsSet = true;
+    };
+    const open = () => {
+      part++;
+      ws = newSheet(part === 1 ? title : text(`${title}（续 ${part}）`, `${title} (continued, ${part})`)[lang]);
+      const header = ws.addRow(columns.map((c) => c.header[lang]));
+      header.font = { bold: true };
+      header.alignment = { vertical: 'top', wrapText: true };
+      // Past the rows that set the widths, rows are written as the sheet's XML directly (rowXml):
+      // exceljs's row and cell objects were most of the time of a sheet of 10^5 rows.
+      sheet = ws as unknown as typeof sheet;
+      n = 0;
+      next = 0;
+      written = false;
+      // The rows' XML encoded straight into buffers handed to the sheet's stream (as the text exporters do):
+      // a string of many rows, encoded whole, was first flattened, which took longer than making it.
+      xml = new TextSink((chunk) => {
+        void sheet.stream.write(chunk);
+        written = true;
+      });
+      // A sheet that continues a section has its widths already: its rows go to its XML from the first.
+      if (widthsSet) {
+        setWidths();
+        header.commit();
+      }
+    };
+    const close = (last: boolean) => {
+      if (next) {
+        void xml.flush();
+        // The rows after these are numbered on from the last one written.
+        sheet._rowZero = next;
+      }
+      if (!widthsSet) setWidths();
+      if (last && note) {
+        ws.addRow([]);
+        ws.addRow([note]).font = { italic: true };
+      }
+      ws.commit();
+    };
+    const perSheet = room(note);
+    open();
     for (const cells of openRows(rows).rows) {
-      if (n >= WIDTH_SAMPLE && sheet.startedData && sheet._rows.length === 0) {
+      if (n === perSheet) {
+        close(false);
+        open();
+      }
+      if (widthsSet && sheet.startedData && sheet._rows.length === 0) {
         if (!next) next = sheet._rowZero;
         for (let i = 0; i < columns.length; i++) {
           const c = columns[i];
@@ -258,26 +308,19 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
       const resolved = columns.map((c, i) => resolveCell(cells[i] ?? null, c, lang));
       const row = ws.addRow([]);
       setCells(row, resolved.map((res) => excelValue(res, r.timeZone)));
-      if (n < WIDTH_SAMPLE) resolved.forEach((res, i) => (widths[i] = Math.max(widths[i], widthOf(plainText(res, true, formatYuan, r.timeZone)))));
-      if (++n === WIDTH_SAMPLE) {
-        setWidths();
-        row.commit();
-      } else if (n > WIDTH_SAMPLE) {
+      n++;
+      if (!widthsSet) {
+        resolved.forEach((res, i) => (widths[i] = Math.max(widths[i], widthOf(plainText(res, true, formatYuan, r.timeZone)))));
+        if (n === WIDTH_SAMPLE) {
+          setWidths();
+          row.commit();
+        }
+      } else {
         row.commit();
         if (n % BATCH === 0) await pause(ws);
       }
     }
-    if (next) {
-      void xml.flush();
-      // The rows after these are numbered on from the last one written.
-      sheet._rowZero = next;
-    }
-    if (n < WIDTH_SAMPLE) setWidths();
-    if (note) {
-      ws.addRow([]);
-      ws.addRow([note]).font = { italic: true };
-    }
-    ws.commit();
+    close(true);
   };
 
   const metaCol = (type: Column['type']): Column => ({ key: 'value', header: text('值', 'value'), type });
@@ -321,7 +364,7 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable): Promise<v
 }
 
 /** The workbook in memory (tests). */
-export async function renderXlsx(r: Report, lang: Lang): Promise<Buffer> {
+export async function renderXlsx(r: Report, lang: Lang, opts: XlsxOptions = {}): Promise<Buffer> {
   const chunks: Buffer[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -329,6 +372,6 @@ export async function renderXlsx(r: Report, lang: Lang): Promise<Buffer> {
       cb();
     },
   });
-  await writeXlsx(r, lang, sink);
+  await writeXlsx(r, lang, sink, opts);
   return Buffer.concat(chunks);
 }
