@@ -1,8 +1,8 @@
 // Report → XLSX (exceljs, loaded only by the commands that write one): a
 // summary sheet with the meta fields, then one sheet per section with a bold,
-// frozen header row (a section longer than Excel's 1,048,576 rows goes on
-// over more sheets, "… (continued, 2)"); money as numbers in yuan with a money format; widths that
-// fit Chinese text (CJK characters count double). Text is always written as a
+// frozen header row (a section longer than Excel's 1,048,576 rows goes on over
+// more sheets, "… (continued, 2)"); money as numbers in yuan with a money
+// format; widths that fit Chinese text (CJK characters count double). Text is always written as a
 // string value (an inline string cell, with no formula), never as a formula.
 import { formatYuan, yuanPlain } from '../../domain/money.js';
 
@@ -18,7 +18,7 @@ import { TextSink } from './sink.js';
 
 export const MONEY_FORMAT = '#,##0.00';
 /** The rows of a worksheet in Excel (2007 and later) and in most other spreadsheets. */
-export const EXCEL_MAX_ROWS = 1_048_576;
+const EXCEL_MAX_ROWS = 1_048_576;
 
 export interface XlsxOptions {
   /** The rows a sheet may hold (tests take fewer). */
@@ -209,7 +209,6 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable, { maxSheet
   // A section longer than a sheet can hold (Excel's 1,048,576 rows: the audit report's eligibility results
   // of 10^5 applications are 1.2 million) goes on over as many sheets as it needs, each headed as the first.
   if (maxSheetRows < 8) throw new Error(`internal error: a sheet of ${maxSheetRows} rows holds no section`);
-  const room = (note?: string) => maxSheetRows - 2 - (note ? 2 : 0);
   const addSheet = async (title: string, columns: Column[], rows: Iterable<CellValue[]>, note?: string) => {
     const widths = columns.map((c) => widthOf(c.header[lang]));
     let widthsSet = false;
@@ -268,7 +267,8 @@ export async function writeXlsx(r: Report, lang: Lang, out: Writable, { maxSheet
       }
       ws.commit();
     };
-    const perSheet = room(note);
+    // The data rows of a sheet: the title and header rows above, the note's blank row and note below.
+    const perSheet = maxSheetRows - 2 - (note ? 2 : 0);
     open();
     for (const cells of openRows(rows).rows) {
       if (n === perSheet) {
