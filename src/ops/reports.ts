@@ -55,6 +55,8 @@ export interface ReportInput {
   line?: Omit<LineInput, 'roundId'>;
   /** Zone the report's instants are shown in (default China Standard Time); JSON keeps ISO. */
   timeZone?: string;
+  /** HTML only: the rows a long listing shows at most (default HTML_ROWS_SHOWN; null: every row). */
+  htmlRows?: number | null;
 }
 
 interface ReportHead {
@@ -75,6 +77,9 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
   if (format === 'xlsx' && !input.out) {
     throw new UserError(text('xlsx 格式需要用 --out 指定文件。', 'the xlsx format needs --out FILE.'), 2, text('例如：--out 补助名单.xlsx', 'e.g. --out awards.xlsx'));
   }
+  if (input.htmlRows !== undefined && format !== 'html') {
+    throw new UserError(text(`--html-rows 只用于 HTML 格式（本次为 ${format}）。`, `--html-rows applies to the html format only (this is ${format}).`), 2, text('其他格式总是包含全部行。', 'the other formats always hold every row.'));
+  }
   // The public notice is a Chinese document unless a language is asked for explicitly.
   const lang: Lang = kind === 'notice' && !input.langExplicit ? 'zh' : input.lang;
   const round = requireRound(op.db, input.roundId);
@@ -86,6 +91,7 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
     // Set on the report, not spread into a new one: what a report makes only when read (withLazyHead) stays so.
     const report = buildRoundReport(op.db, kind, round.roundId, generatedAt, input.line, verified);
     report.timeZone = input.timeZone;
+    if (input.htmlRows !== undefined) report.htmlRows = input.htmlRows;
     return counted(report, op.progress);
   };
   const emit = async (report: Report, beforeCommit?: () => Promise<void>): Promise<ReportResult> => {

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildReportLedger, ROUND, type FixtureLedger } from '../../fixtures/report/build-ledger.js';
+import { HTML_ROWS_SHOWN } from '../../src/domain/reports/model.js';
 
 const KINDS = ['awards', 'notice', 'audit', 'fund-usage', 'performance'] as const;
 const TEXT_FORMATS = ['csv', 'json', 'html', 'md'] as const;
@@ -83,6 +84,43 @@ describe('report golden files (fixture round, after filing, acceptance, payments
     expect(html).toContain('&lt;b&gt;不锈钢&lt;/b&gt; &amp; &quot;云&quot; | 行业平台');
     // Self-contained: no script, no link to anything outside the file.
     expect(html).not.toMatch(/<script|https?:\/\/|<link|src=/i);
+  });
+
+  it('abridges the audit page’s long listings with --html-rows, and lists every row with all', () => {
+    const rowsIn = (html: string, sid: string) => {
+      const at = html.indexOf(`<section id="${sid}"`);
+      const part = html.slice(at, html.indexOf('</section>', at));
+      return { rows: (part.match(/<tr><td>/g) ?? []).length, note: /<p class="note abridged">([^<]*)<\/p>/.exec(part)?.[1] ?? null };
+    };
+    const whole = L.run(['report', 'audit', '--round', ROUND, '--format', 'html', '--html-rows', 'all']);
+    expect(whole.code).toBe(0);
+    // The fixture round is far below the default cut: its page is the page with every row.
+    expect(L.run(['report', 'audit', '--round', ROUND, '--format', 'html']).stdout).toBe(whole.stdout);
+    const apps = rowsIn(whole.stdout, 'applications').rows;
+    const results = rowsIn(whole.stdout, 'eligibility').rows;
+    expect(apps).toBeGreaterThan(3);
+    expect(results).toBeGreaterThan(3);
+    const cut = L.run(['--lang', 'en', 'report', 'audit', '--round', ROUND, '--format', 'html', '--html-rows', '３']);
+    expect(cut.code).toBe(0);
+    expect(rowsIn(cut.stdout, 'applications')).toEqual({ rows: 3, note: `Abridged: this section has ${apps} rows; this page lists the first 3. Every row is in the CSV, JSON and Excel (xlsx) formats of this report; for a page with every row, add --html-rows all.` });
+    expect(rowsIn(cut.stdout, 'eligibility').rows).toBe(3);
+    // The verify result and the event chain are never cut.
+    expect(rowsIn(cut.stdout, 'events')).toEqual(rowsIn(whole.stdout, 'events'));
+    // The data formats always hold every row: the option is refused there, as are counts that make no page.
+    for (const [args, says] of [
+      [['--format', 'csv', '--html-rows', '3'], '--html-rows applies to the html format only (this is csv)'],
+      [['--format', 'html', '--html-rows', '0'], '--html-rows must be at least 1, or all (every row)'],
+      [['--format', 'html', '--html-rows', 'ten'], '--html-rows "ten" must be a whole number ≥ 0'],
+    ] as const) {
+      const r = L.run(['--lang', 'en', 'report', 'audit', '--round', ROUND, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(says);
+      expect(r.stdout).toBe('');
+    }
+    const zh = L.run(['--lang', 'zh', 'report', 'audit', '--round', ROUND, '--format', 'md', '--html-rows', '3']);
+    expect(zh.stderr).toContain('--html-rows 只用于 HTML 格式（本次为 md）');
+    // The help states the default the exporter uses.
+    expect(L.run(['--lang', 'en', 'report', '--help']).stdout.replace(/\s+/g, ' ')).toContain(`(default ${HTML_ROWS_SHOWN.toLocaleString('en-US')}; all: every row)`);
   });
 });
 

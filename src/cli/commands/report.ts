@@ -7,6 +7,7 @@ import { REPORT_FORMATS, REPORT_KINDS, type ReportFormat } from '../../domain/re
 import { text } from '../../domain/text.js';
 import { writeRoundReport } from '../../ops/reports.js';
 import { opContext, type Context } from '../context.js';
+import { UserError } from '../../domain/errors.js';
 import { countOption } from '../options.js';
 import type { Output } from '../render.js';
 import { handler } from '../runner.js';
@@ -19,6 +20,19 @@ interface ReportOptions {
   category?: string;
   draws?: string;
   seed?: string;
+  htmlRows?: string;
+}
+
+// Keyed by this text in the Chinese help (i18n/help-zh.ts); the default is HTML_ROWS_SHOWN.
+const HTML_ROWS_HELP = 'html: the rows each long listing of the audit report shows (default 10,000; all: every row); the other formats hold every row';
+
+/** --html-rows N | all: a whole number ≥ 1, or null for every row. */
+function htmlRowsOption(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value.normalize('NFKC').trim().toLowerCase() === 'all') return null;
+  const n = countOption('html-rows', value);
+  if (n === 0) throw new UserError(text('--html-rows 应至少为 1，或 all（全部行）。', '--html-rows must be at least 1, or all (every row).'), 2);
+  return n ?? undefined;
 }
 
 async function reportCommand(ctx: Context, explicitLang: string | undefined, kind: string, opts: ReportOptions): Promise<Output> {
@@ -32,6 +46,7 @@ async function reportCommand(ctx: Context, explicitLang: string | undefined, kin
     timeZone: ctx.tz,
     langExplicit: explicitLang !== undefined,
     line: { category: opts.category, draws: countOption('draws', opts.draws), seed: opts.seed },
+    htmlRows: htmlRowsOption(opts.htmlRows),
   });
   if ('out' in r) {
     const { out, bytes, sha256 } = r;
@@ -59,5 +74,6 @@ export function register(program: Command): void {
     .option('--category <category>', 'report line: one category (key or name); default all')
     .option('--draws <n>', 'report line: draws from the model (default 1000)')
     .option('--seed <text>', 'report line: seed of the random draws (default the round ID)')
+    .option('--html-rows <n>', HTML_ROWS_HELP)
     .action(handler((ctx, kind: string, opts: ReportOptions) => reportCommand(ctx, (program.opts() as { lang?: string }).lang, kind, opts)));
 }

@@ -181,6 +181,8 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'report line: one category (key or name); default all': 'report line：只看一个类别（键名或名称）；默认全部',
   'report line: draws from the model (default 1000)': 'report line：模型抽样次数（默认 1000）',
   'report line: seed of the random draws (default the round ID)': 'report line：随机抽样的种子（默认批次编号）',
+  'html: the rows each long listing of the audit report shows (default 10,000; all: every row); the other formats hold every row':
+    'html：审计报告中每个长列表在网页中列出的行数（默认 10,000 行；all 为全部行）；其他格式总是包含全部行',
   'write a report: awards | notice | audit | fund-usage | performance | line': '生成报告：awards 补助名单 | notice 公示名单 | audit 审计 | fund-usage 资金使用 | performance 绩效 | line 资助线分析',
   'csv | json | xlsx | html | md (default: from --out, else md)': 'csv | json | xlsx | html | md（默认按 --out 的扩展名，否则 md）',
   'write to FILE (atomically) instead of stdout; needed for xlsx': '写入文件（原子写入）而不是标准输出；xlsx 必须给出',

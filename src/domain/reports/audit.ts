@@ -75,6 +75,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     {
       id: 'applications',
       expectedRows: () => f.appCount,
+      abridgeable: true,
       title: text('申报', 'Applications'),
       columns: [
         col('application_id', '申报编号', 'Application'),
@@ -109,6 +110,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
       id: 'eligibility',
       // One result per rule and application (the duplicate rule's evidence aside).
       expectedRows: () => f.appCount * RULE_IDS.length,
+      abridgeable: true,
       title: text('资格审核结果（第9、12、18条）', 'Eligibility results (Art. 9, 12, 18)'),
       columns: [
         col('application_id', '申报编号', 'Application'),
@@ -136,6 +138,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     {
       id: 'scores',
       expectedRows: () => f.scoreCount(),
+      abridgeable: true,
       title: text('专家评分（第11条）', 'Expert scores (Art. 11)'),
       note: text(`回避的评分保留但不计入；偏离其他专家均分超过 ${p.scoring.outlierGap} 分的评分标记为集体审议。`, `Recused scores are kept but not averaged; a score more than ${p.scoring.outlierGap} points from the other experts' mean is flagged for collective review.`),
       columns: [
@@ -150,6 +153,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     {
       id: 'aggregates',
       expectedRows: () => f.appCount,
+      abridgeable: true,
       title: text('评分汇总', 'Score aggregation'),
       note: text(`有效评分少于 ${p.scoring.minExperts} 个不排名；低于 ${p.scoring.threshold} 分不予入库。`, `Fewer than ${p.scoring.minExperts} valid scores: not ranked; below ${p.scoring.threshold}: not admitted.`),
       columns: [
@@ -166,6 +170,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     {
       id: 'caps',
       expectedRows: () => f.appCount,
+      abridgeable: true,
       title: text('补助上限计算（第8条）', 'Cap arithmetic (Art. 8)'),
       note: text(`上限 = min(申请金额, 比例 × 总投入, 单个项目上限)，向下取整到 ${p.unitFen / 100} 元。`, `cap = min(requested, ratio × total investment, per-project cap), rounded down to ${p.unitFen / 100} yuan.`),
       columns: [
@@ -205,6 +210,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     {
       id: 'allocation',
       expectedRows: () => (f.allocation ? f.appCount : 0),
+      abridgeable: true,
       title: f.allocation ? text(`分配结果（第 ${f.allocation.version} 版）`, `Allocation (version ${f.allocation.version})`) : text('分配结果', 'Allocation'),
       note: f.allocation ? undefined : text('尚未分配。', 'Not yet allocated.'),
       columns: [
@@ -337,6 +343,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     {
       id: 'money',
       title: text('资金流程（每个申报）', 'Money through the stages (each application)'),
+      abridgeable: true,
       note: text(
         '待追回 = 应追缴 − 已追回；净拨付 = 已拨付 − 已追回。只列出有金额的申报；各类别与批次合计见下一节。',
         'outstanding = clawback due − recovered; net paid = paid − recovered. Only applications with an amount are listed; the sums by category and for the round follow.',

@@ -59,7 +59,15 @@ export interface Section {
   rows: Iterable<CellValue[]>;
   /** About how many rows (for a progress bar's total), when they grow with the round; counted only when asked. */
   expectedRows?: () => number;
+  /**
+   * A listing of the round's evidence, row by row (an audit report's applications, results, scores…): a web page
+   * may list only its first rows and say how many there are (Report.htmlRows), the data formats hold every row.
+   */
+  abridgeable?: boolean;
 }
+
+/** Rows of an abridgeable section a web page lists by default (节选): a browser still opens a page of a province's round. */
+export const HTML_ROWS_SHOWN = 10_000;
 
 /** Rows computed one at a time from a source, skipping those `row` maps to null; iterable again as often as the source is. */
 export function rowsOf<T>(source: Iterable<T>, row: (x: T) => CellValue[] | null): Iterable<CellValue[]> {
@@ -159,6 +167,8 @@ export interface Report {
   charts: Chart[];
   /** Zone the instants are shown in (IANA); default China Standard Time. JSON keeps ISO instants. */
   timeZone?: string;
+  /** HTML: the rows an abridgeable section lists at most (default HTML_ROWS_SHOWN; null: every row). */
+  htmlRows?: number | null;
   /** The answer first: drawn before the charts and the long tables (HTML). */
   summary?: ReportSummary;
   /** Drawn by the HTML exporter; the other formats carry the same figures in the sections. */

@@ -36,6 +36,18 @@ export class TextSink {
     return p;
   }
 
+  /** Text already encoded (rows held back by a writer), after what came before it. */
+  writeBytes(b: Buffer): Promise<void> | void {
+    if (this.used + b.length <= CHUNK) {
+      this.used += b.copy(this.buf, this.used);
+      return;
+    }
+    const full = this.take();
+    if (!full) return this.emit(b);
+    const p = this.emit(full);
+    return p ? p.then(() => this.emit(b)) : this.emit(b);
+  }
+
   flush(): Promise<void> | void {
     const full = this.take();
     if (full) return this.emit(full);
