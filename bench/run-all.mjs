@@ -4,6 +4,7 @@
 //   bench/scores.mjs    expert scores: import and each aggregation method
 //   bench/allocate.mjs  allocate over 100,000 and 1,000,000 scored applications
 //   bench/report.mjs    the audit report of a 100,000-application round, each format
+//   bench/browser.mjs   that report's web page opened in headless Chromium
 //   bench/line.mjs      jmfund line (funding-line analysis) at 1,000 applications × 1,000 draws
 //   bench/startup.mjs   cold start: jmfund --help, round list vs node -e 0
 //   bench/cycle.mjs     the whole round, command by command, each against its floor
@@ -45,10 +46,10 @@ if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
 // --medium: the province sizes (100,000) with fewer runs, about an hour and a half on this shared machine.
 const MEDIUM = opts.medium;
 const SIZES = MEDIUM
-  ? { importRows: 100_000, importRuns: 3, scoresApps: 100_000, scoresRuns: 3, allocate: 100_000, allocateRuns: 3, reportApps: 100_000, reportRuns: 1, lineApps: 1_000, lineDraws: 1_000, lineRuns: 3, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '1'] }
+  ? { importRows: 100_000, importRuns: 3, scoresApps: 100_000, scoresRuns: 3, allocate: 100_000, allocateRuns: 3, reportApps: 100_000, reportRuns: 1, browser: [10_000, 100_000], browserRuns: 1, lineApps: 1_000, lineDraws: 1_000, lineRuns: 3, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '1'] }
   : QUICK
-  ? { importRows: 20_000, importRuns: 1, scoresApps: 5_000, scoresRuns: 1, allocate: 20_000, allocateRuns: 1, reportApps: 5_000, reportRuns: 1, lineApps: 300, lineDraws: 300, lineRuns: 1, startupRuns: 15, cycle: ['--sizes', '120,2000', '--runs', '1', '--dup-rows', '6000', '--dup-enterprises', '12'] }
-  : { importRows: 1_000_000, importRuns: 3, scoresApps: 200_000, scoresRuns: 5, allocate: null, allocateRuns: null, reportApps: 100_000, reportRuns: 3, lineApps: 1_000, lineDraws: 1_000, lineRuns: 5, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '3', '--province', ...(opts.full ? ['--full'] : [])] };
+  ? { importRows: 20_000, importRuns: 1, scoresApps: 5_000, scoresRuns: 1, allocate: 20_000, allocateRuns: 1, reportApps: 5_000, reportRuns: 1, browser: [2_000], browserRuns: 1, lineApps: 300, lineDraws: 300, lineRuns: 1, startupRuns: 15, cycle: ['--sizes', '120,2000', '--runs', '1', '--dup-rows', '6000', '--dup-enterprises', '12'] }
+  : { importRows: 1_000_000, importRuns: 3, scoresApps: 200_000, scoresRuns: 5, allocate: null, allocateRuns: null, reportApps: 100_000, reportRuns: 3, browser: [10_000, 100_000], browserRuns: 3, lineApps: 1_000, lineDraws: 1_000, lineRuns: 5, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '3', '--province', ...(opts.full ? ['--full'] : [])] };
 
 const started = new Date();
 const host = machine();
@@ -156,6 +157,19 @@ if (want('report')) {
   );
 }
 
+// ---------------------------------------------------------------- browser
+if (want('browser')) {
+  const args = ['--sizes', SIZES.browser.join(','), '--whole', SIZES.browser.join(','), '--runs', String(SIZES.browserRuns)];
+  log(`\n== bench/browser.mjs ${args.join(' ')}`);
+  const r = await runScript('browser.mjs', args);
+  section(
+    'Audit report in a browser',
+    `\`node bench/browser.mjs ${args.join(' ')}\`: the audit page (\`report audit --format html\`, in Chinese) of the round of bench/report.mjs, as jmfund writes it (long listings abridged to their first 10,000 rows) and with every row (\`--html-rows all\`, one run), opened by headless Chromium until its first screen is drawn (\`--screenshot\`); the floor is the same browser drawing a one-line page, interleaved in the same runs. A page not drawn within 180 s is reported so.`,
+    tableLines(r.stdout).join('\n'),
+    r,
+  );
+}
+
 // ---------------------------------------------------------------- line
 if (want('line')) {
   const args = ['--apps', String(SIZES.lineApps), '--draws', String(SIZES.lineDraws), '--runs', String(SIZES.lineRuns)];
@@ -237,7 +251,7 @@ const HEAD = `# Benchmarks
 \`node bench/run-all.mjs --quick\` runs them at small sizes (figures in bench/out/README-quick.md), to check that they run;
 \`--only import,cycle\` runs some of them and replaces only their sections.
 `;
-const ORDER = ['Machine and versions', 'Import', 'Expert scores', 'Allocate', 'Audit report', 'Funding line', 'Cold start', 'Whole round'];
+const ORDER = ['Machine and versions', 'Import', 'Expert scores', 'Allocate', 'Audit report', 'Audit report in a browser', 'Funding line', 'Cold start', 'Whole round'];
 const open = (t) => `<!-- figures: ${t} -->`;
 const close = (t) => `<!-- /figures: ${t} -->`;
 const blocks = new Map([['Machine and versions', machineBlock], ...sections.map((x) => [x.title, `## ${x.title}\n\nRun of ${stamp}.\n\n${x.how} (${x.minutes.toFixed(1)} min)\n\n${x.body}\n`])]);
