@@ -4,8 +4,8 @@
 // written one by one; the charts come from the report's aggregates. A long
 // listing of evidence is abridged (its first rows, and a note of how many
 // there are), and the browser lays out only the sections in view
-// (content-visibility): a browser gave up on the audit page of 100,000
-// applications (1.9 million rows), bench/README.md has the figures.
+// (content-visibility): whole, the audit page of a province's round did not
+// open in a browser (bench/browser.mjs).
 import { formatYuan } from '../../domain/money.js';
 import { formatInstant } from '../../domain/dates.js';
 import { HTML_ROWS_SHOWN, openRows, plainText, resolveCell, type CellValue, type Column, type Report } from '../../domain/reports/model.js';
@@ -156,8 +156,8 @@ export async function writeHtml(r: Report, lang: Lang, sink: TextSink): Promise<
         if (p) await p;
       }
     } else {
-      // The first rows are held (encoded: a row's string costs ten times its bytes) until it is known whether
-      // there are more: the note that says so goes above the table.
+      // The first rows are held until it is known whether there are more (the note that says so goes above the
+      // table), encoded: as strings they take several times their bytes.
       const held: Buffer[] = [];
       const hold = new TextSink((chunk) => {
         held.push(chunk);
