@@ -701,12 +701,17 @@ export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean
     capInputs: capInputs(db, s, roundId),
     appCount: counts.reduce((n, c) => n + c.n, 0),
     appCategories: counts.map((c) => c.category),
+    appCountIn: (category) => counts.find((c) => c.category === category)?.n ?? 0,
     ...dossiers(db, s, roundId, latest?.version ?? null, manual, opts.keepStandings === true),
     eligibility: eligibility(db, s, roundId),
     eligibilityCounts: () => (s.has('eligibility_results', 'application_id', 'rule', 'outcome', 'article', 'reason_zh', 'reason_en') ? roundResultCounts(db, roundId) : []),
     scores: scores(db, s, roundId),
     scoreCount: () => (s.has('scores', 'round_id') ? (db.prepare('SELECT count(*) FROM scores WHERE round_id = ?').pluck().get(roundId) as number) : 0),
     aggregates: aggregates(db, s, roundId),
+    aggregateCount: () =>
+      s.has('score_aggregates', 'application_id', 'round_id', 'method', 'status', 'score_display', 'experts', 'recused')
+        ? (db.prepare('SELECT count(*) FROM score_aggregates WHERE round_id = ?').pluck().get(roundId) as number)
+        : 0,
     allocation: latest,
     versions: vs,
     notices: notices(db, s, roundId),

@@ -38,6 +38,27 @@ describe('eligibility outcomes counted in SQL (the audit chart)', () => {
   });
 });
 
+describe('the counts of the audit report’s long listings (an abridged page says them without reading the rest)', () => {
+  it('are the rows each listing gives, at every stage', () => {
+    const counted = new Set<string>();
+    for (const stage of STAGES) {
+      const db = openLedger(snapshotPath(L, stage), { readonly: true });
+      try {
+        const r = buildRoundReport(db, 'audit', ROUND, NOW, undefined, { ok: true, problems: [], skipped: [], events: 0, lastHash: '' });
+        for (const s of r.sections) {
+          if (!s.count) continue;
+          expect(s.count(), `${stage} ${s.id}`).toBe([...s.rows].length);
+          if (s.count() > 0) counted.add(s.id);
+        }
+      } finally {
+        db.close();
+      }
+    }
+    // Each counted listing had rows at some stage: the comparison was not only of empty sections.
+    expect([...counted].sort()).toEqual(['aggregates', 'applications', 'caps', 'eligibility', 'scores']);
+  });
+});
+
 describe('the tallies the money sums read', () => {
   it('are the standings without their lines, in the same order, at every stage', () => {
     for (const stage of STAGES) {

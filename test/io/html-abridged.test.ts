@@ -10,7 +10,7 @@ import { TextSink } from '../../src/io/exporters/sink.js';
 
 const id = (i: number) => `APP-${String(i).padStart(6, '0')}`;
 
-function section(sid: string, rows: number, abridgeable: boolean, onEnd: () => void = () => undefined): Section {
+function section(sid: string, rows: number, abridgeable: boolean, onEnd: () => void = () => undefined, onRow: (i: number) => void = () => undefined): Section {
   return {
     id: sid,
     title: text(`节 ${sid}`, `Section ${sid}`),
@@ -21,7 +21,10 @@ function section(sid: string, rows: number, abridgeable: boolean, onEnd: () => v
     abridgeable,
     rows: {
       *[Symbol.iterator]() {
-        for (let i = 1; i <= rows; i++) yield [`${sid}-${id(i)}`, i * 100] as CellValue[];
+        for (let i = 1; i <= rows; i++) {
+          onRow(i);
+          yield [`${sid}-${id(i)}`, i * 100] as CellValue[];
+        }
         onEnd();
       },
     },
@@ -82,6 +85,35 @@ describe('HTML: long listings abridged', () => {
     expect(ids).toHaveLength(HTML_ROWS_SHOWN);
     expect(ids.at(-1)).toBe(`long-${id(HTML_ROWS_SHOWN)}`);
     expect(html).toContain(`this section has ${(HTML_ROWS_SHOWN + 1).toLocaleString('en-US')} rows; this page lists the first ${HTML_ROWS_SHOWN.toLocaleString('en-US')}.`);
+  });
+
+  it('reads no further than one row past the cut when the section can count its rows, and closes its query', async () => {
+    let pulled = 0;
+    let closed = false;
+    const counted: Section = { ...section('long', 5_000, true, undefined, (i) => (pulled = i)), count: () => 5_000 };
+    const rows = counted.rows;
+    counted.rows = {
+      *[Symbol.iterator]() {
+        try {
+          yield* rows;
+        } finally {
+          closed = true;
+        }
+      },
+    };
+    const html = await renderHtml(report([counted], 10), 'en');
+    expect(pulled).toBe(11);
+    expect(closed).toBe(true);
+    expect(listed(html, 'long')).toHaveLength(10);
+    expect(html).toContain('this section has 5,000 rows; this page lists the first 10.');
+  });
+
+  it('reads on and counts the rows itself when a count says fewer than there are', async () => {
+    let pulled = 0;
+    const wrong: Section = { ...section('long', 40, true, undefined, (i) => (pulled = i)), count: () => 5 };
+    const html = await renderHtml(report([wrong], 10), 'en');
+    expect(pulled).toBe(40);
+    expect(html).toContain('this section has 40 rows; this page lists the first 10.');
   });
 
   it('lets the browser lay out only the sections in view', async () => {

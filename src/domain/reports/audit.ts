@@ -76,6 +76,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
       id: 'applications',
       expectedRows: () => f.appCount,
       abridgeable: true,
+      count: () => f.appCount,
       title: text('申报', 'Applications'),
       columns: [
         col('application_id', '申报编号', 'Application'),
@@ -111,6 +112,8 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
       // One result per rule and application (the duplicate rule's evidence aside).
       expectedRows: () => f.appCount * RULE_IDS.length,
       abridgeable: true,
+      // The chart's counts are of the same results, rule by rule and outcome by outcome.
+      count: () => f.eligibilityCounts().reduce((n, c) => n + c.count, 0),
       title: text('资格审核结果（第9、12、18条）', 'Eligibility results (Art. 9, 12, 18)'),
       columns: [
         col('application_id', '申报编号', 'Application'),
@@ -139,6 +142,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
       id: 'scores',
       expectedRows: () => f.scoreCount(),
       abridgeable: true,
+      count: () => f.scoreCount(),
       title: text('专家评分（第11条）', 'Expert scores (Art. 11)'),
       note: text(`回避的评分保留但不计入；偏离其他专家均分超过 ${p.scoring.outlierGap} 分的评分标记为集体审议。`, `Recused scores are kept but not averaged; a score more than ${p.scoring.outlierGap} points from the other experts' mean is flagged for collective review.`),
       columns: [
@@ -154,6 +158,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
       id: 'aggregates',
       expectedRows: () => f.appCount,
       abridgeable: true,
+      count: () => f.aggregateCount(),
       title: text('评分汇总', 'Score aggregation'),
       note: text(`有效评分少于 ${p.scoring.minExperts} 个不排名；低于 ${p.scoring.threshold} 分不予入库。`, `Fewer than ${p.scoring.minExperts} valid scores: not ranked; below ${p.scoring.threshold}: not admitted.`),
       columns: [
@@ -171,6 +176,8 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
       id: 'caps',
       expectedRows: () => f.appCount,
       abridgeable: true,
+      // Every application of a competitive category (the rows below skip the others).
+      count: () => p.categories.filter((c) => c.allocation !== 'manual').reduce((n, c) => n + f.appCountIn(c.key), 0),
       title: text('补助上限计算（第8条）', 'Cap arithmetic (Art. 8)'),
       note: text(`上限 = min(申请金额, 比例 × 总投入, 单个项目上限)，向下取整到 ${p.unitFen / 100} 元。`, `cap = min(requested, ratio × total investment, per-project cap), rounded down to ${p.unitFen / 100} yuan.`),
       columns: [

@@ -267,6 +267,8 @@ export interface RoundFacts {
   appCount: number;
   /** The categories the applications are in (each once). */
   appCategories: string[];
+  /** How many applications each of appCategories holds. */
+  appCountIn(category: string): number;
   dossiers(q?: DossierQuery): Rows<FactsDossier>;
   /** dossiers(q) as the award list reads them (a third fewer columns). */
   awardRows(q?: DossierQuery): Rows<FactsAwardRow>;
@@ -281,6 +283,8 @@ export interface RoundFacts {
   /** How many `scores` holds (counted, not read; for a progress bar's total). */
   scoreCount(): number;
   aggregates: Rows<FactsAggregate>;
+  /** How many `aggregates` holds (counted, not read). */
+  aggregateCount(): number;
   /** The latest allocation version (the proposal), null before the first allocate. */
   allocation: FactsAllocation | null;
   /** Every version, oldest first. */

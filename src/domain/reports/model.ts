@@ -64,6 +64,8 @@ export interface Section {
    * may list only its first rows and say how many there are (Report.htmlRows), the data formats hold every row.
    */
   abridgeable?: boolean;
+  /** Exactly how many rows `rows` gives, counted without making them: an abridged page need not read the rest. */
+  count?: () => number;
 }
 
 /** Rows of an abridgeable section a web page lists by default (节选): a browser still opens a page of a province's round. */

@@ -162,10 +162,21 @@ export async function writeHtml(r: Report, lang: Lang, sink: TextSink): Promise<
       const hold = new TextSink((chunk) => {
         held.push(chunk);
       });
+      const it = rows[Symbol.iterator]();
       let total = 0;
-      for (const row of rows) {
-        if (total++ < limit) hold.write(tr(row));
+      for (let r = it.next(); !r.done; r = it.next()) {
+        if (total++ < limit) hold.write(tr(r.value));
+        else if (total === limit + 1) {
+          // One row more than the page lists: the section's count, when it has one, saves reading the rest.
+          const counted = s.count?.();
+          if (counted !== undefined && counted >= total) {
+            total = counted;
+            break;
+          }
+        }
       }
+      // Closes a ledger query left part read.
+      it.return?.();
       hold.flush();
       if (total > limit) await out.push(`<p class="note abridged">${esc(abridgedNote(total, limit)[lang])}</p>`);
       await head();
