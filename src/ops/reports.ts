@@ -2,7 +2,7 @@
 // written in the chosen format to a file or returned as text for stdout
 // (Art. 6, 10(4), 11, 15, 17; SPEC §12).
 import { UserError } from '../domain/errors.js';
-import { REPORT_KINDS, type CellValue, type Report, type ReportFormat, type ReportKind } from '../domain/reports/model.js';
+import { HTML_ROWS_SHOWN, REPORT_KINDS, type CellValue, type Report, type ReportFormat, type ReportKind, type Section } from '../domain/reports/model.js';
 import { text, type Lang } from '../domain/text.js';
 import { buildReport } from '../domain/reports/index.js';
 import { buildLineReport } from '../domain/reports/line.js';
@@ -92,7 +92,7 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
     const report = buildRoundReport(op.db, kind, round.roundId, generatedAt, input.line, verified);
     report.timeZone = input.timeZone;
     if (input.htmlRows !== undefined) report.htmlRows = input.htmlRows;
-    return counted(report, op.progress);
+    return counted(report, op.progress, format);
   };
   const emit = async (report: Report, beforeCommit?: () => Promise<void>): Promise<ReportResult> => {
     if (input.out) return { ...head, out: input.out, ...(await toFile(report, head, input.out, input.force, beforeCommit)) };
@@ -175,14 +175,20 @@ function lineReport(db: Db, roundId: string, generatedAt: string, input: Omit<Li
  * The report, its rows told to `progress` as the exporter writes them (a report of 10^5 applications takes a while),
  * out of about as many as its sections expect (a bar and the time left), else without a total.
  */
-function counted(report: Report, progress: Progress | undefined): Report {
+function counted(report: Report, progress: Progress | undefined, format: ReportFormat): Report {
   if (!progress) return report;
   let done = 0;
   let started = false;
+  // A web page reads an abridged listing that can count its rows only up to one row past the cut.
+  const cut = format === 'html' ? (report.htmlRows === undefined ? HTML_ROWS_SHOWN : report.htmlRows) : null;
+  const expectedOf = (s: Section): number => {
+    const n = s.expectedRows?.() ?? 0;
+    return cut !== null && s.abridgeable && s.count ? Math.min(n, cut + 1) : n;
+  };
   const count = (rows: Iterable<CellValue[]>): Iterable<CellValue[]> => ({
     *[Symbol.iterator]() {
       if (!started) {
-        const expected = report.sections.reduce((n, s) => n + (s.expectedRows?.() ?? 0), 0);
+        const expected = report.sections.reduce((n, s) => n + expectedOf(s), 0);
         progress.phase(text('正在写报告', 'writing the report'), expected > 0 ? expected : null, 'rows', true);
       }
       started = true;

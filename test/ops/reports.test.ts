@@ -115,4 +115,16 @@ describe('a report on a progress bar', () => {
       expect(ticks).toBeGreaterThan(0);
     }
   });
+
+  it('counts an abridged web page’s listings only up to one row past the cut (what it reads of them)', async () => {
+    const { op } = roundWithApplications();
+    const phases: { label: string; total: number | null }[] = [];
+    const progress = { phase: (label: { en: string }, total: number | null) => phases.push({ label: label.en, total }), tick: () => undefined, done: () => undefined };
+    await writeRoundReport({ ...op, progress }, { kind: 'audit', roundId: 'R1', format: 'html', lang: 'en', htmlRows: 1 });
+    // Applications, results, aggregates and caps: 2 each at most (the results would be 2 × 12); no scores, no allocation.
+    expect(phases.find((p) => p.label === 'writing the report')?.total).toBe(2 + 2 + 2 + 2);
+    phases.length = 0;
+    await writeRoundReport({ ...op, progress }, { kind: 'audit', roundId: 'R1', format: 'html', lang: 'en', htmlRows: null });
+    expect(phases.find((p) => p.label === 'writing the report')?.total).toBe(2 + 2 * 12 + 2 + 2);
+  });
 });
