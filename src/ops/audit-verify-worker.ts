@@ -7,14 +7,14 @@ import { verifyFactsOnFile } from '../ledger/reports.repo.js';
 const port = parentPort;
 if (port === null) throw new Error('audit-verify-worker.js runs as a worker thread');
 try {
-  const { path } = workerData as { path: string };
+  const { path, split } = workerData as { path: string; split: boolean };
   const db = openLedger(path, { readonly: true, readOnlyFile: true });
   // Each page is read about once: a small cache keeps this thread's memory flat whatever the ledger's size.
   db.pragma('cache_size = -8192');
   try {
-    // Every check in this thread: the report's thread takes the other core, and a third thread
+    // Every check in this thread unless `split`: the report's thread takes the other core, and a third thread
     // (verify's own integrity worker) would only take turns with the two.
-    const verify = await verifyFactsOnFile(db, (done, total) => port.postMessage({ done, total }), { worker: false });
+    const verify = await verifyFactsOnFile(db, (done, total) => port.postMessage({ done, total }), { worker: split });
     port.postMessage({ verify });
   } finally {
     db.close();

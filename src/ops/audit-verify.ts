@@ -23,9 +23,13 @@ export interface VerifyBeside {
   cancel(): void;
 }
 
-/** Starts the verify of the ledger at `path` (db is open on it) in a worker thread; `onCheck` hears its progress. */
-export function verifyBeside(db: Db, path: string, onCheck?: (done: number, total: number) => void): VerifyBeside {
-  const worker = new Worker(WORKER_URL, { workerData: { path } });
+/**
+ * Starts the verify of the ledger at `path` (db is open on it) in a worker thread; `onCheck` hears its progress.
+ * `split`: the verify may take a third thread for SQLite's integrity check (as `jmfund verify` does), when the
+ * report itself leaves a core mostly free (an abridged web page); else the two would only take turns.
+ */
+export function verifyBeside(db: Db, path: string, onCheck?: (done: number, total: number) => void, split = false): VerifyBeside {
+  const worker = new Worker(WORKER_URL, { workerData: { path, split } });
   let cancelled = false;
   const answer = new Promise<FactsVerify>((resolve, reject) => {
     let answered = false;

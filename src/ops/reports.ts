@@ -104,7 +104,8 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
     if (kind !== 'audit') return await emit(build());
     // The audit report's checks of the whole ledger, as verify runs them (a second core takes SQLite's own).
     const checks = reporter(op.progress, text('校验账本', 'verifying'), 'checks');
-    if (verifyBesideWorthIt(op.db.name)) return await auditBeside(op.db, build, emit, checks);
+    // An abridged web page reads little of the round: the verify may take the rest of the machine.
+    if (verifyBesideWorthIt(op.db.name)) return await auditBeside(op.db, build, emit, checks, format === 'html' && input.htmlRows !== null);
     return await emit(build(await verifyFactsOnFile(op.db, checks)));
   } finally {
     op.progress?.done();
@@ -128,14 +129,20 @@ async function auditBeside(
   build: (verified: FactsVerify) => Report,
   emit: (report: Report, beforeCommit?: () => Promise<void>) => Promise<ReportResult>,
   checks: ((done: number, total: number) => void) | undefined,
+  split: boolean,
 ): Promise<ReportResult> {
   // The verify's progress is shown once the report is written (a bar at a time), from where it has got to.
   let writing = true;
   let heard: [number, number] | undefined;
-  const beside = verifyBeside(db, db.name, (done, total) => {
-    if (writing) heard = [done, total];
-    else checks?.(done, total);
-  });
+  const beside = verifyBeside(
+    db,
+    db.name,
+    (done, total) => {
+      if (writing) heard = [done, total];
+      else checks?.(done, total);
+    },
+    split,
+  );
   const guess = soundVerifyFacts(db);
   // The verify's threads read the ledger too: this thread's page cache is kept small (the report reads each
   // table a few times over, in order, and the file's pages are in the system's cache) so the three stay within memory.

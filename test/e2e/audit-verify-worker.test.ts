@@ -4,7 +4,8 @@
 // (JMFUND_VERIFY_WORKER=always), every format must be byte for byte what the
 // verify-first path writes (never), for a sound ledger and for one changed
 // behind jmfund's back, on stdout too (an xlsx file: the same sheets and
-// cells, its zip entries being dated when written).
+// cells, its zip entries being dated when written). The html page, abridged,
+// has its verify take verify's own integrity worker too (a worker in a worker).
 import Database from 'better-sqlite3';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
