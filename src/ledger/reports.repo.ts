@@ -452,8 +452,11 @@ function outlierExperts(json: unknown): string[] {
   return parseJson<unknown[]>(json, []).map((e) => (typeof e === 'object' && e !== null && 'expert' in e ? str((e as { expert: unknown }).expert) : str(e)));
 }
 
+/** The columns the aggregates are read from (a ledger opened read-only before a migration may lack some). */
+const AGGREGATE_COLS = ['application_id', 'round_id', 'method', 'status', 'score_display', 'experts', 'recused'] as const;
+
 function aggregates(db: Db, s: Schema, roundId: string): Rows<FactsAggregate> {
-  if (!s.has('score_aggregates', 'application_id', 'round_id', 'method', 'status', 'score_display', 'experts', 'recused')) return NONE;
+  if (!s.has('score_aggregates', ...AGGREGATE_COLS)) return NONE;
   // By primary key (application id), filtered, rather than sorted.
   return rawQuery(db, `SELECT application_id, method, status, score_display, experts, recused, outliers_json FROM score_aggregates WHERE ${s.byId('round_id')} = ? ORDER BY application_id`, [roundId], () => (r) => ({
     appId: str(r[0]),
@@ -470,7 +473,7 @@ const NO_EXPERTS: ReadonlySet<string> = new Set();
 
 function scores(db: Db, s: Schema, roundId: string): Rows<FactsScore> {
   if (!s.has('scores', 'application_id', 'round_id', 'expert_id', 'score_centi', 'recused')) return NONE;
-  const withOutliers = s.has('score_aggregates', 'application_id', 'round_id', 'method', 'status', 'score_display', 'experts', 'recused', 'outliers_json');
+  const withOutliers = s.has('score_aggregates', ...AGGREGATE_COLS, 'outliers_json');
   return {
     *[Symbol.iterator]() {
       // The flagged experts come from a second cursor, over the aggregates that flag any, in the same
@@ -709,7 +712,7 @@ export function loadRoundFacts(db: Db, roundId: string, opts: { verify?: boolean
     scoreCount: () => (s.has('scores', 'round_id') ? (db.prepare('SELECT count(*) FROM scores WHERE round_id = ?').pluck().get(roundId) as number) : 0),
     aggregates: aggregates(db, s, roundId),
     aggregateCount: () =>
-      s.has('score_aggregates', 'application_id', 'round_id', 'method', 'status', 'score_display', 'experts', 'recused')
+      s.has('score_aggregates', ...AGGREGATE_COLS)
         ? (db.prepare('SELECT count(*) FROM score_aggregates WHERE round_id = ?').pluck().get(roundId) as number)
         : 0,
     allocation: latest,

@@ -2,7 +2,7 @@
 // written in the chosen format to a file or returned as text for stdout
 // (Art. 6, 10(4), 11, 15, 17; SPEC §12).
 import { UserError } from '../domain/errors.js';
-import { HTML_ROWS_SHOWN, REPORT_KINDS, type CellValue, type Report, type ReportFormat, type ReportKind, type Section } from '../domain/reports/model.js';
+import { htmlRowsOf, REPORT_KINDS, type CellValue, type Report, type ReportFormat, type ReportKind, type Section } from '../domain/reports/model.js';
 import { text, type Lang } from '../domain/text.js';
 import { buildReport } from '../domain/reports/index.js';
 import { buildLineReport } from '../domain/reports/line.js';
@@ -187,7 +187,7 @@ function counted(report: Report, progress: Progress | undefined, format: ReportF
   let done = 0;
   let started = false;
   // A web page reads an abridged listing that can count its rows only up to one row past the cut.
-  const cut = format === 'html' ? (report.htmlRows === undefined ? HTML_ROWS_SHOWN : report.htmlRows) : null;
+  const cut = format === 'html' ? htmlRowsOf(report) : null;
   const expectedOf = (s: Section): number => {
     const n = s.expectedRows?.() ?? 0;
     return cut !== null && s.abridgeable && s.count ? Math.min(n, cut + 1) : n;

@@ -71,6 +71,9 @@ export interface Section {
 /** Rows of an abridgeable section a web page lists by default (节选): a browser still opens a page of a province's round. */
 export const HTML_ROWS_SHOWN = 10_000;
 
+/** The rows an abridgeable section of `r` lists on a web page at most (null: every row). */
+export const htmlRowsOf = (r: Report): number | null => (r.htmlRows === undefined ? HTML_ROWS_SHOWN : r.htmlRows);
+
 /** Rows computed one at a time from a source, skipping those `row` maps to null; iterable again as often as the source is. */
 export function rowsOf<T>(source: Iterable<T>, row: (x: T) => CellValue[] | null): Iterable<CellValue[]> {
   return {

@@ -8,7 +8,7 @@
 // open in a browser (bench/browser.mjs).
 import { formatYuan } from '../../domain/money.js';
 import { formatInstant } from '../../domain/dates.js';
-import { HTML_ROWS_SHOWN, openRows, plainText, resolveCell, type CellValue, type Column, type Report } from '../../domain/reports/model.js';
+import { htmlRowsOf, openRows, plainText, resolveCell, type CellValue, type Column, type Report } from '../../domain/reports/model.js';
 import { text, type Lang, type Text } from '../../domain/text.js';
 import { caterpillarLegend, caterpillarSvgs } from './caterpillar.js';
 import { barChartSvg, escapeXml as esc } from './charts.js';
@@ -147,7 +147,7 @@ export async function writeHtml(r: Report, lang: Lang, sink: TextSink): Promise<
       for (const c of cols) await out.push(`<th${RIGHT.has(c.type) ? ' class="num"' : ''}>${both(c.header, lang)}</th>`);
       await out.push('</tr></thead><tbody>');
     };
-    const limit = s.abridgeable ? (r.htmlRows === undefined ? HTML_ROWS_SHOWN : r.htmlRows) : null;
+    const limit = s.abridgeable ? htmlRowsOf(r) : null;
     if (limit === null) {
       await head();
       for (const row of rows) {
@@ -164,8 +164,8 @@ export async function writeHtml(r: Report, lang: Lang, sink: TextSink): Promise<
       });
       const it = rows[Symbol.iterator]();
       let total = 0;
-      for (let r = it.next(); !r.done; r = it.next()) {
-        if (total++ < limit) hold.write(tr(r.value));
+      for (let next = it.next(); !next.done; next = it.next()) {
+        if (total++ < limit) hold.write(tr(next.value));
         else if (total === limit + 1) {
           // One row more than the page lists: the section's count, when it has one, saves reading the rest.
           const counted = s.count?.();
