@@ -189,15 +189,14 @@ export function fundingLine(r: LineRound, s: LineSettings): FundingLine {
 
   const fundedDraws = new Int32Array(P);
   const fundedPerDraw = new Int32Array(D);
-  // Ranks draw by draw, application-major so that each one's draws sort in place.
-  const ranks = new Int32Array(P * D);
+  const ranks = new RankTails(P, D);
   if (P > 0 && r.data.y.length > 0) {
     gibbs(r.data, { draws: D, burnIn, thin, seed: s.seed }, (d, mu, quality) => {
       for (let i = 0; i < P; i++) if (inModel[i] >= 0) setQuality(drawn, i, mu + quality[inModel[i]]);
       const p = plan(drawn, policy, options);
       let funded = 0;
       for (let i = 0; i < P; i++) {
-        ranks[i * D + d] = p.rank[i];
+        ranks.add(i, p.rank[i]);
         if (p.awardFen[i] > 0) {
           fundedDraws[i]++;
           funded++;
@@ -209,7 +208,7 @@ export function fundingLine(r: LineRound, s: LineSettings): FundingLine {
   } else {
     // Nothing to fit: every draw is today's plan.
     for (let i = 0; i < P; i++) {
-      ranks.fill(baseline.rank[i], i * D, (i + 1) * D);
+      for (let d = 0; d < D; d++) ranks.add(i, baseline.rank[i]);
       if (baseline.awardFen[i] > 0) fundedDraws[i] = D;
     }
     let n = 0;
@@ -222,10 +221,7 @@ export function fundingLine(r: LineRound, s: LineSettings): FundingLine {
   for (let i = 0; i < P; i++) {
     // Non-participants today (their eligibility or score changed since the version) have no rank.
     if (baseline.rank[i] === 0) continue;
-    const mine = ranks.subarray(i * D, (i + 1) * D).sort();
-    let total = 0;
-    for (let d = 0; d < D; d++) total += mine[d];
-    const [rankLow, rankHigh] = rankInterval(mine);
+    const [rankLow, rankHigh] = ranks.interval(i);
     const pFunded = fundedDraws[i] / D;
     const line = lines.get(candidates.categoryAt(i));
     applications.push({
@@ -234,7 +230,7 @@ export function fundingLine(r: LineRound, s: LineSettings): FundingLine {
       enterpriseName: candidates.enterpriseName[i],
       score: candidates.scoreDisplay[i],
       rank: baseline.rank[i],
-      expectedRank: total / D,
+      expectedRank: ranks.sum[i] / D,
       rankLow,
       rankHigh,
       fundedDraws: fundedDraws[i],
@@ -293,30 +289,128 @@ export function fundingLine(r: LineRound, s: LineSettings): FundingLine {
  * the draws and cover the true rank more often than 90 % of the time.
  */
 export function rankInterval(sorted: ArrayLike<number>): [number, number] {
-  const D = sorted.length;
-  const tail = (1 - RANK_INTERVAL) / 2;
-  let low = sorted[0];
+  return intervalOf(sorted.length, (d) => sorted[d]);
+}
+
+const TAIL = (1 - RANK_INTERVAL) / 2;
+
+/** rankInterval of D sorted draws, the d-th read by `at`: it reads only the 2·TAIL·D draws nearest each end (TAIL_READ). */
+function intervalOf(D: number, at: (d: number) => number): [number, number] {
+  const tail = TAIL;
+  let low = at(0);
   let best = tail;
   // Draws below sorted[d] are the d before it (the first of each run of equal ranks).
   for (let d = 1; d < D && d / D - tail < best; d++) {
-    if (sorted[d] === sorted[d - 1]) continue;
+    const x = at(d);
+    if (x === at(d - 1)) continue;
     const miss = Math.abs(d / D - tail);
     if (miss < best) {
       best = miss;
-      low = sorted[d];
+      low = x;
     }
   }
-  let high = sorted[D - 1];
+  let high = at(D - 1);
   best = tail;
   for (let d = D - 2; d >= 0 && (D - 1 - d) / D - tail < best; d--) {
-    if (sorted[d] === sorted[d + 1]) continue;
+    const x = at(d);
+    if (x === at(d + 1)) continue;
     const miss = Math.abs((D - 1 - d) / D - tail);
     if (miss < best) {
       best = miss;
-      high = sorted[d];
+      high = x;
     }
   }
   return [Math.min(low, high), Math.max(low, high)];
+}
+
+/**
+ * How many draws at each end intervalOf can read: its loops stop before
+ * d / D − TAIL reaches TAIL, i.e. within 2·TAIL·D draws of the end (one more
+ * for the neighbour each compares with, one for rounding).
+ */
+export const tailRead = (D: number): number => Math.min(D, Math.ceil(2 * TAIL * D) + 2);
+
+/**
+ * Each application's ranks over the draws, kept as the interval needs them:
+ * the tailRead(D) lowest and highest (a bounded heap each) and their sum.
+ * Exact, in 2·tailRead(D) numbers an application instead of D: at 10^5
+ * participants and 1,000 draws every rank would take 400 MB.
+ */
+export class RankTails {
+  readonly sum: Float64Array;
+  private readonly k: number;
+  /** Per application, k slots from i·k: a max-heap of the lowest ranks so far (its root the highest of them). */
+  private readonly low: Int32Array;
+  /** A min-heap of the highest ranks so far. */
+  private readonly high: Int32Array;
+  private readonly size: Int32Array;
+
+  constructor(
+    applications: number,
+    private readonly draws: number,
+  ) {
+    this.k = tailRead(draws);
+    this.sum = new Float64Array(applications);
+    this.low = new Int32Array(applications * this.k);
+    this.high = new Int32Array(applications * this.k);
+    this.size = new Int32Array(applications);
+  }
+
+  /** One draw's rank of application i (each application gets `draws` of them). */
+  add(i: number, rank: number): void {
+    this.sum[i] += rank;
+    const k = this.k;
+    const base = i * k;
+    const n = this.size[i];
+    if (n < k) {
+      this.size[i] = n + 1;
+      siftUp(this.low, base, n, rank, 1);
+      siftUp(this.high, base, n, rank, -1);
+      return;
+    }
+    if (rank < this.low[base]) siftDown(this.low, base, k, rank, 1);
+    if (rank > this.high[base]) siftDown(this.high, base, k, rank, -1);
+  }
+
+  /** The 90 % interval of application i's ranks, as rankInterval of all its draws sorted. */
+  interval(i: number): [number, number] {
+    const k = this.k;
+    const D = this.draws;
+    const lowest = this.low.slice(i * k, i * k + this.size[i]).sort();
+    const highest = this.high.slice(i * k, i * k + this.size[i]).sort();
+    // Draw d of the sorted draws: among the lowest k, or among the highest k (the last k of D).
+    return intervalOf(D, (d) => {
+      if (d < k) return lowest[d];
+      if (d >= D - k) return highest[d - (D - k)];
+      throw new Error(`internal error: the rank interval read draw ${d} of ${D}, beyond the ${k} kept at each end`);
+    });
+  }
+}
+
+// Binary heaps in heap[base … base + n): sign 1 keeps the largest at the root, −1 the smallest.
+function siftUp(heap: Int32Array, base: number, n: number, v: number, sign: number): void {
+  let c = n;
+  while (c > 0) {
+    const p = (c - 1) >> 1;
+    if (sign * (heap[base + p] - v) >= 0) break;
+    heap[base + c] = heap[base + p];
+    c = p;
+  }
+  heap[base + c] = v;
+}
+
+/** Replaces the root by v and restores the heap of n. */
+function siftDown(heap: Int32Array, base: number, n: number, v: number, sign: number): void {
+  let p = 0;
+  for (;;) {
+    let c = 2 * p + 1;
+    if (c >= n) break;
+    if (c + 1 < n && sign * (heap[base + c + 1] - heap[base + c]) > 0) c++;
+    if (sign * (heap[base + c] - v) <= 0) break;
+    heap[base + p] = heap[base + c];
+    p = c;
+  }
+  heap[base + p] = v;
 }
 
 // ---------------------------------------------------------------- the line and the margin

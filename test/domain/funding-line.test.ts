@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../src/domain/allocation.js';
-import { fundingLine, marginalBudgets, rankInterval } from '../../src/domain/funding-line.js';
+import { fundingLine, marginalBudgets, rankInterval, RankTails, tailRead } from '../../src/domain/funding-line.js';
 import { FastRandom, gibbs, scoreData } from '../../src/domain/leniency-model.js';
 import { CAP_FEN, CATEGORY, simulate } from './funding-line-sim.js';
 
@@ -71,6 +71,39 @@ describe('the rank interval', () => {
     expect(rankInterval(draws({ 1: 92, 2: 8 }))).toEqual([1, 1]);
     expect(rankInterval(draws({ 1: 50, 2: 50 }))).toEqual([1, 2]);
     expect(rankInterval([7])).toEqual([7, 7]);
+  });
+
+  it('is the same from the ranks kept at each end (RankTails) as from every draw sorted', () => {
+    // Draw counts around the 10 % boundaries, and spreads of ranks from all-equal to all-distinct.
+    const draws = fc.oneof(fc.integer({ min: 1, max: 60 }), fc.constantFrom(99, 100, 101, 199, 200, 201, 1000));
+    fc.assert(
+      fc.property(draws, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5000 }), fc.integer(), (D, apps, spread, seed) => {
+        const rng = new FastRandom(String(seed));
+        const all = Array.from({ length: apps }, () => new Int32Array(D));
+        const tails = new RankTails(apps, D);
+        for (let d = 0; d < D; d++) {
+          for (let i = 0; i < apps; i++) {
+            // Skewed: most draws near the middle, a few far out, ties common when the spread is small.
+            const r = 1 + Math.floor(spread * rng.uniform() ** (1 + i));
+            all[i][d] = r;
+            tails.add(i, r);
+          }
+        }
+        for (let i = 0; i < apps; i++) {
+          const sorted = all[i].slice().sort();
+          expect(tails.interval(i)).toEqual(rankInterval(sorted));
+          expect(tails.sum[i]).toBe(sorted.reduce((a, b) => a + b, 0));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a tenth of the draws and a little more at each end, all of them when there are few', () => {
+    expect(tailRead(1000)).toBe(102);
+    expect(tailRead(100)).toBe(12);
+    expect(tailRead(5)).toBe(3);
+    expect(tailRead(1)).toBe(1);
   });
 });
 
