@@ -307,6 +307,21 @@ export interface StoredLine {
   enterprise_name: string;
 }
 
+/** Who took part in a version (a rank), of one category or all, and who of them it funds (award > 0): what `line` compares its draws with. */
+export function versionParticipants(db: Db, roundId: string, version: number, category?: string): { participants: Set<string>; funded: Set<string> } {
+  const participants = new Set<string>();
+  const funded = new Set<string>();
+  const rows = db
+    .prepare(`SELECT application_id, award_fen > 0 FROM allocation_lines WHERE round_id = ? AND version = ? AND rank IS NOT NULL${category === undefined ? '' : ' AND category = ?'}`)
+    .raw()
+    .iterate(...(category === undefined ? [roundId, version] : [roundId, version, category]));
+  for (const [id, isFunded] of rows as IterableIterator<[string, number]>) {
+    participants.add(id);
+    if (isFunded) funded.add(id);
+  }
+  return { participants, funded };
+}
+
 type StoredLineRow = [string, string, string | null, number | null, string | null, number, number, number, AllocationReason, BindingLimit | null, string];
 
 /**

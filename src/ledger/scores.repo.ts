@@ -578,6 +578,27 @@ export function roundAggregates(db: Db, roundId: string): Stored<Aggregate>[] {
   ).map((r) => aggregateFromRow(r, confirmedAt));
 }
 
+/**
+ * What `line` needs of the stored aggregate, without reading it whole: the
+ * method of its first row in roundAggregates' order (undefined: none), and
+ * the experts each application's aggregate left out (trimmed-mean's highest
+ * and lowest; only applications with some).
+ */
+export function aggregateExclusions(db: Db, roundId: string): { method: ScoreMethod | undefined; dropped: Map<string, Set<string>> } {
+  const method = db
+    .prepare('SELECT method FROM score_aggregates WHERE round_id = ? ORDER BY score_key IS NULL, score_key DESC, application_id LIMIT 1')
+    .pluck()
+    .get(roundId) as ScoreMethod | undefined;
+  const dropped = new Map<string, Set<string>>();
+  // Only details that name a drop are parsed (a round of 10^5 averaged by mean has none).
+  const rows = db.prepare(`SELECT application_id, details_json FROM score_aggregates WHERE round_id = ? AND instr(details_json, '"dropped"') > 0`).raw().iterate(roundId);
+  for (const [id, json] of rows as IterableIterator<[string, string]>) {
+    const d = (JSON.parse(json) as AggregateDetails).dropped;
+    if (d?.length) dropped.set(id, new Set(d));
+  }
+  return { method, dropped };
+}
+
 /** A round's stored aggregates, best first, read from the ledger each time they are iterated (rankedAggregates). */
 export interface RankedAggregates extends Iterable<RankedAggregate> {
   /** How many: every application of the round that was aggregated. */

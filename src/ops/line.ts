@@ -7,8 +7,8 @@ import { scoreData } from '../domain/leniency-model.js';
 import { findCategory, type Category } from '../domain/policy.js';
 import { scoringRules } from '../domain/scoring.js';
 import { text } from '../domain/text.js';
-import { allocationLines, getAllocation, latestVersion, lockedAwards, roundCandidates } from '../ledger/allocations.repo.js';
-import { roundAggregates, roundScoresForAggregation } from '../ledger/scores.repo.js';
+import { getAllocation, latestVersion, lockedAwards, roundCandidates, versionParticipants } from '../ledger/allocations.repo.js';
+import { aggregateExclusions, roundScoresForAggregation } from '../ledger/scores.repo.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireRound } from './lookup.js';
@@ -62,22 +62,14 @@ export function fundingLineOf(op: OpContext, input: LineInput): LineResult {
       throw new UserError(text(`批次 ${round.roundId} 尚无分配方案。`, `round ${round.roundId} has no allocation yet.`), 2, text('先运行 `jmfund allocate`。', 'run `jmfund allocate` first.'));
     }
     const head = getAllocation(db, round.roundId, version)!;
-    const participants = new Set<string>();
-    const funded = new Set<string>();
-    for (const l of allocationLines(db, round.roundId, version)) {
-      if (l.rank === null || (category && l.category !== category.key)) continue;
-      participants.add(l.application_id);
-      if (l.award_fen > 0) funded.add(l.application_id);
-    }
+    const { participants, funded } = versionParticipants(db, round.roundId, version, category?.key);
     const all = roundCandidates(db, round.roundId);
     const indices: number[] = [];
     for (let i = 0; i < all.length; i++) if (participants.has(all.applicationId[i])) indices.push(i);
     const { kept, excluded } = lockedAwards(db, round.roundId);
-    const aggregates = roundAggregates(db, round.roundId);
     // The aggregation's own exclusions (trimmed-mean's highest and lowest) stay out of the model.
-    const dropped = new Map<string, Set<string>>();
-    for (const a of aggregates) if (a.details.dropped?.length) dropped.set(a.applicationId, new Set(a.details.dropped));
-    const rules = scoringRules(policy, aggregates[0]?.method);
+    const { method, dropped } = aggregateExclusions(db, round.roundId);
+    const rules = scoringRules(policy, method);
     const scores = roundScoresForAggregation(db, round.roundId, rules);
     return { version, head, funded, candidates: copyColumns(all, indices), kept, excluded, rules, scores, dropped };
   });
