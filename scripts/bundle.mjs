@@ -29,7 +29,8 @@ const OUT = join(DIST, 'bundle');
 //   ledger/integrity.js  ../ledger/integrity-worker.js → dist/ledger/ from either place
 //   ops/audit-verify.js  ../ops/audit-verify-worker.js → dist/ops/ from either place
 //   cli/allocation-render.js  ../cli/allocation-render-worker.js → dist/cli/ from either place
-const USES_OWN_URL = new Set(['ledger/open.js', 'io/policies.js', 'cli/demo-script.js', 'io/decode.js', 'io/exceljs.js', 'io/import-worker-protocol.js', 'ledger/integrity.js', 'ops/audit-verify.js', 'cli/allocation-render.js']);
+//   ops/line.js  ../ops/line-worker.js → dist/ops/ from either place
+const USES_OWN_URL = new Set(['ledger/open.js', 'io/policies.js', 'cli/demo-script.js', 'io/decode.js', 'io/exceljs.js', 'io/import-worker-protocol.js', 'ledger/integrity.js', 'ops/audit-verify.js', 'cli/allocation-render.js', 'ops/line.js']);
 
 function jsFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -7,7 +7,7 @@
 // application. Leave-one-expert-out and the marginal budget rerun the planner
 // on the aggregates themselves.
 import { CandidateColumns, plan, type AllocationPlan, type PlanOptions } from './allocation.js';
-import { gibbs, type ScoreData } from './leniency-model.js';
+import { gibbsDraws, type ScoreData } from './leniency-model.js';
 import type { Policy } from './policy.js';
 import { aggregateApplication, formatFraction, ScoreMoments, scoreToStored, zStatistics, type ApplicationScores, type ScoringRules, type ZStatistics } from './scoring.js';
 
@@ -154,6 +154,67 @@ export function copyColumns(base: CandidateColumns, indices: Iterable<number>, s
   return out;
 }
 
+/** CandidateColumns as plain data (columnsFrom reads it back): for a worker thread, which gets a structured clone. */
+export interface ColumnsData {
+  categories: string[];
+  clusters: (string | null)[];
+  applicationId: string[];
+  uscc: string[];
+  enterpriseName: string[];
+  scoreDisplay: (string | null)[];
+  category: Int32Array;
+  cluster: Int32Array;
+  submittedOn: Int32Array;
+  state: Uint8Array;
+  requestedAmountFen: Float64Array;
+  totalInvestmentFen: Float64Array;
+  /** Each application's stored score, null for none (`exact` holds those a double cannot). */
+  scores: StoredScore[];
+}
+
+export function columnsData(c: CandidateColumns): ColumnsData {
+  const n = c.length;
+  return {
+    categories: [...c.categories],
+    clusters: [...c.clusters],
+    applicationId: c.applicationId.slice(0, n),
+    uscc: c.uscc.slice(0, n),
+    enterpriseName: c.enterpriseName.slice(0, n),
+    scoreDisplay: c.scoreDisplay.slice(0, n),
+    category: c.category.slice(0, n),
+    cluster: c.cluster.slice(0, n),
+    submittedOn: c.submittedOn.slice(0, n),
+    state: c.state.slice(0, n),
+    requestedAmountFen: c.requestedAmountFen.slice(0, n),
+    totalInvestmentFen: c.totalInvestmentFen.slice(0, n),
+    scores: range(n).map((i) => storedScore(c, i)),
+  };
+}
+
+export function columnsFrom(d: ColumnsData): CandidateColumns {
+  const out = new CandidateColumns(d.applicationId.length);
+  for (const k of d.categories) out.categoryCodeOf(k);
+  for (let c = 1; c < d.clusters.length; c++) out.clusterCodeOf(d.clusters[c]);
+  for (let i = 0; i < d.applicationId.length; i++) {
+    const s = d.scores[i];
+    out.pushCoded(
+      d.applicationId[i],
+      d.category[i],
+      d.cluster[i],
+      d.uscc[i],
+      d.enterpriseName[i],
+      d.requestedAmountFen[i],
+      d.totalInvestmentFen[i],
+      d.submittedOn[i],
+      d.state[i],
+      s === null ? null : s[0],
+      s === null ? null : s[1],
+      d.scoreDisplay[i],
+    );
+  }
+  return out;
+}
+
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /**
@@ -173,73 +234,197 @@ function setQuality(c: CandidateColumns, i: number, q: number): void {
 // ---------------------------------------------------------------- the analysis
 
 export function fundingLine(r: LineRound, s: LineSettings): FundingLine {
-  const { policy, candidates, options } = r;
-  const P = candidates.length;
-  const D = s.draws;
-  const burnIn = s.burnIn ?? DEFAULT_BURN_IN;
-  const thin = s.thin ?? DEFAULT_THIN;
-  if (!Number.isSafeInteger(D) || D < 1) throw new RangeError(`draws must be a positive whole number, got ${D}`);
+  const a = new LineAnalysis(r, s);
+  for (const d of a.draws()) a.tally(d.draw, ...a.planHere(d.qualities));
+  return a.result();
+}
 
-  const baseline = plan(candidates, policy, options);
+/** One kept draw of the model: each participant's drawn quality (NaN for one the model has no score of: it keeps its aggregate). */
+export interface Draw {
+  draw: number;
+  /** Reused by the next draw: copy it to keep it. */
+  qualities: Float64Array;
+}
 
-  // Each participant's place in the model's data; −1: no score there, it keeps its aggregate.
-  const modelIndex = new Map(r.data.applications.map((id, k) => [id, k]));
-  const inModel = Int32Array.from(range(P), (i) => modelIndex.get(candidates.applicationId[i]) ?? -1);
-  const drawn = copyColumns(candidates, range(P), (i) => (inModel[i] >= 0 ? [0, 1] : storedScore(candidates, i)));
+/**
+ * Planning each draw on the drawn columns (the participants, their
+ * aggregates replaced by the drawn qualities): the same here or in another
+ * thread, built from the same participants and model index.
+ */
+export class DrawPlanning {
+  readonly drawn: CandidateColumns;
 
-  const fundedDraws = new Int32Array(P);
-  const fundedPerDraw = new Int32Array(D);
-  const ranks = new RankTails(P, D);
-  if (P > 0 && r.data.y.length > 0) {
-    gibbs(r.data, { draws: D, burnIn, thin, seed: s.seed }, (d, mu, quality) => {
-      for (let i = 0; i < P; i++) if (inModel[i] >= 0) setQuality(drawn, i, mu + quality[inModel[i]]);
-      const p = plan(drawn, policy, options);
-      let funded = 0;
-      for (let i = 0; i < P; i++) {
-        ranks.add(i, p.rank[i]);
-        if (p.awardFen[i] > 0) {
-          fundedDraws[i]++;
-          funded++;
-        }
-      }
-      fundedPerDraw[d] = funded;
-      s.onDraw?.(d + 1);
-    });
-  } else {
-    // Nothing to fit: every draw is today's plan.
-    for (let i = 0; i < P; i++) {
-      for (let d = 0; d < D; d++) ranks.add(i, baseline.rank[i]);
-      if (baseline.awardFen[i] > 0) fundedDraws[i] = D;
+  constructor(
+    candidates: CandidateColumns,
+    private readonly inModel: Int32Array,
+    private readonly policy: Policy,
+    private readonly options: PlanOptions,
+  ) {
+    this.drawn = copyColumns(candidates, range(candidates.length), (i) => (inModel[i] >= 0 ? [0, 1] : storedScore(candidates, i)));
+  }
+
+  /** Each participant's rank and award (> 0: funded) in the plan of these qualities. */
+  plan(qualities: Float64Array): [rank: Int32Array, award: ArrayLike<number>] {
+    const { drawn, inModel } = this;
+    for (let i = 0; i < drawn.length; i++) if (inModel[i] >= 0) setQuality(drawn, i, qualities[i]);
+    const p = plan(drawn, this.policy, this.options);
+    return [p.rank, p.awardFen];
+  }
+}
+
+/**
+ * The analysis in steps, so that the caller may plan draws elsewhere (ops:
+ * a second core): draws() gives the model's draws in order, each one planned
+ * (here by planHere, or by a DrawPlanning elsewhere) and handed to tally(),
+ * in any order; result() once every draw is tallied. What is tallied does
+ * not depend on the order (sums, counts, RankTails), so the output is the
+ * same wherever each draw was planned.
+ */
+export class LineAnalysis {
+  readonly inModel: Int32Array;
+  readonly baseline: AllocationPlan;
+  private planning: DrawPlanning | null = null;
+  private readonly fundedDraws: Int32Array;
+  private readonly fundedPerDraw: Int32Array;
+  private ranks: RankTails | null;
+  private tallied = 0;
+  private readonly burnIn: number;
+  private readonly thin: number;
+
+  constructor(
+    private readonly r: LineRound,
+    private readonly s: LineSettings,
+  ) {
+    const P = r.candidates.length;
+    const D = s.draws;
+    if (!Number.isSafeInteger(D) || D < 1) throw new RangeError(`draws must be a positive whole number, got ${D}`);
+    this.burnIn = s.burnIn ?? DEFAULT_BURN_IN;
+    this.thin = s.thin ?? DEFAULT_THIN;
+    this.baseline = plan(r.candidates, r.policy, r.options);
+    // Each participant's place in the model's data; −1: no score there, it keeps its aggregate.
+    const modelIndex = new Map(r.data.applications.map((id, k) => [id, k]));
+    this.inModel = Int32Array.from(range(P), (i) => modelIndex.get(r.candidates.applicationId[i]) ?? -1);
+    this.fundedDraws = new Int32Array(P);
+    this.fundedPerDraw = new Int32Array(D);
+    // A rank is a place within the category: at most the category's participants.
+    const perCategory = new Int32Array(r.candidates.categories.length);
+    for (let i = 0; i < P; i++) perCategory[r.candidates.category[i]]++;
+    this.ranks = new RankTails(P, D, Math.max(0, ...perCategory));
+  }
+
+  /** Whether the model draws anything: without participants or scores every draw is today's plan (draws() gives none). */
+  get modelled(): boolean {
+    return this.r.candidates.length > 0 && this.r.data.y.length > 0;
+  }
+
+  /** The model's draws, in order, lazily (the Gibbs sampler runs as they are taken). */
+  *draws(): Generator<Draw> {
+    if (!this.modelled) return;
+    const P = this.r.candidates.length;
+    const { inModel } = this;
+    const qualities = new Float64Array(P);
+    for (const g of gibbsDraws(this.r.data, { draws: this.s.draws, burnIn: this.burnIn, thin: this.thin, seed: this.s.seed })) {
+      for (let i = 0; i < P; i++) qualities[i] = inModel[i] >= 0 ? g.mu + g.quality[inModel[i]] : NaN;
+      yield { draw: g.draw, qualities };
     }
-    let n = 0;
-    for (let i = 0; i < P; i++) if (baseline.awardFen[i] > 0) n++;
-    fundedPerDraw.fill(n);
   }
 
-  const lines = categoryLines(policy, candidates, baseline, r.storedFunded);
-  const applications: LineApplication[] = [];
-  for (let i = 0; i < P; i++) {
-    // Non-participants today (their eligibility or score changed since the version) have no rank.
-    if (baseline.rank[i] === 0) continue;
-    const [rankLow, rankHigh] = ranks.interval(i);
-    const pFunded = fundedDraws[i] / D;
-    const line = lines.get(candidates.categoryAt(i));
-    applications.push({
-      applicationId: candidates.applicationId[i],
-      category: candidates.categoryAt(i),
-      enterpriseName: candidates.enterpriseName[i],
-      score: candidates.scoreDisplay[i],
-      rank: baseline.rank[i],
-      expectedRank: ranks.sum[i] / D,
-      rankLow,
-      rankHigh,
-      fundedDraws: fundedDraws[i],
-      pFunded,
-      margin: line?.margin(i) ?? null,
-      funded: r.storedFunded.has(candidates.applicationId[i]),
-      greyZone: pFunded >= GREY_ZONE.low && pFunded <= GREY_ZONE.high,
-    });
+  /** Plans a draw in this thread. */
+  planHere(qualities: Float64Array): [rank: Int32Array, award: ArrayLike<number>] {
+    this.planning ??= new DrawPlanning(this.r.candidates, this.inModel, this.r.policy, this.r.options);
+    return this.planning.plan(qualities);
   }
+
+  /** One draw's plan: each participant's rank, and its award (> 0: funded). */
+  tally(d: number, rank: ArrayLike<number>, award: ArrayLike<number>): void {
+    const P = this.r.candidates.length;
+    const ranks = this.ranksOf();
+    let funded = 0;
+    for (let i = 0; i < P; i++) {
+      ranks.add(i, rank[i]);
+      if (award[i] > 0) {
+        this.fundedDraws[i]++;
+        funded++;
+      }
+    }
+    this.fundedPerDraw[d] = funded;
+    this.tallied++;
+    this.s.onDraw?.(this.tallied);
+  }
+
+  result(): FundingLine {
+    const { r, s, baseline, fundedDraws, fundedPerDraw } = this;
+    const { candidates } = r;
+    const P = candidates.length;
+    const D = s.draws;
+    if (!this.modelled) {
+      // Nothing to fit: every draw is today's plan.
+      for (let i = 0; i < P; i++) {
+        for (let d = 0; d < D; d++) this.ranksOf().add(i, baseline.rank[i]);
+        if (baseline.awardFen[i] > 0) fundedDraws[i] = D;
+      }
+      let n = 0;
+      for (let i = 0; i < P; i++) if (baseline.awardFen[i] > 0) n++;
+      fundedPerDraw.fill(n);
+    } else if (this.tallied !== D) {
+      throw new Error(`internal error: ${this.tallied} of ${D} draws tallied`);
+    }
+    const lines = categoryLines(r.policy, candidates, baseline, r.storedFunded);
+    const applications = this.applications(lines);
+    // The ranks and the drawn columns are done with: leave-one-expert-out and the marginal budget plan without them.
+    this.ranks = null;
+    this.planning = null;
+    return finish(r, s, { baseline, fundedPerDraw, burnIn: this.burnIn, thin: this.thin }, lines, applications);
+  }
+
+  private ranksOf(): RankTails {
+    if (!this.ranks) throw new Error('internal error: the analysis was already finished');
+    return this.ranks;
+  }
+
+  private applications(lines: Map<string, CategoryLine>): LineApplication[] {
+    const { r, s, baseline, fundedDraws } = this;
+    const { candidates } = r;
+    const ranks = this.ranksOf();
+    const D = s.draws;
+    const applications: LineApplication[] = [];
+    for (let i = 0; i < candidates.length; i++) {
+      // Non-participants today (their eligibility or score changed since the version) have no rank.
+      if (baseline.rank[i] === 0) continue;
+      const [rankLow, rankHigh] = ranks.interval(i);
+      const pFunded = fundedDraws[i] / D;
+      const line = lines.get(candidates.categoryAt(i));
+      applications.push({
+        applicationId: candidates.applicationId[i],
+        category: candidates.categoryAt(i),
+        enterpriseName: candidates.enterpriseName[i],
+        score: candidates.scoreDisplay[i],
+        rank: baseline.rank[i],
+        expectedRank: ranks.sum[i] / D,
+        rankLow,
+        rankHigh,
+        fundedDraws: fundedDraws[i],
+        pFunded,
+        margin: line?.margin(i) ?? null,
+        funded: r.storedFunded.has(candidates.applicationId[i]),
+        greyZone: pFunded >= GREY_ZONE.low && pFunded <= GREY_ZONE.high,
+      });
+    }
+    return applications;
+  }
+}
+
+interface Tallies {
+  baseline: AllocationPlan;
+  fundedPerDraw: Int32Array;
+  burnIn: number;
+  thin: number;
+}
+
+function finish(r: LineRound, s: LineSettings, t: Tallies, lines: Map<string, CategoryLine>, applications: LineApplication[]): FundingLine {
+  const { policy, candidates, options } = r;
+  const { baseline, fundedPerDraw, burnIn, thin } = t;
+  const P = candidates.length;
   const catOrder = new Map(policy.categories.map((c, k) => [c.key, k]));
   applications.sort((x, y) => catOrder.get(x.category)! - catOrder.get(y.category)! || x.expectedRank - y.expectedRank || x.rank - y.rank);
 
@@ -266,7 +451,7 @@ export function fundingLine(r: LineRound, s: LineSettings): FundingLine {
   }
 
   return {
-    draws: D,
+    draws: s.draws,
     seed: s.seed,
     burnIn,
     thin,
@@ -340,24 +525,30 @@ export class RankTails {
   readonly sum: Float64Array;
   private readonly k: number;
   /** Per application, k slots from i·k: a max-heap of the lowest ranks so far (its root the highest of them). */
-  private readonly low: Int32Array;
+  private readonly low: RankArray;
   /** A min-heap of the highest ranks so far. */
-  private readonly high: Int32Array;
+  private readonly high: RankArray;
   private readonly size: Int32Array;
+  private readonly maxRank: number;
 
+  /** `maxRank`: no rank added is higher (two bytes a rank below 65,536). */
   constructor(
     applications: number,
     private readonly draws: number,
+    maxRank = 0x7fffffff,
   ) {
     this.k = tailRead(draws);
     this.sum = new Float64Array(applications);
-    this.low = new Int32Array(applications * this.k);
-    this.high = new Int32Array(applications * this.k);
+    this.maxRank = maxRank;
+    const Ranks = maxRank <= 0xffff ? Uint16Array : Int32Array;
+    this.low = new Ranks(applications * this.k);
+    this.high = new Ranks(applications * this.k);
     this.size = new Int32Array(applications);
   }
 
   /** One draw's rank of application i (each application gets `draws` of them). */
   add(i: number, rank: number): void {
+    if (!(rank >= 0 && rank <= this.maxRank)) throw new RangeError(`internal error: rank ${rank} outside 0–${this.maxRank}`);
     this.sum[i] += rank;
     const k = this.k;
     const base = i * k;
@@ -387,8 +578,10 @@ export class RankTails {
   }
 }
 
+type RankArray = Int32Array | Uint16Array;
+
 // Binary heaps in heap[base … base + n): sign 1 keeps the largest at the root, −1 the smallest.
-function siftUp(heap: Int32Array, base: number, n: number, v: number, sign: number): void {
+function siftUp(heap: RankArray, base: number, n: number, v: number, sign: number): void {
   let c = n;
   while (c > 0) {
     const p = (c - 1) >> 1;
@@ -400,7 +593,7 @@ function siftUp(heap: Int32Array, base: number, n: number, v: number, sign: numb
 }
 
 /** Replaces the root by v and restores the heap of n. */
-function siftDown(heap: Int32Array, base: number, n: number, v: number, sign: number): void {
+function siftDown(heap: RankArray, base: number, n: number, v: number, sign: number): void {
   let p = 0;
   for (;;) {
     let c = 2 * p + 1;

@@ -196,6 +196,11 @@ function drawTerms(
  * handed to onDraw are reused by the next sweep: copy what must be kept.
  */
 export function gibbs(data: ScoreData, o: GibbsOptions, onDraw: OnDraw): void {
+  for (const d of gibbsDraws(data, o)) onDraw(d.draw, d.mu, d.quality, d.leniency);
+}
+
+/** gibbs() as a generator: the sampler runs as the draws are taken (the arrays are reused by the next sweep). */
+export function* gibbsDraws(data: ScoreData, o: GibbsOptions): Generator<{ draw: number; mu: number; quality: Float64Array; leniency: Float64Array }> {
   const I = data.applications.length;
   const J = data.experts.length;
   const N = data.y.length;
@@ -248,6 +253,6 @@ export function gibbs(data: ScoreData, o: GibbsOptions, onDraw: OnDraw): void {
     for (let j = 0; j < J; j++) ssb += b[j] * b[j];
     s2b = rng.inverseGamma(shape + J / 2, scale + ssb / 2);
 
-    if (sweep > o.burnIn && (sweep - o.burnIn) % o.thin === 0) onDraw(kept++, mu, a, b);
+    if (sweep > o.burnIn && (sweep - o.burnIn) % o.thin === 0) yield { draw: kept++, mu, quality: a, leniency: b };
   }
 }

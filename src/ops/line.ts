@@ -2,9 +2,13 @@
 // collective decision; SPEC §15). Read-only: it reads one snapshot of the
 // ledger, writes nothing and appends no event; the awards stay allocate's.
 import { UserError } from '../domain/errors.js';
-import { copyColumns, fundingLine, type FundingLine } from '../domain/funding-line.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { CandidateColumns, PlanOptions } from '../domain/allocation.js';
+import { columnsData, copyColumns, LineAnalysis, type FundingLine } from '../domain/funding-line.js';
 import { scoreData } from '../domain/leniency-model.js';
-import { findCategory, type Category } from '../domain/policy.js';
+import { findCategory, type Category, type Policy } from '../domain/policy.js';
 import { scoringRules } from '../domain/scoring.js';
 import { text } from '../domain/text.js';
 import { getAllocation, latestVersion, lockedAwards, roundCandidates, versionParticipants } from '../ledger/allocations.repo.js';
@@ -74,14 +78,17 @@ export function fundingLineOf(op: OpContext, input: LineInput): LineResult {
     return { version, head, funded, candidates: copyColumns(all, indices), kept, excluded, rules, scores, dropped };
   });
   const r = read.deferred();
+  // The analysis reads the ledger no more: the pages it read (up to the cache's 64 MiB) go back while it runs.
+  db.pragma('shrink_memory');
   op.progress?.phase(text('正在抽样并逐次分配', 'drawing and allocating'), draws, 'draws');
   let line: FundingLine;
   try {
-    line = fundingLine(
+    const options: PlanOptions = { budgets: r.head.budgets, method: r.head.method, shortfall: r.head.shortfall, tieBreak: r.head.tieBreak, kept: r.kept, excluded: r.excluded };
+    const analysis = new LineAnalysis(
       {
         policy,
         candidates: r.candidates,
-        options: { budgets: r.head.budgets, method: r.head.method, shortfall: r.head.shortfall, tieBreak: r.head.tieBreak, kept: r.kept, excluded: r.excluded },
+        options,
         storedFunded: r.funded,
         data: scoreData(r.scores, r.rules.unitsPerPoint, (app, expert) => r.dropped.get(app)?.has(expert) ?? false),
         scores: r.scores,
@@ -89,8 +96,120 @@ export function fundingLineOf(op: OpContext, input: LineInput): LineResult {
       },
       { draws, seed, onDraw: (done) => op.progress?.tick(done) },
     );
+    drawAll(analysis, analysis.modelled ? DrawWorker.start(r.candidates, analysis.inModel, policy, options, draws) : null);
+    line = analysis.result();
   } finally {
     op.progress?.done();
   }
   return { round, version: r.version, category, ...line };
+}
+
+/** Plans every draw of the analysis: here, and in the worker (when there is one) whenever it has room for another. */
+function drawAll(analysis: LineAnalysis, worker: DrawWorker | null): void {
+  const tally = (draw: number, rank: ArrayLike<number>, award: ArrayLike<number>) => analysis.tally(draw, rank, award);
+  const here = (q: Float64Array) => analysis.planHere(q);
+  try {
+    for (const d of analysis.draws()) {
+      if (!worker?.offer(d.draw, d.qualities)) tally(d.draw, ...here(d.qualities));
+      worker?.collect(tally, here, false);
+    }
+    worker?.collect(tally, here, true);
+  } finally {
+    worker?.close();
+  }
+}
+
+// ../ops/: the same file from dist/ops/ and from dist/bundle/ (scripts/bundle.mjs); the worker runs the ES modules of dist/ops/.
+const WORKER_URL = new URL('../ops/line-worker.js', import.meta.url);
+/** Participants × draws from which a second thread pays for its start (about a tenth of a second). */
+const WORKER_MIN_WORK = 1_000_000;
+/** Draws handed to the worker and not yet answered: one being planned, one waiting, so that it never idles. */
+const WORKER_QUEUE = 2;
+/** An answer not come within this long: the worker is taken for lost, and its draws are planned here. */
+const WORKER_SILENCE_MS = 30_000;
+
+type Tally = (draw: number, rank: ArrayLike<number>, award: ArrayLike<number>) => void;
+type PlanHere = (qualities: Float64Array) => [rank: Int32Array, award: ArrayLike<number>];
+
+/**
+ * A worker thread that plans draws (line-worker.ts). The main thread runs the
+ * sampler and cannot yield to the event loop, so it reads answers with
+ * receiveMessageOnPort and sleeps on a shared counter the worker bumps at
+ * each one. A worker that fails or falls silent is set aside, and the draws
+ * it held are planned here: the output is the same either way.
+ */
+class DrawWorker {
+  private readonly pending = new Map<number, Float64Array>();
+  private lost = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly port: MessagePort,
+    private readonly signal: Int32Array,
+  ) {}
+
+  /** A worker for this analysis, or null where one does not pay (a small round) or cannot run (JMFUND_LINE_WORKER=never|always decides). */
+  static start(candidates: CandidateColumns, inModel: Int32Array, policy: Policy, options: PlanOptions, draws: number): DrawWorker | null {
+    const env = process.env.JMFUND_LINE_WORKER;
+    if (env === 'never' || !existsSync(fileURLToPath(WORKER_URL))) return null;
+    if (env !== 'always' && candidates.length * draws < WORKER_MIN_WORK) return null;
+    const { port1, port2 } = new MessageChannel();
+    const signal = new Int32Array(new SharedArrayBuffer(4));
+    try {
+      const worker = new Worker(WORKER_URL, { workerData: { port: port2, signal }, transferList: [port2] });
+      // Nothing here waits for it to end: the command's own end ends it.
+      worker.unref();
+      port1.postMessage({ init: { columns: columnsData(candidates), inModel, policy, options } });
+      return new DrawWorker(worker, port1, signal);
+    } catch {
+      port1.close();
+      return null;
+    }
+  }
+
+  /** Takes the draw (its qualities copied) when the worker has room for it; false: plan it here. */
+  offer(draw: number, qualities: Float64Array): boolean {
+    if (this.lost || this.pending.size >= WORKER_QUEUE) return false;
+    const copy = qualities.slice();
+    this.pending.set(draw, copy);
+    this.port.postMessage({ draw, qualities: copy });
+    return true;
+  }
+
+  /** Tallies the answers come so far; with `wait`, until every draw offered is tallied. */
+  collect(tally: Tally, here: PlanHere, wait: boolean): void {
+    for (;;) {
+      const seen = Atomics.load(this.signal, 0);
+      const m = receiveMessageOnPort(this.port) as { message: { draw?: number; rank?: Int32Array; funded?: Uint8Array; error?: string } } | undefined;
+      if (m) {
+        const { draw, rank, funded } = m.message;
+        if (draw === undefined || !rank || !funded) {
+          this.setAside(tally, here);
+          return;
+        }
+        this.pending.delete(draw);
+        tally(draw, rank, funded);
+        continue;
+      }
+      if (!wait || this.pending.size === 0) return;
+      // Woken by the worker's next answer (the counter moved since `seen`), or silence.
+      if (Atomics.wait(this.signal, 0, seen, WORKER_SILENCE_MS) === 'timed-out' && receiveMessageOnPort(this.port) === undefined) {
+        this.setAside(tally, here);
+        return;
+      }
+    }
+  }
+
+  /** The worker failed: its draws are planned here, and it gets no more. */
+  private setAside(tally: Tally, here: PlanHere): void {
+    this.lost = true;
+    for (const [draw, q] of [...this.pending].sort((a, b) => a[0] - b[0])) tally(draw, ...here(q));
+    this.pending.clear();
+    this.close();
+  }
+
+  close(): void {
+    this.port.close();
+    void this.worker.terminate();
+  }
 }

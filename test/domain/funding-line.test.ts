@@ -77,10 +77,11 @@ describe('the rank interval', () => {
     // Draw counts around the 10 % boundaries, and spreads of ranks from all-equal to all-distinct.
     const draws = fc.oneof(fc.integer({ min: 1, max: 60 }), fc.constantFrom(99, 100, 101, 199, 200, 201, 1000));
     fc.assert(
-      fc.property(draws, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5000 }), fc.integer(), (D, apps, spread, seed) => {
+      fc.property(draws, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 100_000 }), fc.boolean(), fc.integer(), (D, apps, spread, bounded, seed) => {
         const rng = new FastRandom(String(seed));
         const all = Array.from({ length: apps }, () => new Int32Array(D));
-        const tails = new RankTails(apps, D);
+        // Told the highest rank (two bytes a rank below 65,536), or not.
+        const tails = bounded ? new RankTails(apps, D, spread) : new RankTails(apps, D);
         for (let d = 0; d < D; d++) {
           for (let i = 0; i < apps; i++) {
             // Skewed: most draws near the middle, a few far out, ties common when the spread is small.
@@ -97,6 +98,13 @@ describe('the rank interval', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('refuses a rank above the highest it was told of, rather than keep it cut to two bytes', () => {
+    const tails = new RankTails(1, 10, 70_000);
+    tails.add(0, 70_000);
+    expect(() => tails.add(0, 70_001)).toThrow(/rank 70001/);
+    expect(() => new RankTails(1, 10, 500).add(0, -1)).toThrow(RangeError);
   });
 
   it('keeps a tenth of the draws and a little more at each end, all of them when there are few', () => {

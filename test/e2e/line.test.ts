@@ -92,6 +92,19 @@ describe('jmfund line', () => {
     expect(again.json()).toEqual(out);
   }, 120_000);
 
+  it('gives the same output whether its draws are planned in a worker thread on the second core or all in one thread', () => {
+    const db = allocated();
+    const args = ['line', '--round', '2022-R1', '--draws', '300', '--seed', 'worker'];
+    const one = runCli([...args, '--json'], { db, env: { JMFUND_LINE_WORKER: 'never' } });
+    const two = runCli([...args, '--json'], { db, env: { JMFUND_LINE_WORKER: 'always' } });
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(runCli(args, { db, env: { JMFUND_LINE_WORKER: 'always', JMFUND_LANG: 'zh' } }).stdout).toBe(runCli(args, { db, env: { JMFUND_LINE_WORKER: 'never', JMFUND_LANG: 'zh' } }).stdout);
+    // The default for a round this small: no worker (it would not pay for its start), the same figures.
+    expect(runCli([...args, '--json'], { db }).stdout).toBe(one.stdout);
+  });
+
   it('report line writes every format in both languages, and leaves the ledger file unchanged', () => {
     const db = allocated();
     const before = sha(db);
