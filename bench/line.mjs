@@ -1,16 +1,18 @@
 // Benchmark: `jmfund line` (funding-line analysis) at N applications and D draws.
 //
 //   npm run bench -- --only line            (through bench/run-all.mjs)
-//   node bench/line.mjs [--apps 1000] [--draws 1000] [--runs 5] [--json-out FILE]
+//   node bench/line.mjs [--apps 1000,100000] [--draws 1000] [--runs 5] [--big-runs 1] [--json-out FILE]
 //
-// Builds (untimed) a ledger with one round: N eligible applications in three
+// For each size, builds (untimed) a ledger with one round: N eligible applications in three
 // competitive categories, each scored by 5 of 40 experts whose leniencies
 // differ (±6 points), aggregated (mean) and allocated with the CLI, with
 // budgets that fund about half. Then runs `jmfund line --round B --json
-// --draws D` RUNS times: wall time, CPU and peak RSS from /usr/bin/time; and
-// once in process the parts (read, model + planner per draw, leave one expert
-// out, marginal budget) are timed from dist/ modules. Checks that the ledger
-// file is byte for byte unchanged after every run. Goal: < 10 s at 1,000 × 1,000.
+// --draws D` RUNS times (BIG_RUNS above 10,000 applications): wall time, CPU
+// and peak RSS from /usr/bin/time; above 10,000 applications also with every
+// draw planned in one thread (JMFUND_LINE_WORKER=never: the floor of the
+// second core), interleaved; and at the first size once in process. Checks
+// that the ledger file is byte for byte unchanged after every run, and that
+// both ways give the same output. Goal: < 10 s at 1,000 × 1,000.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,10 +22,10 @@ import { fmt, median, options, timed } from './lib/measure.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'jmfund.js');
-const opts = options(process.argv.slice(2), { apps: 1000, draws: 1000, runs: 5, jsonOut: '' });
-const APPS = Number(opts.apps);
+const opts = options(process.argv.slice(2), { apps: '1000', draws: 1000, runs: 5, bigRuns: 1, jsonOut: '' });
+const SIZES = String(opts.apps).split(',').map(Number);
 const DRAWS = Number(opts.draws);
-const RUNS = Number(opts.runs);
+const BIG = 10_000;
 const EXPERTS = 40;
 const PER_APP = 5;
 const log = (s) => process.stderr.write(`${s}\n`);
@@ -33,10 +35,6 @@ const { createLedger, openLedger } = await load('ledger/open.js');
 const { insertRound } = await load('ledger/rounds.repo.js');
 const { loadPolicy } = await load('io/policies.js');
 
-const dir = mkdtempSync(join(tmpdir(), 'jmfund-bench-line-'));
-const db = join(dir, 'line.db');
-const env = { JMFUND_DB: db, JMFUND_LANG: 'en', JMFUND_OFFICER: 'bench', NO_COLOR: '1' };
-const cli = (args) => timed(process.execPath, [BIN, ...args], { env, cwd: ROOT });
 
 // mulberry32 and Box–Muller: the same round on every machine.
 let seed = 20;
@@ -49,7 +47,16 @@ const uniform = () => {
 const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 
 const CATS = ['sme-cloud', 'benchmark-enterprise', 'benchmark-platform'];
-const id = (i) => `B-${String(i + 1).padStart(5, '0')}`;
+const id = (i) => `B-${String(i + 1).padStart(6, '0')}`;
+const rows = [];
+const results = [];
+for (const [at, APPS] of SIZES.entries()) {
+const RUNS = APPS > BIG ? Number(opts.bigRuns) : Number(opts.runs);
+const dir = mkdtempSync(join(tmpdir(), 'jmfund-bench-line-'));
+const db = join(dir, 'line.db');
+const env = { JMFUND_DB: db, JMFUND_LANG: 'en', JMFUND_OFFICER: 'bench', NO_COLOR: '1' };
+const cli = (args, more = {}) => timed(process.execPath, [BIN, ...args], { env: { ...env, ...more }, cwd: ROOT });
+seed = 20;
 {
   const t0 = performance.now();
   const l = createLedger(db);
@@ -82,17 +89,17 @@ const id = (i) => `B-${String(i + 1).padStart(5, '0')}`;
   })();
   l.close();
   const leniency = Array.from({ length: EXPERTS }, () => 3 * normal());
-  let csv = '申报编号,专家编号,评分,是否回避,评审意见\n';
+  const csv = ['申报编号,专家编号,评分,是否回避,评审意见\n'];
   for (let i = 0; i < APPS; i++) {
     const quality = 78 + 7 * normal();
     const pool = Array.from({ length: EXPERTS }, (_, j) => j);
     for (let k = 0; k < PER_APP; k++) {
       const j = pool.splice(Math.floor(uniform() * pool.length), 1)[0];
       const centi = Math.max(0, Math.min(10000, Math.round((quality + leniency[j] + 3 * normal()) * 100)));
-      csv += `${id(i)},E${String(j + 1).padStart(2, '0')},${Math.floor(centi / 100)}.${String(centi % 100).padStart(2, '0')},否,\n`;
+      csv.push(`${id(i)},E${String(j + 1).padStart(2, '0')},${Math.floor(centi / 100)}.${String(centi % 100).padStart(2, '0')},否,\n`);
     }
   }
-  writeFileSync(join(dir, 'scores.csv'), csv);
+  writeFileSync(join(dir, 'scores.csv'), csv.join(''));
   cli(['scores', 'import', join(dir, 'scores.csv'), '--round', 'B']);
   cli(['scores', 'aggregate', '--round', 'B']);
   cli(['allocate', '--round', 'B']);
@@ -102,26 +109,39 @@ const id = (i) => `B-${String(i + 1).padStart(5, '0')}`;
 const hash = () => createHash('sha256').update(readFileSync(db)).digest('hex');
 const before = hash();
 const runs = [];
+const oneThread = [];
 let out = null;
 for (let r = 0; r < RUNS; r++) {
   const t = cli(['line', '--round', 'B', '--json', '--draws', String(DRAWS)]);
+  if (t.code !== 0) throw new Error(`jmfund line failed: ${t.stderr}`);
   if (hash() !== before) throw new Error('jmfund line changed the ledger file');
   runs.push(t);
-  out ??= JSON.parse(t.stdout);
-  log(`run ${r + 1}: ${t.secs.toFixed(2)} s wall, ${fmt(t.cpu)} s CPU, ${fmt(t.rssMb, 0)} MB`);
+  out ??= t.stdout;
+  log(`${APPS}: run ${r + 1}: ${t.secs.toFixed(2)} s wall, ${fmt(t.cpu)} s CPU, ${fmt(t.rssMb, 0)} MB`);
+  if (APPS <= BIG) continue;
+  const o = cli(['line', '--round', 'B', '--json', '--draws', String(DRAWS)], { JMFUND_LINE_WORKER: 'never' });
+  if (o.stdout !== out) throw new Error('jmfund line in one thread gave another output');
+  oneThread.push(o);
+  log(`${APPS}: one thread ${r + 1}: ${o.secs.toFixed(2)} s wall, ${fmt(o.cpu)} s CPU, ${fmt(o.rssMb, 0)} MB`);
 }
+out = JSON.parse(out);
 
-// The parts, in process.
-const { fundingLineOf } = await load('ops/line.js');
-const ledger = openLedger(db);
-const op = { db: ledger, officer: 'bench', now: () => '2022-05-01T00:00:00.000Z', today: () => '2022-05-01' };
-const t = performance.now();
-const whole = fundingLineOf(op, { roundId: 'B', draws: DRAWS });
-const inProcess = (performance.now() - t) / 1000;
-ledger.close();
+// The parts, in process (the first size only).
+let inProcess = null;
+let whole = null;
+if (at === 0) {
+  const { fundingLineOf } = await load('ops/line.js');
+  const ledger = openLedger(db);
+  const op = { db: ledger, officer: 'bench', now: () => '2022-05-01T00:00:00.000Z', today: () => '2022-05-01' };
+  const t = performance.now();
+  whole = fundingLineOf(op, { roundId: 'B', draws: DRAWS });
+  inProcess = (performance.now() - t) / 1000;
+  ledger.close();
+}
 
 const participants = out.applications.length;
 const grey = out.grey_zone.length;
+const one = oneThread.length ? median(oneThread.map((x) => x.secs)) : null;
 const result = {
   applications: APPS,
   participants,
@@ -130,15 +150,21 @@ const result = {
   wall_s: median(runs.map((x) => x.secs)),
   cpu_s: median(runs.map((x) => x.cpu)),
   peak_rss_mb: Math.round(Math.max(...runs.map((x) => x.rssMb))),
+  one_thread_wall_s: one,
+  one_thread_peak_rss_mb: oneThread.length ? Math.round(Math.max(...oneThread.map((x) => x.rssMb))) : null,
   in_process_s: inProcess,
   grey_zone: grey,
-  expected_funded: whole.categories.reduce((s, c) => s + c.expectedFunded, 0),
+  expected_funded: whole ? whole.categories.reduce((s, c) => s + c.expectedFunded, 0) : null,
   ledger_unchanged: true,
 };
-console.log(`| applications | participants | draws | runs | median wall s | median CPU s | peak RSS MB | in process s | grey zone | ledger unchanged |`);
-console.log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|`);
-console.log(
-  `| ${APPS.toLocaleString('en')} | ${participants.toLocaleString('en')} | ${DRAWS.toLocaleString('en')} | ${RUNS} | ${fmt(result.wall_s)} | ${fmt(result.cpu_s)} | ${result.peak_rss_mb} | ${fmt(inProcess)} | ${grey} | yes |`,
+results.push(result);
+const dash = (v, d = 2) => (v === null ? '—' : fmt(v, d));
+rows.push(
+  `| ${APPS.toLocaleString('en')} | ${participants.toLocaleString('en')} | ${DRAWS.toLocaleString('en')} | ${RUNS} | ${fmt(result.wall_s)} | ${fmt(result.cpu_s)} | ${result.peak_rss_mb} | ${dash(one)} | ${dash(result.one_thread_peak_rss_mb, 0)} | ${one === null ? '—' : fmt(one / result.wall_s)} | ${dash(inProcess)} | ${grey.toLocaleString('en')} | yes |`,
 );
-if (opts.jsonOut) writeFileSync(opts.jsonOut, JSON.stringify(result, null, 2));
 if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true }); else log(`kept ${dir}`);
+}
+console.log(`| applications | participants | draws | runs | median wall s | median CPU s | peak RSS MB | one thread wall s | one thread peak RSS MB | one thread ÷ wall | in process s | grey zone | ledger unchanged |`);
+console.log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|`);
+for (const r of rows) console.log(r);
+if (opts.jsonOut) writeFileSync(opts.jsonOut, JSON.stringify(results.length === 1 ? results[0] : results, null, 2));

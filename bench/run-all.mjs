@@ -5,7 +5,7 @@
 //   bench/allocate.mjs  allocate over 100,000 and 1,000,000 scored applications
 //   bench/report.mjs    the audit report of a 100,000-application round, each format
 //   bench/browser.mjs   that report's web page opened in headless Chromium
-//   bench/line.mjs      jmfund line (funding-line analysis) at 1,000 applications × 1,000 draws
+//   bench/line.mjs      jmfund line (funding-line analysis) at 1,000 and 100,000 applications × 1,000 draws
 //   bench/startup.mjs   cold start: jmfund --help, round list vs node -e 0
 //   bench/cycle.mjs     the whole round, command by command, each against its floor
 //
@@ -46,10 +46,10 @@ if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
 // --medium: the province sizes (100,000) with fewer runs, about an hour and a half on this shared machine.
 const MEDIUM = opts.medium;
 const SIZES = MEDIUM
-  ? { importRows: 100_000, importRuns: 3, scoresApps: 100_000, scoresRuns: 3, allocate: 100_000, allocateRuns: 3, reportApps: 100_000, reportRuns: 1, browser: [10_000, 100_000], browserRuns: 1, lineApps: 1_000, lineDraws: 1_000, lineRuns: 3, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '1'] }
+  ? { importRows: 100_000, importRuns: 3, scoresApps: 100_000, scoresRuns: 3, allocate: 100_000, allocateRuns: 3, reportApps: 100_000, reportRuns: 1, browser: [10_000, 100_000], browserRuns: 1, lineApps: '1000,100000', lineDraws: 1_000, lineRuns: 3, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '1'] }
   : QUICK
   ? { importRows: 20_000, importRuns: 1, scoresApps: 5_000, scoresRuns: 1, allocate: 20_000, allocateRuns: 1, reportApps: 5_000, reportRuns: 1, browser: [2_000], browserRuns: 1, lineApps: 300, lineDraws: 300, lineRuns: 1, startupRuns: 15, cycle: ['--sizes', '120,2000', '--runs', '1', '--dup-rows', '6000', '--dup-enterprises', '12'] }
-  : { importRows: 1_000_000, importRuns: 3, scoresApps: 200_000, scoresRuns: 5, allocate: null, allocateRuns: null, reportApps: 100_000, reportRuns: 3, browser: [10_000, 100_000], browserRuns: 3, lineApps: 1_000, lineDraws: 1_000, lineRuns: 5, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '3', '--province', ...(opts.full ? ['--full'] : [])] };
+  : { importRows: 1_000_000, importRuns: 3, scoresApps: 200_000, scoresRuns: 5, allocate: null, allocateRuns: null, reportApps: 100_000, reportRuns: 3, browser: [10_000, 100_000], browserRuns: 3, lineApps: '1000,100000', lineDraws: 1_000, lineRuns: 5, startupRuns: 21, cycle: ['--sizes', '120,10000,100000', '--runs', '3', '--province', ...(opts.full ? ['--full'] : [])] };
 
 const started = new Date();
 const host = machine();
@@ -177,7 +177,7 @@ if (want('line')) {
   const r = await runScript('line.mjs', args);
   section(
     'Funding line',
-    `\`node bench/line.mjs ${args.join(' ')}\`: \`jmfund line --round B --json --draws ${SIZES.lineDraws}\` on a round of ${SIZES.lineApps.toLocaleString('en')} applications in three categories, each scored by 5 of 40 experts of differing leniency, aggregated and allocated (budgets for about half); median of ${SIZES.lineRuns} run(s); the planner runs once per draw; "in process" is one run of the operation timed inside Node; the ledger file's SHA-256 is checked unchanged after every run. Goal: < 10 s at 1,000 × 1,000.`,
+    `\`node bench/line.mjs ${args.join(' ')}\`: \`jmfund line --round B --json --draws ${SIZES.lineDraws}\` on a round of ${String(SIZES.lineApps).split(',').map((n) => Number(n).toLocaleString('en')).join(' and of ')} applications in three categories, each scored by 5 of 40 experts of differing leniency, aggregated and allocated (budgets for about half); median of ${SIZES.lineRuns} run(s) (1 above 10,000 applications); the planner runs once per draw, on both cores where participants × draws reach 10^6; above 10,000 applications each run is followed by the same analysis in one thread (JMFUND_LINE_WORKER=never), which must give the same output; "in process" is one run of the operation timed inside Node at the first size; the ledger file's SHA-256 is checked unchanged after every run. Goal: < 10 s at 1,000 × 1,000.`,
     tableLines(r.stdout).join('\n'),
     r,
   );
