@@ -78,6 +78,14 @@ export interface PlanOptions {
   kept?: ReadonlyMap<string, KeptAward>;
   /** Applications taken out (withdrawn): award 0, never offered money again. */
   excluded?: ReadonlySet<string>;
+  /**
+   * tieOrderOf(the candidates, tieBreak), for many plans of the same
+   * applications with other scores (jmfund line): where every participant of
+   * a category has a whole-number score over one denominator, the category is
+   * ordered by a numeric sort of (score, this place), which is the order the
+   * chain gives, without comparing pairs.
+   */
+  tieOrder?: Int32Array;
 }
 
 /** CandidateColumns.state is 4 × the eligibility's index here + the score status's index in SCORE_STATUS_CODES. */
@@ -472,6 +480,53 @@ function indexComparator(c: CandidateColumns, chain: readonly TieBreakKey[]): In
   return inTurn(effectiveChain(chain).map(key));
 }
 
+/**
+ * Each application's place in the order the chain gives after its score key
+ * (the keys after score-desc; application-id-asc last, so no two share one):
+ * PlanOptions.tieOrder for a chain that starts with score-desc.
+ */
+export function tieOrderOf(c: CandidateColumns, chain: readonly TieBreakKey[]): Int32Array {
+  const rest = effectiveChain(chain).filter((k) => k !== 'score-desc');
+  const order = Array.from({ length: c.length }, (_, i) => i).sort(indexComparator(c, rest));
+  const place = new Int32Array(c.length);
+  order.forEach((i, at) => (place[i] = at));
+  return place;
+}
+
+/**
+ * Sorts `part` by score, highest first, then by tieOrder, as one sort of
+ * numbers: key = (highest num − num) · 2^b + place, exact in a double. Only
+ * when every score is a whole num over the same den (then scores compare as
+ * their nums, and equal nums are ties the chain's other keys break, in
+ * tieOrder); false, `part` untouched, otherwise.
+ */
+function sortByScoreThenTie(part: number[], c: CandidateColumns, tieOrder: Int32Array): boolean {
+  const n = part.length;
+  if (n < 2 || tieOrder.length !== c.length) return n < 2;
+  const den = c.den[part[0]];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const i of part) {
+    const num = c.num[i];
+    if (c.den[i] !== den || !Number.isSafeInteger(num) || c.exact.has(i)) return false;
+    if (num < lo) lo = num;
+    if (num > hi) hi = num;
+  }
+  const bits = Math.max(1, Math.ceil(Math.log2(c.length)));
+  const span = 2 ** bits;
+  if ((hi - lo + 1) * span > Number.MAX_SAFE_INTEGER) return false;
+  const keys = new Float64Array(n);
+  const byPlace = new Int32Array(span);
+  for (let j = 0; j < n; j++) {
+    const i = part[j];
+    keys[j] = (hi - c.num[i]) * span + tieOrder[i];
+    byPlace[tieOrder[i]] = i;
+  }
+  keys.sort();
+  for (let j = 0; j < n; j++) part[j] = byPlace[keys[j] % span];
+  return true;
+}
+
 /** The first of the comparators that tells a and b apart. */
 function inTurn<T>(fns: ((a: T, b: T) => number)[]): (a: T, b: T) => number {
   if (fns.length === 3) {
@@ -643,7 +698,7 @@ export function plan(candidates: Iterable<Candidate> | CandidateColumns, policy:
   cats.forEach((cat, k) => {
     categoryStart[k] = at;
     const part = participants[k];
-    part.sort(cmp);
+    if (!(opts.tieOrder && chain[0] === 'score-desc' && sortByScoreThenTie(part, apps, opts.tieOrder))) part.sort(cmp);
     others[k].sort(byId);
     for (let r = 0; r < part.length; r++) L.rank[part[r]] = r + 1;
 

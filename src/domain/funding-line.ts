@@ -6,7 +6,7 @@
 // shortfall rule: p_funded is the share of draws in which it funds an
 // application. Leave-one-expert-out and the marginal budget rerun the planner
 // on the aggregates themselves.
-import { CandidateColumns, plan, type AllocationPlan, type PlanOptions } from './allocation.js';
+import { CandidateColumns, plan, tieOrderOf, type AllocationPlan, type PlanOptions } from './allocation.js';
 import { gibbsDraws, type ScoreData } from './leniency-model.js';
 import type { Policy } from './policy.js';
 import { aggregateApplication, formatFraction, ScoreMoments, scoreToStored, zStatistics, type ApplicationScores, type ScoringRules, type ZStatistics } from './scoring.js';
@@ -253,14 +253,17 @@ export interface Draw {
  */
 export class DrawPlanning {
   readonly drawn: CandidateColumns;
+  private readonly options: PlanOptions;
 
   constructor(
     candidates: CandidateColumns,
     private readonly inModel: Int32Array,
     private readonly policy: Policy,
-    private readonly options: PlanOptions,
+    options: PlanOptions,
   ) {
     this.drawn = copyColumns(candidates, range(candidates.length), (i) => (inModel[i] >= 0 ? [0, 1] : storedScore(candidates, i)));
+    // Only the scores change from draw to draw: the order of the chain's other keys is found once.
+    this.options = { ...options, tieOrder: tieOrderOf(this.drawn, options.tieBreak) };
   }
 
   /** Each participant's rank and award (> 0: funded) in the plan of these qualities. */

@@ -11,6 +11,8 @@ import {
   plan,
   rankComparator,
   RESERVE_REASONS,
+  CandidateColumns,
+  tieOrderOf,
   type AllocationPlan,
   type Candidate,
   type KeptAward,
@@ -117,6 +119,57 @@ function assertInvariants(p: AllocationPlan, policy: Policy): void {
 }
 
 const totals = (p: AllocationPlan) => Object.fromEntries(p.categories.map((c) => [c.category, c.awardedFen]));
+
+describe('a plan given the tie order (jmfund line: many plans of the same applications)', () => {
+  it('is the plan of the chain itself, whenever scores share a denominator, and uses the order it is given', () => {
+    let reordered = 0;
+    fc.assert(
+      fc.property(arbRound, fc.constantFrom(1, 3, 1_000_000), (round, den) => {
+        // The score first, as the policy's chain has it (a chain that starts otherwise is compared pair by pair).
+        const r = { ...round, tieBreak: ['score-desc' as const, ...round.tieBreak.filter((k) => k !== 'score-desc')] };
+        const { policy, candidates } = build(r);
+        // One denominator for all (a draw's qualities are millionths of a point); ties stay common.
+        const one = candidates.map((c, i) => ({ ...c, score: c.score && { num: BigInt((Number(c.score.num) % 3) * den + (i % 2) * (den > 1 ? 1 : 0)), den: BigInt(den) } }));
+        const cols = CandidateColumns.from(one);
+        const plain = plan(cols, policy, opts(r));
+        const given = plan(cols, policy, opts(r, { tieOrder: tieOrderOf(cols, r.tieBreak) }));
+        const view = (p: AllocationPlan) => p.lines.map((l) => [l.app.applicationId, l.rank, l.awardFen, l.reason, l.binding]);
+        expect(view(given)).toEqual(view(plain));
+        expect(given.ties).toEqual(plain.ties);
+        expect(given.reserve).toEqual(plain.reserve);
+        // A reversed tie order is followed where the scores tie: the sort uses what it is given.
+        const reversed = tieOrderOf(cols, r.tieBreak).map((x) => cols.length - 1 - x);
+        if (JSON.stringify(view(plan(cols, policy, opts(r, { tieOrder: reversed })))) !== JSON.stringify(view(plain))) reordered++;
+      }),
+      { numRuns: 800 },
+    );
+    // About 30 in 800 rounds have participants that tie on score in one category.
+    expect(reordered).toBeGreaterThan(10);
+  });
+
+  it('falls back to comparing pairs when the denominators differ', () => {
+    fc.assert(
+      fc.property(arbRound, (r) => {
+        const { policy, candidates } = build(r);
+        const cols = CandidateColumns.from(candidates);
+        const reversed = tieOrderOf(cols, r.tieBreak).map((x) => cols.length - 1 - x);
+        const dens = new Set(candidates.filter((c) => c.score).map((c) => c.score!.den));
+        fc.pre(dens.size > 1);
+        const view = (p: AllocationPlan) => p.lines.map((l) => [l.app.applicationId, l.rank, l.awardFen]);
+        // Only a category whose participants all share one denominator may use the order given.
+        const mixed = plan(cols, policy, opts(r, { tieOrder: reversed }));
+        const plain = plan(cols, policy, opts(r));
+        for (const cat of policy.categories) {
+          const part = plain.lines.filter((l) => l.app.category === cat.key && l.rank !== null && l.app.score);
+          if (new Set(part.map((l) => l.app.score!.den)).size > 1) {
+            expect(view(mixed).filter((_, k) => mixed.lines[k].app.category === cat.key)).toEqual(view(plain).filter((_, k) => plain.lines[k].app.category === cat.key));
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe('allocation invariants over random rounds', () => {
   it('no invariant is ever broken; every award is a multiple of the unit', () => {
