@@ -80,10 +80,11 @@ export interface PlanOptions {
   excluded?: ReadonlySet<string>;
   /**
    * tieOrderOf(the candidates, tieBreak), for many plans of the same
-   * applications with other scores (jmfund line): where every participant of
-   * a category has a whole-number score over one denominator, the category is
-   * ordered by a numeric sort of (score, this place), which is the order the
-   * chain gives, without comparing pairs.
+   * applications with other scores (jmfund line): where the chain starts with
+   * the score and a category's scores are fractions of whole numbers (over a
+   * common denominator of at most 2^32), the category is ordered by a numeric
+   * sort of (score, this place), which is the order the chain gives, without
+   * comparing pairs.
    */
   tieOrder?: Int32Array;
 }
@@ -495,36 +496,52 @@ export function tieOrderOf(c: CandidateColumns, chain: readonly TieBreakKey[]): 
 
 /**
  * Sorts `part` by score, highest first, then by tieOrder, as one sort of
- * numbers: key = (highest num − num) · 2^b + place, exact in a double. Only
- * when every score is a whole num over the same den (then scores compare as
- * their nums, and equal nums are ties the chain's other keys break, in
- * tieOrder); false, `part` untouched, otherwise.
+ * numbers: each score num/den is put over the denominators' least common
+ * multiple L, and key = (highest − num·L/den) · 2^b + place, exact in a
+ * double. Whole-number scores compare as those numerators, and equal ones
+ * are ties the chain's other keys break, in tieOrder. False, `part`
+ * untouched, where a score is no such fraction or the keys would not be exact.
  */
 function sortByScoreThenTie(part: number[], c: CandidateColumns, tieOrder: Int32Array): boolean {
   const n = part.length;
   if (n < 2 || tieOrder.length !== c.length) return n < 2;
-  const den = c.den[part[0]];
+  let common = 1;
+  for (const i of part) {
+    const den = c.den[i];
+    if (!(den > 0) || !Number.isSafeInteger(den) || !Number.isSafeInteger(c.num[i]) || c.exact.has(i)) return false;
+    if (common % den !== 0) common = (common / gcd(common, den)) * den;
+    if (common > MAX_COMMON_DEN) return false;
+  }
+  const scaled = new Float64Array(n);
   let lo = Infinity;
   let hi = -Infinity;
-  for (const i of part) {
-    const num = c.num[i];
-    if (c.den[i] !== den || !Number.isSafeInteger(num) || c.exact.has(i)) return false;
-    if (num < lo) lo = num;
-    if (num > hi) hi = num;
+  for (let j = 0; j < n; j++) {
+    const i = part[j];
+    const v = c.num[i] * (common / c.den[i]);
+    if (!Number.isSafeInteger(v)) return false;
+    scaled[j] = v;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
   }
-  const bits = Math.max(1, Math.ceil(Math.log2(c.length)));
-  const span = 2 ** bits;
+  const span = 2 ** Math.max(1, Math.ceil(Math.log2(c.length)));
   if ((hi - lo + 1) * span > Number.MAX_SAFE_INTEGER) return false;
-  const keys = new Float64Array(n);
   const byPlace = new Int32Array(span);
   for (let j = 0; j < n; j++) {
     const i = part[j];
-    keys[j] = (hi - c.num[i]) * span + tieOrder[i];
+    scaled[j] = (hi - scaled[j]) * span + tieOrder[i];
     byPlace[tieOrder[i]] = i;
   }
-  keys.sort();
-  for (let j = 0; j < n; j++) part[j] = byPlace[keys[j] % span];
+  scaled.sort();
+  for (let j = 0; j < n; j++) part[j] = byPlace[scaled[j] % span];
   return true;
+}
+
+/** Beyond this the scaled scores may leave the doubles' whole numbers: pairs are compared instead. */
+const MAX_COMMON_DEN = 2 ** 32;
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
 }
 
 /** The first of the comparators that tells a and b apart. */

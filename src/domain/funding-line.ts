@@ -692,6 +692,8 @@ export function leaveOneExpertOut(
   // Experts who scored none of the applications analysed change nothing to report.
   const experts = [...byExpert.keys()].filter((e) => byExpert.get(e)! > 0).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   const zScore = rules.method === 'z-score';
+  // Each expert's plan has the same applications, with other scores.
+  const withTieOrder: PlanOptions = { ...options, tieOrder: tieOrderOf(candidates, options.tieBreak) };
   return experts.map((expert) => {
     const without = (a: ApplicationScores): ApplicationScores => ({ applicationId: a.applicationId, entries: a.entries.filter((e) => e.expertId !== expert) });
     let z: ZStatistics | undefined;
@@ -710,7 +712,7 @@ export function leaveOneExpertOut(
     const changes: InfluenceChange[] = [];
     if (replaced.size > 0) {
       const cols = copyColumns(candidates, range(candidates.length), (i) => replaced.get(i) ?? storedScore(candidates, i));
-      const p = plan(cols, policy, options);
+      const p = plan(cols, policy, withTieOrder);
       for (let k = 0; k < policy.categories.length; k++) {
         for (let at = baseline.categoryStart[k]; at < baseline.categoryStart[k + 1]; at++) {
           const i = baseline.order[at];
@@ -743,9 +745,11 @@ export function marginalBudgets(policy: Policy, candidates: CandidateColumns, op
     const none = { category: cat.key, amountFen: null, applicationId: null };
     if (budget === undefined) return void out.push(none);
     const cols = copyColumns(candidates, order);
+    // The bisection plans the same applications with the same scores dozens of times.
+    const tieOrder = tieOrderOf(cols, options.tieBreak);
     let enough = 0;
     for (const i of order) enough += baseline.capFen[i];
-    const planWith = (extra: number) => plan(cols, policy, { ...options, budgets: { ...options.budgets, [cat.key]: budget + extra } });
+    const planWith = (extra: number) => plan(cols, policy, { ...options, tieOrder, budgets: { ...options.budgets, [cat.key]: budget + extra } });
     const rich = planWith(enough);
     // cols holds `order` in its order: position j is application order[j].
     const j = order.findIndex((i, at) => baseline.awardFen[i] === 0 && baseline.kept[i] === 0 && rich.awardFen[at] > 0);
