@@ -159,6 +159,9 @@ class DrawWorker {
       const worker = new Worker(WORKER_URL, { workerData: { port: port2, signal }, transferList: [port2] });
       // Nothing here waits for it to end: the command's own end ends it.
       worker.unref();
+      // An error it could not answer with (it failed to load) comes as an event, after the command: collect() has by then
+      // met its silence and planned its draws here. Unheard, the event would end the process.
+      worker.on('error', () => undefined);
       port1.postMessage({ init: { columns: columnsData(candidates), inModel, policy, options } });
       return new DrawWorker(worker, port1, signal);
     } catch {
