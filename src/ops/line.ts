@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { CandidateColumns, PlanOptions } from '../domain/allocation.js';
-import { columnsData, copyColumns, LineAnalysis, type FundingLine } from '../domain/funding-line.js';
+import { columnsData, copyColumns, LineAnalysis, type Draw, type FundingLine } from '../domain/funding-line.js';
 import { scoreData } from '../domain/leniency-model.js';
 import { findCategory, type Category, type Policy } from '../domain/policy.js';
 import { scoringRules } from '../domain/scoring.js';
@@ -37,7 +37,58 @@ export interface LineResult extends FundingLine {
   category: Category | null;
 }
 
+/** The analysis, every draw planned before it returns (tests, small rounds). */
 export function fundingLineOf(op: OpContext, input: LineInput): LineResult {
+  const run = startLine(op, input);
+  try {
+    for (const d of run.analysis.draws()) run.plan(d);
+    run.drawn();
+    return run.result();
+  } finally {
+    run.end();
+  }
+}
+
+/**
+ * The same analysis for a command: between draws it lets the event loop run
+ * now and then, so that Ctrl-C is heard at once (a province's analysis takes
+ * minutes; it has nothing to roll back). The same output as fundingLineOf.
+ */
+export async function fundingLineOfAsync(op: OpContext, input: LineInput): Promise<LineResult> {
+  const run = startLine(op, input);
+  try {
+    let yielded = performance.now();
+    for (const d of run.analysis.draws()) {
+      run.plan(d);
+      if (performance.now() - yielded < YIELD_EVERY_MS) continue;
+      // d's qualities are used: the sampler's next sweep waits for next().
+      await new Promise((resolve) => setImmediate(resolve));
+      yielded = performance.now();
+    }
+    run.drawn();
+    return run.result();
+  } finally {
+    run.end();
+  }
+}
+
+/** How often the analysis lets the event loop run (a signal's handler waits for it). */
+const YIELD_EVERY_MS = 100;
+
+interface LineRun {
+  analysis: LineAnalysis;
+  /** One draw: to the worker when it has room, else planned here; then what the worker has answered. */
+  plan(d: Draw): void;
+  /** Every draw given: waits for the worker's last answers and lets it go. */
+  drawn(): void;
+  /** What follows the draws (intervals, leave-one-expert-out, marginal budget). */
+  result(): LineResult;
+  /** Done, or failed: the worker let go, the progress bar ended. */
+  end(): void;
+}
+
+/** Reads the round (one snapshot) and sets up the analysis and, where it pays, the worker. */
+function startLine(op: OpContext, input: LineInput): LineRun {
   const db = op.db;
   const round = requireRound(db, input.roundId);
   const policy = round.policy;
@@ -80,48 +131,48 @@ export function fundingLineOf(op: OpContext, input: LineInput): LineResult {
   const r = read.deferred();
   // The analysis reads the ledger no more: the pages it read (up to the cache's 64 MiB) go back while it runs.
   db.pragma('shrink_memory');
+  const options: PlanOptions = { budgets: r.head.budgets, method: r.head.method, shortfall: r.head.shortfall, tieBreak: r.head.tieBreak, kept: r.kept, excluded: r.excluded };
+  const analysis = new LineAnalysis(
+    {
+      policy,
+      candidates: r.candidates,
+      options,
+      storedFunded: r.funded,
+      data: scoreData(r.scores, r.rules.unitsPerPoint, (app, expert) => r.dropped.get(app)?.has(expert) ?? false),
+      scores: r.scores,
+      rules: r.rules,
+    },
+    { draws, seed, onDraw: (done) => op.progress?.tick(done) },
+  );
   op.progress?.phase(text('正在抽样并逐次分配', 'drawing and allocating'), draws, 'draws');
-  let line: FundingLine;
-  try {
-    const options: PlanOptions = { budgets: r.head.budgets, method: r.head.method, shortfall: r.head.shortfall, tieBreak: r.head.tieBreak, kept: r.kept, excluded: r.excluded };
-    const analysis = new LineAnalysis(
-      {
-        policy,
-        candidates: r.candidates,
-        options,
-        storedFunded: r.funded,
-        data: scoreData(r.scores, r.rules.unitsPerPoint, (app, expert) => r.dropped.get(app)?.has(expert) ?? false),
-        scores: r.scores,
-        rules: r.rules,
-      },
-      { draws, seed, onDraw: (done) => op.progress?.tick(done) },
-    );
-    drawAll(analysis, analysis.modelled ? DrawWorker.start(r.candidates, analysis.inModel, policy, options, draws) : null);
-    line = analysis.result();
-  } finally {
-    op.progress?.done();
-  }
-  return { round, version: r.version, category, ...line };
-}
-
-/** Plans every draw of the analysis: here, and in the worker (when there is one) whenever it has room for another. */
-function drawAll(analysis: LineAnalysis, worker: DrawWorker | null): void {
-  const tally = (draw: number, rank: ArrayLike<number>, award: ArrayLike<number>) => analysis.tally(draw, rank, award);
-  const here = (q: Float64Array) => analysis.planHere(q);
-  try {
-    for (const d of analysis.draws()) {
+  const worker = analysis.modelled ? DrawWorker.start(r.candidates, analysis.inModel, policy, options, draws) : null;
+  const tally: Tally = (draw, rank, award) => analysis.tally(draw, rank, award);
+  const here: PlanHere = (q) => analysis.planHere(q);
+  return {
+    analysis,
+    plan(d) {
       if (!worker?.offer(d.draw, d.qualities)) tally(d.draw, ...here(d.qualities));
       worker?.collect(tally, here, false);
-    }
-    worker?.collect(tally, here, true);
-  } finally {
-    worker?.close();
-  }
+    },
+    drawn() {
+      worker?.collect(tally, here, true);
+      worker?.close();
+    },
+    result: () => ({ round, version: r.version, category, ...analysis.result() }),
+    end() {
+      worker?.close();
+      op.progress?.done();
+    },
+  };
 }
 
 // ../ops/: the same file from dist/ops/ and from dist/bundle/ (scripts/bundle.mjs); the worker runs the ES modules of dist/ops/.
 const WORKER_URL = new URL('../ops/line-worker.js', import.meta.url);
-/** Participants × draws from which a second thread pays for its start (about a tenth of a second). */
+/**
+ * Where a second thread pays for its start (a few tenths of a second) and for a message per draw: a plan of
+ * 10,000 participants takes milliseconds (at 1,000 × 1,000 draws the worker made the run 0.4 s slower).
+ */
+const WORKER_MIN_PARTICIPANTS = 10_000;
 const WORKER_MIN_WORK = 1_000_000;
 /** Draws handed to the worker and not yet answered: one being planned, one waiting, so that it never idles. */
 const WORKER_QUEUE = 2;
@@ -152,7 +203,7 @@ class DrawWorker {
   static start(candidates: CandidateColumns, inModel: Int32Array, policy: Policy, options: PlanOptions, draws: number): DrawWorker | null {
     const env = process.env.JMFUND_LINE_WORKER;
     if (env === 'never' || !existsSync(fileURLToPath(WORKER_URL))) return null;
-    if (env !== 'always' && candidates.length * draws < WORKER_MIN_WORK) return null;
+    if (env !== 'always' && (candidates.length < WORKER_MIN_PARTICIPANTS || candidates.length * draws < WORKER_MIN_WORK)) return null;
     const { port1, port2 } = new MessageChannel();
     const signal = new Int32Array(new SharedArrayBuffer(4));
     try {

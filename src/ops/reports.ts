@@ -15,7 +15,7 @@ import { ledgerHead, loadRoundFacts, soundVerifyFacts, verifyFactsOnFile } from 
 import { sameVerify, verifyBeside, verifyBesideWorthIt } from './audit-verify.js';
 import type { FactsVerify } from '../domain/reports/facts.js';
 import type { OpContext } from './context.js';
-import { fundingLineOf, type LineInput } from './line.js';
+import { fundingLineOfAsync, type LineInput } from './line.js';
 import { requireRound } from './lookup.js';
 import { reporter, type Progress } from './progress.js';
 
@@ -23,6 +23,9 @@ import { reporter, type Progress } from './progress.js';
  * Builds a report of a round from the ledger (pure builders over the facts the
  * repository reads; `line` over the funding-line analysis, read-only).
  */
+export function buildRoundReport(db: Db, kind: 'line', roundId: string, generatedAt: string, line?: Omit<LineInput, 'roundId'>): Promise<Report>;
+export function buildRoundReport(db: Db, kind: Exclude<ReportKind, 'line'>, roundId: string, generatedAt: string, line?: Omit<LineInput, 'roundId'>, verified?: FactsVerify): Report;
+export function buildRoundReport(db: Db, kind: ReportKind, roundId: string, generatedAt: string, line?: Omit<LineInput, 'roundId'>, verified?: FactsVerify): Report | Promise<Report>;
 export function buildRoundReport(
   db: Db,
   kind: ReportKind,
@@ -30,7 +33,7 @@ export function buildRoundReport(
   generatedAt: string,
   line: Omit<LineInput, 'roundId'> = {},
   verified?: FactsVerify,
-): Report {
+): Report | Promise<Report> {
   if (kind === 'line') return lineReport(db, roundId, generatedAt, line);
   // Only the audit report shows the verify result; the others skip the full-ledger checks.
   // The audit report walks the standings three times (charts, allocation, money): they are kept once read.
@@ -87,13 +90,13 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
   if (input.out) checkOutPath(input.out, { option: '--out', keep: ledgerFiles(op.db.name), force: input.force });
   const generatedAt = op.now();
   const head: ReportHead = { kind, round: round.roundId, format, lang };
-  const build = (verified?: FactsVerify): Report => {
+  const finish = (report: Report): Report => {
     // Set on the report, not spread into a new one: what a report makes only when read (withLazyHead) stays so.
-    const report = buildRoundReport(op.db, kind, round.roundId, generatedAt, input.line, verified);
     report.timeZone = input.timeZone;
     if (input.htmlRows !== undefined) report.htmlRows = input.htmlRows;
     return counted(report, op.progress, format);
   };
+  const build = (verified?: FactsVerify): Report => finish(buildRoundReport(op.db, kind as Exclude<ReportKind, 'line'>, round.roundId, generatedAt, input.line, verified));
   const emit = async (report: Report, beforeCommit?: () => Promise<void>): Promise<ReportResult> => {
     if (input.out) return { ...head, out: input.out, ...(await toFile(report, head, input.out, input.force, beforeCommit)) };
     const content = await toText(report, head);
@@ -101,6 +104,8 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
     return { ...head, content };
   };
   try {
+    // The funding line's draws take minutes at a province's scale: with their own progress, Ctrl-C heard between them.
+    if (kind === 'line') return await emit(finish(await lineReport(op.db, round.roundId, generatedAt, input.line ?? {}, op.progress)));
     if (kind !== 'audit') return await emit(build());
     // The audit report's checks of the whole ledger, as verify runs them (a second core takes SQLite's own).
     const checks = reporter(op.progress, text('校验账本', 'verifying'), 'checks');
@@ -170,11 +175,11 @@ const REPORT_CACHE_KIB = -16384;
 const isReportKind = (k: string): k is ReportKind => (REPORT_KINDS as readonly string[]).includes(k);
 
 /** The funding-line analysis (read-only, as `jmfund line`) as a report; before a first allocation, a report that says so. */
-function lineReport(db: Db, roundId: string, generatedAt: string, input: Omit<LineInput, 'roundId'>): Report {
+async function lineReport(db: Db, roundId: string, generatedAt: string, input: Omit<LineInput, 'roundId'>, progress?: Progress): Promise<Report> {
   const round = requireRound(db, roundId);
   const head = { roundId, opensOn: round.opensOn, closesOn: round.closesOn, policy: round.policy, policyId: round.policyId, policyHash: round.policyHash, head: ledgerHead(db) };
   if (latestVersion(db, roundId) === null) return buildLineReport({ ...head, version: null, category: null, line: null }, generatedAt);
-  const r = fundingLineOf({ db, officer: '', now: () => generatedAt, today: () => generatedAt.slice(0, 10) }, { ...input, roundId });
+  const r = await fundingLineOfAsync({ db, officer: '', now: () => generatedAt, today: () => generatedAt.slice(0, 10), progress }, { ...input, roundId });
   return buildLineReport({ ...head, version: r.version, category: r.category?.key ?? null, line: r }, generatedAt);
 }
 

@@ -1,10 +1,12 @@
 // `jmfund line` as an officer runs it on the bundled fixtures: the ledger file
 // unchanged by it, the --json shape, the marginal budget against allocate.
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, runCli, tempDir } from '../helpers.js';
+import { BIN, FIXTURES, runCli, tempDir } from '../helpers.js';
 
 /** A ledger made as an officer would, on the bundled fixtures, up to the first allocation. */
 function allocated(): string {
@@ -104,6 +106,30 @@ describe('jmfund line', () => {
     // The default for a round this small: no worker (it would not pay for its start), the same figures.
     expect(runCli([...args, '--json'], { db }).stdout).toBe(one.stdout);
   });
+
+  it('hears Ctrl-C between its draws: it stops at once, says nothing was written, exit 130', async () => {
+    const db = allocated();
+    const before = sha(db);
+    for (const args of [
+      ['line', '--round', '2022-R1', '--draws', '100000'],
+      ['report', 'line', '--round', '2022-R1', '--draws', '100000', '--format', 'md'],
+    ]) {
+      const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, JMFUND_DB: db, JMFUND_LANG: 'en', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const exited = once(child, 'close') as Promise<[number | null, string | null]>;
+      // Well into the draws (100,000 of them take far longer than this).
+      await new Promise((r) => setTimeout(r, 1500));
+      const sent = performance.now();
+      child.kill('SIGINT');
+      const [code] = await exited;
+      expect(code, stderr).toBe(130);
+      // Unheard until the end, it ran on for seconds more.
+      expect(performance.now() - sent, 'stopped within a moment of the signal').toBeLessThan(1500);
+      expect(stderr).toMatch(/^jmfund: interrupted: nothing was written \(SIGINT\)\.$/m);
+      expect(sha(db)).toBe(before);
+    }
+  }, 60_000);
 
   it('report line writes every format in both languages, and leaves the ledger file unchanged', () => {
     const db = allocated();

@@ -5,7 +5,7 @@ import type { LineApplication } from '../../domain/funding-line.js';
 import { formatYuan } from '../../domain/money.js';
 import { LINE_MARK_LABELS } from '../../domain/labels.js';
 import { text } from '../../domain/text.js';
-import { fundingLineOf, type LineResult } from '../../ops/line.js';
+import { fundingLineOfAsync, type LineResult } from '../../ops/line.js';
 import { opContext } from '../context.js';
 import type { Context } from '../context.js';
 import { countOption } from '../options.js';
@@ -128,8 +128,8 @@ export function register(program: Command): void {
     .option('--draws <n>', 'draws from the model (default 1000)')
     .option('--seed <text>', 'seed of the random draws (default the round ID): same seed, same output')
     .action(
-      handler((ctx, opts: { round?: string; category?: string; draws?: string; seed?: string }) => {
-        const r = fundingLineOf(opContext(ctx), { roundId: opts.round, category: opts.category, draws: countOption('draws', opts.draws), seed: opts.seed });
+      handler(async (ctx, opts: { round?: string; category?: string; draws?: string; seed?: string }) => {
+        const r = await fundingLineOfAsync(opContext(ctx), { roundId: opts.round, category: opts.category, draws: countOption('draws', opts.draws), seed: opts.seed });
         // Diagnostics go to stderr, also under --json.
         if (r.stale.length > 0) {
           process.stderr.write(
