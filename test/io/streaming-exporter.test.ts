@@ -175,3 +175,40 @@ describe('xlsx streams', () => {
     expect(maxBuffers).toBeLessThan(16 * 2 ** 20);
   }, 180_000);
 });
+
+describe('a sink whose consumer takes its time (a file)', () => {
+  it('gives every piece in order, text and bytes, awaited only when it says a buffer went out', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.string({ maxLength: 40 }).map((s) => ({ text: s })),
+            fc.tuple(fc.constantFrom('江', 'ab', '€'), fc.integer({ min: 1, max: 9_000 })).map(([s, n]) => ({ text: s.repeat(n) })),
+            fc.tuple(fc.constantFrom('门', 'z'), fc.integer({ min: 1, max: 30_000 })).map(([s, n]) => ({ bytes: Buffer.from(s.repeat(n), 'utf8') })),
+          ),
+          { maxLength: 80 },
+        ),
+        async (pieces) => {
+          const out: Buffer[] = [];
+          let busy = false;
+          const sink = new TextSink(async (c) => {
+            // A chunk handed on while the last one is still being written would be a lost ordering.
+            expect(busy).toBe(false);
+            busy = true;
+            out.push(Buffer.from(c));
+            await new Promise((r) => setImmediate(r));
+            busy = false;
+          });
+          for (const p of pieces) {
+            const w = 'text' in p ? sink.write(p.text) : sink.writeBytes(p.bytes);
+            if (w) await w;
+          }
+          await sink.flush();
+          const want = pieces.map((p) => ('text' in p ? p.text : p.bytes.toString('utf8'))).join('');
+          expect(Buffer.concat(out).toString('utf8')).toBe(want);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,6 +1,6 @@
-// Where a report exporter writes its text: each piece is encoded straight
-// into a 64 KiB buffer, and a full buffer is handed on (to a file, or kept for
-// stdout). `write` returns a promise only when a buffer went out, so a writer
+// Where a report exporter writes its text: pieces are gathered a few thousand
+// characters at a time and encoded straight into a 64 KiB buffer, and a full
+// buffer is handed on (to a file, or kept for stdout). `write` returns a promise only when a buffer went out, so a writer
 // awaits the disk once per buffer, not once per cell. Encoding into a buffer,
 // rather than joining strings and encoding the result, is about ten times
 // faster (the strings of a Chinese report are two-byte strings).
@@ -8,9 +8,13 @@ const CHUNK = 1 << 16;
 /** UTF-8 takes at most 3 bytes per UTF-16 code unit. */
 const MAX_BYTES_PER_UNIT = 3;
 
+/** Text gathered before it is encoded: one Buffer.write per few thousand characters, not per cell or row (its call cost as much as a row's encoding). */
+const GATHER_UNITS = 4096;
+
 export class TextSink {
   private buf = Buffer.allocUnsafe(CHUNK);
   private used = 0;
+  private gathered = '';
   /** `reuse`: the consumer is done with a chunk when `emit` returns (it wrote it), so one buffer serves throughout. */
   constructor(
     private readonly emit: (chunk: Buffer) => Promise<void> | void,
@@ -18,6 +22,14 @@ export class TextSink {
   ) {}
 
   write(s: string): Promise<void> | void {
+    this.gathered += s;
+    if (this.gathered.length < GATHER_UNITS) return;
+    return this.encodeGathered();
+  }
+
+  private encodeGathered(): Promise<void> | void {
+    const s = this.gathered;
+    this.gathered = '';
     if (this.used + s.length * MAX_BYTES_PER_UNIT <= CHUNK) {
       this.used += this.buf.write(s, this.used, 'utf8');
       return;
@@ -38,6 +50,11 @@ export class TextSink {
 
   /** Text already encoded (rows held back by a writer), after what came before it. */
   writeBytes(b: Buffer): Promise<void> | void {
+    const p = this.gathered ? this.encodeGathered() : undefined;
+    return p ? p.then(() => this.copyBytes(b)) : this.copyBytes(b);
+  }
+
+  private copyBytes(b: Buffer): Promise<void> | void {
     if (this.used + b.length <= CHUNK) {
       this.used += b.copy(this.buf, this.used);
       return;
@@ -49,8 +66,12 @@ export class TextSink {
   }
 
   flush(): Promise<void> | void {
-    const full = this.take();
-    if (full) return this.emit(full);
+    const p = this.gathered ? this.encodeGathered() : undefined;
+    const out = () => {
+      const full = this.take();
+      if (full) return this.emit(full);
+    };
+    return p ? p.then(out) : out();
   }
 
   /** The bytes so far; a new buffer takes their place (the consumer may keep the old one) unless `reuse`. */
