@@ -168,7 +168,7 @@ export interface ColumnsData {
   state: Uint8Array;
   requestedAmountFen: Float64Array;
   totalInvestmentFen: Float64Array;
-  /** Each application's stored score, null for none (`exact` holds those a double cannot). */
+  /** Each application's score as storedScore gives it (decimal strings where a double cannot hold it exactly), null for none. */
   scores: StoredScore[];
 }
 

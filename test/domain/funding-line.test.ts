@@ -1,8 +1,8 @@
 // jmfund line's analysis, checked against rounds generated from a known model.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { plan } from '../../src/domain/allocation.js';
-import { fundingLine, marginalBudgets, rankInterval, RankTails, tailRead } from '../../src/domain/funding-line.js';
+import { CandidateColumns, plan } from '../../src/domain/allocation.js';
+import { columnsData, columnsFrom, fundingLine, marginalBudgets, rankInterval, RankTails, tailRead } from '../../src/domain/funding-line.js';
 import { FastRandom, gibbs, scoreData } from '../../src/domain/leniency-model.js';
 import { CAP_FEN, CATEGORY, simulate } from './funding-line-sim.js';
 
@@ -250,5 +250,24 @@ describe('funding line, properties', () => {
     const a = fundingLine(sim.round, { draws: 200, seed: 'one' });
     const b = fundingLine(sim.round, { draws: 200, seed: 'two' });
     expect(a.applications.map((x) => x.expectedRank)).not.toEqual(b.applications.map((x) => x.expectedRank));
+  });
+});
+
+describe('the columns a worker thread gets', () => {
+  it('are read back as they were: codes, dates, states, amounts, and scores a double cannot hold', () => {
+    const c = new CandidateColumns(2);
+    c.push({ applicationId: 'A1', category: 'sme-cloud', cluster: null, uscc: 'U1', enterpriseName: '江门甲', requestedAmountFen: 100, totalInvestmentFen: 250, submittedOn: '2022-03-01', eligibility: 'eligible', scoreStatus: 'scored', score: { num: 17n, den: 3n }, scoreDisplay: '5.67' });
+    c.push({ applicationId: 'A2', category: 'cluster-pilot', cluster: 'home-appliance', uscc: 'U2', enterpriseName: '江门乙', requestedAmountFen: 0, totalInvestmentFen: 9, submittedOn: '2022-04-30', eligibility: 'needs-review', scoreStatus: null, score: null, scoreDisplay: null });
+    c.push({ applicationId: 'A3', category: 'sme-cloud', cluster: 'home-appliance', uscc: 'U1', enterpriseName: '江门甲', requestedAmountFen: 5, totalInvestmentFen: 5, submittedOn: '2022-03-02', eligibility: 'eligible', scoreStatus: 'scored', score: { num: 2n ** 70n + 1n, den: 3n ** 40n }, scoreDisplay: '96.01' });
+    // Through a structured clone, as postMessage sends it.
+    const back = columnsFrom(structuredClone(columnsData(c)));
+    expect(back.length).toBe(3);
+    for (let i = 0; i < 3; i++) {
+      expect(back.candidate(i)).toEqual(c.candidate(i));
+      expect([back.category[i], back.cluster[i], back.submittedOn[i], back.state[i]]).toEqual([c.category[i], c.cluster[i], c.submittedOn[i], c.state[i]]);
+    }
+    expect(back.categories).toEqual(c.categories);
+    expect(back.clusters).toEqual(c.clusters);
+    expect(back.exact).toEqual(c.exact);
   });
 });
