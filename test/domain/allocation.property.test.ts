@@ -163,7 +163,9 @@ describe('a plan given the tie order (jmfund line: many plans of the same applic
   it('is not used when the chain does not start with the score', () => {
     fc.assert(
       fc.property(arbRound, (round) => {
-        const r = { ...round, tieBreak: [...round.tieBreak.filter((k) => k !== 'score-desc'), 'score-desc' as const] };
+        // Another key first (a chain of the score alone would start with it).
+        const rest = round.tieBreak.filter((k) => k !== 'score-desc');
+        const r = { ...round, tieBreak: [...(rest.length ? rest : (['submitted-on-asc'] as const)), 'score-desc' as const] };
         const { policy, candidates } = build(r);
         const cols = CandidateColumns.from(candidates);
         const reversed = tieOrderOf(cols, r.tieBreak).map((x) => cols.length - 1 - x);
