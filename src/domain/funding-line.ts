@@ -130,6 +130,16 @@ function storedScore(c: CandidateColumns, i: number): StoredScore {
 
 /** A copy of some applications of `base` (indices in order), each with the score `score` gives (default: its own). */
 export function copyColumns(base: CandidateColumns, indices: Iterable<number>, score: (i: number) => StoredScore = (i) => storedScore(base, i)): CandidateColumns {
+  return copyFrom(base, indices, score);
+}
+
+/** What copyColumns reads of its base: a CandidateColumns, or the plain data a worker thread gets (ColumnsData). */
+type ColumnsBase = Pick<
+  CandidateColumns,
+  'categories' | 'clusters' | 'applicationId' | 'category' | 'cluster' | 'uscc' | 'enterpriseName' | 'requestedAmountFen' | 'totalInvestmentFen' | 'submittedOn' | 'state' | 'scoreDisplay'
+> & { length: number };
+
+function copyFrom(base: ColumnsBase, indices: Iterable<number>, score: (i: number) => StoredScore): CandidateColumns {
   const out = new CandidateColumns(base.length);
   // The same category and cluster lists, so the codes carry over unchanged.
   for (const k of base.categories) out.categoryCodeOf(k);
@@ -156,6 +166,7 @@ export function copyColumns(base: CandidateColumns, indices: Iterable<number>, s
 
 /** CandidateColumns as plain data (columnsFrom reads it back): for a worker thread, which gets a structured clone. */
 export interface ColumnsData {
+  length: number;
   categories: string[];
   clusters: (string | null)[];
   applicationId: string[];
@@ -175,6 +186,7 @@ export interface ColumnsData {
 export function columnsData(c: CandidateColumns): ColumnsData {
   const n = c.length;
   return {
+    length: n,
     categories: [...c.categories],
     clusters: [...c.clusters],
     applicationId: c.applicationId.slice(0, n),
@@ -192,27 +204,7 @@ export function columnsData(c: CandidateColumns): ColumnsData {
 }
 
 export function columnsFrom(d: ColumnsData): CandidateColumns {
-  const out = new CandidateColumns(d.applicationId.length);
-  for (const k of d.categories) out.categoryCodeOf(k);
-  for (let c = 1; c < d.clusters.length; c++) out.clusterCodeOf(d.clusters[c]);
-  for (let i = 0; i < d.applicationId.length; i++) {
-    const s = d.scores[i];
-    out.pushCoded(
-      d.applicationId[i],
-      d.category[i],
-      d.cluster[i],
-      d.uscc[i],
-      d.enterpriseName[i],
-      d.requestedAmountFen[i],
-      d.totalInvestmentFen[i],
-      d.submittedOn[i],
-      d.state[i],
-      s === null ? null : s[0],
-      s === null ? null : s[1],
-      d.scoreDisplay[i],
-    );
-  }
-  return out;
+  return copyFrom(d, range(d.length), (i) => d.scores[i]);
 }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
