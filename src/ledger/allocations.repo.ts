@@ -206,7 +206,7 @@ export function storeAllocation(
   // line crossed into SQLite 10^5 times, with twelve parameters each.
   // In the order given (by application_id from roundCandidates): appends to the key index. Noted for the seals
   // by rowid at the end, not one by one by a trigger (a sub-program per line, and 10^6 keys held in memory).
-  const lines = bulkInsert(db, 'allocation_lines');
+  const lines = bulkInsert(db, 'allocation_lines', undefined, { inKeyOrder: true });
   const { apps } = plan;
   const n = apps.length;
   let participants = 0;

@@ -20,7 +20,7 @@ import {
 } from '../domain/scoring.js';
 import type { Db } from './open.js';
 import { byIdWalk } from './round-walk.js';
-import { prepared, sqlText } from './statements.js';
+import { binaryOrder, prepared, sqlText } from './statements.js';
 import { bulkInsert, flushNoted } from './seals.js';
 import { BatchedInsert } from './batch-insert.js';
 import type { Statement } from 'better-sqlite3';
@@ -403,7 +403,7 @@ export class AggregateWriter {
       ` ON CONFLICT (application_id) DO UPDATE SET ${[...AGGREGATE_VALUES, 'computed_at'].map((c) => `${c} = excluded.${c}`).join(', ')}`,
     );
     this.deleteRow = db.prepare('DELETE FROM score_aggregates WHERE application_id = ?');
-    this.fresh = this.anyStored ? null : bulkInsert(db, 'score_aggregates');
+    this.fresh = this.anyStored ? null : bulkInsert(db, 'score_aggregates', undefined, { inKeyOrder: true });
   }
 
   add(a: Aggregate): void {
@@ -472,23 +472,6 @@ function isSortedById(aggs: readonly Aggregate[]): boolean {
   return true;
 }
 
-/**
- * SQLite's order of texts (BINARY: UTF-8 bytes, so code points). JavaScript's `<` compares UTF-16 units,
- * which agree below U+D800; above, a surrogate pair (U+10000 and up) must come after U+E000–U+FFFF.
- */
-export function binaryOrder(x: string, y: string): number {
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    const a = x.charCodeAt(i);
-    const b = y.charCodeAt(i);
-    if (a === b) continue;
-    if (a < 0xd800 || b < 0xd800) return a - b;
-    const pairA = a <= 0xdfff;
-    const pairB = b <= 0xdfff;
-    return pairA === pairB ? a - b : pairA ? 1 : -1;
-  }
-  return x.length - y.length;
-}
 
 /** When the round was last aggregated (its newest `scores aggregate` event), if ever: every stored aggregate of the round still held then. */
 export function aggregatedAt(db: Db, roundId: string): string | null {

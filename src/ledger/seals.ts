@@ -11,6 +11,7 @@
 // digests from row_seals and each row's hash from the row itself.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.js';
+import { binaryOrder } from './statements.js';
 
 /** The fact tables and the columns that name a row. Derived tables are sealed too: cheaper than recomputing them in verify. */
 export const SEALED_TABLES: Readonly<Record<string, readonly string[]>> = {
@@ -176,9 +177,13 @@ export function dropNoted(db: Db): void {
  * statement inserted it (the writer deletes none meanwhile). Inside the
  * caller's transaction: if it rolls back, the trigger is back with it. Updates
  * and deletes stay noted by their triggers; a new row noted by one is sealed
- * once, as noted.
+ * once, as noted. `inKeyOrder`: the caller inserts the rows found by rowid in
+ * the order of their keys (allocate's lines, aggregate's rows): they are then
+ * sealed in rowid order, without SQLite sorting their keys (at 10^6 lines a
+ * sort that spills to temporary files). A hint only: rows whose keys come out
+ * of order all the same are read back in key order for the digest.
  */
-export function bulkInsert(db: Db, table: BulkTable, keys?: string): BulkInsert {
+export function bulkInsert(db: Db, table: BulkTable, keys?: string, opts: { inKeyOrder?: boolean } = {}): BulkInsert {
   if (!db.inTransaction) throw new Error('internal error: bulkInsert outside a transaction');
   watchFactTables(db);
   const base = keys === undefined ? (db.prepare(`SELECT coalesce(max(rowid), 0) FROM main.${q(table)}`).pluck().get() as number) : 0;
@@ -199,7 +204,9 @@ export function bulkInsert(db: Db, table: BulkTable, keys?: string): BulkInsert 
       if (keys === undefined) {
         // Two bulk inserts in one transaction: the first one's range holds the second's rows.
         const was = pending.get(table);
-        if (was === undefined || (was.kind === 'rowid' && base < was.base)) pending.set(table, { kind: 'rowid', base });
+        // Each one's rows in key order do not make their union so.
+        if (was === undefined) pending.set(table, { kind: 'rowid', base, inKeyOrder: opts.inKeyOrder === true });
+        else if (was.kind === 'rowid') pending.set(table, { kind: 'rowid', base: Math.min(base, was.base), inKeyOrder: false });
       } else {
         const cols = SEALED_TABLES[table].map(q).join(', ');
         db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${bulkKeysTable(table)} (${cols}, PRIMARY KEY (${cols})) WITHOUT ROWID`);
@@ -224,7 +231,7 @@ export interface BulkInsert {
 }
 
 // Per connection, the rows inserted in bulk in its open transaction, by table: sealed from the table itself.
-type BulkRows = { kind: 'rowid'; base: number } | { kind: 'keys' };
+type BulkRows = { kind: 'rowid'; base: number; inKeyOrder: boolean } | { kind: 'keys' };
 const bulkRows = new WeakMap<Db, Map<string, BulkRows>>();
 const bulkKeysTable = (table: string) => `temp.${q(`jm_bulk_${table}`)}`;
 
@@ -303,6 +310,10 @@ function bulkSource(db: Db, table: string, dirty: boolean): { sql: string; hashe
 function unhashedSource(db: Db, table: string, b: BulkRows, notNoted: (k: string) => string): string {
   const cols = SEALED_TABLES[table];
   const txt = rowText(db, table, 'r.');
+  if (b.kind === 'rowid' && b.inKeyOrder) {
+    const k = keyExpr(table, 'r.');
+    return `SELECT ${k} AS k, ${txt} AS txt FROM main.${q(table)} r WHERE r.rowid > ${b.base}${notNoted(k)} ORDER BY r.rowid`;
+  }
   if (b.kind === 'rowid') {
     const k = keyExpr(table, 'n.');
     return `SELECT b.k AS k, ${txt} AS txt FROM (SELECT ${k} AS k, n.rowid AS rid FROM main.${q(table)} n WHERE n.rowid > ${b.base}${notNoted(k)} ORDER BY 1) b
@@ -370,7 +381,8 @@ function registerSealEntry(db: Db): void {
   sealEntryReady.add(db);
   const add = (k: string, hex: string | null): string | null => {
     if (!entries) throw new Error('internal error: a row seal outside sealNoted');
-    if (entries.last !== null && k < entries.last) entries.ordered = false;
+    // SQLite's order (UTF-8), not JavaScript's: a digest made in the wrong order would be a false alarm in verify.
+    if (entries.last !== null && binaryOrder(k, entries.last) < 0) entries.ordered = false;
     entries.last = k;
     entries.digest.update(entryText(k, hex));
     if (sealCount && ++sealCount.done % SEAL_TICK === 0) sealCount.listener.tick(sealCount.done, sealCount.total);

@@ -5,9 +5,9 @@ import fc from 'fast-check';
 import { ledgerWithRound } from '../helpers.js';
 import type { Db } from '../../src/ledger/open.js';
 import { inTransaction } from '../../src/ledger/open.js';
+import { binaryOrder } from '../../src/ledger/statements.js';
 import {
   applicationScores,
-  binaryOrder,
   countRoundScores,
   expertStats,
   forEachApplicationScores,

@@ -9,6 +9,7 @@ import { eventHash, GENESIS_HASH } from '../../src/ledger/events.js';
 import { appendEvent } from '../../src/ledger/events.js';
 import { inTransaction, openLedger, schemaVersion, type Db } from '../../src/ledger/open.js';
 import { bulkInsert, flushNoted } from '../../src/ledger/seals.js';
+import { binaryOrder } from '../../src/ledger/statements.js';
 import { runChecks } from '../../src/ledger/verify/index.js';
 import { ledgerWithRound, ROOT, tempDir } from '../helpers.js';
 import { addApplications } from './allocation-fixtures.js';
@@ -243,6 +244,58 @@ describe('rows inserted in bulk (seals.bulkInsert)', () => {
     const without = run(false);
     expect(without.rows.map((r) => (r as string[])[0])).toEqual(['["A1"]', '["A2"]', '["A3"]', '["A4"]', '["A7"]', '["A8"]', '["A9"]']);
     expect(run(true)).toEqual(without);
+  });
+
+  it.each([
+    ['in key order', ['A1', 'A2', 'A3', 'A4'], false],
+    ['in key order, one changed and one deleted after', ['A1', 'A2', 'A3', 'A4'], true],
+    ['out of key order all the same', ['A9', 'A1', 'A7'], false],
+    // Key order is the ids' own; their keys' JSON texts sort otherwise ('"' after '!').
+    ['whose key texts sort otherwise', ['A', 'A!', 'B'], false],
+    // SQLite orders U+FF01 before U+1F600 (UTF-8); JavaScript's < the other way (UTF-16).
+    ['out of order as SQLite sees them, not as JavaScript does', ['A\u{1F600}', 'A\uFF01', 'B'], false],
+  ] as const)('said to come in key order (inKeyOrder), are sealed exactly as when sorted: %s', (_, ids, changed) => {
+    const run = (inKeyOrder: boolean) => {
+      const { db } = ledgerWithRound('R1');
+      addApplications(db, 'R1', [{ id: 'A5' }]);
+      inTransaction(db, () => appendEvent(db, { at: at(1), officer: 'o', command: 'import', roundId: 'R1' }));
+      const seq = inTransaction(db, () => {
+        const rows = bulkInsert(db, 'applications', undefined, { inKeyOrder });
+        for (const id of ids) insertCopy(db, id);
+        rows.done();
+        if (changed) {
+          db.prepare('UPDATE applications SET project_name = ? WHERE application_id = ?').run('改名', ids[1]);
+          db.prepare('DELETE FROM applications WHERE application_id = ?').run(ids[2]);
+        }
+        return appendEvent(db, { at: at(2), officer: 'o', command: 'import', roundId: 'R1' }).seq;
+      });
+      expect(runChecks(db).problems).toEqual([]);
+      return sealsOf(db, seq);
+    };
+    const sorted = run(false);
+    expect(sorted.rows.map((r) => (r as string[])[0])).toEqual(ids.map((id) => JSON.stringify([id])).sort(binaryOrder));
+    expect(run(true)).toEqual(sorted);
+  });
+
+  it('said to come in key order, two bulk inserts of one command are sealed as when sorted', () => {
+    const run = (inKeyOrder: boolean) => {
+      const { db } = ledgerWithRound('R1');
+      addApplications(db, 'R1', [{ id: 'A5' }]);
+      inTransaction(db, () => appendEvent(db, { at: at(1), officer: 'o', command: 'import', roundId: 'R1' }));
+      const seq = inTransaction(db, () => {
+        for (const part of [['A6', 'A8'], ['A1', 'A7']]) {
+          const rows = bulkInsert(db, 'applications', undefined, { inKeyOrder });
+          for (const id of part) insertCopy(db, id);
+          rows.done();
+        }
+        return appendEvent(db, { at: at(2), officer: 'o', command: 'import', roundId: 'R1' }).seq;
+      });
+      expect(runChecks(db).problems).toEqual([]);
+      return sealsOf(db, seq);
+    };
+    const sorted = run(false);
+    expect(sorted.rows.map((r) => (r as string[])[0])).toEqual(['["A1"]', '["A6"]', '["A7"]', '["A8"]']);
+    expect(run(true)).toEqual(sorted);
   });
 
   it.each([false, true])('rolled back, none of them is sealed and the insert trigger is back (hashed ahead: %s)', (ahead) => {
