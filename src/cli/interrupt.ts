@@ -8,7 +8,15 @@ import { eventsSince, headSeq, rollbackOpen } from '../ledger/event-head.js';
 import type { Db } from '../ledger/open.js';
 import type { Lang } from '../domain/text.js';
 
+type Committed = { seq: number; command: string }[];
+
 let watched: { db: Db; seqAtOpen: number } | null = null;
+/**
+ * What the command committed before its ledger was closed. A signal that came
+ * while it computed without a pause (allocate, check) is heard only after its
+ * commit, often after the close: it must still be named, never "nothing was written".
+ */
+let committedBeforeClose: Committed = [];
 
 /** The command's ledger, from when it was opened: what it commits is reported if interrupted. */
 export function watchLedger(db: Db): Db {
@@ -16,25 +24,33 @@ export function watchLedger(db: Db): Db {
   return db;
 }
 
+/** The command is closing its ledger: what it committed is kept for a signal heard later. */
 export function unwatchLedger(): void {
+  const w = watched;
   watched = null;
+  if (!w?.db.open) return;
+  try {
+    committedBeforeClose = [...committedBeforeClose, ...eventsSince(w.db, w.seqAtOpen)];
+  } catch {
+    /* the ledger is closed after all; nothing more is known */
+  }
 }
 
 /** Rolls back what is open; returns the events committed since the ledger was opened. */
-function settleLedger(): { seq: number; command: string }[] {
+export function settleLedger(): Committed {
   const w = watched;
-  if (!w || !w.db.open) return [];
+  if (!w || !w.db.open) return committedBeforeClose;
   try {
     rollbackOpen(w.db);
     const committed = eventsSince(w.db, w.seqAtOpen);
     w.db.close();
-    return committed;
+    return [...committedBeforeClose, ...committed];
   } catch {
-    return [];
+    return committedBeforeClose;
   }
 }
 
-function message(lang: Lang, signal: Sig, committed: { seq: number; command: string }[], removed: string[]): string {
+function message(lang: Lang, signal: Sig, committed: Committed, removed: string[]): string {
   const files = removed.join(', ');
   if (lang === 'zh') {
     const head = committed.length
@@ -49,7 +65,7 @@ function message(lang: Lang, signal: Sig, committed: { seq: number; command: str
 }
 
 /** An error nothing caught: the same words as main's internal error, with what was written before it. */
-export function crashMessage(lang: Lang, error: unknown, committed: { seq: number; command: string }[], removed: string[]): string {
+export function crashMessage(lang: Lang, error: unknown, committed: Committed, removed: string[]): string {
   const what = error instanceof Error ? error.message : String(error);
   const files = removed.join(', ');
   if (lang === 'zh') {

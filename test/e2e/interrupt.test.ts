@@ -9,18 +9,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, tempDir } from '../helpers.js';
-import { cliEnv, copyLedger, emptyRound, generateApplications, journalOf, ROUND } from '../crash/lib.js';
+import Database from 'better-sqlite3';
+import { cliEnv, copyLedger, emptyRound, generateApplications, journalOf, ROUND, scoredRound } from '../crash/lib.js';
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 let dir: string;
 let base: string;
 let csv: string;
+let scored: string;
 
 beforeAll(async () => {
   dir = tempDir('jmfund-interrupt-');
   base = await emptyRound(dir);
   csv = join(dir, 'apps.csv');
   await generateApplications(csv, { rows: 40_000, idPrefix: 'I-', family: 9, seed: 5 });
+  ({ scored } = await scoredRound(join(dir, 'scored'), 20_000));
 }, 300_000);
 
 describe('interrupted work says so', () => {
@@ -54,6 +57,50 @@ describe('interrupted work says so', () => {
         expect(sha(db)).toBe(before);
       }
       expect(caught, 'the import was never caught running').toBe(true);
+    }, 300_000);
+  }
+});
+
+describe('a signal heard only after the command committed', () => {
+  // allocate reads, plans and stores without a pause: a Ctrl-C while it works is
+  // heard after its commit, when it waits for its tables' worker, or after it
+  // closed the ledger (test/cli/interrupt.test.ts has that case alone).
+  for (const [lang, words] of [
+    ['en', /^jmfund: interrupted \(SIGINT\) after it had been written: event #(\d+) \(allocate\), which stays in the ledger; nothing after it was written\.$/m],
+    ['zh', /^jmfund: 已中断（SIGINT）：中断前已写入账本 事件 #(\d+)（allocate），这些保留在账本中；其后未写入任何内容。$/m],
+  ] as const) {
+    it(`names what it wrote, never "nothing was written" (${lang})`, async () => {
+      let caught = false;
+      for (let attempt = 0; attempt < 5 && !caught; attempt++) {
+        const db = copyLedger(scored, join(dir, `a-${lang}-${attempt}.db`));
+        const child = spawn(process.execPath, [BIN, 'allocate', '--round', ROUND], {
+          env: cliEnv(db, { JMFUND_LANG: lang, JMFUND_RENDER_WORKER: 'always' }),
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        const exited = once(child, 'close') as Promise<[number | null, string | null]>;
+        let done = false;
+        void exited.then(() => (done = true));
+        // Its transaction is writing once the -journal exists: from there on it does not pause before the commit.
+        while (!done && !existsSync(journalOf(db))) await new Promise((r) => setTimeout(r, 2));
+        if (done) continue;
+        child.kill('SIGINT');
+        const [exitCode] = await exited;
+        if (exitCode === 0) continue; // heard after the process ended its work: try again
+        caught = true;
+        expect(exitCode, stderr).toBe(130);
+        expect(stderr).not.toMatch(/nothing was written|未写入任何内容（/);
+        const seq = Number(words.exec(stderr)?.[1]);
+        const ledger = new Database(db, { readonly: true });
+        try {
+          expect(ledger.prepare("SELECT seq FROM events WHERE command = 'allocate'").pluck().all()).toEqual([seq]);
+          expect(ledger.prepare('SELECT count(*) FROM allocations').pluck().get()).toBe(1);
+        } finally {
+          ledger.close();
+        }
+      }
+      expect(caught, 'allocate was never caught writing').toBe(true);
     }, 300_000);
   }
 });
