@@ -50,7 +50,7 @@ export function settleLedger(): Committed {
   }
 }
 
-function message(lang: Lang, signal: Sig, committed: Committed, removed: string[]): string {
+export function interruptMessage(lang: Lang, signal: Sig, committed: Committed, removed: string[]): string {
   const files = removed.join(', ');
   if (lang === 'zh') {
     const head = committed.length
@@ -61,7 +61,9 @@ function message(lang: Lang, signal: Sig, committed: Committed, removed: string[
   const head = committed.length
     ? `jmfund: interrupted (${signal}) after ${committed.length === 1 ? 'it had' : 'these had'} been written: ${committed.map((e) => `event #${e.seq} (${e.command})`).join(', ')}, which stay${committed.length === 1 ? 's' : ''} in the ledger; nothing after ${committed.length === 1 ? 'it' : 'them'} was written.`
     : `jmfund: interrupted: nothing was written (${signal}).`;
-  return `${head}${removed.length ? ` The unfinished temporary file was removed: ${files}; the target file was not written.` : ''}\n`;
+  // A report staged for after the commit (publicize's notice list) is written through a temporary file of its own: two.
+  const tmp = removed.length > 1 ? 'The unfinished temporary files were removed' : 'The unfinished temporary file was removed';
+  return `${head}${removed.length ? ` ${tmp}: ${files}; the target file was not written.` : ''}\n`;
 }
 
 /** An error nothing caught: the same words as main's internal error, with what was written before it. */
@@ -77,7 +79,8 @@ export function crashMessage(lang: Lang, error: unknown, committed: Committed, r
   const written = committed.length
     ? `${committed.length === 1 ? 'This had' : 'These had'} been written before it: ${committed.map((e) => `event #${e.seq} (${e.command})`).join(', ')}, which stay${committed.length === 1 ? 's' : ''} in the ledger; nothing after ${committed.length === 1 ? 'it' : 'them'} was written.`
     : 'The ledger was not changed.';
-  return `jmfund: internal error: ${what}\n${written}${removed.length ? ` The unfinished temporary file was removed: ${files}.` : ''} Please report this message.\n`;
+  const tmp = removed.length > 1 ? 'The unfinished temporary files were removed' : 'The unfinished temporary file was removed';
+  return `jmfund: internal error: ${what}\n${written}${removed.length ? ` ${tmp}: ${files}.` : ''} Please report this message.\n`;
 }
 
 /** Installs the handlers for the whole command (main.ts, once). */
@@ -86,7 +89,7 @@ export function handleInterrupts(lang: Lang): void {
     const committed = settleLedger();
     // A progress bar may be half drawn on the terminal: start a clean line.
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-    process.stderr.write(message(lang, signal, committed, removed));
+    process.stderr.write(interruptMessage(lang, signal, committed, removed));
   });
   for (const sig of INTERRUPT_SIGNALS) process.on(sig, () => endOnSignal(sig));
   setCrashReporter((error, removed) => {
