@@ -24,6 +24,7 @@ import {
   roundGroups,
   roundSize,
   type ApplicationResults,
+  type CheckSummary,
   type Decision,
   type ProblemLine,
   type ReopenedItem,
@@ -32,7 +33,7 @@ import {
   type RuleCounts,
 } from '../ledger/eligibility.repo.js';
 import { appendEvent, refuseIfClockBehind } from '../ledger/events.js';
-import { inTransaction } from '../ledger/open.js';
+import { beginTransaction, inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireApplicationState, requireRound } from './lookup.js';
@@ -60,8 +61,10 @@ export interface CheckResult {
   problems(): Iterable<ProblemLine>;
 }
 
-/** Checks every application of the round as of a date (default: the round's closing date) and stores the results with one event. */
-export function check(op: OpContext, input: { roundId?: string; asOf?: string }): CheckResult {
+type CheckInput = { roundId?: string; asOf?: string };
+
+/** What check does before it writes: the round, the as-of date, the clock. */
+function checkPrelude(op: OpContext, input: CheckInput): { round: Round; asOf: string; at: string } {
   const db = op.db;
   const round = requireRound(db, input.roundId);
   const asOf = input.asOf ?? round.closesOn;
@@ -74,51 +77,62 @@ export function check(op: OpContext, input: { roundId?: string; asOf?: string })
   }
   const at = op.now();
   refuseIfClockBehind(db, at);
+  return { round, asOf, at };
+}
+
+/**
+ * The writing part of a check, inside the caller's transaction: it pauses
+ * (yields) after each group of applications of one credit code, where nothing
+ * of the ledger is being read, so that checkAsync can let a signal be heard.
+ */
+function* checkSteps(op: OpContext, round: Round, asOf: string, at: string): Generator<void, CheckSummary> {
+  const db = op.db;
   const progress = op.progress ?? NO_PROGRESS;
-
-  const summary = inTransaction(db, () => {
-    const rc = roundCheck(round, asOf);
-    const seq = nextEventSeq(db);
-    const store = new CheckStore(db, seq);
-    progress.phase(text('核查资格', 'checking'), roundSize(db, round.roundId), 'applications');
-    let done = 0;
-    for (const group of roundGroups(db, round.roundId)) {
-      store.add(group, checkGroup(rc, group.applications, group.lists));
-      done += group.applications.length;
-      progress.tick(done);
-    }
-    progress.done();
-    const s = store.summary();
-    const ev = appendEvent(db, {
-      at,
-      officer: op.officer,
-      command: 'check',
-      roundId: round.roundId,
-      // More than 1,000 applications are indexed in SQL, not named in the event.
-      appIds: s.ids ?? [],
-      details: {
-        as_of: asOf,
-        applications: s.applications,
-        by_status: s.byStatus,
-        status_changes: s.statusChanges,
-        // The event names the first changes; the results carry this event's seq.
-        changes: s.changes,
-        decisions_kept: s.kept,
-        decisions_set_aside: s.reopened.map((r) => ({
-          application_id: r.applicationId,
-          rule: r.rule,
-          decision_id: r.decision.decisionId,
-          decided_by: r.decision.decidedBy,
-          kind: r.kind,
-          why: r.why.en,
-        })),
-      },
-    });
-    if (!s.ids) linkRoundApplications(db, ev.seq, round.roundId);
-    store.finish(round.roundId, { asOf, at, officer: op.officer, eventSeq: ev.seq });
-    return s;
+  const rc = roundCheck(round, asOf);
+  const seq = nextEventSeq(db);
+  const store = new CheckStore(db, seq);
+  progress.phase(text('核查资格', 'checking'), roundSize(db, round.roundId), 'applications');
+  let done = 0;
+  for (const group of roundGroups(db, round.roundId)) {
+    store.add(group, checkGroup(rc, group.applications, group.lists));
+    done += group.applications.length;
+    progress.tick(done);
+    yield;
+  }
+  progress.done();
+  const s = store.summary();
+  const ev = appendEvent(db, {
+    at,
+    officer: op.officer,
+    command: 'check',
+    roundId: round.roundId,
+    // More than 1,000 applications are indexed in SQL, not named in the event.
+    appIds: s.ids ?? [],
+    details: {
+      as_of: asOf,
+      applications: s.applications,
+      by_status: s.byStatus,
+      status_changes: s.statusChanges,
+      // The event names the first changes; the results carry this event's seq.
+      changes: s.changes,
+      decisions_kept: s.kept,
+      decisions_set_aside: s.reopened.map((r) => ({
+        application_id: r.applicationId,
+        rule: r.rule,
+        decision_id: r.decision.decisionId,
+        decided_by: r.decision.decidedBy,
+        kind: r.kind,
+        why: r.why.en,
+      })),
+    },
   });
+  if (!s.ids) linkRoundApplications(db, ev.seq, round.roundId);
+  store.finish(round.roundId, { asOf, at, officer: op.officer, eventSeq: ev.seq });
+  return s;
+}
 
+function checkResult(op: OpContext, round: Round, asOf: string, summary: CheckSummary): CheckResult {
+  const db = op.db;
   return {
     round,
     asOf,
@@ -130,6 +144,52 @@ export function check(op: OpContext, input: { roundId?: string; asOf?: string })
     results: () => iterateRoundResults(db, round.roundId),
     problems: () => iterateProblems(db, round.roundId),
   };
+}
+
+/** Checks every application of the round as of a date (default: the round's closing date) and stores the results with one event. */
+export function check(op: OpContext, input: CheckInput): CheckResult {
+  const { round, asOf, at } = checkPrelude(op, input);
+  const summary = inTransaction(op.db, () => {
+    const steps = checkSteps(op, round, asOf, at);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  });
+  return checkResult(op, round, asOf, summary);
+}
+
+/** How often checkAsync lets the event loop run (a signal's handler waits for it). */
+const YIELD_EVERY_MS = 100;
+
+/**
+ * check, letting the event loop run every YIELD_EVERY_MS between groups: a
+ * round of 10^6 takes tens of seconds, and Ctrl-C then rolls it back at once
+ * (cli/interrupt.ts) instead of being heard after the commit.
+ */
+export async function checkAsync(op: OpContext, input: CheckInput): Promise<CheckResult> {
+  const { round, asOf, at } = checkPrelude(op, input);
+  const tx = beginTransaction(op.db);
+  let summary: CheckSummary;
+  try {
+    const steps = checkSteps(op, round, asOf, at);
+    let yielded = performance.now();
+    for (;;) {
+      const r = steps.next();
+      if (r.done) {
+        summary = r.value;
+        break;
+      }
+      if (performance.now() - yielded < YIELD_EVERY_MS) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      yielded = performance.now();
+    }
+    tx.commit();
+  } catch (e) {
+    tx.rollback();
+    throw e;
+  }
+  return checkResult(op, round, asOf, summary);
 }
 
 // ---------------------------------------------------------------- decide

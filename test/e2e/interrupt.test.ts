@@ -10,13 +10,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, tempDir } from '../helpers.js';
 import Database from 'better-sqlite3';
-import { cliEnv, copyLedger, emptyRound, generateApplications, journalOf, ROUND, scoredRound } from '../crash/lib.js';
+import { cliEnv, copyLedger, emptyRound, generateApplications, jmAsync, journalOf, ROUND, scoredRound } from '../crash/lib.js';
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 let dir: string;
 let base: string;
 let csv: string;
 let scored: string;
+let imported: string;
 
 beforeAll(async () => {
   dir = tempDir('jmfund-interrupt-');
@@ -24,9 +25,37 @@ beforeAll(async () => {
   csv = join(dir, 'apps.csv');
   await generateApplications(csv, { rows: 40_000, idPrefix: 'I-', family: 9, seed: 5 });
   ({ scored } = await scoredRound(join(dir, 'scored'), 20_000));
+  imported = copyLedger(base, join(dir, 'imported.db'));
+  await jmAsync(imported, ['import', csv, '--round', ROUND]);
 }, 300_000);
 
 describe('interrupted work says so', () => {
+  // check computes for tens of seconds at 10^6 applications: it lets the event loop run between credit codes.
+  it('SIGINT during a check: rolled back, said, exit 130, the ledger unchanged', async () => {
+    // Its first write comes late (results are written in batches): the signal is sent part way through a full run's time.
+    const full = await jmAsync(copyLedger(imported, join(dir, 'c-full.db')), ['check', '--round', ROUND]);
+    let caught = false;
+    for (const part of [0.4, 0.55, 0.3, 0.7, 0.25]) {
+      if (caught) break;
+      const db = copyLedger(imported, join(dir, `c-${part}.db`));
+      const before = sha(db);
+      const child = spawn(process.execPath, [BIN, 'check', '--round', ROUND], { env: cliEnv(db), stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const exited = once(child, 'close') as Promise<[number | null, string | null]>;
+      await new Promise((r) => setTimeout(r, full.ms * part));
+      child.kill('SIGINT');
+      const [exitCode] = await exited;
+      if (exitCode === 0 || exitCode === null) continue; // finished first, or killed before its handlers were set: another moment
+      caught = true;
+      expect(exitCode, stderr).toBe(130);
+      expect(stderr).toMatch(/^jmfund: interrupted: nothing was written \(SIGINT\)\.$/m);
+      expect(existsSync(journalOf(db))).toBe(false);
+      expect(sha(db)).toBe(before);
+    }
+    expect(caught, 'check was never caught running').toBe(true);
+  }, 300_000);
+
   for (const [signal, code, lang, words] of [
     ['SIGINT', 130, 'en', /^jmfund: interrupted: nothing was written \(SIGINT\)\.$/m],
     ['SIGTERM', 130, 'en', /^jmfund: interrupted: nothing was written \(SIGTERM\)\.$/m],

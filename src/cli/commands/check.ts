@@ -5,7 +5,7 @@ import { ELIGIBILITY_STATUS_LABELS, OUTCOME_LABELS } from '../../domain/labels.j
 import { text } from '../../domain/text.js';
 import { resultReason } from '../../domain/eligibility.js';
 import type { Decision } from '../../ledger/eligibility.repo.js';
-import { check } from '../../ops/check.js';
+import { checkAsync } from '../../ops/check.js';
 import { opContext, type Context } from '../context.js';
 import { dateOption } from '../options.js';
 import type { Output, Printer } from '../render.js';
@@ -29,9 +29,9 @@ function decisionLine(ctx: Context, d: Decision): string {
 /** Problem rows printed without --all: an officer reads a few hundred; 10^5 rows (a file of repeats) would be hundreds of MB of text. */
 const PROBLEM_ROWS_SHOWN = 200;
 
-function runCheck(ctx: Context, opts: { round?: string; asOf?: string; all?: boolean }): Output {
+async function runCheck(ctx: Context, opts: { round?: string; asOf?: string; all?: boolean }): Promise<Output> {
   keepHeapNearLiveSet();
-  const r = check(opContext(ctx), { roundId: opts.round, asOf: opts.asOf === undefined ? undefined : dateOption('as-of', opts.asOf) });
+  const r = await checkAsync(opContext(ctx), { roundId: opts.round, asOf: opts.asOf === undefined ? undefined : dateOption('as-of', opts.asOf) });
   const round = r.round.roundId;
   const review = r.byStatus['needs-review'];
   return {
