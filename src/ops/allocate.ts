@@ -34,7 +34,7 @@ import {
 } from '../ledger/allocations.repo.js';
 import { appendEvent, refuseIfClockBehind } from '../ledger/events.js';
 import type { Db } from '../ledger/open.js';
-import { inTransaction } from '../ledger/open.js';
+import { beginTransaction, inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireRound } from './lookup.js';
@@ -160,84 +160,93 @@ export interface AllocateResult extends AllocationView<number> {
   needsReview: number;
 }
 
+type Planned = { p: AllocationPlan; version: number | null; counts: ReturnType<typeof candidateCounts> };
+
 /**
- * Plans the round's allocation and, unless a dry run, stores it as the next
- * version with one event. Refuses (nothing written) when kept awards no longer
- * fit, or when ties across the funding line must go to a collective decision.
+ * The work of allocate in steps: it pauses (yields) where nothing of the
+ * ledger is being read (after the read, after the plan), so that
+ * allocateAsync can let a signal be heard before the store. Inside the
+ * caller's transaction unless a dry run.
  */
-export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
+function* allocateSteps(op: OpContext, { round, run, budgets }: AllocateRun, input: AllocateInput): Generator<void, Planned> {
   const db = op.db;
-  const round = requireRound(db, input.roundId);
   const policy = round.policy;
-  const run = allocationRunOptions(policy, input);
-  const budgets = { ...round.budgets, ...parseBudgets(policy, input.budgets ?? []) };
-  const dryRun = Boolean(input.dryRun);
-  if (!dryRun) refuseIfClockBehind(db, op.now());
 
   // Read and plan inside the transaction that stores: a plan made from a ledger
   // that another officer's import changed before the write would leave applications out.
-  const planRound = () => {
-    op.progress?.phase(text('读取申报', 'reading the round'), roundSize(db, round.roundId), 'applications');
-    const candidates = roundCandidates(db, round.roundId, (n) => op.progress?.tick(n));
-    const counts = candidateCounts(candidates);
-    requireCheckedForAllocate(round.roundId, counts.unchecked);
-    const { kept, excluded } = lockedAwards(db, round.roundId);
-    const p = planAllocation(candidates, policy, { budgets, method: run.method, shortfall: run.shortfall, tieBreak: run.tieBreak, kept, excluded });
-    // Kept awards over a lowered budget or pool break the invariants too: refuse them first, with the hint.
-    if (p.conflicts.length > 0) {
-      throw new RefusedError(
-        text(`无法分配：${p.conflicts.map((c) => c.zh).join('；')}`, `cannot allocate: ${p.conflicts.map((c) => c.en).join('; ')}`),
-        text('已公示的奖励不会被重新排名取消；请提高预算（--budget）。', 'awards on notice are never taken away by a re-ranking; raise the budget (--budget).'),
-      );
-    }
-    const broken = checkInvariants(p, policy);
-    if (broken.length > 0) throw new Error(`allocation invariant broken (nothing written): ${broken.slice(0, 5).join('; ')}`);
-    if (run.refuseTies && p.ties.length > 0) {
-      const ties = p.ties.map((t) => t.join(' = ')).join('; ');
-      throw new RefusedError(
-        text(`资助线两侧出现同分，需集体审议：${ties}。未写入任何内容。`, `equal scores across the funding line need a collective decision (集体审议): ${ties}. Nothing was written.`),
-        text('集体审议后，用 --tie-break 指定排序规则重新分配。', 'after the collective decision, run allocate again with a --tie-break chain.'),
-      );
-    }
-    return { p, kept, excluded, counts };
-  };
+  op.progress?.phase(text('读取申报', 'reading the round'), roundSize(db, round.roundId), 'applications');
+  const candidates = roundCandidates(db, round.roundId, (n) => op.progress?.tick(n));
+  const counts = candidateCounts(candidates);
+  requireCheckedForAllocate(round.roundId, counts.unchecked);
+  const { kept, excluded } = lockedAwards(db, round.roundId);
+  yield;
+  const p = planAllocation(candidates, policy, { budgets, method: run.method, shortfall: run.shortfall, tieBreak: run.tieBreak, kept, excluded });
+  // Kept awards over a lowered budget or pool break the invariants too: refuse them first, with the hint.
+  if (p.conflicts.length > 0) {
+    throw new RefusedError(
+      text(`无法分配：${p.conflicts.map((c) => c.zh).join('；')}`, `cannot allocate: ${p.conflicts.map((c) => c.en).join('; ')}`),
+      text('已公示的奖励不会被重新排名取消；请提高预算（--budget）。', 'awards on notice are never taken away by a re-ranking; raise the budget (--budget).'),
+    );
+  }
+  const broken = checkInvariants(p, policy);
+  if (broken.length > 0) throw new Error(`allocation invariant broken (nothing written): ${broken.slice(0, 5).join('; ')}`);
+  if (run.refuseTies && p.ties.length > 0) {
+    const ties = p.ties.map((t) => t.join(' = ')).join('; ');
+    throw new RefusedError(
+      text(`资助线两侧出现同分，需集体审议：${ties}。未写入任何内容。`, `equal scores across the funding line need a collective decision (集体审议): ${ties}. Nothing was written.`),
+      text('集体审议后，用 --tie-break 指定排序规则重新分配。', 'after the collective decision, run allocate again with a --tie-break chain.'),
+    );
+  }
+  if (input.dryRun) return { p, version: null, counts };
 
   // The refusals come before any write; anything that throws after them (the
   // store, the event) rolls the whole transaction back.
-  const { p, version, counts } = dryRun
-    ? { ...planRound(), version: null }
-    : withStoreCache(db, () => inTransaction(db, () => {
-        const planned = planRound();
-        const { kept, excluded } = planned;
-        input.onPlanned?.(round, planned.p);
-        const at = op.now();
-        const stored = storeAllocation(db, round.roundId, planned.p, at, op.officer, reporter(op.progress, text('写入分配结果', 'storing the lines'), 'rows'));
-        op.progress?.done();
-        const event = appendEvent(db, {
-          at,
-          officer: op.officer,
-          command: 'allocate',
-          roundId: round.roundId,
-          appIds: stored.participantIds,
-          details: {
-            version: stored.version,
-            method: run.method,
-            shortfall: run.shortfall,
-            tie_break: planned.p.tieBreak,
-            budgets_fen: planned.p.budgets,
-            categories: planned.p.categories.map((c) => ({ category: c.category, budget_fen: c.budgetFen, awarded_fen: c.awardedFen, funded: c.funded })),
-            kept: kept.size,
-            excluded: excluded.size,
-            ties: planned.p.ties,
-            states: { proposed: stored.stateChanges.proposed, not_funded: stored.stateChanges.notFunded },
-            participants: stored.participants,
-          },
-        });
-        if (stored.participantIds.length < stored.participants) linkParticipants(db, event.seq, round.roundId, stored.version);
-        return { p: planned.p, version: stored.version, counts: planned.counts };
-      }));
+  input.onPlanned?.(round, p);
+  yield;
+  const at = op.now();
+  const stored = storeAllocation(db, round.roundId, p, at, op.officer, reporter(op.progress, text('写入分配结果', 'storing the lines'), 'rows'));
   op.progress?.done();
+  const event = appendEvent(db, {
+    at,
+    officer: op.officer,
+    command: 'allocate',
+    roundId: round.roundId,
+    appIds: stored.participantIds,
+    details: {
+      version: stored.version,
+      method: run.method,
+      shortfall: run.shortfall,
+      tie_break: p.tieBreak,
+      budgets_fen: p.budgets,
+      categories: p.categories.map((c) => ({ category: c.category, budget_fen: c.budgetFen, awarded_fen: c.awardedFen, funded: c.funded })),
+      kept: kept.size,
+      excluded: excluded.size,
+      ties: p.ties,
+      states: { proposed: stored.stateChanges.proposed, not_funded: stored.stateChanges.notFunded },
+      participants: stored.participants,
+    },
+  });
+  if (stored.participantIds.length < stored.participants) linkParticipants(db, event.seq, round.roundId, stored.version);
+  return { p, version: stored.version, counts };
+}
 
+interface AllocateRun {
+  round: Round;
+  run: ReturnType<typeof allocationRunOptions>;
+  budgets: Record<string, number>;
+}
+
+/** The round, the run's options and budgets, checked before anything is read; the clock, before a write. */
+function allocatePrelude(op: OpContext, input: AllocateInput): AllocateRun {
+  const round = requireRound(op.db, input.roundId);
+  const run = allocationRunOptions(round.policy, input);
+  const budgets = { ...round.budgets, ...parseBudgets(round.policy, input.budgets ?? []) };
+  if (!input.dryRun) refuseIfClockBehind(op.db, op.now());
+  return { round, run, budgets };
+}
+
+function allocateResult({ round, run }: AllocateRun, input: AllocateInput, { p, version, counts }: Planned): AllocateResult {
+  const policy = round.policy;
   const body = planBody(policy, p);
   const unbudgeted = policy.categories
     .filter((c) => c.allocation === 'competitive' && p.budgets[c.key] === undefined && (counts.byCategory.get(c.key) ?? 0) > 0)
@@ -245,7 +254,7 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
   return {
     round,
     version,
-    dryRun,
+    dryRun: Boolean(input.dryRun),
     method: run.method,
     shortfall: run.shortfall,
     ties: p.ties,
@@ -256,23 +265,94 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
   };
 }
 
+/** Runs a generator of steps to its end without pausing. */
+function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * Plans the round's allocation and, unless a dry run, stores it as the next
+ * version with one event. Refuses (nothing written) when kept awards no longer
+ * fit, or when ties across the funding line must go to a collective decision.
+ */
+export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
+  const db = op.db;
+  const prelude = allocatePrelude(op, input);
+  let planned: Planned;
+  if (input.dryRun) planned = drain(allocateSteps(op, prelude, input));
+  else {
+    const restore = storeCache(db);
+    try {
+      planned = inTransaction(db, () => drain(allocateSteps(op, prelude, input)));
+    } finally {
+      restore();
+    }
+  }
+  op.progress?.done();
+  return allocateResult(prelude, input, planned);
+}
+
+/** How often allocateAsync may let the event loop run (at its pauses only). */
+const YIELD_EVERY_MS = 100;
+
+/**
+ * allocate, letting the event loop run at its pauses (after the read, after
+ * the plan): at 10^6 applications Ctrl-C is then heard before the store and
+ * rolls everything back, instead of after the commit. The store, its seals
+ * and the commit still run in one go.
+ */
+export async function allocateAsync(op: OpContext, input: AllocateInput): Promise<AllocateResult> {
+  const db = op.db;
+  const prelude = allocatePrelude(op, input);
+  const drive = async (): Promise<Planned> => {
+    const steps = allocateSteps(op, prelude, input);
+    let yielded = performance.now();
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+      if (performance.now() - yielded < YIELD_EVERY_MS) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      yielded = performance.now();
+    }
+  };
+  let planned: Planned;
+  if (input.dryRun) planned = await drive();
+  else {
+    const restore = storeCache(db);
+    try {
+      const tx = beginTransaction(db);
+      try {
+        planned = await drive();
+        tx.commit();
+      } catch (e) {
+        tx.rollback();
+        throw e;
+      }
+    } finally {
+      restore();
+    }
+  }
+  op.progress?.done();
+  return allocateResult(prelude, input, planned);
+}
+
 /** The page cache of allocate's write (KiB, negative as the pragma takes it). */
 const STORE_CACHE_KIB = -8192;
 
 /**
- * Runs `write` with a small page cache, then gives the connection its own back.
- * The round is read and its lines written in key order, each page once: 8 MiB
- * serves them as well as open.ts's 64 MiB (the transaction's pages spill to
- * the file before the commit), and keeps a round of 10^6 within 500 MB.
+ * Gives the connection a small page cache for allocate's write; returns what
+ * gives it its own back. The round is read and its lines written in key
+ * order, each page once: 8 MiB serves them as well as open.ts's 64 MiB (the
+ * transaction's pages spill to the file before the commit), and keeps a round
+ * of 10^6 within 500 MB.
  */
-function withStoreCache<T>(db: Db, write: () => T): T {
+function storeCache(db: Db): () => void {
   const cache = db.pragma('cache_size', { simple: true }) as number;
   db.pragma(`cache_size = ${STORE_CACHE_KIB}`);
-  try {
-    return write();
-  } finally {
-    db.pragma(`cache_size = ${cache}`);
-  }
+  return () => void db.pragma(`cache_size = ${cache}`);
 }
 
 // ---------------------------------------------------------------- stored versions

@@ -90,6 +90,44 @@ describe('interrupted work says so', () => {
   }
 });
 
+describe('allocate interrupted', () => {
+  // It pauses after reading the round and after planning: a signal heard there rolls it back; one heard
+  // later (the store, its seals, the commit run in one go) names the version it wrote. Never a wrong word.
+  it('before its store: nothing was written and the ledger is unchanged; after: the words name what stays', async () => {
+    const full = await jmAsync(copyLedger(scored, join(dir, 'al-full.db')), ['allocate', '--round', ROUND]);
+    const seen = { before: 0, after: 0 };
+    for (const part of [0.45, 0.3, 0.6, 0.4, 0.5, 0.35, 0.55]) {
+      const db = copyLedger(scored, join(dir, `al-${part}.db`));
+      const before = sha(db);
+      const child = spawn(process.execPath, [BIN, 'allocate', '--round', ROUND], { env: cliEnv(db), stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const exited = once(child, 'close') as Promise<[number | null, string | null]>;
+      await new Promise((r) => setTimeout(r, full.ms * part));
+      child.kill('SIGINT');
+      const [exitCode] = await exited;
+      if (exitCode === 0 || exitCode === null) continue;
+      expect(exitCode, stderr).toBe(130);
+      expect(existsSync(journalOf(db))).toBe(false);
+      if (/^jmfund: interrupted: nothing was written \(SIGINT\)\.$/m.test(stderr)) {
+        seen.before++;
+        expect(sha(db)).toBe(before);
+      } else {
+        seen.after++;
+        expect(stderr).toMatch(/^jmfund: interrupted \(SIGINT\) after it had been written: event #\d+ \(allocate\), which stays in the ledger/m);
+        const ledger = new Database(db, { readonly: true });
+        try {
+          expect(ledger.prepare('SELECT count(*) FROM allocations').pluck().get()).toBe(1);
+        } finally {
+          ledger.close();
+        }
+      }
+      if (seen.before > 0 && seen.after > 0) break;
+    }
+    expect(seen.before, 'allocate was never stopped before its store').toBeGreaterThan(0);
+  }, 300_000);
+});
+
 describe('a signal heard only after the command committed', () => {
   // allocate reads, plans and stores without a pause: a Ctrl-C while it works is
   // heard after its commit, when it waits for its tables' worker, or after it

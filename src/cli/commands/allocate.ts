@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ALLOCATION_METHODS, SHORTFALL_RULES, TIE_BREAK_KEYS } from '../../domain/policy.js';
 import { text, type Text } from '../../domain/text.js';
 import { needsReviewWarning, tieWarning } from '../../domain/step-order.js';
-import { allocate, type AllocateResult } from '../../ops/allocate.js';
+import { allocateAsync, type AllocateResult } from '../../ops/allocate.js';
 import { allocateWhatIf } from '../../ops/what-if.js';
 import { renderView, viewJson } from '../allocation-view.js';
 import { tablesInWorker, type TablesJob } from '../allocation-render.js';
@@ -44,7 +44,7 @@ export function register(program: Command): void {
         const job: { tables: TablesJob | null } = { tables: null };
         let r: AllocateResult;
         try {
-          r = allocate(opContext(ctx), {
+          r = await allocateAsync(opContext(ctx), {
             roundId: opts.round,
             budgets: opts.budget ?? [],
             method: opts.method,
