@@ -38,6 +38,7 @@ import { beginTransaction, inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireRound } from './lookup.js';
+import { runSteps, runStepsPausing } from './pauses.js';
 import { planBody } from './plan-view.js';
 import { reporter } from './progress.js';
 import { requireCheckedForAllocate } from './steps.js';
@@ -265,14 +266,6 @@ function allocateResult({ round, run }: AllocateRun, input: AllocateInput, { p, 
   };
 }
 
-/** Runs a generator of steps to its end without pausing. */
-function drain<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
-
 /**
  * Plans the round's allocation and, unless a dry run, stores it as the next
  * version with one event. Refuses (nothing written) when kept awards no longer
@@ -282,11 +275,11 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
   const db = op.db;
   const prelude = allocatePrelude(op, input);
   let planned: Planned;
-  if (input.dryRun) planned = drain(allocateSteps(op, prelude, input));
+  if (input.dryRun) planned = runSteps(allocateSteps(op, prelude, input));
   else {
     const restore = storeCache(db);
     try {
-      planned = inTransaction(db, () => drain(allocateSteps(op, prelude, input)));
+      planned = inTransaction(db, () => runSteps(allocateSteps(op, prelude, input)));
     } finally {
       restore();
     }
@@ -294,9 +287,6 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
   op.progress?.done();
   return allocateResult(prelude, input, planned);
 }
-
-/** How often allocateAsync may let the event loop run (at its pauses only). */
-const YIELD_EVERY_MS = 100;
 
 /**
  * allocate, letting the event loop run at its pauses (after the read, after
@@ -307,17 +297,7 @@ const YIELD_EVERY_MS = 100;
 export async function allocateAsync(op: OpContext, input: AllocateInput): Promise<AllocateResult> {
   const db = op.db;
   const prelude = allocatePrelude(op, input);
-  const drive = async (): Promise<Planned> => {
-    const steps = allocateSteps(op, prelude, input);
-    let yielded = performance.now();
-    for (;;) {
-      const r = steps.next();
-      if (r.done) return r.value;
-      if (performance.now() - yielded < YIELD_EVERY_MS) continue;
-      await new Promise((resolve) => setImmediate(resolve));
-      yielded = performance.now();
-    }
-  };
+  const drive = (): Promise<Planned> => runStepsPausing(allocateSteps(op, prelude, input));
   let planned: Planned;
   if (input.dryRun) planned = await drive();
   else {

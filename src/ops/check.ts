@@ -37,6 +37,7 @@ import { beginTransaction, inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireApplicationState, requireRound } from './lookup.js';
+import { runSteps, runStepsPausing } from './pauses.js';
 import { NO_PROGRESS } from './progress.js';
 import { requireDecidable } from './steps.js';
 
@@ -149,41 +150,21 @@ function checkResult(op: OpContext, round: Round, asOf: string, summary: CheckSu
 /** Checks every application of the round as of a date (default: the round's closing date) and stores the results with one event. */
 export function check(op: OpContext, input: CheckInput): CheckResult {
   const { round, asOf, at } = checkPrelude(op, input);
-  const summary = inTransaction(op.db, () => {
-    const steps = checkSteps(op, round, asOf, at);
-    for (;;) {
-      const r = steps.next();
-      if (r.done) return r.value;
-    }
-  });
+  const summary = inTransaction(op.db, () => runSteps(checkSteps(op, round, asOf, at)));
   return checkResult(op, round, asOf, summary);
 }
 
-/** How often checkAsync lets the event loop run (a signal's handler waits for it). */
-const YIELD_EVERY_MS = 100;
-
 /**
- * check, letting the event loop run every YIELD_EVERY_MS between groups: a
- * round of 10^6 takes tens of seconds, and Ctrl-C then rolls it back at once
- * (cli/interrupt.ts) instead of being heard after the commit.
+ * check, letting the event loop run now and then between groups (pauses.ts):
+ * a round of 10^6 takes tens of seconds, and Ctrl-C then rolls it back at
+ * once (cli/interrupt.ts) instead of being heard after the commit.
  */
 export async function checkAsync(op: OpContext, input: CheckInput): Promise<CheckResult> {
   const { round, asOf, at } = checkPrelude(op, input);
   const tx = beginTransaction(op.db);
   let summary: CheckSummary;
   try {
-    const steps = checkSteps(op, round, asOf, at);
-    let yielded = performance.now();
-    for (;;) {
-      const r = steps.next();
-      if (r.done) {
-        summary = r.value;
-        break;
-      }
-      if (performance.now() - yielded < YIELD_EVERY_MS) continue;
-      await new Promise((resolve) => setImmediate(resolve));
-      yielded = performance.now();
-    }
+    summary = await runStepsPausing(checkSteps(op, round, asOf, at));
     tx.commit();
   } catch (e) {
     tx.rollback();

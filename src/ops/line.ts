@@ -15,6 +15,7 @@ import { getAllocation, latestVersion, lockedAwards, roundCandidates, versionPar
 import { aggregateExclusions, roundScoresForAggregation } from '../ledger/scores.repo.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
+import { runStepsPausing } from './pauses.js';
 import { requireRound } from './lookup.js';
 
 export const DEFAULT_DRAWS = 1000;
@@ -57,23 +58,21 @@ export function fundingLineOf(op: OpContext, input: LineInput): LineResult {
 export async function fundingLineOfAsync(op: OpContext, input: LineInput): Promise<LineResult> {
   const run = startLine(op, input);
   try {
-    let yielded = performance.now();
-    for (const d of run.analysis.draws()) {
-      run.plan(d);
-      if (performance.now() - yielded < YIELD_EVERY_MS) continue;
-      // d's qualities are used: the sampler's next sweep waits for next().
-      await new Promise((resolve) => setImmediate(resolve));
-      yielded = performance.now();
-    }
+    // Each draw planned is a step: d's qualities are used before the sampler's next sweep (next()) begins.
+    await runStepsPausing(
+      (function* () {
+        for (const d of run.analysis.draws()) {
+          run.plan(d);
+          yield;
+        }
+      })(),
+    );
     run.drawn();
     return run.result();
   } finally {
     run.end();
   }
 }
-
-/** How often the analysis lets the event loop run (a signal's handler waits for it). */
-const YIELD_EVERY_MS = 100;
 
 interface LineRun {
   analysis: LineAnalysis;

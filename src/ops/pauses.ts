@@ -1,0 +1,28 @@
+// Long work in steps: a generator that yields where it may pause (nothing of
+// the ledger being read there). Run to its end at once, or letting the event
+// loop run between steps now and then, so that a signal's handler
+// (cli/interrupt.ts) is heard while a command of 10^6 applications works, not
+// after its commit.
+
+/** How often work in steps lets the event loop run. */
+const PAUSE_EVERY_MS = 100;
+
+/** Runs `steps` to its end without pausing. */
+export function runSteps<T>(steps: Iterator<unknown, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs `steps` to its end, letting the event loop run between two steps at most every PAUSE_EVERY_MS. */
+export async function runStepsPausing<T>(steps: Iterator<unknown, T>): Promise<T> {
+  let paused = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - paused < PAUSE_EVERY_MS) continue;
+    await new Promise((resolve) => setImmediate(resolve));
+    paused = performance.now();
+  }
+}
