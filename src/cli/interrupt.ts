@@ -13,8 +13,9 @@ type Committed = { seq: number; command: string }[];
 let watched: { db: Db; seqAtOpen: number } | null = null;
 /**
  * What the command committed before its ledger was closed. A signal that came
- * while it computed without a pause (allocate, check) is heard only after its
- * commit, often after the close: it must still be named, never "nothing was written".
+ * while it worked without a pause (allocate's store, a small check) is heard
+ * only after its commit, often after the close: it must still be named, never
+ * "nothing was written".
  */
 let committedBeforeClose: Committed = [];
 

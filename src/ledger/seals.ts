@@ -179,9 +179,9 @@ export function dropNoted(db: Db): void {
  * and deletes stay noted by their triggers; a new row noted by one is sealed
  * once, as noted. `inKeyOrder`: the caller inserts the rows found by rowid in
  * the order of their keys (allocate's lines, aggregate's rows): they are then
- * sealed in rowid order, without SQLite sorting their keys (at 10^6 lines a
- * sort that spills to temporary files). A hint only: rows whose keys come out
- * of order all the same are read back in key order for the digest.
+ * sealed in rowid order, without SQLite sorting their keys and reading each row
+ * back by rowid. A hint only: rows whose keys come out of order all the same
+ * are read back in key order for the digest.
  */
 export function bulkInsert(db: Db, table: BulkTable, keys?: string, opts: { inKeyOrder?: boolean } = {}): BulkInsert {
   if (!db.inTransaction) throw new Error('internal error: bulkInsert outside a transaction');
