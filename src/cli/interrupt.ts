@@ -13,7 +13,7 @@ type Committed = { seq: number; command: string }[];
 let watched: { db: Db; seqAtOpen: number } | null = null;
 /**
  * What the command committed before its ledger was closed. A signal that came
- * while it worked without a pause (allocate's store, a small check) is heard
+ * while it worked without a pause (allocate's store, finalize) is heard
  * only after its commit, often after the close: it must still be named, never
  * "nothing was written".
  */

@@ -248,6 +248,15 @@ const READ_CHUNK = 2048;
  * stores them as they come.
  */
 export function forEachApplicationScores(db: Db, roundId: string, rules: ScoringRules, fn: (a: ApplicationScores) => void, chunkSize = READ_CHUNK): void {
+  for (const a of eachApplicationScores(db, roundId, rules, chunkSize)) fn(a);
+}
+
+/**
+ * forEachApplicationScores as a generator: no statement is open while it is
+ * suspended (each chunk is read whole), so its reader may pause between two
+ * applications (scores aggregate lets a signal be heard there).
+ */
+export function* eachApplicationScores(db: Db, roundId: string, rules: ScoringRules, chunkSize = READ_CHUNK): Generator<ApplicationScores> {
   // The covering index scores_round yields this order without a sort. Read a chunk at a time, each after the last
   // row of the one before (the index's order): per row, iterate() cost more than all() of a few thousand rows.
   const select = 'SELECT application_id, expert_id, score_centi, criteria_json, recused FROM scores WHERE round_id = ?';
@@ -261,8 +270,8 @@ export function forEachApplicationScores(db: Db, roundId: string, rules: Scoring
   for (;;) {
     for (const [appId, expertId, centi, criteriaJson, recused] of rows) {
       if (current?.applicationId !== appId) {
-        if (current) fn(current);
-        unscored?.before(appId, fn);
+        if (current) yield current;
+        if (unscored) yield* unscored.before(appId);
         current = { applicationId: appId, entries: [] };
       }
       const criteria = criteriaJson === null ? null : (JSON.parse(criteriaJson) as Record<string, number>);
@@ -274,17 +283,17 @@ export function forEachApplicationScores(db: Db, roundId: string, rules: Scoring
     const last = rows[rows.length - 1];
     rows = next.all(roundId, last[0], last[1]) as typeof rows;
   }
-  if (current) fn(current);
-  unscored?.before(null, fn);
+  if (current) yield current;
+  if (unscored) yield* unscored.before(null);
 }
 
 /**
  * The round's applications without any score, a page at a time in
  * application_id order; null when every application has one (a score's round
  * is its application's, writeScores: the counts tell, without the walk).
- * `before(id, fn)` gives fn those before `id` not given yet (all, when null).
+ * `before(id)` gives those before `id` not given yet (all, when null).
  */
-function unscoredIds(db: Db, roundId: string, page: number): { before(id: string | null, fn: (a: ApplicationScores) => void): void } | null {
+function unscoredIds(db: Db, roundId: string, page: number): { before(id: string | null): Generator<ApplicationScores> } | null {
   const scored = db.prepare('SELECT count(DISTINCT application_id) FROM scores WHERE round_id = ?').pluck().get(roundId) as number;
   if (scored === (db.prepare('SELECT count(*) FROM applications WHERE round_id = ?').pluck().get(roundId) as number)) return null;
   const select = `SELECT a.application_id FROM applications a WHERE ${byIdWalk(db, roundId, 'a')} = ? AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.application_id = a.application_id)`;
@@ -293,11 +302,11 @@ function unscoredIds(db: Db, roundId: string, page: number): { before(id: string
   let ids = first.all(roundId) as string[];
   let i = 0;
   return {
-    before(id, fn) {
+    *before(id) {
       for (;;) {
         for (; i < ids.length; i++) {
           if (id !== null && binaryOrder(ids[i], id) >= 0) return;
-          fn({ applicationId: ids[i], entries: [] });
+          yield { applicationId: ids[i], entries: [] };
         }
         if (ids.length < page) return;
         ids = next.all(roundId, ids[ids.length - 1]) as string[];

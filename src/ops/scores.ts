@@ -10,13 +10,13 @@ import { type HeaderFailure, tableRows } from '../io/parsed-table.js';
 import { roundSize } from '../ledger/eligibility.repo.js';
 import { EVENT_NAMES_AT_MOST } from '../ledger/allocations.repo.js';
 import { appendEvent, refuseIfClockBehind } from '../ledger/events.js';
-import { inTransaction } from '../ledger/open.js';
+import { beginTransaction, inTransaction, type Db } from '../ledger/open.js';
 import {
   applicationRound,
   applicationScores,
   countRoundScores,
   expertStats,
-  forEachApplicationScores,
+  eachApplicationScores,
   getAggregate,
   getScore,
   lastEventSeq,
@@ -36,6 +36,7 @@ import {
   applicationsShownAs,
 } from '../ledger/scores.repo.js';
 import type { OpContext } from './context.js';
+import { runSteps, runStepsPausing } from './pauses.js';
 import { requireApplication, requireRound } from './lookup.js';
 
 const changedWhileReading = () =>
@@ -308,56 +309,104 @@ export interface ScoresAggregate {
  * shown: nothing is held per application (a z-score's details, one z per
  * expert, held until stored, were most of the memory of a large round).
  */
-export function aggregateScores(op: OpContext, input: { round: string | undefined; method?: ScoreMethod; heldAtMost?: number }): ScoresAggregate {
+type AggregateInput = { round: string | undefined; method?: ScoreMethod; heldAtMost?: number };
+
+/** What an aggregation is, before it reads anything: the round, its rules, the clock. */
+function aggregatePrelude(op: OpContext, input: AggregateInput) {
+  const round = requireRound(op.db, input.round);
+  refuseIfClockBehind(op.db, op.now());
+  return { round, rules: scoringRules(round.policy, input.method), at: op.now() };
+}
+
+/**
+ * The work of an aggregation, inside the caller's transaction, in steps: it
+ * pauses (yields) after each application, where no statement is open
+ * (eachApplicationScores reads whole chunks), so that the CLI's
+ * aggregateScoresAsync lets a signal be heard.
+ */
+function* aggregateSteps(op: OpContext, { round, rules, at }: ReturnType<typeof aggregatePrelude>, heldAtMost: number | undefined): Generator<void, Aggregated> {
   const { db } = op;
-  const round = requireRound(db, input.round);
-  refuseIfClockBehind(db, op.now());
-  const rules = scoringRules(round.policy, input.method);
   const { threshold, outlierGap, article } = round.policy.scoring;
-  const at = op.now();
   const counts = { scored: 0, 'insufficient-reviews': 0, 'below-threshold': 0 };
   let outliers = 0;
   let scores = 0;
   let applications = 0;
   let held: RankedAggregate[] | null = null;
-  inTransaction(db, () => {
-    const size = roundSize(db, round.roundId);
-    // A round up to HELD_AT_MOST applications keeps its ranking in memory (reading it back sorted costs more than
-    // the sort); a larger one reads it back from the ledger as it is shown.
-    if (size <= (input.heldAtMost ?? HELD_AT_MOST)) held = [];
-    // The z-score needs the round's totals (μ, σ, μ_e, σ_e) before the first
-    // application; the other methods gather them (for the experts' table) on the way.
-    const zMethod = rules.method === 'z-score';
-    const moments = zMethod ? roundMoments(db, round.roundId, rules) : new ScoreMoments();
-    const z: ZStatistics | undefined = zMethod ? zStatistics(moments, rules.unitsPerPoint) : undefined;
-    // What repeats among the held aggregates is shared.
-    const sharing = new AggregateSharing();
-    const stored = new AggregateWriter(db, round.roundId, at);
-    // Every application of the round is aggregated, the unscored ones too: the total is the round's size.
-    op.progress?.phase(text('正在汇总评分', 'aggregating scores'), size, 'applications');
-    forEachApplicationScores(db, round.roundId, rules, (a) => {
-      if (!zMethod) moments.addApplication(a);
-      const agg = aggregateApplication(a, rules, z);
-      stored.add(agg);
-      counts[agg.status]++;
-      outliers += agg.outliers.length;
-      scores += agg.experts;
-      held?.push(sharing.held(agg));
-      op.progress?.tick(++applications);
-    });
-    stored.end();
-    op.progress?.done();
-    replaceExpertStats(db, round.roundId, expertSummaries(moments, rules.unitsPerPoint).experts);
-    appendEvent(db, {
-      at,
-      officer: op.officer,
-      command: 'scores aggregate',
-      roundId: round.roundId,
-      details: { method: rules.method, applications, valid_scores: scores, ...counts, outliers, min_experts: rules.minExperts, threshold, outlier_gap: outlierGap },
-    });
+  const size = roundSize(db, round.roundId);
+  // A round up to HELD_AT_MOST applications keeps its ranking in memory (reading it back sorted costs more than
+  // the sort); a larger one reads it back from the ledger as it is shown.
+  if (size <= (heldAtMost ?? HELD_AT_MOST)) held = [];
+  // The z-score needs the round's totals (μ, σ, μ_e, σ_e) before the first
+  // application; the other methods gather them (for the experts' table) on the way.
+  const zMethod = rules.method === 'z-score';
+  const moments = zMethod ? roundMoments(db, round.roundId, rules) : new ScoreMoments();
+  const z: ZStatistics | undefined = zMethod ? zStatistics(moments, rules.unitsPerPoint) : undefined;
+  // What repeats among the held aggregates is shared.
+  const sharing = new AggregateSharing();
+  const stored = new AggregateWriter(db, round.roundId, at);
+  // Every application of the round is aggregated, the unscored ones too: the total is the round's size.
+  op.progress?.phase(text('正在汇总评分', 'aggregating scores'), size, 'applications');
+  for (const a of eachApplicationScores(db, round.roundId, rules)) {
+    if (!zMethod) moments.addApplication(a);
+    const agg = aggregateApplication(a, rules, z);
+    stored.add(agg);
+    counts[agg.status]++;
+    outliers += agg.outliers.length;
+    scores += agg.experts;
+    held?.push(sharing.held(agg));
+    op.progress?.tick(++applications);
+    yield;
+  }
+  stored.end();
+  op.progress?.done();
+  replaceExpertStats(db, round.roundId, expertSummaries(moments, rules.unitsPerPoint).experts);
+  appendEvent(db, {
+    at,
+    officer: op.officer,
+    command: 'scores aggregate',
+    roundId: round.roundId,
+    details: { method: rules.method, applications, valid_scores: scores, ...counts, outliers, min_experts: rules.minExperts, threshold, outlier_gap: outlierGap },
   });
-  const ranked = held ? heldRanking(rankAggregates(held)) : rankedAggregates(db, round.roundId);
-  return { round: round.roundId, method: rules.method, ranked, counts, outliers, minExperts: rules.minExperts, threshold, outlierGap, article };
+  return { held, summary: { round: round.roundId, method: rules.method, counts, outliers, minExperts: rules.minExperts, threshold, outlierGap, article } };
+}
+
+/** An aggregation as stored: its ranking is made once it is committed. */
+interface Aggregated {
+  /** The ranking held in memory (a round up to HELD_AT_MOST), else null: read back from the ledger. */
+  held: RankedAggregate[] | null;
+  summary: Omit<ScoresAggregate, 'ranked'>;
+}
+
+const withRanking = (db: Db, { held, summary }: Aggregated): ScoresAggregate => ({
+  ...summary,
+  ranked: held ? heldRanking(rankAggregates(held)) : rankedAggregates(db, summary.round),
+});
+
+/**
+ * Aggregates the round's scores and stores the result, replacing the previous
+ * aggregate. Read, computed and stored in one transaction, application by
+ * application. A large round's ranking is read back from the ledger as it is
+ * shown: nothing is held per application (a z-score's details, one z per
+ * expert, held until stored, were most of the memory of a large round).
+ */
+export function aggregateScores(op: OpContext, input: AggregateInput): ScoresAggregate {
+  const prelude = aggregatePrelude(op, input);
+  return withRanking(op.db, inTransaction(op.db, () => runSteps(aggregateSteps(op, prelude, input.heldAtMost))));
+}
+
+/** aggregateScores, letting the event loop run between applications now and then (pauses.ts): Ctrl-C rolls it back at once. */
+export async function aggregateScoresAsync(op: OpContext, input: AggregateInput): Promise<ScoresAggregate> {
+  const prelude = aggregatePrelude(op, input);
+  const tx = beginTransaction(op.db);
+  let r: Aggregated;
+  try {
+    r = await runStepsPausing(aggregateSteps(op, prelude, input.heldAtMost));
+    tx.commit();
+  } catch (e) {
+    tx.rollback();
+    throw e;
+  }
+  return withRanking(op.db, r);
 }
 
 /** Above this many applications an aggregation's ranking is read back from the ledger, not held. */

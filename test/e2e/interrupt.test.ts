@@ -90,6 +90,37 @@ describe('interrupted work says so', () => {
   }
 });
 
+describe('scores aggregate interrupted', () => {
+  // It pauses between applications (the scores are read a chunk at a time): a signal rolls the aggregation back.
+  it('rolled back, said, exit 130, the ledger unchanged', async () => {
+    const full = await jmAsync(copyLedger(scored, join(dir, 'ag-full.db')), ['scores', 'aggregate', '--round', ROUND]);
+    let caught = false;
+    for (const part of [0.5, 0.35, 0.65, 0.25, 0.75]) {
+      const db = copyLedger(scored, join(dir, `ag-${part}.db`));
+      const before = sha(db);
+      const child = spawn(process.execPath, [BIN, 'scores', 'aggregate', '--round', ROUND], { env: cliEnv(db), stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const exited = once(child, 'close') as Promise<[number | null, string | null]>;
+      await new Promise((r) => setTimeout(r, full.ms * part));
+      child.kill('SIGINT');
+      const [exitCode] = await exited;
+      if (exitCode === 0 || exitCode === null) continue;
+      expect(exitCode, stderr).toBe(130);
+      expect(existsSync(journalOf(db))).toBe(false);
+      // Heard after the commit (its last part runs in one go), the words name the event instead.
+      if (!/^jmfund: interrupted: nothing was written \(SIGINT\)\.$/m.test(stderr)) {
+        expect(stderr).toMatch(/^jmfund: interrupted \(SIGINT\) after it had been written: event #\d+ \(scores aggregate\)/m);
+        continue;
+      }
+      caught = true;
+      expect(sha(db)).toBe(before);
+      break;
+    }
+    expect(caught, 'the aggregation was never stopped while it worked').toBe(true);
+  }, 300_000);
+});
+
 describe('allocate interrupted', () => {
   // It pauses after reading the round and after planning: a signal heard there rolls it back; one heard
   // later (the store, its seals, the commit run in one go) names the version it wrote. Never a wrong word.

@@ -6,7 +6,7 @@ import { SCORE_METHODS, type ScoreMethod } from '../../domain/policy.js';
 import { centiText } from '../../domain/score-row.js';
 import { scoreExact, scoreToStored, type RankedAggregate } from '../../domain/scoring.js';
 import { text } from '../../domain/text.js';
-import { aggregateScores, expertsSummary, importScores, showScores, type ImportScoresInput } from '../../ops/scores.js';
+import { aggregateScoresAsync, expertsSummary, importScores, showScores, type ImportScoresInput } from '../../ops/scores.js';
 import { type Context, opContext } from '../context.js';
 import { lazyArray } from '../json-stream.js';
 import { exactLines, howText } from '../score-words.js';
@@ -65,8 +65,8 @@ function shownScore(a: RankedAggregate, tied: Set<string>): string {
   return exact !== a.display ? `${a.display} (= ${exact})` : a.display;
 }
 
-export function aggregateCommand(ctx: Context, opts: { round?: string; method?: ScoreMethod }) {
-  const r = aggregateScores(opContext(ctx), { round: opts.round, method: opts.method });
+export async function aggregateCommand(ctx: Context, opts: { round?: string; method?: ScoreMethod }) {
+  const r = await aggregateScoresAsync(opContext(ctx), { round: opts.round, method: opts.method });
   const { ranked, counts } = r;
   const method = SCORE_METHOD_LABELS[r.method];
   return {
