@@ -11,7 +11,7 @@ import { writeScores } from '../../src/ledger/scores.repo.js';
 import { ledgerWithRound } from '../helpers.js';
 
 describe('scores aggregate, piped', () => {
-  it('writes the same TSV as the cells would: tabs and line breaks in ids, outliers, rounded ties, unscored and below the threshold', () => {
+  it('writes the same TSV as the cells would: tabs and line breaks in ids, outliers, rounded ties, unscored and below the threshold', async () => {
     const l = ledgerWithRound('R1');
     const ids = Array.from({ length: 60 }, (_, i) => (i % 9 === 0 ? `A\t${i}\n` : `A-${String(i).padStart(3, '0')}`));
     const ins = l.db.prepare(
@@ -31,7 +31,7 @@ describe('scores aggregate, piped', () => {
     for (const lang of ['zh', 'en'] as const) {
       const ctx = makeContext({ lang, db: l.path });
       const term = { tty: false, columns: Infinity, color: false };
-      const r = aggregateCommand(ctx, { round: 'R1' });
+      const r = await aggregateCommand(ctx, { round: 'R1' });
       const fast: string[] = [];
       const cells: string[] = [];
       const p = makePrinter(ctx, (s) => fast.push(s), term);
