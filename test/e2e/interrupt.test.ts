@@ -13,6 +13,33 @@ import Database from 'better-sqlite3';
 import { cliEnv, copyLedger, emptyRound, generateApplications, jmAsync, journalOf, ROUND, scoredRound } from '../crash/lib.js';
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const NOTHING_WRITTEN = /^jmfund: interrupted: nothing was written \(SIGINT\)\.$/m;
+
+/**
+ * Runs jmfund on `db` and sends `signal` `at` a moment: so many ms after the
+ * start, or once its transaction writes (its -journal exists). Its exit code
+ * and stderr; null when it ended before the signal was sent.
+ */
+async function interruptedRun(
+  db: string,
+  args: string[],
+  at: number | 'writing',
+  opts: { signal?: NodeJS.Signals; env?: Record<string, string> } = {},
+): Promise<{ exitCode: number | null; stderr: string } | null> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(db, opts.env), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = once(child, 'close') as Promise<[number | null, string | null]>;
+  let done = false;
+  void exited.then(() => (done = true));
+  if (at === 'writing') {
+    while (!done && !existsSync(journalOf(db))) await new Promise((r) => setTimeout(r, 2));
+  } else await new Promise((r) => setTimeout(r, at));
+  if (done) return null;
+  child.kill(opts.signal ?? 'SIGINT');
+  const [exitCode] = await exited;
+  return { exitCode, stderr };
+}
 let dir: string;
 let base: string;
 let csv: string;
@@ -39,17 +66,13 @@ describe('interrupted work says so', () => {
       if (caught) break;
       const db = copyLedger(imported, join(dir, `c-${part}.db`));
       const before = sha(db);
-      const child = spawn(process.execPath, [BIN, 'check', '--round', ROUND], { env: cliEnv(db), stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      const exited = once(child, 'close') as Promise<[number | null, string | null]>;
-      await new Promise((r) => setTimeout(r, full.ms * part));
-      child.kill('SIGINT');
-      const [exitCode] = await exited;
-      if (exitCode === 0 || exitCode === null) continue; // finished first, or killed before its handlers were set: another moment
+      const r = await interruptedRun(db, ['check', '--round', ROUND], full.ms * part);
+      // Finished first, or killed before its handlers were set: another moment.
+      if (!r || r.exitCode === 0 || r.exitCode === null) continue;
+      const { exitCode, stderr } = r;
       caught = true;
       expect(exitCode, stderr).toBe(130);
-      expect(stderr).toMatch(/^jmfund: interrupted: nothing was written \(SIGINT\)\.$/m);
+      expect(stderr).toMatch(NOTHING_WRITTEN);
       expect(existsSync(journalOf(db))).toBe(false);
       expect(sha(db)).toBe(before);
     }
@@ -66,18 +89,10 @@ describe('interrupted work says so', () => {
       for (let attempt = 0; attempt < 5 && !caught; attempt++) {
         const db = copyLedger(base, join(dir, `l-${signal}-${lang}-${attempt}.db`));
         const before = sha(db);
-        const child = spawn(process.execPath, [BIN, 'import', csv, '--round', ROUND], { env: cliEnv(db, { JMFUND_LANG: lang }), stdio: ['ignore', 'pipe', 'pipe'] });
-        let stderr = '';
-        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-        const exited = once(child, 'close') as Promise<[number | null, string | null]>;
-        let done = false;
-        void exited.then(() => (done = true));
         // The import's transaction is open once its -journal exists.
-        while (!done && !existsSync(journalOf(db))) await new Promise((r) => setTimeout(r, 2));
-        if (done) continue;
-        child.kill(signal);
-        const [exitCode] = await exited;
-        if (exitCode === 0) continue; // finished first: try again
+        const r = await interruptedRun(db, ['import', csv, '--round', ROUND], 'writing', { signal, env: { JMFUND_LANG: lang } });
+        if (!r || r.exitCode === 0) continue; // finished first: try again
+        const { exitCode, stderr } = r;
         caught = true;
         expect(exitCode, stderr).toBe(code);
         expect(stderr).toMatch(words);
@@ -98,18 +113,13 @@ describe('scores aggregate interrupted', () => {
     for (const part of [0.5, 0.35, 0.65, 0.25, 0.75]) {
       const db = copyLedger(scored, join(dir, `ag-${part}.db`));
       const before = sha(db);
-      const child = spawn(process.execPath, [BIN, 'scores', 'aggregate', '--round', ROUND], { env: cliEnv(db), stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      const exited = once(child, 'close') as Promise<[number | null, string | null]>;
-      await new Promise((r) => setTimeout(r, full.ms * part));
-      child.kill('SIGINT');
-      const [exitCode] = await exited;
-      if (exitCode === 0 || exitCode === null) continue;
+      const r = await interruptedRun(db, ['scores', 'aggregate', '--round', ROUND], full.ms * part);
+      if (!r || r.exitCode === 0 || r.exitCode === null) continue;
+      const { exitCode, stderr } = r;
       expect(exitCode, stderr).toBe(130);
       expect(existsSync(journalOf(db))).toBe(false);
       // Heard after the commit (its last part runs in one go), the words name the event instead.
-      if (!/^jmfund: interrupted: nothing was written \(SIGINT\)\.$/m.test(stderr)) {
+      if (!NOTHING_WRITTEN.test(stderr)) {
         expect(stderr).toMatch(/^jmfund: interrupted \(SIGINT\) after it had been written: event #\d+ \(scores aggregate\)/m);
         continue;
       }
@@ -130,17 +140,12 @@ describe('allocate interrupted', () => {
     for (const part of [0.45, 0.3, 0.6, 0.4, 0.5, 0.35, 0.55]) {
       const db = copyLedger(scored, join(dir, `al-${part}.db`));
       const before = sha(db);
-      const child = spawn(process.execPath, [BIN, 'allocate', '--round', ROUND], { env: cliEnv(db), stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      const exited = once(child, 'close') as Promise<[number | null, string | null]>;
-      await new Promise((r) => setTimeout(r, full.ms * part));
-      child.kill('SIGINT');
-      const [exitCode] = await exited;
-      if (exitCode === 0 || exitCode === null) continue;
+      const r = await interruptedRun(db, ['allocate', '--round', ROUND], full.ms * part);
+      if (!r || r.exitCode === 0 || r.exitCode === null) continue;
+      const { exitCode, stderr } = r;
       expect(exitCode, stderr).toBe(130);
       expect(existsSync(journalOf(db))).toBe(false);
-      if (/^jmfund: interrupted: nothing was written \(SIGINT\)\.$/m.test(stderr)) {
+      if (NOTHING_WRITTEN.test(stderr)) {
         seen.before++;
         expect(sha(db)).toBe(before);
       } else {
@@ -171,21 +176,10 @@ describe('a signal heard only after the command committed', () => {
       let caught = false;
       for (let attempt = 0; attempt < 5 && !caught; attempt++) {
         const db = copyLedger(scored, join(dir, `a-${lang}-${attempt}.db`));
-        const child = spawn(process.execPath, [BIN, 'allocate', '--round', ROUND], {
-          env: cliEnv(db, { JMFUND_LANG: lang, JMFUND_RENDER_WORKER: 'always' }),
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
-        let stderr = '';
-        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-        const exited = once(child, 'close') as Promise<[number | null, string | null]>;
-        let done = false;
-        void exited.then(() => (done = true));
         // Its transaction is writing once the -journal exists: from there on it does not pause before the commit.
-        while (!done && !existsSync(journalOf(db))) await new Promise((r) => setTimeout(r, 2));
-        if (done) continue;
-        child.kill('SIGINT');
-        const [exitCode] = await exited;
-        if (exitCode === 0) continue; // heard after the process ended its work: try again
+        const r = await interruptedRun(db, ['allocate', '--round', ROUND], 'writing', { env: { JMFUND_LANG: lang, JMFUND_RENDER_WORKER: 'always' } });
+        if (!r || r.exitCode === 0) continue; // heard after the process ended its work: try again
+        const { exitCode, stderr } = r;
         caught = true;
         expect(exitCode, stderr).toBe(130);
         expect(stderr).not.toMatch(/nothing was written|未写入任何内容（/);
