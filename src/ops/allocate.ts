@@ -34,11 +34,11 @@ import {
 } from '../ledger/allocations.repo.js';
 import { appendEvent, refuseIfClockBehind } from '../ledger/events.js';
 import type { Db } from '../ledger/open.js';
-import { beginTransaction, inTransaction } from '../ledger/open.js';
+import { inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireRound } from './lookup.js';
-import { runSteps, runStepsPausing } from './pauses.js';
+import { runSteps, runStepsInTransaction, runStepsPausing } from './pauses.js';
 import { planBody } from './plan-view.js';
 import { reporter } from './progress.js';
 import { requireCheckedForAllocate } from './steps.js';
@@ -297,20 +297,12 @@ export function allocate(op: OpContext, input: AllocateInput): AllocateResult {
 export async function allocateAsync(op: OpContext, input: AllocateInput): Promise<AllocateResult> {
   const db = op.db;
   const prelude = allocatePrelude(op, input);
-  const drive = (): Promise<Planned> => runStepsPausing(allocateSteps(op, prelude, input));
   let planned: Planned;
-  if (input.dryRun) planned = await drive();
+  if (input.dryRun) planned = await runStepsPausing(allocateSteps(op, prelude, input));
   else {
     const restore = storeCache(db);
     try {
-      const tx = beginTransaction(db);
-      try {
-        planned = await drive();
-        tx.commit();
-      } catch (e) {
-        tx.rollback();
-        throw e;
-      }
+      planned = await runStepsInTransaction(db, allocateSteps(op, prelude, input));
     } finally {
       restore();
     }

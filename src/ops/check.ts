@@ -33,11 +33,11 @@ import {
   type RuleCounts,
 } from '../ledger/eligibility.repo.js';
 import { appendEvent, refuseIfClockBehind } from '../ledger/events.js';
-import { beginTransaction, inTransaction } from '../ledger/open.js';
+import { inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireApplicationState, requireRound } from './lookup.js';
-import { runSteps, runStepsPausing } from './pauses.js';
+import { runSteps, runStepsInTransaction } from './pauses.js';
 import { NO_PROGRESS } from './progress.js';
 import { requireDecidable } from './steps.js';
 
@@ -161,15 +161,7 @@ export function check(op: OpContext, input: CheckInput): CheckResult {
  */
 export async function checkAsync(op: OpContext, input: CheckInput): Promise<CheckResult> {
   const { round, asOf, at } = checkPrelude(op, input);
-  const tx = beginTransaction(op.db);
-  let summary: CheckSummary;
-  try {
-    summary = await runStepsPausing(checkSteps(op, round, asOf, at));
-    tx.commit();
-  } catch (e) {
-    tx.rollback();
-    throw e;
-  }
+  const summary = await runStepsInTransaction(op.db, checkSteps(op, round, asOf, at));
   return checkResult(op, round, asOf, summary);
 }
 

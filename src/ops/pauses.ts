@@ -3,6 +3,7 @@
 // loop run between steps now and then, so that a signal's handler
 // (cli/interrupt.ts) is heard while a command of 10^6 applications works, not
 // after its commit.
+import { beginTransaction, type Db } from '../ledger/open.js';
 
 /** How often work in steps lets the event loop run. */
 const PAUSE_EVERY_MS = 100;
@@ -24,5 +25,22 @@ export async function runStepsPausing<T>(steps: Iterator<unknown, T>): Promise<T
     if (performance.now() - paused < PAUSE_EVERY_MS) continue;
     await new Promise((resolve) => setImmediate(resolve));
     paused = performance.now();
+  }
+}
+
+/**
+ * runStepsPausing inside one write transaction (BEGIN IMMEDIATE), committed at
+ * the end, rolled back if a step throws; a signal heard at a pause rolls it
+ * back (cli/interrupt.ts).
+ */
+export async function runStepsInTransaction<T>(db: Db, steps: Iterator<unknown, T>): Promise<T> {
+  const tx = beginTransaction(db);
+  try {
+    const r = await runStepsPausing(steps);
+    tx.commit();
+    return r;
+  } catch (e) {
+    tx.rollback();
+    throw e;
   }
 }

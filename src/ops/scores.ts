@@ -10,7 +10,7 @@ import { type HeaderFailure, tableRows } from '../io/parsed-table.js';
 import { roundSize } from '../ledger/eligibility.repo.js';
 import { EVENT_NAMES_AT_MOST } from '../ledger/allocations.repo.js';
 import { appendEvent, refuseIfClockBehind } from '../ledger/events.js';
-import { beginTransaction, inTransaction, type Db } from '../ledger/open.js';
+import { inTransaction, type Db } from '../ledger/open.js';
 import {
   applicationRound,
   applicationScores,
@@ -36,7 +36,7 @@ import {
   applicationsShownAs,
 } from '../ledger/scores.repo.js';
 import type { OpContext } from './context.js';
-import { runSteps, runStepsPausing } from './pauses.js';
+import { runSteps, runStepsInTransaction } from './pauses.js';
 import { requireApplication, requireRound } from './lookup.js';
 
 const changedWhileReading = () =>
@@ -397,16 +397,7 @@ export function aggregateScores(op: OpContext, input: AggregateInput): ScoresAgg
 /** aggregateScores, letting the event loop run between applications now and then (pauses.ts): Ctrl-C rolls it back at once. */
 export async function aggregateScoresAsync(op: OpContext, input: AggregateInput): Promise<ScoresAggregate> {
   const prelude = aggregatePrelude(op, input);
-  const tx = beginTransaction(op.db);
-  let r: Aggregated;
-  try {
-    r = await runStepsPausing(aggregateSteps(op, prelude, input.heldAtMost));
-    tx.commit();
-  } catch (e) {
-    tx.rollback();
-    throw e;
-  }
-  return withRanking(op.db, r);
+  return withRanking(op.db, await runStepsInTransaction(op.db, aggregateSteps(op, prelude, input.heldAtMost)));
 }
 
 /** Above this many applications an aggregation's ranking is read back from the ledger, not held. */
