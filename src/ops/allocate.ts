@@ -298,11 +298,12 @@ export async function allocateAsync(op: OpContext, input: AllocateInput): Promis
   const db = op.db;
   const prelude = allocatePrelude(op, input);
   let planned: Planned;
-  if (input.dryRun) planned = await runStepsPausing(allocateSteps(op, prelude, input));
+  // Two steps, each long at scale: a pause at each (0 ms).
+  if (input.dryRun) planned = await runStepsPausing(allocateSteps(op, prelude, input), 0);
   else {
     const restore = storeCache(db);
     try {
-      planned = await runStepsInTransaction(db, allocateSteps(op, prelude, input));
+      planned = await runStepsInTransaction(db, allocateSteps(op, prelude, input), 0);
     } finally {
       restore();
     }

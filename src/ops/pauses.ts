@@ -16,27 +16,32 @@ export function runSteps<T>(steps: Iterator<unknown, T>): T {
   }
 }
 
-/** Runs `steps` to its end, letting the event loop run between two steps at most every PAUSE_EVERY_MS. */
-export async function runStepsPausing<T>(steps: Iterator<unknown, T>): Promise<T> {
+/**
+ * Runs `steps` to its end, letting the event loop run between two steps at
+ * most every `everyMs` (work of many short steps); 0 pauses at each of them
+ * (work of a few long steps, such as allocate's read and plan, whose first
+ * step can end before 100 ms on a small round and a signal there would wait for the commit).
+ */
+export async function runStepsPausing<T>(steps: Iterator<unknown, T>, everyMs = PAUSE_EVERY_MS): Promise<T> {
   let paused = performance.now();
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
-    if (performance.now() - paused < PAUSE_EVERY_MS) continue;
+    if (performance.now() - paused < everyMs) continue;
     await new Promise((resolve) => setImmediate(resolve));
     paused = performance.now();
   }
 }
 
 /**
- * runStepsPausing inside one write transaction (BEGIN IMMEDIATE), committed at
+ * runStepsPausing (every `everyMs`) inside one write transaction (BEGIN IMMEDIATE), committed at
  * the end, rolled back if a step throws; a signal heard at a pause rolls it
  * back (cli/interrupt.ts).
  */
-export async function runStepsInTransaction<T>(db: Db, steps: Iterator<unknown, T>): Promise<T> {
+export async function runStepsInTransaction<T>(db: Db, steps: Iterator<unknown, T>, everyMs = PAUSE_EVERY_MS): Promise<T> {
   const tx = beginTransaction(db);
   try {
-    const r = await runStepsPausing(steps);
+    const r = await runStepsPausing(steps, everyMs);
     tx.commit();
     return r;
   } catch (e) {
