@@ -20,6 +20,7 @@ import { roundObjections } from '../ledger/objections.repo.js';
 import { type Db, inTransaction } from '../ledger/open.js';
 import type { OpContext } from './context.js';
 import { requireApplication, requireRound } from './lookup.js';
+import { runSteps, runStepsInTransaction } from './pauses.js';
 import { byState, refuseOn, transition } from './refusals.js';
 
 export interface FinalizeResult {
@@ -30,56 +31,78 @@ export interface FinalizeResult {
   notOnNotice: string[];
 }
 
-export function finalize(op: OpContext, input: { roundId: string; filedOn: string }): FinalizeResult {
+interface FinalizeInput {
+  roundId: string;
+  filedOn: string;
+}
+
+/** Files the round's awards on notice, in one transaction (also a rehearsal's, nested in it). */
+export function finalize(op: OpContext, input: FinalizeInput): FinalizeResult {
+  return inTransaction(op.db, () => runSteps(finalizeSteps(op, input, op.now())));
+}
+
+/**
+ * finalize as the CLI runs it: a signal heard after the round is read and
+ * before the filing is written rolls it all back (the read and the write each
+ * take seconds at 10^6 awards). Inside a rehearsal, as finalize.
+ */
+export async function finalizeAsync(op: OpContext, input: FinalizeInput): Promise<FinalizeResult> {
+  if (op.db.inTransaction) return finalize(op, input);
+  const at = op.now();
+  // Two steps, each long at scale: a pause between them (0 ms).
+  return runStepsInTransaction(op.db, finalizeSteps(op, input, at), 0);
+}
+
+/** The work of finalize: the round read and the refusals, a pause, then the filing and its event. */
+function* finalizeSteps(op: OpContext, input: FinalizeInput, at: string): Generator<void, FinalizeResult> {
   const { db } = op;
   const { filedOn } = input;
-  const at = op.now();
-  return inTransaction(db, () => {
-    const round = requireRound(db, input.roundId);
-    const { awards: filed, notices } = inNotice(db, round.roundId);
-    if (filed.length === 0) {
-      throw new RefusedError(
-        text(`批次 ${round.roundId} 没有公示中（in-notice）的申报可以备案。各状态：${byState(db, round.roundId)}。`, `round ${round.roundId} has nothing in-notice to file. By state: ${byState(db, round.roundId)}.`),
-        text('先用 `jmfund publicize` 公示拟支持的金额。', 'put the proposed awards on notice first with `jmfund publicize`.'),
-      );
-    }
-    const open = roundObjections(db, round.roundId, 'open').map((o) => ({ objectionId: o.objection_id, applicationId: o.application_id }));
-    const b = filingBlockers(filedOn, notices, open);
-    if (b.running.length > 0) {
-      const last = b.running.reduce((m, r) => (r.fileFrom > m ? r.fileFrom : m), b.running[0].fileFrom);
-      const article = round.policy.notice.article;
-      throw new RefusedError(
-        text(
-          `公示期尚未结束：${b.running.map((r) => `公示 #${r.noticeId} 至 ${r.endsOn}`).join('、')}；${filedOn} 不能备案，${last} 起可以（第${article}条）。`,
-          `the notice period is not over: ${b.running.map((r) => `notice #${r.noticeId} runs through ${r.endsOn}`).join(', ')}; filing on ${filedOn} is refused, it is allowed from ${last} (Art. ${article}).`,
-        ),
-        text(`${last} 或之后再运行 \`jmfund finalize --round ${round.roundId}\`。`, `run \`jmfund finalize --round ${round.roundId}\` on or after ${last}.`),
-      );
-    }
-    if (b.openObjections.length > 0) {
-      throw new RefusedError(
-        text(
-          `还有 ${b.openObjections.length} 件已受理的异议未处理：${b.openObjections.map((o) => `#${o.objectionId}（${o.applicationId}）`).join('、')}；处理完毕前不能备案。`,
-          `${b.openObjections.length} accepted objection(s) still open: ${b.openObjections.map((o) => `#${o.objectionId} (${o.applicationId})`).join(', ')}; filing waits until they are resolved.`,
-        ),
-        text('用 `jmfund objection resolve ID --upheld|--dismissed --note ...` 处理。', 'resolve each with `jmfund objection resolve ID --upheld|--dismissed --note ...`.'),
-      );
-    }
-    const f = insertFiling(db, { round_id: round.roundId, filed_on: filedOn, created_at: at, created_by: op.officer }, filed);
-    // Every award filed is in-notice (inNotice reads no other).
-    transition(filed[0].application_id, 'in-notice', 'finalize', 'filed');
-    // The filed awards make them filed (ledger/states.ts): 10^5 rows are not rewritten and sealed again.
-    const waiting = applicationIdsIn(db, round.roundId, 'proposed');
-    appendEvent(db, {
-      at,
-      officer: op.officer,
-      command: 'finalize',
-      roundId: round.roundId,
-      appIds: filed.map((x) => x.application_id),
-      details: { filing_id: f.filing_id, filed_on: filedOn, count: f.award_count, total_fen: f.total_fen, hash: f.hash, awards: filed.map((x) => [x.application_id, x.amount_fen]), before: 'in-notice', after: 'filed' },
-    });
-    return { roundId: round.roundId, filing: f, filed, notOnNotice: waiting };
+  const round = requireRound(db, input.roundId);
+  const { awards: filed, notices } = inNotice(db, round.roundId);
+  if (filed.length === 0) {
+    throw new RefusedError(
+      text(`批次 ${round.roundId} 没有公示中（in-notice）的申报可以备案。各状态：${byState(db, round.roundId)}。`, `round ${round.roundId} has nothing in-notice to file. By state: ${byState(db, round.roundId)}.`),
+      text('先用 `jmfund publicize` 公示拟支持的金额。', 'put the proposed awards on notice first with `jmfund publicize`.'),
+    );
+  }
+  const open = roundObjections(db, round.roundId, 'open').map((o) => ({ objectionId: o.objection_id, applicationId: o.application_id }));
+  const b = filingBlockers(filedOn, notices, open);
+  if (b.running.length > 0) {
+    const last = b.running.reduce((m, r) => (r.fileFrom > m ? r.fileFrom : m), b.running[0].fileFrom);
+    const article = round.policy.notice.article;
+    throw new RefusedError(
+      text(
+        `公示期尚未结束：${b.running.map((r) => `公示 #${r.noticeId} 至 ${r.endsOn}`).join('、')}；${filedOn} 不能备案，${last} 起可以（第${article}条）。`,
+        `the notice period is not over: ${b.running.map((r) => `notice #${r.noticeId} runs through ${r.endsOn}`).join(', ')}; filing on ${filedOn} is refused, it is allowed from ${last} (Art. ${article}).`,
+      ),
+      text(`${last} 或之后再运行 \`jmfund finalize --round ${round.roundId}\`。`, `run \`jmfund finalize --round ${round.roundId}\` on or after ${last}.`),
+    );
+  }
+  if (b.openObjections.length > 0) {
+    throw new RefusedError(
+      text(
+        `还有 ${b.openObjections.length} 件已受理的异议未处理：${b.openObjections.map((o) => `#${o.objectionId}（${o.applicationId}）`).join('、')}；处理完毕前不能备案。`,
+        `${b.openObjections.length} accepted objection(s) still open: ${b.openObjections.map((o) => `#${o.objectionId} (${o.applicationId})`).join(', ')}; filing waits until they are resolved.`,
+      ),
+      text('用 `jmfund objection resolve ID --upheld|--dismissed --note ...` 处理。', 'resolve each with `jmfund objection resolve ID --upheld|--dismissed --note ...`.'),
+    );
+  }
+  // Proposed, not on notice: not filed (a read, before the pause).
+  const waiting = applicationIdsIn(db, round.roundId, 'proposed');
+  yield;
+  const f = insertFiling(db, { round_id: round.roundId, filed_on: filedOn, created_at: at, created_by: op.officer }, filed);
+  // Every award filed is in-notice (inNotice reads no other).
+  transition(filed[0].application_id, 'in-notice', 'finalize', 'filed');
+  // The filed awards make them filed (ledger/states.ts): 10^5 rows are not rewritten and sealed again.
+  appendEvent(db, {
+    at,
+    officer: op.officer,
+    command: 'finalize',
+    roundId: round.roundId,
+    appIds: filed.map((x) => x.application_id),
+    details: { filing_id: f.filing_id, filed_on: filedOn, count: f.award_count, total_fen: f.total_fen, hash: f.hash, awards: filed.map((x) => [x.application_id, x.amount_fen]), before: 'in-notice', after: 'filed' },
   });
+  return { roundId: round.roundId, filing: f, filed, notOnNotice: waiting };
 }
 
 export interface SetAwardInput {

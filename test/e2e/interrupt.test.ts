@@ -65,6 +65,7 @@ let dir: string;
 let base: string;
 let csv: string;
 let scored: string;
+let noticed: string;
 let imported: string;
 
 beforeAll(async () => {
@@ -72,7 +73,9 @@ beforeAll(async () => {
   base = await emptyRound(dir);
   csv = join(dir, 'apps.csv');
   await generateApplications(csv, { rows: 40_000, idPrefix: 'I-', family: 9, seed: 5 });
-  ({ scored } = await scoredRound(join(dir, 'scored'), 20_000));
+  const built = await scoredRound(join(dir, 'scored'), 20_000, { noticed: true });
+  scored = built.scored;
+  noticed = built.noticed as string;
   imported = copyLedger(base, join(dir, 'imported.db'));
   await jmAsync(imported, ['import', csv, '--round', ROUND]);
 }, 300_000);
@@ -162,6 +165,29 @@ describe('allocate interrupted', () => {
       }
     }
     expect(stopped, 'allocate was never stopped before its store').toBeGreaterThan(0);
+  }, 300_000);
+});
+
+describe('finalize interrupted', () => {
+  // It pauses once, after reading the awards on notice and before filing them.
+  it('while it reads: nothing was filed and the ledger is unchanged; later: the words name the filing event', async () => {
+    let stopped = 0;
+    for (let attempt = 0; attempt < 3 && stopped === 0; attempt++) {
+      const db = copyLedger(noticed, join(dir, `f-locked-${attempt}.db`));
+      const before = sha(db);
+      const r = await interruptedRun(db, ['finalize', '--round', ROUND, '--yes'], 'locked');
+      expect(r, 'finalize ended before it was signalled').not.toBeNull();
+      const { exitCode, stderr } = r!;
+      expect(exitCode, stderr).toBe(130);
+      expect(existsSync(journalOf(db))).toBe(false);
+      if (NOTHING_WRITTEN.test(stderr)) {
+        stopped++;
+        expect(sha(db)).toBe(before);
+        continue;
+      }
+      expect(stderr).toMatch(/^jmfund: interrupted \(SIGINT\) after it had been written: event #\d+ \(finalize\), which stays in the ledger/m);
+    }
+    expect(stopped, 'finalize was never stopped before its filing').toBeGreaterThan(0);
   }, 300_000);
 });
 

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { formatYuan } from '../../domain/money.js';
 import { text } from '../../domain/text.js';
-import { finalize, setAward } from '../../ops/filing.js';
+import { finalizeAsync, setAward } from '../../ops/filing.js';
 import { opContext } from '../context.js';
 import { moneyOption, pastDateOption } from '../options.js';
 import { confirmThenRun, someLines } from '../prompt.js';
@@ -25,7 +25,7 @@ export function register(program: Command): void {
         const res = await confirmThenRun(
           ctx,
           'finalize',
-          () => finalize(opContext(ctx), { roundId: opts.round, filedOn }),
+          () => finalizeAsync(opContext(ctx), { roundId: opts.round, filedOn }),
           (p) => ({
             lines: [
               ctx.t(
