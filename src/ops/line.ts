@@ -168,6 +168,16 @@ function startLine(op: OpContext, input: LineInput): LineRun {
 // ../ops/: the same file from dist/ops/ and from dist/bundle/ (scripts/bundle.mjs); the worker runs the ES modules of dist/ops/.
 const WORKER_URL = new URL('../ops/line-worker.js', import.meta.url);
 /**
+ * Starts line-worker.js; if it cannot be loaded (a broken install), answers at once with the error. The main
+ * thread waits synchronously (Atomics.wait) and would hear the worker's 'error' event only after its silence.
+ */
+const WORKER_BOOT = `const { workerData } = require('node:worker_threads');
+import(workerData.url).catch((e) => {
+  workerData.port.postMessage({ error: String((e && e.message) || e) });
+  Atomics.add(workerData.signal, 0, 1);
+  Atomics.notify(workerData.signal, 0);
+});`;
+/**
  * Where a second thread pays for its start (a few tenths of a second) and for a message per draw: a plan of
  * 10,000 participants takes milliseconds (at 1,000 × 1,000 draws the worker made the run 0.4 s slower).
  */
@@ -206,11 +216,11 @@ class DrawWorker {
     const { port1, port2 } = new MessageChannel();
     const signal = new Int32Array(new SharedArrayBuffer(4));
     try {
-      const worker = new Worker(WORKER_URL, { workerData: { port: port2, signal }, transferList: [port2] });
+      const worker = new Worker(WORKER_BOOT, { eval: true, workerData: { url: WORKER_URL.href, port: port2, signal }, transferList: [port2] });
       // Nothing here waits for it to end: the command's own end ends it.
       worker.unref();
-      // An error it could not answer with (it failed to load) comes as an event, after the command: collect() has by then
-      // met its silence and planned its draws here. Unheard, the event would end the process.
+      // An error it could not answer with comes as an event, after the command: collect() has by then met its
+      // silence and planned its draws here. Unheard, the event would end the process.
       worker.on('error', () => undefined);
       port1.postMessage({ init: { columns: columnsData(candidates), inModel, policy, options } });
       return new DrawWorker(worker, port1, signal);

@@ -3,10 +3,10 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, FIXTURES, runCli, tempDir } from '../helpers.js';
+import { BIN, FIXTURES, ROOT, runChild, runCli, tempDir } from '../helpers.js';
 
 /** A ledger made as an officer would, on the bundled fixtures, up to the first allocation. */
 function allocated(): string {
@@ -106,6 +106,24 @@ describe('jmfund line', () => {
     // The default for a round this small: no worker (it would not pay for its start), the same figures.
     expect(runCli([...args, '--json'], { db }).stdout).toBe(one.stdout);
   });
+
+  it('a worker that cannot load (a broken install) gives its draws back at once: the same output, without waiting for its silence', () => {
+    const db = allocated();
+    const args = ['line', '--round', '2022-R1', '--draws', '300', '--seed', 'worker', '--json'];
+    const one = runCli(args, { db, env: { JMFUND_LINE_WORKER: 'never' } });
+    expect(one.code, one.stderr).toBe(0);
+    // The package copied, its worker's module unable to load (what it imports is gone).
+    const pkg = tempDir('jmfund-broken-worker-');
+    for (const d of ['bin', 'dist']) cpSync(join(ROOT, d), join(pkg, d), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+    symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+    writeFileSync(join(pkg, 'dist', 'ops', 'line-worker.js'), "import './gone.js';\n");
+    const env = { ...process.env, NO_COLOR: '1', JMFUND_LANG: 'en', JMFUND_DB: db, JMFUND_LINE_WORKER: 'always' };
+    // The worker's silence is 30 s: killed well before it, the run shows it did not wait for it.
+    const broken = runChild(process.execPath, [join(pkg, 'bin', 'jmfund.js'), ...args], { env, encoding: 'utf8' }, 20_000);
+    expect(broken.status, broken.stderr).toBe(0);
+    expect(broken.stdout).toBe(one.stdout);
+  }, 120_000);
 
   it('hears Ctrl-C between its draws: it stops at once, says nothing was written, exit 130', async () => {
     const db = allocated();
