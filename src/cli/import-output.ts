@@ -136,6 +136,7 @@ export function summaryJson(ctx: Context, run: TableImport, more: Record<string,
     rows: run.rows,
     new: run.new,
     already_there: run.unchanged,
+    repeated_in_file: run.repeated,
     updated: run.updated,
     rejected: run.rejected,
     written: run.written,
@@ -163,9 +164,11 @@ export function summaryHuman(ctx: Context, out: Printer, run: TableImport, skipI
     out.line(t(text(`${file}：表头（第 ${run.headerLine} 行）之后没有数据行，未导入任何内容。`, `${file}: no rows after the header (line ${run.headerLine}); nothing imported.`)));
     return;
   }
+  // Rows the file repeats are said only when there are some.
+  const repeated = run.repeated > 0 ? text(`，文件内重复 ${run.repeated}`, `, ${run.repeated} repeated in the file`) : text('', '');
   const counts = text(
-    `${run.rows} 行：新增 ${run.new}，已存在 ${run.unchanged}，更新 ${run.updated}，出错 ${run.rejected}`,
-    `${run.rows} row${run.rows === 1 ? '' : 's'}: ${run.new} new, ${run.unchanged} already there, ${run.updated} updated, ${run.rejected} rejected`,
+    `${run.rows} 行：新增 ${run.new}，已存在 ${run.unchanged}${repeated.zh}，更新 ${run.updated}，出错 ${run.rejected}`,
+    `${run.rows} row${run.rows === 1 ? '' : 's'}: ${run.new} new, ${run.unchanged} already there${repeated.en}, ${run.updated} updated, ${run.rejected} rejected`,
   );
   if (run.rejected > 0 && !skipInvalid) {
     out.line(

@@ -39,6 +39,8 @@ export interface RowKeys {
 export type AcceptOutcome =
   | { kind: 'new'; applicationId: string }
   | { kind: 'unchanged'; applicationId: string }
+  /** The row repeats an earlier row of this file value for value: the application is taken once. */
+  | { kind: 'repeated'; applicationId: string; firstLine: number }
   | { kind: 'updated'; applicationId: string; changes: FieldChange[]; stateBefore: string }
   | { kind: 'error'; column: string; text: Text };
 
@@ -221,6 +223,8 @@ export class ApplicationImportSession {
   /** Keys in the temporary tables: bad rows, and repeats whose keys differ from the ledger's. */
   private seenCount = 0;
   private readonly repeats: RepeatLines;
+  /** Ledger rows whose first repeat in this file was refused (other values, no --update): a later copy is no exact repeat of it. */
+  private readonly refusedRepeats = new Set<number>();
   /** The last row repeated one already in the ledger: look it up before trying to insert (a re-import). */
   private lookupFirst = false;
   private readonly newIds: string[] = [];
@@ -412,10 +416,26 @@ export class ApplicationImportSession {
   /** A row without an id matched `existing` by enterprise and project. */
   private sameProject(existing: KeyRow, rec: ApplicationRecord, src: RowSource, keys: RowKeys): AcceptOutcome {
     const what = `${keys.uscc} ${keys.projectName}`;
-    if (existing.rid > this.base) return dupError('project', existing.source_line, src.line, what);
+    if (existing.rid > this.base) return this.again(existing, existing.source_line, rec, src, 'project', what);
     const first = this.repeats.get(existing.rid);
-    if (first !== null) return dupError('project', first, src.line, what);
+    if (first !== null) return this.again(existing, first, rec, src, 'project', what);
     return this.repeat(existing, rec, src, keys);
+  }
+
+  /**
+   * A second row of this file for the application `row` (first named on line
+   * `first`): the same values as that line, an exact repeat taken once (SPEC
+   * §5: a repeat adds nothing); other values, an error (which of the two?).
+   * `row` holds the first line's values: it inserted them, or was the same as
+   * them, or --update made it so; a refused first repeat is never the same.
+   */
+  private again(row: KeyRow, first: number, rec: ApplicationRecord, src: RowSource, by: 'application_id' | 'project', what: string): AcceptOutcome {
+    if (!this.refusedRepeats.has(row.rid)) {
+      // A ledger row's hash may be of an older formula: then its values are compared.
+      const same = row.content_hash === rec[HASH_AT] || (row.rid <= this.base && this.changesFrom(row.application_id, rec).length === 0);
+      if (same) return { kind: 'repeated', applicationId: row.application_id, firstLine: first };
+    }
+    return dupError(by, first, src.line, what);
   }
 
   private conflictWithId(byId: KeyRow | undefined, rec: ApplicationRecord, src: RowSource, keys: RowKeys): AcceptOutcome {
@@ -432,9 +452,9 @@ export class ApplicationImportSession {
           ),
         };
       }
-      if (byId.rid > this.base) return dupError('application_id', byId.source_line, src.line, id);
+      if (byId.rid > this.base) return this.again(byId, byId.source_line, rec, src, 'application_id', id);
       const first = this.repeats.get(byId.rid);
-      if (first !== null) return dupError('application_id', first, src.line, id);
+      if (first !== null) return this.again(byId, first, rec, src, 'application_id', id);
       const moved = byId.uscc !== uscc || byId.project_name !== projectName;
       const other = moved ? (this.st.byProject.get(this.roundId, uscc, projectName) as KeyRow | undefined) : undefined;
       if (other && other.application_id !== id) return this.projectOf(other, id, src.line, keys);
@@ -466,18 +486,20 @@ export class ApplicationImportSession {
     // The usual repeat has the ledger row's keys: remembered by rowid. One
     // whose enterprise or project differs goes to the temporary tables, since
     // a later row may name it by those keys.
-    if (existing.uscc === keys.uscc && existing.project_name === keys.projectName) this.repeats.set(existing.rid, src.line);
+    const remembered = existing.uscc === keys.uscc && existing.project_name === keys.projectName;
+    if (remembered) this.repeats.set(existing.rid, src.line);
     else this.noteSeen({ ...keys, applicationId: id }, src.line);
     const hash = rec[HASH_AT] as string;
     if (existing.content_hash === hash) return { kind: 'unchanged', applicationId: id };
-    const row = this.st.full.get(id) as ApplicationRow & { jm_state: string };
-    const state = row.jm_state;
-    const changes = diffContent(applicationContent(rowToApplication(row)), contentOfValues(recordValues(rec)));
+    const changes = this.changesFrom(id, rec);
     // Same values under a different hash (an older hash formula): nothing to change.
     if (changes.length === 0) return { kind: 'unchanged', applicationId: id };
+    const state = (this.st.full.get(id) as { jm_state: string }).jm_state;
     const shown = changes.map(showChange);
     const listZh = shown.map((c) => `${c.name}（${c.values}）`).join('、');
     const listEn = shown.map((c) => `${c.name} (${c.values})`).join(', ');
+    const refused = !this.opts.update || !UPDATABLE_STATES.includes(state);
+    if (refused && remembered) this.refusedRepeats.add(existing.rid);
     if (!this.opts.update) {
       return {
         kind: 'error',
@@ -501,6 +523,12 @@ export class ApplicationImportSession {
     this.st.update.run(...recordValues(rec), src.file, src.line, src.sha256, hash, this.opts.now, id);
     this.st.unchecked.run(id);
     return { kind: 'updated', applicationId: id, changes, stateBefore: state };
+  }
+
+  /** The fields in which the record differs from the ledger's application `id`. */
+  private changesFrom(id: string, rec: ApplicationRecord): FieldChange[] {
+    const row = this.st.full.get(id) as ApplicationRow;
+    return diffContent(applicationContent(rowToApplication(row)), contentOfValues(recordValues(rec)));
   }
 }
 

@@ -86,7 +86,10 @@ export interface TableImport {
   fatal: ImportProblem | null;
   rows: number;
   new: number;
+  /** Already in the ledger. */
   unchanged: number;
+  /** The same as an earlier row of this file, value for value: taken once. */
+  repeated: number;
   updated: number;
   rejected: number;
   errors: ImportProblem[];
@@ -99,7 +102,8 @@ export interface TableImport {
   problems: boolean;
 }
 
-type RowOutcome = 'new' | 'unchanged' | 'updated' | { column: string; text: Text };
+/** What became of a good row: written, already there, or refused (an error); `repeat`: an earlier row of the file again, with a warning that says so. */
+type RowOutcome = 'new' | 'unchanged' | 'updated' | { column: string; text: Text } | { repeat: CellError };
 
 /** One kind of import: its columns, its rows, and how a row lands in the ledger. */
 export interface ImportSink<T> {
@@ -172,6 +176,7 @@ async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => v
     rows: 0,
     new: 0,
     unchanged: 0,
+    repeated: 0,
     updated: 0,
     rejected: 0,
     errors: [],
@@ -222,7 +227,10 @@ async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => v
           if (dup) errors.push({ column: dup.column, zh: columnZh(sink.defs, dup.column), value: '', text: dup.text });
         } else {
           const out = sink.accept(rec.value, rec.line);
-          if (typeof out === 'object') errors.push({ column: out.column, zh: columnZh(sink.defs, out.column), value: '', text: out.text });
+          if (typeof out === 'object' && 'repeat' in out) {
+            run.repeated++;
+            report('warning', rec.line, out.repeat);
+          } else if (typeof out === 'object') errors.push({ column: out.column, zh: columnZh(sink.defs, out.column), value: '', text: out.text });
           else if (out === 'new') run.new++;
           else if (out === 'unchanged') run.unchanged++;
           else run.updated++;
@@ -361,6 +369,17 @@ export async function importApplications(op: OpContext, input: ImportApplication
       if (holding) release();
       const out: AcceptOutcome = ensure().acceptRecord(rec, { file: sourceFile, line, sha256 });
       if (out.kind === 'error') return { column: out.column, text: out.text };
+      if (out.kind === 'repeated') {
+        const { applicationId: id, firstLine: first } = out;
+        return {
+          repeat: {
+            column: 'application_id',
+            zh: columnZh(APPLICATION_COLUMNS, 'application_id'),
+            value: id,
+            text: text(`与第 ${first} 行完全相同（申报 ${id}），只计一次`, `the same as line ${first}, value for value (application ${id}): taken once`),
+          },
+        };
+      }
       if (out.kind === 'updated') {
         updates.push({ application_id: out.applicationId, state_before: out.stateBefore, changes: out.changes });
         return 'updated';
@@ -383,6 +402,8 @@ export async function importApplications(op: OpContext, input: ImportApplication
           rows: run.rows,
           new: run.new,
           already_there: run.unchanged,
+          // Only when there were some: the details of an import without them stay as they were.
+          ...(run.repeated > 0 ? { repeated_in_file: run.repeated } : {}),
           updated: run.updated,
           rejected: run.rejected,
           rejects_file: input.rejects ?? null,

@@ -267,6 +267,34 @@ describe('import: options', () => {
     expect(imp(path, 'changed.csv', '--update', '--json').json<Summary>()).toMatchObject({ updated: 0, already_there: 3 });
   });
 
+  it('a row pasted twice is taken once with a warning naming both lines; importing the file again adds nothing', () => {
+    // Made by the commands, so that the ledger verifies.
+    const path = join(tempDir(), 'ledger.db');
+    expect(runCli(['init'], { db: path }).code).toBe(0);
+    expect(runCli(['round', 'create', 'R1', '--opens', '2022-03-01', '--closes', '2022-04-30'], { db: path }).code).toBe(0);
+    const r = imp(path, 'pasted-twice.csv', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const first = r.json<Summary & { repeated_in_file: number }>();
+    expect(first).toMatchObject({ rows: 23, new: 20, already_there: 0, repeated_in_file: 3, updated: 0, rejected: 0, written: true, errors: [] });
+    expect(first.warnings.map((w) => [w.line, w.message.replace(`${FIX}/`, '')])).toEqual([
+      [12, 'pasted-twice.csv:12: column application_id (申报编号): the same as line 3, value for value (application A002): taken once'],
+      [23, 'pasted-twice.csv:23: column application_id (申报编号): the same as line 17, value for value (application A015): taken once'],
+      [24, 'pasted-twice.csv:24: column application_id (申报编号): the same as line 17, value for value (application A015): taken once'],
+    ]);
+    const once = fresh().path;
+    expect(imp(once, 'applications.csv').code).toBe(0);
+    expect(content(path)).toEqual(content(once));
+    // Again: every row already there, the repeats said again; nothing written, the ledger verifies.
+    const again = imp(path, 'pasted-twice.csv', '--json');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json<Summary>()).toMatchObject({ rows: 23, new: 0, already_there: 20, repeated_in_file: 3, updated: 0, rejected: 0, written: false });
+    const v = runCli(['verify'], { db: path });
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    const zh = runCli(['import', join(FIX, 'pasted-twice.csv'), '--round', 'R1', '--lang', 'zh'], { db: path });
+    expect(zh.stdout).toContain('23 行：新增 0，已存在 20，文件内重复 3，更新 0，出错 0');
+    expect(zh.stderr).toContain('pasted-twice.csv:12：列 application_id（申报编号）：与第 3 行完全相同（申报 A002），只计一次');
+  });
+
   it('--update of a checked application drops its status: it reads imported until checked again; the others keep theirs', () => {
     const { path } = fresh();
     imp(path, 'applications.csv');
@@ -507,12 +535,12 @@ describe('parsing in a worker thread (large files)', () => {
     const dbs = [fresh().path, fresh().path];
     let i = 0;
     const next = () => dbs[i++ % 2];
-    for (const file of ['applications.csv', 'applications.xlsx', 'no-ids.csv', 'bad/many-errors.csv', 'bad/unclosed-quote.csv', 'bad/missing-column.csv', 'bad/uscc-check.csv', 'changed.csv']) {
+    for (const file of ['applications.csv', 'applications.xlsx', 'pasted-twice.csv', 'no-ids.csv', 'bad/many-errors.csv', 'bad/unclosed-quote.csv', 'bad/missing-column.csv', 'bad/uscc-check.csv', 'changed.csv']) {
       const [w, m] = both(next, file);
       expect(w, file).toEqual(m);
     }
     expect(content(dbs[0])).toEqual(content(dbs[1]));
-    expect(i).toBe(16);
+    expect(i).toBe(18);
   });
 
   it('seals the rows it hashed while the worker parsed exactly as parsing in the main thread does; the ledger verifies', async () => {

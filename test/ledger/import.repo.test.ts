@@ -152,7 +152,7 @@ describe('ApplicationImportSession', () => {
     db.exec('ROLLBACK');
   });
 
-  it('the same id or the same project twice in one file is an error on the second, naming the first line', () => {
+  it('the same id or the same project twice in one file with other values is an error on the second, naming the first line', () => {
     db = ledgerWithRound('R1').db;
     db.exec('BEGIN');
     const s = session();
@@ -161,8 +161,53 @@ describe('ApplicationImportSession', () => {
     expect(byId.kind === 'error' && byId.text.en).toBe('application_id A1 appears twice in this file (first on line 2)');
     const byProject = s.accept(app({ applicationId: 'A2' }), src(10));
     expect(byProject.kind === 'error' && byProject.text.en).toContain('appear twice in this file (first on line 2)');
-    const noId = s.accept(app(), src(11));
+    const noId = s.accept(app({ requestedAmountFen: 30_000_000 }), src(11));
     expect(noId.kind === 'error' && noId.text.en).toContain('(first on line 2)');
+    expect(count()).toBe(1);
+    db.exec('ROLLBACK');
+  });
+
+  it('a row that repeats an earlier row of the file value for value is taken once (SPEC §5: a repeat adds nothing)', () => {
+    db = ledgerWithRound('R1').db;
+    db.exec('BEGIN');
+    const s = session();
+    expect(s.accept(app({ applicationId: 'A1' }), src(2)).kind).toBe('new');
+    expect(s.accept(app({ applicationId: 'A1' }), src(7))).toEqual({ kind: 'repeated', applicationId: 'A1', firstLine: 2 });
+    // Without an id (generated), found by enterprise and project.
+    expect(s.accept(app({ projectName: 'p2' }), src(8))).toMatchObject({ kind: 'new', applicationId: 'R1-0001' });
+    expect(s.accept(app({ projectName: 'p2' }), src(12))).toEqual({ kind: 'repeated', applicationId: 'R1-0001', firstLine: 8 });
+    expect(count()).toBe(2);
+    db.exec('ROLLBACK');
+  });
+
+  it('a file imported again that repeats a row within itself adds nothing again; a copy of a refused row stays refused', () => {
+    db = ledgerWithRound('R1').db;
+    db.exec('BEGIN');
+    session().accept(app({ applicationId: 'A1' }), src(2));
+    session().accept(app({ applicationId: 'B1', projectName: 'b' }), src(3));
+    db.exec('COMMIT');
+    db.exec('BEGIN');
+    const s = session();
+    expect(s.accept(app({ applicationId: 'A1' }), src(2)).kind).toBe('unchanged');
+    expect(s.accept(app({ applicationId: 'A1' }), src(5))).toEqual({ kind: 'repeated', applicationId: 'A1', firstLine: 2 });
+    // B1 with other values (no --update): refused; a later copy with the ledger's values is not a copy of line 3.
+    expect(s.accept(app({ applicationId: 'B1', projectName: 'b', requestedAmountFen: 1 }), src(3)).kind).toBe('error');
+    const late = s.accept(app({ applicationId: 'B1', projectName: 'b' }), src(6));
+    expect(late.kind === 'error' && late.text.en).toContain('(first on line 3)');
+    db.exec('ROLLBACK');
+  });
+
+  it('with --update, a copy of the updating row is taken once; a copy with the old values is an error', () => {
+    db = ledgerWithRound('R1').db;
+    db.exec('BEGIN');
+    session().accept(app({ applicationId: 'A1' }), src(2));
+    db.exec('COMMIT');
+    db.exec('BEGIN');
+    const s = session({ update: true });
+    expect(s.accept(app({ applicationId: 'A1', requestedAmountFen: 1 }), src(2)).kind).toBe('updated');
+    expect(s.accept(app({ applicationId: 'A1', requestedAmountFen: 1 }), src(3))).toEqual({ kind: 'repeated', applicationId: 'A1', firstLine: 2 });
+    const old = s.accept(app({ applicationId: 'A1' }), src(4));
+    expect(old.kind === 'error' && old.text.en).toContain('(first on line 2)');
     db.exec('ROLLBACK');
   });
 
@@ -174,7 +219,7 @@ describe('ApplicationImportSession', () => {
     db.exec('BEGIN');
     const s = session();
     expect(s.accept(app({ applicationId: 'A1' }), src(2)).kind).toBe('unchanged');
-    const again = s.accept(app({ applicationId: 'A1' }), src(3));
+    const again = s.accept(app({ applicationId: 'A1', requestedAmountFen: 1 }), src(3));
     expect(again.kind === 'error' && again.text.en).toContain('(first on line 2)');
     // A bad row on line 4 holds id B1; the good row on line 5 with B1 is its repeat.
     expect(s.duplicateInFile({ applicationId: 'B1', uscc: null, projectName: null }, 4)).toBeNull();

@@ -108,6 +108,7 @@ const DETAIL_KEYS_ZH: Readonly<Record<string, string>> = {
   new: '新增',
   updated: '更新',
   already_there: '已存在',
+  repeated_in_file: '文件内重复',
   rejected: '出错',
   kind: '类型',
   opens_on: '开始',
