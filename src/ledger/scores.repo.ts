@@ -143,6 +143,7 @@ export interface StagedRow {
 export class ScoreStage {
   private readonly add: BatchedInsert;
   private readonly firstLine: Statement;
+  private readonly stagedRow: Statement;
   counts = { new: 0, update: 0 };
 
   constructor(private readonly db: Db) {
@@ -151,6 +152,17 @@ export class ScoreStage {
         score_centi INTEGER, criteria_json TEXT, recused INTEGER NOT NULL, comment TEXT, PRIMARY KEY (application_id, expert_id)) WITHOUT ROWID`);
     this.add = new BatchedInsert(db, 'INSERT INTO temp.score_stage VALUES ', '(?, ?, ?, ?, ?, ?, ?, ?)', ' ON CONFLICT DO NOTHING');
     this.firstLine = db.prepare('SELECT line FROM temp.score_stage WHERE application_id = ? AND expert_id = ?').pluck();
+    this.stagedRow = db.prepare('SELECT kind, score_centi, criteria_json, recused, comment FROM temp.score_stage WHERE application_id = ? AND expert_id = ?').raw();
+  }
+
+  /**
+   * Whether a row whose pair an earlier line staged is that line again,
+   * value for value, and that line was taken (not refused): then it adds nothing.
+   */
+  sameAsStaged(r: ScoreRow): boolean {
+    const s = this.stagedRow.get(r.applicationId, r.expertId) as [string, number | null, string | null, number, string | null] | undefined;
+    if (!s || s[0] === 'refused') return false;
+    return contentKey(s[1], s[2], s[3] === 1, s[4]) === contentKey(r.centi, r.criteria ? JSON.stringify(r.criteria) : null, r.recused, r.comment);
   }
 
   /**

@@ -73,11 +73,15 @@ export interface ScoresImport {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Rows that repeat an earlier row of the file value for value: taken once. */
+  repeated: number;
   written: boolean;
   /** As logged: each replaced score, old and new. */
   updates: ScoreUpdate[];
   /** Every row error, by line; any one and nothing is written. */
   errors: RowError[];
+  /** The repeated rows, by line, each naming the line it repeats. */
+  warnings: RowError[];
 }
 
 /** A row checked, waiting to be staged; its cells for the words of a refusal. */
@@ -147,6 +151,7 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
     else affected.add(appId);
   };
   const errors: RowError[] = [];
+  const warnings: RowError[] = [];
   const updateLog: ScoreUpdate[] = [];
   let rows = 0;
   let unchanged = 0;
@@ -179,6 +184,15 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
   /** A staged row (`first`: null) or one whose pair the sheet named before, on line `first`. */
   const settle = ({ row, kind, cells }: Waiting, first: number | null, cols: ScoreColumns): void => {
     const { line } = row;
+    if (first !== null && stage.sameAsStaged(row)) {
+      warnings.push({
+        line,
+        column: cols.headers[cols.expertId],
+        value: row.expertId,
+        message: text(`与第 ${first} 行完全相同（申报 ${row.applicationId}，专家 ${row.expertId}），只计一次`, `the same as line ${first}, value for value (application ${row.applicationId}, expert ${row.expertId}): taken once`),
+      });
+      return;
+    }
     if (first !== null) {
       errors.push({
         line,
@@ -246,6 +260,7 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
 
     const sha256 = await sha256File(file);
     errors.sort((a, b) => a.line - b.line);
+    warnings.sort((a, b) => a.line - b.line);
     const failed = errors.length > 0;
     const { new: inserted, update: updated } = stage.counts;
     const written = !failed && !input.dryRun && (inserted > 0 || updated > 0);
@@ -262,7 +277,8 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
           command: 'scores import',
           roundId: round.roundId,
           appIds: named ? [...affected] : [],
-          details: { file: sourceName, sha256, rows, inserted, updated, unchanged, updates: updateLog },
+          // repeated_in_file only when there were some: the details of an import without them stay as they were.
+          details: { file: sourceName, sha256, rows, inserted, updated, unchanged, ...(warnings.length > 0 ? { repeated_in_file: warnings.length } : {}), updates: updateLog },
         });
         if (!named) linkWrittenScores(db, event.seq, round.roundId, { file: sourceName, sha256, at });
       });
@@ -276,9 +292,11 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
       inserted: failed ? 0 : inserted,
       updated: failed ? 0 : updated,
       unchanged,
+      repeated: warnings.length,
       written,
       updates: failed ? [] : updateLog,
       errors,
+      warnings,
     };
   } finally {
     stage.drop();

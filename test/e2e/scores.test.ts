@@ -80,6 +80,27 @@ describe('jmfund scores import', () => {
     expect(eventCount(path, 'scores import')).toBe(1);
   });
 
+  it('a row pasted twice is taken once with a warning naming both lines; a copy of a refused row stays refused', () => {
+    const path = setup();
+    const r = imp(path, join(F, 'scores-pasted.csv'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const j = r.json<ImportJson & { repeated_in_file: number; warnings: { line: number; message: string }[] }>();
+    expect(j).toMatchObject({ rows: 13, inserted: 12, unchanged: 0, repeated_in_file: 1, errors: [] });
+    expect(j.warnings.map((w) => [w.line, w.message])).toEqual([[15, 'the same as line 4, value for value (application JM-0001, expert E02): taken once']]);
+    expect(scoreCount(path)).toBe(12);
+    // Again: already there, the repeat said again.
+    const again = imp(path, join(F, 'scores-pasted.csv'));
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('13 rows; 0 new, 0 updated, 12 already there, 1 repeated in the file');
+    expect(again.stderr).toContain(`warning: ${join(F, 'scores-pasted.csv')}:15: column "专家编号", value "E02": the same as line 4`);
+    // Another score for a stored pair is refused (no --update); its copy is refused too, not taken as a repeat.
+    const changed = join(tempDir(), 'changed.csv');
+    writeFileSync(changed, 'application_id,expert_id,score,recused,comment\nJM-0001,E02,70,no,\nJM-0001,E02,70,no,\n');
+    const refused = imp(path, changed, '--json');
+    expect(refused.code).toBe(1);
+    expect(refused.json<ImportJson>().errors.map((e) => e.line)).toEqual([2, 3]);
+  });
+
   it('reads GB18030 (what Chinese Excel writes) like UTF-8', () => {
     const path = setup();
     const r = imp(path, join(F, 'scores-gb18030.csv'), '--json');

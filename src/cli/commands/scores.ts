@@ -15,6 +15,9 @@ import { handler } from '../runner.js';
 
 type ImportOptions = Omit<ImportScoresInput, 'file' | 'round'> & { round?: string };
 
+/** Repeated rows listed on stderr before "N more". */
+const WARNINGS_SHOWN = 10;
+
 async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
   const r = await importScores(opContext(ctx), { file, round: opts.round, encoding: opts.encoding, sheet: opts.sheet, update: opts.update, dryRun: opts.dryRun });
   const failed = r.errors.length > 0;
@@ -28,12 +31,21 @@ async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
       inserted: r.inserted,
       updated: r.updated,
       unchanged: r.unchanged,
+      repeated_in_file: r.repeated,
       written: r.written,
       updates: r.updates,
       errors: r.errors.map((e) => ({ line: e.line, column: e.column, value: e.value, message: ctx.t(e.message) })),
+      warnings: r.warnings.map((e) => ({ line: e.line, column: e.column, value: e.value, message: ctx.t(e.message) })),
     },
     exitCode: failed ? (1 as const) : (0 as const),
     human: (out: Printer) => {
+      // The repeated rows: the first few, then how many more (--json lists them all).
+      const warning = `${ctx.t(text('警告', 'warning'))}: `;
+      for (const w of r.warnings.slice(0, WARNINGS_SHOWN)) out.warn(warning + ctx.t(rowErrorText(file, w.line, { column: w.column, value: w.value, text: w.message })));
+      if (r.warnings.length > WARNINGS_SHOWN) {
+        const more = r.warnings.length - WARNINGS_SHOWN;
+        out.warn(warning + ctx.t(text(`另有 ${more} 行与前面的行完全相同，只计一次（--json 列出全部）`, `${more} more row(s) the same as an earlier one, each taken once (--json lists them all)`)));
+      }
       if (failed) {
         for (const e of r.errors) out.warn(ctx.t(rowErrorText(file, e.line, { column: e.column, value: e.value, text: e.message })));
         out.line(ctx.t(text(`${file}：${r.errors.length} 处错误，未写入任何评分。`, `${file}: ${r.errors.length} error(s); nothing was written.`)));
@@ -43,8 +55,8 @@ async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
       out.line(
         ctx.t(
           text(
-            `${file}：${r.rows} 行；新增 ${r.inserted}，更新 ${r.updated}，已存在 ${r.unchanged}${verb.zh}`,
-            `${file}: ${r.rows} rows; ${r.inserted} new, ${r.updated} updated, ${r.unchanged} already there${verb.en}`,
+            `${file}：${r.rows} 行；新增 ${r.inserted}，更新 ${r.updated}，已存在 ${r.unchanged}${r.repeated > 0 ? `，文件内重复 ${r.repeated}` : ''}${verb.zh}`,
+            `${file}: ${r.rows} rows; ${r.inserted} new, ${r.updated} updated, ${r.unchanged} already there${r.repeated > 0 ? `, ${r.repeated} repeated in the file` : ''}${verb.en}`,
           ),
         ),
       );
