@@ -137,6 +137,7 @@ export function summaryJson(ctx: Context, run: TableImport, more: Record<string,
     new: run.new,
     already_there: run.unchanged,
     repeated_in_file: run.repeated,
+    totals_rows: run.totals,
     updated: run.updated,
     rejected: run.rejected,
     written: run.written,
@@ -166,9 +167,10 @@ export function summaryHuman(ctx: Context, out: Printer, run: TableImport, skipI
   }
   // Rows the file repeats are said only when there are some.
   const repeated = run.repeated > 0 ? text(`，文件内重复 ${run.repeated}`, `, ${run.repeated} repeated in the file`) : text('', '');
+  const totals = run.totals > 0 ? text(`，合计行 ${run.totals}（未导入）`, `, ${run.totals} totals row${run.totals === 1 ? '' : 's'} (left out)`) : text('', '');
   const counts = text(
-    `${run.rows} 行：新增 ${run.new}，已存在 ${run.unchanged}${repeated.zh}，更新 ${run.updated}，出错 ${run.rejected}`,
-    `${run.rows} row${run.rows === 1 ? '' : 's'}: ${run.new} new, ${run.unchanged} already there${repeated.en}, ${run.updated} updated, ${run.rejected} rejected`,
+    `${run.rows} 行：新增 ${run.new}，已存在 ${run.unchanged}${repeated.zh}，更新 ${run.updated}，出错 ${run.rejected}${totals.zh}`,
+    `${run.rows} row${run.rows === 1 ? '' : 's'}: ${run.new} new, ${run.unchanged} already there${repeated.en}, ${run.updated} updated, ${run.rejected} rejected${totals.en}`,
   );
   if (run.rejected > 0 && !skipInvalid) {
     out.line(

@@ -418,7 +418,33 @@ export interface ParsedRow<T> {
   value: T | null;
   errors: CellError[];
   warnings: CellError[];
+  /** Not an application: a totals row (合计) of a summary sheet, left out with this warning. */
+  totals?: CellError;
 }
+
+/** What a totals row of a Chinese summary sheet reads in one of its cells (spaces and a colon aside). */
+const TOTALS_WORDS: ReadonlySet<string> = new Set(['合计', '总计', '小计', '共计', '总合计', 'total', 'subtotal', 'grandtotal']);
+
+/**
+ * A totals row (合计行) of a summary sheet: one cell reads 合计 (总计, 小计,
+ * Total …) and the row names no enterprise, credit code or project (its other
+ * cells are sums). Its word, else null. A row that names any of them is an
+ * application, however it reads.
+ */
+export function totalsRowWord(cells: readonly string[], map: HeaderMap): string | null {
+  for (const key of ['enterprise_name', 'uscc', 'project_name']) {
+    const i = map.index.get(key);
+    const v = i === undefined ? '' : normalizeText(cells[i]);
+    if (v !== '' && !TOTALS_WORDS.has(totalsKey(v))) return null;
+  }
+  for (const c of cells) {
+    const v = normalizeText(c);
+    if (v !== '' && v.length <= 16 && TOTALS_WORDS.has(totalsKey(v))) return v;
+  }
+  return null;
+}
+
+const totalsKey = (v: string): string => v.replace(/[\s:：]/g, '').toLowerCase();
 
 const categoryList = (policy: Policy): Text =>
   text(
@@ -460,6 +486,15 @@ export function parseApplicationRow(cells: readonly string[], map: HeaderMap, po
 
 /** parseApplicationRow the careful way, cell by cell, collecting every error and warning. */
 export function readApplicationRow(cells: readonly string[], map: HeaderMap, policy: Policy, roundId: string): ParsedRow<ImportedApplication> {
+  const word = totalsRowWord(cells, map);
+  if (word !== null) {
+    return {
+      value: null,
+      errors: NO_PROBLEMS,
+      warnings: NO_PROBLEMS,
+      totals: { column: '', zh: '', value: word, text: text(`「${word}」行是汇总表的合计行，不是申报，未导入`, `the "${word}" row is the sheet's totals row, not an application: left out`) },
+    };
+  }
   const r = new CellReader(cells, map, APPLICATION_DEFS);
   const l = lookupsFor(policy);
   const applicationId = r.optional('application_id', parseApplicationId);

@@ -86,6 +86,8 @@ export interface ParsedRecord<T> {
   value: T | null;
   errors: CellError[];
   warnings: CellError[];
+  /** A totals row (合计), left out with this warning. */
+  totals?: CellError;
 }
 
 export type TableEvent<T> =
@@ -129,7 +131,9 @@ export async function* parsedTable<T>(
       const rows: ParsedRecord<T>[] = [];
       for (const rec of ev.rows) {
         const p = parse(rec.cells, m, rec.line);
-        rows.push({ line: rec.line, cells: keepCells || p.value === null ? rec.cells : null, value: p.value, errors: p.errors, warnings: p.warnings });
+        const r: ParsedRecord<T> = { line: rec.line, cells: keepCells || p.value === null ? rec.cells : null, value: p.value, errors: p.errors, warnings: p.warnings };
+        if (p.totals) r.totals = p.totals;
+        rows.push(r);
       }
       yield { kind: 'rows', rows };
     } else if (ev.failure) {

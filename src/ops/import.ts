@@ -90,6 +90,8 @@ export interface TableImport {
   unchanged: number;
   /** The same as an earlier row of this file, value for value: taken once. */
   repeated: number;
+  /** Totals rows (合计) of a summary sheet: left out. */
+  totals: number;
   updated: number;
   rejected: number;
   errors: ImportProblem[];
@@ -177,6 +179,7 @@ async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => v
     new: 0,
     unchanged: 0,
     repeated: 0,
+    totals: 0,
     updated: 0,
     rejected: 0,
     errors: [],
@@ -220,6 +223,11 @@ async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => v
       if (map === null) throw new Error('rows before the header');
       for (const rec of ev.rows) {
         run.rows++;
+        if (rec.totals) {
+          run.totals++;
+          report('warning', rec.line, rec.totals);
+          continue;
+        }
         for (const w of rec.warnings) report('warning', rec.line, w);
         const errors: CellError[] = [...rec.errors];
         if (rec.value === null) {
@@ -404,6 +412,7 @@ export async function importApplications(op: OpContext, input: ImportApplication
           already_there: run.unchanged,
           // Only when there were some: the details of an import without them stay as they were.
           ...(run.repeated > 0 ? { repeated_in_file: run.repeated } : {}),
+          ...(run.totals > 0 ? { totals_rows: run.totals } : {}),
           updated: run.updated,
           rejected: run.rejected,
           rejects_file: input.rejects ?? null,

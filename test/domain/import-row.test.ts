@@ -16,6 +16,7 @@ import {
   resolveMapping,
   rowErrorText,
   applicationContent,
+  totalsRowWord,
 } from '../../src/domain/import-row.js';
 import { parseSideListRow, SIDE_LIST_COLUMNS } from '../../src/domain/side-lists.js';
 import { computeCheckChar, computeOrgCheckChar } from '../../src/domain/uscc.js';
@@ -400,5 +401,36 @@ describe('the clean-row shortcut', () => {
     // Both ways were exercised.
     expect(taken).toBeGreaterThan(100);
     expect(left).toBeGreaterThan(100);
+  });
+});
+
+describe('a totals row (合计行) of a summary sheet', () => {
+  const blank = Object.fromEntries(HEADER.map((h) => [h, ''])) as Record<string, string>;
+  const totals = (over: Record<string, string>) => row({ ...blank, ...over });
+
+  it('is left out with a warning, whichever cell reads the word and whatever sums the others hold', () => {
+    for (const [over, word] of [
+      [{ application_id: '合计' }, '合计'],
+      [{ enterprise_name: '合  计', total_investment: '9600万', requested_amount: '2,000.00' }, '合  计'],
+      [{ district: '总计：', requested_amount: '123' }, '总计:'], // NFKC: the full-width colon
+      [{ enterprise_name: 'Total' }, 'Total'],
+      [{ application_id: '小计', enterprise_name: '小计' }, '小计'],
+    ] as [Record<string, string>, string][]) {
+      expect(totalsRowWord(totals(over), map), JSON.stringify(over)).toBe(word);
+      const p = parseApplicationRow(totals(over), map, policy, 'R1');
+      expect(p.value).toBeNull();
+      expect(p.errors).toEqual([]);
+      expect(p.totals?.text.zh).toBe(`「${word}」行是汇总表的合计行，不是申报，未导入`);
+    }
+  });
+
+  it('a row that names an enterprise, a credit code or a project is an application, whatever else it reads', () => {
+    expect(totalsRowWord(row({ application_id: '合计' }), map)).toBeNull();
+    for (const key of ['enterprise_name', 'uscc', 'project_name']) expect(totalsRowWord(totals({ application_id: '合计', [key]: 'x' }), map), key).toBeNull();
+    // A word inside a longer text is no totals word.
+    expect(totalsRowWord(totals({ district: '合计项目' }), map)).toBeNull();
+    const empty = parseApplicationRow(totals({}), map, policy, 'R1');
+    expect(empty.totals).toBeUndefined();
+    expect(empty.errors.length).toBeGreaterThan(0);
   });
 });
