@@ -137,7 +137,7 @@ export function summaryJson(ctx: Context, run: TableImport, more: Record<string,
     new: run.new,
     already_there: run.unchanged,
     repeated_in_file: run.repeated,
-    totals_rows: run.totals,
+    not_applications: run.notApplications,
     updated: run.updated,
     rejected: run.rejected,
     written: run.written,
@@ -167,7 +167,8 @@ export function summaryHuman(ctx: Context, out: Printer, run: TableImport, skipI
   }
   // Rows the file repeats are said only when there are some.
   const repeated = run.repeated > 0 ? text(`，文件内重复 ${run.repeated}`, `, ${run.repeated} repeated in the file`) : text('', '');
-  const totals = run.totals > 0 ? text(`，合计行 ${run.totals}（未导入）`, `, ${run.totals} totals row${run.totals === 1 ? '' : 's'} (left out)`) : text('', '');
+  const n = run.notApplications;
+  const totals = n > 0 ? text(`，合计行或说明行 ${n}（未导入）`, `, ${n} totals or note row${n === 1 ? '' : 's'} (left out)`) : text('', '');
   const counts = text(
     `${run.rows} 行：新增 ${run.new}，已存在 ${run.unchanged}${repeated.zh}，更新 ${run.updated}，出错 ${run.rejected}${totals.zh}`,
     `${run.rows} row${run.rows === 1 ? '' : 's'}: ${run.new} new, ${run.unchanged} already there${repeated.en}, ${run.updated} updated, ${run.rejected} rejected${totals.en}`,

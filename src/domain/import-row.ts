@@ -418,8 +418,8 @@ export interface ParsedRow<T> {
   value: T | null;
   errors: CellError[];
   warnings: CellError[];
-  /** Not an application: a totals row (合计) of a summary sheet, left out with this warning. */
-  totals?: CellError;
+  /** Not an application: a totals row (合计) or a note (注：…) of the sheet, left out with this warning. */
+  notApplication?: CellError;
 }
 
 /** What a totals row of a Chinese summary sheet reads in one of its cells (spaces and a colon aside). */
@@ -445,6 +445,28 @@ export function totalsRowWord(cells: readonly string[], map: HeaderMap): string 
 }
 
 const totalsKey = (v: string): string => v.replace(/[\s:：]/g, '').toLowerCase();
+
+/** How a note under a table (注：, 填表人：, 单位（盖章）…) or a group heading within it (一、…, （二）…) starts. */
+const NOTE_START = /^(注|备注|说明|填表|制表|审核|审批|经办|负责人|联系人|联系电话|单位|日期|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])/;
+
+/**
+ * A note under the table or a group heading within it: a row of one cell,
+ * which starts as they do. Such a row could be no application (every other
+ * required cell is empty). Its text as written, else null.
+ */
+export function noteRowText(cells: readonly string[]): string | null {
+  let note: string | null = null;
+  let raw = '';
+  for (const c of cells) {
+    const v = normalizeText(c);
+    if (v === '') continue;
+    if (note !== null) return null;
+    note = v;
+    raw = c.trim();
+  }
+  // As written (the test is on its normal form: full-width 注： is 注:).
+  return note !== null && NOTE_START.test(note) ? raw : null;
+}
 
 const categoryList = (policy: Policy): Text =>
   text(
@@ -488,12 +510,14 @@ export function parseApplicationRow(cells: readonly string[], map: HeaderMap, po
 export function readApplicationRow(cells: readonly string[], map: HeaderMap, policy: Policy, roundId: string): ParsedRow<ImportedApplication> {
   const word = totalsRowWord(cells, map);
   if (word !== null) {
-    return {
-      value: null,
-      errors: NO_PROBLEMS,
-      warnings: NO_PROBLEMS,
-      totals: { column: '', zh: '', value: word, text: text(`「${word}」行是汇总表的合计行，不是申报，未导入`, `the "${word}" row is the sheet's totals row, not an application: left out`) },
-    };
+    const why = text(`「${word}」行是汇总表的合计行，不是申报，未导入`, `the "${word}" row is the sheet's totals row, not an application: left out`);
+    return { value: null, errors: NO_PROBLEMS, warnings: NO_PROBLEMS, notApplication: { column: '', zh: '', value: word, text: why } };
+  }
+  const note = noteRowText(cells);
+  if (note !== null) {
+    const shown = note.length > 30 ? `${note.slice(0, 30)}…` : note;
+    const why = text(`「${shown}」行只有一格文字（说明或分组标题），不是申报，未导入`, `the row "${shown}" holds one text only (a note or a group heading), not an application: left out`);
+    return { value: null, errors: NO_PROBLEMS, warnings: NO_PROBLEMS, notApplication: { column: '', zh: '', value: note, text: why } };
   }
   const r = new CellReader(cells, map, APPLICATION_DEFS);
   const l = lookupsFor(policy);

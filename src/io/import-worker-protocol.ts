@@ -24,7 +24,7 @@ import { type ReadTableOptions, TableReadError, type TableReadErrorCode } from '
 export function applicationRowParser(policy: Policy, roundId: string): RowParser<ApplicationRecord> {
   return (cells, map, line) => {
     const p = parseApplicationRow(cells, map, policy, roundId);
-    return { value: p.value && applicationRecord(p.value, line), errors: p.errors, warnings: p.warnings, ...(p.totals ? { totals: p.totals } : {}) };
+    return { value: p.value && applicationRecord(p.value, line), errors: p.errors, warnings: p.warnings, ...(p.notApplication ? { notApplication: p.notApplication } : {}) };
   };
 }
 

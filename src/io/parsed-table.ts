@@ -86,8 +86,8 @@ export interface ParsedRecord<T> {
   value: T | null;
   errors: CellError[];
   warnings: CellError[];
-  /** A totals row (合计), left out with this warning. */
-  totals?: CellError;
+  /** A totals row (合计) or a note of the sheet, left out with this warning. */
+  notApplication?: CellError;
 }
 
 export type TableEvent<T> =
@@ -132,7 +132,7 @@ export async function* parsedTable<T>(
       for (const rec of ev.rows) {
         const p = parse(rec.cells, m, rec.line);
         const r: ParsedRecord<T> = { line: rec.line, cells: keepCells || p.value === null ? rec.cells : null, value: p.value, errors: p.errors, warnings: p.warnings };
-        if (p.totals) r.totals = p.totals;
+        if (p.notApplication) r.notApplication = p.notApplication;
         rows.push(r);
       }
       yield { kind: 'rows', rows };

@@ -90,8 +90,8 @@ export interface TableImport {
   unchanged: number;
   /** The same as an earlier row of this file, value for value: taken once. */
   repeated: number;
-  /** Totals rows (合计) of a summary sheet: left out. */
-  totals: number;
+  /** Rows of the sheet that are no application (合计, 注：…): left out. */
+  notApplications: number;
   updated: number;
   rejected: number;
   errors: ImportProblem[];
@@ -179,7 +179,7 @@ async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => v
     new: 0,
     unchanged: 0,
     repeated: 0,
-    totals: 0,
+    notApplications: 0,
     updated: 0,
     rejected: 0,
     errors: [],
@@ -223,9 +223,9 @@ async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => v
       if (map === null) throw new Error('rows before the header');
       for (const rec of ev.rows) {
         run.rows++;
-        if (rec.totals) {
-          run.totals++;
-          report('warning', rec.line, rec.totals);
+        if (rec.notApplication) {
+          run.notApplications++;
+          report('warning', rec.line, rec.notApplication);
           continue;
         }
         for (const w of rec.warnings) report('warning', rec.line, w);
@@ -412,7 +412,7 @@ export async function importApplications(op: OpContext, input: ImportApplication
           already_there: run.unchanged,
           // Only when there were some: the details of an import without them stay as they were.
           ...(run.repeated > 0 ? { repeated_in_file: run.repeated } : {}),
-          ...(run.totals > 0 ? { totals_rows: run.totals } : {}),
+          ...(run.notApplications > 0 ? { not_applications: run.notApplications } : {}),
           updated: run.updated,
           rejected: run.rejected,
           rejects_file: input.rejects ?? null,

@@ -17,6 +17,7 @@ import {
   rowErrorText,
   applicationContent,
   totalsRowWord,
+  noteRowText,
 } from '../../src/domain/import-row.js';
 import { parseSideListRow, SIDE_LIST_COLUMNS } from '../../src/domain/side-lists.js';
 import { computeCheckChar, computeOrgCheckChar } from '../../src/domain/uscc.js';
@@ -420,7 +421,7 @@ describe('a totals row (合计行) of a summary sheet', () => {
       const p = parseApplicationRow(totals(over), map, policy, 'R1');
       expect(p.value).toBeNull();
       expect(p.errors).toEqual([]);
-      expect(p.totals?.text.zh).toBe(`「${word}」行是汇总表的合计行，不是申报，未导入`);
+      expect(p.notApplication?.text.zh).toBe(`「${word}」行是汇总表的合计行，不是申报，未导入`);
     }
   });
 
@@ -430,7 +431,34 @@ describe('a totals row (合计行) of a summary sheet', () => {
     // A word inside a longer text is no totals word.
     expect(totalsRowWord(totals({ district: '合计项目' }), map)).toBeNull();
     const empty = parseApplicationRow(totals({}), map, policy, 'R1');
-    expect(empty.totals).toBeUndefined();
+    expect(empty.notApplication).toBeUndefined();
     expect(empty.errors.length).toBeGreaterThan(0);
+  });
+});
+
+describe('a note under the table or a group heading within it', () => {
+  const only = (i: number, v: string) => HEADER.map((_, k) => (k === i ? v : ''));
+  it('a row of one cell that starts as a note or a heading does is left out with a warning', () => {
+    for (const [i, v] of [
+      [0, '注：申请补贴金额以元为单位。'],
+      [1, '填表人：王五    联系电话：0750-1234567'],
+      [3, '单位（盖章）'],
+      [0, '一、工业企业应用标杆'],
+      [1, '（二）中小企业上云上平台'],
+    ] as [number, string][]) {
+      expect(noteRowText(only(i, v)), v).toBe(v);
+      const p = parseApplicationRow(only(i, v), map, policy, 'R1');
+      expect(p.value).toBeNull();
+      expect(p.errors).toEqual([]);
+      expect(p.notApplication?.text.en).toContain('holds one text only (a note or a group heading)');
+    }
+  });
+
+  it('two cells, or one that starts otherwise, is a row with errors as before', () => {
+    expect(noteRowText([...only(0, '注：见附件'), '1'])).toBeNull();
+    expect(noteRowText(only(1, '江门市某某有限公司'))).toBeNull();
+    const p = parseApplicationRow(only(1, '江门市某某有限公司'), map, policy, 'R1');
+    expect(p.notApplication).toBeUndefined();
+    expect(p.errors.length).toBeGreaterThan(0);
   });
 });

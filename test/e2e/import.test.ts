@@ -91,7 +91,7 @@ describe('import: a clean file', () => {
     expect(imp(a.path, 'applications.xlsx', '--json').json<Summary>()).toMatchObject({ new: 0, already_there: 20 });
   });
 
-  it('the summary sheet with a totals row (合计) at its foot: the row is left out with a warning, in the worker or not', () => {
+  it('the summary sheet with a totals row (合计) and notes at its foot: they are left out with a warning, in the worker or not', () => {
     const plain = fresh();
     expect(imp(plain.path, 'applications-gb18030.csv').code).toBe(0);
     const sheet = iconv.decode(readFileSync(join(FIX, 'applications-gb18030.csv')), 'gb18030').replace(/\r?\n$/, '');
@@ -99,18 +99,23 @@ describe('import: a clean file', () => {
     const foot = ['', '合  计', ...Array(width - 2).fill('')];
     foot[7] = '9600';
     const file = join(tempDir(), '申报汇总表.csv');
-    writeFileSync(file, iconv.encode(`${sheet}\r\n${foot.join(',')}\r\n`, 'gb18030'));
+    const note = (t: string) => [t, ...Array(width - 1).fill('')].join(',');
+    writeFileSync(file, iconv.encode(`${sheet}\r\n${foot.join(',')}\r\n${note('注：金额单位为万元。')}\r\n${note('填表人：张三')}\r\n`, 'gb18030'));
     for (const worker of ['always', 'never']) {
       const { path } = fresh();
       const r = runCli(['import', file, '--round', 'R1', '--json'], { db: path, env: { JMFUND_IMPORT_WORKER: worker } });
       expect(r.code, r.stderr).toBe(0);
-      const j = r.json<Summary & { totals_rows: number }>();
-      expect(j).toMatchObject({ rows: 21, new: 20, totals_rows: 1, rejected: 0, errors: [] });
-      expect(j.warnings.map((w) => [w.line, w.message])).toEqual([[24, `${file}:24: the "合  计" row is the sheet's totals row, not an application: left out`]]);
+      const j = r.json<Summary & { not_applications: number }>();
+      expect(j).toMatchObject({ rows: 23, new: 20, not_applications: 3, rejected: 0, errors: [] });
+      expect(j.warnings.map((w) => [w.line, w.message])).toEqual([
+        [24, `${file}:24: the "合  计" row is the sheet's totals row, not an application: left out`],
+        [25, `${file}:25: the row "注：金额单位为万元。" holds one text only (a note or a group heading), not an application: left out`],
+        [26, `${file}:26: the row "填表人：张三" holds one text only (a note or a group heading), not an application: left out`],
+      ]);
       expect(content(path)).toEqual(content(plain.path));
     }
     const zh = runCli(['import', file, '--round', 'R1', '--lang', 'zh', '--dry-run'], { db: fresh().path });
-    expect(zh.stdout).toContain('21 行：新增 20，已存在 0，更新 0，出错 0，合计行 1（未导入）');
+    expect(zh.stdout).toContain('23 行：新增 20，已存在 0，更新 0，出错 0，合计行或说明行 3（未导入）');
     expect(zh.stderr).toContain(`警告: ${file}:24：「合  计」行是汇总表的合计行，不是申报，未导入`);
   });
 

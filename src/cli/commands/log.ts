@@ -109,7 +109,7 @@ const DETAIL_KEYS_ZH: Readonly<Record<string, string>> = {
   updated: '更新',
   already_there: '已存在',
   repeated_in_file: '文件内重复',
-  totals_rows: '合计行（未导入）',
+  not_applications: '合计行或说明行（未导入）',
   rejected: '出错',
   kind: '类型',
   opens_on: '开始',
