@@ -446,8 +446,8 @@ export function totalsRowWord(cells: readonly string[], map: HeaderMap): string 
 
 const totalsKey = (v: string): string => v.replace(/[\s:：]/g, '').toLowerCase();
 
-/** How a note under a table (注：, 填表人：, 单位（盖章）…) or a group heading within it (一、…, （二）…) starts. */
-const NOTE_START = /^(注|备注|说明|填表|制表|审核|审批|经办|负责人|联系人|联系电话|单位|日期|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])/;
+/** How a note under a table (注：, 填表人：, 单位（盖章）, 评审专家签名：…) or a group heading within it (一、…, （二）…) starts. */
+const NOTE_START = /^(注|备注|说明|填表|制表|审核|审批|经办|负责人|联系人|联系电话|单位|日期|评审专家|专家签|签名|签字|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])/;
 
 /**
  * A note under the table or a group heading within it: a row of one cell,

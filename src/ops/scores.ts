@@ -1,6 +1,7 @@
 // jmfund scores import | aggregate | show | experts (Art. 11, SPEC §7).
 import { basename } from 'node:path';
 import { UserError } from '../domain/errors.js';
+import { noteRowText } from '../domain/import-row.js';
 import type { Policy, ScoreMethod } from '../domain/policy.js';
 import { centiText, contentKey, matchScoreColumns, PairMap, parseScoreRow, requiredColumnNames, scoreColumnDefs, scoreColumns, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../domain/score-row.js';
 import { AggregateSharing, aggregateApplication, expertSummaries, expertUnits, formatFraction, rankAggregates, ScoreMoments, scoringRules, zStatistics, type RankedAggregate, type ZStatistics } from '../domain/scoring.js';
@@ -75,12 +76,14 @@ export interface ScoresImport {
   unchanged: number;
   /** Rows that repeat an earlier row of the file value for value: taken once. */
   repeated: number;
+  /** Notes under the sheet (注：…): left out. */
+  notes: number;
   written: boolean;
   /** As logged: each replaced score, old and new. */
   updates: ScoreUpdate[];
   /** Every row error, by line; any one and nothing is written. */
   errors: RowError[];
-  /** The repeated rows, by line, each naming the line it repeats. */
+  /** The repeated rows and the notes, by line. */
   warnings: RowError[];
 }
 
@@ -155,10 +158,20 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
   const updateLog: ScoreUpdate[] = [];
   let rows = 0;
   let unchanged = 0;
+  let repeated = 0;
+  let notes = 0;
 
   // Each row is checked against the ledger, then staged with its batch, then counted or refused.
   const check = (line: number, cells: string[], cols: ScoreColumns, waiting: Waiting[]): void => {
     rows++;
+    // A note under the sheet (注：…, 评审专家签名：…): no score, left out with a warning.
+    const note = noteRowText(cells);
+    if (note !== null) {
+      notes++;
+      const shown = note.length > 30 ? `${note.slice(0, 30)}…` : note;
+      warnings.push({ line, column: '', value: note, message: text(`「${shown}」行只有一格文字（说明），不是评分，未导入`, `the row "${shown}" holds one text only (a note), not a score: left out`) });
+      return;
+    }
     const row = parseScoreRow(line, cells, cols, rules, weightedTotal, errors);
     const appId = row?.applicationId ?? (cells[cols.applicationId] ?? '').normalize('NFKC').trim();
     if (appId !== '' && !appIds.has(appId)) {
@@ -185,6 +198,7 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
   const settle = ({ row, kind, cells }: Waiting, first: number | null, cols: ScoreColumns): void => {
     const { line } = row;
     if (first !== null && stage.sameAsStaged(row)) {
+      repeated++;
       warnings.push({
         line,
         column: cols.headers[cols.expertId],
@@ -278,7 +292,7 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
           roundId: round.roundId,
           appIds: named ? [...affected] : [],
           // repeated_in_file only when there were some: the details of an import without them stay as they were.
-          details: { file: sourceName, sha256, rows, inserted, updated, unchanged, ...(warnings.length > 0 ? { repeated_in_file: warnings.length } : {}), updates: updateLog },
+          details: { file: sourceName, sha256, rows, inserted, updated, unchanged, ...(repeated > 0 ? { repeated_in_file: repeated } : {}), ...(notes > 0 ? { not_scores: notes } : {}), updates: updateLog },
         });
         if (!named) linkWrittenScores(db, event.seq, round.roundId, { file: sourceName, sha256, at });
       });
@@ -292,7 +306,8 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
       inserted: failed ? 0 : inserted,
       updated: failed ? 0 : updated,
       unchanged,
-      repeated: warnings.length,
+      repeated,
+      notes,
       written,
       updates: failed ? [] : updateLog,
       errors,

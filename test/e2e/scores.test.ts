@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { FIXTURES, ledgerWithRound, runCli, tempDir } from '../helpers.js';
 import type { Db } from '../../src/ledger/open.js';
 import { insertRound } from '../../src/ledger/rounds.repo.js';
@@ -99,6 +99,20 @@ describe('jmfund scores import', () => {
     const refused = imp(path, changed, '--json');
     expect(refused.code).toBe(1);
     expect(refused.json<ImportJson>().errors.map((e) => e.line)).toEqual([2, 3]);
+  });
+
+  it('notes under the sheet (注：…, 评审专家签名：…) are left out with a warning, not refused as rows without a score', () => {
+    const path = setup();
+    const file = join(tempDir(), '评分表.csv');
+    writeFileSync(file, `${readFileSync(join(F, 'scores.csv'), 'utf8').replace(/\r?\n$/, '')}\n注：满分 100 分,,,,\n评审专家签名：张三、李四,,,,\n`);
+    const r = imp(path, file, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const j = r.json<ImportJson & { not_scores: number; warnings: { line: number; message: string }[] }>();
+    expect(j).toMatchObject({ rows: 14, inserted: 12, not_scores: 2, errors: [] });
+    expect(j.warnings.map((w) => w.line)).toEqual([15, 16]);
+    expect(j.warnings[0].message).toContain('the row "注：满分 100 分" holds one text only (a note), not a score: left out');
+    const zh = runCli(['scores', 'import', file, '--round', 'R1', '--lang', 'zh'], { db: path });
+    expect(zh.stdout).toContain('14 行；新增 0，更新 0，已存在 12，说明行 2（未导入）');
   });
 
   it('reads GB18030 (what Chinese Excel writes) like UTF-8', () => {

@@ -110,6 +110,7 @@ const DETAIL_KEYS_ZH: Readonly<Record<string, string>> = {
   already_there: '已存在',
   repeated_in_file: '文件内重复',
   not_applications: '合计行或说明行（未导入）',
+  not_scores: '说明行（未导入）',
   rejected: '出错',
   kind: '类型',
   opens_on: '开始',

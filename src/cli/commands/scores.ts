@@ -32,6 +32,7 @@ async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
       updated: r.updated,
       unchanged: r.unchanged,
       repeated_in_file: r.repeated,
+      not_scores: r.notes,
       written: r.written,
       updates: r.updates,
       errors: r.errors.map((e) => ({ line: e.line, column: e.column, value: e.value, message: ctx.t(e.message) })),
@@ -44,7 +45,7 @@ async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
       for (const w of r.warnings.slice(0, WARNINGS_SHOWN)) out.warn(warning + ctx.t(rowErrorText(file, w.line, { column: w.column, value: w.value, text: w.message })));
       if (r.warnings.length > WARNINGS_SHOWN) {
         const more = r.warnings.length - WARNINGS_SHOWN;
-        out.warn(warning + ctx.t(text(`另有 ${more} 行与前面的行完全相同，只计一次（--json 列出全部）`, `${more} more row(s) the same as an earlier one, each taken once (--json lists them all)`)));
+        out.warn(warning + ctx.t(text(`另有 ${more} 条警告（--json 列出全部）`, `${more} more warning(s) (--json lists them all)`)));
       }
       if (failed) {
         for (const e of r.errors) out.warn(ctx.t(rowErrorText(file, e.line, { column: e.column, value: e.value, text: e.message })));
@@ -55,8 +56,8 @@ async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
       out.line(
         ctx.t(
           text(
-            `${file}：${r.rows} 行；新增 ${r.inserted}，更新 ${r.updated}，已存在 ${r.unchanged}${r.repeated > 0 ? `，文件内重复 ${r.repeated}` : ''}${verb.zh}`,
-            `${file}: ${r.rows} rows; ${r.inserted} new, ${r.updated} updated, ${r.unchanged} already there${r.repeated > 0 ? `, ${r.repeated} repeated in the file` : ''}${verb.en}`,
+            `${file}：${r.rows} 行；新增 ${r.inserted}，更新 ${r.updated}，已存在 ${r.unchanged}${r.repeated > 0 ? `，文件内重复 ${r.repeated}` : ''}${r.notes > 0 ? `，说明行 ${r.notes}（未导入）` : ''}${verb.zh}`,
+            `${file}: ${r.rows} rows; ${r.inserted} new, ${r.updated} updated, ${r.unchanged} already there${r.repeated > 0 ? `, ${r.repeated} repeated in the file` : ''}${r.notes > 0 ? `, ${r.notes} note row${r.notes === 1 ? '' : 's'} (left out)` : ''}${verb.en}`,
           ),
         ),
       );
