@@ -455,17 +455,26 @@ const NOTE_START = /^(注|备注|说明|填表|制表|审核|审批|经办|负�
  * required cell is empty). Its text as written, else null.
  */
 export function noteRowText(cells: readonly string[]): string | null {
-  let note: string | null = null;
-  let raw = '';
-  for (const c of cells) {
-    const v = normalizeText(c);
-    if (v === '') continue;
-    if (note !== null) return null;
-    note = v;
-    raw = c.trim();
-  }
+  // The first cell with text must start as a note does (a score row's does not: one test per row), then no other holds any.
+  let at = 0;
+  while (at < cells.length && normalizeText(cells[at]) === '') at++;
+  if (at === cells.length || !NOTE_START.test(normalizeText(cells[at]))) return null;
+  for (let i = at + 1; i < cells.length; i++) if (normalizeText(cells[i]) !== '') return null;
   // As written (the test is on its normal form: full-width 注： is 注:).
-  return note !== null && NOTE_START.test(note) ? raw : null;
+  return cells[at].trim();
+}
+
+/** The warning that leaves out a note row (noteRowText) of a sheet of `noun`s, else null. */
+export function noteRowWarning(cells: readonly string[], noun: Text): CellError | null {
+  const note = noteRowText(cells);
+  if (note === null) return null;
+  const shown = note.length > 30 ? `${note.slice(0, 30)}…` : note;
+  return {
+    column: '',
+    zh: '',
+    value: note,
+    text: text(`「${shown}」行只有一格文字（说明或分组标题），不是${noun.zh}，未导入`, `the row "${shown}" holds one text only (a note or a group heading), not ${noun.en}: left out`),
+  };
 }
 
 const categoryList = (policy: Policy): Text =>
@@ -513,12 +522,8 @@ export function readApplicationRow(cells: readonly string[], map: HeaderMap, pol
     const why = text(`「${word}」行是汇总表的合计行，不是申报，未导入`, `the "${word}" row is the sheet's totals row, not an application: left out`);
     return { value: null, errors: NO_PROBLEMS, warnings: NO_PROBLEMS, notApplication: { column: '', zh: '', value: word, text: why } };
   }
-  const note = noteRowText(cells);
-  if (note !== null) {
-    const shown = note.length > 30 ? `${note.slice(0, 30)}…` : note;
-    const why = text(`「${shown}」行只有一格文字（说明或分组标题），不是申报，未导入`, `the row "${shown}" holds one text only (a note or a group heading), not an application: left out`);
-    return { value: null, errors: NO_PROBLEMS, warnings: NO_PROBLEMS, notApplication: { column: '', zh: '', value: note, text: why } };
-  }
+  const note = noteRowWarning(cells, text('申报', 'an application'));
+  if (note !== null) return { value: null, errors: NO_PROBLEMS, warnings: NO_PROBLEMS, notApplication: note };
   const r = new CellReader(cells, map, APPLICATION_DEFS);
   const l = lookupsFor(policy);
   const applicationId = r.optional('application_id', parseApplicationId);

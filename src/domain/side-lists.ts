@@ -1,6 +1,6 @@
 // The side lists that check consults (SPEC §5): prior funding, credit
 // listings, violations, accidents. Ledger-wide, keyed by USCC. Pure parsing.
-import { CellReader, type ColumnDef, type HeaderMap, type ParsedRow, parseAmount, parseDateCell, parseUsccCell } from './import-row.js';
+import { CellReader, type ColumnDef, type HeaderMap, noteRowWarning, type ParsedRow, parseAmount, parseDateCell, parseUsccCell } from './import-row.js';
 import { type Result, err, ok, text } from './text.js';
 
 export const SIDE_LIST_KINDS = ['prior-funding', 'credit', 'violations', 'accidents'] as const;
@@ -129,6 +129,8 @@ export function parseYear(s: string): Result<number> {
 
 /** One record of a side-list file → a typed row, or every error of the row. */
 export function parseSideListRow(kind: SideListKind, cells: readonly string[], map: HeaderMap): ParsedRow<SideListRecord> {
+  const note = noteRowWarning(cells, text('名单记录', 'a list entry'));
+  if (note !== null) return { value: null, errors: [], warnings: [], notApplication: note };
   const r = new CellReader(cells, map, DEFS[kind]);
   const u = r.required('uscc', parseUsccCell, null);
   if (u?.warning) r.warn('uscc', u.warning);

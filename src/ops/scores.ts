@@ -1,7 +1,7 @@
 // jmfund scores import | aggregate | show | experts (Art. 11, SPEC §7).
 import { basename } from 'node:path';
 import { UserError } from '../domain/errors.js';
-import { noteRowText } from '../domain/import-row.js';
+import { noteRowWarning } from '../domain/import-row.js';
 import type { Policy, ScoreMethod } from '../domain/policy.js';
 import { centiText, contentKey, matchScoreColumns, PairMap, parseScoreRow, requiredColumnNames, scoreColumnDefs, scoreColumns, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../domain/score-row.js';
 import { AggregateSharing, aggregateApplication, expertSummaries, expertUnits, formatFraction, rankAggregates, ScoreMoments, scoringRules, zStatistics, type RankedAggregate, type ZStatistics } from '../domain/scoring.js';
@@ -165,11 +165,10 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
   const check = (line: number, cells: string[], cols: ScoreColumns, waiting: Waiting[]): void => {
     rows++;
     // A note under the sheet (注：…, 评审专家签名：…): no score, left out with a warning.
-    const note = noteRowText(cells);
+    const note = noteRowWarning(cells, text('评分', 'a score'));
     if (note !== null) {
       notes++;
-      const shown = note.length > 30 ? `${note.slice(0, 30)}…` : note;
-      warnings.push({ line, column: '', value: note, message: text(`「${shown}」行只有一格文字（说明），不是评分，未导入`, `the row "${shown}" holds one text only (a note), not a score: left out`) });
+      warnings.push({ line, column: '', value: note.value, message: note.text });
       return;
     }
     const row = parseScoreRow(line, cells, cols, rules, weightedTotal, errors);

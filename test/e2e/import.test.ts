@@ -496,6 +496,17 @@ describe('lists import and show', () => {
     expect(query<{ command: string }>(path, 'SELECT command FROM events ORDER BY seq').map((e) => e.command)).toEqual(['lists import', 'lists import', 'lists import', 'lists import']);
   });
 
+  it('a note under a side list (数据来源：…) is left out with a warning', () => {
+    const { path } = fresh();
+    const file = join(tempDir(), 'credit.csv');
+    writeFileSync(file, `${readFileSync(join(FIX, 'credit.csv'), 'utf8').replace(/\r?\n$/, '')}\n注：数据来源于信用中国,,,\n`);
+    const r = runCli(['lists', 'import', 'credit', file, '--json'], { db: path });
+    expect(r.code, r.stderr).toBe(0);
+    const j = r.json<Summary & { not_applications: number }>();
+    expect(j).toMatchObject({ new: 2, rejected: 0, not_applications: 1 });
+    expect(j.warnings[0].message).toBe(`${file}:4: the row "注：数据来源于信用中国" holds one text only (a note or a group heading), not a list entry: left out`);
+  });
+
   it('validates side-list rows like applications: all or nothing', () => {
     const { path, dir } = fresh();
     const bad = join(dir, 'accidents.csv');

@@ -110,7 +110,7 @@ describe('jmfund scores import', () => {
     const j = r.json<ImportJson & { not_scores: number; warnings: { line: number; message: string }[] }>();
     expect(j).toMatchObject({ rows: 14, inserted: 12, not_scores: 2, errors: [] });
     expect(j.warnings.map((w) => w.line)).toEqual([15, 16]);
-    expect(j.warnings[0].message).toContain('the row "注：满分 100 分" holds one text only (a note), not a score: left out');
+    expect(j.warnings[0].message).toContain('the row "注：满分 100 分" holds one text only (a note or a group heading), not a score: left out');
     const zh = runCli(['scores', 'import', file, '--round', 'R1', '--lang', 'zh'], { db: path });
     expect(zh.stdout).toContain('14 行；新增 0，更新 0，已存在 12，说明行 2（未导入）');
   });
