@@ -455,7 +455,11 @@ const NOTE_START = /^(注|备注|说明|填表|制表|审核|审批|经办|负�
  * required cell is empty). Its text as written, else null.
  */
 export function noteRowText(cells: readonly string[]): string | null {
-  // The first cell with text must start as a note does (a score row's does not: one test per row), then no other holds any.
+  // A note starts with a Chinese character or a bracket: a first cell that starts with any other printable ASCII
+  // character (an id, a code, a number) makes none, at the cost of one comparison per row of a large sheet.
+  const c0 = cells.length > 0 ? cells[0].charCodeAt(0) : NaN;
+  if (c0 > 32 && c0 < 0x7f && c0 !== 39 && c0 !== 40) return null;
+  // Else the first cell with text must start as a note does, and no other hold any.
   let at = 0;
   while (at < cells.length && normalizeText(cells[at]) === '') at++;
   if (at === cells.length || !NOTE_START.test(normalizeText(cells[at]))) return null;
