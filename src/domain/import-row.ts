@@ -47,6 +47,38 @@ export function headerName(raw: string): HeaderName {
   return { key: s.replace(HEADER_NOISE, ''), unit };
 }
 
+// A cell that only names a unit, as a second header row does under a label: `（万元）`, `元`, `人`.
+const UNIT_ONLY = /^[(\[【]?\s*(元|人民币元|万元|万|人|名|个|场|次|人次|yuan|rmb|cny)\s*[)\]】]?$/i;
+
+/**
+ * The header's cells with the units a row under them names (`项目总投入` over
+ * `（万元）` → `项目总投入(万元)`), when every cell of that row with text is a
+ * unit; else null. A label that names its unit already keeps its own.
+ */
+export function headerWithUnits(header: readonly string[], row: readonly string[]): string[] | null {
+  const out = header.slice();
+  let units = 0;
+  for (let i = 0; i < row.length; i++) {
+    const v = normalizeText(row[i]);
+    if (v === '') continue;
+    const m = UNIT_ONLY.exec(v);
+    if (!m) return null;
+    units++;
+    const h = normalizeText(header[i]);
+    if (h !== '' && !UNIT_SUFFIX.test(h)) out[i] = `${h}(${m[1]})`;
+  }
+  return units > 0 ? out : null;
+}
+
+/**
+ * Two header rows, group labels above and names below (a label merged over
+ * both rows is written in the upper one only): each column's lower label,
+ * else its upper one.
+ */
+export function stackedHeader(upper: readonly string[], lower: readonly string[]): string[] {
+  return Array.from({ length: Math.max(upper.length, lower.length) }, (_, i) => (normalizeText(lower[i]) !== '' ? (lower[i] ?? '') : (upper[i] ?? '')));
+}
+
 /** The column def a header name (or a --mapping target) stands for. */
 export function findColumn(defs: readonly ColumnDef[], raw: string): ColumnDef | undefined {
   const { key } = headerName(raw);

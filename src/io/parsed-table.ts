@@ -2,7 +2,7 @@
 // header is the first row that holds the required columns; title rows above it
 // are skipped), then each row parsed by the domain. Every importer finds its
 // header here: applications, side lists and score sheets.
-import { type CellError, type ColumnDef, type HeaderMap, type HeaderMapping, type HeaderMatch, type HeaderProblem, type ParsedRow, matchHeader, missingColumnsText } from '../domain/import-row.js';
+import { type CellError, type ColumnDef, type HeaderMap, type HeaderMapping, type HeaderMatch, type HeaderProblem, type ParsedRow, headerWithUnits, matchHeader, missingColumnsText, stackedHeader } from '../domain/import-row.js';
 import { type Text, text } from '../domain/text.js';
 import { type RawRow, type ReadTableOptions, readTableBatches } from './table-reader.js';
 
@@ -38,30 +38,57 @@ export async function* tableRows(file: string, read: ReadTableOptions, match: He
   let found = false;
   let records = 0;
   let best: { line: number; match: HeaderMatch } | null = null;
+  let above: RawRow | null = null;
+  // Found, and told once the record under it is seen (it may name the units of the columns).
+  let header: { line: number; cells: string[]; map: HeaderMap } | null = null;
   for await (const batch of readTableBatches(file, read)) {
-    if (found) {
-      if (batch.length > 0) yield { kind: 'rows', rows: batch };
-      continue;
-    }
-    for (let i = 0; i < batch.length; i++) {
-      const rec = batch[i];
-      records++;
-      const m = match(rec.cells);
-      if (m.missing.length === 0) {
-        if (m.duplicates.length > 0) {
-          yield { kind: 'end', failure: { line: rec.line, missing: [], duplicates: m.duplicates, searched: records }, blank: false };
-          return;
+    let start = 0;
+    if (!found) {
+      for (; start < batch.length; start++) {
+        const rec = batch[start];
+        records++;
+        let cells = rec.cells;
+        let m = match(cells);
+        if (m.missing.length > 0 && above !== null) {
+          // Two header rows: group labels above, names below.
+          const stacked = stackedHeader(above.cells, rec.cells);
+          const s = match(stacked);
+          if (s.missing.length === 0 && s.duplicates.length === 0) [cells, m] = [stacked, s];
         }
-        found = true;
-        yield { kind: 'header', line: rec.line, cells: rec.cells, map: m.map };
-        if (i + 1 < batch.length) yield { kind: 'rows', rows: batch.slice(i + 1) };
-        break;
+        if (m.missing.length === 0) {
+          if (m.duplicates.length > 0) {
+            yield { kind: 'end', failure: { line: rec.line, missing: [], duplicates: m.duplicates, searched: records }, blank: false };
+            return;
+          }
+          found = true;
+          header = { line: rec.line, cells, map: m.map };
+          start++;
+          break;
+        }
+        if (!best || m.recognized > best.match.recognized) best = { line: rec.line, match: m };
+        above = rec;
+        if (records >= HEADER_SEARCH_LIMIT) break;
       }
-      if (!best || m.recognized > best.match.recognized) best = { line: rec.line, match: m };
-      if (records >= HEADER_SEARCH_LIMIT) break;
+      if (!found) {
+        if (records >= HEADER_SEARCH_LIMIT) break;
+        continue;
+      }
     }
-    if (!found && records >= HEADER_SEARCH_LIMIT) break;
+    if (header !== null && start < batch.length) {
+      // A row of units under the labels (（万元）, 人 …): taken into the header, not read as an application.
+      const withUnits = headerWithUnits(header.cells, batch[start].cells);
+      const u = withUnits && match(withUnits);
+      if (withUnits && u && u.missing.length === 0 && u.duplicates.length === 0) {
+        header = { line: header.line, cells: withUnits, map: u.map };
+        start++;
+      }
+      yield { kind: 'header', ...header };
+      header = null;
+    }
+    if (header === null && start < batch.length) yield { kind: 'rows', rows: start === 0 ? batch : batch.slice(start) };
   }
+  // The header was the last record.
+  if (header !== null) yield { kind: 'header', ...header };
   if (found) {
     yield { kind: 'end', failure: null, blank: false };
     return;

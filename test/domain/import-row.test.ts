@@ -18,6 +18,8 @@ import {
   applicationContent,
   totalsRowWord,
   noteRowText,
+  headerWithUnits,
+  stackedHeader,
 } from '../../src/domain/import-row.js';
 import { parseSideListRow, SIDE_LIST_COLUMNS } from '../../src/domain/side-lists.js';
 import { computeCheckChar, computeOrgCheckChar } from '../../src/domain/uscc.js';
@@ -460,5 +462,19 @@ describe('a note under the table or a group heading within it', () => {
     const p = parseApplicationRow(only(1, '江门市某某有限公司'), map, policy, 'R1');
     expect(p.notApplication).toBeUndefined();
     expect(p.errors.length).toBeGreaterThan(0);
+  });
+});
+
+describe('a header of two rows', () => {
+  it('a row of units under the labels gives each label its unit; a label with its own keeps it', () => {
+    expect(headerWithUnits(['企业名称', '项目总投入', '申请补贴金额（元）', '从业人员'], ['', '（万元）', '（万元）', '人'])).toEqual(['企业名称', '项目总投入(万元)', '申请补贴金额（元）', '从业人员(人)']);
+    expect(headerName(headerWithUnits(['项目总投入'], ['(万元)'])![0])).toEqual({ key: '项目总投入', unit: 'wan' });
+    // Any other text in the row: it is a row, not units.
+    expect(headerWithUnits(['企业名称', '项目总投入'], ['江门市某某有限公司', '（万元）'])).toBeNull();
+    expect(headerWithUnits(['企业名称', '项目总投入'], ['', ''])).toBeNull();
+  });
+
+  it('group labels above and names below: the lower label of each column, else its upper one', () => {
+    expect(stackedHeader(['申报编号', '企业名称', '项目投资情况', ''], ['', '', '项目总投入（万元）', '其中设备投入'])).toEqual(['申报编号', '企业名称', '项目总投入（万元）', '其中设备投入']);
   });
 });

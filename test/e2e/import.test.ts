@@ -119,6 +119,28 @@ describe('import: a clean file', () => {
     expect(zh.stderr).toContain(`警告: ${file}:24：「合  计」行是汇总表的合计行，不是申报，未导入`);
   });
 
+  it('a header of two rows, units under the labels or group labels above them, reads as the one-row header does', () => {
+    const plain = fresh();
+    expect(imp(plain.path, 'applications-gb18030.csv').code).toBe(0);
+    const lines = iconv.decode(readFileSync(join(FIX, 'applications-gb18030.csv')), 'gb18030').replace(/\r?\n$/, '').split(/\r?\n/);
+    const header = lines[2].split(',');
+    const unitOf = (h: string) => /[（(](万元|元|人)[)）]$/.exec(h)?.[1] ?? '';
+    // Units on a row of their own: 项目总投入 over （万元）.
+    const units = [...lines.slice(0, 2), header.map((h) => h.replace(/[（(](万元|元|人)[)）]$/, '')).join(','), header.map((h) => (unitOf(h) ? `（${unitOf(h)}）` : '')).join(','), ...lines.slice(3)];
+    // Group labels above: 企业名称 merged over both rows (written above only), 项目投资情况 over 项目总投入.
+    const upper = header.map((h, i) => (i === 1 ? h : i === 7 ? '项目投资情况' : ''));
+    const stacked = [...lines.slice(0, 2), upper.join(','), header.map((h, i) => (i === 1 ? '' : h)).join(','), ...lines.slice(3)];
+    for (const [name, rows, headerLine] of [['units.csv', units, 3], ['stacked.csv', stacked, 4]] as const) {
+      const file = join(tempDir(), name);
+      writeFileSync(file, iconv.encode(`${rows.join('\r\n')}\r\n`, 'gb18030'));
+      const { path } = fresh();
+      const r = runCli(['import', file, '--round', 'R1', '--json'], { db: path });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json<Summary & { header_line: number }>(), name).toMatchObject({ header_line: headerLine, rows: 20, new: 20, rejected: 0 });
+      expect(content(path), name).toEqual(content(plain.path));
+    }
+  });
+
   it('decodes a UTF-16 file', () => {
     const { path } = fresh();
     const r = imp(path, 'applications-utf16.csv', '--json');
