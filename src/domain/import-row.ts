@@ -89,6 +89,14 @@ export function findColumn(defs: readonly ColumnDef[], raw: string): ColumnDef |
 /** The column rejects files add; ignored on import so that a fixed rejects file imports as it is. */
 export const REJECT_ERROR_COLUMN = 'error';
 
+/**
+ * A sheet's row number (序号): no value of the application (the ledger keeps the
+ * line it came from), and a file with a row inserted renumbers every row below:
+ * not kept, so that the same applications renumbered are the same content.
+ */
+const ROW_NUMBER_HEADERS: ReadonlySet<string> = new Set(['序号', '行号']);
+const isRowNumberHeader = (header: string): boolean => ROW_NUMBER_HEADERS.has(headerName(header).key);
+
 export interface HeaderColumn {
   index: number;
   /** The header cell as written (NFKC, trimmed). */
@@ -149,7 +157,7 @@ export function matchHeader(cells: readonly string[], defs: readonly ColumnDef[]
       seen.push(i + 1);
       positions.set(def.key, seen);
       if (!index.has(def.key)) index.set(def.key, i);
-    } else if (header === REJECT_ERROR_COLUMN) {
+    } else if (header === REJECT_ERROR_COLUMN || isRowNumberHeader(header)) {
       ignored.push(i);
     } else if (header !== '') {
       extras.push(col);
@@ -896,6 +904,8 @@ export function diffContent(oldC: Record<string, unknown>, newC: Record<string, 
   const oe = (oldC.extra ?? {}) as Record<string, string>;
   const ne = (newC.extra ?? {}) as Record<string, string>;
   for (const k of [...new Set([...Object.keys(oe), ...Object.keys(ne)])].sort()) {
+    // A row number that an earlier release kept among the extra columns is no change of the application.
+    if (isRowNumberHeader(k)) continue;
     if ((oe[k] ?? null) !== (ne[k] ?? null)) out.push({ field: `extra.${k}`, old: oe[k] ?? null, new: ne[k] ?? null });
   }
   return out;

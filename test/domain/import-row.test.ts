@@ -305,6 +305,16 @@ describe('an application row', () => {
     expect(r.value?.extra).toEqual({ 备注: '重点', 联系人: '张三' });
   });
 
+  it('keeps no row number (序号): it is no value of the application; one an earlier release kept is no change', () => {
+    const h = ['序号', ...HEADER, '备注'];
+    const m = matchHeader(h, APPLICATION_COLUMNS).map;
+    expect(parseApplicationRow(['7', ...row(), '重点'], m, policy, 'R1').value?.extra).toEqual({ 备注: '重点' });
+    expect(matchHeader(['序 号', ...HEADER], APPLICATION_COLUMNS).map.extras).toEqual([]);
+    const a = parse().value;
+    if (!a) throw new Error('unparsed');
+    expect(diffContent(applicationContent({ ...a, extra: { 序号: '3', 备注: 'x' } }), applicationContent({ ...a, extra: { 备注: 'x' } }))).toEqual([]);
+  });
+
   it('names the fields that differ', () => {
     const a = parse().value;
     const b = parse({ requested_amount: '390000', cluster: 'x' }).value;

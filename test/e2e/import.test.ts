@@ -166,6 +166,23 @@ describe('import: a clean file', () => {
   });
 });
 
+describe('import: a row number column (序号)', () => {
+  it('is not kept: the same applications renumbered, in another order, are already there', () => {
+    const { path } = fresh();
+    const [head, ...rows] = readFileSync(join(FIX, 'applications.csv'), 'utf8').replace(/\r?\n$/, '').split(/\r?\n/);
+    const dir = tempDir();
+    const first = join(dir, 'first.csv');
+    writeFileSync(first, [`序号,${head}`, ...rows.map((r, i) => `${i + 1},${r}`)].join('\n'));
+    const again = join(dir, 'again.csv');
+    writeFileSync(again, [`序号,${head}`, ...[...rows].reverse().map((r, i) => `${i + 1},${r}`)].join('\n'));
+    expect(imp(path, first).code).toBe(0);
+    expect(runCli(['applications', 'show', 'A001', '--json'], { db: path }).json<{ extra: Record<string, string> }>().extra).toEqual({ 备注: '重点项目' });
+    const r = imp(path, again, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json<Summary>()).toMatchObject({ new: 0, already_there: 20, updated: 0, rejected: 0 });
+  });
+});
+
 describe('import: bad input', () => {
   const cases: [file: string, code: number, expected: string[]][] = [
     ['uscc-length.csv', 1, ['uscc-length.csv:3: column uscc (统一社会信用代码): unified social credit code "91440704MA1000025" has 17 characters; 18 are needed']],
