@@ -15,7 +15,7 @@ import { handler } from '../runner.js';
 
 type ImportOptions = Omit<ImportScoresInput, 'file' | 'round'> & { round?: string };
 
-/** Repeated rows listed on stderr before "N more". */
+/** Warnings (repeated rows, notes) listed on stderr before "N more". */
 const WARNINGS_SHOWN = 10;
 
 async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
@@ -40,7 +40,7 @@ async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
     },
     exitCode: failed ? (1 as const) : (0 as const),
     human: (out: Printer) => {
-      // The repeated rows: the first few, then how many more (--json lists them all).
+      // The warnings (repeated rows, notes): the first few, then how many more (--json lists them all).
       const warning = `${ctx.t(text('警告', 'warning'))}: `;
       for (const w of r.warnings.slice(0, WARNINGS_SHOWN)) out.warn(warning + ctx.t(rowErrorText(file, w.line, { column: w.column, value: w.value, text: w.message })));
       if (r.warnings.length > WARNINGS_SHOWN) {
