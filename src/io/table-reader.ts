@@ -93,6 +93,10 @@ const NEED_MORE = -1;
  * Incremental RFC 4180 parser: `feed` chunks of text, then `finish`. Complete
  * records are appended to the `out` array given to each call.
  */
+/** Lines (or characters) of a text file looked at to tell a tab-separated file from a CSV. */
+const DELIM_SNIFF_LINES = 20;
+const DELIM_SNIFF_CHARS = 1 << 16;
+
 export class CsvParser {
   private buf = '';
   /** Line number of buf[0], which is always the start of a record. */
@@ -100,6 +104,9 @@ export class CsvParser {
   /** Record delimiter: '\n' (with an optional preceding '\r') or a lone '\r'. */
   private nl = 10;
   private nlKnown = false;
+  /** Field delimiter: ',' (44), or TAB (9) in a file whose first lines hold more tabs than commas. */
+  private delim = 44;
+  private delimKnown = false;
   private started = false;
 
   constructor(private readonly path: string) {}
@@ -143,8 +150,34 @@ export class CsvParser {
     }
   }
 
+  /**
+   * A tab-separated file (what many systems export as .xls or .txt): more tabs
+   * than commas outside quotes in its first lines (up to DELIM_SNIFF_LINES).
+   * Undecided until that many line ends are in the buffer, or its end.
+   */
+  private detectDelimiter(final: boolean): void {
+    const buf = this.buf;
+    let quoted = false;
+    let [tabs, commas, lines] = [0, 0, 0];
+    // The same prefix whole or in chunks: at most DELIM_SNIFF_CHARS and DELIM_SNIFF_LINES.
+    const end = Math.min(buf.length, DELIM_SNIFF_CHARS);
+    for (let i = 0; i < end && lines < DELIM_SNIFF_LINES; i++) {
+      const c = buf.charCodeAt(i);
+      if (c === 34) quoted = !quoted;
+      else if (quoted) continue;
+      else if (c === 9) tabs++;
+      else if (c === 44) commas++;
+      else if (c === this.nl) lines++;
+    }
+    if (lines < DELIM_SNIFF_LINES && !final && buf.length < DELIM_SNIFF_CHARS) return;
+    this.delim = tabs > commas ? 9 : 44;
+    this.delimKnown = true;
+  }
+
   private parse(final: boolean, out: RawRow[]): void {
     if (!this.nlKnown) this.detectNewline(final);
+    if (!this.delimKnown) this.detectDelimiter(final);
+    if (!this.delimKnown) return;
     const buf = this.buf;
     const len = buf.length;
     const nlChar = this.nl === 10 ? '\n' : '\r';
@@ -170,7 +203,7 @@ export class CsvParser {
         let end = nlAt;
         if (crlf && end > pos && buf.charCodeAt(end - 1) === 13) end--;
         if (end > pos) {
-          const cells = buf.slice(pos, end).split(',');
+          const cells = buf.slice(pos, end).split(this.delim === 9 ? '\t' : ',');
           if (!isBlank(cells)) out.push({ line, cells });
         }
         line++;
@@ -212,6 +245,8 @@ export class CsvParser {
     let extraLines = 0;
     let i = start;
     const nlChar = nl === 10 ? '\n' : '\r';
+    const delim = this.delim;
+    const delimChar = delim === 9 ? '\t' : ',';
     let comma = -1;
     let lineEnd = -1;
     for (;;) {
@@ -250,15 +285,15 @@ export class CsvParser {
           lineEnd = buf.indexOf(nlChar, lineEnd + 1);
           if (lineEnd < 0) lineEnd = len;
         }
-        // Spaces after the closing quote are tolerated and dropped.
-        while (i < len && (buf.charCodeAt(i) === 32 || buf.charCodeAt(i) === 9)) i++;
+        // Spaces (and tabs, between commas) after the closing quote are tolerated and dropped.
+        while (i < len && (buf.charCodeAt(i) === 32 || (buf.charCodeAt(i) === 9 && delim !== 9))) i++;
         if (i >= len) {
           if (!final) return NEED_MORE;
           cells.push(value);
           return this.endRecord(cells, extraLines, len, out);
         }
         const c = buf.charCodeAt(i);
-        if (c === 44) {
+        if (c === delim) {
           cells.push(value);
           i++;
           continue;
@@ -271,11 +306,11 @@ export class CsvParser {
         }
         throw this.invalidClosingQuote(cells.length + 1, buf.charAt(i), extraLines);
       }
-      // Unquoted field: up to the next comma or record end. A quote inside an
+      // Unquoted field: up to the next delimiter or record end. A quote inside an
       // unquoted field is kept as written, as Excel does. Found with indexOf
       // (the positions are kept until passed), not char by char.
       if (comma < i) {
-        comma = buf.indexOf(',', i);
+        comma = buf.indexOf(delimChar, i);
         if (comma < 0) comma = len;
       }
       if (lineEnd < i) {
@@ -292,7 +327,7 @@ export class CsvParser {
         return this.endRecord(cells, extraLines, len, out);
       }
       cells.push(buf.slice(i, k));
-      if (buf.charCodeAt(k) === 44) {
+      if (buf.charCodeAt(k) === delim) {
         i = k + 1;
         continue;
       }

@@ -141,6 +141,20 @@ describe('import: a clean file', () => {
     }
   });
 
+  it('a tab-separated file (what many systems export as .xls or .txt) reads as the CSV', () => {
+    const plain = fresh();
+    expect(imp(plain.path, 'applications.csv').code).toBe(0);
+    const rows = readFileSync(join(FIX, 'applications.csv'), 'utf8').replace(/\r?\n$/, '').split(/\r?\n/);
+    // The fixture quotes no cell: its commas are all separators.
+    const file = join(tempDir(), '申报导出.xls');
+    writeFileSync(file, iconv.encode(`${rows.map((r) => r.split(',').join('\t')).join('\r\n')}\r\n`, 'gb18030'));
+    const { path } = fresh();
+    const r = runCli(['import', file, '--round', 'R1', '--json'], { db: path });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json<Summary>()).toMatchObject({ rows: 20, new: 20, rejected: 0 });
+    expect(content(path)).toEqual(content(plain.path));
+  });
+
   it('decodes a UTF-16 file', () => {
     const { path } = fresh();
     const r = imp(path, 'applications-utf16.csv', '--json');

@@ -273,6 +273,43 @@ function referenceCsv(input: string): { rows: RawRow[]; error: { code: string; l
   return { rows, error: null, decidedAt };
 }
 
+describe('CsvParser: a tab-separated file', () => {
+  const parse = (input: string, cuts: number[] = []): RawRow[] => {
+    const out: RawRow[] = [];
+    const p = new CsvParser('t.txt');
+    let at = 0;
+    for (const c of [...cuts].sort((a, b) => a - b)) {
+      p.feed(input.slice(at, Math.max(at, c)), out);
+      at = Math.max(at, c);
+    }
+    p.feed(input.slice(at), out);
+    p.finish(out);
+    return out;
+  };
+
+  it('reads as the same file with commas does, whole or in chunks (quotes, commas inside cells, a title row)', () => {
+    const cell = fc.stringMatching(/^[a-z ",燊\n]{0,5}$/);
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 30 }), fc.array(fc.nat(400), { maxLength: 5 }), (rows, cuts) => {
+        const quote = (c: string, sep: string) => (c.includes('"') || c.includes(sep) || c.includes('\n') || c === '' ? `"${c.replace(/"/g, '""')}"` : c);
+        // Each row holds a tab-separated field or more than the commas in its cells.
+        fc.pre(rows.every((r) => r.length - 1 > r.join('').split(',').length - 1));
+        const tsv = rows.map((r) => r.map((c) => quote(c, '\t')).join('\t')).join('\n');
+        const csv = rows.map((r) => r.map((c) => quote(c, ',')).join(',')).join('\n');
+        expect(parse(tsv, cuts)).toEqual(parse(csv));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a CSV with a tab inside a quoted cell stays a CSV', () => {
+    expect(parse('a,b\n"x\ty",z\n')).toEqual([
+      { line: 1, cells: ['a', 'b'] },
+      { line: 2, cells: ['x\ty', 'z'] },
+    ]);
+  });
+});
+
 describe('CsvParser against a char-by-char reading', () => {
   const text = fc.array(fc.constantFrom('a', 'b7', ',', ',', '"', '""', '\r', '\n', '\r\n', ' ', '燊'), { maxLength: 30 }).map((a) => a.join(''));
   it('gives the same records, line numbers and errors, whole or in chunks', () => {
