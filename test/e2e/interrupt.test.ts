@@ -61,6 +61,41 @@ async function interruptedRun(
   const [exitCode] = await exited;
   return { exitCode, stderr };
 }
+/**
+ * Runs `args` on a copy of `ledger` and signals it once its transaction is open: exit 130 and no journal left, and
+ * either "nothing was written" with the ledger file unchanged (stopped), or, heard only after its commit, words that
+ * name the event `command` wrote, which stays.
+ */
+async function signalWhileWorking(ledger: string, name: string, args: string[], command: string): Promise<{ db: string; stopped: boolean }> {
+  const db = copyLedger(ledger, join(dir, `${name}.db`));
+  const before = sha(db);
+  const r = await interruptedRun(db, args, 'locked');
+  expect(r, `${command} ended before it was signalled`).not.toBeNull();
+  const { exitCode, stderr } = r!;
+  expect(exitCode, stderr).toBe(130);
+  expect(existsSync(journalOf(db))).toBe(false);
+  if (NOTHING_WRITTEN.test(stderr)) {
+    expect(sha(db)).toBe(before);
+    return { db, stopped: true };
+  }
+  expect(stderr).toMatch(new RegExp(`^jmfund: interrupted \\(SIGINT\\) after it had been written: event #\\d+ \\(${command}\\), which stays in the ledger`, 'm'));
+  return { db, stopped: false };
+}
+
+/**
+ * signalWhileWorking up to three times, until one stops the command before it writes (a loaded machine may delay
+ * the signal past its last pause); `written` checks the ledger of a try heard after the commit. How many stopped.
+ */
+async function stoppedBeforeWriting(ledger: string, name: string, args: string[], command: string, written?: (db: string) => void): Promise<number> {
+  let stopped = 0;
+  for (let attempt = 0; attempt < 3 && stopped === 0; attempt++) {
+    const r = await signalWhileWorking(ledger, `${name}-${attempt}`, args, command);
+    if (r.stopped) stopped++;
+    else written?.(r.db);
+  }
+  return stopped;
+}
+
 let dir: string;
 let base: string;
 let csv: string;
@@ -84,15 +119,8 @@ describe('interrupted work says so', () => {
   // check computes for tens of seconds at 10^6 applications: it lets the event loop run between credit codes.
   it('SIGINT during a check: rolled back, said, exit 130, the ledger unchanged', async () => {
     // Sent once it holds the write lock (its transaction is open; its results are written in batches, later).
-    const db = copyLedger(imported, join(dir, 'c-locked.db'));
-    const before = sha(db);
-    const r = await interruptedRun(db, ['check', '--round', ROUND], 'locked');
-    expect(r, 'check ended before it was signalled').not.toBeNull();
-    const { exitCode, stderr } = r!;
-    expect(exitCode, stderr).toBe(130);
-    expect(stderr).toMatch(NOTHING_WRITTEN);
-    expect(existsSync(journalOf(db))).toBe(false);
-    expect(sha(db)).toBe(before);
+    const r = await signalWhileWorking(imported, 'c-locked', ['check', '--round', ROUND], 'check');
+    expect(r.stopped, 'check was heard only after its commit').toBe(true);
   }, 300_000);
 
   for (const [signal, code, lang, words] of [
@@ -124,15 +152,8 @@ describe('interrupted work says so', () => {
 describe('scores aggregate interrupted', () => {
   // It pauses between applications (the scores are read a chunk at a time): a signal rolls the aggregation back.
   it('rolled back, said, exit 130, the ledger unchanged', async () => {
-    const db = copyLedger(scored, join(dir, 'ag-locked.db'));
-    const before = sha(db);
-    const r = await interruptedRun(db, ['scores', 'aggregate', '--round', ROUND], 'locked');
-    expect(r, 'the aggregation ended before it was signalled').not.toBeNull();
-    const { exitCode, stderr } = r!;
-    expect(exitCode, stderr).toBe(130);
-    expect(stderr).toMatch(NOTHING_WRITTEN);
-    expect(existsSync(journalOf(db))).toBe(false);
-    expect(sha(db)).toBe(before);
+    const r = await signalWhileWorking(scored, 'ag-locked', ['scores', 'aggregate', '--round', ROUND], 'scores aggregate');
+    expect(r.stopped, 'the aggregation was heard only after its commit').toBe(true);
   }, 300_000);
 });
 
@@ -140,30 +161,16 @@ describe('allocate interrupted', () => {
   // It pauses after reading the round and after planning: a signal heard there rolls it back; one heard
   // later (the store, its seals, the commit run in one go) names the version it wrote. Never a wrong word.
   it('while it reads and plans: nothing was written and the ledger is unchanged; later: the words name what stays', async () => {
-    let stopped = 0;
     // Sent once its transaction is open: heard at the pause after the read (a loaded machine may delay
     // the signal past both pauses: then the words must name the version, and another try is made).
-    for (let attempt = 0; attempt < 3 && stopped === 0; attempt++) {
-      const db = copyLedger(scored, join(dir, `al-locked-${attempt}.db`));
-      const before = sha(db);
-      const r = await interruptedRun(db, ['allocate', '--round', ROUND], 'locked');
-      expect(r, 'allocate ended before it was signalled').not.toBeNull();
-      const { exitCode, stderr } = r!;
-      expect(exitCode, stderr).toBe(130);
-      expect(existsSync(journalOf(db))).toBe(false);
-      if (NOTHING_WRITTEN.test(stderr)) {
-        stopped++;
-        expect(sha(db)).toBe(before);
-        continue;
-      }
-      expect(stderr).toMatch(/^jmfund: interrupted \(SIGINT\) after it had been written: event #\d+ \(allocate\), which stays in the ledger/m);
+    const stopped = await stoppedBeforeWriting(scored, 'al-locked', ['allocate', '--round', ROUND], 'allocate', (db) => {
       const ledger = new Database(db, { readonly: true });
       try {
         expect(ledger.prepare('SELECT count(*) FROM allocations').pluck().get()).toBe(1);
       } finally {
         ledger.close();
       }
-    }
+    });
     expect(stopped, 'allocate was never stopped before its store').toBeGreaterThan(0);
   }, 300_000);
 });
@@ -171,22 +178,7 @@ describe('allocate interrupted', () => {
 describe('finalize interrupted', () => {
   // It pauses once, after reading the awards on notice and before filing them.
   it('while it reads: nothing was filed and the ledger is unchanged; later: the words name the filing event', async () => {
-    let stopped = 0;
-    for (let attempt = 0; attempt < 3 && stopped === 0; attempt++) {
-      const db = copyLedger(noticed, join(dir, `f-locked-${attempt}.db`));
-      const before = sha(db);
-      const r = await interruptedRun(db, ['finalize', '--round', ROUND, '--yes'], 'locked');
-      expect(r, 'finalize ended before it was signalled').not.toBeNull();
-      const { exitCode, stderr } = r!;
-      expect(exitCode, stderr).toBe(130);
-      expect(existsSync(journalOf(db))).toBe(false);
-      if (NOTHING_WRITTEN.test(stderr)) {
-        stopped++;
-        expect(sha(db)).toBe(before);
-        continue;
-      }
-      expect(stderr).toMatch(/^jmfund: interrupted \(SIGINT\) after it had been written: event #\d+ \(finalize\), which stays in the ledger/m);
-    }
+    const stopped = await stoppedBeforeWriting(noticed, 'f-locked', ['finalize', '--round', ROUND, '--yes'], 'finalize');
     expect(stopped, 'finalize was never stopped before its filing').toBeGreaterThan(0);
   }, 300_000);
 });
