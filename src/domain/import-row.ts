@@ -29,8 +29,10 @@ export interface HeaderName {
   unit: MoneyUnit | null;
 }
 
+// The units a label or a units row names: yuan, 万, people, events.
+const UNIT_WORDS = '元|人民币元|万元|万|人|名|个|场|次|人次|yuan|rmb|cny';
 // Units written after a label: `项目总投入（元）`, `从业人员(人)`, `金额（万元）`.
-const UNIT_SUFFIX = /[(\[【]\s*(元|人民币元|万元|万|人|名|个|场|次|人次|yuan|rmb|cny)\s*[)\]】]$/i;
+const UNIT_SUFFIX = new RegExp(`[(\\[【]\\s*(${UNIT_WORDS})\\s*[)\\]】]$`, 'i');
 // Marks and punctuation that templates sprinkle over labels (`*企业名称`, `所属区（市）`).
 const HEADER_NOISE = /[\s_\-()\[\]【】、,，.。:：*＊#/／]/g;
 
@@ -48,7 +50,7 @@ export function headerName(raw: string): HeaderName {
 }
 
 // A cell that only names a unit, as a second header row does under a label: `（万元）`, `元`, `人`.
-const UNIT_ONLY = /^[(\[【]?\s*(元|人民币元|万元|万|人|名|个|场|次|人次|yuan|rmb|cny)\s*[)\]】]?$/i;
+const UNIT_ONLY = new RegExp(`^[(\\[【]?\\s*(${UNIT_WORDS})\\s*[)\\]】]?$`, 'i');
 
 /**
  * The header's cells with the units a row under them names (`项目总投入` over
