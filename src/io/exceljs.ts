@@ -9,6 +9,12 @@
 // The iteration here never pauses the ZIP's stream of entries (the parser hands over the
 // next entry only when the last one was read, so the queue stays short); a stream of
 // bytes, an entry's content, is paused while its queue is long and resumed when it empties.
+//
+// exceljs also decodes each chunk of an XML part on its own (lib/utils/parse-sax.js,
+// TextDecoder without `stream`): a character split between two chunks (16 KiB out of the
+// ZIP, 64 KiB from a temporary file) became U+FFFD, so an officer's Chinese names came out
+// with 2015���12月28日 in them, silently or as a row error (exceljs issues 2063, 2084, 2316).
+// Here the parts reach the parser as text decoded across chunks: parse-sax passes text as is.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -19,7 +25,9 @@ const QUEUE_HIGH = 64;
 
 async function* iterateStream(stream: Readable): AsyncGenerator<unknown> {
   const queue: unknown[] = [];
-  const pausable = !stream.readableObjectMode;
+  // A stream of bytes is an XML part: given on as text, a character split between chunks kept whole.
+  const bytes = !stream.readableObjectMode;
+  const decoder = bytes ? new TextDecoder('utf-8') : null;
   let ended = false;
   let failed: { error: unknown } | null = null;
   let wake: (() => void) | null = null;
@@ -29,11 +37,16 @@ async function* iterateStream(stream: Readable): AsyncGenerator<unknown> {
     w?.();
   };
   stream.on('data', (d: unknown) => {
-    queue.push(d);
-    if (pausable && queue.length >= QUEUE_HIGH) stream.pause();
+    if (decoder) {
+      const s = typeof d === 'string' ? d : decoder.decode(d as Uint8Array, { stream: true });
+      if (s !== '') queue.push(s);
+    } else queue.push(d);
+    if (bytes && queue.length >= QUEUE_HIGH) stream.pause();
     notify();
   });
   stream.on('end', () => {
+    const tail = decoder?.decode() ?? '';
+    if (tail !== '') queue.push(tail);
     ended = true;
     notify();
   });
@@ -85,6 +98,23 @@ export function mendedWorkbookReader(): unknown {
   if (!cached) throw new Error('internal error: exceljs iterate-stream is not in the module cache');
   cached.exports = iterateStream;
   delete require.cache[readerModule];
-  reader = require(readerModule) as unknown;
+  const Reader = require(readerModule) as { prototype: { _parseWorksheet: (iterator: AsyncIterable<unknown>, sheetNo: string) => unknown } };
+  // A sheet met before the shared strings is read back from a temporary file, bytes straight to the parser.
+  const parseWorksheet = Reader.prototype._parseWorksheet;
+  Reader.prototype._parseWorksheet = function (this: unknown, iterator: AsyncIterable<unknown>, sheetNo: string) {
+    return parseWorksheet.call(this, asText(iterator), sheetNo);
+  };
+  reader = Reader;
   return reader;
+}
+
+/** Chunks of UTF-8 as text, decoded across chunks (text passes as it is). */
+async function* asText(chunks: AsyncIterable<unknown>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const c of chunks) {
+    const s = typeof c === 'string' ? c : decoder.decode(c as Uint8Array, { stream: true });
+    if (s !== '') yield s;
+  }
+  const tail = decoder.decode();
+  if (tail !== '') yield tail;
 }

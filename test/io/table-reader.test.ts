@@ -464,6 +464,43 @@ describe('readTable: XLSX', () => {
     expect((err as TableReadError).text.zh).toContain('无法作为 Excel 工作簿读取');
   });
 
+  // An officer's sheet of a few thousand Chinese rows: its XML parts are many chunks long, and a chunk of bytes
+  // often ends inside a character. exceljs decoded each chunk alone: ���, silently in names, an error in dates.
+  const chineseRows = (n: number): string[][] => {
+    const words = ['江门', '蓬江', '堃珺燊', '智能制造', '工业互联网', '平台', '有限公司', '（二期）', '数字化', '车间'];
+    return Array.from({ length: n }, (_, i) => [
+      `江门市${words[i % 10]}${words[(i * 7) % 10]}${words[(i * 3) % 10]}科技有限公司${i}`,
+      `${2000 + (i % 20)}年${1 + (i % 12)}月${1 + (i % 28)}日`,
+      `${words[(i * 5) % 10]}${words[(i * 11) % 10]}项目${i}`,
+    ]);
+  };
+
+  it('keeps every Chinese character whole in shared strings many chunks long', async () => {
+    const rows = chineseRows(4000);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('申报汇总');
+    for (const r of rows) ws.addRow(r);
+    const p = join(dir, 'long-shared.xlsx');
+    await wb.xlsx.writeFile(p);
+    const read = await rowsOf(p);
+    expect(read.filter((r) => r.cells.join('').includes('\uFFFD'))).toEqual([]);
+    expect(read.map((r) => r.cells)).toEqual(rows);
+  });
+
+  it('keeps every Chinese character whole in a sheet of inline text read back from a temporary file', async () => {
+    // No shared strings part: exceljs holds the sheet in a temporary file and reads it back 64 KiB at a time.
+    const rows = chineseRows(3000);
+    const p = join(dir, 'long-inline.xlsx');
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: p, useSharedStrings: false });
+    const ws = wb.addWorksheet('申报汇总');
+    for (const r of rows) ws.addRow(r).commit();
+    await ws.commit();
+    await wb.commit();
+    const read = await rowsOf(p);
+    expect(read.filter((r) => r.cells.join('').includes('\uFFFD'))).toEqual([]);
+    expect(read.map((r) => r.cells)).toEqual(rows);
+  });
+
   it('reports an empty .xlsx file', async () => {
     const p = await file('empty.xlsx', '');
     expect(((await failure(p)) as FileReadError).code).toBe('empty');
