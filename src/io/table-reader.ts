@@ -516,6 +516,8 @@ const expandExponent = (s: string): string => {
  * noise such as 1234567.8899999999), never an exponent.
  */
 export const plainNumber = (n: number): string => {
+  // An integer of at most 15 digits (amounts, counts) is its own text: no rounding to 15 digits, no exponent.
+  if (Number.isInteger(n) && n < 1e15 && n > -1e15) return n === 0 ? '0' : String(n);
   if (!Number.isFinite(n)) return String(n);
   if (n === 0) return '0';
   const r = Number(n.toPrecision(15));

@@ -343,6 +343,17 @@ describe('plainNumber', () => {
     expect(plainNumber(1.5e-7)).toBe('0.00000015');
     expect(plainNumber(-0)).toBe('0');
   });
+
+  it('gives an integer below 10^15 as the 15-digit rounding gives it, without an exponent', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -(10 ** 15) + 1, max: 10 ** 15 - 1 }), (n) => {
+        expect(plainNumber(n)).toBe(String(Number(n.toPrecision(15))));
+      }),
+    );
+    expect(plainNumber(999999999999999)).toBe('999999999999999');
+    expect(plainNumber(1e15)).toBe('1000000000000000');
+    expect(plainNumber(1234567890123456789)).toBe('1234567890123460000');
+  });
 });
 
 describe('readTable: XLSX', () => {
