@@ -20,6 +20,7 @@ import { extname, resolve } from 'node:path';
 import { text, type Text } from '../domain/text.js';
 import { FileReadError, SNIFF_BYTES, openTextStream, toFileReadError, type TextEncoding } from './decode.js';
 import { mendedWorkbookReader } from './exceljs.js';
+import { SheetRows, type SheetRow } from './xlsx-sheet.js';
 
 export interface RawRow {
   /** 1-based line of the file where the record starts; for XLSX, the Excel row number. */
@@ -459,21 +460,18 @@ type XCellValue =
   | { error: string }
   | { sharedString: number };
 
-interface XCell {
-  value: XCellValue;
-  numFmt?: string;
-}
-interface XRow {
-  number: number;
-  eachCell(opt: { includeEmpty: boolean }, cb: (cell: XCell, col: number) => void): void;
-}
-interface XSheetReader extends AsyncIterable<XRow> {
+interface XSheetReader {
   name: string;
+  /** The sheet's XML as text chunks (exceljs.ts decodes them). */
+  iterator: AsyncIterable<string>;
 }
 interface XBookReader extends AsyncIterable<XSheetReader> {
   model?: { sheets?: { name: string; state?: string }[] };
   properties?: { model?: { date1904?: boolean } };
   stream?: { destroy(): void };
+  /** With sharedStrings: 'cache', once read. */
+  sharedStrings?: unknown[];
+  styles?: { getStyleModel(id: number): { numFmt?: string } | null };
 }
 interface ExcelModule {
   stream: { xlsx: { WorkbookReader: new (input: string, options: object) => XBookReader } };
@@ -620,25 +618,40 @@ async function* readXlsxBatches(path: string, opts: ReadTableOptions): AsyncGene
       if (ws.name !== target) continue;
       found = true;
       const date1904 = reader.properties?.model?.date1904 === true;
+      const formats = new Map<number, string | undefined>();
+      // The sheet's XML read here (xlsx-sheet.ts); the shared strings and styles as exceljs read them.
+      const sheet = new SheetRows({
+        sharedString: (i) => reader.sharedStrings?.[i],
+        numFmt: (s) => {
+          if (!formats.has(s)) formats.set(s, reader.styles?.getStyleModel(s)?.numFmt);
+          return formats.get(s);
+        },
+        text: (v, numFmt) => cellToString(v as XCellValue, numFmt, date1904),
+      });
       let width = 0;
       let batch: RawRow[] = [];
-      for await (const row of ws) {
-        const cells: string[] = [];
-        row.eachCell({ includeEmpty: false }, (cell, col) => {
-          while (cells.length < col - 1) cells.push('');
-          cells[col - 1] = cellToString(cell.value, cell.numFmt, date1904);
-        });
-        if (isBlank(cells)) continue;
-        // A spreadsheet has no field count: pad to the widest row so far (the
-        // header, once seen), so that empty trailing cells read as empty.
-        if (cells.length > width) width = cells.length;
-        while (cells.length < width) cells.push('');
-        batch.push({ line: row.number, cells });
+      const ended: SheetRow[] = [];
+      const take = (): void => {
+        for (const { line, cells } of ended) {
+          if (isBlank(cells)) continue;
+          // A spreadsheet has no field count: pad to the widest row so far (the
+          // header, once seen), so that empty trailing cells read as empty.
+          if (cells.length > width) width = cells.length;
+          while (cells.length < width) cells.push('');
+          batch.push({ line, cells });
+        }
+        ended.length = 0;
+      };
+      for await (const chunk of ws.iterator) {
+        sheet.push(chunk, ended);
+        take();
         if (batch.length >= 4096) {
           yield batch;
           batch = [];
         }
       }
+      sheet.end(ended);
+      take();
       if (batch.length > 0) yield batch;
       break;
     }

@@ -1,0 +1,430 @@
+// A worksheet's XML read straight into rows of cell values, text chunk by
+// text chunk. exceljs builds a Row and a Cell object with styles for every
+// cell of a sheet out of a general XML parser's events: an officer's workbook
+// of 100,000 rows took about 12 s and 300 MB to read that way. Here only
+// <sheetData> is read: its rows, their cells' r, s and t attributes and their
+// <v>, <f> and <is> contents; everything else (columns, merges, hyperlinks,
+// drawings) is skipped. The cells' values are what exceljs's reader gives
+// (see worksheet-reader.js), and the caller turns them into text.
+
+export interface SheetContext {
+  /** The shared strings table (exceljs caches it; undefined when the workbook has none). */
+  sharedString(index: number): unknown;
+  /** The number format of a style index (`s`), if any. */
+  numFmt(style: number): string | undefined;
+  /** A value as the text of its cell. */
+  text(value: unknown, numFmt: string | undefined): string;
+}
+
+export interface SheetRow {
+  /** The row's number in the sheet (its `r`, else the one after the row before). */
+  line: number;
+  cells: string[];
+}
+
+const ENTITY = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|([a-zA-Z]+));/g;
+const NAMED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** XML text with its character and entity references replaced. */
+export function xmlText(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(ENTITY, (m, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
+    if (name !== undefined) return NAMED[name] ?? m;
+    const cp = hex !== undefined ? parseInt(hex, 16) : Number(dec);
+    return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+  });
+}
+
+/** "AB12" → 28 (the column of a cell reference); 0 when there are no letters. */
+export function columnOf(ref: string): number {
+  let col = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i) | 0x20; // lower case
+    if (c < 97 || c > 122) break;
+    col = col * 26 + (c - 96);
+  }
+  return col;
+}
+
+/** What a <row> or <c> start tag says in its attributes r, s and t. */
+interface CellAttributes {
+  /** r: its column (letters) and row (digits); 0 when absent or not a reference. */
+  col: number;
+  line: number;
+  /** s: the style index; 0 when absent. */
+  style: number;
+  /** t: the type, undefined when absent. */
+  type: string | undefined;
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
+/** The digits of s[from, to) as a number, or NaN when there are none or anything else. */
+function digits(s: string, from: number, to: number): number {
+  if (from >= to) return NaN;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+function hasAmpersand(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (s.charCodeAt(i) === 38) return true;
+  return false;
+}
+
+/** The usual types, without a string made for each cell's t. */
+function typeOf(s: string, from: number, to: number): string {
+  const n = to - from;
+  const c = s.charCodeAt(from);
+  if (n === 1) return c === 115 ? 's' : c === 98 ? 'b' : c === 110 ? 'n' : c === 101 ? 'e' : s.slice(from, to);
+  if (n === 3 && s.startsWith('str', from)) return 'str';
+  if (n === 9 && s.startsWith('inlineStr', from)) return 'inlineStr';
+  return s.slice(from, to);
+}
+
+/**
+ * Reads the attributes r, s and t (unprefixed) of the tag text s[from, gt)
+ * into `into`, straight from the text: a sheet has millions of cells, and a
+ * string made per attribute was most of the time of reading one.
+ */
+function readAttributes(s: string, from: number, gt: number, into: CellAttributes): void {
+  into.col = 0;
+  into.line = 0;
+  into.style = 0;
+  into.type = undefined;
+  let i = from;
+  for (;;) {
+    while (i < gt && isSpace(s.charCodeAt(i))) i++;
+    const nameAt = i;
+    while (i < gt) {
+      const c = s.charCodeAt(i);
+      if (c === 61 || isSpace(c) || c === 47) break;
+      i++;
+    }
+    const nameEnd = i;
+    while (i < gt && isSpace(s.charCodeAt(i))) i++;
+    if (i >= gt || s.charCodeAt(i) !== 61) return; // '=': none left (or '/')
+    i++;
+    while (i < gt && isSpace(s.charCodeAt(i))) i++;
+    const q = s.charCodeAt(i);
+    if (q !== 34 && q !== 39) return;
+    const end = s.indexOf(q === 34 ? '"' : "'", i + 1);
+    if (end === -1 || end > gt) return;
+    if (nameEnd - nameAt === 1) {
+      const n = s.charCodeAt(nameAt);
+      let a = i + 1;
+      let b = end;
+      if ((n === 114 || n === 115 || n === 116) && hasAmpersand(s, a, b)) {
+        // A reference in an attribute value (never seen in a sheet, but allowed): read from its text.
+        const v = xmlText(s.slice(a, b));
+        readAttributes(` ${String.fromCharCode(n)}="${v.replaceAll('"', '')}"`, 0, v.length + 5, into);
+        i = end + 1;
+        continue;
+      }
+      if (n === 114) {
+        // r: letters then digits (a cell), or digits (a row).
+        let col = 0;
+        for (; a < b; a++) {
+          const c = s.charCodeAt(a) | 0x20;
+          if (c < 97 || c > 122) break;
+          col = col * 26 + (c - 96);
+        }
+        into.col = col;
+        const line = digits(s, a, b);
+        into.line = Number.isFinite(line) ? line : 0;
+      } else if (n === 115) {
+        const style = digits(s, a, b);
+        into.style = Number.isFinite(style) ? style : 0;
+      } else if (n === 116) {
+        while (a < b && isSpace(s.charCodeAt(a))) a++;
+        while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
+        into.type = typeOf(s, a, b);
+      }
+    }
+    i = end + 1;
+  }
+}
+
+// The elements read, by their local names.
+const enum El {
+  Other,
+  SheetData,
+  Row,
+  C,
+  V,
+  F,
+  Is,
+  RPh,
+  T,
+}
+
+/** The element whose local name is s[from, to). */
+function elementOf(s: string, from: number, to: number): El {
+  const c = s.charCodeAt(from);
+  switch (to - from) {
+    case 1:
+      return c === 99 ? El.C : c === 118 ? El.V : c === 102 ? El.F : c === 116 ? El.T : El.Other;
+    case 2:
+      return c === 105 && s.charCodeAt(from + 1) === 115 ? El.Is : El.Other;
+    case 3:
+      if (c !== 114) return El.Other;
+      if (s.startsWith('ow', from + 1)) return El.Row;
+      return s.startsWith('Ph', from + 1) ? El.RPh : El.Other;
+    case 9:
+      return s.startsWith('sheetData', from) ? El.SheetData : El.Other;
+    default:
+      return El.Other;
+  }
+}
+
+/**
+ * Where the start or end tag opened at `lt` closes ('>' outside quotes), or -1
+ * when it does not close in `s`. `apostrophes`: whether `s` holds any ' (a
+ * value in single quotes); without any, the quotes are found by indexOf.
+ */
+function tagEnd(s: string, lt: number, apostrophes: boolean): number {
+  if (apostrophes) {
+    let q = 0;
+    for (let i = lt + 1; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (q !== 0) {
+        if (c === q) q = 0;
+      } else if (c === 34 || c === 39) q = c;
+      else if (c === 62) return i;
+    }
+    return -1;
+  }
+  let gt = s.indexOf('>', lt + 1);
+  let q = s.indexOf('"', lt + 1);
+  while (gt !== -1 && q !== -1 && q < gt) {
+    const close = s.indexOf('"', q + 1);
+    if (close === -1) return -1;
+    // A '>' inside the quotes: the tag goes on.
+    if (close > gt) gt = s.indexOf('>', close + 1);
+    q = s.indexOf('"', close + 1);
+  }
+  return gt;
+}
+
+/** Reads the rows of one worksheet's XML given in text chunks (push each, then end). */
+export class SheetRows {
+  private carry = '';
+  private inSheetData = false;
+  private row: SheetRow | null = null;
+  private lastLine = 0;
+  private nextCol = 1;
+  // The cell being read.
+  private inCell = false;
+  private col = 0;
+  private style = 0;
+  private type: string | undefined;
+  private formula = false;
+  private value: string | null = null;
+  private inline: string | null = null;
+  private phonetic = 0;
+  /** Text being gathered (of a <v> or an inline <t>), or null. */
+  private gathering: string | null = null;
+  private readonly attrs: CellAttributes = { col: 0, line: 0, style: 0, type: undefined };
+
+  constructor(private readonly ctx: SheetContext) {}
+
+  /** Reads a chunk of the sheet's text; the rows that ended in it go to `out`. */
+  push(chunk: string, out: SheetRow[]): void {
+    const s = this.carry === '' ? chunk : this.carry + chunk;
+    this.carry = '';
+    const apostrophes = s.includes("'");
+    let pos = 0;
+    for (;;) {
+      const lt = s.indexOf('<', pos);
+      if (lt === -1) {
+        // Text up to the end: kept whole until the tag after it (an entity may be cut in two).
+        this.carry = s.slice(pos);
+        return;
+      }
+      if (lt > pos && this.gathering !== null) this.gathering += xmlText(s.slice(pos, lt));
+      const c1 = s.charCodeAt(lt + 1);
+      if (c1 === 33 /* ! */) {
+        if (s.startsWith('<!--', lt)) {
+          const end = s.indexOf('-->', lt + 4);
+          if (end === -1) return this.keep(s, lt);
+          pos = end + 3;
+          continue;
+        }
+        if (s.startsWith('<![CDATA[', lt)) {
+          const end = s.indexOf(']]>', lt + 9);
+          if (end === -1) return this.keep(s, lt);
+          if (this.gathering !== null) this.gathering += s.slice(lt + 9, end);
+          pos = end + 3;
+          continue;
+        }
+        if (s.length - lt < 9) return this.keep(s, lt);
+      }
+      const gt = c1 === 63 /* ? */ ? s.indexOf('?>', lt + 2) + 1 : tagEnd(s, lt, apostrophes);
+      if (gt <= 0) return this.keep(s, lt);
+      if (c1 !== 63 && c1 !== 33) this.tag(s, lt, gt, out);
+      pos = gt + 1;
+    }
+  }
+
+  /** The end of the sheet's text. */
+  end(out: SheetRow[]): void {
+    if (this.row) this.endRow(out);
+  }
+
+  private keep(s: string, from: number): void {
+    this.carry = s.slice(from);
+  }
+
+  private tag(s: string, lt: number, gt: number, out: SheetRow[]): void {
+    const closing = s.charCodeAt(lt + 1) === 47; /* / */
+    const selfClosing = !closing && s.charCodeAt(gt - 1) === 47;
+    let i = lt + (closing ? 2 : 1);
+    let nameEnd = i;
+    for (; nameEnd < gt; nameEnd++) {
+      const c = s.charCodeAt(nameEnd);
+      if (c === 32 || c === 47 || c === 62 || c === 9 || c === 10 || c === 13) break;
+      // The local name: some writers put every element in a prefix (x:row).
+      if (c === 58) i = nameEnd + 1;
+    }
+    const el = elementOf(s, i, nameEnd);
+    if (el === El.Other) return;
+    if (closing) this.close(el, out);
+    else {
+      this.open(el, s, nameEnd, gt, out);
+      if (selfClosing) this.close(el, out);
+    }
+  }
+
+  private open(el: El, s: string, from: number, gt: number, out: SheetRow[]): void {
+    switch (el) {
+      case El.SheetData:
+        this.inSheetData = true;
+        return;
+      case El.Row: {
+        if (!this.inSheetData) return;
+        if (this.row) this.endRow(out);
+        readAttributes(s, from, gt, this.attrs);
+        const line = this.attrs.line;
+        this.row = { line: line > 0 ? line : this.lastLine + 1, cells: [] };
+        this.lastLine = this.row.line;
+        this.nextCol = 1;
+        return;
+      }
+      case El.C: {
+        if (!this.row) return;
+        readAttributes(s, from, gt, this.attrs);
+        const { col, style, type } = this.attrs;
+        this.inCell = true;
+        this.col = col > 0 ? col : this.nextCol;
+        this.style = style;
+        this.type = type;
+        this.formula = false;
+        this.value = null;
+        this.inline = null;
+        this.phonetic = 0;
+        return;
+      }
+      case El.V:
+        if (this.inCell) this.gathering = '';
+        return;
+      case El.F:
+        if (this.inCell) this.formula = true;
+        return;
+      case El.Is:
+        if (this.inCell) this.inline = '';
+        return;
+      case El.RPh:
+        if (this.inline !== null) this.phonetic++;
+        return;
+      case El.T:
+        // An inline string's text, its runs in order; not its phonetic guide.
+        if (this.inline !== null && this.phonetic === 0) this.gathering = '';
+        return;
+      default:
+    }
+  }
+
+  private close(el: El, out: SheetRow[]): void {
+    switch (el) {
+      case El.SheetData:
+        this.inSheetData = false;
+        return;
+      case El.Row:
+        if (this.row) this.endRow(out);
+        return;
+      case El.V:
+        if (this.inCell && this.gathering !== null) {
+          this.value = this.gathering;
+          this.gathering = null;
+        }
+        return;
+      case El.T:
+        if (this.inline !== null && this.gathering !== null) {
+          this.inline += this.gathering;
+          this.gathering = null;
+        }
+        return;
+      case El.RPh:
+        if (this.phonetic > 0) this.phonetic--;
+        return;
+      case El.Is:
+        if (this.inline !== null) {
+          this.value = this.inline;
+          this.inline = null;
+        }
+        return;
+      case El.C:
+        if (this.inCell) this.endCell();
+        return;
+      default:
+    }
+  }
+
+  private endCell(): void {
+    this.inCell = false;
+    this.gathering = null;
+    const row = this.row as SheetRow;
+    this.nextCol = this.col + 1;
+    const v = this.cellValue();
+    if (v === undefined || v === null) return;
+    const numFmt = this.style ? this.ctx.numFmt(this.style) : undefined;
+    const cells = row.cells;
+    while (cells.length < this.col - 1) cells.push('');
+    cells[this.col - 1] = this.ctx.text(v, numFmt);
+  }
+
+  /** The cell's value as exceljs's reader makes it (worksheet-reader.js), undefined for an empty cell. */
+  private cellValue(): unknown {
+    const v = this.value;
+    if (this.formula) {
+      if (v === null) return { formula: '' };
+      return { formula: '', result: this.type === 'str' ? v : parseFloat(v) };
+    }
+    if (v === null) return undefined;
+    switch (this.type) {
+      case 's':
+        return this.ctx.sharedString(parseInt(v, 10));
+      case 'inlineStr':
+      case 'str':
+        return v;
+      case 'e':
+        return { error: v };
+      case 'b':
+        return parseInt(v, 10) !== 0;
+      default:
+        return parseFloat(v);
+    }
+  }
+
+  private endRow(out: SheetRow[]): void {
+    const row = this.row as SheetRow;
+    this.row = null;
+    this.inCell = false;
+    this.gathering = null;
+    out.push(row);
+  }
+}
