@@ -210,6 +210,9 @@ function tagEnd(s: string, lt: number, apostrophes: boolean): number {
   return gt;
 }
 
+/** An ISO 8601 date cell's text (t="d") as its calendar date. */
+const isoDate = (v: string): string => (/^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : v);
+
 /** Reads the rows of one worksheet's XML given in text chunks (push each, then end). */
 export class SheetRows {
   private carry = '';
@@ -402,7 +405,7 @@ export class SheetRows {
     const v = this.value;
     if (this.formula) {
       if (v === null) return { formula: '' };
-      return { formula: '', result: this.type === 'str' ? v : parseFloat(v) };
+      return { formula: '', result: this.type === 'str' ? v : this.type === 'd' ? isoDate(v) : parseFloat(v) };
     }
     if (v === null) return undefined;
     switch (this.type) {
@@ -415,6 +418,9 @@ export class SheetRows {
         return { error: v };
       case 'b':
         return parseInt(v, 10) !== 0;
+      case 'd':
+        // An ISO 8601 date cell (exceljs read it as a number: 2022-03-15 as 2022): its calendar date.
+        return isoDate(v);
       default:
         return parseFloat(v);
     }
