@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type * as ExcelJS from 'exceljs';
+import { SharedStrings } from './xlsx-sheet.js';
 
 const require = createRequire(import.meta.url);
 const QUEUE_HIGH = 64;
@@ -98,14 +99,35 @@ export function mendedWorkbookReader(): unknown {
   if (!cached) throw new Error('internal error: exceljs iterate-stream is not in the module cache');
   cached.exports = iterateStream;
   delete require.cache[readerModule];
-  const Reader = require(readerModule) as { prototype: { _parseWorksheet: (iterator: AsyncIterable<unknown>, sheetNo: string) => unknown } };
+  const Reader = require(readerModule) as { prototype: BookReaderParts };
   // A sheet met before the shared strings is read back from a temporary file, bytes straight to the parser.
   const parseWorksheet = Reader.prototype._parseWorksheet;
-  Reader.prototype._parseWorksheet = function (this: unknown, iterator: AsyncIterable<unknown>, sheetNo: string) {
+  Reader.prototype._parseWorksheet = function (this: BookReaderParts, iterator: AsyncIterable<unknown>, sheetNo: string) {
     return parseWorksheet.call(this, asText(iterator), sheetNo);
+  };
+  // The shared strings, when kept, read as text (xlsx-sheet.ts) rather than out of a general XML parser's events.
+  const parseSharedStrings = Reader.prototype._parseSharedStrings;
+  Reader.prototype._parseSharedStrings = async function* (this: BookReaderParts, entry: Readable) {
+    if (this.options.sharedStrings !== 'cache') {
+      yield* parseSharedStrings.call(this, entry);
+      return;
+    }
+    const strings: string[] = [];
+    this.sharedStrings = strings;
+    const part = new SharedStrings(strings);
+    for await (const chunk of iterateStream(entry)) part.push(chunk as string, []);
+    part.end();
   };
   reader = Reader;
   return reader;
+}
+
+/** What of exceljs's WorkbookReader is replaced here. */
+interface BookReaderParts {
+  options: { sharedStrings?: string };
+  sharedStrings?: unknown[];
+  _parseWorksheet(iterator: AsyncIterable<unknown>, sheetNo: string): unknown;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
 }
 
 /** Chunks of UTF-8 as text, decoded across chunks (text passes as it is). */

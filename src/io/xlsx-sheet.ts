@@ -160,6 +160,7 @@ const enum El {
   Is,
   RPh,
   T,
+  Si,
 }
 
 /** The element whose local name is s[from, to). */
@@ -169,7 +170,8 @@ function elementOf(s: string, from: number, to: number): El {
     case 1:
       return c === 99 ? El.C : c === 118 ? El.V : c === 102 ? El.F : c === 116 ? El.T : El.Other;
     case 2:
-      return c === 105 && s.charCodeAt(from + 1) === 115 ? El.Is : El.Other;
+      if (c === 105 && s.charCodeAt(from + 1) === 115) return El.Is;
+      return c === 115 && s.charCodeAt(from + 1) === 105 ? El.Si : El.Other;
     case 3:
       if (c !== 114) return El.Other;
       if (s.startsWith('ow', from + 1)) return El.Row;
@@ -213,30 +215,18 @@ function tagEnd(s: string, lt: number, apostrophes: boolean): number {
 /** An ISO 8601 date cell's text (t="d") as its calendar date. */
 const isoDate = (v: string): string => (/^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : v);
 
-/** Reads the rows of one worksheet's XML given in text chunks (push each, then end). */
-export class SheetRows {
+/**
+ * The scanning both readers share: text chunks cut anywhere, tags found
+ * outside quotes, comments, CDATA and processing instructions skipped, text
+ * gathered (references replaced) while `gathering` is not null.
+ */
+abstract class XmlChunks<Out> {
   private carry = '';
-  private inSheetData = false;
-  private row: SheetRow | null = null;
-  private lastLine = 0;
-  private nextCol = 1;
-  // The cell being read.
-  private inCell = false;
-  private col = 0;
-  private style = 0;
-  private type: string | undefined;
-  private formula = false;
-  private value: string | null = null;
-  private inline: string | null = null;
-  private phonetic = 0;
-  /** Text being gathered (of a <v> or an inline <t>), or null. */
-  private gathering: string | null = null;
-  private readonly attrs: CellAttributes = { col: 0, line: 0, style: 0, type: undefined };
+  /** Text being gathered, or null. */
+  protected gathering: string | null = null;
 
-  constructor(private readonly ctx: SheetContext) {}
-
-  /** Reads a chunk of the sheet's text; the rows that ended in it go to `out`. */
-  push(chunk: string, out: SheetRow[]): void {
+  /** Reads a chunk of the text; what ended in it goes to `out`. */
+  push(chunk: string, out: Out[]): void {
     const s = this.carry === '' ? chunk : this.carry + chunk;
     this.carry = '';
     const apostrophes = s.includes("'");
@@ -273,16 +263,11 @@ export class SheetRows {
     }
   }
 
-  /** The end of the sheet's text. */
-  end(out: SheetRow[]): void {
-    if (this.row) this.endRow(out);
-  }
-
   private keep(s: string, from: number): void {
     this.carry = s.slice(from);
   }
 
-  private tag(s: string, lt: number, gt: number, out: SheetRow[]): void {
+  private tag(s: string, lt: number, gt: number, out: Out[]): void {
     const closing = s.charCodeAt(lt + 1) === 47; /* / */
     const selfClosing = !closing && s.charCodeAt(gt - 1) === 47;
     let i = lt + (closing ? 2 : 1);
@@ -302,7 +287,78 @@ export class SheetRows {
     }
   }
 
-  private open(el: El, s: string, from: number, gt: number, out: SheetRow[]): void {
+  /** A start tag: its attributes are s[from, gt). */
+  protected abstract open(el: El, s: string, from: number, gt: number, out: Out[]): void;
+  protected abstract close(el: El, out: Out[]): void;
+}
+
+/**
+ * The shared strings part (sharedStrings.xml) into `strings`: each <si>'s
+ * text, its runs in order, without their phonetic guides (exceljs kept a
+ * run's font, which no import reads, and put a phonetic guide's text in
+ * place of the string's).
+ */
+export class SharedStrings extends XmlChunks<never> {
+  private current: string | null = null;
+  private phonetic = 0;
+
+  constructor(private readonly strings: string[]) {
+    super();
+  }
+
+  end(): void {
+    if (this.current !== null) this.strings.push(this.current);
+    this.current = null;
+  }
+
+  protected open(el: El): void {
+    if (el === El.Si) {
+      this.current = '';
+      this.phonetic = 0;
+    } else if (el === El.RPh) this.phonetic++;
+    else if (el === El.T && this.current !== null && this.phonetic === 0) this.gathering = '';
+  }
+
+  protected close(el: El): void {
+    if (el === El.T && this.gathering !== null) {
+      this.current += this.gathering;
+      this.gathering = null;
+    } else if (el === El.RPh) {
+      if (this.phonetic > 0) this.phonetic--;
+    } else if (el === El.Si && this.current !== null) {
+      this.strings.push(this.current);
+      this.current = null;
+    }
+  }
+}
+
+/** Reads the rows of one worksheet's XML given in text chunks (push each, then end). */
+export class SheetRows extends XmlChunks<SheetRow> {
+  private inSheetData = false;
+  private row: SheetRow | null = null;
+  private lastLine = 0;
+  private nextCol = 1;
+  // The cell being read.
+  private inCell = false;
+  private col = 0;
+  private style = 0;
+  private type: string | undefined;
+  private formula = false;
+  private value: string | null = null;
+  private inline: string | null = null;
+  private phonetic = 0;
+  private readonly attrs: CellAttributes = { col: 0, line: 0, style: 0, type: undefined };
+
+  constructor(private readonly ctx: SheetContext) {
+    super();
+  }
+
+  /** The end of the sheet's text. */
+  end(out: SheetRow[]): void {
+    if (this.row) this.endRow(out);
+  }
+
+  protected open(el: El, s: string, from: number, gt: number, out: SheetRow[]): void {
     switch (el) {
       case El.SheetData:
         this.inSheetData = true;
@@ -351,7 +407,7 @@ export class SheetRows {
     }
   }
 
-  private close(el: El, out: SheetRow[]): void {
+  protected close(el: El, out: SheetRow[]): void {
     switch (el) {
       case El.SheetData:
         this.inSheetData = false;

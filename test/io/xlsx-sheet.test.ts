@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plainNumber, readTable } from '../../src/io/table-reader.js';
-import { columnOf, type SheetContext, type SheetRow, SheetRows, xmlText } from '../../src/io/xlsx-sheet.js';
+import { columnOf, SharedStrings, type SheetContext, type SheetRow, SheetRows, xmlText } from '../../src/io/xlsx-sheet.js';
 import { tempDir } from '../helpers.js';
 
 // A context as the workbook reader gives it: shared strings, a date style (1) and a number style (2).
@@ -73,6 +73,33 @@ describe('SheetRows', () => {
   it('reads columns and references', () => {
     expect([columnOf('A1'), columnOf('Z9'), columnOf('AA10'), columnOf('xfd1048576'), columnOf('12')]).toEqual([1, 26, 27, 16384, 0]);
     expect(xmlText('a &lt;b&gt; &amp;amp; &#65;&#x42; &unknown;')).toBe('a <b> &amp; AB &unknown;');
+  });
+});
+
+describe('SharedStrings', () => {
+  const PART = `<?xml version="1.0" encoding="UTF-8"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="5" uniqueCount="5">
+  <si><t>企业名称</t></si>
+  <si>
+    <r><rPr><b/><sz val="11"/><rFont val="宋体"/></rPr><t>江门</t></r>
+    <r><t xml:space="preserve"> &amp; 鹤山 </t></r>
+  </si>
+  <si><t>漢字</t><rPh sb="0" eb="2"><t>カンジ</t></rPh><phoneticPr fontId="1"/></si>
+  <si><t/></si>
+  <si><t><![CDATA[<a>]]>&#x5802;</t></si>
+</sst>`;
+  const WANT = ['企业名称', '江门 & 鹤山 ', '漢字', '', '<a>堂'];
+  const read = (chunks: string[]): string[] => {
+    const strings: string[] = [];
+    const part = new SharedStrings(strings);
+    for (const c of chunks) part.push(c, []);
+    part.end();
+    return strings;
+  };
+
+  it('gives each string its runs in order, without the phonetic guide or the white space between tags, whatever the chunks', () => {
+    expect(read([PART])).toEqual(WANT);
+    for (let i = 1; i < PART.length; i++) expect(read([PART.slice(0, i), PART.slice(i)]), `cut at ${i}`).toEqual(WANT);
   });
 });
 
