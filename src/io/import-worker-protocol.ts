@@ -15,7 +15,7 @@ import type { Text } from '../domain/text.js';
 import { type ApplicationRecord, RECORD_COMMON_TEXT_AT, applicationRecord, recordLine, withContentHash } from '../ledger/import.repo.js';
 import { FileReadError, type FileReadErrorCode } from './decode.js';
 import { type ParsedRecord, type RowParser, type TableEvent, parsedTable } from './parsed-table.js';
-import { type ReadTableOptions, TableReadError, type TableReadErrorCode } from './table-reader.js';
+import { type RawRow, type ReadTableOptions, TableReadError, type TableReadErrorCode, isWorkbook } from './table-reader.js';
 
 // ---------------------------------------------------------------------------
 // Applications
@@ -46,10 +46,13 @@ const mappingOf = (entries: [string, string][]): HeaderMapping | undefined => {
 
 export const mappingEntries = (m: HeaderMapping | undefined): [string, string][] => (m ? [...m].map(([k, d]) => [k, d.key]) : []);
 
-/** The events of an applications file, parsed in this thread. */
-export function applicationTable(src: ApplicationSource): AsyncGenerator<TableEvent<ApplicationRecord>> {
-  return parsedTable(src.file, src.read, APPLICATION_COLUMNS, mappingOf(src.mapping), applicationRowParser(src.policy, src.roundId), src.keepCells);
+/** The events of an applications file, parsed in this thread (its records read here, or given: `batches`). */
+export function applicationTable(src: ApplicationSource, batches?: AsyncIterable<RawRow[]>): AsyncGenerator<TableEvent<ApplicationRecord>> {
+  return parsedTable(src.file, src.read, APPLICATION_COLUMNS, mappingOf(src.mapping), applicationRowParser(src.policy, src.roundId), src.keepCells, batches);
 }
+
+/** What the worker is given: the source, and whether it only reads the records (a workbook) or also parses them. */
+export type WorkerJob = ApplicationSource & { recordsOnly: boolean };
 
 // ---------------------------------------------------------------------------
 // The worker, seen from the main thread
@@ -132,6 +135,8 @@ function fromWire(ev: WireEvent, texts: readonly string[]): TableEvent<Applicati
 
 export type WorkerMessage =
   | { t: 'events'; events: WireEvent[]; texts: string[] }
+  /** Records as read, for the main thread to parse (a workbook: reading it is most of the work). */
+  | { t: 'records'; rows: RawRow[] }
   | { t: 'error'; error: SerializedError }
   | { t: 'done' };
 
@@ -176,14 +181,36 @@ export function useImportWorker(file: string): boolean {
 }
 
 /**
- * The events of an applications file, parsed in a worker thread. At most
+ * The events of an applications file, with a worker thread. A CSV file is
+ * read, parsed and validated there while this thread writes the ledger; a
+ * workbook is only read there (reading it costs more than parsing and writing
+ * its rows together), and its records are parsed here. At most
  * MESSAGES_IN_FLIGHT messages wait here: the worker waits for an ack of each
  * before reading further, so memory stays bounded when the ledger is slower.
  * While no message waits, `idle` does a little of the caller's later work
  * (false: none is left), and the messages that came meanwhile go first.
  */
 export async function* applicationTableInWorker(src: ApplicationSource, idle?: () => boolean): AsyncGenerator<TableEvent<ApplicationRecord>> {
-  const worker = new Worker(WORKER_URL, { workerData: src });
+  const recordsOnly = await isWorkbook(src.file);
+  const worker = new Worker(WORKER_URL, { workerData: { ...src, recordsOnly } satisfies WorkerJob });
+  try {
+    const messages = workerMessages(worker, idle);
+    if (recordsOnly) {
+      yield* applicationTable(src, recordsOf(messages));
+      return;
+    }
+    for await (const m of messages) if (m.t === 'events') for (const ev of m.events) yield fromWire(ev, m.texts);
+  } finally {
+    await worker.terminate();
+  }
+}
+
+async function* recordsOf(messages: AsyncIterable<WorkerMessage>): AsyncGenerator<RawRow[]> {
+  for await (const m of messages) if (m.t === 'records') yield m.rows;
+}
+
+/** The worker's messages of rows, each acknowledged as it is taken; its error thrown; the end at 'done'. */
+async function* workerMessages(worker: Worker, idle?: () => boolean): AsyncGenerator<WorkerMessage> {
   const queue: WorkerMessage[] = [];
   let failure: Error | null = null;
   let exited = false;
@@ -205,25 +232,21 @@ export async function* applicationTableInWorker(src: ApplicationSource, idle?: (
     exited = true;
     signal();
   });
-  try {
-    for (;;) {
-      const m = queue.shift();
-      if (m === undefined) {
-        if (failure) throw failure;
-        if (exited) throw new Error('import worker stopped before the end of the file');
-        if (idle?.()) {
-          await yieldToEvents();
-          continue;
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
+  for (;;) {
+    const m = queue.shift();
+    if (m === undefined) {
+      if (failure) throw failure;
+      if (exited) throw new Error('import worker stopped before the end of the file');
+      if (idle?.()) {
+        await yieldToEvents();
         continue;
       }
-      if (m.t === 'done') return;
-      if (m.t === 'error') throw deserializeError(m.error);
-      worker.postMessage('ack');
-      for (const ev of m.events) yield fromWire(ev, m.texts);
+      await new Promise<void>((resolve) => (wake = resolve));
+      continue;
     }
-  } finally {
-    await worker.terminate();
+    if (m.t === 'done') return;
+    if (m.t === 'error') throw deserializeError(m.error);
+    worker.postMessage('ack');
+    yield m;
   }
 }

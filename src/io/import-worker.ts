@@ -1,8 +1,10 @@
 // The import worker: reads, parses and validates an applications file and
 // sends its events to the main thread, which writes the ledger (see
-// import-worker-protocol.ts). It never touches the ledger.
+// import-worker-protocol.ts); a workbook it only reads, and sends its records.
+// It never touches the ledger.
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ApplicationSource, MESSAGES_IN_FLIGHT, ROWS_PER_MESSAGE, type WireEvent, WireTexts, type WorkerMessage, applicationTable, serializeError, toWire } from './import-worker-protocol.js';
+import { MESSAGES_IN_FLIGHT, ROWS_PER_MESSAGE, type WireEvent, WireTexts, type WorkerJob, type WorkerMessage, applicationTable, serializeError, toWire } from './import-worker-protocol.js';
+import { readTableBatches } from './table-reader.js';
 
 const port = parentPort;
 if (port === null) throw new Error('import-worker.js runs as a worker thread');
@@ -18,17 +20,32 @@ port.on('message', () => {
 
 const post = async (m: WorkerMessage): Promise<void> => {
   port.postMessage(m);
-  if (m.t !== 'events') return;
+  if (m.t !== 'events' && m.t !== 'records') return;
   inFlight++;
   while (inFlight >= MESSAGES_IN_FLIGHT) await new Promise<void>((r) => (resume = r));
 };
+
+const job = workerData as WorkerJob;
+
+/** A workbook: its records as read, for the main thread to parse. */
+async function readRecords(): Promise<void> {
+  try {
+    for await (const batch of readTableBatches(job.file, job.read)) {
+      for (let i = 0; i < batch.length; i += ROWS_PER_MESSAGE) await post({ t: 'records', rows: batch.slice(i, i + ROWS_PER_MESSAGE) });
+    }
+    await post({ t: 'done' });
+  } catch (e) {
+    port?.postMessage({ t: 'error', error: serializeError(e) } satisfies WorkerMessage);
+  }
+  port?.close();
+}
 
 async function run(): Promise<void> {
   let events: WireEvent[] = [];
   let texts = new WireTexts();
   let rows = 0;
   try {
-    for await (const ev of applicationTable(workerData as ApplicationSource)) {
+    for await (const ev of applicationTable(job)) {
       // Half the messages or more unread: the main thread (insert, seal) is the slower, so the content hashes are made here.
       events.push(toWire(ev, texts, inFlight >= MESSAGES_IN_FLIGHT / 2));
       if (ev.kind === 'rows') rows += ev.rows.length;
@@ -50,4 +67,4 @@ async function run(): Promise<void> {
   port?.close();
 }
 
-void run();
+void (job.recordsOnly ? readRecords() : run());

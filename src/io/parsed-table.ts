@@ -34,14 +34,19 @@ export type HeaderEvent =
  * the reader cannot cut (TableReadError) or a file that cannot be read
  * (FileReadError) is thrown, after the rows before it.
  */
-export async function* tableRows(file: string, read: ReadTableOptions, match: HeaderMatcher): AsyncGenerator<HeaderEvent> {
+export async function* tableRows(
+  file: string,
+  read: ReadTableOptions,
+  match: HeaderMatcher,
+  batches: AsyncIterable<RawRow[]> = readTableBatches(file, read),
+): AsyncGenerator<HeaderEvent> {
   let found = false;
   let records = 0;
   let best: { line: number; match: HeaderMatch } | null = null;
   let above: RawRow | null = null;
   // Found, and told once the record under it is seen (it may name the units of the columns).
   let header: { line: number; cells: string[]; map: HeaderMap } | null = null;
-  for await (const batch of readTableBatches(file, read)) {
+  for await (const batch of batches) {
     let start = 0;
     if (!found) {
       for (; start < batch.length; start++) {
@@ -145,10 +150,12 @@ export async function* parsedTable<T>(
   mapping: HeaderMapping | undefined,
   parse: RowParser<T>,
   keepCells: boolean,
+  /** The file's records as read elsewhere (the import worker reading a workbook); else read here. */
+  batches?: AsyncIterable<RawRow[]>,
 ): AsyncGenerator<TableEvent<T>> {
   let map: HeaderMap | null = null;
   let headerLine: number | null = null;
-  for await (const ev of tableRows(file, read, (cells) => matchHeader(cells, defs, mapping))) {
+  for await (const ev of tableRows(file, read, (cells) => matchHeader(cells, defs, mapping), batches)) {
     if (ev.kind === 'header') {
       map = ev.map;
       headerLine = ev.line;

@@ -429,7 +429,7 @@ const isXlsxName = (path: string): boolean => {
  * whatever its name; anything else is read as text (a CSV saved under an
  * .xlsx name included), and decode refuses what is not text.
  */
-const isWorkbook = async (path: string): Promise<boolean> => {
+export const isWorkbook = async (path: string): Promise<boolean> => {
   try {
     const fh = await open(path, 'r');
     try {

@@ -662,6 +662,38 @@ describe('parsing in a worker thread (large files)', () => {
     }
   });
 
+  it('a workbook the worker only reads: its bad rows and a broken file are told as when read in the main thread, nothing written', async () => {
+    const dir = tempDir();
+    const broken = join(dir, 'broken.xlsx');
+    writeFileSync(broken, readFileSync(join(FIX, 'applications.xlsx')).subarray(0, 3000));
+    // The fixture's rows with a bad amount and a bad date: two row errors, after a title row.
+    const rows = parseCsv(readFileSync(join(FIX, 'applications.csv'), 'utf8').replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][];
+    const amount = rows[0].indexOf('requested_amount');
+    const date = rows[0].indexOf('submitted_on');
+    rows[3][amount] = '十二万';
+    rows[7][date] = '2022-02-30';
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('申报汇总');
+    ws.addRow(['2022年申报汇总表']);
+    for (const r of rows) ws.addRow(r);
+    const bad = join(dir, 'bad-rows.xlsx');
+    await wb.xlsx.writeFile(bad);
+    for (const file of [broken, bad]) {
+      const [w, m] = (['always', 'never'] as const).map((mode) => {
+        const { path } = fresh();
+        const before = fileSha(path);
+        const r = runCli(['import', file, '--round', 'R1'], { db: path, env: { JMFUND_IMPORT_WORKER: mode } });
+        expect(fileSha(path), `${file} ${mode}`).toBe(before);
+        return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+      });
+      expect(w, file).toEqual(m);
+      expect(w.code, w.stderr).toBe(file === broken ? 2 : 1);
+    }
+    const r = runCli(['import', bad, '--round', 'R1'], { db: fresh().path, env: { JMFUND_IMPORT_WORKER: 'always' } });
+    expect(r.stderr).toContain('bad-rows.xlsx:5: column requested_amount');
+    expect(r.stderr).toContain('bad-rows.xlsx:9: column submitted_on');
+  });
+
   it('seals the rows it hashed while the worker parsed exactly as parsing in the main thread does; the ledger verifies', async () => {
     const file = join(tempDir(), 'officer.csv');
     await writeOfficerCsv(file, { rows: 20_000, encoding: 'gb18030', seed: 5 });
