@@ -86,6 +86,29 @@ function typeOf(s: string, from: number, to: number): string {
   return s.slice(from, to);
 }
 
+/** Attribute r, s or t (its name's character code `n`) from its value s[a, b). */
+function setAttribute(n: number, s: string, a: number, b: number, into: CellAttributes): void {
+  if (n === 114) {
+    // r: letters then digits (a cell), or digits (a row).
+    let col = 0;
+    for (; a < b; a++) {
+      const c = s.charCodeAt(a) | 0x20;
+      if (c < 97 || c > 122) break;
+      col = col * 26 + (c - 96);
+    }
+    into.col = col;
+    const line = digits(s, a, b);
+    into.line = Number.isFinite(line) ? line : 0;
+  } else if (n === 115) {
+    const style = digits(s, a, b);
+    into.style = Number.isFinite(style) ? style : 0;
+  } else {
+    while (a < b && isSpace(s.charCodeAt(a))) a++;
+    while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
+    into.type = typeOf(s, a, b);
+  }
+}
+
 /**
  * Reads the attributes r, s and t (unprefixed) of the tag text s[from, gt)
  * into `into`, straight from the text: a sheet has millions of cells, and a
@@ -116,33 +139,12 @@ function readAttributes(s: string, from: number, gt: number, into: CellAttribute
     if (end === -1 || end > gt) return;
     if (nameEnd - nameAt === 1) {
       const n = s.charCodeAt(nameAt);
-      let a = i + 1;
-      let b = end;
-      if ((n === 114 || n === 115 || n === 116) && hasAmpersand(s, a, b)) {
-        // A reference in an attribute value (never seen in a sheet, but allowed): read from its text.
-        const v = xmlText(s.slice(a, b));
-        readAttributes(` ${String.fromCharCode(n)}="${v.replaceAll('"', '')}"`, 0, v.length + 5, into);
-        i = end + 1;
-        continue;
-      }
-      if (n === 114) {
-        // r: letters then digits (a cell), or digits (a row).
-        let col = 0;
-        for (; a < b; a++) {
-          const c = s.charCodeAt(a) | 0x20;
-          if (c < 97 || c > 122) break;
-          col = col * 26 + (c - 96);
-        }
-        into.col = col;
-        const line = digits(s, a, b);
-        into.line = Number.isFinite(line) ? line : 0;
-      } else if (n === 115) {
-        const style = digits(s, a, b);
-        into.style = Number.isFinite(style) ? style : 0;
-      } else if (n === 116) {
-        while (a < b && isSpace(s.charCodeAt(a))) a++;
-        while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
-        into.type = typeOf(s, a, b);
+      if (n === 114 || n === 115 || n === 116) {
+        // A reference in the value (allowed, never seen in a sheet): read from its text.
+        if (hasAmpersand(s, i + 1, end)) {
+          const v = xmlText(s.slice(i + 1, end));
+          setAttribute(n, v, 0, v.length, into);
+        } else setAttribute(n, s, i + 1, end, into);
       }
     }
     i = end + 1;

@@ -37,14 +37,14 @@ const SHEET = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <sheetData>
 <row r="1" spans="1:6"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t='s'><v>2</v></c></row>
 <row r="3"><c r="A3" s="1"><v>45000</v></c><c r="B3" s="2"><v>1234567.8899999999</v></c><c r="D3" t="b"><v>1</v></c><c r="E3" t="e"><v>#N/A</v></c><c r="F3"/></row>
-<row r="4"><c r="A4" t="inlineStr"><is><r><t>江门</t></r><r><t xml:space="preserve"> &amp; 鹤山 </t></r><rPh sb="0" eb="1"><t>ジャン</t></rPh></is></c><c r="B4" t="str"><f>A4&amp;"x"</f><v>&lt;算&gt;</v></c><c r="C4"><f>1+1</f><v>2</v></c><c r="D4"><v><![CDATA[7]]></v></c><c r="E4" t="inlineStr"><is><t>&#x5802;&#22530;</t></is></c></row>
+<row r="4"><c r="A4" t="inlineStr"><is><r><t>江门</t></r><r><t xml:space="preserve"> &amp; 鹤山 </t></r><rPh sb="0" eb="1"><t>ジャン</t></rPh></is></c><c r="B4" t="str"><f>A4&amp;"x"</f><v>&lt;算&gt;</v></c><c r="C4"><f>1+1</f><v>2</v></c><c r="D4"><v><![CDATA[7]]></v></c><c r="E4" t="inlineStr"><is><t>&#x5802;&#22530;</t></is></c><c r="H4" t="&#115;"><v>0</v></c></row>
 <row><c t="inlineStr"><is><t>next</t></is></c><c><v>5</v></c><c t="d"><v>2022-03-15T00:00:00</v></c><c t="d"><f>A1</f><v>2021-12-31T08:00:00Z</v></c></row>
 </sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>`;
 
 const EXPECTED: SheetRow[] = [
   { line: 1, cells: ['企业名称', '富文本', '江门 & <平台>'] },
   { line: 3, cells: ['date:45000', '1234567.89', '', 'true', '#N/A'] },
-  { line: 4, cells: ['江门 & 鹤山 ', '<算>', '2', '7', '堂堂'] },
+  { line: 4, cells: ['江门 & 鹤山 ', '<算>', '2', '7', '堂堂', '', '', '企业名称'] },
   // No r on the row or its cells: the row after the one before, the cells in order.
   { line: 5, cells: ['next', '5', '2022-03-15', '2021-12-31'] },
 ];
