@@ -1,11 +1,11 @@
 // A worksheet's XML read straight into rows of cell values, text chunk by
-// text chunk. exceljs builds a Row and a Cell object with styles for every
-// cell of a sheet out of a general XML parser's events: an officer's workbook
-// of 100,000 rows took about 12 s and 300 MB to read that way. Here only
-// <sheetData> is read: its rows, their cells' r, s and t attributes and their
-// <v>, <f> and <is> contents; everything else (columns, merges, hyperlinks,
-// drawings) is skipped. The cells' values are what exceljs's reader gives
-// (see worksheet-reader.js), and the caller turns them into text.
+// text chunk, and the shared strings likewise. exceljs builds a Row and a Cell
+// object with styles for every cell of a sheet out of a general XML parser's
+// events, most of the time and memory of importing a workbook (bench/README.md).
+// Here only <sheetData> is read: its rows, their cells' r, s and t attributes
+// and their <v>, <f> and <is> contents; everything else (columns, merges,
+// hyperlinks, drawings) is skipped. The cells' values are what exceljs's reader
+// gives (see worksheet-reader.js), and the caller turns them into text.
 
 export interface SheetContext {
   /** The shared strings table (exceljs caches it; undefined when the workbook has none). */
