@@ -1,7 +1,9 @@
 // estimateRecords: a progress bar's total for a CSV file, from its size and
-// the lines of its first 256 KiB; exact for a small file, none for a workbook.
+// the lines of its first 256 KiB; exact for a small file; for a workbook, the
+// rows its largest sheet says it spans.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { estimateRecords } from '../../src/io/files.js';
 import { tempDir } from '../helpers.js';
@@ -24,9 +26,28 @@ describe('estimateRecords', () => {
     expect(Math.abs(n - 200_000) / 200_000).toBeLessThan(0.05);
   });
 
-  it('gives none for a workbook or a missing file', async () => {
+  it('gives none for a broken workbook or a missing file', async () => {
     writeFileSync(join(dir, 'w.xlsx'), Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(100)]));
     expect(await estimateRecords(join(dir, 'w.xlsx'))).toBeNull();
     expect(await estimateRecords(join(dir, 'missing.csv'))).toBeNull();
+  });
+
+  it('takes the rows of a workbook from the dimension its largest sheet records (as Excel writes it), less the header', async () => {
+    const wb = new ExcelJS.Workbook();
+    const notes = wb.addWorksheet('说明');
+    for (let i = 0; i < 30; i++) notes.addRow([`第${i}条`]);
+    const data = wb.addWorksheet('申报汇总');
+    for (let i = 0; i < 1_200; i++) data.addRow([`SQ${i}`, '江门市堃珺燊科技有限公司', i * 1.5]);
+    const path = join(dir, 'book.xlsx');
+    await wb.xlsx.writeFile(path);
+    expect(await estimateRecords(path)).toBe(1_199);
+    // A sheet written as a stream records no dimension: no total.
+    const streamed = join(dir, 'streamed.xlsx');
+    const sw = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: streamed });
+    const ws = sw.addWorksheet('S');
+    ws.addRow(['a']).commit();
+    await ws.commit();
+    await sw.commit();
+    expect(await estimateRecords(streamed)).toBeNull();
   });
 });
