@@ -24,11 +24,14 @@ import { SharedStrings } from './xlsx-sheet.js';
 const require = createRequire(import.meta.url);
 const QUEUE_HIGH = 64;
 
-async function* iterateStream(stream: Readable): AsyncGenerator<unknown> {
+/** A stream of bytes is an XML part: given on as text (asText), a character split between chunks kept whole. */
+function iterateStream(stream: Readable): AsyncGenerator<unknown> {
+  return stream.readableObjectMode ? iterateItems(stream) : asText(iterateItems(stream));
+}
+
+async function* iterateItems(stream: Readable): AsyncGenerator<unknown> {
   const queue: unknown[] = [];
-  // A stream of bytes is an XML part: given on as text, a character split between chunks kept whole.
-  const bytes = !stream.readableObjectMode;
-  const decoder = bytes ? new TextDecoder('utf-8') : null;
+  const pausable = !stream.readableObjectMode;
   let ended = false;
   let failed: { error: unknown } | null = null;
   let wake: (() => void) | null = null;
@@ -38,16 +41,11 @@ async function* iterateStream(stream: Readable): AsyncGenerator<unknown> {
     w?.();
   };
   stream.on('data', (d: unknown) => {
-    if (decoder) {
-      const s = typeof d === 'string' ? d : decoder.decode(d as Uint8Array, { stream: true });
-      if (s !== '') queue.push(s);
-    } else queue.push(d);
-    if (bytes && queue.length >= QUEUE_HIGH) stream.pause();
+    queue.push(d);
+    if (pausable && queue.length >= QUEUE_HIGH) stream.pause();
     notify();
   });
   stream.on('end', () => {
-    const tail = decoder?.decode() ?? '';
-    if (tail !== '') queue.push(tail);
     ended = true;
     notify();
   });

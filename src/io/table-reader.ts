@@ -90,14 +90,14 @@ const isBlank = (cells: string[]): boolean => {
 
 const NEED_MORE = -1;
 
-/**
- * Incremental RFC 4180 parser: `feed` chunks of text, then `finish`. Complete
- * records are appended to the `out` array given to each call.
- */
 /** Lines (or characters) of a text file looked at to tell a tab-separated file from a CSV. */
 const DELIM_SNIFF_LINES = 20;
 const DELIM_SNIFF_CHARS = 1 << 16;
 
+/**
+ * Incremental RFC 4180 parser: `feed` chunks of text, then `finish`. Complete
+ * records are appended to the `out` array given to each call.
+ */
 export class CsvParser {
   private buf = '';
   /** Line number of buf[0], which is always the start of a record. */
@@ -457,8 +457,7 @@ type XCellValue =
   | { richText: { text: string }[] }
   | { text: XCellValue; hyperlink: string }
   | { formula?: string; sharedFormula?: string; result?: XCellValue }
-  | { error: string }
-  | { sharedString: number };
+  | { error: string };
 
 interface XSheetReader {
   name: string;

@@ -35,17 +35,6 @@ export function xmlText(s: string): string {
   });
 }
 
-/** "AB12" → 28 (the column of a cell reference); 0 when there are no letters. */
-export function columnOf(ref: string): number {
-  let col = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const c = ref.charCodeAt(i) | 0x20; // lower case
-    if (c < 97 || c > 122) break;
-    col = col * 26 + (c - 96);
-  }
-  return col;
-}
-
 /** What a <row> or <c> start tag says in its attributes r, s and t. */
 interface CellAttributes {
   /** r: its column (letters) and row (digits); 0 when absent or not a reference. */
@@ -92,7 +81,7 @@ function setAttribute(n: number, s: string, a: number, b: number, into: CellAttr
     // r: letters then digits (a cell), or digits (a row).
     let col = 0;
     for (; a < b; a++) {
-      const c = s.charCodeAt(a) | 0x20;
+      const c = s.charCodeAt(a) | 0x20; // lower case
       if (c < 97 || c > 122) break;
       col = col * 26 + (c - 96);
     }
@@ -107,6 +96,13 @@ function setAttribute(n: number, s: string, a: number, b: number, into: CellAttr
     while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
     into.type = typeOf(s, a, b);
   }
+}
+
+/** "AB12" → 28 (the column of a cell reference, as a cell's r is read); 0 when there are no letters. */
+export function columnOf(ref: string): number {
+  const into: CellAttributes = { col: 0, line: 0, style: 0, type: undefined };
+  setAttribute(114, ref, 0, ref.length, into);
+  return into.col;
 }
 
 /**
