@@ -6,7 +6,7 @@
 // remembered in temporary tables.
 import crypto, { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import { applicationContent, diffContent, type FieldChange, type ImportedApplication } from '../domain/import-row.js';
+import { APPLICATION_COLUMNS, applicationContent, diffContent, type FieldChange, type ImportedApplication } from '../domain/import-row.js';
 import { formatYuan } from '../domain/money.js';
 import { type Text, text } from '../domain/text.js';
 import { rowToApplication, type ApplicationRow } from './applications.repo.js';
@@ -187,11 +187,25 @@ type Statement = BetterSqlite3.Statement<unknown[]>;
 const showValue = (field: string, v: unknown): string =>
   v === null || v === undefined || v === '' ? '—' : typeof v === 'number' && field.endsWith('_fen') ? formatYuan(v) : typeof v === 'string' ? v : JSON.stringify(v);
 
-/** `requested_amount (900,000.00 → 850,000.00)`: the file's column name, money in yuan. */
-const showChange = (c: FieldChange): { name: string; values: string } => ({
-  name: c.field.replace(/_fen$/, ''),
-  values: `${showValue(c.field, c.old)} → ${showValue(c.field, c.new)}`,
-});
+const COLUMN_ZH = new Map(APPLICATION_COLUMNS.map((d) => [d.key, d.zh]));
+const showValueZh = (field: string, v: unknown): string =>
+  typeof v === 'boolean' ? (v ? '是' : '否') : typeof v === 'number' && field.endsWith('_fen') ? `${formatYuan(v)} 元` : showValue(field, v);
+
+/**
+ * The fields that differ, old → new: in English by the file's column name
+ * (`requested_amount (900,000.00 → 850,000.00)`, money in yuan), in Chinese by
+ * its §5 label (`申请补贴金额（900,000.00 元 → 850,000.00 元）`); an extra column by its header.
+ */
+function changeList(changes: readonly FieldChange[]): Text {
+  const name = (c: FieldChange) => c.field.replace(/_fen$/, '');
+  const zh = changes.map((c) => {
+    const n = name(c);
+    const label = n.startsWith('extra.') ? n.slice('extra.'.length) : (COLUMN_ZH.get(n) ?? n);
+    return `${label}（${showValueZh(c.field, c.old)} → ${showValueZh(c.field, c.new)}）`;
+  });
+  const en = changes.map((c) => `${name(c)} (${showValue(c.field, c.old)} → ${showValue(c.field, c.new)})`);
+  return text(zh.join('、'), en.join(', '));
+}
 
 
 /**
@@ -431,9 +445,12 @@ export class ApplicationImportSession {
    */
   private again(row: KeyRow, first: number, rec: ApplicationRecord, src: RowSource, by: 'application_id' | 'project', what: string): AcceptOutcome {
     if (!this.refusedRepeats.has(row.rid)) {
+      if (row.content_hash === rec[HASH_AT]) return { kind: 'repeated', applicationId: row.application_id, firstLine: first };
+      const changes = this.changesFrom(row.application_id, rec);
       // A ledger row's hash may be of an older formula: then its values are compared.
-      const same = row.content_hash === rec[HASH_AT] || (row.rid <= this.base && this.changesFrom(row.application_id, rec).length === 0);
-      if (same) return { kind: 'repeated', applicationId: row.application_id, firstLine: first };
+      if (row.rid <= this.base && changes.length === 0) return { kind: 'repeated', applicationId: row.application_id, firstLine: first };
+      // The row holds the first line's values: the error says which of them this line gives otherwise.
+      return dupError(by, first, src.line, what, changes);
     }
     return dupError(by, first, src.line, what);
   }
@@ -495,9 +512,7 @@ export class ApplicationImportSession {
     // Same values under a different hash (an older hash formula): nothing to change.
     if (changes.length === 0) return { kind: 'unchanged', applicationId: id };
     const state = (this.st.full.get(id) as { jm_state: string }).jm_state;
-    const shown = changes.map(showChange);
-    const listZh = shown.map((c) => `${c.name}（${c.values}）`).join('、');
-    const listEn = shown.map((c) => `${c.name} (${c.values})`).join(', ');
+    const { zh: listZh, en: listEn } = changeList(changes);
     const refused = !this.opts.update || !UPDATABLE_STATES.includes(state);
     if (refused && remembered) this.refusedRepeats.add(existing.rid);
     if (!this.opts.update) {
@@ -532,21 +547,25 @@ export class ApplicationImportSession {
   }
 }
 
-function dupError(by: 'application_id' | 'project', firstLine: number, _line: number, what: string): AcceptOutcome {
-  return by === 'application_id'
-    ? {
-        kind: 'error',
-        column: 'application_id',
-        text: text(`申报编号 ${what} 在本文件中重复出现（第一次在第 ${firstLine} 行）`, `application_id ${what} appears twice in this file (first on line ${firstLine})`),
-      }
-    : {
-        kind: 'error',
-        column: 'project_name',
-        text: text(
+/** A second row of the file for one application; `changes`: the fields in which it differs from the first, when known. */
+function dupError(by: 'application_id' | 'project', firstLine: number, _line: number, what: string, changes: readonly FieldChange[] = []): AcceptOutcome {
+  const said =
+    by === 'application_id'
+      ? text(`申报编号 ${what} 在本文件中重复出现（第一次在第 ${firstLine} 行）`, `application_id ${what} appears twice in this file (first on line ${firstLine})`)
+      : text(
           `同一企业的同一项目（${what}）在本文件中重复出现（第一次在第 ${firstLine} 行）`,
           `the same enterprise and project (${what}) appear twice in this file (first on line ${firstLine})`,
-        ),
-      };
+        );
+  if (changes.length === 0) return { kind: 'error', column: by === 'application_id' ? 'application_id' : 'project_name', text: said };
+  const list = changeList(changes);
+  return {
+    kind: 'error',
+    column: by === 'application_id' ? 'application_id' : 'project_name',
+    text: text(
+      `${said.zh}，两行的内容不同（第 ${firstLine} 行 → 本行）：${list.zh}；请核对，只保留正确的一行`,
+      `${said.en} with different values (line ${firstLine} → this line): ${list.en}; keep only the right one of the two rows`,
+    ),
+  };
 }
 
 function projectTaken(existingId: string, givenId: string): AcceptOutcome {

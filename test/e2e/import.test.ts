@@ -212,7 +212,15 @@ describe('import: bad input', () => {
     ['too-many-fields.csv', 1, ['too-many-fields.csv:3: the row has 23 fields but the header has 22 columns (extra field "surplus" at position 23)']],
     ['empty.csv', 2, ['is empty (0 bytes)']],
     ['binary.csv', 2, ['is not a text file']],
-    ['duplicate-id.csv', 1, ['duplicate-id.csv:4: column application_id (申报编号): application_id A001 appears twice in this file (first on line 2)']],
+    [
+      'duplicate-id.csv',
+      1,
+      [
+        'duplicate-id.csv:4: column application_id (申报编号): application_id A001 appears twice in this file (first on line 2) with different values (line 2 → this line): enterprise_name (江门市堃达智能装备有限公司 → 台山市燊华电机有限公司)',
+        'requested_amount (1,000,000.00 → 800,000.00)',
+        'extra.备注 (重点项目 → 含5G专网); keep only the right one of the two rows',
+      ],
+    ],
     ['multiline-note.csv', 1, ['multiline-note.csv:6: column requested_amount (申请补贴金额): amount "twelve"']],
   ];
 

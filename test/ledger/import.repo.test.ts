@@ -104,6 +104,8 @@ describe('ApplicationImportSession', () => {
     const e = session().accept(changed, src(5));
     expect(e.kind).toBe('error');
     if (e.kind === 'error') expect(e.text.en).toBe('application A1 is already in the ledger with different values: requested_amount (400,000.00 → 390,000.00), extra.备注 (a → b); use --update to replace them');
+    // In Chinese by the columns' §5 labels, money in yuan.
+    if (e.kind === 'error') expect(e.text.zh).toBe('申报 A1 已在账本中，但以下字段不同：申请补贴金额（400,000.00 元 → 390,000.00 元）、备注（a → b）；如要以文件为准，请加 --update');
     const u = session({ update: true }).accept(changed, src(5));
     expect(u).toEqual({
       kind: 'updated',
@@ -158,11 +160,18 @@ describe('ApplicationImportSession', () => {
     const s = session();
     s.accept(app({ applicationId: 'A1' }), src(2));
     const byId = s.accept(app({ applicationId: 'A1', projectName: 'other' }), src(9));
-    expect(byId.kind === 'error' && byId.text.en).toBe('application_id A1 appears twice in this file (first on line 2)');
+    // The first line's values are in the ledger: the error says which of them the second row gives otherwise.
+    expect(byId.kind === 'error' && byId.text).toEqual({
+      zh: '申报编号 A1 在本文件中重复出现（第一次在第 2 行），两行的内容不同（第 2 行 → 本行）：项目名称（设备上云 → other）；请核对，只保留正确的一行',
+      en: 'application_id A1 appears twice in this file (first on line 2) with different values (line 2 → this line): project_name (设备上云 → other); keep only the right one of the two rows',
+    });
     const byProject = s.accept(app({ applicationId: 'A2' }), src(10));
     expect(byProject.kind === 'error' && byProject.text.en).toContain('appear twice in this file (first on line 2)');
-    const noId = s.accept(app({ requestedAmountFen: 30_000_000 }), src(11));
-    expect(noId.kind === 'error' && noId.text.en).toContain('(first on line 2)');
+    const noId = s.accept(app({ requestedAmountFen: 30_000_000, readyToImplement: false, extra: { 备注: '复核' } }), src(11));
+    expect(noId.kind === 'error' && noId.text).toEqual({
+      zh: `同一企业的同一项目（${usccFor(1)} 设备上云）在本文件中重复出现（第一次在第 2 行），两行的内容不同（第 2 行 → 本行）：申请补贴金额（400,000.00 元 → 300,000.00 元）、具备实施条件（是 → 否）、备注（— → 复核）；请核对，只保留正确的一行`,
+      en: `the same enterprise and project (${usccFor(1)} 设备上云) appear twice in this file (first on line 2) with different values (line 2 → this line): requested_amount (400,000.00 → 300,000.00), ready_to_implement (true → false), extra.备注 (— → 复核); keep only the right one of the two rows`,
+    });
     expect(count()).toBe(1);
     db.exec('ROLLBACK');
   });
