@@ -2,8 +2,7 @@
 // options, progress and row problems on stderr, and the summary (table or --json).
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { toCsv } from '../io/exporters/csv.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { ProblemListFile } from '../io/problem-list.js';
 import { type Text, text } from '../domain/text.js';
 import type { ImportListener, ImportProblem, ReadInput, TableImport } from '../ops/import.js';
 import type { Context } from './context.js';
@@ -49,68 +48,88 @@ export const readInput = (ctx: Context, file: string, o: ReadOptions): ReadInput
   keepProblems: ctx.json ? undefined : 0,
 });
 
-/** More than this many warnings of one kind are summarised; the first SHOWN are listed. */
+/** More than this many problems of one kind are summarised; the first SHOWN are listed. */
 const SUMMARISE_ABOVE = 20;
 const SHOWN = 10;
 
 /** NAME.warnings.csv beside the input (its extension replaced). */
 export const defaultWarningsFile = (input: string): string => join(dirname(input), `${basename(input, extname(input))}.warnings.csv`);
+/** NAME.errors.csv beside the input. */
+const defaultErrorsFile = (input: string): string => join(dirname(input), `${basename(input, extname(input))}.errors.csv`);
+
+const LIST_HEADER = ['file', 'line', 'column', 'label', 'value', 'message'];
 
 /**
- * Row problems on stderr as they are found (so that a file with many bad rows
- * needs no memory for them), and a progress bar on a terminal. Warnings of one
- * kind (one column) beyond 20 are not listed one by one: the first 10 are, then
- * one line counts them and names the file that holds them all (--warnings,
- * default beside the input; none with --quiet). Call `done` when the operation
- * has returned or thrown, then `finish` to write that file.
+ * Row problems on stderr as they are found, and a progress bar on a terminal.
+ * Problems of one kind (errors or warnings of one column) beyond 20 are not
+ * listed one by one: the first 10 are, then one line counts them and names
+ * the file that holds them all, written as they are found (io/problem-list.ts,
+ * so that memory stays flat): warnings in --warnings (default
+ * NAME.warnings.csv beside the input; none with --quiet), errors in
+ * NAME.errors.csv. Call `done` when the operation has returned or thrown, then
+ * `finish` to keep or drop those files and print the counts (`abandon` when it threw).
  */
-export function stderrListener(ctx: Context, file?: string, o: ReadOptions = {}): ImportListener & { done(): void; finish(): Promise<void> } {
+export function stderrListener(ctx: Context, file?: string, o: ReadOptions = {}): ImportListener & { done(): void; abandon(e: unknown): never; finish(): Promise<void> } {
   const bar = progressBar({ lang: ctx.lang });
   const write = (kind: 'error' | 'warning', p: ImportProblem) => {
     bar.clear();
     process.stderr.write(`${kind === 'warning' ? `${ctx.t(text('警告', 'warning'))}: ` : ''}${printable(ctx.t(p.message))}\n`);
   };
-  const kinds = new Map<string, { label: string; count: number; waiting: ImportProblem[] }>();
-  const all: ImportProblem[] = [];
+  const kinds = new Map<string, { kind: 'error' | 'warning'; label: string; count: number; waiting: ImportProblem[] }>();
+  const lists = {
+    warning: file && !o.quiet ? new ProblemListFile(o.warnings ?? defaultWarningsFile(file), LIST_HEADER) : null,
+    error: file ? new ProblemListFile(defaultErrorsFile(file), LIST_HEADER) : null,
+  };
   return {
     progress: bar,
     problem: (kind, p) => {
-      if (kind === 'error') return write(kind, p);
-      if (!o.quiet) all.push(p);
-      const key = p.column;
-      const k = kinds.get(key) ?? { label: p.label ? `${p.column} (${p.label})` : p.column || ctx.t(text('其他', 'other')), count: 0, waiting: [] };
+      const quiet = kind === 'warning' && o.quiet;
+      lists[kind]?.add([p.file, p.line, p.column, p.label, p.value, ctx.t(p.message)]);
+      const key = `${kind} ${p.column}`;
+      const k = kinds.get(key) ?? { kind, label: p.label ? `${p.column} (${p.label})` : p.column || ctx.t(text('其他', 'other')), count: 0, waiting: [] };
       kinds.set(key, k);
       k.count++;
-      if (o.quiet) return;
+      if (quiet) return;
       if (k.count <= SHOWN) write(kind, p);
       else if (k.count <= SUMMARISE_ABOVE) k.waiting.push(p);
       else k.waiting.length = 0;
     },
     done: () => bar.done(),
+    /** The operation threw: the lists begun are removed, and the error goes on. */
+    abandon: (e: unknown): never => {
+      lists.warning?.discard();
+      lists.error?.discard();
+      throw e;
+    },
     finish: async () => {
-      const many = [...kinds.values()].some((k) => k.count > SUMMARISE_ABOVE);
-      for (const k of kinds.values()) for (const p of k.waiting.splice(0)) write('warning', p);
-      if (!many && !o.quiet) return;
-      let where: string | null = null;
-      if (!o.quiet && many && file) {
-        const target = o.warnings ?? defaultWarningsFile(file);
-        try {
-          const rows = [['file', 'line', 'column', 'label', 'value', 'message'], ...all.map((p) => [p.file, p.line, p.column, p.label, p.value, ctx.t(p.message)])];
-          // The rows carry applicants' data: private, like a rejects file.
-          await writeFileAtomic(target, toCsv(rows), { force: true, mode: 0o600 });
-          where = target;
-        } catch (e) {
-          process.stderr.write(`${ctx.t(text('警告', 'warning'))}: ${ctx.t(text(`警告清单未能写入 ${target}：${(e as Error).message}`, `the list of warnings could not be written to ${target}: ${(e as Error).message}`))}\n`);
+      for (const k of kinds.values()) for (const p of k.waiting.splice(0)) write(k.kind, p);
+      const where: Record<'error' | 'warning', string | null> = { error: null, warning: null };
+      for (const kind of ['warning', 'error'] as const) {
+        const list = lists[kind];
+        if (!list) continue;
+        const many = [...kinds.values()].some((k) => k.kind === kind && k.count > SUMMARISE_ABOVE);
+        if (!many) {
+          list.discard();
+          continue;
+        }
+        if (list.keep()) where[kind] = list.target;
+        else {
+          const what = kind === 'error' ? text('错误清单', 'the list of errors') : text('警告清单', 'the list of warnings');
+          process.stderr.write(
+            `${ctx.t(text('警告', 'warning'))}: ${ctx.t(text(`${what.zh}未能写入 ${list.target}：${list.failure}`, `${what.en} could not be written to ${list.target}: ${list.failure}`))}\n`,
+          );
         }
       }
       for (const k of kinds.values()) {
-        if (!o.quiet && k.count <= SUMMARISE_ABOVE) continue;
+        const quiet = k.kind === 'warning' && o.quiet;
+        if (!quiet && k.count <= SUMMARISE_ABOVE) continue;
         const n = k.count.toLocaleString('en');
-        const shown = o.quiet ? text('未逐行列出（--quiet）', 'not listed (--quiet)') : text(`上面列出前 ${SHOWN} 行`, `first ${SHOWN} above`);
-        const file = where ? text(`全部见 ${where}`, `all in ${where}`) : text('', '');
-        process.stderr.write(
-          `${ctx.t(text('警告', 'warning'))}: ${ctx.t(text(`${n} 行：${k.label}；${shown.zh}${file.zh ? `；${file.zh}` : ''}`, `${n} rows: ${k.label}; ${shown.en}${file.en ? `; ${file.en}` : ''}`))}\n`,
-        );
+        const shown = quiet ? text('未逐行列出（--quiet）', 'not listed (--quiet)') : text(`上面列出前 ${SHOWN} 行`, `first ${SHOWN} above`);
+        const at = where[k.kind];
+        const all = at ? text(`全部见 ${at}`, `all in ${at}`) : text('', '');
+        const line = text(`${n} 行：${k.label}；${shown.zh}${all.zh ? `；${all.zh}` : ''}`, `${n} rows: ${k.label}; ${shown.en}${all.en ? `; ${all.en}` : ''}`);
+        const head = k.kind === 'warning' ? text('警告', 'warning') : text('错误', 'error');
+        process.stderr.write(`${ctx.t(head)}: ${ctx.t(line)}\n`);
       }
     },
   };

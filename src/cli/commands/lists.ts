@@ -24,7 +24,7 @@ export function register(program: Command): void {
   ).action(
     handler(async (ctx, kind: SideListKind, file: string, opts: ReadOptions) => {
       const listener = stderrListener(ctx, file, opts);
-      const run = await importSideList(opContext(ctx), { ...readInput(ctx, file, opts), kind }, listener).finally(listener.done);
+      const run = await importSideList(opContext(ctx), { ...readInput(ctx, file, opts), kind }, listener).catch(listener.abandon).finally(listener.done);
         await listener.finish();
       reportDiagnostics(ctx, run);
       const name = SIDE_LIST_LABELS[kind];
