@@ -77,6 +77,11 @@ export function createLedger(path: string): Db {
   closeSync(openSync(path, 'wx', 0o600));
   chmodSync(path, 0o600);
   const db = new (sqlite())(path, binding());
+  // Free pages go back to the file's end at every commit (moved and truncated): a failed command's transaction,
+  // rolled back, then leaves the file byte for byte as it was. SQLite does not journal a free page it reuses
+  // (its old content does not matter to the database), so a rolled-back transaction large enough to spill its
+  // pages would leave its own bytes in the pages that were free. Set before the first table is made.
+  db.pragma('auto_vacuum = FULL');
   pragmas(db);
   migrate(db, path, false);
   // Rows written on this connection are noted from the start, also outside inTransaction (tests, the seed scripts).
