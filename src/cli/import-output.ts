@@ -69,7 +69,7 @@ const LIST_HEADER = ['file', 'line', 'column', 'label', 'value', 'message'];
  * NAME.errors.csv. Call `done` when the operation has returned or thrown, then
  * `finish` to keep or drop those files and print the counts (`abandon` when it threw).
  */
-export function stderrListener(ctx: Context, file?: string, o: ReadOptions = {}): ImportListener & { done(): void; abandon(e: unknown): never; finish(): Promise<void> } {
+export function stderrListener(ctx: Context, file?: string, o: ReadOptions = {}): ImportListener & { done(): void; abandon(e: unknown): never; finish(): void } {
   const bar = progressBar({ lang: ctx.lang });
   const write = (kind: 'error' | 'warning', p: ImportProblem) => {
     bar.clear();
@@ -101,7 +101,7 @@ export function stderrListener(ctx: Context, file?: string, o: ReadOptions = {})
       lists.error?.discard();
       throw e;
     },
-    finish: async () => {
+    finish: () => {
       for (const k of kinds.values()) for (const p of k.waiting.splice(0)) write(k.kind, p);
       const where: Record<'error' | 'warning', string | null> = { error: null, warning: null };
       for (const kind of ['warning', 'error'] as const) {

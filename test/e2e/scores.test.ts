@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { FIXTURES, ledgerWithRound, runCli, tempDir } from '../helpers.js';
 import type { Db } from '../../src/ledger/open.js';
 import { insertRound } from '../../src/ledger/rounds.repo.js';
@@ -158,6 +158,32 @@ describe('jmfund scores import', () => {
 
     const zh = runCli(['scores', 'import', join(F, 'errors.csv'), '--round', 'R1', '--lang', 'zh'], { db: path });
     expect(zh.stderr).toContain('第 5 行，列“score”，值「101」：超出 0 至 100 的范围');
+  });
+
+  it('more than 20 errors of one column: the first 10, a count, and every one in NAME.errors.csv; 20 are all listed', () => {
+    const path = setup();
+    const dir = tempDir('jmfund-scores-many-');
+    const sheet = (n: number) => {
+      const file = join(dir, `s${n}.csv`);
+      // Application ids of no application of the round: an error each, in the application_id column.
+      const rows = Array.from({ length: n }, (_, i) => `JM-9${String(i).padStart(3, '0')},E01,88,no,`);
+      writeFileSync(file, `application_id,expert_id,score,recused,comment\n${rows.join('\n')}\n`);
+      return file;
+    };
+    const many = sheet(30);
+    const r = runCli(['scores', 'import', many, '--round', 'R1'], { db: path });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.filter((l) => /s30\.csv:\d+: column "application_id"/.test(l))).toHaveLength(10);
+    const listed = join(dir, 's30.errors.csv');
+    expect(lines).toContain(`error: 30 rows: application_id; first 10 above; all in ${listed}`);
+    expect(readFileSync(listed, 'utf8').trim().split(/\r?\n/)).toHaveLength(31);
+    expect(scoreCount(path)).toBe(0);
+    // --json still lists them all.
+    expect(runCli(['scores', 'import', many, '--round', 'R1', '--json'], { db: path }).json<ImportJson>().errors).toHaveLength(30);
+    const few = runCli(['scores', 'import', sheet(20), '--round', 'R1'], { db: path });
+    expect(few.stderr.trim().split('\n').filter((l) => /s20\.csv:\d+: column "application_id"/.test(l))).toHaveLength(20);
+    expect(existsSync(join(dir, 's20.errors.csv'))).toBe(false);
   });
 
   it('names the round an application of another round belongs to', () => {

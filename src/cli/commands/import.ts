@@ -23,7 +23,7 @@ export function register(program: Command): void {
       handler(async (ctx, file: string, opts: ImportOptions) => {
         const listener = stderrListener(ctx, file, opts);
         const run = await importApplications(opContext(ctx), { ...readInput(ctx, file, opts), round: opts.round, update: opts.update }, listener).catch(listener.abandon).finally(listener.done);
-        await listener.finish();
+        listener.finish();
         reportDiagnostics(ctx, run);
         const target = text(`批次 ${run.round}`, `round ${run.round}`);
         return {

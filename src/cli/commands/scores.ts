@@ -12,11 +12,10 @@ import { lazyArray } from '../json-stream.js';
 import { exactLines, howText } from '../score-words.js';
 import { type Printer, tsvCell, TTY_TABLE_ROWS } from '../render.js';
 import { handler } from '../runner.js';
+import { stderrListener } from '../import-output.js';
 
 type ImportOptions = Omit<ImportScoresInput, 'file' | 'round'> & { round?: string };
 
-/** Warnings (repeated rows, notes) listed on stderr before "N more". */
-const WARNINGS_SHOWN = 10;
 
 async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
   const r = await importScores(opContext(ctx), { file, round: opts.round, encoding: opts.encoding, sheet: opts.sheet, update: opts.update, dryRun: opts.dryRun });
@@ -40,15 +39,15 @@ async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
     },
     exitCode: failed ? (1 as const) : (0 as const),
     human: (out: Printer) => {
-      // The warnings (repeated rows, notes): the first few, then how many more (--json lists them all).
-      const warning = `${ctx.t(text('警告', 'warning'))}: `;
-      for (const w of r.warnings.slice(0, WARNINGS_SHOWN)) out.warn(warning + ctx.t(rowErrorText(file, w.line, { column: w.column, value: w.value, text: w.message })));
-      if (r.warnings.length > WARNINGS_SHOWN) {
-        const more = r.warnings.length - WARNINGS_SHOWN;
-        out.warn(warning + ctx.t(text(`另有 ${more} 条警告（--json 列出全部）`, `${more} more warning(s) (--json lists them all)`)));
-      }
+      // Warnings (repeated rows, notes), then errors, as an applications import lists them: more than 20 of
+      // one column, the first 10 and a count naming NAME.warnings.csv or NAME.errors.csv, which hold them all.
+      const listed = stderrListener(ctx, file);
+      const problem = (e: (typeof r.errors)[number]) => ({ file, line: e.line, column: e.column, label: '', value: e.value, message: rowErrorText(file, e.line, { column: e.column, value: e.value, text: e.message }) });
+      for (const w of r.warnings) listed.problem?.('warning', problem(w));
+      if (failed) for (const e of r.errors) listed.problem?.('error', problem(e));
+      listed.done();
+      listed.finish();
       if (failed) {
-        for (const e of r.errors) out.warn(ctx.t(rowErrorText(file, e.line, { column: e.column, value: e.value, text: e.message })));
         out.line(ctx.t(text(`${file}：${r.errors.length} 处错误，未写入任何评分。`, `${file}: ${r.errors.length} error(s); nothing was written.`)));
         return;
       }
