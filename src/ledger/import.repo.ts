@@ -42,7 +42,8 @@ export type AcceptOutcome =
   /** The row repeats an earlier row of this file value for value: the application is taken once. */
   | { kind: 'repeated'; applicationId: string; firstLine: number }
   | { kind: 'updated'; applicationId: string; changes: FieldChange[]; stateBefore: string }
-  | { kind: 'error'; column: string; text: Text };
+  /** `value`: the value of `column` the error is about, when it is one cell's. */
+  | { kind: 'error'; column: string; value?: string; text: Text };
 
 /** States in which import --update may still change an application: before scoring. An update sends it back to imported (check must run again). */
 export const UPDATABLE_STATES: readonly string[] = ['imported', 'eligible', 'ineligible', 'needs-review'];
@@ -292,13 +293,13 @@ export class ApplicationImportSession {
   duplicateInFile(k: RowKeys, line: number): AcceptOutcome | null {
     if (k.applicationId !== null) {
       const first = this.firstLine(this.st.byId.get(k.applicationId) as KeyRow | undefined, () => this.st.seenId.get(k.applicationId));
-      if (first !== null) return dupError('application_id', first, line, k.applicationId);
+      if (first !== null) return dupError('application_id', first, line, idNamed(k.applicationId));
     }
     if (k.uscc !== null && k.projectName !== null) {
       const first = this.firstLine(this.st.byProject.get(this.roundId, k.uscc, k.projectName) as KeyRow | undefined, () =>
         this.st.seenProject.get(k.uscc, k.projectName),
       );
-      if (first !== null) return dupError('project', first, line, `${k.uscc} ${k.projectName}`);
+      if (first !== null) return dupError('project', first, line, projectNamed(k.uscc, k.projectName));
     }
     return null;
   }
@@ -306,11 +307,11 @@ export class ApplicationImportSession {
   private seenBefore(k: RowKeys, line: number): AcceptOutcome | null {
     if (k.applicationId !== null) {
       const seen = this.st.seenId.get(k.applicationId) as { line: number } | undefined;
-      if (seen) return dupError('application_id', seen.line, line, k.applicationId);
+      if (seen) return dupError('application_id', seen.line, line, idNamed(k.applicationId));
     }
     if (k.uscc !== null && k.projectName !== null) {
       const seen = this.st.seenProject.get(k.uscc, k.projectName) as { line: number } | undefined;
-      if (seen) return dupError('project', seen.line, line, `${k.uscc} ${k.projectName}`);
+      if (seen) return dupError('project', seen.line, line, projectNamed(k.uscc, k.projectName));
     }
     return null;
   }
@@ -429,7 +430,7 @@ export class ApplicationImportSession {
 
   /** A row without an id matched `existing` by enterprise and project. */
   private sameProject(existing: KeyRow, rec: ApplicationRecord, src: RowSource, keys: RowKeys): AcceptOutcome {
-    const what = `${keys.uscc} ${keys.projectName}`;
+    const what = projectNamed(keys.uscc as string, keys.projectName as string);
     if (existing.rid > this.base) return this.again(existing, existing.source_line, rec, src, 'project', what);
     const first = this.repeats.get(existing.rid);
     if (first !== null) return this.again(existing, first, rec, src, 'project', what);
@@ -443,7 +444,7 @@ export class ApplicationImportSession {
    * `row` holds the first line's values: it inserted them, or was the same as
    * them, or --update made it so; a refused first repeat is never the same.
    */
-  private again(row: KeyRow, first: number, rec: ApplicationRecord, src: RowSource, by: 'application_id' | 'project', what: string): AcceptOutcome {
+  private again(row: KeyRow, first: number, rec: ApplicationRecord, src: RowSource, by: 'application_id' | 'project', what: Named): AcceptOutcome {
     if (!this.refusedRepeats.has(row.rid)) {
       if (row.content_hash === rec[HASH_AT]) return { kind: 'repeated', applicationId: row.application_id, firstLine: first };
       const changes = this.changesFrom(row.application_id, rec);
@@ -469,9 +470,9 @@ export class ApplicationImportSession {
           ),
         };
       }
-      if (byId.rid > this.base) return this.again(byId, byId.source_line, rec, src, 'application_id', id);
+      if (byId.rid > this.base) return this.again(byId, byId.source_line, rec, src, 'application_id', idNamed(id));
       const first = this.repeats.get(byId.rid);
-      if (first !== null) return this.again(byId, first, rec, src, 'application_id', id);
+      if (first !== null) return this.again(byId, first, rec, src, 'application_id', idNamed(id));
       const moved = byId.uscc !== uscc || byId.project_name !== projectName;
       const other = moved ? (this.st.byProject.get(this.roundId, uscc, projectName) as KeyRow | undefined) : undefined;
       if (other && other.application_id !== id) return this.projectOf(other, id, src.line, keys);
@@ -484,7 +485,7 @@ export class ApplicationImportSession {
 
   /** The file gives id `id` to a project that `other` already is. */
   private projectOf(other: KeyRow, id: string, line: number, keys: RowKeys): AcceptOutcome {
-    const what = `${keys.uscc} ${keys.projectName}`;
+    const what = projectNamed(keys.uscc as string, keys.projectName as string);
     if (other.rid > this.base) return dupError('project', other.source_line, line, what);
     const first = this.repeats.get(other.rid);
     if (first !== null) return dupError('project', first, line, what);
@@ -498,7 +499,7 @@ export class ApplicationImportSession {
     // Matched by project: an earlier row may have named this id with other keys.
     if (keys.applicationId === null && this.seenCount > 0) {
       const again = this.st.seenId.get(id) as { line: number } | undefined;
-      if (again) return dupError('application_id', again.line, src.line, id);
+      if (again) return dupError('application_id', again.line, src.line, idNamed(id));
     }
     // The usual repeat has the ledger row's keys: remembered by rowid. One
     // whose enterprise or project differs goes to the temporary tables, since
@@ -547,8 +548,18 @@ export class ApplicationImportSession {
   }
 }
 
+/** What a repeat is named by: as the message shows it, and the value of its column (the id, or the project name). */
+interface Named {
+  shown: string;
+  value: string;
+}
+const idNamed = (id: string): Named => ({ shown: id, value: id });
+const projectNamed = (uscc: string, projectName: string): Named => ({ shown: `${uscc} ${projectName}`, value: projectName });
+
 /** A second row of the file for one application; `changes`: the fields in which it differs from the first, when known. */
-function dupError(by: 'application_id' | 'project', firstLine: number, _line: number, what: string, changes: readonly FieldChange[] = []): AcceptOutcome {
+function dupError(by: 'application_id' | 'project', firstLine: number, _line: number, named: Named, changes: readonly FieldChange[] = []): AcceptOutcome {
+  const what = named.shown;
+  const column = by === 'application_id' ? 'application_id' : 'project_name';
   const said =
     by === 'application_id'
       ? text(`申报编号 ${what} 在本文件中重复出现（第一次在第 ${firstLine} 行）`, `application_id ${what} appears twice in this file (first on line ${firstLine})`)
@@ -556,11 +567,12 @@ function dupError(by: 'application_id' | 'project', firstLine: number, _line: nu
           `同一企业的同一项目（${what}）在本文件中重复出现（第一次在第 ${firstLine} 行）`,
           `the same enterprise and project (${what}) appear twice in this file (first on line ${firstLine})`,
         );
-  if (changes.length === 0) return { kind: 'error', column: by === 'application_id' ? 'application_id' : 'project_name', text: said };
+  if (changes.length === 0) return { kind: 'error', column, value: named.value, text: said };
   const list = changeList(changes);
   return {
     kind: 'error',
-    column: by === 'application_id' ? 'application_id' : 'project_name',
+    column,
+    value: named.value,
     text: text(
       `${said.zh}，两行的内容不同（第 ${firstLine} 行 → 本行）：${list.zh}；请核对，只保留正确的一行`,
       `${said.en} with different values (line ${firstLine} → this line): ${list.en}; keep only the right one of the two rows`,

@@ -105,7 +105,7 @@ export interface TableImport {
 }
 
 /** What became of a good row: written, already there, or refused (an error); `repeat`: an earlier row of the file again, with a warning that says so. */
-type RowOutcome = 'new' | 'unchanged' | 'updated' | { column: string; text: Text } | { repeat: CellError };
+type RowOutcome = 'new' | 'unchanged' | 'updated' | { column: string; value?: string; text: Text } | { repeat: CellError };
 
 /** One kind of import: its columns, its rows, and how a row lands in the ledger. */
 export interface ImportSink<T> {
@@ -113,7 +113,7 @@ export interface ImportSink<T> {
   /** The file's header and parsed rows; the cells of good rows too when `keepCells`. */
   table(mapping: HeaderMapping | undefined, keepCells: boolean): AsyncIterable<TableEvent<T>>;
   /** A bad row: may add an error of its own (a repeat inside the file). Inside the transaction. */
-  invalid(cells: readonly string[], map: HeaderMap, line: number): { column: string; text: Text } | null;
+  invalid(cells: readonly string[], map: HeaderMap, line: number): { column: string; value?: string; text: Text } | null;
   /** A good row, inside the transaction. */
   accept(value: T, line: number): RowOutcome;
   /** Appends the event, when there is something to write, before the commit. */
@@ -232,13 +232,13 @@ async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => v
         const errors: CellError[] = [...rec.errors];
         if (rec.value === null) {
           const dup = sink.invalid(rec.cells ?? [], map, rec.line);
-          if (dup) errors.push({ column: dup.column, zh: columnZh(sink.defs, dup.column), value: '', text: dup.text });
+          if (dup) errors.push({ column: dup.column, zh: columnZh(sink.defs, dup.column), value: dup.value ?? '', text: dup.text });
         } else {
           const out = sink.accept(rec.value, rec.line);
           if (typeof out === 'object' && 'repeat' in out) {
             run.repeated++;
             report('warning', rec.line, out.repeat);
-          } else if (typeof out === 'object') errors.push({ column: out.column, zh: columnZh(sink.defs, out.column), value: '', text: out.text });
+          } else if (typeof out === 'object') errors.push({ column: out.column, zh: columnZh(sink.defs, out.column), value: out.value ?? '', text: out.text });
           else if (out === 'new') run.new++;
           else if (out === 'unchanged') run.unchanged++;
           else run.updated++;
@@ -362,7 +362,7 @@ export async function importApplications(op: OpContext, input: ImportApplication
       const keys = rowKeys(cells, map);
       const dup = s.duplicateInFile(keys, line);
       s.noteSeen(keys, line);
-      return dup && dup.kind === 'error' ? { column: dup.column, text: dup.text } : null;
+      return dup && dup.kind === 'error' ? { column: dup.column, value: dup.value, text: dup.text } : null;
     },
     accept: (rec, line) => {
       const submittedOn = recordSubmittedOn(rec);
@@ -376,7 +376,7 @@ export async function importApplications(op: OpContext, input: ImportApplication
       }
       if (holding) release();
       const out: AcceptOutcome = ensure().acceptRecord(rec, { file: sourceFile, line, sha256 });
-      if (out.kind === 'error') return { column: out.column, text: out.text };
+      if (out.kind === 'error') return { column: out.column, value: out.value, text: out.text };
       if (out.kind === 'repeated') {
         const { applicationId: id, firstLine: first } = out;
         return {

@@ -165,7 +165,10 @@ describe('ApplicationImportSession', () => {
       zh: '申报编号 A1 在本文件中重复出现（第一次在第 2 行），两行的内容不同（第 2 行 → 本行）：项目名称（设备上云 → other）；请核对，只保留正确的一行',
       en: 'application_id A1 appears twice in this file (first on line 2) with different values (line 2 → this line): project_name (设备上云 → other); keep only the right one of the two rows',
     });
+    // The value of the column the error names (the id; the project name), for --json and the errors list.
+    expect(byId.kind === 'error' && byId.value).toBe('A1');
     const byProject = s.accept(app({ applicationId: 'A2' }), src(10));
+    expect(byProject.kind === 'error' && [byProject.column, byProject.value]).toEqual(['project_name', '设备上云']);
     expect(byProject.kind === 'error' && byProject.text.en).toContain('appear twice in this file (first on line 2)');
     const noId = s.accept(app({ requestedAmountFen: 30_000_000, readyToImplement: false, extra: { 备注: '复核' } }), src(11));
     expect(noId.kind === 'error' && noId.text).toEqual({
