@@ -97,6 +97,8 @@ export function stderrListener(ctx: Context, file?: string, o: ReadOptions = {})
     done: () => bar.done(),
     /** The operation threw: the lists begun are removed, and the error goes on. */
     abandon: (e: unknown): never => {
+      // The problems held back to be counted are shown: no count line follows.
+      for (const k of kinds.values()) for (const p of k.waiting.splice(0)) write(k.kind, p);
       lists.warning?.discard();
       lists.error?.discard();
       throw e;
