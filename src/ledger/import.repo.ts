@@ -475,20 +475,22 @@ export class ApplicationImportSession {
       if (first !== null) return this.again(byId, first, rec, src, 'application_id', idNamed(id));
       const moved = byId.uscc !== uscc || byId.project_name !== projectName;
       const other = moved ? (this.st.byProject.get(this.roundId, uscc, projectName) as KeyRow | undefined) : undefined;
-      if (other && other.application_id !== id) return this.projectOf(other, id, src.line, keys);
+      if (other && other.application_id !== id) return this.projectOf(other, id, src.line, keys, rec);
       return this.repeat(byId, rec, src, keys);
     }
     const byProject = this.st.byProject.get(this.roundId, uscc, projectName) as KeyRow | undefined;
     if (!byProject) throw new Error(`insert of ${id} conflicted, but no row holds its keys`);
-    return this.projectOf(byProject, id, src.line, keys);
+    return this.projectOf(byProject, id, src.line, keys, rec);
   }
 
   /** The file gives id `id` to a project that `other` already is. */
-  private projectOf(other: KeyRow, id: string, line: number, keys: RowKeys): AcceptOutcome {
+  private projectOf(other: KeyRow, id: string, line: number, keys: RowKeys, rec: ApplicationRecord): AcceptOutcome {
     const what = projectNamed(keys.uscc as string, keys.projectName as string);
-    if (other.rid > this.base) return dupError('project', other.source_line, line, what);
-    const first = this.repeats.get(other.rid);
-    if (first !== null) return dupError('project', first, line, what);
+    // The first line's row holds its values under its own id (generated when that line gave none): both are said.
+    const first = other.rid > this.base ? other.source_line : this.repeats.get(other.rid);
+    // A ledger row whose first repeat was refused does not hold that line's values: nothing to compare then.
+    const changes = first === null || this.refusedRepeats.has(other.rid) ? [] : this.changesFrom(other.application_id, rec);
+    if (first !== null) return dupError('project', first, line, { ...what, firstId: other.application_id }, changes);
     return projectTaken(other.application_id, id);
   }
 
@@ -552,6 +554,8 @@ export class ApplicationImportSession {
 interface Named {
   shown: string;
   value: string;
+  /** The application the first line became, when it is not the id this line gives. */
+  firstId?: string;
 }
 const idNamed = (id: string): Named => ({ shown: id, value: id });
 const projectNamed = (uscc: string, projectName: string): Named => ({ shown: `${uscc} ${projectName}`, value: projectName });
@@ -563,10 +567,15 @@ function dupError(by: 'application_id' | 'project', firstLine: number, _line: nu
   const said =
     by === 'application_id'
       ? text(`申报编号 ${what} 在本文件中重复出现（第一次在第 ${firstLine} 行）`, `application_id ${what} appears twice in this file (first on line ${firstLine})`)
-      : text(
-          `同一企业的同一项目（${what}）在本文件中重复出现（第一次在第 ${firstLine} 行）`,
-          `the same enterprise and project (${what}) appear twice in this file (first on line ${firstLine})`,
-        );
+      : named.firstId === undefined
+        ? text(
+            `同一企业的同一项目（${what}）在本文件中重复出现（第一次在第 ${firstLine} 行）`,
+            `the same enterprise and project (${what}) appear twice in this file (first on line ${firstLine})`,
+          )
+        : text(
+            `同一企业的同一项目（${what}）在本文件中重复出现（第一次在第 ${firstLine} 行，即申报 ${named.firstId}）`,
+            `the same enterprise and project (${what}) appear twice in this file (first on line ${firstLine}, as application ${named.firstId})`,
+          );
   if (changes.length === 0) return { kind: 'error', column, value: named.value, text: said };
   const list = changeList(changes);
   return {

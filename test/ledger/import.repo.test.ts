@@ -169,12 +169,30 @@ describe('ApplicationImportSession', () => {
     expect(byId.kind === 'error' && byId.value).toBe('A1');
     const byProject = s.accept(app({ applicationId: 'A2' }), src(10));
     expect(byProject.kind === 'error' && [byProject.column, byProject.value]).toEqual(['project_name', '设备上云']);
-    expect(byProject.kind === 'error' && byProject.text.en).toContain('appear twice in this file (first on line 2)');
+    expect(byProject.kind === 'error' && byProject.text.en).toContain('appear twice in this file (first on line 2, as application A1)');
     const noId = s.accept(app({ requestedAmountFen: 30_000_000, readyToImplement: false, extra: { 备注: '复核' } }), src(11));
     expect(noId.kind === 'error' && noId.text).toEqual({
       zh: `同一企业的同一项目（${usccFor(1)} 设备上云）在本文件中重复出现（第一次在第 2 行），两行的内容不同（第 2 行 → 本行）：申请补贴金额（400,000.00 元 → 300,000.00 元）、具备实施条件（是 → 否）、备注（— → 复核）；请核对，只保留正确的一行`,
       en: `the same enterprise and project (${usccFor(1)} 设备上云) appear twice in this file (first on line 2) with different values (line 2 → this line): requested_amount (400,000.00 → 300,000.00), ready_to_implement (true → false), extra.备注 (— → 复核); keep only the right one of the two rows`,
     });
+    expect(count()).toBe(1);
+    db.exec('ROLLBACK');
+  });
+
+  it('a project given an id after a first line without one names the application that line became, and what differs', () => {
+    db = ledgerWithRound('R1').db;
+    db.exec('BEGIN');
+    const s = session();
+    expect(s.accept(app(), src(2))).toEqual({ kind: 'new', applicationId: 'R1-0001' });
+    const same = s.accept(app({ applicationId: 'A9' }), src(7));
+    expect(same.kind === 'error' && same.text).toEqual({
+      zh: `同一企业的同一项目（${usccFor(1)} 设备上云）在本文件中重复出现（第一次在第 2 行，即申报 R1-0001）`,
+      en: `the same enterprise and project (${usccFor(1)} 设备上云) appear twice in this file (first on line 2, as application R1-0001)`,
+    });
+    const other = s.accept(app({ applicationId: 'A9', employees: 120 }), src(8));
+    expect(other.kind === 'error' && other.text.en).toBe(
+      `the same enterprise and project (${usccFor(1)} 设备上云) appear twice in this file (first on line 2, as application R1-0001) with different values (line 2 → this line): employees (100 → 120); keep only the right one of the two rows`,
+    );
     expect(count()).toBe(1);
     db.exec('ROLLBACK');
   });
