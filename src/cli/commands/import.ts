@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .action(
       handler(async (ctx, file: string, opts: ImportOptions) => {
         // Every row then travels with its cells (a rejected one is written as read): garbage that V8 let pile up
-        // past 300 MB at 222,000 rows with 10,000 duplicates. Only then: on a plain import it only cost time.
+        // (bench/README.md has the figures). Only then: on a plain import it cost time and saved nothing.
         if (opts.skipInvalid) keepHeapNearLiveSet();
         const listener = stderrListener(ctx, file, opts);
         const run = await importApplications(opContext(ctx), { ...readInput(ctx, file, opts), round: opts.round, update: opts.update }, listener).catch(listener.abandon).finally(listener.done);

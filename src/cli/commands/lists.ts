@@ -25,7 +25,7 @@ export function register(program: Command): void {
     handler(async (ctx, kind: SideListKind, file: string, opts: ReadOptions) => {
       const listener = stderrListener(ctx, file, opts);
       const run = await importSideList(opContext(ctx), { ...readInput(ctx, file, opts), kind }, listener).catch(listener.abandon).finally(listener.done);
-        listener.finish();
+      listener.finish();
       reportDiagnostics(ctx, run);
       const name = SIDE_LIST_LABELS[kind];
       return {

@@ -16,7 +16,6 @@ import { stderrListener } from '../import-output.js';
 
 type ImportOptions = Omit<ImportScoresInput, 'file' | 'round'> & { round?: string };
 
-
 async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
   const r = await importScores(opContext(ctx), { file, round: opts.round, encoding: opts.encoding, sheet: opts.sheet, update: opts.update, dryRun: opts.dryRun });
   const failed = r.errors.length > 0;
