@@ -53,6 +53,28 @@ export function needsReviewWarning(roundId: string, n: number): Text {
   );
 }
 
+/** What `scores aggregate` says when the round has no valid score at all: every application comes out unranked. */
+export function noScoresWarning(roundId: string, applications: number): Text {
+  const n = applications.toLocaleString('en');
+  return text(
+    `批次 ${roundId} 没有任何有效的专家评分：${n} 个申报都记为“有效评审不足”，不参与排名。先导入评分：\`jmfund scores import FILE --round ${roundId}\`，再重新汇总。`,
+    `round ${roundId} has no valid expert score: all ${n} application${applications === 1 ? '' : 's'} come out as insufficient reviews and take no part in the ranking. Import the scores first (\`jmfund scores import FILE --round ${roundId}\`), then aggregate again.`,
+  );
+}
+
+/**
+ * What `allocate` says when no application of a competitive category takes
+ * part (eligible, scored, at or above the threshold): the version funds
+ * nothing. `byReason` counts the applications by why they stand out.
+ */
+export function noParticipantsWarning(roundId: string, threshold: number, byReason: readonly { label: Text; n: number }[]): Text {
+  const list = (lang: 'zh' | 'en') => byReason.map((r) => `${r.label[lang]} ${r.n.toLocaleString('en')}`).join(lang === 'zh' ? '、' : ', ');
+  return text(
+    `本版分配没有申报参与排名，不安排任何资金：参与排名须符合条件且汇总分不低于 ${threshold} 分（${list('zh')}）。评分尚未导入或汇总时：\`jmfund scores import FILE --round ${roundId}\`，\`jmfund scores aggregate --round ${roundId}\`，然后重新分配。`,
+    `no application takes part in this version, so it funds nothing: taking part needs eligibility and an aggregate score of at least ${threshold} (${list('en')}). If the scores are not imported or aggregated yet: \`jmfund scores import FILE --round ${roundId}\`, \`jmfund scores aggregate --round ${roundId}\`, then allocate again.`,
+  );
+}
+
 /** A change to the round after which the stored allocation may no longer be what allocate would give. */
 export interface LaterChange {
   command: string;
@@ -127,11 +149,11 @@ export function checkPublicize(roundId: string, f: PublicizeFacts): Result<void,
 /** Why a round has nothing to put on notice, as the step it lacks. */
 export function nothingToPublicize(
   roundId: string,
-  f: { allocation: { version: number; funded: number } | null; manualCategories: boolean; onNotice: number; byState: string },
+  f: { allocation: { version: number; funded: number } | null; manualCategories: boolean; onNotice: number; byState: Text },
 ): StepRefusal {
   const message = text(
-    `批次 ${roundId} 没有待公示的拟支持（proposed）申报。各状态：${f.byState}。`,
-    `round ${roundId} has no proposed award to put on notice. By state: ${f.byState}.`,
+    `批次 ${roundId} 没有待公示的拟支持（proposed）申报。各状态：${f.byState.zh}。`,
+    `round ${roundId} has no proposed award to put on notice. By state: ${f.byState.en}.`,
   );
   if (f.onNotice > 0 && f.allocation && f.allocation.funded <= f.onNotice) {
     return { message, hint: text('拟支持的金额都已公示；公示期满且异议处理完毕后运行 `jmfund finalize`。', 'every proposed award is already on notice; run `jmfund finalize` once the notice period is over and objections are resolved.') };

@@ -1,7 +1,7 @@
 // caps, allocate and the stored allocation versions (Art. 8, 11; SPEC §8, §14).
 // allocate reads the candidates, asks domain/allocation for a plan, checks its
 // invariants and stores it as a new version with one event (plan, then apply).
-import { CandidateColumns, checkInvariants, ELIGIBILITY_CODES, plan as planAllocation, type AllocationPlan } from '../domain/allocation.js';
+import { ALLOCATION_REASONS, CandidateColumns, checkInvariants, ELIGIBILITY_CODES, plan as planAllocation, type AllocationPlan, type AllocationReason } from '../domain/allocation.js';
 import { allocationRunOptions } from '../domain/allocation-options.js';
 import {
   diffVersions,
@@ -159,6 +159,16 @@ export interface AllocateResult extends AllocationView<number> {
   unbudgeted: { category: string; applications: number }[];
   /** Applications still needing review: they take no part until decided, and publicize waits for them. */
   needsReview: number;
+  /** When no application of a competitive category takes part (the version funds nothing): why, by reason; else null. */
+  noneTakePart: { reason: AllocationReason; n: number }[] | null;
+}
+
+function noneTakingPart(p: AllocationPlan): AllocateResult['noneTakePart'] {
+  if (p.categories.some((c) => c.participants > 0)) return null;
+  const n = new Array<number>(ALLOCATION_REASONS.length).fill(0);
+  for (let i = 0; i < p.reason.length; i++) n[p.reason[i]]++;
+  const out = ALLOCATION_REASONS.map((reason, k) => ({ reason, n: n[k] })).filter((r) => r.n > 0 && r.reason !== 'not-allocated');
+  return out.length ? out : null;
 }
 
 type Planned = { p: AllocationPlan; version: number | null; counts: ReturnType<typeof candidateCounts> };
@@ -263,6 +273,7 @@ function allocateResult({ round, run }: AllocateRun, input: AllocateInput, { p, 
     plan: p,
     unbudgeted,
     needsReview: counts.needsReview,
+    noneTakePart: noneTakingPart(p),
   };
 }
 

@@ -60,8 +60,9 @@ function* finalizeSteps(op: OpContext, input: FinalizeInput, at: string): Genera
   const round = requireRound(db, input.roundId);
   const { awards: filed, notices } = inNotice(db, round.roundId);
   if (filed.length === 0) {
+    const states = byState(db, round.roundId);
     throw new RefusedError(
-      text(`批次 ${round.roundId} 没有公示中（in-notice）的申报可以备案。各状态：${byState(db, round.roundId)}。`, `round ${round.roundId} has nothing in-notice to file. By state: ${byState(db, round.roundId)}.`),
+      text(`批次 ${round.roundId} 没有公示中（in-notice）的申报可以备案。各状态：${states.zh}。`, `round ${round.roundId} has nothing in-notice to file. By state: ${states.en}.`),
       text('先用 `jmfund publicize` 公示拟支持的金额。', 'put the proposed awards on notice first with `jmfund publicize`.'),
     );
   }

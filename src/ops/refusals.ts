@@ -4,7 +4,8 @@
 import type { ApplicationState } from '../domain/application.js';
 import { RefusedError } from '../domain/errors.js';
 import { checkTransition, type Action } from '../domain/lifecycle.js';
-import type { Result, Text } from '../domain/text.js';
+import { stateLabel } from '../domain/labels.js';
+import { text, type Result, type Text } from '../domain/text.js';
 import { stateCounts } from '../ledger/applications.repo.js';
 import type { Db } from '../ledger/open.js';
 
@@ -18,8 +19,10 @@ export function transition(applicationId: string, from: string, action: Action, 
   refuseOn(checkTransition(applicationId, from, action, to));
 }
 
-/** "eligible 3, scored 6" — the round's applications by state, for a refusal that found nothing to act on. */
-export function byState(db: Db, roundId: string): string {
+/** "符合条件 3、已评分 6" / "eligible 3, scored 6" — the round's applications by state, for a refusal that found nothing to act on. */
+export function byState(db: Db, roundId: string): Text {
   const rows = stateCounts(db, roundId);
-  return rows.length ? rows.map((r) => `${r.state} ${r.n}`).join(', ') : '—';
+  if (!rows.length) return text('—', '—');
+  const n = (x: number) => x.toLocaleString('en');
+  return text(rows.map((r) => `${stateLabel(r.state).zh} ${n(r.n)}`).join('、'), rows.map((r) => `${stateLabel(r.state).en} ${n(r.n)}`).join(', '));
 }

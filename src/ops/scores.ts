@@ -326,6 +326,8 @@ export interface ScoresAggregate {
   /** Best first; unranked (insufficient-reviews) last; a large round's read back from the ledger as they are shown (iterate before writing again). */
   ranked: RankedAggregates;
   counts: Record<RankedAggregate['status'], number>;
+  /** Scores that counted (not recused), over the whole round: 0 when nothing was imported. */
+  validScores: number;
   /** Scores flagged for collective review (they still count). */
   outliers: number;
   minExperts: number;
@@ -399,7 +401,7 @@ function* aggregateSteps(op: OpContext, { round, rules, at }: ReturnType<typeof 
     roundId: round.roundId,
     details: { method: rules.method, applications, valid_scores: scores, ...counts, outliers, min_experts: rules.minExperts, threshold, outlier_gap: outlierGap },
   });
-  return { held, summary: { round: round.roundId, method: rules.method, counts, outliers, minExperts: rules.minExperts, threshold, outlierGap, article } };
+  return { held, summary: { round: round.roundId, method: rules.method, counts, validScores: scores, outliers, minExperts: rules.minExperts, threshold, outlierGap, article } };
 }
 
 /** An aggregation as stored: its ranking is made once it is committed. */

@@ -54,8 +54,9 @@ export function drawSpotCheck(op: OpContext, input: DrawInput): DrawResult {
     const round = requireRound(db, input.roundId);
     const population = spotCheckPopulation(db, round.roundId, FUNDED_STATES);
     if (population.length === 0) {
+      const states = byState(db, round.roundId);
       throw new RefusedError(
-        text(`批次 ${round.roundId} 没有已备案的补贴可供抽查。各状态：${byState(db, round.roundId)}。`, `round ${round.roundId} has no filed award to spot-check. By state: ${byState(db, round.roundId)}.`),
+        text(`批次 ${round.roundId} 没有已备案的补贴可供抽查。各状态：${states.zh}。`, `round ${round.roundId} has no filed award to spot-check. By state: ${states.en}.`),
         text('先用 `jmfund finalize` 备案。', 'file the round first with `jmfund finalize`.'),
       );
     }

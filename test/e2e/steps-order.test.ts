@@ -88,6 +88,21 @@ describe('steps in order', () => {
     expect(none).toMatch(/already on notice; run `jmfund finalize`/);
   }, 120_000);
 
+  it('warns when scores are aggregated before any was imported, and when then no application takes part in the allocation', () => {
+    const { ok } = importedRound();
+    ok(['check', ...R], [1]);
+    const agg = ok(['scores', 'aggregate', ...R]);
+    expect(agg.stderr).toMatch(/^warning: round 2022-R1 has no valid expert score: all 33 applications come out as insufficient reviews .*`jmfund scores import FILE --round 2022-R1`/m);
+    const zh = ok(['scores', 'aggregate', ...R, '--lang', 'zh', '--json']);
+    expect(zh.stderr).toContain('警告: 批次 2022-R1 没有任何有效的专家评分：33 个申报都记为“有效评审不足”，不参与排名。');
+    const alloc = ok(['allocate', ...R, '--lang', 'zh']);
+    expect(alloc.stderr).toMatch(/警告: 本版分配没有申报参与排名，不安排任何资金：参与排名须符合条件且汇总分不低于 60 分（[^）]*有效评审不足 \d+/);
+    // Once scores are in, neither.
+    ok(['scores', 'import', demo('scores.csv'), ...R]);
+    expect(ok(['scores', 'aggregate', ...R]).stderr).not.toContain('no valid expert score');
+    expect(ok(['allocate', ...R]).stderr).not.toContain('no application takes part');
+  }, 120_000);
+
   it('says it in Chinese', () => {
     const { db } = importedRound();
     const r = runCli(['allocate', ...R, '--lang', 'zh'], { db });

@@ -56,6 +56,21 @@ describe('allocate', () => {
     expect(eventsOf(db, 'allocate')).toEqual([]);
   });
 
+  it('says why when no application takes part (the version funds nothing), by reason; not when one does', () => {
+    const l = ledgerWithRound('R1', { 'sme-cloud': fen(1_000_000) });
+    addApplications(l.db, 'R1', [
+      { id: 'N1', score: null, requested: 600_000, state: 'eligible' },
+      { id: 'N2', score: null, requested: 500_000, state: 'eligible' },
+      { id: 'N3', eligibility: 'ineligible', state: 'ineligible' },
+    ]);
+    const none = allocate(opContextFor(l.db), { roundId: 'R1', dryRun: true });
+    expect(none.noneTakePart).toEqual([
+      { reason: 'ineligible', n: 1 },
+      { reason: 'insufficient-reviews', n: 2 },
+    ]);
+    expect(allocate(round().op, { roundId: 'R1', dryRun: true }).noneTakePart).toBeNull();
+  });
+
   it('stores version 1 with one event, moves the states, and returns the summary of what was stored', () => {
     const { db, op } = round();
     const r = allocate(op, { roundId: 'R1' });

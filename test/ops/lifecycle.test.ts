@@ -84,6 +84,9 @@ describe('publicize', () => {
     const none = await refusal(() => publicize(op, { roundId: 'R1', from: '2022-05-30', days: null, listFile }));
     expect(none.exitCode).toBe(3);
     expect(none.text.en).toMatch(/no proposed award.*scored 6/);
+    // The counts by state in the officer's language: labels, not ledger codes.
+    expect(none.text.zh).toMatch(/各状态：[^。]*已评分 6/);
+    expect(none.text.zh).not.toMatch(/各状态：[^。]*scored/);
     expect(existsSync(path)).toBe(false);
     storeVersion(db, 'R1', { A1: 300_000 });
     const short = await refusal(() => publicize(op, { roundId: 'R1', from: '2022-05-30', days: 6, listFile: noList }));
@@ -119,6 +122,14 @@ describe('objections and filing', () => {
     expect(anon).toMatchObject({ status: 'not-accepted', not_accepted_reason: 'anonymous' });
     expect(listObjections(op, { roundId: 'R1', status: 'open' }).map((o) => o.objection_id)).toEqual([1]);
     expect((await refusal(() => addObjection(op, { applicationId: 'NOPE', receivedOn: '2022-06-01', fromName: 'x', text: 'y' }))).exitCode).toBe(2);
+  });
+
+  it('refuses to file a round with nothing on notice, counting its applications by state in both languages', async () => {
+    const { db } = lifecycleLedger();
+    const none = await refusal(() => finalize(opsOn(db), { roundId: 'R1', filedOn: '2022-06-06' }));
+    expect(none.exitCode).toBe(3);
+    expect(none.text.en).toMatch(/nothing in-notice to file\. By state: [^.]*scored 6/);
+    expect(none.text.zh).toMatch(/没有公示中（in-notice）的申报可以备案。各状态：[^。]*已评分 6/);
   });
 
   it('refuses to file before the notice has ended (exit 3) and while an admitted objection is open', async () => {

@@ -146,6 +146,8 @@ describe('aggregateScores, showScores, expertsSummary', () => {
     expect(a.method).toBe('mean');
     expect([...a.ranked].map((x) => x.applicationId).sort()).toEqual(APPS.slice(0, a.ranked.length).sort());
     expect(a.counts.scored + a.counts['below-threshold'] + a.counts['insufficient-reviews']).toBe(a.ranked.length);
+    expect(a.validScores).toBe(count(db, 'SELECT count(*) FROM scores WHERE recused = 0'));
+    expect(a.validScores).toBeGreaterThan(0);
     expect(count(db, "SELECT count(*) FROM events WHERE command = 'scores aggregate'")).toBe(1);
 
     const s = showScores(op, { application: 'JM-0001' });
@@ -157,6 +159,14 @@ describe('aggregateScores, showScores, expertsSummary', () => {
     const e = expertsSummary(op, { round: 'R1' });
     expect(e.round).toBe('R1');
     expect(e.experts.map((x) => x.expertId)).toContain('E01');
+  });
+
+  it('aggregates a round with no score at all: every application unranked, and validScores 0 for the command to warn on', () => {
+    const { op } = ledger();
+    const a = aggregateScores(op, { round: 'R1' });
+    expect(a.validScores).toBe(0);
+    expect(a.ranked.length).toBe(APPS.length);
+    expect(a.counts['insufficient-reviews']).toBe(APPS.length);
   });
 
   it('a re-aggregation rewrites (and seals) only the aggregates that changed; every one still reads as computed by it, none stale', async () => {

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { ALLOCATION_METHODS, SHORTFALL_RULES, TIE_BREAK_KEYS } from '../../domain/policy.js';
 import { text, type Text } from '../../domain/text.js';
-import { needsReviewWarning, tieWarning } from '../../domain/step-order.js';
+import { needsReviewWarning, noParticipantsWarning, tieWarning } from '../../domain/step-order.js';
+import { categoryLabel, REASON_LABELS } from '../../domain/labels.js';
 import { allocateAsync, type AllocateResult } from '../../ops/allocate.js';
 import { allocateWhatIf } from '../../ops/what-if.js';
 import { renderView, viewJson } from '../allocation-view.js';
@@ -61,14 +62,16 @@ export function register(program: Command): void {
         const warn = (t: Text) => process.stderr.write(`${ctx.t(text('警告', 'warning'))}: ${ctx.t(t)}\n`);
         const round = r.round.roundId;
         for (const c of r.unbudgeted) {
+          const name = categoryLabel(r.round.policy, c.category);
           warn(
             text(
-              `类别 ${c.category} 有 ${c.applications} 件申报但没有预算，本次不安排资金；用 \`jmfund round budget ${round} ${c.category}=金额\` 补上预算后重新分配。`,
+              `类别“${name.zh}”（${c.category}）有 ${c.applications} 件申报但没有预算，本次不安排资金；用 \`jmfund round budget ${round} ${c.category}=金额\` 补上预算后重新分配。`,
               `category ${c.category} has ${c.applications} application${c.applications === 1 ? '' : 's'} but no budget, so it funds nothing; set one with \`jmfund round budget ${round} ${c.category}=AMOUNT\` and allocate again.`,
             ),
           );
         }
         if (r.needsReview > 0) warn(needsReviewWarning(round, r.needsReview));
+        if (r.noneTakePart) warn(noParticipantsWarning(round, r.round.policy.scoring.threshold, r.noneTakePart.map((x) => ({ label: REASON_LABELS[x.reason], n: x.n }))));
         for (const t of r.ties) warn(tieWarning(round, t));
         const written = await job.tables?.bytes;
         // On the same stream as the printer's text, after it: writes to a pipe or a file are synchronous.

@@ -5,6 +5,7 @@ import { SCORE_METHOD_LABELS, SCORE_STATUS_LABELS } from '../../domain/labels.js
 import { SCORE_METHODS, type ScoreMethod } from '../../domain/policy.js';
 import { centiText } from '../../domain/score-row.js';
 import { scoreExact, scoreToStored, type RankedAggregate } from '../../domain/scoring.js';
+import { noScoresWarning } from '../../domain/step-order.js';
 import { text } from '../../domain/text.js';
 import { aggregateScoresAsync, expertsSummary, importScores, showScores, type ImportScoresInput } from '../../ops/scores.js';
 import { type Context, opContext } from '../context.js';
@@ -79,6 +80,8 @@ function shownScore(a: RankedAggregate, tied: Set<string>): string {
 export async function aggregateCommand(ctx: Context, opts: { round?: string; method?: ScoreMethod }) {
   const r = await aggregateScoresAsync(opContext(ctx), { round: opts.round, method: opts.method });
   const { ranked, counts } = r;
+  // On stderr, also under --json: a round aggregated before its scores were imported.
+  if (r.validScores === 0 && ranked.length > 0) process.stderr.write(`${ctx.t(text('警告', 'warning'))}: ${ctx.t(noScoresWarning(r.round, ranked.length))}\n`);
   const method = SCORE_METHOD_LABELS[r.method];
   return {
     // A getter: the runner reads it only under --json (10^5 objects otherwise made for nothing).
