@@ -16,6 +16,7 @@ import { fileProblem, sha256File } from '../io/files.js';
 import { checkOutPath, ledgerFiles } from '../io/out-path.js';
 import { parsedTable } from '../io/parsed-table.js';
 import { currentResult } from '../ledger/eligibility.repo.js';
+import { refuseIfClockBehind } from '../ledger/events.js';
 import { inTransaction } from '../ledger/open.js';
 import { decisionOf, decideWithin, reviewItems, type DecisionResult } from './check.js';
 import type { OpContext } from './context.js';
@@ -136,6 +137,8 @@ export async function decideFromFile(op: OpContext, input: DecideFromFileInput):
   const source = basename(file);
   const progress = op.progress;
   const todo = rows.filter((r) => r.outcome !== null);
+  // The clock once, before any row is decided: it is not the fault of the file's first line.
+  if (todo.length > 0) refuseIfClockBehind(op.db, op.now());
   const decided: DecisionsFromFile['decided'] = [];
   let unchanged = 0;
   progress?.phase(text('记录复核决定', 'recording decisions'), todo.length, 'rows');

@@ -111,6 +111,20 @@ describe('review --out, then decide --from', () => {
     }
   });
 
+  it('refuses a clock behind the ledger once, for the whole file, not as the fault of its first line; a file deciding nothing is not refused for it', async () => {
+    const { db, dir, op } = checked();
+    const file = join(dir, 'decisions.csv');
+    writeFileSync(file, 'application_id,rule,decision,reason\nREV-1,region,pass,ok\n');
+    const behind = { ...op, now: () => '2000-01-01T00:00:00.000Z' };
+    const e = await rejected(decideFromFile(behind, { file }));
+    expect(e.exitCode).toBe(3);
+    expect(e.text.en).toMatch(/^the clock reads 2000-01-01T00:00:00\.000Z, earlier than/);
+    expect(e.text.en).not.toContain(':2:');
+    expect(eventsOf(db, 'decide')).toEqual([]);
+    writeFileSync(file, 'application_id,rule,decision,reason\nREV-1,region,,\n');
+    expect((await decideFromFile(behind, { file })).leftOpen).toBe(1);
+  });
+
   it('refuses a row whose item was checked again since the worksheet was written (its evidence hash)', async () => {
     const { db, dir, op } = checked();
     const file = join(dir, 'stale.csv');
