@@ -120,7 +120,11 @@ export interface ImportSink<T> {
   record(run: TableImport): void;
 }
 
-function checkOptions(input: ReadInput, ledger: string): void {
+/** What --skip-invalid and --rejects need, for every import of rows (applications, lists, scores). */
+export type RejectOptions = Pick<ReadInput, 'file' | 'mapping' | 'skipInvalid' | 'rejects' | 'force' | 'dryRun'>;
+
+/** --skip-invalid needs --rejects and the other way round; the rejects file is never the ledger or a file being read. */
+export function checkRejectOptions(input: RejectOptions, ledger: string): void {
   if (input.skipInvalid && !input.rejects) {
     throw new UserError(
       text('--skip-invalid 需要同时用 --rejects FILE 指定保存出错行的文件', '--skip-invalid needs --rejects FILE: the rows left out are written there'),
@@ -268,8 +272,9 @@ async function readInto<T>(input: ReadInput, sink: ImportSink<T>, begin: () => v
   return { run, rejects };
 }
 
-async function writeRejects(input: ReadInput, run: TableImport, rows: string[][]): Promise<string | null> {
-  if (!input.skipInvalid || !input.rejects || input.dryRun || run.rejected === 0) return null;
+/** The rows left out under --skip-invalid (header first), written whole or not at all; null when there is nothing to write. */
+export async function writeRejects(input: RejectOptions, rejected: number, rows: string[][]): Promise<string | null> {
+  if (!input.skipInvalid || !input.rejects || input.dryRun || rejected === 0) return null;
   try {
     // UTF-8 with BOM, original header and cells, so that the fixed file imports as it is.
     // Private (0600): the rows carry applicants' names and figures.
@@ -286,7 +291,7 @@ async function writeRejects(input: ReadInput, run: TableImport, rows: string[][]
  * sink's event, then the rejects file, then COMMIT), or leave the ledger as it was.
  */
 export async function importTable<T>(op: OpContext, input: ReadInput, sink: ImportSink<T>, listener: ImportListener = {}): Promise<TableImport> {
-  checkOptions(input, op.db.name);
+  checkRejectOptions(input, op.db.name);
   const tx: { open: Transaction | null } = { open: null };
   try {
     const { run, rejects } = await readInto(input, sink, () => (tx.open = beginTransaction(op.db)), listener);
@@ -294,7 +299,7 @@ export async function importTable<T>(op: OpContext, input: ReadInput, sink: Impo
     const changes = run.new + run.updated > 0;
     if (!bad && !input.dryRun) {
       if (changes) sink.record(run);
-      run.rejectsFile = await writeRejects(input, run, rejects);
+      run.rejectsFile = await writeRejects(input, run.rejected, rejects);
       if (changes && tx.open) {
         tx.open.commit();
         run.written = true;

@@ -5,13 +5,13 @@ import { noteRowWarning } from '../domain/import-row.js';
 import type { Policy, ScoreMethod } from '../domain/policy.js';
 import { centiText, contentKey, matchScoreColumns, PairMap, parseScoreRow, requiredColumnNames, scoreColumnDefs, scoreColumns, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../domain/score-row.js';
 import { AggregateSharing, aggregateApplication, expertSummaries, expertUnits, formatFraction, rankAggregates, ScoreMoments, scoringRules, zStatistics, type RankedAggregate, type ZStatistics } from '../domain/scoring.js';
-import { type Text, text } from '../domain/text.js';
+import { type Lang, type Text, text } from '../domain/text.js';
 import { estimateRecords, fileProblem, sha256File } from '../io/files.js';
 import { type HeaderFailure, tableRows } from '../io/parsed-table.js';
 import { roundSize } from '../ledger/eligibility.repo.js';
 import { EVENT_NAMES_AT_MOST } from '../ledger/allocations.repo.js';
 import { appendEvent, refuseIfClockBehind } from '../ledger/events.js';
-import { inTransaction, type Db } from '../ledger/open.js';
+import { beginTransaction, inTransaction, type Db } from '../ledger/open.js';
 import {
   applicationRound,
   applicationScores,
@@ -37,6 +37,7 @@ import {
   applicationsShownAs,
 } from '../ledger/scores.repo.js';
 import type { OpContext } from './context.js';
+import { checkRejectOptions, writeRejects } from './import.js';
 import { runSteps, runStepsInTransaction } from './pauses.js';
 import { requireApplication, requireRound } from './lookup.js';
 
@@ -54,6 +55,13 @@ export interface ImportScoresInput {
   /** Replace scores that differ from those stored (old and new are logged). */
   update?: boolean;
   dryRun?: boolean;
+  /** Write the good rows and the bad ones to `rejects` (as an applications import does). */
+  skipInvalid?: boolean;
+  rejects?: string;
+  /** Overwrite `rejects` if it exists. */
+  force?: boolean;
+  /** Language of the rejects file's error column. */
+  lang?: Lang;
 }
 
 export interface ScoreUpdate {
@@ -81,8 +89,12 @@ export interface ScoresImport {
   written: boolean;
   /** As logged: each replaced score, old and new. */
   updates: ScoreUpdate[];
-  /** Every row error, by line; any one and nothing is written. */
+  /** Every row error, by line; any one and nothing is written, unless --skip-invalid. */
   errors: RowError[];
+  /** Rows with an error: left out under --skip-invalid. */
+  rejected: number;
+  /** Where the rows left out were written (--skip-invalid), else null. */
+  rejectsFile: string | null;
   /** The repeated rows and the notes, by line. */
   warnings: RowError[];
 }
@@ -124,14 +136,33 @@ function noHeader(file: string, need: string, f: HeaderFailure | null): UserErro
   );
 }
 
+/** The rejects file's rows: the sheet's header and each rejected row's cells, with its errors in an extra column. */
+function rejectRows(lang: Lang, header: readonly string[], errors: readonly RowError[], lines: ReadonlyMap<number, string[] | null>): string[][] {
+  const messages = new Map<number, string[]>();
+  for (const e of errors) {
+    const m = e.column ? text(`${e.column}：${e.message.zh}`, `${e.column}: ${e.message.en}`)[lang] : e.message[lang];
+    const held = messages.get(e.line);
+    if (held) held.push(m);
+    else messages.set(e.line, [m]);
+  }
+  const rows = [[...header, 'error']];
+  for (const line of [...lines.keys()].sort((a, b) => a - b)) {
+    const cells = lines.get(line) ?? [];
+    rows.push([...cells, ...Array<string>(Math.max(0, header.length - cells.length)).fill(''), (messages.get(line) ?? []).join('; ')]);
+  }
+  return rows;
+}
+
 /**
  * Reads and checks the whole sheet against the ledger, then writes every
- * score in one transaction with one event, or nothing when any row is wrong.
+ * score in one transaction with one event, or nothing when any row is wrong
+ * (under --skip-invalid: the good rows, the others to the rejects file).
  */
 export async function importScores(op: OpContext, input: ImportScoresInput): Promise<ScoresImport> {
   const { db } = op;
   const { file } = input;
   const round = requireRound(db, input.round);
+  checkRejectOptions(input, db.name);
   if (!input.dryRun) refuseIfClockBehind(db, op.now());
   const rules = scoringRules(round.policy);
   const sourceName = basename(file);
@@ -160,6 +191,16 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
   let unchanged = 0;
   let repeated = 0;
   let notes = 0;
+  // The lines with an error, and (only when they are to be written out) their cells.
+  const keepRejects = !!(input.skipInvalid && input.rejects && !input.dryRun);
+  const rejectedLines = new Map<number, string[] | null>();
+  let header: string[] = [];
+  /** Runs one step of a row; an error it added marks the row rejected. */
+  const rejectIfErred = (line: number, cells: string[], step: () => void): void => {
+    const before = errors.length;
+    step();
+    if (errors.length > before && !rejectedLines.has(line)) rejectedLines.set(line, keepRejects ? cells : null);
+  };
 
   // Each row is checked against the ledger, then staged with its batch, then counted or refused.
   const check = (line: number, cells: string[], cols: ScoreColumns, waiting: Waiting[]): void => {
@@ -251,16 +292,19 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
     op.progress?.phase(text('正在导入评分', 'importing scores'), op.progress ? await estimateRecords(file) : null, 'rows', true);
     try {
       for await (const ev of tableRows(file, { encoding: input.encoding, sheet: input.sheet }, (cells) => matchScoreColumns(cells, defs))) {
-        if (ev.kind === 'header') cols = scoreColumns(ev.cells, ev.map, rules);
+        if (ev.kind === 'header') {
+          cols = scoreColumns(ev.cells, ev.map, rules);
+          header = ev.cells;
+        }
         else if (ev.kind === 'rows') {
           // One transaction per batch: the stage's inserts are not each their own (the ledger is only read here).
           // Errors are sorted by line at the end, and a line's come from one of the two steps: their order is a row at a time's.
           const c = cols as ScoreColumns;
           db.transaction(() => {
             const waiting: Waiting[] = [];
-            for (const rec of ev.rows) check(rec.line, rec.cells, c, waiting);
+            for (const rec of ev.rows) rejectIfErred(rec.line, rec.cells, () => check(rec.line, rec.cells, c, waiting));
             const first = stage.stage(waiting);
-            for (let i = 0; i < waiting.length; i++) settle(waiting[i], first[i], c);
+            for (let i = 0; i < waiting.length; i++) rejectIfErred(waiting[i].row.line, waiting[i].cells, () => settle(waiting[i], first[i], c));
           })();
           op.progress?.tick((read += ev.rows.length));
         } else if (cols === null) throw noHeader(file, requiredColumnNames(rules).join(', '), ev.failure);
@@ -274,13 +318,19 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
     const sha256 = await sha256File(file);
     errors.sort((a, b) => a.line - b.line);
     warnings.sort((a, b) => a.line - b.line);
-    const failed = errors.length > 0;
+    // Under --skip-invalid a row with an error was never staged to be written (a refused change is staged as such): the rest goes in.
+    const failed = errors.length > 0 && !input.skipInvalid;
+    const rejected = rejectedLines.size;
     const { new: inserted, update: updated } = stage.counts;
     const written = !failed && !input.dryRun && (inserted > 0 || updated > 0);
-    if (written) {
-      const at = op.now();
-      inTransaction(db, () => {
+    const rejects = keepRejects ? rejectRows(input.lang ?? 'en', header, errors, rejectedLines) : [];
+    let rejectsFile: string | null = null;
+    // The rejects file is written before the commit: if it cannot be, nothing is.
+    const tx = written ? beginTransaction(db) : null;
+    try {
+      if (tx) {
         if (lastEventSeq(db) !== headSeq) throw changedWhileReading();
+        const at = op.now();
         stage.write(round.roundId, { file: sourceName, sha256, at });
         // The event names up to EVENT_NAMES_AT_MOST applications itself; more are indexed in SQL (10^5 one-row inserts from JS cost half a second).
         const named = !affectedOverflow;
@@ -291,10 +341,25 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
           roundId: round.roundId,
           appIds: named ? [...affected] : [],
           // repeated_in_file only when there were some: the details of an import without them stay as they were.
-          details: { file: sourceName, sha256, rows, inserted, updated, unchanged, ...(repeated > 0 ? { repeated_in_file: repeated } : {}), ...(notes > 0 ? { not_scores: notes } : {}), updates: updateLog },
+          details: {
+            file: sourceName,
+            sha256,
+            rows,
+            inserted,
+            updated,
+            unchanged,
+            ...(repeated > 0 ? { repeated_in_file: repeated } : {}),
+            ...(notes > 0 ? { not_scores: notes } : {}),
+            ...(rejected > 0 ? { rejected, rejects_file: input.rejects ?? null } : {}),
+            updates: updateLog,
+          },
         });
         if (!named) linkWrittenScores(db, event.seq, round.roundId, { file: sourceName, sha256, at });
-      });
+      }
+      if (!failed) rejectsFile = await writeRejects(input, rejected, rejects);
+      tx?.commit();
+    } finally {
+      tx?.rollback();
     }
     return {
       round: round.roundId,
@@ -311,6 +376,8 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
       updates: failed ? [] : updateLog,
       errors,
       warnings,
+      rejected,
+      rejectsFile,
     };
   } finally {
     stage.drop();

@@ -154,10 +154,53 @@ describe('jmfund scores import', () => {
     const human = imp(path, join(F, 'errors.csv'));
     expect(human.code).toBe(1);
     expect(human.stderr).toContain(`${join(F, 'errors.csv')}:5: column "score", value "101": is outside 0-100`);
-    expect(human.stdout).toContain('8 error(s); nothing was written');
+    expect(human.stdout).toContain('8 error(s) in 8 rows (listed above); nothing was written. Fix them and import again, or use --skip-invalid --rejects FILE');
 
     const zh = runCli(['scores', 'import', join(F, 'errors.csv'), '--round', 'R1', '--lang', 'zh'], { db: path });
     expect(zh.stderr).toContain('第 5 行，列“score”，值「101」：超出 0 至 100 的范围');
+  });
+
+  it('--skip-invalid --rejects: the good rows go in with one event, the bad ones to the rejects file with their errors; exit 1', () => {
+    const path = setup();
+    const dir = tempDir('jmfund-scores-skip-');
+    const rejects = join(dir, 'rejects.csv');
+    const src = join(F, 'errors.csv');
+    // --skip-invalid alone, and --rejects alone, are usage errors; nothing written.
+    expect(imp(path, src, '--skip-invalid').code).toBe(2);
+    expect(imp(path, src, '--rejects', rejects).code).toBe(2);
+    // A dry run writes neither.
+    expect(imp(path, src, '--skip-invalid', '--rejects', rejects, '--dry-run').code).toBe(1);
+    expect(existsSync(rejects)).toBe(false);
+    expect(scoreCount(path)).toBe(0);
+
+    const r = imp(path, src, '--skip-invalid', '--rejects', rejects, '--json');
+    expect(r.code).toBe(1);
+    const j = r.json<ImportJson & { rejected: number; rejects_file: string }>();
+    // Line 2 is the one good row (line 3 names the same pair again with another score).
+    expect(j).toMatchObject({ inserted: 1, rejected: 8, rejects_file: rejects, written: true });
+    expect(j.errors).toHaveLength(8);
+    expect(query(path, "SELECT score_centi FROM scores WHERE application_id = 'JM-0001' AND expert_id = 'E01'")).toBe(8800);
+    expect(scoreCount(path)).toBe(1);
+    expect(eventCount(path, 'scores import')).toBe(1);
+    expect(JSON.parse(query<string>(path, "SELECT details FROM events WHERE command = 'scores import'"))).toMatchObject({ inserted: 1, rejected: 8, rejects_file: rejects });
+    const lines = readFileSync(rejects, 'utf8').split('\r\n');
+    expect(lines[0]).toBe('\uFEFFapplication_id,expert_id,score,recused,comment,error');
+    expect(lines[1]).toMatch(/^JM-0001,E01,87,no,same expert twice,expert_id: the same application JM-0001 and expert already appear on line 2/);
+    expect(lines[2]).toMatch(/^JM-9999,E01,80,no,unknown application,application_id: no such application in round R1/);
+    expect(lines.filter((l) => l !== '')).toHaveLength(9);
+    // The file exists now: refused without --force, the ledger unchanged.
+    const before = readFileSync(path);
+    expect(imp(path, src, '--skip-invalid', '--rejects', rejects).code).toBe(2);
+    expect(readFileSync(path).equals(before)).toBe(true);
+
+    // In Chinese: the summary counts the rows left out and names the file; the error column is in Chinese.
+    const zhPath = setup();
+    const zhRejects = join(dir, 'zh.csv');
+    const zh = runCli(['scores', 'import', src, '--round', 'R1', '--lang', 'zh', '--skip-invalid', '--rejects', zhRejects], { db: zhPath });
+    expect(zh.code).toBe(1);
+    expect(zh.stdout).toContain('9 行；新增 1，更新 0，已存在 0，出错跳过 8');
+    expect(zh.stdout).toContain(`出错的行已写入 ${zhRejects}（含 error 列）`);
+    expect(readFileSync(zhRejects, 'utf8')).toContain('JM-9999,E01,80,no,unknown application,application_id：本批次 R1 中没有该申报');
   });
 
   it('more than 20 errors of one column: the first 10, a count, and every one in NAME.errors.csv; 20 are all listed', () => {

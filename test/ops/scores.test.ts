@@ -1,5 +1,5 @@
 // ops/scores called directly: results and refusals, without a process.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/domain/errors.js';
@@ -112,6 +112,25 @@ describe('importScores', () => {
     expect(r.errors[1].message.en).toBe('no such application in round R1; expected the ID of an application imported in this round');
     expect(count(db, 'SELECT count(*) FROM scores')).toBe(0);
     expect(count(db, 'SELECT count(*) FROM events')).toBe(0);
+  });
+
+  it('--skip-invalid: writes the good rows, never a stored score changed without --update, and the rest to the rejects file', async () => {
+    const { op, db } = ledger();
+    await importScores(op, { file: join(F, 'scores.csv'), round: 'R1' });
+    const stored = count(db, 'SELECT count(*) FROM scores');
+    const dir = tempDir('jmfund-scores-skip-');
+    const sheet = join(dir, 'again.csv');
+    // JM-0001/E01 is stored as 88: 70 here is a change; JM-0005/E09 is new; JM-7777 is not in the round.
+    writeFileSync(sheet, 'application_id,expert_id,score,recused,comment\nJM-0001,E01,70,no,\nJM-0005,E09,77,no,\nJM-7777,E01,80,no,\n');
+    const rejects = join(dir, 'rejects.csv');
+    const r = await importScores(op, { file: sheet, round: 'R1', skipInvalid: true, rejects, lang: 'zh' });
+    expect(r).toMatchObject({ written: true, inserted: 1, updated: 0, rejected: 2, rejectsFile: rejects });
+    expect(count(db, 'SELECT count(*) FROM scores')).toBe(stored + 1);
+    expect(count(db, "SELECT score_centi FROM scores WHERE application_id = 'JM-0001' AND expert_id = 'E01'")).toBe(8800);
+    const lines = readFileSync(rejects, 'utf8').trimEnd().split('\r\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/^JM-0001,E01,70,no,,score：该专家对 JM-0001 已有不同的评分（88\.00/);
+    expect(lines[2]).toMatch(/^JM-7777,E01,80,no,,application_id：本批次 R1 中没有该申报/);
   });
 
   it('finds the header as an applications import does: the first row holding the required columns', async () => {

@@ -18,8 +18,21 @@ import { stderrListener } from '../import-output.js';
 type ImportOptions = Omit<ImportScoresInput, 'file' | 'round'> & { round?: string };
 
 async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
-  const r = await importScores(opContext(ctx), { file, round: opts.round, encoding: opts.encoding, sheet: opts.sheet, update: opts.update, dryRun: opts.dryRun });
-  const failed = r.errors.length > 0;
+  const r = await importScores(opContext(ctx), {
+    file,
+    round: opts.round,
+    encoding: opts.encoding,
+    sheet: opts.sheet,
+    update: opts.update,
+    dryRun: opts.dryRun,
+    skipInvalid: opts.skipInvalid,
+    rejects: opts.rejects,
+    force: opts.force,
+    lang: ctx.lang,
+  });
+  // Rows with an error: nothing written, or (--skip-invalid) left out. Exit 1 either way, as an applications import.
+  const erred = r.errors.length > 0;
+  const failed = erred && !opts.skipInvalid;
   return {
     json: {
       round: r.round,
@@ -34,32 +47,42 @@ async function importCommand(ctx: Context, file: string, opts: ImportOptions) {
       not_scores: r.notes,
       written: r.written,
       updates: r.updates,
+      rejected: r.rejected,
+      rejects_file: r.rejectsFile,
       errors: r.errors.map((e) => ({ line: e.line, column: e.column, value: e.value, message: ctx.t(e.message) })),
       warnings: r.warnings.map((e) => ({ line: e.line, column: e.column, value: e.value, message: ctx.t(e.message) })),
     },
-    exitCode: failed ? (1 as const) : (0 as const),
+    exitCode: erred ? (1 as const) : (0 as const),
     human: (out: Printer) => {
       // Warnings (repeated rows, notes), then errors, as an applications import lists them: more than 20 of
       // one column, the first 10 and a count naming NAME.warnings.csv or NAME.errors.csv, which hold them all.
       const listed = stderrListener(ctx, file);
       const problem = (e: (typeof r.errors)[number]) => ({ file, line: e.line, column: e.column, label: '', value: e.value, message: rowErrorText(file, e.line, { column: e.column, value: e.value, text: e.message }) });
       for (const w of r.warnings) listed.problem?.('warning', problem(w));
-      if (failed) for (const e of r.errors) listed.problem?.('error', problem(e));
+      for (const e of r.errors) listed.problem?.('error', problem(e));
       listed.done();
       listed.finish();
       if (failed) {
-        out.line(ctx.t(text(`${file}：${r.errors.length} 处错误，未写入任何评分。`, `${file}: ${r.errors.length} error(s); nothing was written.`)));
+        out.line(
+          ctx.t(
+            text(
+              `${file}：${r.errors.length} 处错误（${r.rejected} 行，见上），未写入任何评分；请改正后重新导入，或用 --skip-invalid --rejects FILE 只导入正确的行。`,
+              `${file}: ${r.errors.length} error(s) in ${r.rejected} row${r.rejected === 1 ? '' : 's'} (listed above); nothing was written. Fix them and import again, or use --skip-invalid --rejects FILE to import the good rows.`,
+            ),
+          ),
+        );
         return;
       }
       const verb = r.dryRun ? text('（试运行，未写入）', ' (dry run, nothing written)') : text('', '');
       out.line(
         ctx.t(
           text(
-            `${file}：${r.rows} 行；新增 ${r.inserted}，更新 ${r.updated}，已存在 ${r.unchanged}${r.repeated > 0 ? `，文件内重复 ${r.repeated}` : ''}${r.notes > 0 ? `，说明行 ${r.notes}（未导入）` : ''}${verb.zh}`,
-            `${file}: ${r.rows} rows; ${r.inserted} new, ${r.updated} updated, ${r.unchanged} already there${r.repeated > 0 ? `, ${r.repeated} repeated in the file` : ''}${r.notes > 0 ? `, ${r.notes} note row${r.notes === 1 ? '' : 's'} (left out)` : ''}${verb.en}`,
+            `${file}：${r.rows} 行；新增 ${r.inserted}，更新 ${r.updated}，已存在 ${r.unchanged}${r.repeated > 0 ? `，文件内重复 ${r.repeated}` : ''}${r.notes > 0 ? `，说明行 ${r.notes}（未导入）` : ''}${r.rejected > 0 ? `，出错跳过 ${r.rejected}` : ''}${verb.zh}`,
+            `${file}: ${r.rows} rows; ${r.inserted} new, ${r.updated} updated, ${r.unchanged} already there${r.repeated > 0 ? `, ${r.repeated} repeated in the file` : ''}${r.notes > 0 ? `, ${r.notes} note row${r.notes === 1 ? '' : 's'} (left out)` : ''}${r.rejected > 0 ? `, ${r.rejected} with errors left out` : ''}${verb.en}`,
           ),
         ),
       );
+      if (r.rejectsFile) out.line(ctx.t(text(`出错的行已写入 ${r.rejectsFile}（含 error 列）；改正后可直接重新导入。`, `the rejected rows are in ${r.rejectsFile} (with an error column); fix them there and import that file.`)));
       for (const u of r.updates) out.line(`  ${u.application_id} ${u.expert_id}: ${JSON.stringify(u.old)} → ${JSON.stringify(u.new)}`);
       if (r.written) out.line(ctx.t(text('请重新运行 `jmfund scores aggregate` 以更新汇总分。', 'run `jmfund scores aggregate` to bring the aggregate up to date.')));
     },
@@ -256,6 +279,9 @@ export function register(program: Command): void {
     .option('--encoding <name>', 'force the text encoding (utf8, gb18030, utf16le, utf16be)')
     .option('--sheet <name>', 'worksheet of an .xlsx file (default: the first visible one)')
     .option('--update', 'replace scores that differ from those stored (old and new are logged)')
+    .option('--skip-invalid', 'import the good rows; needs --rejects')
+    .option('--rejects <file>', 'CSV file for the rows left out, with an error column')
+    .option('--force', 'overwrite the --rejects file if it exists')
     .option('--dry-run', 'validate and report, write nothing')
     .action(handler((ctx, file: string, opts: ImportOptions) => importCommand(ctx, file, opts)));
 
