@@ -75,6 +75,8 @@ const ID_AT = 0;
 const VALUES_AT = 1;
 const LINE_AT = 22;
 const HASH_AT = 23;
+/** Elements of a record: what follows them on the wire is not the record's (import-worker-protocol.ts). */
+export const RECORD_LENGTH = HASH_AT + 1;
 
 export function applicationRecord(a: ImportedApplication, line: number): ApplicationRecord {
   const values = contentValues(a);

@@ -729,6 +729,27 @@ describe('parsing in a worker thread (large files)', () => {
     expect(w).toEqual(m);
   });
 
+  it('--skip-invalid: a good row the ledger refuses (a changed copy) is written to the rejects file cell for cell as read, by the worker as without it', () => {
+    const src = readFileSync(join(FIX, 'applications.csv'), 'utf8').trimEnd().split('\n');
+    // A001 again with another amount and a note holding a comma, a quote and a line break: refused on the main thread.
+    const copy = src[1].replace(',1000000.00,', ',1100000.00,').replace(/,重点项目$/, ',"再次提交,含""引号""\n第二行"');
+    const file = join(tempDir(), 'changed-copy.csv');
+    writeFileSync(file, `${[...src, copy].join('\n')}\n`);
+    const rejected = (['always', 'never'] as const).map((mode) => {
+      const { path, dir } = fresh();
+      const rejects = join(dir, 'rejects.csv');
+      const r = runCli(['import', file, '--round', 'R1', '--skip-invalid', '--rejects', rejects], { db: path, env: { JMFUND_IMPORT_WORKER: mode } });
+      expect(r.code, r.stderr).toBe(1);
+      return readFileSync(rejects, 'utf8');
+    });
+    expect(rejected[0]).toBe(rejected[1]);
+    const rows = parseCsv(rejected[0].replace(/^\uFEFF/, ''), { relaxColumnCount: true }) as string[][];
+    expect(rows).toHaveLength(2);
+    const asRead = (parseCsv(copy, { relaxColumnCount: true }) as string[][])[0];
+    expect(rows[1].slice(0, -1)).toEqual(asRead);
+    expect(rows[1].at(-1)).toContain('requested_amount (1,000,000.00 → 1,100,000.00)');
+  });
+
   it('writes the same rejects file with --skip-invalid', () => {
     const { path, dir } = fresh();
     const rejects = ['w', 'm'].map((x) => join(dir, `rejects-${x}.csv`));

@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .option('--update', 'replace the stored values of an application the file repeats with different values')
     .action(
       handler(async (ctx, file: string, opts: ImportOptions) => {
-        // Every row then travels with its cells (a rejected one is written as read): garbage that V8 let pile up
+        // Every row then carries its cells (a rejected one is written as read): garbage that V8 let pile up
         // (bench/README.md has the figures). Only then: on a plain import it cost time and saved nothing.
         if (opts.skipInvalid) keepHeapNearLiveSet();
         const listener = stderrListener(ctx, file, opts);
