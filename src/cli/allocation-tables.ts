@@ -13,7 +13,7 @@ import { formatFraction } from '../domain/scoring.js';
 import { tsvCell, type Cell, type Printer } from './render.js';
 
 /** On a terminal, a category of more lines than this shows its top and its funding line; pipes and --json get every line. */
-const TTY_LINES = 100;
+export const TTY_LINES = 100;
 const TTY_TOP = 30;
 const TTY_AROUND = 15;
 const TTY_RESERVE = 30;
@@ -23,7 +23,7 @@ const TTY_RESERVE = 30;
  * the top of the ranking and the lines around the funding line (the last
  * funded line), null marking what is left out.
  */
-function terminalLines(n: number, lastFunded: number): (number | null)[] {
+export function terminalLines(n: number, lastFunded: number): (number | null)[] {
   const out: (number | null)[] = [];
   const ranges: [number, number][] = [[0, Math.min(n, TTY_TOP)]];
   if (lastFunded >= 0) ranges.push([Math.max(0, lastFunded + 1 - TTY_AROUND), Math.min(n, lastFunded + 1 + TTY_AROUND)]);

@@ -9,7 +9,8 @@ import { fundingLineOfAsync, type LineResult } from '../../ops/line.js';
 import { opContext } from '../context.js';
 import type { Context } from '../context.js';
 import { countOption } from '../options.js';
-import type { Printer } from '../render.js';
+import type { Cell, Printer } from '../render.js';
+import { terminalLines, TTY_LINES } from '../allocation-tables.js';
 import { handler } from '../runner.js';
 import { words } from '../words.js';
 
@@ -39,11 +40,20 @@ export function lineJson(r: LineResult) {
   };
 }
 
+/** On a terminal, lists of application ids (the grey zone, an expert's changes) show this many and a count. */
+const TTY_IDS = 30;
+/** The first TTY_IDS of a list on a terminal, and how many are left out (none: every one). */
+function head<T>(list: readonly T[], tty: boolean): { shown: readonly T[]; more: number } {
+  return tty && list.length > TTY_IDS ? { shown: list.slice(0, TTY_IDS), more: list.length - TTY_IDS } : { shown: list, more: 0 };
+}
+
 const percent = (p: number): string => `${(Math.round(p * 1000) / 10).toFixed(1)}%`;
 const signed = (m: number | null): string => (m === null ? '' : m > 0 ? `+${m.toFixed(2)}` : m.toFixed(2));
 
-function render(ctx: Context, out: Printer, r: LineResult): void {
+/** `tty`: stdout is a terminal: a long category shows its top and its funding line, long lists their head (a pipe and --json: all). */
+function render(ctx: Context, out: Printer, r: LineResult, tty: boolean): void {
   const policy = r.round.policy;
+  const more = (n: number) => (n > 0 ? ctx.t(text(` …（另有 ${n} 个）`, ` … (${n} more)`)) : '');
   out.line(
     ctx.t(
       text(
@@ -69,20 +79,31 @@ function render(ctx: Context, out: Printer, r: LineResult): void {
       [text('获资助（本版）', 'funded (this version)'), `${c.funded} / ${c.participants}`],
       [text('期望获资助数', 'expected number funded'), c.expectedFunded.toFixed(2)],
     ]);
-    const rows = r.applications
-      .filter((a) => a.category === c.category)
-      .map((a: LineApplication) => [
-        a.funded ? '✓' : '',
-        a.rank,
-        a.applicationId,
-        a.enterpriseName,
-        a.score,
-        signed(a.margin),
-        a.expectedRank.toFixed(2),
-        `${a.rankLow}–${a.rankHigh}`,
-        percent(a.pFunded),
-        a.greyZone ? ctx.t(LINE_MARK_LABELS['grey-zone']) : '',
-      ]);
+    const apps = r.applications.filter((a) => a.category === c.category);
+    const row = (a: LineApplication): Cell[] => [
+      a.funded ? '✓' : '',
+      a.rank,
+      a.applicationId,
+      a.enterpriseName,
+      a.score,
+      signed(a.margin),
+      a.expectedRank.toFixed(2),
+      `${a.rankLow}–${a.rankHigh}`,
+      percent(a.pFunded),
+      a.greyZone ? ctx.t(LINE_MARK_LABELS['grey-zone']) : '',
+    ];
+    // On a terminal a long category shows its top and the rows around the funding line (in expected-rank order, the last funded).
+    let lastFunded = -1;
+    for (let i = 0; i < apps.length; i++) if (apps[i].funded) lastFunded = i;
+    const terminal = tty && apps.length > TTY_LINES ? terminalLines(apps.length, lastFunded) : null;
+    const rows = terminal
+      ? terminal.map((i, k): Cell[] => {
+          if (i !== null) return row(apps[i]);
+          const from = k === 0 ? 0 : (terminal[k - 1] as number) + 1;
+          const to = k + 1 < terminal.length ? (terminal[k + 1] as number) : apps.length;
+          return ['', '⋮', '⋮', ctx.t(text(`（略去 ${to - from} 行）`, `(${to - from} rows left out)`)), '', '', '', '', '', ''];
+        })
+      : apps.map(row);
     out.table(
       [
         text('入选', 'funded'),
@@ -99,15 +120,32 @@ function render(ctx: Context, out: Printer, r: LineResult): void {
       rows,
       { align: ['left', 'right', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'] },
     );
+    if (terminal) {
+      const shown = terminal.filter((i) => i !== null).length;
+      const grey = apps.filter((a) => a.greyZone).length;
+      out.line(
+        ctx.t(
+          text(
+            `（终端上显示 ${apps.length} 行中的 ${shown} 行：期望排名靠前的和资助线附近的；灰区 ${grey} 个；完整列表请用 --json、输出到管道或 \`jmfund report line\`）`,
+            `(${shown} of ${apps.length} rows shown on the terminal: the top by expected rank and the funding line; ${grey} in the grey zone; every row: --json, a pipe, or \`jmfund report line\`)`,
+          ),
+        ),
+      );
+    }
   }
   out.heading(text('灰区（获资助概率 10%–90%），提请集体审议', 'grey zone (probability of funding 10%–90%), for the committee to discuss'));
-  out.line(r.greyZone.length > 0 ? r.greyZone.join(', ') : ctx.t(text('无', 'none')));
+  const grey = head(r.greyZone, tty);
+  out.line(r.greyZone.length > 0 ? `${grey.shown.join(', ')}${more(grey.more)}` : ctx.t(text('无', 'none')));
 
   out.heading(text('逐一剔除专家：哪些资助结果会改变', 'leave one expert out: which funding decisions would change'));
   const change = (funded: boolean) => ctx.t(LINE_MARK_LABELS[funded ? 'funded' : 'not-funded']);
   out.table(
     [text('专家', 'expert'), text('评分数', 'scores'), text('变化', 'changes')],
-    r.expertInfluence.map((e) => [e.expert, e.scored, e.changes.length === 0 ? '—' : e.changes.map((c) => `${c.applicationId} ${change(c.funded)} → ${change(c.fundedWithout)}`).join('; ')]),
+    r.expertInfluence.map((e) => {
+      const changes = head(e.changes, tty);
+      const listed = changes.shown.map((c) => `${c.applicationId} ${change(c.funded)} → ${change(c.fundedWithout)}`).join('; ');
+      return [e.expert, e.scored, e.changes.length === 0 ? '—' : `${listed}${more(changes.more)}`];
+    }),
     { align: ['left', 'right', 'left'] },
   );
 
@@ -141,7 +179,7 @@ export function register(program: Command): void {
             )}\n`,
           );
         }
-        return { json: lineJson(r), human: (out) => render(ctx, out, r) };
+        return { json: lineJson(r), human: (out) => render(ctx, out, r, !!process.stdout.isTTY) };
       }),
     );
 }
