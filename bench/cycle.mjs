@@ -35,7 +35,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSqlite3, fmt, median, options, timed } from './lib/measure.mjs';
-import { writeApplicationsCsv, writeOfficerCsv, writeScoresCsv } from './lib/generate.mjs';
+import { rng, writeApplicationsCsv, writeOfficerCsv, writeScoresCsv } from './lib/generate.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'jmfund.js');
@@ -116,6 +116,22 @@ async function cycle(size, kind, run, files) {
   rmSync(bare, { force: true });
   const imp = jm(['import', files.apps, '--round', 'B']);
   record('import', 'import', imp, importFloor, 'sqlite3 .import');
+  if (files.copies) {
+    // The same rows with copies, into a ledger of their own: --skip-invalid takes what it can and sets the rest aside.
+    const cdb = join(dir, 'copies.db');
+    const rejects = join(dir, 'copies.rejects.csv');
+    for (const f of [cdb, rejects]) rmSync(f, { force: true });
+    const cenv = { ...env(), JMFUND_DB: cdb };
+    const cjm = (args, ok = [0]) => timed(process.execPath, [BIN, ...args], { env: cenv, ok, stdoutFile: join(dir, 'stdout.txt') });
+    cjm(['init']);
+    cjm(['round', 'create', 'B', '--opens', '2022-03-01', '--closes', '2022-04-30']);
+    const copiesFloor = SQLITE ? timed('sqlite3', [bare, `.import --csv ${files.copies} apps`], {}) : null;
+    rmSync(bare, { force: true });
+    const n = COPIES.exact + COPIES.changed + COPIES.noId;
+    const r = cjm(['import', files.copies, '--round', 'B', '--skip-invalid', '--rejects', rejects, '--quiet'], [1]);
+    record(`import --skip-invalid of the same rows and ${n.toLocaleString('en')} copies (${COPIES.changed.toLocaleString('en')} changed: set aside)`, 'beside', r, copiesFloor, 'sqlite3 .import of that CSV');
+    for (const f of [cdb, rejects]) rmSync(f, { force: true });
+  }
   if (files.xlsx) {
     // The same rows from the workbook, into a ledger of their own (the cycle goes on with the CSV's).
     const xdb = join(dir, 'xlsx.db');
@@ -232,7 +248,51 @@ async function inputs(size, kind) {
     log(`  writing ${size.toLocaleString('en')} ${kind} rows as .xlsx …`);
     await writeOfficerXlsx(apps, xlsx);
   }
-  return { apps, scores, xlsx, bytes: statSync(apps).size };
+  // A province's rows as an officer sends them again: with copies, imported with --skip-invalid beside the cycle.
+  const copies = kind === 'officer' && size === PROVINCE ? join(dir, 'applications-copies-gb18030.csv') : null;
+  if (copies && !existsSync(copies)) {
+    log(`  writing ${size.toLocaleString('en')} ${kind} rows with copies …`);
+    await writeOfficerCopies(apps, copies);
+  }
+  return { apps, scores, xlsx, copies, bytes: statSync(apps).size };
+}
+
+/** What COPIES adds to the officer's rows, spread through the file's second half, each after the row it copies. */
+const COPIES = { exact: 10_000, changed: 10_000, noId: 2_000 };
+
+/**
+ * The GB18030 CSV with copies of its rows: exact (pasted twice: taken once), with another requested amount (an
+ * error: which of the two?) and without the application id (the same project: taken once). `import --skip-invalid`
+ * takes the first and sets the changed copies aside.
+ */
+async function writeOfficerCopies(csv, out) {
+  const { default: iconv } = await import('iconv-lite');
+  const lines = iconv.decode(readFileSync(csv), 'gb18030').split('\r\n');
+  if (lines.at(-1) === '') lines.pop();
+  const head = lines.slice(0, 3);
+  const rows = lines.slice(3);
+  const rnd = rng(23);
+  // Rows of plain cells only (no quotes) and an amount in ASCII digits: a copy is changed by its cells.
+  const plain = (line) => !line.includes('"') && /^\d+(\.\d+)?$/.test(line.split(',')[8]);
+  const kinds = [...Array(COPIES.exact).fill('exact'), ...Array(COPIES.changed).fill('changed'), ...Array(COPIES.noId).fill('noId')];
+  // After row `at` (in the second half) comes a copy of an earlier row.
+  const after = new Map();
+  for (const kind of kinds) {
+    const at = Math.floor(rows.length / 2) + rnd(rows.length - Math.floor(rows.length / 2));
+    let of = rnd(at + 1);
+    while (!plain(rows[of])) of = (of + 1) % (at + 1);
+    const cells = rows[of].split(',');
+    if (kind === 'changed') cells[8] = String(Math.round((Number(cells[8]) + 1.5) * 10) / 10);
+    if (kind === 'noId') cells[0] = '';
+    const list = after.get(at) ?? [];
+    list.push(cells.join(','));
+    after.set(at, list);
+  }
+  const outLines = [...head];
+  rows.forEach((r, i) => outLines.push(r, ...(after.get(i) ?? [])));
+  const tmp = `${out}.part`;
+  writeFileSync(tmp, iconv.encode(`${outLines.join('\r\n')}\r\n`, 'gb18030'));
+  renameSync(tmp, out);
 }
 
 /** The rows of the GB18030 CSV in a workbook: shared strings, numbers typed (as Excel keeps them), dates as written. */
