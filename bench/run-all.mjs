@@ -212,7 +212,7 @@ if (want('cycle')) {
   const body = existsSync(md) ? readFileSync(md, 'utf8').trim() : '';
   section(
     'Whole round',
-    `\`node bench/cycle.mjs ${SIZES.cycle.join(' ')} --dup\`: a new ledger per run, then import → check → scores import → aggregate → allocate → publicize → finalize → status → every report (5 kinds × 5 formats) → verify → backup, for generated rows (UTF-8) and an officer's rows (GB18030, 万元, Chinese dates, full-width characters, wrong check characters, later phases); each command timed right after its floor (the sqlite3 shell doing the least the command must do, or the import of the same round where the goal is a multiple of it); beside the cycle (not in its totals), the officer's rows saved as an .xlsx workbook are imported into a ledger of their own; the duplicate-heavy case last.`,
+    `\`node bench/cycle.mjs ${SIZES.cycle.join(' ')} --dup\`: a new ledger per run, then import → check → scores import → aggregate → allocate → publicize → finalize → status → every report (5 kinds × 5 formats) → verify → backup, for generated rows (UTF-8) and an officer's rows (GB18030, 万元, Chinese dates, full-width characters, wrong check characters, later phases); each command timed right after its floor (the sqlite3 shell doing the least the command must do, or the import of the same round where the goal is a multiple of it); beside the cycle (not in its totals), the officer's rows saved as an .xlsx workbook are imported into a ledger of their own, and at 200,000 the same rows with 22,000 copies (exact, with another amount, without an id) with \`import --skip-invalid\`; the duplicate-heavy case last.`,
     body,
     r,
   );
