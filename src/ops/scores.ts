@@ -295,8 +295,7 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
         if (ev.kind === 'header') {
           cols = scoreColumns(ev.cells, ev.map, rules);
           header = ev.cells;
-        }
-        else if (ev.kind === 'rows') {
+        } else if (ev.kind === 'rows') {
           // One transaction per batch: the stage's inserts are not each their own (the ledger is only read here).
           // Errors are sorted by line at the end, and a line's come from one of the two steps: their order is a row at a time's.
           const c = cols as ScoreColumns;
