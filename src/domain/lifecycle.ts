@@ -34,7 +34,15 @@ interface Rule {
   to: readonly ApplicationState[];
   /** What an officer can do to reach a state the action starts from. */
   hint: Text;
+  /** States the action has already been through (done once, not again): the hint for them instead. */
+  done?: { states: readonly ApplicationState[]; hint: Text };
 }
+
+/** An acceptance, pass or fail, is recorded once: these states come only after it. */
+const ACCEPTED: Rule['done'] = {
+  states: ['accepted', 'disbursed', 'rejected-at-acceptance'],
+  hint: text('该项目已验收（每个项目只验收一次）；验收结果见 `jmfund applications show APP`。', 'it was accepted already (a project is accepted once); `jmfund applications show APP` shows the result.'),
+};
 
 const PRE_ALLOCATION: readonly ApplicationState[] = ['eligible', 'scored', 'proposed', 'not-funded'];
 
@@ -90,11 +98,13 @@ export const TRANSITIONS: Record<Action, Rule> = {
     from: ['filed'],
     to: ['accepted'],
     hint: text('先用 `jmfund finalize` 备案；每个项目只验收一次。', 'file the round first with `jmfund finalize`; a project is accepted once.'),
+    done: ACCEPTED,
   },
   'accept-fail': {
     from: ['filed'],
     to: ['rejected-at-acceptance', 'clawback-due'],
     hint: text('先用 `jmfund finalize` 备案；每个项目只验收一次。', 'file the round first with `jmfund finalize`; a project is accepted once.'),
+    done: ACCEPTED,
   },
   // Art. 13: payments only against an accepted final award.
   disburse: {
@@ -134,14 +144,15 @@ export function checkTransition(appId: string, from: string, action: Action, to?
   const act = ACTION_LABELS[action];
   const allowedZh = rule.from.map((s) => `${STATE_LABELS[s].zh}（${s}）`).join('、');
   const allowedEn = rule.from.join(', ');
+  const hint = rule.done?.states.includes(from as ApplicationState) ? rule.done.hint : rule.hint;
   if (canTransition(from, action)) {
     // Only the target is wrong: a bug in the caller rather than an officer's mistake.
     return err(text(`${appId}：「${act.zh}」不能从 ${cur.zh}（${from}）转为 ${to}。`, `${appId}: ${act.en} cannot move it from ${from} to ${to}.`));
   }
   return err(
     text(
-      `${appId} 当前状态为 ${cur.zh}（${from}），不能${act.zh}；只有状态为 ${allowedZh} 的申报可以。${rule.hint.zh}`,
-      `${appId} is ${from}; ${act.en} is allowed only from ${allowedEn}. ${rule.hint.en}`,
+      `${appId} 当前状态为 ${cur.zh}（${from}），不能${act.zh}；只有状态为 ${allowedZh} 的申报可以。${hint.zh}`,
+      `${appId} is ${from}; ${act.en} is allowed only from ${allowedEn}. ${hint.en}`,
     ),
   );
 }

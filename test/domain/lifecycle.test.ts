@@ -88,6 +88,20 @@ describe('state machine (SPEC §2)', () => {
     expect(!f.ok && f.error.en).toContain('accepted, disbursed');
   });
 
+  it('says a project was accepted already, not to file its round, when acceptance is asked again', () => {
+    for (const from of ['accepted', 'disbursed', 'rejected-at-acceptance']) {
+      for (const action of ['accept-pass', 'accept-fail'] as const) {
+        const r = checkTransition('A7', from, action);
+        expect(!r.ok && r.error.en).toContain('it was accepted already (a project is accepted once)');
+        expect(!r.ok && r.error.en).not.toContain('jmfund finalize');
+        expect(!r.ok && r.error.zh).toContain('该项目已验收（每个项目只验收一次）');
+      }
+    }
+    // Before filing, the hint is still to file the round.
+    const early = checkTransition('A7', 'in-notice', 'accept-pass');
+    expect(!early.ok && early.error.en).toContain('file the round first with `jmfund finalize`');
+  });
+
   it('refuses an unknown state without throwing', () => {
     const r = checkTransition('A1', 'made-up', 'finalize');
     expect(!r.ok && r.error.en).toContain('A1 is made-up');
