@@ -9,8 +9,8 @@ import type * as V8 from 'node:v8';
  * set keeps the peak near it for a few more collections. Not for every
  * command: those that keep a large live set (reports, aggregation) pay for
  * each extra collection. Used by check, publicize and finalize (which keep
- * little per award at 10^6 awards), and by import --skip-invalid (each row's
- * cells). A --heap-growing-percent given to node wins.
+ * little per award at 10^6 awards), by import --skip-invalid (each row's
+ * cells) and by line (each draw's plan). A --heap-growing-percent given to node wins.
  */
 export function keepHeapNearLiveSet(): void {
   if (`${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.includes('heap-growing-percent')) return;

@@ -187,6 +187,12 @@ const WORKER_MIN_WORK = 1_000_000;
 const WORKER_QUEUE = 2;
 /** An answer not come within this long: the worker is taken for lost, and its draws are planned here. */
 const WORKER_SILENCE_MS = 30_000;
+/**
+ * The worker's old generation, in MiB: its live set is the columns (about 400 bytes a participant measured at
+ * 100,000), but each draw's plan leaves megabytes of arrays that V8 let pile up far above it. A bound well above the
+ * live set makes it collect them sooner; a worker that met it anyway would fall silent and its draws be planned here.
+ */
+const workerHeapMb = (participants: number): number => 48 + Math.ceil((participants * 500) / 2 ** 20);
 
 type Tally = (draw: number, rank: ArrayLike<number>, award: ArrayLike<number>) => void;
 type PlanHere = (qualities: Float64Array) => [rank: Int32Array, award: ArrayLike<number>];
@@ -216,7 +222,12 @@ class DrawWorker {
     const { port1, port2 } = new MessageChannel();
     const signal = new Int32Array(new SharedArrayBuffer(4));
     try {
-      const worker = new Worker(WORKER_BOOT, { eval: true, workerData: { url: WORKER_URL.href, port: port2, signal }, transferList: [port2] });
+      const worker = new Worker(WORKER_BOOT, {
+        eval: true,
+        workerData: { url: WORKER_URL.href, port: port2, signal },
+        transferList: [port2],
+        resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(candidates.length) },
+      });
       // Nothing here waits for it to end: the command's own end ends it.
       worker.unref();
       // An error it could not answer with comes as an event, after the command: collect() has by then met its
