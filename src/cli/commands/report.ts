@@ -11,6 +11,7 @@ import { UserError } from '../../domain/errors.js';
 import { countOption } from '../options.js';
 import type { Output } from '../render.js';
 import { handler } from '../runner.js';
+import { keepHeapNearLiveSet } from '../heap.js';
 
 interface ReportOptions {
   round?: string;
@@ -36,6 +37,8 @@ function htmlRowsOption(value: string | undefined): number | null | undefined {
 }
 
 async function reportCommand(ctx: Context, explicitLang: string | undefined, kind: string, opts: ReportOptions): Promise<Output> {
+  // As `jmfund line`: each draw's plan is garbage the moment it is tallied.
+  if (kind === 'line') keepHeapNearLiveSet();
   const r = await writeRoundReport(opContext(ctx), {
     kind,
     roundId: opts.round,
