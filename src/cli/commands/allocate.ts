@@ -9,7 +9,7 @@ import { allocateWhatIf } from '../../ops/what-if.js';
 import { renderView, viewJson } from '../allocation-view.js';
 import { tablesInWorker, type TablesJob } from '../allocation-render.js';
 import { renderWhatIf, whatIfJson } from '../what-if-view.js';
-import { opContext } from '../context.js';
+import { opContext, warnOnStderr } from '../context.js';
 import { collect, handler } from '../runner.js';
 
 interface AllocateOptions {
@@ -59,7 +59,7 @@ export function register(program: Command): void {
           throw e;
         }
         // Diagnostics go to stderr, also under --json.
-        const warn = (t: Text) => process.stderr.write(`${ctx.t(text('警告', 'warning'))}: ${ctx.t(t)}\n`);
+        const warn = (t: Text) => warnOnStderr(ctx, t);
         const round = r.round.roundId;
         for (const c of r.unbudgeted) {
           const name = categoryLabel(r.round.policy, c.category);

@@ -6,7 +6,7 @@ import { formatYuan } from '../../domain/money.js';
 import { LINE_MARK_LABELS } from '../../domain/labels.js';
 import { text } from '../../domain/text.js';
 import { fundingLineOfAsync, type LineResult } from '../../ops/line.js';
-import { opContext } from '../context.js';
+import { opContext, warnOnStderr } from '../context.js';
 import type { Context } from '../context.js';
 import { countOption } from '../options.js';
 import type { Cell, Printer } from '../render.js';
@@ -173,13 +173,12 @@ export function register(program: Command): void {
         const r = await fundingLineOfAsync(opContext(ctx), { roundId: opts.round, category: opts.category, draws: countOption('draws', opts.draws), seed: opts.seed });
         // Diagnostics go to stderr, also under --json.
         if (r.stale.length > 0) {
-          process.stderr.write(
-            `${ctx.t(text('警告', 'warning'))}: ${ctx.t(
-              text(
-                `按当前评分汇总重新分配，以下项目的资助结果与第 ${r.version} 版不同：${r.stale.join('、')}。请重新运行 allocate。`,
-                `on today's score aggregate the funding of ${r.stale.join(', ')} differs from version ${r.version}; run allocate again.`,
-              ),
-            )}\n`,
+          warnOnStderr(
+            ctx,
+            text(
+              `按当前评分汇总重新分配，以下项目的资助结果与第 ${r.version} 版不同：${r.stale.join('、')}。请重新运行 allocate。`,
+              `on today's score aggregate the funding of ${r.stale.join(', ')} differs from version ${r.version}; run allocate again.`,
+            ),
           );
         }
         return { json: lineJson(r), human: (out) => render(ctx, out, r, !!process.stdout.isTTY) };

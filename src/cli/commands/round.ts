@@ -6,7 +6,7 @@ import { formatYuan } from '../../domain/money.js';
 import { policyIdWithHash } from '../../domain/policy.js';
 import { text } from '../../domain/text.js';
 import { createRound, roundDetails, rounds, setBudgets, showRound } from '../../ops/rounds.js';
-import { opContext, type Context } from '../context.js';
+import { opContext, type Context, warnOnStderr } from '../context.js';
 import { collect, handler } from '../runner.js';
 import { stateText } from '../words.js';
 
@@ -15,7 +15,7 @@ async function doubtWarner(ctx: Context): Promise<(doubts: readonly BudgetDoubt[
   // Loaded by the commands that take budgets only: `round list` starts without it.
   const { budgetDoubtText } = await import('../../domain/budgets.js');
   return (doubts) => {
-    for (const d of doubts) process.stderr.write(`${ctx.t(text('警告', 'warning'))}: ${ctx.t(budgetDoubtText(d, formatYuan))}\n`);
+    for (const d of doubts) warnOnStderr(ctx, budgetDoubtText(d, formatYuan));
   };
 }
 

@@ -8,7 +8,7 @@ import { scoreExact, scoreToStored, type RankedAggregate } from '../../domain/sc
 import { noScoresWarning } from '../../domain/step-order.js';
 import { text } from '../../domain/text.js';
 import { aggregateScoresAsync, expertsSummary, importScores, showScores, type ImportScoresInput } from '../../ops/scores.js';
-import { type Context, opContext } from '../context.js';
+import { type Context, opContext, warnOnStderr } from '../context.js';
 import { lazyArray } from '../json-stream.js';
 import { exactLines, howText } from '../score-words.js';
 import { type Printer, tsvCell, TTY_TABLE_ROWS } from '../render.js';
@@ -104,7 +104,7 @@ export async function aggregateCommand(ctx: Context, opts: { round?: string; met
   const r = await aggregateScoresAsync(opContext(ctx), { round: opts.round, method: opts.method });
   const { ranked, counts } = r;
   // On stderr, also under --json: a round aggregated before its scores were imported.
-  if (r.validScores === 0 && ranked.length > 0) process.stderr.write(`${ctx.t(text('警告', 'warning'))}: ${ctx.t(noScoresWarning(r.round, ranked.length))}\n`);
+  if (r.validScores === 0 && ranked.length > 0) warnOnStderr(ctx, noScoresWarning(r.round, ranked.length));
   const method = SCORE_METHOD_LABELS[r.method];
   return {
     // A getter: the runner reads it only under --json (10^5 objects otherwise made for nothing).
