@@ -163,10 +163,12 @@ function loadMapping(path: string | undefined, defs: readonly ColumnDef[]): Head
 
 const columnZh = (defs: readonly ColumnDef[], key: string): string => defs.find((d) => d.key === key)?.zh ?? key;
 
-/** The record as read, padded to the header's width, then its errors in one `error` cell. */
+/** A row of a rejects file: the record as read, padded to the header's width, then its errors in one `error` cell. */
+export const rejectsRow = (cells: readonly string[], width: number, message: string): string[] => [...cells, ...Array<string>(Math.max(0, width - cells.length)).fill(''), message];
+
 function rejectRow(lang: Lang, cells: readonly string[], width: number, errors: readonly CellError[]): string[] {
   const message = errors.map((e) => (e.column ? text(`${e.column}（${e.zh}）：${e.text.zh}`, `${e.column} (${e.zh}): ${e.text.en}`) : e.text)[lang]).join('; ');
-  return [...cells, ...Array<string>(Math.max(0, width - cells.length)).fill(''), message];
+  return rejectsRow(cells, width, message);
 }
 
 /** Reads the file through the sink, inside one transaction begun at the header. */

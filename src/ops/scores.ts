@@ -37,7 +37,7 @@ import {
   applicationsShownAs,
 } from '../ledger/scores.repo.js';
 import type { OpContext } from './context.js';
-import { checkRejectOptions, writeRejects } from './import.js';
+import { checkRejectOptions, rejectsRow, writeRejects } from './import.js';
 import { runSteps, runStepsInTransaction } from './pauses.js';
 import { requireApplication, requireRound } from './lookup.js';
 
@@ -148,7 +148,7 @@ function rejectRows(lang: Lang, header: readonly string[], errors: readonly RowE
   const rows = [[...header, 'error']];
   for (const line of [...lines.keys()].sort((a, b) => a - b)) {
     const cells = lines.get(line) ?? [];
-    rows.push([...cells, ...Array<string>(Math.max(0, header.length - cells.length)).fill(''), (messages.get(line) ?? []).join('; ')]);
+    rows.push(rejectsRow(cells, header.length, (messages.get(line) ?? []).join('; ')));
   }
   return rows;
 }
