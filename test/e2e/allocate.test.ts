@@ -246,18 +246,25 @@ describe('jmfund allocations list | show | diff', () => {
   });
 });
 
+/** 300 sme-cloud applications of 100,000 yuan each, scores 90.00, 89.98, …; the budget funds 150. */
+function longCategory(): string {
+  const apps: AppSpec[] = Array.from({ length: 300 }, (_, i) => ({ id: `L${String(i + 1).padStart(3, '0')}`, requested: 100_000, score: 90 - i * 0.02 }));
+  return ledger(apps, { 'sme-cloud': 15_000_000 * 100 });
+}
+/** The ranks of the rows a terminal table shows. */
+const shownRanks = (out: string): number[] => [...out.matchAll(/│\s*✓?\s*│\s*(\d+) │ (L\d+)/g)].map((m) => Number(m[1]));
+/** Ranks 1–30, then 136–165 around the last funded (150). */
+const TOP_AND_LINE = [...Array.from({ length: 30 }, (_, i) => i + 1), ...Array.from({ length: 30 }, (_, i) => i + 136)];
+
 describe('line on a terminal', () => {
   it('shows a long category’s top and its funding line and counts the rest; a pipe keeps every row', () => {
-    // 300 sme-cloud applications of 100,000 yuan each, scores 90.00, 89.98, …; the budget funds 150. No expert
-    // scores: every draw is today's plan, so the rows come in rank order.
-    const apps: AppSpec[] = Array.from({ length: 300 }, (_, i) => ({ id: `L${String(i + 1).padStart(3, '0')}`, requested: 100_000, score: 90 - i * 0.02 }));
-    const db = ledger(apps, { 'sme-cloud': 15_000_000 * 100 });
+    // No expert scores: every draw is today's plan, so the rows come in rank order.
+    const db = longCategory();
     expect(runCli(['allocate', '--round', 'R1'], { db }).code).toBe(0);
     const tty = runOnPty(['line', '--round', 'R1', '--draws', '20'], { columns: 200, env: { JMFUND_DB: db, NO_COLOR: '1' } });
     expect(tty.code, tty.output).toBe(0);
     const out = stripAnsi(tty.output);
-    const ranks = [...out.matchAll(/│\s*✓?\s*│\s*(\d+) │ (L\d+)/g)].map((m) => Number(m[1]));
-    expect(ranks).toEqual([...Array.from({ length: 30 }, (_, i) => i + 1), ...Array.from({ length: 30 }, (_, i) => i + 136)]);
+    expect(shownRanks(out)).toEqual(TOP_AND_LINE);
     expect(out).toContain('(105 rows left out)');
     expect(out).toContain('(135 rows left out)');
     expect(out).toMatch(/\(60 of 300 rows shown on the terminal: the top by expected rank and the funding line; 0 in the grey zone; every row: --json, a pipe, or `jmfund report line`\)/);
@@ -272,15 +279,12 @@ describe('line on a terminal', () => {
 
 describe('allocate on a terminal', () => {
   it('shows a long category’s top and its funding line, and the head of the reserve list; a pipe and --json keep every line', () => {
-    // 300 sme-cloud applications of 100,000 yuan each, scores 90.00, 89.98, …; the budget funds 150.
-    const apps: AppSpec[] = Array.from({ length: 300 }, (_, i) => ({ id: `L${String(i + 1).padStart(3, '0')}`, requested: 100_000, score: 90 - i * 0.02 }));
-    const db = ledger(apps, { 'sme-cloud': 15_000_000 * 100 });
+    const db = longCategory();
     const tty = runOnPty(['allocate', '--round', 'R1'], { columns: 200, env: { JMFUND_DB: db, NO_COLOR: '1' } });
     expect(tty.code, tty.output).toBe(0);
     const out = stripAnsi(tty.output);
-    // Ranks 1–30, then 136–165 around the last funded (150), the rest left out and counted.
-    const ranks = [...out.matchAll(/│\s*✓?\s*│\s*(\d+) │ (L\d+)/g)].map((m) => Number(m[1]));
-    expect(ranks).toEqual([...Array.from({ length: 30 }, (_, i) => i + 1), ...Array.from({ length: 30 }, (_, i) => i + 136)]);
+    // The top and the funding line shown, the rest left out and counted.
+    expect(shownRanks(out)).toEqual(TOP_AND_LINE);
     expect(out).toContain('(105 lines left out)');
     expect(out).toContain('(135 lines left out)');
     expect(out).toContain('(60 of 300 lines shown on the terminal');
