@@ -59,6 +59,8 @@ const MIN_RATE_SECONDS = 0.2;
 /** A progress bar for an operation; silent (but callable) when stderr is not a terminal. */
 export function progressBar(opts: BarOptions): ProgressBar {
   const stream = opts.stream ?? process.stderr;
+  // A terminal that reports no size (0 columns: a pseudo-terminal nobody sized) is taken as 80 wide, as the tables do.
+  const width = (): number => stream.columns || 80;
   const on = barWanted(stream);
   const clock = opts.clock ?? (() => performance.now());
   // JMFUND_PROGRESS_DELAY_MS: the tests draw at once on a pseudo-terminal.
@@ -89,7 +91,7 @@ export function progressBar(opts: BarOptions): ProgressBar {
       if (rate > 0 && done < all) parts.push(opts.lang === 'zh' ? `剩余${estimated ? '约' : ' '}${duration((all - done) / rate, 'zh')}` : `${estimated ? 'about ' : ''}${duration((all - done) / rate, 'en')} left`);
       const head = `${t(label)} `;
       const tail = ` ${String(Math.floor(f * 100)).padStart(3)}% ${parts.join(' · ')}`;
-      const columns = (stream.columns ?? 80) - 1;
+      const columns = width() - 1;
       const room = Math.min(30, columns - displayWidth(head) - displayWidth(tail) - 2);
       if (room >= 5) {
         const full = Math.round(f * room);
@@ -99,7 +101,7 @@ export function progressBar(opts: BarOptions): ProgressBar {
     }
     parts.push(`${count(done)} ${u}`);
     if (rate > 0) parts.push(`${count(rate)} ${u}${opts.lang === 'zh' ? '/秒' : '/s'}`);
-    return fit(`${t(label)} ${parts.join(' · ')}`, (stream.columns ?? 80) - 1);
+    return fit(`${t(label)} ${parts.join(' · ')}`, width() - 1);
   };
 
   const bar: ProgressBar = {

@@ -120,6 +120,20 @@ describe('progress bar', () => {
     }
   });
 
+  it('draws the bar on a terminal that reports no width (a pseudo-terminal nobody sized), as 80 columns wide', () => {
+    for (const columns of [0, undefined]) {
+      const f = fake(true);
+      f.stream.columns = columns;
+      const bar = progressBar({ lang: 'en', stream: f.stream, clock: f.clock });
+      bar.phase(text('汇总评分', 'aggregating scores'), 100_000, 'applications');
+      f.at(1000);
+      bar.tick(20_000);
+      const shown = f.writes[0].replace(/^\r/, '').replace(/\x1b\[K$/, '');
+      expect(shown).toMatch(/^aggregating scores 20% 20,000\/100,000 applications · 20,000 applications\/s/);
+      expect(displayWidth(shown)).toBeLessThan(80);
+    }
+  });
+
   it('formats durations', () => {
     expect(duration(12.4, 'en')).toBe('12 s');
     expect(duration(185, 'en')).toBe('3 min 05 s');
