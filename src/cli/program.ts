@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { detectLang, localizeHelp } from './i18n/index.js';
 import { GROUPS } from './groups.js';
+import { layOutHelp } from './help-layout.js';
 
 export const VERSION = '0.1.0';
 
@@ -45,7 +46,9 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
       }
     }
   }
-  localizeHelp(program, langFromArgv(argv));
+  const lang = langFromArgv(argv);
+  localizeHelp(program, lang);
+  layOutHelp(program, lang);
   program.commands.forEach(function exitOverrideAll(c: Command): void {
     c.exitOverride();
     c.commands.forEach(exitOverrideAll);
