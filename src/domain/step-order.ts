@@ -67,11 +67,12 @@ export function noScoresWarning(roundId: string, applications: number): Text {
  * part (eligible, scored, at or above the threshold): the version funds
  * nothing. `byReason` counts the applications by why they stand out.
  */
-export function noParticipantsWarning(roundId: string, threshold: number, byReason: readonly { label: Text; n: number }[]): Text {
+export function noParticipantsWarning(roundId: string, scoring: { threshold: number; article: string }, byReason: readonly { label: Text; n: number }[]): Text {
   const list = (lang: 'zh' | 'en') => byReason.map((r) => `${r.label[lang]} ${r.n.toLocaleString('en')}`).join(lang === 'zh' ? '、' : ', ');
+  const { threshold, article } = scoring;
   return text(
-    `本版分配没有申报参与排名，不安排任何资金：参与排名须符合条件且汇总分不低于 ${threshold} 分（${list('zh')}）。评分尚未导入或汇总时：\`jmfund scores import FILE --round ${roundId}\`，\`jmfund scores aggregate --round ${roundId}\`，然后重新分配。`,
-    `no application takes part in this version, so it funds nothing: taking part needs eligibility and an aggregate score of at least ${threshold} (${list('en')}). If the scores are not imported or aggregated yet: \`jmfund scores import FILE --round ${roundId}\`, \`jmfund scores aggregate --round ${roundId}\`, then allocate again.`,
+    `本版分配没有申报参与排名，不安排任何资金：参与排名须符合条件且汇总分不低于 ${threshold} 分（第${article}条；${list('zh')}）。评分尚未导入或汇总时：\`jmfund scores import FILE --round ${roundId}\`，\`jmfund scores aggregate --round ${roundId}\`，然后重新分配。`,
+    `no application takes part in this version, so it funds nothing: taking part needs eligibility and an aggregate score of at least ${threshold} (Art. ${article}; ${list('en')}). If the scores are not imported or aggregated yet: \`jmfund scores import FILE --round ${roundId}\`, \`jmfund scores aggregate --round ${roundId}\`, then allocate again.`,
   );
 }
 

@@ -96,7 +96,8 @@ describe('steps in order', () => {
     const zh = ok(['scores', 'aggregate', ...R, '--lang', 'zh', '--json']);
     expect(zh.stderr).toContain('警告: 批次 2022-R1 没有任何有效的专家评分：33 个申报都记为“有效评审不足”，不参与排名。');
     const alloc = ok(['allocate', ...R, '--lang', 'zh']);
-    expect(alloc.stderr).toMatch(/警告: 本版分配没有申报参与排名，不安排任何资金：参与排名须符合条件且汇总分不低于 60 分（[^）]*有效评审不足 \d+/);
+    expect(alloc.stderr).toMatch(/警告: 本版分配没有申报参与排名，不安排任何资金：参与排名须符合条件且汇总分不低于 60 分（第11条；[^）]*有效评审不足 \d+/);
+    expect(ok(['allocate', ...R, '--dry-run']).stderr).toMatch(/at least 60 \(Art\. 11; [^)]*insufficient-reviews \d+/);
     // Once scores are in, neither.
     ok(['scores', 'import', demo('scores.csv'), ...R]);
     expect(ok(['scores', 'aggregate', ...R]).stderr).not.toContain('no valid expert score');

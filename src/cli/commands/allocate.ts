@@ -71,7 +71,7 @@ export function register(program: Command): void {
           );
         }
         if (r.needsReview > 0) warn(needsReviewWarning(round, r.needsReview));
-        if (r.noneTakePart) warn(noParticipantsWarning(round, r.round.policy.scoring.threshold, r.noneTakePart.map((x) => ({ label: REASON_LABELS[x.reason], n: x.n }))));
+        if (r.noneTakePart) warn(noParticipantsWarning(round, r.round.policy.scoring, r.noneTakePart.map((x) => ({ label: REASON_LABELS[x.reason], n: x.n }))));
         for (const t of r.ties) warn(tieWarning(round, t));
         const written = await job.tables?.bytes;
         // On the same stream as the printer's text, after it: writes to a pipe or a file are synchronous.
