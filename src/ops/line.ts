@@ -150,7 +150,11 @@ function startLine(op: OpContext, input: LineInput): LineRun {
   return {
     analysis,
     plan(d) {
-      if (!worker?.offer(d.draw, d.qualities)) tally(d.draw, ...here(d.qualities));
+      if (!worker?.offer(d.draw, d.qualities)) {
+        const start = performance.now();
+        tally(d.draw, ...here(d.qualities));
+        worker?.plannedHere(performance.now() - start);
+      }
       worker?.collect(tally, here, false);
     },
     drawn() {
@@ -185,8 +189,14 @@ const WORKER_MIN_PARTICIPANTS = 10_000;
 const WORKER_MIN_WORK = 1_000_000;
 /** Draws handed to the worker and not yet answered: one being planned, one waiting, so that it never idles. */
 const WORKER_QUEUE = 2;
-/** An answer not come within this long: the worker is taken for lost, and its draws are planned here. */
+/**
+ * An answer not come within this long: the worker is taken for lost (it met its heap bound, say), and its draws
+ * are planned here. The longest a draw may take it is judged from the draws planned here: SILENCE_PER_PLAN times
+ * the slowest of them, at least WORKER_SILENCE_MIN_MS, and WORKER_SILENCE_MS before any was.
+ */
 const WORKER_SILENCE_MS = 30_000;
+const WORKER_SILENCE_MIN_MS = 3_000;
+const SILENCE_PER_PLAN = 50;
 /**
  * The worker's old generation, in MiB: its live set is the columns (about 400 bytes a participant measured at
  * 100,000), but each draw's plan leaves megabytes of arrays that V8 let pile up far above it. A bound well above the
@@ -207,6 +217,8 @@ type PlanHere = (qualities: Float64Array) => [rank: Int32Array, award: ArrayLike
 class DrawWorker {
   private readonly pending = new Map<number, Float64Array>();
   private lost = false;
+  /** The slowest draw planned in this thread, ms (0: none yet). */
+  private slowestHere = 0;
 
   private constructor(
     private readonly worker: Worker,
@@ -250,6 +262,16 @@ class DrawWorker {
     return true;
   }
 
+  /** A draw was planned in this thread, in `ms`: how long the worker may be silent follows the slowest. */
+  plannedHere(ms: number): void {
+    this.slowestHere = Math.max(this.slowestHere, ms);
+  }
+
+  private silenceMs(): number {
+    if (this.slowestHere === 0) return WORKER_SILENCE_MS;
+    return Math.min(WORKER_SILENCE_MS, Math.max(WORKER_SILENCE_MIN_MS, Math.ceil(SILENCE_PER_PLAN * this.slowestHere)));
+  }
+
   /** Tallies the answers come so far; with `wait`, until every draw offered is tallied. */
   collect(tally: Tally, here: PlanHere, wait: boolean): void {
     for (;;) {
@@ -267,7 +289,7 @@ class DrawWorker {
       }
       if (!wait || this.pending.size === 0) return;
       // Woken by the worker's next answer (the counter moved since `seen`), or silence.
-      if (Atomics.wait(this.signal, 0, seen, WORKER_SILENCE_MS) === 'timed-out' && receiveMessageOnPort(this.port) === undefined) {
+      if (Atomics.wait(this.signal, 0, seen, this.silenceMs()) === 'timed-out' && receiveMessageOnPort(this.port) === undefined) {
         this.setAside(tally, here);
         return;
       }

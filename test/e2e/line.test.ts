@@ -125,6 +125,26 @@ describe('jmfund line', () => {
     expect(broken.stdout).toBe(one.stdout);
   }, 120_000);
 
+  it('a worker that falls silent (met its heap bound, say) is set aside once it is many times slower than a draw here: the same output, not 30 s later', () => {
+    const db = allocated();
+    const args = ['line', '--round', '2022-R1', '--draws', '300', '--seed', 'worker', '--json'];
+    const one = runCli(args, { db, env: { JMFUND_LINE_WORKER: 'never' } });
+    expect(one.code, one.stderr).toBe(0);
+    // The package copied, its worker's module loading and then answering nothing.
+    const pkg = tempDir('jmfund-silent-worker-');
+    for (const d of ['bin', 'dist']) cpSync(join(ROOT, d), join(pkg, d), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+    symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+    writeFileSync(join(pkg, 'dist', 'ops', 'line-worker.js'), 'setInterval(() => undefined, 1000);\n');
+    const env = { ...process.env, NO_COLOR: '1', JMFUND_LANG: 'en', JMFUND_DB: db, JMFUND_LINE_WORKER: 'always' };
+    // The draws of this round take milliseconds here: the worker's silence is its floor, 3 s; 30 s would be killed at 20.
+    const started = Date.now();
+    const silent = runChild(process.execPath, [join(pkg, 'bin', 'jmfund.js'), ...args], { env, encoding: 'utf8' }, 20_000);
+    expect(silent.status, silent.stderr).toBe(0);
+    expect(silent.stdout).toBe(one.stdout);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
+  }, 120_000);
+
   it('hears Ctrl-C between its draws: it stops at once, says nothing was written, exit 130', async () => {
     const db = allocated();
     const before = sha(db);
