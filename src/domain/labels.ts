@@ -6,7 +6,7 @@ import type { ApplicationState } from './application.js';
 import type { AllocationReason, BindingLimit } from './allocation.js';
 import type { CapLimit } from './caps.js';
 import type { EligibilityStatus, Outcome, RuleId } from './eligibility.js';
-import type { Action } from './lifecycle.js';
+import type { AcceptanceOutcome, Action } from './lifecycle.js';
 import type { MoneyStage } from './money-stages.js';
 import type { AllocationMethod, Policy, ScoreMethod, ShortfallRule } from './policy.js';
 import type { ScoreStatus } from './scoring.js';
@@ -148,6 +148,14 @@ export const NOT_ACCEPTED_LABELS: Readonly<Record<NotAcceptedReason, Text>> = {
 export const ACCEPTANCE_RESULT_LABELS: Readonly<Record<AcceptanceResult, Text>> = {
   pass: text('验收通过', 'pass'),
   fail: text('验收不通过', 'fail'),
+};
+
+/** Why an acceptance came out as it did (domain/lifecycle acceptanceOutcome). */
+export const ACCEPTANCE_REASON_LABELS: Readonly<Record<AcceptanceOutcome['reason'], Text>> = {
+  passed: text('验收通过', 'passed'),
+  'lowered-to-cap': text('验收通过，按实际投入重算的上限核减', 'lowered-to-cap'),
+  failed: text('验收不通过', 'failed'),
+  'training-short': text('培训场次或人数未达标，验收不通过', 'training-short'),
 };
 
 export const FINDING_LABELS: Readonly<Record<SpotCheckFinding | 'pending', Text>> = {

@@ -19,6 +19,21 @@ export interface EventFilter {
 const likePrefix = (s: string): string => `${s.replace(/[\\%_]/g, (c) => `\\${c}`)} %`;
 
 export function findEvents(db: Db, f: EventFilter): EventRow[] {
+  const { where, args } = eventWhere(f);
+  const newest = f.newest !== undefined;
+  const sql = `SELECT * FROM events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq ${newest ? 'DESC LIMIT ?' : ''}`;
+  if (newest) args.push(f.newest!);
+  const rows = db.prepare(sql).all(...args) as EventRow[];
+  return newest ? rows.reverse() : rows;
+}
+
+/** How many events the filter finds, `newest` aside. */
+export function countEvents(db: Db, f: EventFilter): number {
+  const { where, args } = eventWhere(f);
+  return db.prepare(`SELECT count(*) FROM events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).pluck().get(...args) as number;
+}
+
+function eventWhere(f: EventFilter): { where: string[]; args: (string | number)[] } {
   const where: string[] = [];
   const args: (string | number)[] = [];
   const when = (cond: string, ...values: (string | number)[]) => {
@@ -31,9 +46,5 @@ export function findEvents(db: Db, f: EventFilter): EventRow[] {
   if (f.command !== undefined) when("(e.command = ? OR e.command LIKE ? ESCAPE '\\')", f.command, likePrefix(f.command));
   if (f.from !== undefined) when('e.at >= ?', f.from);
   if (f.before !== undefined) when('e.at < ?', f.before);
-  const newest = f.newest !== undefined;
-  const sql = `SELECT * FROM events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq ${newest ? 'DESC LIMIT ?' : ''}`;
-  if (newest) args.push(f.newest!);
-  const rows = db.prepare(sql).all(...args) as EventRow[];
-  return newest ? rows.reverse() : rows;
+  return { where, args };
 }

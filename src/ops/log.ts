@@ -4,7 +4,7 @@ import { addDays } from '../domain/dates.js';
 import { UserError } from '../domain/errors.js';
 import { text } from '../domain/text.js';
 import { chainHead } from '../ledger/events.js';
-import { findEvents, type EventFilter } from '../ledger/log.repo.js';
+import { countEvents, findEvents, type EventFilter } from '../ledger/log.repo.js';
 import type { Db } from '../ledger/open.js';
 import { requireRound } from './lookup.js';
 
@@ -47,7 +47,11 @@ const parse = (s: string): Json => {
   }
 };
 
-export function eventLog(db: Db, input: LogInput): { events: LoggedEvent[]; count: number } {
+/**
+ * The events that match, oldest first (the newest `limit` of them with a limit), and how many match in all
+ * (`matching`: more than `count` when a limit left some out).
+ */
+export function eventLog(db: Db, input: LogInput): { events: LoggedEvent[]; count: number; matching: number } {
   const f: EventFilter = {};
   if (input.roundId) f.roundId = requireRound(db, input.roundId).roundId;
   if (input.applicationId) f.applicationId = input.applicationId;
@@ -65,7 +69,7 @@ export function eventLog(db: Db, input: LogInput): { events: LoggedEvent[]; coun
     const ids = parse(r.app_ids);
     return { ...r, app_ids: Array.isArray(ids) ? ids.map(String) : [], details: parse(r.details) };
   });
-  return { events, count: events.length };
+  return { events, count: events.length, matching: f.newest === undefined ? events.length : countEvents(db, { ...f, newest: undefined }) };
 }
 
 /** `log --head`: the newest event's number, hash and instant, to be kept outside the ledger (an anchor). */

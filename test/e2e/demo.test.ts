@@ -23,5 +23,18 @@ describe('jmfund demo', () => {
     }
     const verify = runCli(['verify', '--json'], { db: join(dir, 'demo.db') });
     expect(verify.code).toBe(0);
+    // The whole cycle's log in Chinese: every detail a Chinese name, the codes of a key's own list by their labels.
+    const log = runCli(['log', '--lang', 'zh'], { db: join(dir, 'demo.db') }).stdout;
+    expect([...new Set([...log.matchAll(/(?:^|[\t;{,] ?)([a-z][a-z0-9_-]*)=/gm)].map((m) => m[1]))]).toEqual([]);
+    expect(log).toContain('类型=已获财政资金支持名单');
+    expect(log).toContain('类型=信用名录（经营异常、严重违法失信）');
+    // publicize's `from` is the notice's first day; an objection's, who raised it.
+    expect(log).toContain('公示开始=2022-06-01');
+    expect(log).toContain('公示截止=2022-06-07');
+    expect(log).toContain('提出人=江门市某精密制造有限公司');
+    expect(log).toContain('理由=验收通过，按实际投入重算的上限核减');
+    expect(log).toContain('状态=异议成立');
+    expect(log).toContain('方法=算术平均');
+    expect(log).toMatch(/低于入库分数线=\d+; 有效评审不足=\d+/);
   }, 240_000);
 });

@@ -141,4 +141,29 @@ describe('a long list on a terminal', () => {
     expect(runCli(['caps', '--round', 'L'], { db: long }).stdout.trim().split('\n')).toHaveLength(1202);
     expect(runCli(['--json', 'caps', '--round', 'L'], { db: long }).json<{ applications: unknown[] }>().applications).toHaveLength(1200);
   }, 120_000);
+
+  it('log shows the newest 200 events of 260 and says how to see the rest; --limit, a pipe and --json are not cut', async () => {
+    const { appendEvent } = await import('../../src/ledger/events.js');
+    const { openLedger, inTransaction } = await import('../../src/ledger/open.js');
+    const many = join(tempDir(), 'events.db');
+    expect(runCli(['init'], { db: many, env: { JMFUND_NOW: '2022-05-05T01:00:00Z' } }).code).toBe(0);
+    const l = openLedger(many);
+    // 259 events after init's: as a review of a province's sheet writes, one per decision.
+    inTransaction(l, () => {
+      for (let i = 1; i <= 259; i++) appendEvent(l, { officer: 'o', command: 'decide', at: `2022-05-06T01:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000Z`, details: { n: i } });
+    });
+    l.close();
+    for (const [lang, says] of [['en', '(the newest 200 of 260 events shown on the terminal; older ones: --limit N, --since DATE, --app ID, or a pipe)'], ['zh', '（终端上显示 260 个事件中最新的 200 个；更早的事件请用 --limit N、--since DATE、--app ID，或输出到管道）']] as const) {
+      const out = stripAnsi(runOnPty(['--lang', lang, 'log'], { columns: 160, env: { JMFUND_DB: many } }).output);
+      expect(out.replace(/\s+/g, ' ')).toContain(says.replace(/\s+/g, ' '));
+      const seqs = [...out.matchAll(/^│\s+(\d+) │/gm)].map((m) => Number(m[1]));
+      expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => 61 + i));
+    }
+    // Asked for: --limit shows what it says, without the note.
+    const limited = stripAnsi(runOnPty(['log', '--limit', '250'], { columns: 160, env: { JMFUND_DB: many } }).output);
+    expect([...limited.matchAll(/^│\s+(\d+) │/gm)]).toHaveLength(250);
+    expect(limited).not.toContain('shown on the terminal');
+    expect(runCli(['log'], { db: many }).stdout.trim().split('\n')).toHaveLength(261);
+    expect(runCli(['--json', 'log'], { db: many }).json<{ count: number }>().count).toBe(260);
+  }, 120_000);
 });

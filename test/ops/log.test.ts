@@ -48,7 +48,7 @@ describe('eventLog', () => {
     expect(seqs(eventLog(db, { applicationId: 'A2' }))).toEqual([2, 3, 4]);
     expect(seqs(eventLog(db, { officer: '李科长' }))).toEqual([3, 4, 7]);
     expect(seqs(eventLog(db, { roundId: 'R1', officer: '王科员', applicationId: 'A1' }))).toEqual([2]);
-    expect(eventLog(db, { officer: 'nobody' })).toEqual({ events: [], count: 0 });
+    expect(eventLog(db, { officer: 'nobody' })).toEqual({ events: [], count: 0, matching: 0 });
   });
 
   it('matches a command or its group, and nothing that only starts with the same letters', () => {
@@ -75,6 +75,9 @@ describe('eventLog', () => {
     expect(seqs(eventLog(db, { limit: 3 }))).toEqual([5, 6, 7]);
     expect(seqs(eventLog(db, { limit: 2, officer: '王科员' }))).toEqual([5, 6]);
     expect(seqs(eventLog(db, { limit: 100 }))).toHaveLength(7);
+    // How many match in all, the limit aside (log on a terminal says how many it left out).
+    expect(eventLog(db, { limit: 2, officer: '王科员' })).toMatchObject({ count: 2, matching: 4 });
+    expect(eventLog(db, { limit: 3 })).toMatchObject({ count: 3, matching: 7 });
   });
 
   it('refuses an unknown round and a limit below one', () => {

@@ -71,11 +71,11 @@ function printEligibility(ctx: Context, out: Printer, e: EligibilitySection | nu
 }
 
 /** One line about an event: the file of an import and what it changed here; else its details as the log shows them. */
-function eventSummary(ctx: Context, details: Record<string, unknown>, applicationId: string): string {
+function eventSummary(ctx: Context, command: string, details: Record<string, unknown>, applicationId: string): string {
   const updates = Array.isArray(details.updates) ? (details.updates as { application_id?: string; changes?: { field: string }[] }[]) : [];
   const mine = updates.find((u) => u.application_id === applicationId);
   if (typeof details.file === 'string') return mine?.changes ? `${details.file}: ${mine.changes.map((c) => c.field).join(', ')}` : details.file;
-  const s = detailsText(details as Json, { lang: ctx.lang, instant: ctx.instant, code: words(ctx).code });
+  const s = detailsText(details as Json, { lang: ctx.lang, instant: ctx.instant, code: words(ctx).code, command });
   return s.length > 160 ? `${s.slice(0, 159)}…` : s;
 }
 
@@ -182,7 +182,7 @@ export function register(program: Command): void {
             out.heading(text('记录', 'history'));
             out.table(
               [text('序号', 'seq'), timeHeader(ctx.tz), text('经办人', 'officer'), text('命令', 'command'), text('内容', 'details')],
-              events.map((e) => [e.seq, ctx.instant(e.at), e.officer, ctx.lang === 'zh' ? labelOf(EVENT_COMMAND_LABELS, e.command).zh : e.command, eventSummary(ctx, e.details, row.application_id)]),
+              events.map((e) => [e.seq, ctx.instant(e.at), e.officer, ctx.lang === 'zh' ? labelOf(EVENT_COMMAND_LABELS, e.command).zh : e.command, eventSummary(ctx, e.command, e.details, row.application_id)]),
             );
           },
         };

@@ -1,7 +1,24 @@
 // jmfund log: the event log, who did what when (谁审批、谁负责; SPEC §11).
 import type { Command } from 'commander';
 import { DEFAULT_TIME_ZONE } from '../../domain/dates.js';
-import { BINDING_LABELS, EVENT_COMMAND_LABELS, FINDING_LABELS, MONEY_STAGE_LABELS, labelOf, stateLabel } from '../../domain/labels.js';
+import {
+  ACCEPTANCE_REASON_LABELS,
+  ACCEPTANCE_RESULT_LABELS,
+  ALLOCATION_METHOD_LABELS,
+  BINDING_LABELS,
+  CLAWBACK_SOURCE_LABELS,
+  EVENT_COMMAND_LABELS,
+  FINDING_LABELS,
+  MONEY_STAGE_LABELS,
+  NOT_ACCEPTED_LABELS,
+  OBJECTION_STATUS_LABELS,
+  REASON_LABELS,
+  SCORE_METHOD_LABELS,
+  SHORTFALL_LABELS,
+  SIDE_LIST_LABELS,
+  labelOf,
+  stateLabel,
+} from '../../domain/labels.js';
 import { formatYuan } from '../../domain/money.js';
 import { text, type Lang, type Text } from '../../domain/text.js';
 import { eventLog, logHead, type Json } from '../../ops/log.js';
@@ -32,6 +49,8 @@ export interface DetailWords {
   instant?: (iso: string) => string;
   /** A ledger code (state, category, rule, outcome…) by its name in the chosen language; null when it is none. */
   code?: (c: string) => string | null;
+  /** The command that wrote the details: a few keys mean something else in one command's event. */
+  command?: string;
 }
 
 // Maps whose values are amounts in fen though their key does not say so (round create's budgets).
@@ -120,7 +139,69 @@ const DETAIL_KEYS_ZH: Readonly<Record<string, string>> = {
   policy: '策略',
   policy_hash: '策略哈希',
   budgets: MONEY_STAGE_LABELS.budget.zh,
+  round: '批次',
+  category: '类别',
+  categories: '各类别',
+  schema: '账本结构版本',
+  table: '数据表',
+  sha256: 'SHA-256',
+  header_line: '表头所在行',
+  rejects_file: '出错行文件',
+  updates: '更新的申报',
+  inserted: '新增',
+  unchanged: '未变',
+  source: '来源',
+  line: '行号',
+  decision_id: '决定编号',
+  evidence_hash: '证据哈希',
+  claimed_result: '验收结论（申报）',
+  trainees: '培训人数',
+  training_events: '培训场次',
+  set_on: '核定日期',
+  article: '条款',
+  resolved_on: '处理日期',
+  filed_on: '备案日期',
+  filing_id: '备案编号',
+  allocation_version: '分配版本',
+  days: '天数',
+  through: '截止',
+  out: '输出文件',
+  threshold: '入库分数线',
+  min_experts: '最少专家数',
+  outlier_gap: '离群分差',
+  outliers: '离群评分',
+  valid_scores: '有效评分',
+  scored: '已评分',
+  participants: '参与排名',
+  proposed: '拟支持',
+  not_funded: '未获支持',
+  funded: '予以支持',
+  kept: '保留的补助',
+  excluded: '排除的申报',
+  ties: '资助线两侧同分',
+  tie_break: '同分排序',
+  shortfall: '预算不足时',
 };
+
+/** Keys that mean something else in one command's event (publicize's `from` is the notice's first day, not who objected). */
+const COMMAND_KEYS_ZH: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  publicize: { from: '公示开始', through: '公示截止', days: '公示天数', out: '公示名单文件' },
+};
+
+/** Values that are codes of one key's own list, by key (`credit` is a side list in lists import, a rule elsewhere). */
+const VALUE_LABELS: Readonly<Record<string, Readonly<Record<string, Text>>>> = {
+  kind: SIDE_LIST_LABELS,
+  status: OBJECTION_STATUS_LABELS,
+  reason: { ...NOT_ACCEPTED_LABELS, ...ACCEPTANCE_REASON_LABELS },
+  method: { ...SCORE_METHOD_LABELS, ...ALLOCATION_METHOD_LABELS },
+  shortfall: SHORTFALL_LABELS,
+  claimed_result: ACCEPTANCE_RESULT_LABELS,
+  source: CLAWBACK_SOURCE_LABELS,
+  binding: BINDING_LABELS,
+};
+/** Events `log` shows on a terminal without --limit: the newest. */
+const TTY_LOG_EVENTS = 200;
+
 const STATE_KEYS = new Set(['before', 'after', 'state', 'states']);
 
 /**
@@ -129,10 +210,12 @@ const STATE_KEYS = new Set(['before', 'after', 'state', 'states']);
  * zone, states by their label; lists of more than 10 cut (--json has them whole).
  */
 export function detailsText(d: Json, w: DetailWords | Lang): string {
-  const { lang, instant = (s: string) => s, code = () => null } = typeof w === 'string' ? { lang: w } : w;
+  const { lang, instant = (s: string) => s, code = () => null, command = '' } = typeof w === 'string' ? { lang: w } : w;
   const key = (k: string): string => {
     const base = k.endsWith('_fen') ? k.slice(0, -4) : k;
-    return lang === 'zh' ? (DETAIL_KEYS_ZH[base] ?? code(base) ?? base) : base;
+    if (lang !== 'zh') return base;
+    // A count by score status or allocation reason (scores aggregate's below-threshold=2) is named by its label.
+    return COMMAND_KEYS_ZH[command]?.[base] ?? DETAIL_KEYS_ZH[base] ?? code(base) ?? (Object.hasOwn(REASON_LABELS, base) ? REASON_LABELS[base as keyof typeof REASON_LABELS].zh : base);
   };
   const val = (v: Json, k = ''): string => {
     if (v === null) return '—';
@@ -140,6 +223,7 @@ export function detailsText(d: Json, w: DetailWords | Lang): string {
     if (typeof v === 'number' && k.endsWith('_fen') && Number.isSafeInteger(v)) return lang === 'zh' ? `${formatYuan(v)} 元` : `¥${formatYuan(v)}`;
     if (typeof v === 'string' && lang === 'zh' && STATE_KEYS.has(k)) return stateLabel(v).zh;
     if (typeof v === 'string' && lang === 'zh' && k === 'finding') return labelOf(FINDING_LABELS, v).zh;
+    if (typeof v === 'string' && lang === 'zh' && Object.hasOwn(VALUE_LABELS[k] ?? {}, v)) return VALUE_LABELS[k][v].zh;
     if (typeof v === 'string' && lang === 'zh' && /^[a-z][a-z0-9-]*$/.test(v)) return code(v) ?? v;
     if (typeof v === 'string') return instant(v);
     // finalize's awards: [application, fen] pairs.
@@ -177,7 +261,10 @@ function logCommand(ctx: Context, opts: LogOptions): Output {
   const limit = positiveCountOption('limit', opts.limit);
   // --command takes the command typed (accept) or its name as the log shows it (验收).
   const command = opts.command === undefined ? undefined : (Object.entries(EVENT_COMMAND_LABELS).find(([, l]) => l.zh === opts.command || l.en === opts.command)?.[0] ?? opts.command);
-  const { events, count } = eventLog(ctx.db(), { roundId: opts.round, applicationId: opts.app, officer: opts.officer, command, since, until, limit });
+  // On a terminal, without --limit, the newest TTY_LOG_EVENTS (a province's review writes an event per decision);
+  // --json and a pipe get every event.
+  const cut = limit === undefined && !ctx.json && !!process.stdout.isTTY;
+  const { events, count, matching } = eventLog(ctx.db(), { roundId: opts.round, applicationId: opts.app, officer: opts.officer, command, since, until, limit: cut ? TTY_LOG_EVENTS : limit });
   return {
     json: { events, count },
     human: (p) => {
@@ -192,10 +279,18 @@ function logCommand(ctx: Context, opts: LogOptions): Output {
           const label = labelOf(EVENT_COMMAND_LABELS, e.command);
           const ids = e.app_ids.length > 5 ? `${e.app_ids.slice(0, 5).join(', ')} … (+${e.app_ids.length - 5})` : e.app_ids.join(', ');
           const command = ctx.lang === 'zh' ? label.zh : label.en !== e.command ? `${e.command} (${label.en})` : e.command;
-          return [e.seq, ctx.instant(e.at), e.officer, command, e.round_id ?? '', ids, detailsText(e.details, { lang: ctx.lang, instant: ctx.instant, code: w.code })];
+          return [e.seq, ctx.instant(e.at), e.officer, command, e.round_id ?? '', ids, detailsText(e.details, { lang: ctx.lang, instant: ctx.instant, code: w.code, command: e.command })];
         }),
         { align: ['right', 'left', 'left', 'left', 'left', 'left', 'left'] },
       );
+      if (cut && matching > count) {
+        const [n, all] = [count.toLocaleString('en'), matching.toLocaleString('en')];
+        p.line(
+          ctx.t(
+            text(`（终端上显示 ${all} 个事件中最新的 ${n} 个；更早的事件请用 --limit N、--since DATE、--app ID，或输出到管道）`, `(the newest ${n} of ${all} events shown on the terminal; older ones: --limit N, --since DATE, --app ID, or a pipe)`),
+          ),
+        );
+      }
     },
   };
 }
