@@ -192,6 +192,24 @@ describe('usage errors', () => {
     expect(runCli(['frobnicate']).code).toBe(2);
     expect(runCli(['round', 'list', '--bogus']).code).toBe(2);
   });
+  it('says the errors commander finds in Chinese under --lang zh, exit 2; in English as commander words them', () => {
+    const zh = (args: string[]) => {
+      const r = runCli(['--lang', 'zh', ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      return r.stderr.split('\n').slice(0, 2).join('\n');
+    };
+    expect(zh(['alocate'])).toBe('错误：未知命令 alocate\n（是否想输入 allocate？）');
+    expect(zh(['allocate', '--round', 'R1', '--methd', 'ranked'])).toBe('错误：未知选项 --methd\n（是否想输入 --method？）');
+    expect(zh(['spot-check', 'draw', '--round', 'R1'])).toMatch(/^错误：缺少必需的选项 --sample <n\|p%>/);
+    expect(zh(['allocate', '--round'])).toMatch(/^错误：选项 --round <id> 缺少取值/);
+    expect(zh(['uscc'])).toMatch(/^错误：缺少参数 codes/);
+    expect(zh(['report', 'audit', 'extra', '--round', 'R1'])).toMatch(/^错误：命令 report 的参数过多：应为 1 个，实际为 2 个。/);
+    expect(zh(['report', 'audit', '--round', 'R1', '--format', 'pdf'])).toMatch(/^错误：选项 --format <format> 的取值 pdf 无效。可选值：csv、json、xlsx、html、md。/);
+    expect(zh(['lists', 'import', 'credits', 'x.csv'])).toMatch(/^错误：参数 kind 的取值 credits 无效。可选值：prior-funding、credit、violations、accidents。/);
+    // The help after the error is Chinese too; English keeps commander's words.
+    expect(runCli(['--lang', 'zh', 'alocate']).stderr).toContain('用法：');
+    expect(runCli(['--lang', 'en', 'alocate']).stderr).toMatch(/^error: unknown command 'alocate'\n\(Did you mean allocate\?\)/);
+  });
   it('--help exits 0', () => {
     const r = runCli(['--help']);
     expect(r.code).toBe(0);

@@ -18,7 +18,11 @@ export function localizeHelp(program: Command, lang: Lang): void {
     c.helpOption('-h, --help', zh('display help for command'));
     for (const o of c.options) o.description = zh(o.description);
     for (const a of c.registeredArguments) a.description = zh(a.description);
-    c.configureOutput({ writeOut: (s) => process.stdout.write(zhHeadings(s)), writeErr: (s) => process.stderr.write(zhHeadings(s)) });
+    c.configureOutput({
+      writeOut: (s) => process.stdout.write(zhHeadings(s)),
+      writeErr: (s) => process.stderr.write(zhHeadings(s)),
+      outputError: (s, write) => write(zhCommanderError(s)),
+    });
     if (c.commands.length > 0) c.helpCommand('help [command]', zh('display help for command'));
     c.commands.forEach(walk);
   };
@@ -32,3 +36,28 @@ const zhHeadings = (s: string): string =>
     .replace(/\[command\]/g, '[命令]')
     .replace(/ \(choices: /g, '（可选值：')
     .replace(/ \(default: /g, '（默认：');
+
+const zhChoices = (list: string): string => list.split(', ').join('、');
+
+/** commander's own errors (a mistyped command or option, a missing value), in Chinese; any other text as it is. */
+function zhCommanderError(s: string): string {
+  const rules: [RegExp, (...m: string[]) => string][] = [
+    [/^error: unknown command '(.*)'/, (x) => `错误：未知命令 ${x}`],
+    [/^error: unknown option '(.*)'/, (x) => `错误：未知选项 ${x}`],
+    [/^error: missing required argument '(.*)'/, (x) => `错误：缺少参数 ${x}`],
+    [/^error: option '(.*)' argument missing/, (x) => `错误：选项 ${x} 缺少取值`],
+    [/^error: required option '(.*)' not specified/, (x) => `错误：缺少必需的选项 ${x}`],
+    [/^error: too many arguments(?: for '(.*)')?\. Expected (\d+) arguments? but got (\d+)\./, (c, n, m) => `错误：${c ? `命令 ${c} 的` : ''}参数过多：应为 ${n} 个，实际为 ${m} 个。`],
+    [/^error: option '(.*)' argument '(.*)' is invalid\. Allowed choices are (.*)\./, (o, v, l) => `错误：选项 ${o} 的取值 ${v} 无效。可选值：${zhChoices(l)}。`],
+    [/^error: command-argument value '(.*)' is invalid for argument '(.*)'\. Allowed choices are (.*)\./, (v, a, l) => `错误：参数 ${a} 的取值 ${v} 无效。可选值：${zhChoices(l)}。`],
+  ];
+  let out = s;
+  for (const [re, zh] of rules) {
+    const m = re.exec(out);
+    if (m) {
+      out = zh(...m.slice(1)) + out.slice(m[0].length);
+      break;
+    }
+  }
+  return out.replace(/\n\(Did you mean one of (.*)\?\)/, (_, l: string) => `\n（是否想输入以下之一：${zhChoices(l)}？）`).replace(/\n\(Did you mean (.*)\?\)/, '\n（是否想输入 $1？）');
+}
