@@ -3,7 +3,7 @@
 import type { ApplicationState } from '../domain/application.js';
 import { compareDates } from '../domain/dates.js';
 import { RefusedError, UserError } from '../domain/errors.js';
-import type { SpotCheckFinding } from '../domain/labels.js';
+import { FINDING_LABELS, labelOf, type SpotCheckFinding } from '../domain/labels.js';
 import { FUNDED_STATES, findingSettlement, moneyBalance } from '../domain/lifecycle.js';
 import { canonicalJson } from '../domain/policy.js';
 import { drawSample, PRNG_NAME, type Sample, type SampleSize } from '../domain/sampling.js';
@@ -123,7 +123,7 @@ export function recordFinding(op: OpContext, input: FindingInput): FindingResult
       );
     }
     if (item.finding !== null) {
-      throw new RefusedError(text(`抽查 #${item.check_id} 对 ${id} 的结果已记录为 ${item.finding}。`, `the finding of spot check #${item.check_id} on ${id} is already recorded (${item.finding}).`));
+      throw new RefusedError(text(`抽查 #${item.check_id} 对 ${id} 的结果已记录为 ${labelOf(FINDING_LABELS, item.finding).zh}。`, `the finding of spot check #${item.check_id} on ${id} is already recorded (${item.finding}).`));
     }
     if (compareDates(on, item.drawn_on) < 0) {
       throw new UserError(text(`检查日期 ${on} 早于抽样日期 ${item.drawn_on}。`, `the inspection date ${on} is before the draw (${item.drawn_on}).`), 2);

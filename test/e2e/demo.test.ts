@@ -37,4 +37,20 @@ describe('jmfund demo', () => {
     expect(log).toContain('方法=算术平均');
     expect(log).toMatch(/低于入库分数线=\d+; 有效评审不足=\d+/);
   }, 240_000);
+
+  it('in Chinese, names every state, outcome and category by its Chinese label, not its code', () => {
+    const dir = tempDir('jmfund-demo-zh-');
+    const r = runCli(['--lang', 'zh', 'demo', '--dir', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    // The commands typed and the commands a hint shows (in backticks, or after "记录结果：jmfund") keep their codes.
+    const said = r.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('$ ') && !/jmfund /.test(l))
+      .map((l) => l.replace(/`[^`]*`/g, ''));
+    const codes = /(?<![\w-])(imported|eligible|proposed|in-notice|filed|accepted|disbursed|clawback-due|recovered|withdrawn|not-funded|needs-review|ineligible|rejected-at-acceptance|upheld|dismissed|benchmark-enterprise|benchmark-platform|sme-cloud|cluster-pilot|talent-training)(?![\w-])/;
+    expect(said.filter((l) => codes.test(l))).toEqual([]);
+    expect(r.stdout).toContain('  中小企业上云上平台：1,500,000.00 元');
+    expect(r.stdout).toMatch(/D004：追回 40,000\.00 元（2023-03-20）；已追回合计 40,000\.00 元，待追回 0\.00 元，状态 已追回。/);
+    expect(r.stdout).toMatch(/D032：金额 1,500,000\.00 元，依据 江府办〔2022〕12号，状态 拟支持/);
+  }, 240_000);
 });

@@ -1,6 +1,6 @@
 // jmfund accept — the acceptance of a filed project (验收, Art. 14).
 import { Option, type Command } from 'commander';
-import { MONEY_STAGE_LABELS } from '../../domain/labels.js';
+import { MONEY_STAGE_LABELS, stateLabel } from '../../domain/labels.js';
 import { text } from '../../domain/text.js';
 import { accept } from '../../ops/acceptance.js';
 import { opContext } from '../context.js';
@@ -39,7 +39,7 @@ export function register(program: Command): void {
                 lines: [
                   ctx.t(
                     text(
-                      `将记录 ${p.applicationId} 验收不通过（${on}）：备案金额 ${yuanOrDash(p.filedAwardFen)} 元，最终补贴 ${yuanOrDash(p.outcome.finalAwardFen)} 元，状态变为 ${p.state}${p.clawbackFen ? `，应追缴 ${yuanOrDash(p.clawbackFen)} 元` : ''}。`,
+                      `将记录 ${p.applicationId} 验收不通过（${on}）：备案金额 ${yuanOrDash(p.filedAwardFen)} 元，最终补贴 ${yuanOrDash(p.outcome.finalAwardFen)} 元，状态变为 ${stateLabel(p.state).zh}${p.clawbackFen ? `，应追缴 ${yuanOrDash(p.clawbackFen)} 元` : ''}。`,
                       `this records that ${p.applicationId} failed acceptance on ${on}: filed award ${yuanOrDash(p.filedAwardFen)}, final award ${yuanOrDash(p.outcome.finalAwardFen)}, now ${p.state}${p.clawbackFen ? `, ${yuanOrDash(p.clawbackFen)} to be clawed back` : ''}.`,
                     ),
                   ),

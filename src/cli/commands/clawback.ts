@@ -1,6 +1,7 @@
 // jmfund clawback [order] | recover — money ordered back and recovered
 // (追缴, Art. 10(4)).
 import type { Command } from 'commander';
+import { stateLabel } from '../../domain/labels.js';
 import { formatYuan } from '../../domain/money.js';
 import { text } from '../../domain/text.js';
 import { orderClawback, recover } from '../../ops/clawbacks.js';
@@ -74,7 +75,7 @@ export function register(program: Command): void {
             out.line(
               ctx.t(
                 text(
-                  `${r.applicationId}：追回 ${formatYuan(amount)} 元（${on}）；已追回合计 ${formatYuan(r.recoveredFen)} 元，待追回 ${formatYuan(r.outstandingFen)} 元，状态 ${r.state}。`,
+                  `${r.applicationId}：追回 ${formatYuan(amount)} 元（${on}）；已追回合计 ${formatYuan(r.recoveredFen)} 元，待追回 ${formatYuan(r.outstandingFen)} 元，状态 ${stateLabel(r.state).zh}。`,
                   `${r.applicationId}: ${formatYuan(amount)} recovered on ${on}; recovered ${formatYuan(r.recoveredFen)} in all, outstanding ${formatYuan(r.outstandingFen)}; now ${r.state}.`,
                 ),
               ),

@@ -1,6 +1,7 @@
 // jmfund finalize | award set — filing once the notice is over (备案,
 // Art. 10(3)), and the awards an officer sets for category other (Art. 7(5)).
 import type { Command } from 'commander';
+import { stateLabel } from '../../domain/labels.js';
 import { formatYuan } from '../../domain/money.js';
 import { text } from '../../domain/text.js';
 import { finalizeAsync, setAward } from '../../ops/filing.js';
@@ -90,7 +91,7 @@ export function register(program: Command): void {
             lines: [
               ctx.t(
                 text(
-                  `将核定 ${p.applicationId} 的金额为 ${formatYuan(p.amountFen)} 元，依据 ${p.basis}，日期 ${p.on}，状态变为 ${p.state}；记录只增不改。`,
+                  `将核定 ${p.applicationId} 的金额为 ${formatYuan(p.amountFen)} 元，依据 ${p.basis}，日期 ${p.on}，状态变为 ${stateLabel(p.state).zh}；记录只增不改。`,
                   `this sets the award of ${p.applicationId} to ${formatYuan(p.amountFen)} on ${p.basis}, dated ${p.on}; it becomes ${p.state}. The record is kept for good.`,
                 ),
               ),
@@ -100,7 +101,7 @@ export function register(program: Command): void {
         );
         return {
           json: { application_id: r.applicationId, amount_fen: r.amountFen, basis: r.basis, set_on: r.on, state: r.state },
-          human: (out) => out.line(ctx.t(text(`${r.applicationId}：金额 ${formatYuan(r.amountFen)} 元，依据 ${r.basis}，状态 ${r.state}`, `${r.applicationId}: award ${formatYuan(r.amountFen)} on ${r.basis}; now ${r.state}`))),
+          human: (out) => out.line(ctx.t(text(`${r.applicationId}：金额 ${formatYuan(r.amountFen)} 元，依据 ${r.basis}，状态 ${stateLabel(r.state).zh}`, `${r.applicationId}: award ${formatYuan(r.amountFen)} on ${r.basis}; now ${r.state}`))),
         };
       }),
     );

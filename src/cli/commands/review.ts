@@ -54,7 +54,7 @@ function runDecide(ctx: Context, applicationId: string, rule: string, opts: Deci
           ),
         ),
       );
-      if (r.replaces) out.line(ctx.t(text(`取代 ${r.replaces.decidedBy} 此前的决定（${r.replaces.outcome}：${r.replaces.reason}）`, `replaces the earlier decision by ${r.replaces.decidedBy} (${r.replaces.outcome}: ${r.replaces.reason})`)));
+      if (r.replaces) out.line(ctx.t(text(`取代 ${r.replaces.decidedBy} 此前的决定（${OUTCOME_LABELS[r.replaces.outcome].zh}：${r.replaces.reason}）`, `replaces the earlier decision by ${r.replaces.decidedBy} (${r.replaces.outcome}: ${r.replaces.reason})`)));
     },
   };
 }

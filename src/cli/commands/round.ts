@@ -59,7 +59,7 @@ export function register(program: Command): void {
           json: roundDetails(r),
           human: (out) => {
             out.line(ctx.t(text(`已创建批次 ${r.roundId}（${r.opensOn} 至 ${r.closesOn}，策略 ${r.policyId}）`, `created round ${r.roundId} (${r.opensOn} to ${r.closesOn}, policy ${r.policyId})`)));
-            for (const [k, v] of Object.entries(r.budgets)) out.line(`  ${k}: ${formatYuan(v)}`);
+            for (const [k, v] of Object.entries(r.budgets)) out.line(ctx.lang === 'zh' ? `  ${categoryLabel(r.policy, k).zh}：${formatYuan(v)} 元` : `  ${k}: ${formatYuan(v)}`);
           },
         };
       }),
