@@ -113,7 +113,7 @@ const zhWords = (s: string): string => ZH_WORDS.reduce((t, [re, zh]) => t.replac
 function zhExtra(described: string, plain: string | undefined): string {
   if (!plain || !described.startsWith(plain)) return described;
   const extra = described.slice(plain.length).trim();
-  const m = /^\((.*)\)$/.exec(extra);
+  const m = extra.match(/^\((.*)\)$/);
   if (!m) return described;
   const parts = m[1].replace(/\bchoices: /, '可选值：').replace(/\bdefault: /, '默认：').replace(/\bpreset: /, '预设：').replace(/\benv: /, '环境变量：');
   return `${plain}（${parts.replace(/, (?=可选值|默认|预设|环境变量)/g, '；')}）`;

@@ -53,7 +53,7 @@ function zhCommanderError(s: string): string {
   ];
   let out = s;
   for (const [re, zh] of rules) {
-    const m = re.exec(out);
+    const m = out.match(re);
     if (m) {
       out = zh(...m.slice(1)) + out.slice(m[0].length);
       break;
