@@ -38,7 +38,7 @@ describe('jmfund demo', () => {
     expect(log).toMatch(/低于入库分数线=\d+; 有效评审不足=\d+/);
   }, 240_000);
 
-  it('in Chinese, names every state, outcome and category by its Chinese label, not its code', () => {
+  it('in Chinese, names every state, outcome and category by its Chinese label, not its code; an application\'s history says what each event did to it', () => {
     const dir = tempDir('jmfund-demo-zh-');
     const r = runCli(['--lang', 'zh', 'demo', '--dir', dir]);
     expect(r.code, r.stderr).toBe(0);
@@ -52,5 +52,18 @@ describe('jmfund demo', () => {
     expect(r.stdout).toContain('  中小企业上云上平台：1,500,000.00 元');
     expect(r.stdout).toMatch(/D004：追回 40,000\.00 元（2023-03-20）；已追回合计 40,000\.00 元，待追回 0\.00 元，状态 已追回。/);
     expect(r.stdout).toMatch(/D032：金额 1,500,000\.00 元，依据 江府办〔2022〕12号，状态 拟支持/);
+    // An application's history says what each of the round's events did to it, not the round's details.
+    const history = (app: string, lang: string) => {
+      const show = runCli(['--lang', lang, 'applications', 'show', app], { db: join(dir, 'demo.db') });
+      expect(show.code, show.stderr).toBe(0);
+      return show.stdout.slice(show.stdout.search(/^(记录|history)$/m));
+    };
+    const d001 = history('D001', 'zh');
+    for (const said of ['资格审核\t— → 符合条件', '资格审核\t资格状态未变', '分配\t分配方案第 1 版', '公示\t公示中：补助 1,000,000.00 元', '备案\t已备案：补助 1,000,000.00 元', '抽查抽样\t抽查 #1：抽入样本（必查）']) {
+      expect(d001).toContain(said);
+    }
+    expect(d001).not.toMatch(/D0(0[2-9]|[1-3]\d)/);
+    expect(history('D005', 'zh')).toContain('资格审核\t— → 不符合条件');
+    expect(history('D001', 'en')).toContain('publicize\tin-notice: award 1,000,000.00');
   }, 240_000);
 });

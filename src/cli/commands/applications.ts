@@ -70,11 +70,33 @@ function printEligibility(ctx: Context, out: Printer, e: EligibilitySection | nu
   }
 }
 
-/** One line about an event: the file of an import and what it changed here; else its details as the log shows them. */
+/**
+ * One line about an event, as it concerns this application: the file of an import and what it changed here; the
+ * status a check gave it; the award a notice or a filing held for it; the version an allocation made; else the
+ * details as the log shows them (a round's event names 10^5 applications: the others' are no part of this one's history).
+ */
 function eventSummary(ctx: Context, command: string, details: Record<string, unknown>, applicationId: string): string {
   const updates = Array.isArray(details.updates) ? (details.updates as { application_id?: string; changes?: { field: string }[] }[]) : [];
   const mine = updates.find((u) => u.application_id === applicationId);
   if (typeof details.file === 'string') return mine?.changes ? `${details.file}: ${mine.changes.map((c) => c.field).join(', ')}` : details.file;
+  const state = (s: unknown): string => (typeof s === 'string' ? stateText(ctx, s) : '—');
+  if (command === 'check' && Array.isArray(details.changes)) {
+    const changes = details.changes as { application_id?: string; before?: unknown; after?: unknown }[];
+    const change = changes.find((c) => c.application_id === applicationId);
+    if (change) return `${state(change.before)} → ${state(change.after)}`;
+    // The event lists the first 1,000 changes of the round: past them, its counts without the list.
+    if (typeof details.status_changes === 'number' && details.status_changes <= changes.length) return ctx.t(text('资格状态未变', 'eligibility unchanged'));
+    details = Object.fromEntries(Object.entries(details).filter(([k]) => k !== 'changes'));
+  }
+  if (Array.isArray(details.awards)) {
+    const award = (details.awards as unknown[]).find((a): a is [string, number] => Array.isArray(a) && a[0] === applicationId && typeof a[1] === 'number');
+    if (award) return ctx.t(text(`${state(details.after)}：补助 ${formatYuan(award[1])} 元`, `${state(details.after)}: award ${formatYuan(award[1])}`));
+  }
+  if (command === 'spot-check' && Array.isArray(details.sample) && details.sample.includes(applicationId)) {
+    const certain = Array.isArray(details.certain) && details.certain.includes(applicationId);
+    return ctx.t(text(`抽查 #${String(details.check_id)}：抽入样本${certain ? '（必查）' : ''}`, `spot check #${String(details.check_id)}: drawn${certain ? ' (always checked)' : ''}`));
+  }
+  if (command === 'allocate' && typeof details.version === 'number') return ctx.t(text(`分配方案第 ${details.version} 版`, `allocation version ${details.version}`));
   const s = detailsText(details as Json, { lang: ctx.lang, instant: ctx.instant, code: words(ctx).code, command });
   return s.length > 160 ? `${s.slice(0, 159)}…` : s;
 }
