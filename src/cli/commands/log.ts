@@ -306,7 +306,7 @@ export function register(program: Command): void {
     .option('--command <name>', 'events of one command (e.g. allocate, objection, or its name as shown: 分配)')
     .option('--since <date>', 'events on or after DATE (China time)')
     .option('--until <date>', 'events on or before DATE (China time)')
-    .option('--limit <n>', 'only the newest N events')
+    .option('--limit <n>', 'only the newest N events (on a terminal, without it: the newest 200)')
     .option('--head', 'print only the newest event: its number, hash and instant (keep it as an anchor)')
     .action(handler((ctx, opts: LogOptions) => logCommand(ctx, opts)));
 }

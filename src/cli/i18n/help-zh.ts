@@ -194,7 +194,7 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'events of one command (e.g. allocate, objection, or its name as shown: 分配)': '某一命令的事件（例如 allocate、objection，或日志中显示的名称，如 分配）',
   'events on or after DATE (China time)': '该日期（北京时间）当天及以后的事件',
   'events on or before DATE (China time)': '该日期（北京时间）当天及以前的事件',
-  'only the newest N events': '只看最新的 N 条事件',
+  'only the newest N events (on a terminal, without it: the newest 200)': '只看最新的 N 条事件（在终端上不加此项时显示最新的 200 条）',
   'print only the newest event: its number, hash and instant (keep it as an anchor)': '只显示最新的事件：序号、哈希和时间（可作为锚点另行保存）',
   'print the newest event (number, hash, instant) as an anchor to keep outside the ledger; verify --anchor checks it later': '显示最新事件（序号、哈希、时间）作为锚点，保存在账本之外；以后用 verify --anchor 核对',
   'append the anchor to this anchors file (created 0600) instead of only printing it': '把锚点追加到此锚点文件（新建时权限 0600），而不只是显示',
