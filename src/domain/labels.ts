@@ -8,7 +8,7 @@ import type { CapLimit } from './caps.js';
 import type { EligibilityStatus, Outcome, RuleId } from './eligibility.js';
 import type { AcceptanceOutcome, Action } from './lifecycle.js';
 import type { MoneyStage } from './money-stages.js';
-import type { AllocationMethod, Policy, ScoreMethod, ShortfallRule } from './policy.js';
+import type { AllocationMethod, Policy, ScoreMethod, ShortfallRule, TieBreakKey } from './policy.js';
 import type { ScoreStatus } from './scoring.js';
 import type { AccidentKind, CreditList, SideListKind } from './side-lists.js';
 import { type Text, text } from './text.js';
@@ -89,6 +89,23 @@ export const SHORTFALL_LABELS: Readonly<Record<ShortfallRule, Text>> = {
   partial: text('按余额部分支持', 'partial'),
   stop: text('停止安排', 'stop'),
 };
+
+export const TIE_BREAK_LABELS: Readonly<Record<TieBreakKey, Text>> = {
+  'score-desc': text('汇总分从高到低', 'score-desc'),
+  'submitted-on-asc': text('申报日期从早到晚', 'submitted-on-asc'),
+  'application-id-asc': text('申报编号从小到大', 'application-id-asc'),
+  'requested-asc': text('申请金额从少到多', 'requested-asc'),
+  'total-investment-desc': text('项目总投入从多到少', 'total-investment-desc'),
+};
+
+/** A tie-break chain (keys, or as stored: comma-separated) as a person reads it: in Chinese by its labels, in order; in English its keys. */
+export function tieBreakText(chain: readonly string[] | string): Text {
+  const keys = typeof chain === 'string' ? chain.split(',').filter((k) => k !== '') : chain;
+  return text(keys.map((k) => labelOf(TIE_BREAK_LABELS, k).zh).join(' → '), keys.join(','));
+}
+
+/** The same as a report cell: the chain as stored (JSON keeps it) with its label. */
+export const tieBreakCell = (chain: string): { code: string; label: Text } => ({ code: chain, label: tieBreakText(chain) });
 
 export const REASON_LABELS: Readonly<Record<ReportReason, Text>> = {
   funded: text('予以支持', 'funded'),

@@ -84,6 +84,10 @@ describe('jmfund policy', () => {
     const human = runCli(['policy', 'show']);
     expect(human.stdout).toContain('sme-cloud');
     expect(human.stdout).toContain('600,000.00');
+    // In Chinese the scoring and allocation rules are said in words, the tie-break chain by its labels.
+    const zh = runCli(['--lang', 'zh', 'policy', 'show']).stdout;
+    expect(zh).toMatch(/评分（第11条）\s+算术平均；至少 3 位专家；入库分数线 60 分；离群分差 20 分/);
+    expect(zh).toMatch(/分配方式\s+按排名；预算不足时跳过，继续排序靠后的申报；同分排序：汇总分从高到低 → 申报日期从早到晚 → 申报编号从小到大/);
   });
 
   it('validates a file and names the JSON path of each problem', () => {

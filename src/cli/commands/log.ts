@@ -17,6 +17,7 @@ import {
   SCORE_STATUS_LABELS,
   SHORTFALL_LABELS,
   SIDE_LIST_LABELS,
+  TIE_BREAK_LABELS,
   labelOf,
   stateLabel,
 } from '../../domain/labels.js';
@@ -196,6 +197,7 @@ const VALUE_LABELS: Readonly<Record<string, Readonly<Record<string, Text>>>> = {
   reason: { ...NOT_ACCEPTED_LABELS, ...ACCEPTANCE_REASON_LABELS },
   method: { ...SCORE_METHOD_LABELS, ...ALLOCATION_METHOD_LABELS },
   shortfall: SHORTFALL_LABELS,
+  tie_break: TIE_BREAK_LABELS,
   claimed_result: ACCEPTANCE_RESULT_LABELS,
   source: CLAWBACK_SOURCE_LABELS,
   binding: BINDING_LABELS,

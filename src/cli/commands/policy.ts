@@ -1,6 +1,6 @@
 // jmfund policy list | show [ID] | validate FILE
 import type { Command } from 'commander';
-import { categoryLabel } from '../../domain/labels.js';
+import { ALLOCATION_METHOD_LABELS, categoryLabel, labelOf, SCORE_METHOD_LABELS, SHORTFALL_LABELS, tieBreakText } from '../../domain/labels.js';
 import { formatYuan } from '../../domain/money.js';
 import { text } from '../../domain/text.js';
 import { listPolicies, showPolicy, validatePolicyFile } from '../../ops/policies.js';
@@ -44,8 +44,24 @@ export function register(program: Command): void {
               [text('回溯年限', 'look-back window (years)'), p.eligibility.lookBackYears],
               [text('取整单位（元）', 'rounding unit (yuan)'), formatYuan(p.unitFen)],
               [text('公示天数', 'notice days (min.)'), p.notice.minDays],
-              [text('评分', 'scoring'), `${p.scoring.method}, minExperts ${p.scoring.minExperts}, threshold ${p.scoring.threshold}, outlierGap ${p.scoring.outlierGap}`],
-              [text('分配方式', 'allocation'), `${p.allocation.method}, shortfall ${p.allocation.shortfall}, tie-break ${p.allocation.tieBreak.join(' > ')}`],
+              [
+                text(`评分（第${p.scoring.article}条）`, 'scoring'),
+                ctx.t(
+                  text(
+                    `${labelOf(SCORE_METHOD_LABELS, p.scoring.method).zh}；至少 ${p.scoring.minExperts} 位专家；入库分数线 ${p.scoring.threshold} 分；离群分差 ${p.scoring.outlierGap} 分`,
+                    `${p.scoring.method}, minExperts ${p.scoring.minExperts}, threshold ${p.scoring.threshold}, outlierGap ${p.scoring.outlierGap}`,
+                  ),
+                ),
+              ],
+              [
+                text('分配方式', 'allocation'),
+                ctx.t(
+                  text(
+                    `${labelOf(ALLOCATION_METHOD_LABELS, p.allocation.method).zh}；预算不足时${labelOf(SHORTFALL_LABELS, p.allocation.shortfall).zh}；同分排序：${tieBreakText(p.allocation.tieBreak).zh}`,
+                    `${p.allocation.method}, shortfall ${p.allocation.shortfall}, tie-break ${p.allocation.tieBreak.join(' > ')}`,
+                  ),
+                ),
+              ],
               ['sha256', hash],
             ]);
             out.table(

@@ -24,7 +24,7 @@ import {
 import { text, type Text } from '../text.js';
 import { APPLICATION_STAGES, MONEY_STAGES, type MoneyTally, type MoneyTotals } from '../money-stages.js';
 import { col, meta, moneyCol, moneyOf, moneyTally, roundMeta, categoryCell } from './common.js';
-import { clusterLabel, districtLabel } from '../labels.js';
+import { clusterLabel, districtLabel, tieBreakCell } from '../labels.js';
 import type { RoundFacts } from './facts.js';
 import { ChartTally, eligibilityChart } from './charts.js';
 
@@ -212,7 +212,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
         col('created_at', '时间', 'At', 'instant'),
         col('created_by', '操作人', 'By'),
       ],
-      rows: f.versions.map((v): CellValue[] => [v.version, coded(ALLOCATION_METHOD_LABELS, v.method), coded(SHORTFALL_LABELS, v.shortfall), v.tieBreak, v.ties, v.createdAt, v.createdBy]),
+      rows: f.versions.map((v): CellValue[] => [v.version, coded(ALLOCATION_METHOD_LABELS, v.method), coded(SHORTFALL_LABELS, v.shortfall), tieBreakCell(v.tieBreak), v.ties, v.createdAt, v.createdBy]),
     },
     {
       id: 'allocation',

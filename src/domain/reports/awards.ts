@@ -5,7 +5,7 @@ import { ALLOCATION_METHOD_LABELS, BINDING_LABELS, REASON_LABELS, SHORTFALL_LABE
 import { REPORT_TITLES, coded, rowsOf, type CellValue, type Report, type Section } from './model.js';
 import { text } from '../text.js';
 import { awardOf, capFor, categoryOrder, col, meta, moneyCol, moneyOf, reasonCell, roundFiled, roundMeta, categoryCell } from './common.js';
-import { clusterLabel } from '../labels.js';
+import { clusterLabel, tieBreakCell } from '../labels.js';
 import { ChartTally } from './charts.js';
 import type { RoundFacts } from './facts.js';
 
@@ -103,7 +103,7 @@ export function buildAwards(f: RoundFacts, generatedAt: string): Report {
       meta('allocation', '分配版本', 'Allocation version', a.version, 'number'),
       meta('method', '分配方法', 'Method', coded(ALLOCATION_METHOD_LABELS, a.method)),
       meta('shortfall', '预算不足时', 'Shortfall rule', coded(SHORTFALL_LABELS, a.shortfall)),
-      meta('tie_break', '同分排序', 'Tie-break', a.tieBreak),
+      meta('tie_break', '同分排序', 'Tie-break', tieBreakCell(a.tieBreak)),
       meta('allocated_at', '分配时间', 'Allocated at', a.createdAt, 'instant'),
       meta('allocated_by', '分配人', 'Allocated by', a.createdBy),
     );
