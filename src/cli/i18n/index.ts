@@ -29,13 +29,8 @@ export function localizeHelp(program: Command, lang: Lang): void {
   walk(program);
 }
 
-const zhHeadings = (s: string): string =>
-  s
-    .replace(/^(Usage:|Options:|Commands:|Arguments:|Global Options:)/gm, (h) => HELP_WORDS_ZH[h] ?? h)
-    .replace(/\[options\]/g, '[选项]')
-    .replace(/\[command\]/g, '[命令]')
-    .replace(/ \(choices: /g, '（可选值：')
-    .replace(/ \(default: /g, '（默认：');
+// The headings only: [选项], [命令], 可选值 and 默认 are put in by the help's layout (help-layout.ts), before it measures.
+const zhHeadings = (s: string): string => s.replace(/^(Usage:|Options:|Commands:|Arguments:|Global Options:)/gm, (h) => HELP_WORDS_ZH[h] ?? h);
 
 const zhChoices = (list: string): string => list.split(', ').join('、');
 
