@@ -44,6 +44,16 @@ interface LineJson {
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
+/** The built package copied to a folder of its own, its line worker's module replaced by `worker` (node_modules linked). */
+function packageWithWorker(prefix: string, worker: string): string {
+  const pkg = tempDir(prefix);
+  for (const d of ['bin', 'dist']) cpSync(join(ROOT, d), join(pkg, d), { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+  writeFileSync(join(pkg, 'dist', 'ops', 'line-worker.js'), worker);
+  return pkg;
+}
+
 describe('jmfund line', () => {
   it('leaves the ledger file unchanged, gives the --json shape of issue 20, and the same output for the same seed', () => {
     const db = allocated();
@@ -112,12 +122,8 @@ describe('jmfund line', () => {
     const args = ['line', '--round', '2022-R1', '--draws', '300', '--seed', 'worker', '--json'];
     const one = runCli(args, { db, env: { JMFUND_LINE_WORKER: 'never' } });
     expect(one.code, one.stderr).toBe(0);
-    // The package copied, its worker's module unable to load (what it imports is gone).
-    const pkg = tempDir('jmfund-broken-worker-');
-    for (const d of ['bin', 'dist']) cpSync(join(ROOT, d), join(pkg, d), { recursive: true });
-    cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
-    symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
-    writeFileSync(join(pkg, 'dist', 'ops', 'line-worker.js'), "import './gone.js';\n");
+    // Its worker's module unable to load (what it imports is gone).
+    const pkg = packageWithWorker('jmfund-broken-worker-', "import './gone.js';\n");
     const env = { ...process.env, NO_COLOR: '1', JMFUND_LANG: 'en', JMFUND_DB: db, JMFUND_LINE_WORKER: 'always' };
     // The worker's silence is 30 s: killed well before it, the run shows it did not wait for it.
     const broken = runChild(process.execPath, [join(pkg, 'bin', 'jmfund.js'), ...args], { env, encoding: 'utf8' }, 20_000);
@@ -130,12 +136,8 @@ describe('jmfund line', () => {
     const args = ['line', '--round', '2022-R1', '--draws', '300', '--seed', 'worker', '--json'];
     const one = runCli(args, { db, env: { JMFUND_LINE_WORKER: 'never' } });
     expect(one.code, one.stderr).toBe(0);
-    // The package copied, its worker's module loading and then answering nothing.
-    const pkg = tempDir('jmfund-silent-worker-');
-    for (const d of ['bin', 'dist']) cpSync(join(ROOT, d), join(pkg, d), { recursive: true });
-    cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
-    symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
-    writeFileSync(join(pkg, 'dist', 'ops', 'line-worker.js'), 'setInterval(() => undefined, 1000);\n');
+    // Its worker's module loading and then answering nothing.
+    const pkg = packageWithWorker('jmfund-silent-worker-', 'setInterval(() => undefined, 1000);\n');
     const env = { ...process.env, NO_COLOR: '1', JMFUND_LANG: 'en', JMFUND_DB: db, JMFUND_LINE_WORKER: 'always' };
     // The draws of this round take milliseconds here: the worker's silence is its floor, 3 s; 30 s would be killed at 20.
     const started = Date.now();
