@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type * as ExcelJS from 'exceljs';
-import { SharedStrings } from './xlsx-sheet.js';
+import { SharedStrings, SharedStringTable } from './xlsx-sheet.js';
 
 const require = createRequire(import.meta.url);
 const QUEUE_HIGH = 64;
@@ -132,11 +132,12 @@ export function mendedWorkbookReader(): unknown {
       yield* parseSharedStrings.call(this, entry);
       return;
     }
-    const strings: string[] = [];
+    const strings = new SharedStringTable();
     this.sharedStrings = strings;
     const part = new SharedStrings(strings);
     for await (const chunk of iterateStream(entry)) part.push(chunk as string, []);
     part.end();
+    strings.seal();
   };
   reader = Reader;
   return reader;
@@ -145,7 +146,7 @@ export function mendedWorkbookReader(): unknown {
 /** What of exceljs's WorkbookReader is replaced here. */
 interface BookReaderParts {
   options: { sharedStrings?: string };
-  sharedStrings?: unknown[];
+  sharedStrings?: unknown[] | SharedStringTable;
   _parseWorksheet(iterator: AsyncIterable<unknown>, sheetNo: string): unknown;
   _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
 }

@@ -65,6 +65,12 @@ export type WorkerJob = ApplicationSource & { recordsOnly: boolean };
  */
 export const ROWS_PER_MESSAGE = 250;
 export const MESSAGES_IN_FLIGHT = 16;
+/**
+ * The workbook reader's young generation: its garbage (the XML text, each
+ * cell's value) dies young and its live set is the shared strings, so V8's
+ * default of a few times 16 MiB was mostly garbage waiting (bench/README.md).
+ */
+const WORKBOOK_READER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 /** Smaller files are parsed in the calling thread: a worker costs ≈ 50 ms to start. */
 const WORKER_MIN_BYTES = 2 * 1024 * 1024;
 
@@ -206,7 +212,7 @@ export function useImportWorker(file: string): boolean {
  */
 export async function* applicationTableInWorker(src: ApplicationSource, idle?: () => boolean): AsyncGenerator<TableEvent<ApplicationRecord>> {
   const recordsOnly = await isWorkbook(src.file);
-  const worker = new Worker(WORKER_URL, { workerData: { ...src, recordsOnly } satisfies WorkerJob });
+  const worker = new Worker(WORKER_URL, { workerData: { ...src, recordsOnly } satisfies WorkerJob, ...(recordsOnly ? { resourceLimits: WORKBOOK_READER_LIMITS } : {}) });
   try {
     const messages = workerMessages(worker, idle);
     if (recordsOnly) {

@@ -20,7 +20,7 @@ import { extname, resolve } from 'node:path';
 import { text, type Text } from '../domain/text.js';
 import { FileReadError, SNIFF_BYTES, openTextStream, toFileReadError, type TextEncoding } from './decode.js';
 import { mendedWorkbookReader } from './exceljs.js';
-import { SheetRows, type SheetRow } from './xlsx-sheet.js';
+import { SharedStringTable, SheetRows, type SheetRow } from './xlsx-sheet.js';
 
 export interface RawRow {
   /** 1-based line of the file where the record starts; for XLSX, the Excel row number. */
@@ -468,8 +468,8 @@ interface XBookReader extends AsyncIterable<XSheetReader> {
   model?: { sheets?: { name: string; state?: string }[] };
   properties?: { model?: { date1904?: boolean } };
   stream?: { destroy(): void };
-  /** With sharedStrings: 'cache', once read. */
-  sharedStrings?: unknown[];
+  /** With sharedStrings: 'cache', once read (io/exceljs.ts keeps them in a table). */
+  sharedStrings?: unknown[] | SharedStringTable;
   styles?: { getStyleModel(id: number): { numFmt?: string } | null };
 }
 interface ExcelModule {
@@ -620,7 +620,10 @@ async function* readXlsxBatches(path: string, opts: ReadTableOptions): AsyncGene
       const formats = new Map<number, string | undefined>();
       // The sheet's XML read here (xlsx-sheet.ts); the shared strings and styles as exceljs read them.
       const sheet = new SheetRows({
-        sharedString: (i) => reader.sharedStrings?.[i],
+        sharedString: (i) => {
+          const strings = reader.sharedStrings;
+          return strings instanceof SharedStringTable ? strings.get(i) : strings?.[i];
+        },
         numFmt: (s) => {
           if (!formats.has(s)) formats.set(s, reader.styles?.getStyleModel(s)?.numFmt);
           return formats.get(s);

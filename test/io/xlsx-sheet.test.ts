@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plainNumber, readTable } from '../../src/io/table-reader.js';
-import { columnOf, SharedStrings, type SheetContext, type SheetRow, SheetRows, xmlText } from '../../src/io/xlsx-sheet.js';
+import { columnOf, SharedStrings, SharedStringTable, type SheetContext, type SheetRow, SheetRows, xmlText } from '../../src/io/xlsx-sheet.js';
 import { tempDir } from '../helpers.js';
 
 // A context as the workbook reader gives it: shared strings, a date style (1) and a number style (2).
@@ -100,6 +100,39 @@ describe('SharedStrings', () => {
   it('gives each string its runs in order, without the phonetic guide or the white space between tags, whatever the chunks', () => {
     expect(read([PART])).toEqual(WANT);
     for (let i = 1; i < PART.length; i++) expect(read([PART.slice(0, i), PART.slice(i)]), `cut at ${i}`).toEqual(WANT);
+  });
+});
+
+describe('SharedStringTable', () => {
+  const unit = fc.constantFrom('a', '0', ' ', '江', '門', '堃', '😀', '\n', '&');
+  it('gives back every string pushed, by its index, across blocks and before and after they are sealed', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit, maxLength: 20 }), { maxLength: 10_000 }), fc.boolean(), (strings, seal) => {
+        const table = new SharedStringTable();
+        for (const s of strings) table.push(s);
+        if (seal) table.seal();
+        expect(table.size).toBe(strings.length);
+        strings.forEach((s, i) => expect(table.get(i)).toBe(s));
+        expect(table.get(strings.length)).toBeUndefined();
+        expect(table.get(-1)).toBeUndefined();
+        expect(table.get(0.5)).toBeUndefined();
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('takes what SharedStrings reads, as an array would', () => {
+    const xml = `<sst>${Array.from({ length: 9000 }, (_, i) => `<si><t>企业${i}${i % 7 === 0 ? '' : ' &amp; 江门'}</t></si>`).join('')}</sst>`;
+    const array: string[] = [];
+    const table = new SharedStringTable();
+    for (const into of [array, table]) {
+      const part = new SharedStrings(into);
+      for (let i = 0; i < xml.length; i += 4093) part.push(xml.slice(i, i + 4093), []);
+      part.end();
+    }
+    table.seal();
+    expect(table.size).toBe(9000);
+    array.forEach((s, i) => expect(table.get(i)).toBe(s));
   });
 });
 

@@ -1,6 +1,7 @@
 // jmfund import (SPEC §5): options → ops/import → the summary.
 import type { Command } from 'commander';
 import { text } from '../../domain/text.js';
+import { isWorkbook } from '../../io/table-reader.js';
 import { importApplications } from '../../ops/import.js';
 import { opContext } from '../context.js';
 import { type ReadOptions, readInput, readOptions, reportDiagnostics, stderrListener, summaryHuman, summaryJson } from '../import-output.js';
@@ -22,9 +23,10 @@ export function register(program: Command): void {
     .option('--update', 'replace the stored values of an application the file repeats with different values')
     .action(
       handler(async (ctx, file: string, opts: ImportOptions) => {
-        // Every row then carries its cells (a rejected one is written as read): garbage that V8 let pile up
-        // (bench/README.md has the figures). Only then: on a plain import it cost time and saved nothing.
-        if (opts.skipInvalid) keepHeapNearLiveSet();
+        // Every row then carries its cells (a rejected one is written as read), and a workbook's reading makes
+        // its XML text and cells in both threads: garbage that V8 let pile up (bench/README.md has the figures).
+        // Only then: on a plain import of a CSV file it cost time and saved nothing.
+        if (opts.skipInvalid || (await isWorkbook(file))) keepHeapNearLiveSet();
         const listener = stderrListener(ctx, file, opts);
         const run = await importApplications(opContext(ctx), { ...readInput(ctx, file, opts), round: opts.round, update: opts.update }, listener).catch(listener.abandon).finally(listener.done);
         listener.finish();
