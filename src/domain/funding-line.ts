@@ -30,7 +30,7 @@ export interface LineRound {
   /** The data the model is fitted to (every valid score of the round the aggregation used). */
   data: ScoreData;
   /** Every application's scores and the rules of the stored aggregate, for leave-one-expert-out. */
-  scores: readonly ApplicationScores[];
+  scores: Iterable<ApplicationScores>;
   rules: ScoringRules;
 }
 
@@ -667,7 +667,7 @@ export function leaveOneExpertOut(
   candidates: CandidateColumns,
   options: PlanOptions,
   baseline: AllocationPlan,
-  scores: readonly ApplicationScores[],
+  scores: Iterable<ApplicationScores>,
   rules: ScoringRules,
 ): ExpertInfluence[] {
   const index = new Map(range(candidates.length).map((i) => [candidates.applicationId[i], i]));
@@ -689,7 +689,16 @@ export function leaveOneExpertOut(
   return experts.map((expert) => {
     const without = (a: ApplicationScores): ApplicationScores => ({ applicationId: a.applicationId, entries: a.entries.filter((e) => e.expertId !== expert) });
     let z: ZStatistics | undefined;
-    if (zScore) z = zStatistics(ScoreMoments.of(scores.map(without)), rules.unitsPerPoint);
+    if (zScore) {
+      z = zStatistics(
+        ScoreMoments.of(
+          (function* () {
+            for (const a of scores) yield without(a);
+          })(),
+        ),
+        rules.unitsPerPoint,
+      );
+    }
     const replaced = new Map<number, StoredScore>();
     for (const a of scores) {
       const i = index.get(a.applicationId);

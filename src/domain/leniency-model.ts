@@ -110,7 +110,7 @@ export interface ScoreData {
  * the highest and lowest dropped by trimmed-mean). Applications without any
  * such score are left out of the data.
  */
-export function scoreData(apps: readonly ApplicationScores[], unitsPerPoint: bigint, excluded: (applicationId: string, expertId: string) => boolean = () => false): ScoreData {
+export function scoreData(apps: Iterable<ApplicationScores>, unitsPerPoint: bigint, excluded: (applicationId: string, expertId: string) => boolean = () => false): ScoreData {
   const rows: [number, string, number][] = [];
   const applications: string[] = [];
   const expertSet = new Set<string>();

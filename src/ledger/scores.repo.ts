@@ -277,6 +277,8 @@ export function* eachApplicationScores(db: Db, roundId: string, rules: ScoringRu
   const next = db.prepare(`${select} AND (application_id, expert_id) > (?, ?) ${order}`).raw();
   const withCriteria = rules.criteria.length > 0;
   const unscored = unscoredIds(db, roundId, chunkSize);
+  // One string per expert, not one per score (a round's scores are held whole by `line`).
+  const experts = new FirstCopies<string>(10_000);
   let current: ApplicationScores | undefined;
   let rows = first.all(roundId) as [string, string, number | null, string | null, number][];
   for (;;) {
@@ -287,7 +289,7 @@ export function* eachApplicationScores(db: Db, roundId: string, rules: ScoringRu
         current = { applicationId: appId, entries: [] };
       }
       const criteria = criteriaJson === null ? null : (JSON.parse(criteriaJson) as Record<string, number>);
-      const entry: ScoreEntry = { expertId, units: expertUnits(rules, centi, criteria), recused: recused === 1 };
+      const entry: ScoreEntry = { expertId: experts.get(expertId) ?? experts.keep(expertId, expertId), units: expertUnits(rules, centi, criteria), recused: recused === 1 };
       if (withCriteria) entry.criteria = criteria;
       current.entries.push(entry);
     }
@@ -360,7 +362,8 @@ export function roundMoments(db: Db, roundId: string, rules: ScoringRules): Scor
 /** The whole round in memory (small rounds, tests); see forEachApplicationScores. */
 export function roundScoresForAggregation(db: Db, roundId: string, rules: ScoringRules): ApplicationScores[] {
   const apps: ApplicationScores[] = [];
-  forEachApplicationScores(db, roundId, rules, (a) => apps.push(a));
+  // Kept: each list of entries in an array of its own length (grown by push, it had room for 16 more).
+  forEachApplicationScores(db, roundId, rules, (a) => apps.push({ applicationId: a.applicationId, entries: a.entries.slice() }));
   return apps.sort((x, y) => (x.applicationId < y.applicationId ? -1 : x.applicationId > y.applicationId ? 1 : 0));
 }
 

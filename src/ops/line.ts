@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { CandidateColumns, PlanOptions } from '../domain/allocation.js';
 import { columnsData, copyColumns, LineAnalysis, type Draw, type FundingLine } from '../domain/funding-line.js';
+import { HeldScores } from '../domain/held-scores.js';
 import { scoreData } from '../domain/leniency-model.js';
 import { findCategory, type Category, type Policy } from '../domain/policy.js';
 import { scoringRules } from '../domain/scoring.js';
@@ -124,7 +125,8 @@ function startLine(op: OpContext, input: LineInput): LineRun {
     // The aggregation's own exclusions (trimmed-mean's highest and lowest) stay out of the model.
     const { method, dropped } = aggregateExclusions(db, round.roundId);
     const rules = scoringRules(policy, method);
-    const scores = roundScoresForAggregation(db, round.roundId, rules);
+    // Held until leave-one-expert-out, after the draws: compactly.
+    const scores = HeldScores.of(roundScoresForAggregation(db, round.roundId, rules));
     return { version, head, funded, candidates: copyColumns(all, indices), kept, excluded, rules, scores, dropped };
   });
   const r = read.deferred();
