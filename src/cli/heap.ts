@@ -10,8 +10,8 @@ import type * as V8 from 'node:v8';
  * command: those that keep a large live set (reports, aggregation) pay for
  * each extra collection. Used by check, publicize and finalize (which keep
  * little per award at 10^6 awards), by import --skip-invalid (each row's
- * cells) and of a workbook (its XML text) and by line and report line (each draw's plan). A
- * --heap-growing-percent given to node wins.
+ * cells) and import of a workbook (its XML text), and by line and report
+ * line (each draw's plan). A --heap-growing-percent given to node wins.
  */
 export function keepHeapNearLiveSet(): void {
   if (`${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.includes('heap-growing-percent')) return;

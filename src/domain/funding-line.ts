@@ -6,6 +6,7 @@
 // shortfall rule: p_funded is the share of draws in which it funds an
 // application. Leave-one-expert-out and the marginal budget rerun the planner
 // on the aggregates themselves.
+import { mapped } from './iterables.js';
 import { CandidateColumns, plan, tieOrderOf, type AllocationPlan, type PlanOptions } from './allocation.js';
 import { gibbsDraws, type ScoreData } from './leniency-model.js';
 import type { Policy } from './policy.js';
@@ -689,16 +690,7 @@ export function leaveOneExpertOut(
   return experts.map((expert) => {
     const without = (a: ApplicationScores): ApplicationScores => ({ applicationId: a.applicationId, entries: a.entries.filter((e) => e.expertId !== expert) });
     let z: ZStatistics | undefined;
-    if (zScore) {
-      z = zStatistics(
-        ScoreMoments.of(
-          (function* () {
-            for (const a of scores) yield without(a);
-          })(),
-        ),
-        rules.unitsPerPoint,
-      );
-    }
+    if (zScore) z = zStatistics(ScoreMoments.of(mapped(scores, without)), rules.unitsPerPoint);
     const replaced = new Map<number, StoredScore>();
     for (const a of scores) {
       const i = index.get(a.applicationId);

@@ -1,7 +1,7 @@
 // A round's expert scores held for a long analysis (jmfund line holds them
 // from its read to its leave-one-expert-out, minutes later): typed arrays of
 // about a dozen bytes a score, instead of an object, a bigint and a string
-// each (about 90 bytes: 100 MB of heap at 200,000 applications scored by 3).
+// each (the largest part of line's heap at a province's size: bench/README.md).
 // Each application's scores are made again as they are read.
 import type { ApplicationScores, ScoreEntry } from './scoring.js';
 
@@ -17,7 +17,7 @@ export class HeldScores implements Iterable<ApplicationScores> {
     private readonly expert: Int32Array,
     private readonly units: BigInt64Array,
     private readonly flags: Uint8Array,
-    /** Units beyond 64 bits, by score (none in practice: a score of 100 is 100 × 100 × the criteria's lcm). */
+    /** Units beyond 64 bits, by score (none in practice: units are hundredths × the criteria maxima's lcm). */
     private readonly bigUnits: Map<number, bigint>,
     /** Each score's criteria, when its entry had the field (the policy names criteria). */
     private readonly criteria: Map<number, Record<string, number> | null>,

@@ -294,8 +294,8 @@ abstract class XmlChunks<Out> {
  * A workbook's shared strings, kept as long texts of BLOCK strings each and
  * where each string ends in its text. A province's workbook has half a million
  * of them; kept one by one, each was a slice of the XML text it was read from,
- * and V8 keeps a slice's whole text alive: 200,000 officer rows held 57 MB of
- * heap in their shared strings, most of it XML.
+ * and V8 keeps a slice's whole text alive: most of the reading thread's heap
+ * was that XML (bench/README.md).
  */
 export class SharedStringTable {
   private static readonly BLOCK = 4096;

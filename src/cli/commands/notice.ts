@@ -1,5 +1,6 @@
 // jmfund publicize | objection add | resolve | list — public notice and
 // objections (公示、异议, Art. 11; SPEC §9).
+import { mapped } from '../../domain/iterables.js';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UserError } from '../../domain/errors.js';
@@ -29,11 +30,6 @@ function objectionJson(o: ObjectionRow) {
     note: o.resolution_note,
     resolved_on: o.resolved_on,
   };
-}
-
-/** `f` of each item, made when it is read (a table or a JSON array of 10^6 rows is written as it is made). */
-function* mapped<T, U>(items: Iterable<T>, f: (x: T) => U): Generator<U> {
-  for (const x of items) yield f(x);
 }
 
 export function register(program: Command): void {
