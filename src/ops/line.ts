@@ -205,6 +205,11 @@ const SILENCE_PER_PLAN = 50;
  * live set makes it collect them sooner; a worker that met it anyway would fall silent and its draws be planned here.
  */
 const workerHeapMb = (participants: number): number => 48 + Math.ceil((participants * 500) / 2 ** 20);
+/**
+ * The worker's young generation, in MiB: a plan's arrays die with the draw, and V8's default let them take several
+ * times this much before a scavenge (4 MiB promoted more of them to the old generation: more memory, not less).
+ */
+const WORKER_YOUNG_MB = 8;
 
 type Tally = (draw: number, rank: ArrayLike<number>, award: ArrayLike<number>) => void;
 type PlanHere = (qualities: Float64Array) => [rank: Int32Array, award: ArrayLike<number>];
@@ -240,7 +245,7 @@ class DrawWorker {
         eval: true,
         workerData: { url: WORKER_URL.href, port: port2, signal },
         transferList: [port2],
-        resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(candidates.length) },
+        resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(candidates.length), maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
       });
       // Nothing here waits for it to end: the command's own end ends it.
       worker.unref();
