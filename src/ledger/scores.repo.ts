@@ -362,8 +362,7 @@ export function roundMoments(db: Db, roundId: string, rules: ScoringRules): Scor
 /** The whole round in memory (small rounds, tests); see forEachApplicationScores. */
 export function roundScoresForAggregation(db: Db, roundId: string, rules: ScoringRules): ApplicationScores[] {
   const apps: ApplicationScores[] = [];
-  // Kept: each list of entries in an array of its own length (grown by push, it had room for 16 more).
-  forEachApplicationScores(db, roundId, rules, (a) => apps.push({ applicationId: a.applicationId, entries: a.entries.slice() }));
+  forEachApplicationScores(db, roundId, rules, (a) => apps.push(a));
   return apps.sort((x, y) => (x.applicationId < y.applicationId ? -1 : x.applicationId > y.applicationId ? 1 : 0));
 }
 
