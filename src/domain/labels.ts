@@ -104,9 +104,6 @@ export function tieBreakText(chain: readonly string[] | string): Text {
   return text(keys.map((k) => labelOf(TIE_BREAK_LABELS, k).zh).join(' → '), keys.join(','));
 }
 
-/** The same as a report cell: the chain as stored (JSON keeps it) with its label. */
-export const tieBreakCell = (chain: string): { code: string; label: Text } => ({ code: chain, label: tieBreakText(chain) });
-
 export const REASON_LABELS: Readonly<Record<ReportReason, Text>> = {
   funded: text('予以支持', 'funded'),
   'funded-in-part': text('部分支持（预算不足）', 'funded-in-part'),

@@ -3,7 +3,7 @@
 // printed report can later be matched to the ledger.
 import { capInCategory } from '../caps.js';
 import { RULE_IDS } from '../eligibility.js';
-import { REPORT_TITLES, articleText, coded, rowsOf, withLazyHead, type CellValue, type Coded, type Report, type Section } from './model.js';
+import { REPORT_TITLES, articleText, coded, rowsOf, tieBreakCell, withLazyHead, type CellValue, type Coded, type Report, type Section } from './model.js';
 import {
   ACCEPTANCE_RESULT_LABELS,
   ALLOCATION_METHOD_LABELS,
@@ -24,7 +24,7 @@ import {
 import { text, type Text } from '../text.js';
 import { APPLICATION_STAGES, MONEY_STAGES, type MoneyTally, type MoneyTotals } from '../money-stages.js';
 import { col, meta, moneyCol, moneyOf, moneyTally, roundMeta, categoryCell } from './common.js';
-import { clusterLabel, districtLabel, tieBreakCell } from '../labels.js';
+import { clusterLabel, districtLabel } from '../labels.js';
 import type { RoundFacts } from './facts.js';
 import { ChartTally, eligibilityChart } from './charts.js';
 

@@ -2,10 +2,10 @@
 // award, reason and binding limit (Art. 8, 11). Before the first allocation
 // it lists the applications with their caps and "not yet allocated".
 import { ALLOCATION_METHOD_LABELS, BINDING_LABELS, REASON_LABELS, SHORTFALL_LABELS, STATE_LABELS } from '../labels.js';
-import { REPORT_TITLES, coded, rowsOf, type CellValue, type Report, type Section } from './model.js';
+import { REPORT_TITLES, coded, rowsOf, tieBreakCell, type CellValue, type Report, type Section } from './model.js';
 import { text } from '../text.js';
 import { awardOf, capFor, categoryOrder, col, meta, moneyCol, moneyOf, reasonCell, roundFiled, roundMeta, categoryCell } from './common.js';
-import { clusterLabel, tieBreakCell } from '../labels.js';
+import { clusterLabel } from '../labels.js';
 import { ChartTally } from './charts.js';
 import type { RoundFacts } from './facts.js';
 

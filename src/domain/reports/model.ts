@@ -6,7 +6,7 @@
 // without holding its rows.
 import type { Lang, Text } from '../text.js';
 import { text } from '../text.js';
-import { labelOf } from '../labels.js';
+import { labelOf, tieBreakText } from '../labels.js';
 import { DEFAULT_TIME_ZONE, formatInstant } from '../dates.js';
 
 export const REPORT_KINDS = ['awards', 'notice', 'audit', 'fund-usage', 'performance', 'line'] as const;
@@ -289,5 +289,8 @@ export function coded<K extends string>(labels: Readonly<Record<K, Text>>, code:
   if (code === null || code === undefined || code === '') return null;
   return { code, label: labelOf(labels, code) };
 }
+
+/** A tie-break chain as a cell, coded as stored (JSON keeps it) with its label. */
+export const tieBreakCell = (chain: string): Coded => ({ code: chain, label: tieBreakText(chain) });
 
 export const articleText = (article: string): Text => (/^\d/.test(article) ? text(`第${article}条`, `Art. ${article}`) : text(article, article));
