@@ -123,6 +123,9 @@ export function mendedWorkbookReader(): unknown {
   // A sheet met before the shared strings is read back from a temporary file, bytes straight to the parser.
   const parseWorksheet = Reader.prototype._parseWorksheet;
   Reader.prototype._parseWorksheet = function (this: BookReaderParts, iterator: AsyncIterable<unknown>, sheetNo: string) {
+    // A skipped sheet's file stream is never read, and exceljs deletes its file at once: the open may then fail after
+    // the delete, an error nobody listens to, which would end the process. A read sheet's errors still reach its reader.
+    if (isStream(iterator)) iterator.on('error', () => {});
     return parseWorksheet.call(this, asText(iterator), sheetNo);
   };
   // The shared strings, when kept, read as text (xlsx-sheet.ts) rather than out of a general XML parser's events.
@@ -142,6 +145,8 @@ export function mendedWorkbookReader(): unknown {
   reader = Reader;
   return reader;
 }
+
+const isStream = (x: unknown): x is Readable => typeof (x as Partial<Readable> | null)?.on === 'function';
 
 /** What of exceljs's WorkbookReader is replaced here. */
 interface BookReaderParts {
