@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/domain/errors.js';
 import { appendEvent } from '../../src/ledger/events.js';
-import { inTransaction } from '../../src/ledger/open.js';
+import { inTransaction, LEDGER_PAGE_SIZE } from '../../src/ledger/open.js';
 import { backupLedgerFile } from '../../src/ops/backup.js';
 import { verifyLedger } from '../../src/ops/verify.js';
 import { ledgerWithRound } from '../helpers.js';
@@ -93,7 +93,7 @@ describe('backupLedgerFile', () => {
       ['backup.head', 'ok'],
       ['sqlite.quick-check', 'ok'],
     ]);
-    expect(b.pages * 4096).toBe(b.bytes);
+    expect(b.pages * LEDGER_PAGE_SIZE).toBe(b.bytes);
   });
 
   it('copies a ledger with a changed row faithfully: the row is the ledger’s, and verify of the copy names it', async () => {
@@ -122,10 +122,10 @@ describe('backupLedgerFile', () => {
   describe('a copy that is not the ledger is refused, and nothing is written', () => {
     const damaged: [string, (tmp: string) => void, RegExp][] = [
       ['a byte changed in the last page', (tmp) => flip(tmp, statSync(tmp).size - 100), /page \d+ differs/],
-      ['a byte changed in a page in the middle', (tmp) => flip(tmp, 4096 * 3 + 17), /page 4 differs/],
+      ['a byte changed in a page in the middle', (tmp) => flip(tmp, LEDGER_PAGE_SIZE * 3 + 17), /page 4 differs/],
       ['the user version in the header changed', (tmp) => flip(tmp, 63), /page 1 differs/],
-      ['the last page cut off', (tmp) => truncateSync(tmp, statSync(tmp).size - 4096), /page \d+ differs/],
-      ['a page added at the end', (tmp) => appendFileSync(tmp, Buffer.alloc(4096)), /page \d+ differs/],
+      ['the last page cut off', (tmp) => truncateSync(tmp, statSync(tmp).size - LEDGER_PAGE_SIZE), /page \d+ differs/],
+      ['a page added at the end', (tmp) => appendFileSync(tmp, Buffer.alloc(LEDGER_PAGE_SIZE)), /page \d+ differs/],
     ];
     for (const [what, damage, says] of damaged) {
       it(what, async () => {
