@@ -75,6 +75,8 @@ export function progressBar(opts: BarOptions): ProgressBar {
   let estimated = false;
   let lastDraw = -Infinity;
   let shown = false;
+  // The bar's width in this phase so far: it only narrows, so that a shorter text (10 s left, then 9 s) does not widen it by a column and back.
+  let barRoom = Infinity;
 
   const line = (done: number, now: number): string => {
     const secs = (now - phaseStart) / 1000;
@@ -88,12 +90,15 @@ export function progressBar(opts: BarOptions): ProgressBar {
       const f = Math.min(1, done / all);
       parts.push(`${count(done)}/${estimated ? '≈' : ''}${count(all)} ${u}`);
       if (rate > 0) parts.push(`${count(rate)} ${u}${opts.lang === 'zh' ? '/秒' : '/s'}`);
-      if (rate > 0 && done < all) parts.push(opts.lang === 'zh' ? `剩余${estimated ? '约' : ' '}${duration((all - done) / rate, 'zh')}` : `${estimated ? 'about ' : ''}${duration((all - done) / rate, 'en')} left`);
+      // Never "0 s left" while work is left: at least a second.
+      const left = Math.max(1, (all - done) / rate);
+      if (rate > 0 && done < all) parts.push(opts.lang === 'zh' ? `剩余${estimated ? '约 ' : ' '}${duration(left, 'zh')}` : `${estimated ? 'about ' : ''}${duration(left, 'en')} left`);
       const head = `${t(label)} `;
       const tail = ` ${String(Math.floor(f * 100)).padStart(3)}% ${parts.join(' · ')}`;
       const columns = width() - 1;
-      const room = Math.min(30, columns - displayWidth(head) - displayWidth(tail) - 2);
+      const room = Math.min(30, barRoom, columns - displayWidth(head) - displayWidth(tail) - 2);
       if (room >= 5) {
+        barRoom = room;
         const full = Math.round(f * room);
         return `${head}[${'#'.repeat(full)}${'-'.repeat(room - full)}]${tail}`;
       }
@@ -114,6 +119,7 @@ export function progressBar(opts: BarOptions): ProgressBar {
       unit = u;
       estimated = about === true;
       lastDraw = -Infinity;
+      barRoom = Infinity;
     },
     tick(done) {
       if (!on) return;

@@ -61,6 +61,38 @@ describe('progress bar', () => {
     expect(f.writes[2]).toBe('\r\x1b[K');
   });
 
+  it('keeps its bar as narrow as it has been in the phase: a shorter text (10 s left, then 9 s) does not widen it and back', () => {
+    const f = fake(true, 80);
+    const bar = progressBar({ lang: 'en', stream: f.stream, clock: f.clock });
+    const widths = (from: number) => f.writes.slice(from).map((w) => /\[([#-]+)\]/.exec(w)?.[1].length ?? 0);
+    bar.phase(text('导入', 'import'), 100_000, 'rows');
+    for (let s = 1; s <= 19; s++) {
+      f.at(s * 1000);
+      bar.tick(s * 5000);
+    }
+    const first = widths(0);
+    expect(first.every((w) => w >= 5)).toBe(true);
+    expect(first.every((w, i) => i === 0 || w <= first[i - 1]), first.join(' ')).toBe(true);
+    // The text got shorter on the way (19 s left, then 9 s): the bar did not follow it back.
+    expect(f.writes.some((w) => w.includes(' 10 s left')) && f.writes.some((w) => w.includes(' 9 s left'))).toBe(true);
+    for (const w of f.writes) expect(displayWidth(w.replace(/\r|\x1b\[K/g, ''))).toBeLessThanOrEqual(79);
+    // A new phase starts from the room it has.
+    const at = f.writes.length;
+    bar.phase(text('封存', 'sealing'), 100, 'rows');
+    f.at(30_000);
+    bar.tick(50);
+    expect(widths(at)[0]).toBeGreaterThan(first[first.length - 1]);
+  });
+
+  it('says at least a second is left while the work is not done, never 0 s', () => {
+    const f = fake(true);
+    const bar = progressBar({ lang: 'zh', stream: f.stream, clock: f.clock });
+    bar.phase(text('导入', 'import'), 100_000, 'rows', true);
+    f.at(1000);
+    bar.tick(99_900);
+    expect(f.writes[0]).toContain('99,900/≈100,000 行 · 99,900 行/秒 · 剩余约 1 秒');
+  });
+
   it('a later phase drawn at its first instants shows its count but no rate or time left until it has run a moment', () => {
     const f = fake(true);
     const bar = progressBar({ lang: 'en', stream: f.stream, clock: f.clock });
@@ -92,7 +124,7 @@ describe('progress bar', () => {
     b.phase(text('正在导入', 'importing'), 100_000, 'rows', true);
     zh.at(1000);
     b.tick(25_000);
-    expect(zh.writes[0]).toContain('25,000/≈100,000 行 · 25,000 行/秒 · 剩余约3 秒');
+    expect(zh.writes[0]).toContain('25,000/≈100,000 行 · 25,000 行/秒 · 剩余约 3 秒');
   });
 
   it('speaks Chinese, counts pages, and without a total shows count and rate', () => {
