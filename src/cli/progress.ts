@@ -90,9 +90,11 @@ export function progressBar(opts: BarOptions): ProgressBar {
       const f = Math.min(1, done / all);
       parts.push(`${count(done)}/${estimated ? '≈' : ''}${count(all)} ${u}`);
       if (rate > 0) parts.push(`${count(rate)} ${u}${opts.lang === 'zh' ? '/秒' : '/s'}`);
-      // Never "0 s left" while work is left: at least a second.
-      const left = Math.max(1, (all - done) / rate);
-      if (rate > 0 && done < all) parts.push(opts.lang === 'zh' ? `剩余${estimated ? '约 ' : ' '}${duration(left, 'zh')}` : `${estimated ? 'about ' : ''}${duration(left, 'en')} left`);
+      if (rate > 0 && done < all) {
+        // Never "0 s left" while work is left: at least a second.
+        const left = Math.max(1, (all - done) / rate);
+        parts.push(opts.lang === 'zh' ? `剩余${estimated ? '约 ' : ' '}${duration(left, 'zh')}` : `${estimated ? 'about ' : ''}${duration(left, 'en')} left`);
+      }
       const head = `${t(label)} `;
       const tail = ` ${String(Math.floor(f * 100)).padStart(3)}% ${parts.join(' · ')}`;
       const columns = width() - 1;

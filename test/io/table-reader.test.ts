@@ -438,27 +438,27 @@ describe('readTable: XLSX', () => {
     }
   });
 
-  it('skips a hidden first sheet by default', async () => {
+  /** A workbook whose first sheet (填表说明) is hidden and whose second holds the data: one header row. */
+  const hiddenFirstSheet = async (name: string): Promise<string> => {
     const wb = new ExcelJS.Workbook();
     const hidden = wb.addWorksheet('说明');
     hidden.state = 'hidden';
     hidden.addRow(['填表说明']);
     wb.addWorksheet('数据').addRow(['企业名称']);
-    const p = join(dir, 'hidden.xlsx');
+    const p = join(dir, name);
     await wb.xlsx.writeFile(p);
+    return p;
+  };
+
+  it('skips a hidden first sheet by default', async () => {
+    const p = await hiddenFirstSheet('hidden.xlsx');
     expect(await rowsOf(p)).toEqual([{ line: 1, cells: ['企业名称'] }]);
   });
 
   it('a skipped sheet whose temporary file is gone before it is opened: the data sheet read, no error left behind', async () => {
     // exceljs deletes a skipped sheet's temporary file while its stream's open may still be pending (twice seen in a
     // clean-clone run as an uncaught ENOENT): the delete made to come first here, for the hidden sheet's file.
-    const wb = new ExcelJS.Workbook();
-    const hidden = wb.addWorksheet('说明');
-    hidden.state = 'hidden';
-    hidden.addRow(['填表说明']);
-    wb.addWorksheet('数据').addRow(['企业名称']);
-    const p = join(dir, 'hidden-gone.xlsx');
-    await wb.xlsx.writeFile(p);
+    const p = await hiddenFirstSheet('hidden-gone.xlsx');
     const uncaught: unknown[] = [];
     const onUncaught = (e: unknown): void => void uncaught.push(e);
     process.prependListener('uncaughtException', onUncaught);
