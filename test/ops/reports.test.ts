@@ -8,6 +8,10 @@ import { UserError } from '../../src/domain/errors.js';
 import type { Report } from '../../src/domain/reports/model.js';
 import type { OpContext } from '../../src/ops/context.js';
 import { buildRoundReport, writeRoundReport } from '../../src/ops/reports.js';
+import { check } from '../../src/ops/check.js';
+import { loadRoundFacts } from '../../src/ledger/reports.repo.js';
+import { buildAudit } from '../../src/domain/reports/audit.js';
+import { renderHtml } from '../../src/io/exporters/html.js';
 import { ledgerWithRound } from '../helpers.js';
 import { addApplications } from '../ledger/allocation-fixtures.js';
 
@@ -126,5 +130,18 @@ describe('a report on a progress bar', () => {
     phases.length = 0;
     await writeRoundReport({ ...op, progress }, { kind: 'audit', roundId: 'R1', format: 'html', lang: 'en', htmlRows: null });
     expect(phases.find((p) => p.label === 'writing the report')?.total).toBe(2 + 2 * 12 + 2 + 2);
+  });
+
+  it('counts the round’s eligibility results once for the audit page: its abridged note and its chart read the same counts', async () => {
+    const { op, db } = roundWithApplications();
+    check(op, { roundId: 'R1' });
+    const facts = loadRoundFacts(db, 'R1', { verify: false })!;
+    let counted = 0;
+    const report = buildAudit({ ...facts, eligibilityCounts: () => (counted++, facts.eligibilityCounts()) }, NOW);
+    const html = await renderHtml({ ...report, htmlRows: 1 }, 'en');
+    // Two applications checked by every rule: the note counts their 24 results, the chart shows them by rule.
+    expect(html).toContain('Abridged: this section has 24 rows; this page lists the first 1.');
+    expect(report.charts.at(-1)?.bars.length).toBeGreaterThan(0);
+    expect(counted).toBe(1);
   });
 });

@@ -25,7 +25,7 @@ import { text, type Text } from '../text.js';
 import { APPLICATION_STAGES, MONEY_STAGES, type MoneyTally, type MoneyTotals } from '../money-stages.js';
 import { col, meta, moneyCol, moneyOf, moneyTally, roundMeta, categoryCell } from './common.js';
 import { clusterLabel, districtLabel } from '../labels.js';
-import type { RoundFacts } from './facts.js';
+import type { FactsOutcomeCount, RoundFacts } from './facts.js';
 import { ChartTally, eligibilityChart } from './charts.js';
 
 const yesNo = (b: boolean) => (b ? text('是', 'yes') : text('否', 'no'));
@@ -64,6 +64,9 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
   const scoreStatus = codedOnce(SCORE_STATUS_LABELS);
   const [yes, no] = [yesNo(true), yesNo(false)];
   let tallied: MoneyTally | null = null;
+  // Counted in SQL over the whole round, asked for by the section's row count and by the chart: counted once.
+  let counted: FactsOutcomeCount[] | null = null;
+  const eligibilityCounts = () => (counted ??= f.eligibilityCounts());
   const sections: Section[] = [
     {
       id: 'verify',
@@ -113,7 +116,7 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
       expectedRows: () => f.appCount * RULE_IDS.length,
       abridgeable: true,
       // The chart's counts are of the same results, rule by rule and outcome by outcome.
-      count: () => f.eligibilityCounts().reduce((n, c) => n + c.count, 0),
+      count: () => eligibilityCounts().reduce((n, c) => n + c.count, 0),
       title: text('资格审核结果（第9、12、18条）', 'Eligibility results (Art. 9, 12, 18)'),
       columns: [
         col('application_id', '申报编号', 'Application'),
@@ -412,6 +415,6 @@ export function buildAudit(f: RoundFacts, generatedAt: string): Report {
     // The answer first: one pass for the summary and the charts before the long tables.
     const tally = new ChartTally(f);
     for (const d of f.standings) tally.add(d);
-    return { charts: [...tally.charts(), eligibilityChart(f.eligibilityCounts())], summary: tally.summary({ ok: f.verify.ok, text: verified }) };
+    return { charts: [...tally.charts(), eligibilityChart(eligibilityCounts())], summary: tally.summary({ ok: f.verify.ok, text: verified }) };
   });
 }
