@@ -53,7 +53,7 @@ export interface FilingRow {
   created_by: string;
 }
 
-export function insertFiling(db: Db, f: { round_id: string; filed_on: string; created_at: string; created_by: string }, items: readonly FiledItem[]): FilingRow {
+export function insertFiling(db: Db, f: { round_id: string; filed_on: string; created_at: string; created_by: string }, items: readonly FiledItem[], onRow?: (done: number) => void): FilingRow {
   const hash = filingHash(f.round_id, f.filed_on, items);
   let sum = 0n;
   for (const i of items) sum += BigInt(i.amount_fen);
@@ -63,7 +63,11 @@ export function insertFiling(db: Db, f: { round_id: string; filed_on: string; cr
       .prepare('INSERT INTO filings (round_id, filed_on, award_count, total_fen, hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(f.round_id, f.filed_on, items.length, total, hash, f.created_at, f.created_by).lastInsertRowid,
   );
-  insertBatched(db, 'INSERT INTO filed_awards (application_id, filing_id, amount_fen) VALUES ', '(?, ?, ?)', items, (i, args) => args.push(i.application_id, id, i.amount_fen));
+  let done = 0;
+  insertBatched(db, 'INSERT INTO filed_awards (application_id, filing_id, amount_fen) VALUES ', '(?, ?, ?)', items, (i, args) => {
+    args.push(i.application_id, id, i.amount_fen);
+    if (onRow && (++done & 4095) === 0) onRow(done);
+  });
   return { filing_id: id, ...f, award_count: items.length, total_fen: total, hash };
 }
 

@@ -159,7 +159,11 @@ export function roundNotices(db: Db, roundId: string): (NoticeRow & { applicatio
  * their amounts; and the notices they are on, in the order of their first
  * application (the date of each read once, not once per award).
  */
-export function inNotice(db: Db, roundId: string): { awards: { application_id: string; amount_fen: number }[]; notices: { noticeId: number; endsOn: string }[] } {
+export function inNotice(
+  db: Db,
+  roundId: string,
+  onRow?: (done: number) => void,
+): { awards: { application_id: string; amount_fen: number }[]; notices: { noticeId: number; endsOn: string }[] } {
   const awards: { application_id: string; amount_fen: number }[] = [];
   const seen = new Set<number>();
   const rows = db
@@ -174,6 +178,7 @@ export function inNotice(db: Db, roundId: string): { awards: { application_id: s
   for (const [id, fen, notice] of rows) {
     awards.push({ application_id: id, amount_fen: fen });
     seen.add(notice);
+    if (onRow && (awards.length & 4095) === 0) onRow(awards.length);
   }
   const endsOn = db.prepare('SELECT ends_on FROM notices WHERE notice_id = ?').pluck();
   return { awards, notices: [...seen].map((noticeId) => ({ noticeId, endsOn: endsOn.get(noticeId) as string })) };

@@ -16,6 +16,7 @@ import { applicationStatus } from '../ledger/eligibility.repo.js';
 import { appendEvent } from '../ledger/events.js';
 import { insertFiling, insertManualAward, type FiledItem, type FilingRow } from '../ledger/filings.repo.js';
 import { inNotice } from '../ledger/notices.repo.js';
+import { noticeCounts } from '../ledger/steps.repo.js';
 import { roundObjections } from '../ledger/objections.repo.js';
 import { type Db, inTransaction } from '../ledger/open.js';
 import type { OpContext } from './context.js';
@@ -58,7 +59,13 @@ function* finalizeSteps(op: OpContext, input: FinalizeInput, at: string): Genera
   const { db } = op;
   const { filedOn } = input;
   const round = requireRound(db, input.roundId);
-  const { awards: filed, notices } = inNotice(db, round.roundId);
+  const progress = op.progress;
+  const tick = progress ? (n: number) => progress.tick(n) : undefined;
+  // About as many awards as the round's notices list (some may be withdrawn or filed already).
+  progress?.phase(text('核对公示中的奖励', 'reading the awards on notice'), noticeCounts(db, round.roundId, null).onNotice, 'rows', true);
+  const { awards: filed, notices } = inNotice(db, round.roundId, tick);
+  // Cleared before a refusal is printed.
+  progress?.done();
   if (filed.length === 0) {
     const states = byState(db, round.roundId);
     throw new RefusedError(
@@ -91,7 +98,9 @@ function* finalizeSteps(op: OpContext, input: FinalizeInput, at: string): Genera
   // Proposed, not on notice: not filed (a read, before the pause).
   const waiting = applicationIdsIn(db, round.roundId, 'proposed');
   yield;
-  const f = insertFiling(db, { round_id: round.roundId, filed_on: filedOn, created_at: at, created_by: op.officer }, filed);
+  progress?.phase(text('正在备案', 'filing the awards'), filed.length, 'rows');
+  const f = insertFiling(db, { round_id: round.roundId, filed_on: filedOn, created_at: at, created_by: op.officer }, filed, tick);
+  progress?.done();
   // Every award filed is in-notice (inNotice reads no other).
   transition(filed[0].application_id, 'in-notice', 'finalize', 'filed');
   // The filed awards make them filed (ledger/states.ts): 10^5 rows are not rewritten and sealed again.

@@ -76,7 +76,7 @@ describe('progress bar', () => {
 describe('progress bar, after the allocation', () => {
   // The round above, allocated again to fund most of it: its notice and its filing seal tens of thousands of rows.
   const at = (now: string) => ({ ...env(), JMFUND_NOW: now });
-  it('publicize and finalize show theirs: the proposed awards read, then the rows sealed; nothing when piped', () => {
+  it('publicize and finalize show theirs: the awards read, then the rows written and sealed; cleared before a refusal; nothing when piped', () => {
     // Budgets that fund most of the 20,000 applications: a notice of thousands of awards.
     const budgets = ['benchmark-enterprise', 'benchmark-platform', 'sme-cloud', 'cluster-pilot', 'talent-training'].flatMap((c) => ['--budget', `${c}=1000000万`]);
     const a = runCli(['allocate', '--round', 'R1', ...budgets], { env: at('2022-05-18T01:00:00.000Z') });
@@ -87,9 +87,19 @@ describe('progress bar, after the allocation', () => {
     expect(p.output).toMatch(/\rreading the proposed awards [^\r]*\d[\d,]*\/≈[\d,]+ rows/);
     expect(p.output).toMatch(/\rsealing the rows written [^\r]*\d[\d,]*\/[\d,]+ rows/);
     expect(p.output).toContain('\r\u001b[K');
-    const f = runCli(['finalize', '--round', 'R1', '--on', '2022-06-20', '--yes'], { env: at('2022-06-20T01:00:00.000Z') });
-    expect(f.code, f.stderr).toBe(0);
-    expect(f.stderr).not.toContain('\r');
+    // Filing before the notice is over is refused after the awards on notice are read: the bar is cleared before the refusal.
+    const finalize = (on: string) => ['finalize', '--round', 'R1', '--on', on, '--yes'];
+    const early = runOnPty(finalize('2022-06-05'), { env: at('2022-06-05T01:00:00.000Z'), timeoutSec: 120 });
+    expect(early.code, early.output).toBe(3);
+    expect(early.output).toMatch(/\rreading the awards on notice [^\r]*\d[\d,]*\/≈[\d,]+ rows/);
+    expect(early.output).toMatch(/\r\u001b\[K[^\r]*the notice period is not over/);
+    const piped = runCli(finalize('2022-06-05'), { env: at('2022-06-05T01:00:00.000Z') });
+    expect(piped.code, piped.stderr).toBe(3);
+    expect(piped.stderr).not.toContain('\r');
+    const f = runOnPty(finalize('2022-06-20'), { env: at('2022-06-20T01:00:00.000Z'), timeoutSec: 120 });
+    expect(f.code, f.output).toBe(0);
+    expect(f.output).toMatch(/\rfiling the awards [^\r]*\d[\d,]*\/[\d,]+ rows/);
+    expect(f.output).toMatch(/\r\u001b\[K[^\r]*filed #1/);
   }, 300_000);
 });
 
