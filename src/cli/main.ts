@@ -4,6 +4,7 @@ import { StoredValueError, UserError } from '../domain/errors.js';
 import { VERSION, buildProgram, langFromArgv } from './program.js';
 import { handleInterrupts } from './interrupt.js';
 import { resultExitCode } from './runner.js';
+import { clearProgressLine } from './progress.js';
 
 export async function main(argv: string[]): Promise<number> {
   const lang = langFromArgv(argv);
@@ -17,6 +18,8 @@ export async function main(argv: string[]): Promise<number> {
     await (await buildProgram(argv)).parseAsync(argv);
     return resultExitCode();
   } catch (e) {
+    // A bar left by the work that failed is not the start of the message's line.
+    clearProgressLine();
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return 2;

@@ -56,6 +56,18 @@ function barWanted(stream: BarStream = process.stderr): boolean {
 /** Seconds into a phase before its rate (and the time left) is shown. */
 const MIN_RATE_SECONDS = 0.2;
 
+// The bar whose line is on the screen now, if any (one at a time: they share stderr).
+let onScreen: ProgressBar | null = null;
+
+/**
+ * Clears the bar line left on the screen, if any: before a command's result or
+ * its error is written (an operation that fails or is refused in the middle
+ * of a phase never got to clear it).
+ */
+export function clearProgressLine(): void {
+  onScreen?.clear();
+}
+
 /** A progress bar for an operation; silent (but callable) when stderr is not a terminal. */
 export function progressBar(opts: BarOptions): ProgressBar {
   const stream = opts.stream ?? process.stderr;
@@ -130,11 +142,13 @@ export function progressBar(opts: BarOptions): ProgressBar {
       if (now - started < delay || now - lastDraw < every) return;
       lastDraw = now;
       shown = true;
+      onScreen = bar;
       stream.write(`\r${line(done, now)}\x1b[K`);
     },
     clear() {
       if (shown) stream.write('\r\x1b[K');
       shown = false;
+      if (onScreen === bar) onScreen = null;
       lastDraw = -Infinity;
     },
     done() {

@@ -5,6 +5,7 @@ import { makeContext, type Context } from './context.js';
 import type { ExitCode } from '../domain/errors.js';
 import { writeJson } from './json-stream.js';
 import { makePrinter, type Output } from './render.js';
+import { clearProgressLine } from './progress.js';
 
 let exitCode: ExitCode = 0;
 export const resultExitCode = (): ExitCode => exitCode;
@@ -15,6 +16,7 @@ export function handler<A extends unknown[]>(fn: (ctx: Context, ...args: A) => P
     const ctx = makeContext(cmd.optsWithGlobals());
     try {
       const out = await fn(ctx, ...(args.slice(0, -1) as A));
+      clearProgressLine();
       // Indented for a person at a terminal; compact in pipes, where files can be large.
       if (ctx.json) {
         // Written in chunks: a lazy array (json-stream.ts) is made as it is written.

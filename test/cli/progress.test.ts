@@ -2,7 +2,7 @@
 // most every 100 ms, with count, rate and time left; cleared at the end; never
 // wider than the terminal. A fake clock: nothing here depends on real time.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { duration, progressBar, type BarStream } from '../../src/cli/progress.js';
+import { clearProgressLine, duration, progressBar, type BarStream } from '../../src/cli/progress.js';
 import { displayWidth } from '../../src/domain/reports/model.js';
 import { text } from '../../src/domain/text.js';
 
@@ -59,6 +59,28 @@ describe('progress bar', () => {
     expect(f.writes[0]).toMatch(/^\rimport \[#+-+\]  25% 25,000\/100,000 rows · 25,000 rows\/s · 3 s left\x1b\[K$/);
     expect(f.writes[1]).toContain(' 50% 50,000/100,000 rows · 25,000 rows/s · 2 s left');
     expect(f.writes[2]).toBe('\r\x1b[K');
+  });
+
+  it('is cleared from outside (a command’s result or error) when one was left on the screen, and only then', () => {
+    const f = fake(true);
+    const bar = progressBar({ lang: 'en', stream: f.stream, clock: f.clock });
+    bar.phase(text('导入', 'import'), 100_000, 'rows');
+    clearProgressLine();
+    expect(f.writes).toEqual([]);
+    f.at(1000);
+    bar.tick(25_000);
+    // The operation failed here, in the middle of its phase: what prints the error clears the line first.
+    clearProgressLine();
+    expect(f.writes.slice(1)).toEqual(['\r\x1b[K']);
+    clearProgressLine();
+    expect(f.writes).toHaveLength(2);
+    // Drawn again, then cleared by its own end: nothing left for the result to clear.
+    f.at(1200);
+    bar.tick(30_000);
+    bar.done();
+    clearProgressLine();
+    expect(f.writes.slice(2).map((w) => w.startsWith('\rimport'))).toEqual([true, false]);
+    expect(f.writes).toHaveLength(4);
   });
 
   it('keeps its bar as narrow as it has been in the phase: a shorter text (10 s left, then 9 s) does not widen it and back', () => {
