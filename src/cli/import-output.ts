@@ -86,7 +86,7 @@ export function stderrListener(ctx: Context, file?: string, o: ReadOptions = {})
       const quiet = kind === 'warning' && o.quiet;
       lists[kind]?.add([p.file, p.line, p.column, p.label, p.value, ctx.t(p.message)]);
       const key = `${kind} ${p.column}`;
-      const k = kinds.get(key) ?? { kind, label: p.label ? `${p.column} (${p.label})` : p.column || ctx.t(text('其他', 'other')), count: 0, waiting: [] };
+      const k = kinds.get(key) ?? { kind, label: p.label ? ctx.t(text(`${p.column}（${p.label}）`, `${p.column} (${p.label})`)) : p.column || ctx.t(text('其他', 'other')), count: 0, waiting: [] };
       kinds.set(key, k);
       k.count++;
       if (quiet) return;

@@ -145,35 +145,75 @@ export function makePrinter(ctx: Pick<Context, 't' | 'color'>, write: (s: string
 }
 
 
+/** Chinese punctuation a line may end on but never start with (，。；：、！？ and closing brackets). */
+const CLOSING = new Set('，。；：、！？）」』】》〉”’'.split(''));
+/** Opening brackets, which a line never ends on. */
+const OPENING = new Set('（「『【《〈“‘'.split(''));
+const wide = (c: string): boolean => charWidth(c.codePointAt(0) ?? 0) === 2;
+
 /**
- * Lines of at most `width` columns. Breaks at a space when one is near,
- * anywhere between two CJK characters, else mid-word; nothing is dropped.
+ * Whether a line may break between a and b (neither a space): between two
+ * CJK characters, unless that starts a line with 。 or ends one with （; never
+ * inside a word or a number, nor between a number and the character it
+ * belongs to (第10条, 30万).
+ */
+function canBreak(a: string, b: string): boolean {
+  if (CLOSING.has(b) || OPENING.has(a)) return false;
+  return wide(a) && wide(b);
+}
+
+/** Of the places a line may break near its end, the one to take (an index into `line`, 0: none). */
+function breakAt(line: string, next: string, width: number): number {
+  let strong = 0;
+  let space = 0;
+  let weak = 0;
+  const chars = [...line];
+  let at = line.length;
+  // The last characters only: what goes down to the next line is at most 12 columns.
+  for (let i = chars.length; i > 0; i--) {
+    const a = chars[i - 1];
+    const b = i < chars.length ? chars[i] : next;
+    const down = displayWidth(line.slice(at).trimStart()) + (next === ' ' ? 0 : displayWidth(next));
+    if (down > 12 || down > width) break;
+    if (a === ' ') space ||= at;
+    else if (b !== ' ' && CLOSING.has(a) && !CLOSING.has(b)) strong ||= at;
+    else if (b !== ' ' && canBreak(a, b)) weak ||= at;
+    at -= a.length;
+  }
+  // After 「，」 rather than at a space a few characters later (not between 已存在 and its 0).
+  if (strong && strong >= space - 6) return strong;
+  return space || weak;
+}
+
+/**
+ * Lines of at most `width` columns. Breaks near the end of a line after
+ * Chinese punctuation, at a space, or between two CJK characters (never
+ * opening a line with 。 nor ending one with （, nor inside a word or a number
+ * such as 第10条), else mid-word; nothing but spaces at a break is dropped.
  */
 export function wrapText(s: string, width: number): string[] {
   const out: string[] = [];
   for (const para of s.split(/\r?\n/)) {
     let line = '';
     let w = 0;
-    let lastSpace = -1; // index in `line` after the last space
     for (const ch of para) {
       const cw = charWidth(ch.codePointAt(0) ?? 0);
       if (w + cw > width && line !== '') {
-        const head = lastSpace > 0 ? line.slice(0, lastSpace).trimEnd() : '';
-        if (ch !== ' ' && head !== '' && lastSpace >= line.length - 12 && displayWidth(line.slice(lastSpace)) + cw <= width) {
+        // A space where the line is full is the break itself.
+        const at = ch === ' ' ? line.length : breakAt(line, ch, width);
+        const head = at > 0 ? line.slice(0, at).trimEnd() : '';
+        if (head !== '') {
           out.push(head);
-          line = line.slice(lastSpace);
-          w = displayWidth(line);
+          line = line.slice(at).trimStart();
         } else {
           out.push(line.trimEnd());
           line = '';
-          w = 0;
         }
-        lastSpace = -1;
-        if (ch === ' ') continue;
+        w = displayWidth(line);
+        if (ch === ' ' && line === '') continue;
       }
       line += ch;
       w += cw;
-      if (ch === ' ') lastSpace = line.length;
     }
     out.push(line);
   }

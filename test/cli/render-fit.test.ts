@@ -59,6 +59,20 @@ describe('tables on a terminal', () => {
 });
 
 describe('wrapText', () => {
+  it('breaks a Chinese line after its punctuation, not between a word and its number, starts no line with 。, ends none with （ and keeps 第10条 whole', () => {
+    const summary = '/tmp/o100/applications-gb18030.csv → 批次 B：100000 行：新增 100000，已存在 0，更新 0，出错 0。';
+    expect(wrapText(summary, 80)).toEqual(['/tmp/o100/applications-gb18030.csv → 批次 B：100000 行：新增 100000，已存在 0，', '更新 0，出错 0。']);
+    expect(wrapText(summary, 76)).toEqual(['/tmp/o100/applications-gb18030.csv → 批次 B：100000 行：新增 100000，', '已存在 0，更新 0，出错 0。']);
+    // No break near enough: between two characters, the one before a 。 going down with it.
+    expect(wrapText('一二三四五六七八九。', 18)).toEqual(['一二三四五六七八', '九。']);
+    expect(wrapText('项目名称相似（一方包含另一方）', 14)).toEqual(['项目名称相似', '（一方包含另一', '方）']);
+    // A number stays with the characters it belongs to.
+    expect(wrapText('一个项目一次申报（第10条）', 13)).toEqual(['一个项目一次', '申报', '（第10条）']);
+    expect(wrapText('申请金额 30万元，超过上限 20万元。', 10)).toEqual(['申请金额', '30万元，', '超过上限', '20万元。']);
+    // English as before: at the last space.
+    expect(wrapText('rows: 100000 new, 0 already there', 20)).toEqual(['rows: 100000 new, 0', 'already there']);
+  });
+
   it('never makes a line wider than asked and keeps every character', () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom('a', 'b', ' ', '中', '文', '，', 'Ｘ'), maxLength: 60 }), fc.integer({ min: 2, max: 30 }), (s, w) => {

@@ -79,7 +79,7 @@ async function runCheck(ctx: Context, opts: { round?: string; asOf?: string; all
                 more = true;
                 return;
               }
-              yield [p.applicationId, p.enterpriseName, ctx.t(ELIGIBILITY_STATUS_LABELS[p.status]), `${w.rule(p.rule)} (${article(ctx, p.article)})`, ctx.t(OUTCOME_LABELS[p.outcome]), ctx.t(p.reason)];
+              yield [p.applicationId, p.enterpriseName, ctx.t(ELIGIBILITY_STATUS_LABELS[p.status]), ctx.t(text(`${w.rule(p.rule)}（${article(ctx, p.article)}）`, `${w.rule(p.rule)} (${article(ctx, p.article)})`)), ctx.t(OUTCOME_LABELS[p.outcome]), ctx.t(p.reason)];
             }
           })(),
           { align: ['left', 'left', 'left', 'left', 'left', 'left'] },
