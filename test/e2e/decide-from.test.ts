@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReportLedger, ROUND, type FixtureLedger } from '../../fixtures/report/build-ledger.js';
-import { runCli } from '../helpers.js';
+import { ledgerWithRound, runCli } from '../helpers.js';
+import { writeOfficerCsv } from '../../bench/lib/generate.mjs';
 
 let L: FixtureLedger;
 beforeAll(() => {
@@ -33,6 +34,31 @@ describe('review --out, decide --from', () => {
     const zh = runCli(['decide', '--from', sheet], { env: { ...L.env, JMFUND_LANG: 'zh' } });
     expect(zh.stdout).toContain('记录决定 0 项（经办人 王科员），已有相同决定 1 项，留空未决定 0 项');
     expect(L.run(['--json', 'review', '--round', ROUND, '--out', join(L.dir, 'none.csv')]).json()).toMatchObject({ items: 0 });
+  });
+
+  it('a worksheet of hundreds: the first 20 decisions listed back, then how many of each; all with --json', async () => {
+    const { path, dir, db } = ledgerWithRound('B');
+    db.close();
+    const file = join(dir, 'applications.csv');
+    // An officer's rows: repeated projects and credit-code warnings, which check leaves for review.
+    await writeOfficerCsv(file, { rows: 1500, idPrefix: 'SQ' });
+    const env = { JMFUND_NOW: '2022-05-05T01:00:00.000Z' };
+    expect(runCli(['import', file, '--round', 'B'], { db: path, env }).code).toBe(0);
+    expect(runCli(['check', '--round', 'B'], { db: path, env }).code).toBe(1);
+    const sheet = join(dir, 'review.csv');
+    const items = runCli(['--json', 'review', '--round', 'B', '--out', sheet], { db: path, env }).json<{ items: number }>().items;
+    expect(items).toBeGreaterThan(40);
+    const [head, ...rows] = readFileSync(sheet, 'utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const filled = rows.map((row, i) => row.replace(/,,,([0-9a-f]{64})$/, i % 5 === 4 ? ',fail,核对原件，不符合条件,$1' : ',pass,核对营业执照原件，信息无误,$1'));
+    writeFileSync(sheet, `\uFEFF${[head, ...filled].join('\r\n')}\r\n`);
+    const fails = rows.filter((_, i) => i % 5 === 4).length;
+    const zh = runCli(['decide', '--from', sheet], { db: path, env: { ...env, JMFUND_LANG: 'zh' } });
+    expect(zh.code, zh.stderr).toBe(0);
+    const lines = zh.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 20).every((l) => /^SQ\d+ \S+：(通过|不通过) — /.test(l)), lines.slice(0, 20).join('\n')).toBe(true);
+    expect(lines[20]).toBe(`……共 ${items} 项决定（通过 ${items - fails} 项，不通过 ${fails} 项），上面列出前 20 项；全部见 --json 或 \`jmfund log\`。`);
+    expect(lines).toHaveLength(22);
+    expect(lines[21]).toContain(`记录决定 ${items} 项`);
   });
 
   it('usage errors: --from with an application or --pass, neither --from nor application (exit 2)', () => {

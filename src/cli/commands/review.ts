@@ -32,6 +32,13 @@ const decisionJson = (d: DecisionResult) => ({
   replaces: d.replaces && { decided_by: d.replaces.decidedBy, outcome: d.replaces.outcome, reason: d.replaces.reason },
 });
 
+/** One decision as a line: 「SQ0000094 一个项目一次申报：通过 — 理由」. */
+const decisionLine = (ctx: Context, d: DecisionResult): string =>
+  ctx.t(text(`${d.applicationId} ${words(ctx).rule(d.rule)}：${OUTCOME_LABELS[d.outcome].zh} — ${d.reason}`, `${d.applicationId} ${d.rule}: ${d.outcome} — ${d.reason}`));
+
+/** Decisions from a file listed back on the screen: the file holds them all (a worksheet of thousands). */
+const DECISIONS_SHOWN = 20;
+
 interface DecideOptions {
   pass?: boolean;
   fail?: boolean;
@@ -65,13 +72,15 @@ function evidenceText(ctx: Context, e: Evidence): string[] {
 
 function describeItem(ctx: Context, item: ReviewItem, i: number, n: number): string {
   const v = item.result;
+  // 「项目：」 in Chinese, "project: " in English.
+  const label = (zh: string, en: string) => ctx.t(text(`${zh}：`, `${en}: `));
   const lines = [
     '',
     `[${i}/${n}] ${item.applicationId}  ${item.enterpriseName}  ${item.uscc}`,
-    `  ${ctx.t(text('项目', 'project'))}: ${item.projectName}    ${ctx.t(text('所属区（市）', 'district'))}: ${item.district}    ${ctx.t(text('类别', 'category'))}: ${words(ctx).category(item.category)}`,
-    `  ${ctx.t(text('规则', 'rule'))}: ${words(ctx).rule(v.rule)} (${ctx.t(articleLabel(v.article))})`,
-    `  ${ctx.t(text('核查发现', 'finding'))}: ${ctx.t(resultReason(v))}`,
-    `  ${ctx.t(text('证据', 'evidence'))}:`,
+    `  ${label('项目', 'project')}${item.projectName}    ${label('所属区（市）', 'district')}${item.district}    ${label('类别', 'category')}${words(ctx).category(item.category)}`,
+    `  ${label('规则', 'rule')}${ctx.t(text(`${words(ctx).rule(v.rule)}（${articleLabel(v.article).zh}）`, `${v.rule} (${articleLabel(v.article).en})`))}`,
+    `  ${label('核查发现', 'finding')}${ctx.t(resultReason(v))}`,
+    `  ${ctx.t(text('证据：', 'evidence:'))}`,
     ...evidenceText(ctx, v.evidence),
   ];
   return lines.join('\n');
@@ -82,7 +91,19 @@ async function runDecideFrom(ctx: Context, file: string, opts: { round?: string;
   return {
     json: { file: r.file, sha256: r.sha256, rows: r.rows, decided: r.decided.map((d) => ({ line: d.line, ...decisionJson(d) })), unchanged: r.unchanged, left_open: r.leftOpen },
     human: (out) => {
-      for (const d of r.decided) out.line(`${d.applicationId} ${words(ctx).rule(d.rule)}: ${ctx.t(OUTCOME_LABELS[d.outcome])} — ${d.reason}`);
+      for (const d of r.decided.slice(0, DECISIONS_SHOWN)) out.line(decisionLine(ctx, d));
+      if (r.decided.length > DECISIONS_SHOWN) {
+        const passed = r.decided.filter((d) => d.outcome === 'pass').length;
+        const [n, failed] = [r.decided.length, r.decided.length - passed];
+        out.line(
+          ctx.t(
+            text(
+              `……共 ${n} 项决定（通过 ${passed} 项，不通过 ${failed} 项），上面列出前 ${DECISIONS_SHOWN} 项；全部见 --json 或 \`jmfund log\`。`,
+              `… ${n} decisions in all (${passed} pass, ${failed} fail), the first ${DECISIONS_SHOWN} above; all with --json or in \`jmfund log\`.`,
+            ),
+          ),
+        );
+      }
       out.line(
         ctx.t(
           text(
@@ -174,7 +195,7 @@ async function runReview(ctx: Context, opts: { round?: string; out?: string; for
     exitCode: remaining > 0 ? 1 : 0,
     human: (out) => {
       if (!items.length) out.line(ctx.t(text(`批次 ${round.roundId} 没有待复核的事项。`, `round ${round.roundId} has nothing to review.`)));
-      for (const d of decided) out.line(`${d.applicationId} ${d.rule}: ${ctx.t(OUTCOME_LABELS[d.outcome])} — ${d.reason}`);
+      for (const d of decided) out.line(decisionLine(ctx, d));
       out.line(ctx.t(text(`已决定 ${decided.length} 项，跳过 ${skipped} 项，尚余 ${remaining} 项待复核。`, `decided ${decided.length}, skipped ${skipped}, ${remaining} still need review.`)));
     },
   };
