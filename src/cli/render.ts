@@ -176,18 +176,18 @@ function breakAt(line: string, next: string, width: number): number {
     const down = displayWidth(line.slice(at).trimStart()) + (next === ' ' ? 0 : displayWidth(next));
     if (down > 12 || down > width) break;
     if (a === ' ') space ||= at;
-    else if (b !== ' ' && CLOSING.has(a) && !CLOSING.has(b)) strong ||= at;
+    else if (b !== ' ' && ((CLOSING.has(a) && !CLOSING.has(b)) || (OPENING.has(b) && !OPENING.has(a)))) strong ||= at;
     else if (b !== ' ' && canBreak(a, b)) weak ||= at;
     at -= a.length;
   }
-  // After 「，」 rather than at a space a few characters later (not between 已存在 and its 0).
+  // After 「，」 or before 「（」 rather than at a space a few characters later (not between 已存在 and its 0).
   if (strong && strong >= space - 6) return strong;
   return space || weak;
 }
 
 /**
  * Lines of at most `width` columns. Breaks near the end of a line after
- * Chinese punctuation, at a space, or between two CJK characters (never
+ * Chinese punctuation or before a bracket, at a space, or between two CJK characters (never
  * opening a line with 。 nor ending one with （, nor inside a word or a number
  * such as 第10条), else mid-word; nothing but spaces at a break is dropped.
  */
@@ -246,13 +246,19 @@ export function fitWidths(natural: number[], wrappable: boolean[], columns: numb
 function renderTable(headers: string[], rows: string[][], align: ('left' | 'right')[], columns: number, paint: ChalkInstance): string {
   const n = headers.length;
   // A loop, not Math.max(...rows): a spread of 10^5 arguments overflows the stack.
+  // A right-aligned column with a space in a cell (a score with its exact value, 99.48 (= 5969/60 = …)) is text too.
+  const spaced = headers.map(() => false);
   const natural = headers.map((h, i) => {
     let w = displayWidth(h);
-    for (const r of rows) for (const part of (r[i] ?? '').split('\n')) w = Math.max(w, displayWidth(part));
+    for (const r of rows) {
+      const c = r[i] ?? '';
+      if (!spaced[i] && c.includes(' ')) spaced[i] = true;
+      for (const part of c.split('\n')) w = Math.max(w, displayWidth(part));
+    }
     return w;
   });
   // Numbers and codes (right-aligned or short) keep their width; long text wraps.
-  const wrappable = natural.map((w, i) => align[i] !== 'right' && w > 12);
+  const wrappable = natural.map((w, i) => (align[i] !== 'right' || spaced[i]) && w > 12);
   const widths = fitWidths(natural, wrappable, columns);
   if (!widths) return renderBlocks(headers, rows, columns, paint);
   const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}\n`;

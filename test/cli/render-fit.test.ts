@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { makeContext } from '../../src/cli/context.js';
 import { fitWidths, makePrinter, wrapText } from '../../src/cli/render.js';
 import { displayWidth } from '../../src/domain/reports/model.js';
+import { text } from '../../src/domain/text.js';
 
 // eslint-disable-next-line no-control-regex
 const plain = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
@@ -50,6 +51,19 @@ describe('tables on a terminal', () => {
     expect(text).toMatch(/^application\s+JM2022-0001$/m);
   });
 
+  it('wraps a right-aligned column that holds text (a score with its exact value) rather than falling back to blocks', () => {
+    const writes: string[] = [];
+    const out = makePrinter(makeContext({ lang: 'zh' }), (s) => writes.push(s), { tty: true, columns: 80, color: false });
+    const headers = [text('申报编号', 'application'), text('得分', 'score'), text('状态', 'status'), text('有效评分', 'experts'), text('回避', 'recused'), text('偏离评分（集体审议）', 'outliers (collective review)')];
+    out.table(headers, [['SQ0042944', '99.54', '已评分', 3, 0, ''], ['SQ0025268', '99.48 (= 5969/60 = 99.483333333333…)', '已评分', 3, 0, '']], { align: ['left', 'right', 'left', 'right', 'right', 'left'] });
+    const lines = writes.join('').trimEnd().split('\n');
+    expect(lines[0].startsWith('┌')).toBe(true);
+    expect(Math.max(...lines.map(displayWidth))).toBeLessThanOrEqual(80);
+    // Every character of the exact score kept, over the lines of its cell.
+    const score = lines.map((l) => l.split('│')[2] ?? '').join('').replace(/\s/g, '');
+    expect(score).toContain('99.48(=5969/60=99.483333333333…)');
+  });
+
   it('colours a state only when colour is on', () => {
     expect(render('en', 200, false)).not.toMatch(/\u001b\[/);
     const coloured = render('en', 200, true);
@@ -66,6 +80,7 @@ describe('wrapText', () => {
     // No break near enough: between two characters, the one before a 。 going down with it.
     expect(wrapText('一二三四五六七八九。', 18)).toEqual(['一二三四五六七八', '九。']);
     expect(wrapText('项目名称相似（一方包含另一方）', 14)).toEqual(['项目名称相似', '（一方包含另一', '方）']);
+    expect(wrapText('偏离评分（集体审议）', 17)).toEqual(['偏离评分', '（集体审议）']);
     // A number stays with the characters it belongs to.
     expect(wrapText('一个项目一次申报（第10条）', 13)).toEqual(['一个项目一次', '申报', '（第10条）']);
     expect(wrapText('申请金额 30万元，超过上限 20万元。', 10)).toEqual(['申请金额', '30万元，', '超过上限', '20万元。']);
