@@ -162,19 +162,23 @@ function canBreak(a: string, b: string): boolean {
   return wide(a) && wide(b);
 }
 
-/** Of the places a line may break near its end, the one to take (an index into `line`, 0: none). */
-function breakAt(line: string, next: string, width: number): number {
+/**
+ * Of the places a line may break near its end, the one to take (an index into
+ * `line`, 0: none). Within the last 12 columns first; else the latest place
+ * at all, so that a long word (a hash, a path) goes down whole when it fits a
+ * line of its own.
+ */
+function breakAt(line: string, next: string, width: number, near = 12): number {
   let strong = 0;
   let space = 0;
   let weak = 0;
   const chars = [...line];
   let at = line.length;
-  // The last characters only: what goes down to the next line is at most 12 columns.
   for (let i = chars.length; i > 0; i--) {
     const a = chars[i - 1];
     const b = i < chars.length ? chars[i] : next;
     const down = displayWidth(line.slice(at).trimStart()) + (next === ' ' ? 0 : displayWidth(next));
-    if (down > 12 || down > width) break;
+    if (down > near || down > width) break;
     if (a === ' ') space ||= at;
     else if (b !== ' ' && ((CLOSING.has(a) && !CLOSING.has(b)) || (OPENING.has(b) && !OPENING.has(a)))) strong ||= at;
     else if (b !== ' ' && canBreak(a, b)) weak ||= at;
@@ -182,7 +186,8 @@ function breakAt(line: string, next: string, width: number): number {
   }
   // After 「，」 or before 「（」 rather than at a space a few characters later (not between 已存在 and its 0).
   if (strong && strong >= space - 6) return strong;
-  return space || weak;
+  if (space || weak) return space || weak;
+  return near < width ? breakAt(line, next, width, width) : 0;
 }
 
 /**

@@ -81,6 +81,9 @@ describe('wrapText', () => {
     expect(wrapText('一二三四五六七八九。', 18)).toEqual(['一二三四五六七八', '九。']);
     expect(wrapText('项目名称相似（一方包含另一方）', 14)).toEqual(['项目名称相似', '（一方包含另一', '方）']);
     expect(wrapText('偏离评分（集体审议）', 17)).toEqual(['偏离评分', '（集体审议）']);
+    // A hash goes down whole when it fits a line of its own (an auditor copies it).
+    const hash = 'e'.repeat(64);
+    expect(wrapText(`已写入 /tmp/审计报告.html（19985636 字节，SHA-256 ${hash}）`, 80)).toEqual(['已写入 /tmp/审计报告.html（19985636 字节，SHA-256', `${hash}）`]);
     // A number stays with the characters it belongs to.
     expect(wrapText('一个项目一次申报（第10条）', 13)).toEqual(['一个项目一次', '申报', '（第10条）']);
     expect(wrapText('申请金额 30万元，超过上限 20万元。', 10)).toEqual(['申请金额', '30万元，', '超过上限', '20万元。']);
