@@ -162,6 +162,14 @@ function canBreak(a: string, b: string): boolean {
   return wide(a) && wide(b);
 }
 
+/** Whether `at` falls inside a file path (a run without spaces that holds / or \\): /tmp/备份.db is not broken between 备 and 份. */
+function inPath(line: string, at: number): boolean {
+  const start = line.lastIndexOf(' ', at - 1) + 1;
+  const end = line.indexOf(' ', at);
+  const word = line.slice(start, end < 0 ? line.length : end);
+  return word.includes('/') || word.includes('\\');
+}
+
 /**
  * Of the places a line may break near its end, the one to take (an index into
  * `line`, 0: none). Within the last 12 columns first; else the latest place
@@ -181,7 +189,7 @@ function breakAt(line: string, next: string, width: number, near = 12): number {
     if (down > near || down > width) break;
     if (a === ' ') space ||= at;
     else if (b !== ' ' && ((CLOSING.has(a) && !CLOSING.has(b)) || (OPENING.has(b) && !OPENING.has(a)))) strong ||= at;
-    else if (b !== ' ' && canBreak(a, b)) weak ||= at;
+    else if (b !== ' ' && canBreak(a, b) && !inPath(line, at)) weak ||= at;
     at -= a.length;
   }
   // After 「，」 or before 「（」 rather than at a space a few characters later (not between 已存在 and its 0).

@@ -84,6 +84,8 @@ describe('wrapText', () => {
     // A hash goes down whole when it fits a line of its own (an auditor copies it).
     const hash = 'e'.repeat(64);
     expect(wrapText(`已写入 /tmp/审计报告.html（19985636 字节，SHA-256 ${hash}）`, 80)).toEqual(['已写入 /tmp/审计报告.html（19985636 字节，SHA-256', `${hash}）`]);
+    // Nor is a path broken between two of its Chinese characters.
+    expect(wrapText("业务规则与行封印与账本相同，未在此检查：运行 jmfund verify --db '/tmp/ot/备份.db'", 80)).toEqual(['业务规则与行封印与账本相同，未在此检查：运行 jmfund verify --db', "'/tmp/ot/备份.db'"]);
     // A number stays with the characters it belongs to.
     expect(wrapText('一个项目一次申报（第10条）', 13)).toEqual(['一个项目一次', '申报', '（第10条）']);
     expect(wrapText('申请金额 30万元，超过上限 20万元。', 10)).toEqual(['申请金额', '30万元，', '超过上限', '20万元。']);
