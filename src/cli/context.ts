@@ -129,7 +129,7 @@ export function makeContext(g: GlobalOptions): Context {
 /** The operation's view of a command: the ledger, the officer and the clock. */
 /** A warning on stderr in the officer's language, also under --json (stdout stays the data). */
 export function warnOnStderr(ctx: Pick<Context, 't'>, t: Text): void {
-  process.stderr.write(`${ctx.t(text('警告', 'warning'))}: ${ctx.t(t)}\n`);
+  process.stderr.write(`${ctx.t(text('警告：', 'warning: '))}${ctx.t(t)}\n`);
 }
 
 export function opContext(ctx: Context): OpContext {

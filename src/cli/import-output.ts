@@ -73,7 +73,7 @@ export function stderrListener(ctx: Context, file?: string, o: ReadOptions = {})
   const bar = progressBar({ lang: ctx.lang });
   const write = (kind: 'error' | 'warning', p: ImportProblem) => {
     bar.clear();
-    process.stderr.write(`${kind === 'warning' ? `${ctx.t(text('警告', 'warning'))}: ` : ''}${printable(ctx.t(p.message))}\n`);
+    process.stderr.write(`${kind === 'warning' ? ctx.t(text('警告：', 'warning: ')) : ''}${printable(ctx.t(p.message))}\n`);
   };
   const kinds = new Map<string, { kind: 'error' | 'warning'; label: string; count: number; waiting: ImportProblem[] }>();
   const lists = {
@@ -118,7 +118,7 @@ export function stderrListener(ctx: Context, file?: string, o: ReadOptions = {})
         else {
           const what = kind === 'error' ? text('错误清单', 'the list of errors') : text('警告清单', 'the list of warnings');
           process.stderr.write(
-            `${ctx.t(text('警告', 'warning'))}: ${ctx.t(text(`${what.zh}未能写入 ${list.target}：${list.failure}`, `${what.en} could not be written to ${list.target}: ${list.failure}`))}\n`,
+            `${ctx.t(text('警告：', 'warning: '))}${ctx.t(text(`${what.zh}未能写入 ${list.target}：${list.failure}`, `${what.en} could not be written to ${list.target}: ${list.failure}`))}\n`,
           );
         }
       }
@@ -130,8 +130,8 @@ export function stderrListener(ctx: Context, file?: string, o: ReadOptions = {})
         const at = where[k.kind];
         const all = at ? text(`全部见 ${at}`, `all in ${at}`) : text('', '');
         const line = text(`${n} 行：${k.label}；${shown.zh}${all.zh ? `；${all.zh}` : ''}`, `${n} rows: ${k.label}; ${shown.en}${all.en ? `; ${all.en}` : ''}`);
-        const head = k.kind === 'warning' ? text('警告', 'warning') : text('错误', 'error');
-        process.stderr.write(`${ctx.t(head)}: ${ctx.t(line)}\n`);
+        const head = k.kind === 'warning' ? text('警告：', 'warning: ') : text('错误：', 'error: ');
+        process.stderr.write(`${ctx.t(head)}${ctx.t(line)}\n`);
       }
     },
   };

@@ -26,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof UserError) {
       process.stderr.write(`jmfund: ${e.text[lang]}\n`);
-      if (e.hint) process.stderr.write(`${lang === 'zh' ? '提示' : 'hint'}: ${e.hint[lang]}\n`);
+      if (e.hint) process.stderr.write(`${lang === 'zh' ? '提示：' : 'hint: '}${e.hint[lang]}\n`);
       return e.exitCode;
     }
     // A stored value import never accepts (a date out of range, an amount past 2^53 fen, an unknown
@@ -34,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof StoredValueError || e instanceof SyntaxError) {
       process.stderr.write(
         lang === 'zh'
-          ? `jmfund: 账本中有一个值无法使用（${e.message}）；导入时不会接受这样的值，账本可能被改动过或已损坏。\n提示: 运行 \`jmfund verify\`，必要时从备份恢复；如 verify 未发现问题，请把这条信息报告给维护人员。\n`
+          ? `jmfund: 账本中有一个值无法使用（${e.message}）；导入时不会接受这样的值，账本可能被改动过或已损坏。\n提示：运行 \`jmfund verify\`，必要时从备份恢复；如 verify 未发现问题，请把这条信息报告给维护人员。\n`
           : `jmfund: a value stored in the ledger cannot be used (${e.message}); import never accepts such a value, so the ledger may have been altered or damaged.\nhint: run \`jmfund verify\`, and restore from a backup if needed; if verify finds nothing, please report this message.\n`,
       );
       return 3;

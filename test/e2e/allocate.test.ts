@@ -117,7 +117,7 @@ describe('jmfund allocate', () => {
     expect(r.stderr).toMatch(/1 application still needs review \(needs-review\).*`jmfund review --round R1`/);
     // In Chinese the category is named by its policy label, with the code the hint's command takes.
     const zh = runCli(['allocate', '--round', 'R1', '--dry-run', '--lang', 'zh'], { db });
-    expect(zh.stderr).toContain('警告: 类别“标杆示范·方向二 特定行业平台标杆”（benchmark-platform）有 1 件申报但没有预算，本次不安排资金；用 `jmfund round budget R1 benchmark-platform=金额`');
+    expect(zh.stderr).toContain('警告：类别“标杆示范·方向二 特定行业平台标杆”（benchmark-platform）有 1 件申报但没有预算，本次不安排资金；用 `jmfund round budget R1 benchmark-platform=金额`');
 
     // stored, proposal = latest; the show command reads back the same plan
     const show = runCli(['allocations', 'show', '--round', 'R1', '--json'], { db });

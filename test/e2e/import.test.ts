@@ -118,7 +118,7 @@ describe('import: a clean file', () => {
     }
     const zh = runCli(['import', file, '--round', 'R1', '--lang', 'zh', '--dry-run'], { db: fresh().path });
     expect(zh.stdout).toContain('23 行：新增 20，已存在 0，更新 0，出错 0，合计行或说明行 3（未导入）');
-    expect(zh.stderr).toContain(`警告: ${file}:24：「合  计」行是汇总表的合计行，不是申报，未导入`);
+    expect(zh.stderr).toContain(`警告：${file}:24：「合  计」行是汇总表的合计行，不是申报，未导入`);
   });
 
   it('a header of two rows, units under the labels or group labels above them, reads as the one-row header does', () => {

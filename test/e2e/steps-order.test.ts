@@ -94,9 +94,9 @@ describe('steps in order', () => {
     const agg = ok(['scores', 'aggregate', ...R]);
     expect(agg.stderr).toMatch(/^warning: round 2022-R1 has no valid expert score: all 33 applications come out as insufficient reviews .*`jmfund scores import FILE --round 2022-R1`/m);
     const zh = ok(['scores', 'aggregate', ...R, '--lang', 'zh', '--json']);
-    expect(zh.stderr).toContain('警告: 批次 2022-R1 没有任何有效的专家评分：33 个申报都记为“有效评审不足”，不参与排名。');
+    expect(zh.stderr).toContain('警告：批次 2022-R1 没有任何有效的专家评分：33 个申报都记为“有效评审不足”，不参与排名。');
     const alloc = ok(['allocate', ...R, '--lang', 'zh']);
-    expect(alloc.stderr).toMatch(/警告: 本版分配没有申报参与排名，不安排任何资金：参与排名须符合条件且汇总分不低于 60 分（第11条；[^）]*有效评审不足 \d+/);
+    expect(alloc.stderr).toMatch(/警告：本版分配没有申报参与排名，不安排任何资金：参与排名须符合条件且汇总分不低于 60 分（第11条；[^）]*有效评审不足 \d+/);
     expect(ok(['allocate', ...R, '--dry-run']).stderr).toMatch(/at least 60 \(Art\. 11; [^)]*insufficient-reviews \d+/);
     // Once scores are in, neither.
     ok(['scores', 'import', demo('scores.csv'), ...R]);
@@ -109,6 +109,6 @@ describe('steps in order', () => {
     const r = runCli(['allocate', ...R, '--lang', 'zh'], { db });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('33 件申报自导入或更新后尚未核查，不能分配。');
-    expect(r.stderr).toContain('提示: 先运行 `jmfund check --round 2022-R1`。');
+    expect(r.stderr).toContain('提示：先运行 `jmfund check --round 2022-R1`。');
   }, 60_000);
 });

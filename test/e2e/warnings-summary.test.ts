@@ -44,7 +44,7 @@ describe('warnings summarised', () => {
     const zh = runCli(['--lang', 'zh', 'import', file, '--round', 'R1', '--dry-run'], { db: path });
     const zhLines = zh.stderr.trim().split('\n');
     expect(zhLines[0]).toContain('列 uscc（统一社会信用代码）');
-    expect(zhLines.at(-1)).toBe(`警告: 30 行：uscc（统一社会信用代码）；上面列出前 10 行；全部见 ${listed}`);
+    expect(zhLines.at(-1)).toBe(`警告：30 行：uscc（统一社会信用代码）；上面列出前 10 行；全部见 ${listed}`);
   });
 
   it('20 warnings of one kind are all listed, and no file is written', () => {
@@ -80,7 +80,7 @@ describe('warnings summarised', () => {
     expect(readdirSync(dirname(file)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // In Chinese too.
     const zh = runCli(['import', file, '--round', 'R1', '--lang', 'zh'], { db: path });
-    expect(zh.stderr).toContain(`错误: 30 行：requested_amount（申请补贴金额）；上面列出前 10 行；全部见 ${listed}`);
+    expect(zh.stderr).toContain(`错误：30 行：requested_amount（申请补贴金额）；上面列出前 10 行；全部见 ${listed}`);
   });
 
   it('20 errors of one kind are all listed, and no errors file is written', () => {

@@ -63,7 +63,7 @@ export function register(program: Command): void {
             state: res.state,
           },
           human: (out) => {
-            out.line(`${res.applicationId}: ${ctx.t(outcome.text)}`);
+            out.line(`${res.applicationId}${ctx.t(text('：', ': '))}${ctx.t(outcome.text)}`);
             out.fields([
               [MONEY_STAGE_LABELS.filed, yuanOrDash(res.filedAwardFen)],
               [text('重算上限', 'cap on actual investment'), yuanOrDash(outcome.capFen)],
