@@ -200,9 +200,10 @@ function breakAt(line: string, next: string, width: number, near = 12): number {
 
 /**
  * Lines of at most `width` columns. Breaks near the end of a line after
- * Chinese punctuation or before a bracket, at a space, or between two CJK characters (never
- * opening a line with 。 nor ending one with （, nor inside a word or a number
- * such as 第10条), else mid-word; nothing but spaces at a break is dropped.
+ * Chinese punctuation or before a bracket, at a space, or between two CJK
+ * characters (never opening a line with 。 nor ending one with （, nor inside
+ * a word, a number such as 第10条 or a path), else mid-word; nothing but
+ * spaces at a break is dropped.
  */
 export function wrapText(s: string, width: number): string[] {
   const out: string[] = [];

@@ -34,7 +34,7 @@ const decisionJson = (d: DecisionResult) => ({
 
 /** One decision as a line: 「SQ0000094 一个项目一次申报：通过 — 理由」. */
 const decisionLine = (ctx: Context, d: DecisionResult): string =>
-  ctx.t(text(`${d.applicationId} ${words(ctx).rule(d.rule)}：${OUTCOME_LABELS[d.outcome].zh} — ${d.reason}`, `${d.applicationId} ${d.rule}: ${d.outcome} — ${d.reason}`));
+  ctx.t(text(`${d.applicationId} ${words(ctx).rule(d.rule)}：${OUTCOME_LABELS[d.outcome].zh} — ${d.reason}`, `${d.applicationId} ${d.rule}: ${OUTCOME_LABELS[d.outcome].en} — ${d.reason}`));
 
 /** Decisions from a file listed back on the screen: the file holds them all (a worksheet of thousands). */
 const DECISIONS_SHOWN = 20;
