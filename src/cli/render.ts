@@ -5,7 +5,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { ExitCode } from '../domain/errors.js';
 import { charWidth, displayWidth } from '../domain/reports/model.js';
 import { BAD_CODES, GOOD_CODES, WARN_CODES } from './tones.js';
-import type { Text } from '../domain/text.js';
+import { text, type Text } from '../domain/text.js';
 import type { Context } from './context.js';
 
 export type Cell = string | number | null | undefined;
@@ -121,7 +121,15 @@ export function makePrinter(ctx: Pick<Context, 't' | 'color'>, write: (s: string
         out.end();
         return;
       }
-      write(renderTable(headers.map(label), Array.from(rows, (r) => r.map(cellText)), opts?.align ?? [], term.columns, paint));
+      // When no table fits, the blocks say so and how wide a window would show one.
+      const narrow = (needed: number) =>
+        ctx.t(
+          text(
+            `（终端宽 ${term.columns} 列，此表至少需要 ${needed} 列：以下每项分块显示；加宽窗口即可显示为表格）`,
+            `(the terminal is ${term.columns} columns wide and this table needs at least ${needed}: one record per block below; a wider window shows the table)`,
+          ),
+        );
+      write(renderTable(headers.map(label), Array.from(rows, (r) => r.map(cellText)), opts?.align ?? [], term.columns, paint, narrow));
     },
     tsvTable: term.tty
       ? null
@@ -257,7 +265,7 @@ export function fitWidths(natural: number[], wrappable: boolean[], columns: numb
   return widths;
 }
 
-function renderTable(headers: string[], rows: string[][], align: ('left' | 'right')[], columns: number, paint: ChalkInstance): string {
+function renderTable(headers: string[], rows: string[][], align: ('left' | 'right')[], columns: number, paint: ChalkInstance, narrow?: (needed: number) => string): string {
   const n = headers.length;
   // A loop, not Math.max(...rows): a spread of 10^5 arguments overflows the stack.
   // A right-aligned column with a space in a cell (a score with its exact value, 99.48 (= 5969/60 = …)) is text too.
@@ -274,7 +282,12 @@ function renderTable(headers: string[], rows: string[][], align: ('left' | 'righ
   // Numbers and codes (right-aligned or short) keep their width; long text wraps.
   const wrappable = natural.map((w, i) => (align[i] !== 'right' || spaced[i]) && w > 12);
   const widths = fitWidths(natural, wrappable, columns);
-  if (!widths) return renderBlocks(headers, rows, columns, paint);
+  if (!widths) {
+    // The narrowest table: every wrappable column at its minimum, the others as they are, and the frame.
+    const needed = natural.reduce((n, w, i) => n + (wrappable[i] ? Math.min(w, MIN_WRAP) : w), 3 * n + 1);
+    const blocks = renderBlocks(headers, rows, columns, paint);
+    return narrow && rows.length > 0 ? `${wrapText(narrow(needed), columns).join('\n')}\n${blocks}` : blocks;
+  }
   const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}\n`;
   const line = (cells: string[], head: boolean): string => {
     const wrapped = cells.map((c, i) => wrapText(c, widths[i]));

@@ -44,11 +44,17 @@ describe('tables on a terminal', () => {
     }
   }
 
-  it('falls back to one record per block when even narrow columns cannot fit', () => {
+  it('falls back to one record per block when even narrow columns cannot fit, and says how wide a window shows the table', () => {
     const text = render('en', 40);
     expect(Math.max(...text.split('\n').map(displayWidth))).toBeLessThanOrEqual(40);
     expect(text).not.toContain('│');
     expect(text).toMatch(/^application\s+JM2022-0001$/m);
+    // application 11 + enterprise 8 + project 8 + state 10 + award 12, and 16 columns of frame.
+    expect(text.split('\n').slice(0, 4).join(' ')).toBe('(the terminal is 40 columns wide and this table needs at least 65: one record per block below; a wider window shows the table)');
+    expect(render('zh', 40).split('\n')[0]).toMatch(/^（终端宽 40 列，此表至少需要 \d+ 列：/);
+    // A window that wide shows the table.
+    expect(render('en', 65).startsWith('┌')).toBe(true);
+    expect(render('en', 64).startsWith('┌')).toBe(false);
   });
 
   it('wraps a right-aligned column that holds text (a score with its exact value) rather than falling back to blocks', () => {
