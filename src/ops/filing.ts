@@ -64,7 +64,7 @@ function* finalizeSteps(op: OpContext, input: FinalizeInput, at: string): Genera
   // About as many awards as the round's notices list (some may be withdrawn or filed already).
   progress?.phase(text('核对公示中的奖励', 'reading the awards on notice'), noticeCounts(db, round.roundId, null).onNotice, 'rows', true);
   const { awards: filed, notices } = inNotice(db, round.roundId, tick);
-  // Cleared before a refusal is printed.
+  // The reading is over: its bar goes before the refusals below or the filing's own bar.
   progress?.done();
   if (filed.length === 0) {
     const states = byState(db, round.roundId);
