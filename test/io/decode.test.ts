@@ -239,7 +239,7 @@ describe('openTextStream: one file, one encoding', () => {
   });
 
   it('four bytes GB18030 leaves unassigned are refused, naming line and byte, near the start and far past the sniffed 64 KiB', async () => {
-    // 84 31 A5 30 lies between the BMP's four-byte range and the other planes'; iconv-lite alone reads it as U+10000.
+    // 84 31 A5 30 lies between the BMP's four-byte range and the other planes'; iconv-lite read it as U+10000.
     const unassigned = Buffer.from([0x84, 0x31, 0xa5, 0x30]);
     const rows = Array.from({ length: 5000 }, (_, i) => `${i},江门市五金厂${i}\r\n`).join('');
     for (const [name, before] of [['unassigned-near.csv', 'id,name\r\n1,江门市五金厂\r\n2,'], ['unassigned-far.csv', `id,name\r\n${rows}2,`]] as const) {
@@ -276,6 +276,25 @@ describe('openTextStream: one file, one encoding', () => {
     expect(r.encoding).toBe('gb18030');
     expect(r.text).toBe(iconv.decode(bytes, 'gb18030'));
     expect(r.text.endsWith('€\r\n')).toBe(true);
+  });
+
+  it('a GB18030 file that holds U+FFFD itself (84 31 A4 37) is read, not refused as a bad byte', async () => {
+    const bytes = Buffer.concat([iconv.encode('id,name\r\n1,江门', 'gb18030'), Buffer.from([0x84, 0x31, 0xa4, 0x37]), iconv.encode('五金厂\r\n', 'gb18030')]);
+    const r = await readAll(await file('replacement-char.csv', bytes));
+    expect(r.encoding).toBe('gb18030');
+    expect(r.text).toBe('id,name\r\n1,江门\uFFFD五金厂\r\n');
+  });
+
+  it("GB18030-2022's mapping: A6D9–A6F3 and FE59–FEA0 are the characters the standard names, streamed and whole alike; a BOM is dropped", async () => {
+    const { decodeBuffer } = await import('../../src/io/decode.js');
+    // ︐ (U+FE10) was U+E78D and 龴 (U+9FB4) U+E81E, private-use code points, before GB18030-2022.
+    const pairs: [number[], string][] = [[[0xa6, 0xd9], '\uFE10'], [[0xa6, 0xf3], '\uFE19'], [[0xfe, 0x59], '\u9FB4'], [[0xfe, 0xa0], '\u9FBB']];
+    const bom = Buffer.from([0x84, 0x31, 0x95, 0x33]);
+    const bytes = Buffer.concat([bom, iconv.encode('id,name\r\n', 'gb18030'), ...pairs.map(([b], i) => Buffer.concat([Buffer.from(`${i},`), Buffer.from(b), iconv.encode('科技\r\n', 'gb18030')]))]);
+    const expected = `id,name\r\n${pairs.map(([, c], i) => `${i},${c}科技\r\n`).join('')}`;
+    const p = await file('gb2022.csv', bytes);
+    expect((await readAll(p)).text).toBe(expected);
+    expect(decodeBuffer(p, bytes).text).toBe(expected);
   });
 
   it('decodeBuffer (a mapping file) refuses a mixed file too', async () => {
