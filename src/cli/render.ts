@@ -22,7 +22,8 @@ export interface Printer {
   line(s?: string): void;
   heading(t: Text | string): void;
   /** rows may be a generator: piped output writes them as they come. */
-  table(headers: (Text | string)[], rows: Iterable<Cell[]>, opts?: { align?: ('left' | 'right')[] }): void;
+  /** `empty`: what a terminal shows instead of a table without rows (piped: the header line alone, as TSV). */
+  table(headers: (Text | string)[], rows: Iterable<Cell[]>, opts?: { align?: ('left' | 'right')[]; empty?: Text }): void;
   /**
    * Piped only (null on a terminal): a table whose rows come as finished TSV
    * lines, each ending in "\n", every cell made safe by tsvCell. For tables of
@@ -129,7 +130,10 @@ export function makePrinter(ctx: Pick<Context, 't' | 'color'>, write: (s: string
             `(the terminal is ${term.columns} columns wide and this table needs at least ${needed}: one record per block below; a wider window shows the table)`,
           ),
         );
-      write(renderTable(headers.map(label), Array.from(rows, (r) => r.map(cellText)), opts?.align ?? [], term.columns, paint, narrow));
+      const cells = Array.from(rows, (r) => r.map(cellText));
+      // A frame around nothing reads as a drawing error.
+      if (cells.length === 0) return void write(`${label(opts?.empty ?? text('（无）', '(none)'))}\n`);
+      write(renderTable(headers.map(label), cells, opts?.align ?? [], term.columns, paint, narrow));
     },
     tsvTable: term.tty
       ? null

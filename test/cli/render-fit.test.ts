@@ -70,6 +70,19 @@ describe('tables on a terminal', () => {
     expect(score).toContain('99.48(=5969/60=99.483333333333…)');
   });
 
+  it('a table without rows is a line saying so on a terminal, not an empty frame; piped, its header line alone', () => {
+    const headers = [text('状态', 'state'), text('申报数', 'applications')];
+    const shown = (lang: 'zh' | 'en', tty: boolean, empty?: { zh: string; en: string }) => {
+      const writes: string[] = [];
+      makePrinter(makeContext({ lang }), (s) => writes.push(s), { tty, columns: tty ? 80 : Infinity, color: false }).table(headers, [], { empty });
+      return writes.join('');
+    };
+    expect(shown('zh', true)).toBe('（无）\n');
+    expect(shown('en', true)).toBe('(none)\n');
+    expect(shown('zh', true, text('（本批次尚无申报）', '(no applications in this round yet)'))).toBe('（本批次尚无申报）\n');
+    expect(shown('zh', false)).toBe('状态\t申报数\n');
+  });
+
   it('colours a state only when colour is on', () => {
     expect(render('en', 200, false)).not.toMatch(/\u001b\[/);
     const coloured = render('en', 200, true);

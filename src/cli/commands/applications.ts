@@ -138,10 +138,11 @@ export function register(program: Command): void {
             out.table(
               [text('申报编号', 'application'), text('批次', 'round'), text('企业', 'enterprise'), text('项目', 'project'), text('类别', 'category'), text('区（市）', 'district'), text('申请金额（元）', 'requested (yuan)'), text('状态', 'state')],
               list.rows,
-              { align: ['left', 'left', 'left', 'left', 'left', 'left', 'right', 'left'] },
+              { align: ['left', 'left', 'left', 'left', 'left', 'left', 'right', 'left'], empty: text('（没有符合条件的申报）', '(no application matches)') },
             );
             if (!tty) return;
             const n = list.count();
+            if (n === 0) return;
             out.line(ctx.t(text(`共 ${n} 项申报`, `${n} application${n === 1 ? '' : 's'}`)));
             if (n > TTY_TABLE_ROWS) {
               out.line(ctx.t(text(`（仅显示前 ${TTY_TABLE_ROWS} 项；完整列表请用 --json 或输出到管道）`, `(first ${TTY_TABLE_ROWS} shown; use --json or a pipe for all)`)));

@@ -38,7 +38,7 @@ export function register(program: Command): void {
             out.table(
               [text('状态', 'state'), text('申报数', 'applications'), text('当前补贴（元）', 'award now (yuan)')],
               Object.entries(s.states).map(([state, v]) => [stateText(ctx, state), v.count, formatYuan(v.amount_fen)]),
-              { align: ['left', 'right', 'right'] },
+              { align: ['left', 'right', 'right'], empty: text('（本批次尚无申报）', '(no applications in this round yet)') },
             );
             out.line(ctx.t(text('当前补贴：备案后为核定金额，备案前为拟安排金额。', 'award now: the final amount once filed, the allocated amount before.')));
             out.heading(text('资金（元）', 'money (yuan)'));
