@@ -643,6 +643,8 @@ class Decode extends Transform {
       const from = this.offset - k;
       lineAt(path, from).then((line) => {
         this.useOther('gb18030', new EncodingScan({ line, offset: from }));
+        // Mid-file: an encoded U+FEFF here is text, not a BOM.
+        this.atStart = false;
         this.offset = from;
         this.throughOther(Buffer.concat([tail.subarray(tail.length - k), chunk]), cb);
       }, (e: unknown) => cb(ioError(path, e)));
