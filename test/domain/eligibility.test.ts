@@ -64,6 +64,9 @@ describe('credit-code (GB 32100-2015, §4)', () => {
     expect(r.outcome).toBe('needs-review');
     expect(r.reason.en).toContain('should be M');
     expect(r.reason.zh).toContain('「M」');
+    // Sent to the business licence once, not twice.
+    expect(r.reason.en.match(/business licence/g)).toHaveLength(1);
+    expect(r.reason.zh.match(/营业执照/g)).toHaveLength(1);
   });
   it('needs-review: wrong organisation-code check, naming the expected one', () => {
     // org body 12345678 → 8; put 7 and fix the final check so only the org check fails
@@ -72,6 +75,8 @@ describe('credit-code (GB 32100-2015, §4)', () => {
     expect(r.outcome).toBe('needs-review');
     expect(r.reason.en).toMatch(/should end in 8, not 7/);
     expect(r.reason.en).not.toContain('check character should be');
+    expect(r.reason.en.match(/business licence/g)).toHaveLength(1);
+    expect(r.reason.zh.match(/营业执照/g)).toHaveLength(1);
   });
 });
 
