@@ -23,6 +23,10 @@ describe('jmfund demo', () => {
     }
     const verify = runCli(['verify', '--json'], { db: join(dir, 'demo.db') });
     expect(verify.code).toBe(0);
+    // One award is "1 award" in English.
+    const status = runCli(['status', '--round', '2022-R1', '--lang', 'en'], { db: join(dir, 'demo.db') }).stdout;
+    expect(status).toContain('notice #2: 2022-06-10 through 2022-06-16, 1 award, ');
+    expect(status).toMatch(/notice #1: 2022-06-01 through 2022-06-07, \d+ awards, /);
     // The whole cycle's log in Chinese: every detail a Chinese name, the codes of a key's own list by their labels.
     const log = runCli(['log', '--lang', 'zh'], { db: join(dir, 'demo.db') }).stdout;
     expect([...new Set([...log.matchAll(/(?:^|[\t;{,] ?)([a-z][a-z0-9_-]*)=/gm)].map((m) => m[1]))]).toEqual([]);

@@ -59,7 +59,7 @@ export function register(program: Command): void {
               ctx.t(
                 text(
                   `已备案 #${f.filing_id}（${filedOn}）：${f.award_count} 项，合计 ${formatYuan(f.total_fen)} 元。备案金额不可更改（sha256 ${f.hash.slice(0, 16)}…）。`,
-                  `filed #${f.filing_id} on ${filedOn}: ${f.award_count} awards, ${formatYuan(f.total_fen)} in all. Filed amounts cannot change (sha256 ${f.hash.slice(0, 16)}…).`,
+                  `filed #${f.filing_id} on ${filedOn}: ${f.award_count} award${f.award_count === 1 ? '' : 's'}, ${formatYuan(f.total_fen)} in all. Filed amounts cannot change (sha256 ${f.hash.slice(0, 16)}…).`,
                 ),
               ),
             );

@@ -95,7 +95,7 @@ export function register(program: Command): void {
               ctx.t(
                 text(
                   `公示 #${r.noticeId}：${items.length} 项，合计 ${formatYuan(r.totalFen)} 元，${period.startsOn} 至 ${period.endsOn}（${period.days} 日，第${r.article}条）；${period.fileFrom} 起可备案。`,
-                  `notice #${r.noticeId}: ${items.length} awards, ${formatYuan(r.totalFen)} in all, ${period.startsOn} through ${period.endsOn} (${period.days} days, Art. ${r.article}); filing possible from ${period.fileFrom}.`,
+                  `notice #${r.noticeId}: ${items.length} award${items.length === 1 ? '' : 's'}, ${formatYuan(r.totalFen)} in all, ${period.startsOn} through ${period.endsOn} (${period.days} days, Art. ${r.article}); filing possible from ${period.fileFrom}.`,
                 ),
               ),
             );

@@ -60,7 +60,7 @@ export function register(program: Command): void {
                   : n.phase === 'ended'
                     ? ctx.t(text('已结束', 'ended'))
                     : ctx.t(text('尚未开始', 'not started'));
-              out.line(ctx.t(text(`公示 #${n.notice_id}：${n.from} 至 ${n.through}，${n.applications} 项，`, `notice #${n.notice_id}: ${n.from} through ${n.through}, ${n.applications} awards, `)) + phase);
+              out.line(ctx.t(text(`公示 #${n.notice_id}：${n.from} 至 ${n.through}，${n.applications} 项，`, `notice #${n.notice_id}: ${n.from} through ${n.through}, ${n.applications} award${n.applications === 1 ? '' : 's'}, `)) + phase);
             }
           },
         };
