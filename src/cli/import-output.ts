@@ -195,11 +195,16 @@ export function summaryHuman(ctx: Context, out: Printer, run: TableImport, skipI
     `${run.rows} row${run.rows === 1 ? '' : 's'}: ${run.new} new, ${run.unchanged} already there${repeated.en}, ${run.updated} updated, ${run.rejected} rejected${totals.en}`,
   );
   if (run.rejected > 0 && !skipInvalid) {
+    // Nothing was written: the outcome first, then what the other rows would have done (not "new 200000").
+    const others = text(
+      `共 ${run.rows} 行，其余各行可新增 ${run.new}，已存在 ${run.unchanged}${repeated.zh}，可更新 ${run.updated}${totals.zh}`,
+      `${run.rows} row${run.rows === 1 ? '' : 's'}; of the others ${run.new} would be new, ${run.unchanged} already there${repeated.en}, ${run.updated} would be updated${totals.en}`,
+    );
     out.line(
       t(
         text(
-          `${file}：${counts.zh}。有 ${run.rejected} 行出错（见上），未导入任何内容；请改正后重新导入，或用 --skip-invalid --rejects FILE 只导入正确的行。`,
-          `${file}: ${counts.en}. ${run.rejected} row${run.rejected > 1 ? 's have' : ' has'} errors (listed above), so nothing was imported; fix them and import again, or use --skip-invalid --rejects FILE to import the good rows.`,
+          `${file}：有 ${run.rejected} 行出错（见上），未导入任何内容（${others.zh}）；请改正后重新导入，或用 --skip-invalid --rejects FILE 只导入正确的行。`,
+          `${file}: ${run.rejected} row${run.rejected > 1 ? 's have' : ' has'} errors (listed above), so nothing was imported (${others.en}); fix them and import again, or use --skip-invalid --rejects FILE to import the good rows.`,
         ),
       ),
     );

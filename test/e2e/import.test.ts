@@ -284,6 +284,11 @@ describe('import: bad input', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('amount-not-number.csv:4：列 total_investment（项目总投入）：金额「12,34」无法识别；可接受的写法：');
     expect(r.stdout).toContain('未导入任何内容');
+    // Nothing was written: the line leads with that, and says what the other rows would have done, not "新增 2".
+    expect(r.stdout).toMatch(/amount-not-number\.csv：有 1 行出错（见上），未导入任何内容（共 \d+ 行，其余各行可新增 \d+，/);
+    expect(r.stdout).not.toMatch(/：\d+ 行：新增/);
+    const en = runCli(['import', join(FIX, 'bad', 'amount-not-number.csv'), '--round', 'R1'], { db: path });
+    expect(en.stdout).toMatch(/amount-not-number\.csv: 1 row has errors \(listed above\), so nothing was imported \(\d+ rows; of the others \d+ would be new, /);
   });
 
   it('an unknown round or a missing file is a usage error', () => {
