@@ -55,6 +55,14 @@ function barWanted(stream: BarStream = process.stderr): boolean {
 
 /** Seconds into a phase before its rate (and the time left) is shown. */
 const MIN_RATE_SECONDS = 0.2;
+/**
+ * How far back the rate looks once the bar has been drawn a while: the work's
+ * recent speed, so that a slow start (a check setting up before its first
+ * groups) does not make the time left hours long, nor keep it too long after.
+ */
+const RATE_WINDOW_MS = 3000;
+/** Before any draw to measure from, a rate from the phase's start is trusted for the time left from this share of the work done. */
+const TRUSTED_START_SHARE = 0.01;
 
 // The bar whose line is on the screen now, if any (one at a time: they share stderr).
 let onScreen: ProgressBar | null = null;
@@ -89,17 +97,31 @@ export function progressBar(opts: BarOptions): ProgressBar {
   let shown = false;
   // The bar's width in this phase so far: it only narrows, so that a shorter text (10 s left, then 9 s) does not widen it by a column and back.
   let barRoom = Infinity;
+  // [time, done] at this phase's draws (once it has run MIN_RATE_SECONDS), the oldest within RATE_WINDOW_MS of now first.
+  let samples: [number, number][] = [];
 
-  const line = (done: number, now: number): string => {
+  /** Rows per second lately, and whether it comes from draws (else from the phase's start); 0 when it says nothing yet. */
+  const rateAt = (done: number, now: number): { rate: number; fromDraws: boolean } => {
+    while (samples.length > 1 && now - samples[1][0] >= RATE_WINDOW_MS) samples.shift();
+    const first = samples[0];
+    if (first && now - first[0] >= MIN_RATE_SECONDS * 1000) return { rate: Math.max(0, done - first[1]) / ((now - first[0]) / 1000), fromDraws: true };
     const secs = (now - phaseStart) / 1000;
     // A rate from the first instants of a phase says nothing (a first tick can come a microsecond in).
-    const rate = secs >= MIN_RATE_SECONDS ? done / secs : 0;
+    return { rate: secs >= MIN_RATE_SECONDS ? done / secs : 0, fromDraws: false };
+  };
+
+  const line = (done: number, now: number): string => {
+    const measured = rateAt(done, now);
+    if ((now - phaseStart) / 1000 >= MIN_RATE_SECONDS) samples.push([now, done]);
+    let rate = measured.rate;
     const u = t(UNITS[unit]);
     const parts: string[] = [];
     if (total !== null && total > 0) {
       // An estimated total (the lines of a file, from its size) passed by the count: the count is the total so far.
       const all = estimated ? Math.max(total, done) : total;
       const f = Math.min(1, done / all);
+      // Two rows in the first half second of a check setting up: a rate from that would say hours are left.
+      if (!measured.fromDraws && done < all * TRUSTED_START_SHARE) rate = 0;
       parts.push(`${count(done)}/${estimated ? '≈' : ''}${count(all)} ${u}`);
       if (rate > 0) parts.push(`${count(rate)} ${u}${opts.lang === 'zh' ? '/秒' : '/s'}`);
       if (rate > 0 && done < all) {
@@ -134,6 +156,7 @@ export function progressBar(opts: BarOptions): ProgressBar {
       estimated = about === true;
       lastDraw = -Infinity;
       barRoom = Infinity;
+      samples = [];
     },
     tick(done) {
       if (!on) return;

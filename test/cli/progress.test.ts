@@ -130,6 +130,25 @@ describe('progress bar', () => {
     expect(f.writes[2]).toContain(' 50% 40,000/80,000 rows · 80,000 rows/s · 1 s left');
   });
 
+  it('a slow start (a check setting up) shows no rate or time left on its first frame, and the time left follows the recent speed, not the start', () => {
+    const f = fake(true);
+    const bar = progressBar({ lang: 'en', stream: f.stream, clock: f.clock });
+    bar.phase(text('核查资格', 'checking'), 200_000, 'applications');
+    // Half a second of setting up, then a ramp, then 30,000 a second.
+    const at = (ms: number, done: number) => {
+      f.at(ms);
+      bar.tick(done);
+    };
+    at(500, 2);
+    at(1000, 932);
+    at(1500, 1946);
+    for (let ms = 2000, done = 16_946; ms <= 5000; ms += 500, done += 15_000) at(ms, done);
+    expect(f.writes[0]).toMatch(/^\rchecking \[-+\]   0% 2\/200,000 applications\x1b\[K$/);
+    // At 5 s: 106,946 done; the last three seconds ran at 30,000 a second (from the start it averages 21,389).
+    const last = f.writes[f.writes.length - 1];
+    expect(last).toContain('106,946/200,000 applications · 30,000 applications/s · 3 s left');
+  });
+
   it('marks an estimated total (a file’s lines from its size) and its time left as about, and never shows more done than all', () => {
     const f = fake(true);
     const bar = progressBar({ lang: 'en', stream: f.stream, clock: f.clock });
