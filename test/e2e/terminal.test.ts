@@ -163,6 +163,13 @@ describe('a long list on a terminal', () => {
     const limited = stripAnsi(runOnPty(['log', '--limit', '250'], { columns: 160, env: { JMFUND_DB: many } }).output);
     expect([...limited.matchAll(/^│\s+(\d+) │/gm)]).toHaveLength(250);
     expect(limited).not.toContain('shown on the terminal');
+    // Narrower than 120 columns: a paragraph per event (its details a line each), not a table with a sliver for them.
+    const narrow = stripAnsi(runOnPty(['--lang', 'zh', 'log', '--limit', '3'], { columns: 80, env: { JMFUND_DB: many } }).output);
+    expect(narrow).toContain('（终端宽 80 列：每个事件一段');
+    expect(narrow).not.toContain('│');
+    expect([...narrow.matchAll(/^#(\d+) · 2022-05-06 09:04 · o · /gm)].map((m) => Number(m[1]))).toEqual([258, 259, 260]);
+    expect(narrow).toMatch(/^ {2}n=259\r?$/m);
+    expect(stripAnsi(runOnPty(['log', '--limit', '3'], { columns: 120, env: { JMFUND_DB: many } }).output)).toMatch(/^│\s+260 │/m);
     expect(runCli(['log'], { db: many }).stdout.trim().split('\n')).toHaveLength(261);
     expect(runCli(['--json', 'log'], { db: many }).json<{ count: number }>().count).toBe(260);
   }, 120_000);

@@ -26,7 +26,7 @@ import { text, type Lang, type Text } from '../../domain/text.js';
 import { eventLog, logHead, type Json } from '../../ops/log.js';
 import type { Context } from '../context.js';
 import { dateOption, positiveCountOption } from '../options.js';
-import type { Output } from '../render.js';
+import { wrapText, type Output } from '../render.js';
 import { handler } from '../runner.js';
 import { words } from '../words.js';
 
@@ -204,6 +204,8 @@ const VALUE_LABELS: Readonly<Record<string, Readonly<Record<string, Text>>>> = {
 };
 /** Events `log` shows on a terminal without --limit: the newest. */
 const TTY_LOG_EVENTS = 200;
+/** Narrower than this, a terminal gets the log as paragraphs: the table's details column would be under 40 columns. */
+const LOG_TABLE_COLUMNS = 120;
 
 const STATE_KEYS = new Set(['before', 'after', 'state', 'states']);
 
@@ -212,7 +214,8 @@ const STATE_KEYS = new Set(['before', 'after', 'state', 'states']);
  * language, `…_fen` amounts in yuan with separators, instants in the officer's
  * zone, states by their label; lists of more than 10 cut (--json has them whole).
  */
-export function detailsText(d: Json, w: DetailWords | Lang): string {
+/** An event's details, `key=value` each (a value that is not an object: itself). */
+function detailParts(d: Json, w: DetailWords | Lang): string[] {
   const { lang, instant = (s: string) => s, code = () => null, command = '' } = typeof w === 'string' ? { lang: w } : w;
   const key = (k: string): string => {
     const base = k.endsWith('_fen') ? k.slice(0, -4) : k;
@@ -237,11 +240,12 @@ export function detailsText(d: Json, w: DetailWords | Lang): string {
     if (typeof v === 'object') return `{${Object.entries(v).map(([k2, x]) => `${key(k2)}=${val(x, FEN_MAPS.has(k) && typeof x === 'number' ? `${k2}_fen` : k2)}`).join(', ')}}`;
     return String(v);
   };
-  if (typeof d !== 'object' || d === null || Array.isArray(d) || isText(d)) return val(d);
-  return Object.entries(d)
-    .map(([k, v]) => `${key(k)}=${val(v, k)}`)
-    .join('; ');
+  if (typeof d !== 'object' || d === null || Array.isArray(d) || isText(d)) return [val(d)];
+  return Object.entries(d).map(([k, v]) => `${key(k)}=${val(v, k)}`);
 }
+
+/** An event's details as one line: `key=value; key=value`. */
+export const detailsText = (d: Json, w: DetailWords | Lang): string => detailParts(d, w).join('; ');
 
 function headCommand(ctx: Context): Output {
   const h = logHead(ctx.db());
@@ -276,16 +280,34 @@ function logCommand(ctx: Context, opts: LogOptions): Output {
         p.line(ctx.t(text('没有符合条件的事件。', 'no events match.')));
         return;
       }
-      p.table(
-        [text('序号', 'seq'), timeHeader(ctx.tz), text('操作人', 'officer'), text('命令', 'command'), text('批次', 'round'), text('申报', 'applications'), text('详情', 'details')],
-        events.map((e) => {
-          const label = labelOf(EVENT_COMMAND_LABELS, e.command);
-          const ids = e.app_ids.length > 5 ? `${e.app_ids.slice(0, 5).join(', ')} … (+${e.app_ids.length - 5})` : e.app_ids.join(', ');
-          const command = ctx.lang === 'zh' ? label.zh : label.en !== e.command ? `${e.command} (${label.en})` : e.command;
-          return [e.seq, ctx.instant(e.at), e.officer, command, e.round_id ?? '', ids, detailsText(e.details, { lang: ctx.lang, instant: ctx.instant, code: w.code, command: e.command })];
-        }),
-        { align: ['right', 'left', 'left', 'left', 'left', 'left', 'left'] },
-      );
+      const rows = events.map((e) => {
+        const label = labelOf(EVENT_COMMAND_LABELS, e.command);
+        const ids = e.app_ids.length > 5 ? `${e.app_ids.slice(0, 5).join(', ')} … (+${e.app_ids.length - 5})` : e.app_ids.join(', ');
+        const command = ctx.lang === 'zh' ? label.zh : label.en !== e.command ? `${e.command} (${label.en})` : e.command;
+        return { cells: [String(e.seq), ctx.instant(e.at), e.officer, command, e.round_id ?? '', ids], details: detailParts(e.details, { lang: ctx.lang, instant: ctx.instant, code: w.code, command: e.command }) };
+      });
+      const headers = [text('序号', 'seq'), timeHeader(ctx.tz), text('操作人', 'officer'), text('命令', 'command'), text('批次', 'round'), text('申报', 'applications')];
+      const columns = process.stdout.isTTY ? process.stdout.columns || 80 : Infinity;
+      if (columns < LOG_TABLE_COLUMNS) {
+        // A details column a sixth of an 80-column window wide broke every key and hash: one paragraph per event instead.
+        const legend = headers.map((h) => ctx.t(h)).join(' · ');
+        p.line(
+          ctx.t(
+            text(
+              `（终端宽 ${columns} 列：每个事件一段，首行为 ${legend}，其下每行一项详情；宽 ${LOG_TABLE_COLUMNS} 列以上显示为表格）`,
+              `(a ${columns}-column terminal: one paragraph per event, its first line ${legend}, then one detail a line; ${LOG_TABLE_COLUMNS} columns or more show a table)`,
+            ),
+          ),
+        );
+        for (const r of rows) {
+          const [first, ...rest] = wrapText(`#${r.cells.filter((c) => c !== '').join(' · ')}`, columns);
+          p.heading(first);
+          for (const l of rest) p.line(l);
+          for (const d of r.details) for (const [i, l] of wrapText(d, columns - 4).entries()) p.line(`${i === 0 ? '  ' : '    '}${l}`);
+        }
+      } else {
+        p.table([...headers, text('详情', 'details')], rows.map((r) => [...r.cells, r.details.join('; ')]), { align: ['right', 'left', 'left', 'left', 'left', 'left', 'left'] });
+      }
       if (cut && matching > count) {
         const [n, all] = [count.toLocaleString('en'), matching.toLocaleString('en')];
         p.line(
