@@ -8,7 +8,8 @@ import { BAD_CODES, GOOD_CODES, WARN_CODES } from './tones.js';
 import { text, type Text } from '../domain/text.js';
 import type { Context } from './context.js';
 
-export type Cell = string | number | null | undefined;
+/** A cell; parts (a log event's details) are one text joined by `; `, or one a line in paragraphs. */
+export type Cell = string | number | null | undefined | readonly string[];
 
 export interface Output {
   /** What --json prints (stdout, nothing else there). */
@@ -22,8 +23,12 @@ export interface Printer {
   line(s?: string): void;
   heading(t: Text | string): void;
   /** rows may be a generator: piped output writes them as they come. */
-  /** `empty`: what a terminal shows instead of a table without rows (piped: the header line alone, as TSV). */
-  table(headers: (Text | string)[], rows: Iterable<Cell[]>, opts?: { align?: ('left' | 'right')[]; empty?: Text }): void;
+  /**
+   * `empty`: what a terminal shows instead of a table without rows (piped: the header line alone, as TSV).
+   * `paragraphs`: on a terminal narrower than `below` columns, each row is a paragraph instead: its first `head`
+   * cells on one line, then each other cell (each part of one) on a line of its own.
+   */
+  table(headers: (Text | string)[], rows: Iterable<Cell[]>, opts?: { align?: ('left' | 'right')[]; empty?: Text; paragraphs?: { below: number; head: number } }): void;
   /**
    * Piped only (null on a terminal): a table whose rows come as finished TSV
    * lines, each ending in "\n", every cell made safe by tsvCell. For tables of
@@ -42,7 +47,7 @@ export interface Terminal {
   color: boolean;
 }
 
-const cellText = (c: Cell): string => (c === null || c === undefined ? '' : String(c));
+const cellText = (c: Cell): string => (c === null || c === undefined ? '' : typeof c === 'object' ? c.join('; ') : String(c));
 
 /** Rows of a long list shown on a terminal (a boxed table of 200,000 rows helps nobody); pipes and --json get every row. */
 export const TTY_TABLE_ROWS = 1000;
@@ -66,6 +71,7 @@ export function listRows<T>(rows: Iterable<T>, tty: boolean, cells: (r: T) => Ce
 export function tsvCell(c: Cell): string {
   if (typeof c === 'number') return String(c);
   if (c === null || c === undefined) return '';
+  if (typeof c === 'object') return tsvCell(c.join('; '));
   // Most cells hold none: a scan is cheaper than a replace (10^6 rows × 9 cells).
   for (let i = 0; i < c.length; i++) {
     const u = c.charCodeAt(i);
@@ -130,9 +136,21 @@ export function makePrinter(ctx: Pick<Context, 't' | 'color'>, write: (s: string
             `(the terminal is ${term.columns} columns wide and this table needs at least ${needed}: one record per block below; a wider window shows the table)`,
           ),
         );
-      const cells = Array.from(rows, (r) => r.map(cellText));
+      const given = Array.from(rows);
       // A frame around nothing reads as a drawing error.
-      if (cells.length === 0) return void write(`${label(opts?.empty ?? text('（无）', '(none)'))}\n`);
+      if (given.length === 0) return void write(`${label(opts?.empty ?? text('（无）', '(none)'))}\n`);
+      const para = opts?.paragraphs;
+      if (para && term.columns < para.below) {
+        const names = headers.map(label);
+        const [head, rest] = [names.slice(0, para.head), names.slice(para.head)];
+        const legend = text(
+          `（终端宽 ${term.columns} 列：每项一段，首行为 ${head.join(' · ')}，其下每行一项：${rest.join('、')}；宽 ${para.below} 列以上显示为表格）`,
+          `(a ${term.columns}-column terminal: one paragraph per row, its first line ${head.join(' · ')}, then ${rest.join(', ')}, one a line; ${para.below} columns or more show a table)`,
+        );
+        write(`${wrapText(label(legend), term.columns).join('\n')}\n`);
+        return void write(renderParagraphs(given, para.head, term.columns, paint));
+      }
+      const cells = given.map((r) => r.map(cellText));
       write(renderTable(headers.map(label), cells, opts?.align ?? [], term.columns, paint, narrow));
     },
     tsvTable: term.tty
@@ -312,6 +330,23 @@ function renderTable(headers: string[], rows: string[][], align: ('left' | 'righ
 }
 
 /** One record per block (`key: value` lines) when no table fits the window. */
+/** Rows as paragraphs (Printer.table's `paragraphs`): the first `head` cells in bold on one line, then the rest a line each, indented. */
+function renderParagraphs(rows: readonly Cell[][], head: number, columns: number, paint: ChalkInstance): string {
+  let out = '';
+  for (const r of rows) {
+    const first = r.slice(0, head).map(cellText).filter((c) => c !== '');
+    const [top, ...more] = wrapText(first.join(' · '), columns);
+    out += `\n${paint.bold(top)}\n${more.map((l) => `${l}\n`).join('')}`;
+    for (const c of r.slice(head)) {
+      for (const part of typeof c === 'object' && c !== null ? c : [cellText(c)]) {
+        if (part === '') continue;
+        wrapText(part, columns - 4).forEach((l, i) => (out += `${i === 0 ? '  ' : '    '}${tone(paint, l, part)}\n`));
+      }
+    }
+  }
+  return out;
+}
+
 function renderBlocks(headers: string[], rows: string[][], columns: number, paint: ChalkInstance): string {
   const width = Math.max(...headers.map(displayWidth));
   const room = Math.max(10, columns - width - 2);

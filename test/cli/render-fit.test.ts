@@ -83,6 +83,20 @@ describe('tables on a terminal', () => {
     expect(shown('zh', false)).toBe('状态\t申报数\n');
   });
 
+  it('paragraphs on a terminal narrower than asked: the first cells on a line, the rest (each part) a line each, after a line saying so', () => {
+    const headers = [text('序号', 'seq'), text('命令', 'command'), text('详情', 'details')];
+    const rows = [[7, '分配', ['预算=6,000,000,000.00 元', '方法=按排名']]];
+    const shown = (tty: boolean, columns: number) => {
+      const writes: string[] = [];
+      makePrinter(makeContext({ lang: 'zh' }), (s) => writes.push(s), { tty, columns, color: false }).table(headers, rows, { paragraphs: { below: 100, head: 2 } });
+      return writes.join('');
+    };
+    expect(shown(true, 80)).toBe('（终端宽 80 列：每项一段，首行为 序号 · 命令，其下每行一项：详情；宽 100\n列以上显示为表格）\n\n7 · 分配\n  预算=6,000,000,000.00 元\n  方法=按排名\n');
+    // Wide enough, a table whose cell joins the parts; piped, the same in TSV.
+    expect(shown(true, 100)).toContain('│ 预算=6,000,000,000.00 元; 方法=按排名 │');
+    expect(shown(false, Infinity)).toBe('序号\t命令\t详情\n7\t分配\t预算=6,000,000,000.00 元; 方法=按排名\n');
+  });
+
   it('colours a state only when colour is on', () => {
     expect(render('en', 200, false)).not.toMatch(/\u001b\[/);
     const coloured = render('en', 200, true);

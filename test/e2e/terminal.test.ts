@@ -95,6 +95,15 @@ describe('every table command fits the window, in both languages', () => {
     }
   }
 
+  it('check at 80 columns lists its problem applications as paragraphs (a reason 16 columns wide took 8–9 lines a row); at 100, a table', () => {
+    const at = (columns: number) => stripAnsi(runOnPty(['--lang', 'zh', 'check', ...R], { columns, env: { JMFUND_DB: F.db, JMFUND_NOW: NOW, JMFUND_OFFICER: OFFICER } }).output);
+    const narrow = at(80);
+    expect(narrow).toContain('（终端宽 80 列：每项一段，首行为 申报编号 · 企业 · 状态');
+    expect(narrow).toMatch(/^R\d{3} · \S+ · (不符合条件|待复核)\r?$/m);
+    expect(narrow).not.toMatch(/│ 理由/);
+    expect(at(100)).toMatch(/│ 理由/);
+  });
+
   it('colours the meaning on a terminal (funded green, refused red, headers bold) and never in a pipe, a file or --json', () => {
     const tty = runOnPty(['--lang', 'zh', 'allocations', 'show', ...R], { columns: 200, env: { JMFUND_DB: F.db, FORCE_COLOR: '' } });
     expect(tty.output).toMatch(/\u001b\[32m[^\u001b]*予以支持/);
@@ -165,9 +174,9 @@ describe('a long list on a terminal', () => {
     expect(limited).not.toContain('shown on the terminal');
     // Narrower than 120 columns: a paragraph per event (its details a line each), not a table with a sliver for them.
     const narrow = stripAnsi(runOnPty(['--lang', 'zh', 'log', '--limit', '3'], { columns: 80, env: { JMFUND_DB: many } }).output);
-    expect(narrow).toContain('（终端宽 80 列：每个事件一段');
+    expect(narrow).toContain('（终端宽 80 列：每项一段，首行为 序号 · 时间（北京时间） · 操作人 · 命令');
     expect(narrow).not.toContain('│');
-    expect([...narrow.matchAll(/^#(\d+) · 2022-05-06 09:04 · o · /gm)].map((m) => Number(m[1]))).toEqual([258, 259, 260]);
+    expect([...narrow.matchAll(/^(\d+) · 2022-05-06 09:04 · o · /gm)].map((m) => Number(m[1]))).toEqual([258, 259, 260]);
     expect(narrow).toMatch(/^ {2}n=259\r?$/m);
     expect(stripAnsi(runOnPty(['log', '--limit', '3'], { columns: 120, env: { JMFUND_DB: many } }).output)).toMatch(/^│\s+260 │/m);
     expect(runCli(['log'], { db: many }).stdout.trim().split('\n')).toHaveLength(261);

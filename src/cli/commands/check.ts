@@ -82,7 +82,8 @@ async function runCheck(ctx: Context, opts: { round?: string; asOf?: string; all
               yield [p.applicationId, p.enterpriseName, ctx.t(ELIGIBILITY_STATUS_LABELS[p.status]), ctx.t(text(`${w.rule(p.rule)}（${article(ctx, p.article)}）`, `${w.rule(p.rule)} (${article(ctx, p.article)})`)), ctx.t(OUTCOME_LABELS[p.outcome]), ctx.t(p.reason)];
             }
           })(),
-          { align: ['left', 'left', 'left', 'left', 'left', 'left'] },
+          // At 80 columns the reason column was 16 wide: 8–9 lines a row.
+          { align: ['left', 'left', 'left', 'left', 'left', 'left'], paragraphs: { below: 100, head: 3 } },
         );
         if (more) {
           const apps = r.byStatus.ineligible + review;

@@ -26,7 +26,7 @@ import { text, type Lang, type Text } from '../../domain/text.js';
 import { eventLog, logHead, type Json } from '../../ops/log.js';
 import type { Context } from '../context.js';
 import { dateOption, positiveCountOption } from '../options.js';
-import { wrapText, type Output } from '../render.js';
+import type { Output } from '../render.js';
 import { handler } from '../runner.js';
 import { words } from '../words.js';
 
@@ -284,30 +284,14 @@ function logCommand(ctx: Context, opts: LogOptions): Output {
         const label = labelOf(EVENT_COMMAND_LABELS, e.command);
         const ids = e.app_ids.length > 5 ? `${e.app_ids.slice(0, 5).join(', ')} … (+${e.app_ids.length - 5})` : e.app_ids.join(', ');
         const command = ctx.lang === 'zh' ? label.zh : label.en !== e.command ? `${e.command} (${label.en})` : e.command;
-        return { cells: [String(e.seq), ctx.instant(e.at), e.officer, command, e.round_id ?? '', ids], details: detailParts(e.details, { lang: ctx.lang, instant: ctx.instant, code: w.code, command: e.command }) };
+        return { cells: [e.seq, ctx.instant(e.at), e.officer, command, e.round_id ?? '', ids], details: detailParts(e.details, { lang: ctx.lang, instant: ctx.instant, code: w.code, command: e.command }) };
       });
-      const headers = [text('序号', 'seq'), timeHeader(ctx.tz), text('操作人', 'officer'), text('命令', 'command'), text('批次', 'round'), text('申报', 'applications')];
-      const columns = process.stdout.isTTY ? process.stdout.columns || 80 : Infinity;
-      if (columns < LOG_TABLE_COLUMNS) {
-        // A details column a sixth of an 80-column window wide broke every key and hash: one paragraph per event instead.
-        const legend = headers.map((h) => ctx.t(h)).join(' · ');
-        p.line(
-          ctx.t(
-            text(
-              `（终端宽 ${columns} 列：每个事件一段，首行为 ${legend}，其下每行一项详情；宽 ${LOG_TABLE_COLUMNS} 列以上显示为表格）`,
-              `(a ${columns}-column terminal: one paragraph per event, its first line ${legend}, then one detail a line; ${LOG_TABLE_COLUMNS} columns or more show a table)`,
-            ),
-          ),
-        );
-        for (const r of rows) {
-          const [first, ...rest] = wrapText(`#${r.cells.filter((c) => c !== '').join(' · ')}`, columns);
-          p.heading(first);
-          for (const l of rest) p.line(l);
-          for (const d of r.details) for (const [i, l] of wrapText(d, columns - 4).entries()) p.line(`${i === 0 ? '  ' : '    '}${l}`);
-        }
-      } else {
-        p.table([...headers, text('详情', 'details')], rows.map((r) => [...r.cells, r.details.join('; ')]), { align: ['right', 'left', 'left', 'left', 'left', 'left', 'left'] });
-      }
+      p.table(
+        [text('序号', 'seq'), timeHeader(ctx.tz), text('操作人', 'officer'), text('命令', 'command'), text('批次', 'round'), text('申报', 'applications'), text('详情', 'details')],
+        rows.map((r) => [...r.cells, r.details]),
+        // At 80 columns the details column was 18 wide and broke every key, amount and hash.
+        { align: ['right', 'left', 'left', 'left', 'left', 'left', 'left'], paragraphs: { below: LOG_TABLE_COLUMNS, head: 6 } },
+      );
       if (cut && matching > count) {
         const [n, all] = [count.toLocaleString('en'), matching.toLocaleString('en')];
         p.line(
