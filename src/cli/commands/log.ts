@@ -280,15 +280,14 @@ function logCommand(ctx: Context, opts: LogOptions): Output {
         p.line(ctx.t(text('没有符合条件的事件。', 'no events match.')));
         return;
       }
-      const rows = events.map((e) => {
-        const label = labelOf(EVENT_COMMAND_LABELS, e.command);
-        const ids = e.app_ids.length > 5 ? `${e.app_ids.slice(0, 5).join(', ')} … (+${e.app_ids.length - 5})` : e.app_ids.join(', ');
-        const command = ctx.lang === 'zh' ? label.zh : label.en !== e.command ? `${e.command} (${label.en})` : e.command;
-        return { cells: [e.seq, ctx.instant(e.at), e.officer, command, e.round_id ?? '', ids], details: detailParts(e.details, { lang: ctx.lang, instant: ctx.instant, code: w.code, command: e.command }) };
-      });
       p.table(
         [text('序号', 'seq'), timeHeader(ctx.tz), text('操作人', 'officer'), text('命令', 'command'), text('批次', 'round'), text('申报', 'applications'), text('详情', 'details')],
-        rows.map((r) => [...r.cells, r.details]),
+        events.map((e) => {
+          const label = labelOf(EVENT_COMMAND_LABELS, e.command);
+          const ids = e.app_ids.length > 5 ? `${e.app_ids.slice(0, 5).join(', ')} … (+${e.app_ids.length - 5})` : e.app_ids.join(', ');
+          const command = ctx.lang === 'zh' ? label.zh : label.en !== e.command ? `${e.command} (${label.en})` : e.command;
+          return [e.seq, ctx.instant(e.at), e.officer, command, e.round_id ?? '', ids, detailParts(e.details, { lang: ctx.lang, instant: ctx.instant, code: w.code, command: e.command })];
+        }),
         // At 80 columns the details column was 18 wide and broke every key, amount and hash.
         { align: ['right', 'left', 'left', 'left', 'left', 'left', 'left'], paragraphs: { below: LOG_TABLE_COLUMNS, head: 6 } },
       );
