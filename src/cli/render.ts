@@ -329,7 +329,6 @@ function renderTable(headers: string[], rows: string[][], align: ('left' | 'righ
   return out + rule('└', '┴', '┘');
 }
 
-/** One record per block (`key: value` lines) when no table fits the window. */
 /** Rows as paragraphs (Printer.table's `paragraphs`): the first `head` cells in bold on one line, then the rest a line each, indented. */
 function renderParagraphs(rows: readonly Cell[][], head: number, columns: number, paint: ChalkInstance): string {
   let out = '';
@@ -347,6 +346,7 @@ function renderParagraphs(rows: readonly Cell[][], head: number, columns: number
   return out;
 }
 
+/** One record per block (`key: value` lines) when no table fits the window. */
 function renderBlocks(headers: string[], rows: string[][], columns: number, paint: ChalkInstance): string {
   const width = Math.max(...headers.map(displayWidth));
   const room = Math.max(10, columns - width - 2);
