@@ -210,11 +210,11 @@ const LOG_TABLE_COLUMNS = 120;
 const STATE_KEYS = new Set(['before', 'after', 'state', 'states']);
 
 /**
- * Details as `key=value` pairs for a person: bilingual texts in the chosen
- * language, `…_fen` amounts in yuan with separators, instants in the officer's
- * zone, states by their label; lists of more than 10 cut (--json has them whole).
+ * Details as `key=value` pairs for a person, one string each (a value that is
+ * not an object: itself): bilingual texts in the chosen language, `…_fen`
+ * amounts in yuan with separators, instants in the officer's zone, states by
+ * their label; lists of more than 10 cut (--json has them whole).
  */
-/** An event's details, `key=value` each (a value that is not an object: itself). */
 function detailParts(d: Json, w: DetailWords | Lang): string[] {
   const { lang, instant = (s: string) => s, code = () => null, command = '' } = typeof w === 'string' ? { lang: w } : w;
   const key = (k: string): string => {
