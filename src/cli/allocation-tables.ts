@@ -158,8 +158,7 @@ export function renderCategories<L>(ctx: Pick<Context, 'lang' | 't'>, out: Print
       // On a terminal, the head of the list: the rest follows the ranking (--json or a pipe names all).
       const head = tty && reserve.length > TTY_RESERVE ? reserve.slice(0, TTY_RESERVE) : reserve;
       const more = reserve.length - head.length;
-      const rest = more > 0 ? ctx.t(text(` …（另有 ${more} 个）`, ` … (${more} more)`)) : '';
-      out.line(`${ctx.t(text('候补名单', 'reserve list'))}: ${head.join(', ')}${rest}`);
+      out.line(ctx.t(text(`候补名单：${head.join('、')}${more > 0 ? `……（另有 ${more} 个）` : ''}`, `reserve list: ${head.join(', ')}${more > 0 ? ` … (${more} more)` : ''}`)));
     }
   }
 }

@@ -76,7 +76,7 @@ export function renderWhatIf(ctx: Context, out: Printer, r: WhatIfResult): void 
     return;
   }
   const s = r.scenarios[0];
-  if (s.refused !== null) out.warn(`${ctx.t(text('allocate 将拒绝此方案', 'allocate would refuse this plan'))}: ${ctx.t(s.refused)}`);
+  if (s.refused !== null) out.warn(ctx.t(text(`allocate 将拒绝此方案：${s.refused.zh}`, `allocate would refuse this plan: ${s.refused.en}`)));
   out.heading(text('各类别', 'categories'));
   out.table(
     [text('类别', 'category'), text('预算（元）', 'budget (yuan)'), text('拟安排（元）', 'allocated (yuan)'), text('结余（元）', 'left (yuan)'), text('获资助', 'funded')],

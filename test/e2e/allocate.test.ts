@@ -137,7 +137,7 @@ describe('jmfund allocate', () => {
     expect(r.stdout).toContain('\t2\tS2\t江门市S2科技有限公司\t80.00\t500,000.00\t0.00\tdid-not-fit\tcategory-budget');
     expect(r.stdout).toContain('reserve list: S2');
     const zh = runCli(['allocate', '--round', 'R1', '--dry-run'], { db, env: { JMFUND_LANG: 'zh' } });
-    expect(zh.stdout).toContain('候补名单: S2');
+    expect(zh.stdout).toContain('候补名单：S2');
     expect(zh.stderr).toContain('请提交集体审议');
   });
 
@@ -149,7 +149,7 @@ describe('jmfund allocate', () => {
       expect(inWorker.code).toBe(0);
       expect(inWorker.stdout).toBe(here.stdout);
       expect(inWorker.stderr).toBe(here.stderr);
-      expect(here.stdout).toContain(lang === 'en' ? 'reserve list: S2' : '候补名单: S2');
+      expect(here.stdout).toContain(lang === 'en' ? 'reserve list: S2' : '候补名单：S2');
     }
   });
 
@@ -293,7 +293,7 @@ describe('allocate on a terminal', () => {
     const zh = stripAnsi(runOnPty(['--lang', 'zh', 'allocations', 'show', '--round', 'R1'], { columns: 200, env: { JMFUND_DB: db, NO_COLOR: '1' } }).output).replace(/\r?\n/g, '');
     expect(zh).toContain('（略去 105 行）');
     expect(zh).toContain('终端上显示 300 行中的 60 行');
-    expect(zh).toMatch(/候补名单: L151, .*L180 …（另有 120 ?个）/);
+    expect(zh).toMatch(/候补名单：L151、L152、.*L180……（另有 120 ?个）/);
 
     const piped = runCli(['allocations', 'show', '--round', 'R1'], { db });
     expect(piped.stdout.split('\n').filter((l) => /^✓?\tL?\d*\tL\d+\t/.test(l))).toHaveLength(300);

@@ -76,6 +76,7 @@ describe('every table command fits the window, in both languages', () => {
     ['round', 'show', ROUND],
     ['policy', 'list'],
     ['policy', 'show'],
+    ['uscc', '91440703MA1000017E'],
     ['verify'],
   ];
   // Codes a Chinese table must show by their label (labels.ts), never as the code.
@@ -90,6 +91,8 @@ describe('every table command fits the window, in both languages', () => {
           const wide = shown.split(/\r?\n/).find((l) => displayWidth(l) > columns);
           expect(wide, `jmfund ${args.join(' ')} at ${columns} columns (${lang}) has a line of ${wide ? displayWidth(wide) : 0}`).toBeUndefined();
           if (lang === 'zh' && !['policy', 'verify'].includes(args[0])) expect(shown, `jmfund --lang zh ${args.join(' ')}`).not.toMatch(CODES);
+          // A Chinese label takes a full-width colon (候补名单：…, 结论：…), not ": ".
+          if (lang === 'zh') expect(shown.split(/\r?\n/).find((l) => /[\u4e00-\u9fff）]: /.test(l)), `jmfund --lang zh ${args.join(' ')}`).toBeUndefined();
         }
       }, 240_000);
     }

@@ -57,7 +57,8 @@ function printEligibility(ctx: Context, out: Printer, e: EligibilitySection | nu
     return;
   }
   const w = words(ctx);
-  out.line(`${ctx.t(text('结论', 'status'))}: ${w.eligibility(e.status)}  (${ctx.t(text('截至', 'as of'))} ${e.asOf ?? '—'}, ${e.checkedAt ? ctx.instant(e.checkedAt) : ''})`);
+  const checkedAt = e.checkedAt ? ctx.instant(e.checkedAt) : '';
+  out.line(ctx.t(text(`结论：${w.eligibility(e.status)}（截至 ${e.asOf ?? '—'}，${checkedAt}）`, `status: ${w.eligibility(e.status)}  (as of ${e.asOf ?? '—'}, ${checkedAt})`)));
   out.table(
     [text('规则', 'rule'), text('结果', 'outcome'), text('条款', 'article'), text('理由', 'reason')],
     e.results.map((r) => [w.rule(r.rule), w.outcome(r.outcome), ctx.t(articleLabel(r.article)), ctx.t(r.reason)]),

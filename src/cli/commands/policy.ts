@@ -76,7 +76,7 @@ export function register(program: Command): void {
                 cap(c.perClusterCapFen),
               ]),
             );
-            out.line(`${ctx.t(text('产业集群', 'clusters'))}: ${p.clusters.map((c) => `${c.key} ${c.zh}`).join(', ')}`);
+            out.line(ctx.t(text(`产业集群：${p.clusters.map((c) => `${c.key} ${c.zh}`).join('、')}`, `clusters: ${p.clusters.map((c) => `${c.key} ${c.zh}`).join(', ')}`)));
           },
         };
       }),

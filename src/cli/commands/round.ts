@@ -141,7 +141,7 @@ export function register(program: Command): void {
               { align: ['left', 'right'] },
             );
             const states = Object.entries(counts);
-            out.line(states.length ? `${ctx.t(text('申报', 'applications'))}: ${states.map(([s, n]) => `${stateText(ctx, s)} ${n}`).join(ctx.lang === 'zh' ? '，' : ', ')}` : ctx.t(text('尚无申报。', 'no applications yet.')));
+            out.line(states.length ? `${ctx.t(text('申报：', 'applications: '))}${states.map(([s, n]) => `${stateText(ctx, s)} ${n}`).join(ctx.lang === 'zh' ? '，' : ', ')}` : ctx.t(text('尚无申报。', 'no applications yet.')));
           },
         };
       }),

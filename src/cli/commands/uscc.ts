@@ -27,9 +27,9 @@ export function register(program: Command): void {
             for (const r of results) {
               out.line(`${r.code}  ${r.valid ? ctx.t(text('有效', 'valid')) : ctx.t(text('无效', 'INVALID'))}`);
               for (const e of r.errors) out.line(`  ✗ ${ctx.t(e.text)}`);
-              if (r.registrationAuthority) out.line(`  ${ctx.t(text('登记管理部门', 'registration authority'))}: ${ctx.t(r.registrationAuthority)}`);
-              if (r.entityType) out.line(`  ${ctx.t(text('机构类别', 'entity type'))}: ${r.entityType.code} ${ctx.t(r.entityType.text)}`);
-              if (r.divisionCode) out.line(`  ${ctx.t(text('登记管理机关行政区划', 'division of the registering authority'))}: ${r.divisionCode} ${r.district ? ctx.t(r.district) : ctx.t(text('未知', 'unknown'))}`);
+              if (r.registrationAuthority) out.line(`  ${ctx.t(text('登记管理部门：', 'registration authority: '))}${ctx.t(r.registrationAuthority)}`);
+              if (r.entityType) out.line(`  ${ctx.t(text('机构类别：', 'entity type: '))}${r.entityType.code} ${ctx.t(r.entityType.text)}`);
+              if (r.divisionCode) out.line(`  ${ctx.t(text('登记管理机关行政区划：', 'division of the registering authority: '))}${r.divisionCode} ${r.district ? ctx.t(r.district) : ctx.t(text('未知', 'unknown'))}`);
             }
           },
         };
