@@ -26,9 +26,10 @@ export interface Printer {
   /**
    * `empty`: what a terminal shows instead of a table without rows (piped: the header line alone, as TSV).
    * `paragraphs`: on a terminal narrower than `below` columns, each row is a paragraph instead: its first `head`
-   * cells on one line, then each other cell (each part of one) on a line of its own.
+   * cells on one line, then each other cell (each part of one) on a line of its own, or, `labelled`, the other
+   * cells as `header：value` pairs in one wrapped text (numbers need their column's name).
    */
-  table(headers: (Text | string)[], rows: Iterable<Cell[]>, opts?: { align?: ('left' | 'right')[]; empty?: Text; paragraphs?: { below: number; head: number } }): void;
+  table(headers: (Text | string)[], rows: Iterable<Cell[]>, opts?: { align?: ('left' | 'right')[]; empty?: Text; paragraphs?: Paragraphs }): void;
   /**
    * Piped only (null on a terminal): a table whose rows come as finished TSV
    * lines, each ending in "\n", every cell made safe by tsvCell. For tables of
@@ -41,6 +42,13 @@ export interface Printer {
 }
 
 /** Where the output goes: a terminal of some width, or a pipe. */
+/** Printer.table's `paragraphs`. */
+export interface Paragraphs {
+  below: number;
+  head: number;
+  labelled?: boolean;
+}
+
 export interface Terminal {
   tty: boolean;
   columns: number;
@@ -143,12 +151,18 @@ export function makePrinter(ctx: Pick<Context, 't' | 'color'>, write: (s: string
       if (para && term.columns < para.below) {
         const names = headers.map(label);
         const [head, rest] = [names.slice(0, para.head), names.slice(para.head)];
-        const legend = text(
-          `（终端宽 ${term.columns} 列：每项一段，首行为 ${head.join(' · ')}，其下每行一项：${rest.join('、')}；宽 ${para.below} 列以上显示为表格）`,
-          `(a ${term.columns}-column terminal: one paragraph per row, its first line ${head.join(' · ')}, then ${rest.join(', ')}, one a line; ${para.below} columns or more show a table)`,
-        );
+        const legend = para.labelled
+          ? text(
+              `（终端宽 ${term.columns} 列：每项一段，首行为 ${head.join(' · ')}，其下为其余各列；宽 ${para.below} 列以上显示为表格）`,
+              `(a ${term.columns}-column terminal: one paragraph per row, its first line ${head.join(' · ')}, then the other columns; ${para.below} columns or more show a table)`,
+            )
+          : text(
+              `（终端宽 ${term.columns} 列：每项一段，首行为 ${head.join(' · ')}，其下每行一项：${rest.join('、')}；宽 ${para.below} 列以上显示为表格）`,
+              `(a ${term.columns}-column terminal: one paragraph per row, its first line ${head.join(' · ')}, then ${rest.join(', ')}, one a line; ${para.below} columns or more show a table)`,
+            );
         write(`${wrapText(label(legend), term.columns).join('\n')}\n`);
-        return void write(renderParagraphs(given, para.head, term.columns, paint));
+        const labels = para.labelled ? rest.map((h) => `${h}${label(text('：', ': '))}`) : null;
+        return void write(renderParagraphs(given, para.head, labels, term.columns, paint));
       }
       const cells = given.map((r) => r.map(cellText));
       write(renderTable(headers.map(label), cells, opts?.align ?? [], term.columns, paint, narrow));
@@ -329,17 +343,25 @@ function renderTable(headers: string[], rows: string[][], align: ('left' | 'righ
   return out + rule('└', '┴', '┘');
 }
 
-/** Rows as paragraphs (Printer.table's `paragraphs`): the first `head` cells in bold on one line, then the rest a line each, indented. */
-function renderParagraphs(rows: readonly Cell[][], head: number, columns: number, paint: ChalkInstance): string {
+/**
+ * Rows as paragraphs (Printer.table's `paragraphs`): the first `head` cells in bold on one line, then the rest a
+ * line each, indented; with `labels` (one per other column), the rest as `label value` pairs in one wrapped text.
+ */
+function renderParagraphs(rows: readonly Cell[][], head: number, labels: readonly string[] | null, columns: number, paint: ChalkInstance): string {
   let out = '';
+  const indented = (s: string) => wrapText(s, columns - 4).forEach((l, i) => (out += `${i === 0 ? '  ' : '    '}${tone(paint, l, s)}\n`));
   for (const r of rows) {
     const first = r.slice(0, head).map(cellText).filter((c) => c !== '');
     const [top, ...more] = wrapText(first.join(' · '), columns);
     out += `\n${paint.bold(top)}\n${more.map((l) => `${l}\n`).join('')}`;
+    if (labels) {
+      const pairs = r.slice(head).flatMap((c, i) => (cellText(c) === '' ? [] : [`${labels[i]}${cellText(c)}`]));
+      if (pairs.length) indented(pairs.join(' · '));
+      continue;
+    }
     for (const c of r.slice(head)) {
       for (const part of typeof c === 'object' && c !== null ? c : [cellText(c)]) {
-        if (part === '') continue;
-        wrapText(part, columns - 4).forEach((l, i) => (out += `${i === 0 ? '  ' : '    '}${tone(paint, l, part)}\n`));
+        if (part !== '') indented(part);
       }
     }
   }

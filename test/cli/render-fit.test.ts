@@ -97,6 +97,13 @@ describe('tables on a terminal', () => {
     expect(shown(false, Infinity)).toBe('序号\t命令\t详情\n7\t分配\t预算=6,000,000,000.00 元; 方法=按排名\n');
   });
 
+  it('labelled paragraphs: the other columns as name：value pairs in one wrapped text (amounts need their column’s name)', () => {
+    const headers = [text('排名', 'rank'), text('申报编号', 'application'), text('得分', 'score'), text('补贴（元）', 'award (yuan)'), text('约束', 'binding')];
+    const writes: string[] = [];
+    makePrinter(makeContext({ lang: 'zh' }), (s) => writes.push(s), { tty: true, columns: 80, color: false }).table(headers, [[1, 'D001', '88.90', '1,000,000.00', '']], { paragraphs: { below: 120, head: 2, labelled: true } });
+    expect(writes.join('')).toBe('（终端宽 80 列：每项一段，首行为 排名 · 申报编号，其下为其余各列；宽 120\n列以上显示为表格）\n\n1 · D001\n  得分：88.90 · 补贴（元）：1,000,000.00\n');
+  });
+
   it('colours a state only when colour is on', () => {
     expect(render('en', 200, false)).not.toMatch(/\u001b\[/);
     const coloured = render('en', 200, true);
