@@ -140,8 +140,8 @@ export function renderCategories<L>(ctx: Pick<Context, 'lang' | 't'>, out: Print
         for (const l of lines) yield tsvLine(l);
       })());
     } else {
-      // Nine columns need 105 or more: narrower, a paragraph a line (three lines a row) rather than a block of nine.
-      out.table(headers, rows(), { align: ['left', 'right', 'left', 'left', 'right', 'right', 'right', 'left', 'left'], paragraphs: { below: 120, head: 4, labelled: true } });
+      // Nine columns need 105 or more (amounts keep their width): narrower, a paragraph a row (three lines) rather than a block of nine.
+      out.table(headers, rows(), { align: ['left', 'right', 'left', 'left', 'right', 'right', 'right', 'left', 'left'], paragraphs: { below: 105, head: 4, labelled: true } });
     }
     if (terminal) {
       const shown = terminal.filter((i) => i !== null).length;
