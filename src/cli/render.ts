@@ -41,7 +41,6 @@ export interface Printer {
   warn(s: string): void;
 }
 
-/** Where the output goes: a terminal of some width, or a pipe. */
 /** Printer.table's `paragraphs`. */
 export interface Paragraphs {
   below: number;
@@ -49,6 +48,7 @@ export interface Paragraphs {
   labelled?: boolean;
 }
 
+/** Where the output goes: a terminal of some width, or a pipe. */
 export interface Terminal {
   tty: boolean;
   columns: number;
