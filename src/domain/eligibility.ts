@@ -209,8 +209,8 @@ function region(app: Application, env: Env): RuleResult {
 function creditCode(env: Env): RuleResult {
   const u = env.usc;
   const evidence: Evidence = { uscc: u.code };
-  // A wrong check character's text already sends the officer to the business licence (it is also the import's warning).
-  const findings = u.errors.map((e) => review(e.kind === 'check' ? e.text : text(`${e.text.zh}；请对照营业执照核实`, `${e.text.en}; compare with the business licence`)));
+  // Each finding's text (also the import's warning) sends the officer to the business licence.
+  const findings = u.errors.map((e) => review(e.text));
   return result('credit-code', 'GB 32100-2015', findings, text(`信用代码 ${u.code} 的校验位和组织机构代码校验位均正确`, `credit code ${u.code}: check character and organisation-code check are correct`), evidence);
 }
 

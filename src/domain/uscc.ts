@@ -178,8 +178,8 @@ function checked(code: string, errors: UsccAnalysis['errors'], expected: string)
     errors.push({
       kind: 'org-check',
       text: text(
-        `统一社会信用代码「${code}」中的组织机构代码（第9-17位）${code.slice(8, 16)}-${code[16]} 校验位应为「${orgExpected}」，而不是「${code[16]}」`,
-        `unified social credit code "${code}": the organisation code in positions 9-17, ${code.slice(8, 16)}-${code[16]}, should end in ${orgExpected}, not ${code[16]}`,
+        `统一社会信用代码「${code}」中的组织机构代码（第9-17位）${code.slice(8, 16)}-${code[16]} 校验位应为「${orgExpected}」，而不是「${code[16]}」（可能有输入错误，请核对营业执照）`,
+        `unified social credit code "${code}": the organisation code in positions 9-17, ${code.slice(8, 16)}-${code[16]}, should end in ${orgExpected}, not ${code[16]} (probably a typing error; compare with the business licence)`,
       ),
     });
   }
