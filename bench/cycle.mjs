@@ -374,6 +374,76 @@ function table(sum, file) {
   return lines.join('\n');
 }
 
+/**
+ * The goals of issue 19 at a glance, from the tables of this run: one row a goal, one column a round of 100,000 or
+ * more; each cell the figure the goal is about and whether it holds ("**missed**" when not). The tables below it
+ * hold every command; this is what a reader looks for first.
+ */
+function glance(sums, dup) {
+  const big = sums.filter((s) => s.size >= 100_000);
+  if (!big.length) return '';
+  const missed = (r) => r.verdict.includes('**');
+  const mark = (bad) => (bad ? ' **missed**' : '');
+  const step = (s, name, show) => {
+    const r = s.rows.find((x) => x.name === name);
+    return r ? `${show(r)}, ${fmt(r.rssMb, 0)} MB${mark(missed(r))}` : '—';
+  };
+  const cells = {
+    import: (s) => step(s, 'import', (r) => `×${fmt(r.ratio)}`),
+    check: (s) => step(s, 'check', (r) => `×${fmt(r.ratio)}`),
+    allocate: (s) => step(s, 'allocate', (r) => `${fmt(r.secs)} s`),
+    verify: (s) => step(s, 'verify', (r) => `×${fmt(r.ratio)}`),
+    backup: (s) => step(s, 'backup', (r) => `×${fmt(r.ratio)}`),
+    reports: (s) => {
+      const rs = s.rows.filter((r) => r.group === 'report');
+      if (!rs.length) return '—';
+      const over = rs.filter(missed).sort((a, b) => b.ratio - a.ratio);
+      const worst = over[0] ?? rs.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+      const name = worst.name.replace(/^report /, '');
+      return over.length
+        ? `${rs.length - over.length} of ${rs.length} within; above: ${over.map((r) => `${r.name.replace(/^report /, '')} ×${fmt(r.ratio)}`).join(', ')} **missed**`
+        : `all ${rs.length} within (highest ${name} ×${fmt(worst.ratio)}, ${fmt(Math.max(...rs.map((r) => r.rssMb)), 0)} MB)`;
+    },
+    round: (s) =>
+      s.size !== 100_000
+        ? `${fmt(s.issueTotal)} s (the goal is at 100,000)`
+        : s.threeRun.length === 3
+          ? `${fmt(s.issueTotal)} s${mark(s.issueTotal > 30)}`
+          : `${fmt(s.issueTotal)} s (${s.threeRun.length} of the three reports run: no verdict)`,
+    memory: (s) => {
+      const peak = Math.max(...s.rows.filter((r) => r.group !== 'beside').map((r) => r.rssMb));
+      return `${fmt(peak, 0)} MB${mark(peak > STEP_RSS)}`;
+    },
+  };
+  const goals = [
+    ['import ≤ 3× the sqlite3 shell’s `.import`, ≤ 300 MB', 'import'],
+    ['check ≤ 2× the import, ≤ 300 MB', 'check'],
+    ['allocate ≤ 1 s (≤ 10 s at 1,000,000)', 'allocate'],
+    ['verify ≤ 3× `PRAGMA integrity_check`, ≤ 300 MB', 'verify'],
+    ['backup ≤ 2× the shell’s `.backup`, ≤ 150 MB', 'backup'],
+    ['every report (5 kinds × 5 formats) ≤ 2× the import, ≤ 300 MB', 'reports'],
+    ['the round ≤ 30 s at 100,000 (every step, awards csv, audit csv, fund-usage html)', 'round'],
+    ['no step above 500 MB', 'memory'],
+  ];
+  const head = big.map((s) => `${s.size.toLocaleString('en')} ${s.kind}`);
+  const lines = [
+    '### The goals at a glance',
+    '',
+    `| goal (issue 19) | ${head.join(' | ')} |`,
+    `|---|${head.map(() => '---').join('|')}|`,
+    ...goals.map(([goal, key]) => `| ${goal} | ${big.map((s) => cells[key](s)).join(' | ')} |`),
+  ];
+  if (dup) {
+    const c = dup.check;
+    const ok = (c.code === 0 || c.code === 1) && c.rssMb <= STEP_RSS && dup.same === true;
+    lines.push(
+      '',
+      `Duplicate-heavy check (${dup.n.toLocaleString('en')} rows over ${opts.dupEnterprises} credit codes; goal: completes within 500 MB with the same results as on small data): ${fmt(c.secs)} s, ${fmt(c.rssMb, 0)} MB, exit ${c.code}, same results ${dup.same === null ? '—' : dup.same ? 'yes' : 'no'}${mark(!ok)}.`,
+    );
+  }
+  return lines.join('\n');
+}
+
 // ---------------------------------------------------------------------------
 // The duplicate-heavy case
 
@@ -473,7 +543,8 @@ if (opts.dup) {
   console.log(`\n${sections.at(-1)}\n`);
 }
 
-const body = `Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${loadavg().map((x) => x.toFixed(1)).join(', ')} at the end. Medians of the runs (1 run at 1,000,000${opts.province ? ` and at ${PROVINCE.toLocaleString('en')} officer rows` : ''}); × floor is the median of each run's ratio to the floor measured just before it; peak RSS is the highest of the runs.\n\n${sections.join('\n\n')}\n`;
+const atGlance = glance(json, dup);
+const body = `Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${loadavg().map((x) => x.toFixed(1)).join(', ')} at the end. Medians of the runs (1 run at 1,000,000${opts.province ? ` and at ${PROVINCE.toLocaleString('en')} officer rows` : ''}); × floor is the median of each run's ratio to the floor measured just before it; peak RSS is the highest of the runs.\n\n${atGlance ? `${atGlance}\n\n` : ''}${sections.join('\n\n')}\n`;
 const START = '<!-- cycle: written by bench/cycle.mjs -->';
 const END = '<!-- /cycle -->';
 const target = opts.out || join(ROOT, 'bench', 'README.md');
