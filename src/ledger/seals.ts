@@ -218,7 +218,7 @@ export function bulkInsert(db: Db, table: BulkTable, keys?: string, opts: { inKe
   };
 }
 
-type BulkTable = 'applications' | 'scores' | 'score_aggregates' | 'allocation_lines';
+type BulkTable = 'applications' | 'application_eligibility' | 'scores' | 'score_aggregates' | 'allocation_lines';
 
 export interface BulkInsert {
   /**
@@ -440,18 +440,19 @@ function sealTables(db: Db, seq: number, tables: readonly string[], dirty: Reado
     const acc: Entries = { table: t, digest: sha256(), last: null, ordered: true };
     entries = acc;
     try {
-      if (dirty.has(t)) {
-        db.prepare(
-          `INSERT INTO row_seals (tbl, key, seq, hash)
-           SELECT d.tbl, d.key, ?, unhex(jm_seal_entry(d.key, CASE WHEN r.${q(first)} IS NULL THEN NULL ELSE ${rowText(db, t, 'r.')} END))
-             FROM temp.jm_dirty d LEFT JOIN main.${q(t)} r ON ${keyMatch(t, 'r', 'd.key')}
-            WHERE d.tbl = ? ORDER BY d.key`,
-        ).run(seq, t);
-      }
-      const bulk = bulkSource(db, t, dirty.has(t));
-      if (bulk) {
-        const entry = bulk.hashed ? 'jm_seal_hashed(k, hash)' : 'jm_seal_entry(k, txt)';
-        db.prepare(`INSERT INTO row_seals (tbl, key, seq, hash) SELECT '${t}', k, ?, unhex(${entry}) FROM (${bulk.sql})`).run(seq);
+      const seal = (entry: string, from: string) => db.prepare(`INSERT INTO row_seals (tbl, key, seq, hash) SELECT '${t}', k, ?, unhex(${entry}) FROM (${from})`).run(seq);
+      const noted = dirty.has(t)
+        ? `SELECT d.key AS k, CASE WHEN r.${q(first)} IS NULL THEN NULL ELSE ${rowText(db, t, 'r.')} END AS txt
+             FROM temp.jm_dirty d LEFT JOIN main.${q(t)} r ON ${keyMatch(t, 'r', 'd.key')} WHERE d.tbl = '${t}'`
+        : null;
+      const bulk = bulkSource(db, t, noted !== null);
+      if (noted !== null && bulk && !bulk.hashed) {
+        // Rows of both kinds (a check moving most of a round to eligible by one statement, and a few one by one):
+        // one pass in key order, so that the digest is made on the way, not read back.
+        seal('jm_seal_entry(k, txt)', `SELECT k, txt FROM (${noted}) UNION ALL SELECT k, txt FROM (${bulk.sql}) ORDER BY k`);
+      } else {
+        if (noted !== null) seal('jm_seal_entry(k, txt)', `${noted} ORDER BY k`);
+        if (bulk) seal(bulk.hashed ? 'jm_seal_hashed(k, hash)' : 'jm_seal_entry(k, txt)', bulk.sql);
       }
     } finally {
       entries = null;

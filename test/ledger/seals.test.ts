@@ -298,6 +298,42 @@ describe('rows inserted in bulk (seals.bulkInsert)', () => {
     expect(run(true)).toEqual(sorted);
   });
 
+  it('listed by their keys and mixed with rows noted one by one (a check), are sealed in key order exactly as if all were noted', () => {
+    const run = (bulk: boolean) => {
+      const { db } = ledgerWithRound('R1');
+      addApplications(db, 'R1', ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8'].map((id) => ({ id })));
+      const setStatus = db.prepare(
+        'INSERT INTO application_eligibility (application_id, eligibility) VALUES (?, ?) ON CONFLICT (application_id) DO UPDATE SET eligibility = excluded.eligibility',
+      );
+      inTransaction(db, () => {
+        setStatus.run('A4', 'needs-review');
+        setStatus.run('A7', 'ineligible');
+        appendEvent(db, { at: at(1), officer: 'o', command: 'check', roundId: 'R1' });
+      });
+      const seq = inTransaction(db, () => {
+        // One by one, as check stores the applications that are not eligible.
+        setStatus.run('A2', 'needs-review');
+        setStatus.run('A6', 'ineligible');
+        // Then the rest in one statement: new rows, and A4 and A7 updated.
+        const eligible = ['A1', 'A3', 'A4', 'A5', 'A7', 'A8'];
+        db.exec('CREATE TEMP TABLE IF NOT EXISTS ids (application_id TEXT PRIMARY KEY) WITHOUT ROWID');
+        for (const id of eligible) db.prepare('INSERT INTO temp.ids VALUES (?)').run(id);
+        const rows = bulk ? bulkInsert(db, 'application_eligibility', 'SELECT application_id FROM temp.ids') : null;
+        db.exec("INSERT INTO application_eligibility (application_id, eligibility) SELECT application_id, 'eligible' FROM temp.ids ORDER BY 1 ON CONFLICT (application_id) DO UPDATE SET eligibility = excluded.eligibility");
+        rows?.done();
+        return appendEvent(db, { at: at(2), officer: 'o', command: 'check', roundId: 'R1' }).seq;
+      });
+      expect(runChecks(db).problems).toEqual([]);
+      return {
+        rows: db.prepare("SELECT key, hex(hash) FROM row_seals WHERE tbl = 'application_eligibility' AND seq = ? ORDER BY key").raw().all(seq),
+        digest: (JSON.parse(db.prepare('SELECT sealed FROM events WHERE seq = ?').pluck().get(seq) as string) as Record<string, string>).application_eligibility,
+      };
+    };
+    const noted = run(false);
+    expect(noted.rows.map((r) => (r as string[])[0])).toEqual(['["A1"]', '["A2"]', '["A3"]', '["A4"]', '["A5"]', '["A6"]', '["A7"]', '["A8"]']);
+    expect(run(true)).toEqual(noted);
+  });
+
   it.each([false, true])('rolled back, none of them is sealed and the insert trigger is back (hashed ahead: %s)', (ahead) => {
     const { db } = ledgerWithRound('R1');
     addApplications(db, 'R1', [{ id: 'A5' }]);
