@@ -131,8 +131,10 @@ export function appendEvent(db: Db, input: EventInput): EventRow {
     db,
     'INSERT INTO events (seq, at, officer, command, round_id, app_ids, details, prev_hash, hash) VALUES (@seq, @at, @officer, @command, @round_id, @app_ids, @details, @prev_hash, @hash)',
   ).run(full);
-  const link = prepared(db, 'INSERT OR IGNORE INTO event_apps (seq, application_id) VALUES (?, ?)');
-  for (const id of appIds) link.run(full.seq, id);
+  // One statement in key order, not one per id: a notice or a filing names tens of thousands.
+  if (appIds.length) {
+    prepared(db, 'INSERT OR IGNORE INTO event_apps (seq, application_id) SELECT ?, value FROM json_each(?) ORDER BY value').run(full.seq, JSON.stringify(appIds));
+  }
   prepared(db, "INSERT INTO ledger_meta (key, value) VALUES ('head', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
     JSON.stringify({ seq: full.seq, hash: full.hash }),
   );
