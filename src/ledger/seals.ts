@@ -435,7 +435,7 @@ function sealTables(db: Db, seq: number, tables: readonly string[], dirty: Reado
   const out: Record<string, string> = {};
   for (const t of tables) {
     const first = SEALED_TABLES[t][0];
-    // SQLite reads each noted row in key order (jm_dirty's key), then each row inserted in bulk, and writes
+    // SQLite reads each noted row in key order (jm_dirty's key) and each row inserted in bulk, and writes
     // its entry; jm_seal_entry hashes it and adds the entry to the digest on the way.
     const acc: Entries = { table: t, digest: sha256(), last: null, ordered: true };
     entries = acc;
