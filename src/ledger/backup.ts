@@ -158,7 +158,7 @@ async function copyAndCompare(
     // The worker's read sees what this transaction sees: no writer can commit while it is held.
     if (integrityWorkerWorthIt(srcPath)) {
       quickThere = checksInWorker<{ problems: Problem[] }>(srcPath, [sqlite.integrity.id], true).then(
-        (r) => r[0].problems,
+        (r) => r.runs[0].problems,
         (e: Error): Problem[] => [{ check: sqlite.integrity.id, ref: {}, message: text(`检查无法完成：${e.message}`, `check could not run: ${e.message}`) }],
       );
     }

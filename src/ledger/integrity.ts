@@ -32,19 +32,31 @@ export function workerWorthIt(workerUrl: URL, path: string): boolean {
 /** Whether integrityCheckInWorker is worth it for this file (and can run: the built worker exists). */
 export const integrityWorkerWorthIt = (path: string): boolean => workerWorthIt(WORKER_URL, path);
 
+/** Units of checks that the worker shares with the thread that started it (verify/index.ts): the checks' ids, and the count of units claimed so far. */
+export interface SharedUnits {
+  checks: string[];
+  claimed: SharedArrayBuffer;
+}
+
+/** What the worker answers: a run per check named, and a run per unit it claimed (by its place in the units' list). */
+export interface WorkerAnswer<T> {
+  runs: T[];
+  units: [number, T][];
+}
+
 /**
  * Runs the checks of verify named by `ids` (in that order) on the file at
  * `path` in a worker thread, with SQLite's quick check in place of its
- * integrity check when `quick`; resolves with what runNamedChecks returns,
- * rejects with the error the worker met.
+ * integrity check when `quick`, then claims units of `shared` checks until
+ * none is left; resolves with what it ran, rejects with the error the worker met.
  */
-export function checksInWorker<T>(path: string, ids: readonly string[], quick: boolean): Promise<T[]> {
+export function checksInWorker<T>(path: string, ids: readonly string[], quick: boolean, shared?: SharedUnits): Promise<WorkerAnswer<T>> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { workerData: { path, ids: [...ids], quick } });
+    const worker = new Worker(WORKER_URL, { workerData: { path, ids: [...ids], quick, shared } });
     let answered = false;
-    worker.once('message', (m: { runs?: T[]; error?: string }) => {
+    worker.once('message', (m: { runs?: T[]; units?: [number, T][]; error?: string }) => {
       answered = true;
-      if (m.runs) resolve(m.runs);
+      if (m.runs) resolve({ runs: m.runs, units: m.units ?? [] });
       else reject(new Error(m.error ?? 'integrity check failed'));
     });
     worker.once('error', (e) => {

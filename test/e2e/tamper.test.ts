@@ -152,7 +152,7 @@ describe('every fact row under the chain', () => {
     expect(p.message).toContain('no longer match the digest');
   });
 
-  it('the findings of both parts of chain.rows come in one order: the main part\'s tables, then the scores\' part (its digests first)', () => {
+  it('the findings of chain.rows come in one order, whichever thread checked each table: the application\'s and allocation\'s tables, then the scores\' (each table\'s digests first)', () => {
     const r = tampered((db) => {
       for (const t of ['applications', 'allocation_lines', 'scores', 'score_aggregates']) {
         dropTriggers(db, t);
@@ -170,6 +170,16 @@ describe('every fact row under the chain', () => {
       'scores gone',
       'score_aggregates changed',
     ]);
+  });
+
+  it('seals forged under names that are no fact table, one of them a name every JavaScript object answers to, are named', () => {
+    const r = tampered((db) => {
+      db.prepare("INSERT INTO row_seals (tbl, key, seq, hash) SELECT 'constructor', key, seq, hash FROM row_seals WHERE tbl = 'scores' LIMIT 1").run();
+      db.prepare("INSERT INTO row_seals (tbl, key, seq, hash) SELECT 'no_such_table', key, seq, hash FROM row_seals WHERE tbl = 'applications' LIMIT 1").run();
+    });
+    expect(r.code).toBe(1);
+    const forged = r.v.problems.filter((p) => p.check === 'chain.rows' && p.message.includes('recorded no rows of that table'));
+    expect(forged.map((p) => p.ref.table)).toEqual(['constructor', 'no_such_table']);
   });
 
   it('the last five events deleted together with the head: the rows they wrote are named', () => {

@@ -24,8 +24,11 @@ describe('integrity check in a worker thread', () => {
     const db = new Database(changed);
     db.prepare("UPDATE events SET officer = 'mallory' WHERE seq = 2").run();
     db.prepare("UPDATE applications SET state = 'approved-by-mallory' WHERE rowid = 1").run();
-    // A row of a table whose seals the worker checks (chain.rows runs in two parts on a large ledger).
+    // Rows of tables in several units of chain.rows (the two threads share them on a large ledger), and a seal under a name that is no fact table.
     db.prepare('UPDATE scores SET score_centi = 9900 WHERE (application_id, expert_id) IN (SELECT application_id, expert_id FROM scores LIMIT 1)').run();
+    for (const t of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'allocation_lines'").pluck().all() as string[]) db.exec(`DROP TRIGGER "${t}"`);
+    db.prepare('UPDATE allocation_lines SET score_display = score_display || \'x\' WHERE rowid IN (SELECT rowid FROM allocation_lines WHERE score_display IS NOT NULL LIMIT 1)').run();
+    db.prepare("INSERT INTO row_seals (tbl, key, seq, hash) SELECT 'no_such_table', key, seq, hash FROM row_seals WHERE tbl = 'scores' LIMIT 1").run();
     // A row pointing at a missing event: found by the foreign-key check, which runs in the worker too.
     db.pragma('foreign_keys = OFF');
     db.prepare("INSERT INTO event_apps (seq, application_id) VALUES (999999, 'no-such-application')").run();
@@ -39,7 +42,7 @@ describe('integrity check in a worker thread', () => {
     }
     const found = run(changed, 'always', ['--json', 'verify']).json<{ problems: { check: string; ref: { table?: string } }[] }>().problems;
     expect(found.map((p) => p.check)).toContain('sqlite.foreign-keys');
-    expect(found.filter((p) => p.check === 'chain.rows').map((p) => p.ref.table)).toEqual(expect.arrayContaining(['applications', 'scores']));
+    expect(found.filter((p) => p.check === 'chain.rows').map((p) => p.ref.table)).toEqual(expect.arrayContaining(['applications', 'allocation_lines', 'no_such_table', 'scores']));
     expect(run(changed, 'always', ['verify']).code).toBe(1);
   });
 

@@ -2,19 +2,18 @@
 // digest of each table and each table's live row count, as SQLite makes them
 // on its own (each event's entries sorted by key; each key's newest entry),
 // whatever row_seals holds: keys written, rewritten and deleted by many
-// events, in both parts' tables and under names that are no fact table.
+// events, in every unit's table and under names that are no fact table.
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/open.js';
-import { SEAL_ENTRY_SQL, sha256 } from '../../src/ledger/seals.js';
-import { liveRows, sealPass, type TablePart } from '../../src/ledger/verify/rows.js';
+import { SEAL_ENTRY_SQL, SEALED_TABLES, sha256 } from '../../src/ledger/seals.js';
+import { liveRows, OTHER_NAMES, ROWS_UNITS, sealPass, type RowsUnit } from '../../src/ledger/verify/rows.js';
 import { ledgerWithRound } from '../helpers.js';
 
 /** What SQLite makes on its own: digests from each event's entries sorted by key, live rows by liveRows. */
-function expected(db: Database.Database | ReturnType<typeof openLedger>, part: TablePart) {
-  const worker = ['scores', 'score_aggregates', 'score_expert_stats', 'eligibility_results', 'eligibility_decisions'];
-  const tables = (db.prepare('SELECT DISTINCT tbl FROM row_seals').pluck().all() as string[]).filter((t) => worker.includes(t) === (part === 'worker'));
+function expected(db: Database.Database | ReturnType<typeof openLedger>, unit: RowsUnit) {
+  const tables = (db.prepare('SELECT DISTINCT tbl FROM row_seals').pluck().all() as string[]).filter((t) => (unit === OTHER_NAMES ? !Object.hasOwn(SEALED_TABLES, t) : t === unit));
   const digests: [string, number, string][] = [];
   const live = new Map<string, number>();
   for (const t of tables) {
@@ -32,7 +31,7 @@ describe('chain.rows: one pass over row_seals', () => {
     const { db, path } = ledgerWithRound();
     db.close();
     const entry = fc.record({
-      tbl: fc.constantFrom('applications', 'scores', 'allocation_lines', 'no_such_table'),
+      tbl: fc.constantFrom('applications', 'scores', 'allocation_lines', 'no_such_table', 'constructor'),
       key: fc.oneof(fc.constantFrom('["A1"]', '["A1","E1"]', '["A10"]', '["A2"]', '["A"]', '["A!"]', '["é"]'), fc.string({ maxLength: 6 }).map((s) => JSON.stringify([s]))),
       seq: fc.integer({ min: 1, max: 6 }),
       gone: fc.boolean(),
@@ -47,9 +46,9 @@ describe('chain.rows: one pass over row_seals', () => {
         raw.close();
         const v = openLedger(path, { readonly: true });
         try {
-          for (const part of ['main', 'worker'] as const) {
-            const got = sealPass(v, part);
-            const want = expected(v, part);
+          for (const unit of ROWS_UNITS) {
+            const got = sealPass(v, unit);
+            const want = expected(v, unit);
             expect(sorted(got.digests)).toEqual(sorted(want.digests));
             expect(got.live).toEqual(want.live);
           }
@@ -74,8 +73,8 @@ describe('chain.rows: one pass over row_seals', () => {
       UNION ALL SELECT 'scores', json_array(printf('A-%07d', i), 'E1'), 5, NULL FROM n WHERE i % 7 = 0`);
     raw.close();
     const v = openLedger(path, { readonly: true });
-    const got = sealPass(v, 'worker');
-    const want = expected(v, 'worker');
+    const got = sealPass(v, 'scores');
+    const want = expected(v, 'scores');
     expect(sorted(got.digests)).toEqual(sorted(want.digests));
     expect(got.live.get('scores')).toBe(6000 - Math.floor(6000 / 7));
     expect(want.live.get('scores')).toBe(6000 - Math.floor(6000 / 7));

@@ -11,7 +11,7 @@ import { insertNotice } from '../../src/ledger/notices.repo.js';
 import { insertPayment } from '../../src/ledger/payments.repo.js';
 import { inTransaction, type Db } from '../../src/ledger/open.js';
 import { getRound } from '../../src/ledger/rounds.repo.js';
-import { CHECKS, refLabel, runChecks, type Check, type Problem } from '../../src/ledger/verify/index.js';
+import { CHECKS, claimUnits, refLabel, runChecks, type Check, type Problem } from '../../src/ledger/verify/index.js';
 import { ledgerWithRound } from '../helpers.js';
 import { addApplications } from './allocation-fixtures.js';
 
@@ -344,6 +344,31 @@ describe('the runner', () => {
     expect([...new Set(v.problems.map((p) => p.check))].sort()).toEqual(['allocation.budget', 'allocation.enterprise-cap', 'allocation.log', 'chain.hash', 'chain.rows']);
     expect(v.checks.find((c) => c.id === 'chain.hash')).toMatchObject({ status: 'problems', problems: 1 });
     expect(v.checks.find((c) => c.id === 'allocation.log')).toMatchObject({ status: 'problems', problems: 1 });
+  });
+
+  it('chain.rows shared by two threads: each table claimed once, and the findings joined in the order of one thread', () => {
+    const { db } = smeLedger();
+    db.prepare("UPDATE allocation_lines SET award_fen = cap_fen WHERE application_id IN ('A3', 'A4')").run();
+    db.prepare("UPDATE applications SET enterprise_name = 'x' WHERE application_id = 'A2'").run();
+    db.prepare("INSERT INTO row_seals (tbl, key, seq, hash) SELECT 'no_such_table', key, seq, hash FROM row_seals WHERE tbl = 'applications' LIMIT 1").run();
+    const rows = CHECKS.find((c) => c.id === 'chain.rows')!;
+    const shared = { checks: ['chain.rows'], claimed: new SharedArrayBuffer(4) };
+    // Two claimants on the same count, taking turns (as the verify thread and its worker do at once).
+    const a = claimUnits(db, shared);
+    const b = claimUnits(db, shared);
+    const got = new Map<number, Problem[]>();
+    for (let turn = 0, done = 0; done < 2; turn++) {
+      const next = (turn % 2 ? b : a).next();
+      if (next.done) done++;
+      else {
+        expect(got.has(next.value[0])).toBe(false);
+        got.set(next.value[0], next.value[1].problems);
+      }
+    }
+    expect([...got.keys()].sort((x, y) => x - y)).toEqual(rows.units!.map((_, i) => i));
+    const joined = rows.joinUnits!(new Map(rows.units!.map((u, i) => [u, got.get(i)!])));
+    expect(joined).toEqual(rows.run(db));
+    expect(joined.map((p) => p.ref.table)).toEqual(['applications', 'allocation_lines', 'allocation_lines', 'no_such_table']);
   });
 
   it('skips a check whose tables do not exist, and reports one that fails as a problem', () => {

@@ -7,7 +7,7 @@ import * as chain from './chain.js';
 import * as lifecycle from './lifecycle.js';
 import * as money from './money.js';
 import { missingNeeds } from '../schema.js';
-import { checksInWorker, integrityWorkerWorthIt } from '../integrity.js';
+import { checksInWorker, integrityWorkerWorthIt, type SharedUnits } from '../integrity.js';
 import * as rows from './rows.js';
 import * as sqlite from './sqlite.js';
 import type { Check, Problem } from './types.js';
@@ -100,44 +100,67 @@ export function runChecks(db: Db, checks: readonly Check[] = CHECKS): VerifyResu
 }
 
 /**
- * What runs in the worker thread (integrity.ts) beside the later part of
- * chain.rows, balanced against what stays (the worker starts later: its modules load first).
+ * What runs in the worker thread (integrity.ts) before it shares the units of
+ * chain.rows with this one (the worker starts later: its modules load first).
  */
 const IN_WORKER = ['sqlite.integrity'];
 /** The quick check takes half as long: the worker takes two more of SQLite's scans. */
 const IN_WORKER_QUICK = [...IN_WORKER, 'sqlite.foreign-keys', 'lifecycle.filed-unchanged'];
 
-/** The checks of CHECKS named by `ids`, in that order (the worker thread's part; `quick`: quickIntegrity for integrity); `ID#K` is part K of a check in parts. */
+/** The checks of CHECKS named by `ids`, in that order (the worker thread's part; `quick`: quickIntegrity for integrity). */
 export function runNamedChecks(db: Db, ids: readonly string[], quick: boolean): Ran[] {
-  return ids.map((name) => {
-    const [id, part] = name.split('#');
+  return ids.map((id) => {
     const c = CHECKS.find((x) => x.id === id);
     if (!c) throw new Error(`internal error: no check ${id}`);
-    if (part !== undefined) return runOne(db, partOf(c, Number(part)));
     return runOne(db, quick && c === sqlite.integrity ? sqlite.quickIntegrity : c);
   });
 }
 
-/** Part `k` of a check in parts, as a check of its own (same id, needs and title). */
-function partOf(c: Check, k: number): Check {
-  return { id: c.id, title: c.title, needs: c.needs, run: (db) => c.runPart!(db, k) };
+/** The units of the checks named, in the order they are claimed: [the check, the unit]. */
+function unitsOf(ids: readonly string[]): [Check, string][] {
+  return ids.flatMap((id) => {
+    const c = CHECKS.find((x) => x.id === id);
+    if (!c?.units) throw new Error(`internal error: no check ${id} in units`);
+    return c.units.map((u): [Check, string] => [c, u]);
+  });
 }
 
-/** The runs of a check's parts as one run: every problem, in part order; an error in any part is the check's error. */
-function joined(c: Check, parts: Ran[]): Ran {
-  const problems = parts.flatMap((r) => r.problems);
-  const error = parts.find((r) => r.outcome.status === 'error');
-  const skipped = parts.every((r) => r.outcome.status === 'skipped');
-  const status = error ? 'error' : skipped ? 'skipped' : problems.length ? 'problems' : 'ok';
-  const note = error?.outcome.note ?? (skipped ? parts[0].outcome.note : undefined);
-  return { outcome: { id: c.id, title: c.title, status, problems: problems.length, ...(note === undefined ? {} : { note }) }, problems };
+/**
+ * Runs units of the checks `shared.checks` on `db`, each claimed from the
+ * count both threads share (Atomics: no unit runs twice), until none is left;
+ * yields each as [its place in the list, its run].
+ */
+export function* claimUnits(db: Db, shared: SharedUnits): Generator<[number, Ran]> {
+  const units = unitsOf(shared.checks);
+  const claimed = new Int32Array(shared.claimed);
+  const runners = new Map<Check, (unit: string) => Problem[]>();
+  for (let i = Atomics.add(claimed, 0, 1); i < units.length; i = Atomics.add(claimed, 0, 1)) yield [i, runUnit(db, runners, ...units[i])];
+}
+
+/** One unit of check `c` in this thread; an error (in it or in making the check's runner) is the unit's finding. */
+function runUnit(db: Db, runners: Map<Check, (unit: string) => Problem[]>, c: Check, unit: string): Ran {
+  return ran(c, () => {
+    let run = runners.get(c);
+    if (!run) runners.set(c, (run = c.unitRunner!(db)));
+    return run(unit);
+  });
+}
+
+/** The runs of a check's units as one run: every problem in the check's order; an error in any unit is the check's error. */
+function joined(c: Check, units: ReadonlyMap<string, Ran>): Ran {
+  const runs = [...units.values()];
+  const problems = c.joinUnits!(new Map([...units].map(([u, r]) => [u, r.problems])));
+  const error = runs.find((r) => r.outcome.status === 'error');
+  const status = error ? 'error' : problems.length ? 'problems' : 'ok';
+  return { outcome: { id: c.id, title: c.title, status, problems: problems.length, ...(error?.outcome.note === undefined ? {} : { note: error.outcome.note }) }, problems };
 }
 
 /**
  * runChecks on the ledger file at `path` (db is open on it), with SQLite's
- * integrity check, its foreign-key check and the later parts of checks in
- * parts (chain.rows) in a worker thread while this one runs the others, when
- * the file is large enough for that to pay (integrity.ts). The same result.
+ * integrity check in a worker thread while this one runs the others, when the
+ * file is large enough for that to pay (integrity.ts); then both threads share
+ * the units of checks made of units (chain.rows: a table each), so that they
+ * end together whatever the round's shape. The same result.
  * `quick`: SQLite's quick check in place of its integrity check (a backup's
  * copy: sqlite.quickIntegrity). `worker: false`: every check in this thread
  * (a caller that is itself a worker beside a busy thread: ops/audit-verify.ts).
@@ -158,36 +181,35 @@ export async function runChecksOnFile(
   };
   const ids = new Set(quick ? IN_WORKER_QUICK : IN_WORKER);
   const away = checks.filter((c) => CHECKS.includes(c) && ids.has(c.id));
-  const split = checks.filter((c) => CHECKS.includes(c) && c.parts && c.runPart && c.parts > 1);
+  // A check whose tables are missing is skipped here, as runOne does.
+  const split = checks.filter((c) => CHECKS.includes(c) && c.units && c.unitRunner && c.joinUnits && !missingNeeds(db, c.needs).length);
   if ((!away.length && !split.length) || opts.worker === false || !integrityWorkerWorthIt(path)) return result(db, checks.map((c) => tick(runOne(db, own(c)))));
-  const failed = (e: Error) => () => {
-    throw e;
-  };
-  // The worker's list: whole checks, then the later parts of split checks (ID#1, ID#2, …).
-  const names = [...away.map((c) => c.id), ...split.flatMap((c) => Array.from({ length: c.parts! - 1 }, (_, i) => `${c.id}#${i + 1}`))];
-  const answer = checksInWorker<Ran>(path, names, quick).then(
-    (runs) => runs,
-    (e: Error) => names.map((n) => ran(own(CHECKS.find((c) => c.id === n.split('#')[0])!), failed(e))),
+  const shared: SharedUnits = { checks: split.map((c) => c.id), claimed: new SharedArrayBuffer(4) };
+  const answer = checksInWorker<Ran>(path, away.map((c) => c.id), quick, shared).then(
+    (a) => a,
+    (e: Error) => ({ runs: away.map((c) => ran(own(c), failed(e))), units: [] as [number, Ran][] }),
   );
   const mine = new Map<Check, Ran>();
-  for (const c of checks) {
-    if (away.includes(c)) continue;
-    if (split.includes(c)) mine.set(c, runOne(db, partOf(c, 0)));
-    else mine.set(c, tick(runOne(db, own(c))));
-  }
+  for (const c of checks) if (!away.includes(c) && !split.includes(c)) mine.set(c, tick(runOne(db, own(c))));
+  // Then this thread's share of the units.
+  const found = new Map<number, Ran>(claimUnits(db, shared));
   const theirs = await answer;
+  for (const [i, r] of theirs.units) found.set(i, r);
+  // A unit the worker claimed and did not answer (it failed) is run here.
+  const units = unitsOf(shared.checks);
+  const runners = new Map<Check, (unit: string) => Problem[]>();
+  for (const [i, [c, u]] of units.entries()) if (!found.has(i)) found.set(i, runUnit(db, runners, c, u));
   let k = 0;
-  const runs = checks.map((c) => {
-    if (away.includes(c)) return tick(theirs[k++]);
-    if (!split.includes(c)) return mine.get(c)!;
-    return null;
-  });
-  // The split checks' later parts follow the whole checks in the worker's answer.
-  for (const [i, c] of checks.entries()) {
-    if (!split.includes(c)) continue;
-    const later = theirs.slice(k, k + c.parts! - 1);
-    k += c.parts! - 1;
-    runs[i] = tick(joined(c, [mine.get(c)!, ...later]));
-  }
-  return result(db, runs as Ran[]);
+  return result(
+    db,
+    checks.map((c) => {
+      if (away.includes(c)) return tick(theirs.runs[k++]);
+      if (!split.includes(c)) return mine.get(c)!;
+      return tick(joined(c, new Map(units.flatMap(([x, u], i) => (x === c ? [[u, found.get(i)!] as const] : [])))));
+    }),
+  );
 }
+
+const failed = (e: Error) => (): never => {
+  throw e;
+};

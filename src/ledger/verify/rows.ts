@@ -22,7 +22,7 @@ function recorded(db: Db): Map<number, Record<string, string>> {
   return out;
 }
 
-/** What one pass over row_seals gives a part: each event's digest of each table, and each table's live row count. */
+/** What one pass over a unit's row_seals gives: each event's digest of each table, and each table's live row count. */
 interface SealPass {
   /** [table, seq, hex]. */
   digests: [string, number, string][];
@@ -44,7 +44,7 @@ interface Pending {
  * each key is its newest. If the scan is not in key order (another query
  * plan), SQLite sorts each event's entries instead and counts on its own.
  */
-export function sealPass(db: Db, part: TablePart): SealPass {
+export function sealPass(db: Db, unit: RowsUnit): SealPass {
   interface Acc {
     bySeq: Map<number, Pending>;
     last: string | null;
@@ -85,10 +85,9 @@ export function sealPass(db: Db, part: TablePart): SealPass {
     result: (acc: Acc) => (acc.ordered ? JSON.stringify({ live: acc.live + (acc.gone ? 0 : 1), digests: [...acc.bySeq].map(([n, p]) => [n, p.hash.update(p.text).digest('hex')]) }) : null),
   });
   const out: SealPass = { digests: [], live: new Map() };
-  const byTable = db
-    .prepare(`SELECT tbl, jm_seal_digests(key, seq, ${SEAL_ENTRY_SQL}) FROM row_seals WHERE (tbl IN (SELECT value FROM json_each(?))) = ? GROUP BY tbl`)
-    .raw()
-    .all(JSON.stringify(WORKER_TABLES), part === 'worker' ? 1 : 0) as [string, string | null][];
+  // One table down row_seals' key, or each name that is no fact table (forged seals).
+  const pass = db.prepare(`SELECT tbl, jm_seal_digests(key, seq, ${SEAL_ENTRY_SQL}) FROM row_seals WHERE tbl = ? GROUP BY tbl`).raw();
+  const byTable = (unit === OTHER_NAMES ? sealedNames(db).filter((t) => !FACT_TABLES.has(t)) : [unit]).flatMap((t) => pass.all(t) as [string, string | null][]);
   for (const [tbl, json] of byTable) {
     if (json !== null) {
       const r = JSON.parse(json) as { live: number; digests: [number, string][] };
@@ -101,6 +100,14 @@ export function sealPass(db: Db, part: TablePart): SealPass {
     out.live.set(tbl, liveRows(db, tbl));
   }
   return out;
+}
+
+/** The table names row_seals holds, each found by one step down its key (a scan would read every entry). */
+function sealedNames(db: Db): string[] {
+  return db
+    .prepare('WITH RECURSIVE n(t) AS (SELECT min(tbl) FROM row_seals UNION ALL SELECT (SELECT min(tbl) FROM row_seals WHERE tbl > n.t) FROM n WHERE n.t IS NOT NULL) SELECT t FROM n WHERE t IS NOT NULL')
+    .pluck()
+    .all() as string[];
 }
 
 /** The keys of `table` whose newest entry is not a deletion, counted by SQLite (max(seq) with a bare column: each key's newest entry). */
@@ -122,40 +129,60 @@ function keyRef(table: string, key: string, seq?: number): ProblemRef {
 
 const shown = (r: ProblemRef): string => Object.entries(r.key ?? {}).map(([k, v]) => `${k}=${v ?? 'NULL'}`).join(', ');
 
+/**
+ * A unit of chain.rows: one fact table, or OTHER_NAMES, the seals under names
+ * that are no fact table. verify's two threads share the units (verify/index.ts).
+ */
+export type RowsUnit = string;
+export const OTHER_NAMES = '*';
+/** The largest tables of a round first, so that the two threads end together; then the others. */
+const LARGEST = ['scores', 'applications', 'application_eligibility', 'allocation_lines', 'score_aggregates', 'eligibility_results', 'notice_items', 'filed_awards', 'eligibility_decisions'];
+export const ROWS_UNITS: readonly RowsUnit[] = [...LARGEST, ...Object.keys(SEALED_TABLES).filter((t) => !LARGEST.includes(t)), OTHER_NAMES];
+/** The order of the findings, whichever thread found them: the tables of the application and its allocation, the names that are no fact table, then the scores' tables. */
+const SCORES_TABLES = ['scores', 'score_aggregates', 'score_expert_stats', 'eligibility_results', 'eligibility_decisions'];
+const FINDINGS_ORDER: readonly RowsUnit[] = [...Object.keys(SEALED_TABLES).filter((t) => !SCORES_TABLES.includes(t)), OTHER_NAMES, ...SCORES_TABLES];
+
+function joinRowsUnits(byUnit: ReadonlyMap<RowsUnit, Problem[]>): Problem[] {
+  return FINDINGS_ORDER.flatMap((u) => byUnit.get(u) ?? []);
+}
+
 export const rowsSealed: Check = {
   id: 'chain.rows',
   title: text('每一行记录都由写入它的事件记账', 'every row accounted for by the event that wrote it'),
   needs: { row_seals: ['tbl', 'key', 'seq', 'hash'], events: ['seq', 'sealed'] },
   run(db) {
-    return [...rowsPart(db, 'main'), ...rowsPart(db, 'worker')];
+    const runUnit = rowsUnitRunner(db);
+    return joinRowsUnits(new Map(ROWS_UNITS.map((u) => [u, runUnit(u)])));
   },
-  parts: 2,
-  runPart(db, part) {
-    return rowsPart(db, part === 0 ? 'main' : 'worker');
-  },
+  units: ROWS_UNITS,
+  unitRunner: (db) => rowsUnitRunner(db),
+  joinUnits: (byUnit) => joinRowsUnits(byUnit),
 };
 
-/** The tables whose rows the second part checks (verify's worker thread on a large ledger): about half the rows of a round. */
-const WORKER_TABLES = ['scores', 'score_aggregates', 'score_expert_stats', 'eligibility_results', 'eligibility_decisions'];
-const MAIN_TABLES = Object.keys(SEALED_TABLES).filter((t) => !WORKER_TABLES.includes(t));
-/** Which tables a part covers: the worker's, or every other name (also names that are no fact table: forged seals). */
-export type TablePart = 'main' | 'worker';
-const inPart = (part: TablePart, t: string): boolean => WORKER_TABLES.includes(t) === (part === 'worker');
-
-/** One part of chain.rows: 1, then 2 and 3 for its tables. */
-function rowsPart(db: Db, part: TablePart): Problem[] {
-  const pass = sealPass(db, part);
-  return [...eventsPart(db, part, pass.digests), ...tablesPart(db, part === 'worker' ? WORKER_TABLES : MAIN_TABLES, pass.live)];
+/** What runs units of chain.rows on `db`: the events' recorded digests read once. */
+function rowsUnitRunner(db: Db): (unit: RowsUnit) => Problem[] {
+  const events = recorded(db);
+  const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+  // Each row compared in SQLite: only the rows that differ come back.
+  registerRowHash(db);
+  return (unit) => {
+    const pass = sealPass(db, unit);
+    return [...eventsPart(unit, events, pass.digests), ...(unit === OTHER_NAMES ? [] : tableRows(db, unit, tables, pass.live.get(unit) ?? 0))];
+  };
 }
 
-/** 1. Each event's digest of each table of the part, from its entries in key order. */
-function eventsPart(db: Db, part: TablePart, digests: readonly [string, number, string][]): Problem[] {
+const FACT_TABLES: ReadonlySet<string> = new Set(Object.keys(SEALED_TABLES));
+const inUnit = (unit: RowsUnit, t: string): boolean => (unit === OTHER_NAMES ? !FACT_TABLES.has(t) : t === unit);
+
+/** 1. Each event's digest of the unit's tables, from its entries in key order. */
+function eventsPart(unit: RowsUnit, events: ReadonlyMap<number, Record<string, string>>, digests: readonly [string, number, string][]): Problem[] {
   const out: Problem[] = [];
-  const events = recorded(db);
   const seen = new Set<string>();
   for (const [tbl, seq, got] of digests) {
     seen.add(`${tbl}\u0000${seq}`);
-    const want = events.get(seq)?.[tbl];
+    const byTable = events.get(seq);
+    // Own keys only: a forged name such as "constructor" is no digest an event recorded.
+    const want = byTable && Object.hasOwn(byTable, tbl) ? byTable[tbl] : undefined;
     if (want === got) continue;
     out.push({
       check: 'chain.rows',
@@ -168,7 +195,7 @@ function eventsPart(db: Db, part: TablePart, digests: readonly [string, number, 
   }
   for (const [seq, byTable] of events) {
     for (const tbl of Object.keys(byTable)) {
-      if (!inPart(part, tbl) || seen.has(`${tbl}\u0000${seq}`)) continue;
+      if (!inUnit(unit, tbl) || seen.has(`${tbl}\u0000${seq}`)) continue;
       out.push({
         check: 'chain.rows',
         ref: { table: tbl, seq },
@@ -179,63 +206,56 @@ function eventsPart(db: Db, part: TablePart, digests: readonly [string, number, 
   return out;
 }
 
-/** 2 and 3. Each row of the tables `only` against its newest entry; rows an event wrote that are gone. `counts`: each table's live rows (sealPass). */
-function tablesPart(db: Db, only: readonly string[], counts: ReadonlyMap<string, number>): Problem[] {
+/** 2 and 3. Each row of table `t` against its newest entry; rows an event wrote that are gone. `live`: the rows it should hold now (sealPass). */
+function tableRows(db: Db, t: string, tables: ReadonlySet<string>, live: number): Problem[] {
   const out: Problem[] = [];
-  const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
-  // Compared in SQLite: only the rows that differ come back.
-  registerRowHash(db);
-  for (const t of only) {
-    // How many rows the table should hold now: the keys whose newest entry is not a deletion.
-    const live = counts.get(t) ?? 0;
-    if (!tables.has(t)) {
-      if (live) out.push({ check: 'chain.rows', ref: { table: t }, message: text(`表 ${t} 已不存在，但其中有事件写入的行`, `the table ${t} is gone, but events wrote rows into it`) });
-      continue;
-    }
-    const k = keyExpr(t, 'r.');
-    // Each row against its key's newest entry, found in one step down row_seals' key (no entry, or a deletion: '');
-    // which entry that was is looked up again only for the rows that differ.
-    const differing = db
-      .prepare(
-        `SELECT ${k} FROM main.${q(t)} r
-          WHERE coalesce(hex((SELECT hash FROM row_seals WHERE tbl = '${t}' AND key = ${k} ORDER BY seq DESC LIMIT 1)), '') <> jm_row_hash('${t}', ${rowText(db, t, 'r.')})`,
-      )
-      .pluck()
-      .all() as string[];
-    const newestEntry = db.prepare('SELECT seq, hash IS NULL FROM row_seals WHERE tbl = ? AND key = ? ORDER BY seq DESC LIMIT 1').raw();
-    let unaccounted = 0;
-    for (const key of differing) {
-      const [seq, deleted] = (newestEntry.get(t, key) as [number, number] | undefined) ?? [null, 0];
-      const ref = keyRef(t, key, seq ?? undefined);
-      const where = shown(ref);
-      if (seq === null || deleted) unaccounted++;
-      out.push({
-        check: 'chain.rows',
-        ref,
-        message:
-          seq === null
-            ? text(`表 ${t} 中的行（${where}）没有任何事件记账：它是在 jmfund 之外加入的`, `a row of ${t} (${where}) is accounted for by no event: it was added outside jmfund`)
-            : deleted
-              ? text(`表 ${t} 中的行（${where}）已由事件 #${seq} 删除，却又出现了`, `a row of ${t} (${where}) was deleted by event #${seq}, yet it is there`)
-              : text(`表 ${t} 中的行（${where}）与写入它的事件 #${seq} 记录的不符：它在 jmfund 之外被改动`, `a row of ${t} (${where}) differs from what event #${seq}, which wrote it, recorded: it was changed outside jmfund`),
-      });
-    }
-    // 3. Rows an event wrote that are gone: looked for one by one only when the counts differ.
-    const present = (db.prepare(`SELECT count(*) FROM main.${q(t)}`).pluck().get() as number) - unaccounted;
-    if (live === present) continue;
-    const exists = db.prepare(`SELECT 1 FROM main.${q(t)} r WHERE ${keyMatch(t, 'r', '?')}`).pluck();
-    const newest = db
-      .prepare(`SELECT s.key, s.seq FROM row_seals s WHERE s.tbl = ? AND s.hash IS NOT NULL AND s.seq = (SELECT max(seq) FROM row_seals WHERE tbl = s.tbl AND key = s.key)`)
-      .all(t) as { key: string; seq: number }[];
-    for (const s of newest) {
-      if (exists.get(...SEALED_TABLES[t].map(() => s.key)) !== undefined) continue;
-      const ref = keyRef(t, s.key, s.seq);
-      out.push({
-        check: 'chain.rows',
-        ref,
-        message: text(`事件 #${s.seq} 写入表 ${t} 的行（${shown(ref)}）已不存在：它在 jmfund 之外被删除`, `the row of ${t} (${shown(ref)}) written by event #${s.seq} is gone: it was deleted outside jmfund`),
-      });
-    }
+  if (!tables.has(t)) {
+    if (live) out.push({ check: 'chain.rows', ref: { table: t }, message: text(`表 ${t} 已不存在，但其中有事件写入的行`, `the table ${t} is gone, but events wrote rows into it`) });
+    return out;
+  }
+  const k = keyExpr(t, 'r.');
+  // Each row against its key's newest entry, found in one step down row_seals' key (no entry, or a deletion: '');
+  // which entry that was is looked up again only for the rows that differ.
+  const differing = db
+    .prepare(
+      `SELECT ${k} FROM main.${q(t)} r
+        WHERE coalesce(hex((SELECT hash FROM row_seals WHERE tbl = '${t}' AND key = ${k} ORDER BY seq DESC LIMIT 1)), '') <> jm_row_hash('${t}', ${rowText(db, t, 'r.')})`,
+    )
+    .pluck()
+    .all() as string[];
+  const newestEntry = db.prepare('SELECT seq, hash IS NULL FROM row_seals WHERE tbl = ? AND key = ? ORDER BY seq DESC LIMIT 1').raw();
+  let unaccounted = 0;
+  for (const key of differing) {
+    const [seq, deleted] = (newestEntry.get(t, key) as [number, number] | undefined) ?? [null, 0];
+    const ref = keyRef(t, key, seq ?? undefined);
+    const where = shown(ref);
+    if (seq === null || deleted) unaccounted++;
+    out.push({
+      check: 'chain.rows',
+      ref,
+      message:
+        seq === null
+          ? text(`表 ${t} 中的行（${where}）没有任何事件记账：它是在 jmfund 之外加入的`, `a row of ${t} (${where}) is accounted for by no event: it was added outside jmfund`)
+          : deleted
+            ? text(`表 ${t} 中的行（${where}）已由事件 #${seq} 删除，却又出现了`, `a row of ${t} (${where}) was deleted by event #${seq}, yet it is there`)
+            : text(`表 ${t} 中的行（${where}）与写入它的事件 #${seq} 记录的不符：它在 jmfund 之外被改动`, `a row of ${t} (${where}) differs from what event #${seq}, which wrote it, recorded: it was changed outside jmfund`),
+    });
+  }
+  // 3. Rows an event wrote that are gone: looked for one by one only when the counts differ.
+  const present = (db.prepare(`SELECT count(*) FROM main.${q(t)}`).pluck().get() as number) - unaccounted;
+  if (live === present) return out;
+  const exists = db.prepare(`SELECT 1 FROM main.${q(t)} r WHERE ${keyMatch(t, 'r', '?')}`).pluck();
+  const newest = db
+    .prepare(`SELECT s.key, s.seq FROM row_seals s WHERE s.tbl = ? AND s.hash IS NOT NULL AND s.seq = (SELECT max(seq) FROM row_seals WHERE tbl = s.tbl AND key = s.key)`)
+    .all(t) as { key: string; seq: number }[];
+  for (const s of newest) {
+    if (exists.get(...SEALED_TABLES[t].map(() => s.key)) !== undefined) continue;
+    const ref = keyRef(t, s.key, s.seq);
+    out.push({
+      check: 'chain.rows',
+      ref,
+      message: text(`事件 #${s.seq} 写入表 ${t} 的行（${shown(ref)}）已不存在：它在 jmfund 之外被删除`, `the row of ${t} (${shown(ref)}) written by event #${s.seq} is gone: it was deleted outside jmfund`),
+    });
   }
   return out;
 }

@@ -24,9 +24,16 @@ export interface Check {
   /** Tables and the columns the check reads: when one is missing (its migration has not landed), the check is skipped. */
   needs: Record<string, readonly string[]>;
   run(db: Db): Problem[];
-  /** A check that can run in `parts` pieces (run = every part, in order), so that a worker thread takes some of it. */
-  parts?: number;
-  runPart?(db: Db, part: number): Problem[];
+  /**
+   * A check made of units (chain.rows: one a table) that verify's two threads
+   * share, claimed one at a time in this order (verify/index.ts); `run` is
+   * every unit in one thread, and gives what joinUnits gives.
+   */
+  units?: readonly string[];
+  /** What runs the units on `db`, made once per thread: what every unit reads is read once. */
+  unitRunner?(db: Db): (unit: string) => Problem[];
+  /** The units' problems, whichever thread found them, in the order `run` gives them. */
+  joinUnits?(byUnit: ReadonlyMap<string, Problem[]>): Problem[];
 }
 
 /** `allocation_lines[round_id=R1, version=2, application_id=A-1]` or `event #17`. */
