@@ -371,6 +371,18 @@ describe('the runner', () => {
     expect(joined.map((p) => p.ref.table)).toEqual(['applications', 'allocation_lines', 'allocation_lines', 'no_such_table']);
   });
 
+  it('chain.rows that cannot read row_seals at all: one finding, not one per table', () => {
+    const { db } = smeLedger();
+    db.exec('DROP TABLE row_seals');
+    // Every read of it fails (malformed JSON), in every unit.
+    db.exec("CREATE VIEW row_seals AS SELECT json('not json') AS tbl, '[1]' AS key, 1 AS seq, NULL AS hash");
+    const rows = CHECKS.find((c) => c.id === 'chain.rows')!;
+    const v = runChecks(db, [rows]);
+    expect(v.checks[0]).toMatchObject({ id: 'chain.rows', status: 'error', problems: 1 });
+    expect(v.problems).toHaveLength(1);
+    expect(v.problems[0].message.en).toMatch(/^check could not run: .*JSON/);
+  });
+
   it('skips a check whose tables do not exist, and reports one that fails as a problem', () => {
     const { db } = smeLedger();
     const missing: Check = { id: 'x.missing', title: { zh: '缺', en: 'missing' }, needs: { no_such_table: [] }, run: () => [] };

@@ -75,6 +75,11 @@ function ran(c: Check, run: () => Problem[]): Ran {
 function runOne(db: Db, c: Check): Ran {
   const missing = missingNeeds(db, c.needs);
   if (missing.length) return { outcome: { id: c.id, title: c.title, status: 'skipped', problems: 0, note: `missing ${missing.join(', ')}` }, problems: [] };
+  // A check made of units runs unit by unit here too: the same findings, and the same errors, as when two threads share it.
+  if (c.units && c.unitRunner && c.joinUnits) {
+    const runners = new Map<Check, (unit: string) => Problem[]>();
+    return joined(c, new Map(c.units.map((u) => [u, runUnit(db, runners, c, u)])));
+  }
   return ran(c, () => c.run(db));
 }
 
@@ -149,8 +154,11 @@ function runUnit(db: Db, runners: Map<Check, (unit: string) => Problem[]>, c: Ch
 /** The runs of a check's units as one run: every problem in the check's order; an error in any unit is the check's error. */
 function joined(c: Check, units: ReadonlyMap<string, Ran>): Ran {
   const runs = [...units.values()];
-  const problems = c.joinUnits!(new Map([...units].map(([u, r]) => [u, r.problems])));
   const error = runs.find((r) => r.outcome.status === 'error');
+  // An error met by every unit (the check's runner could not be made) is one finding, not one per unit.
+  const errors = new Set<string>();
+  const once = (r: Ran): Problem[] => (r.outcome.status !== 'error' ? r.problems : r.problems.filter((p) => !errors.has(p.message.en) && errors.add(p.message.en)));
+  const problems = c.joinUnits!(new Map([...units].map(([u, r]) => [u, once(r)])));
   const status = error ? 'error' : problems.length ? 'problems' : 'ok';
   return { outcome: { id: c.id, title: c.title, status, problems: problems.length, ...(error?.outcome.note === undefined ? {} : { note: error.outcome.note }) }, problems };
 }
