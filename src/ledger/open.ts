@@ -263,6 +263,29 @@ export interface Transaction {
 }
 
 /**
+ * Runs `read` (which may await) under one read transaction: SQLite's shared
+ * lock is taken at once and held to the end, so no writer commits meanwhile
+ * and every read, those of worker threads on their own connections included,
+ * sees the ledger in one state (a writer waits, and after its busy timeout says
+ * the ledger is busy, having changed nothing). Inside a transaction already, it
+ * just runs.
+ */
+export async function inReadSnapshot<T>(db: Db, read: () => Promise<T>): Promise<T> {
+  if (db.inTransaction) return read();
+  db.exec('BEGIN');
+  try {
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (e) {
+      throw busyOr(e);
+    }
+    return await read();
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  }
+}
+
+/**
  * BEGIN IMMEDIATE now, for work that awaits between its writes (an import
  * reads its file asynchronously, perhaps from a worker thread), which
  * better-sqlite3's synchronous db.transaction cannot wrap. The connection is

@@ -10,7 +10,7 @@ import { FileWriteError } from '../io/atomic-write.js';
 import { formatOfPath, renderReport, writeReportFile } from '../io/exporters/index.js';
 import { checkOutPath, ledgerFiles } from '../io/out-path.js';
 import { latestVersion } from '../ledger/allocations.repo.js';
-import type { Db } from '../ledger/open.js';
+import { inReadSnapshot, type Db } from '../ledger/open.js';
 import { ledgerHead, loadRoundFacts, soundVerifyFacts, verifyFactsOnFile } from '../ledger/reports.repo.js';
 import { sameVerify, verifyBeside, verifyBesideWorthIt } from './audit-verify.js';
 import type { FactsVerify } from '../domain/reports/facts.js';
@@ -104,14 +104,19 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
     return { ...head, content };
   };
   try {
-    // The funding line's draws take minutes at a province's scale: with their own progress, Ctrl-C heard between them.
+    // The funding line's draws take minutes at a province's scale: with their own progress, Ctrl-C heard between them;
+    // it reads the ledger under a snapshot of its own, then no more.
     if (kind === 'line') return await emit(finish(await lineReport(op.db, round.roundId, generatedAt, input.line ?? {}, op.progress)));
-    if (kind !== 'audit') return await emit(build());
-    // The audit report's checks of the whole ledger, as verify runs them (a second core takes SQLite's own).
-    const checks = reporter(op.progress, text('校验账本', 'verifying'), 'checks');
-    // An abridged web page reads little of the round: the verify may take the rest of the machine.
-    if (verifyBesideWorthIt(op.db.name)) return await auditBeside(op.db, build, emit, checks, format === 'html' && input.htmlRows !== null);
-    return await emit(build(await verifyFactsOnFile(op.db, checks)));
+    // Every other report reads one state of the ledger from its first row to its last, its verify included: a command
+    // that writes meanwhile waits (a report's sections are many reads, and the audit's verify another connection's).
+    return await inReadSnapshot(op.db, async () => {
+      if (kind !== 'audit') return await emit(build());
+      // The audit report's checks of the whole ledger, as verify runs them (a second core takes SQLite's own).
+      const checks = reporter(op.progress, text('校验账本', 'verifying'), 'checks');
+      // An abridged web page reads little of the round: the verify may take the rest of the machine.
+      if (verifyBesideWorthIt(op.db.name)) return await auditBeside(op.db, build, emit, checks, format === 'html' && input.htmlRows !== null);
+      return await emit(build(await verifyFactsOnFile(op.db, checks)));
+    });
   } finally {
     op.progress?.done();
   }

@@ -1,5 +1,6 @@
 // ops/reports on a temporary ledger, without a process: the report model of a
 // round, the text of each format, the file written, and each refusal.
+import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,6 +101,40 @@ describe('writeRoundReport', () => {
     expect((await refusal(writeRoundReport(op, { kind: 'awards', roundId: 'R9', lang: 'en' }))).text.en).toBe('no round R9.');
     expect((await refusal(writeRoundReport(op, { kind: 'awards', roundId: undefined, lang: 'en' }))).exitCode).toBe(2);
   });
+});
+
+describe('a report reads one state of the ledger', () => {
+  for (const kind of ['awards', 'audit'] as const) {
+    it(`${kind}: a command that writes while the report is being written waits; once it is written, the write goes through`, async () => {
+      const { op, path } = roundWithApplications();
+      // Another connection, as another jmfund process would open the ledger; it does not wait for a lock.
+      const other = new Database(path, { timeout: 0 });
+      const write = () => other.prepare("UPDATE rounds SET closes_on = closes_on WHERE round_id = 'R1'").run();
+      const refused: string[] = [];
+      let tried = false;
+      const progress = {
+        phase: () => undefined,
+        // Half-way through writing the report: the other connection tries to commit a change.
+        tick: () => {
+          if (tried) return;
+          tried = true;
+          try {
+            write();
+          } catch (e) {
+            refused.push((e as { code?: string }).code ?? String(e));
+          }
+        },
+        done: () => undefined,
+      };
+      const r = await writeRoundReport({ ...op, progress }, { kind, roundId: 'R1', format: 'csv', lang: 'en' });
+      expect(r.content).toContain('A1');
+      expect(tried).toBe(true);
+      expect(refused).toEqual(['SQLITE_BUSY']);
+      expect(op.db.inTransaction).toBe(false);
+      expect(write().changes).toBe(1);
+      other.close();
+    });
+  }
 });
 
 describe('a report on a progress bar', () => {
