@@ -3,7 +3,7 @@
 import { dirname, resolve } from 'node:path';
 import { text } from '../domain/text.js';
 import { findTemps, type FoundTemp } from '../io/temp-files.js';
-import { openLedger } from '../ledger/open.js';
+import { inReadSnapshot, openLedger } from '../ledger/open.js';
 import { reporter, type Progress } from './progress.js';
 import { anchorsCheck, CHECKS, refLabel, runChecksOnFile, type Problem, type VerifyResult } from '../ledger/verify/index.js';
 import { anchorOption } from '../domain/anchors.js';
@@ -43,7 +43,9 @@ export async function verifyLedger(path: string, progress?: Progress, input: Anc
   // The checks read each table about once: the ledger's 64 MiB cache would only add to verify's memory.
   db.pragma('cache_size = -16384');
   try {
-    const v = withWhere(await runChecksOnFile(db, path, anchors.length ? [...CHECKS, anchorsCheck(anchors)] : CHECKS, reporter(progress, text('校验账本', 'verifying'), 'checks')));
+    // One state of the ledger for every check, its worker thread's included: a command that writes meanwhile waits.
+    const checks = anchors.length ? [...CHECKS, anchorsCheck(anchors)] : CHECKS;
+    const v = withWhere(await inReadSnapshot(db, () => runChecksOnFile(db, path, checks, reporter(progress, text('校验账本', 'verifying'), 'checks'))));
     // Listed, not removed: verify changes nothing, and a running backup may be writing one.
     return { ...v, leftovers: findTemps(dirname(resolve(path))), anchors: anchors.length };
   } finally {
