@@ -277,7 +277,9 @@ export async function inReadSnapshot<T>(db: Db, read: () => Promise<T>): Promise
     try {
       db.prepare('SELECT count(*) FROM sqlite_master').get();
     } catch (e) {
-      throw busyOr(e);
+      const busy = busyOr(e);
+      if (busy !== e) throw busy;
+      // A damaged file: the work's own reads meet it (verify reports it as a finding), and the first that succeeds takes the lock.
     }
     return await read();
   } finally {
