@@ -1,5 +1,6 @@
 // Shared test helpers: a temporary folder, a real ledger file, and the built
 // binary run as an officer would run it.
+import Database from 'better-sqlite3';
 import { spawnSync, type SpawnSyncOptionsWithStringEncoding, type SpawnSyncReturns } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createLedger, type Db } from '../src/ledger/open.js';
@@ -76,4 +77,29 @@ export function ledgerWithRound(roundId = 'R1', budgets: Record<string, number> 
     budgets,
   });
   return { db, path, dir };
+}
+
+/**
+ * Another connection to the ledger at `path` (as another jmfund process would open it, not waiting for a lock), and a
+ * Progress that, at its first tick, has it try to commit a change: `refused` gets the error code if it could not.
+ */
+export function writerDuring(path: string) {
+  const other = new Database(path, { timeout: 0 });
+  const write = () => other.prepare("UPDATE rounds SET closes_on = closes_on WHERE round_id = 'R1'").run();
+  const refused: string[] = [];
+  const state = { tried: false };
+  const progress = {
+    phase: () => undefined,
+    tick: () => {
+      if (state.tried) return;
+      state.tried = true;
+      try {
+        write();
+      } catch (e) {
+        refused.push((e as { code?: string }).code ?? String(e));
+      }
+    },
+    done: () => undefined,
+  };
+  return { progress, refused, state, write, close: () => other.close() };
 }

@@ -1,6 +1,5 @@
 // ops/reports on a temporary ledger, without a process: the report model of a
 // round, the text of each format, the file written, and each refusal.
-import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { check } from '../../src/ops/check.js';
 import { loadRoundFacts } from '../../src/ledger/reports.repo.js';
 import { buildAudit } from '../../src/domain/reports/audit.js';
 import { renderHtml } from '../../src/io/exporters/html.js';
-import { ledgerWithRound } from '../helpers.js';
+import { ledgerWithRound, writerDuring } from '../helpers.js';
 import { addApplications } from '../ledger/allocation-fixtures.js';
 
 const NOW = '2022-09-30T08:00:00.000Z';
@@ -107,32 +106,14 @@ describe('a report reads one state of the ledger', () => {
   for (const kind of ['awards', 'audit'] as const) {
     it(`${kind}: a command that writes while the report is being written waits; once it is written, the write goes through`, async () => {
       const { op, path } = roundWithApplications();
-      // Another connection, as another jmfund process would open the ledger; it does not wait for a lock.
-      const other = new Database(path, { timeout: 0 });
-      const write = () => other.prepare("UPDATE rounds SET closes_on = closes_on WHERE round_id = 'R1'").run();
-      const refused: string[] = [];
-      let tried = false;
-      const progress = {
-        phase: () => undefined,
-        // Half-way through writing the report: the other connection tries to commit a change.
-        tick: () => {
-          if (tried) return;
-          tried = true;
-          try {
-            write();
-          } catch (e) {
-            refused.push((e as { code?: string }).code ?? String(e));
-          }
-        },
-        done: () => undefined,
-      };
+      const { progress, refused, state, write, close } = writerDuring(path);
       const r = await writeRoundReport({ ...op, progress }, { kind, roundId: 'R1', format: 'csv', lang: 'en' });
       expect('content' in r && r.content).toContain('A1');
-      expect(tried).toBe(true);
+      expect(state.tried).toBe(true);
       expect(refused).toEqual(['SQLITE_BUSY']);
       expect(op.db.inTransaction).toBe(false);
       expect(write().changes).toBe(1);
-      other.close();
+      close();
     });
   }
 });

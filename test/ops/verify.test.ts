@@ -1,7 +1,6 @@
 // ops/verify and ops/backup on a temporary ledger, without a process: a
 // ledger jmfund wrote passes, a row changed behind its back is found and
 // named, and a backup is a verified copy that never overwrites by accident.
-import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { appendEvent } from '../../src/ledger/events.js';
 import { inTransaction, LEDGER_PAGE_SIZE } from '../../src/ledger/open.js';
 import { backupLedgerFile } from '../../src/ops/backup.js';
 import { verifyLedger } from '../../src/ops/verify.js';
-import { ledgerWithRound } from '../helpers.js';
+import { ledgerWithRound, writerDuring } from '../helpers.js';
 import { addApplications } from '../ledger/allocation-fixtures.js';
 
 function ledger() {
@@ -25,31 +24,13 @@ describe('verifyLedger', () => {
   it('checks one state of the ledger: a command that writes while it runs waits, and goes through after', async () => {
     const { db, path } = ledger();
     db.close();
-    // Another connection, as another jmfund process would open the ledger; it does not wait for a lock.
-    const other = new Database(path, { timeout: 0 });
-    const write = () => other.prepare("UPDATE rounds SET closes_on = closes_on WHERE round_id = 'R1'").run();
-    const refused: string[] = [];
-    let tried = false;
-    const progress = {
-      phase: () => undefined,
-      // After the first check: the other connection tries to commit a change.
-      tick: () => {
-        if (tried) return;
-        tried = true;
-        try {
-          write();
-        } catch (e) {
-          refused.push((e as { code?: string }).code ?? String(e));
-        }
-      },
-      done: () => undefined,
-    };
+    const { progress, refused, state, write, close } = writerDuring(path);
     const v = await verifyLedger(path, progress);
     expect(v.ok).toBe(true);
-    expect(tried).toBe(true);
+    expect(state.tried).toBe(true);
     expect(refused).toEqual(['SQLITE_BUSY']);
     expect(write().changes).toBe(1);
-    other.close();
+    close();
   });
 
   it('passes a ledger jmfund wrote, and gives the last event hash', async () => {
