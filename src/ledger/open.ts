@@ -272,18 +272,36 @@ export interface Transaction {
  */
 export async function inReadSnapshot<T>(db: Db, read: () => Promise<T>): Promise<T> {
   if (db.inTransaction) return read();
-  db.exec('BEGIN');
+  beginRead(db);
   try {
-    try {
-      db.prepare('SELECT count(*) FROM sqlite_master').get();
-    } catch (e) {
-      const busy = busyOr(e);
-      if (busy !== e) throw busy;
-      // A damaged file: the work's own reads meet it (verify reports it as a finding), and the first that succeeds takes the lock.
-    }
     return await read();
   } finally {
     if (db.inTransaction) db.exec('ROLLBACK');
+  }
+}
+
+/** inReadSnapshot for work that does not await: what `status`, `applications show` and `log` read in several statements. */
+export function inReadSnapshotSync<T>(db: Db, read: () => T): T {
+  if (db.inTransaction) return read();
+  beginRead(db);
+  try {
+    return read();
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  }
+}
+
+function beginRead(db: Db): void {
+  db.exec('BEGIN');
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (e) {
+    const busy = busyOr(e);
+    if (busy !== e) {
+      db.exec('ROLLBACK');
+      throw busy;
+    }
+    // A damaged file: the work's own reads meet it (verify reports it as a finding), and the first that succeeds takes the lock.
   }
 }
 

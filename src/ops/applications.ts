@@ -8,6 +8,7 @@ import type { ApplicationRow } from '../ledger/applications.repo.js';
 import { roundMoneyFacts } from '../ledger/awards.repo.js';
 import { type EligibilitySection, eligibilitySection } from '../ledger/eligibility.repo.js';
 import { type ApplicationEvent, applicationEvents, iterateApplications } from '../ledger/import.repo.js';
+import { inReadSnapshotSync } from '../ledger/open.js';
 import { listRounds } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireApplication, requireRound } from './lookup.js';
@@ -57,17 +58,19 @@ export interface ApplicationView {
   money: MoneyJson;
 }
 
-/** One application: every field, its money, its check results and decisions, and its history. */
+/** One application: every field, its money, its check results and decisions, and its history, read from one state of the ledger. */
 export function showApplication(op: OpContext, input: { id: string }): ApplicationView {
   const key = input.id.normalize('NFKC').trim();
-  const { row } = requireApplication(op.db, key);
-  const [{ facts }] = roundMoneyFacts(op.db, row.round_id, { applicationId: row.application_id });
-  const m = applicationMoney(facts);
-  return {
-    row,
-    events: applicationEvents(op.db, key),
-    eligibility: eligibilitySection(op.db, key) ?? null,
-    award_fen: currentAward(facts, m),
-    money: applicationMoneyJson(m),
-  };
+  return inReadSnapshotSync(op.db, () => {
+    const { row } = requireApplication(op.db, key);
+    const [{ facts }] = roundMoneyFacts(op.db, row.round_id, { applicationId: row.application_id });
+    const m = applicationMoney(facts);
+    return {
+      row,
+      events: applicationEvents(op.db, key),
+      eligibility: eligibilitySection(op.db, key) ?? null,
+      award_fen: currentAward(facts, m),
+      money: applicationMoneyJson(m),
+    };
+  });
 }

@@ -5,7 +5,7 @@ import { UserError } from '../domain/errors.js';
 import { text } from '../domain/text.js';
 import { chainHead } from '../ledger/events.js';
 import { countEvents, findEvents, type EventFilter } from '../ledger/log.repo.js';
-import type { Db } from '../ledger/open.js';
+import { inReadSnapshotSync, type Db } from '../ledger/open.js';
 import { requireRound } from './lookup.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -65,11 +65,14 @@ export function eventLog(db: Db, input: LogInput): { events: LoggedEvent[]; coun
     }
     f.newest = input.limit;
   }
-  const events = findEvents(db, f).map((r): LoggedEvent => {
-    const ids = parse(r.app_ids);
-    return { ...r, app_ids: Array.isArray(ids) ? ids.map(String) : [], details: parse(r.details) };
+  // The events and how many match, from one state of the log.
+  return inReadSnapshotSync(db, () => {
+    const events = findEvents(db, f).map((r): LoggedEvent => {
+      const ids = parse(r.app_ids);
+      return { ...r, app_ids: Array.isArray(ids) ? ids.map(String) : [], details: parse(r.details) };
+    });
+    return { events, count: events.length, matching: f.newest === undefined ? events.length : countEvents(db, { ...f, newest: undefined }) };
   });
-  return { events, count: events.length, matching: f.newest === undefined ? events.length : countEvents(db, { ...f, newest: undefined }) };
 }
 
 /** `log --head`: the newest event's number, hash and instant, to be kept outside the ledger (an anchor). */

@@ -10,6 +10,7 @@ import { latestBudgets } from '../ledger/allocations.repo.js';
 import { eachRoundMoneyFacts } from '../ledger/awards.repo.js';
 import { roundNotices } from '../ledger/notices.repo.js';
 import { roundObjections } from '../ledger/objections.repo.js';
+import { inReadSnapshotSync } from '../ledger/open.js';
 import type { OpContext } from './context.js';
 import { requireRound } from './lookup.js';
 
@@ -28,8 +29,12 @@ export interface RoundStatus {
   notices: { notice_id: number; from: string; through: string; days: number; applications: number; total_fen: FenJson; phase: NoticeProgress['phase']; days_left: number }[];
 }
 
-/** The result is the `--json` shape of `status`. */
+/** The result is the `--json` shape of `status`: every part read from one state of the ledger. */
 export function roundStatus(op: OpContext, input: { roundId: string }): RoundStatus {
+  return inReadSnapshotSync(op.db, () => readStatus(op, input));
+}
+
+function readStatus(op: OpContext, input: { roundId: string }): RoundStatus {
   const { db } = op;
   const round = requireRound(db, input.roundId);
   const today = op.today();
