@@ -60,12 +60,20 @@ const cellText = (c: Cell): string => (c === null || c === undefined ? '' : type
 /** Rows of a long list shown on a terminal (a boxed table of 200,000 rows helps nobody); pipes and --json get every row. */
 export const TTY_TABLE_ROWS = 1000;
 
+/** What a terminal shows of a long list: its first TTY_TABLE_ROWS rows and how many there are in all, read together. */
+export interface ListPage<T> {
+  rows: readonly T[];
+  total: number;
+}
+
 /**
  * A long list's table rows, each made by `cells` as it is read: on a terminal
  * the first TTY_TABLE_ROWS, piped every one; `count()` is how many there
- * were, once the rows have been read.
+ * were, once the rows have been read. Given a page (a terminal), its rows and
+ * its total: a province's list is not read to the end to count it.
  */
-export function listRows<T>(rows: Iterable<T>, tty: boolean, cells: (r: T) => Cell[]): { rows: Iterable<Cell[]>; count: () => number } {
+export function listRows<T>(rows: Iterable<T> | ListPage<T>, tty: boolean, cells: (r: T) => Cell[]): { rows: Iterable<Cell[]>; count: () => number } {
+  if ('total' in rows) return { rows: rows.rows.map(cells), count: () => rows.total };
   let n = 0;
   return {
     rows: (function* () {

@@ -83,8 +83,13 @@ export function applicationRoundState(db: Db, id: string): { roundId: string; st
 }
 
 /** What `caps` shows of an application (cap inputs), read as iterated in application_id order: 10^6 rows are never held. */
-export function* roundCapInputs(db: Db, roundId: string): Generator<{ applicationId: string; enterpriseName: string; category: string; requestedAmountFen: number; totalInvestmentFen: number }> {
-  const sql = `SELECT application_id, enterprise_name, category, requested_amount_fen, total_investment_fen FROM applications WHERE ${byIdWalk(db, roundId)} = ? ORDER BY application_id`;
+/** The round's applications with what their caps are made of, by application_id (the first `limit`, with one). */
+export function* roundCapInputs(
+  db: Db,
+  roundId: string,
+  limit = Infinity,
+): Generator<{ applicationId: string; enterpriseName: string; category: string; requestedAmountFen: number; totalInvestmentFen: number }> {
+  const sql = `SELECT application_id, enterprise_name, category, requested_amount_fen, total_investment_fen FROM applications WHERE ${byIdWalk(db, roundId)} = ? ORDER BY application_id${Number.isFinite(limit) ? ` LIMIT ${limit}` : ''}`;
   for (const r of db.prepare(sql).raw().iterate(roundId) as IterableIterator<[string, string, string, number, number]>) {
     yield { applicationId: r[0], enterpriseName: r[1], category: r[2], requestedAmountFen: r[3], totalInvestmentFen: r[4] };
   }

@@ -627,29 +627,54 @@ export interface ApplicationFilter {
   state?: string;
 }
 
-/**
- * Rows with the state as read (ledger/states.ts), streamed in round and
- * application_id order. The state comes from SQLite in the row's own column
- * (no copy of each row in JavaScript); a round that is most of the ledger is
- * walked in application_id order, not sorted.
- */
-export function* iterateApplications(db: Db, f: ApplicationFilter): IterableIterator<ApplicationRow> {
-  if (f.roundId === undefined) {
-    // Round by round (from the round index): one query over every round would sort all the ledger's rows.
-    for (const roundId of db.prepare('SELECT DISTINCT round_id FROM applications ORDER BY round_id').pluck().all() as string[]) {
-      yield* iterateApplications(db, { ...f, roundId });
-    }
-    return;
-  }
-  const where: string[] = [`${byIdWalk(db, f.roundId, 'a')} = ?`];
-  const args: string[] = [f.roundId];
+/** The rows of one round that match the filter: its WHERE clause and arguments, and the state as read (ledger/states.ts). */
+function roundFilter(db: Db, roundId: string, f: ApplicationFilter): { where: string; args: string[]; state: string } {
+  const where: string[] = [`${byIdWalk(db, roundId, 'a')} = ?`];
+  const args: string[] = [roundId];
   const state = stateSql(db, 'a');
   if (f.category !== undefined) (where.push('a.category = ?'), args.push(f.category));
   if (f.district !== undefined) (where.push('a.district = ?'), args.push(f.district));
   if (f.state !== undefined) (where.push(`${state} = ?`), args.push(f.state));
-  const cols = [...(tableColumns(db, 'applications') ?? [])].map((c) => (c === 'state' ? `${state} AS state` : `a."${c}"`));
-  const sql = `SELECT ${cols.join(', ')} FROM applications a WHERE ${where.join(' AND ')} ORDER BY a.application_id`;
-  yield* db.prepare(sql).iterate(...args) as IterableIterator<ApplicationRow>;
+  return { where: where.join(' AND '), args, state };
+}
+
+/** The rounds a filter covers, in order: its own, or every round with applications (from the round index). */
+const filterRounds = (db: Db, f: ApplicationFilter): string[] =>
+  f.roundId !== undefined ? [f.roundId] : (db.prepare('SELECT DISTINCT round_id FROM applications ORDER BY round_id').pluck().all() as string[]);
+
+/**
+ * Rows with the state as read (ledger/states.ts), streamed in round and
+ * application_id order (the first `limit` only, with one). The state comes
+ * from SQLite in the row's own column; a round that is most of the ledger is
+ * walked in application_id order, not sorted; one query per round (one over
+ * every round would sort all the ledger's rows).
+ */
+export function* iterateApplications(db: Db, f: ApplicationFilter, limit = Infinity): IterableIterator<ApplicationRow> {
+  let left = limit;
+  for (const roundId of filterRounds(db, f)) {
+    if (left <= 0) return;
+    const { where, args, state } = roundFilter(db, roundId, f);
+    const names = [...(tableColumns(db, 'applications') ?? [])];
+    const cols = names.map((c) => (c === 'state' ? `${state} AS state` : `a."${c}"`));
+    const sql = `SELECT ${cols.join(', ')} FROM applications a WHERE ${where} ORDER BY a.application_id${Number.isFinite(left) ? ` LIMIT ${left}` : ''}`;
+    // Read as arrays, each made an object here: better-sqlite3's own objects of ~30 columns cost twice the read.
+    for (const r of db.prepare(sql).raw().iterate(...args) as IterableIterator<unknown[]>) {
+      const row: Record<string, unknown> = {};
+      for (let k = 0; k < names.length; k++) row[names[k]] = r[k];
+      left--;
+      yield row as unknown as ApplicationRow;
+    }
+  }
+}
+
+/** How many rows iterateApplications gives for the filter, counted by SQLite. */
+export function countApplications(db: Db, f: ApplicationFilter): number {
+  let n = 0;
+  for (const roundId of filterRounds(db, f)) {
+    const { where, args } = roundFilter(db, roundId, f);
+    n += db.prepare(`SELECT count(*) FROM applications a WHERE ${where}`).pluck().get(...args) as number;
+  }
+  return n;
 }
 
 export interface ApplicationEvent {

@@ -34,7 +34,7 @@ import {
 } from '../ledger/allocations.repo.js';
 import { appendEvent, refuseIfClockBehind } from '../ledger/events.js';
 import type { Db } from '../ledger/open.js';
-import { inTransaction } from '../ledger/open.js';
+import { inReadSnapshotSync, inTransaction } from '../ledger/open.js';
 import type { Round } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireRound } from './lookup.js';
@@ -56,16 +56,22 @@ export interface CapsResult {
   round: Round;
   /** Read from the ledger each time it is iterated, in application_id order. */
   applications: Iterable<CapLine>;
+  /** The first `limit` lines and how many applications the round has, read from one state of the ledger (a terminal's table). */
+  first(limit: number): { lines: CapLine[]; total: number };
 }
 
 /** Per application, the cap and how it was reached (Art. 8). */
 export function caps(op: OpContext, input: { roundId?: string }): CapsResult {
   const round = requireRound(op.db, input.roundId);
   const { db } = op;
-  function* applications(): Generator<CapLine> {
-    for (const a of roundCapInputs(db, round.roundId)) yield { applicationId: a.applicationId, enterpriseName: a.enterpriseName, category: a.category, cap: capOf(a, round.policy) };
+  function* applications(limit = Infinity): Generator<CapLine> {
+    for (const a of roundCapInputs(db, round.roundId, limit)) yield { applicationId: a.applicationId, enterpriseName: a.enterpriseName, category: a.category, cap: capOf(a, round.policy) };
   }
-  return { round, applications: { [Symbol.iterator]: applications } };
+  return {
+    round,
+    applications: { [Symbol.iterator]: () => applications() },
+    first: (limit) => inReadSnapshotSync(db, () => ({ lines: [...applications(limit)], total: roundSize(db, round.roundId) })),
+  };
 }
 
 // ---------------------------------------------------------------- one view of a version

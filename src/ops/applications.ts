@@ -7,8 +7,8 @@ import { text } from '../domain/text.js';
 import type { ApplicationRow } from '../ledger/applications.repo.js';
 import { roundMoneyFacts } from '../ledger/awards.repo.js';
 import { type EligibilitySection, eligibilitySection } from '../ledger/eligibility.repo.js';
-import { type ApplicationEvent, applicationEvents, iterateApplications } from '../ledger/import.repo.js';
-import { inReadSnapshotSync } from '../ledger/open.js';
+import { type ApplicationEvent, type ApplicationFilter, applicationEvents, countApplications, iterateApplications } from '../ledger/import.repo.js';
+import { inReadSnapshotSync, type Db } from '../ledger/open.js';
 import { listRounds } from '../ledger/rounds.repo.js';
 import type { OpContext } from './context.js';
 import { requireApplication, requireRound } from './lookup.js';
@@ -34,7 +34,22 @@ export function listApplications(op: OpContext, input: ListApplicationsInput): A
  * checked now.
  */
 export function eachApplication(op: OpContext, input: ListApplicationsInput): Iterable<ApplicationRow> {
-  const { db } = op;
+  const filter = applicationFilter(op.db, input);
+  return { [Symbol.iterator]: () => iterateApplications(op.db, filter) };
+}
+
+/**
+ * The first `limit` applications that match, and how many match in all, read
+ * from one state of the ledger: what a terminal shows of a long list, without
+ * reading the rows it does not show.
+ */
+export function firstApplications(op: OpContext, input: ListApplicationsInput, limit: number): { rows: ApplicationRow[]; total: number } {
+  const filter = applicationFilter(op.db, input);
+  return inReadSnapshotSync(op.db, () => ({ rows: [...iterateApplications(op.db, filter, limit)], total: countApplications(op.db, filter) }));
+}
+
+/** The filter as the ledger compares it; a usage error for an unknown round or state. */
+function applicationFilter(db: Db, input: ListApplicationsInput): ApplicationFilter {
   const policies = input.round !== undefined ? [requireRound(db, input.round).policy] : listRounds(db).map((r) => r.policy);
   if (input.status !== undefined && !(APPLICATION_STATES as readonly string[]).includes(input.status)) {
     throw new UserError(text(`未知的状态「${input.status}」；可用：${APPLICATION_STATES.join('、')}`, `unknown state "${input.status}"; use one of: ${APPLICATION_STATES.join(', ')}`), 2);
@@ -43,8 +58,7 @@ export function eachApplication(op: OpContext, input: ListApplicationsInput): It
   const { category: c, district: d } = input;
   const category = c === undefined ? undefined : (policies.map((p) => findCategory(p, c)?.key).find(Boolean) ?? c.normalize('NFKC').trim());
   const district = d === undefined ? undefined : (policies.map((p) => findDistrict(p, d)?.zh).find(Boolean) ?? d.normalize('NFKC').trim());
-  const filter = { roundId: input.round, category, district, state: input.status };
-  return { [Symbol.iterator]: () => iterateApplications(db, filter) };
+  return { roundId: input.round, category, district, state: input.status };
 }
 
 export interface ApplicationView {

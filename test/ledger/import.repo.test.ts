@@ -2,7 +2,17 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImportedApplication } from '../../src/domain/import-row.js';
 import { computeCheckChar, computeOrgCheckChar } from '../../src/domain/uscc.js';
-import { ApplicationImportSession, applicationEvents, applicationRecord, contentHash, generatedId, iterateApplications, nextGeneratedNumber, withContentHash } from '../../src/ledger/import.repo.js';
+import {
+  ApplicationImportSession,
+  applicationEvents,
+  applicationRecord,
+  contentHash,
+  countApplications,
+  generatedId,
+  iterateApplications,
+  nextGeneratedNumber,
+  withContentHash,
+} from '../../src/ledger/import.repo.js';
 import { SideListImportSession, listSideList, sideListRowHash } from '../../src/ledger/side-lists.repo.js';
 import { appendEvent } from '../../src/ledger/events.js';
 import type { Db } from '../../src/ledger/open.js';
@@ -324,6 +334,28 @@ describe('ApplicationImportSession', () => {
     expect(applicationEvents(db, 'R1-1001').map((e) => e.command)).toEqual(['import']);
     expect([...iterateApplications(db, { roundId: 'R1', category: 'sme-cloud' })]).toHaveLength(1001);
     expect([...iterateApplications(db, { state: 'eligible' })]).toHaveLength(0);
+  });
+
+  it('reads rows back whole, the first N of them or all, and counts what it would read, over one round or every one', () => {
+    db = ledgerWithRound('R1').db;
+    const { policy, hash } = loadPolicy();
+    insertRound(db, { roundId: 'R0', opensOn: '2022-03-01', closesOn: '2022-04-30', policyId: policy.id, policyHash: hash, policy, createdAt: 'x', createdBy: 'x', budgets: {} });
+    db.exec('BEGIN');
+    const r1 = session();
+    for (let i = 0; i < 7; i++) r1.accept(app({ projectName: `p${i}`, category: i % 2 ? 'sme-cloud' : 'talent-training', trainingEvents: 12, trainees: 600 }), src(i + 2));
+    const r0 = session({ round: 'R0' });
+    for (let i = 0; i < 3; i++) r0.accept(app({ projectName: `q${i}` }), src(i + 2));
+    db.exec('COMMIT');
+    const stored = db.prepare('SELECT * FROM applications ORDER BY round_id, application_id').all();
+    // Every column, as SQLite gives the row (the state as read: nothing allocated yet, the stored one).
+    expect([...iterateApplications(db, {})]).toEqual(stored);
+    for (const f of [{}, { roundId: 'R1' }, { roundId: 'R0' }, { category: 'sme-cloud' }, { roundId: 'R1', category: 'talent-training' }, { state: 'eligible' }, { state: 'imported' }]) {
+      const all = [...iterateApplications(db, f)];
+      expect(countApplications(db, f), JSON.stringify(f)).toBe(all.length);
+      for (const n of [0, 1, 3, 4, 100]) expect([...iterateApplications(db, f, n)], `${JSON.stringify(f)} first ${n}`).toEqual(all.slice(0, n));
+    }
+    expect(countApplications(db, {})).toBe(10);
+    expect(countApplications(db, { category: 'sme-cloud' })).toBe(6);
   });
 });
 

@@ -37,6 +37,10 @@ describe('caps', () => {
       ['S3', fen(400_000), 'requested'],
       ['S4', fen(100_000), 'requested'],
     ]);
+    // A terminal's page: the first lines as listed, and how many there are.
+    const all = [...r.applications];
+    expect(r.first(2)).toEqual({ lines: all.slice(0, 2), total: 4 });
+    expect(r.first(10)).toEqual({ lines: all, total: 4 });
     const e = thrown(() => caps(op, { roundId: 'NOPE' }));
     expect(e).toBeInstanceOf(UserError);
     expect(e.exitCode).toBe(2);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/domain/errors.js';
 import type { Db } from '../../src/ledger/open.js';
 import type { OpContext } from '../../src/ops/context.js';
-import { listApplications, showApplication } from '../../src/ops/applications.js';
+import { firstApplications, listApplications, showApplication } from '../../src/ops/applications.js';
 import { type ImportProblem, importApplications } from '../../src/ops/import.js';
 import { importSideList, showSideList } from '../../src/ops/side-lists.js';
 import { runChecks } from '../../src/ledger/verify/index.js';
@@ -147,6 +147,12 @@ describe('applications and side lists', () => {
     expect(listApplications(op, { round: 'R1', district: '蓬江' }).every((a) => a.district === '蓬江区')).toBe(true);
     expect(listApplications(op, { status: 'eligible' })).toEqual([]);
     expect(() => listApplications(op, { status: 'approved' })).toThrow(/unknown state "approved"/);
+    // What a terminal shows: the first rows as listed, and how many match, the district given as an officer writes it.
+    const pengjiang = listApplications(op, { round: 'R1', district: '蓬江' });
+    expect(pengjiang.length).toBeGreaterThan(1);
+    expect(firstApplications(op, { round: 'R1', district: '蓬江' }, 1)).toEqual({ rows: pengjiang.slice(0, 1), total: pengjiang.length });
+    expect(firstApplications(op, {}, 1000)).toEqual({ rows: all, total: all.length });
+    expect(() => firstApplications(op, { status: 'approved' }, 10)).toThrow(/unknown state "approved"/);
     const shown = showApplication(op, { id: ` ${all[0].application_id} ` });
     expect(shown.row).toEqual(all[0]);
     expect(shown.events.map((e) => e.command)).toEqual(['import']);

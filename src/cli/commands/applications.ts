@@ -8,7 +8,7 @@ import { APPLICATION_STAGES } from '../../domain/money-stages.js';
 import { type Text, text } from '../../domain/text.js';
 import type { ApplicationRow } from '../../ledger/applications.repo.js';
 import type { EligibilitySection } from '../../ledger/eligibility.repo.js';
-import { eachApplication, showApplication } from '../../ops/applications.js';
+import { eachApplication, firstApplications, showApplication } from '../../ops/applications.js';
 import { type Context, opContext } from '../context.js';
 import { lazyArray } from '../json-stream.js';
 import { listRows, type Printer, TTY_TABLE_ROWS } from '../render.js';
@@ -123,7 +123,8 @@ export function register(program: Command): void {
     .option('--status <state>', `only this state: ${APPLICATION_STATES.join(', ')}`)
     .action(
       handler((ctx, opts: { round?: string; category?: string; district?: string; status?: string }) => {
-        const rows = eachApplication(opContext(ctx), opts);
+        const op = opContext(ctx);
+        const rows = eachApplication(op, opts);
         const w = words(ctx);
         return {
           // A getter, made as written (json-stream.ts): a province's 10^6 rows are never held at once.
@@ -135,7 +136,7 @@ export function register(program: Command): void {
           human: (out) => {
             // On a terminal the first TTY_TABLE_ROWS and the count; piped, every row as it is read.
             const tty = !!process.stdout.isTTY;
-            const list = listRows(rows, tty, (r) => [r.application_id, r.round_id, r.enterprise_name, r.project_name, w.category(r.category), r.district, formatYuan(r.requested_amount_fen), w.state(r.state)]);
+            const list = listRows(tty ? firstApplications(op, opts, TTY_TABLE_ROWS) : rows, tty, (r) => [r.application_id, r.round_id, r.enterprise_name, r.project_name, w.category(r.category), r.district, formatYuan(r.requested_amount_fen), w.state(r.state)]);
             out.table(
               [text('申报编号', 'application'), text('批次', 'round'), text('企业', 'enterprise'), text('项目', 'project'), text('类别', 'category'), text('区（市）', 'district'), text('申请金额（元）', 'requested (yuan)'), text('状态', 'state')],
               list.rows,

@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .option('--round <id>', 'round')
     .action(
       handler((ctx, opts: { round?: string }) => {
-        const { round, applications } = caps(opContext(ctx), { roundId: opts.round });
+        const { round, applications, first } = caps(opContext(ctx), { roundId: opts.round });
         const unit = round.policy.unitFen;
         return {
           // A getter, the lines made as written (json-stream.ts): a province's 10^6 are never held.
@@ -36,7 +36,9 @@ export function register(program: Command): void {
             const w = words(ctx);
             out.line(ctx.t(text(`批次 ${round.roundId}：上限 = ⌊min(申请金额, 比例 × 总投入, 单个项目上限)⌋，取整到 ${formatYuan(unit)} 元`, `round ${round.roundId}: cap = ⌊min(requested, ratio × total investment, per-project cap)⌋ to a multiple of ${formatYuan(unit)} yuan`)));
             // On a terminal the first TTY_TABLE_ROWS; piped, every line as it is read.
-            const list = listRows(applications, !!process.stdout.isTTY, ({ cap, ...a }) => [
+            const tty = !!process.stdout.isTTY;
+            const page = tty ? first(TTY_TABLE_ROWS) : null;
+            const list = listRows(page ? { rows: page.lines, total: page.total } : applications, tty, ({ cap, ...a }) => [
               a.applicationId,
               a.enterpriseName,
               cap.manual ? `${w.category(a.category, round.policy)} (${ctx.t(text('人工核定', 'set by an officer'))})` : w.category(a.category, round.policy),
@@ -63,7 +65,7 @@ export function register(program: Command): void {
               { align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'left', 'left'] },
             );
             const n = list.count();
-            if (process.stdout.isTTY && n > TTY_TABLE_ROWS) {
+            if (tty && n > TTY_TABLE_ROWS) {
               out.line(ctx.t(text(`（仅显示前 ${TTY_TABLE_ROWS} 项，共 ${n} 项；完整列表请用 --json 或输出到管道）`, `(first ${TTY_TABLE_ROWS} of ${n} shown; use --json or a pipe for all)`)));
             }
           },
