@@ -141,7 +141,9 @@ export function drawSample(candidates: readonly Candidate[], o: SampleOptions): 
   const groups = new Map<string, string[]>();
   for (const c of rest) {
     const key = o.stratify ? c.stratum : '*';
-    groups.set(key, [...(groups.get(key) ?? []), c.id]);
+    const ids = groups.get(key);
+    if (ids) ids.push(c.id);
+    else groups.set(key, [c.id]);
   }
   const keys = [...groups.keys()].sort(byCodePoint);
   const sizes = new Map<string, number>();
