@@ -3,7 +3,8 @@
 //
 // For each size and kind of rows, a new ledger, then the cycle an officer runs:
 // import → check → scores import → scores aggregate → allocate → publicize →
-// finalize → status → every report (5 kinds × 5 formats) → verify → backup.
+// finalize → status → every report (5 kinds × 5 formats) → verify → backup,
+// then an officer's look-ups (applications list, caps, a spot check; outside the totals).
 // Each command is timed (wall, CPU, peak RSS of the child, /usr/bin/time)
 // with its floor right before it, in the same run:
 //
@@ -15,6 +16,7 @@
 //   finalize, status        the sqlite3 shell summing the funded lines per category
 //   verify                  the sqlite3 shell's `PRAGMA integrity_check` of the ledger
 //   backup                  the sqlite3 shell's `.backup` of the ledger
+//   look-ups                the sqlite3 shell reading the same rows (list, caps) or the filed awards (spot check)
 //
 // Kinds of rows: `generated` (bench/lib/generate.mjs writeApplicationsCsv:
 // valid, eligible, UTF-8) and `officer` (writeOfficerCsv: an officer's export
@@ -212,6 +214,22 @@ SELECT l.application_id, a.enterprise_name, a.project_name, l.category, l.award_
   record('backup', 'backup', jm(['backup', copy, '--force']), backupFloor, 'sqlite3 .backup');
   const bytes = statSync(db).size;
   rmSync(copy, { force: true });
+
+  // An officer's look-ups at the round, after the cycle (outside its totals): a whole list piped, and a spot check.
+  const listFloor = SQLITE
+    ? floorSql(`.mode tabs
+SELECT application_id, round_id, enterprise_name, project_name, category, district, requested_amount_fen FROM applications WHERE round_id = 'B' ORDER BY application_id;`)
+    : null;
+  record('applications list (piped)', 'look-up', jm(['applications', 'list', '--round', 'B']), listFloor, 'sqlite3 the same columns as TSV');
+  const capsFloor = SQLITE
+    ? floorSql(`.mode tabs
+SELECT application_id, enterprise_name, category, requested_amount_fen, total_investment_fen FROM applications WHERE round_id = 'B' ORDER BY application_id;`)
+    : null;
+  record('caps (piped)', 'look-up', jm(['caps', '--round', 'B']), capsFloor, 'sqlite3 the inputs as TSV');
+  const spotFloor = SQLITE
+    ? floorSql(`SELECT f.application_id, a.category, f.amount_fen FROM filed_awards f JOIN applications a ON a.application_id = f.application_id WHERE a.round_id = 'B' AND f.amount_fen > 0 ORDER BY 1;`)
+    : null;
+  record('spot-check (5 % of the filed awards)', 'look-up', jm(['spot-check', '--round', 'B', '--sample', '5%', '--seed', 'bench', '--yes']), spotFloor, 'sqlite3 the filed awards');
   if (!opts.keep || run < opts.runs - 1) rmSync(db, { force: true });
   return { steps, bytes };
 }
@@ -345,7 +363,8 @@ function summarize(size, kind, runs) {
     row.verdict = verdicts.join(', ');
     return row;
   });
-  const inCycle = (s) => s.group !== 'beside';
+  // The cycle's steps: not the imports beside it, nor the look-ups after it (the totals stay those of the issue's round).
+  const inCycle = (s) => s.group !== 'beside' && s.group !== 'look-up';
   const totals = runs.map((r) => r.steps.filter(inCycle).reduce((t, s) => t + s.secs, 0));
   // Issue 19 timed the round with three reports (awards csv, audit csv, fund-usage html): the same total, beside the one with all 25.
   const three = new Set(['report awards csv', 'report audit csv', 'report fund-usage html']);
