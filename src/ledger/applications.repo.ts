@@ -82,8 +82,10 @@ export function applicationRoundState(db: Db, id: string): { roundId: string; st
   return prepared(db, `SELECT a.round_id AS roundId, ${stateSql(db, 'a')} AS state FROM applications a WHERE a.application_id = ?`).get(id) as { roundId: string; state: string } | undefined;
 }
 
-/** What `caps` shows of an application (cap inputs), read as iterated in application_id order: 10^6 rows are never held. */
-/** The round's applications with what their caps are made of, by application_id (the first `limit`, with one). */
+/**
+ * What `caps` shows of an application (cap inputs), read as iterated in application_id order (the first `limit`, with
+ * one): 10^6 rows are never held.
+ */
 export function* roundCapInputs(
   db: Db,
   roundId: string,
