@@ -5,7 +5,7 @@ import type { WhatIfChange } from '../domain/what-if.js';
 import type { WhatIfResult, WhatIfRun } from '../ops/what-if.js';
 import type { Context } from './context.js';
 import { words } from './words.js';
-import type { Printer } from './render.js';
+import { type Printer, TTY_TABLE_ROWS } from './render.js';
 
 export function whatIfJson(ctx: Context, r: WhatIfResult) {
   const change = (c: WhatIfChange) => ({ application_id: c.applicationId, category: c.category, stored_award_fen: c.storedAwardFen, award_fen: c.awardFen });
@@ -36,12 +36,23 @@ export function whatIfJson(ctx: Context, r: WhatIfResult) {
 }
 
 const money = (fen: number | null) => (fen === null ? '—' : formatYuan(fen));
-const ids = (cs: WhatIfChange[]) => (cs.length === 0 ? '—' : cs.map((c) => c.applicationId).join(', '));
+
+/** Applications a cell of the steps table names: at a province's scale a step brings in thousands. */
+export const STEP_CELL_IDS = 5;
+
+/** A steps-table cell: the applications, or their count and the first STEP_CELL_IDS of them in plan order. */
+function ids(ctx: Context, cs: WhatIfChange[]): string {
+  if (cs.length === 0) return '—';
+  const first = cs.slice(0, STEP_CELL_IDS).map((c) => c.applicationId).join(', ');
+  if (cs.length <= STEP_CELL_IDS) return first;
+  return ctx.t(text(`${cs.length} 项：${first} 等`, `${cs.length}: ${first} …`));
+}
 
 /** The categories where something differs from the stored version. */
 const touched = (s: WhatIfRun) => s.categories.filter((c) => c.budgetFen !== c.storedBudgetFen || c.awardedFen !== c.storedAwardedFen || c.funded !== c.storedFunded);
 
-export function renderWhatIf(ctx: Context, out: Printer, r: WhatIfResult): void {
+/** `tty`: a terminal shows the first TTY_TABLE_ROWS of each list of applications; a pipe every one. */
+export function renderWhatIf(ctx: Context, out: Printer, r: WhatIfResult, tty: boolean): void {
   const round = r.round.roundId;
   out.line(
     ctx.t(
@@ -64,13 +75,24 @@ export function renderWhatIf(ctx: Context, out: Printer, r: WhatIfResult): void 
           c.funded,
           money(c.awardedFen),
           money(c.leftFen),
-          ids(mine(s.comesIn)),
-          ids(mine(s.dropsOut)),
-          ids(mine(s.awardChanges)),
+          ids(ctx, mine(s.comesIn)),
+          ids(ctx, mine(s.dropsOut)),
+          ids(ctx, mine(s.awardChanges)),
         ];
       }),
       { align: ['right', 'right', 'right', 'right', 'left', 'left', 'left'] },
     );
+    const cut = r.scenarios.some((s) => [s.comesIn, s.dropsOut, s.awardChanges].some((cs) => cs.filter((x) => x.category === cat).length > STEP_CELL_IDS));
+    if (cut) {
+      out.line(
+        ctx.t(
+          text(
+            `（每格列出前 ${STEP_CELL_IDS} 项及总数；某一预算下的全部项目用 --budget ${cat}=金额 查看，每一级的全部项目用 --json）`,
+            `(a cell gives the count and the first ${STEP_CELL_IDS} applications; --budget ${cat}=AMOUNT lists every one for one budget, --json every one for each step)`,
+          ),
+        ),
+      );
+    }
     const c0 = r.scenarios[0]?.categories.find((x) => x.category === cat);
     if (c0) out.line(ctx.t(text(`第 ${r.version} 版：预算 ${money(c0.storedBudgetFen)} 元，获资助 ${c0.storedFunded} 项，拟安排 ${money(c0.storedAwardedFen)} 元。`, `version ${r.version}: budget ${money(c0.storedBudgetFen)}, ${c0.storedFunded} funded, ${money(c0.storedAwardedFen)} allocated.`)));
     return;
@@ -92,11 +114,15 @@ export function renderWhatIf(ctx: Context, out: Printer, r: WhatIfResult): void 
   const list = (title: Parameters<Printer['heading']>[0], cs: WhatIfChange[]) => {
     out.heading(title);
     if (cs.length === 0) return out.line(ctx.t(text('无', 'none')));
+    const shown = tty && cs.length > TTY_TABLE_ROWS ? cs.slice(0, TTY_TABLE_ROWS) : cs;
     out.table(
       [text('申报编号', 'application'), text('类别', 'category'), text(`第 ${r.version} 版（元）`, `version ${r.version} (yuan)`), text('假设（元）', 'what if (yuan)')],
-      cs.map((c) => [c.applicationId, words(ctx).category(c.category), money(c.storedAwardFen), money(c.awardFen)]),
+      shown.map((c) => [c.applicationId, words(ctx).category(c.category), money(c.storedAwardFen), money(c.awardFen)]),
       { align: ['left', 'left', 'right', 'right'] },
     );
+    if (shown.length < cs.length) {
+      out.line(ctx.t(text(`（仅显示前 ${TTY_TABLE_ROWS} 项，共 ${cs.length} 项；完整列表请用 --json 或输出到管道）`, `(first ${TTY_TABLE_ROWS} of ${cs.length} shown; use --json or a pipe for all)`)));
+    }
   };
   list(text('新增获资助', 'comes in'), s.comesIn);
   list(text('不再获资助', 'drops out'), s.dropsOut);

@@ -39,7 +39,7 @@ export function register(program: Command): void {
       handler(async (ctx, opts: AllocateOptions) => {
         if (opts.whatIf || opts.budgetSteps !== undefined) {
           const w = allocateWhatIf(opContext(ctx), { roundId: opts.round, budgets: opts.budget ?? [], budgetSteps: opts.budgetSteps, method: opts.method, shortfall: opts.shortfall, tieBreak: opts.tieBreak });
-          return { json: whatIfJson(ctx, w), human: (out) => renderWhatIf(ctx, out, w) };
+          return { json: whatIfJson(ctx, w), human: (out) => renderWhatIf(ctx, out, w, !!process.stdout.isTTY) };
         }
         // A stored plan's tables are written by a worker thread while the plan is stored (allocation-render.ts).
         const job: { tables: TablesJob | null } = { tables: null };
