@@ -4,8 +4,9 @@ import { canonicalJson } from '../domain/policy.js';
 import { type SideListKind, type SideListRecord, sideListContent } from '../domain/side-lists.js';
 import { sha256Hex } from './import.repo.js';
 import type { Db } from './open.js';
+import { type BulkInsert, bulkInsert, type SideListTable } from './seals.js';
 
-export const SIDE_LIST_TABLES: Readonly<Record<SideListKind, string>> = {
+export const SIDE_LIST_TABLES: Readonly<Record<SideListKind, SideListTable>> = {
   'prior-funding': 'prior_funding',
   credit: 'credit_listings',
   violations: 'violations',
@@ -34,10 +35,24 @@ function values(rec: SideListRecord): unknown[] {
 
 export const sideListRowHash = (rec: SideListRecord): string => sha256Hex(canonicalJson(sideListContent(rec)));
 
+/**
+ * One import's inserts, inside its transaction. The new rows are sealed in bulk
+ * (seals.ts): with the table's seal trigger in place, each insert ran as a
+ * statement that could abort half done, so SQLite copied the pages it touched
+ * into a statement journal, row by row, into a temporary file once one row's
+ * copy outgrew 64 KiB.
+ */
 export class SideListImportSession {
   private readonly insert;
+  private readonly newRows: BulkInsert;
   constructor(db: Db, kind: SideListKind) {
+    this.newRows = bulkInsert(db, SIDE_LIST_TABLES[kind]);
     this.insert = db.prepare(`${INSERT[kind]} ON CONFLICT(row_hash) DO NOTHING`);
+  }
+
+  /** Before the commit: the rows this import inserted are noted for the row seals. */
+  noteNewRows(): void {
+    this.newRows.done();
   }
 
   /** true when the row is new, false when the ledger (or this file) already has it. */

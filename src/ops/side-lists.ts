@@ -38,6 +38,7 @@ export async function importSideList(op: OpContext, input: ImportSideListInput, 
       invalid: () => null,
       accept: (rec, line) => ((session ??= new SideListImportSession(db, kind)).accept(rec, sourceFile, line) ? 'new' : 'unchanged'),
       record: (r) => {
+        session?.noteNewRows();
         appendEvent(db, {
           at: now,
           officer: op.officer,

@@ -15,7 +15,8 @@ import {
 } from '../../src/ledger/import.repo.js';
 import { SideListImportSession, listSideList, sideListRowHash } from '../../src/ledger/side-lists.repo.js';
 import { appendEvent } from '../../src/ledger/events.js';
-import type { Db } from '../../src/ledger/open.js';
+import { inTransaction, type Db } from '../../src/ledger/open.js';
+import { runChecks } from '../../src/ledger/verify/index.js';
 import { insertRound } from '../../src/ledger/rounds.repo.js';
 import { loadPolicy } from '../../src/io/policies.js';
 import { ledgerWithRound } from '../helpers.js';
@@ -362,16 +363,58 @@ describe('ApplicationImportSession', () => {
 describe('SideListImportSession', () => {
   it('adds a row once, whatever file it comes from', () => {
     db = ledgerWithRound('R1').db;
-    const s = new SideListImportSession(db, 'accidents');
     const rec = { kind: 'accidents' as const, row: { uscc: usccFor(1), occurredOn: '2021-08-10', kind: 'safety' as const, description: 'x' } };
-    expect(s.accept(rec, 'a.csv', 2)).toBe(true);
-    expect(s.accept(rec, 'b.csv', 9)).toBe(false);
-    expect(s.accept({ ...rec, row: { ...rec.row, kind: 'quality' } }, 'b.csv', 10)).toBe(true);
+    inTransaction(db, () => {
+      const s = new SideListImportSession(db, 'accidents');
+      expect(s.accept(rec, 'a.csv', 2)).toBe(true);
+      expect(s.accept(rec, 'b.csv', 9)).toBe(false);
+      expect(s.accept({ ...rec, row: { ...rec.row, kind: 'quality' } }, 'b.csv', 10)).toBe(true);
+      s.noteNewRows();
+      appendEvent(db, { at: '2022-03-02T00:00:00.000Z', officer: 'o', command: 'lists import' });
+    });
     expect(listSideList(db, 'accidents', usccFor(1))).toEqual([
       { uscc: usccFor(1), date: '2021-08-10', kind: 'safety', description: 'x', source_file: 'a.csv', source_line: 2 },
       { uscc: usccFor(1), date: '2021-08-10', kind: 'quality', description: 'x', source_file: 'b.csv', source_line: 10 },
     ]);
     expect(listSideList(db, 'accidents', usccFor(2))).toEqual([]);
     expect(sideListRowHash(rec)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('seals the rows it inserts in bulk, and the table\'s trigger notes later rows again', () => {
+    const l = ledgerWithRound('R1');
+    db = l.db;
+    const rec = (n: number) => ({ kind: 'credit' as const, row: { uscc: usccFor(n), list: 'serious-dishonesty' as const, listedOn: '2021-06-01', removedOn: null } });
+    inTransaction(db, () => {
+      const s = new SideListImportSession(db, 'credit');
+      for (let n = 1; n <= 50; n++) expect(s.accept(rec(n), 'credit.csv', n + 1)).toBe(true);
+      s.noteNewRows();
+      appendEvent(db, { at: '2022-03-02T00:00:00.000Z', officer: 'o', command: 'lists import' });
+    });
+    const sealed = () => db.prepare("SELECT count(*) FROM row_seals WHERE tbl = 'credit_listings'").pluck().get();
+    expect(sealed()).toBe(50);
+    // A row written after the import, by another command, is noted by the trigger the import put back.
+    inTransaction(db, () => {
+      db.prepare("INSERT INTO credit_listings (uscc, list, listed_on, removed_on, source_file, source_line, row_hash) VALUES (?, 'abnormal-operations', '2020-01-01', NULL, 'x.csv', 2, 'h')").run(usccFor(99));
+      appendEvent(db, { at: '2022-03-03T00:00:00.000Z', officer: 'o', command: 'lists import' });
+    });
+    expect(sealed()).toBe(51);
+    expect(runChecks(db).problems).toEqual([]);
+    // Behind jmfund's back: verify names the row.
+    db.exec("UPDATE credit_listings SET list = 'abnormal-operations' WHERE source_line = 7");
+    expect(runChecks(db).problems.map((p) => [p.check, p.ref.table])).toEqual([['chain.rows', 'credit_listings']]);
+  });
+
+  it('leaves nothing behind when its transaction rolls back: no row, no seal, the trigger in place', () => {
+    db = ledgerWithRound('R1').db;
+    const rec = { kind: 'violations' as const, row: { uscc: usccFor(3), occurredOn: '2020-11-05', description: '逾期' } };
+    expect(() =>
+      inTransaction(db, () => {
+        new SideListImportSession(db, 'violations').accept(rec, 'v.csv', 2);
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(db.prepare('SELECT count(*) FROM violations').pluck().get()).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM sqlite_temp_master WHERE name = 'jm_seal_violations_i'").pluck().get()).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM row_seals').pluck().get()).toBe(0);
   });
 });
