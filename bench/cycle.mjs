@@ -37,7 +37,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSqlite3, fmt, median, options, timed } from './lib/measure.mjs';
-import { rng, writeApplicationsCsv, writeOfficerCsv, writeScoresCsv } from './lib/generate.mjs';
+import { rng, writeApplicationsCsv, writeCreditListCsv, writeOfficerCsv, writeScoresCsv } from './lib/generate.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'jmfund.js');
@@ -79,7 +79,7 @@ const GOALS = {
   verify: { ratio: 3, rss: at100k(300) },
   backup: { ratio: 2, rss: 150 },
   report: { ratio: 2, rss: at100k(300) },
-  // Imports beside the cycle (a workbook, --skip-invalid with copies): the import's memory bound; their time has no goal.
+  // Imports beside the cycle (a workbook, --skip-invalid with copies, a credit list): the import's memory bound; their time has no goal.
   beside: { rss: at100k(300) },
 };
 const STEP_RSS = 500; // no step above this
@@ -146,6 +146,18 @@ async function cycle(size, kind, run, files) {
     xjm(['round', 'create', 'B', '--opens', '2022-03-01', '--closes', '2022-04-30']);
     record('import of the same rows as .xlsx', 'beside', xjm(['import', files.xlsx, '--round', 'B']), importFloor, 'sqlite3 .import of the CSV');
     rmSync(xdb, { force: true });
+  }
+  if (files.credit) {
+    // A credit list of as many rows as the round (a province's 经营异常名录), into a ledger of its own.
+    const ldb = join(dir, 'lists.db');
+    rmSync(ldb, { force: true });
+    const lenv = { ...env(), JMFUND_DB: ldb };
+    const ljm = (args) => timed(process.execPath, [BIN, ...args], { env: lenv, ok: [0], stdoutFile: join(dir, 'stdout.txt') });
+    ljm(['init']);
+    const listFloor = SQLITE ? timed('sqlite3', [bare, `.import --csv ${files.credit} credit`], {}) : null;
+    rmSync(bare, { force: true });
+    record(`lists import credit (${size.toLocaleString('en')} listings)`, 'beside', ljm(['lists', 'import', 'credit', files.credit]), listFloor, 'sqlite3 .import of that CSV');
+    rmSync(ldb, { force: true });
   }
 
   record('check', 'check', jm(['check', '--round', 'B'], [0, 1]), imp, 'import');
@@ -274,7 +286,14 @@ async function inputs(size, kind) {
     log(`  writing ${size.toLocaleString('en')} ${kind} rows with copies …`);
     await writeOfficerCopies(apps, copies);
   }
-  return { apps, scores, xlsx, copies, bytes: statSync(apps).size };
+  // A credit list as large as the round, imported beside the cycle (officer rows only).
+  const credit = kind === 'officer' ? join(dir, 'credit.csv') : null;
+  if (credit && !existsSync(credit)) {
+    // Renamed when whole: a run stopped while writing leaves no half file to be taken for the list.
+    await writeCreditListCsv(`${credit}.part`, { rows: size });
+    renameSync(`${credit}.part`, credit);
+  }
+  return { apps, scores, xlsx, copies, credit, bytes: statSync(apps).size };
 }
 
 /** What COPIES adds to the officer's rows, spread through the file's second half, each after the row it copies. */

@@ -8,7 +8,9 @@
 //    characters, a few wrong credit-code check characters and later phases of
 //    the same project), in UTF-8 or GB18030; `enterprises` packs the rows into
 //    few credit codes (the duplicate-heavy case);
-//  - writeScoresCsv: expert scores for the applications.
+//  - writeScoresCsv: expert scores for the applications;
+//  - writeCreditListCsv: a credit list (经营异常名录, 严重违法失信) as a market
+//    regulator's export reaches the officer.
 // Credit codes use the domain's own check characters (dist/domain/uscc.js): build first.
 import { createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
@@ -123,6 +125,33 @@ export async function writeScoresCsv(path, ids, { experts = 3, seed = 7 } = {}) 
       buf += `${id},E${String(k + 1).padStart(2, '0')},${Math.floor(centi / 100)}.${String(centi % 100).padStart(2, '0')},否,\r\n`;
       rows++;
     }
+    if (buf.length > 1 << 20) {
+      if (!ws.write(buf)) await once(ws, 'drain');
+      buf = '';
+    }
+  }
+  ws.end(buf);
+  await once(ws, 'finish');
+  return rows;
+}
+
+/**
+ * `rows` credit listings as an officer receives them: Chinese header, the
+ * lists' Chinese names, dates written 2021-06-01, 2021/6/1 or 2021年6月1日, one
+ * in three removed again, UTF-8 with a BOM. Enterprises of family 9 (none of
+ * the applications'), one in two listed twice.
+ */
+export async function writeCreditListCsv(path, { rows, seed = 5 } = {}) {
+  const rnd = rng(seed);
+  const ws = createWriteStream(path, { highWaterMark: 1 << 20 });
+  const date = (y, m, d, k) => (k === 0 ? `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` : k === 1 ? `${y}/${m}/${d}` : `${y}年${m}月${d}日`);
+  let buf = '\uFEFF统一社会信用代码,名录,列入日期,移出日期\r\n';
+  for (let i = 0; i < rows; i++) {
+    const y = 2014 + rnd(9);
+    const listed = date(y, 1 + rnd(12), 1 + rnd(28), rnd(3));
+    const removed = rnd(3) === 0 ? date(y + 1 + rnd(2), 1 + rnd(12), 1 + rnd(28), rnd(3)) : '';
+    const n = Math.floor(i / 1.5);
+    buf += `${makeUscc(DIVISIONS[n % DIVISIONS.length], 9, n)},${rnd(4) === 0 ? '严重违法失信' : '经营异常名录'},${listed},${removed}\r\n`;
     if (buf.length > 1 << 20) {
       if (!ws.write(buf)) await once(ws, 'drain');
       buf = '';
