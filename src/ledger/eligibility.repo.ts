@@ -37,7 +37,7 @@ import type { AccidentKind, CreditList } from '../domain/side-lists.js';
 import { OUTCOME_LABELS } from '../domain/labels.js';
 import { type Text, text } from '../domain/text.js';
 import type { Db } from './open.js';
-import { bulkInsert, flushNoted } from './seals.js';
+import { type BulkInsert, bulkInsert, flushNoted } from './seals.js';
 import { prepared } from './statements.js';
 import { getRound } from './rounds.repo.js';
 import { byIdWalk } from './round-walk.js';
@@ -485,7 +485,8 @@ const SET_ELIGIBILITY = `INSERT INTO application_eligibility (application_id, el
  * large round writes little.
  */
 export class CheckStore {
-  private readonly upsert;
+  private readonly insert;
+  private readonly update;
   private readonly remove;
   private readonly setStatus;
   private applications = 0;
@@ -498,22 +499,36 @@ export class CheckStore {
   private ids: string[] | null = [];
   private toEligible = 0;
   private readonly notEligible: string[] = [];
+  // New result rows are sealed in bulk, by rowid (seals.ts): the insert trigger made each upsert a statement that
+  // could abort half done, its pages copied into a statement journal row by row.
+  private readonly newResults: BulkInsert;
+  // Stored rows to delete, deleted in finish: after every insert, so that no new row takes a deleted row's rowid
+  // (at or below the bulk's base, where its seal would not be looked for).
+  private readonly removals: [string, string][] = [];
 
   constructor(
     private readonly db: Db,
     private readonly eventSeq: number,
   ) {
     db.pragma('defer_foreign_keys = ON');
-    this.upsert = db.prepare(
+    this.newResults = bulkInsert(db, 'eligibility_results');
+    // A new row by a plain INSERT, a stored one by an UPDATE: an upsert is a statement that may write twice (and so
+    // needs a statement journal, its pages copied row by row).
+    this.insert = db.prepare(
       `INSERT INTO eligibility_results (application_id, rule, outcome, article, reason_zh, reason_en, evidence_json, evidence_hash, event_seq, decision_id, reopened_decision_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (application_id, rule) DO UPDATE SET outcome = excluded.outcome, article = excluded.article, reason_zh = excluded.reason_zh,
-         reason_en = excluded.reason_en, evidence_json = excluded.evidence_json, evidence_hash = excluded.evidence_hash, event_seq = excluded.event_seq,
-         decision_id = excluded.decision_id, reopened_decision_id = excluded.reopened_decision_id`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.update = db.prepare(
+      `UPDATE eligibility_results SET outcome = ?, article = ?, reason_zh = ?, reason_en = ?, evidence_json = ?, evidence_hash = ?, event_seq = ?,
+         decision_id = ?, reopened_decision_id = ?
+       WHERE application_id = ? AND rule = ?`,
     );
     this.remove = db.prepare('DELETE FROM eligibility_results WHERE application_id = ? AND rule = ?');
     // The state before allocation is read from the status (ledger/states.ts): the application row is not touched.
-    this.setStatus = db.prepare(SET_ELIGIBILITY);
+    // The changed statuses are written in finish, all in one statement (one a row was an upsert each, as above).
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS jm_status_changes (application_id TEXT PRIMARY KEY, eligibility TEXT NOT NULL) WITHOUT ROWID;
+      DELETE FROM temp.jm_status_changes;`);
+    this.setStatus = db.prepare('INSERT INTO temp.jm_status_changes (application_id, eligibility) VALUES (?, ?)');
     for (const rule of RULE_IDS) this.rules.set(rule, { rule, articles: [], fail: 0, review: 0, decided: 0, firstSeen: new Map() });
   }
 
@@ -564,7 +579,7 @@ export class CheckStore {
           if (kept) c.decided++;
         }
         if (!needsRow) {
-          if (p) this.remove.run(id, r.rule);
+          if (p) this.removals.push([id, r.rule]);
           continue;
         }
         const decisionId = kept?.decisionId ?? null;
@@ -581,18 +596,20 @@ export class CheckStore {
         ) {
           continue;
         }
-        this.upsert.run(id, r.rule, r.outcome, r.article, r.reason.zh, r.reason.en, json, h, this.eventSeq, decisionId, reopenedId);
+        const row = [r.outcome, r.article, r.reason.zh, r.reason.en, json, h, this.eventSeq, decisionId, reopenedId];
+        if (p) this.update.run(...row, id, r.rule);
+        else this.insert.run(id, r.rule, ...row);
       }
       // A stored row of a rule the check no longer gives (none today) goes too.
-      if (prev) for (const rule of prev.keys()) if (!check.results.some((r) => r.rule === rule)) this.remove.run(id, rule);
+      if (prev) for (const rule of prev.keys()) if (!check.results.some((r) => r.rule === rule)) this.removals.push([id, rule]);
       const status = deriveStatus(effective);
       // The keys noted for the row seals move out of memory now and then (a round of 10^5 repeats notes two per application).
       if (++this.applications % NOTES_FLUSH_EVERY === 0) flushNoted(this.db);
       this.byStatus[status]++;
       if (app.eligibility !== status) {
-        // Eligible ones are moved by one statement at the end (most of a round: 10^5 single updates cost seconds).
+        // Eligible ones are found in SQL at the end (most of a round: 10^5 ids need not cross over).
         if (status === 'eligible') this.toEligible++;
-        else this.setStatus.run({ s: status, id });
+        else this.setStatus.run(id, status);
       }
       if (status !== 'eligible') this.notEligible.push(id);
       if (app.eligibility !== status) {
@@ -631,30 +648,32 @@ export class CheckStore {
   /** Moves the eligible applications and records the check as the round's latest, once its event (of this store's seq) is appended. */
   finish(roundId: string, run: { asOf: string; at: string; officer: string; eventSeq: number }): void {
     if (run.eventSeq !== this.eventSeq) throw new Error(`internal error: the check's rows carry event ${this.eventSeq}, its event is ${run.eventSeq}`);
+    this.newResults.done();
+    for (const [id, rule] of this.removals) this.remove.run(id, rule);
     if (this.toEligible) {
       // Every application of the round was checked in this transaction: those not found otherwise are eligible.
-      // Their ids are listed first, so that their rows are sealed from that list in one pass (seals.ts bulkInsert),
-      // not noted one by one by the insert trigger; a row that was there (another status before) is an update, noted as such.
-      this.db.exec('CREATE TEMP TABLE IF NOT EXISTS jm_to_eligible (application_id TEXT PRIMARY KEY) WITHOUT ROWID');
       this.db
         .prepare(
-          `INSERT INTO temp.jm_to_eligible (application_id)
-           SELECT a.application_id FROM applications a
+          `INSERT INTO temp.jm_status_changes (application_id, eligibility)
+           SELECT a.application_id, 'eligible' FROM applications a
             WHERE ${byIdWalk(this.db, roundId, 'a')} = ? AND a.application_id NOT IN (SELECT value FROM json_each(?))
-              AND ${eligibilitySql(this.db, 'a')} IS NOT 'eligible'
-            ORDER BY a.application_id`,
+              AND ${eligibilitySql(this.db, 'a')} IS NOT 'eligible'`,
         )
         .run(roundId, JSON.stringify(this.notEligible));
-      const bulk = bulkInsert(this.db, 'application_eligibility', 'SELECT application_id FROM temp.jm_to_eligible');
+    }
+    if (this.statusChanges) {
+      // The changed ids are listed first, so that their rows are sealed from that list in one pass (seals.ts bulkInsert),
+      // not noted one by one by the insert trigger; a row that was there (another status before) is an update, noted as such.
+      const bulk = bulkInsert(this.db, 'application_eligibility', 'SELECT application_id FROM temp.jm_status_changes');
       this.db
         .prepare(
           `INSERT INTO application_eligibility (application_id, eligibility)
-           SELECT application_id, 'eligible' FROM temp.jm_to_eligible ORDER BY application_id
-           ON CONFLICT (application_id) DO UPDATE SET eligibility = excluded.eligibility`,
+           SELECT application_id, eligibility FROM temp.jm_status_changes ORDER BY application_id
+           ON CONFLICT (application_id) DO UPDATE SET eligibility = excluded.eligibility WHERE eligibility IS NOT excluded.eligibility`,
         )
         .run();
       bulk.done();
-      this.db.exec('DELETE FROM temp.jm_to_eligible');
+      this.db.exec('DELETE FROM temp.jm_status_changes');
     }
     this.db
       .prepare(

@@ -92,6 +92,29 @@ describe('check and the row seals', () => {
     expect(runChecks(db).problems.filter((p) => p.ref.table?.startsWith('eligibility'))).toEqual([]);
   });
 
+  it('a re-check that deletes the newest stored row before it adds another seals the new row (no rowid taken over)', () => {
+    const { db, op } = round();
+    const sealedCommand = (sql: string) =>
+      inTransaction(db, () => {
+        db.exec(sql);
+        appendEvent(db, { at: '2022-06-01T08:00:00.000Z', officer: 'tester', command: 'import', roundId: 'R1' });
+      });
+    check(op, { roundId: 'R1' });
+    // OK-1 (the first group: applications are checked in credit-code order) gets a row, the newest.
+    sealedCommand("UPDATE applications SET district = '台山市' WHERE application_id = 'OK-1'");
+    check(op, { roundId: 'R1' });
+    expect(db.prepare('SELECT application_id, rule FROM eligibility_results ORDER BY rowid DESC LIMIT 1').raw().get()).toEqual(['OK-1', 'region']);
+    // Then OK-1's row is settled (deleted) and REV-1, checked after it, gets a new row.
+    sealedCommand("UPDATE applications SET district = '蓬江区' WHERE application_id = 'OK-1'; UPDATE applications SET ready_to_implement = 0 WHERE application_id = 'REV-1'");
+    check(op, { roundId: 'R1' });
+    const seq = db.prepare("SELECT max(seq) FROM events WHERE command = 'check'").pluck().get();
+    expect(db.prepare("SELECT key, hash IS NULL FROM row_seals WHERE tbl = 'eligibility_results' AND seq = ? ORDER BY key").raw().all(seq)).toEqual([
+      ['["OK-1","region"]', 1],
+      ['["REV-1","ready"]', 0],
+    ]);
+    expect(runChecks(db).problems.filter((p) => p.ref.table?.startsWith('eligibility'))).toEqual([]);
+  });
+
   it('writes each status in application_eligibility and never the application rows; a check that changes no status seals none', () => {
     const { db, op } = round();
     inTransaction(db, () => {
