@@ -47,6 +47,25 @@ export function rng(seed) {
   };
 }
 
+/** A file written in pieces of about half a MiB of text (a write per line costs more than the lines), each encoded by `encode`. */
+function chunkedFile(path, encode = (s) => s) {
+  const ws = createWriteStream(path, { highWaterMark: 1 << 20 });
+  let buf = '';
+  return {
+    async add(s) {
+      buf += s;
+      if (buf.length > 1 << 19) {
+        if (!ws.write(encode(buf))) await once(ws, 'drain');
+        buf = '';
+      }
+    },
+    async end() {
+      ws.end(encode(buf));
+      await once(ws, 'finish');
+    },
+  };
+}
+
 export const DIVISIONS = ['440703', '440704', '440705', '440781', '440783', '440784', '440785'];
 export const DISTRICTS = ['蓬江区', '江海区', '新会区', '台山市', '开平市', '鹤山市', '恩平市'];
 export const CATEGORIES = ['benchmark-enterprise', '中小企业上云上平台', 'cluster-pilot', '人才培养', 'benchmark-platform', 'sme-cloud'];
@@ -71,8 +90,8 @@ export async function writeApplicationsCsv(path, { rows, idPrefix = 'A-', family
   // Ids have seven digits; makeUscc moves past 999,999 into the next family's letter, so credit codes stay distinct.
   if (rows > 9_999_999) throw new Error('at most 9,999,999 rows');
   const rnd = rng(seed);
-  const ws = createWriteStream(path, { highWaterMark: 1 << 20 });
-  let buf = '\uFEFF' + APPLICATION_HEADER.join(',') + '\r\n';
+  const out = chunkedFile(path);
+  await out.add('\uFEFF' + APPLICATION_HEADER.join(',') + '\r\n');
   const ids = [];
   for (let i = 1; i <= rows; i++) {
     const d = rnd(7);
@@ -101,37 +120,27 @@ export async function writeApplicationsCsv(path, { rows, idPrefix = 'A-', family
       `2022/${3 + rnd(2)}/${1 + rnd(28)}`,
       rnd(3) === 0 ? '无' : '',
     ];
-    buf += cells.join(',') + '\r\n';
-    if (buf.length > 1 << 20) {
-      if (!ws.write(buf)) await once(ws, 'drain');
-      buf = '';
-    }
+    await out.add(cells.join(',') + '\r\n');
   }
-  ws.end(buf);
-  await once(ws, 'finish');
+  await out.end();
   return ids;
 }
 
 /** Writes `experts` scores (60.00–99.99) for each application id; returns the row count. */
 export async function writeScoresCsv(path, ids, { experts = 3, seed = 7 } = {}) {
   const rnd = rng(seed);
-  const ws = createWriteStream(path, { highWaterMark: 1 << 20 });
-  let buf = '\uFEFF申报编号,专家编号,评分,是否回避,评审意见\r\n';
+  const out = chunkedFile(path);
+  await out.add('\uFEFF申报编号,专家编号,评分,是否回避,评审意见\r\n');
   let rows = 0;
   for (const id of ids) {
     const base = 6000 + rnd(3500);
     for (let k = 0; k < experts; k++) {
       const centi = Math.min(9999, base + rnd(500));
-      buf += `${id},E${String(k + 1).padStart(2, '0')},${Math.floor(centi / 100)}.${String(centi % 100).padStart(2, '0')},否,\r\n`;
+      await out.add(`${id},E${String(k + 1).padStart(2, '0')},${Math.floor(centi / 100)}.${String(centi % 100).padStart(2, '0')},否,\r\n`);
       rows++;
     }
-    if (buf.length > 1 << 20) {
-      if (!ws.write(buf)) await once(ws, 'drain');
-      buf = '';
-    }
   }
-  ws.end(buf);
-  await once(ws, 'finish');
+  await out.end();
   return rows;
 }
 
@@ -143,22 +152,17 @@ export async function writeScoresCsv(path, ids, { experts = 3, seed = 7 } = {}) 
  */
 export async function writeCreditListCsv(path, { rows, seed = 5 } = {}) {
   const rnd = rng(seed);
-  const ws = createWriteStream(path, { highWaterMark: 1 << 20 });
+  const out = chunkedFile(path);
   const date = (y, m, d, k) => (k === 0 ? `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` : k === 1 ? `${y}/${m}/${d}` : `${y}年${m}月${d}日`);
-  let buf = '\uFEFF统一社会信用代码,名录,列入日期,移出日期\r\n';
+  await out.add('\uFEFF统一社会信用代码,名录,列入日期,移出日期\r\n');
   for (let i = 0; i < rows; i++) {
     const y = 2014 + rnd(9);
     const listed = date(y, 1 + rnd(12), 1 + rnd(28), rnd(3));
     const removed = rnd(3) === 0 ? date(y + 1 + rnd(2), 1 + rnd(12), 1 + rnd(28), rnd(3)) : '';
     const n = Math.floor(i / 1.5);
-    buf += `${makeUscc(DIVISIONS[n % DIVISIONS.length], 9, n)},${rnd(4) === 0 ? '严重违法失信' : '经营异常名录'},${listed},${removed}\r\n`;
-    if (buf.length > 1 << 20) {
-      if (!ws.write(buf)) await once(ws, 'drain');
-      buf = '';
-    }
+    await out.add(`${makeUscc(DIVISIONS[n % DIVISIONS.length], 9, n)},${rnd(4) === 0 ? '严重违法失信' : '经营异常名录'},${listed},${removed}\r\n`);
   }
-  ws.end(buf);
-  await once(ws, 'finish');
+  await out.end();
   return rows;
 }
 
@@ -210,13 +214,9 @@ export async function writeOfficerCsv(path, { rows, idPrefix = 'SQ', family = 1,
   if (rows > 9_999_999) throw new Error('at most 9,999,999 rows');
   const rnd = rng(seed);
   const pick = (xs) => xs[rnd(xs.length)];
-  const encode = encoder(encoding);
-  const ws = createWriteStream(path, { highWaterMark: 1 << 20 });
-  const write = async (s) => {
-    if (!ws.write(encode(s))) await once(ws, 'drain');
-  };
+  const out = chunkedFile(path, encoder(encoding));
   const blank = ','.repeat(OFFICER_HEADER.length - 1);
-  let buf = `${encoding === 'utf8' ? '\uFEFF' : ''}2022年江门市工业互联网专项资金申报汇总表${blank}\r\n${blank}\r\n${OFFICER_HEADER.join(',')}\r\n`;
+  await out.add(`${encoding === 'utf8' ? '\uFEFF' : ''}2022年江门市工业互联网专项资金申报汇总表${blank}\r\n${blank}\r\n${OFFICER_HEADER.join(',')}\r\n`);
   const ids = [];
   const wan = (min, max) => {
     const v = min + rnd(max - min);
@@ -280,14 +280,8 @@ export async function writeOfficerCsv(path, { rows, idPrefix = 'SQ', family = 1,
       rnd(2) ? `2022年${sm}月${sd}日` : `2022/${sm}/${sd}`,
       q(pick(REMARKS)),
     ];
-    buf += cells.join(',') + '\r\n';
-    if (buf.length > 1 << 19) {
-      await write(buf);
-      buf = '';
-    }
+    await out.add(cells.join(',') + '\r\n');
   }
-  await write(buf);
-  ws.end();
-  await once(ws, 'finish');
+  await out.end();
   return ids;
 }
