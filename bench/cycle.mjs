@@ -120,44 +120,45 @@ async function cycle(size, kind, run, files) {
   rmSync(bare, { force: true });
   const imp = jm(['import', files.apps, '--round', 'B']);
   record('import', 'import', imp, importFloor, 'sqlite3 .import');
-  if (files.copies) {
-    // The same rows with copies, into a ledger of their own: --skip-invalid takes what it can and sets the rest aside.
-    const cdb = join(dir, 'copies.db');
-    const rejects = join(dir, 'copies.rejects.csv');
-    for (const f of [cdb, rejects]) rmSync(f, { force: true });
-    const cenv = { ...env(), JMFUND_DB: cdb };
-    const cjm = (args, ok = [0]) => timed(process.execPath, [BIN, ...args], { env: cenv, ok, stdoutFile: join(dir, 'stdout.txt') });
-    cjm(['init']);
-    cjm(['round', 'create', 'B', '--opens', '2022-03-01', '--closes', '2022-04-30']);
-    const copiesFloor = SQLITE ? timed('sqlite3', [bare, `.import --csv ${files.copies} apps`], {}) : null;
+  // A new ledger beside the cycle's (removed by `gone`), its command runner, and a round B unless `round: false`.
+  const besideLedger = (name, { round = true } = {}) => {
+    const bdb = join(dir, name);
+    rmSync(bdb, { force: true });
+    const benv = { ...env(), JMFUND_DB: bdb };
+    const bjm = (args, ok = [0]) => timed(process.execPath, [BIN, ...args], { env: benv, ok, stdoutFile: join(dir, 'stdout.txt') });
+    bjm(['init']);
+    if (round) bjm(['round', 'create', 'B', '--opens', '2022-03-01', '--closes', '2022-04-30']);
+    return { jm: bjm, gone: () => rmSync(bdb, { force: true }) };
+  };
+  const csvFloor = (file) => {
+    const r = SQLITE ? timed('sqlite3', [bare, `.import --csv ${file} t`], {}) : null;
     rmSync(bare, { force: true });
+    return r;
+  };
+  if (files.copies) {
+    // The same rows with copies: --skip-invalid takes what it can and sets the rest aside.
+    const rejects = join(dir, 'copies.rejects.csv');
+    rmSync(rejects, { force: true });
+    const b = besideLedger('copies.db');
+    const copiesFloor = csvFloor(files.copies);
     const n = COPIES.exact + COPIES.changed + COPIES.noId;
-    const r = cjm(['import', files.copies, '--round', 'B', '--skip-invalid', '--rejects', rejects, '--quiet'], [1]);
+    const r = b.jm(['import', files.copies, '--round', 'B', '--skip-invalid', '--rejects', rejects, '--quiet'], [1]);
     record(`import --skip-invalid of the same rows and ${n.toLocaleString('en')} copies (${COPIES.changed.toLocaleString('en')} changed: set aside)`, 'beside', r, copiesFloor, 'sqlite3 .import of that CSV');
-    for (const f of [cdb, rejects]) rmSync(f, { force: true });
+    b.gone();
+    rmSync(rejects, { force: true });
   }
   if (files.xlsx) {
-    // The same rows from the workbook, into a ledger of their own (the cycle goes on with the CSV's).
-    const xdb = join(dir, 'xlsx.db');
-    rmSync(xdb, { force: true });
-    const xenv = { ...env(), JMFUND_DB: xdb };
-    const xjm = (args) => timed(process.execPath, [BIN, ...args], { env: xenv, ok: [0], stdoutFile: join(dir, 'stdout.txt') });
-    xjm(['init']);
-    xjm(['round', 'create', 'B', '--opens', '2022-03-01', '--closes', '2022-04-30']);
-    record('import of the same rows as .xlsx', 'beside', xjm(['import', files.xlsx, '--round', 'B']), importFloor, 'sqlite3 .import of the CSV');
-    rmSync(xdb, { force: true });
+    // The same rows from the workbook (the cycle goes on with the CSV's).
+    const b = besideLedger('xlsx.db');
+    record('import of the same rows as .xlsx', 'beside', b.jm(['import', files.xlsx, '--round', 'B']), importFloor, 'sqlite3 .import of the CSV');
+    b.gone();
   }
   if (files.credit) {
-    // A credit list of as many rows as the round (a province's 经营异常名录), into a ledger of its own.
-    const ldb = join(dir, 'lists.db');
-    rmSync(ldb, { force: true });
-    const lenv = { ...env(), JMFUND_DB: ldb };
-    const ljm = (args) => timed(process.execPath, [BIN, ...args], { env: lenv, ok: [0], stdoutFile: join(dir, 'stdout.txt') });
-    ljm(['init']);
-    const listFloor = SQLITE ? timed('sqlite3', [bare, `.import --csv ${files.credit} credit`], {}) : null;
-    rmSync(bare, { force: true });
-    record(`lists import credit (${size.toLocaleString('en')} listings)`, 'beside', ljm(['lists', 'import', 'credit', files.credit]), listFloor, 'sqlite3 .import of that CSV');
-    rmSync(ldb, { force: true });
+    // A credit list of as many rows as the round (a province's 经营异常名录).
+    const b = besideLedger('lists.db', { round: false });
+    const listFloor = csvFloor(files.credit);
+    record(`lists import credit (${size.toLocaleString('en')} listings)`, 'beside', b.jm(['lists', 'import', 'credit', files.credit]), listFloor, 'sqlite3 .import of that CSV');
+    b.gone();
   }
 
   record('check', 'check', jm(['check', '--round', 'B'], [0, 1]), imp, 'import');
