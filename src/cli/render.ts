@@ -60,6 +60,10 @@ const cellText = (c: Cell): string => (c === null || c === undefined ? '' : type
 /** Rows of a long list shown on a terminal (a boxed table of 200,000 rows helps nobody); pipes and --json get every row. */
 export const TTY_TABLE_ROWS = 1000;
 
+/** The line under a terminal's table that shows the first TTY_TABLE_ROWS of `total` rows. */
+export const firstRowsShown = (total: number): Text =>
+  text(`（仅显示前 ${TTY_TABLE_ROWS} 项，共 ${total} 项；完整列表请用 --json 或输出到管道）`, `(first ${TTY_TABLE_ROWS} of ${total} shown; use --json or a pipe for all)`);
+
 /** What a terminal shows of a long list: its first TTY_TABLE_ROWS rows and how many there are in all, read together. */
 export interface ListPage<T> {
   rows: readonly T[];

@@ -5,7 +5,7 @@ import type { WhatIfChange } from '../domain/what-if.js';
 import type { WhatIfResult, WhatIfRun } from '../ops/what-if.js';
 import type { Context } from './context.js';
 import { words } from './words.js';
-import { type Printer, TTY_TABLE_ROWS } from './render.js';
+import { firstRowsShown, listRows, type Printer, TTY_TABLE_ROWS } from './render.js';
 
 export function whatIfJson(ctx: Context, r: WhatIfResult) {
   const change = (c: WhatIfChange) => ({ application_id: c.applicationId, category: c.category, stored_award_fen: c.storedAwardFen, award_fen: c.awardFen });
@@ -114,15 +114,13 @@ export function renderWhatIf(ctx: Context, out: Printer, r: WhatIfResult, tty: b
   const list = (title: Parameters<Printer['heading']>[0], cs: WhatIfChange[]) => {
     out.heading(title);
     if (cs.length === 0) return out.line(ctx.t(text('无', 'none')));
-    const shown = tty && cs.length > TTY_TABLE_ROWS ? cs.slice(0, TTY_TABLE_ROWS) : cs;
+    const rows = listRows(cs, tty, (c) => [c.applicationId, words(ctx).category(c.category), money(c.storedAwardFen), money(c.awardFen)]);
     out.table(
       [text('申报编号', 'application'), text('类别', 'category'), text(`第 ${r.version} 版（元）`, `version ${r.version} (yuan)`), text('假设（元）', 'what if (yuan)')],
-      shown.map((c) => [c.applicationId, words(ctx).category(c.category), money(c.storedAwardFen), money(c.awardFen)]),
+      rows.rows,
       { align: ['left', 'left', 'right', 'right'] },
     );
-    if (shown.length < cs.length) {
-      out.line(ctx.t(text(`（仅显示前 ${TTY_TABLE_ROWS} 项，共 ${cs.length} 项；完整列表请用 --json 或输出到管道）`, `(first ${TTY_TABLE_ROWS} of ${cs.length} shown; use --json or a pipe for all)`)));
-    }
+    if (tty && rows.count() > TTY_TABLE_ROWS) out.line(ctx.t(firstRowsShown(rows.count())));
   };
   list(text('新增获资助', 'comes in'), s.comesIn);
   list(text('不再获资助', 'drops out'), s.dropsOut);

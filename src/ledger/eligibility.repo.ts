@@ -525,7 +525,7 @@ export class CheckStore {
     );
     this.remove = db.prepare('DELETE FROM eligibility_results WHERE application_id = ? AND rule = ?');
     // The state before allocation is read from the status (ledger/states.ts): the application row is not touched.
-    // The changed statuses are written in finish, all in one statement (one a row was an upsert each, as above).
+    // The changed statuses are written in finish, all in one statement (an upsert a row needed a statement journal, as above).
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS jm_status_changes (application_id TEXT PRIMARY KEY, eligibility TEXT NOT NULL) WITHOUT ROWID;
       DELETE FROM temp.jm_status_changes;`);
     this.setStatus = db.prepare('INSERT INTO temp.jm_status_changes (application_id, eligibility) VALUES (?, ?)');

@@ -7,7 +7,7 @@ import { text } from '../../domain/text.js';
 import { caps } from '../../ops/allocate.js';
 import { opContext } from '../context.js';
 import { lazyArray } from '../json-stream.js';
-import { listRows, TTY_TABLE_ROWS } from '../render.js';
+import { firstRowsShown, listRows, TTY_TABLE_ROWS } from '../render.js';
 import { handler } from '../runner.js';
 import { words } from '../words.js';
 import { articleLabel } from '../../domain/eligibility.js';
@@ -66,7 +66,7 @@ export function register(program: Command): void {
             );
             const n = list.count();
             if (tty && n > TTY_TABLE_ROWS) {
-              out.line(ctx.t(text(`（仅显示前 ${TTY_TABLE_ROWS} 项，共 ${n} 项；完整列表请用 --json 或输出到管道）`, `(first ${TTY_TABLE_ROWS} of ${n} shown; use --json or a pipe for all)`)));
+              out.line(ctx.t(firstRowsShown(n)));
             }
           },
         };
