@@ -7,6 +7,7 @@ export const DIVISIONS: string[];
 export const DISTRICTS: string[];
 export const APPLICATION_HEADER: string[];
 export function writeApplicationsCsv(path: string, opts?: { rows: number; idPrefix?: string; family?: number; seed?: number }): Promise<string[]>;
+export function writeCreditListCsv(path: string, opts?: { rows: number; seed?: number }): Promise<number>;
 export function writeScoresCsv(path: string, ids: string[], opts?: { experts?: number; seed?: number }): Promise<number>;
 export const OFFICER_HEADER: string[];
 export function writeOfficerCsv(

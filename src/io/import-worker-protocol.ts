@@ -1,21 +1,32 @@
-// An applications file → its header and parsed rows (io/parsed-table.ts), in
-// the calling thread or in the import worker (src/io/import-worker.ts), and the
-// messages between the two: an import of a large file parses and validates in
-// a worker thread while the main thread writes the ledger, so that the two
-// halves of the work run side by side on two cores (they cost about the same
-// CPU: one after the other they add up, side by side the longer one sets the
-// time).
+// A table file to import (applications, or a side list) → its header and
+// parsed rows (io/parsed-table.ts), in the calling thread or in the import
+// worker (src/io/import-worker.ts), and the messages between the two: an
+// import of a large file parses and validates in a worker thread while the
+// main thread writes the ledger, so that the two halves of the work run side
+// by side on two cores (they cost about the same CPU: one after the other they
+// add up, side by side the longer one sets the time).
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { type CellError, type ColumnDef, type HeaderMapping, APPLICATION_COLUMNS, parseApplicationRow } from '../domain/import-row.js';
 import type { Policy } from '../domain/policy.js';
+import { SIDE_LIST_COLUMNS, type SideListKind, parseSideListRow } from '../domain/side-lists.js';
 import type { Text } from '../domain/text.js';
 import { type ApplicationRecord, RECORD_COMMON_TEXT_AT, RECORD_LENGTH, applicationRecord, recordLine, withContentHash } from '../ledger/import.repo.js';
+import { type SideListInsertRow, sideListInsertRow } from '../ledger/side-lists.repo.js';
 import { FileReadError, type FileReadErrorCode } from './decode.js';
 import { type ParsedRecord, type RowParser, type TableEvent, parsedTable } from './parsed-table.js';
 import { type RawRow, type ReadTableOptions, TableReadError, type TableReadErrorCode, isWorkbook } from './table-reader.js';
+
+/** `--mapping`, resolved (normalised header → column key), as it crosses to the worker. */
+const mappingOf = (entries: [string, string][], columns: readonly ColumnDef[]): HeaderMapping | undefined => {
+  if (entries.length === 0) return undefined;
+  const defs = new Map(columns.map((d) => [d.key, d]));
+  return new Map(entries.map(([k, key]) => [k, defs.get(key) as ColumnDef]));
+};
+
+export const mappingEntries = (m: HeaderMapping | undefined): [string, string][] => (m ? [...m].map(([k, d]) => [k, d.key]) : []);
 
 // ---------------------------------------------------------------------------
 // Applications
@@ -38,21 +49,39 @@ export interface ApplicationSource {
   keepCells: boolean;
 }
 
-const mappingOf = (entries: [string, string][]): HeaderMapping | undefined => {
-  if (entries.length === 0) return undefined;
-  const defs = new Map(APPLICATION_COLUMNS.map((d) => [d.key, d]));
-  return new Map(entries.map(([k, key]) => [k, defs.get(key) as ColumnDef]));
-};
-
-export const mappingEntries = (m: HeaderMapping | undefined): [string, string][] => (m ? [...m].map(([k, d]) => [k, d.key]) : []);
-
 /** The events of an applications file, parsed in this thread (its records read here, or given: `batches`). */
 export function applicationTable(src: ApplicationSource, batches?: AsyncIterable<RawRow[]>): AsyncGenerator<TableEvent<ApplicationRecord>> {
-  return parsedTable(src.file, src.read, APPLICATION_COLUMNS, mappingOf(src.mapping), applicationRowParser(src.policy, src.roundId), src.keepCells, batches);
+  return parsedTable(src.file, src.read, APPLICATION_COLUMNS, mappingOf(src.mapping, APPLICATION_COLUMNS), applicationRowParser(src.policy, src.roundId), src.keepCells, batches);
+}
+
+// ---------------------------------------------------------------------------
+// Side lists
+
+export interface SideListSource {
+  file: string;
+  read: ReadTableOptions;
+  /** `--mapping`, resolved: normalised header → column key. */
+  mapping: [string, string][];
+  kind: SideListKind;
+  keepCells: boolean;
+}
+
+/** A side-list row → the row its import inserts (its values and identity hash). */
+const sideListRowParser =
+  (kind: SideListKind): RowParser<SideListInsertRow> =>
+  (cells, map) => {
+    const p = parseSideListRow(kind, cells, map);
+    return { ...p, value: p.value && sideListInsertRow(p.value) };
+  };
+
+/** The events of a side-list file, parsed in this thread (its records read here, or given: `batches`). */
+export function sideListTable(src: SideListSource, batches?: AsyncIterable<RawRow[]>): AsyncGenerator<TableEvent<SideListInsertRow>> {
+  const defs = SIDE_LIST_COLUMNS[src.kind];
+  return parsedTable(src.file, src.read, defs, mappingOf(src.mapping, defs), sideListRowParser(src.kind), src.keepCells, batches);
 }
 
 /** What the worker is given: the source, and whether it only reads the records (a workbook) or also parses them. */
-export type WorkerJob = ApplicationSource & { recordsOnly: boolean };
+export type WorkerJob = ((ApplicationSource & { table: 'applications' }) | (SideListSource & { table: 'side-list' })) & { recordsOnly: boolean };
 
 // ---------------------------------------------------------------------------
 // The worker, seen from the main thread
@@ -76,12 +105,13 @@ const WORKER_MIN_BYTES = 2 * 1024 * 1024;
 
 /**
  * Events as the worker sends them: a row that is good and has no warning goes
- * as its bare record (most rows; see ApplicationRecord), followed, when the
+ * as its bare record (most rows; see ApplicationRecord and SideListInsertRow),
+ * the rest as parsed. An application's record is followed, when the
  * cells are kept (--skip-invalid: the main thread may still refuse the row),
  * by the cells as one JSON text, parsed only for a row that is refused: one
  * string costs the two threads less than a record object with an array of them.
  */
-export type WireEvent = Exclude<TableEvent<ApplicationRecord>, { kind: 'rows' }> | { kind: 'rows'; rows: (ApplicationRecord | ParsedRecord<ApplicationRecord>)[] };
+export type WireEvent = Exclude<TableEvent<never>, { kind: 'rows' }> | { kind: 'rows'; rows: (ApplicationRecord | ParsedRecord<unknown>)[] };
 
 /**
  * Texts that many rows share (district, category, dates, extra columns) go
@@ -132,7 +162,7 @@ function fromWire(ev: WireEvent, texts: readonly string[]): TableEvent<Applicati
   return {
     kind: 'rows',
     rows: ev.rows.map((r) => {
-      if (!Array.isArray(r)) return r as ParsedRecord<ApplicationRecord>;
+      if (!isBare(r)) return r as ParsedRecord<ApplicationRecord>;
       const rec = r as (string | number | null)[];
       const cells = rec.length > RECORD_LENGTH ? (rec.pop() as string) : null;
       for (const k of RECORD_COMMON_TEXT_AT) {
@@ -152,6 +182,38 @@ function fromWire(ev: WireEvent, texts: readonly string[]): TableEvent<Applicati
     }),
   };
 }
+
+/**
+ * A side list's event as the worker sends it: a good row without a warning
+ * (and without its cells: they are kept only under --skip-invalid) goes as its
+ * insert row followed by its line; bare rows are changed in place.
+ */
+export function sideListToWire(ev: TableEvent<SideListInsertRow>): WireEvent {
+  if (ev.kind !== 'rows') return ev;
+  return {
+    kind: 'rows',
+    rows: ev.rows.map((r) => {
+      if (r.value === null || r.cells !== null || r.errors.length > 0 || r.warnings.length > 0) return r;
+      r.value.push(r.line);
+      return r.value;
+    }),
+  };
+}
+
+function sideListFromWire(ev: WireEvent): TableEvent<SideListInsertRow> {
+  if (ev.kind !== 'rows') return ev;
+  return {
+    kind: 'rows',
+    rows: ev.rows.map((r) => {
+      if (!isBare(r)) return r as ParsedRecord<SideListInsertRow>;
+      const row = r as SideListInsertRow;
+      const line = row.pop() as number;
+      return { line, cells: null, value: row, errors: NONE, warnings: NONE };
+    }),
+  };
+}
+
+const isBare = (r: ApplicationRecord | ParsedRecord<unknown>): r is ApplicationRecord => Array.isArray(r);
 
 export type WorkerMessage =
   | { t: 'events'; events: WireEvent[]; texts: string[] }
@@ -212,14 +274,30 @@ export function useImportWorker(file: string): boolean {
  */
 export async function* applicationTableInWorker(src: ApplicationSource, idle?: () => boolean): AsyncGenerator<TableEvent<ApplicationRecord>> {
   const recordsOnly = await isWorkbook(src.file);
-  const worker = new Worker(WORKER_URL, { workerData: { ...src, recordsOnly } satisfies WorkerJob, ...(recordsOnly ? { resourceLimits: WORKBOOK_READER_LIMITS } : {}) });
+  yield* tableInWorker({ ...src, table: 'applications', recordsOnly }, (batches) => applicationTable(src, batches), fromWire, idle);
+}
+
+/** The events of a side-list file, with a worker thread, as applicationTableInWorker: the row identity hashes are made there too. */
+export async function* sideListTableInWorker(src: SideListSource, idle?: () => boolean): AsyncGenerator<TableEvent<SideListInsertRow>> {
+  const recordsOnly = await isWorkbook(src.file);
+  yield* tableInWorker({ ...src, table: 'side-list', recordsOnly }, (batches) => sideListTable(src, batches), sideListFromWire, idle);
+}
+
+async function* tableInWorker<T>(
+  job: WorkerJob,
+  /** The rows parsed here from the records the worker reads (a workbook). */
+  parsedHere: (batches: AsyncIterable<RawRow[]>) => AsyncGenerator<TableEvent<T>>,
+  unwire: (ev: WireEvent, texts: readonly string[]) => TableEvent<T>,
+  idle?: () => boolean,
+): AsyncGenerator<TableEvent<T>> {
+  const worker = new Worker(WORKER_URL, { workerData: job, ...(job.recordsOnly ? { resourceLimits: WORKBOOK_READER_LIMITS } : {}) });
   try {
     const messages = workerMessages(worker, idle);
-    if (recordsOnly) {
-      yield* applicationTable(src, recordsOf(messages));
+    if (job.recordsOnly) {
+      yield* parsedHere(recordsOf(messages));
       return;
     }
-    for await (const m of messages) if (m.t === 'events') for (const ev of m.events) yield fromWire(ev, m.texts);
+    for await (const m of messages) if (m.t === 'events') for (const ev of m.events) yield unwire(ev, m.texts);
   } finally {
     await worker.terminate();
   }

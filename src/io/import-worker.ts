@@ -1,9 +1,22 @@
-// The import worker: reads, parses and validates an applications file and
-// sends its events to the main thread, which writes the ledger (see
-// import-worker-protocol.ts); a workbook it only reads, and sends its records.
-// It never touches the ledger.
+// The import worker: reads, parses and validates an applications file or a
+// side list and sends its events to the main thread, which writes the ledger
+// (see import-worker-protocol.ts); a workbook it only reads, and sends its
+// records. It never touches the ledger.
 import { parentPort, workerData } from 'node:worker_threads';
-import { MESSAGES_IN_FLIGHT, ROWS_PER_MESSAGE, type WireEvent, WireTexts, type WorkerJob, type WorkerMessage, applicationTable, serializeError, toWire } from './import-worker-protocol.js';
+import {
+  MESSAGES_IN_FLIGHT,
+  ROWS_PER_MESSAGE,
+  type WireEvent,
+  WireTexts,
+  type WorkerJob,
+  type WorkerMessage,
+  applicationTable,
+  serializeError,
+  sideListTable,
+  sideListToWire,
+  toWire,
+} from './import-worker-protocol.js';
+import type { TableEvent } from './parsed-table.js';
 import { readTableBatches } from './table-reader.js';
 
 const port = parentPort;
@@ -40,14 +53,13 @@ async function readRecords(): Promise<void> {
   port?.close();
 }
 
-async function run(): Promise<void> {
+async function run<T>(table: AsyncIterable<TableEvent<T>>, wire: (ev: TableEvent<T>, texts: WireTexts) => WireEvent): Promise<void> {
   let events: WireEvent[] = [];
   let texts = new WireTexts();
   let rows = 0;
   try {
-    for await (const ev of applicationTable(job)) {
-      // Half the messages or more unread: the main thread (insert, seal) is the slower, so the content hashes are made here.
-      events.push(toWire(ev, texts, inFlight >= MESSAGES_IN_FLIGHT / 2));
+    for await (const ev of table) {
+      events.push(wire(ev, texts));
       if (ev.kind === 'rows') rows += ev.rows.length;
       // Rows are sent in a few thousands at a time; the header and the end at once.
       if (ev.kind !== 'rows' || rows >= ROWS_PER_MESSAGE) {
@@ -67,4 +79,7 @@ async function run(): Promise<void> {
   port?.close();
 }
 
-void (job.recordsOnly ? readRecords() : run());
+if (job.recordsOnly) void readRecords();
+// Half the messages or more unread: the main thread (insert, seal) is the slower, so the content hashes are made here.
+else if (job.table === 'applications') void run(applicationTable(job), (ev, texts) => toWire(ev, texts, inFlight >= MESSAGES_IN_FLIGHT / 2));
+else void run(sideListTable(job), sideListToWire);

@@ -21,7 +21,7 @@ import { sqlText } from './statements.js';
 /** Rows between two moves of the noted keys out of memory (seals.ts flushNoted). */
 const NOTES_FLUSH_EVERY = 50_000;
 /** New rows hashed ahead at a time while the parser is behind: a few milliseconds, so that its next rows do not wait. */
-const AHEAD_ROWS = 2048;
+export const AHEAD_ROWS = 2048;
 
 export interface RowSource {
   /** File name (no directory), as kept with the application. */

@@ -2,7 +2,7 @@
 // hash of its normalised values, so importing the same rows again adds nothing.
 import { canonicalJson } from '../domain/policy.js';
 import { type SideListKind, type SideListRecord, sideListContent } from '../domain/side-lists.js';
-import { sha256Hex } from './import.repo.js';
+import { AHEAD_ROWS, sha256Hex } from './import.repo.js';
 import type { Db } from './open.js';
 import { type BulkInsert, bulkInsert, type SideListTable } from './seals.js';
 
@@ -14,13 +14,13 @@ export const SIDE_LIST_TABLES: Readonly<Record<SideListKind, SideListTable>> = {
 };
 
 const INSERT: Readonly<Record<SideListKind, string>> = {
-  'prior-funding': 'INSERT INTO prior_funding (uscc, project_name, program, amount_fen, year, source_file, source_line, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  credit: 'INSERT INTO credit_listings (uscc, list, listed_on, removed_on, source_file, source_line, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  violations: 'INSERT INTO violations (uscc, occurred_on, description, source_file, source_line, row_hash) VALUES (?, ?, ?, ?, ?, ?)',
-  accidents: 'INSERT INTO accidents (uscc, occurred_on, kind, description, source_file, source_line, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  'prior-funding': 'INSERT INTO prior_funding (uscc, project_name, program, amount_fen, year, row_hash, source_file, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  credit: 'INSERT INTO credit_listings (uscc, list, listed_on, removed_on, row_hash, source_file, source_line) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  violations: 'INSERT INTO violations (uscc, occurred_on, description, row_hash, source_file, source_line) VALUES (?, ?, ?, ?, ?, ?)',
+  accidents: 'INSERT INTO accidents (uscc, occurred_on, kind, description, row_hash, source_file, source_line) VALUES (?, ?, ?, ?, ?, ?, ?)',
 };
 
-function values(rec: SideListRecord): unknown[] {
+function values(rec: SideListRecord): (string | number | null)[] {
   switch (rec.kind) {
     case 'prior-funding':
       return [rec.row.uscc, rec.row.projectName, rec.row.program, rec.row.amountFen, rec.row.year];
@@ -34,6 +34,20 @@ function values(rec: SideListRecord): unknown[] {
 }
 
 export const sideListRowHash = (rec: SideListRecord): string => sha256Hex(canonicalJson(sideListContent(rec)));
+
+/**
+ * A side-list row as its import inserts it: the list's values in the INSERT's
+ * order, then the row's identity hash. Made where the row is parsed (the
+ * import worker, for a large file): a flat array crosses between threads for
+ * little, and the hash is then not made by the thread that writes.
+ */
+export type SideListInsertRow = (string | number | null)[];
+
+export const sideListInsertRow = (rec: SideListRecord): SideListInsertRow => {
+  const row = values(rec);
+  row.push(sideListRowHash(rec));
+  return row;
+};
 
 /**
  * One import's inserts, inside its transaction. The new rows are sealed in bulk
@@ -50,14 +64,19 @@ export class SideListImportSession {
     this.insert = db.prepare(`${INSERT[kind]} ON CONFLICT(row_hash) DO NOTHING`);
   }
 
+  /** While the parser is behind: a few of the new rows hashed for their seals (false: none was left). */
+  sealAhead(): boolean {
+    return this.newRows.sealAhead(AHEAD_ROWS);
+  }
+
   /** Before the commit: the rows this import inserted are noted for the row seals. */
   noteNewRows(): void {
     this.newRows.done();
   }
 
   /** true when the row is new, false when the ledger (or this file) already has it. */
-  accept(rec: SideListRecord, file: string, line: number): boolean {
-    return this.insert.run(...values(rec), file, line, sideListRowHash(rec)).changes === 1;
+  accept(row: SideListInsertRow, file: string, line: number): boolean {
+    return this.insert.run(...row, file, line).changes === 1;
   }
 }
 

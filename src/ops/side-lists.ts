@@ -1,13 +1,14 @@
 // jmfund lists import | show (SPEC §5): the side lists check reads, ledger-wide.
 import { basename } from 'node:path';
 import { SIDE_LIST_LABELS } from '../domain/labels.js';
-import { SIDE_LIST_COLUMNS, SIDE_LIST_KINDS, type SideListKind, type SideListRecord, parseSideListRow } from '../domain/side-lists.js';
+import { SIDE_LIST_COLUMNS, SIDE_LIST_KINDS, type SideListKind } from '../domain/side-lists.js';
 import { text } from '../domain/text.js';
 import { APPLICATION_COLUMNS, type ColumnDef } from '../domain/import-row.js';
 import { sha256File } from '../io/files.js';
+import { mappingEntries, sideListTable, sideListTableInWorker, useImportWorker } from '../io/import-worker-protocol.js';
 import { parsedTable } from '../io/parsed-table.js';
 import { appendEvent } from '../ledger/events.js';
-import { SIDE_LIST_TABLES, SideListImportSession, type SideListJson, listSideList } from '../ledger/side-lists.repo.js';
+import { SIDE_LIST_TABLES, SideListImportSession, type SideListInsertRow, type SideListJson, listSideList } from '../ledger/side-lists.repo.js';
 import type { OpContext } from './context.js';
 import { type ImportListener, type ReadInput, type TableImport, importTable } from './import.js';
 
@@ -28,15 +29,19 @@ export async function importSideList(op: OpContext, input: ImportSideListInput, 
   const now = op.now();
   const sourceFile = basename(file);
   let session: SideListImportSession | null = null;
-  const run = await importTable<SideListRecord>(
+  const run = await importTable<SideListInsertRow>(
     op,
     input,
     {
       defs: SIDE_LIST_COLUMNS[kind],
-      table: (mapping, keepCells) =>
-        parsedTable(file, { encoding: input.encoding, sheet: input.sheet }, SIDE_LIST_COLUMNS[kind], mapping, (cells, map) => parseSideListRow(kind, cells, map), keepCells),
+      table: (mapping, keepCells) => {
+        const src = { file, read: { encoding: input.encoding, sheet: input.sheet }, mapping: mappingEntries(mapping), kind, keepCells };
+        // A large list is parsed, and its rows hashed, in a worker while this thread writes, and hashes for their
+        // seals the rows written so far while it waits.
+        return useImportWorker(file) ? sideListTableInWorker(src, () => session?.sealAhead() ?? false) : sideListTable(src);
+      },
       invalid: () => null,
-      accept: (rec, line) => ((session ??= new SideListImportSession(db, kind)).accept(rec, sourceFile, line) ? 'new' : 'unchanged'),
+      accept: (row, line) => ((session ??= new SideListImportSession(db, kind)).accept(row, sourceFile, line) ? 'new' : 'unchanged'),
       record: (r) => {
         session?.noteNewRows();
         appendEvent(db, {

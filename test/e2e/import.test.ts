@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { writeOfficerCsv } from '../../bench/lib/generate.mjs';
+import { writeCreditListCsv, writeOfficerCsv } from '../../bench/lib/generate.mjs';
 import { FIXTURES, ledgerWithRound, runCli, tempDir } from '../helpers.js';
 
 const FIX = join(FIXTURES, 'import');
@@ -753,6 +753,65 @@ describe('parsing in a worker thread (large files)', () => {
     const asRead = (parseCsv(copy, { relaxColumnCount: true }) as string[][])[0];
     expect(rows[1].slice(0, -1)).toEqual(asRead);
     expect(rows[1].at(-1)).toContain('requested_amount (1,000,000.00 → 1,100,000.00)');
+  });
+
+  it('side lists: the same summary, messages, rows, seals and rejects file as parsing in the main thread; the ledger verifies', async () => {
+    const dir = tempDir();
+    // Thousands of listings written three ways; then the same with what an officer's copy also holds: a bad date, a
+    // removal before the listing, a credit code with a wrong check character (a warning), a row twice, a note at the foot.
+    const clean = join(dir, 'credit.csv');
+    await writeCreditListCsv(clean, { rows: 5000, seed: 3 });
+    const lines = readFileSync(clean, 'utf8').trimEnd().split('\r\n');
+    const messy = join(dir, 'credit-messy.csv');
+    const more = ['91440703MA0000015X,经营异常名录,2021-02-30,', '91440782MA1000076Y,严重违法失信,2021/6/1,2020年1月1日', '91440704MA1000025Q,经营异常名录,2019-01-01,', lines[5], '注：数据来源于信用中国,,,'];
+    writeFileSync(messy, `${[...lines, ...more].join('\r\n')}\r\n`);
+    const book = join(dir, 'credit.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('名录');
+    for (const l of [lines[0], ...more.slice(2, 4)]) ws.addRow(l.replace(/^\uFEFF/, '').split(','));
+    await wb.xlsx.writeFile(book);
+    const runs: [string, string, ...string[]][] = [
+      ...(['prior-funding', 'credit', 'violations', 'accidents'] as const).map((k): [string, string] => [k, join(FIX, `${k}.csv`)]),
+      ['credit', clean],
+      ['credit', book],
+      // Refused whole, then with its bad rows set aside.
+      ['credit', messy],
+      ['credit', messy, '--skip-invalid', '--rejects', 'REJECTS'],
+    ];
+    const [w, m] = (['always', 'never'] as const).map((mode) => {
+      const path = join(tempDir(), 'ledger.db');
+      const rejects = join(dir, `rejects-${mode}.csv`);
+      const env = { JMFUND_IMPORT_WORKER: mode, JMFUND_NOW: '2022-05-05T01:00:00.000Z' };
+      expect(runCli(['init'], { db: path, env }).code).toBe(0);
+      const told = runs.map(([kind, file, ...args]) => {
+        const r = runCli(['lists', 'import', kind, file, ...args.map((a) => (a === 'REJECTS' ? rejects : a))], { db: path, env });
+        return { code: r.code, stdout: r.stdout.replaceAll(rejects, 'REJECTS'), stderr: r.stderr.replaceAll(rejects, 'REJECTS') };
+      });
+      const v = runCli(['verify'], { db: path });
+      expect(v.code, v.stdout + v.stderr).toBe(0);
+      const db = new Database(path, { readonly: true });
+      try {
+        const all = (sql: string) => db.prepare(sql).raw().all();
+        return {
+          told,
+          rejects: readFileSync(rejects, 'utf8'),
+          rows: ['prior_funding', 'credit_listings', 'violations', 'accidents'].map((t) => all(`SELECT * FROM ${t} ORDER BY id`)),
+          seals: all('SELECT tbl, key, seq, hex(hash) FROM row_seals ORDER BY tbl, key, seq'),
+          events: all('SELECT details, sealed, hash FROM events ORDER BY seq'),
+        };
+      } finally {
+        db.close();
+      }
+    });
+    expect(w.told.map((t) => t.code)).toEqual([0, 0, 0, 0, 0, 0, 1, 1]);
+    expect(w.told[6].stderr).toContain('credit-messy.csv:5002: column listed_on');
+    expect(w.told[6].stderr).toContain('credit-messy.csv:5003: column removed_on');
+    expect(w.told[6].stderr).toContain('credit-messy.csv:5004: column uscc');
+    expect(w.rejects.split('\r\n').filter(Boolean)).toHaveLength(3);
+    expect(w.rows[1].length).toBeGreaterThan(3000);
+    // The row with the warning came first in the workbook.
+    expect(w.rows[1].at(-1)).toEqual([expect.any(Number), '91440704MA1000025Q', 'abnormal-operations', '2019-01-01', null, 'credit.xlsx', 2, expect.any(String)]);
+    expect(w).toEqual(m);
   });
 
   it('writes the same rejects file with --skip-invalid', () => {

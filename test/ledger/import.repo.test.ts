@@ -13,7 +13,7 @@ import {
   nextGeneratedNumber,
   withContentHash,
 } from '../../src/ledger/import.repo.js';
-import { SideListImportSession, listSideList, sideListRowHash } from '../../src/ledger/side-lists.repo.js';
+import { SideListImportSession, listSideList, sideListInsertRow, sideListRowHash } from '../../src/ledger/side-lists.repo.js';
 import { appendEvent } from '../../src/ledger/events.js';
 import { inTransaction, type Db } from '../../src/ledger/open.js';
 import { runChecks } from '../../src/ledger/verify/index.js';
@@ -366,9 +366,9 @@ describe('SideListImportSession', () => {
     const rec = { kind: 'accidents' as const, row: { uscc: usccFor(1), occurredOn: '2021-08-10', kind: 'safety' as const, description: 'x' } };
     inTransaction(db, () => {
       const s = new SideListImportSession(db, 'accidents');
-      expect(s.accept(rec, 'a.csv', 2)).toBe(true);
-      expect(s.accept(rec, 'b.csv', 9)).toBe(false);
-      expect(s.accept({ ...rec, row: { ...rec.row, kind: 'quality' } }, 'b.csv', 10)).toBe(true);
+      expect(s.accept(sideListInsertRow(rec), 'a.csv', 2)).toBe(true);
+      expect(s.accept(sideListInsertRow(rec), 'b.csv', 9)).toBe(false);
+      expect(s.accept(sideListInsertRow({ ...rec, row: { ...rec.row, kind: 'quality' } }), 'b.csv', 10)).toBe(true);
       s.noteNewRows();
       appendEvent(db, { at: '2022-03-02T00:00:00.000Z', officer: 'o', command: 'lists import' });
     });
@@ -386,7 +386,7 @@ describe('SideListImportSession', () => {
     const rec = (n: number) => ({ kind: 'credit' as const, row: { uscc: usccFor(n), list: 'serious-dishonesty' as const, listedOn: '2021-06-01', removedOn: null } });
     inTransaction(db, () => {
       const s = new SideListImportSession(db, 'credit');
-      for (let n = 1; n <= 50; n++) expect(s.accept(rec(n), 'credit.csv', n + 1)).toBe(true);
+      for (let n = 1; n <= 50; n++) expect(s.accept(sideListInsertRow(rec(n)), 'credit.csv', n + 1)).toBe(true);
       s.noteNewRows();
       appendEvent(db, { at: '2022-03-02T00:00:00.000Z', officer: 'o', command: 'lists import' });
     });
@@ -409,7 +409,7 @@ describe('SideListImportSession', () => {
     const rec = { kind: 'violations' as const, row: { uscc: usccFor(3), occurredOn: '2020-11-05', description: '逾期' } };
     expect(() =>
       inTransaction(db, () => {
-        new SideListImportSession(db, 'violations').accept(rec, 'v.csv', 2);
+        new SideListImportSession(db, 'violations').accept(sideListInsertRow(rec), 'v.csv', 2);
         throw new Error('refused');
       }),
     ).toThrow('refused');
