@@ -8,11 +8,12 @@ import { buildReport } from '../domain/reports/index.js';
 import { buildLineReport } from '../domain/reports/line.js';
 import { FileWriteError } from '../io/atomic-write.js';
 import { formatOfPath, renderReport, writeReportFile } from '../io/exporters/index.js';
+import { type RowsElsewhere, SPLICED_FORMATS, type SplicedFormat } from '../io/exporters/rows-elsewhere.js';
 import { checkOutPath, ledgerFiles } from '../io/out-path.js';
 import { latestVersion } from '../ledger/allocations.repo.js';
 import { inReadSnapshot, type Db } from '../ledger/open.js';
 import { ledgerHead, loadRoundFacts, soundVerifyFacts, verifyFactsOnFile } from '../ledger/reports.repo.js';
-import { sameVerify, verifyBeside, verifyBesideWorthIt } from './audit-verify.js';
+import { type RowsRequest, sameVerify, verifyBeside, verifyBesideWorthIt } from './audit-verify.js';
 import type { FactsVerify } from '../domain/reports/facts.js';
 import type { OpContext } from './context.js';
 import { fundingLineOfAsync, type LineInput } from './line.js';
@@ -90,16 +91,19 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
   if (input.out) checkOutPath(input.out, { option: '--out', keep: ledgerFiles(op.db.name), force: input.force });
   const generatedAt = op.now();
   const head: ReportHead = { kind, round: round.roundId, format, lang };
+  // A large audit report in a data format: the verify's worker writes the rows of these sections (auditBeside).
+  const beside = kind === 'audit' && verifyBesideWorthIt(op.db.name);
+  const rowsElsewhere: readonly string[] = beside && isSpliced(format) ? AUDIT_SECTIONS_BESIDE : [];
   const finish = (report: Report): Report => {
     // Set on the report, not spread into a new one: what a report makes only when read (withLazyHead) stays so.
     report.timeZone = input.timeZone;
     if (input.htmlRows !== undefined) report.htmlRows = input.htmlRows;
-    return counted(report, op.progress, format);
+    return counted(report, op.progress, format, rowsElsewhere);
   };
   const build = (verified?: FactsVerify): Report => finish(buildRoundReport(op.db, kind as Exclude<ReportKind, 'line'>, round.roundId, generatedAt, input.line, verified));
-  const emit = async (report: Report, beforeCommit?: () => Promise<void>): Promise<ReportResult> => {
-    if (input.out) return { ...head, out: input.out, ...(await toFile(report, head, input.out, input.force, beforeCommit)) };
-    const content = await toText(report, head);
+  const emit = async (report: Report, beforeCommit?: () => Promise<void>, elsewhere?: RowsElsewhere): Promise<ReportResult> => {
+    if (input.out) return { ...head, out: input.out, ...(await toFile(report, head, input.out, input.force, beforeCommit, elsewhere)) };
+    const content = await toText(report, head, elsewhere);
     await beforeCommit?.();
     return { ...head, content };
   };
@@ -114,13 +118,23 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
       // The audit report's checks of the whole ledger, as verify runs them (a second core takes SQLite's own).
       const checks = reporter(op.progress, text('校验账本', 'verifying'), 'checks');
       // An abridged web page reads little of the round: the verify may take the rest of the machine.
-      if (verifyBesideWorthIt(op.db.name)) return await auditBeside(op.db, build, emit, checks, format === 'html' && input.htmlRows !== null);
+      if (beside) {
+        // The worker also writes the rows of the scores section (a data format's, in full): the two threads then
+        // end about together.
+        const rows: RowsRequest | null = isSpliced(format) ? { roundId: round.roundId, generatedAt, timeZone: input.timeZone, format, lang, sections: [...rowsElsewhere] } : null;
+        return await auditBeside(op.db, build, emit, checks, format === 'html' && input.htmlRows !== null, rows);
+      }
       return await emit(build(await verifyFactsOnFile(op.db, checks)));
     });
   } finally {
     op.progress?.done();
   }
 }
+
+/** The audit report's sections whose rows the verify's worker writes first (csv, md, json). */
+const AUDIT_SECTIONS_BESIDE: readonly string[] = ['scores'];
+
+const isSpliced = (f: ReportFormat): f is SplicedFormat => (SPLICED_FORMATS as readonly ReportFormat[]).includes(f);
 
 /** A sound ledger's verify result was not the one found: the report is written again with it. */
 class VerifyDiffers extends Error {
@@ -137,9 +151,10 @@ class VerifyDiffers extends Error {
 async function auditBeside(
   db: Db,
   build: (verified: FactsVerify) => Report,
-  emit: (report: Report, beforeCommit?: () => Promise<void>) => Promise<ReportResult>,
+  emit: (report: Report, beforeCommit?: () => Promise<void>, elsewhere?: RowsElsewhere) => Promise<ReportResult>,
   checks: ((done: number, total: number) => void) | undefined,
   split: boolean,
+  rows: RowsRequest | null,
 ): Promise<ReportResult> {
   // The verify's progress is shown once the report is written (a bar at a time), from where it has got to.
   let writing = true;
@@ -152,6 +167,7 @@ async function auditBeside(
       else checks?.(done, total);
     },
     split,
+    rows,
   );
   const guess = soundVerifyFacts(db);
   // The verify's threads read the ledger too: this thread's page cache is kept small (the report reads each
@@ -159,14 +175,18 @@ async function auditBeside(
   const cache = db.pragma('cache_size', { simple: true }) as number;
   db.pragma(`cache_size = ${Math.max(cache, REPORT_CACHE_KIB)}`);
   try {
-    return await emit(build(guess), async () => {
-      writing = false;
-      if (heard) checks?.(...heard);
-      const found = await beside.result;
-      if (!sameVerify(found, guess)) throw new VerifyDiffers(found);
-    });
+    return await emit(
+      build(guess),
+      async () => {
+        writing = false;
+        if (heard) checks?.(...heard);
+        const found = await beside.result;
+        if (!sameVerify(found, guess)) throw new VerifyDiffers(found);
+      },
+      beside.rows,
+    );
   } catch (e) {
-    if (e instanceof VerifyDiffers) return emit(build(e.verified));
+    if (e instanceof VerifyDiffers) return emit(build(e.verified), undefined, beside.rows);
     beside.cancel();
     throw e;
   } finally {
@@ -190,15 +210,17 @@ async function lineReport(db: Db, roundId: string, generatedAt: string, input: O
 
 /**
  * The report, its rows told to `progress` as the exporter writes them (a report of 10^5 applications takes a while),
- * out of about as many as its sections expect (a bar and the time left), else without a total.
+ * out of about as many as its sections expect (a bar and the time left), else without a total. The rows of the
+ * sections `elsewhere` another thread writes: they are not counted here.
  */
-function counted(report: Report, progress: Progress | undefined, format: ReportFormat): Report {
+function counted(report: Report, progress: Progress | undefined, format: ReportFormat, elsewhere: readonly string[]): Report {
   if (!progress) return report;
   let done = 0;
   let started = false;
   // A web page reads an abridged listing that can count its rows only up to one row past the cut.
   const cut = format === 'html' ? htmlRowsOf(report) : null;
   const expectedOf = (s: Section): number => {
+    if (elsewhere.includes(s.id)) return 0;
     const n = s.expectedRows?.() ?? 0;
     return cut !== null && s.abridgeable && s.count ? Math.min(n, cut + 1) : n;
   };
@@ -226,9 +248,16 @@ function counted(report: Report, progress: Progress | undefined, format: ReportF
  */
 const PUBLIC_REPORTS: ReadonlySet<ReportKind> = new Set(['awards', 'notice']);
 
-async function toFile(report: Report, h: ReportHead, out: string, force: boolean | undefined, beforeCommit?: () => Promise<void>): Promise<{ bytes: number; sha256: string }> {
+async function toFile(
+  report: Report,
+  h: ReportHead,
+  out: string,
+  force: boolean | undefined,
+  beforeCommit?: () => Promise<void>,
+  elsewhere?: RowsElsewhere,
+): Promise<{ bytes: number; sha256: string }> {
   try {
-    const { bytes, sha256 } = await writeReportFile(report, h.format, h.lang, out, { force, mode: PUBLIC_REPORTS.has(h.kind) ? 0o666 : 0o600, beforeCommit });
+    const { bytes, sha256 } = await writeReportFile(report, h.format, h.lang, out, { force, mode: PUBLIC_REPORTS.has(h.kind) ? 0o666 : 0o600, beforeCommit, elsewhere });
     return { bytes, sha256 };
   } catch (e) {
     if (e instanceof FileWriteError) {
@@ -238,9 +267,9 @@ async function toFile(report: Report, h: ReportHead, out: string, force: boolean
   }
 }
 
-async function toText(report: Report, h: ReportHead): Promise<string> {
+async function toText(report: Report, h: ReportHead, elsewhere?: RowsElsewhere): Promise<string> {
   try {
-    return (await renderReport(report, h.format, h.lang)).toString();
+    return (await renderReport(report, h.format, h.lang, elsewhere)).toString();
   } catch (e) {
     // Printed, a report is one string in memory, and V8 caps a string at about 512 MiB.
     if (e instanceof RangeError) {

@@ -4,6 +4,7 @@
 import type { Report, ReportFormat } from '../../domain/reports/model.js';
 import type { Lang } from '../../domain/text.js';
 import type { WrittenFile } from '../atomic-write.js';
+import type { RowsElsewhere } from './rows-elsewhere.js';
 import type { TextSink } from './sink.js';
 
 const EXTENSIONS: Record<string, ReportFormat> = { csv: 'csv', json: 'json', xlsx: 'xlsx', html: 'html', htm: 'html', md: 'md', markdown: 'md' };
@@ -14,7 +15,7 @@ export function formatOfPath(path: string): ReportFormat | undefined {
   return ext ? EXTENSIONS[ext] : undefined;
 }
 
-async function textExporter(format: Exclude<ReportFormat, 'xlsx'>): Promise<(r: Report, lang: Lang, out: TextSink) => Promise<void>> {
+async function textExporter(format: Exclude<ReportFormat, 'xlsx'>): Promise<(r: Report, lang: Lang, out: TextSink, elsewhere?: RowsElsewhere) => Promise<void>> {
   switch (format) {
     case 'csv':
       return (await import('./report-csv.js')).writeCsv;
@@ -27,12 +28,12 @@ async function textExporter(format: Exclude<ReportFormat, 'xlsx'>): Promise<(r: 
   }
 }
 
-/** Renders a report in memory: one string (a Buffer for xlsx). */
-export async function renderReport(r: Report, format: ReportFormat, lang: Lang): Promise<string | Buffer> {
+/** Renders a report in memory: one string (a Buffer for xlsx). `elsewhere`: sections whose rows another thread writes (csv, md, json). */
+export async function renderReport(r: Report, format: ReportFormat, lang: Lang, elsewhere?: RowsElsewhere): Promise<string | Buffer> {
   if (format === 'xlsx') return (await import('./xlsx.js')).renderXlsx(r, lang);
   const { toText } = await import('./sink.js');
   const write = await textExporter(format);
-  return toText((out) => write(r, lang, out));
+  return toText((out) => write(r, lang, out, elsewhere));
 }
 
 /**
@@ -47,10 +48,10 @@ export async function writeReportFile(
   format: ReportFormat,
   lang: Lang,
   path: string,
-  opts: { force?: boolean; mode?: number; beforeCommit?: () => Promise<void> } = {},
+  opts: { force?: boolean; mode?: number; beforeCommit?: () => Promise<void>; elsewhere?: RowsElsewhere } = {},
 ): Promise<WrittenFile> {
   const { writeFileAtomicStream } = await import('../atomic-write.js');
-  const { beforeCommit, ...fileOpts } = opts;
+  const { beforeCommit, elsewhere, ...fileOpts } = opts;
   if (format === 'xlsx') {
     const { writeXlsx } = await import('./xlsx.js');
     return writeFileAtomicStream(
@@ -69,7 +70,7 @@ export async function writeReportFile(
     async (out) => {
       // Each chunk is on disk when chunkNow returns, so the sink's one buffer is used again.
       const sink = new TextSink((chunk) => out.chunkNow(chunk), true);
-      await write(r, lang, sink);
+      await write(r, lang, sink, elsewhere);
       await sink.flush();
       await beforeCommit?.();
     },

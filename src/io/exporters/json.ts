@@ -5,6 +5,7 @@
 import { openRows, resolveCell, type CellValue, type Column, type Report } from '../../domain/reports/model.js';
 import type { Lang } from '../../domain/text.js';
 import { stringifyJson } from '../../domain/exact-json.js';
+import { type RowsElsewhere, rowsFrom, spliceChunks } from './rows-elsewhere.js';
 import { toText, type TextSink } from './sink.js';
 
 type JsonValue = string | number | bigint | null | { fen: number | bigint };
@@ -74,7 +75,21 @@ const nested = (v: unknown, depth: number): string => stringifyJson(v, 2).replac
  * one line (rowJson), one row at a time: the frame is written by hand, each
  * small part by JSON.stringify. JSON.parse reads the same value either way.
  */
-export async function writeJson(r: Report, lang: Lang, out: TextSink): Promise<void> {
+/** A section's rows, a line each, the first after the opening bracket. */
+export async function writeJsonRows(rows: Iterable<CellValue[]>, columns: Column[], lang: Lang, out: TextSink): Promise<void> {
+  const keys = columns.map((c) => JSON.stringify(c.key));
+  const labelKeys = columns.map((c) => JSON.stringify(`${c.key}_label`));
+  let firstRow = true;
+  for (const cells of rows) {
+    // Awaited only when a buffer went out: an await per row is a pause per row.
+    const p = out.write(`${firstRow ? '\n' : ',\n'}        ${rowJson(cells, columns, keys, labelKeys, lang)}`);
+    if (p) await p;
+    firstRow = false;
+  }
+}
+
+/** `elsewhere`: sections whose rows another thread writes (rows-elsewhere.ts). */
+export async function writeJson(r: Report, lang: Lang, out: TextSink, elsewhere?: RowsElsewhere): Promise<void> {
   const head = {
     kind: r.kind,
     round: r.roundId,
@@ -99,20 +114,14 @@ export async function writeJson(r: Report, lang: Lang, out: TextSink): Promise<v
     const frameText = nested(frame, 2);
     await out.write(`${firstSection ? '\n' : ',\n'}    ${frameText.slice(0, -6)},\n      "rows": [`);
     firstSection = false;
-    const { empty, rows } = openRows(s.rows);
+    const done = await rowsFrom(elsewhere, s.id);
+    const { empty, rows } = done ? { empty: done.count === 0, rows: [] } : openRows(s.rows);
     if (empty) {
       await out.write(']\n    }');
       continue;
     }
-    const keys = s.columns.map((c) => JSON.stringify(c.key));
-    const labelKeys = s.columns.map((c) => JSON.stringify(`${c.key}_label`));
-    let firstRow = true;
-    for (const cells of rows) {
-      // Awaited only when a buffer went out: an await per row is a pause per row.
-      const p = out.write(`${firstRow ? '\n' : ',\n'}        ${rowJson(cells, s.columns, keys, labelKeys, lang)}`);
-      if (p) await p;
-      firstRow = false;
-    }
+    if (done) await spliceChunks(out, done.chunks);
+    else await writeJsonRows(rows, s.columns, lang, out);
     await out.write('\n      ]\n    }');
   }
   await out.write(firstSection ? '],' : '\n  ],');

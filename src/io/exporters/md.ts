@@ -5,6 +5,7 @@ import { formatYuan } from '../../domain/money.js';
 import { openRows, plainText, resolveCell, type CellValue, type Column, type Report } from '../../domain/reports/model.js';
 import { text, type Lang } from '../../domain/text.js';
 import { barLength, maxFen } from './charts.js';
+import { type RowsElsewhere, rowsFrom, spliceChunks } from './rows-elsewhere.js';
 import { toText, type TextSink } from './sink.js';
 
 // Table cells: a pipe would split the cell and < > could become HTML where the Markdown is rendered.
@@ -64,9 +65,36 @@ class Lines {
   end(): Promise<void> | void {
     return this.out.write(`${this.held.join('\n').trimEnd()}\n`);
   }
+  /** Rows written elsewhere (writeMdRowsApart): as if each had been given to pushRow. */
+  async pushRows(chunks: readonly Uint8Array[], last: string): Promise<void> {
+    const held = this.held;
+    this.held = [last];
+    if (held.length) await this.out.write(`${held.join('\n')}\n`);
+    await spliceChunks(this.out, chunks);
+  }
 }
 
-export async function writeMarkdown(r: Report, lang: Lang, sink: TextSink): Promise<void> {
+const mdRow = (row: readonly CellValue[], cols: readonly Column[], lang: Lang, tz: string | undefined): string => {
+  let line = '|';
+  for (let i = 0; i < cols.length; i++) line += ` ${mdEscape(mdText(row[i] ?? null, cols[i], lang, tz))} |`;
+  return line;
+};
+
+/** A section's rows as Lines.pushRow would write them: each but the last with its line end to `out`; the last returned (null: none). */
+export async function writeMdRowsApart(rows: Iterable<CellValue[]>, cols: readonly Column[], lang: Lang, tz: string | undefined, out: TextSink): Promise<string | null> {
+  let held: string | null = null;
+  for (const row of rows) {
+    if (held !== null) {
+      const p = out.write(`${held}\n`);
+      if (p) await p;
+    }
+    held = mdRow(row, cols, lang, tz);
+  }
+  return held;
+}
+
+/** `elsewhere`: sections whose rows another thread writes (rows-elsewhere.ts). */
+export async function writeMarkdown(r: Report, lang: Lang, sink: TextSink, elsewhere?: RowsElsewhere): Promise<void> {
   const out = new Lines(sink);
   await out.push(`# ${mdEscape(r.title[lang])} — ${mdEscape(r.roundId)}`, '');
   for (const m of r.meta) {
@@ -111,7 +139,8 @@ export async function writeMarkdown(r: Report, lang: Lang, sink: TextSink): Prom
   for (const s of r.sections) {
     await out.push(`## ${mdEscape(s.title[lang])}`, '');
     if (s.note) await out.push(`_${mdEscape(s.note[lang])}_`, '');
-    const { empty, rows } = openRows(s.rows);
+    const done = await rowsFrom(elsewhere, s.id);
+    const { empty, rows } = done ? { empty: done.count === 0, rows: [] } : openRows(s.rows);
     if (empty) {
       // A note already says what the section holds ("No problem found."): no "(none)" after it.
       if (!s.note) await out.push(`_${NONE[lang]}_`, '');
@@ -120,12 +149,13 @@ export async function writeMarkdown(r: Report, lang: Lang, sink: TextSink): Prom
     await out.push(`| ${s.columns.map((c) => mdEscape(c.header[lang])).join(' | ')} |`);
     await out.push(`|${s.columns.map((c) => (RIGHT.has(c.type) ? '---:' : '---')).join('|')}|`);
     const cols = s.columns;
-    for (const row of rows) {
-      let line = '|';
-      for (let i = 0; i < cols.length; i++) line += ` ${mdEscape(mdText(row[i] ?? null, cols[i], lang, r.timeZone))} |`;
-      // Awaited only when a buffer went out: an await per row is a pause per row.
-      const p = out.pushRow(line);
-      if (p) await p;
+    if (done) await out.pushRows(done.chunks, done.last as string);
+    else {
+      for (const row of rows) {
+        // Awaited only when a buffer went out: an await per row is a pause per row.
+        const p = out.pushRow(mdRow(row, cols, lang, r.timeZone));
+        if (p) await p;
+      }
     }
     await out.push('');
   }

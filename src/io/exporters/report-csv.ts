@@ -6,6 +6,7 @@ import { yuanPlain } from '../../domain/money.js';
 import { plainText, resolveCell, type CellValue, type Column, type Report } from '../../domain/reports/model.js';
 import type { Lang } from '../../domain/text.js';
 import { csvCell } from './csv.js';
+import { type RowsElsewhere, rowsFrom, spliceChunks } from './rows-elsewhere.js';
 import { toText, type TextSink } from './sink.js';
 
 function cell(v: CellValue, c: Column, lang: Lang, tz?: string): string {
@@ -22,7 +23,19 @@ function cell(v: CellValue, c: Column, lang: Lang, tz?: string): string {
   return csvCell(plainText(r, false, yuanPlain, tz));
 }
 
-export async function writeCsv(r: Report, lang: Lang, out: TextSink): Promise<void> {
+/** A section's rows, a line each. */
+export async function writeCsvRows(rows: Iterable<CellValue[]>, cols: readonly Column[], lang: Lang, tz: string | undefined, out: TextSink): Promise<void> {
+  for (const row of rows) {
+    let t = cell(row[0] ?? null, cols[0], lang, tz);
+    for (let i = 1; i < cols.length; i++) t += `,${cell(row[i] ?? null, cols[i], lang, tz)}`;
+    // Awaited only when a buffer went out: an await per row is a pause per row.
+    const p = out.write(`${t}\r\n`);
+    if (p) await p;
+  }
+}
+
+/** `elsewhere`: sections whose rows another thread writes (rows-elsewhere.ts). */
+export async function writeCsv(r: Report, lang: Lang, out: TextSink, elsewhere?: RowsElsewhere): Promise<void> {
   const line = (s: string) => out.write(`${s}\r\n`);
   await line(`\uFEFF${csvCell(`${r.title[lang]} — ${r.roundId}`)}`);
   for (const m of r.meta) await line(`${csvCell(m.label[lang])},${cell(m.value, { key: m.key, header: m.label, type: m.type }, lang, r.timeZone)}`);
@@ -31,14 +44,9 @@ export async function writeCsv(r: Report, lang: Lang, out: TextSink): Promise<vo
     await line(csvCell(s.title[lang]));
     if (s.note) await line(csvCell(s.note[lang]));
     await line(s.columns.map((c) => csvCell(c.header[lang])).join(','));
-    const cols = s.columns;
-    for (const row of s.rows) {
-      let t = cell(row[0] ?? null, cols[0], lang, r.timeZone);
-      for (let i = 1; i < cols.length; i++) t += `,${cell(row[i] ?? null, cols[i], lang, r.timeZone)}`;
-      // Awaited only when a buffer went out: an await per row is a pause per row.
-      const p = line(t);
-      if (p) await p;
-    }
+    const done = await rowsFrom(elsewhere, s.id);
+    if (done) await spliceChunks(out, done.chunks);
+    else await writeCsvRows(s.rows, s.columns, lang, r.timeZone, out);
   }
 }
 
