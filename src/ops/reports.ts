@@ -119,9 +119,9 @@ export async function writeRoundReport(op: OpContext, input: ReportInput): Promi
       const checks = reporter(op.progress, text('校验账本', 'verifying'), 'checks');
       // An abridged web page reads little of the round: the verify may take the rest of the machine.
       if (beside) {
-        // The worker also writes the rows of the scores section (a data format's, in full): the two threads then
-        // end about together.
-        const rows: RowsRequest | null = isSpliced(format) ? { roundId: round.roundId, generatedAt, timeZone: input.timeZone, format, lang, sections: [...rowsElsewhere] } : null;
+        // The worker also writes the rows of rowsElsewhere (a data format's, in full): the two threads then end about together.
+        const rows: RowsRequest | null =
+          rowsElsewhere.length > 0 && isSpliced(format) ? { roundId: round.roundId, generatedAt, timeZone: input.timeZone, format, lang, sections: [...rowsElsewhere] } : null;
         return await auditBeside(op.db, build, emit, checks, format === 'html' && input.htmlRows !== null, rows);
       }
       return await emit(build(await verifyFactsOnFile(op.db, checks)));
