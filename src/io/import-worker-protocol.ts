@@ -9,14 +9,18 @@ import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { type CellError, type ColumnDef, type HeaderMapping, APPLICATION_COLUMNS, parseApplicationRow } from '../domain/import-row.js';
+import { type CellError, type ColumnDef, type HeaderMapping, APPLICATION_COLUMNS, noteRowWarning, parseApplicationRow } from '../domain/import-row.js';
 import type { Policy } from '../domain/policy.js';
+import { type RowError, type ScoreColumns, type ScoreRow, matchScoreColumns, parseScoreRow, scoreColumnDefs, scoreColumns } from '../domain/score-row.js';
+import { expertUnits, formatFraction, scoringRules } from '../domain/scoring.js';
 import { SIDE_LIST_COLUMNS, type SideListKind, parseSideListRow } from '../domain/side-lists.js';
-import type { Text } from '../domain/text.js';
+import { type Text, text } from '../domain/text.js';
 import { type ApplicationRecord, RECORD_COMMON_TEXT_AT, RECORD_LENGTH, applicationRecord, recordLine, withContentHash } from '../ledger/import.repo.js';
+import { type ScoreSource, scoreStoredValues } from '../ledger/scores.repo.js';
 import { type SideListInsertRow, sideListInsertRow } from '../ledger/side-lists.repo.js';
+import { storedRowHash } from '../ledger/stored-row-hash.js';
 import { FileReadError, type FileReadErrorCode } from './decode.js';
-import { type ParsedRecord, type RowParser, type TableEvent, parsedTable } from './parsed-table.js';
+import { type HeaderFailure, type ParsedRecord, type RowParser, type TableEvent, parsedTable, tableRows } from './parsed-table.js';
 import { type RawRow, type ReadTableOptions, TableReadError, type TableReadErrorCode, isWorkbook } from './table-reader.js';
 
 /** `--mapping`, resolved (normalised header → column key), as it crosses to the worker. */
@@ -80,8 +84,104 @@ export function sideListTable(src: SideListSource, batches?: AsyncIterable<RawRo
   return parsedTable(src.file, src.read, defs, mappingOf(src.mapping, defs), sideListRowParser(src.kind), src.keepCells, batches);
 }
 
+// ---------------------------------------------------------------------------
+// Score sheets
+
+export interface ScoreSheetSource {
+  file: string;
+  read: ReadTableOptions;
+  policy: Policy;
+  /** Every row's cells are kept (else only a bad row's). */
+  keepCells: boolean;
+  /** What a new row will be stored with: its hash as stored (storedRowHash) is made on the way; null: not made. */
+  sealAs: { roundId: string; src: ScoreSource } | null;
+}
+
+/** One record after the header: a note under the sheet (注：…), a row with errors, or a score row. */
+export interface ScoreSheetLine {
+  line: number;
+  cells: string[] | null;
+  note: CellError | null;
+  row: ScoreRow | null;
+  errors: RowError[];
+  /** The row's hash as a new row of `scores` (see sealAs). */
+  hash: string | null;
+}
+
+export type ScoreSheetEvent =
+  | { kind: 'header'; cells: string[]; cols: ScoreColumns }
+  | { kind: 'rows'; rows: ScoreSheetLine[] }
+  /** `failure`: no usable header. */
+  | { kind: 'end'; failure: HeaderFailure | null };
+
+const NO_ROW_ERRORS: RowError[] = [];
+
+/** The events of a score sheet, its rows parsed in this thread (its records read here, or given: `batches`). */
+export async function* scoreSheetTable(src: ScoreSheetSource, batches?: AsyncIterable<RawRow[]>): AsyncGenerator<ScoreSheetEvent> {
+  const rules = scoringRules(src.policy);
+  const defs = scoreColumnDefs(rules);
+  const weightedTotal = (c: Record<string, number>) => formatFraction(expertUnits(rules, null, c) ?? 0n, rules.unitsPerPoint);
+  let cols: ScoreColumns | null = null;
+  for await (const ev of tableRows(src.file, src.read, (cells) => matchScoreColumns(cells, defs), batches)) {
+    if (ev.kind === 'header') {
+      cols = scoreColumns(ev.cells, ev.map, rules);
+      yield { kind: 'header', cells: ev.cells, cols };
+    } else if (ev.kind === 'rows') {
+      const c = cols as ScoreColumns;
+      const rows = ev.rows.map(({ line, cells }): ScoreSheetLine => {
+        // A note under the sheet (注：…, 评审专家签名：…): no score.
+        const note = noteRowWarning(cells, text('评分', 'a score'));
+        if (note !== null) return { line, cells: null, note, row: null, errors: NO_ROW_ERRORS, hash: null };
+        const errors: RowError[] = [];
+        const row = parseScoreRow(line, cells, c, rules, weightedTotal, errors);
+        return { line, cells: src.keepCells || row === null ? cells : null, note: null, row, errors: row === null ? errors : NO_ROW_ERRORS, hash: null };
+      });
+      const as = src.sealAs;
+      if (as) for (const r of rows) if (r.row !== null) r.hash = storedRowHash('scores', scoreStoredValues(r.row, as.roundId, as.src));
+      yield { kind: 'rows', rows };
+    } else {
+      yield { kind: 'end', failure: ev.failure };
+    }
+  }
+}
+
+/**
+ * A score sheet's event as the worker sends it: a score row without its
+ * cells goes as a flat array (line, application, expert, score, criteria as
+ * JSON, recused 0/1, comment, hash), the rest as read.
+ */
+export function scoreSheetToWire(ev: ScoreSheetEvent): ScoreSheetWireEvent {
+  if (ev.kind !== 'rows') return ev;
+  return {
+    kind: 'rows',
+    rows: ev.rows.map((l) => {
+      const r = l.row;
+      if (r === null || l.cells !== null) return l;
+      return [l.line, r.applicationId, r.expertId, r.centi, r.criteria && JSON.stringify(r.criteria), r.recused ? 1 : 0, r.comment, l.hash];
+    }),
+  };
+}
+
+type ScoreWireRow = [number, string, string, number | null, string | null, 0 | 1, string | null, string | null];
+export type ScoreSheetWireEvent = Exclude<ScoreSheetEvent, { kind: 'rows' }> | { kind: 'rows'; rows: (ScoreSheetLine | ScoreWireRow)[] };
+
+function scoreSheetFromWire(ev: ScoreSheetWireEvent): ScoreSheetEvent {
+  if (ev.kind !== 'rows') return ev;
+  return {
+    kind: 'rows',
+    rows: ev.rows.map((w) => {
+      if (!Array.isArray(w)) return w;
+      const [line, applicationId, expertId, centi, criteria, recused, comment, hash] = w;
+      const row: ScoreRow = { line, applicationId, expertId, centi, criteria: criteria === null ? null : (JSON.parse(criteria) as Record<string, number>), recused: recused === 1, comment };
+      return { line, cells: null, note: null, row, errors: NO_ROW_ERRORS, hash };
+    }),
+  };
+}
+
 /** What the worker is given: the source, and whether it only reads the records (a workbook) or also parses them. */
-export type WorkerJob = ((ApplicationSource & { table: 'applications' }) | (SideListSource & { table: 'side-list' })) & { recordsOnly: boolean };
+export type WorkerJob = ((ApplicationSource & { table: 'applications' }) | (SideListSource & { table: 'side-list' }) | (ScoreSheetSource & { table: 'scores' })) & {
+  recordsOnly: boolean;
+};
 
 // ---------------------------------------------------------------------------
 // The worker, seen from the main thread
@@ -111,7 +211,7 @@ const WORKER_MIN_BYTES = 2 * 1024 * 1024;
  * by the cells as one JSON text, parsed only for a row that is refused: one
  * string costs the two threads less than a record object with an array of them.
  */
-export type WireEvent = Exclude<TableEvent<never>, { kind: 'rows' }> | { kind: 'rows'; rows: (ApplicationRecord | ParsedRecord<unknown>)[] };
+export type WireEvent = Exclude<TableEvent<never>, { kind: 'rows' }> | { kind: 'rows'; rows: (ApplicationRecord | ParsedRecord<unknown>)[] } | ScoreSheetWireEvent;
 
 /**
  * Texts that many rows share (district, category, dates, extra columns) go
@@ -157,7 +257,8 @@ export function toWire(ev: TableEvent<ApplicationRecord>, texts: WireTexts, hash
 
 const NONE: CellError[] = [];
 
-function fromWire(ev: WireEvent, texts: readonly string[]): TableEvent<ApplicationRecord> {
+function fromWire(wire: WireEvent, texts: readonly string[]): TableEvent<ApplicationRecord> {
+  const ev = wire as Exclude<WireEvent, ScoreSheetWireEvent>;
   if (ev.kind !== 'rows') return ev;
   return {
     kind: 'rows',
@@ -200,7 +301,8 @@ export function sideListToWire(ev: TableEvent<SideListInsertRow>): WireEvent {
   };
 }
 
-function sideListFromWire(ev: WireEvent): TableEvent<SideListInsertRow> {
+function sideListFromWire(wire: WireEvent): TableEvent<SideListInsertRow> {
+  const ev = wire as Exclude<WireEvent, ScoreSheetWireEvent>;
   if (ev.kind !== 'rows') return ev;
   return {
     kind: 'rows',
@@ -283,13 +385,22 @@ export async function* sideListTableInWorker(src: SideListSource, idle?: () => b
   yield* tableInWorker({ ...src, table: 'side-list', recordsOnly }, (batches) => sideListTable(src, batches), sideListFromWire, idle);
 }
 
-async function* tableInWorker<T>(
+/**
+ * The events of a score sheet, with a worker thread, as applicationTableInWorker: the hashes of
+ * `src.sealAs` are made there too (not for a workbook, whose records are parsed here).
+ */
+export async function* scoreSheetInWorker(src: ScoreSheetSource): AsyncGenerator<ScoreSheetEvent> {
+  const recordsOnly = await isWorkbook(src.file);
+  yield* tableInWorker({ ...src, table: 'scores', recordsOnly }, (batches) => scoreSheetTable({ ...src, sealAs: null }, batches), (ev) => scoreSheetFromWire(ev as ScoreSheetWireEvent));
+}
+
+async function* tableInWorker<E>(
   job: WorkerJob,
   /** The rows parsed here from the records the worker reads (a workbook). */
-  parsedHere: (batches: AsyncIterable<RawRow[]>) => AsyncGenerator<TableEvent<T>>,
-  unwire: (ev: WireEvent, texts: readonly string[]) => TableEvent<T>,
+  parsedHere: (batches: AsyncIterable<RawRow[]>) => AsyncGenerator<E>,
+  unwire: (ev: WireEvent, texts: readonly string[]) => E,
   idle?: () => boolean,
-): AsyncGenerator<TableEvent<T>> {
+): AsyncGenerator<E> {
   const worker = new Worker(WORKER_URL, { workerData: job, ...(job.recordsOnly ? { resourceLimits: WORKBOOK_READER_LIMITS } : {}) });
   try {
     const messages = workerMessages(worker, idle);

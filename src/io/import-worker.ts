@@ -11,12 +11,13 @@ import {
   type WorkerJob,
   type WorkerMessage,
   applicationTable,
+  scoreSheetTable,
+  scoreSheetToWire,
   serializeError,
   sideListTable,
   sideListToWire,
   toWire,
 } from './import-worker-protocol.js';
-import type { TableEvent } from './parsed-table.js';
 import { readTableBatches } from './table-reader.js';
 
 const port = parentPort;
@@ -53,14 +54,14 @@ async function readRecords(): Promise<void> {
   port?.close();
 }
 
-async function run<T>(table: AsyncIterable<TableEvent<T>>, wire: (ev: TableEvent<T>, texts: WireTexts) => WireEvent): Promise<void> {
+async function run<E extends { kind: string; rows?: unknown[] }>(table: AsyncIterable<E>, wire: (ev: E, texts: WireTexts) => WireEvent): Promise<void> {
   let events: WireEvent[] = [];
   let texts = new WireTexts();
   let rows = 0;
   try {
     for await (const ev of table) {
       events.push(wire(ev, texts));
-      if (ev.kind === 'rows') rows += ev.rows.length;
+      if (ev.kind === 'rows') rows += ev.rows?.length ?? 0;
       // Rows are sent in a few thousands at a time; the header and the end at once.
       if (ev.kind !== 'rows' || rows >= ROWS_PER_MESSAGE) {
         await post({ t: 'events', events, texts: texts.texts });
@@ -82,4 +83,5 @@ async function run<T>(table: AsyncIterable<TableEvent<T>>, wire: (ev: TableEvent
 if (job.recordsOnly) void readRecords();
 // Half the messages or more unread: the main thread (insert, seal) is the slower, so the content hashes are made here.
 else if (job.table === 'applications') void run(applicationTable(job), (ev, texts) => toWire(ev, texts, inFlight >= MESSAGES_IN_FLIGHT / 2));
-else void run(sideListTable(job), sideListToWire);
+else if (job.table === 'side-list') void run(sideListTable(job), sideListToWire);
+else void run(scoreSheetTable(job), scoreSheetToWire);

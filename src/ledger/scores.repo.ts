@@ -118,6 +118,26 @@ export function linkWrittenScores(db: Db, seq: number, roundId: string, src: Sco
   ).run(seq, roundId, src.at, src.sha256);
 }
 
+/** The columns of `scores` in the table's order: a new row's values (scoreStoredValues) are hashed in this order before it is stored. */
+export const SCORE_COLUMNS = [
+  'application_id',
+  'round_id',
+  'expert_id',
+  'score_centi',
+  'criteria_json',
+  'recused',
+  'comment',
+  'source_file',
+  'source_line',
+  'source_sha256',
+  'imported_at',
+] as const;
+
+/** A new score row's values as `scores` will store them, in SCORE_COLUMNS' order. */
+export function scoreStoredValues(r: ScoreRow, roundId: string, src: ScoreSource): (string | number | null)[] {
+  return [r.applicationId, roundId, r.expertId, r.centi, r.criteria ? JSON.stringify(r.criteria) : null, r.recused ? 1 : 0, r.comment, src.file, r.line, src.sha256, src.at];
+}
+
 /** What a score sheet's import does with a row: insert it, leave it (the same as stored), replace the stored one, or nothing (refused). */
 export type StagedKind = 'new' | 'same' | 'update' | 'refused';
 
@@ -131,6 +151,8 @@ const STAGE_BATCH = 256;
 export interface StagedRow {
   row: ScoreRow;
   kind: StagedKind;
+  /** Its hash as a new row of `scores` (storedRowHash of scoreStoredValues), made ahead; else null: the seal reads the stored row. */
+  hash: string | null;
 }
 
 /**
@@ -149,8 +171,8 @@ export class ScoreStage {
   constructor(private readonly db: Db) {
     db.exec(`DROP TABLE IF EXISTS temp.score_stage;
       CREATE TEMP TABLE score_stage (application_id TEXT NOT NULL, expert_id TEXT NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL,
-        score_centi INTEGER, criteria_json TEXT, recused INTEGER NOT NULL, comment TEXT, PRIMARY KEY (application_id, expert_id)) WITHOUT ROWID`);
-    this.add = new BatchedInsert(db, 'INSERT INTO temp.score_stage VALUES ', '(?, ?, ?, ?, ?, ?, ?, ?)', ' ON CONFLICT DO NOTHING');
+        score_centi INTEGER, criteria_json TEXT, recused INTEGER NOT NULL, comment TEXT, hash TEXT, PRIMARY KEY (application_id, expert_id)) WITHOUT ROWID`);
+    this.add = new BatchedInsert(db, 'INSERT INTO temp.score_stage VALUES ', '(?, ?, ?, ?, ?, ?, ?, ?, ?)', ' ON CONFLICT DO NOTHING');
     this.firstLine = db.prepare('SELECT line FROM temp.score_stage WHERE application_id = ? AND expert_id = ?').pluck();
     this.stagedRow = db.prepare('SELECT kind, score_centi, criteria_json, recused, comment FROM temp.score_stage WHERE application_id = ? AND expert_id = ?').raw();
   }
@@ -176,7 +198,7 @@ export class ScoreStage {
     for (let i = 0; i < rows.length; i += STAGE_BATCH) {
       const part = rows.slice(i, i + STAGE_BATCH);
       const before = this.add.changes;
-      for (const { row: r, kind } of part) this.add.add([r.applicationId, r.expertId, r.line, kind, r.centi, r.criteria ? JSON.stringify(r.criteria) : null, r.recused ? 1 : 0, r.comment]);
+      for (const { row: r, kind, hash } of part) this.add.add([r.applicationId, r.expertId, r.line, kind, r.centi, r.criteria ? JSON.stringify(r.criteria) : null, r.recused ? 1 : 0, r.comment, hash]);
       this.add.flush();
       // Each row staged unless its pair was: only then is each pair's first line read back (a line is one row's).
       const all = this.add.changes - before === part.length;
@@ -193,14 +215,21 @@ export class ScoreStage {
     return first;
   }
 
-  /** Inserts the new rows and replaces the updated ones; inside the command's transaction. */
+  /**
+   * Inserts the new rows and replaces the updated ones; inside the command's
+   * transaction. `src` must be what the staged hashes were made with.
+   */
   write(roundId: string, src: ScoreSource): void {
     const db = this.db;
     if (this.counts.new > 0) {
       // One statement in key order; its rows are noted for the seals from the stage, not one by one by a trigger.
-      const notes = bulkInsert(db, 'scores', "SELECT application_id, expert_id FROM temp.score_stage WHERE kind = 'new'");
+      // Hashed ahead, every one of them, for this table as it is: sealed with those hashes, the rows not read back.
+      const hashed =
+        db.prepare("SELECT NOT EXISTS (SELECT 1 FROM temp.score_stage WHERE kind = 'new' AND hash IS NULL)").pluck().get() === 1 &&
+        (db.prepare("SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info('scores') ORDER BY cid)").pluck().get() as string) === SCORE_COLUMNS.join(',');
+      const notes = bulkInsert(db, 'scores', `SELECT application_id, expert_id${hashed ? ', hash' : ''} FROM temp.score_stage WHERE kind = 'new'`, { hashed });
       db.prepare(
-        `INSERT INTO scores (application_id, round_id, expert_id, score_centi, criteria_json, recused, comment, source_file, source_line, source_sha256, imported_at)
+        `INSERT INTO scores (${SCORE_COLUMNS.join(', ')})
          SELECT application_id, ${sqlText(roundId)}, expert_id, score_centi, criteria_json, recused, comment, ${sqlText(src.file)}, line, ${sqlText(src.sha256)}, ${sqlText(src.at)}
            FROM temp.score_stage WHERE kind = 'new' ORDER BY application_id, expert_id`,
       ).run();
@@ -234,7 +263,7 @@ export function writeScores(db: Db, roundId: string, inserts: ScoreRow[], update
   const stage = new ScoreStage(db);
   try {
     db.transaction(() => {
-      const rows: StagedRow[] = [...inserts.map((row) => ({ row, kind: 'new' as const })), ...updates.map((row) => ({ row, kind: 'update' as const }))];
+      const rows: StagedRow[] = [...inserts.map((row) => ({ row, kind: 'new' as const, hash: null })), ...updates.map((row) => ({ row, kind: 'update' as const, hash: null }))];
       const first = stage.stage(rows);
       const twice = first.findIndex((l) => l !== null);
       if (twice >= 0) throw new Error(`internal error: scores of ${rows[twice].row.applicationId} by ${rows[twice].row.expertId} given twice`);

@@ -181,9 +181,12 @@ export function dropNoted(db: Db): void {
  * the order of their keys (allocate's lines, aggregate's rows): they are then
  * sealed in rowid order, without SQLite sorting their keys and reading each row
  * back by rowid. A hint only: rows whose keys come out of order all the same
- * are read back in key order for the digest.
+ * are read back in key order for the digest. `hashed`: `keys` also selects
+ * each row's hash (rowHashHex of the row as stored, made ahead, e.g. in the
+ * import worker by storedRowHash), which is sealed as given, the row not
+ * read back: a hash that is not the stored row's is found by verify.
  */
-export function bulkInsert(db: Db, table: BulkTable, keys?: string, opts: { inKeyOrder?: boolean } = {}): BulkInsert {
+export function bulkInsert(db: Db, table: BulkTable, keys?: string, opts: { inKeyOrder?: boolean; hashed?: boolean } = {}): BulkInsert {
   if (!db.inTransaction) throw new Error('internal error: bulkInsert outside a transaction');
   watchFactTables(db);
   const base = keys === undefined ? (db.prepare(`SELECT coalesce(max(rowid), 0) FROM main.${q(table)}`).pluck().get() as number) : 0;
@@ -209,9 +212,10 @@ export function bulkInsert(db: Db, table: BulkTable, keys?: string, opts: { inKe
         else if (was.kind === 'rowid') pending.set(table, { kind: 'rowid', base: Math.min(base, was.base), inKeyOrder: false });
       } else {
         const cols = SEALED_TABLES[table].map(q).join(', ');
-        db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${bulkKeysTable(table)} (${cols}, PRIMARY KEY (${cols})) WITHOUT ROWID`);
-        db.prepare(`INSERT OR IGNORE INTO ${bulkKeysTable(table)} (${cols}) SELECT ${cols} FROM (${keys})`).run();
-        pending.set(table, { kind: 'keys' });
+        const hashed = opts.hashed === true;
+        db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${bulkKeysTable(table)} (${cols}, hash TEXT, PRIMARY KEY (${cols})) WITHOUT ROWID`);
+        db.prepare(`INSERT OR IGNORE INTO ${bulkKeysTable(table)} (${cols}${hashed ? ', hash' : ''}) SELECT ${cols}${hashed ? ', hash' : ''} FROM (${keys})`).run();
+        pending.set(table, { kind: 'keys', hashed });
       }
       db.exec(insertTrigger(table));
     },
@@ -233,7 +237,7 @@ export interface BulkInsert {
 }
 
 // Per connection, the rows inserted in bulk in its open transaction, by table: sealed from the table itself.
-type BulkRows = { kind: 'rowid'; base: number; inKeyOrder: boolean } | { kind: 'keys' };
+type BulkRows = { kind: 'rowid'; base: number; inKeyOrder: boolean } | { kind: 'keys'; hashed: boolean };
 const bulkRows = new WeakMap<Db, Map<string, BulkRows>>();
 const bulkKeysTable = (table: string) => `temp.${q(`jm_bulk_${table}`)}`;
 
@@ -305,6 +309,10 @@ function bulkSource(db: Db, table: string, dirty: boolean): { sql: string; hashe
   if (b.kind === 'rowid' && aheadRows.get(db)?.has(table)) {
     completeAhead(db, table, b.base);
     return { sql: `SELECT a.k AS k, a.hash AS hash FROM ${aheadTable(table)} a WHERE 1${notNoted('a.k')} ORDER BY 1`, hashed: true };
+  }
+  if (b.kind === 'keys' && b.hashed) {
+    const k = keyExpr(table, 'n.');
+    return { sql: `SELECT ${k} AS k, n.hash AS hash FROM ${bulkKeysTable(table)} n WHERE 1${notNoted(k)} ORDER BY 1`, hashed: true };
   }
   return { sql: unhashedSource(db, table, b, notNoted), hashed: false };
 }

@@ -1,13 +1,13 @@
 // jmfund scores import | aggregate | show | experts (Art. 11, SPEC §7).
 import { basename } from 'node:path';
 import { UserError } from '../domain/errors.js';
-import { noteRowWarning } from '../domain/import-row.js';
 import type { Policy, ScoreMethod } from '../domain/policy.js';
-import { centiText, contentKey, matchScoreColumns, PairMap, parseScoreRow, requiredColumnNames, scoreColumnDefs, scoreColumns, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../domain/score-row.js';
-import { AggregateSharing, aggregateApplication, expertSummaries, expertUnits, formatFraction, rankAggregates, ScoreMoments, scoringRules, zStatistics, type RankedAggregate, type ZStatistics } from '../domain/scoring.js';
+import { centiText, contentKey, PairMap, requiredColumnNames, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../domain/score-row.js';
+import { AggregateSharing, aggregateApplication, expertSummaries, rankAggregates, ScoreMoments, scoringRules, zStatistics, type RankedAggregate, type ZStatistics } from '../domain/scoring.js';
 import { type Lang, type Text, text } from '../domain/text.js';
 import { estimateRecords, fileProblem, sha256File } from '../io/files.js';
-import { type HeaderFailure, tableRows } from '../io/parsed-table.js';
+import { type HeaderFailure } from '../io/parsed-table.js';
+import { type ScoreSheetLine, type ScoreSheetSource, scoreSheetInWorker, scoreSheetTable, useImportWorker } from '../io/import-worker-protocol.js';
 import { roundSize } from '../ledger/eligibility.repo.js';
 import { EVENT_NAMES_AT_MOST } from '../ledger/allocations.repo.js';
 import { appendEvent, refuseIfClockBehind } from '../ledger/events.js';
@@ -101,7 +101,8 @@ export interface ScoresImport {
 
 /** A row checked, waiting to be staged; its cells for the words of a refusal. */
 interface Waiting extends StagedRow {
-  cells: string[];
+  /** Kept when a refusal may quote them (ScoreSheetSource.keepCells). */
+  cells: string[] | null;
 }
 
 const contentJson = (r: Pick<ScoreRow, 'centi' | 'criteria' | 'recused' | 'comment'>): unknown => JSON.parse(scoreContent(r)) as unknown;
@@ -166,7 +167,6 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
   if (!input.dryRun) refuseIfClockBehind(db, op.now());
   const rules = scoringRules(round.policy);
   const sourceName = basename(file);
-  const weightedTotal = (c: Record<string, number>) => formatFraction(expertUnits(rules, null, c) ?? 0n, rules.unitsPerPoint);
 
   // Validation reads the ledger before the write transaction; if another
   // command writes in between, the write is refused rather than mixed.
@@ -196,24 +196,23 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
   const rejectedLines = new Map<number, string[] | null>();
   let header: string[] = [];
   /** Runs one step of a row; an error it added marks the row rejected. */
-  const rejectIfErred = (line: number, cells: string[], step: () => void): void => {
+  const rejectIfErred = (line: number, cells: string[] | null, step: () => void): void => {
     const before = errors.length;
     step();
     if (errors.length > before && !rejectedLines.has(line)) rejectedLines.set(line, keepRejects ? cells : null);
   };
 
-  // Each row is checked against the ledger, then staged with its batch, then counted or refused.
-  const check = (line: number, cells: string[], cols: ScoreColumns, waiting: Waiting[]): void => {
+  // Each row read is checked against the ledger, then staged with its batch, then counted or refused.
+  const check = ({ line, cells, note, row, errors: rowErrors, hash }: ScoreSheetLine, cols: ScoreColumns, waiting: Waiting[]): void => {
     rows++;
     // A note under the sheet (注：…, 评审专家签名：…): no score, left out with a warning.
-    const note = noteRowWarning(cells, text('评分', 'a score'));
     if (note !== null) {
       notes++;
       warnings.push({ line, column: '', value: note.value, message: note.text });
       return;
     }
-    const row = parseScoreRow(line, cells, cols, rules, weightedTotal, errors);
-    const appId = row?.applicationId ?? (cells[cols.applicationId] ?? '').normalize('NFKC').trim();
+    for (const e of rowErrors) errors.push(e);
+    const appId = row?.applicationId ?? ((cells as string[])[cols.applicationId] ?? '').normalize('NFKC').trim();
     if (appId !== '' && !appIds.has(appId)) {
       if (!otherRound.has(appId)) otherRound.set(appId, applicationRound(db, appId));
       const other = otherRound.get(appId);
@@ -231,11 +230,11 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
     const stored = existing.size === 0 ? undefined : existing.get(row.applicationId, row.expertId);
     const kind: StagedKind =
       stored === undefined ? 'new' : stored === contentKey(row.centi, row.criteria ? JSON.stringify(row.criteria) : null, row.recused, row.comment) ? 'same' : input.update ? 'update' : 'refused';
-    waiting.push({ row, kind, cells });
+    waiting.push({ row, kind, hash, cells });
   };
 
   /** A staged row (`first`: null) or one whose pair the sheet named before, on line `first`. */
-  const settle = ({ row, kind, cells }: Waiting, first: number | null, cols: ScoreColumns): void => {
+  const settle = ({ row, kind, cells: kept }: Waiting, first: number | null, cols: ScoreColumns): void => {
     const { line } = row;
     if (first !== null && stage.sameAsStaged(row)) {
       repeated++;
@@ -270,6 +269,7 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
       updateLog.push({ application_id: row.applicationId, expert_id: row.expertId, line, old: JSON.parse(scoreContent(storedContent(old))) as unknown, new: contentJson(row) });
       return;
     }
+    const cells = kept as string[];
     const was = scoreWords(old);
     const sameScore = was.en === scoreWords(row).en;
     const commentNote = sameScore ? text(`，评审意见不同（原为「${old.comment ?? ''}」）`, `, with a different comment (stored: "${old.comment ?? ''}")`) : text('', '');
@@ -286,14 +286,20 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
 
   // The stage is dropped however the import ends.
   try {
-    const defs = scoreColumnDefs(rules);
     let cols: ScoreColumns | null = null;
     let read = 0;
+    // What the new rows will be stored with, known before they are read: a worker hashes them as stored on the way.
+    const sha256 = await sha256File(file);
+    const at = op.now();
+    const sealAs = { roundId: round.roundId, src: { file: sourceName, sha256, at } };
+    const worker = useImportWorker(file);
+    // A good row's cells are needed only for the rejects file, or to refuse a change to a stored score.
+    const sheet: ScoreSheetSource = { file, read: { encoding: input.encoding, sheet: input.sheet }, policy: round.policy, keepCells: keepRejects || existing.size > 0, sealAs: worker && !input.dryRun ? sealAs : null };
     op.progress?.phase(text('正在导入评分', 'importing scores'), op.progress ? await estimateRecords(file) : null, 'rows', true);
     try {
-      for await (const ev of tableRows(file, { encoding: input.encoding, sheet: input.sheet }, (cells) => matchScoreColumns(cells, defs))) {
+      for await (const ev of worker ? scoreSheetInWorker(sheet) : scoreSheetTable(sheet)) {
         if (ev.kind === 'header') {
-          cols = scoreColumns(ev.cells, ev.map, rules);
+          cols = ev.cols;
           header = ev.cells;
         } else if (ev.kind === 'rows') {
           // One transaction per batch: the stage's inserts are not each their own (the ledger is only read here).
@@ -301,7 +307,7 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
           const c = cols as ScoreColumns;
           db.transaction(() => {
             const waiting: Waiting[] = [];
-            for (const rec of ev.rows) rejectIfErred(rec.line, rec.cells, () => check(rec.line, rec.cells, c, waiting));
+            for (const l of ev.rows) rejectIfErred(l.line, l.cells, () => check(l, c, waiting));
             const first = stage.stage(waiting);
             for (let i = 0; i < waiting.length; i++) rejectIfErred(waiting[i].row.line, waiting[i].cells, () => settle(waiting[i], first[i], c));
           })();
@@ -314,7 +320,6 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
       op.progress?.done();
     }
 
-    const sha256 = await sha256File(file);
     errors.sort((a, b) => a.line - b.line);
     warnings.sort((a, b) => a.line - b.line);
     // Under --skip-invalid a row with an error was never staged to be written (a refused change is staged as such): the rest goes in.
@@ -329,8 +334,7 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
     try {
       if (tx) {
         if (lastEventSeq(db) !== headSeq) throw changedWhileReading();
-        const at = op.now();
-        stage.write(round.roundId, { file: sourceName, sha256, at });
+        stage.write(round.roundId, sealAs.src);
         // The event names up to EVENT_NAMES_AT_MOST applications itself; more are indexed in SQL (10^5 one-row inserts from JS cost half a second).
         const named = !affectedOverflow;
         const event = appendEvent(db, {
@@ -353,7 +357,7 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
             updates: updateLog,
           },
         });
-        if (!named) linkWrittenScores(db, event.seq, round.roundId, { file: sourceName, sha256, at });
+        if (!named) linkWrittenScores(db, event.seq, round.roundId, sealAs.src);
       }
       if (!failed) rejectsFile = await writeRejects(input, rejected, rejects);
       tx?.commit();

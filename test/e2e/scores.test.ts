@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { FIXTURES, ledgerWithRound, runCli, tempDir } from '../helpers.js';
-import type { Db } from '../../src/ledger/open.js';
+import { appendEvent } from '../../src/ledger/events.js';
+import { inTransaction, type Db } from '../../src/ledger/open.js';
 import { insertRound } from '../../src/ledger/rounds.repo.js';
 import { loadPolicy, policyHash } from '../../src/io/policies.js';
 import type { Policy } from '../../src/domain/policy.js';
@@ -324,6 +325,80 @@ describe('jmfund scores import', () => {
     expect(r.json<ImportJson>()).toMatchObject({ inserted: 3, errors: [] });
     expect(query(path, "SELECT score_centi FROM scores WHERE expert_id = 'E01'")).toBe(8850);
     expect(query(path, "SELECT recused FROM scores WHERE expert_id = 'E03'")).toBe(1);
+  });
+});
+
+describe('scores import in the import worker (JMFUND_IMPORT_WORKER)', () => {
+  it('the same outputs, rows, seals, events and rejects file as reading in the main thread; a refused sheet leaves the ledger as it was; verify passes', async () => {
+    const dir = tempDir('jmfund-scores-worker-');
+    const ids = Array.from({ length: 1000 }, (_, i) => `JM-${String(i + 1).padStart(4, '0')}`);
+    // Comments as officers write them, and what a seal's JSON must escape: quotes, backslashes, tabs, line breaks, emoji.
+    const comments = ['', '方案完整，建议支持', 'says "yes"', 'C:\\评审\\意见', 'tab\there', 'two\nlines', '👍 好', '  spaces  ', '注意：预算偏高'];
+    const big = join(dir, 'big.csv');
+    const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+    const lines = ['申报编号,专家编号,评分,是否回避,评审意见'];
+    ids.forEach((id, i) => {
+      for (let e = 1; e <= 3; e++) {
+        const recused = (i + e) % 97 === 0;
+        lines.push([id, `E0${e}`, recused ? '' : `${60 + ((i * 7 + e * 13) % 40)}.${(i + e) % 100}`, recused ? '是' : '否', comments[(i + e) % comments.length]].map(csvCell).join(','));
+      }
+    });
+    writeFileSync(big, `\uFEFF${lines.join('\r\n')}\r\n`);
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('评分');
+    ws.addRow(['申报编号', '专家编号', '评分(分)', '是否回避', '评审意见']);
+    ws.addRow(['JM-0005', 'E04', 88.5, false, '好']);
+    ws.addRow(['JM-0006', 'E04', null, true, '回避']);
+    const book = join(dir, 'scores.xlsx');
+    await wb.xlsx.writeFile(book);
+    const runs: string[][] = [
+      [join(F, 'errors.csv')],
+      [big],
+      [join(F, 'scores-pasted.csv')],
+      [join(F, 'errors.csv'), '--skip-invalid', '--rejects', 'REJECTS'],
+      [join(F, 'update.csv')],
+      [join(F, 'update.csv'), '--update'],
+      [join(F, 'scores-gb18030.csv')],
+      [book],
+    ];
+    const [w, m] = (['always', 'never'] as const).map((mode) => {
+      // The applications under an event of their own, so that verify accounts for them.
+      const { db: ledger, path } = ledgerWithRound('R1');
+      inTransaction(ledger, () => {
+        insertApplications(ledger, 'R1', ids);
+        appendEvent(ledger, { at: '2022-05-01T00:00:00.000Z', officer: 'o', command: 'import', roundId: 'R1' });
+      });
+      ledger.close();
+      const rejects = join(dir, `rejects-${mode}.csv`);
+      const env = { JMFUND_IMPORT_WORKER: mode, JMFUND_NOW: '2022-05-16T01:00:00.000Z' };
+      const told = runs.map(([file, ...args]) => {
+        const before = readFileSync(path);
+        const r = runCli(['scores', 'import', file, '--round', 'R1', ...args.map((a) => (a === 'REJECTS' ? rejects : a))], { db: path, env });
+        if (r.code !== 0 && !args.includes('--skip-invalid')) expect(readFileSync(path).equals(before), `${mode} ${file}`).toBe(true);
+        return { code: r.code, stdout: r.stdout.replaceAll(rejects, 'REJECTS'), stderr: r.stderr.replaceAll(rejects, 'REJECTS') };
+      });
+      const v = runCli(['verify'], { db: path });
+      expect(v.code, v.stdout + v.stderr).toBe(0);
+      const db = new Database(path, { readonly: true });
+      try {
+        const all = (sql: string) => db.prepare(sql).raw().all();
+        return {
+          told,
+          rejects: readFileSync(rejects, 'utf8'),
+          scores: all('SELECT * FROM scores ORDER BY application_id, expert_id'),
+          seals: all('SELECT tbl, key, seq, hex(hash) FROM row_seals ORDER BY tbl, key, seq'),
+          events: all('SELECT details, sealed, hash FROM events ORDER BY seq'),
+        };
+      } finally {
+        db.close();
+      }
+    });
+    expect(w.told.map((t) => t.code)).toEqual([1, 0, 1, 1, 1, 0, 1, 0]);
+    expect(w.told[2].stderr).toContain("give --update to replace it");
+    expect(w.scores).toHaveLength(3002);
+    expect(w.scores).toContainEqual(['JM-0010', 'R1', 'E03', expect.any(Number), null, 0, 'C:\\评审\\意见', 'big.csv', 34, expect.any(String), '2022-05-16T01:00:00.000Z']);
+    expect(w).toEqual(m);
   });
 });
 

@@ -94,7 +94,7 @@ describe('scores repository', () => {
             const counts = { new: 0, update: 0 };
             let line = 2;
             for (const call of calls) {
-              const rows = call.map(([a, e, kind]) => ({ row: row(`A${a}`, `E${e}`, 8000, line++), kind: kind as StagedKind }));
+              const rows = call.map(([a, e, kind]) => ({ row: row(`A${a}`, `E${e}`, 8000, line++), kind: kind as StagedKind, hash: null }));
               const expected = rows.map(({ row: r, kind }) => {
                 const first = seen.get(`${r.applicationId}/${r.expertId}`);
                 if (first !== undefined) return first;
