@@ -222,7 +222,16 @@ export function bulkInsert(db: Db, table: BulkTable, keys?: string, opts: { inKe
   };
 }
 
-type BulkTable = 'applications' | 'application_eligibility' | 'eligibility_results' | 'scores' | 'score_aggregates' | 'allocation_lines' | SideListTable;
+type BulkTable =
+  | 'applications'
+  | 'application_eligibility'
+  | 'eligibility_results'
+  | 'scores'
+  | 'score_aggregates'
+  | 'allocation_lines'
+  | 'notice_items'
+  | 'filed_awards'
+  | SideListTable;
 /** The side lists' tables (side-lists.repo.ts). */
 export type SideListTable = 'prior_funding' | 'credit_listings' | 'violations' | 'accidents';
 
