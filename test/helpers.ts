@@ -2,6 +2,8 @@
 // binary run as an officer would run it.
 import Database from 'better-sqlite3';
 import { spawnSync, type SpawnSyncOptionsWithStringEncoding, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { join, resolve } from 'node:path';
 import { createLedger, type Db } from '../src/ledger/open.js';
 import { insertRound } from '../src/ledger/rounds.repo.js';
@@ -102,4 +104,56 @@ export function writerDuring(path: string) {
     done: () => undefined,
   };
   return { progress, refused, state, write, close: () => other.close() };
+}
+
+/** What a run of importing commands told and left in the ledger (importBothWays). */
+export interface ImportRun<T> {
+  told: { code: number; stdout: string; stderr: string }[];
+  /** The rejects file (REJECTS in the commands), '' when none was written. */
+  rejects: string;
+  seals: unknown[][];
+  events: unknown[][];
+  rows: T;
+}
+
+/**
+ * The same commands on a new ledger each (`ledger()` makes it), once with the
+ * import worker forced on and once off: each command's exit code and output
+ * (its rejects file, REJECTS in `commands`, named REJECTS in them), a file
+ * refused whole leaving the ledger byte for byte as it was, verify passing
+ * after them, the row seals, the events, and what `rows` reads.
+ */
+export function importBothWays<T>(
+  ledger: () => string,
+  commands: readonly string[][],
+  rejectsDir: string,
+  env: Record<string, string>,
+  rows: (all: (sql: string) => unknown[][]) => T,
+): [ImportRun<T>, ImportRun<T>] {
+  const [w, m] = (['always', 'never'] as const).map((mode): ImportRun<T> => {
+    const path = ledger();
+    const rejects = join(rejectsDir, `rejects-${mode}.csv`);
+    const told = commands.map((argv) => {
+      const before = readFileSync(path);
+      const r = runCli(argv.map((a) => (a === 'REJECTS' ? rejects : a)), { db: path, env: { ...env, JMFUND_IMPORT_WORKER: mode } });
+      if (r.code !== 0 && !argv.includes('--skip-invalid')) expect(readFileSync(path).equals(before), `${mode}: ${argv.join(' ')}`).toBe(true);
+      return { code: r.code, stdout: r.stdout.replaceAll(rejects, 'REJECTS'), stderr: r.stderr.replaceAll(rejects, 'REJECTS') };
+    });
+    const v = runCli(['verify'], { db: path });
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    const db = new Database(path, { readonly: true });
+    try {
+      const all = (sql: string) => db.prepare(sql).raw().all() as unknown[][];
+      return {
+        told,
+        rejects: existsSync(rejects) ? readFileSync(rejects, 'utf8') : '',
+        seals: all('SELECT tbl, key, seq, hex(hash) FROM row_seals ORDER BY tbl, key, seq'),
+        events: all('SELECT details, sealed, hash FROM events ORDER BY seq'),
+        rows: rows(all),
+      };
+    } finally {
+      db.close();
+    }
+  });
+  return [w, m];
 }
