@@ -215,7 +215,9 @@ export function bulkInsert(db: Db, table: BulkTable, keys?: string, opts: { inKe
         const hashed = opts.hashed === true;
         db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${bulkKeysTable(table)} (${cols}, hash TEXT, PRIMARY KEY (${cols})) WITHOUT ROWID`);
         db.prepare(`INSERT OR IGNORE INTO ${bulkKeysTable(table)} (${cols}${hashed ? ', hash' : ''}) SELECT ${cols}${hashed ? ', hash' : ''} FROM (${keys})`).run();
-        pending.set(table, { kind: 'keys', hashed });
+        // Two bulk inserts of the table in one transaction are sealed by hash only when both were hashed.
+        const was = pending.get(table);
+        pending.set(table, { kind: 'keys', hashed: hashed && (was === undefined || (was.kind === 'keys' && was.hashed)) });
       }
       db.exec(insertTrigger(table));
     },

@@ -9,6 +9,9 @@ import { eventHash, GENESIS_HASH } from '../../src/ledger/events.js';
 import { appendEvent } from '../../src/ledger/events.js';
 import { inTransaction, openLedger, schemaVersion, type Db } from '../../src/ledger/open.js';
 import { bulkInsert, flushNoted } from '../../src/ledger/seals.js';
+import { SCORE_COLUMNS, scoreStoredValues } from '../../src/ledger/scores.repo.js';
+import { storedRowHash } from '../../src/ledger/stored-row-hash.js';
+import type { ScoreRow } from '../../src/domain/score-row.js';
 import { binaryOrder } from '../../src/ledger/statements.js';
 import { runChecks } from '../../src/ledger/verify/index.js';
 import { ledgerWithRound, ROOT, tempDir } from '../helpers.js';
@@ -275,6 +278,57 @@ describe('rows inserted in bulk (seals.bulkInsert)', () => {
     const sorted = run(false);
     expect(sorted.rows.map((r) => (r as string[])[0])).toEqual(ids.map((id) => JSON.stringify([id])).sort(binaryOrder));
     expect(run(true)).toEqual(sorted);
+  });
+
+  it('listed with the hashes made before they were stored (hashed keys), are sealed with them as if read back; a wrong one is named by verify', () => {
+    const src = { file: 'scores.csv', sha256: 'f'.repeat(64), at: at(2) };
+    const score = (app: string, expert: string, comment: string | null): ScoreRow => ({ line: 2, applicationId: app, expertId: expert, centi: 8000, criteria: null, recused: false, comment });
+    /** Scores inserted in bulk, listed by their keys with a hash each (`hashed`): what hashOf gives, or none. */
+    const insertScores = (db: Db, rows: ScoreRow[], hashed: boolean, hashOf = (r: ScoreRow) => storedRowHash('scores', scoreStoredValues(r, 'R1', src))) => {
+      db.exec('CREATE TEMP TABLE IF NOT EXISTS k (application_id TEXT, expert_id TEXT, hash TEXT); DELETE FROM temp.k');
+      for (const r of rows) db.prepare('INSERT INTO temp.k VALUES (?, ?, ?)').run(r.applicationId, r.expertId, hashed ? hashOf(r) : null);
+      const bulk = bulkInsert(db, 'scores', `SELECT application_id, expert_id${hashed ? ', hash' : ''} FROM temp.k`, { hashed });
+      const ins = db.prepare(`INSERT INTO scores (${SCORE_COLUMNS.join(', ')}) VALUES (${SCORE_COLUMNS.map(() => '?').join(', ')})`);
+      for (const r of rows) ins.run(scoreStoredValues(r, 'R1', src).map((v) => (typeof v === 'number' ? BigInt(v) : v)));
+      bulk.done();
+    };
+    const run = (hashed: boolean) => {
+      const { db } = ledgerWithRound('R1');
+      addApplications(db, 'R1', [{ id: 'A1' }, { id: 'A2' }, { id: 'A3' }]);
+      inTransaction(db, () => appendEvent(db, { at: at(1), officer: 'o', command: 'import', roundId: 'R1' }));
+      const seq = inTransaction(db, () => {
+        insertScores(db, [score('A3', 'E1', '好'), score('A1', 'E1', 'say "yes"'), score('A2', 'E1', null)], hashed);
+        // A second bulk insert of the table in the same command, without hashes: every row is read back.
+        insertScores(db, [score('A1', 'E2', null)], false);
+        // Changed after its insert: sealed as it stands.
+        db.prepare("UPDATE scores SET comment = '改' WHERE application_id = 'A2'").run();
+        return appendEvent(db, { at: at(2), officer: 'o', command: 'scores import', roundId: 'R1' }).seq;
+      });
+      expect(runChecks(db).problems).toEqual([]);
+      // The other way round: rows without hashes first.
+      const unhashedFirst = inTransaction(db, () => {
+        insertScores(db, [score('A1', 'E3', null)], false);
+        insertScores(db, [score('A2', 'E3', null)], hashed);
+        return appendEvent(db, { at: at(2), officer: 'o', command: 'scores import', roundId: 'R1' }).seq;
+      });
+      expect(runChecks(db).problems).toEqual([]);
+      const hashedOnly = inTransaction(db, () => {
+        insertScores(db, [score('A2', 'E2', '细节'), score('A3', 'E2', null)], true);
+        return appendEvent(db, { at: at(3), officer: 'o', command: 'scores import', roundId: 'R1' }).seq;
+      });
+      expect(runChecks(db).problems).toEqual([]);
+      return [sealsOf(db, seq), sealsOf(db, unhashedFirst), sealsOf(db, hashedOnly)];
+    };
+    expect(run(true)).toEqual(run(false));
+    // A hash that is not the stored row's: verify names the row.
+    const { db } = ledgerWithRound('R1');
+    addApplications(db, 'R1', [{ id: 'A1' }]);
+    inTransaction(db, () => appendEvent(db, { at: at(1), officer: 'o', command: 'import', roundId: 'R1' }));
+    inTransaction(db, () => {
+      insertScores(db, [score('A1', 'E1', 'stored')], true, (r) => storedRowHash('scores', scoreStoredValues({ ...r, comment: 'other' }, 'R1', src)));
+      appendEvent(db, { at: at(2), officer: 'o', command: 'scores import', roundId: 'R1' });
+    });
+    expect(runChecks(db).problems.map((p) => p.message.en)).toEqual([expect.stringContaining('a row of scores (application_id=A1, expert_id=E1) differs from what event #')]);
   });
 
   it('said to come in key order, two bulk inserts of one command are sealed as when sorted', () => {
