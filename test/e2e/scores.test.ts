@@ -531,6 +531,25 @@ describe('per-criterion scores (policy criteria)', () => {
     expect(show.aggregate.details.criteria).toEqual({ innovation: '27.78', benefit: '19.00' });
   });
 
+  it('in the import worker, a sheet of criteria gives the same rows and seals as read in the main thread', () => {
+    const good = join(tempDir(), 'good.csv');
+    writeFileSync(good, '申报编号,专家编号,创新性（分）,benefit,评分,是否回避,评审意见\nC-1,E1,30,27,84,否,"好, ""很好"""\nC-1,E2,20,20,,否,\nC-1,E3,33.33,10,,否,\nC-2,E1,,,,是,回避\n');
+    const [w, m] = (['always', 'never'] as const).map((mode) => {
+      const path = criteriaLedger();
+      const r = runCli(['scores', 'import', good, '--round', 'R1'], { db: path, env: { JMFUND_IMPORT_WORKER: mode, JMFUND_NOW: '2022-05-16T01:00:00.000Z' } });
+      expect(r.code, r.stderr).toBe(0);
+      const db = new Database(path, { readonly: true });
+      try {
+        return [db.prepare('SELECT * FROM scores ORDER BY 1, 3').raw().all(), db.prepare("SELECT key, hex(hash) FROM row_seals WHERE tbl = 'scores' ORDER BY key").raw().all()];
+      } finally {
+        db.close();
+      }
+    });
+    expect(w[1]).toHaveLength(4);
+    expect(w[0]).toContainEqual(['C-1', 'R1', 'E1', null, '{"innovation":3000,"benefit":2700}', 0, '好, "很好"', 'good.csv', 2, expect.any(String), '2022-05-16T01:00:00.000Z']);
+    expect(w).toEqual(m);
+  });
+
   it('requires a column per criterion', () => {
     const path = criteriaLedger();
     const file = join(tempDir(), 'plain.csv');
