@@ -257,7 +257,10 @@ export function scoreContent(r: Pick<ScoreRow, 'centi' | 'criteria' | 'recused' 
   return JSON.stringify({ score: r.centi === null ? null : centiText(r.centi), criteria: crit, recused: r.recused, comment: r.comment });
 }
 
-/** A compact form of the same content, cheap to compare for 1,000,000 rows (criteria as stored: JSON in policy order). */
+/** A row's criteria as `scores` stores them: JSON in policy order, or null for a plain score. */
+export const criteriaJson = (r: Pick<ScoreRow, 'criteria'>): string | null => (r.criteria ? JSON.stringify(r.criteria) : null);
+
+/** A compact form of the same content, cheap to compare for 1,000,000 rows (criteria as stored: criteriaJson). */
 export function contentKey(centi: number | null, criteriaJson: string | null, recused: boolean, comment: string | null): string {
   return `${centi ?? ''}\u0001${criteriaJson ?? ''}\u0001${recused ? 1 : 0}\u0001${comment ?? '\u0002'}`;
 }

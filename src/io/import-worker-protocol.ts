@@ -11,7 +11,7 @@ import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { type CellError, type ColumnDef, type HeaderMapping, APPLICATION_COLUMNS, noteRowWarning, parseApplicationRow } from '../domain/import-row.js';
 import type { Policy } from '../domain/policy.js';
-import { type RowError, type ScoreColumns, type ScoreRow, matchScoreColumns, parseScoreRow, scoreColumnDefs, scoreColumns } from '../domain/score-row.js';
+import { type RowError, type ScoreColumns, type ScoreRow, criteriaJson, matchScoreColumns, parseScoreRow, scoreColumnDefs, scoreColumns } from '../domain/score-row.js';
 import { expertUnits, formatFraction, scoringRules } from '../domain/scoring.js';
 import { SIDE_LIST_COLUMNS, type SideListKind, parseSideListRow } from '../domain/side-lists.js';
 import { type Text, text } from '../domain/text.js';
@@ -157,7 +157,7 @@ export function scoreSheetToWire(ev: ScoreSheetEvent): ScoreSheetWireEvent {
     rows: ev.rows.map((l) => {
       const r = l.row;
       if (r === null || l.cells !== null) return l;
-      return [l.line, r.applicationId, r.expertId, r.centi, r.criteria && JSON.stringify(r.criteria), r.recused ? 1 : 0, r.comment, l.hash];
+      return [l.line, r.applicationId, r.expertId, r.centi, criteriaJson(r), r.recused ? 1 : 0, r.comment, l.hash];
     }),
   };
 }

@@ -65,7 +65,8 @@ export function insertFiling(db: Db, f: { round_id: string; filed_on: string; cr
       .run(f.round_id, f.filed_on, items.length, total, hash, f.created_at, f.created_by).lastInsertRowid,
   );
   let done = 0;
-  // In key order, sealed from the table by rowid, not noted one by one by a trigger (seals.ts bulkInsert).
+  // In key order, sealed from the table by rowid, not noted one by one by a trigger (seals.ts bulkInsert); outside a
+  // transaction (tests that build a ledger by hand) the trigger notes them as any row.
   const bulk = db.inTransaction ? bulkInsert(db, 'filed_awards', undefined, { inKeyOrder: true }) : null;
   insertBatched(db, 'INSERT INTO filed_awards (application_id, filing_id, amount_fen) VALUES ', '(?, ?, ?)', items, (i, args) => {
     args.push(i.application_id, id, i.amount_fen);

@@ -133,7 +133,8 @@ export function insertNotice(db: Db, n: Omit<NoticeRow, 'notice_id'>, items: Ite
       .prepare('INSERT INTO notices (round_id, allocation_version, starts_on, days, ends_on, out_file, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(n.round_id, n.allocation_version, n.starts_on, n.days, n.ends_on, n.out_file, n.created_at, n.created_by).lastInsertRowid,
   );
-  // Usually in key order (the plan's lines by id), sealed from the table by rowid, not noted one by one by a trigger (seals.ts bulkInsert).
+  // Usually in key order (the plan's lines by id), sealed from the table by rowid, not noted one by one by a trigger (seals.ts
+  // bulkInsert); outside a transaction (tests that build a ledger by hand) the trigger notes them as any row.
   const bulk = db.inTransaction ? bulkInsert(db, 'notice_items', undefined, { inKeyOrder: true }) : null;
   insertBatched(db, 'INSERT INTO notice_items (notice_id, application_id, award_fen, source) VALUES ', '(?, ?, ?, ?)', items, (it, args) => args.push(id, it.application_id, it.award_fen, it.source));
   bulk?.done();

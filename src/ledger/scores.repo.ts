@@ -1,7 +1,7 @@
 // Expert scores and the round's score aggregate (Art. 11).
 import { FirstCopies } from '../domain/first-copies.js';
 import type { ScoreMethod } from '../domain/policy.js';
-import { contentKey, PairMap, type ScoreRow } from '../domain/score-row.js';
+import { contentKey, criteriaJson, PairMap, type ScoreRow } from '../domain/score-row.js';
 import {
   expertUnits,
   scoreExact,
@@ -118,7 +118,7 @@ export function linkWrittenScores(db: Db, seq: number, roundId: string, src: Sco
   ).run(seq, roundId, src.at, src.sha256);
 }
 
-/** The columns of `scores` in the table's order: a new row's values (scoreStoredValues) are hashed in this order before it is stored. */
+/** The columns of `scores` in the table's order (a test holds the migrations to it): a new row's values (scoreStoredValues) are hashed in this order before it is stored. */
 export const SCORE_COLUMNS = [
   'application_id',
   'round_id',
@@ -135,7 +135,7 @@ export const SCORE_COLUMNS = [
 
 /** A new score row's values as `scores` will store them, in SCORE_COLUMNS' order. */
 export function scoreStoredValues(r: ScoreRow, roundId: string, src: ScoreSource): (string | number | null)[] {
-  return [r.applicationId, roundId, r.expertId, r.centi, r.criteria ? JSON.stringify(r.criteria) : null, r.recused ? 1 : 0, r.comment, src.file, r.line, src.sha256, src.at];
+  return [r.applicationId, roundId, r.expertId, r.centi, criteriaJson(r), r.recused ? 1 : 0, r.comment, src.file, r.line, src.sha256, src.at];
 }
 
 /** What a score sheet's import does with a row: insert it, leave it (the same as stored), replace the stored one, or nothing (refused). */
@@ -184,7 +184,7 @@ export class ScoreStage {
   sameAsStaged(r: ScoreRow): boolean {
     const s = this.stagedRow.get(r.applicationId, r.expertId) as [string, number | null, string | null, number, string | null] | undefined;
     if (!s || s[0] === 'refused') return false;
-    return contentKey(s[1], s[2], s[3] === 1, s[4]) === contentKey(r.centi, r.criteria ? JSON.stringify(r.criteria) : null, r.recused, r.comment);
+    return contentKey(s[1], s[2], s[3] === 1, s[4]) === contentKey(r.centi, criteriaJson(r), r.recused, r.comment);
   }
 
   /**
@@ -198,7 +198,7 @@ export class ScoreStage {
     for (let i = 0; i < rows.length; i += STAGE_BATCH) {
       const part = rows.slice(i, i + STAGE_BATCH);
       const before = this.add.changes;
-      for (const { row: r, kind, hash } of part) this.add.add([r.applicationId, r.expertId, r.line, kind, r.centi, r.criteria ? JSON.stringify(r.criteria) : null, r.recused ? 1 : 0, r.comment, hash]);
+      for (const { row: r, kind, hash } of part) this.add.add([r.applicationId, r.expertId, r.line, kind, r.centi, criteriaJson(r), r.recused ? 1 : 0, r.comment, hash]);
       this.add.flush();
       // Each row staged unless its pair was: only then is each pair's first line read back (a line is one row's).
       const all = this.add.changes - before === part.length;
@@ -223,10 +223,8 @@ export class ScoreStage {
     const db = this.db;
     if (this.counts.new > 0) {
       // One statement in key order; its rows are noted for the seals from the stage, not one by one by a trigger.
-      // Hashed ahead, every one of them, for this table as it is: sealed with those hashes, the rows not read back.
-      const hashed =
-        db.prepare("SELECT NOT EXISTS (SELECT 1 FROM temp.score_stage WHERE kind = 'new' AND hash IS NULL)").pluck().get() === 1 &&
-        (db.prepare("SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info('scores') ORDER BY cid)").pluck().get() as string) === SCORE_COLUMNS.join(',');
+      // Hashed ahead, every one of them: sealed with those hashes, the rows not read back.
+      const hashed = db.prepare("SELECT NOT EXISTS (SELECT 1 FROM temp.score_stage WHERE kind = 'new' AND hash IS NULL)").pluck().get() === 1;
       const notes = bulkInsert(db, 'scores', `SELECT application_id, expert_id${hashed ? ', hash' : ''} FROM temp.score_stage WHERE kind = 'new'`, { hashed });
       db.prepare(
         `INSERT INTO scores (${SCORE_COLUMNS.join(', ')})

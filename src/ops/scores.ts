@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import { UserError } from '../domain/errors.js';
 import type { Policy, ScoreMethod } from '../domain/policy.js';
-import { centiText, contentKey, PairMap, requiredColumnNames, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../domain/score-row.js';
+import { centiText, contentKey, criteriaJson, PairMap, requiredColumnNames, scoreContent, type RowError, type ScoreColumns, type ScoreRow } from '../domain/score-row.js';
 import { AggregateSharing, aggregateApplication, expertSummaries, rankAggregates, ScoreMoments, scoringRules, zStatistics, type RankedAggregate, type ZStatistics } from '../domain/scoring.js';
 import { type Lang, type Text, text } from '../domain/text.js';
 import { estimateRecords, fileProblem, sha256File } from '../io/files.js';
@@ -229,7 +229,7 @@ export async function importScores(op: OpContext, input: ImportScoresInput): Pro
     if (!row) return;
     const stored = existing.size === 0 ? undefined : existing.get(row.applicationId, row.expertId);
     const kind: StagedKind =
-      stored === undefined ? 'new' : stored === contentKey(row.centi, row.criteria ? JSON.stringify(row.criteria) : null, row.recused, row.comment) ? 'same' : input.update ? 'update' : 'refused';
+      stored === undefined ? 'new' : stored === contentKey(row.centi, criteriaJson(row), row.recused, row.comment) ? 'same' : input.update ? 'update' : 'refused';
     waiting.push({ row, kind, hash, cells });
   };
 

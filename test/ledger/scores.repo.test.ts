@@ -20,6 +20,7 @@ import {
   roundMoments,
   roundScoreContents,
   roundScoresForAggregation,
+  SCORE_COLUMNS,
   ScoreStage,
   type StagedKind,
   writeScores,
@@ -376,5 +377,16 @@ describe('scores repository', () => {
     expect(a?.value?.kind).toBe('fixed');
     expect(expertStats(db, 'R1').get('E3')).toEqual({ scored: 2, recused: 0, mean: '85.00', sd: '5.00' });
     db.close();
+  });
+});
+
+describe('SCORE_COLUMNS', () => {
+  it('are the columns of scores in the table’s order, as the migrations make it (a new row is hashed in that order before it is stored)', () => {
+    const { db } = ledgerWithRound('R1');
+    try {
+      expect(db.prepare("SELECT name FROM pragma_table_info('scores') ORDER BY cid").pluck().all()).toEqual([...SCORE_COLUMNS]);
+    } finally {
+      db.close();
+    }
   });
 });

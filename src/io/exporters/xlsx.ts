@@ -84,8 +84,8 @@ const widthOf = (s: string): number => Math.min(MAX_WIDTH, Math.max(...s.split('
 
 /**
  * Deflate at zlib's fastest level, not its default (6): a large workbook's
- * sheets are hundreds of MB of XML, and deflating them was a third of the CPU
- * of writing the audit report, for a file about a fifth smaller (bench/README.md).
+ * sheets are hundreds of MB of XML, and the default level's deflate was much
+ * of the CPU of writing them, for a somewhat smaller file (bench/cycle.md).
  */
 const ZIP_LEVEL = 1;
 
